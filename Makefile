@@ -1,0 +1,144 @@
+# hacon: console, wizards and failover tests for a Pacemaker/Corosync/DRBD
+# cluster.  `make` builds, `make check` tests, `make demo` shows it working.
+#
+# Everything is found by wildcard so that a new module, view, test or
+# benchmark needs no edit here:
+#   core/*.c core/steps/*.c  -> build/libhacon.a   (no curses, no exit())
+#   tui/*.c                  -> build/hacon
+#   tests/unit/test_*.c      -> build/tests/test_*  (cmocka, TAP output)
+#   tests/fuzz/fuzz_*.c      -> build/fuzz/fuzz_*   (make fuzz, clang)
+#   tests/*/t-*.sh           -> run by tests/run.sh in make check
+#   tests/bench/bench-*.sh   -> run by make bench
+#   man/*.[1-8]              -> installed by make install
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+OCFROOT  ?= /usr/lib/ocf
+DESTDIR  ?=
+B        := build
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
+            libquorum libvotequorum glib-2.0
+PKG_TUI  := $(PKG_CORE) ncursesw readline
+
+# System headers through -isystem, so that -Werror judges our code only.
+pc_cflags = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(1) 2>/dev/null))
+pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+        -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+ifneq ($(SANITIZE),)
+SAN := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+
+HC_CFLAGS := -std=gnu11 $(WARN) $(SAN) -Icore -D_GNU_SOURCE \
+             $(call pc_cflags,$(PKG_TUI)) $(CFLAGS)
+HC_LDFLAGS := $(SAN) $(LDFLAGS)
+
+CORE_SRC := $(sort $(wildcard core/*.c core/steps/*.c))
+TUI_SRC  := $(sort $(wildcard tui/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+TUI_OBJ  := $(TUI_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+MANPAGES := $(sort $(wildcard man/*.[1-8]))
+# Pages generated at build time (the agent's, from its own meta-data).
+GEN_MAN  := $(if $(wildcard man/ocf-agent.xsl),$(B)/man/ocf_hacon_dhcpd.7)
+AGENTS   := $(sort $(wildcard agents/*))
+
+# Debian packages: to build, to test, and for the VM tests.
+DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
+	libquorum-dev libvotequorum-dev libcorosync-common-dev libglib2.0-dev \
+	libncurses-dev libreadline-dev libcmocka-dev libxml2-utils xsltproc
+DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
+	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
+	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
+	shellcheck clang drbd-utils
+DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
+DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
+
+.PHONY: all check deps install clean bench fuzz demo demo-down
+all: $(B)/hacon $(B)/libhacon.a $(UNIT_BIN) man-gen
+
+$(B)/%.o: %.c $(wildcard core/*.h core/steps/*.h tui/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HC_CFLAGS) -c -o $@ $<
+
+$(B)/libhacon.a: $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/hacon: $(TUI_OBJ) $(B)/libhacon.a
+	$(CC) $(HC_LDFLAGS) -o $@ $(TUI_OBJ) $(B)/libhacon.a \
+	    $(call pc_libs,$(PKG_TUI)) -lm
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhacon.a
+	@mkdir -p $(@D)
+	$(CC) $(HC_CFLAGS) $(HC_LDFLAGS) -o $@ $< $(B)/libhacon.a \
+	    $(call pc_libs,$(PKG_CORE) cmocka) -lm
+
+.PHONY: man-gen
+man-gen: $(GEN_MAN)
+$(B)/man/ocf_hacon_dhcpd.7: agents/dhcpd man/ocf-agent.xsl
+	@mkdir -p $(@D)
+	OCF_ROOT=$(OCFROOT) sh agents/dhcpd meta-data > $(B)/man/dhcpd.xml
+	xsltproc -o $@ man/ocf-agent.xsl $(B)/man/dhcpd.xml
+
+# Tests: every suite prints TAP; tests/run.sh counts and prints
+# "N passed, N failed, N skipped".  T=pattern runs a subset.
+check: deps all
+	@tests/run.sh $(T)
+
+# libFuzzer targets; `make check` replays their corpora under ASan/UBSan.
+fuzz: $(FUZZ_BIN)
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+	@mkdir -p $(@D)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
+	    -D_GNU_SOURCE $(call pc_cflags,$(PKG_CORE)) -o $@ $< \
+	    $(CORE_SRC) \
+	    $(call pc_libs,$(PKG_CORE)) -lm
+
+bench: deps all
+	@tests/bench/run.sh
+
+demo: deps all
+	tests/cluster/demo.sh $(if $(FINAL),--final,)
+
+demo-down:
+	tests/cluster/hc-cluster down
+
+# Installs what is missing, quietly; does nothing when all is there.
+deps:
+	@missing=$$(for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	        grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "hacon: missing packages (run as root, or install):" $$missing >&2; \
+	        exit 1; fi; \
+	    echo "hacon: installing" $$missing; \
+	    apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(OCFROOT)/resource.d/hacon
+	install -m 755 $(B)/hacon $(DESTDIR)$(BINDIR)/hacon
+	for m in $(MANPAGES) $(GEN_MAN); do \
+	    s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for a in $(AGENTS); do \
+	    install -m 755 $$a $(DESTDIR)$(OCFROOT)/resource.d/hacon/; done
+
+clean:
+	rm -rf $(B) tests/log

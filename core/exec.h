@@ -1,0 +1,57 @@
+/* The one way hacon runs a program: argv (never a shell string), an
+ * optional node to run it on over ssh, a deadline, captured output and exit
+ * status.  Every run is appended to the transcript that the console shows. */
+#ifndef HC_EXEC_H
+#define HC_EXEC_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+typedef struct hc_exec_result {
+    int status;         /* exit status; 128+N when killed by signal N */
+    bool timed_out;     /* the deadline passed and the child was killed */
+    bool spawn_failed;  /* the program could not be started */
+    char *out;          /* captured stdout, NUL-terminated (g_free) */
+    char *err;          /* captured stderr, NUL-terminated (g_free) */
+    double ms;          /* wall time */
+} hc_exec_result;
+
+typedef struct hc_exec_opts {
+    const char *node;     /* NULL: run here; else "ssh node -- argv" */
+    int timeout_ms;       /* 0: 30 s */
+    const char *input;    /* written to the child's stdin, or NULL */
+    const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
+} hc_exec_opts;
+
+/* Runs argv synchronously with its deadline and fills *res (free with
+ * hc_exec_result_clear()).  Returns 0 when the program ran (whatever its
+ * exit status), or a negative errno when it could not be started. */
+int hc_exec(const char *const *argv, const hc_exec_opts *opts,
+            hc_exec_result *res);
+
+void hc_exec_result_clear(hc_exec_result *res);
+
+/* The command line as the transcript shows it, shell-quoted for copying;
+ * newly allocated. */
+char *hc_exec_cmdline(const char *const *argv, const char *node);
+
+/* Transcript: every command hacon ran, its status and output. */
+typedef struct hc_transcript_entry {
+    char *cmdline;
+    char *node;
+    int status;
+    bool timed_out;
+    double ms;
+    char *out;
+    char *err;
+    time_t when;
+} hc_transcript_entry;
+
+/* The process-wide transcript (GPtrArray of hc_transcript_entry*), oldest
+ * first.  Never NULL. */
+GPtrArray *hc_transcript(void);
+
+/* Called after every entry is added (the console marks its pane dirty). */
+void hc_transcript_set_listener(void (*fn)(void *), void *data);
+
+#endif

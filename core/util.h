@@ -1,0 +1,50 @@
+/* Small helpers shared by every core module: safe display of untrusted
+ * text, atomic file writes, time formatting. */
+#ifndef HC_UTIL_H
+#define HC_UTIL_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <time.h>
+#include <glib.h>
+
+/* Appends the bytes [s, s+len) to out so that no control byte and no
+ * invalid UTF-8 reaches a terminal: printable ASCII and valid UTF-8 are kept,
+ * '\\' and '"' are escaped, controls become \n \t \r or \xNN, invalid bytes
+ * \xNN.  At most max_cols characters are appended (0 = no cap); a cut string
+ * ends in "...". */
+void hc_escape_append(GString *out, const char *s, size_t len, size_t max_cols);
+
+/* Returns a newly allocated escaped copy of NUL-terminated s (NULL gives
+ * ""); the caller frees it with g_free(). */
+char *hc_escape(const char *s, size_t max_cols);
+
+/* Same as hc_escape() but only ASCII is kept; anything else becomes \xNN.
+ * For terminals that cannot show UTF-8. */
+char *hc_escape_ascii(const char *s, size_t max_cols);
+
+/* Appends s to out as a JSON string literal (with quotes).  Invalid UTF-8
+ * bytes become U+FFFD so that the output is always valid JSON. */
+void hc_json_str(GString *out, const char *s);
+
+/* Writes data to path through a temp file in the same directory, fsynced
+ * and renamed over path.  When path existed and keep_backup is true, the
+ * old file is kept as path + "~" (hard link taken before the rename).
+ * Returns 0 or a negative errno. */
+int hc_write_file_atomic(const char *path, const char *data, size_t len,
+                         mode_t mode, bool keep_backup);
+
+/* Reads a whole file into *ret (NUL-terminated, g_free()) and its length.
+ * Returns 0 or a negative errno. */
+int hc_read_file(const char *path, char **ret, size_t *ret_len);
+
+/* Formats t as "YYYY-mm-dd HH:MM:SS" in local time into buf (>= 20 bytes). */
+const char *hc_time_str(time_t t, char *buf, size_t n);
+
+/* "in 5 min", "3 h ago", "now": the distance of t from now, for humans. */
+const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n);
+
+/* Monotonic clock in milliseconds. */
+double hc_now_ms(void);
+
+#endif
