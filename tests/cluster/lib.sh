@@ -1,0 +1,151 @@
+# shellcheck shell=bash
+# Settings and helpers of the namespace test cluster (sourced by hc-cluster,
+# node-init, demo.sh and the t-*.sh suites).
+#
+# Two nodes, nodeone and nodetwo, each in its own network, mount, UTS, IPC
+# and PID namespace, with its own /run, /dev, /dev/shm, /tmp, /var/log,
+# /etc/corosync, /var/lib/pacemaker, /root and syslog; /usr is the host's.
+# Everything lives in namespaces named after the instance prefix, so two
+# instances do not collide and the host's own network is never touched.
+
+HC_CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HC_TOP=$(cd "$HC_CL_DIR/../.." && pwd)
+: "${HC_CLUSTER_PREFIX:=hc}"
+P=$HC_CLUSTER_PREFIX
+case $P in
+    *[!a-z0-9]*|'') echo "hc-cluster: HC_CLUSTER_PREFIX must be [a-z0-9]+" >&2; exit 2 ;;
+esac
+[ ${#P} -le 8 ] || { echo "hc-cluster: HC_CLUSTER_PREFIX: 8 characters at most" >&2; exit 2; }
+: "${HC_CLUSTER_STATE:=$HC_CL_DIR/state/$P}"
+S=$HC_CLUSTER_STATE
+# Corosync totem token (ms).  Short, so that a crash is noticed in ~2 s,
+# yet long enough for a loaded 2-core machine.
+: "${HC_CLUSTER_TOKEN_MS:=2000}"
+# Pacemaker waits dc-deadtime for a DC before electing one (20 s default);
+# the test cluster starts with it shortened.
+: "${HC_CLUSTER_DC_DEADTIME:=3s}"
+
+# The dhcpd resource agent of the final configuration: one line to switch.
+# The project's own agent is used once it is in the tree.
+if [ -z "${HC_DHCP_AGENT:-}" ]; then
+    if [ -f "$HC_TOP/agents/dhcpd" ]; then
+        HC_DHCP_AGENT=ocf:hacon:dhcpd
+    else
+        HC_DHCP_AGENT=ocf:heartbeat:dhcpd
+    fi
+fi
+
+NODES=(nodeone nodetwo)
+declare -A NODEID=([nodeone]=1 [nodetwo]=2)
+declare -A SHORT=([nodeone]=n1 [nodetwo]=n2)
+declare -A MGMT_IP=([nodeone]=10.10.99.1 [nodetwo]=10.10.99.2)   # eth0
+declare -A HA_IP=([nodeone]=10.10.100.1 [nodetwo]=10.10.100.2)   # eth1
+declare -A SVC_IP=([nodeone]=10.10.102.1 [nodetwo]=10.10.102.2)  # eth2 static
+ADMIN_IP=10.10.99.254
+VIP=10.10.101.1
+POOL_START=10.10.101.100
+POOL_END=10.10.101.199
+CLIENT_MAC=02:00:0a:0a:65:99
+CLUSTER_NAME=hacluster
+
+NS_SW=$P-sw          # bridges br-mgmt, br-ha, br-svc
+NS_CLIENT=$P-client  # DHCP client on the service network
+NS_ADMIN=$P-admin    # where the admin's ssh comes from (management network)
+ns_of() { echo "$P-$1"; }
+
+# The shared disk stands in for /dev/drbd1: an ext4 image on a loop device.
+# Inside the nodes its device node is called /dev/drbd1, so that the
+# configuration reads as the tutorial's.  /data must be a plain directory
+# (not a mount point): ocf:heartbeat:Filesystem, finding "other mounts of
+# the same device" at a bind-mounted mount point, kills their users.
+DISK_IMG=$S/shared-disk.img
+DISK_SIZE=32M
+DISK_LABEL=hcshared
+DISK_DEV=/dev/drbd1
+DATA_DIR=/data
+LEASES=$DATA_DIR/dhcp/dhcpd.leases
+
+# Per-node directories bind-mounted from $S/NODE/root over the host's.
+BIND_DIRS=(/etc/corosync /etc/dhcp /etc/ssh /var/lib/pacemaker
+           /var/lib/corosync /var/lib/heartbeat /var/log /root)
+BIND_FILES=(/etc/hosts /etc/hostname)
+
+NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+log() { printf '%s hc-cluster[%s]: %s\n' "$(date +%T)" "$P" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root"; }
+is_node() { [ "$1" = nodeone ] || [ "$1" = nodetwo ]; }
+now() { date +%s%N; }
+# elapsed T0: seconds since T0 (from now), one decimal
+elapsed() { local d=$(( ($(date +%s%N) - $1) / 100000000 )); echo "$((d / 10)).$((d % 10))"; }
+
+# wait_for SECONDS WHAT CMD...: polls CMD until it succeeds; on the
+# deadline says what it waited for and fails.
+wait_for() {
+    local t=$1 what=$2 end; shift 2
+    end=$(( $(date +%s%N) + t * 1000000000 ))
+    while ! "$@" > /dev/null 2>&1; do
+        if [ "$(date +%s%N)" -ge "$end" ]; then
+            log "timed out after ${t}s waiting for: $what"
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# ---------------------------------------------------------------- PIDs
+# Host PID of a node's PID 1, when it runs.  The recorded PID must still
+# carry the node's start token in its environment (PIDs are recycled).
+init_pid() {
+    local f=$S/$1/init.pid tok pid
+    pid=$(cat "$f" 2>/dev/null) && tok=$(cat "$S/$1/init.token" 2>/dev/null) \
+        || return 1
+    [ -n "$pid" ] && [ -r "/proc/$pid/environ" ] || return 1
+    { tr '\0' '\n' < "/proc/$pid/environ"; } 2> /dev/null \
+        | grep -qx "HC_INIT_TOKEN=$tok" || return 1
+    echo "$pid"
+}
+
+# nx NODE CMD...: runs CMD inside the node's namespaces.
+nx() {
+    local node=$1 pid; shift
+    pid=$(init_pid "$node") || die "$node is not running"
+    nsenter -t "$pid" -m -u -i -n -p -- env -i PATH="$NODE_PATH" HOME=/root \
+        LC_ALL=C.UTF-8 TERM="${TERM:-dumb}" USER=root LOGNAME=root "$@" 9>&-
+}
+# nn NS CMD...: runs CMD in a plain network namespace (client, admin, switch).
+nn() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@" 9>&-; }
+
+# A PID recorded in a node's private /run/hc, checked to be alive.
+daemon_running() {
+    nx "$1" sh -c 'p=$(cat /run/hc/$1.pid 2>/dev/null) && kill -0 "$p"' _ "$2" \
+        2> /dev/null
+}
+
+# ---------------------------------------------------------------- queries
+# crm_mon's view of node $2 ("online", "standby", "offline", ...) from node $1.
+online_count() {
+    nx "$1" crm_mon -1 --output-as=xml 2> /dev/null \
+        | grep -c '<node name=[^>]* online="true"'
+}
+both_online() {
+    local n
+    for n in "${NODES[@]}"; do
+        [ "$(online_count "$n")" = 2 ] || return 1
+    done
+}
+corosync_local_up() { nx "$1" corosync-cfgtool -s; }
+
+# Node that holds the floating IP on its eth2 (empty: none).
+vip_owner() {
+    local n
+    for n in "${NODES[@]}"; do
+        ip -n "$(ns_of "$n")" -4 -o addr show dev eth2 2> /dev/null \
+            | grep -q " $VIP/" && echo "$n"
+    done
+}
+# Node where resource $1 runs, as pacemaker says (queried on node $2).
+rsc_node() {
+    nx "${2:-nodeone}" crm_resource --locate --quiet -r "$1" 2> /dev/null | head -n1
+}
