@@ -110,7 +110,7 @@ init_pid() {
 # nx NODE CMD...: runs CMD inside the node's namespaces.
 nx() {
     local node=$1 pid; shift
-    pid=$(init_pid "$node") || die "$node is not running"
+    pid=$(init_pid "$node") || { log "$node is not running"; return 1; }
     nsenter -t "$pid" -m -u -i -n -p -- env -i PATH="$NODE_PATH" HOME=/root \
         LC_ALL=C.UTF-8 TERM="${TERM:-dumb}" USER=root LOGNAME=root "$@" 9>&-
 }

@@ -1,0 +1,66 @@
+#!/bin/bash
+# demo.sh [--final] [--batch]: `make demo`.  Brings the two-node test
+# cluster up (bare, to walk through the wizards; --final: the tutorial's
+# final configuration already running), then opens hacon on nodeone the way
+# an admin logged in over ssh sees it.  Afterwards it asks whether to keep
+# the cluster; `make demo-down` tears it down later.
+#   --batch  no terminal needed: runs `hacon status` and tears down (tests)
+set -uo pipefail
+here=$(dirname "$(readlink -f "$0")")
+CL=$here/hc-cluster
+final="" batch=0
+for a in "$@"; do
+    case $a in
+        --final) final=--final ;;
+        --batch) batch=1 ;;
+        *) echo "usage: demo.sh [--final] [--batch]" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
+
+echo "Starting the test cluster: nodeone and nodetwo (real corosync and pacemaker,"
+echo "each node in its own namespaces on this machine)..."
+"$CL" up $final || exit 1
+cat <<EOF
+
+  nodeone, nodetwo   eth0 10.10.99.1/.2 (ssh)  eth1 10.10.100.1/.2 (corosync)
+                     eth2 10.10.102.1/.2 (service; floating IP 10.10.101.1)
+  /dev/drbd1         a loop device with ext4 standing in for DRBD (DRBD needs
+                     a kernel module this machine cannot load); the active
+                     node mounts it on /data
+  client             a DHCP client on the service network:
+                     $CL dhcp obtain
+  $( [ -n "$final" ] && echo "configuration      the tutorial's final one: fs_data, testnet, dhcp" \
+                     || echo "configuration      none yet: the wizards build it")
+
+EOF
+
+if [ "$batch" = 1 ]; then
+    "$CL" ssh nodeone hacon status
+    rc=$?
+    "$CL" down || rc=1
+    exit $rc
+fi
+
+echo "Logging in to nodeone over ssh and starting hacon..."
+# Until the console exists hacon without a command prints its usage (exit
+# 2): then the status, and a shell on nodeone to look around.
+"$CL" ssh nodeone 'hacon; rc=$?
+    if [ $rc = 2 ]; then
+        hacon status
+        echo; echo "A shell on nodeone (try: crm_mon -1, ssh nodetwo). exit leaves."
+        exec bash -l
+    fi
+    exit $rc'
+echo
+answer=n
+if [ -r /dev/tty ]; then
+    printf 'Keep the cluster running? [y/N] '
+    read -r answer < /dev/tty || answer=n
+fi
+case $answer in
+    y|Y|yes)
+        echo "Kept.  Back in: $CL ssh nodeone   Tear down: make demo-down" ;;
+    *)
+        "$CL" down ;;
+esac
