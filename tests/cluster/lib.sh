@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Settings and helpers of the namespace test cluster (sourced by hc-cluster,
 # node-init, demo.sh and the t-*.sh suites).
 #

@@ -58,8 +58,8 @@ fi
 # compare_on NODE DESC: hacon status --format=json in NODE against crm_mon
 # there, taken while nothing changes (crm_mon before and after agree).
 compare_on() {
-    local n=$1 d=$2 i
-    for i in 1 2 3 4 5; do
+    local n=$1 d=$2
+    for _ in 1 2 3 4 5; do
         X "$n" crm_mon --output-as=xml 2> /dev/null \
             | grep -v -e '<last_update ' -e 'last_updated=' > "$W/mon1.xml"
         X "$n" hacon status --format=json > "$W/hacon.json" 2> "$W/hacon.err"
