@@ -1,19 +1,21 @@
 #!/bin/bash
-# demo.sh [--final] [--batch]: `make demo`.  Brings the two-node test
+# demo.sh [--final] [--batch [--keep]]: `make demo`.  Brings the two-node test
 # cluster up (bare, to walk through the wizards; --final: the tutorial's
 # final configuration already running), then opens hacon on nodeone the way
 # an admin logged in over ssh sees it.  Afterwards it asks whether to keep
 # the cluster; `make demo-down` tears it down later.
-#   --batch  no terminal needed: runs `hacon status` and tears down (tests)
+#   --batch  no terminal needed: runs `hacon status` over ssh and tears
+#            down, or with --keep keeps the cluster (the tests)
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" batch=0
+final="" batch=0 keep=0
 for a in "$@"; do
     case $a in
         --final) final=--final ;;
         --batch) batch=1 ;;
-        *) echo "usage: demo.sh [--final] [--batch]" >&2; exit 2 ;;
+        --keep) keep=1 ;;
+        *) echo "usage: demo.sh [--final] [--batch [--keep]]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
@@ -38,7 +40,11 @@ EOF
 if [ "$batch" = 1 ]; then
     "$CL" ssh nodeone hacon status
     rc=$?
-    "$CL" down || rc=1
+    if [ "$keep" = 1 ]; then
+        echo "Kept.  Back in: $CL ssh nodeone   Tear down: make demo-down"
+    else
+        "$CL" down || rc=1
+    fi
     exit $rc
 fi
 
