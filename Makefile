@@ -21,7 +21,7 @@ B        := build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
-            libquorum libvotequorum glib-2.0
+            libquorum libvotequorum glib-2.0 libxml-2.0 libpacemaker
 PKG_TUI  := $(PKG_CORE) ncursesw readline
 
 # System headers through -isystem, so that -Werror judges our code only.
@@ -70,7 +70,8 @@ all: $(B)/hacon $(B)/libhacon.a $(UNIT_BIN) man-gen
 
 $(B)/%.o: %.c $(wildcard core/*.h core/steps/*.h tui/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(HC_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(HC_CFLAGS) -c -o $@ $<
 
 $(B)/libhacon.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
