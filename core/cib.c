@@ -90,6 +90,8 @@ int hc_cib_connect(hc_cib **ret, char **ret_err)
     *ret = NULL;
     /* Loads the schemas the file-based CIB validates against. */
     crm_xml_init();
+    /* libcib recovers what it can from broken XML and prints the schema
+     * errors to stderr; check the file first for one clear message. */
     if (file && *file) {
         rc = hc_cib_check_file(file, ret_err);
         if (rc < 0) {
