@@ -90,7 +90,8 @@ wait_for() {
             log "timed out after ${t}s waiting for: $what"
             return 1
         fi
-        sleep 0.2
+        # Polling costs CPU the cluster needs on a small machine.
+        sleep 0.5
     done
 }
 
@@ -148,4 +149,22 @@ vip_owner() {
 # Node where resource $1 runs, as pacemaker says (queried on node $2).
 rsc_node() {
     nx "${2:-nodeone}" crm_resource --locate --quiet -r "$1" 2> /dev/null | head -n1
+}
+# placement ASKED: "RSC NODE" for every active primitive, from one crm_mon.
+placement() {
+    nx "${1:-nodeone}" crm_mon -1 --output-as=xml 2> /dev/null | awk '
+        /<resources>/ { in_r = 1 } /<\/resources>/ { in_r = 0 }
+        in_r && /<resource / {
+            match($0, /id="[^"]*"/); cur = substr($0, RSTART + 4, RLENGTH - 5)
+            if ($0 ~ /\/>[[:space:]]*$/) cur = ""
+            next }
+        in_r && cur != "" && /<node name=/ {
+            match($0, /name="[^"]*"/); print cur, substr($0, RSTART + 6, RLENGTH - 7) }
+        /<\/resource>/ { cur = "" }'
+}
+# all_on NODE ASKED: fs_data, testnet and dhcp all active on NODE (only).
+all_on() {
+    local p; p=$(placement "$2")
+    [ "$(echo "$p" | grep -cE '^(fs_data|testnet|dhcp) ')" = 3 ] \
+        && [ "$(echo "$p" | grep -cE "^(fs_data|testnet|dhcp) $1\$")" = 3 ]
 }

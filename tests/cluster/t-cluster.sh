@@ -92,12 +92,8 @@ for n in json.load(sys.stdin).get("nodes", []):
     if n.get("name") == sys.argv[1]:
         print(n.get("state"))' "$2"
 }
-dhcp_on() { [ "$(rsc_node dhcp "$2")" = "$1" ] && all_together "$2"; }
-all_together() {
-    local a; a=$(rsc_node dhcp "$1")
-    [ -n "$a" ] && [ "$(rsc_node fs_data "$1")" = "$a" ] \
-        && [ "$(rsc_node testnet "$1")" = "$a" ]
-}
+dhcp_on() { all_on "$1" "$2"; }
+all_together() { all_on nodeone "$1" || all_on nodetwo "$1"; }
 node_flag() {   # node_flag ASKED NODE ATTR VALUE (crm_mon)
     X "$1" crm_mon --output-as=xml 2> /dev/null \
         | grep -q "<node name=\"$2\" [^>]*$3=\"$4\""
