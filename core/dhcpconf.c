@@ -49,6 +49,7 @@ void hc_dhcp_conf_free(hc_dhcp_conf *c)
     g_array_free(c->hosts, TRUE);
     g_array_free(c->errors, TRUE);
     g_ptr_array_free(c->files, TRUE);
+    g_free(c->lease_file_name);
     g_free(c);
 }
 
@@ -357,6 +358,9 @@ static void statement(parse_ctx *px, const ctok *tk, int nt, bool block,
         if (px->follow_includes) {
             do_include(px, &tk[1], file, tk[0].line);
         }
+    } else if (ctok_is(&tk[0], "lease-file-name") && nt >= 2) {
+        g_free(c->lease_file_name);
+        c->lease_file_name = ctok_dup(&tk[1]);
     } else if (cur->host >= 0 && ctok_is(&tk[0], "fixed-address") && nt >= 2) {
         hc_dhcp_host *h = &g_array_index(c->hosts, hc_dhcp_host, cur->host);
 

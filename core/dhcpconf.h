@@ -59,6 +59,7 @@ typedef struct hc_dhcp_conf {
     GArray *hosts;          /* hc_dhcp_host */
     GPtrArray *files;       /* paths read, main file first (owned) */
     GArray *errors;         /* hc_dhcp_conf_error */
+    char *lease_file_name;  /* lease-file-name statement, or NULL */
 } hc_dhcp_conf;
 
 hc_dhcp_conf *hc_dhcp_conf_new(void);

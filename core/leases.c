@@ -1475,6 +1475,11 @@ void hc_lease_follower_stats(const hc_lease_follower *f, unsigned *ret_loads,
     }
 }
 
+size_t hc_lease_follower_pending(const hc_lease_follower *f)
+{
+    return f->carry_len;
+}
+
 void hc_lease_follower_force_exec(hc_lease_follower *f, bool on)
 {
     f->force_exec = on;

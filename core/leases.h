@@ -155,6 +155,9 @@ void hc_lease_follower_set_listener(hc_lease_follower *f,
  * done so far, bytes parsed by the last poll. */
 void hc_lease_follower_stats(const hc_lease_follower *f, unsigned *ret_loads,
                              unsigned *ret_appends, uint64_t *ret_last_bytes);
+/* Bytes at the end of the file that do not yet make a whole statement
+ * (dhcpd is writing, or the file ends in a cut record). */
+size_t hc_lease_follower_pending(const hc_lease_follower *f);
 /* For tests: the exec path (used for ssh) also with node NULL. */
 void hc_lease_follower_force_exec(hc_lease_follower *f, bool on);
 

@@ -257,7 +257,7 @@ void hc_leases_format_text(GString *out, const hc_lease_table *t,
         const hc_lease *l = hc_lease_table_get(t, g_array_index(rows, guint, i));
 
         g_string_truncate(tmp, 0);
-        hc_lease_str_escaped(tmp, t, l->hostname, 24);
+        hc_lease_str_escaped(tmp, t, l->hostname, 21);
         if (!tmp->len) {
             g_string_append(tmp, "-");
         }
