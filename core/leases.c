@@ -430,8 +430,18 @@ static int next(lexer *lx, tok *t)
         } else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v'
                    || *p == '\f' || *p == 0) {
             /* NUL counts as blank: a crash can leave zero-filled blocks
-             * at the end of the file. */
+             * at the end of the file.  Such blocks are skipped a word at
+             * a time. */
             p++;
+            while (end - p >= 8) {
+                uint64_t w;
+
+                memcpy(&w, p, 8);
+                if (w) {
+                    break;
+                }
+                p += 8;
+            }
         } else if (*p == '#') {
             const char *nl = memchr(p, '\n', (size_t) (end - p));
 
@@ -1913,7 +1923,19 @@ static int poll_local(hc_lease_follower *f)
     /* Reads to the end, which may be past st_size if dhcpd is writing. */
     buf = g_malloc(1u << 20);
     for (;;) {
-        ssize_t n = pread(fd, buf, 1u << 20, (off_t) f->offset);
+        ssize_t n;
+        off_t data = lseek(fd, (off_t) f->offset, SEEK_DATA);
+
+        /* A hole reads as NULs, which the parser takes as blanks: one
+         * stands for all of it (a crash can leave a sparse tail). */
+        if (data > (off_t) f->offset) {
+            rc = feed(f, "", 1);
+            if (rc < 0) {
+                break;
+            }
+            f->offset = (uint64_t) data;
+        }
+        n = pread(fd, buf, 1u << 20, (off_t) f->offset);
 
         if (n < 0 && errno == EINTR) {
             continue;
