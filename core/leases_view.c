@@ -89,9 +89,10 @@ static int cmp_rows(const void *pa, const void *pb, void *data)
         const uint8_t *sa = hc_lease_str(sc->t, a->hostname, &na);
         const uint8_t *sb = hc_lease_str(sc->t, b->hostname, &nb);
 
-        /* Leases without a name go last. */
+        /* Leases without a name go last, in either order. */
         if (!sa || !sb) {
             r = !sa - !sb;
+            return r ? r : cmp_u32(a->ip, b->ip);
         } else {
             r = memcmp(sa, sb, MIN(na, nb));
             if (!r) {
