@@ -419,9 +419,10 @@ static int next(lexer *lx, tok *t)
 {
     const char *p = lx->p, *end = lx->end;
 
+    t->n = 0;
     for (;;) {
         if (p >= end) {
-            lx->p = p;
+            lx->p = t->s = p;
             return t->type = lx->eof ? T_END : T_MORE;
         }
         if (*p == '\n') {
@@ -446,7 +447,9 @@ static int next(lexer *lx, tok *t)
             const char *nl = memchr(p, '\n', (size_t) (end - p));
 
             if (!nl) {
-                lx->p = p;
+                /* A comment cut by the buffer waits; at the end of the
+                 * file it is all read. */
+                lx->p = t->s = lx->eof ? end : p;
                 return t->type = lx->eof ? T_END : T_MORE;
             }
             p = nl;
@@ -482,7 +485,13 @@ static int next(lexer *lx, tok *t)
             const char *nl = memchr(p, '\n', (size_t) (end - p));
 
             if (!nl) {
-                return t->type = lx->eof ? T_BADSTR : T_MORE;
+                if (!lx->eof) {
+                    return t->type = T_MORE;
+                }
+                /* The file ends inside the string: so does the token. */
+                lx->p = end;
+                t->n = (size_t) (end - p);
+                return t->type = T_BADSTR;
             }
             /* The string ends at the line's end: the error costs one line. */
             lx->p = nl;
@@ -1718,7 +1727,8 @@ ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
         done = (size_t) (lx.p - buf);
         t->line = lx.line;
     }
-    return (ssize_t) done;
+    /* At the end of the file everything is consumed, whatever it was. */
+    return (ssize_t) (eof ? len : done);
 }
 
 int hc_leases_load(hc_lease_table *t, const char *path)
