@@ -726,6 +726,19 @@ static inline bool digits_at(const char *p)
            & isdig(p[18]) & isdig(p[20]) & isdig(p[21]);
 }
 
+/* "YYYY/MM/DD" equal, as two loads rather than a call to memcmp. */
+static inline bool date_eq(const char *a, const char *b)
+{
+    uint64_t x, y;
+    uint16_t u, v;
+
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + 8, 2);
+    memcpy(&v, b + 8, 2);
+    return x == y && u == v;
+}
+
 /* " W YYYY/MM/DD HH:MM:SS;" exactly as dhcpd writes it: read in place.
  * Anything else goes through the tokenizer. */
 static bool parse_when_fast(lexer *lx, uint32_t *ret)
@@ -747,7 +760,7 @@ static bool parse_when_fast(lexer *lx, uint32_t *ret)
     }
     /* Most dates in a file repeat the one before: skip the calendar. */
     slot = (unsigned) (p[12] - '0');
-    if (!memcmp(lx->date_key[slot], p + 3, 10)) {
+    if (date_eq(lx->date_key[slot], p + 3)) {
         secs = lx->date_days[slot] * 86400 + h * 3600 + mi * 60 + se;
         if (secs < 1) {
             return false;
@@ -1120,24 +1133,14 @@ static uint32_t arena_put_quoted(hc_lease_table *t, const char *s, size_t n,
  * general path, which also handles every irregular form. */
 static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
 {
-    const char *p = lx->p, *nl, *e, *q;
-    size_t n;
+    const char *p = lx->p, *q, *end = lx->end;
+    size_t n = (size_t) (end - p);
     uint32_t *when = NULL;
     uint8_t *state = NULL;
     uint32_t *str = NULL;
 
-    nl = memchr(p, '\n', (size_t) (lx->end - p));
-    if (!nl) {
-        return false;
-    }
-    e = nl;
-    if (e > p && e[-1] == '\r') {
-        e--;
-    }
-    if (e <= p || e[-1] != ';') {
-        return false;
-    }
-    n = (size_t) (e - p);
+    /* Each form below ends at its ';'; what follows on the line, if
+     * anything, is the next statement's business. */
     switch (p[0]) {
     case 's':
         if (STARTS_WITH(p, n, "starts ")) {
@@ -1205,7 +1208,7 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
     case 'h': {
         uint8_t mac[6];
 
-        if (n != 36 || !STARTS_WITH(p, n, "hardware ethernet ")) {
+        if (n < 36 || !STARTS_WITH(p, n, "hardware ethernet ")) {
             return false;
         }
         q = p + 18;
@@ -1220,51 +1223,58 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
         memcpy(l->mac, mac, 6);
         l->hw_type = 1;
         l->hw_len = 6;
-        lx->p = e;
+        lx->p = p + 36;
         return true;
     }
     default:
         return false;
     }
     if (when) {
-        const char *save_p = lx->p, *save_end = lx->end;
+        const char *save_p = lx->p;
 
         lx->p = q;
-        lx->end = e;
-        if (!parse_when_fast(lx, when) || lx->p != e) {
+        if (!parse_when_fast(lx, when)) {
             lx->p = save_p;
-            lx->end = save_end;
             return false;
         }
-        lx->end = save_end;
-    } else if (state) {
-        int st = state_from_token(q, (size_t) (e - 1 - q));
+        return true;
+    }
+    if (state) {
+        const char *semi = q;
+        int st;
 
-        if (st < 0) {
+        while (semi < end && semi - q < 10 && *semi >= 'a' && *semi <= 'z') {
+            semi++;
+        }
+        if (semi >= end || *semi != ';'
+            || (st = state_from_token(q, (size_t) (semi - q))) < 0) {
             return false;
         }
         *state = (uint8_t) st;
-    } else {
+        lx->p = semi + 1;
+        return true;
+    }
+    {
         bool escapes = false;
+        const char *c = q;
 
-        /* The string must end right before ';' and hold no bare quote. */
-        if (e - 2 < q || e[-2] != '"') {
-            return false;
-        }
-        for (const char *c = q; c < e - 2; c++) {
+        /* To the closing quote, which must be followed by ';'. */
+        while (c < end && *c != '"') {
             if (*c == '\\') {
                 escapes = true;
-                if (++c >= e - 2) {
-                    return false;
-                }
-            } else if (*c == '"') {
+                c++;
+            } else if (*c == '\n') {
                 return false;
             }
+            c++;
         }
-        *str = arena_put_quoted(t, q, (size_t) (e - 2 - q), escapes);
+        if (c + 1 >= end || *c != '"' || c[1] != ';') {
+            return false;
+        }
+        *str = arena_put_quoted(t, q, (size_t) (c - q), escapes);
+        lx->p = c + 2;
+        return true;
     }
-    lx->p = e;
-    return true;
 }
 
 /* The body of "lease A.B.C.D {" up to its '}'. */

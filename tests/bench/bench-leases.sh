@@ -80,7 +80,7 @@ n1m=$(awk '$1 == "leases" {print $2}' "$tmp/1m.out")
     -f c > /dev/null 2> "$tmp/1m-dp.time"
 rss_dp=$(awk -F: '/Maximum resident/ {print int($2 / 1024)}' "$tmp/1m-dp.time")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 echo "input: $recs records, $mb MB; medians of $runs runs (wall ms / CPU ms)"
 printf '  %-28s %8s %8s\n' "" wall cpu
 printf '  %-28s %8s %8s\n' "wc -l" "$wc_ms" "$wc_cpu"
