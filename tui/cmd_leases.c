@@ -22,8 +22,9 @@
 
 typedef struct opts {
     const char *leases, *config, *cib, *node, *filter, *state, *sort;
-    bool reverse, local, no_config;
+    bool reverse, local, no_config, follow;
     int format;
+    int interval_ms, changes;
 } opts;
 
 static void usage(FILE *f)
@@ -33,7 +34,8 @@ static void usage(FILE *f)
             "                    [--node=NODE | --local] [--format=text|json]\n"
             "                    [--sort=ip|mac|hostname|state|starts|ends]\n"
             "                    [--reverse] [--filter=TEXT] [--state=STATE]\n"
-            "                    [--no-config]\n");
+            "                    [--no-config]\n"
+            "       hacon leases --follow [--interval=MS] [--changes=N] ...\n");
 }
 
 static xmlDoc *read_cib(const char *file, char **ret_err)
@@ -102,6 +104,49 @@ static int load_config(const char *path, const char *node, hc_dhcp_conf **ret)
     return rc;
 }
 
+/* --follow: one line per change of the table, as dhcpd writes the file. */
+static int follow(hc_lease_follower *f, const opts *o)
+{
+    int seen = 0;
+
+    for (;;) {
+        hc_lease_table *t = hc_lease_follower_table(f);
+        size_t active = 0;
+        unsigned loads, appends;
+        char when[32];
+        time_t now = time(NULL);
+
+        for (size_t i = 0; i < hc_lease_table_count(t); i++) {
+            active += hc_lease_table_get(t, i)->state == HC_LEASE_ACTIVE;
+        }
+        hc_lease_follower_stats(f, &loads, &appends, NULL);
+        printf("%s %zu records, %zu addresses, %zu active, %zu errors, "
+               "%u full reads, %u appends, %zu bytes pending\n",
+               hc_time_str(now, when, sizeof(when)),
+               hc_lease_table_records(t), hc_lease_table_count(t), active,
+               hc_lease_table_n_errors(t), loads, appends,
+               hc_lease_follower_pending(f));
+        fflush(stdout);
+        if (o->changes > 0 && ++seen > o->changes) {
+            return 0;
+        }
+        for (;;) {
+            bool changed = false;
+            int rc;
+
+            g_usleep((gulong) o->interval_ms * 1000);
+            rc = hc_lease_follower_poll(f, &changed);
+            if (rc < 0 && rc != -ENOENT) {
+                fprintf(stderr, "hacon leases: %s\n", g_strerror(-rc));
+                return 1;
+            }
+            if (changed) {
+                break;
+            }
+        }
+    }
+}
+
 static int run(const opts *o)
 {
     hc_leases_location loc = { 0 };
@@ -159,6 +204,10 @@ static int run(const opts *o)
     if (rc < 0) {
         fprintf(stderr, "hacon leases: %s%s%s: %s\n", node ? node : "",
                 node ? ":" : "", leases, g_strerror(-rc));
+        goto out;
+    }
+    if (o->follow) {
+        ret = follow(f, o);
         goto out;
     }
     if (conf) {
@@ -221,10 +270,13 @@ static int cmd_leases(int argc, char **argv)
         { "filter", required_argument, NULL, 'F' },
         { "state", required_argument, NULL, 'S' },
         { "no-config", no_argument, NULL, 'N' },
+        { "follow", no_argument, NULL, 'w' },
+        { "interval", required_argument, NULL, 'i' },
+        { "changes", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    opts o = { 0 };
+    opts o = { .interval_ms = 500 };
     int c;
 
     optind = 1;
@@ -239,6 +291,15 @@ static int cmd_leases(int argc, char **argv)
         case 'r': o.reverse = true; break;
         case 'F': o.filter = optarg; break;
         case 'N': o.no_config = true; break;
+        case 'w': o.follow = true; break;
+        case 'i':
+            o.interval_ms = atoi(optarg);
+            if (o.interval_ms < 10 || o.interval_ms > 3600000) {
+                fprintf(stderr, "hacon leases: bad --interval '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'k': o.changes = atoi(optarg); break;
         case 'f':
             o.format = hc_parse_format(optarg);
             if (o.format < 0) {

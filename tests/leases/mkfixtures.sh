@@ -17,134 +17,16 @@ for c in dhcpd busybox ip; do
     command -v $c >/dev/null || { echo "mkfixtures: needs $c" >&2; exit 77; }
 done
 
-id=$$
-srv=hcl${id}s cli=hcl${id}c
-work=$(mktemp -d /tmp/hc-leases-fx.XXXXXX)
-dpid=
-cleanup() {
-    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && sleep 0.2
-    ip netns del "$srv" 2>/dev/null || true
-    ip netns del "$cli" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$srv"
-ip netns add "$cli"
-ip link add "v${id}s" type veth peer name "v${id}c"
-ip link set "v${id}s" netns "$srv"
-ip link set "v${id}c" netns "$cli"
-ip -n "$srv" link set "v${id}s" name eth0
-ip -n "$cli" link set "v${id}c" name eth0
-ip -n "$srv" addr add 10.77.0.1/24 dev eth0
-ip -n "$srv" link set eth0 up
-ip -n "$srv" link set lo up
-ip -n "$cli" link set lo up
-
-cat > "$work/dhcpd.conf" <<'CONF'
-# hacon test fixture: written for tests/leases/mkfixtures.sh
-authoritative;
-ddns-update-style none;
-default-lease-time 600;
-max-lease-time 7200;
-min-lease-time 1;
-ping-check false;
-dhcp-cache-threshold 0;
-set vendor-class-identifier = option vendor-class-identifier;
-
-shared-network "hc net" {
-    subnet 10.77.0.0 netmask 255.255.255.0 {
-        option routers 10.77.0.1;
-        range 10.77.0.100 10.77.0.119;
-        pool {
-            range 10.77.0.200 10.77.0.204;
-        }
-    }
-    subnet 10.77.1.0 netmask 255.255.255.0 {
-        range 10.77.1.10 10.77.1.20;
-    }
-}
-
-subnet 10.78.0.0 netmask 255.255.0.0 {
-    range dynamic-bootp 10.78.0.10 10.78.0.19;
-}
-
-include "hosts.conf";
-CONF
-cat > "$work/hosts.conf" <<'CONF'
-host fixed-one {
-    hardware ethernet 02:00:00:00:00:99;
-    fixed-address 10.77.0.50;
-}
-CONF
-: > "$work/dhcpd.leases"
-start_dhcpd() {
-    : > "$work/dhcpd.log"
-    (cd "$work" && exec ip netns exec "$srv" dhcpd -4 -f -d -cf dhcpd.conf \
-        -lf dhcpd.leases -pf dhcpd.pid eth0) > "$work/dhcpd.log" 2>&1 &
-    dpid=$!
-    # dhcpd is ready when it logs that it is listening.
-    i=0
-    until grep -q '^Listening on' "$work/dhcpd.log" 2>/dev/null; do
-        i=$((i + 1)); [ $i -lt 100 ] || { cat "$work/dhcpd.log" >&2; exit 1; }
-        kill -0 "$dpid" 2>/dev/null || { cat "$work/dhcpd.log" >&2; exit 1; }
-        sleep 0.1
-    done
-}
-stop_dhcpd() {
-    kill "$dpid"
-    wait "$dpid" 2>/dev/null || true
-    dpid=
-}
+. "$top/tests/leases/dhcpns.sh"
+dhcpns_die() { echo "mkfixtures: $*" >&2; exit 1; }
+dhcpns_setup
+trap dhcpns_cleanup EXIT INT TERM
 start_dhcpd
 
-n=0
-# client MAC [udhcpc options...]: one DISCOVER/REQUEST/ACK, then exit.
-client() {
-    mac=$1; shift
-    n=$((n + 1))
-    ip -n "$cli" link set eth0 down
-    ip -n "$cli" link set eth0 address "$mac"
-    ip -n "$cli" link set eth0 up
-    timeout 30 ip netns exec "$cli" busybox udhcpc -i eth0 -f -q -n -t 5 \
-        -T 1 -A 1 -s /bin/true "$@" > "$work/client$n.log" 2>&1 || {
-        echo "mkfixtures: client $mac got no lease" >&2
-        cat "$work/client$n.log" >&2; exit 1; }
-}
-# A client that releases its lease: udhcpc -R releases when it ends.
-released() {
-    mac=$1; shift
-    n=$((n + 1))
-    ip -n "$cli" link set eth0 down
-    ip -n "$cli" link set eth0 address "$mac"
-    ip -n "$cli" link set eth0 up
-    cat > "$work/bound.sh" <<SCRIPT
-#!/bin/sh
-# The address must be on eth0 for the unicast RELEASE to go out.
-if [ "\$1" = bound ]; then
-    ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-    ip route add 10.77.0.1 dev "\$interface" 2>/dev/null
-    touch "$work/bound"
-fi
-exit 0
-SCRIPT
-    chmod +x "$work/bound.sh"
-    rm -f "$work/bound"
-    ip netns exec "$cli" busybox udhcpc -i eth0 -f -R -t 5 -T 1 -A 1 \
-        -s "$work/bound.sh" "$@" > "$work/client$n.log" 2>&1 &
-    cpid=$!
-    i=0
-    until [ -e "$work/bound" ]; do
-        i=$((i + 1)); [ $i -lt 300 ] || { kill $cpid; exit 1; }
-        sleep 0.1
-    done
-    kill -TERM $cpid
-    wait $cpid || true
-}
 client 02:00:00:00:00:01 -x hostname:alpha
 client 02:00:00:00:00:02 -x 0x0c:1b5b324a1b5d303b70776e65641b5b306d07
 client 02:00:00:00:00:03 -x 0x0c:61226223633b647d7b
-client 02:00:00:00:00:04 -x hostname:$(printf 'l%.0s' $(seq 255))
+client 02:00:00:00:00:04 -x "hostname:$(printf 'l%.0s' $(seq 255))"
 client 02:00:00:00:00:05 -x 0x0c:fffe6f6b
 client 02:00:00:00:00:06 -x 0x0c:6100625c
 client 02:00:00:00:00:07 -x 0x0c:636166c3a9
