@@ -47,7 +47,7 @@ cpu() {
 }
 
 cat "$f" > /dev/null   # page cache warm for everybody
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
     ms wc -l "$f" >> "$tmp/wc.ms"
     ms dhcpd-pools -c "$c" -l "$f" -f c >> "$tmp/dp.ms"
     ms "$b/bench_leases" parse "$f" "$c" 1 >> "$tmp/hc.ms"

@@ -12,7 +12,7 @@ dhcpns_setup() {
     id=$$
     srv=hcl${id}s cli=hcl${id}c
     work=$(mktemp -d /tmp/hc-leases-ns.XXXXXX)
-    dpid= cpid=
+    dpid='' cpid=''
     ip netns add "$srv" || dhcpns_die "ip netns add failed"
     ip netns add "$cli" || dhcpns_die "ip netns add failed"
     ip link add "v${id}s" type veth peer name "v${id}c"
