@@ -57,10 +57,11 @@ AGENTS   := $(sort $(wildcard agents/*))
 # Debian packages: to build, to test, and for the VM tests.
 DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	libquorum-dev libvotequorum-dev libcorosync-common-dev libglib2.0-dev \
-	libncurses-dev libreadline-dev libcmocka-dev libxml2-utils xsltproc
+	libncurses-dev libreadline-dev libcmocka-dev libxml2-dev libxml2-utils \
+	xsltproc time
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
-	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db time \
+	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
 	shellcheck clang drbd-utils
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)

@@ -241,6 +241,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         res->spawn_failed = true;
     }
     res->ms = (double) (g_get_monotonic_time() - start) / 1000.0;
+    res->out_len = out->len;
     res->out = g_string_free(out, FALSE);
     res->err = g_string_free(err, FALSE);
     transcript_add(argv, o, res);

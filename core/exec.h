@@ -14,6 +14,7 @@ typedef struct hc_exec_result {
     char *out;          /* captured stdout, NUL-terminated (g_free) */
     char *err;          /* captured stderr, NUL-terminated (g_free) */
     double ms;          /* wall time */
+    size_t out_len;     /* bytes in out (out may hold NUL bytes) */
 } hc_exec_result;
 
 typedef struct hc_exec_opts {

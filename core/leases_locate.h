@@ -1,0 +1,32 @@
+/* Where the cluster keeps dhcpd's lease file and config: found in the CIB
+ * from the dhcpd primitive's parameters (ocf:hacon:dhcpd or
+ * ocf:heartbeat:dhcpd) and the Filesystem resource whose mount point holds
+ * the lease file, with the node that runs that filesystem. */
+#ifndef HC_LEASES_LOCATE_H
+#define HC_LEASES_LOCATE_H
+
+#include <stdbool.h>
+#include <libxml/tree.h>
+
+typedef struct hc_leases_location {
+    char *dhcpd_rsc;        /* primitive id */
+    char *agent;            /* "ocf:hacon:dhcpd" */
+    char *leases;           /* absolute path of the lease file */
+    char *config;           /* dhcpd.conf path, NULL when not known */
+    char *fs_rsc;           /* Filesystem primitive id, or NULL */
+    char *fs_directory;     /* its mount point */
+    char *fs_device;
+    char *node;             /* node where fs_rsc (else dhcpd_rsc) runs, or
+                             * NULL when stopped/unknown */
+} hc_leases_location;
+
+/* Looks through the CIB (root <cib> element, status section included when
+ * present).  Returns 0 and fills *loc (free with
+ * hc_leases_location_clear()), -ENOENT when there is no dhcpd primitive. */
+int hc_leases_locate(xmlNode *cib, hc_leases_location *loc);
+void hc_leases_location_clear(hc_leases_location *loc);
+
+/* "leases on /data (fs_data, running on nodeone)": newly allocated. */
+char *hc_leases_location_describe(const hc_leases_location *loc);
+
+#endif

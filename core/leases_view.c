@@ -1,0 +1,563 @@
+/* Sorting, filtering and printing of the lease table.  The console view
+ * and `hacon leases` share this, so both show the same escaped text. */
+#include "leases_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const col_names[HC_LCOL_N] = {
+    "ip", "mac", "hostname", "state", "starts", "ends",
+};
+
+const char *hc_lease_col_name(hc_lease_col c)
+{
+    return (unsigned) c < HC_LCOL_N ? col_names[c] : "?";
+}
+
+int hc_lease_col_from_name(const char *s)
+{
+    for (int i = 0; i < HC_LCOL_N; i++) {
+        if (!g_ascii_strcasecmp(s, col_names[i])) {
+            return i;
+        }
+    }
+    if (!g_ascii_strcasecmp(s, "address") || !g_ascii_strcasecmp(s, "addr")) {
+        return HC_LCOL_IP;
+    }
+    if (!g_ascii_strcasecmp(s, "start")) {
+        return HC_LCOL_STARTS;
+    }
+    if (!g_ascii_strcasecmp(s, "end")) {
+        return HC_LCOL_ENDS;
+    }
+    return -1;
+}
+
+const char *hc_ipv4_str(uint32_t ip, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
+             (ip >> 8) & 255, ip & 255);
+    return buf;
+}
+
+const char *hc_lease_mac_str(const hc_lease *l, char *buf, size_t n)
+{
+    size_t o = 0;
+
+    if (!l->hw_len) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    buf[0] = 0;
+    for (int i = 0; i < l->hw_len && o + 4 <= n; i++) {
+        o += (size_t) snprintf(buf + o, n - o, i ? ":%02x" : "%02x",
+                               l->mac[i]);
+    }
+    return buf;
+}
+
+typedef struct sort_ctx {
+    const hc_lease_table *t;
+    hc_lease_col col;
+    bool desc;
+} sort_ctx;
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_rows(const void *pa, const void *pb, void *data)
+{
+    const sort_ctx *sc = data;
+    const hc_lease *a = hc_lease_table_get(sc->t, *(const guint *) pa);
+    const hc_lease *b = hc_lease_table_get(sc->t, *(const guint *) pb);
+    int r = 0;
+
+    switch (sc->col) {
+    case HC_LCOL_MAC:
+        r = memcmp(a->mac, b->mac, 6);
+        if (!r) {
+            r = cmp_u32(a->hw_len, b->hw_len);
+        }
+        break;
+    case HC_LCOL_HOSTNAME: {
+        size_t na, nb;
+        const uint8_t *sa = hc_lease_str(sc->t, a->hostname, &na);
+        const uint8_t *sb = hc_lease_str(sc->t, b->hostname, &nb);
+
+        /* Leases without a name go last, in either order. */
+        if (!sa || !sb) {
+            r = !sa - !sb;
+            return r ? r : cmp_u32(a->ip, b->ip);
+        } else {
+            r = memcmp(sa, sb, MIN(na, nb));
+            if (!r) {
+                r = na < nb ? -1 : na > nb;
+            }
+        }
+        break;
+    }
+    case HC_LCOL_STATE:
+        r = strcmp(hc_lease_state_name(a->state), hc_lease_state_name(b->state));
+        break;
+    case HC_LCOL_STARTS:
+        r = cmp_u32(a->starts, b->starts);
+        break;
+    case HC_LCOL_ENDS:
+        r = cmp_u32(a->ends, b->ends);
+        break;
+    default:
+        break;
+    }
+    if (sc->desc) {
+        r = -r;
+    }
+    return r ? r : cmp_u32(a->ip, b->ip);
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (const char *p = hay; *p; p++) {
+        if (!g_ascii_strncasecmp(p, needle, n)) {
+            return true;
+        }
+    }
+    return n == 0;
+}
+
+static bool text_matches(const hc_lease_table *t, const hc_lease *l,
+                         const char *text, GString *scratch)
+{
+    char buf[64];
+
+    if (contains_ci(hc_ipv4_str(l->ip, buf, sizeof(buf)), text)
+        || contains_ci(hc_lease_mac_str(l, buf, sizeof(buf)), text)) {
+        return true;
+    }
+    g_string_truncate(scratch, 0);
+    hc_lease_str_escaped(scratch, t, l->hostname, 0);
+    return contains_ci(scratch->str, text);
+}
+
+void hc_lease_query_run(const hc_lease_table *t, const hc_lease_query *q,
+                        GArray *ret)
+{
+    size_t n = hc_lease_table_count(t);
+    GString *scratch = g_string_new(NULL);
+    sort_ctx sc = { t, q ? q->sort : HC_LCOL_IP, q && q->descending };
+
+    g_array_set_size(ret, 0);
+    for (size_t i = 0; i < n; i++) {
+        const hc_lease *l = hc_lease_table_get(t, i);
+        guint idx = (guint) i;
+
+        if (q && q->state >= 0 && l->state != q->state) {
+            continue;
+        }
+        if (q && q->text && *q->text && !text_matches(t, l, q->text, scratch)) {
+            continue;
+        }
+        g_array_append_val(ret, idx);
+    }
+    g_string_free(scratch, TRUE);
+    g_qsort_with_data(ret->data, (gint) ret->len, sizeof(guint), cmp_rows,
+                      &sc);
+}
+
+void hc_usage_bar(GString *out, const hc_pool_usage *u, int width)
+{
+    int used = 0, touched = 0;
+
+    if (u->defined) {
+        used = (int) ((u->used * (uint64_t) width + u->defined - 1)
+                      / u->defined);
+        touched = (int) ((u->touched * (uint64_t) width) / u->defined);
+        if (used > width) {
+            used = width;
+        }
+        if (used + touched > width) {
+            touched = width - used;
+        }
+    }
+    g_string_append_c(out, '[');
+    for (int i = 0; i < width; i++) {
+        g_string_append_c(out, i < used ? '#' : i < used + touched ? '+'
+                                                                   : '.');
+    }
+    g_string_append_c(out, ']');
+}
+
+static void time_cell(GString *out, uint32_t t, time_t now, bool rel)
+{
+    char b1[32], b2[32];
+
+    if (t == 0) {
+        g_string_append(out, "-");
+    } else if (t == HC_LEASE_NEVER) {
+        g_string_append(out, "never");
+    } else {
+        g_string_append(out, hc_time_str((time_t) t, b1, sizeof(b1)));
+        if (rel) {
+            g_string_append_printf(out, " (%s)",
+                                   hc_time_rel((time_t) t, now, b2,
+                                               sizeof(b2)));
+        }
+    }
+}
+
+static void usage_line(GString *out, const char *label, const hc_pool_usage *u)
+{
+    double pct = u->defined ? 100.0 * (double) u->used / (double) u->defined
+                            : 0.0;
+
+    g_string_append_printf(out, "  %-40s ", label);
+    hc_usage_bar(out, u, 20);
+    g_string_append_printf(out, " %5.1f%%  %llu/%llu used, %llu touched, "
+                           "%llu backup, %llu free\n", pct,
+                           (unsigned long long) u->used,
+                           (unsigned long long) u->defined,
+                           (unsigned long long) u->touched,
+                           (unsigned long long) u->backup,
+                           (unsigned long long) (u->defined - u->used));
+}
+
+void hc_leases_format_text(GString *out, const hc_lease_table *t,
+                           const GArray *rows, const hc_dhcp_conf *c,
+                           const hc_dhcp_usage *u,
+                           const hc_lease_source *src, time_t now)
+{
+    GString *tmp = g_string_new(NULL);
+    char ip[20], mac[64];
+
+    if (src && src->where) {
+        g_string_append(out, src->where);
+        g_string_append_c(out, '\n');
+    }
+    if (src && src->leases_path) {
+        g_string_append(out, "lease file: ");
+        hc_escape_append(out, src->leases_path, strlen(src->leases_path), 0);
+        g_string_append_printf(out, " (%zu records, %zu addresses)\n",
+                               hc_lease_table_records(t),
+                               hc_lease_table_count(t));
+    }
+    if (src && src->config_path) {
+        g_string_append(out, "config: ");
+        hc_escape_append(out, src->config_path, strlen(src->config_path), 0);
+        g_string_append_c(out, '\n');
+    }
+    g_string_append_printf(out, "\n%-15s  %-17s  %-24s  %-9s  %-19s  %s\n",
+                           "ADDRESS", "MAC", "HOSTNAME", "STATE", "START",
+                           "END");
+    for (guint i = 0; i < rows->len; i++) {
+        const hc_lease *l = hc_lease_table_get(t, g_array_index(rows, guint, i));
+
+        g_string_truncate(tmp, 0);
+        hc_lease_str_escaped(tmp, t, l->hostname, 21);
+        if (!tmp->len) {
+            g_string_append(tmp, "-");
+        }
+        g_string_append_printf(out, "%-15s  %-17s  %-24s  %-9s  ",
+                               hc_ipv4_str(l->ip, ip, sizeof(ip)),
+                               hc_lease_mac_str(l, mac, sizeof(mac)), tmp->str,
+                               hc_lease_state_name(l->state));
+        g_string_truncate(tmp, 0);
+        time_cell(tmp, l->starts, now, false);
+        g_string_append_printf(out, "%-19s  ", tmp->str);
+        time_cell(out, l->ends, now, true);
+        g_string_append_c(out, '\n');
+    }
+    if (c && u) {
+        g_string_append(out, "\nPOOL USAGE (used/defined; + touched)\n");
+        for (guint i = 0; i < c->shared->len; i++) {
+            const hc_dhcp_shared *sh = &g_array_index(c->shared,
+                                                      hc_dhcp_shared, i);
+
+            g_string_truncate(tmp, 0);
+            g_string_append(tmp, "shared-network ");
+            hc_escape_append(tmp, sh->name, strlen(sh->name),
+                             HC_LEASE_DISPLAY_MAX);
+            usage_line(out, tmp->str, &u->shared[i]);
+        }
+        for (guint i = 0; i < c->subnets->len; i++) {
+            const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
+                                                      hc_dhcp_subnet, i);
+            int bits = __builtin_popcount(sn->mask);
+
+            g_string_printf(tmp, "subnet %s/%d",
+                            hc_ipv4_str(sn->net, ip, sizeof(ip)), bits);
+            usage_line(out, tmp->str, &u->subnet[i]);
+        }
+        for (guint i = 0; i < c->ranges->len; i++) {
+            const hc_dhcp_range *r = &g_array_index(c->ranges,
+                                                    hc_dhcp_range, i);
+            char ip2[20];
+
+            g_string_printf(tmp, "range %s-%s",
+                            hc_ipv4_str(r->first, ip, sizeof(ip)),
+                            hc_ipv4_str(r->last, ip2, sizeof(ip2)));
+            usage_line(out, tmp->str, &u->range[i]);
+        }
+        usage_line(out, "all ranges", &u->all);
+        if (u->active_outside) {
+            g_string_append_printf(out, "  %llu active leases are in no range "
+                                   "of the config\n",
+                                   (unsigned long long) u->active_outside);
+        }
+    }
+    if (hc_lease_table_n_errors(t)) {
+        const GArray *e = hc_lease_table_errors(t);
+
+        g_string_append_printf(out, "\n%zu malformed records:\n",
+                               hc_lease_table_n_errors(t));
+        for (guint i = 0; i < e->len && i < 10; i++) {
+            g_string_append_printf(out, "  line %u: %s\n",
+                                   g_array_index(e, hc_lease_error, i).line,
+                                   g_array_index(e, hc_lease_error, i).msg);
+        }
+    }
+    if (c && c->errors->len) {
+        g_string_append(out, "\nconfig errors:\n");
+        for (guint i = 0; i < c->errors->len && i < 10; i++) {
+            const hc_dhcp_conf_error *e = &g_array_index(c->errors,
+                                                         hc_dhcp_conf_error, i);
+
+            g_string_append(out, "  ");
+            hc_escape_append(out, e->file, strlen(e->file), 0);
+            g_string_append_printf(out, ":%u: %s\n", e->line, e->msg);
+        }
+    }
+    g_string_free(tmp, TRUE);
+}
+
+/* An untrusted byte string as JSON: escaped for a terminal first (the JSON
+ * is also read by people), then quoted. */
+static void json_bytes(GString *out, const hc_lease_table *t, uint32_t ref)
+{
+    GString *tmp = g_string_new(NULL);
+
+    if (!ref) {
+        g_string_append(out, "null");
+    } else {
+        hc_lease_str_escaped(tmp, t, ref, HC_LEASE_DISPLAY_MAX);
+        hc_json_str(out, tmp->str);
+    }
+    g_string_free(tmp, TRUE);
+}
+
+static void json_escaped(GString *out, const char *s)
+{
+    GString *tmp = g_string_new(NULL);
+
+    hc_escape_append(tmp, s, strlen(s), 0);
+    hc_json_str(out, tmp->str);
+    g_string_free(tmp, TRUE);
+}
+
+static void json_time(GString *out, const char *key, uint32_t v)
+{
+    if (v == HC_LEASE_NEVER) {
+        g_string_append_printf(out, ", \"%s\": \"never\"", key);
+    } else if (v) {
+        g_string_append_printf(out, ", \"%s\": %u", key, v);
+    }
+}
+
+static void json_usage(GString *out, const hc_pool_usage *u)
+{
+    g_string_append_printf(out, "\"defined\": %llu, \"used\": %llu, "
+                           "\"touched\": %llu, \"backup\": %llu, "
+                           "\"free\": %llu",
+                           (unsigned long long) u->defined,
+                           (unsigned long long) u->used,
+                           (unsigned long long) u->touched,
+                           (unsigned long long) u->backup,
+                           (unsigned long long) (u->defined - u->used));
+}
+
+void hc_leases_format_json(GString *out, const hc_lease_table *t,
+                           const GArray *rows, const hc_dhcp_conf *c,
+                           const hc_dhcp_usage *u,
+                           const hc_lease_source *src)
+{
+    char ip[20], ip2[20], mac[64];
+
+    g_string_append(out, "{\n  \"leases_file\": ");
+    if (src && src->leases_path) {
+        json_escaped(out, src->leases_path);
+    } else {
+        g_string_append(out, "null");
+    }
+    g_string_append(out, ",\n  \"config_file\": ");
+    if (src && src->config_path) {
+        json_escaped(out, src->config_path);
+    } else {
+        g_string_append(out, "null");
+    }
+    if (src && src->where) {
+        g_string_append(out, ",\n  \"where\": ");
+        json_escaped(out, src->where);
+    }
+    g_string_append_printf(out, ",\n  \"records\": %zu,\n  \"leases\": [",
+                           hc_lease_table_records(t));
+    for (guint i = 0; i < rows->len; i++) {
+        const hc_lease *l = hc_lease_table_get(t, g_array_index(rows, guint, i));
+        size_t pos = 0, nl, vl;
+        const uint8_t *nm, *val;
+        bool first = true;
+
+        g_string_append_printf(out, "%s\n    {\"ip\": \"%s\", \"mac\": ",
+                               i ? "," : "", hc_ipv4_str(l->ip, ip, sizeof(ip)));
+        if (l->hw_len) {
+            g_string_append_printf(out, "\"%s\"",
+                                   hc_lease_mac_str(l, mac, sizeof(mac)));
+        } else {
+            g_string_append(out, "null");
+        }
+        g_string_append_printf(out, ", \"state\": \"%s\"",
+                               hc_lease_state_name(l->state));
+        if (l->next_state) {
+            g_string_append_printf(out, ", \"next_state\": \"%s\"",
+                                   hc_lease_state_name(l->next_state));
+        }
+        g_string_append(out, ", \"hostname\": ");
+        json_bytes(out, t, l->hostname);
+        if (l->uid) {
+            g_string_append(out, ", \"uid\": ");
+            json_bytes(out, t, l->uid);
+        }
+        if (l->vclass) {
+            g_string_append(out, ", \"vendor_class\": ");
+            json_bytes(out, t, l->vclass);
+        }
+        json_time(out, "starts", l->starts);
+        json_time(out, "ends", l->ends);
+        json_time(out, "tstp", l->tstp);
+        json_time(out, "tsfp", l->tsfp);
+        json_time(out, "atsfp", l->atsfp);
+        json_time(out, "cltt", l->cltt);
+        while (hc_lease_extra_next(t, l, &pos, &nm, &nl, &val, &vl)) {
+            GString *k = g_string_new(NULL), *v = g_string_new(NULL);
+
+            hc_escape_append(k, (const char *) nm, nl, HC_LEASE_DISPLAY_MAX);
+            hc_escape_append(v, (const char *) val, vl, HC_LEASE_DISPLAY_MAX);
+            g_string_append(out, first ? ", \"set\": {" : ", ");
+            hc_json_str(out, k->str);
+            g_string_append(out, ": ");
+            hc_json_str(out, v->str);
+            first = false;
+            g_string_free(k, TRUE);
+            g_string_free(v, TRUE);
+        }
+        if (!first) {
+            g_string_append_c(out, '}');
+        }
+        g_string_append_printf(out, ", \"line\": %u}", l->line);
+    }
+    g_string_append(out, rows->len ? "\n  ]" : "]");
+    if (c && u) {
+        g_string_append(out, ",\n  \"shared_networks\": [");
+        for (guint i = 0; i < c->shared->len; i++) {
+            const hc_dhcp_shared *sh = &g_array_index(c->shared,
+                                                      hc_dhcp_shared, i);
+
+            g_string_append(out, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+            json_escaped(out, sh->name);
+            g_string_append(out, ", ");
+            json_usage(out, &u->shared[i]);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, c->shared->len ? "\n  ]" : "]");
+        g_string_append(out, ",\n  \"subnets\": [");
+        for (guint i = 0; i < c->subnets->len; i++) {
+            const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
+                                                      hc_dhcp_subnet, i);
+
+            g_string_append_printf(out, "%s\n    {\"subnet\": \"%s\", "
+                                   "\"netmask\": \"%s\", \"shared_network\": ",
+                                   i ? "," : "",
+                                   hc_ipv4_str(sn->net, ip, sizeof(ip)),
+                                   hc_ipv4_str(sn->mask, ip2, sizeof(ip2)));
+            if (sn->shared >= 0) {
+                json_escaped(out, g_array_index(c->shared, hc_dhcp_shared,
+                                                sn->shared).name);
+            } else {
+                g_string_append(out, "null");
+            }
+            g_string_append(out, ", ");
+            json_usage(out, &u->subnet[i]);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, c->subnets->len ? "\n  ]" : "]");
+        g_string_append(out, ",\n  \"ranges\": [");
+        for (guint i = 0; i < c->ranges->len; i++) {
+            const hc_dhcp_range *r = &g_array_index(c->ranges, hc_dhcp_range,
+                                                    i);
+
+            g_string_append_printf(out, "%s\n    {\"first\": \"%s\", "
+                                   "\"last\": \"%s\", \"shared_network\": ",
+                                   i ? "," : "",
+                                   hc_ipv4_str(r->first, ip, sizeof(ip)),
+                                   hc_ipv4_str(r->last, ip2, sizeof(ip2)));
+            if (r->shared >= 0) {
+                json_escaped(out, g_array_index(c->shared, hc_dhcp_shared,
+                                                r->shared).name);
+            } else {
+                g_string_append(out, "null");
+            }
+            if (r->subnet >= 0) {
+                const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
+                                                          hc_dhcp_subnet,
+                                                          r->subnet);
+
+                g_string_append_printf(out, ", \"subnet\": \"%s/%d\"",
+                                       hc_ipv4_str(sn->net, ip, sizeof(ip)),
+                                       __builtin_popcount(sn->mask));
+            }
+            g_string_append_printf(out, ", \"pool\": %s, ",
+                                   r->in_pool ? "true" : "false");
+            json_usage(out, &u->range[i]);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, c->ranges->len ? "\n  ]" : "]");
+        g_string_append(out, ",\n  \"summary\": {");
+        json_usage(out, &u->all);
+        g_string_append_printf(out, ", \"active_outside_ranges\": %llu}",
+                               (unsigned long long) u->active_outside);
+    }
+    g_string_append(out, ",\n  \"errors\": [");
+    {
+        const GArray *e = hc_lease_table_errors(t);
+
+        for (guint i = 0; i < e->len; i++) {
+            g_string_append_printf(out, "%s\n    {\"line\": %u, \"message\": ",
+                                   i ? "," : "",
+                                   g_array_index(e, hc_lease_error, i).line);
+            hc_json_str(out, g_array_index(e, hc_lease_error, i).msg);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, e->len ? "\n  ]" : "]");
+    }
+    if (c) {
+        g_string_append(out, ",\n  \"config_errors\": [");
+        for (guint i = 0; i < c->errors->len; i++) {
+            const hc_dhcp_conf_error *ce = &g_array_index(c->errors,
+                                                          hc_dhcp_conf_error,
+                                                          i);
+
+            g_string_append(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+            json_escaped(out, ce->file);
+            g_string_append_printf(out, ", \"line\": %u, \"message\": ",
+                                   ce->line);
+            hc_json_str(out, ce->msg);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, c->errors->len ? "\n  ]" : "]");
+    }
+    g_string_append(out, "\n}\n");
+}

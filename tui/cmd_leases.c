@@ -1,0 +1,344 @@
+/* hacon leases: the DHCP lease table and pool usage, printed once.
+ * The files come from --leases/--config or from the cluster: the dhcpd
+ * resource's parameters in the CIB and the Filesystem that holds the lease
+ * file; when that filesystem is mounted on another node, the file is read
+ * there over ssh. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+
+#include "commands.h"
+#include "dhcpconf.h"
+#include "exec.h"
+#include "leases.h"
+#include "leases_locate.h"
+#include "leases_view.h"
+#include "util.h"
+
+typedef struct opts {
+    const char *leases, *config, *cib, *node, *filter, *state, *sort;
+    bool reverse, local, no_config, follow;
+    int format;
+    int interval_ms, changes;
+} opts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hacon leases [--leases=FILE] [--config=FILE] [--cib=FILE]\n"
+            "                    [--node=NODE | --local] [--format=text|json]\n"
+            "                    [--sort=ip|mac|hostname|state|starts|ends]\n"
+            "                    [--reverse] [--filter=TEXT] [--state=STATE]\n"
+            "                    [--no-config]\n"
+            "       hacon leases --follow [--interval=MS] [--changes=N] ...\n");
+}
+
+static xmlDoc *read_cib(const char *file, char **ret_err)
+{
+    const char *argv[] = { "cibadmin", "--query", NULL };
+    hc_exec_result res;
+    xmlDoc *doc;
+    int opt = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR
+              | XML_PARSE_NOWARNING;
+
+    if (file) {
+        doc = xmlReadFile(file, NULL, opt);
+        if (!doc) {
+            *ret_err = g_strdup_printf("cannot read CIB file %s", file);
+        }
+        return doc;
+    }
+    /* cibadmin honours CIB_file, so tests and offline use need nothing
+     * special here. */
+    if (hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 15000 }, &res) < 0
+        || res.status != 0) {
+        *ret_err = g_strdup_printf("cibadmin --query failed: %s",
+                                   res.err && *res.err ? res.err
+                                                       : "cannot run");
+        hc_exec_result_clear(&res);
+        return NULL;
+    }
+    doc = xmlReadMemory(res.out, (int) res.out_len, "cib.xml", NULL, opt);
+    if (!doc) {
+        *ret_err = g_strdup("cibadmin printed no valid XML");
+    }
+    hc_exec_result_clear(&res);
+    return doc;
+}
+
+static bool is_this_host(const char *node)
+{
+    char buf[256];
+
+    if (gethostname(buf, sizeof(buf)) < 0) {
+        return false;
+    }
+    buf[sizeof(buf) - 1] = 0;
+    return !strcmp(buf, node) || !strcmp(g_get_host_name(), node);
+}
+
+/* The config: here when readable, else on the node that runs dhcpd. */
+static int load_config(const char *path, const char *node, hc_dhcp_conf **ret)
+{
+    int rc = hc_dhcp_conf_load(path, ret);
+
+    if (rc == -ENOENT && node) {
+        const char *argv[] = { "cat", path, NULL };
+        hc_exec_result res;
+
+        rc = hc_exec(argv, &(hc_exec_opts) { .node = node }, &res);
+        if (rc == 0 && res.status == 0) {
+            *ret = hc_dhcp_conf_new();
+            /* Includes are not followed on the remote node. */
+            rc = hc_dhcp_conf_parse(*ret, res.out, res.out_len, path, false);
+        } else if (rc == 0) {
+            rc = -EIO;
+        }
+        hc_exec_result_clear(&res);
+    }
+    return rc;
+}
+
+/* --follow: one line per change of the table, as dhcpd writes the file. */
+static int follow(hc_lease_follower *f, const opts *o)
+{
+    int seen = 0;
+
+    for (;;) {
+        hc_lease_table *t = hc_lease_follower_table(f);
+        size_t active = 0;
+        unsigned loads, appends;
+        char when[32];
+        time_t now = time(NULL);
+
+        for (size_t i = 0; i < hc_lease_table_count(t); i++) {
+            active += hc_lease_table_get(t, i)->state == HC_LEASE_ACTIVE;
+        }
+        hc_lease_follower_stats(f, &loads, &appends, NULL);
+        printf("%s %zu records, %zu addresses, %zu active, %zu errors, "
+               "%u full reads, %u appends, %zu bytes pending\n",
+               hc_time_str(now, when, sizeof(when)),
+               hc_lease_table_records(t), hc_lease_table_count(t), active,
+               hc_lease_table_n_errors(t), loads, appends,
+               hc_lease_follower_pending(f));
+        fflush(stdout);
+        if (o->changes > 0 && ++seen > o->changes) {
+            return 0;
+        }
+        for (;;) {
+            bool changed = false;
+            int rc;
+
+            g_usleep((gulong) o->interval_ms * 1000);
+            rc = hc_lease_follower_poll(f, &changed);
+            if (rc < 0 && rc != -ENOENT) {
+                fprintf(stderr, "hacon leases: %s\n", g_strerror(-rc));
+                return 1;
+            }
+            if (changed) {
+                break;
+            }
+        }
+    }
+}
+
+static int run(const opts *o)
+{
+    hc_leases_location loc = { 0 };
+    char *leases = g_strdup(o->leases), *config = g_strdup(o->config);
+    char *node = g_strdup(o->node), *where = NULL, *err = NULL;
+    hc_lease_follower *f = NULL;
+    hc_dhcp_conf *conf = NULL;
+    hc_dhcp_usage usage = { 0 };
+    hc_lease_query q = { .sort = HC_LCOL_IP, .state = -1 };
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    GString *out = g_string_new(NULL);
+    int rc, ret = 1;
+
+    if (!leases) {
+        xmlDoc *doc = read_cib(o->cib, &err);
+
+        if (!doc) {
+            fprintf(stderr, "hacon leases: %s (give --leases FILE)\n", err);
+            goto out;
+        }
+        rc = hc_leases_locate(xmlDocGetRootElement(doc), &loc);
+        xmlFreeDoc(doc);
+        if (rc < 0) {
+            fprintf(stderr, "hacon leases: no dhcpd resource in the CIB "
+                    "(give --leases FILE)\n");
+            goto out;
+        }
+        if (!config && loc.config) {
+            config = g_strdup(loc.config);
+        }
+        where = hc_leases_location_describe(&loc);
+        if (!node && !o->local && loc.node && !is_this_host(loc.node)) {
+            node = g_strdup(loc.node);
+        }
+    }
+    if (config && !o->no_config) {
+        rc = load_config(config, node, &conf);
+        if (rc < 0) {
+            fprintf(stderr, "hacon leases: %s: %s\n", config, g_strerror(-rc));
+            if (o->config) {
+                goto out;
+            }
+        }
+    }
+    if (!leases) {
+        /* ocf:hacon:dhcpd without a leases parameter: dhcpd's own
+         * lease-file-name, else Debian's default. */
+        leases = g_strdup(loc.leases ? loc.leases
+                          : conf && conf->lease_file_name
+                          ? conf->lease_file_name
+                          : "/var/lib/dhcp/dhcpd.leases");
+    }
+    hc_lease_follower_new(leases, node, &f);
+    rc = hc_lease_follower_poll(f, NULL);
+    if (rc < 0) {
+        fprintf(stderr, "hacon leases: %s%s%s: %s\n", node ? node : "",
+                node ? ":" : "", leases, g_strerror(-rc));
+        goto out;
+    }
+    if (o->follow) {
+        ret = follow(f, o);
+        goto out;
+    }
+    if (conf) {
+        hc_dhcp_usage_compute(conf, hc_lease_follower_table(f), &usage);
+    }
+    q.sort = o->sort ? hc_lease_col_from_name(o->sort) : HC_LCOL_IP;
+    q.descending = o->reverse;
+    q.text = o->filter;
+    q.state = o->state ? hc_lease_state_from_name(o->state) : -1;
+    hc_lease_query_run(hc_lease_follower_table(f), &q, rows);
+    {
+        hc_lease_source src = { leases, conf ? config : NULL, where };
+
+        if (o->format == 1) {
+            hc_leases_format_json(out, hc_lease_follower_table(f), rows, conf,
+                                  conf ? &usage : NULL, &src);
+        } else {
+            /* HACON_NOW pins "now" for the golden tests' "in 5 min". */
+            const char *pin = getenv("HACON_NOW");
+            time_t now = pin ? (time_t) strtoll(pin, NULL, 10) : time(NULL);
+
+            hc_leases_format_text(out, hc_lease_follower_table(f), rows, conf,
+                                  conf ? &usage : NULL, &src, now);
+            if (hc_lease_follower_pending(f)) {
+                g_string_append_printf(out, "\n%zu bytes of an unfinished "
+                                       "record at the end of the file (dhcpd "
+                                       "is writing it)\n",
+                                       hc_lease_follower_pending(f));
+            }
+        }
+    }
+    fwrite(out->str, 1, out->len, stdout);
+    ret = 0;
+out:
+    hc_dhcp_usage_clear(&usage);
+    hc_dhcp_conf_free(conf);
+    hc_lease_follower_free(f);
+    hc_leases_location_clear(&loc);
+    g_array_free(rows, TRUE);
+    g_string_free(out, TRUE);
+    g_free(leases);
+    g_free(config);
+    g_free(node);
+    g_free(where);
+    g_free(err);
+    return ret;
+}
+
+static int cmd_leases(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "leases", required_argument, NULL, 'l' },
+        { "config", required_argument, NULL, 'c' },
+        { "cib", required_argument, NULL, 'C' },
+        { "node", required_argument, NULL, 'n' },
+        { "local", no_argument, NULL, 'L' },
+        { "format", required_argument, NULL, 'f' },
+        { "sort", required_argument, NULL, 's' },
+        { "reverse", no_argument, NULL, 'r' },
+        { "filter", required_argument, NULL, 'F' },
+        { "state", required_argument, NULL, 'S' },
+        { "no-config", no_argument, NULL, 'N' },
+        { "follow", no_argument, NULL, 'w' },
+        { "interval", required_argument, NULL, 'i' },
+        { "changes", required_argument, NULL, 'k' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    opts o = { .interval_ms = 500 };
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "l:c:n:f:s:rF:S:h", longopts,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'l': o.leases = optarg; break;
+        case 'c': o.config = optarg; break;
+        case 'C': o.cib = optarg; break;
+        case 'n': o.node = optarg; break;
+        case 'L': o.local = true; break;
+        case 'r': o.reverse = true; break;
+        case 'F': o.filter = optarg; break;
+        case 'N': o.no_config = true; break;
+        case 'w': o.follow = true; break;
+        case 'i':
+            o.interval_ms = atoi(optarg);
+            if (o.interval_ms < 10 || o.interval_ms > 3600000) {
+                fprintf(stderr, "hacon leases: bad --interval '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'k': o.changes = atoi(optarg); break;
+        case 'f':
+            o.format = hc_parse_format(optarg);
+            if (o.format < 0) {
+                fprintf(stderr, "hacon leases: bad --format '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 's':
+            if (hc_lease_col_from_name(optarg) < 0) {
+                fprintf(stderr, "hacon leases: bad --sort '%s'\n", optarg);
+                return 2;
+            }
+            o.sort = optarg;
+            break;
+        case 'S':
+            if (hc_lease_state_from_name(optarg) < 0) {
+                fprintf(stderr, "hacon leases: bad --state '%s'\n", optarg);
+                return 2;
+            }
+            o.state = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    return run(&o);
+}
+
+const hc_command hc_cmd_leases = {
+    .name = "leases",
+    .usage = "[--leases F] [--config F]",
+    .summary = "DHCP leases and pool usage",
+    .run = cmd_leases,
+};
