@@ -90,7 +90,8 @@ man-gen: $(GEN_MAN)
 $(B)/man/ocf_hacon_dhcpd.7: agents/dhcpd man/ocf-agent.xsl
 	@mkdir -p $(@D)
 	OCF_ROOT=$(OCFROOT) sh agents/dhcpd meta-data > $(B)/man/dhcpd.xml
-	xsltproc -o $@ man/ocf-agent.xsl $(B)/man/dhcpd.xml
+	xsltproc --novalid --nonet -o $@.tmp man/ocf-agent.xsl $(B)/man/dhcpd.xml
+	mv $@.tmp $@
 
 # Tests: every suite prints TAP; tests/run.sh counts and prints
 # "N passed, N failed, N skipped".  T=pattern runs a subset.
