@@ -101,6 +101,7 @@ static int probe_run(int argc, char **argv)
     hc_dhcpprobe *p = NULL;
     int timeout = 1000, count = 1, interval = 1000, json = 0;
     int answered = 0, c, r;
+    GString *line;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:t:c:I:h", longopts, NULL)) != -1) {
@@ -174,20 +175,23 @@ static int probe_run(int argc, char **argv)
         g_free(ifn);
         return 2;
     }
+    /* One buffer for every line: a long --count run allocates nothing
+     * per probe. */
+    line = g_string_sized_new(256);
     for (int i = 1; i <= count; i++) {
         hc_dhcpprobe_result res;
-        GString *line = g_string_sized_new(160);
         double t0 = hc_now_ms();
 
         r = hc_dhcpprobe_run(p, timeout, &res);
         if (r == 0) {
             answered++;
         }
+        g_string_truncate(line, 0);
         print_result(line, json, i, r, &res, hc_dhcpprobe_ifname(p));
         fputs(line->str, stdout);
         fflush(stdout);
-        g_string_free(line, TRUE);
         if (r < 0 && r != -ETIMEDOUT) {
+            g_string_free(line, TRUE);
             hc_dhcpprobe_free(p);
             return 2;
         }
@@ -200,6 +204,7 @@ static int probe_run(int argc, char **argv)
             }
         }
     }
+    g_string_free(line, TRUE);
     hc_dhcpprobe_free(p);
     return answered == count ? 0 : 1;
 }

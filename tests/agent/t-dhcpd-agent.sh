@@ -196,6 +196,34 @@ expect "stop" stop 0
 expect "stop of a stopped resource" stop 0
 expect "reload of a stopped resource" reload 7
 
+# No interface given: dhcpd picks its interfaces, the deep monitor probes
+# on the first one dhcpd listens on.
+OCF_RESKEY_interface="" expect "start without interface" start 0
+OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
+    expect "deep monitor without interface" monitor 0
+OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
+    OCF_RESKEY_probe_address=10.88.0.1 \
+    expect "deep monitor to a unicast probe_address" monitor 0
+expect "stop" stop 0
+
+# The probe itself: usage errors, JSON, a count.
+"$HACON" probe > /dev/null 2>&1
+tap_check "probe without server: exit 2" test $? -eq 2
+"$HACON" probe broadcast > /dev/null 2>&1
+tap_check "broadcast probe without interface: exit 2" test $? -eq 2
+srv "$HACON" probe --interface nosuch0 broadcast > /dev/null 2>&1
+tap_check "probe on a missing interface: exit 2" test $? -eq 2
+srv "$HACON" probe --interface srv0 --timeout 300 broadcast > /dev/null 2>&1
+tap_check "probe with no server running: exit 1" test $? -eq 1
+expect "start for the probe" start 0
+cli "$HACON" probe --interface cli0 --count 3 --interval 50 --timeout 1000 \
+    --format=json broadcast > "$HCA_T/probe.json" 2>&1
+tap_check "DISCOVER from an unconfigured client: 3 OFFERs, exit 0" \
+    test $? -eq 0 -a "$(grep -c '"reply":"DHCPOFFER","server_id":"10.88.0.1","yiaddr":"10.88.0.1' "$HCA_T/probe.json")" -eq 3
+tap_check "the probe's DISCOVERs committed no lease" \
+    sh -c '! grep -q "02:68:63:70:72:62" "$1"' - "$OCF_RESKEY_leases"
+expect "stop" stop 0
+
 # 9. OCF plumbing.
 srv "$AG" > /dev/null 2>&1
 tap_check "no action: OCF_ERR_ARGS" test $? -eq 2
