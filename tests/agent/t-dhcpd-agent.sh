@@ -115,8 +115,9 @@ tap_check "the lease is in the lease file" \
 p=$(pid_now)
 kill -STOP "$p"
 tap_check "a stopped dhcpd does not answer the probe" no_answer 500
+expect "monitor of a hung dhcpd" monitor 1 "stopped by a signal"
 OCF_CHECK_LEVEL=10 OCF_RESKEY_probe_timeout=500 \
-    expect "deep monitor of a hung dhcpd" monitor 1 "stopped by a signal"
+    expect "deep monitor of a hung dhcpd" monitor 1 "did not answer a DHCP request"
 expect "stop of a hung dhcpd" stop 0
 tap_check "hung dhcpd gone" gone "$p"
 tap_check "pid file removed" test ! -e "$OCF_RESKEY_pidfile"
