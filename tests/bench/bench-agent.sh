@@ -166,10 +166,45 @@ failures() {
     echo "no pid file after stop|$ok" >> "$out"
 }
 
+# execs AGENT ACTION: how many programs one action runs.  On a busy
+# machine a fork+exec dominates the agent's time; this count does not
+# depend on the load.
+execs() {
+    env_"$1"
+    command -v strace > /dev/null || { echo "-"; return; }
+    f=$HCA_T/strace
+    rm -f "$f"
+    # strace would follow a daemonized dhcpd for ever: it is stopped (and
+    # detaches) once the agent's own process has exited.
+    srv strace -f -q -e trace=execve -o "$f" "$AG" "$2" > /dev/null 2>&1 &
+    st=$!
+    n=0
+    until [ -s "$f" ] && head -n 1 "$f" | awk '{ print $1 }' \
+            | { read -r top; grep -q "^$top +++ exited" "$f"; }; do
+        n=$((n + 1))
+        if [ $n -gt 600 ]; then break; fi
+        sleep 0.05
+    done
+    kill "$st" 2>/dev/null
+    wait "$st" 2>/dev/null
+    # The first execve is the agent itself.
+    echo $(($(grep -c 'execve(' "$f") - 1))
+}
+
+# Machine baseline: one fork+exec, median of 9.
+for _ in 1 2 3 4 5 6 7 8 9; do
+    t0=$(date +%s%N); /bin/true; t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000))
+done | median > "$HCA_T/base"
+
 measure hacon
 h_start=$start_ret h_ans=$first_answer h_stop=$stop_ms
+h_x_start=$(execs hacon start) h_x_mon=$(execs hacon monitor)
+h_x_stop=$(execs hacon stop)
 measure heartbeat
 b_start=$start_ret b_ans=$first_answer b_stop=$stop_ms
+b_x_start=$(execs heartbeat start) b_x_mon=$(execs heartbeat monitor)
+b_x_stop=$(execs heartbeat stop)
 failures hacon
 failures heartbeat
 
@@ -178,5 +213,8 @@ printf '%-42s %-16s %-16s\n' "" "hacon:dhcpd" "heartbeat:dhcpd"
 printf '%-42s %-16s %-16s\n' "start returned (ms)" "$h_start" "$b_start"
 printf '%-42s %-16s %-16s\n' "start -> first DHCP answer (ms)" "$h_ans" "$b_ans"
 printf '%-42s %-16s %-16s\n' "stop (ms)" "$h_stop" "$b_stop"
+printf '%-42s %-16s %-16s\n' "programs run by start/monitor/stop" \
+    "$h_x_start/$h_x_mon/$h_x_stop" "$b_x_start/$b_x_mon/$b_x_stop"
+printf '%-42s %-16s\n' "machine baseline: one fork+exec (us)" "$(cat "$HCA_T/base")"
 paste -d'|' "$HCA_T/f.hacon" "$HCA_T/f.heartbeat" \
     | awk -F'|' '{ printf "%-42s %-16s %-16s\n", $1, $2, $4 }'
