@@ -82,6 +82,10 @@ else
     tap_skip "man page not built (make)"
 fi
 
+page=$HACON_TOP/man/hacon-probe.1
+MANWIDTH=80 man --warnings -E UTF-8 -l "$page" > /dev/null 2> "$T/man.err"
+tap_check "hacon-probe.1: man -l prints no warnings" test ! -s "$T/man.err"
+
 # ocf-tester's own meta-data check runs `meta-data` as nobody.
 if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
     cp "$HACON_TOP/agents/dhcpd" "$T/dhcpd"
