@@ -180,6 +180,25 @@ OCF_RESKEY_user=nosuchuser \
 OCF_RESKEY_probe_timeout=soon \
     expect "probe_timeout not a number" validate-all 6 "probe_timeout"
 
+# A non-root user: the lease directory must be its own.
+if id nobody > /dev/null 2>&1 && getent group nogroup > /dev/null; then
+    mkdir -p "$HCA_T/nb"
+    export OCF_RESKEY_user=nobody OCF_RESKEY_group=nogroup
+    OCF_RESKEY_leases=$HCA_T/nb/dhcpd.leases \
+        expect "lease directory not writable by user nobody" validate-all 4 \
+        "not writable by user nobody"
+    chown nobody:nogroup "$HCA_T/nb"
+    OCF_RESKEY_leases=$HCA_T/nb/dhcpd.leases expect "start as nobody" start 0
+    tap_check "dhcpd runs as nobody" \
+        test "$(ps -o user= -p "$(pid_now)")" = nobody
+    tap_check "lease file created for nobody:nogroup" \
+        test "$(stat -c %U:%G "$HCA_T/nb/dhcpd.leases")" = nobody:nogroup
+    OCF_RESKEY_leases=$HCA_T/nb/dhcpd.leases expect "stop" stop 0
+    unset OCF_RESKEY_user OCF_RESKEY_group
+else
+    tap_skip "non-root user: no user nobody or group nogroup"
+fi
+
 # 8. reload: a broken config leaves dhcpd serving, a good one restarts it.
 expect "start for reload" start 0
 p=$(pid_now)
