@@ -131,6 +131,17 @@ expect "monitor after SIGKILL" monitor 7
 expect "stop after SIGKILL" stop 0
 tap_check "stop removed the stale pid file" test ! -e "$OCF_RESKEY_pidfile"
 
+# A dhcpd of ours that lost its pid file is found, reported, and replaced
+# by start rather than joined by a second one.
+expect "start again" start 0
+p=$(pid_now)
+rm -f "$OCF_RESKEY_pidfile"
+expect "monitor of a dhcpd without its pid file" monitor 1 "runs without its pid file"
+expect "start replaces it" start 0
+tap_check "the old dhcpd is gone" gone "$p"
+tap_check "exactly one dhcpd runs" test "$(hca_our_dhcpd_pids | wc -l)" -eq 1
+expect "stop" stop 0
+
 # 6. Stale pid file: a live process that is not dhcpd, then a dead pid.
 sleep 300 &
 decoy=$!
