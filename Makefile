@@ -62,7 +62,7 @@ DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
-	shellcheck clang drbd-utils
+	shellcheck clang drbd-utils strace
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
 
@@ -93,7 +93,8 @@ man-gen: $(GEN_MAN)
 $(B)/man/ocf_hacon_dhcpd.7: agents/dhcpd man/ocf-agent.xsl
 	@mkdir -p $(@D)
 	OCF_ROOT=$(OCFROOT) sh agents/dhcpd meta-data > $(B)/man/dhcpd.xml
-	xsltproc -o $@ man/ocf-agent.xsl $(B)/man/dhcpd.xml
+	xsltproc --novalid --nonet -o $@.tmp man/ocf-agent.xsl $(B)/man/dhcpd.xml
+	mv $@.tmp $@
 
 # Tests: every suite prints TAP; tests/run.sh counts and prints
 # "N passed, N failed, N skipped".  T=pattern runs a subset.

@@ -1,13 +1,18 @@
 #!/bin/sh
-# `make bench`: runs every tests/bench/bench-*.sh.  Each prints its figures
-# as ratios against the anchor tool run on the same input in the same run.
+# `make bench`: runs every tests/bench/bench-*.sh in turn; each prints its
+# own table.  Exit status: 1 when any benchmark failed to run.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export HACON_TOP="$top" HACON="$top/build/hacon" LC_ALL=C TZ=UTC
-rc=0
+st=0
 for b in "$top"/tests/bench/bench-*.sh; do
     [ -x "$b" ] || continue
-    echo "== $(basename "$b" .sh)"
-    "$b" || rc=1
-    echo
+    echo "== ${b##*/}"
+    "$b" < /dev/null
+    rc=$?
+    case $rc in
+        0) ;;
+        77) echo "(skipped)" ;;
+        *) st=1 ;;
+    esac
 done
-exit $rc
+exit $st

@@ -1,0 +1,82 @@
+# Shared by the agent suites and the agent benchmark (sourced, POSIX sh):
+# a server and a client network namespace joined by a veth pair, a dhcpd
+# configuration for them, and a teardown that removes all of it.
+#
+#   hca_setup              makes $HCA_T (temp dir), $SRV, $CLI, links
+#                          srv0 (10.88.0.1/24) and cli0 (no address)
+#   hca_teardown           stops what the run started, deletes it all
+#   srv CMD...  cli CMD... run a command in a namespace
+#
+# Names carry the shell's pid, so that two runs never collide.
+
+HCA_ID=$$
+SRV=hca-$HCA_ID-srv
+CLI=hca-$HCA_ID-cli
+HCA_T=""
+
+srv() { ip netns exec "$SRV" "$@"; }
+cli() { ip netns exec "$CLI" "$@"; }
+
+hca_write_conf() {
+    cat > "$1" <<CONF
+# Written by the hacon agent tests.
+authoritative;
+default-lease-time 600;
+max-lease-time 7200;
+ping-check false;
+dhcp-cache-threshold 0;
+subnet 10.88.0.0 netmask 255.255.255.0 {
+    range 10.88.0.100 10.88.0.150;
+    option routers 10.88.0.1;
+}
+CONF
+}
+
+hca_setup() {
+    HCA_T=$(mktemp -d /tmp/hca.XXXXXX) || return 1
+    # ocf-tester runs `meta-data` as nobody: the agent must be reachable.
+    chmod 755 "$HCA_T"
+    mkdir -p "$HCA_T/run" "$HCA_T/lib"
+    hca_write_conf "$HCA_T/dhcpd.conf"
+    ip netns add "$SRV" || return 1
+    ip netns add "$CLI" || return 1
+    ip link add name srv0 netns "$SRV" type veth peer name cli0 \
+        netns "$CLI" || return 1
+    srv ip link set lo up
+    cli ip link set lo up
+    srv ip addr add 10.88.0.1/24 dev srv0
+    srv ip link set srv0 up
+    cli ip link set cli0 up
+    # A second interface whose address no subnet declares.
+    srv ip link add name odd0 type veth peer name odd1 || return 1
+    srv ip link set odd1 up
+    srv ip addr add 192.168.251.1/24 dev odd0
+    srv ip link set odd0 up
+}
+
+# Every dhcpd that this run started runs in our server namespace with a
+# config under $HCA_T; each is ended by its pid.
+hca_our_dhcpd_pids() {
+    [ -n "$HCA_T" ] || return 0
+    for p in $(ip netns pids "$SRV" 2>/dev/null); do
+        if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null \
+            | grep -q -- "-cf $HCA_T/"; then
+            echo "$p"
+        fi
+    done
+}
+
+hca_teardown() {
+    for p in $(hca_our_dhcpd_pids); do
+        kill -CONT "$p" 2>/dev/null
+        kill -KILL "$p" 2>/dev/null
+    done
+    ip netns del "$SRV" 2>/dev/null
+    ip netns del "$CLI" 2>/dev/null
+    [ -n "$HCA_T" ] && rm -rf "$HCA_T"
+}
+
+# Wall clock in milliseconds.
+hca_now_ms() {
+    echo $(( $(date +%s%N) / 1000000 ))
+}

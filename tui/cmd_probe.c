@@ -1,0 +1,217 @@
+/* hacon probe: proves that a DHCP server answers, with a real DHCPINFORM or
+ * DHCPDISCOVER (see core/dhcpprobe.h for what each does to the server).
+ * Used by ocf:hacon:dhcpd's deep monitor and by the failover test.
+ *
+ * Exit status: 0 every probe was answered, 1 at least one was not, 2 usage
+ * or the probe could not run (no such interface, no permission). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "commands.h"
+#include "dhcpprobe.h"
+#include "util.h"
+
+static void probe_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hacon probe [--interface IF] [--timeout MS] "
+            "[--count N] [--interval MS]\n"
+            "                   [--inform|--discover] [--format=text|json] "
+            "SERVER\n"
+            "SERVER is an IPv4 address or 'broadcast' (needs --interface).\n");
+}
+
+static bool parse_int(const char *s, int min, int max, int *ret)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max) {
+        return false;
+    }
+    *ret = (int) v;
+    return true;
+}
+
+static void print_result(GString *out, int json, int seq, int r,
+                         const hc_dhcpprobe_result *res, const char *ifname)
+{
+    char sid[INET_ADDRSTRLEN], yi[INET_ADDRSTRLEN], ci[INET_ADDRSTRLEN];
+
+    inet_ntop(AF_INET, &res->server_id, sid, sizeof(sid));
+    inet_ntop(AF_INET, &res->yiaddr, yi, sizeof(yi));
+    inet_ntop(AF_INET, &res->ciaddr, ci, sizeof(ci));
+    if (json) {
+        g_string_append_printf(out,
+            "{\"seq\":%d,\"interface\":", seq);
+        hc_json_str(out, ifname);
+        g_string_append_printf(out,
+            ",\"sent\":\"%s\",\"xid\":\"0x%08x\",\"answered\":%s",
+            hc_dhcp_type_name(res->sent_type), res->xid,
+            r == 0 ? "true" : "false");
+        if (r == 0) {
+            g_string_append_printf(out,
+                ",\"reply\":\"%s\",\"server_id\":\"%s\",\"yiaddr\":\"%s\","
+                "\"rtt_ms\":%.2f", hc_dhcp_type_name(res->type), sid, yi,
+                res->rtt_ms);
+        }
+        g_string_append(out, "}\n");
+        return;
+    }
+    if (r == 0) {
+        g_string_append_printf(out,
+            "%d: %s from %s: %s server %s", seq,
+            hc_dhcp_type_name(res->sent_type), ci,
+            hc_dhcp_type_name(res->type), sid);
+        if (res->yiaddr.s_addr) {
+            g_string_append_printf(out, " offers %s", yi);
+        }
+        g_string_append_printf(out, " rtt %.2f ms\n", res->rtt_ms);
+    } else {
+        g_string_append_printf(out, "%d: %s from %s: no answer (%s)\n", seq,
+                               hc_dhcp_type_name(res->sent_type), ci,
+                               r == -ETIMEDOUT ? "timeout" : g_strerror(-r));
+    }
+}
+
+static int probe_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "interface", required_argument, NULL, 'i' },
+        { "timeout", required_argument, NULL, 't' },
+        { "count", required_argument, NULL, 'c' },
+        { "interval", required_argument, NULL, 'I' },
+        { "inform", no_argument, NULL, 'F' },
+        { "discover", no_argument, NULL, 'D' },
+        { "format", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    hc_dhcpprobe_opts opts = { 0 };
+    hc_dhcpprobe *p = NULL;
+    int timeout = 1000, count = 1, interval = 1000, json = 0;
+    int answered = 0, c, r;
+    GString *line;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:t:c:I:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            opts.ifname = optarg;
+            break;
+        case 't':
+            if (!parse_int(optarg, 1, 600000, &timeout)) {
+                fprintf(stderr, "hacon probe: bad --timeout\n");
+                return 2;
+            }
+            break;
+        case 'c':
+            if (!parse_int(optarg, 1, INT_MAX, &count)) {
+                fprintf(stderr, "hacon probe: bad --count\n");
+                return 2;
+            }
+            break;
+        case 'I':
+            if (!parse_int(optarg, 0, 3600000, &interval)) {
+                fprintf(stderr, "hacon probe: bad --interval\n");
+                return 2;
+            }
+            break;
+        case 'F':
+            opts.type = HC_DHCPINFORM;
+            break;
+        case 'D':
+            opts.type = HC_DHCPDISCOVER;
+            break;
+        case 'f':
+            json = hc_parse_format(optarg);
+            if (json < 0) {
+                fprintf(stderr, "hacon probe: bad --format\n");
+                return 2;
+            }
+            break;
+        case 'h':
+            probe_usage(stdout);
+            return 0;
+        default:
+            probe_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        probe_usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[optind], "broadcast")) {
+        opts.server.s_addr = htonl(INADDR_BROADCAST);
+    } else if (inet_pton(AF_INET, argv[optind], &opts.server) != 1) {
+        fprintf(stderr, "hacon probe: not an IPv4 address\n");
+        return 2;
+    }
+    if (opts.server.s_addr == htonl(INADDR_BROADCAST) && !opts.ifname) {
+        fprintf(stderr, "hacon probe: a broadcast probe needs --interface\n");
+        return 2;
+    }
+    r = hc_dhcpprobe_open(&opts, &p);
+    if (r < 0) {
+        char *ifn = hc_escape(opts.ifname ? opts.ifname : "", 40);
+
+        fprintf(stderr, "hacon probe: %s%s%s\n",
+                r == -EADDRNOTAVAIL ? "interface has no IPv4 address for "
+                                      "an INFORM: "
+                : r == -ENODEV ? "no such interface: " : "",
+                r == -EADDRNOTAVAIL || r == -ENODEV ? ifn : g_strerror(-r),
+                r == -EPERM ? " (needs root or CAP_NET_RAW)" : "");
+        g_free(ifn);
+        return 2;
+    }
+    /* One buffer for every line: a long --count run allocates nothing
+     * per probe. */
+    line = g_string_sized_new(256);
+    for (int i = 1; i <= count; i++) {
+        hc_dhcpprobe_result res;
+        double t0 = hc_now_ms();
+
+        r = hc_dhcpprobe_run(p, timeout, &res);
+        if (r == 0) {
+            answered++;
+        }
+        g_string_truncate(line, 0);
+        print_result(line, json, i, r, &res, hc_dhcpprobe_ifname(p));
+        fputs(line->str, stdout);
+        fflush(stdout);
+        if (r < 0 && r != -ETIMEDOUT) {
+            g_string_free(line, TRUE);
+            hc_dhcpprobe_free(p);
+            return 2;
+        }
+        if (i < count) {
+            /* Start to start, so that the rate is steady. */
+            double left = interval - (hc_now_ms() - t0);
+
+            if (left > 0) {
+                poll(NULL, 0, (int) left);
+            }
+        }
+    }
+    g_string_free(line, TRUE);
+    hc_dhcpprobe_free(p);
+    return answered == count ? 0 : 1;
+}
+
+const hc_command hc_cmd_probe = {
+    .name = "probe",
+    .usage = "[--interface IF] SERVER",
+    .summary = "send a DHCP request and wait for the answer",
+    .run = probe_run,
+};
