@@ -21,7 +21,7 @@ B        := build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
-            libquorum libvotequorum glib-2.0
+            libquorum libvotequorum glib-2.0 libxml-2.0
 PKG_TUI  := $(PKG_CORE) ncursesw readline
 
 # System headers through -isystem, so that -Werror judges our code only.
