@@ -716,6 +716,10 @@ static int parse_primitive(parser *p)
     }
     const char *s;
     while ((s = peek(p))) {
+        char kind = !strcmp(s, "param") ? 'p' : s[0];
+        if (is_section_keyword(s) && !strchr(c->sections, kind)) {
+            c->sections[strlen(c->sections)] = kind;
+        }
         if (!strcmp(s, "params") || !strcmp(s, "param")) {
             p->i++;
             rc = take_nvs(p, c->params, s, true);

@@ -88,6 +88,8 @@ typedef struct hc_crm_cmd {
     GPtrArray *meta;      /* hc_crm_nv* */
     GPtrArray *utilization; /* hc_crm_nv* */
     GPtrArray *ops;       /* hc_crm_op* */
+    char sections[5];     /* primitive: 'p'arams 'm'eta 'u'tilization
+                           * 'o'p in the order they first appear */
     GPtrArray *refs;      /* hc_crm_ref*: members, constraint resources */
     GPtrArray *options;   /* hc_crm_nv*: symmetrical=, node-attribute= */
     char *score;          /* normalised: INFINITY, -INFINITY, 100 */

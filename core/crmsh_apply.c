@@ -548,51 +548,8 @@ static int check_role(hc_crm_error *err, const hc_crm_cmd *c, int w,
     return rc;
 }
 
-static int apply_primitive(const hc_crm_cmd *c, xmlNode *cib,
-                           hc_crm_error *err)
+static void add_operations(xmlNode *cib, xmlNode *p, const hc_crm_cmd *c)
 {
-    char *cls = NULL, *prov = NULL;
-    int rc = check_new_id(err, c, cib);
-
-    if (rc || (rc = resolve_agent(err, c, &cls, &prov))) {
-        goto out;
-    }
-    if (!strcmp(cls, "ocf")
-        && (rc = check_agent_params(err, c, cls, prov))) {
-        goto out;
-    }
-    for (guint i = 0; i < c->ops->len; i++) {
-        const hc_crm_op *op = g_ptr_array_index(c->ops, i);
-        for (guint j = 0; j < op->attrs->len; j++) {
-            const hc_crm_nv *nv = g_ptr_array_index(op->attrs, j);
-            if (!strcmp(nv->name, "role")
-                && (rc = check_role(err, c, nv->word, nv->value))) {
-                goto out;
-            }
-        }
-    }
-
-    xmlNode *rscs = hc_crm_section(cib, "resources", true);
-    xmlNode *p = create_xml_node(rscs, "primitive");
-    crm_xml_add(p, "id", c->id);
-    crm_xml_add(p, "class", cls);
-    if (prov) {
-        crm_xml_add(p, "provider", prov);
-    }
-    crm_xml_add(p, "type", c->agent_type);
-    /* crmsh writes the sets in this order whatever the line's order. */
-    if (c->params->len) {
-        add_nvset(cib, p, "instance_attributes", c->id,
-                  "instance_attributes", c->params);
-    }
-    if (c->meta->len) {
-        add_nvset(cib, p, "meta_attributes", c->id, "meta_attributes",
-                  c->meta);
-    }
-    if (c->utilization->len) {
-        add_nvset(cib, p, "utilization", c->id, "utilization",
-                  c->utilization);
-    }
     if (c->ops->len) {
         xmlNode *ops = create_xml_node(p, "operations");
         for (guint i = 0; i < c->ops->len; i++) {
@@ -633,6 +590,56 @@ static int apply_primitive(const hc_crm_cmd *c, xmlNode *cib,
             g_ptr_array_unref(extra);
             g_free(base);
             g_free(id);
+        }
+    }
+}
+
+static int apply_primitive(const hc_crm_cmd *c, xmlNode *cib,
+                           hc_crm_error *err)
+{
+    char *cls = NULL, *prov = NULL;
+    int rc = check_new_id(err, c, cib);
+
+    if (rc || (rc = resolve_agent(err, c, &cls, &prov))) {
+        goto out;
+    }
+    if (!strcmp(cls, "ocf")
+        && (rc = check_agent_params(err, c, cls, prov))) {
+        goto out;
+    }
+    for (guint i = 0; i < c->ops->len; i++) {
+        const hc_crm_op *op = g_ptr_array_index(c->ops, i);
+        for (guint j = 0; j < op->attrs->len; j++) {
+            const hc_crm_nv *nv = g_ptr_array_index(op->attrs, j);
+            if (!strcmp(nv->name, "role")
+                && (rc = check_role(err, c, nv->word, nv->value))) {
+                goto out;
+            }
+        }
+    }
+
+    xmlNode *rscs = hc_crm_section(cib, "resources", true);
+    xmlNode *p = create_xml_node(rscs, "primitive");
+    crm_xml_add(p, "id", c->id);
+    crm_xml_add(p, "class", cls);
+    if (prov) {
+        crm_xml_add(p, "provider", prov);
+    }
+    crm_xml_add(p, "type", c->agent_type);
+    /* crmsh writes the sets in the order the line names them first;
+     * the operations go where the first op was. */
+    for (const char *k = c->sections; *k; k++) {
+        if (*k == 'p') {
+            add_nvset(cib, p, "instance_attributes", c->id,
+                      "instance_attributes", c->params);
+        } else if (*k == 'm') {
+            add_nvset(cib, p, "meta_attributes", c->id, "meta_attributes",
+                      c->meta);
+        } else if (*k == 'u') {
+            add_nvset(cib, p, "utilization", c->id, "utilization",
+                      c->utilization);
+        } else {
+            add_operations(cib, p, c);
         }
     }
 out:
