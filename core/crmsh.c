@@ -206,7 +206,7 @@ const char *hc_crm_nearest(const char *word, const char *const *cands,
     size_t wl = strlen(word);
     /* Up to a third of the word may be wrong (at least 2 edits): enough for
      * typos, not so much that unrelated names are offered. */
-    size_t limit = wl / 3 > 2 ? wl / 3 : 2;
+    size_t limit = (wl + 2) / 3 > 2 ? (wl + 2) / 3 : 2;
 
     if (wl == 0) {
         return NULL;
@@ -578,8 +578,8 @@ static int take_refs(parser *p, const char *const *quals, size_t n_quals,
     }
     if (n < min) {
         if (!s) {
-            return fail_missing(p, min - n > 1 ? "two resources"
-                                : "a resource");
+            return fail_missing(p, n == 0 ? "two resources"
+                                : "the second resource");
         }
         return fail_here(p, "expected %d resources before options", min);
     }

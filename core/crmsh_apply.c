@@ -495,20 +495,7 @@ static int check_agent_params(hc_crm_error *err, const hc_crm_cmd *c,
          * check against, as crmsh when it gets none. */
         return 0;
     }
-    for (guint i = 0; i < required->len; i++) {
-        const char *need = required->pdata[i];
-        bool given = false;
-        for (guint j = 0; j < c->params->len; j++) {
-            const hc_crm_nv *nv = g_ptr_array_index(c->params, j);
-            given = given || !strcmp(nv->name, need);
-        }
-        if (!given) {
-            return hc_crm_fail(err, c->words, c->agent_word, "%s:%s:%s "
-                               "requires the parameter %s: add params "
-                               "%s=...", cls, prov, c->agent_type, need,
-                               need);
-        }
-    }
+    /* A misspelt parameter first: it is often the missing one. */
     for (guint j = 0; j < c->params->len; j++) {
         const hc_crm_nv *nv = g_ptr_array_index(c->params, j);
         bool known = false;
@@ -526,6 +513,20 @@ static int check_agent_params(hc_crm_error *err, const hc_crm_cmd *c,
                               "parameter %s", c->agent_type, esc);
             g_free(esc);
             return rc;
+        }
+    }
+    for (guint i = 0; i < required->len; i++) {
+        const char *need = required->pdata[i];
+        bool given = false;
+        for (guint j = 0; j < c->params->len; j++) {
+            const hc_crm_nv *nv = g_ptr_array_index(c->params, j);
+            given = given || !strcmp(nv->name, need);
+        }
+        if (!given) {
+            return hc_crm_fail(err, c->words, c->agent_word, "%s:%s:%s "
+                               "requires the parameter %s: add params "
+                               "%s=...", cls, prov, c->agent_type, need,
+                               need);
         }
     }
     return 0;
@@ -936,8 +937,9 @@ static int apply_delete(const hc_crm_cmd *c, xmlNode *cib,
             return rc;
         }
         if (!is_rsc(n) && !is_cons(n)) {
-            int rc = hc_crm_fail(err, c->words, r->word, "%s is a %s; "
-                                 "hacon deletes resources and constraints",
+            int rc = hc_crm_fail(err, c->words, r->word, "%s is a <%s>,"
+                                 " not a resource or a constraint: hacon "
+                                 "deletes only those",
                                  r->rsc, (const char *)n->name);
             g_hash_table_unref(gone);
             return rc;
