@@ -180,4 +180,32 @@ char *hc_crm_diff_text(xmlNode *old_cib, xmlNode *new_cib);
 int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
                     char **ret_msg);
 
+/* One line from text to cluster, for `hacon crm` and the console's command
+ * line alike: plan (parse, read the CIB, apply in memory, diff, preview),
+ * show, then apply. */
+typedef struct hc_crm_plan {
+    char *line;
+    hc_crm_cmd *cmd;
+    xmlNode *base;        /* the CIB as read (NULL for cluster commands) */
+    xmlNode *next;        /* the CIB to commit */
+    char *diff;           /* hc_crm_diff_text(); "" when nothing changes */
+    char *preview;        /* crm_simulate's summary, or NULL */
+    char *preview_error;  /* why there is no preview, or NULL */
+    char **cluster_argv;  /* for commands that need the cluster, else NULL */
+} hc_crm_plan;
+
+/* Parses line and prepares what it does.  Errors in the line: -EINVAL and
+ * *err; errors reading the CIB: another negative errno and *ret_msg
+ * (g_free).  With simulate, also runs the preview. */
+int hc_crm_plan_new(const char *line, bool simulate, hc_crm_plan **ret,
+                    hc_crm_error *err, char **ret_msg);
+
+/* Commits the plan (or runs its cluster command).  *ret_out (may be NULL)
+ * gets the command's output, escaped.  Returns 0 or a negative errno with
+ * *ret_msg (-ESTALE: the CIB changed since the plan was made). */
+int hc_crm_plan_apply(const hc_crm_plan *plan, char **ret_out,
+                      char **ret_msg);
+
+void hc_crm_plan_free(hc_crm_plan *plan);
+
 #endif

@@ -365,3 +365,93 @@ int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
     g_free(tmp);
     return rc;
 }
+
+/* ---- a line, from text to cluster ------------------------------------ */
+
+void hc_crm_plan_free(hc_crm_plan *p)
+{
+    if (!p) {
+        return;
+    }
+    g_free(p->line);
+    hc_crm_cmd_free(p->cmd);
+    free_xml(p->base);
+    free_xml(p->next);
+    g_free(p->diff);
+    g_free(p->preview);
+    g_free(p->preview_error);
+    g_strfreev(p->cluster_argv);
+    g_free(p);
+}
+
+int hc_crm_plan_new(const char *line, bool simulate, hc_crm_plan **ret,
+                    hc_crm_error *err, char **ret_msg)
+{
+    hc_crm_plan *p = g_new0(hc_crm_plan, 1);
+    int rc;
+
+    *ret = NULL;
+    p->line = g_strdup(line);
+    if ((rc = hc_crm_parse(line, strlen(line), &p->cmd, err))) {
+        goto fail;
+    }
+    if (hc_crm_cmd_needs_cluster(p->cmd)) {
+        p->cluster_argv = hc_crm_cmd_cluster_argv(p->cmd);
+        *ret = p;
+        return 0;
+    }
+    if ((rc = hc_crm_cib_query(&p->base, ret_msg))) {
+        goto fail;
+    }
+    p->next = copy_xml(p->base);
+    if ((rc = hc_crm_apply(p->cmd, p->next, err))) {
+        goto fail;
+    }
+    p->diff = hc_crm_diff_text(p->base, p->next);
+    if (simulate && *p->diff
+        && hc_crm_simulate(p->next, 30000, &p->preview,
+                           &p->preview_error) < 0 && !p->preview_error) {
+        p->preview_error = g_strdup("crm_simulate failed");
+    }
+    *ret = p;
+    return 0;
+fail:
+    hc_crm_plan_free(p);
+    return rc;
+}
+
+int hc_crm_plan_apply(const hc_crm_plan *p, char **ret_out, char **ret_msg)
+{
+    if (ret_out) {
+        *ret_out = NULL;
+    }
+    if (p->cluster_argv) {
+        hc_exec_result r = { 0 };
+        int rc = hc_exec((const char *const *)p->cluster_argv, NULL, &r);
+        if (rc < 0) {
+            set_msg(ret_msg, "cannot run %s: %s", p->cluster_argv[0],
+                    g_strerror(-rc));
+            return rc;
+        }
+        if (ret_out) {
+            GString *o = g_string_new(NULL);
+            hc_escape_append(o, r.out, strlen(r.out), 0);
+            if (*r.err) {
+                g_string_append_c(o, '\n');
+                hc_escape_append(o, r.err, strlen(r.err), 0);
+            }
+            *ret_out = g_string_free(o, FALSE);
+        }
+        rc = (r.status == 0 && !r.timed_out) ? 0 : -EIO;
+        if (rc) {
+            set_msg(ret_msg, "%s failed (status %d%s)", p->cluster_argv[0],
+                    r.status, r.timed_out ? ", timed out" : "");
+        }
+        hc_exec_result_clear(&r);
+        return rc;
+    }
+    if (!p->diff || !*p->diff) {
+        return 0;
+    }
+    return hc_crm_cib_commit(p->base, p->next, ret_msg);
+}

@@ -2,6 +2,7 @@
  * and applied by hacon itself (no crmsh needed).  Prints the CIB changes
  * and what the cluster would do, then commits them as one replace of the
  * configuration (CIB_file= or the live cluster) unless --dry-run. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,37 +40,6 @@ static char *join_words(int argc, char **argv)
     return g_string_free(s, FALSE);
 }
 
-static int run_cluster_command(const hc_crm_cmd *cmd, bool dry_run)
-{
-    char **argv = hc_crm_cmd_cluster_argv(cmd);
-    char *line = hc_exec_cmdline((const char *const *)argv, NULL);
-    int rc = 0;
-
-    if (dry_run) {
-        printf("would run: %s\n", line);
-    } else {
-        hc_exec_result r = { 0 };
-        printf("running: %s\n", line);
-        if (hc_exec((const char *const *)argv, NULL, &r) < 0) {
-            fprintf(stderr, "hacon: cannot run %s\n", argv[0]);
-            rc = 1;
-        } else {
-            char *o = hc_escape(r.out, 0), *e = hc_escape(r.err, 0);
-            fputs(o, stdout);
-            if (*r.err) {
-                fprintf(stderr, "%s\n", e);
-            }
-            rc = r.status == 0 && !r.timed_out ? 0 : 1;
-            g_free(o);
-            g_free(e);
-        }
-        hc_exec_result_clear(&r);
-    }
-    g_free(line);
-    g_strfreev(argv);
-    return rc;
-}
-
 static int crm_run(int argc, char **argv)
 {
     bool dry_run = false, simulate = true;
@@ -94,78 +64,63 @@ static int crm_run(int argc, char **argv)
         return 2;
     }
     char *line = join_words(argc - i, argv + i);
-    hc_crm_cmd *cmd = NULL;
+    hc_crm_plan *plan = NULL;
     hc_crm_error err;
-    int rc = hc_crm_parse(line, strlen(line), &cmd, &err);
+    char *msg = NULL, *out = NULL;
+    int rc = 0;
 
-    if (rc) {
-        char *m = hc_crm_error_format(line, &err);
-        fprintf(stderr, "%s\n", m);
-        g_free(m);
-        g_free(line);
-        return 1;
-    }
-    if (hc_crm_cmd_needs_cluster(cmd)) {
-        rc = run_cluster_command(cmd, dry_run);
-        hc_crm_cmd_free(cmd);
-        g_free(line);
-        return rc;
-    }
-
-    xmlNode *base = NULL, *next = NULL;
-    char *msg = NULL;
     crm_xml_init();
-    if (hc_crm_cib_query(&base, &msg) < 0) {
-        fprintf(stderr, "hacon crm: %s\n", msg ? msg : "cannot read the CIB");
-        rc = 1;
-        goto out;
-    }
-    next = copy_xml(base);
-    if (hc_crm_apply(cmd, next, &err) < 0) {
+    int prc = hc_crm_plan_new(line, simulate, &plan, &err, &msg);
+    if (prc == -EINVAL && !msg) {
         char *m = hc_crm_error_format(line, &err);
         fprintf(stderr, "%s\n", m);
         g_free(m);
         rc = 1;
         goto out;
     }
-    char *diff = hc_crm_diff_text(base, next);
-    if (!*diff) {
-        printf("No change to the CIB.\n");
-        g_free(diff);
+    if (prc < 0) {
+        fprintf(stderr, "hacon crm: %s\n", msg ? msg : g_strerror(-prc));
+        rc = 1;
         goto out;
     }
-    printf("CIB changes:\n%s", diff);
-    g_free(diff);
-    if (simulate) {
-        char *summary = NULL;
-        g_free(msg);
-        msg = NULL;
-        if (hc_crm_simulate(next, 30000, &summary, &msg) < 0) {
-            printf("Cluster actions: unknown (%s)\n", msg ? msg : "?");
-        } else if (!*summary) {
+    if (plan->cluster_argv) {
+        char *cl = hc_exec_cmdline((const char *const *)plan->cluster_argv,
+                                   NULL);
+        printf("%s: %s\n", dry_run ? "would run" : "running", cl);
+        g_free(cl);
+    } else if (!*plan->diff) {
+        printf("No change to the CIB.\n");
+        goto out;
+    } else {
+        printf("CIB changes:\n%s", plan->diff);
+        if (plan->preview_error) {
+            printf("Cluster actions: unknown (%s)\n", plan->preview_error);
+        } else if (plan->preview && !*plan->preview) {
             printf("Cluster actions: none\n");
-        } else {
-            printf("Cluster actions:\n%s", summary);
+        } else if (plan->preview) {
+            printf("Cluster actions:\n%s", plan->preview);
         }
-        g_free(summary);
     }
     if (dry_run) {
         printf("Not applied (--dry-run).\n");
         goto out;
     }
-    g_free(msg);
-    msg = NULL;
-    if (hc_crm_cib_commit(base, next, &msg) < 0) {
-        fprintf(stderr, "hacon crm: %s\n", msg ? msg : "commit failed");
+    if (hc_crm_plan_apply(plan, &out, &msg) < 0) {
+        if (out && *out) {
+            printf("%s\n", out);
+        }
+        fprintf(stderr, "hacon crm: %s\n", msg ? msg : "failed");
         rc = 1;
         goto out;
     }
+    if (out && *out) {
+        printf("%s\n", out);
+    }
     printf("Applied.\n");
 out:
+    g_free(out);
     g_free(msg);
-    free_xml(base);
-    free_xml(next);
-    hc_crm_cmd_free(cmd);
+    hc_crm_plan_free(plan);
     g_free(line);
     return rc;
 }

@@ -339,6 +339,60 @@ static void test_complete(void **state)
     free_xml(cib);
 }
 
+/* The whole way through a CIB file: the plan, the commit with its backup,
+ * and the refusal when the file changed after the plan was made. */
+static void test_plan_commit_and_stale(void **state)
+{
+    char *dir = g_dir_make_tmp("hacon-test-cib-XXXXXX", NULL);
+    char *file = g_build_filename(dir, "cib.xml", NULL);
+    char *backup = g_strdup_printf("%s~", file);
+    hc_crm_plan *first = NULL, *second = NULL;
+    hc_crm_error err;
+    char *msg = NULL;
+
+    assert_non_null(dir);
+    assert_true(g_file_set_contents(file, base_cib, -1, NULL));
+    setenv("CIB_file", file, 1);
+
+    assert_int_equal(hc_crm_plan_new("property no-quorum-policy=ignore",
+                                     false, &first, &err, &msg), 0);
+    assert_non_null(strstr(first->diff, "no-quorum-policy"));
+    assert_null(first->preview);
+    assert_int_equal(hc_crm_plan_new("resource stop testnet", false,
+                                     &second, &err, &msg), 0);
+    assert_int_equal(hc_crm_plan_apply(second, NULL, &msg), 0);
+    assert_true(g_file_test(backup, G_FILE_TEST_EXISTS));
+    xmlNode *now = NULL;
+    assert_int_equal(hc_crm_cib_query(&now, &msg), 0);
+    assert_string_equal(crm_element_value(now, "epoch"), "2");
+    assert_non_null(by_id(now, "testnet-meta_attributes-target-role"));
+    free_xml(now);
+
+    /* first was planned on epoch 1; the file is at 2 now. */
+    assert_int_equal(hc_crm_plan_apply(first, NULL, &msg), -ESTALE);
+    assert_non_null(strstr(msg, "changed since it was read"));
+    g_free(msg);
+    msg = NULL;
+
+    /* A cleanup is not a CIB change: it is a command to run. */
+    hc_crm_plan_free(second);
+    assert_int_equal(hc_crm_plan_new("resource cleanup testnet nodeone",
+                                     true, &second, &err, &msg), 0);
+    assert_string_equal(second->cluster_argv[0], "crm_resource");
+    assert_string_equal(second->cluster_argv[1], "--cleanup");
+    assert_null(second->base);
+
+    hc_crm_plan_free(first);
+    hc_crm_plan_free(second);
+    unsetenv("CIB_file");
+    unlink(file);
+    unlink(backup);
+    rmdir(dir);
+    g_free(file);
+    g_free(backup);
+    g_free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_apply_semantic_errors),
         cmocka_unit_test(test_apply_move_clear_delete),
         cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_plan_commit_and_stale),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
