@@ -57,7 +57,8 @@ AGENTS   := $(sort $(wildcard agents/*))
 # Debian packages: to build, to test, and for the VM tests.
 DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	libquorum-dev libvotequorum-dev libcorosync-common-dev libglib2.0-dev \
-	libncurses-dev libreadline-dev libcmocka-dev libxml2-utils xsltproc
+	libncurses-dev libreadline-dev libcmocka-dev libxml2-dev libxml2-utils \
+	xsltproc
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \

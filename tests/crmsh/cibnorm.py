@@ -57,12 +57,22 @@ def dump(el, depth, out):
 
 
 def main():
-    root = ET.parse(sys.argv[1]).getroot()
-    conf = root.find("configuration")
-    normalise(conf)
-    out = []
-    dump(conf, 0, out)
-    print("\n".join(out))
+    # cibnorm.py CIB [OUT] ...: pairs of input and output files (one
+    # python start for both sides of a comparison); one CIB: to stdout.
+    args = sys.argv[1:]
+    if len(args) == 1:
+        args.append("-")
+    for cib, out_path in zip(args[0::2], args[1::2]):
+        conf = ET.parse(cib).getroot().find("configuration")
+        normalise(conf)
+        out = []
+        dump(conf, 0, out)
+        text = "\n".join(out) + "\n"
+        if out_path == "-":
+            sys.stdout.write(text)
+        else:
+            with open(out_path, "w") as f:
+                f.write(text)
 
 
 if __name__ == "__main__":

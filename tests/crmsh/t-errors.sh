@@ -2,6 +2,7 @@
 # Golden test of hacon's messages for wrong crm lines (errors.txt ->
 # errors.exp) and of the preview of a move on the tutorial's cluster
 # (preview.exp).  Each line runs with --dry-run: nothing may change.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 tap_need_cmd crm_simulate
 [ -x "$HACON" ] || tap_skip_all "build/hacon is not built"
@@ -14,7 +15,6 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cp "$here/tutorial-cib.xml" "$work/cib.xml"
 export CIB_file="$work/cib.xml"
 
-refused=0 total=0
 grep -v -e '^#' -e '^$' "$here/errors.txt" | while IFS= read -r line; do
     timeout 30 "$HACON" crm --dry-run "$line" 2>&1
     echo "status $?"

@@ -8,6 +8,7 @@
 # crmsh takes seconds to start, so consecutive configure lines go to one
 # crm session (at most $batch_max lines): a difference is reported for
 # that group of lines.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 tap_need_cmd crm crm_resource crm_attribute crm_verify python3
 [ -x "$HACON" ] || tap_skip_all "build/hacon is not built"
@@ -22,7 +23,7 @@ cp "$here/base.xml" "$work/b.xml"
 # crmsh keeps state under the home directory; keep it out of the user's.
 export HOME="$work/home"
 mkdir -p "$HOME"
-batch_max=10
+batch_max=25
 
 # The configure lines waiting for one crm session, and their hacon status.
 : > "$work/batch"
@@ -31,9 +32,11 @@ hacon_ok=1
 desc=
 
 compare() {
-    python3 "$here/cibnorm.py" "$work/a.xml" > "$work/a.norm" &&
-        python3 "$here/cibnorm.py" "$work/b.xml" > "$work/b.norm" ||
-        { tap_fail "normalise after: $1"; return; }
+    if ! python3 "$here/cibnorm.py" "$work/a.xml" "$work/a.norm" \
+            "$work/b.xml" "$work/b.norm"; then
+        tap_fail "normalise after: $1"
+        return
+    fi
     tap_diff "same CIB as crmsh after: $1" "$work/b.norm" "$work/a.norm"
     # The next step starts from the oracle's result, so that one
     # difference is reported once and does not cascade.
