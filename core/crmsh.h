@@ -135,7 +135,8 @@ int hc_crm_apply_line(const char *line, xmlNode *cib, hc_crm_error *err);
 char *hc_crm_error_format(const char *line, const hc_crm_error *err);
 
 /* The candidate completions of the last word of line (the part after the
- * last unquoted blank; "" after a blank), for the console's readline:
+ * last unquoted blank; "" after a blank), for the console's readline: pass
+ * the text before the cursor (rl_line_buffer up to rl_point).  Offers
  * commands, resource and constraint ids, node names, agents, an agent's
  * parameters (from its meta-data), roles and actions.  *ret is a new
  * array of g_strdup'ed words (g_ptr_array_unref), sorted, unique, each

@@ -29,4 +29,12 @@ tap_check "the CIB file is untouched" cmp -s "$here/tutorial-cib.xml" \
 timeout 60 "$HACON" crm --dry-run 'resource move testnet nodetwo' \
     > "$work/preview.out" 2>&1
 tap_diff "diff and preview of a move" "$here/preview.exp" "$work/preview.out"
+
+# A cleanup acts on the running cluster, not on the CIB: shown, not run.
+timeout 30 "$HACON" crm --dry-run resource cleanup testnet nodeone \
+    > "$work/cleanup.out" 2>&1
+printf '%s\n' "would run: crm_resource --cleanup --resource testnet --node nodeone" \
+    "Not applied (--dry-run)." > "$work/cleanup.exp"
+tap_diff "a cleanup is shown as the command it runs" "$work/cleanup.exp" \
+    "$work/cleanup.out"
 tap_done

@@ -393,6 +393,52 @@ static void test_plan_commit_and_stale(void **state)
     g_free(dir);
 }
 
+/* The fuzzer's corpus, replayed: parse, apply, complete and format the
+ * error of every input (under SANITIZE= builds this is the ASan run). */
+static void test_replay_fuzz_corpus(void **state)
+{
+    const char *top = getenv("HACON_TOP");
+    char *dir = g_build_filename(top ? top : ".", "tests", "fuzz", "corpus",
+                                 "crmsh", NULL);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    int n = 0;
+
+    if (!d) {
+        g_free(dir);
+        skip();
+    }
+    xmlNode *base = new_cib();
+    while ((name = g_dir_read_name(d))) {
+        char *path = g_build_filename(dir, name, NULL);
+        char *data = NULL;
+        gsize len = 0;
+        if (g_file_get_contents(path, &data, &len, NULL)) {
+            hc_crm_cmd *c = NULL;
+            hc_crm_error err;
+            if (hc_crm_parse(data, len, &c, &err) == 0) {
+                xmlNode *cib = copy_xml(base);
+                hc_crm_apply(c, cib, &err);
+                free_xml(cib);
+                hc_crm_cmd_free(c);
+            }
+            GPtrArray *got = NULL;
+            assert_int_equal(hc_crm_complete(data, base, &got), 0);
+            g_ptr_array_unref(got);
+            if (err.col <= strlen(data)) {
+                g_free(hc_crm_error_format(data, &err));
+            }
+            n++;
+        }
+        g_free(data);
+        g_free(path);
+    }
+    g_dir_close(d);
+    free_xml(base);
+    g_free(dir);
+    assert_true(n > 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_apply_move_clear_delete),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_plan_commit_and_stale),
+        cmocka_unit_test(test_replay_fuzz_corpus),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
