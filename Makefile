@@ -21,7 +21,7 @@ B        := build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
-            libquorum libvotequorum glib-2.0 libxml-2.0
+            libquorum libvotequorum glib-2.0 libxml-2.0 libpacemaker
 PKG_TUI  := $(PKG_CORE) ncursesw readline
 
 # System headers through -isystem, so that -Werror judges our code only.
@@ -61,7 +61,7 @@ DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	xsltproc
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
-	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
+	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db time \
 	shellcheck clang drbd-utils
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
@@ -71,7 +71,8 @@ all: $(B)/hacon $(B)/libhacon.a $(UNIT_BIN) man-gen
 
 $(B)/%.o: %.c $(wildcard core/*.h core/steps/*.h tui/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(HC_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(HC_CFLAGS) -c -o $@ $<
 
 $(B)/libhacon.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -83,7 +84,8 @@ $(B)/hacon: $(TUI_OBJ) $(B)/libhacon.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhacon.a
 	@mkdir -p $(@D)
-	$(CC) $(HC_CFLAGS) $(HC_LDFLAGS) -o $@ $< $(B)/libhacon.a \
+	@echo "  CCLD    $@"
+	@$(CC) $(HC_CFLAGS) $(HC_LDFLAGS) -o $@ $< $(B)/libhacon.a \
 	    $(call pc_libs,$(PKG_CORE) cmocka) -lm
 
 .PHONY: man-gen

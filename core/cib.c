@@ -1,0 +1,231 @@
+#include "cib.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <libxml/parser.h>
+#include <crm/crm.h>
+#include <crm/cib.h>
+#include <crm/common/xml.h>
+
+struct hc_cib {
+    cib_t *cib;
+    char *source;
+    bool is_file;
+    void (*watch_fn)(xmlNode *diff, void *data);
+    void *watch_data;
+};
+
+/* Only one watcher per process: libcib's callbacks carry no user data. */
+static hc_cib *watched;
+
+static void xml_error_to_string(void *ctx, const char *msg, ...)
+{
+    GString *s = ctx;
+    va_list ap;
+
+    va_start(ap, msg);
+    g_string_append_vprintf(s, msg, ap);
+    va_end(ap);
+}
+
+int hc_cib_check_file(const char *path, char **ret_err)
+{
+    GString *msg = g_string_new(NULL);
+    xmlDoc *doc;
+    xmlNode *root;
+    int rc = 0;
+
+    if (access(path, R_OK) < 0) {
+        rc = -errno;
+        if (ret_err) {
+            *ret_err = g_strdup_printf("cannot read %s: %s", path,
+                                       strerror(errno));
+        }
+        g_string_free(msg, TRUE);
+        return rc;
+    }
+    xmlSetGenericErrorFunc(msg, xml_error_to_string);
+    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+    xmlSetGenericErrorFunc(NULL, NULL);
+    if (!doc) {
+        char *first = g_strstrip(g_strdup(msg->len ? msg->str : "parse error"));
+        char *nl = strchr(first, '\n');
+
+        if (nl) {
+            *nl = 0;
+        }
+        if (ret_err) {
+            *ret_err = g_strdup_printf("%s is not valid XML: %s", path, first);
+        }
+        g_free(first);
+        rc = -EINVAL;
+    } else {
+        root = xmlDocGetRootElement(doc);
+        if (!root || strcmp((const char *) root->name, "cib") != 0) {
+            if (ret_err) {
+                *ret_err = g_strdup_printf(
+                    "%s is not a CIB: its root element is <%s>, not <cib>",
+                    path, root ? (const char *) root->name : "(none)");
+            }
+            rc = -EINVAL;
+        }
+        xmlFreeDoc(doc);
+    }
+    g_string_free(msg, TRUE);
+    return rc;
+}
+
+int hc_cib_connect(hc_cib **ret, char **ret_err)
+{
+    const char *file = getenv("CIB_file");
+    const char *shadow = getenv("CIB_shadow");
+    hc_cib *c;
+    int rc;
+
+    *ret = NULL;
+    /* Loads the schemas the file-based CIB validates against. */
+    crm_xml_init();
+    /* libcib recovers what it can from broken XML and prints the schema
+     * errors to stderr; check the file first for one clear message. */
+    if (file && *file) {
+        rc = hc_cib_check_file(file, ret_err);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    c = g_new0(hc_cib, 1);
+    c->cib = cib_new();
+    if (!c->cib) {
+        g_free(c);
+        if (ret_err) {
+            *ret_err = g_strdup("cannot create a CIB connection object");
+        }
+        return -ENOMEM;
+    }
+    if (file && *file) {
+        c->source = g_strdup_printf("file %s", file);
+        c->is_file = true;
+    } else if (shadow && *shadow) {
+        c->source = g_strdup_printf("shadow %s", shadow);
+        c->is_file = true;
+    } else {
+        c->source = g_strdup("live cluster");
+    }
+    rc = c->cib->cmds->signon(c->cib, "hacon", cib_query);
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            if (c->is_file) {
+                *ret_err = g_strdup_printf("cannot read the CIB from %s: %s",
+                                           c->source, pcmk_strerror(rc));
+            } else {
+                *ret_err = g_strdup_printf(
+                    "cannot connect to the CIB: %s; is pacemaker running? "
+                    "set CIB_file= to read a file", pcmk_strerror(rc));
+            }
+        }
+        hc_cib_free(c);
+        return rc < 0 ? rc : -ECONNREFUSED;
+    }
+    *ret = c;
+    return 0;
+}
+
+const char *hc_cib_source(const hc_cib *c)
+{
+    return c->source;
+}
+
+bool hc_cib_is_file(const hc_cib *c)
+{
+    return c->is_file;
+}
+
+int hc_cib_query(hc_cib *c, xmlNode **ret, char **ret_err)
+{
+    xmlNode *xml = NULL;
+    int rc = c->cib->cmds->query(c->cib, NULL, &xml,
+                                 cib_scope_local | cib_sync_call);
+
+    if (rc != pcmk_ok || !xml) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("cannot read the CIB from %s: %s",
+                                       c->source, pcmk_strerror(rc));
+        }
+        free_xml(xml);
+        return rc < 0 ? rc : -EIO;
+    }
+    *ret = xml;
+    return 0;
+}
+
+int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err)
+{
+    int rc = c->cib->cmds->replace(c->cib, NULL, xml, cib_sync_call);
+
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("the CIB refused the update: %s",
+                                       pcmk_strerror(rc));
+        }
+        return rc < 0 ? rc : -EIO;
+    }
+    return 0;
+}
+
+static void on_diff(const char *event, xmlNode *msg)
+{
+    xmlNode *diff;
+
+    if (!watched || !watched->watch_fn) {
+        return;
+    }
+    /* F_CIB_UPDATE_RESULT in Pacemaker's internal headers. */
+    diff = get_message_xml(msg, "cib_update_result");
+    watched->watch_fn(diff ? diff : msg, watched->watch_data);
+}
+
+static void on_destroy(gpointer user_data)
+{
+    if (watched && watched->watch_fn) {
+        watched->watch_fn(NULL, watched->watch_data);
+    }
+}
+
+int hc_cib_watch(hc_cib *c, void (*fn)(xmlNode *diff, void *data), void *data)
+{
+    int rc;
+
+    c->watch_fn = fn;
+    c->watch_data = data;
+    watched = c;
+    if (c->is_file) {
+        return 0;
+    }
+    rc = c->cib->cmds->set_connection_dnotify(c->cib, on_destroy);
+    if (rc == pcmk_ok) {
+        rc = c->cib->cmds->add_notify_callback(c->cib, T_CIB_DIFF_NOTIFY,
+                                               on_diff);
+    }
+    return rc == pcmk_ok ? 0 : (rc < 0 ? rc : -EIO);
+}
+
+void hc_cib_free(hc_cib *c)
+{
+    if (!c) {
+        return;
+    }
+    if (watched == c) {
+        watched = NULL;
+    }
+    if (c->cib) {
+        c->cib->cmds->signoff(c->cib);
+        cib_delete(c->cib);
+    }
+    g_free(c->source);
+    g_free(c);
+}

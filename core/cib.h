@@ -1,0 +1,44 @@
+/* The connection to the CIB, made the way Pacemaker's own tools make it
+ * (cib_new()), so that CIB_file= and CIB_shadow= work as they do for
+ * crm_mon and cibadmin. */
+#ifndef HC_CIB_H
+#define HC_CIB_H
+
+#include <stdbool.h>
+#include <libxml/tree.h>
+
+typedef struct hc_cib hc_cib;
+
+/* Connects to the CIB: the live cluster, or the file named by CIB_file /
+ * the shadow named by CIB_shadow.  On failure returns a negative errno and,
+ * when ret_err is not NULL, one line for the admin in *ret_err (g_free):
+ * what failed and what to do. */
+int hc_cib_connect(hc_cib **ret, char **ret_err);
+
+/* Where the CIB comes from, for display: "live cluster", "file X". */
+const char *hc_cib_source(const hc_cib *c);
+
+/* True when the CIB is a file (CIB_file / CIB_shadow), not a cluster. */
+bool hc_cib_is_file(const hc_cib *c);
+
+/* Reads the whole CIB.  *ret is a new document root owned by the caller
+ * (free_xml()). */
+int hc_cib_query(hc_cib *c, xmlNode **ret, char **ret_err);
+
+/* Replaces the whole CIB with xml in one atomic update (the cluster
+ * checks its epoch: a CIB changed in between is refused). */
+int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err);
+
+/* Asks to be told of every CIB change (diff notifications).  fn gets the
+ * diff (a patchset, owned by the library) or NULL when the connection was
+ * lost.  The notifications arrive through the GLib main loop. */
+int hc_cib_watch(hc_cib *c, void (*fn)(xmlNode *diff, void *data), void *data);
+
+void hc_cib_free(hc_cib *c);
+
+/* Parses a CIB file the way hacon checks one before use: the XML parser's
+ * message with file and line for bad XML, "not a CIB" when the root is not
+ * <cib>.  Returns 0, -EINVAL or -errno. */
+int hc_cib_check_file(const char *path, char **ret_err);
+
+#endif

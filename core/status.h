@@ -1,0 +1,173 @@
+/* The cluster status model: what crm_mon shows, computed by the same
+ * engine (libpe_status's cluster_status()) from a CIB, in plain structs
+ * owned by core.  Every string in the model is as the CIB has it; views
+ * escape it (hc_escape) before display. */
+#ifndef HC_STATUS_H
+#define HC_STATUS_H
+
+#include <stdbool.h>
+#include <time.h>
+#include <glib.h>
+#include <libxml/tree.h>
+
+typedef enum hc_node_state {
+    HC_NODE_ONLINE,
+    HC_NODE_STANDBY,
+    HC_NODE_MAINTENANCE,
+    HC_NODE_PENDING,
+    HC_NODE_UNCLEAN,
+    HC_NODE_OFFLINE,
+} hc_node_state;
+
+typedef enum hc_rsc_kind {
+    HC_RSC_PRIMITIVE,
+    HC_RSC_GROUP,
+    HC_RSC_CLONE,
+    HC_RSC_PROMOTABLE,
+    HC_RSC_BUNDLE,
+} hc_rsc_kind;
+
+/* One name=value pair (instance attribute, meta attribute, node attr). */
+typedef struct hc_nvpair {
+    char *name;
+    char *value;
+} hc_nvpair;
+
+typedef struct hc_node {
+    char *id;
+    char *name;
+    char *type;             /* "member", "remote", "guest" */
+    hc_node_state state;
+    bool online, standby, maintenance, pending, unclean, shutdown, is_dc;
+    bool standby_onfail;
+    GPtrArray *running;     /* char* ids of the primitives active here */
+} hc_node;
+
+/* Where one primitive (or one clone instance) is active and in what role. */
+typedef struct hc_rsc_place {
+    char *node;
+    char *role;             /* "Started", "Promoted", "Unpromoted", ... */
+} hc_rsc_place;
+
+typedef struct hc_failcount {
+    char *node;
+    int count;              /* INFINITY is 1000000 */
+} hc_failcount;
+
+typedef struct hc_op {
+    char *name;             /* start, stop, monitor, promote ... */
+    char *interval;         /* as configured, "0s" when absent */
+    char *timeout;
+    char *role;
+} hc_op;
+
+typedef struct hc_resource hc_resource;
+struct hc_resource {
+    char *id;               /* for clone instances the id crm_mon shows */
+    char *agent;            /* class:provider:type, NULL for collectives */
+    hc_rsc_kind kind;
+    char *role;             /* current role ("Stopped" when inactive) */
+    char *target_role;      /* meta target-role, NULL when not set */
+    bool active, managed, failed, orphaned, blocked, disabled, unique;
+    int migration_threshold;
+    GPtrArray *places;      /* hc_rsc_place*: where it is active */
+    GPtrArray *failcounts;  /* hc_failcount*: nodes with fail-count > 0 */
+    GPtrArray *params;      /* hc_nvpair*: instance attributes */
+    GPtrArray *meta;        /* hc_nvpair*: meta attributes */
+    GPtrArray *ops;         /* hc_op*: configured operations */
+    GPtrArray *children;    /* hc_resource*: group members, clone instances */
+    hc_resource *parent;
+};
+
+typedef struct hc_failed_action {
+    char *resource;
+    char *op_key;           /* e.g. "dhcp_monitor_10000" */
+    char *task;             /* monitor, start, ... */
+    char *node;
+    guint interval_ms;
+    int rc;
+    char *rc_text;          /* "not running", "error", ... */
+    int op_status;
+    char *status_text;      /* "complete", "Timed Out", ... */
+    char *exit_reason;
+    time_t last_rc_change;
+} hc_failed_action;
+
+typedef enum hc_cons_kind {
+    HC_CONS_LOCATION,
+    HC_CONS_COLOCATION,
+    HC_CONS_ORDER,
+    HC_CONS_TICKET,
+} hc_cons_kind;
+
+typedef struct hc_constraint {
+    char *id;
+    hc_cons_kind kind;
+    /* location: rsc, node, score, role (or "rule" when it has rules);
+     * colocation: rsc (dependent) with with_rsc, their roles, score;
+     * order: first (first_action) then then_rsc (then_action), kind. */
+    char *rsc, *rsc_role;
+    char *with_rsc, *with_role;   /* colocation with / order first */
+    char *node;
+    char *score;
+    char *action, *with_action;   /* order actions */
+    char *kind_str;               /* order kind: Mandatory, Optional ... */
+    bool has_rule, has_sets;
+    char *sets;                   /* resource sets as "( a b ) ( c )" */
+    bool leftover;                /* cli-prefer-* / cli-ban-*: left by a move */
+    char *expires;                /* lifetime of a move, when set */
+} hc_constraint;
+
+typedef struct hc_cluster {
+    char *name;             /* cluster-name property, or NULL */
+    char *stack;            /* cluster-infrastructure, "corosync" */
+    char *dc;               /* DC node name, NULL when none */
+    char *dc_version;
+    bool have_dc;
+    bool quorate;
+    char *last_written;     /* cib-last-written, as the CIB has it */
+    char *last_change_user, *last_change_client, *last_change_origin;
+    /* The properties the tutorial changes, as effective values. */
+    bool stonith_enabled;
+    char *no_quorum_policy; /* stop, ignore, freeze, demote, suicide */
+    bool maintenance_mode;
+    bool stop_all_resources;
+    char *epoch;            /* admin_epoch:epoch:num_updates */
+    int n_nodes, n_resources, n_disabled, n_blocked;
+    GPtrArray *warnings;    /* char*: must stay visible */
+} hc_cluster;
+
+typedef struct hc_status {
+    hc_cluster cluster;
+    GPtrArray *nodes;       /* hc_node*, in CIB order */
+    GPtrArray *resources;   /* hc_resource*, top level, in CIB order */
+    GPtrArray *failed;      /* hc_failed_action* */
+    GPtrArray *constraints; /* hc_constraint*, in CIB order */
+} hc_status;
+
+/* Computes the status from a whole CIB (configuration + status) with
+ * libpe_status.  now: the time to evaluate rules and failure timeouts at,
+ * 0 for the current time.  The cib is not modified or kept.  Returns 0 or
+ * a negative errno with one line in *ret_err. */
+int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
+                       char **ret_err);
+
+void hc_status_free(hc_status *st);
+
+/* Looks up a resource (any depth) or a node by id or name; NULL if none. */
+hc_resource *hc_status_find_resource(const hc_status *st, const char *id);
+hc_node *hc_status_find_node(const hc_status *st, const char *name);
+
+const char *hc_node_state_str(hc_node_state s);
+const char *hc_rsc_kind_str(hc_rsc_kind k);
+const char *hc_cons_kind_str(hc_cons_kind k);
+
+/* The constraint in words, as an admin reads it:
+ * "dhcp runs where fs_data runs", "testnet starts before dhcp". */
+char *hc_constraint_describe(const hc_constraint *c);
+
+/* Renders the model as text (what `hacon status` prints) or JSON. */
+void hc_status_format_text(const hc_status *st, GString *out);
+void hc_status_format_json(const hc_status *st, GString *out);
+
+#endif

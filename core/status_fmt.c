@@ -1,0 +1,568 @@
+/* Text and JSON renderings of the status model: what `hacon status`
+ * prints, and what reports and tests read.  Every string from the CIB is
+ * escaped (text) or JSON-quoted; nothing reaches a terminal raw. */
+#include "status.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static void esc(GString *out, const char *s)
+{
+    hc_escape_append(out, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+/* "A runs where B runs", "B is Promoted" etc.: roles named as the admin
+ * sees them in the console. */
+static void rsc_with_role(GString *out, const char *rsc, const char *role)
+{
+    esc(out, rsc);
+    if (role && strcmp(role, "Started") != 0) {
+        g_string_append_c(out, ':');
+        esc(out, role);
+    }
+}
+
+char *hc_constraint_describe(const hc_constraint *c)
+{
+    GString *s = g_string_new(NULL);
+    const char *score = c->score ? c->score : "";
+
+    switch (c->kind) {
+    case HC_CONS_LOCATION: {
+        bool neg = score[0] == '-';
+
+        if (c->has_sets) {
+            g_string_append(s, "resources ");
+            esc(s, c->sets);
+        } else {
+            rsc_with_role(s, c->rsc, c->rsc_role);
+        }
+        if (c->has_rule) {
+            g_string_append(s, neg ? " avoids nodes matching a rule"
+                                   : " prefers nodes matching a rule");
+        } else if (!strcmp(score, "-INFINITY") || !strcmp(score, "-inf")) {
+            g_string_append(s, " never runs on ");
+            esc(s, c->node);
+        } else {
+            g_string_append(s, neg ? " avoids " : " prefers ");
+            esc(s, c->node);
+        }
+        g_string_append(s, " (");
+        esc(s, score);
+        g_string_append(s, ")");
+        if (c->expires) {
+            g_string_append(s, " until ");
+            esc(s, c->expires);
+        }
+        break;
+    }
+    case HC_CONS_COLOCATION:
+        if (c->has_sets) {
+            g_string_append(s, "set ");
+            esc(s, c->sets);
+            g_string_append(s, " placed together");
+        } else {
+            bool neg = score[0] == '-';
+
+            rsc_with_role(s, c->rsc, c->rsc_role);
+            g_string_append(s, neg ? " never runs where " : " runs where ");
+            esc(s, c->with_rsc);
+            if (c->with_role && strcmp(c->with_role, "Started") != 0) {
+                g_string_append(s, " is ");
+                esc(s, c->with_role);
+            } else {
+                g_string_append(s, " runs");
+            }
+        }
+        g_string_append(s, " (");
+        esc(s, score);
+        g_string_append(s, ")");
+        break;
+    case HC_CONS_ORDER: {
+        const char *fa = c->with_action ? c->with_action : "start";
+        const char *ta = c->action ? c->action : fa;
+
+        if (c->has_sets) {
+            g_string_append(s, "sets ");
+            esc(s, c->sets);
+            g_string_append(s, " in order");
+        } else {
+            esc(s, c->with_rsc);
+            g_string_append_printf(s, " %ss before ", fa);
+            esc(s, c->rsc);
+            g_string_append_c(s, ' ');
+            esc(s, ta);
+            g_string_append(s, "s");
+        }
+        g_string_append(s, " (");
+        esc(s, c->kind_str ? c->kind_str : c->score ? c->score
+                                                    : "Mandatory");
+        g_string_append(s, ")");
+        break;
+    }
+    case HC_CONS_TICKET:
+        rsc_with_role(s, c->rsc, c->rsc_role);
+        g_string_append(s, " needs ticket ");
+        esc(s, c->with_rsc);
+        break;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static void text_places(GString *out, const hc_resource *r)
+{
+    if (!r->places->len) {
+        g_string_append(out, "Stopped");
+        return;
+    }
+    for (guint i = 0; i < r->places->len; i++) {
+        const hc_rsc_place *pl = g_ptr_array_index(r->places, i);
+
+        g_string_append(out, i ? ", " : "");
+        esc(out, pl->role);
+        g_string_append(out, " on ");
+        esc(out, pl->node);
+    }
+}
+
+static void text_flags(GString *out, const hc_resource *r)
+{
+    if (!r->managed) {
+        g_string_append(out, " (unmanaged)");
+    }
+    if (r->disabled) {
+        g_string_append(out, " (disabled)");
+    }
+    if (r->failed) {
+        g_string_append(out, " FAILED");
+    }
+    if (r->blocked) {
+        g_string_append(out, " (blocked)");
+    }
+    if (r->orphaned) {
+        g_string_append(out, " (orphaned)");
+    }
+    if (r->target_role && !r->disabled) {
+        g_string_append(out, " (target-role ");
+        esc(out, r->target_role);
+        g_string_append(out, ")");
+    }
+}
+
+static void text_resource(GString *out, const hc_resource *r, int depth)
+{
+    g_string_append_printf(out, "%*s", 2 + depth * 2, "");
+    esc(out, r->id);
+    if (r->kind == HC_RSC_PRIMITIVE) {
+        g_string_append(out, " (");
+        esc(out, r->agent);
+        g_string_append(out, "): ");
+        text_places(out, r);
+    } else {
+        g_string_append_printf(out, " [%s]", hc_rsc_kind_str(r->kind));
+    }
+    text_flags(out, r);
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < r->children->len; i++) {
+        text_resource(out, g_ptr_array_index(r->children, i), depth + 1);
+    }
+}
+
+static void text_failcounts(GString *out, const hc_resource *r, bool *hdr)
+{
+    for (guint i = 0; i < r->failcounts->len; i++) {
+        const hc_failcount *fc = g_ptr_array_index(r->failcounts, i);
+
+        if (!*hdr) {
+            g_string_append(out, "\nFail counts:\n");
+            *hdr = true;
+        }
+        g_string_append(out, "  ");
+        esc(out, r->id);
+        g_string_append(out, " on ");
+        esc(out, fc->node);
+        if (fc->count >= 1000000) {
+            g_string_append(out, ": INFINITY");
+        } else {
+            g_string_append_printf(out, ": %d", fc->count);
+        }
+        if (r->migration_threshold >= 1000000) {
+            g_string_append(out, " (migration-threshold INFINITY)\n");
+        } else {
+            g_string_append_printf(out, " (migration-threshold %d)\n",
+                                   r->migration_threshold);
+        }
+    }
+    for (guint i = 0; i < r->children->len; i++) {
+        text_failcounts(out, g_ptr_array_index(r->children, i), hdr);
+    }
+}
+
+void hc_status_format_text(const hc_status *st, GString *out)
+{
+    const hc_cluster *cl = &st->cluster;
+    bool hdr = false;
+    guint nfc;
+
+    g_string_append(out, "Cluster: ");
+    esc(out, cl->name ? cl->name : "(unnamed)");
+    g_string_append(out, " (stack: ");
+    esc(out, cl->stack);
+    g_string_append(out, ")\n");
+    g_string_append(out, "DC: ");
+    if (cl->have_dc) {
+        esc(out, cl->dc);
+        if (cl->dc_version) {
+            g_string_append(out, " (version ");
+            esc(out, cl->dc_version);
+            g_string_append(out, ")");
+        }
+        g_string_append(out, cl->quorate ? ", partition with quorum\n"
+                                         : ", partition WITHOUT quorum\n");
+    } else {
+        g_string_append(out, "none\n");
+    }
+    g_string_append(out, "Last change: ");
+    esc(out, cl->last_written ? cl->last_written : "unknown");
+    if (cl->last_change_user || cl->last_change_client) {
+        g_string_append(out, " by ");
+        esc(out, cl->last_change_user ? cl->last_change_user : "?");
+        g_string_append(out, " via ");
+        esc(out, cl->last_change_client ? cl->last_change_client : "?");
+    }
+    if (cl->last_change_origin) {
+        g_string_append(out, " on ");
+        esc(out, cl->last_change_origin);
+    }
+    g_string_append_c(out, '\n');
+    g_string_append_printf(out, "%d node%s and %d resource instance%s "
+                           "configured", cl->n_nodes,
+                           cl->n_nodes == 1 ? "" : "s", cl->n_resources,
+                           cl->n_resources == 1 ? "" : "s");
+    if (cl->n_disabled || cl->n_blocked) {
+        g_string_append_printf(out, " (%d disabled, %d blocked)",
+                               cl->n_disabled, cl->n_blocked);
+    }
+    g_string_append_c(out, '\n');
+    g_string_append_printf(out, "Properties: stonith-enabled=%s "
+                           "no-quorum-policy=%s maintenance-mode=%s\n",
+                           cl->stonith_enabled ? "true" : "false",
+                           cl->no_quorum_policy,
+                           cl->maintenance_mode ? "true" : "false");
+
+    if (cl->warnings->len) {
+        g_string_append(out, "\nWarnings:\n");
+        for (guint i = 0; i < cl->warnings->len; i++) {
+            g_string_append(out, "  ! ");
+            esc(out, g_ptr_array_index(cl->warnings, i));
+            g_string_append_c(out, '\n');
+        }
+    }
+
+    g_string_append(out, "\nNodes:\n");
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = g_ptr_array_index(st->nodes, i);
+
+        g_string_append(out, "  ");
+        esc(out, n->name);
+        g_string_append_printf(out, ": %s", hc_node_state_str(n->state));
+        if (n->state == HC_NODE_UNCLEAN) {
+            g_string_append(out, n->online ? " (online)" : " (offline)");
+        }
+        if (strcmp(n->type, "member") != 0) {
+            g_string_append_printf(out, " [%s]", n->type);
+        }
+        if (n->is_dc) {
+            g_string_append(out, " (DC)");
+        }
+        if (n->running->len) {
+            g_string_append(out, " running:");
+            for (guint j = 0; j < n->running->len; j++) {
+                g_string_append_c(out, ' ');
+                esc(out, g_ptr_array_index(n->running, j));
+            }
+        }
+        g_string_append_c(out, '\n');
+    }
+
+    g_string_append(out, "\nResources:\n");
+    if (!st->resources->len) {
+        g_string_append(out, "  (none configured)\n");
+    }
+    for (guint i = 0; i < st->resources->len; i++) {
+        text_resource(out, g_ptr_array_index(st->resources, i), 0);
+    }
+
+    if (st->failed->len) {
+        char tbuf[32];
+
+        g_string_append(out, "\nFailed actions:\n");
+        for (guint i = 0; i < st->failed->len; i++) {
+            const hc_failed_action *f = g_ptr_array_index(st->failed, i);
+
+            g_string_append(out, "  ");
+            esc(out, f->op_key);
+            g_string_append(out, " on ");
+            esc(out, f->node);
+            g_string_append_printf(out, ": %s (rc=%d), %s", f->rc_text, f->rc,
+                                   f->status_text);
+            if (f->exit_reason && *f->exit_reason) {
+                g_string_append(out, ", \"");
+                esc(out, f->exit_reason);
+                g_string_append(out, "\"");
+            }
+            g_string_append_printf(out, " at %s\n",
+                                   hc_time_str(f->last_rc_change, tbuf,
+                                               sizeof(tbuf)));
+        }
+    }
+
+    nfc = 0;
+    for (guint i = 0; i < st->resources->len; i++) {
+        text_failcounts(out, g_ptr_array_index(st->resources, i), &hdr);
+        nfc++;
+    }
+
+    if (st->constraints->len) {
+        g_string_append(out, "\nConstraints:\n");
+        for (guint i = 0; i < st->constraints->len; i++) {
+            const hc_constraint *c = g_ptr_array_index(st->constraints, i);
+            char *d = hc_constraint_describe(c);
+
+            g_string_append_printf(out, "  %s ", hc_cons_kind_str(c->kind));
+            esc(out, c->id);
+            g_string_append(out, ": ");
+            g_string_append(out, d); /* already escaped */
+            if (c->leftover) {
+                g_string_append(out, "  [left by a move]");
+            }
+            g_string_append_c(out, '\n');
+            g_free(d);
+        }
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void jkey(GString *out, const char *k)
+{
+    hc_json_str(out, k);
+    g_string_append_c(out, ':');
+}
+
+static void jstr(GString *out, const char *k, const char *v, bool comma)
+{
+    jkey(out, k);
+    if (v) {
+        hc_json_str(out, v);
+    } else {
+        g_string_append(out, "null");
+    }
+    if (comma) {
+        g_string_append_c(out, ',');
+    }
+}
+
+static void jbool(GString *out, const char *k, bool v, bool comma)
+{
+    jkey(out, k);
+    g_string_append(out, v ? "true" : "false");
+    if (comma) {
+        g_string_append_c(out, ',');
+    }
+}
+
+static void jint(GString *out, const char *k, long long v, bool comma)
+{
+    jkey(out, k);
+    g_string_append_printf(out, "%lld", v);
+    if (comma) {
+        g_string_append_c(out, ',');
+    }
+}
+
+static void json_nvpairs(GString *out, const char *k, GPtrArray *a)
+{
+    jkey(out, k);
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < a->len; i++) {
+        const hc_nvpair *nv = g_ptr_array_index(a, i);
+
+        if (i) {
+            g_string_append_c(out, ',');
+        }
+        jstr(out, nv->name ? nv->name : "", nv->value, false);
+    }
+    g_string_append(out, "},");
+}
+
+static void json_resource(GString *out, const hc_resource *r)
+{
+    g_string_append_c(out, '{');
+    jstr(out, "id", r->id, true);
+    jstr(out, "kind", hc_rsc_kind_str(r->kind), true);
+    jstr(out, "agent", r->agent, true);
+    jstr(out, "role", r->role, true);
+    jstr(out, "target_role", r->target_role, true);
+    jbool(out, "active", r->active, true);
+    jbool(out, "managed", r->managed, true);
+    jbool(out, "failed", r->failed, true);
+    jbool(out, "disabled", r->disabled, true);
+    jbool(out, "blocked", r->blocked, true);
+    jbool(out, "orphaned", r->orphaned, true);
+    jint(out, "migration_threshold", r->migration_threshold, true);
+    jkey(out, "nodes");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < r->places->len; i++) {
+        const hc_rsc_place *pl = g_ptr_array_index(r->places, i);
+
+        g_string_append(out, i ? ",{" : "{");
+        jstr(out, "node", pl->node, true);
+        jstr(out, "role", pl->role, false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "],");
+    jkey(out, "failcounts");
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < r->failcounts->len; i++) {
+        const hc_failcount *fc = g_ptr_array_index(r->failcounts, i);
+
+        if (i) {
+            g_string_append_c(out, ',');
+        }
+        jint(out, fc->node, fc->count, false);
+    }
+    g_string_append(out, "},");
+    json_nvpairs(out, "params", r->params);
+    json_nvpairs(out, "meta", r->meta);
+    jkey(out, "ops");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < r->ops->len; i++) {
+        const hc_op *op = g_ptr_array_index(r->ops, i);
+
+        g_string_append(out, i ? ",{" : "{");
+        jstr(out, "name", op->name, true);
+        jstr(out, "interval", op->interval, true);
+        jstr(out, "timeout", op->timeout, true);
+        jstr(out, "role", op->role, false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "],");
+    jkey(out, "children");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < r->children->len; i++) {
+        if (i) {
+            g_string_append_c(out, ',');
+        }
+        json_resource(out, g_ptr_array_index(r->children, i));
+    }
+    g_string_append(out, "]}");
+}
+
+void hc_status_format_json(const hc_status *st, GString *out)
+{
+    const hc_cluster *cl = &st->cluster;
+
+    g_string_append(out, "{\"cluster\":{");
+    jstr(out, "name", cl->name, true);
+    jstr(out, "stack", cl->stack, true);
+    jstr(out, "dc", cl->dc, true);
+    jstr(out, "dc_version", cl->dc_version, true);
+    jbool(out, "quorate", cl->quorate, true);
+    jstr(out, "last_written", cl->last_written, true);
+    jstr(out, "last_change_user", cl->last_change_user, true);
+    jstr(out, "last_change_client", cl->last_change_client, true);
+    jstr(out, "last_change_origin", cl->last_change_origin, true);
+    jstr(out, "epoch", cl->epoch, true);
+    jbool(out, "stonith_enabled", cl->stonith_enabled, true);
+    jstr(out, "no_quorum_policy", cl->no_quorum_policy, true);
+    jbool(out, "maintenance_mode", cl->maintenance_mode, true);
+    jbool(out, "stop_all_resources", cl->stop_all_resources, true);
+    jint(out, "nodes_configured", cl->n_nodes, true);
+    jint(out, "resources_configured", cl->n_resources, true);
+    jkey(out, "warnings");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < cl->warnings->len; i++) {
+        if (i) {
+            g_string_append_c(out, ',');
+        }
+        hc_json_str(out, g_ptr_array_index(cl->warnings, i));
+    }
+    g_string_append(out, "]},\n\"nodes\":[");
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = g_ptr_array_index(st->nodes, i);
+
+        g_string_append(out, i ? ",\n{" : "\n{");
+        jstr(out, "id", n->id, true);
+        jstr(out, "name", n->name, true);
+        jstr(out, "type", n->type, true);
+        jstr(out, "state", hc_node_state_str(n->state), true);
+        jbool(out, "online", n->online, true);
+        jbool(out, "standby", n->standby, true);
+        jbool(out, "maintenance", n->maintenance, true);
+        jbool(out, "pending", n->pending, true);
+        jbool(out, "unclean", n->unclean, true);
+        jbool(out, "shutdown", n->shutdown, true);
+        jbool(out, "is_dc", n->is_dc, true);
+        jkey(out, "running");
+        g_string_append_c(out, '[');
+        for (guint j = 0; j < n->running->len; j++) {
+            if (j) {
+                g_string_append_c(out, ',');
+            }
+            hc_json_str(out, g_ptr_array_index(n->running, j));
+        }
+        g_string_append(out, "]}");
+    }
+    g_string_append(out, "],\n\"resources\":[");
+    for (guint i = 0; i < st->resources->len; i++) {
+        g_string_append(out, i ? ",\n" : "\n");
+        json_resource(out, g_ptr_array_index(st->resources, i));
+    }
+    g_string_append(out, "],\n\"failed_actions\":[");
+    for (guint i = 0; i < st->failed->len; i++) {
+        const hc_failed_action *f = g_ptr_array_index(st->failed, i);
+
+        g_string_append(out, i ? ",\n{" : "\n{");
+        jstr(out, "resource", f->resource, true);
+        jstr(out, "op_key", f->op_key, true);
+        jstr(out, "task", f->task, true);
+        jstr(out, "node", f->node, true);
+        jint(out, "interval_ms", f->interval_ms, true);
+        jint(out, "rc", f->rc, true);
+        jstr(out, "rc_text", f->rc_text, true);
+        jstr(out, "status", f->status_text, true);
+        jstr(out, "exit_reason", f->exit_reason, true);
+        jint(out, "last_rc_change", (long long) f->last_rc_change, false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "],\n\"constraints\":[");
+    for (guint i = 0; i < st->constraints->len; i++) {
+        const hc_constraint *c = g_ptr_array_index(st->constraints, i);
+        char *d = hc_constraint_describe(c);
+
+        g_string_append(out, i ? ",\n{" : "\n{");
+        jstr(out, "id", c->id, true);
+        jstr(out, "kind", hc_cons_kind_str(c->kind), true);
+        jstr(out, "rsc", c->rsc, true);
+        jstr(out, "rsc_role", c->rsc_role, true);
+        jstr(out, c->kind == HC_CONS_ORDER ? "first" : "with_rsc",
+             c->with_rsc, true);
+        jstr(out, "with_role", c->with_role, true);
+        jstr(out, "node", c->node, true);
+        jstr(out, "score", c->score, true);
+        jstr(out, "first_action", c->with_action, true);
+        jstr(out, "then_action", c->action, true);
+        jstr(out, "order_kind", c->kind_str, true);
+        jstr(out, "sets", c->sets, true);
+        jstr(out, "expires", c->expires, true);
+        jbool(out, "leftover", c->leftover, true);
+        jstr(out, "description", d, false);
+        g_string_append_c(out, '}');
+        g_free(d);
+    }
+    g_string_append(out, "]}\n");
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Golden tests of `hacon status`: each CIB fixture (tests/golden/cib/, made
+# by mkfixtures.sh with crm_simulate; and a generated 32 x 1000 cluster),
+# read with CIB_file= under LC_ALL=C TZ=UTC, printed as text and as JSON and
+# compared with tests/golden/expected/.  Each fixture is also checked
+# against crm_mon --output-as=xml (the referee).  The error paths print one
+# clear line and exit non-zero.
+#
+#   t-status.sh --update    rewrites the expected files (review the diff)
+. "$HACON_TOP/tests/tap.sh"
+here=$HACON_TOP/tests/golden
+exp=$here/expected
+work=$(mktemp -d /tmp/hacon-golden.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export LC_ALL=C TZ=UTC
+update=false
+[ "${1:-}" = --update ] && update=true && mkdir -p "$exp"
+
+python3 "$here/gen-large-cib.py" 32 1000 > "$work/large-32x1000.xml"
+for f in "$here"/cib/*.xml "$work/large-32x1000.xml"; do
+    name=$(basename "$f" .xml)
+    for fmt in text json; do
+        CIB_file=$f "$HACON" status --format=$fmt > "$work/$name.$fmt" 2>&1
+        rc=$?
+        if $update; then
+            cp "$work/$name.$fmt" "$exp/$name.$fmt"
+        fi
+        if [ $rc -ne 0 ]; then
+            tap_fail "status $name ($fmt) exited $rc: $(head -1 "$work/$name.$fmt")"
+        else
+            tap_diff "status $name ($fmt) matches expected/$name.$fmt" \
+                "$exp/$name.$fmt" "$work/$name.$fmt"
+        fi
+    done
+    CIB_file=$f crm_mon --output-as=xml > "$work/$name.crm" 2>/dev/null
+    if python3 "$HACON_TOP/tests/oracle/compare.py" "$work/$name.crm" \
+        "$work/$name.json" > "$work/$name.diff"; then
+        tap_ok "status $name agrees with crm_mon"
+    else
+        tap_fail "status $name differs from crm_mon"
+        sed 's/^/# /' "$work/$name.diff"
+    fi
+done
+
+# Bad input: one clear line naming the file, and a non-zero exit.
+expect_error() { # description, expected substring, env..., -- args
+    desc=$1 want=$2; shift 2
+    env "$@" "$HACON" status > "$work/out" 2> "$work/err" < /dev/null
+    rc=$?
+    if [ $rc -ne 0 ] && [ "$(wc -l < "$work/err")" -eq 1 ] \
+        && grep -qF -- "$want" "$work/err" && [ ! -s "$work/out" ]; then
+        tap_ok "$desc"
+    else
+        tap_fail "$desc (rc=$rc, stderr: $(cat "$work/err"))"
+    fi
+}
+printf 'not xml at all\n' > "$work/garbage.xml"
+printf '<configuration/>\n' > "$work/notcib.xml"
+printf '<cib><configuration>\n' > "$work/truncated.xml"
+expect_error "garbage file: names the file and the parser's message" \
+    "$work/garbage.xml is not valid XML: $work/garbage.xml:1: parser error" \
+    CIB_file="$work/garbage.xml"
+expect_error "XML that is not a CIB is refused" \
+    "$work/notcib.xml is not a CIB: its root element is <configuration>" \
+    CIB_file="$work/notcib.xml"
+expect_error "truncated CIB names the file" \
+    "$work/truncated.xml is not valid XML" CIB_file="$work/truncated.xml"
+expect_error "missing file is named" \
+    "cannot read $work/missing.xml: No such file or directory" \
+    CIB_file="$work/missing.xml"
+# In a network namespace of its own no cluster can answer (libqb's IPC
+# sockets are per network namespace).
+if [ "$(id -u)" = 0 ] && unshare -n true 2> /dev/null; then
+    expect_error "no cluster: says how to read a file instead" \
+        "is pacemaker running? set CIB_file= to read a file" \
+        -u CIB_file unshare -n
+elif pgrep -x pacemaker-based > /dev/null 2>&1; then
+    tap_skip "no-cluster message: a cluster runs here and unshare -n needs root"
+else
+    expect_error "no cluster: says how to read a file instead" \
+        "is pacemaker running? set CIB_file= to read a file" -u CIB_file
+fi
+"$HACON" status --format=yaml > /dev/null 2> "$work/err"
+tap_check "unknown --format is a usage error (exit 2)" test $? -eq 2
+tap_done

@@ -1,0 +1,136 @@
+/* Unit tests of core/util.c: escaping of untrusted text, JSON strings,
+ * atomic file writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void expect_escape(const char *in, size_t len, size_t cap,
+                          const char *want)
+{
+    GString *s = g_string_new(NULL);
+
+    hc_escape_append(s, in, len, cap);
+    assert_string_equal(s->str, want);
+    g_string_free(s, TRUE);
+}
+
+static void test_escape_controls(void **state)
+{
+    expect_escape("plain host-1", 12, 0, "plain host-1");
+    expect_escape("\x1b[2Jevil", 8, 0, "\\x1b[2Jevil");
+    expect_escape("a\"b\\c", 5, 0, "a\\\"b\\\\c");
+    expect_escape("l1\nl2\t\r", 7, 0, "l1\\nl2\\t\\r");
+    expect_escape("nul\0x", 5, 0, "nul\\x00x");
+    expect_escape("\x7f", 1, 0, "\\x7f");
+}
+
+static void test_escape_utf8(void **state)
+{
+    /* Valid UTF-8 is kept; invalid bytes, overlongs, surrogates and the
+     * C1 controls (which terminals obey) are not. */
+    expect_escape("caf\xc3\xa9", 5, 0, "caf\xc3\xa9");
+    expect_escape("\xe2\x82\xac", 3, 0, "\xe2\x82\xac");
+    expect_escape("\xff\xfe", 2, 0, "\\xff\\xfe");
+    expect_escape("\xc0\xaf", 2, 0, "\\xc0\\xaf");
+    expect_escape("\xed\xa0\x80", 3, 0, "\\xed\\xa0\\x80");
+    expect_escape("\xc2\x9b" "31m", 5, 0, "\\xc2\\x9b31m");
+    expect_escape("\xe2\x82", 2, 0, "\\xe2\\x82");
+}
+
+static void test_escape_cap(void **state)
+{
+    expect_escape("abcdefghij", 10, 5, "abcde...");
+    expect_escape("abc", 3, 5, "abc");
+    expect_escape("\x1b\x1b\x1b", 3, 6, "\\x1b...");
+}
+
+static void test_escape_ascii(void **state)
+{
+    char *s = hc_escape_ascii("caf\xc3\xa9", 0);
+
+    assert_string_equal(s, "caf\\xc3\\xa9");
+    g_free(s);
+    s = hc_escape(NULL, 0);
+    assert_string_equal(s, "");
+    g_free(s);
+}
+
+static void test_json_str(void **state)
+{
+    GString *s = g_string_new(NULL);
+
+    hc_json_str(s, "a\"b\\\n\x01\xff\xc3\xa9");
+    assert_string_equal(s->str, "\"a\\\"b\\\\\\u000a\\u0001\\ufffd\xc3\xa9\"");
+    g_string_free(s, TRUE);
+}
+
+static void test_write_atomic(void **state)
+{
+    char dir[] = "/tmp/hacon-unit-XXXXXX";
+    char *path, *bak, *data = NULL;
+    size_t len = 0;
+    struct stat st;
+
+    assert_non_null(mkdtemp(dir));
+    path = g_strdup_printf("%s/f.conf", dir);
+    bak = g_strdup_printf("%s~", path);
+
+    assert_int_equal(hc_write_file_atomic(path, "one\n", 4, 0640, true), 0);
+    assert_int_equal(access(bak, F_OK), -1);  /* nothing to keep yet */
+    assert_int_equal(hc_write_file_atomic(path, "two\n", 4, 0600, true), 0);
+    assert_int_equal(hc_read_file(path, &data, &len), 0);
+    assert_string_equal(data, "two\n");
+    g_free(data);
+    assert_int_equal(hc_read_file(bak, &data, &len), 0);
+    assert_string_equal(data, "one\n");    /* the old one is kept */
+    g_free(data);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(hc_read_file("/nonexistent/x", &data, &len), -ENOENT);
+    /* A directory that does not exist: an error, nothing half-written. */
+    assert_true(hc_write_file_atomic("/nonexistent/dir/f", "x", 1, 0644,
+                                     true) < 0);
+    unlink(path);
+    unlink(bak);
+    rmdir(dir);
+    g_free(path);
+    g_free(bak);
+}
+
+static void test_time_rel(void **state)
+{
+    char buf[32];
+
+    assert_string_equal(hc_time_rel(1000, 1000, buf, sizeof(buf)), "now");
+    assert_string_equal(hc_time_rel(1300, 1000, buf, sizeof(buf)),
+                        "in 5 min");
+    assert_string_equal(hc_time_rel(1000, 1000 + 3 * 3600, buf, sizeof(buf)),
+                        "3 h ago");
+    assert_string_equal(hc_time_rel(1000 + 5 * 86400, 1000, buf, sizeof(buf)),
+                        "in 5 d");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape_controls),
+        cmocka_unit_test(test_escape_utf8),
+        cmocka_unit_test(test_escape_cap),
+        cmocka_unit_test(test_escape_ascii),
+        cmocka_unit_test(test_json_str),
+        cmocka_unit_test(test_write_atomic),
+        cmocka_unit_test(test_time_rel),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
