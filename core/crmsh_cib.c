@@ -16,6 +16,7 @@
 #include <crm/common/results.h>
 #include <crm/common/xml.h>
 
+#include "cib.h"
 #include "crmsh_int.h"
 #include "exec.h"
 #include "util.h"
@@ -57,29 +58,16 @@ static int connect_cib(cib_t *cib, char **ret_msg)
 
 int hc_crm_cib_query(xmlNode **ret, char **ret_msg)
 {
-    cib_t *cib = cib_new();
-    xmlNode *out = NULL;
-    int rc;
+    hc_cib *c = NULL;
+    int rc = hc_cib_connect(&c, ret_msg);
 
     *ret = NULL;
-    if (!cib) {
-        set_msg(ret_msg, "cannot create a CIB connection");
-        return -ENOMEM;
-    }
-    if ((rc = connect_cib(cib, ret_msg))) {
-        cib_delete(cib);
+    if (rc < 0) {
         return rc;
     }
-    rc = cib->cmds->query(cib, NULL, &out, cib_scope_local | cib_sync_call);
-    cib->cmds->signoff(cib);
-    cib_delete(cib);
-    if (rc != pcmk_ok || !out) {
-        set_msg(ret_msg, "cannot read the CIB: %s", pcmk_strerror(rc));
-        free_xml(out);
-        return rc != pcmk_ok ? legacy_to_errno(rc) : -EIO;
-    }
-    *ret = out;
-    return 0;
+    rc = hc_cib_query(c, ret, ret_msg);
+    hc_cib_free(c);
+    return rc;
 }
 
 static xmlNode *first_child_named(xmlNode *n, const char *name)
@@ -136,6 +124,10 @@ static char *copy_beside(const char *file, mode_t *ret_mode, char **ret_msg)
     return tmp;
 }
 
+/* Not hc_cib_replace(): a change needs a command (read-write) connection,
+ * replaces the configuration only (the status section belongs to the
+ * cluster), and a CIB file is rewritten through hc_write_file_atomic()
+ * rather than in place by libcib. */
 int hc_crm_cib_commit(xmlNode *base, xmlNode *new_cib, char **ret_msg)
 {
     const char *file = g_getenv("CIB_file");
