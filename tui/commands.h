@@ -13,6 +13,7 @@ typedef struct hc_command {
 extern const hc_command hc_cmd_status;
 extern const hc_command hc_cmd_leases;
 extern const hc_command hc_cmd_probe;
+extern const hc_command hc_cmd_crm;
 
 /* Common option: --format=text|json.  Returns 0 text, 1 json, -1 bad. */
 int hc_parse_format(const char *arg);

@@ -10,6 +10,7 @@ static const hc_command *const commands[] = {
     &hc_cmd_status,
     &hc_cmd_leases,
     &hc_cmd_probe,
+    &hc_cmd_crm,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

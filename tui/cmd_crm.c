@@ -1,0 +1,133 @@
+/* hacon crm [--dry-run] [--no-simulate] LINE: one crm shell line, parsed
+ * and applied by hacon itself (no crmsh needed).  Prints the CIB changes
+ * and what the cluster would do, then commits them as one replace of the
+ * configuration (CIB_file= or the live cluster) unless --dry-run. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <crm/common/xml.h>
+
+#include "commands.h"
+#include "crmsh.h"
+#include "exec.h"
+#include "util.h"
+
+/* The words of the command line as one crm line; words with blanks or
+ * quotes are quoted again so that the parser sees them as one word. */
+static char *join_words(int argc, char **argv)
+{
+    GString *s = g_string_new(NULL);
+
+    for (int i = 0; i < argc; i++) {
+        const char *w = argv[i];
+        if (s->len) {
+            g_string_append_c(s, ' ');
+        }
+        if (argc > 1 && (strpbrk(w, " \t\"'\\") || !*w)) {
+            g_string_append_c(s, '"');
+            for (const char *c = w; *c; c++) {
+                if (*c == '"' || *c == '\\') {
+                    g_string_append_c(s, '\\');
+                }
+                g_string_append_c(s, *c);
+            }
+            g_string_append_c(s, '"');
+        } else {
+            g_string_append(s, w);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static int crm_run(int argc, char **argv)
+{
+    bool dry_run = false, simulate = true;
+    int i = 1;
+
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        if (!strcmp(argv[i], "--dry-run")) {
+            dry_run = true;
+        } else if (!strcmp(argv[i], "--no-simulate")) {
+            simulate = false;
+        } else if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        } else {
+            fprintf(stderr, "hacon crm: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "usage: hacon crm [--dry-run] [--no-simulate] "
+                "'LINE'\n");
+        return 2;
+    }
+    char *line = join_words(argc - i, argv + i);
+    hc_crm_plan *plan = NULL;
+    hc_crm_error err;
+    char *msg = NULL, *out = NULL;
+    int rc = 0;
+
+    crm_xml_init();
+    int prc = hc_crm_plan_new(line, simulate, &plan, &err, &msg);
+    if (prc == -EINVAL && !msg) {
+        char *m = hc_crm_error_format(line, &err);
+        fprintf(stderr, "%s\n", m);
+        g_free(m);
+        rc = 1;
+        goto out;
+    }
+    if (prc < 0) {
+        fprintf(stderr, "hacon crm: %s\n", msg ? msg : g_strerror(-prc));
+        rc = 1;
+        goto out;
+    }
+    if (plan->cluster_argv) {
+        char *cl = hc_exec_cmdline((const char *const *)plan->cluster_argv,
+                                   NULL);
+        printf("%s: %s\n", dry_run ? "would run" : "running", cl);
+        g_free(cl);
+    } else if (!*plan->diff) {
+        printf("No change to the CIB.\n");
+        goto out;
+    } else {
+        printf("CIB changes:\n%s", plan->diff);
+        if (plan->preview_error) {
+            printf("Cluster actions: unknown (%s)\n", plan->preview_error);
+        } else if (plan->preview && !*plan->preview) {
+            printf("Cluster actions: none\n");
+        } else if (plan->preview) {
+            printf("Cluster actions:\n%s", plan->preview);
+        }
+    }
+    if (dry_run) {
+        printf("Not applied (--dry-run).\n");
+        goto out;
+    }
+    if (hc_crm_plan_apply(plan, &out, &msg) < 0) {
+        if (out && *out) {
+            printf("%s\n", out);
+        }
+        fprintf(stderr, "hacon crm: %s\n", msg ? msg : "failed");
+        rc = 1;
+        goto out;
+    }
+    if (out && *out) {
+        printf("%s\n", out);
+    }
+    printf("Applied.\n");
+out:
+    g_free(out);
+    g_free(msg);
+    hc_crm_plan_free(plan);
+    g_free(line);
+    return rc;
+}
+
+const hc_command hc_cmd_crm = {
+    .name = "crm",
+    .usage = "[--dry-run] 'LINE'",
+    .summary = "apply one crm shell line (diff, preview, commit)",
+    .run = crm_run,
+};
