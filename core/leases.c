@@ -1486,6 +1486,9 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
         *why = "expected '{' after the address";
         return P_ERR;
     }
+    /* The index slot is a likely cache miss: ask for it now, it arrives
+     * while the record's body is read. */
+    __builtin_prefetch(&t->index[slot_of(l.ip, t->index_cap)], 1);
     r = parse_lease_body(t, lx, &l, why);
     if (r == P_OK) {
         commit_lease(t, &l);

@@ -1,6 +1,20 @@
 /* What a lease view shows, without drawing it: the table's rows sorted and
  * filtered, pool usage bars, and the text and JSON forms that
- * `hacon leases` prints.  Every string from a lease is escaped here. */
+ * `hacon leases` prints.  Every string from a lease is escaped here.
+ *
+ * A console view uses the pieces so:
+ *   hc_leases_locate()            where the files are (CIB), once per CIB
+ *                                 change; hc_leases_location_describe()
+ *                                 for the title line
+ *   hc_lease_follower_new()       with the node when the file is remote
+ *   hc_lease_follower_poll()      from a loop timer (or inotify); the
+ *                                 listener, or hc_lease_table_generation(),
+ *                                 says when to redraw
+ *   hc_dhcp_conf_load()           once, and hc_dhcp_usage_compute() after
+ *                                 each change (a few ms for 240,000 leases)
+ *   hc_lease_query_run()          the rows for the current sort and filter
+ *   hc_lease_str_escaped(),
+ *   hc_lease_mac_str(), hc_usage_bar()   the cells */
 #ifndef HC_LEASES_VIEW_H
 #define HC_LEASES_VIEW_H
 
