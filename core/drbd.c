@@ -1026,6 +1026,12 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
         if (h) {
             copy_word(hw, sizeof(hw), h->v, h->vlen);
         }
+        /* The kernel calls the split-brain helper when it gave up on
+         * merging: the connection stays StandAlone until an operator
+         * discards one side's data. */
+        if (!strcmp(hw, "split-brain") && *words[0] == 'c') {
+            r->split_brain = true;
+        }
         if (st) {
             copy_word(sw, sizeof(sw), st->v, st->vlen);
         }
@@ -1161,6 +1167,9 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
         }
         p = peer_device_get(c, vol);
         EV_STATE("replication", "replication", p->repl);
+        if (p->repl[0] && strcmp(p->repl, "Off")) {
+            r->split_brain = false;
+        }
         EV_STATE("peer-disk", "peer disk", p->peer_disk);
         {
             const ev_kv *e = ev_get(kv, n, "resync-suspended");
@@ -1351,6 +1360,9 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
             esc(out, r->suspended);
             g_string_append(out, ")");
         }
+        if (r->split_brain) {
+            g_string_append(out, ", SPLIT BRAIN");
+        }
         g_string_append(out, "\n");
         for (guint j = 0; j < r->devices->len; j++) {
             const hc_drbd_device *v = r->devices->pdata[j];
@@ -1445,6 +1457,8 @@ void hc_drbd_format_json(const hc_drbd *d, GString *out)
         hc_json_str(out, r->role);
         g_string_append(out, ",\"suspended\":");
         hc_json_str(out, r->suspended);
+        g_string_append_printf(out, ",\"split_brain\":%s",
+                               r->split_brain ? "true" : "false");
         g_string_append(out, ",\"devices\":[");
         for (guint j = 0; j < r->devices->len; j++) {
             const hc_drbd_device *v = r->devices->pdata[j];

@@ -91,6 +91,8 @@ typedef struct hc_drbd_resource {
     char role[HC_DRBD_WORD_MAX];
     char suspended[HC_DRBD_WORD_MAX];  /* "no", or why I/O is suspended */
     char write_ordering[HC_DRBD_WORD_MAX];
+    bool split_brain;                  /* the split-brain helper ran and no
+                                        * peer replicated since */
     GPtrArray *devices;                /* hc_drbd_device* */
     GPtrArray *connections;            /* hc_drbd_connection* */
     hc_drbd_change history[HC_DRBD_HISTORY]; /* ring, oldest at hist_first */
