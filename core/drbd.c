@@ -352,7 +352,7 @@ int hc_drbd_eta_compute(const hc_drbd_sample *s, size_t n, double now,
                         double tau_s, hc_drbd_eta *ret)
 {
     size_t start = 0, i;
-    double rate = -1, last_progress;
+    double rate, last_progress, num = 0, den = 0;
 
     if (!ret || (n && !s) || !(tau_s > 0)) {
         return -EINVAL;
@@ -373,19 +373,28 @@ int hc_drbd_eta_compute(const hc_drbd_sample *s, size_t n, double now,
             start = i;
         }
     }
+    /* A sync takes a while to get going (bitmap exchange, helpers): flat
+     * samples at its start are latency, not speed. */
+    while (start + 1 < n && s[start + 1].oos_kib == s[start].oos_kib) {
+        start++;
+    }
     last_progress = s[start].t;
+    /* The speed is the average of the intervals' speeds, each weighted by
+     * its length and by exp(-age / tau): recent intervals count most, and
+     * the first one counts only as much as it lasted (a plain exponential
+     * filter would start from it and lag behind a short resync). */
     for (i = start + 1; i < n; i++) {
         double dt = s[i].t - s[i - 1].t;
-        double r, a;
+        double w;
         if (dt <= 0) {
             continue;
         }
-        r = (double)(s[i - 1].oos_kib - s[i].oos_kib) / dt;
         if (s[i].oos_kib < s[i - 1].oos_kib) {
             last_progress = s[i].t;
         }
-        a = 1.0 - exp(-dt / tau_s);
-        rate = rate < 0 ? r : rate + a * (r - rate);
+        w = exp(-(s[n - 1].t - s[i].t) / tau_s);
+        num += w * (double)(s[i - 1].oos_kib - s[i].oos_kib);
+        den += w * dt;
     }
     if (now < s[n - 1].t) {
         now = s[n - 1].t;
@@ -396,14 +405,12 @@ int hc_drbd_eta_compute(const hc_drbd_sample *s, size_t n, double now,
         ret->speed_kib_s = 0;
         return 0;
     }
-    if (rate < 0) {
+    if (den <= 0) {
         return 0;
     }
-    /* Time since the last sample without news slows the estimate down as
-     * one more interval at zero speed would. */
-    if (now > s[n - 1].t) {
-        rate *= exp(-(now - s[n - 1].t) / tau_s);
-    }
+    /* Time since the last sample without news counts as an interval at
+     * zero speed. */
+    rate = num / (den + (now - s[n - 1].t));
     ret->speed_kib_s = rate;
     if (s[n - 1].oos_kib > 0 && rate > 0) {
         ret->eta_s = (double)s[n - 1].oos_kib / rate;
@@ -731,6 +738,12 @@ static void proc_progress_line(hc_drbd *d, proc_ctx *x, const char *s,
             x->p->sync_total_kib = b;
         }
     }
+    /* The kernel rounds its percentage to bitmap extents (6.25 % steps on
+     * a small device, 40 % for the first block of a short resync): the
+     * amounts beside it are exact. */
+    if (b > 0 && a <= b) {
+        pct = 100.0 * (double)(b - a) / (double)b;
+    }
     x->p->done_pct = pct;
     x->have_pct = true;
     d->dirty = true;
@@ -921,6 +934,24 @@ static bool ev_yes(const ev_kv *e)
     return e && word_eq(e->v, e->vlen, "yes");
 }
 
+/* A minor is one device: when events2 names it, a resource that /proc
+ * knew only by its minor ("minor1") goes, so that the two never show as
+ * two resources. */
+static void drop_minor(hc_drbd *d, int minor)
+{
+    hc_drbd_resource *r = NULL;
+    hc_drbd_device *v = hc_drbd_find_minor(d, minor, &r);
+
+    if (!v) {
+        return;
+    }
+    g_ptr_array_remove(r->devices, v);
+    if (!r->devices->len) {
+        g_ptr_array_remove(d->resources, r);
+    }
+    d->dirty = true;
+}
+
 int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
                               double now)
 {
@@ -1085,7 +1116,8 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
             return 0;
         }
         v = device_get(r, vol);
-        if (ev_int(kv, n, "minor", &minor)) {
+        if (ev_int(kv, n, "minor", &minor) && v->minor != minor) {
+            drop_minor(d, minor);
             v->minor = minor;
         }
         EV_STATE("disk", "disk", v->disk);

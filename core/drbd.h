@@ -35,9 +35,10 @@ typedef struct hc_drbd_eta {
 
 /* The estimator, a pure function of the samples (oldest first) and of the
  * time now (same clock).  Only the samples since the last restart (the
- * out-of-sync amount grew) count; their per-interval rates are smoothed
- * exponentially with time constant tau_s, so a change of speed shows
- * within a few tau.  No progress for 2*tau (or more than 10 s) means
+ * out-of-sync amount grew) and since the sync's first progress count;
+ * their per-interval rates are averaged with weights exp(-age / tau_s)
+ * times the interval's length, so a change of speed shows within a few
+ * tau, and time since the last sample counts at zero speed.  No progress for 2*tau (or more than 10 s) means
  * stalled: speed 0, ETA unknown.  Returns 0, or -EINVAL on bad arguments. */
 int hc_drbd_eta_compute(const hc_drbd_sample *s, size_t n, double now,
                         double tau_s, hc_drbd_eta *ret);

@@ -215,6 +215,11 @@ static void poll_now(hc_drbd_follow *f)
     size_t len = 0;
 
     f->last_poll = now_s();
+    /* /proc/drbd knows minors, not names: wait for the names of the
+     * stream's dump (unless there is no stream). */
+    if (f->stream && !f->stream->dumped) {
+        return;
+    }
     if (f->have_proc && hc_read_file(path, &buf, &len) == 0) {
         bool was_dirty = f->d->dirty;
         f->d->dirty = false;

@@ -17,6 +17,7 @@ why=$(drbdvm_check); [ -n "$why" ] && { echo "capture: $why" >&2; exit 1; }
 dir=$HACON_TOP/tests/drbdvm/state/capture-$$
 mkdir -p "$dir"
 drbdvm_initrd "$dir" "$HACON_TOP/tests/drbdvm/r0-test.conf" || exit 1
+trap 'drbdvm_stop; rm -rf "$dir"' EXIT
 drbdvm_start "$dir" || exit 1
 log() { echo "capture: $SECONDS s: $*" >&2; }
 

@@ -11,7 +11,7 @@
 #                             return its status (124 on deadline)
 #   vm_wait NODE SECS COND    poll the shell condition COND in NODE
 #   drbdvm_poweroff           power both off, wait for qemu to end
-#   drbdvm_stop               kill and reap both VMs (also on EXIT)
+#   drbdvm_stop               kill and reap both VMs (callers trap EXIT)
 #
 # The host talks to each VM's shell over a second serial port (a FIFO pair,
 # qemu's "pipe" chardev): every command is followed by a marker line with
@@ -135,7 +135,6 @@ drbdvm_start() {
     _drbdvm_dir=$1
     local port
     port=$(_drbdvm_port)
-    trap drbdvm_stop EXIT
     _drbdvm_boot alpha 10.99.0.1 52:54:00:99:00:01 "listen=127.0.0.1:$port"
     # qemu's listening socket must exist before beta connects to it.
     local i=0
