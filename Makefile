@@ -21,7 +21,7 @@ B        := build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
-            libquorum libvotequorum glib-2.0
+            libquorum libvotequorum glib-2.0 libxml-2.0
 PKG_TUI  := $(PKG_CORE) ncursesw readline
 
 # System headers through -isystem, so that -Werror judges our code only.
@@ -57,7 +57,8 @@ AGENTS   := $(sort $(wildcard agents/*))
 # Debian packages: to build, to test, and for the VM tests.
 DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	libquorum-dev libvotequorum-dev libcorosync-common-dev libglib2.0-dev \
-	libncurses-dev libreadline-dev libcmocka-dev libxml2-utils xsltproc
+	libncurses-dev libreadline-dev libcmocka-dev libxml2-dev libxml2-utils \
+	xsltproc
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
@@ -113,7 +114,7 @@ DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c core/drbd.c \
 $(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -Icore -Itui -D_GNU_SOURCE \
-	    $(call pc_cflags,glib-2.0) -o $@ $(DRBDVM_SRC) \
+	    $(call pc_cflags,glib-2.0 libxml-2.0) -o $@ $(DRBDVM_SRC) \
 	    $(shell pkg-config --static --libs glib-2.0) 2>&1 | \
 	    grep -v -e 'statically linked applications' -e ': in function' >&2; \
 	    test -x $@

@@ -1,7 +1,8 @@
 /* hacon drbd: DRBD's replication state and sync progress, printed once or
  * followed.  Inputs: the live system (drbdsetup events2 and /proc/drbd),
  * or captured files (--proc, --events2), which is what the golden tests
- * use.  A --proc file may hold several /proc/drbd snapshots, each after a
+ * use.  With --cib, what Pacemaker says about the same resources and
+ * where the two disagree.  A --proc file may hold several /proc/drbd snapshots, each after a
  * line "@ SECONDS", replayed in order as samples of a sync. */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 
 #include "commands.h"
 #include "drbd.h"
+#include "drbd_cib.h"
 #include "drbd_follow.h"
 #include "exec.h"
 #include "util.h"
@@ -28,20 +30,48 @@ typedef struct drbd_opts {
     const char *proc;
     const char *events2;
     const char *drbdsetup;
+    const char *cib;
+    const char *node;
 } drbd_opts;
 
-static void print_model(const hc_drbd *d, const drbd_opts *o)
+/* With --cib, the Pacemaker side and the warnings follow the model (in
+ * JSON, one object holding both). */
+static int print_model(const hc_drbd *d, const drbd_opts *o)
 {
     GString *out = g_string_new(NULL);
+    char host[256] = "";
+    int rc = 0;
 
-    if (o->json) {
+    if (o->cib) {
+        if (!o->node && gethostname(host, sizeof(host) - 1) < 0) {
+            host[0] = '\0';
+        }
+        if (o->json) {
+            g_string_append(out, "{\"drbd\":");
+            hc_drbd_format_json(d, out);
+            g_string_truncate(out, out->len - 1);   /* its newline */
+        } else {
+            hc_drbd_format_text(d, out, o->history);
+        }
+        rc = hc_drbd_cib_report_file(o->cib, d, o->node ? o->node : host,
+                                     o->json, out);
+        if (o->json) {
+            g_string_append(out, "}\n");
+        }
+    } else if (o->json) {
         hc_drbd_format_json(d, out);
     } else {
         hc_drbd_format_text(d, out, o->history);
     }
-    fwrite(out->str, 1, out->len, stdout);
-    fflush(stdout);
+    if (rc < 0) {
+        fprintf(stderr, "hacon drbd: %s: %s\n", o->cib,
+                rc == -EINVAL ? "not a CIB" : g_strerror(-rc));
+    } else {
+        fwrite(out->str, 1, out->len, stdout);
+        fflush(stdout);
+    }
     g_string_free(out, TRUE);
+    return rc < 0 ? 1 : 0;
 }
 
 /* Replays a --proc file: snapshots separated by "@ SECONDS" lines (a file
@@ -274,8 +304,7 @@ static int run_once(hc_drbd *d, const drbd_opts *o)
                 "(no /proc/drbd, drbdsetup events2 failed)\n");
         return 1;
     }
-    print_model(d, o);
-    return 0;
+    return print_model(d, o);
 }
 
 static void drbd_usage(FILE *f)
@@ -283,7 +312,8 @@ static void drbd_usage(FILE *f)
     fprintf(f, "usage: hacon drbd [--format=text|json] [--history]\n"
             "                  [--proc FILE | --events2 FILE | --follow]\n"
             "                  [--until-synced] [--timeout SECS]"
-            " [--drbdsetup PATH]\n");
+            " [--drbdsetup PATH]\n"
+            "                  [--cib FILE [--node NAME]]\n");
 }
 
 static int cmd_drbd(int argc, char **argv)
@@ -297,6 +327,8 @@ static int cmd_drbd(int argc, char **argv)
         { "until-synced", no_argument, NULL, 'u' },
         { "timeout", required_argument, NULL, 't' },
         { "drbdsetup", required_argument, NULL, 'd' },
+        { "cib", required_argument, NULL, 'c' },
+        { "node", required_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -337,6 +369,12 @@ static int cmd_drbd(int argc, char **argv)
         case 'd':
             o.drbdsetup = optarg;
             break;
+        case 'c':
+            o.cib = optarg;
+            break;
+        case 'n':
+            o.node = optarg;
+            break;
         case 'h':
             drbd_usage(stdout);
             return 0;
@@ -367,10 +405,7 @@ static int cmd_drbd(int argc, char **argv)
             hc_drbd_free(d);
             return 1;
         }
-        if (!o.follow) {
-            print_model(d, &o);
-        }
-        rc = 0;
+        rc = o.follow ? 0 : print_model(d, &o);
     } else if (o.follow) {
         rc = run_follow(d, &o);
     } else {

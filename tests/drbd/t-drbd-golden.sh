@@ -43,6 +43,24 @@ done
 golden live.alpha.events2.follow --follow --events2 "$dir/captures/live.alpha.events2"
 golden drbd9-three-nodes.follow --follow --events2 "$dir/doc/drbd9-three-nodes.events2"
 
+# Next to Pacemaker: the CIB of the tutorial's resources (alpha Promoted,
+# a fence constraint); beta's state after both were promoted, alpha's
+# during a split brain.
+cib=$dir/cib/r0-fenced.xml
+golden both-primary.beta.cib.txt --events2 "$dir/captures/both-primary.beta.events2" --cib "$cib" --node beta
+golden live-to-split-brain.alpha.cib.txt --events2 "$dir/captures/live-to-split-brain.alpha.events2" --cib "$cib" --node alpha
+golden outdated.beta.cib.json --format=json --events2 "$dir/captures/outdated.beta.events2" --cib "$cib" --node beta
+# Real Pacemaker reads the same CIB: valid, and Promoted where hacon says.
+if command -v crm_mon > /dev/null; then
+    tap_check "the test CIB passes crm_verify" crm_verify --xml-file "$cib"
+    CIB_file=$cib crm_mon -1 -r --output-as=xml > "$tmp/mon.xml" 2> /dev/null
+    promoted=$(grep -A3 'id="drbd-r0"' "$tmp/mon.xml" | grep -m1 'role="Promoted"' -A2 | sed -n 's/.*node name="\([^"]*\)".*/\1/p' | head -1)
+    tap_check "crm_mon and hacon agree: promoted on ${promoted:-?}" \
+        grep -q "promoted on ${promoted:-none}\$" "$tmp/both-primary.beta.cib.txt"
+else
+    tap_skip "crm_mon not installed (make deps)"
+fi
+
 # Bad input: the line and the reason, exit status 1.
 cd "$tmp" || exit 1
 printf 'exists resource name:r0\nexists device name:r0 minor:1\n' > bad.events2
@@ -50,4 +68,5 @@ golden bad.events2.txt --events2 bad.events2
 printf 'version: 8.4.11 (api:1/proto:86-101)\n 1: ro:Primary/Secondary\n' > bad.proc
 golden bad.proc.txt --proc bad.proc
 golden missing.txt --proc no-such-file
+golden not-a-cib.txt --proc "$dir/captures/sync-mid.alpha.proc" --cib bad.proc
 tap_done

@@ -2,10 +2,21 @@
  * drbdvm initramfs (busybox, no Pacemaker libraries): the same
  * tui/cmd_drbd.c and core/drbd*.c as in hacon, only without the other
  * commands of tui/main.c, which need the cluster's libraries. */
+#include <errno.h>
 #include <locale.h>
 #include <string.h>
 
 #include "commands.h"
+#include "drbd_cib.h"
+
+/* The Pacemaker correlation needs libxml2 and the CIB, neither of which is
+ * in the VMs: --cib says so. */
+int hc_drbd_cib_report_file(const char *path, const hc_drbd *d,
+                            const char *local_node, bool json,
+                            GString *out)
+{
+    return -ENOTSUP;
+}
 
 int hc_parse_format(const char *arg)
 {
