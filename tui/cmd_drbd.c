@@ -18,6 +18,7 @@
 #include "drbd.h"
 #include "drbd_cib.h"
 #include "drbd_follow.h"
+#include "gen_drbd.h"
 #include "exec.h"
 #include "util.h"
 
@@ -32,6 +33,10 @@ typedef struct drbd_opts {
     const char *drbdsetup;
     const char *cib;
     const char *node;
+    /* --gen-res: print a resource file instead */
+    hc_drbd_res_opts res;
+    int n_hosts;
+    bool gen_res;
 } drbd_opts;
 
 /* With --cib, the Pacemaker side and the warnings follow the model (in
@@ -307,13 +312,53 @@ static int run_once(hc_drbd *d, const drbd_opts *o)
     return print_model(d, o);
 }
 
+/* --host NAME=ADDRESS, twice. */
+static int parse_host(drbd_opts *o, char *arg)
+{
+    char *eq = strchr(arg, '=');
+
+    if (!eq || o->n_hosts == 2) {
+        return -1;
+    }
+    *eq = '\0';
+    o->res.hosts[o->n_hosts].name = arg;
+    o->res.hosts[o->n_hosts++].address = eq + 1;
+    return 0;
+}
+
+static int run_gen_res(drbd_opts *o)
+{
+    GString *out = g_string_new(NULL);
+    const char *why = NULL;
+    int rc;
+
+    if (o->n_hosts != 2) {
+        fprintf(stderr, "hacon drbd: --gen-res needs two --host NAME=ADDR\n");
+        g_string_free(out, TRUE);
+        return 2;
+    }
+    rc = hc_gen_drbd_res(&o->res, out, &why);
+    if (rc < 0) {
+        fprintf(stderr, "hacon drbd: %s\n", why);
+    } else {
+        fwrite(out->str, 1, out->len, stdout);
+    }
+    g_string_free(out, TRUE);
+    return rc < 0 ? 1 : 0;
+}
+
 static void drbd_usage(FILE *f)
 {
     fprintf(f, "usage: hacon drbd [--format=text|json] [--history]\n"
             "                  [--proc FILE | --events2 FILE | --follow]\n"
             "                  [--until-synced] [--timeout SECS]"
             " [--drbdsetup PATH]\n"
-            "                  [--cib FILE [--node NAME]]\n");
+            "                  [--cib FILE [--node NAME]]\n"
+            "       hacon drbd --gen-res NAME --host N=ADDR --host N=ADDR\n"
+            "                  [--drbd-version 8|9] [--minor N] [--disk DEV]"
+            " [--port P]\n"
+            "                  [--fencing] [--resync-rate R]"
+            " [--verify-alg ALG]\n");
 }
 
 static int cmd_drbd(int argc, char **argv)
@@ -329,10 +374,20 @@ static int cmd_drbd(int argc, char **argv)
         { "drbdsetup", required_argument, NULL, 'd' },
         { "cib", required_argument, NULL, 'c' },
         { "node", required_argument, NULL, 'n' },
+        { "gen-res", required_argument, NULL, 'G' },
+        { "drbd-version", required_argument, NULL, 'V' },
+        { "minor", required_argument, NULL, 'm' },
+        { "disk", required_argument, NULL, 'D' },
+        { "host", required_argument, NULL, 'o' },
+        { "port", required_argument, NULL, 'P' },
+        { "fencing", no_argument, NULL, 'x' },
+        { "resync-rate", required_argument, NULL, 'r' },
+        { "verify-alg", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    drbd_opts o = { 0 };
+    drbd_opts o = { .res = { .drbd_major = 8, .minor = 1,
+                             .disk = "/dev/sdb1" } };
     hc_drbd *d;
     char *buf = NULL;
     size_t len = 0;
@@ -375,6 +430,37 @@ static int cmd_drbd(int argc, char **argv)
         case 'n':
             o.node = optarg;
             break;
+        case 'G':
+            o.gen_res = true;
+            o.res.name = optarg;
+            break;
+        case 'V':
+            o.res.drbd_major = atoi(optarg);
+            break;
+        case 'm':
+            o.res.minor = atoi(optarg);
+            break;
+        case 'D':
+            o.res.disk = optarg;
+            break;
+        case 'o':
+            if (parse_host(&o, optarg) < 0) {
+                drbd_usage(stderr);
+                return 2;
+            }
+            break;
+        case 'P':
+            o.res.port = atoi(optarg);
+            break;
+        case 'x':
+            o.res.fencing = true;
+            break;
+        case 'r':
+            o.res.resync_rate = optarg;
+            break;
+        case 'v':
+            o.res.verify_alg = optarg;
+            break;
         case 'h':
             drbd_usage(stdout);
             return 0;
@@ -386,6 +472,9 @@ static int cmd_drbd(int argc, char **argv)
     if (optind < argc || (o.proc && o.events2)) {
         drbd_usage(stderr);
         return 2;
+    }
+    if (o.gen_res) {
+        return run_gen_res(&o);
     }
     d = hc_drbd_new();
     if (o.proc || o.events2) {

@@ -5,6 +5,7 @@
 # inside both VMs and follows
 #   1. the initial sync of r0 from 0 % to UpToDate/UpToDate,
 #   2. a disconnect, writes, a reconnect and the resync that follows,
+# with the r0.res that hacon generates (hacon drbd --gen-res, 8.4 syntax),
 # and the ETA it printed during the sync is compared with the time the
 # sync really took.  Skips, saying why, without qemu or the kernel package
 # (make deps installs them) or when the machine is too slow to boot a VM.
@@ -13,10 +14,19 @@
 
 why=$(drbdvm_check)
 [ -n "$why" ] && tap_skip_all "$why"
-make -s -C "$HACON_TOP" build/drbdvm/hacon-drbd > /dev/null 2>&1 \
-    || { tap_fail "static hacon drbd builds"; tap_done; }
+make -s -C "$HACON_TOP" build/hacon build/drbdvm/hacon-drbd > /dev/null 2>&1 \
+    || { tap_fail "hacon and the static hacon drbd build"; tap_done; }
 mkdir -p "$HACON_TOP/tests/drbdvm/state"
 dir=$(mktemp -d "$HACON_TOP/tests/drbdvm/state/t.XXXXXX")
+
+# The VMs run the r0.res that hacon generates for DRBD 8.4 (the setup
+# wizard's file), with a fixed resync rate so that the sync lasts long
+# enough to watch.
+{ echo "global { usage-count no; }"
+  "$HACON" drbd --gen-res r0 --drbd-version 8 --minor 1 --disk /dev/vda \
+      --host alpha=10.99.0.1 --host beta=10.99.0.2 --resync-rate 4M \
+      --verify-alg crc32c; } > "$dir/drbd.conf"
+tap_check "hacon generates r0.res for DRBD 8.4" grep -q '^resource r0 {' "$dir/drbd.conf"
 cleanup() {
     drbdvm_stop
     if [ "$_tap_failed" -eq 0 ] && [ -z "$DRBDVM_KEEP" ]; then
@@ -29,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 t_begin=$SECONDS
-drbdvm_initrd "$dir" "$HACON_TOP/tests/drbdvm/r0-test.conf" \
+drbdvm_initrd "$dir" "$dir/drbd.conf" \
     "$HACON_TOP/build/drbdvm/hacon-drbd" || { tap_fail "initramfs built"; tap_done; }
 t_boot=$SECONDS
 if ! drbdvm_start "$dir"; then
