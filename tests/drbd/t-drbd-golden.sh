@@ -61,6 +61,11 @@ else
     tap_skip "crm_mon not installed (make deps)"
 fi
 
+# The text is meant for an 80-column terminal (the console's DRBD pane
+# wraps only the warnings).
+long=$(cat "$tmp"/*.txt | grep -v '^WARNING' | awk 'length > 80' | head -3)
+tap_check "text lines fit in 80 columns${long:+: $long}" [ -z "$long" ]
+
 # Bad input: the line and the reason, exit status 1.
 cd "$tmp" || exit 1
 printf 'exists resource name:r0\nexists device name:r0 minor:1\n' > bad.events2
