@@ -6,7 +6,9 @@
 #   drbdvm_check              echo why the VMs cannot run here, or nothing
 #   drbdvm_initrd DIR CONF [FILE...]   build DIR/initrd.gz with CONF as
 #                             /etc/drbd.conf and FILEs in /bin
-#   drbdvm_start DIR          boot alpha and beta; consoles in DIR/*.console
+#   drbdvm_start DIR          boot alpha and beta; consoles in DIR/*.console;
+#                             fails when they are not ready within
+#                             DRBDVM_BOOT_SECS (90)
 #   vm NODE SECS CMD...       run CMD in NODE's shell, print its output,
 #                             return its status (124 on deadline)
 #   vm_wait NODE SECS COND    poll the shell condition COND in NODE
@@ -145,8 +147,10 @@ drbdvm_start() {
     _drbdvm_boot beta 10.99.0.2 52:54:00:99:00:02 "connect=127.0.0.1:$port"
     exec 21<> "$_drbdvm_dir/alpha.ctl.out" 22<> "$_drbdvm_dir/alpha.ctl.in"
     exec 23<> "$_drbdvm_dir/beta.ctl.out" 24<> "$_drbdvm_dir/beta.ctl.in"
-    _vm_read alpha 120 "drbdvm: alpha ready" > /dev/null || return 1
-    _vm_read beta 120 "drbdvm: beta ready" > /dev/null || return 1
+    # Both boot at once: one deadline for the two.
+    local end=$((SECONDS + ${DRBDVM_BOOT_SECS:-90}))
+    _vm_read alpha $((end - SECONDS)) "drbdvm: alpha ready" > /dev/null || return 1
+    _vm_read beta $((end - SECONDS > 1 ? end - SECONDS : 1)) "drbdvm: beta ready" > /dev/null || return 1
 }
 
 _vm_fds() {

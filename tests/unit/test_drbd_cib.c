@@ -185,6 +185,8 @@ static void split_brain_warning(void **state)
 
 static void bad_input(void **state)
 {
+    static const char empty_cib[] =
+        "<cib><configuration><resources/></configuration></cib>";
     hc_drbd *d = hc_drbd_new();
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
     xmlDoc *doc = xmlReadMemory("<notcib/>", 9, NULL, NULL, 0);
@@ -195,8 +197,7 @@ static void bad_input(void **state)
                                                w), -EINVAL);
     xmlFreeDoc(doc);
     /* A DRBD resource Pacemaker does not know. */
-    doc = xmlReadMemory("<cib><configuration><resources/></configuration>"
-                        "</cib>", 57, NULL, NULL, 0);
+    doc = xmlReadMemory(empty_cib, (int)strlen(empty_cib), NULL, NULL, 0);
     assert_non_null(doc);
     hc_drbd_feed_events2_line(d, "exists resource name:r9 role:Secondary",
                               38, 0);
