@@ -1,6 +1,6 @@
 /* DRBD replication state, as the kernel reports it: one model fed by
  * /proc/drbd (DRBD 8.4), `drbdsetup events2` lines (8.4 through drbd-utils
- * 9, and 9).  Resources hold devices
+ * 9, and 9) and `drbdsetup status --json` (9).  Resources hold devices
  * (volumes) and connections; a connection holds one peer device per volume.
  * Sync progress is kept as samples of out-of-sync bytes over time, from
  * which a smoothed speed and an ETA are computed.
@@ -150,6 +150,12 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
  * stopping at the first error. */
 int hc_drbd_feed_events2(hc_drbd *d, const char *buf, size_t len,
                          double now);
+
+/* Feeds `drbdsetup status --json` (DRBD 9 only: drbdsetup-84 has no
+ * --json), observed at time now.  Returns 0, or -EINVAL with d->err set
+ * (the byte offset of a syntax error). */
+int hc_drbd_feed_status_json(hc_drbd *d, const char *buf, size_t len,
+                             double now);
 
 /* Parses the version line of /proc/drbd or the DRBD_KERNEL_VERSION_CODE
  * line of `drbdadm --version` into major (8, 9).  Returns 0 or -ENOENT. */

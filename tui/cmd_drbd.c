@@ -30,6 +30,7 @@ typedef struct drbd_opts {
     double timeout_s;
     const char *proc;
     const char *events2;
+    const char *status_json;
     const char *drbdsetup;
     const char *cib;
     const char *node;
@@ -350,7 +351,8 @@ static int run_gen_res(drbd_opts *o)
 static void drbd_usage(FILE *f)
 {
     fprintf(f, "usage: hacon drbd [--format=text|json] [--history]\n"
-            "                  [--proc FILE | --events2 FILE | --follow]\n"
+            "                  [--proc FILE | --events2 FILE |"
+            " --status-json FILE | --follow]\n"
             "                  [--until-synced] [--timeout SECS]"
             " [--drbdsetup PATH]\n"
             "                  [--cib FILE [--node NAME]]\n"
@@ -368,6 +370,7 @@ static int cmd_drbd(int argc, char **argv)
         { "history", no_argument, NULL, 'H' },
         { "proc", required_argument, NULL, 'p' },
         { "events2", required_argument, NULL, 'e' },
+        { "status-json", required_argument, NULL, 'j' },
         { "follow", no_argument, NULL, 'F' },
         { "until-synced", no_argument, NULL, 'u' },
         { "timeout", required_argument, NULL, 't' },
@@ -411,6 +414,9 @@ static int cmd_drbd(int argc, char **argv)
             break;
         case 'e':
             o.events2 = optarg;
+            break;
+        case 'j':
+            o.status_json = optarg;
             break;
         case 'F':
             o.follow = true;
@@ -469,7 +475,8 @@ static int cmd_drbd(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc || (o.proc && o.events2)) {
+    if (optind < argc
+        || (!!o.proc + !!o.events2 + !!o.status_json) > 1) {
         drbd_usage(stderr);
         return 2;
     }
@@ -477,8 +484,9 @@ static int cmd_drbd(int argc, char **argv)
         return run_gen_res(&o);
     }
     d = hc_drbd_new();
-    if (o.proc || o.events2) {
-        const char *path = o.proc ? o.proc : o.events2;
+    if (o.proc || o.events2 || o.status_json) {
+        const char *path = o.proc ? o.proc
+                         : o.events2 ? o.events2 : o.status_json;
         rc = hc_read_file(path, &buf, &len);
         if (rc < 0) {
             fprintf(stderr, "hacon drbd: %s: %s\n", path, g_strerror(-rc));
@@ -486,11 +494,17 @@ static int cmd_drbd(int argc, char **argv)
             return 1;
         }
         rc = o.proc ? replay_proc(d, buf, len, &o)
-                    : replay_events2(d, buf, len, &o);
+           : o.events2 ? replay_events2(d, buf, len, &o)
+           : hc_drbd_feed_status_json(d, buf, len, 0);
         g_free(buf);
         if (rc < 0) {
-            fprintf(stderr, "hacon drbd: %s:%d: %s\n", path, d->err_line,
-                    d->err[0] ? d->err : "malformed");
+            if (d->err_line > 0) {
+                fprintf(stderr, "hacon drbd: %s:%d: %s\n", path,
+                        d->err_line, d->err[0] ? d->err : "malformed");
+            } else {
+                fprintf(stderr, "hacon drbd: %s: %s\n", path,
+                        d->err[0] ? d->err : "malformed");
+            }
             hc_drbd_free(d);
             return 1;
         }

@@ -30,6 +30,10 @@ for f in "$dir"/captures/*.events2 "$dir"/doc/*.events2; do
     b=$(basename "$f" .events2)
     golden "$b.events2.txt" --history --events2 "$f"
 done
+for f in "$dir"/doc/*.status.json; do
+    b=$(basename "$f" .status.json)
+    golden "$b.status.txt" --history --status-json "$f"
+done
 for b in sync-mid.alpha.proc verify-running.alpha.proc paused-sync.beta.proc; do
     golden "$b.json" --format=json --proc "$dir/captures/$b"
 done
@@ -73,5 +77,7 @@ golden bad.events2.txt --events2 bad.events2
 printf 'version: 8.4.11 (api:1/proto:86-101)\n 1: ro:Primary/Secondary\n' > bad.proc
 golden bad.proc.txt --proc bad.proc
 golden missing.txt --proc no-such-file
+printf '[{"name":"r0"' > bad.json
+golden bad.json.txt --status-json bad.json
 golden not-a-cib.txt --proc "$dir/captures/sync-mid.alpha.proc" --cib bad.proc
 tap_done

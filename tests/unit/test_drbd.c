@@ -421,6 +421,53 @@ static void proc_joins_events2(void **state)
     hc_drbd_free(d);
 }
 
+/* DRBD 9's status --json, written from drbd-utils' output format. */
+static void status_json(void **state)
+{
+    static const char js[] =
+        "[{\"name\":\"r0\",\"node-id\":0,\"role\":\"Primary\","
+        "\"suspended\":true,\"write-ordering\":\"flush\","
+        "\"devices\":[{\"volume\":0,\"minor\":1,\"disk-state\":\"UpToDate\","
+        "\"client\":false,\"quorum\":false,\"size\":1048576}],"
+        "\"connections\":[{\"peer-node-id\":1,\"name\":\"beta\","
+        "\"connection-state\":\"Connected\",\"congested\":false,"
+        "\"peer-role\":\"Secondary\",\"peer_devices\":[{\"volume\":0,"
+        "\"replication-state\":\"SyncSource\","
+        "\"peer-disk-state\":\"Inconsistent\",\"resync-suspended\":\"no\","
+        "\"out-of-sync\":1000,\"percent-in-sync\":12.5,"
+        "\"name\\u0041\":\"x\\n\"}]}]}]";
+    static const char *const bad[] = {
+        "", "{}", "[", "[{\"name\":\"r0\"", "[{\"name\":1}]",
+        "[{\"name\":\"r0\"}] x", "[\"\\q\"]", "[1e999]",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    };
+    hc_drbd *d = hc_drbd_new();
+    hc_drbd_resource *r;
+    hc_drbd_connection *c;
+    hc_drbd_peer_device *p;
+
+    assert_int_equal(hc_drbd_feed_status_json(d, js, strlen(js), 5), 0);
+    r = hc_drbd_find(d, "r0");
+    assert_non_null(r);
+    assert_string_equal(r->role, "Primary");
+    assert_string_equal(r->suspended, "yes");
+    assert_int_equal(((hc_drbd_device *)r->devices->pdata[0])->quorum, 0);
+    c = r->connections->pdata[0];
+    assert_string_equal(c->name, "beta");
+    assert_string_equal(c->peer_role, "Secondary");
+    p = c->peer_devices->pdata[0];
+    assert_string_equal(p->repl, "SyncSource");
+    assert_int_equal(p->oos_kib, 1000);
+    assert_true(d->sources & HC_DRBD_SRC_JSON);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        d->err[0] = '\0';
+        assert_int_equal(hc_drbd_feed_status_json(d, bad[i], strlen(bad[i]),
+                                                  0), -EINVAL);
+        assert_true(d->err[0] != '\0');
+    }
+    hc_drbd_free(d);
+}
+
 static void version_lines(void **state)
 {
     static const char v84[] = "version: 8.4.11 (api:1/proto:86-101)\n";
@@ -477,6 +524,7 @@ int main(void)
         cmocka_unit_test(events2_malformed),
         cmocka_unit_test(events2_sanitizes),
         cmocka_unit_test(proc_joins_events2),
+        cmocka_unit_test(status_json),
         cmocka_unit_test(version_lines),
         cmocka_unit_test(formatting_helpers),
     };
