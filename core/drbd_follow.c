@@ -28,6 +28,7 @@ struct hc_drbd_follow {
     guint tick_id, restart_id;
     unsigned restarts;
     int backoff_ms;
+    double stream_started;  /* when the last events2 child started */
     double last_poll;
     bool have_proc;
 };
@@ -87,7 +88,6 @@ static gboolean child_out(GIOChannel *ch, GIOCondition cond, gpointer data)
         f->d->dirty = false;
         if (hc_drbd_feed_events2_line(f->d, line, len, -1) == 1) {
             c->dumped = true;
-            f->backoff_ms = 0;
         }
         changed |= f->d->dirty;
         g_free(line);
@@ -173,6 +173,7 @@ static gboolean restart_cb(gpointer data)
     /* The new child's dump describes everything again. */
     hc_drbd_clear(f->d);
     f->stream = child_spawn(f, false, &err);
+    f->stream_started = now_s();
     if (!f->stream) {
         schedule_restart(f, err);
     }
@@ -184,6 +185,11 @@ static void schedule_restart(hc_drbd_follow *f, const char *why)
 {
     if (f->restart_id) {
         return;
+    }
+    /* A child that ran for a while gets a quick restart; one that keeps
+     * dying right away, a slower one each time (up to 10 s). */
+    if (now_s() - f->stream_started > 30) {
+        f->backoff_ms = 0;
     }
     f->backoff_ms = f->backoff_ms ? MIN(f->backoff_ms * 2, 10000) : 500;
     notify(f, why);
@@ -289,6 +295,7 @@ hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
     }
     g_free(buf);
     f->stream = child_spawn(f, false, ret_err);
+    f->stream_started = now_s();
     if (!f->stream && !f->have_proc) {
         g_free(f);
         return NULL;

@@ -28,6 +28,7 @@ typedef struct drbd_opts {
     bool follow;
     bool until_synced;
     double timeout_s;
+    double dump_deadline_s;
     const char *proc;
     const char *events2;
     const char *status_json;
@@ -258,6 +259,7 @@ static int run_follow(hc_drbd *d, const drbd_opts *o)
     char *err = NULL;
 
     fo.drbdsetup = o->drbdsetup;
+    fo.dump_deadline_ms = (int)(o->dump_deadline_s * 1000);
     x.loop = g_main_loop_new(NULL, FALSE);
     x.o = o;
     x.t0 = (double)g_get_real_time() / 1e6;
@@ -354,7 +356,8 @@ static void drbd_usage(FILE *f)
             "                  [--proc FILE | --events2 FILE |"
             " --status-json FILE | --follow]\n"
             "                  [--until-synced] [--timeout SECS]"
-            " [--drbdsetup PATH]\n"
+            " [--dump-deadline SECS]\n"
+            "                  [--drbdsetup PATH]\n"
             "                  [--cib FILE [--node NAME]]\n"
             "       hacon drbd --gen-res NAME --host N=ADDR --host N=ADDR\n"
             "                  [--drbd-version 8|9] [--minor N] [--disk DEV]"
@@ -374,6 +377,7 @@ static int cmd_drbd(int argc, char **argv)
         { "follow", no_argument, NULL, 'F' },
         { "until-synced", no_argument, NULL, 'u' },
         { "timeout", required_argument, NULL, 't' },
+        { "dump-deadline", required_argument, NULL, 'T' },
         { "drbdsetup", required_argument, NULL, 'd' },
         { "cib", required_argument, NULL, 'c' },
         { "node", required_argument, NULL, 'n' },
@@ -426,6 +430,9 @@ static int cmd_drbd(int argc, char **argv)
             break;
         case 't':
             o.timeout_s = atof(optarg);
+            break;
+        case 'T':
+            o.dump_deadline_s = atof(optarg);
             break;
         case 'd':
             o.drbdsetup = optarg;
