@@ -520,7 +520,6 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
     size_t cs_len = 0, ro_len = 0, ds_len = 0;
     const char *flags = NULL;
     size_t flags_len = 0;
-    int nword = 0;
 
     while (i < len && s[i] == ' ') {
         i++;
@@ -542,7 +541,6 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
         if (i == w0) {
             break;
         }
-        nword++;
         if (i - w0 > 3 && !memcmp(s + w0, "cs:", 3)) {
             cs = s + w0 + 3;
             cs_len = i - w0 - 3;
@@ -637,7 +635,6 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
         set_state(d, x->r, now, "suspended", x->r->suspended,
                   flags[0] == 's' ? "user" : "no", flags[0] == 's' ? 4 : 2);
     }
-    (void)nword;
     return 0;
 }
 

@@ -5,6 +5,17 @@
  * Sync progress is kept as samples of out-of-sync bytes over time, from
  * which a smoothed speed and an ETA are computed.
  *
+ * For a view: hc_drbd_follow_start() (drbd_follow.h) keeps a model up to
+ * date from the main loop and calls back on changes (d->dirty set; the
+ * view clears it after drawing).  Per resource it holds the local role and
+ * each volume's disk; per connection the peer's role and connection
+ * state; per peer device the replication state, the peer's disk, the
+ * out-of-sync amount and, during a sync, done_pct and eta (speed, ETA,
+ * stalled); a ring of recent state changes (history).  The formatters
+ * below are what `hacon drbd` prints; hc_drbd_progress_bar() and the
+ * fmt helpers serve a pane of any width.  hc_drbd_cib_warnings()
+ * (drbd_cib.h) gives the header's warnings.
+ *
  * This module needs only libc and GLib (no Pacemaker), so that it can be
  * built statically into the test VMs; the Pacemaker correlation lives in
  * drbd_cib.c. */
