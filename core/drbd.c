@@ -299,6 +299,22 @@ bool hc_drbd_repl_is_verify(const char *repl)
     return !strncmp(repl, "Verify", 6);
 }
 
+/* A sync seen to begin (from a known state that was no sync) has its
+ * total in the first sample; one found already running has not. */
+static void note_sync_start(hc_drbd_peer_device *p, bool known,
+                            bool was_sync)
+{
+    bool is_sync = hc_drbd_repl_is_sync(p->repl);
+
+    if (!is_sync) {
+        p->saw_sync_start = false;
+    } else if (known && !was_sync) {
+        p->saw_sync_start = true;
+        p->n_samples = 0;
+        p->sync_total_kib = 0;
+    }
+}
+
 /* Records an out-of-sync observation and recomputes the estimate.  A sync
  * that starts (or restarts: more out of sync than before) sets the total
  * that the percentage is measured against. */
@@ -337,7 +353,7 @@ static void peer_device_sample(hc_drbd_peer_device *p, double t,
         p->sync_total_kib = oos;
     }
     if (!kernel_pct) {
-        p->done_pct = p->sync_total_kib
+        p->done_pct = p->sync_total_kib && p->saw_sync_start
             ? 100.0 * (double)(p->sync_total_kib - oos)
                 / (double)p->sync_total_kib
             : -1;
@@ -590,12 +606,15 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
         set_state(d, x->r, now, "connection", x->c->cstate, cs, cs_len);
         set_state(d, x->r, now, "replication", x->p->repl, "Off", 3);
     } else {
+        bool was_sync = hc_drbd_repl_is_sync(x->p->repl);
+        bool known = x->p->repl[0] != '\0';
         set_state(d, x->r, now, "connection", x->c->cstate, "Connected", 9);
         if (word_eq(cs, cs_len, "Connected")) {
             cs = "Established";
             cs_len = strlen(cs);
         }
         set_state(d, x->r, now, "replication", x->p->repl, cs, cs_len);
+        note_sync_start(x->p, known, was_sync);
     }
     if (ro) {
         const char *sl = memchr(ro, '/', ro_len);
@@ -1195,7 +1214,12 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
             return 0;
         }
         p = peer_device_get(c, vol);
-        EV_STATE("replication", "replication", p->repl);
+        {
+            bool was_sync = hc_drbd_repl_is_sync(p->repl);
+            bool known = p->repl[0] != '\0';
+            EV_STATE("replication", "replication", p->repl);
+            note_sync_start(p, known, was_sync);
+        }
         if (p->repl[0] && strcmp(p->repl, "Off")) {
             r->split_brain = false;
         }
@@ -1347,8 +1371,12 @@ static void format_progress(GString *out, const hc_drbd_peer_device *p,
     }
     shown_speed_eta(p, &speed, &eta);
     hc_drbd_progress_bar(bar, sizeof(bar), p->done_pct, 22);
-    g_string_append_printf(out, "%s%s %5.1f%%", indent, bar,
-                           p->done_pct >= 0 ? p->done_pct : 0.0);
+    if (p->done_pct >= 0) {
+        g_string_append_printf(out, "%s%s %5.1f%%", indent, bar,
+                               p->done_pct);
+    } else {
+        g_string_append_printf(out, "%s%s     ?%%", indent, bar);
+    }
     if (speed >= 0) {
         g_string_append_printf(out, "  %s/s",
                                hc_drbd_fmt_kib(b2, sizeof(b2), speed));
@@ -1413,9 +1441,13 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
         }
         for (guint j = 0; j < r->connections->len; j++) {
             const hc_drbd_connection *c = r->connections->pdata[j];
+            /* 8.4 has one peer, which drbdsetup-84 calls "peer". */
             g_string_append(out, "  peer ");
-            esc(out, c->name);
-            g_string_append_printf(out, " (node %d): connection ",
+            if (strcmp(c->name, "peer")) {
+                esc(out, c->name);
+                g_string_append(out, " ");
+            }
+            g_string_append_printf(out, "(node %d): connection ",
                                    c->peer_node_id);
             esc(out, c->cstate);
             g_string_append(out, ", role ");

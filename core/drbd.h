@@ -67,6 +67,9 @@ typedef struct hc_drbd_peer_device {
     /* Progress of the running sync or verify: the kernel's figures when
      * it gives them (/proc/drbd, 9's done:), else from the samples. */
     uint64_t sync_total_kib;   /* out of sync when this sync began */
+    bool saw_sync_start;       /* the change into the sync was seen, so
+                                * sync_total_kib is the real total (a
+                                * dump taken mid-sync does not tell) */
     double done_pct;           /* < 0 unknown */
     double kernel_speed_kib_s; /* /proc/drbd "speed:"; < 0 unknown */
     double kernel_eta_s;       /* /proc/drbd "finish:"; < 0 unknown */

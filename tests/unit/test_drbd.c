@@ -304,10 +304,27 @@ static void events2_dump_and_change(void **state)
     assert_string_equal(p->repl, "SyncSource");
     assert_int_equal(p->oos_kib, 64984);
     assert_int_equal(p->sync_total_kib, 64984);
-    assert_true(fabs(p->done_pct) < 1e-9);
+    /* A dump taken mid-sync does not tell how much there was to sync. */
+    assert_true(p->done_pct < 0);
     /* The line's own time stamp is the sample time in a replay. */
     assert_true(fabs(p->samples[0].t - 1795614841.802921) < 1e-3);
 
+    {
+        /* A sync seen to start has its total: the percentage follows. */
+        static const char *const seq[] = {
+            "change peer-device name:r0 peer-node-id:0 volume:0 replication:Established out-of-sync:0",
+            "change peer-device name:r0 peer-node-id:0 volume:0 replication:SyncSource out-of-sync:1000",
+            "change peer-device name:r0 peer-node-id:0 volume:0 out-of-sync:250",
+        };
+        for (size_t i = 0; i < 3; i++) {
+            assert_int_equal(hc_drbd_feed_events2_line(d, seq[i],
+                                                       strlen(seq[i]),
+                                                       10.0 + i), 0);
+        }
+        assert_int_equal(p->sync_total_kib, 1000);
+        assert_true(fabs(p->done_pct - 75) < 1e-9);
+        assert_true(fabs(p->eta.speed_kib_s - 750) < 1e-9);
+    }
     assert_int_equal(hc_drbd_feed_events2_line(d, change, strlen(change),
                                                -1), 0);
     assert_string_equal(p->repl, "Established");
