@@ -110,6 +110,19 @@ $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
 	    $(CORE_SRC) \
 	    $(call pc_libs,$(PKG_CORE)) -lm
 
+# `hacon drbd` alone, linked statically (GLib and libc only) so that the
+# drbdvm test VMs run the project's own DRBD code in their busybox initramfs.
+DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c core/drbd.c \
+	core/drbd_follow.c core/drbd_json.c core/gen_drbd.c core/util.c \
+	core/exec.c
+$(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -static -Icore -Itui -D_GNU_SOURCE \
+	    $(call pc_cflags,glib-2.0 libxml-2.0) -o $@ $(DRBDVM_SRC) \
+	    $(shell pkg-config --static --libs glib-2.0) 2>&1 | \
+	    grep -v -e 'statically linked applications' -e ': in function' >&2; \
+	    test -x $@
+
 bench: deps all
 	@tests/bench/run.sh
 

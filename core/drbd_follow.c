@@ -1,0 +1,334 @@
+#include "drbd_follow.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "util.h"
+
+/* One child whose stdout is fed line by line into the model. */
+typedef struct child {
+    hc_drbd_follow *f;
+    GPid pid;
+    GIOChannel *ch;
+    guint io_id, child_id;
+    bool oneshot;       /* a poll (--now): ends by itself */
+    bool dumped;        /* saw "exists -" */
+    double started;
+} child;
+
+struct hc_drbd_follow {
+    hc_drbd *d;
+    hc_drbd_follow_opts o;
+    hc_drbd_follow_fn fn;
+    void *data;
+    child *stream, *poll;
+    guint tick_id, restart_id;
+    unsigned restarts;
+    int backoff_ms;
+    double stream_started;  /* when the last events2 child started */
+    double last_poll;
+    bool have_proc;
+};
+
+static double now_s(void)
+{
+    return (double)g_get_real_time() / 1e6;
+}
+
+static void notify(hc_drbd_follow *f, const char *msg)
+{
+    if (f->fn) {
+        f->fn(f->d, msg, f->data);
+    }
+}
+
+static void child_free(child *c)
+{
+    if (!c) {
+        return;
+    }
+    if (c->io_id) {
+        g_source_remove(c->io_id);
+    }
+    if (c->child_id) {
+        g_source_remove(c->child_id);
+    }
+    if (c->pid > 0) {
+        kill(c->pid, SIGTERM);
+        /* drbdsetup ends on SIGTERM at once; reap it so that no zombie
+         * stays behind. */
+        waitpid(c->pid, NULL, 0);
+        g_spawn_close_pid(c->pid);
+    }
+    if (c->ch) {
+        g_io_channel_unref(c->ch);
+    }
+    g_free(c);
+}
+
+static void schedule_restart(hc_drbd_follow *f, const char *why);
+
+static gboolean child_out(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    child *c = data;
+    hc_drbd_follow *f = c->f;
+    char *line = NULL;
+    gsize len = 0;
+    GIOStatus st;
+    bool changed = false, was_dirty = f->d->dirty;
+
+    for (;;) {
+        st = g_io_channel_read_line(ch, &line, &len, NULL, NULL);
+        if (st != G_IO_STATUS_NORMAL) {
+            break;
+        }
+        f->d->dirty = false;
+        if (hc_drbd_feed_events2_line(f->d, line, len, -1) == 1) {
+            c->dumped = true;
+        }
+        changed |= f->d->dirty;
+        g_free(line);
+        line = NULL;
+    }
+    g_free(line);
+    f->d->dirty = was_dirty || changed;
+    if (changed) {
+        notify(f, NULL);
+    }
+    if (st == G_IO_STATUS_EOF || st == G_IO_STATUS_ERROR
+        || (cond & (G_IO_HUP | G_IO_ERR))) {
+        c->io_id = 0;
+        if (c == f->stream) {
+            f->stream = NULL;
+            child_free(c);
+            schedule_restart(f, "drbdsetup events2 ended");
+        } else if (c == f->poll) {
+            f->poll = NULL;
+            child_free(c);
+        }
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void child_exited(GPid pid, gint status, gpointer data)
+{
+    child *c = data;
+
+    /* The reader sees EOF and frees the child; here only the PID ends. */
+    g_spawn_close_pid(pid);
+    c->pid = 0;
+    c->child_id = 0;
+}
+
+static child *child_spawn(hc_drbd_follow *f, bool oneshot, char **ret_err)
+{
+    const char *prog = f->o.drbdsetup ? f->o.drbdsetup : "drbdsetup";
+    const char *argv_stream[] = { prog, "events2", "--timestamps",
+                                  "--statistics", "all", NULL };
+    const char *argv_now[] = { prog, "events2", "--now", "--timestamps",
+                               "--statistics", "all", NULL };
+    GError *err = NULL;
+    gint out_fd;
+    child *c = g_new0(child, 1);
+
+    c->f = f;
+    c->oneshot = oneshot;
+    if (!g_spawn_async_with_pipes(NULL,
+                                  (char **)(oneshot ? argv_now : argv_stream),
+                                  NULL,
+                                  G_SPAWN_SEARCH_PATH
+                                  | G_SPAWN_DO_NOT_REAP_CHILD
+                                  | G_SPAWN_STDERR_TO_DEV_NULL,
+                                  NULL, NULL, &c->pid, NULL, &out_fd, NULL,
+                                  &err)) {
+        if (ret_err) {
+            *ret_err = g_strdup(err->message);
+        }
+        g_error_free(err);
+        g_free(c);
+        return NULL;
+    }
+    c->started = now_s();
+    c->ch = g_io_channel_unix_new(out_fd);
+    g_io_channel_set_close_on_unref(c->ch, TRUE);
+    g_io_channel_set_encoding(c->ch, NULL, NULL);
+    g_io_channel_set_flags(c->ch, G_IO_FLAG_NONBLOCK, NULL);
+    c->io_id = g_io_add_watch(c->ch, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              child_out, c);
+    c->child_id = g_child_watch_add(c->pid, child_exited, c);
+    return c;
+}
+
+static gboolean restart_cb(gpointer data)
+{
+    hc_drbd_follow *f = data;
+    char *err = NULL;
+
+    f->restart_id = 0;
+    f->restarts++;
+    /* The new child's dump describes everything again. */
+    hc_drbd_clear(f->d);
+    f->stream = child_spawn(f, false, &err);
+    f->stream_started = now_s();
+    if (!f->stream) {
+        schedule_restart(f, err);
+    }
+    g_free(err);
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule_restart(hc_drbd_follow *f, const char *why)
+{
+    if (f->restart_id) {
+        return;
+    }
+    /* A child that ran for a while gets a quick restart; one that keeps
+     * dying right away, a slower one each time (up to 10 s). */
+    if (now_s() - f->stream_started > 30) {
+        f->backoff_ms = 0;
+    }
+    f->backoff_ms = f->backoff_ms ? MIN(f->backoff_ms * 2, 10000) : 500;
+    notify(f, why);
+    f->restart_id = g_timeout_add(f->backoff_ms, restart_cb, f);
+}
+
+static bool any_sync(const hc_drbd *d)
+{
+    for (guint i = 0; i < d->resources->len; i++) {
+        const hc_drbd_resource *r = d->resources->pdata[i];
+        for (guint j = 0; j < r->connections->len; j++) {
+            const hc_drbd_connection *c = r->connections->pdata[j];
+            for (guint k = 0; k < c->peer_devices->len; k++) {
+                const hc_drbd_peer_device *p = c->peer_devices->pdata[k];
+                if (hc_drbd_repl_is_sync(p->repl)
+                    || hc_drbd_repl_is_verify(p->repl)) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+static void poll_now(hc_drbd_follow *f)
+{
+    const char *path = f->o.proc_path ? f->o.proc_path : "/proc/drbd";
+    char *buf = NULL;
+    size_t len = 0;
+
+    f->last_poll = now_s();
+    /* /proc/drbd knows minors, not names: wait for the names of the
+     * stream's dump (unless there is no stream). */
+    if (f->stream && !f->stream->dumped) {
+        return;
+    }
+    if (f->have_proc && hc_read_file(path, &buf, &len) == 0) {
+        bool was_dirty = f->d->dirty;
+        f->d->dirty = false;
+        hc_drbd_feed_proc(f->d, buf, len, f->last_poll, NULL);
+        g_free(buf);
+        if (f->d->dirty) {
+            notify(f, NULL);
+        }
+        f->d->dirty |= was_dirty;
+        return;
+    }
+    /* DRBD 9 has no statistics in /proc: a one-shot dump instead. */
+    if (!f->poll && f->stream && f->stream->dumped) {
+        f->poll = child_spawn(f, true, NULL);
+    }
+}
+
+static gboolean tick_cb(gpointer data)
+{
+    hc_drbd_follow *f = data;
+    double t = now_s();
+    int every = any_sync(f->d) ? f->o.poll_sync_ms : f->o.poll_idle_ms;
+
+    if (f->stream && !f->stream->dumped
+        && (t - f->stream->started) * 1000 > f->o.dump_deadline_ms) {
+        child_free(f->stream);
+        f->stream = NULL;
+        schedule_restart(f, "drbdsetup events2: no initial dump in time");
+    }
+    if ((t - f->last_poll) * 1000 >= every) {
+        poll_now(f);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
+                                     const hc_drbd_follow_opts *opts,
+                                     hc_drbd_follow_fn fn, void *data,
+                                     char **ret_err)
+{
+    hc_drbd_follow *f = g_new0(hc_drbd_follow, 1);
+    char *buf = NULL;
+    size_t len = 0;
+    int major = 0;
+
+    f->d = d;
+    if (opts) {
+        f->o = *opts;
+    }
+    if (!f->o.dump_deadline_ms) {
+        f->o.dump_deadline_ms = 10000;
+    }
+    if (!f->o.poll_sync_ms) {
+        f->o.poll_sync_ms = 1000;
+    }
+    if (!f->o.poll_idle_ms) {
+        f->o.poll_idle_ms = 15000;
+    }
+    f->fn = fn;
+    f->data = data;
+    /* /proc/drbd carries statistics only on 8.x. */
+    if (hc_read_file(f->o.proc_path ? f->o.proc_path : "/proc/drbd", &buf,
+                     &len) == 0
+        && hc_drbd_parse_version(buf, len, &major, NULL, 0) == 0
+        && major == 8) {
+        f->have_proc = true;
+    }
+    g_free(buf);
+    f->stream = child_spawn(f, false, ret_err);
+    f->stream_started = now_s();
+    if (!f->stream && !f->have_proc) {
+        g_free(f);
+        return NULL;
+    }
+    if (!f->stream) {
+        schedule_restart(f, ret_err ? *ret_err : NULL);
+        if (ret_err) {
+            g_free(*ret_err);
+            *ret_err = NULL;
+        }
+    }
+    poll_now(f);
+    f->tick_id = g_timeout_add(250, tick_cb, f);
+    return f;
+}
+
+void hc_drbd_follow_stop(hc_drbd_follow *f)
+{
+    if (!f) {
+        return;
+    }
+    if (f->tick_id) {
+        g_source_remove(f->tick_id);
+    }
+    if (f->restart_id) {
+        g_source_remove(f->restart_id);
+    }
+    child_free(f->stream);
+    child_free(f->poll);
+    g_free(f);
+}
+
+unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f)
+{
+    return f ? f->restarts : 0;
+}

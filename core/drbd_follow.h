@@ -1,0 +1,39 @@
+/* Following DRBD live from the GLib main loop: a child `drbdsetup events2
+ * --timestamps --statistics all` (restarted when it dies or when its
+ * initial dump does not end within a deadline), and polled statistics
+ * (/proc/drbd on 8.4, `drbdsetup events2 --now --statistics` otherwise)
+ * often while a sync runs and rarely when all is idle, because the events2
+ * stream reports state changes but not the progress of a sync. */
+#ifndef HC_DRBD_FOLLOW_H
+#define HC_DRBD_FOLLOW_H
+
+#include "drbd.h"
+
+typedef struct hc_drbd_follow_opts {
+    const char *drbdsetup;    /* NULL: "drbdsetup" from PATH */
+    const char *proc_path;    /* NULL: "/proc/drbd" */
+    int dump_deadline_ms;     /* 0: 10 s for the initial dump */
+    int poll_sync_ms;         /* 0: 1 s while a sync or verify runs */
+    int poll_idle_ms;         /* 0: 15 s otherwise */
+} hc_drbd_follow_opts;
+
+typedef struct hc_drbd_follow hc_drbd_follow;
+
+/* Called from the loop after the model changed (d->dirty is set), and with
+ * a message when the stream failed or restarted (msg NULL otherwise). */
+typedef void (*hc_drbd_follow_fn)(hc_drbd *d, const char *msg, void *data);
+
+/* Starts following into d (not owned) on the thread-default main context.
+ * Returns NULL with *ret_err (g_free) when nothing can be followed. */
+hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
+                                     const hc_drbd_follow_opts *opts,
+                                     hc_drbd_follow_fn fn, void *data,
+                                     char **ret_err);
+
+/* Stops the children and the timers; NULL is fine. */
+void hc_drbd_follow_stop(hc_drbd_follow *f);
+
+/* Restarts of the events2 child so far (for tests and the status line). */
+unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f);
+
+#endif
