@@ -442,10 +442,13 @@ static int take_nvs(parser *p, GPtrArray *into, const char *section,
 /* Scores as crmsh writes them: inf, +inf, INFINITY -> INFINITY. */
 static char *score_normalise(const char *s)
 {
-    if (!g_ascii_strcasecmp(s, "inf") || !g_ascii_strcasecmp(s, "+inf")
-        || !g_ascii_strcasecmp(s, "infinity")
-        || !g_ascii_strcasecmp(s, "+infinity")) {
+    /* crmsh keeps the sign as typed: +inf is written +INFINITY. */
+    if (!g_ascii_strcasecmp(s, "inf") || !g_ascii_strcasecmp(s, "infinity")) {
         return g_strdup("INFINITY");
+    }
+    if (!g_ascii_strcasecmp(s, "+inf")
+        || !g_ascii_strcasecmp(s, "+infinity")) {
+        return g_strdup("+INFINITY");
     }
     if (!g_ascii_strcasecmp(s, "-inf")
         || !g_ascii_strcasecmp(s, "-infinity")) {
@@ -463,7 +466,7 @@ static char *score_normalise(const char *s)
             return NULL;
         }
     }
-    return g_strdup(*s == '+' ? s + 1 : s);
+    return g_strdup(s);
 }
 
 /* "inf:" and friends; the colon is what tells a score from a resource. */
@@ -505,7 +508,7 @@ static int take_score(parser *p, bool order)
     g_free(bare);
     if (order) {
         /* crmsh turns an order's score into its kind. */
-        if (!strcmp(sc, "INFINITY")) {
+        if (!strcmp(sc, "INFINITY") || !strcmp(sc, "+INFINITY")) {
             c->kind = g_strdup("Mandatory");
         } else if (!strcmp(sc, "0")) {
             c->kind = g_strdup("Optional");

@@ -906,6 +906,57 @@ static void drop_dangling(xmlNode *cib, GHashTable *gone)
     }
 }
 
+static void rename_refs(xmlNode *n, const char *from, const char *to)
+{
+    static const char *const attrs[] = { "rsc", "with-rsc", "first", "then" };
+
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(attrs); i++) {
+            const char *v = crm_element_value(c, attrs[i]);
+            if (v && !strcmp(v, from)) {
+                crm_xml_add(c, attrs[i], to);
+            }
+        }
+        if (EL(c, "resource_ref")) {
+            const char *v = crm_element_value(c, "id");
+            if (v && !strcmp(v, from)) {
+                crm_xml_add(c, "id", to);
+            }
+        }
+        rename_refs(c, from, to);
+    }
+}
+
+/* crmsh deletes a group or clone and keeps what it held: the resources
+ * take its place, and constraints that named it name its first resource. */
+static void unwrap_container(xmlNode *cib, xmlNode *box)
+{
+    char *id = g_strdup(crm_element_value(box, "id"));
+    char *first = NULL;
+    xmlNode *next;
+
+    for (xmlNode *c = box->children; c; c = next) {
+        next = c->next;
+        if (!is_rsc(c)) {
+            continue;
+        }
+        if (!first) {
+            first = g_strdup(crm_element_value(c, "id"));
+        }
+        xmlUnlinkNode(c);
+        xmlAddPrevSibling(box, c);
+    }
+    free_xml(box);
+    if (first) {
+        rename_refs(hc_crm_section(cib, "constraints", false), id, first);
+    }
+    g_free(id);
+    g_free(first);
+}
+
 static int apply_delete(const hc_crm_cmd *c, xmlNode *cib,
                         hc_crm_error *err)
 {
@@ -944,7 +995,9 @@ static int apply_delete(const hc_crm_cmd *c, xmlNode *cib,
             g_hash_table_unref(gone);
             return rc;
         }
-        if (is_rsc(n)) {
+        if (EL(n, "group") || EL(n, "clone") || EL(n, "master")) {
+            unwrap_container(cib, n);
+        } else if (is_rsc(n)) {
             collect_ids(n, gone);
             xmlNode *parent = n->parent;
             free_xml(n);
@@ -1093,10 +1146,15 @@ static int apply_target_role(const hc_crm_cmd *c, xmlNode *cib,
     if (!n) {
         return fail_no_rsc(err, c, c->id_word, cib, c->id);
     }
+    /* crm_resource sets a meta attribute of a clone's resource on the
+     * clone: the instances take their meta attributes from it. */
+    if (n->parent && (EL(n->parent, "clone") || EL(n->parent, "master"))) {
+        n = n->parent;
+    }
     xmlNode *set = child_el(n, "meta_attributes");
     if (!set) {
-        set = add_nvset(cib, n, "meta_attributes", c->id, "meta_attributes",
-                        NULL);
+        set = add_nvset(cib, n, "meta_attributes",
+                        crm_element_value(n, "id"), "meta_attributes", NULL);
     }
     set_nvpair(cib, set, "target-role",
                c->verb == HC_CRM_START ? "Started" : "Stopped");

@@ -339,6 +339,29 @@ static void test_complete(void **state)
     free_xml(cib);
 }
 
+/* Deleting a clone keeps its resource; constraints follow it, as crmsh
+ * does.  A stop of the resource inside a clone goes to the clone. */
+static void test_delete_container_keeps_resources(void **state)
+{
+    xmlNode *cib = new_cib();
+    hc_crm_error err;
+
+    assert_int_equal(hc_crm_apply_line("location l2 drbd-r0-master 5: "
+                                       "nodetwo", cib, &err), 0);
+    assert_int_equal(hc_crm_apply_line("resource stop drbd-r0", cib, &err),
+                     0);
+    assert_non_null(by_id(cib, "drbd-r0-master-meta_attributes-target-role"));
+    assert_int_equal(hc_crm_apply_line("delete drbd-r0-master", cib, &err),
+                     0);
+    assert_null(by_id(cib, "drbd-r0-master"));
+    xmlNode *p = by_id(cib, "drbd-r0");
+    assert_non_null(p);
+    assert_string_equal((const char *)p->parent->name, "resources");
+    assert_string_equal(crm_element_value(by_id(cib, "l2"), "rsc"),
+                        "drbd-r0");
+    free_xml(cib);
+}
+
 /* The whole way through a CIB file: the plan, the commit with its backup,
  * and the refusal when the file changed after the plan was made. */
 static void test_plan_commit_and_stale(void **state)
@@ -450,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_apply_semantic_errors),
         cmocka_unit_test(test_apply_move_clear_delete),
         cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_delete_container_keeps_resources),
         cmocka_unit_test(test_plan_commit_and_stale),
         cmocka_unit_test(test_replay_fuzz_corpus),
     };
