@@ -1,7 +1,7 @@
 #!/bin/sh
 # The shipped agents without running a daemon: meta-data against the
 # schemas that resource-agents ships, completeness of the meta-data,
-# shellcheck, and the generated man page (up to date, no groff warnings).
+# a shellcheck run, and the generated man page (up to date, no groff warnings).
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
 tap_need_cmd xmllint shellcheck xsltproc man

@@ -172,6 +172,32 @@ failures() {
     ok=yes
     [ -e "$PIDFILE" ] && ok="no (left $PIDFILE)"
     echo "no pid file after stop|$ok" >> "$out"
+    # `usage` prints the usage, with no error.
+    srv "$AG" usage > "$HCA_T/usage.out" 2> "$HCA_T/usage.err"
+    if [ $? -eq 0 ] && [ ! -s "$HCA_T/usage.err" ] \
+        && grep -q usage "$HCA_T/usage.out"; then s=yes
+    else s="no:$(head -n 1 "$HCA_T/usage.err" | cut -d: -f3- | cut -c1-30)"; fi
+    echo "usage action works|$s" >> "$out"
+    # An absolute lease path, as the parameter gives it (heartbeat needs
+    # chrooted=false for that).
+    (
+        env_"$1"
+        export OCF_RESKEY_leases="$HCA_T/lib/abs-$1.leases"
+        r=$(ra_rc start)
+        if [ "$r" -eq 0 ] && [ -e "$OCF_RESKEY_leases" ]; then s=yes
+        else s="no (start rc $r)"; fi
+        ra stop
+        echo "absolute lease path used as given|$s"
+    ) >> "$out"
+    # The agent's default user and group, on this Debian machine.
+    (
+        env_"$1"
+        unset OCF_RESKEY_user OCF_RESKEY_group
+        r=$(ra_rc start)
+        ra stop
+        if [ "$r" -eq 0 ]; then s="yes"; else s="no (start rc $r)"; fi
+        echo "default user/group work on Debian|$s"
+    ) >> "$out"
 }
 
 # execs AGENT ACTION: how many programs one action runs.  On a busy
