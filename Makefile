@@ -102,13 +102,23 @@ check: deps all
 	@tests/run.sh $(T)
 
 # libFuzzer targets; `make check` replays their corpora under ASan/UBSan.
+# The core is compiled once with the sanitizers, then linked into each
+# target.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Icore -D_GNU_SOURCE \
+	       $(call pc_cflags,$(PKG_CORE))
+FUZZ_OBJ := $(CORE_SRC:%.c=$(B)/fuzz/obj/%.o)
 fuzz: $(FUZZ_BIN)
-$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+.SECONDARY: $(FUZZ_OBJ)
+$(B)/fuzz/obj/%.o: %.c $(wildcard core/*.h core/steps/*.h)
 	@mkdir -p $(@D)
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
-	    -D_GNU_SOURCE $(call pc_cflags,$(PKG_CORE)) -o $@ $< \
-	    $(CORE_SRC) \
-	    $(call pc_libs,$(PKG_CORE)) -lm
+	@echo "  FUZZCC  $<"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	    -c -o $@ $<
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZ_OBJ) $(call pc_libs,$(PKG_CORE)) -lm
 
 # `hacon drbd` alone, linked statically (GLib and libc only) so that the
 # drbdvm test VMs run the project's own DRBD code in their busybox initramfs.
