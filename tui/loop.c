@@ -256,6 +256,8 @@ static void cib_try_connect(loop_state *s)
     hc_console *con = &s->con;
     char *err = NULL;
 
+    /* Before connecting, so that a file that appears later is seen. */
+    watch_file(s);
     if (hc_cib_connect(&s->cib, &err) < 0) {
         con->cib_connected = false;
         set_error(&con->cib_error, err);
@@ -278,7 +280,6 @@ static void cib_try_connect(loop_state *s)
         cib_lost(s, g_strdup("the CIB refused change notifications"));
         return;
     }
-    watch_file(s);
     /* Synchronously, so that the first screen shows the cluster. */
     if (s->refresh_idle) {
         g_source_remove(s->refresh_idle);
@@ -445,6 +446,8 @@ int hc_console_run(bool read_only)
     s.cs_sources = g_array_new(FALSE, FALSE, sizeof(guint));
     s.con.read_only = read_only;
     s.con.ascii = !locale_is_utf8();
+    s.con.cib_is_file = (getenv("CIB_file") && *getenv("CIB_file"))
+                        || (getenv("CIB_shadow") && *getenv("CIB_shadow"));
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "hacon: the console needs a terminal "
                 "(use `hacon status` in scripts)\n");
@@ -467,7 +470,7 @@ int hc_console_run(bool read_only)
     hc_transcript_set_listener(on_transcript, &s);
     hc_screen_draw(&s.con);
     cib_try_connect(&s);
-    if (!s.con.cib_is_file && !getenv("CIB_file")) {
+    if (!s.con.cib_is_file) {
         cs_try_connect(&s);
     }
     hc_console_model_changed(&s.con);

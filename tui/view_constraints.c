@@ -45,9 +45,11 @@ static void constraints_build(hc_console *con, GPtrArray *lines, int width)
             if (c->leftover) {
                 char *rsc = hc_con_esc(con, c->rsc, 40);
 
-                hc_line_add(lines, HC_TONE_WARN, "  ", "%s  [%s: left by a "
-                            "move; crm_resource --clear -r %s]", shown, id,
-                            rsc);
+                /* The mark first, so that it shows on a narrow screen. */
+                hc_line_add(lines, HC_TONE_WARN, "  ", "LEFT BY A MOVE: %s",
+                            shown);
+                hc_line_add(lines, HC_TONE_WARN, "    ", "[%s] remove with "
+                            "crm_resource --clear -r %s", id, rsc);
                 g_free(rsc);
             } else {
                 hc_line_add(lines, HC_TONE_NORMAL, "  ", "%s  [%s]", shown,

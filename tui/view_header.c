@@ -139,9 +139,9 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
     if (!con->cib_connected) {
         char *err = hc_con_esc(con, con->cib_error, 0);
 
-        hc_line_add(lines, HC_TONE_BAD, NULL, "! NOT CONNECTED%s: %s; "
-                    "retrying", st ? " (showing the last state)" : "",
-                    *err ? err : "no CIB");
+        hc_line_add(lines, HC_TONE_BAD, NULL, "! NOT CONNECTED (%s)%s: %s",
+                    con->cib_is_file ? "waiting for the file" : "retrying",
+                    st ? ", last state shown" : "", *err ? err : "no CIB");
         g_free(err);
     } else if (st) {
         int online = 0, failed = 0;
