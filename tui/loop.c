@@ -66,8 +66,8 @@ static gboolean on_draw_idle(gpointer data)
     s->draw_idle = 0;
     hc_screen_draw(&s->con);
     if (s->timing) {
-        fprintf(s->timing, "draw wall_ms=%.3f cpu_ms=%.3f\n",
-                hc_now_ms() - t0, cpu_ms() - c0);
+        fprintf(s->timing, "draw wall_ms=%.3f cpu_ms=%.3f mono_ms=%.3f\n",
+                hc_now_ms() - t0, cpu_ms() - c0, hc_now_ms());
         fflush(s->timing);
     }
     return G_SOURCE_REMOVE;
@@ -139,6 +139,14 @@ static gboolean on_refresh_idle(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+static void log_event(loop_state *s, const char *what)
+{
+    if (s->timing) {
+        fprintf(s->timing, "event %s mono_ms=%.3f\n", what, hc_now_ms());
+        fflush(s->timing);
+    }
+}
+
 static void schedule_refresh(loop_state *s)
 {
     if (!s->refresh_idle) {
@@ -198,6 +206,7 @@ static void on_cib_diff(xmlNode *diff, void *data)
         cib_lost(s, NULL);
         return;
     }
+    log_event(s, "cib-diff");
     schedule_refresh(s);
 }
 
@@ -219,6 +228,7 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
         p += sizeof(*ev) + ev->len;
     }
     if (hit) {
+        log_event(s, "cib-file");
         /* The file backend reads the file once at sign-on. */
         hc_cib_free(s->cib);
         s->cib = NULL;
