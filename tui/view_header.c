@@ -136,7 +136,9 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
     hc_line_add(lines, tone, NULL, "%s", l->str);
     n++;
     g_string_truncate(l, 0);
-    if (!con->cib_connected) {
+    if (!con->cib_connected && !con->cib_error) {
+        hc_line_add(lines, HC_TONE_WARN, NULL, "Connecting to the CIB...");
+    } else if (!con->cib_connected) {
         char *err = hc_con_esc(con, con->cib_error, 0);
 
         hc_line_add(lines, HC_TONE_BAD, NULL, "! NOT CONNECTED (%s)%s: %s",

@@ -66,11 +66,25 @@ wait_gone() {
 }
 
 # check NAME SCREEN: compares the screen (trailing blanks dropped) with
-# expected/SCREEN.screen.
+# expected/SCREEN.screen.  The console redraws asynchronously (after a key,
+# a resize), so the screen is read again until it matches or 10 s passed;
+# with --update, until two reads 0.5 s apart agree.
 check() {
-    screen "$1" | sed 's/[[:space:]]*$//' > "$work/$2.screen"
-    $update && cp "$work/$2.screen" "$exp/$2.screen"
-    tap_diff "screen $2" "$exp/$2.screen" "$work/$2.screen"
+    _end=$(( $(date +%s) + 10 ))
+    _out=$work/$2.screen
+    while :; do
+        screen "$1" | sed 's/[[:space:]]*$//' > "$_out"
+        if $update; then
+            sleep 0.5
+            screen "$1" | sed 's/[[:space:]]*$//' | cmp -s - "$_out" && break
+        else
+            cmp -s "$exp/$2.screen" "$_out" && break
+        fi
+        [ "$(date +%s)" -gt "$_end" ] && break
+        sleep 0.1
+    done
+    $update && cp "$_out" "$exp/$2.screen"
+    tap_diff "screen $2" "$exp/$2.screen" "$_out"
 }
 
 # keys NAME KEY... then wait until the view shows MARKER (last argument).
@@ -123,7 +137,7 @@ fi
 # --- the other fixtures -------------------------------------------------
 for f in failed standby bare; do
     start "$f" 80x24 $U8 CIB_file=$f.xml
-    if wait_for "$f" "[1 Resources]"; then
+    if wait_for "$f" "CIB: file $f.xml"; then
         check "$f" "$f-resources"
     else
         tap_fail "console shows $f.xml"
