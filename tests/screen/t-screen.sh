@@ -20,50 +20,15 @@ update=false
 
 work=$(mktemp -d /tmp/hacon-screen.XXXXXX)
 sock=hacon-screen-$$
-T() { tmux -L "$sock" "$@"; }
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
+. "$here/screen-lib.sh"
 export TZ=UTC
 
 # The fixtures are read from $work under short names so that the header
 # ("CIB: file tutorial.xml") does not depend on where the tree is.
 cp "$fix"/*.xml "$work/"
 python3 "$HACON_TOP/tests/golden/gen-large-cib.py" 32 1000 > "$work/large.xml"
-
-# start NAME COLSxROWS ENV...: runs hacon in a new session NAME.  After
-# hacon exits the pane prints "TTY-RESTORED" when the terminal settings
-# are those from before, and "EXITED <status>".
-start() {
-    _name=$1 _size=$2; shift 2
-    T new-session -d -s "$_name" -x "${_size%x*}" -y "${_size#*x}" \
-        "cd '$work' && before=\$(stty -g) && env $* '$HACON'; rc=\$?; \
-         [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY-RESTORED; \
-         echo EXITED \$rc; exec sleep 600"
-}
-
-screen() { T capture-pane -p -t "$1"; }
-
-# wait_for NAME TEXT [SECONDS]: until the screen contains TEXT.
-wait_for() {
-    _end=$(( $(date +%s) + ${3:-20} ))
-    while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" 2>/dev/null | grep -qF -- "$2" && return 0
-        sleep 0.05
-    done
-    echo "# timed out waiting for '$2' on $1; the screen was:"
-    screen "$1" 2>/dev/null | sed 's/^/#   /'
-    return 1
-}
-
-# wait_gone NAME TEXT: until the screen no longer contains TEXT.
-wait_gone() {
-    _end=$(( $(date +%s) + ${3:-20} ))
-    while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # check NAME SCREEN: compares the screen (trailing blanks dropped) with
 # expected/SCREEN.screen.  The console redraws asynchronously (after a key,
@@ -97,18 +62,6 @@ keys_then() {
         T send-keys -t "$_n" "$_k"
     done
     wait_for "$_n" "$_m"
-}
-
-# quit NAME: q, then the console must be gone, the terminal restored, 0.
-quit_ok() {
-    T send-keys -t "$1" q
-    if wait_for "$1" "EXITED" 10 && screen "$1" | grep -q "EXITED 0" \
-        && screen "$1" | grep -q TTY-RESTORED; then
-        tap_ok "$2: q exits 0 and restores the terminal"
-    else
-        tap_fail "$2: q exits 0 and restores the terminal"
-    fi
-    T kill-session -t "$1"
 }
 
 U8="TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
