@@ -6,7 +6,7 @@
 #   solo_up DIR      starts it; SOLO_PID is the namespace's init (host pid)
 #   solo_x CMD...    runs CMD inside
 #   solo_wait_dc S   waits up to S seconds until crm_mon shows a DC
-#   solo_pcmk stop|start, solo_corosync stop|start
+#   solo_pcmk stop|kill|start, solo_corosync stop|start
 #   solo_down        kills everything in the namespace
 # Needs root, unshare and nsenter (util-linux).
 
@@ -63,7 +63,15 @@ logging {
 }
 EOC
 echo ready > $st/ready
-exec sleep 100000
+# PID 1 of the namespace reaps the daemons that a test kills.
+exec python3 -c '
+import os, time
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        time.sleep(0.2)
+'
 EOS
     chmod +x "$SOLO_DIR/init.sh"
     unshare --net --mount --ipc --uts --pid --fork --mount-proc \
@@ -90,7 +98,12 @@ solo_corosync() {
                    [ "$(date +%s)" -gt "$_end" ] && return 1
                    sleep 0.2
                done ;;
-        stop) solo_x sh -c 'kill -TERM $(pgrep -x corosync)' ;;
+        stop) solo_x sh -c 'kill -TERM $(pgrep -x corosync)'
+              _end=$(( $(date +%s) + 30 ))
+              while solo_x pgrep -x corosync > /dev/null; do
+                  [ "$(date +%s)" -gt "$_end" ] && return 1
+                  sleep 0.2
+              done ;;
     esac
 }
 
@@ -98,6 +111,14 @@ solo_pcmk() {
     case $1 in
         start) solo_x sh -c 'PCMK_logfile=/var/log/pacemaker/pacemaker.log \
                    setsid pacemakerd -f > /var/log/pcmk.out 2>&1 &' ;;
+        kill) # A crash: pacemakerd and its daemons, by pid.
+              solo_x sh -c 'p=$(pgrep -x pacemakerd); \
+                  [ -n "$p" ] && kill -KILL $p $(pgrep -P $p)'
+              _end=$(( $(date +%s) + 30 ))
+              while solo_x pgrep -x pacemaker-based > /dev/null; do
+                  [ "$(date +%s)" -gt "$_end" ] && return 1
+                  sleep 0.2
+              done ;;
         stop) solo_x sh -c 'kill -TERM $(pgrep -x pacemakerd)'
               _end=$(( $(date +%s) + 60 ))
               while solo_x pgrep -x pacemakerd > /dev/null; do
