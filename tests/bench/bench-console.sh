@@ -6,8 +6,8 @@
 #   2. change to screen: wall time from the file's rename to doupdate();
 #   3. idle: CPU used over HACON_BENCH_IDLE_S seconds (default 60) with no
 #      event, for a file CIB and for no cluster at all (retry timers).
-# The live-cluster variant (a cibadmin change through CIB notifications)
-# needs the namespace test cluster and is not measured here.
+# The live-cluster variant (a CIB change through CIB notifications) is
+# bench-console-live.sh.
 top=${HACON_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 HACON=${HACON:-$top/build/hacon}
 command -v tmux > /dev/null || { echo "bench-console: needs tmux"; exit 77; }
