@@ -4,6 +4,23 @@
 
 #include <string.h>
 
+/* hc_constraint_describe() escapes for UTF-8 terminals already; for an
+ * ASCII terminal only the bytes above ASCII still need \xNN (escaping the
+ * whole text again would double its backslashes). */
+static char *ascii_only(const char *s)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        if (*p < 0x80) {
+            g_string_append_c(out, (char) *p);
+        } else {
+            g_string_append_printf(out, "\\x%02x", *p);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
 static void constraints_build(hc_console *con, GPtrArray *lines, int width)
 {
     static const hc_cons_kind order[] = {
@@ -36,11 +53,8 @@ static void constraints_build(hc_console *con, GPtrArray *lines, int width)
                 hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", title[k]);
                 any = true;
             }
-            /* hc_constraint_describe() escapes for UTF-8 terminals; the
-             * ASCII form of that is the same text with \xNN for the
-             * bytes above ASCII. */
             words = hc_constraint_describe(c);
-            shown = con->ascii ? hc_con_esc(con, words, 0) : g_strdup(words);
+            shown = con->ascii ? ascii_only(words) : g_strdup(words);
             id = hc_con_esc(con, c->id, 40);
             if (c->leftover) {
                 char *rsc = hc_con_esc(con, c->rsc, 40);

@@ -3,11 +3,13 @@
 # deadlines.  The caller sets sock (the tmux server name) and work (the
 # directory hacon starts in).
 
+# shellcheck disable=SC2154  # sock and work are set by the caller
 T() { tmux -L "$sock" "$@"; }
 
 # start NAME COLSxROWS ENV...: runs hacon in a new session NAME.  After
 # hacon exits the pane prints "TTY-RESTORED" when the terminal settings
 # are those from before, and "EXITED <status>".
+# shellcheck disable=SC2154
 start() {
     _name=$1 _size=$2; shift 2
     T new-session -d -s "$_name" -x "${_size%x*}" -y "${_size#*x}" \

@@ -9,6 +9,8 @@
 #   solo_pcmk stop|kill|start, solo_corosync stop|start
 #   solo_down        kills everything in the namespace
 # Needs root, unshare and nsenter (util-linux).
+# The single-quoted commands are expanded inside the namespace, on purpose:
+# shellcheck disable=SC2016
 
 solo_can_run() {
     [ "$(id -u)" = 0 ] || { echo "needs root (namespaces)"; return 1; }
