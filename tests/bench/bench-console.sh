@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/hacon-bench.XXXXXX)
 sock=hacon-bench-$$
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 python3 "$top/tests/golden/gen-large-cib.py" 32 1000 > "$work/large.xml"
-exec python3 - "$HACON" "$work" "$sock" "${HACON_BENCH_IDLE_S:-60}" <<'PY'
+python3 - "$HACON" "$work" "$sock" "${HACON_BENCH_IDLE_S:-60}" <<'PY'
 import os, re, subprocess, sys, time
 
 hacon, work, sock, idle_s = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
