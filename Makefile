@@ -62,7 +62,7 @@ DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
-	shellcheck clang drbd-utils strace
+	shellcheck clang drbd-utils strace groff-base
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
 

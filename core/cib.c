@@ -177,6 +177,28 @@ int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err)
     return 0;
 }
 
+int hc_cib_check_write(hc_cib *c)
+{
+    const char *file = getenv("CIB_file");
+    xmlNode *noop;
+    int rc;
+
+    if (c->is_file) {
+        if (file && *file && access(file, W_OK) < 0) {
+            return errno == EACCES || errno == EROFS ? -EACCES : -errno;
+        }
+        return 0;
+    }
+    noop = create_xml_node(NULL, "crm_config");
+    rc = c->cib->cmds->modify(c->cib, "crm_config", noop,
+                              cib_sync_call | cib_dryrun);
+    free_xml(noop);
+    if (rc == -EACCES || rc == -EPERM) {
+        return -EACCES;
+    }
+    return rc == pcmk_ok ? 0 : (rc < 0 ? rc : -EIO);
+}
+
 static void on_diff(const char *event, xmlNode *msg)
 {
     xmlNode *diff;

@@ -34,6 +34,12 @@ int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err);
  * lost.  The notifications arrive through the GLib main loop. */
 int hc_cib_watch(hc_cib *c, void (*fn)(xmlNode *diff, void *data), void *data);
 
+/* Whether this user may change the CIB: a no-op update with cib_dryrun,
+ * so the cluster applies its ACLs and commits nothing; for a file, its
+ * write permission.  Returns 0 (may write), -EACCES (denied) or another
+ * negative errno when it could not be told. */
+int hc_cib_check_write(hc_cib *c);
+
 void hc_cib_free(hc_cib *c);
 
 /* Parses a CIB file the way hacon checks one before use: the XML parser's

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "console.h"
 
 static const hc_command *const commands[] = {
     &hc_cmd_status,
@@ -29,7 +30,8 @@ int hc_parse_format(const char *arg)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: hacon [COMMAND [ARGS]]\n\ncommands:\n");
+    fprintf(f, "usage: hacon [--read-only]      the live console\n"
+            "       hacon COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
         fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
                 commands[i]->usage, commands[i]->summary);
@@ -41,8 +43,14 @@ int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     if (argc < 2) {
-        usage(stderr);
-        return 2;
+        return hc_console_run(false);
+    }
+    if (!strcmp(argv[1], "--read-only") || !strcmp(argv[1], "-r")) {
+        if (argc > 2) {
+            usage(stderr);
+            return 2;
+        }
+        return hc_console_run(true);
     }
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")
         || !strcmp(argv[1], "-h")) {

@@ -1,0 +1,56 @@
+# Helpers of the console's screen tests (sourced, POSIX sh): hacon in a
+# private tmux server, screens read with capture-pane, waits with
+# deadlines.  The caller sets sock (the tmux server name) and work (the
+# directory hacon starts in).
+
+# shellcheck disable=SC2154  # sock and work are set by the caller
+T() { tmux -L "$sock" "$@"; }
+
+# start NAME COLSxROWS ENV...: runs hacon in a new session NAME.  After
+# hacon exits the pane prints "TTY-RESTORED" when the terminal settings
+# are those from before, and "EXITED <status>".
+# shellcheck disable=SC2154
+start() {
+    _name=$1 _size=$2; shift 2
+    T new-session -d -s "$_name" -x "${_size%x*}" -y "${_size#*x}" \
+        "cd '$work' && before=\$(stty -g) && env $* '$HACON'; rc=\$?; \
+         [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY-RESTORED; \
+         echo EXITED \$rc; exec sleep 600"
+}
+
+screen() { T capture-pane -p -t "$1"; }
+
+# wait_for NAME TEXT [SECONDS]: until the screen contains TEXT.
+wait_for() {
+    _end=$(( $(date +%s) + ${3:-20} ))
+    while [ "$(date +%s)" -le "$_end" ]; do
+        screen "$1" 2>/dev/null | grep -qF -- "$2" && return 0
+        sleep 0.05
+    done
+    echo "# timed out waiting for '$2' on $1; the screen was:"
+    screen "$1" 2>/dev/null | sed 's/^/#   /'
+    return 1
+}
+
+# wait_gone NAME TEXT: until the screen no longer contains TEXT.
+wait_gone() {
+    _end=$(( $(date +%s) + ${3:-20} ))
+    while [ "$(date +%s)" -le "$_end" ]; do
+        screen "$1" | grep -qF -- "$2" || return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# quit NAME: q, then the console must be gone, the terminal restored, 0.
+quit_ok() {
+    T send-keys -t "$1" q
+    if wait_for "$1" "EXITED" 10 && screen "$1" | grep -q "EXITED 0" \
+        && screen "$1" | grep -q TTY-RESTORED; then
+        tap_ok "$2: q exits 0 and restores the terminal"
+    else
+        tap_fail "$2: q exits 0 and restores the terminal"
+    fi
+    T kill-session -t "$1"
+}
+

@@ -1,0 +1,503 @@
+/* The console's one GLib main loop, as crm_mon's: CIB diff notifications,
+ * corosync's votequorum/cfg/cmap descriptors, keys on stdin and signals
+ * are all sources of the same loop.  Nothing polls: when the cluster is
+ * away, a timer with backoff tries to reconnect.  Each loop turn that
+ * changed anything ends in one redraw (an idle source). */
+#include "console.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <glib-unix.h>
+#include <crm/common/xml.h>
+
+#include "cib.h"
+#include "exec.h"
+#include "util.h"
+
+#define RETRY_MIN_MS 500
+#define RETRY_MAX_MS 5000
+
+typedef struct loop_state {
+    hc_console con;
+    GMainLoop *loop;
+    hc_cib *cib;
+    guint cib_retry, cib_retry_ms;
+    bool cib_refresh_pending;
+    guint refresh_idle, draw_idle;
+    GArray *cs_sources;         /* guint source ids of corosync's fds */
+    guint cs_retry, cs_retry_ms;
+    int inotify_fd;
+    guint inotify_src;
+    char *watch_base;
+    FILE *timing;               /* HACON_TIMING=path: one line per update */
+    int exit_status;
+} loop_state;
+
+static void schedule_draw(loop_state *s);
+static void cib_try_connect(loop_state *s);
+static void cs_try_connect(loop_state *s);
+
+static double cpu_ms(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3
+           + ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+static gboolean on_draw_idle(gpointer data)
+{
+    loop_state *s = data;
+    double c0 = cpu_ms(), t0 = hc_now_ms();
+
+    s->draw_idle = 0;
+    hc_screen_draw(&s->con);
+    if (s->timing) {
+        fprintf(s->timing, "draw wall_ms=%.3f cpu_ms=%.3f mono_ms=%.3f\n",
+                hc_now_ms() - t0, cpu_ms() - c0, hc_now_ms());
+        fflush(s->timing);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule_draw(loop_state *s)
+{
+    if (!s->draw_idle) {
+        /* Lower than the default priority: every pending event of this
+         * turn is handled first, then one redraw. */
+        s->draw_idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE + 10,
+                                       on_draw_idle, s, NULL);
+    }
+}
+
+/* ---- CIB ---------------------------------------------------------------- */
+
+static void set_error(char **slot, char *msg)
+{
+    g_free(*slot);
+    *slot = msg;
+}
+
+static void cib_lost(loop_state *s, char *why);
+
+/* Reads the CIB and recomputes the model.  Bursts of notifications within
+ * one loop turn are coalesced into one refresh (an idle source). */
+static gboolean on_refresh_idle(gpointer data)
+{
+    loop_state *s = data;
+    hc_console *con = &s->con;
+    xmlNode *xml = NULL;
+    hc_status *st = NULL;
+    char *err = NULL;
+    double c0 = cpu_ms(), t0 = hc_now_ms(), t1, t2;
+
+    s->refresh_idle = 0;
+    if (!s->cib) {
+        return G_SOURCE_REMOVE;
+    }
+    if (hc_cib_query(s->cib, &xml, &err) < 0) {
+        cib_lost(s, err);
+        return G_SOURCE_REMOVE;
+    }
+    t1 = hc_now_ms();
+    if (hc_status_from_xml(xml, 0, &st, &err) < 0) {
+        set_error(&con->cib_error, err);
+        free_xml(xml);
+        con->header_dirty = true;
+        schedule_draw(s);
+        return G_SOURCE_REMOVE;
+    }
+    t2 = hc_now_ms();
+    free_xml(xml);
+    hc_status_free(con->status);
+    con->status = st;
+    set_error(&con->cib_error, NULL);
+    hc_console_model_changed(con);
+    con->last_query_ms = t1 - t0;
+    con->last_model_ms = t2 - t1;
+    con->last_update_ms = hc_now_ms() - t0;
+    if (s->timing) {
+        fprintf(s->timing, "update wall_ms=%.3f cpu_ms=%.3f query_ms=%.3f "
+                "model_ms=%.3f\n", con->last_update_ms, cpu_ms() - c0,
+                con->last_query_ms, con->last_model_ms);
+        fflush(s->timing);
+    }
+    schedule_draw(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void log_event(loop_state *s, const char *what)
+{
+    if (s->timing) {
+        fprintf(s->timing, "event %s mono_ms=%.3f\n", what, hc_now_ms());
+        fflush(s->timing);
+    }
+}
+
+static void schedule_refresh(loop_state *s)
+{
+    if (!s->refresh_idle) {
+        s->refresh_idle = g_idle_add(on_refresh_idle, s);
+    }
+}
+
+static gboolean on_cib_retry(gpointer data)
+{
+    loop_state *s = data;
+
+    s->cib_retry = 0;
+    cib_try_connect(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void cib_schedule_retry(loop_state *s)
+{
+    if (s->cib_retry) {
+        return;
+    }
+    s->cib_retry_ms = s->cib_retry_ms ? MIN(s->cib_retry_ms * 2,
+                                            RETRY_MAX_MS) : RETRY_MIN_MS;
+    s->cib_retry = g_timeout_add(s->cib_retry_ms, on_cib_retry, s);
+}
+
+static gboolean free_cib_later(gpointer data)
+{
+    hc_cib_free(data);
+    return G_SOURCE_REMOVE;
+}
+
+/* The connection went away: keep the last model on screen, say so in the
+ * header, and try again later. */
+static void cib_lost(loop_state *s, char *why)
+{
+    hc_console *con = &s->con;
+
+    if (s->cib) {
+        /* Freed from the loop, not from inside libcib's own callback. */
+        g_idle_add(free_cib_later, s->cib);
+        s->cib = NULL;
+    }
+    con->cib_connected = false;
+    set_error(&con->cib_error, why ? why
+              : g_strdup("lost the connection to the CIB"));
+    con->header_dirty = true;
+    schedule_draw(s);
+    cib_schedule_retry(s);
+}
+
+static void on_cib_diff(xmlNode *diff, void *data)
+{
+    loop_state *s = data;
+
+    if (!diff) {
+        cib_lost(s, NULL);
+        return;
+    }
+    log_event(s, "cib-diff");
+    schedule_refresh(s);
+}
+
+/* CIB_file has no notifications: the file's directory is watched with
+ * inotify, and a write or rename onto the file re-reads it. */
+static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
+{
+    loop_state *s = data;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n = read(fd, buf, sizeof(buf));
+    bool hit = false;
+
+    for (char *p = buf; n > 0 && p < buf + n;) {
+        struct inotify_event *ev = (struct inotify_event *) p;
+
+        if (ev->len && !strcmp(ev->name, s->watch_base)) {
+            hit = true;
+        }
+        p += sizeof(*ev) + ev->len;
+    }
+    if (hit) {
+        log_event(s, "cib-file");
+        /* The file backend reads the file once at sign-on. */
+        hc_cib_free(s->cib);
+        s->cib = NULL;
+        cib_try_connect(s);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void watch_file(loop_state *s)
+{
+    const char *file = getenv("CIB_file");
+    char *dir;
+
+    if (!file || !*file || s->inotify_fd >= 0) {
+        return;
+    }
+    s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (s->inotify_fd < 0) {
+        return;
+    }
+    dir = g_path_get_dirname(file);
+    s->watch_base = g_path_get_basename(file);
+    if (inotify_add_watch(s->inotify_fd, dir,
+                          IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+        close(s->inotify_fd);
+        s->inotify_fd = -1;
+    } else {
+        s->inotify_src = g_unix_fd_add(s->inotify_fd, G_IO_IN, on_inotify, s);
+    }
+    g_free(dir);
+}
+
+static void cib_try_connect(loop_state *s)
+{
+    hc_console *con = &s->con;
+    char *err = NULL;
+
+    /* Before connecting, so that a file that appears later is seen. */
+    watch_file(s);
+    if (hc_cib_connect(&s->cib, &err) < 0) {
+        con->cib_connected = false;
+        set_error(&con->cib_error, err);
+        con->header_dirty = true;
+        schedule_draw(s);
+        if (!getenv("CIB_file")) {
+            cib_schedule_retry(s);
+        }
+        return;
+    }
+    s->cib_retry_ms = 0;
+    con->cib_connected = true;
+    con->cib_is_file = hc_cib_is_file(s->cib);
+    g_free(con->cib_source);
+    con->cib_source = g_strdup(hc_cib_source(s->cib));
+    if (!con->read_only_forced && hc_cib_check_write(s->cib) == -EACCES) {
+        con->read_only = con->read_only_forced = true;
+    }
+    if (hc_cib_watch(s->cib, on_cib_diff, s) < 0) {
+        cib_lost(s, g_strdup("the CIB refused change notifications"));
+        return;
+    }
+    /* Synchronously, so that the first screen shows the cluster. */
+    if (s->refresh_idle) {
+        g_source_remove(s->refresh_idle);
+        s->refresh_idle = 0;
+    }
+    on_refresh_idle(s);
+}
+
+/* ---- corosync ----------------------------------------------------------- */
+
+static void cs_changed(void *data)
+{
+    loop_state *s = data;
+
+    hc_console_model_changed(&s->con);
+    schedule_draw(s);
+}
+
+static void cs_drop(loop_state *s)
+{
+    for (guint i = 0; i < s->cs_sources->len; i++) {
+        g_source_remove(g_array_index(s->cs_sources, guint, i));
+    }
+    g_array_set_size(s->cs_sources, 0);
+    hc_corosync_free(s->con.cs);
+    s->con.cs = NULL;
+}
+
+static gboolean on_cs_retry(gpointer data)
+{
+    loop_state *s = data;
+
+    s->cs_retry = 0;
+    cs_try_connect(s);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean on_cs_fd(gint fd, GIOCondition cond, gpointer data)
+{
+    loop_state *s = data;
+
+    if (!s->con.cs) {
+        return G_SOURCE_REMOVE;
+    }
+    if ((cond & (G_IO_HUP | G_IO_ERR))
+        || hc_corosync_dispatch(s->con.cs) < 0) {
+        /* The sources are removed here, including this one. */
+        for (guint i = 0; i < s->cs_sources->len; i++) {
+            guint id = g_array_index(s->cs_sources, guint, i);
+            GSource *src = g_main_context_find_source_by_id(NULL, id);
+
+            if (src && src != g_main_current_source()) {
+                g_source_remove(id);
+            }
+        }
+        g_array_set_size(s->cs_sources, 0);
+        hc_corosync_free(s->con.cs);
+        s->con.cs = NULL;
+        set_error(&s->con.cs_error, g_strdup("lost the connection to "
+                                             "corosync"));
+        hc_console_model_changed(&s->con);
+        schedule_draw(s);
+        s->cs_retry_ms = RETRY_MIN_MS;
+        s->cs_retry = g_timeout_add(s->cs_retry_ms, on_cs_retry, s);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void cs_try_connect(loop_state *s)
+{
+    hc_console *con = &s->con;
+    char *err = NULL;
+    int fds[3], n;
+
+    if (hc_corosync_connect(&con->cs, cs_changed, s, &err) < 0) {
+        set_error(&con->cs_error, err);
+        s->cs_retry_ms = s->cs_retry_ms ? MIN(s->cs_retry_ms * 2,
+                                              RETRY_MAX_MS) : RETRY_MIN_MS;
+        s->cs_retry = g_timeout_add(s->cs_retry_ms, on_cs_retry, s);
+    } else {
+        set_error(&con->cs_error, NULL);
+        s->cs_retry_ms = 0;
+        n = hc_corosync_fds(con->cs, fds);
+        for (int i = 0; i < n; i++) {
+            guint id = g_unix_fd_add(fds[i], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                     on_cs_fd, s);
+
+            g_array_append_val(s->cs_sources, id);
+        }
+    }
+    hc_console_model_changed(con);
+    schedule_draw(s);
+}
+
+/* ---- terminal ----------------------------------------------------------- */
+
+static gboolean on_stdin(gint fd, GIOCondition cond, gpointer data)
+{
+    loop_state *s = data;
+    int key;
+
+    if (cond & (G_IO_HUP | G_IO_ERR)) {
+        g_main_loop_quit(s->loop);
+        return G_SOURCE_REMOVE;
+    }
+    while ((key = getch()) != ERR) {
+        if (!hc_screen_key(&s->con, key)) {
+            g_main_loop_quit(s->loop);
+            return G_SOURCE_REMOVE;
+        }
+    }
+    schedule_draw(s);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_winch(gpointer data)
+{
+    loop_state *s = data;
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row
+        && ws.ws_col) {
+        resizeterm(ws.ws_row, ws.ws_col);
+    }
+    hc_screen_resize(&s->con);
+    clearok(curscr, TRUE);
+    schedule_draw(s);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_quit_signal(gpointer data)
+{
+    loop_state *s = data;
+
+    s->exit_status = 0;
+    g_main_loop_quit(s->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static void on_transcript(void *data)
+{
+    loop_state *s = data;
+
+    hc_console_model_changed(&s->con);
+    schedule_draw(s);
+}
+
+static bool locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+
+    return cs && (!g_ascii_strcasecmp(cs, "UTF-8")
+                  || !g_ascii_strcasecmp(cs, "utf8"));
+}
+
+int hc_console_run(bool read_only)
+{
+    loop_state s;
+    const char *timing = getenv("HACON_TIMING");
+
+    memset(&s, 0, sizeof(s));
+    s.inotify_fd = -1;
+    s.cs_sources = g_array_new(FALSE, FALSE, sizeof(guint));
+    s.con.read_only = read_only;
+    s.con.ascii = !locale_is_utf8();
+    s.con.cib_is_file = (getenv("CIB_file") && *getenv("CIB_file"))
+                        || (getenv("CIB_shadow") && *getenv("CIB_shadow"));
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "hacon: the console needs a terminal "
+                "(use `hacon status` in scripts)\n");
+        return 2;
+    }
+    if (timing && *timing) {
+        s.timing = fopen(timing, "ae");
+    }
+    if (hc_screen_init(&s.con) < 0) {
+        fprintf(stderr, "hacon: cannot initialise the terminal\n");
+        return 1;
+    }
+    s.loop = g_main_loop_new(NULL, FALSE);
+    /* After initscr(), so that ours, not ncurses', handles SIGWINCH. */
+    g_unix_signal_add(SIGWINCH, on_winch, &s);
+    g_unix_signal_add(SIGTERM, on_quit_signal, &s);
+    g_unix_signal_add(SIGINT, on_quit_signal, &s);
+    g_unix_signal_add(SIGHUP, on_quit_signal, &s);
+    g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, &s);
+    hc_transcript_set_listener(on_transcript, &s);
+    hc_screen_draw(&s.con);
+    cib_try_connect(&s);
+    if (!s.con.cib_is_file) {
+        cs_try_connect(&s);
+    }
+    hc_console_model_changed(&s.con);
+    schedule_draw(&s);
+    g_main_loop_run(s.loop);
+
+    hc_screen_end();
+    hc_transcript_set_listener(NULL, NULL);
+    cs_drop(&s);
+    hc_cib_free(s.cib);
+    if (s.inotify_fd >= 0) {
+        close(s.inotify_fd);
+    }
+    if (s.timing) {
+        fclose(s.timing);
+    }
+    hc_status_free(s.con.status);
+    g_main_loop_unref(s.loop);
+    return s.exit_status;
+}

@@ -1,0 +1,49 @@
+/* The DRBD pane.  Its data source (a core module that follows DRBD resources)
+ * fills an hc_pane_source and sets con->drbd; the pane escapes and draws
+ * its lines and, while no source is connected, says so plainly.
+ *
+ * Interface for the source (tui/console.h, hc_pane_source):
+ *   con->drbd = &source;            connect (once, from tui/loop.c)
+ *   g_ptr_array_add(source.lines, g_strdup(raw_text));  fill (raw text)
+ *   source.generation++; hc_console_model_changed(con);  after a change
+ */
+#include "console.h"
+
+static void drbd_build(hc_console *con, GPtrArray *lines, int width)
+{
+    const hc_pane_source *src = con->drbd;
+
+    if (!src) {
+        hc_line_add(lines, HC_TONE_DIM, NULL,
+                    "No DRBD data source is configured in this hacon.");
+        hc_line_add(lines, HC_TONE_DIM, NULL,
+                    "This pane shows DRBD resources once one is.");
+        return;
+    }
+    if (src->title) {
+        char *t = hc_con_esc(con, src->title, 0);
+
+        hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", t);
+        g_free(t);
+    }
+    for (guint i = 0; src->lines && i < src->lines->len; i++) {
+        char *safe = hc_con_esc(con, src->lines->pdata[i], 0);
+
+        hc_line_add(lines, HC_TONE_NORMAL, NULL, "%s", safe);
+        g_free(safe);
+    }
+}
+
+static uint64_t drbd_digest(const hc_console *con)
+{
+    uint64_t h = HC_DIGEST_INIT;
+
+    if (!con->drbd) {
+        return h;
+    }
+    return hc_digest_int(hc_digest_int(h, 1), (int64_t) con->drbd->generation);
+}
+
+const hc_view hc_view_drbd = {
+    "DRBD", '4', drbd_build, drbd_digest,
+};

@@ -1,0 +1,179 @@
+/* The header: cluster, stack, DC, quorum, connection state and the
+ * warnings that must stay visible whatever view is open. */
+#include "console.h"
+
+#include <string.h>
+
+static void add_token(GString *line, GPtrArray *out, int width,
+                      const char *tok)
+{
+    if (line->len && (int) (line->len + 2 + strlen(tok)) > width) {
+        g_ptr_array_add(out, g_strdup(line->str));
+        g_string_truncate(line, 0);
+    }
+    if (line->len) {
+        g_string_append(line, "  ");
+    }
+    g_string_append(line, tok);
+}
+
+/* Short forms of the warnings, so that several fit on one line. */
+static GPtrArray *warning_lines(const hc_console *con, int width)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    GString *line = g_string_new(NULL);
+    const hc_status *st = con->status;
+    int leftover = 0, unclean = 0;
+
+    if (!st) {
+        g_string_free(line, TRUE);
+        return out;
+    }
+    for (guint i = 0; i < st->constraints->len; i++) {
+        leftover += ((hc_constraint *) st->constraints->pdata[i])->leftover;
+    }
+    for (guint i = 0; i < st->nodes->len; i++) {
+        unclean += ((hc_node *) st->nodes->pdata[i])->unclean;
+    }
+    if (!st->cluster.stonith_enabled) {
+        add_token(line, out, width, "! STONITH disabled");
+    }
+    if (st->cluster.no_quorum_policy
+        && !strcmp(st->cluster.no_quorum_policy, "ignore")) {
+        add_token(line, out, width, "! no-quorum-policy=ignore");
+    }
+    if (st->cluster.maintenance_mode) {
+        add_token(line, out, width, "! maintenance mode");
+    }
+    if (st->cluster.stop_all_resources) {
+        add_token(line, out, width, "! stop-all-resources");
+    }
+    if (leftover) {
+        char *t = g_strdup_printf("! %d leftover move constraint%s (cli-*)",
+                                  leftover, leftover > 1 ? "s" : "");
+
+        add_token(line, out, width, t);
+        g_free(t);
+    }
+    if (st->failed->len) {
+        char *t = g_strdup_printf("! %u failed action%s", st->failed->len,
+                                  st->failed->len > 1 ? "s" : "");
+
+        add_token(line, out, width, t);
+        g_free(t);
+    }
+    if (unclean) {
+        char *t = g_strdup_printf("! %d node%s unclean", unclean,
+                                  unclean > 1 ? "s" : "");
+
+        add_token(line, out, width, t);
+        g_free(t);
+    }
+    if (!st->cluster.have_dc && !con->cib_is_file) {
+        add_token(line, out, width, "! no DC");
+    }
+    if (line->len) {
+        g_ptr_array_add(out, g_string_free(line, FALSE));
+    } else {
+        g_string_free(line, TRUE);
+    }
+    return out;
+}
+
+static void quorum_text(const hc_console *con, GString *q, hc_tone *tone)
+{
+    const hc_status *st = con->status;
+
+    if (con->cs) {
+        const hc_cs_state *cs = hc_corosync_state(con->cs);
+
+        g_string_append_printf(q, "Quorum: %s, votes %u/%u (quorum %u)",
+                               cs->quorate ? "yes" : "NO", cs->total_votes,
+                               cs->expected_votes, cs->quorum);
+        if (cs->two_node) {
+            g_string_append(q, " two_node");
+        }
+        if (cs->wait_for_all) {
+            g_string_append(q, " wait_for_all");
+        }
+        *tone = cs->quorate ? HC_TONE_NORMAL : HC_TONE_BAD;
+    } else if (st) {
+        g_string_append_printf(q, "Quorum: %s (as the CIB says; %s)",
+                               st->cluster.quorate ? "yes" : "NO",
+                               con->cib_is_file ? "no corosync for a file"
+                               : "corosync not connected");
+        *tone = st->cluster.quorate ? HC_TONE_NORMAL : HC_TONE_BAD;
+    } else {
+        g_string_append(q, "Quorum: unknown");
+        *tone = HC_TONE_WARN;
+    }
+}
+
+int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
+                    int width)
+{
+    const hc_status *st = con->status;
+    GString *l = g_string_new(NULL);
+    char *name = hc_con_esc(con, st ? st->cluster.name : NULL, 24);
+    char *stack = hc_con_esc(con, st ? st->cluster.stack : NULL, 16);
+    char *dc = hc_con_esc(con, st ? st->cluster.dc : NULL, 24);
+    char *src = hc_con_esc(con, con->cib_source, 60);
+    hc_tone tone = HC_TONE_NORMAL;
+    GPtrArray *warn;
+    int n = 0;
+
+    g_string_append_printf(l, "hacon  Cluster: %s  Stack: %s  DC: %s",
+                           *name ? name : "-", *stack ? stack : "-",
+                           *dc ? dc : "none");
+    if (con->read_only) {
+        g_string_append(l, con->read_only_forced
+                        ? "  [read-only: ACLs deny writes]" : "  [read-only]");
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
+    n++;
+    g_string_truncate(l, 0);
+    quorum_text(con, l, &tone);
+    hc_line_add(lines, tone, NULL, "%s", l->str);
+    n++;
+    g_string_truncate(l, 0);
+    if (!con->cib_connected && !con->cib_error) {
+        hc_line_add(lines, HC_TONE_WARN, NULL, "Connecting to the CIB...");
+    } else if (!con->cib_connected) {
+        char *err = hc_con_esc(con, con->cib_error, 0);
+
+        hc_line_add(lines, HC_TONE_BAD, NULL, "! NOT CONNECTED (%s)%s: %s",
+                    con->cib_is_file ? "waiting for the file" : "retrying",
+                    st ? ", last state shown" : "", *err ? err : "no CIB");
+        g_free(err);
+    } else if (st) {
+        int online = 0, failed = 0;
+
+        for (guint i = 0; i < st->nodes->len; i++) {
+            online += ((hc_node *) st->nodes->pdata[i])->online;
+        }
+        for (guint i = 0; i < st->failed->len; i++) {
+            failed++;
+        }
+        hc_line_add(lines, HC_TONE_NORMAL, NULL, "CIB: %s  Nodes: %d/%u "
+                    "online  Resources: %d  Failed: %d", src, online,
+                    st->nodes->len, st->cluster.n_resources, failed);
+    } else {
+        char *err = hc_con_esc(con, con->cib_error, 0);
+
+        hc_line_add(lines, HC_TONE_BAD, NULL, "! %s", err);
+        g_free(err);
+    }
+    n++;
+    warn = warning_lines(con, width);
+    for (guint i = 0; i < warn->len && n < max; i++, n++) {
+        hc_line_add(lines, HC_TONE_BAD, NULL, "%s",
+                    (char *) warn->pdata[i]);
+    }
+    g_ptr_array_free(warn, TRUE);
+    g_string_free(l, TRUE);
+    g_free(name);
+    g_free(stack);
+    g_free(dc);
+    g_free(src);
+    return n;
+}

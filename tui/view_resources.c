@@ -1,0 +1,383 @@
+/* Nodes and resources: the nodes with their state, the resource tree
+ * (groups, clones, primitives) with role and node, fail counts and failed
+ * actions.  Enter on a resource opens its detail (hc_detail_build). */
+#include "console.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static hc_tone node_tone(const hc_node *n)
+{
+    switch (n->state) {
+    case HC_NODE_ONLINE:
+        return HC_TONE_GOOD;
+    case HC_NODE_STANDBY:
+    case HC_NODE_MAINTENANCE:
+    case HC_NODE_PENDING:
+        return HC_TONE_WARN;
+    default:
+        return HC_TONE_BAD;
+    }
+}
+
+static hc_tone rsc_tone(const hc_resource *r)
+{
+    if (r->failed || r->blocked) {
+        return HC_TONE_BAD;
+    }
+    if (!r->active || !r->managed || r->disabled) {
+        return HC_TONE_WARN;
+    }
+    return HC_TONE_GOOD;
+}
+
+static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
+{
+    char *id = hc_con_esc(con, r->id, 40);
+
+    g_string_append(t, id);
+    g_free(id);
+    if (r->agent) {
+        char *a = hc_con_esc(con, r->agent, 40);
+
+        g_string_append_printf(t, " (%s)", a);
+        g_free(a);
+    } else {
+        g_string_append_printf(t, " [%s]", hc_rsc_kind_str(r->kind));
+    }
+    if (r->kind == HC_RSC_PRIMITIVE) {
+        char *role = hc_con_esc(con, r->role, 20);
+
+        g_string_append_printf(t, ": %s", role);
+        g_free(role);
+        for (guint i = 0; i < r->places->len; i++) {
+            const hc_rsc_place *p = r->places->pdata[i];
+            char *node = hc_con_esc(con, p->node, 40);
+
+            g_string_append_printf(t, "%s%s", i ? ", " : " on ", node);
+            g_free(node);
+        }
+    }
+    if (!r->managed) {
+        g_string_append(t, " (unmanaged)");
+    }
+    if (r->disabled) {
+        g_string_append(t, " (disabled)");
+    }
+    if (r->failed) {
+        g_string_append(t, " FAILED");
+    }
+    if (r->blocked) {
+        g_string_append(t, " (blocked)");
+    }
+    for (guint i = 0; i < r->failcounts->len; i++) {
+        const hc_failcount *f = r->failcounts->pdata[i];
+        char *node = hc_con_esc(con, f->node, 40);
+
+        if (f->count >= 1000000) {
+            g_string_append_printf(t, " fail-count INFINITY on %s", node);
+        } else {
+            g_string_append_printf(t, " fail-count %d on %s", f->count, node);
+        }
+        g_free(node);
+    }
+}
+
+/* prefix: the tree drawn so far for the ancestors ("|  " or "   "). */
+static void add_rsc(hc_console *con, GPtrArray *lines, const hc_resource *r,
+                    GString *prefix, bool top, bool last)
+{
+    GString *t = g_string_new(NULL);
+    GString *tree = g_string_new(prefix->str);
+    hc_line *l;
+    gsize keep = prefix->len;
+
+    if (!top) {
+        g_string_append(tree, last ? "`- " : "+- ");
+    }
+    rsc_text(con, r, t);
+    l = hc_line_add(lines, rsc_tone(r), tree->str, "%s", t->str);
+    l->ref = g_strdup(r->id);
+    if (!top) {
+        g_string_append(prefix, last ? "   " : "|  ");
+    }
+    for (guint i = 0; i < r->children->len; i++) {
+        add_rsc(con, lines, r->children->pdata[i], prefix, false,
+                i + 1 == r->children->len);
+    }
+    g_string_truncate(prefix, keep);
+    g_string_free(t, TRUE);
+    g_string_free(tree, TRUE);
+}
+
+static void failed_text(hc_console *con, const hc_failed_action *f,
+                        GString *t)
+{
+    char *rsc = hc_con_esc(con, f->resource, 40);
+    char *task = hc_con_esc(con, f->task, 20);
+    char *node = hc_con_esc(con, f->node, 40);
+    char *rc = hc_con_esc(con, f->rc_text, 30);
+    char *why = hc_con_esc(con, f->exit_reason, 80);
+    char when[32];
+
+    g_string_append_printf(t, "%s %s", rsc, task);
+    if (f->interval_ms) {
+        g_string_append_printf(t, " (every %us)", f->interval_ms / 1000);
+    }
+    g_string_append_printf(t, " on %s: %s (%d)", node, rc, f->rc);
+    if (f->last_rc_change) {
+        g_string_append_printf(t, " at %s",
+                               hc_time_str(f->last_rc_change, when,
+                                           sizeof(when)));
+    }
+    if (*why) {
+        g_string_append_printf(t, ": %s", why);
+    }
+    g_free(rsc);
+    g_free(task);
+    g_free(node);
+    g_free(rc);
+    g_free(why);
+}
+
+static void resources_build(hc_console *con, GPtrArray *lines, int width)
+{
+    const hc_status *st = con->status;
+    GString *prefix = g_string_new("  ");
+
+    if (!st) {
+        hc_line_add(lines, HC_TONE_WARN, NULL, "No cluster status yet.");
+        g_string_free(prefix, TRUE);
+        return;
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Nodes")->selectable = false;
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = st->nodes->pdata[i];
+        char *name = hc_con_esc(con, n->name, 40);
+        hc_line *l = hc_line_add(lines, node_tone(n), "  ", "%s: %s%s%s",
+                                 name, hc_node_state_str(n->state),
+                                 n->is_dc ? " (DC)" : "",
+                                 n->shutdown ? " (shutting down)" : "");
+
+        l->ref = g_strconcat("node:", n->name, NULL);
+        g_free(name);
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Resources");
+    if (!st->resources->len) {
+        hc_line_add(lines, HC_TONE_DIM, "  ", "(none configured)");
+    }
+    for (guint i = 0; i < st->resources->len; i++) {
+        add_rsc(con, lines, st->resources->pdata[i], prefix, true, true);
+    }
+    if (st->failed->len) {
+        hc_line_add(lines, HC_TONE_TITLE, NULL, "Failed actions");
+        for (guint i = 0; i < st->failed->len; i++) {
+            const hc_failed_action *f = st->failed->pdata[i];
+            GString *t = g_string_new(NULL);
+            hc_line *l;
+
+            failed_text(con, f, t);
+            l = hc_line_add(lines, HC_TONE_BAD, "  ", "%s", t->str);
+            l->ref = g_strdup(f->resource);
+            g_string_free(t, TRUE);
+        }
+    }
+    g_string_free(prefix, TRUE);
+}
+
+static uint64_t digest_rsc(uint64_t h, const hc_resource *r)
+{
+    h = hc_digest_str(h, r->id);
+    h = hc_digest_str(h, r->role);
+    h = hc_digest_int(h, r->active | r->managed << 1 | r->failed << 2
+                      | r->blocked << 3 | r->disabled << 4);
+    for (guint i = 0; i < r->places->len; i++) {
+        const hc_rsc_place *p = r->places->pdata[i];
+
+        h = hc_digest_str(hc_digest_str(h, p->node), p->role);
+    }
+    for (guint i = 0; i < r->failcounts->len; i++) {
+        const hc_failcount *f = r->failcounts->pdata[i];
+
+        h = hc_digest_int(hc_digest_str(h, f->node), f->count);
+    }
+    for (guint i = 0; i < r->children->len; i++) {
+        h = digest_rsc(h, r->children->pdata[i]);
+    }
+    return hc_digest_int(h, r->children->len);
+}
+
+static uint64_t resources_digest(const hc_console *con)
+{
+    const hc_status *st = con->status;
+    uint64_t h = HC_DIGEST_INIT;
+
+    if (!st) {
+        return h;
+    }
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = st->nodes->pdata[i];
+
+        h = hc_digest_int(hc_digest_str(h, n->name),
+                          n->state | n->is_dc << 8 | n->shutdown << 9);
+    }
+    for (guint i = 0; i < st->resources->len; i++) {
+        h = digest_rsc(h, st->resources->pdata[i]);
+    }
+    for (guint i = 0; i < st->failed->len; i++) {
+        const hc_failed_action *f = st->failed->pdata[i];
+
+        h = hc_digest_str(hc_digest_str(h, f->op_key), f->node);
+        h = hc_digest_int(h, f->rc);
+        h = hc_digest_int(h, f->last_rc_change);
+        h = hc_digest_str(h, f->exit_reason);
+    }
+    return h;
+}
+
+const hc_view hc_view_resources = {
+    "Resources", '1', resources_build, resources_digest,
+};
+
+/* ---- detail pane ------------------------------------------------------- */
+
+static void add_pairs(hc_console *con, GPtrArray *lines, const char *title,
+                      GPtrArray *pairs)
+{
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", title);
+    if (!pairs || !pairs->len) {
+        hc_line_add(lines, HC_TONE_DIM, "  ", "(none)");
+        return;
+    }
+    for (guint i = 0; i < pairs->len; i++) {
+        const hc_nvpair *p = pairs->pdata[i];
+        char *n = hc_con_esc(con, p->name, 40);
+        char *v = hc_con_esc(con, p->value, 0);
+
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "%s = %s", n, v);
+        g_free(n);
+        g_free(v);
+    }
+}
+
+static void node_detail(hc_console *con, const hc_node *n, GPtrArray *lines)
+{
+    char *name = hc_con_esc(con, n->name, 0);
+    char *id = hc_con_esc(con, n->id, 0);
+    char *type = hc_con_esc(con, n->type, 0);
+
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Node %s", name);
+    hc_line_add(lines, node_tone(n), "  ", "state: %s%s",
+                hc_node_state_str(n->state), n->is_dc ? " (DC)" : "");
+    hc_line_add(lines, HC_TONE_NORMAL, "  ", "id: %s  type: %s", id, type);
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Running here");
+    if (!n->running->len) {
+        hc_line_add(lines, HC_TONE_DIM, "  ", "(nothing)");
+    }
+    for (guint i = 0; i < n->running->len; i++) {
+        char *r = hc_con_esc(con, n->running->pdata[i], 0);
+
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "%s", r);
+        g_free(r);
+    }
+    g_free(name);
+    g_free(id);
+    g_free(type);
+}
+
+void hc_detail_build(hc_console *con, const char *ref, GPtrArray *lines)
+{
+    const hc_status *st = con->status;
+    const hc_resource *r;
+    GString *t;
+    char *id;
+
+    if (st && ref && g_str_has_prefix(ref, "node:")) {
+        const hc_node *n = hc_status_find_node(st, ref + 5);
+
+        if (n) {
+            node_detail(con, n, lines);
+            return;
+        }
+    }
+    r = st && ref ? hc_status_find_resource(st, ref) : NULL;
+    if (!r) {
+        id = hc_con_esc(con, ref, 0);
+        hc_line_add(lines, HC_TONE_WARN, NULL,
+                    "%s is no longer in the cluster status.", id);
+        g_free(id);
+        return;
+    }
+    t = g_string_new(NULL);
+    rsc_text(con, r, t);
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Resource %s", t->str);
+    g_string_free(t, TRUE);
+    if (r->target_role) {
+        char *tr = hc_con_esc(con, r->target_role, 0);
+
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "target-role: %s", tr);
+        g_free(tr);
+    }
+    hc_line_add(lines, HC_TONE_NORMAL, "  ", "kind: %s  managed: %s  "
+                "migration-threshold: %d", hc_rsc_kind_str(r->kind),
+                r->managed ? "yes" : "no", r->migration_threshold);
+    for (guint i = 0; i < r->places->len; i++) {
+        const hc_rsc_place *p = r->places->pdata[i];
+        char *node = hc_con_esc(con, p->node, 0);
+        char *role = hc_con_esc(con, p->role, 0);
+
+        hc_line_add(lines, HC_TONE_GOOD, "  ", "%s on %s", role, node);
+        g_free(node);
+        g_free(role);
+    }
+    add_pairs(con, lines, "Parameters", r->params);
+    add_pairs(con, lines, "Meta attributes", r->meta);
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Operations");
+    if (!r->ops->len) {
+        hc_line_add(lines, HC_TONE_DIM, "  ", "(none)");
+    }
+    for (guint i = 0; i < r->ops->len; i++) {
+        const hc_op *o = r->ops->pdata[i];
+        char *name = hc_con_esc(con, o->name, 20);
+        char *iv = hc_con_esc(con, o->interval, 20);
+        char *to = hc_con_esc(con, o->timeout, 20);
+        char *role = hc_con_esc(con, o->role, 20);
+
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "%s interval=%s%s%s%s%s",
+                    name, iv, *to ? " timeout=" : "", to,
+                    *role ? " role=" : "", role);
+        g_free(name);
+        g_free(iv);
+        g_free(to);
+        g_free(role);
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "History (fail counts, failed "
+                "actions)");
+    {
+        int n = 0;
+
+        for (guint i = 0; i < r->failcounts->len; i++, n++) {
+            const hc_failcount *f = r->failcounts->pdata[i];
+            char *node = hc_con_esc(con, f->node, 0);
+
+            hc_line_add(lines, HC_TONE_WARN, "  ", "fail-count %d on %s",
+                        f->count, node);
+            g_free(node);
+        }
+        for (guint i = 0; i < st->failed->len; i++) {
+            const hc_failed_action *f = st->failed->pdata[i];
+
+            if (f->resource && !strcmp(f->resource, r->id)) {
+                t = g_string_new(NULL);
+                failed_text(con, f, t);
+                hc_line_add(lines, HC_TONE_BAD, "  ", "%s", t->str);
+                g_string_free(t, TRUE);
+                n++;
+            }
+        }
+        if (!n) {
+            hc_line_add(lines, HC_TONE_DIM, "  ", "(no failures recorded)");
+        }
+    }
+}

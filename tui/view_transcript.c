@@ -1,0 +1,78 @@
+/* The transcript: every command hacon ran (core/exec.c), its exit status,
+ * time and the first lines of its output. */
+#include "console.h"
+
+#include <string.h>
+
+#include "exec.h"
+#include "util.h"
+
+#define OUT_LINES 5
+
+static void add_output(hc_console *con, GPtrArray *lines, const char *text,
+                       hc_tone tone)
+{
+    char **parts;
+    int n = 0;
+
+    if (!text || !*text) {
+        return;
+    }
+    parts = g_strsplit(text, "\n", -1);
+    for (int i = 0; parts[i]; i++) {
+        char *l;
+
+        if (!parts[i][0] && !parts[i + 1]) {
+            break;
+        }
+        if (n == OUT_LINES) {
+            hc_line_add(lines, HC_TONE_DIM, "      ", "...");
+            break;
+        }
+        l = hc_con_esc(con, parts[i], 0);
+        hc_line_add(lines, tone, "      ", "%s", l);
+        g_free(l);
+        n++;
+    }
+    g_strfreev(parts);
+}
+
+static void transcript_build(hc_console *con, GPtrArray *lines, int width)
+{
+    GPtrArray *t = hc_transcript();
+
+    if (!t->len) {
+        hc_line_add(lines, HC_TONE_DIM, NULL, "hacon has run no command "
+                    "yet.  Every command it runs is listed here.");
+        return;
+    }
+    for (guint i = 0; i < t->len; i++) {
+        const hc_transcript_entry *e = t->pdata[i];
+        char *cmd = hc_con_esc(con, e->cmdline, 0);
+        char when[32];
+        hc_tone tone = e->status == 0 && !e->timed_out ? HC_TONE_GOOD
+                       : HC_TONE_BAD;
+
+        hc_line_add(lines, HC_TONE_NORMAL, NULL, "%s $ %s",
+                    hc_time_str(e->when, when, sizeof(when)), cmd);
+        if (e->timed_out) {
+            hc_line_add(lines, tone, "  ", "-> timed out after %.0f ms",
+                        e->ms);
+        } else {
+            hc_line_add(lines, tone, "  ", "-> exit %d in %.0f ms", e->status,
+                        e->ms);
+        }
+        add_output(con, lines, e->out, HC_TONE_NORMAL);
+        add_output(con, lines, e->err, HC_TONE_WARN);
+        g_free(cmd);
+    }
+}
+
+static uint64_t transcript_digest(const hc_console *con)
+{
+    return hc_digest_int(HC_DIGEST_INIT, hc_transcript()->len);
+}
+
+const hc_view hc_view_transcript = {
+    "Transcript", '6', transcript_build, transcript_digest,
+};
