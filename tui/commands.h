@@ -11,6 +11,7 @@ typedef struct hc_command {
 } hc_command;
 
 extern const hc_command hc_cmd_status;
+extern const hc_command hc_cmd_setup;
 
 /* Common option: --format=text|json.  Returns 0 text, 1 json, -1 bad. */
 int hc_parse_format(const char *arg);

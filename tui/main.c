@@ -8,6 +8,7 @@
 
 static const hc_command *const commands[] = {
     &hc_cmd_status,
+    &hc_cmd_setup,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
