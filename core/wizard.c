@@ -316,7 +316,7 @@ int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
     if (!d->check(value, d->arg)) {
         char *v = hc_escape(value, 60);
 
-        *ret_err = g_strdup_printf("bad value \"%s\" for %s (%s%s%s)", v, key,
+        *ret_err = g_strdup_printf("bad value %s for %s (%s%s%s)", v, key,
                                    d->help, d->check == check_choice ? ": " : "",
                                    d->check == check_choice ? d->arg : "");
         g_free(v);
@@ -899,12 +899,16 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
                                "-O", out_path, NULL };
         char *o = NULL;
 
+        bool idle;
+
         run_tool(argv, 30000, &o, &status);
         if (i == 0) {
             g_string_append(all, o);
         }
+        /* Settled: the transition had nothing to do. */
+        idle = !strstr(o, "Resource action") && !strstr(o, "Pseudo action");
         g_free(o);
-        if (status != 0) {
+        if (status != 0 || (idle && (i > 0 || !drbd->len))) {
             break;
         }
         for (guint d = 0; i == 0 && d < drbd->len; d++) {

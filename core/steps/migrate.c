@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <crm/crm.h>
 #include <crm/common/xml.h>
@@ -190,9 +191,10 @@ static void record_done(hc_wizard *w, hc_plan *p)
 {
     const char *to = g_hash_table_lookup(p->data, "to");
     char *rec = record_path(w), *dir = g_path_get_dirname(rec);
-    char *txt = g_strdup_printf("moved from %s to %s at %ld%s\n",
+    char when[32];
+    char *txt = g_strdup_printf("moved from %s to %s on %s%s\n",
                                 (char *) g_hash_table_lookup(p->data, "from"),
-                                to, (long) time(NULL),
+                                to, hc_time_str(time(NULL), when, sizeof(when)),
                                 strcmp(hc_wizard_answer(w, "move_clear"),
                                        "yes") ? "" : ", move cleared");
 
@@ -233,6 +235,16 @@ static int migrate_verify(hc_wizard *w, hc_plan *p, char **ret_err)
         record_done(w, p);
     }
     return rc;
+}
+
+/* A move that was rolled back is not a move test done. */
+static int migrate_rollback(hc_wizard *w, char **ret_err)
+{
+    char *rec = record_path(w);
+
+    unlink(rec);
+    g_free(rec);
+    return 0;
 }
 
 static int migrate_check(hc_wizard *w, hc_step_state *ret, GString *why)
@@ -278,4 +290,5 @@ const hc_step hc_step_migrate = {
     .plan = migrate_plan,
     .apply = migrate_apply,
     .verify = migrate_verify,
+    .rollback = migrate_rollback,
 };
