@@ -24,8 +24,10 @@
 /* ------------------------------------------------------------ the steps */
 
 static const hc_step *const step_table[] = {
+    &hc_step_cluster,
     &hc_step_stonith,
     &hc_step_quorum,
+    &hc_step_dhcp,
     &hc_step_resources,
     &hc_step_migrate,
 };
@@ -1517,6 +1519,19 @@ static int checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
             g_free(fp);
         }
         if (rc == 0) {
+            char *now = NULL;
+            size_t nl = 0;
+
+            /* A file the step did not get to write stays as it is. */
+            if (hc_wizard_read(w, node, f[4], &now, &nl, &err) == 0
+                && (now ? text && nl == tl && !memcmp(now, text, tl) : !text)) {
+                g_free(now);
+                g_strfreev(f);
+                g_free(text);
+                continue;
+            }
+            g_clear_pointer(&err, g_free);
+            g_free(now);
             rc = wizard_write(w, node, f[4], text, tl,
                               (mode_t) strtoul(f[3], NULL, 8), &err);
         }
