@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "gen_corosync.h"
+#include "gen_drbd.h"
 #include "gen_dhcpd.h"
 
 static char *golden(const char *name)
@@ -109,6 +110,31 @@ static void test_dhcpd_bad_address(void **state)
     g_free(err);
 }
 
+static void drbd_golden(hc_drbd_version v, const char *name)
+{
+    hc_drbd_res r = {
+        .name = "r0", .device = "/dev/drbd1", .disk = "/dev/sdb1",
+        .port = 7789, .node_name = { "nodeone", "nodetwo" },
+        .address = { "10.10.100.1", "10.10.100.2" },
+    };
+    char *text = hc_gen_drbd_res(&r, v), *want = golden(name);
+
+    assert_string_equal(text, want);
+    assert_null(strstr(text, "allow-two-primaries"));
+    g_free(text);
+    g_free(want);
+}
+
+static void test_drbd_84(void **state)
+{
+    drbd_golden(HC_DRBD_84, "r0-8.4.res");
+}
+
+static void test_drbd_9(void **state)
+{
+    drbd_golden(HC_DRBD_9, "r0-9.res");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -117,6 +143,8 @@ int main(void)
         cmocka_unit_test(test_dhcpd_tutorial),
         cmocka_unit_test(test_dhcpd_same_subnet),
         cmocka_unit_test(test_dhcpd_bad_address),
+        cmocka_unit_test(test_drbd_84),
+        cmocka_unit_test(test_drbd_9),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
