@@ -27,6 +27,7 @@ static const hc_step *const step_table[] = {
     &hc_step_cluster,
     &hc_step_stonith,
     &hc_step_quorum,
+    &hc_step_drbd,
     &hc_step_dhcp,
     &hc_step_resources,
     &hc_step_migrate,

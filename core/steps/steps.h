@@ -7,6 +7,7 @@
 extern const hc_step hc_step_cluster;
 extern const hc_step hc_step_stonith;
 extern const hc_step hc_step_quorum;
+extern const hc_step hc_step_drbd;
 extern const hc_step hc_step_dhcp;
 extern const hc_step hc_step_resources;
 extern const hc_step hc_step_migrate;

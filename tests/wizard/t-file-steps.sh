@@ -25,8 +25,9 @@ if [ -z "${HC_WIZ_NS:-}" ]; then
 fi
 
 work=$(mktemp -d /tmp/hacon-wizfile.XXXXXX)
-sshd_pid=
+sshd_pid= loop=
 cleanup() {
+    [ -n "$loop" ] && losetup -d "$loop" 2> /dev/null
     [ -n "$sshd_pid" ] && {
         ssh -F "$work/ssh_config" -O exit nodetwo > /dev/null 2>&1
         kill "$sshd_pid" 2> /dev/null; }
@@ -135,6 +136,34 @@ cp "$work/out" "$work/out.dhcpfail"
 cmp -s "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 tap_check "dhcp: the local dhcpd.conf is restored byte for byte" [ $? -eq 0 ]
 mount -o remount,bind,rw /etc/dhcp
+
+# ------------------------------------------------------------ drbd
+if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
+    tap_skip "drbd: this machine has the DRBD module (the blocked path needs none)"
+else
+    setup plan drbd --answers "$ans"
+    tap_check "drbd: without the module the step is blocked (exit 3)" [ $? -eq 3 ]
+    tap_check "drbd: ... and says so, offering a shared disk" \
+        grep -q 'DRBD kernel module is not available.*storage=shared' "$work/out"
+fi
+truncate -s 64M "$work/disk.img"
+loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
+if [ -n "$loop" ]; then
+    cat > "$work/ans.shared" <<EOF
+local_node=nodeone
+storage=shared
+shared_disk=$loop
+mountpoint=$work/data
+EOF
+    setup apply drbd --answers "$work/ans.shared" --yes
+    tap_check "shared disk: applied (mkfs, mount point on both nodes)" [ $? -eq 0 ]
+    tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
+    setup apply drbd --answers "$work/ans.shared" --yes
+    tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    losetup -d "$loop" && loop=
+else
+    tap_skip "shared disk: no loop device"
+fi
 
 # ------------------------------------------------------------ cluster
 printf '# an old corosync.conf\ntotem {\n\tversion: 2\n}\n' \
