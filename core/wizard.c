@@ -24,6 +24,7 @@
 /* ------------------------------------------------------------ the steps */
 
 static const hc_step *const step_table[] = {
+    &hc_step_preflight,
     &hc_step_cluster,
     &hc_step_stonith,
     &hc_step_quorum,

@@ -4,6 +4,7 @@
 
 #include "wizard.h"
 
+extern const hc_step hc_step_preflight;
 extern const hc_step hc_step_cluster;
 extern const hc_step hc_step_stonith;
 extern const hc_step hc_step_quorum;

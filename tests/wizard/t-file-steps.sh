@@ -98,6 +98,13 @@ service_net=10.10.102.0/24
 EOF
 setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 
+# ------------------------------------------------------------ preflight
+{ cat "$ans"; echo ha_if=hcnoif0; } > "$work/ans.pre"
+setup plan preflight --answers "$work/ans.pre"
+tap_check "preflight: blocked here (exit 3)" [ $? -eq 3 ]
+tap_check "preflight: names what is missing on the peer" \
+    grep -q 'nodetwo: the HA interface is missing' "$work/out"
+
 # ------------------------------------------------------------ dhcp
 setup plan dhcp --answers "$ans"
 tap_check "dhcp: plan" [ $? -eq 0 ]
