@@ -1642,9 +1642,46 @@ static bool injected(const hc_step *s, const char *part)
     return yes;
 }
 
+/* Appends the transcript entries from index `from` on to DIR/transcript:
+ * the record of what the step ran, kept with its checkpoint. */
+static void transcript_save(const char *dir, guint from)
+{
+    GPtrArray *t = hc_transcript();
+    GString *s = g_string_new(NULL);
+    char *path = g_build_filename(dir, "transcript", NULL), *old = NULL;
+    size_t len = 0;
+
+    hc_read_file(path, &old, &len);
+    if (old) {
+        g_string_append_len(s, old, (gssize) len);
+    }
+    for (guint i = from; i < t->len; i++) {
+        hc_transcript_entry *e = t->pdata[i];
+        char when[32];
+
+        g_string_append_printf(s, "[%s] %s\n  exit %d%s, %.0f ms\n",
+                               hc_time_str(e->when, when, sizeof(when)),
+                               e->cmdline, e->status,
+                               e->timed_out ? " (timed out)" : "", e->ms);
+        if (e->out && *e->out) {
+            g_string_append_printf(s, "  stdout:\n%s%s", e->out,
+                                   g_str_has_suffix(e->out, "\n") ? "" : "\n");
+        }
+        if (e->err && *e->err) {
+            g_string_append_printf(s, "  stderr:\n%s%s", e->err,
+                                   g_str_has_suffix(e->err, "\n") ? "" : "\n");
+        }
+    }
+    hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    g_string_free(s, TRUE);
+    g_free(path);
+    g_free(old);
+}
+
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err)
 {
+    guint t0 = hc_transcript()->len;
     char *cp, *err = NULL, *rerr = NULL;
     int rc;
 
@@ -1694,9 +1731,11 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         }
         g_free(err);
         g_free(rerr);
+        transcript_save(cp, t0);
         g_free(cp);
         return rc;
     }
+    transcript_save(cp, t0);
     hc_wizard_progress(w, "done");
     if (ret_checkpoint) {
         *ret_checkpoint = cp;
@@ -1716,11 +1755,14 @@ int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err)
                                    s->name, w->state_dir);
         return -ENOENT;
     }
+    guint t0 = hc_transcript()->len;
+
     hc_wizard_progress(w, "rolling back to %s", cp);
     rc = checkpoint_restore(w, cp, ret_err);
     if (rc == 0 && s->rollback) {
         rc = s->rollback(w, ret_err);
     }
+    transcript_save(cp, t0);
     if (rc == 0) {
         /* A checkpoint is used once; the one before it is next. */
         char *used = g_strdup_printf("%s.rolled-back", cp);

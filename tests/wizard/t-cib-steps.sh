@@ -115,6 +115,9 @@ tap_check "migrate: followed until dhcp runs on nodetwo" \
 snap
 hasnt "migrate: the move constraint is cleared" 'cli-(prefer|ban)'
 tap_check "migrate: step done" [ "$(state_of migrate)" = done ]
+grep -q '^\[.*\] crm_resource --move -r drbd-r0-master -N nodetwo --promoted$' \
+    "$HACON_STATE_DIR"/checkpoints/migrate-*/transcript
+tap_check "migrate: the transcript with the checkpoint records the move" [ $? -eq 0 ]
 verify_clean "after migrate"
 
 # Rerun: everything is done, nothing changes.
