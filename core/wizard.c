@@ -693,34 +693,44 @@ bool hc_cib_same_config(xmlNode *a, xmlNode *b)
 }
 
 /* Writes the configuration section of want into the CIB in one update,
- * provided that the CIB's configuration is still expect's (NULL: any). */
+ * provided that the CIB's configuration is still expect's (NULL: any).
+ * The update carries the version it was made from: when the cluster
+ * recorded something in between (a status update), it is refused as old
+ * and made again from a fresh copy, a few times. */
 static int cib_write_config(hc_wizard *w, xmlNode *expect, xmlNode *want,
                             char **ret_err)
 {
-    xmlNode *now = NULL, *cfg, *new_cfg;
     hc_cib *c = NULL;
     int rc = hc_cib_connect(&c, ret_err);
 
-    if (rc == 0) {
+    for (int attempt = 0; rc == 0 && attempt < 5; attempt++) {
+        xmlNode *now = NULL, *cfg, *new_cfg;
+
         rc = hc_cib_query(c, &now, ret_err);
-    }
-    if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
-        *ret_err = g_strdup("the CIB changed since the plan was made; "
-                            "plan again");
-        rc = -ESTALE;
-    }
-    if (rc == 0 && !hc_cib_same_config(now, want)) {
-        cfg = pcmk_find_cib_element(now, "configuration");
-        new_cfg = add_node_copy(now, pcmk_find_cib_element(want,
-                                                           "configuration"));
-        /* In the old one's place: the schema wants it before <status>. */
-        if (cfg) {
-            xmlAddPrevSibling(cfg, new_cfg);
-            free_xml(cfg);
+        if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
+            *ret_err = g_strdup("the CIB changed since the plan was made; "
+                                "plan again");
+            rc = -ESTALE;
         }
-        rc = hc_cib_replace(c, now, ret_err);
+        if (rc == 0 && !hc_cib_same_config(now, want)) {
+            cfg = pcmk_find_cib_element(now, "configuration");
+            new_cfg = add_node_copy(now, pcmk_find_cib_element(want,
+                                                               "configuration"));
+            /* In the old one's place: the schema wants it before <status>. */
+            if (cfg) {
+                xmlAddPrevSibling(cfg, new_cfg);
+                free_xml(cfg);
+            }
+            rc = hc_cib_replace(c, now, ret_err);
+        }
+        free_xml(now);
+        if (rc != -pcmk_err_old_data || attempt == 4) {
+            break;
+        }
+        g_clear_pointer(ret_err, g_free);
+        rc = 0;
+        g_usleep(200 * 1000);
     }
-    free_xml(now);
     hc_cib_free(c);
     return rc;
 }
