@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -68,7 +69,14 @@ static char **ssh_argv(const char *node, const char *const *argv)
     GPtrArray *a = g_ptr_array_new();
     GString *cmd = g_string_new(NULL);
 
+    const char *cfg = getenv("HACON_SSH_CONFIG");
+
     g_ptr_array_add(a, g_strdup("ssh"));
+    /* An ssh_config of hacon's own (the test peer's port and key). */
+    if (cfg && *cfg) {
+        g_ptr_array_add(a, g_strdup("-F"));
+        g_ptr_array_add(a, g_strdup(cfg));
+    }
     g_ptr_array_add(a, g_strdup("-o"));
     g_ptr_array_add(a, g_strdup("BatchMode=yes"));
     g_ptr_array_add(a, g_strdup("-o"));

@@ -18,7 +18,8 @@ typedef struct hc_exec_result {
 } hc_exec_result;
 
 typedef struct hc_exec_opts {
-    const char *node;     /* NULL: run here; else "ssh node -- argv" */
+    const char *node;     /* NULL: run here; else "ssh node -- argv"
+                           * (ssh -F $HACON_SSH_CONFIG when that is set) */
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */

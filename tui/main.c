@@ -13,6 +13,7 @@ static const hc_command *const commands[] = {
     &hc_cmd_probe,
     &hc_cmd_crm,
     &hc_cmd_drbd,
+    &hc_cmd_setup,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

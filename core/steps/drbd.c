@@ -1,0 +1,261 @@
+/* Step 5: the replicated storage.  With DRBD: r0.res in the syntax of the
+ * installed DRBD (ERRATA 4-8) on both nodes, create-md and up on both,
+ * primary --force once (both disks start Inconsistent), the initial sync
+ * waited for, mkfs on the device, the mount point on both nodes.  Where
+ * the DRBD kernel module is missing the step says so and offers a shared
+ * disk the admin names (storage=shared); it never pretends DRBD ran. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_drbd.h"
+
+/* The DRBD syntax a node needs: 8.4 (the kernel's module) or 9. */
+typedef enum hc_drbd_version {
+    HC_DRBD_84,
+    HC_DRBD_9,
+} hc_drbd_version;
+#include "util.h"
+#include "steps/steps.h"
+
+static bool ok_on(hc_wizard *w, const char *node, const char *script,
+                  const char *arg)
+{
+    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+
+    return hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0;
+}
+
+static char *out_on(hc_wizard *w, const char *node, const char *script,
+                    const char *arg)
+{
+    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+    char *out = NULL;
+
+    if (hc_wizard_run(w, node, 15000, &out, NULL, argv) < 0) {
+        g_free(out);
+        return NULL;
+    }
+    return g_strstrip(out);
+}
+
+/* DRBD 8.4 or 9, from the loaded or loadable module. */
+static int drbd_version(hc_wizard *w, const char *node, hc_drbd_version *ret)
+{
+    const char *ans = hc_wizard_answer(w, "drbd_version");
+    char *v;
+
+    if (strcmp(ans, "auto")) {
+        *ret = !strcmp(ans, "9") ? HC_DRBD_9 : HC_DRBD_84;
+        return 0;
+    }
+    v = out_on(w, node, "sed -n 's/^version: \\([0-9.]*\\).*/\\1/p' "
+               "/proc/drbd 2>/dev/null | grep . || modinfo -F version drbd "
+               "2>/dev/null", "");
+    if (!v || !*v) {
+        g_free(v);
+        return -ENOENT;
+    }
+    *ret = g_str_has_prefix(v, "8.") ? HC_DRBD_84 : HC_DRBD_9;
+    g_free(v);
+    return 0;
+}
+
+static void mount_point(hc_wizard *w, hc_plan *p, const char *nodes[2])
+{
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+
+    for (int i = 0; i < 2; i++) {
+        if (!ok_on(w, i ? nodes[1] : NULL, "test -d \"$1\"", mnt)) {
+            hc_plan_cmd_add(p, i ? nodes[1] : NULL, 15000,
+                            "the mount point, on both nodes", "mkdir", "-p",
+                            mnt, NULL);
+        }
+    }
+}
+
+static void mkfs_if_empty(hc_wizard *w, hc_plan *p, const char *dev)
+{
+    const char *fst = hc_wizard_answer(w, "fstype");
+    char *have = out_on(w, NULL, "blkid -o value -s TYPE \"$1\" || true", dev);
+    char *mkfs = g_strdup_printf("mkfs.%s", fst);
+
+    if (have && *have) {
+        if (strcmp(have, fst)) {
+            hc_plan_note(p, "%s already has a %s filesystem: kept (answer "
+                         "fstype=%s to match it)", dev, have, have);
+        }
+    } else {
+        hc_plan_cmd_add(p, NULL, 600000, "a filesystem on the device (it "
+                        "has none); the tutorial uses ext3", mkfs, "-q", dev,
+                        NULL);
+    }
+    g_free(mkfs);
+    g_free(have);
+}
+
+static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    bool shared = strcmp(hc_wizard_answer(w, "storage"), "drbd") != 0;
+    int rc = 0;
+
+    if (shared) {
+        const char *disk = hc_wizard_answer(w, "shared_disk");
+
+        for (int i = 0; i < 2; i++) {
+            if (!ok_on(w, i ? nodes[1] : NULL, "test -b \"$1\"", disk)) {
+                *ret_err = g_strdup_printf("%s is not a block device on %s",
+                                           disk, nodes[i]);
+                return -ENOENT;
+            }
+        }
+        hc_plan_note(p, "storage=shared: no DRBD; %s is one disk both nodes "
+                     "see, mounted by the active node only.", disk);
+        mkfs_if_empty(w, p, disk);
+        mount_point(w, p, nodes);
+    } else {
+        const char *res = hc_wizard_answer(w, "drbd_resource");
+        char *path = g_strdup_printf("/etc/drbd.d/%s.res", res), *text;
+        hc_drbd_version v[2];
+        const char *dev = hc_wizard_answer(w, "drbd_device");
+        const char *digits = dev + strcspn(dev, "0123456789");
+        hc_drbd_res_opts r = {
+            .name = res, .minor = atoi(digits),
+            .disk = hc_wizard_answer(w, "drbd_disk"),
+            .port = atoi(hc_wizard_answer(w, "drbd_port")),
+            .hosts = { { hc_wizard_answer(w, "node1"),
+                         hc_wizard_answer(w, "node1_ha") },
+                       { hc_wizard_answer(w, "node2"),
+                         hc_wizard_answer(w, "node2_ha") } },
+            /* Pacemaker's fence handlers, as ERRATA row 5 says. */
+            .fencing = true,
+        };
+        GString *res_text = g_string_new(NULL);
+        const char *why = NULL;
+
+        for (int i = 0; i < 2; i++) {
+            if (drbd_version(w, i ? nodes[1] : NULL, &v[i]) < 0) {
+                *ret_err = g_strdup_printf("the DRBD kernel module is not "
+                                           "available on %s: hacon cannot "
+                                           "replicate with DRBD there; answer "
+                                           "storage=shared and shared_disk= a "
+                                           "disk both nodes see, or install "
+                                           "DRBD", nodes[i]);
+                g_free(path);
+                return -ENOENT;
+            }
+        }
+        if (v[0] != v[1]) {
+            *ret_err = g_strdup("the nodes run different DRBD versions");
+            g_free(path);
+            return -EINVAL;
+        }
+        r.drbd_major = v[0] == HC_DRBD_9 ? 9 : 8;
+        if (hc_gen_drbd_res(&r, res_text, &why) < 0) {
+            *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                       why ? why : "bad answers");
+            g_string_free(res_text, TRUE);
+            g_free(path);
+            return -EINVAL;
+        }
+        text = g_string_free(res_text, FALSE);
+        for (int i = 0; rc == 0 && i < 2; i++) {
+            rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, text,
+                                  strlen(text), 0644, false, ret_err);
+        }
+        g_free(text);
+        g_free(path);
+        if (rc < 0) {
+            return rc;
+        }
+        hc_plan_note(p, "Tutorial says: r0.res split in two blocks, "
+                     "allow-two-primaries, fencing in disk{}, \"drbdadm "
+                     "primary r0\". hacon writes one file in DRBD %s syntax, "
+                     "one primary at a time, and promotes with --force once "
+                     "(both disks start Inconsistent) (ERRATA 4-8).",
+                     v[0] == HC_DRBD_9 ? "9" : "8.4");
+        if (!ok_on(w, NULL, "drbdadm cstate \"$1\" >/dev/null 2>&1", res)) {
+            for (int i = 0; i < 2; i++) {
+                hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000,
+                                "DRBD meta data at the end of the disk",
+                                "drbdadm", "create-md", "--force", res, NULL);
+                hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000,
+                                "attach and connect", "drbdadm", "up", res,
+                                NULL);
+            }
+            hc_plan_cmd_add(p, NULL, 60000, "the first promotion starts the "
+                            "initial full sync", "drbdadm", "primary",
+                            "--force", res, NULL);
+            hc_plan_cmd_add(p, NULL, 120000, "wait until the nodes are "
+                            "connected; the initial sync then runs on (hacon "
+                            "drbd shows its progress and ETA)",
+                            "drbdadm", "wait-connect", res, NULL);
+            hc_plan_crm(p, "drbdadm create-md %s; drbdadm up %s   # on both",
+                        res, res);
+            hc_plan_crm(p, "drbdadm primary --force %s   # on %s", res,
+                        nodes[0]);
+            char *mkfs = g_strdup_printf("mkfs.%s",
+                                         hc_wizard_answer(w, "fstype"));
+
+            hc_plan_cmd_add(p, NULL, 600000, "a filesystem on the DRBD device",
+                            mkfs, "-q", dev, NULL);
+            g_free(mkfs);
+        }
+        mount_point(w, p, nodes);
+    }
+    g_hash_table_replace(p->data, g_strdup("done"),
+                         g_strdup(shared ? "shared disk with a filesystem, "
+                                  "mount point on both nodes"
+                                  : "r0 configured and up"));
+    return 0;
+}
+
+static int drbd_verify(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    bool shared = strcmp(hc_wizard_answer(w, "storage"), "drbd") != 0;
+    const char *dev = shared ? hc_wizard_answer(w, "shared_disk")
+                             : hc_wizard_answer(w, "drbd_device");
+    const char *nodes[2] = { NULL, hc_wizard_peer(w) };
+    char *fs = out_on(w, NULL, "blkid -o value -s TYPE \"$1\"", dev);
+
+    if (!fs || !*fs) {
+        *ret_err = g_strdup_printf("no filesystem on %s", dev);
+        g_free(fs);
+        return -EPROTO;
+    }
+    g_free(fs);
+    for (int i = 0; i < 2; i++) {
+        if (!ok_on(w, nodes[i], "test -d \"$1\"",
+                   hc_wizard_answer(w, "mountpoint"))) {
+            *ret_err = g_strdup_printf("no mount point %s on %s",
+                                       hc_wizard_answer(w, "mountpoint"),
+                                       nodes[i] ? nodes[i] : "this node");
+            return -EPROTO;
+        }
+    }
+    if (!shared && !ok_on(w, NULL, "drbdadm dump \"$1\" >/dev/null",
+                          hc_wizard_answer(w, "drbd_resource"))) {
+        *ret_err = g_strdup("drbdadm dump refuses the configuration");
+        return -EPROTO;
+    }
+    return 0;
+}
+
+static int drbd_check(hc_wizard *w, hc_step_state *ret, GString *why)
+{
+    return hc_step_check_by_plan(w, &hc_step_drbd, ret, why);
+}
+
+const hc_step hc_step_drbd = {
+    .name = "drbd",
+    .title = "Replicated storage (DRBD r0) or a shared disk",
+    .tutorial = "r0.res, create-md and up on both nodes, primary, mkfs.ext3 "
+                "/dev/drbd1",
+    .hacon = "r0.res for the installed DRBD checked with drbdadm, "
+             "primary --force once, mkfs, the mount point on both nodes; "
+             "without the DRBD module, a shared disk the admin names",
+    .check = drbd_check,
+    .plan = drbd_plan,
+    .verify = drbd_verify,
+};

@@ -1,0 +1,94 @@
+/* Where the service runs, for the steps that must prove it: resources
+ * (everything started together) and migrate (on the other node). */
+#include <errno.h>
+#include <string.h>
+
+#include <crm/crm.h>
+#include <crm/common/xml.h>
+
+#include "status.h"
+#include "util.h"
+#include "steps/steps.h"
+
+/* The node where dhcp, fs_data, testnet (and the promoted DRBD) all run,
+ * or NULL; *ret_where says where each is, for progress and errors. */
+static char *placed_on(hc_wizard *w, const hc_status *st, GString *where)
+{
+    static const char *const rsc[] = { HC_SERVICE_RSC, "fs_data", "testnet",
+                                       "drbd-r0-master" };
+    size_t n = strcmp(hc_steps_anchor(w), "fs_data") ? 4 : 3;
+    const char *node = NULL;
+    bool together = true;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *at = hc_wizard_rsc_node(st, rsc[i]);
+        char *e = hc_escape(at ? at : "stopped", 64);
+
+        g_string_append_printf(where, "%s%s %s", i ? ", " : "", rsc[i], e);
+        g_free(e);
+        if (!at || (node && strcmp(at, node))) {
+            together = false;
+        }
+        if (!node) {
+            node = at;
+        }
+    }
+    return together && node ? g_strdup(node) : NULL;
+}
+
+int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
+                         char **ret_node, char **ret_err)
+{
+    bool file = hc_wizard_cib_is_file(w);
+    double deadline = hc_now_ms()
+                      + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    char *last = NULL;
+    int rc;
+
+    for (;;) {
+        xmlNode *cib = NULL;
+        hc_status *st = NULL;
+        GString *where = g_string_new(NULL);
+        char *node = NULL;
+
+        rc = hc_wizard_cib(w, &cib, ret_err);
+        if (rc == 0) {
+            rc = hc_wizard_status(w, cib, file, &st, ret_err);
+        }
+        free_xml(cib);
+        if (rc < 0) {
+            g_string_free(where, TRUE);
+            break;
+        }
+        node = placed_on(w, st, where);
+        hc_status_free(st);
+        if (!last || strcmp(last, where->str)) {
+            hc_wizard_progress(w, "%s", where->str);
+        }
+        g_free(last);
+        last = g_string_free(where, FALSE);
+        if (node && (!want_node || !strcmp(node, want_node))) {
+            if (ret_node) {
+                *ret_node = node;
+            } else {
+                g_free(node);
+            }
+            break;
+        }
+        g_free(node);
+        /* A file does not change by itself: the simulation is the answer. */
+        if (file || hc_now_ms() > deadline) {
+            *ret_err = g_strdup_printf("%s: %s%s%s", file
+                                       ? "the scheduler does not place the "
+                                         "service as expected"
+                                       : "timed out waiting for the service",
+                                       last, want_node ? "; expected on " : "",
+                                       want_node ? want_node : "");
+            rc = file ? -EPROTO : -ETIMEDOUT;
+            break;
+        }
+        g_usleep(1000 * 1000);
+    }
+    g_free(last);
+    return rc;
+}

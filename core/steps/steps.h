@@ -1,0 +1,27 @@
+/* The tutorial's steps, one file each, in the table of core/wizard.c. */
+#ifndef HC_STEPS_H
+#define HC_STEPS_H
+
+#include "wizard.h"
+
+extern const hc_step hc_step_preflight;
+extern const hc_step hc_step_cluster;
+extern const hc_step hc_step_stonith;
+extern const hc_step hc_step_quorum;
+extern const hc_step hc_step_drbd;
+extern const hc_step hc_step_dhcp;
+extern const hc_step hc_step_resources;
+extern const hc_step hc_step_migrate;
+
+/* The resource that carries the service when it moves (the promoted DRBD
+ * clone, or the filesystem on a shared disk), and the service itself. */
+const char *hc_steps_anchor(const hc_wizard *w);
+#define HC_SERVICE_RSC "dhcp"
+
+/* Waits (live cluster) or simulates (CIB file) until the service runs
+ * with its filesystem and address on one node, and on want_node when it
+ * is not NULL.  *ret_node (may be NULL) gets that node (g_free). */
+int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
+                         char **ret_node, char **ret_err);
+
+#endif

@@ -1,0 +1,76 @@
+/* Step 3: stonith-enabled=false, as the tutorial does, after saying what
+ * can go wrong without fencing (ERRATA row 3). */
+#include <errno.h>
+#include <string.h>
+
+#include <crm/crm.h>
+#include <crm/common/xml.h>
+#include <crm/common/util.h>
+
+#include "status.h"
+#include "steps/steps.h"
+
+static int stonith_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    xmlNode *cib = NULL;
+    const char *v;
+    int rc = hc_wizard_cib(w, &cib, ret_err);
+
+    if (rc < 0) {
+        return rc;
+    }
+    p->cib_old = cib;
+    p->cib_new = copy_xml(cib);
+    v = hc_cib_property(cib, "stonith-enabled");
+    if (v && !crm_is_true(v)) {
+        g_hash_table_replace(p->data, g_strdup("done"), g_strdup("stonith-enabled=false"));
+        return 0;
+    }
+    hc_cib_set_property(p->cib_new, "stonith-enabled", "false");
+    hc_plan_note(p, "Tutorial says: disable STONITH. hacon does so, and keeps "
+                 "a warning on every screen that shows cluster health "
+                 "(ERRATA 3); fencing can be configured later.");
+    hc_plan_warn(p, "Without fencing, a split network lets both nodes believe "
+                 "the other is dead: both can then make DRBD primary, mount "
+                 "/data and run dhcpd, handing out the same addresses twice "
+                 "and diverging the lease file (a DRBD split brain that must "
+                 "be resolved by hand).");
+    hc_plan_warn(p, "A node that hangs instead of dying is never shot: the "
+                 "survivor cannot know it is safe to take over.");
+    hc_plan_crm(p, "crm configure property stonith-enabled=false");
+    return 0;
+}
+
+static int stonith_verify(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    xmlNode *cib = NULL;
+    hc_status *st = NULL;
+    int rc = hc_wizard_cib(w, &cib, ret_err);
+
+    if (rc == 0) {
+        rc = hc_status_from_xml(cib, 0, &st, ret_err);
+    }
+    if (rc == 0 && st->cluster.stonith_enabled) {
+        *ret_err = g_strdup("the cluster still has stonith-enabled=true");
+        rc = -EPROTO;
+    }
+    hc_status_free(st);
+    free_xml(cib);
+    return rc;
+}
+
+static int stonith_check(hc_wizard *w, hc_step_state *ret, GString *why)
+{
+    return hc_step_check_by_plan(w, &hc_step_stonith, ret, why);
+}
+
+const hc_step hc_step_stonith = {
+    .name = "stonith",
+    .title = "Disable fencing (STONITH)",
+    .tutorial = "crm configure property stonith-enabled=false",
+    .hacon = "the same, after showing what can go wrong without fencing; "
+             "the warning stays in the console's header",
+    .check = stonith_check,
+    .plan = stonith_plan,
+    .verify = stonith_verify,
+};

@@ -1,0 +1,209 @@
+/* The step engine of hacon's guided setup.  Every tutorial step is one
+ * `hc_step` (one file each in core/steps/) with the same five parts:
+ *
+ *   check     already done, partly done, to do, or blocked (and why)
+ *   plan      what will happen: files with a diff, commands with their
+ *             node, CIB changes with a crm_diff and a crm_simulate preview,
+ *             and the crm shell lines an admin would type
+ *   apply     the plan, after a checkpoint (files and CIB); every command
+ *             through hc_exec (deadline, transcript), files through
+ *             hc_write_file_atomic, the CIB in one atomic update
+ *   verify    proves the effect, not the exit code
+ *   rollback  back to the checkpoint when apply or verify fails, or when
+ *             the admin asks
+ *
+ * The engine is synchronous.  The console runs a step as a child process,
+ * `hacon setup apply STEP --yes --answers FILE`, and follows its output
+ * lines from the GLib loop: the CIB and scheduler libraries are not
+ * thread-safe, a child can be killed at its deadline, and the console never
+ * blocks.  The progress callback below is what that child prints.
+ *
+ * Answers are key=value lines (see hc_wizard_answer_keys()); every key has
+ * a default that matches the tutorial and the test cluster.
+ *
+ * Environment: HACON_ROOT (prefix for every local file, tests; default /),
+ * HACON_STATE_DIR (checkpoints; default /var/lib/hacon), CIB_file (a CIB
+ * file instead of the live cluster, as for Pacemaker's tools). */
+#ifndef HC_WIZARD_H
+#define HC_WIZARD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <glib.h>
+#include <libxml/tree.h>
+
+typedef enum hc_step_state {
+    HC_STEP_TODO,
+    HC_STEP_PARTIAL,
+    HC_STEP_DONE,
+    HC_STEP_BLOCKED,
+} hc_step_state;
+
+typedef struct hc_wizard hc_wizard;
+
+/* A command of a plan, run on node (NULL: here). */
+typedef struct hc_plan_cmd {
+    char *node;
+    char **argv;
+    int timeout_ms;
+    char *why;          /* one line: what it is for */
+} hc_plan_cmd;
+
+/* A file of a plan: its content on node (NULL: here) before and after. */
+typedef struct hc_plan_file {
+    char *node;
+    char *path;         /* as on the node (HACON_ROOT is added locally) */
+    char *old_text;     /* NULL when absent */
+    size_t old_len;
+    char *new_text;
+    size_t new_len;
+    mode_t mode;
+    bool secret;        /* an authkey: no diff, only sizes */
+} hc_plan_file;
+
+typedef struct hc_plan {
+    GPtrArray *notes;   /* char*: "tutorial says X; hacon does Y because Z" */
+    GPtrArray *warnings;/* char*: what can go wrong, shown before Apply */
+    GPtrArray *crm;     /* char*: the crm shell lines that do the same */
+    GPtrArray *files;   /* hc_plan_file*: written first */
+    GPtrArray *cmds;    /* hc_plan_cmd*: run after the files */
+    xmlNode *cib_old;   /* whole CIB now, when the step changes it */
+    xmlNode *cib_new;   /* the CIB the step writes, in one update */
+    char *cib_diff;     /* crm_diff -o old -n new */
+    char *cib_verify;   /* crm_verify -x new: its messages, "" when clean */
+    char *simulate;     /* crm_simulate -S -x new: what the cluster will do */
+    bool empty;         /* nothing to do (the step is done) */
+    GHashTable *data;   /* step's own key -> value (strings), plan to verify */
+} hc_plan;
+
+typedef struct hc_step {
+    const char *name;       /* preflight, cluster, stonith, ... */
+    const char *title;
+    const char *tutorial;   /* what the tutorial says */
+    const char *hacon;      /* what hacon does, and why it deviates */
+    int (*check)(hc_wizard *w, hc_step_state *ret, GString *why);
+    int (*plan)(hc_wizard *w, hc_plan *p, char **ret_err);
+    /* NULL: the engine writes the files, runs the commands and writes
+     * cib_new.  A step with its own apply (migrate) still gets the
+     * checkpoint and the rollback. */
+    int (*apply)(hc_wizard *w, hc_plan *p, char **ret_err);
+    int (*verify)(hc_wizard *w, hc_plan *p, char **ret_err);
+    /* Run after the engine restored files and CIB (stop what the step
+     * started); may be NULL. */
+    int (*rollback)(hc_wizard *w, char **ret_err);
+} hc_step;
+
+/* The steps in tutorial order; *n gets their number. */
+const hc_step *const *hc_steps(size_t *n);
+const hc_step *hc_step_find(const char *name);
+const char *hc_step_state_str(hc_step_state s);
+
+/* Reads the answers file (NULL: defaults only).  An unknown key or a bad
+ * value is an error with file and line in *ret_err. */
+int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err);
+void hc_wizard_free(hc_wizard *w);
+
+/* Sets one answer (validated as a file line would be). */
+int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
+                         char **ret_err);
+/* The answer for key (its default when not given); never NULL for a
+ * known key. */
+const char *hc_wizard_answer(const hc_wizard *w, const char *key);
+/* The known keys, NULL-terminated, and the help line of one. */
+const char *const *hc_wizard_answer_keys(void);
+const char *hc_wizard_answer_help(const char *key);
+/* All answers as key=value lines (an answers file). */
+void hc_wizard_format_answers(const hc_wizard *w, GString *out);
+
+/* Progress lines while a step runs ("writing ...", "waiting for ..."). */
+void hc_wizard_set_progress(hc_wizard *w, void (*fn)(const char *, void *),
+                            void *data);
+void hc_wizard_progress(hc_wizard *w, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
+                    char **ret_why);
+
+/* Computes the plan, with the CIB diff, crm_verify and crm_simulate
+ * preview filled in.  Free with hc_plan_free(). */
+int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
+                   char **ret_err);
+void hc_plan_free(hc_plan *p);
+/* The plan as the admin reads it (untrusted text escaped). */
+void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out);
+
+/* Checkpoint, apply, verify; on failure rolls back and says so in
+ * *ret_err.  *ret_checkpoint (may be NULL) gets the checkpoint directory.
+ * Returns 0, or a negative errno when the step failed (rolled back). */
+int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
+                    char **ret_checkpoint, char **ret_err);
+
+/* Restores the newest checkpoint of the step (files and CIB). */
+int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err);
+
+/* ---- for the steps (core/steps/) ---- */
+
+/* HACON_STATE_DIR (checkpoints, records of steps done). */
+const char *hc_wizard_state_dir(const hc_wizard *w);
+/* HACON_ROOT + path, newly allocated. */
+char *hc_wizard_path(const hc_wizard *w, const char *path);
+/* The peer of this node: node2 when this host is node1, else node1. */
+const char *hc_wizard_peer(const hc_wizard *w);
+/* The node name hacon runs on (answer "local_node", else uname). */
+const char *hc_wizard_local(const hc_wizard *w);
+
+/* A fresh copy of the CIB (caller frees with free_xml()). */
+int hc_wizard_cib(hc_wizard *w, xmlNode **ret, char **ret_err);
+bool hc_wizard_cib_is_file(hc_wizard *w);
+
+/* Plan building. */
+void hc_plan_note(hc_plan *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void hc_plan_warn(hc_plan *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void hc_plan_crm(hc_plan *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
+                     const char *why, ...) G_GNUC_NULL_TERMINATED;
+/* Adds a file unless it already has that content; reads the old content
+ * (locally or over ssh).  Returns 0 or a negative errno. */
+int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
+                     const char *path, const char *text, size_t len,
+                     mode_t mode, bool secret, char **ret_err);
+
+/* Reads a file on node (NULL: here, under HACON_ROOT).  *ret is NULL and
+ * 0 is returned when the file does not exist. */
+int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
+                   char **ret, size_t *ret_len, char **ret_err);
+
+/* Runs argv (NULL-terminated) on node with a deadline, recorded in the
+ * transcript; 0 when it exited 0, else -EIO (-ETIMEDOUT) with its error
+ * in *ret_err.  *ret_out (may be NULL) gets stdout, also on failure. */
+int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
+                  char **ret_out, char **ret_err, const char *const *argv);
+
+/* A check made from the plan: DONE when the plan is empty, BLOCKED with
+ * the plan's error, else TODO (or PARTIAL when the step's plan says so
+ * through the data key "partial"). */
+int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
+                          GString *why);
+
+/* CIB editing helpers for the steps. */
+bool hc_cib_same_config(xmlNode *a, xmlNode *b);
+const char *hc_cib_property(xmlNode *cib, const char *name);
+int hc_cib_set_property(xmlNode *cib, const char *name, const char *value);
+xmlNode *hc_cib_find_id(xmlNode *cib, const char *id);
+bool hc_cib_remove_id(xmlNode *cib, const char *id);
+/* Parses an XML fragment and appends it to the named configuration
+ * section ("resources", "constraints"). */
+int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text);
+
+/* The status the scheduler gives: for a live cluster the CIB as it is;
+ * for a CIB file, the state after crm_simulate runs the transitions (what
+ * the cluster would do).  Frees with hc_status_free(). */
+struct hc_status;
+int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
+                     struct hc_status **ret, char **ret_err);
+
+/* The node where resource rsc_id is active (Promoted for a promotable
+ * clone), or NULL. */
+const char *hc_wizard_rsc_node(const struct hc_status *st, const char *id);
+
+#endif

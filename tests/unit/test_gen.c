@@ -1,0 +1,156 @@
+/* The generators of the wizard's files against golden copies
+ * (tests/wizard/golden/), which t-file-steps.sh also feeds to corosync's
+ * parser and dhcpd -t. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <glib.h>
+
+#include "gen_corosync.h"
+#include "gen_drbd.h"
+#include "gen_dhcpd.h"
+
+static char *golden(const char *name)
+{
+    const char *top = getenv("HACON_TOP");
+    char *path = g_strdup_printf("%s/tests/wizard/golden/%s",
+                                 top ? top : ".", name);
+    char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        fail_msg("cannot read %s", path);
+    }
+    g_free(path);
+    return text;
+}
+
+static void test_corosync_tutorial(void **state)
+{
+    hc_corosync_conf c = {
+        .cluster_name = "hacluster",
+        .node_name = { "nodeone", "nodetwo" },
+        .ring0_addr = { "10.10.100.1", "10.10.100.2" },
+    };
+    char *text = hc_gen_corosync_conf(&c), *want = golden("corosync.conf");
+
+    assert_string_equal(text, want);
+    g_free(text);
+    g_free(want);
+}
+
+static void test_corosync_keyfile(void **state)
+{
+    hc_corosync_conf c = {
+        .cluster_name = "c1",
+        .node_name = { "a", "b" },
+        .ring0_addr = { "192.0.2.1", "192.0.2.2" },
+        .keyfile = "/tmp/key",
+    };
+    char *text = hc_gen_corosync_conf(&c);
+
+    assert_non_null(strstr(text, "\tkeyfile: /tmp/key\n"));
+    assert_non_null(strstr(text, "\tcluster_name: c1\n"));
+    assert_non_null(strstr(text, "\t\tring0_addr: 192.0.2.2\n"));
+    assert_non_null(strstr(text, "\ttwo_node: 1\n"));
+    g_free(text);
+}
+
+static void test_dhcpd_tutorial(void **state)
+{
+    hc_dhcpd_conf c = {
+        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+        .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
+        .range_end = "10.10.101.200", .leases = "/data/dhcp/dhcpd.leases",
+    };
+    char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
+    char *want = golden("dhcpd.conf");
+
+    assert_null(err);
+    assert_string_equal(text, want);
+    g_free(text);
+    g_free(want);
+}
+
+static void test_dhcpd_same_subnet(void **state)
+{
+    /* The nodes' static addresses in the service subnet: one subnet. */
+    hc_dhcpd_conf c = {
+        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+        .static_net = "10.10.101.7/24", .range_start = "10.10.101.100",
+        .range_end = "10.10.101.200", .leases = "/data/l",
+    };
+    char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
+    char *first = strstr(text, "subnet 10.10.101.0 netmask 255.255.255.0");
+
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "subnet "));
+    g_free(text);
+}
+
+static void test_dhcpd_bad_address(void **state)
+{
+    hc_dhcpd_conf c = {
+        .interface = "eth2", .vip = "10.10.101.300", .vip_prefix = 24,
+        .range_start = "10.10.101.100", .range_end = "10.10.101.200",
+        .leases = "/data/l",
+    };
+    char *err = NULL;
+
+    assert_null(hc_gen_dhcpd_conf(&c, &err));
+    assert_non_null(strstr(err, "10.10.101.300"));
+    g_free(err);
+    c.vip = "10.10.101.1";
+    c.static_net = "10.10.102.0";
+    assert_null(hc_gen_dhcpd_conf(&c, &err));
+    g_free(err);
+}
+
+static void drbd_golden(int major, const char *name)
+{
+    hc_drbd_res_opts r = {
+        .name = "r0", .drbd_major = major, .minor = 1, .disk = "/dev/sdb1",
+        .port = 7789, .fencing = true,
+        .hosts = { { "nodeone", "10.10.100.1" }, { "nodetwo", "10.10.100.2" } },
+    };
+    GString *out = g_string_new(NULL);
+    const char *why = NULL;
+    char *text, *want = golden(name);
+
+    assert_int_equal(hc_gen_drbd_res(&r, out, &why), 0);
+    text = g_string_free(out, FALSE);
+
+    assert_string_equal(text, want);
+    assert_null(strstr(text, "allow-two-primaries"));
+    g_free(text);
+    g_free(want);
+}
+
+static void test_drbd_84(void **state)
+{
+    drbd_golden(8, "r0-8.4.res");
+}
+
+static void test_drbd_9(void **state)
+{
+    drbd_golden(9, "r0-9.res");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corosync_tutorial),
+        cmocka_unit_test(test_corosync_keyfile),
+        cmocka_unit_test(test_dhcpd_tutorial),
+        cmocka_unit_test(test_dhcpd_same_subnet),
+        cmocka_unit_test(test_dhcpd_bad_address),
+        cmocka_unit_test(test_drbd_84),
+        cmocka_unit_test(test_drbd_9),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

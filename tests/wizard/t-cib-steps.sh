@@ -1,0 +1,267 @@
+#!/bin/sh
+# The wizard's CIB steps (stonith, quorum, resources, migrate) headless on
+# a CIB file (CIB_file=, as Pacemaker's own tools use it), starting from
+# the bare two-node fixture:
+#  * each step applies, crm_verify is clean on every CIB it writes, and
+#    crmsh (the oracle) shows the intended primitives and constraints and
+#    none of the tutorial's three constraint mistakes;
+#  * the tutorial's own configuration (ms, backwards colocations, doubled
+#    orders) is corrected;
+#  * rerun: every step is done and the CIB file is byte-identical;
+#  * failures (a real one where it can be made, else HACON_WIZARD_FAIL)
+#    roll back to the exact previous configuration; so does an explicit
+#    `hacon setup rollback`.
+# The "cluster" that runs the resources is crm_simulate.
+. "$HACON_TOP/tests/tap.sh"
+tap_need_cmd crm_simulate crm_verify cibadmin crm_resource crm_attribute crm
+[ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
+
+work=$(mktemp -d /tmp/hacon-wizard.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export LC_ALL=C TZ=UTC
+bare=$HACON_TOP/tests/golden/cib/bare.xml
+
+# fresh NAME: a new CIB file, state and root directory for one scenario.
+fresh() {
+    d=$work/$1
+    mkdir -p "$d/state" "$d/root"
+    cp "$bare" "$d/cib.xml"
+    export CIB_file="$d/cib.xml" HACON_STATE_DIR="$d/state" HACON_ROOT="$d/root"
+    ans=$d/answers
+    printf 'quorum=ignore\n' > "$ans"
+}
+setup() { "$HACON" setup "$@" > "$d/out" 2>&1; }
+conf() { cibadmin -Q --scope configuration 2> /dev/null; }
+# crmsh takes seconds per call: one snapshot per state, read by has/hasnt.
+snap() { crm configure show > "$d/show" 2> /dev/null; }
+show() { cat "$d/show"; }
+verify_clean() {
+    if crm_verify -x "$CIB_file" > "$d/verify" 2>&1; then
+        tap_ok "$1: crm_verify clean"
+    else
+        tap_fail "$1: crm_verify: $(head -3 "$d/verify")"
+    fi
+}
+has() { # DESC PATTERN: the snapshot has a line matching PATTERN
+    if show | grep -Eq "$2"; then tap_ok "$1"; else
+        tap_fail "$1 (no line /$2/)"; show | sed 's/^/# /'; fi
+}
+hasnt() {
+    if show | grep -Eq "$2"; then tap_fail "$1"; show | grep -E "$2" | sed 's/^/# /'
+    else tap_ok "$1"; fi
+}
+state_of() { "$HACON" setup list --answers "$ans" | awk -v s="$1" '$2 == s { print $3 }'; }
+# Plays the cluster: runs the transitions until settled, as the
+# status section would record them.
+settle() {
+    for _ in 1 2 3; do
+        crm_simulate -x "$CIB_file" -S -O "$d/sim.xml" > /dev/null 2>&1 &&
+            cp "$d/sim.xml" "$CIB_file"
+    done
+}
+same_conf() { # DESC FILE-WITH-EXPECTED-CONFIG
+    conf > "$d/conf.now"
+    tap_diff "$1" "$2" "$d/conf.now"
+}
+
+# ------------------------------------------------------------ the tutorial, corrected
+fresh main
+setup list --answers "$ans"
+tap_check "list: stonith to do on the bare CIB" [ "$(state_of stonith)" = to ]
+tap_check "list: migrate blocked before resources" [ "$(state_of migrate)" = blocked ]
+
+setup plan stonith --answers "$ans"
+tap_check "plan stonith shows the crm shell line" \
+    grep -q 'crm configure property stonith-enabled=false' "$d/out"
+tap_check "plan stonith warns about fencing" grep -q '^WARNING: Without fencing' "$d/out"
+tap_check "plan stonith shows the crm_diff" grep -q 'name="stonith-enabled" value="false"' "$d/out"
+cmp -s "$bare" "$CIB_file"; tap_check "plan changes nothing" [ $? -eq 0 ]
+
+for s in stonith quorum resources; do
+    if setup apply $s --answers "$ans" --yes; then
+        tap_ok "apply $s"
+    else
+        tap_fail "apply $s: $(tail -3 "$d/out")"
+    fi
+    verify_clean "after $s"
+done
+snap
+has "stonith-enabled=false" 'stonith-enabled=false'
+has "no-quorum-policy=ignore (answer quorum=ignore)" 'no-quorum-policy=ignore'
+has "primitive drbd-r0 ocf:linbit:drbd" '^primitive drbd-r0 ocf:linbit:drbd'
+has "promotable clone drbd-r0-master" '^clone drbd-r0-master drbd-r0'
+show | grep -A1 '^clone drbd-r0-master' | grep -q 'promotable=true'
+tap_check "the clone is promotable (not ms)" [ $? -eq 0 ]
+has "fs_data Filesystem on /dev/drbd1 at /data" '^primitive fs_data (ocf:heartbeat:)?Filesystem'
+has "testnet IPaddr2 10.10.101.1/24 on eth2" 'params ip=10.10.101.1 cidr_netmask=24 nic=eth2'
+has "dhcp is ocf:hacon:dhcpd" '^primitive dhcp ocf:hacon:dhcpd'
+has "colocation fs_data with the promoted DRBD" '^colocation fs_with_drbd inf: fs_data drbd-r0-master:(Promoted|Master)$'
+has "colocation testnet with the promoted DRBD" '^colocation ip_with_drbd inf: testnet drbd-r0-master:(Promoted|Master)$'
+has "colocation dhcp with fs_data" '^colocation dhcp_with_fs inf: dhcp fs_data$'
+has "colocation dhcp with testnet" '^colocation dhcp_with_ip inf: dhcp testnet$'
+has "order promote before fs_data" '^order drbd_before_fs Mandatory: drbd-r0-master:promote fs_data:start$'
+has "order fs_data before dhcp" '^order fs_before_dhcp Mandatory: fs_data dhcp$'
+has "order testnet before dhcp (mistake 3 fixed)" '^order ip_before_dhcp Mandatory: testnet dhcp$'
+hasnt "no colocation with a resource drbd (mistake 1)" '^colocation .* drbd$'
+hasnt "no DRBD role placed with the filesystem (mistake 2)" '^colocation .* inf: drbd-r0-master(:[A-Za-z]+)? fs_data'
+hasnt "no IP or filesystem placed with dhcp (mistake 2)" '^colocation .* inf: (testnet|fs_data) dhcp$'
+
+# The cluster runs it (simulated): everything on one node.
+settle
+setup apply migrate --answers "$ans" --yes
+tap_check "migrate: moved and verified" grep -q 'waiting until dhcp runs on nodetwo' "$d/out"
+tap_check "migrate: followed until dhcp runs on nodetwo" \
+    grep -q 'dhcp nodetwo, fs_data nodetwo, testnet nodetwo, drbd-r0-master nodetwo' "$d/out"
+snap
+hasnt "migrate: the move constraint is cleared" 'cli-(prefer|ban)'
+tap_check "migrate: step done" [ "$(state_of migrate)" = done ]
+grep -q '^\[.*\] crm_resource --move -r drbd-r0-master -N nodetwo --promoted$' \
+    "$HACON_STATE_DIR"/checkpoints/migrate-*/transcript
+tap_check "migrate: the transcript with the checkpoint records the move" [ $? -eq 0 ]
+verify_clean "after migrate"
+
+# Rerun: everything is done, nothing changes.
+cp "$CIB_file" "$d/before-rerun.xml"
+"$HACON" setup list --answers "$ans" > "$d/list"
+n=$(grep -c ' done ' "$d/list")
+tap_check "rerun: all 4 CIB steps done ($n)" [ "$n" -eq 4 ]
+for s in stonith quorum resources migrate; do
+    setup apply $s --answers "$ans" --yes
+    grep -q 'Nothing to do' "$d/out"; tap_check "rerun apply $s: nothing to do" [ $? -eq 0 ]
+done
+cmp -s "$d/before-rerun.xml" "$CIB_file"
+tap_check "rerun: the CIB file is byte-identical (epoch unchanged)" [ $? -eq 0 ]
+
+# An explicit rollback returns to the checkpoint before the step.
+conf > "$d/conf.with"
+setup rollback resources --answers "$ans" --yes
+snap
+hasnt "rollback resources: the resources are gone" '^primitive'
+tap_check "rollback resources: step to do again" [ "$(state_of resources)" = to ]
+setup apply resources --answers "$ans" --yes
+same_conf "re-apply after rollback gives the same configuration" "$d/conf.with"
+
+# A leftover of a move made by another tool is listed and cleared.
+settle
+crm_resource --move -r dhcp -N nodeone > /dev/null 2>&1
+tap_check "leftover: migrate partly done with cli-prefer-dhcp" [ "$(state_of migrate)" = partly ]
+setup plan migrate --answers "$ans"
+tap_check "leftover: the plan lists cli-prefer-dhcp" grep -q 'cli-prefer-dhcp' "$d/out"
+setup apply migrate --answers "$ans" --yes
+snap
+hasnt "leftover: cleared" 'cli-prefer-dhcp'
+
+# ------------------------------------------------------------ failures roll back
+fresh fail
+conf > "$d/conf.0"
+HACON_WIZARD_FAIL=stonith:verify setup apply stonith --answers "$ans" --yes
+tap_check "stonith: injected verify failure exits 1" [ $? -eq 1 ]
+tap_check "stonith: the failure says it rolled back" grep -q 'rolled back to' "$d/out"
+same_conf "stonith: configuration as before the failure" "$d/conf.0"
+setup apply stonith --answers "$ans" --yes
+
+conf > "$d/conf.1"
+HACON_WIZARD_FAIL=quorum:apply setup apply quorum --answers "$ans" --yes
+tap_check "quorum: injected apply failure exits 1" [ $? -eq 1 ]
+same_conf "quorum: configuration as before the failure" "$d/conf.1"
+setup apply quorum --answers "$ans" --yes
+
+# A real failure: both nodes in standby, nothing can start, so verify
+# fails and the resources go again.
+crm_attribute --node nodeone --name standby --update on > /dev/null 2>&1
+crm_attribute --node nodetwo --name standby --update on > /dev/null 2>&1
+conf > "$d/conf.2"
+setup apply resources --answers "$ans" --yes
+tap_check "resources: verify fails when nothing can run (exit 1)" [ $? -eq 1 ]
+tap_check "resources: the error says where things are" grep -q 'dhcp stopped' "$d/out"
+same_conf "resources: configuration as before the failure" "$d/conf.2"
+crm_attribute --node nodeone --name standby --delete > /dev/null 2>&1
+crm_attribute --node nodetwo --name standby --delete > /dev/null 2>&1
+setup apply resources --answers "$ans" --yes
+tap_check "resources: applies once the nodes are back" [ $? -eq 0 ]
+settle
+
+# A bad value is refused before anything happens.
+cp "$CIB_file" "$d/cib.before"
+printf 'vip=10.10.101.300\n' > "$d/bad"
+setup plan resources --answers "$d/bad"
+tap_check "bad value: refused (exit 2)" [ $? -eq 2 ]
+tap_check "bad value: names file, line and key" grep -q "bad:1: bad value 10.10.101.300 for vip" "$d/out"
+printf 'vip=10.10.101.150\n' > "$d/bad"
+setup plan resources --answers "$d/bad"
+tap_check "inconsistent: VIP inside the range refused" [ $? -eq 2 ]
+cmp -s "$d/cib.before" "$CIB_file"; tap_check "bad value: CIB untouched" [ $? -eq 0 ]
+
+# Migrate to a node that does not exist: crm_resource fails, rolled back.
+conf > "$d/conf.3"
+printf 'quorum=ignore\nmove_to=nodethree\n' > "$d/a3"
+setup apply migrate --answers "$d/a3" --yes
+tap_check "migrate to an unknown node fails (exit 1)" [ $? -eq 1 ]
+same_conf "migrate: configuration as before the failure" "$d/conf.3"
+# Migrate without the clear, failing in verify: the cli-prefer goes too.
+printf 'quorum=ignore\nmove_clear=no\n' > "$d/a4"
+HACON_WIZARD_FAIL=migrate:verify setup apply migrate --answers "$d/a4" --yes
+tap_check "migrate: injected verify failure exits 1" [ $? -eq 1 ]
+same_conf "migrate: the move constraint is rolled back" "$d/conf.3"
+setup apply migrate --answers "$d/a4" --yes
+snap
+has "migrate move_clear=no: the cli-prefer constraint stays" '^location cli-prefer-drbd-r0-master'
+tap_check "migrate move_clear=no: step then partly done" [ "$(state_of migrate)" = partly ]
+
+# ------------------------------------------------------------ from the tutorial's own CIB
+fresh tutorial
+cat > "$d/tutorial.crm" <<'EOF'
+property stonith-enabled=false no-quorum-policy=ignore
+primitive testnet ocf:heartbeat:IPaddr2 params ip="10.10.101.1" cidr_netmask="24" nic="eth2"
+primitive drbd-r0 ocf:linbit:drbd params drbd_resource="r0" op monitor interval="29s" role="Master" op monitor interval="31s" role="Slave"
+ms drbd-r0-master drbd-r0 meta master-max="1" master-node-max="1" clone-max="2" clone-node-max="1"
+primitive fs_data ocf:heartbeat:Filesystem params device="/dev/drbd/by-res/r0" directory="/data" fstype="ext3"
+colocation fs_on_drbd inf: drbd-r0-master:Master fs_data
+order fs_after_drbd inf: drbd-r0-master:promote fs_data:start
+primitive dhcp ocf:heartbeat:Dummy
+colocation dhcp_on_net inf: testnet dhcp
+colocation dhcp_on_fs inf: fs_data dhcp
+order dhcp_after_fs inf: fs_data:start dhcp:start
+EOF
+if crm configure load update "$d/tutorial.crm" > "$d/load" 2>&1; then
+    tap_ok "the tutorial's configuration loads through crmsh"
+    setup plan resources --answers "$ans"
+    tap_check "tutorial: plan says fs_on_drbd is backwards" grep -q 'removes colocation fs_on_drbd' "$d/out"
+    tap_check "tutorial: plan says dhcp_on_net is backwards" grep -q 'removes colocation dhcp_on_net' "$d/out"
+    setup apply resources --answers "$ans" --yes
+    tap_check "tutorial: resources applied" [ $? -eq 0 ]
+    verify_clean "tutorial corrected"
+    snap
+    hasnt "tutorial: backwards colocations gone" '^colocation (fs_on_drbd|dhcp_on_net|dhcp_on_fs) '
+    hasnt "tutorial: doubled orders gone" '^order (fs_after_drbd|dhcp_after_fs) '
+    has "tutorial: ocf:hacon:dhcpd replaces its agent" '^primitive dhcp ocf:hacon:dhcpd'
+    has "tutorial: fs_data on /dev/drbd1, ext4" 'params device="?/dev/drbd1"? directory="?/data"? fstype=ext4'
+    has "tutorial: testnet before dhcp" '^order ip_before_dhcp Mandatory: testnet dhcp$'
+else
+    tap_fail "crm configure load update of the tutorial: $(tail -2 "$d/load")"
+fi
+
+# ------------------------------------------------------------ shared disk, two_node
+fresh shared
+printf 'storage=shared\nshared_disk=/dev/drbd1\nquorum=two_node\n' > "$ans"
+setup apply quorum --answers "$ans" --yes
+tap_check "two_node: blocked without corosync.conf (exit 3)" [ $? -eq 3 ]
+mkdir -p "$HACON_ROOT/etc/corosync"
+printf 'quorum {\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\n' \
+    > "$HACON_ROOT/etc/corosync/corosync.conf"
+setup apply stonith --answers "$ans" --yes
+setup apply quorum --answers "$ans" --yes
+tap_check "two_node: done once corosync.conf has two_node: 1" [ "$(state_of quorum)" = done ]
+snap
+hasnt "two_node: no no-quorum-policy=ignore" 'no-quorum-policy=ignore'
+setup apply resources --answers "$ans" --yes
+tap_check "shared: resources applied" [ $? -eq 0 ]
+verify_clean "shared"
+snap
+hasnt "shared: no DRBD resource" 'drbd-r0'
+has "shared: testnet with fs_data" '^colocation ip_with_fs inf: testnet fs_data$'
+settle
+setup apply migrate --answers "$ans" --yes
+tap_check "shared: migrate moves fs_data and all with it" \
+    grep -q 'dhcp nodetwo, fs_data nodetwo, testnet nodetwo' "$d/out"
+tap_done

@@ -1,0 +1,228 @@
+/* hacon setup list|plan|apply|rollback|answers: the guided setup without
+ * the console, for scripts and tests.  The same engine (core/wizard.c) and
+ * the same transcript; progress lines go to stdout as they happen, so that
+ * the console can run `hacon setup apply STEP --yes` as a child and
+ * follow it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "commands.h"
+#include "util.h"
+#include "wizard.h"
+
+static void print_progress(const char *line, void *data)
+{
+    char *e = hc_escape(line, 0);
+
+    printf("  ... %s\n", e);
+    fflush(stdout);
+    g_free(e);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: hacon setup list [--answers FILE]\n"
+        "       hacon setup plan STEP [--answers FILE]\n"
+        "       hacon setup apply STEP [--answers FILE] [--yes]\n"
+        "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
+        "       hacon setup answers [--answers FILE]\n"
+        "STEP is a name from `hacon setup list` or its number.\n");
+}
+
+static int do_list(hc_wizard *w)
+{
+    size_t n;
+    const hc_step *const *steps = hc_steps(&n);
+    int blocked = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        hc_step_state st;
+        char *why = NULL, *e;
+
+        hc_wizard_check(w, steps[i], &st, &why);
+        e = hc_escape(why, 0);
+        printf("%zu %-10s %-12s %s%s%s\n", i + 1, steps[i]->name,
+               hc_step_state_str(st), steps[i]->title, *e ? ": " : "", e);
+        blocked += st == HC_STEP_BLOCKED;
+        g_free(e);
+        g_free(why);
+    }
+    return 0;
+}
+
+static bool confirm(const char *what, bool yes)
+{
+    char line[16];
+
+    if (yes) {
+        return true;
+    }
+    if (!isatty(0)) {
+        fprintf(stderr, "hacon setup: not a terminal: pass --yes to %s\n",
+                what);
+        return false;
+    }
+    printf("%s? [y/N] ", what);
+    fflush(stdout);
+    return fgets(line, sizeof(line), stdin) && (line[0] == 'y'
+                                                || line[0] == 'Y');
+}
+
+static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
+{
+    hc_plan *p = NULL;
+    char *err = NULL, *cp = NULL;
+    GString *out;
+    int rc = hc_wizard_plan(w, s, &p, &err);
+
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
+                s->name, e);
+        g_free(e);
+        g_free(err);
+        return 3;
+    }
+    out = g_string_new(NULL);
+    hc_plan_format(s, p, out);
+    fwrite(out->str, 1, out->len, stdout);
+    g_string_free(out, TRUE);
+    if (!apply || p->empty) {
+        hc_plan_free(p);
+        return 0;
+    }
+    printf("\n");
+    if (!confirm("Apply", yes)) {
+        hc_plan_free(p);
+        return 2;
+    }
+    printf("Applying step %s:\n", s->name);
+    fflush(stdout);
+    rc = hc_wizard_apply(w, s, p, &cp, &err);
+    hc_plan_free(p);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        printf("FAILED: %s\n", e);
+        fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name, e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("Step %s applied and verified (checkpoint %s; `hacon setup "
+           "rollback %s` returns to it).\n", s->name, cp ? cp : "-", s->name);
+    g_free(cp);
+    return 0;
+}
+
+static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
+{
+    char *err = NULL;
+    int rc;
+
+    if (!confirm("Roll back", yes)) {
+        return 2;
+    }
+    rc = hc_wizard_rollback(w, s, &err);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        fprintf(stderr, "hacon setup: rollback of %s failed: %s\n", s->name, e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("Step %s rolled back.\n", s->name);
+    return 0;
+}
+
+static int setup_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "answers", required_argument, NULL, 'a' },
+        { "yes", no_argument, NULL, 'y' },
+        { "help", no_argument, NULL, 'h' },
+        { 0 },
+    };
+    const char *answers = NULL, *verb, *name = NULL;
+    const hc_step *s = NULL;
+    hc_wizard *w = NULL;
+    char *err = NULL;
+    bool yes = false;
+    int c, rc;
+
+    while ((c = getopt_long(argc, argv, "a:yh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': answers = optarg; break;
+        case 'y': yes = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    verb = argv[optind++];
+    if (strcmp(verb, "list") && strcmp(verb, "answers")) {
+        if (optind >= argc) {
+            usage(stderr);
+            return 2;
+        }
+        name = argv[optind++];
+        s = hc_step_find(name);
+        if (!s) {
+            char *e = hc_escape(name, 40);
+
+            fprintf(stderr, "hacon setup: no step '%s' (see hacon setup "
+                    "list)\n", e);
+            g_free(e);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (hc_wizard_new(answers, &w, &err) < 0) {
+        char *e = hc_escape(err, 0);
+
+        fprintf(stderr, "hacon setup: %s\n", e);
+        g_free(e);
+        g_free(err);
+        return 2;
+    }
+    hc_wizard_set_progress(w, print_progress, NULL);
+    if (!strcmp(verb, "list")) {
+        rc = do_list(w);
+    } else if (!strcmp(verb, "answers")) {
+        GString *out = g_string_new(NULL);
+
+        hc_wizard_format_answers(w, out);
+        fwrite(out->str, 1, out->len, stdout);
+        g_string_free(out, TRUE);
+        rc = 0;
+    } else if (!strcmp(verb, "plan")) {
+        rc = do_plan_apply(w, s, false, yes);
+    } else if (!strcmp(verb, "apply")) {
+        rc = do_plan_apply(w, s, true, yes);
+    } else if (!strcmp(verb, "rollback")) {
+        rc = do_rollback(w, s, yes);
+    } else {
+        usage(stderr);
+        rc = 2;
+    }
+    hc_wizard_free(w);
+    return fflush(stdout) == 0 ? rc : 1;
+}
+
+const hc_command hc_cmd_setup = {
+    "setup", "list|plan|apply|rollback STEP",
+    "the guided setup, step by step, without the console", setup_run,
+};
