@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 static GPtrArray *transcript;
+/* hc_exec may run in a worker thread (the failover test runs its actions
+ * there while the main loop keeps probing): appends are serialized. */
+static GMutex transcript_lock;
 static void (*listener)(void *);
 static void *listener_data;
 
@@ -112,7 +115,9 @@ static void transcript_add(const char *const *argv, const hc_exec_opts *o,
     e->out = g_strdup(res->out);
     e->err = g_strdup(res->err);
     e->when = time(NULL);
+    g_mutex_lock(&transcript_lock);
     g_ptr_array_add(hc_transcript(), e);
+    g_mutex_unlock(&transcript_lock);
     if (listener) {
         listener(listener_data);
     }

@@ -14,6 +14,7 @@ extern const hc_command hc_cmd_status;
 extern const hc_command hc_cmd_leases;
 extern const hc_command hc_cmd_probe;
 extern const hc_command hc_cmd_crm;
+extern const hc_command hc_cmd_failover;
 
 /* Common option: --format=text|json.  Returns 0 text, 1 json, -1 bad. */
 int hc_parse_format(const char *arg);

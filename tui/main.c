@@ -11,6 +11,7 @@ static const hc_command *const commands[] = {
     &hc_cmd_leases,
     &hc_cmd_probe,
     &hc_cmd_crm,
+    &hc_cmd_failover,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
