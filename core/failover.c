@@ -88,6 +88,7 @@ struct hc_failover {
     bool last_ok;
     double first_fail, last_fail, recovered;  /* relative to t0, -1 */
     bool wrong_server_seen;
+    int last_probe_err;
 
     GArray *base_leases;         /* base_lease */
     GPtrArray *base_lines;       /* char*: the baseline as text */
@@ -175,7 +176,10 @@ static void emit_at(hc_failover *fo, double t, hc_fo_event_kind kind,
     hc_fo_event *ev = g_new0(hc_fo_event, 1);
 
     ev->t_ms = t;
-    ev->wall = g_get_real_time() / 1e6;
+    /* Thread messages are emitted a little after they happened: the wall
+     * time follows t, not the moment of emission. */
+    ev->wall = g_get_real_time() / 1e6
+               - (fo->t0 > 0 ? (rel_ms(fo) - t) / 1000.0 : 0);
     ev->kind = kind;
     ev->text = hc_escape(text, 0);
     g_ptr_array_add(fo->events, ev);
@@ -852,21 +856,29 @@ static void observe_cib(hc_failover *fo)
 /* ------------------------------------------------------------ probes */
 
 /* One probe; true when the floating IP's server answered. */
-static bool probe_once(hc_failover *fo, double *ret_rtt)
+static bool probe_once_within(hc_failover *fo, int timeout_ms,
+                              double *ret_rtt)
 {
     hc_dhcpprobe_result r;
-    int rc = hc_dhcpprobe_run(fo->probe, fo->o.probe_timeout_ms, &r);
+    int rc = hc_dhcpprobe_run(fo->probe, timeout_ms, &r);
 
     if (rc < 0) {
+        fo->last_probe_err = rc;
         return false;
     }
     if (r.server_id.s_addr != fo->vip_addr.s_addr) {
         /* Another server on the segment: not the one under test. */
         fo->wrong_server_seen = true;
+        fo->last_probe_err = -EPROTO;
         return false;
     }
     *ret_rtt = r.rtt_ms;
     return true;
+}
+
+static bool probe_once(hc_failover *fo, double *ret_rtt)
+{
+    return probe_once_within(fo, fo->o.probe_timeout_ms, ret_rtt);
 }
 
 static void probe_tick(hc_failover *fo)
@@ -1210,14 +1222,17 @@ static int baseline(hc_failover *fo)
         double rtt = 0;
         bool ok = false;
 
+        /* A longer wait than during the test: dhcpd checks an address
+         * with a ping (up to a second) before its first offer of it. */
         for (int i = 0; i < 5 && !ok; i++) {
-            ok = probe_once(fo, &rtt);
+            ok = probe_once_within(fo, 1500, &rtt);
         }
         if (!ok) {
             return fail_start(fo, -EHOSTUNREACH, g_strdup_printf(
-                "DHCP at %s does not answer a probe on %s before the test%s",
-                fo->vip, fo->ifname, fo->wrong_server_seen
-                ? " (another DHCP server answered)" : ""));
+                "DHCP at %s does not answer a probe on %s before the test "
+                "(%s)%s", fo->vip, fo->ifname,
+                g_strerror(-fo->last_probe_err), fo->wrong_server_seen
+                ? "; another DHCP server answered" : ""));
         }
         g_ptr_array_add(fo->base_lines, g_strdup_printf(
             "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, rtt));
@@ -1463,8 +1478,8 @@ static void final_assertions(hc_failover *fo)
         double rtt = 0;
         bool ok = false;
 
-        for (int i = 0; i < 10 && !ok; i++) {
-            ok = probe_once(fo, &rtt);
+        for (int i = 0; i < 5 && !ok; i++) {
+            ok = probe_once_within(fo, 1500, &rtt);
         }
         assertion(fo, where && ok ? HC_FO_PASS : HC_FO_FAIL,
                   "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
