@@ -511,15 +511,15 @@ static bool in_list(GPtrArray *a, const char *s)
  * the anchor moves the whole chain). */
 /* An edge of a mandatory colocation between top-level resources:
  * dependent -> primary.  False for anything else. */
-static bool coloc_edge(const hc_failover *fo, const hc_constraint *c,
+static bool coloc_edge(const hc_status *st, const hc_constraint *c,
                        hc_resource **ret_d, hc_resource **ret_p)
 {
     hc_resource *d, *p;
 
     if (c->kind != HC_CONS_COLOCATION || c->has_sets
         || !score_is_inf(c->score)
-        || !(d = hc_status_find_resource(fo->st, c->rsc))
-        || !(p = hc_status_find_resource(fo->st, c->with_rsc))) {
+        || !(d = hc_status_find_resource(st, c->rsc))
+        || !(p = hc_status_find_resource(st, c->with_rsc))) {
         return false;
     }
     *ret_d = top_of(d);
@@ -527,12 +527,21 @@ static bool coloc_edge(const hc_failover *fo, const hc_constraint *c,
     return *ret_d != *ret_p;
 }
 
-static void find_chain(hc_failover *fo)
+int hc_fo_find_chain(const hc_status *st, const char *service,
+                     GPtrArray *chain, char **ret_anchor,
+                     bool *ret_promoted)
 {
-    hc_resource *svc = hc_status_find_resource(fo->st, fo->service);
-    GPtrArray *reach = g_ptr_array_new();
+    hc_resource *svc = hc_status_find_resource(st, service);
+    GPtrArray *reach;
+    char *anchor = NULL;
+    bool promoted = false;
 
-    g_ptr_array_add(fo->chain, g_strdup(top_of(svc)->id));
+    if (!svc) {
+        return -ENOENT;
+    }
+    reach = g_ptr_array_new();
+
+    g_ptr_array_add(chain, g_strdup(top_of(svc)->id));
     /* Everything the service depends on, breadth first; the anchor is the
      * first of them that depends on nothing (dhcp -> fs_data, testnet;
      * testnet -> fs_data: fs_data). */
@@ -540,11 +549,11 @@ static void find_chain(hc_failover *fo)
     for (guint r = 0; r < reach->len; r++) {
         bool sink = true;
 
-        for (guint i = 0; i < fo->st->constraints->len; i++) {
-            hc_constraint *c = fo->st->constraints->pdata[i];
+        for (guint i = 0; i < st->constraints->len; i++) {
+            hc_constraint *c = st->constraints->pdata[i];
             hc_resource *d, *p;
 
-            if (!coloc_edge(fo, c, &d, &p) || strcmp(d->id, reach->pdata[r])) {
+            if (!coloc_edge(st, c, &d, &p) || strcmp(d->id, reach->pdata[r])) {
                 continue;
             }
             sink = false;
@@ -552,42 +561,47 @@ static void find_chain(hc_failover *fo)
                 g_ptr_array_add(reach, p->id);
             }
         }
-        if (sink && r > 0 && !fo->anchor) {
-            fo->anchor = g_strdup(reach->pdata[r]);
+        if (sink && r > 0 && !anchor) {
+            anchor = g_strdup(reach->pdata[r]);
         }
     }
-    if (!fo->anchor) {
-        fo->anchor = g_strdup(top_of(svc)->id);
+    if (!anchor) {
+        anchor = g_strdup(top_of(svc)->id);
     }
     g_ptr_array_free(reach, TRUE);
     /* Promotable anchors move by their promoted instance. */
-    for (guint i = 0; i < fo->st->constraints->len; i++) {
-        hc_constraint *c = fo->st->constraints->pdata[i];
+    for (guint i = 0; i < st->constraints->len; i++) {
+        hc_constraint *c = st->constraints->pdata[i];
         hc_resource *d, *p;
 
-        if (coloc_edge(fo, c, &d, &p) && !strcmp(p->id, fo->anchor)
+        if (coloc_edge(st, c, &d, &p) && !strcmp(p->id, anchor)
             && c->with_role && (!strcmp(c->with_role, "Promoted")
                                 || !strcmp(c->with_role, "Master"))) {
-            fo->anchor_promoted = true;
+            promoted = true;
         }
     }
     /* The component, both directions. */
     for (bool grew = true; grew;) {
         grew = false;
-        for (guint i = 0; i < fo->st->constraints->len; i++) {
-            hc_constraint *c = fo->st->constraints->pdata[i];
+        for (guint i = 0; i < st->constraints->len; i++) {
+            hc_constraint *c = st->constraints->pdata[i];
             hc_resource *d, *p;
 
-            if (!coloc_edge(fo, c, &d, &p)) {
+            if (!coloc_edge(st, c, &d, &p)) {
                 continue;
             }
-            if (in_list(fo->chain, d->id) != in_list(fo->chain, p->id)) {
-                g_ptr_array_add(fo->chain, g_strdup(in_list(fo->chain, d->id)
+            if (in_list(chain, d->id) != in_list(chain, p->id)) {
+                g_ptr_array_add(chain, g_strdup(in_list(chain, d->id)
                                                     ? p->id : d->id));
                 grew = true;
             }
         }
     }
+    *ret_anchor = anchor;
+    if (ret_promoted) {
+        *ret_promoted = promoted;
+    }
+    return 0;
 }
 
 /* The floating IP of the chain: an IPaddr2 primitive in it. */
@@ -1064,7 +1078,8 @@ static int baseline(hc_failover *fo)
                        "ocf:heartbeat:dhcpd) in the CIB (give --service)"));
     }
     fo->service = g_strdup(svc->id);
-    find_chain(fo);
+    hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
+                     &fo->anchor_promoted);
     {
         hc_resource *d = find_by_agent(fo->st->resources, is_drbd_agent);
 

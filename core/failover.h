@@ -18,6 +18,8 @@
 #include <time.h>
 #include <glib.h>
 
+#include "status.h"
+
 typedef enum hc_fo_scenario {
     HC_FO_MOVE,
     HC_FO_STANDBY,
@@ -129,6 +131,16 @@ void hc_failover_report_json(const hc_failover *fo, GString *out);
 
 /* One timeline line as headless mode prints it: "+   1.234 cib  text". */
 void hc_fo_event_format(const hc_fo_event *ev, GString *out);
+
+/* The service's colocation chain in st: appends to chain (char*, g_free)
+ * the top-level ids joined to the service by mandatory colocations, the
+ * service's first; *ret_anchor (g_free) is the resource that the service
+ * depends on through them that depends on nothing itself (moving it moves
+ * the chain); *ret_promoted tells that the chain wants its promoted role
+ * (a promotable clone: move with --promoted).  -ENOENT: no such service. */
+int hc_fo_find_chain(const hc_status *st, const char *service,
+                     GPtrArray *chain, char **ret_anchor,
+                     bool *ret_promoted);
 
 /* Substitutes {node} in cmd; NULL when node is not a plain node name
  * (letters, digits, '.', '-', '_'), so that a name from the CIB can never
