@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -243,9 +244,15 @@ void hc_fo_event_format(const hc_fo_event *ev, GString *out)
     time_t w = (time_t) ev->wall;
 
     hc_time_str(w, when, sizeof(when));
-    g_string_append_printf(out, "%s.%03d %+9.3f %-6s %s\n", when,
-                           (int) ((ev->wall - (double) w) * 1000),
-                           ev->t_ms / 1000.0,
+    g_string_append_printf(out, "%s.%03d ", when,
+                           (int) ((ev->wall - (double) w) * 1000));
+    /* Before the action there is no time from it yet. */
+    if (ev->t_ms == 0 && signbit(ev->t_ms)) {
+        g_string_append(out, "   before");
+    } else {
+        g_string_append_printf(out, "%+9.3f", ev->t_ms / 1000.0);
+    }
+    g_string_append_printf(out, " %-6s %s\n",
                            hc_fo_event_kind_name(ev->kind), ev->text);
 }
 
@@ -1222,13 +1229,20 @@ static int baseline(hc_failover *fo)
         return fail_start(fo, rc, g_strdup_printf(
             "cannot probe DHCP on %s: %s", fo->ifname, g_strerror(-rc)));
     }
-    emit(fo, HC_FO_EV_INFO, "%s %s: service %s, chain anchor %s%s, "
-         "%s -> %s, hacon on %s", hc_fo_scenario_name(fo->o.scenario),
-         fo->o.scenario == HC_FO_KILL ? "dhcpd" : "the service", fo->service,
-         fo->anchor, fo->anchor_promoted ? " (promoted)" : "", fo->from,
-         fo->to, fo->local ? fo->local : "a host outside the cluster");
-    if (!fo->stonith && (fo->o.scenario == HC_FO_CUT
-                         || fo->o.scenario == HC_FO_CRASH)) {
+    {
+        static const char *const what[HC_FO_N_SCENARIOS] = {
+            "move the service", "put the active node in standby",
+            "stop the cluster stack on the active node",
+            "kill dhcpd on the active node", "crash the active node",
+            "cut the HA link of the active node",
+        };
+
+        emit(fo, HC_FO_EV_INFO, "%s: service %s, chain anchor %s%s, "
+             "%s -> %s, hacon on %s", what[fo->o.scenario], fo->service,
+             fo->anchor, fo->anchor_promoted ? " (promoted)" : "", fo->from,
+             fo->to, fo->local ? fo->local : "a host outside the cluster");
+    }
+    if (!fo->stonith && fo->o.scenario == HC_FO_CUT) {
         emit(fo, HC_FO_EV_WARN, "fencing is off (stonith-enabled=false): "
              "with the HA link cut both nodes think the other is gone and "
              "both run the service (split brain); the lease files diverge");
@@ -1899,6 +1913,29 @@ const GPtrArray *hc_failover_leftovers(const hc_failover *fo)
 
 /* ------------------------------------------------------------ report */
 
+static gint cmp_event(gconstpointer a, gconstpointer b)
+{
+    const hc_fo_event *x = *(hc_fo_event *const *) a;
+    const hc_fo_event *y = *(hc_fo_event *const *) b;
+
+    return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms;
+}
+
+/* The timeline in time order: messages of the worker thread reach the
+ * list a little after the CIB changes that followed them. */
+static GPtrArray *sorted_events(const hc_failover *fo)
+{
+    GPtrArray *a = g_ptr_array_sized_new(fo->events->len);
+
+    for (guint i = 0; i < fo->events->len; i++) {
+        g_ptr_array_add(a, fo->events->pdata[i]);
+    }
+    /* Stable (GLib documents it since 2.32): equal times keep their
+     * order. */
+    g_ptr_array_sort(a, cmp_event);
+    return a;
+}
+
 void hc_failover_report_text(const hc_failover *fo, GString *out)
 {
     char when[32];
@@ -1933,9 +1970,14 @@ void hc_failover_report_text(const hc_failover *fo, GString *out)
         g_free(e);
     }
     g_string_append(out, "\nTimeline (seconds from the action)\n");
-    for (guint i = 0; i < fo->events->len; i++) {
-        g_string_append(out, "  ");
-        hc_fo_event_format(fo->events->pdata[i], out);
+    {
+        GPtrArray *ev = sorted_events(fo);
+
+        for (guint i = 0; i < ev->len; i++) {
+            g_string_append(out, "  ");
+            hc_fo_event_format(ev->pdata[i], out);
+        }
+        g_ptr_array_free(ev, TRUE);
     }
     g_string_append_printf(out, "\nProbes: %u sent every %d ms, %u "
                            "answered, %u unanswered; downtime ",
@@ -2016,15 +2058,21 @@ void hc_failover_report_json(const hc_failover *fo, GString *out)
         g_string_free(s, TRUE);
     }
     g_string_append(out, "]},\"timeline\":[");
-    for (guint i = 0; i < fo->events->len; i++) {
-        hc_fo_event *ev = fo->events->pdata[i];
+    GPtrArray *evs = sorted_events(fo);
 
-        g_string_append_printf(out, "%s{\"t_ms\":%.1f,\"wall\":%.3f,",
-                               i ? "," : "", ev->t_ms, ev->wall);
+    for (guint i = 0; i < evs->len; i++) {
+        hc_fo_event *ev = evs->pdata[i];
+
+        g_string_append_printf(out, "%s{\"t_ms\":%.1f,\"wall\":%.3f,"
+                               "\"before_action\":%s,", i ? "," : "",
+                               ev->t_ms, ev->wall,
+                               ev->t_ms == 0 && signbit(ev->t_ms)
+                               ? "true" : "false");
         json_kv_str(out, "kind", hc_fo_event_kind_name(ev->kind), true);
         json_kv_str(out, "text", ev->text, false);
         g_string_append_c(out, '}');
     }
+    g_ptr_array_free(evs, TRUE);
     g_string_append_printf(out, "],\"probes\":{\"interval_ms\":%d,"
                            "\"sent\":%u,\"answered\":%u,\"unanswered\":%u,"
                            "\"downtime_ms\":", fo->o.probe_interval_ms,
