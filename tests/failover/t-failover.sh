@@ -43,7 +43,12 @@ W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
 relay_pid=""
 cleanup() {
     [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    "$CL" down > "$W/down.log" 2>&1 || { echo "# down:"; sed 's/^/#   /' "$W/down.log"; }
+    if "$CL" down > "$W/down.log" 2>&1; then
+        # This instance's state (its reports included) goes with it.
+        rm -rf "$S"
+    else
+        echo "# down:"; sed 's/^/#   /' "$W/down.log"
+    fi
     rm -rf "$W"
 }
 trap cleanup EXIT
