@@ -94,6 +94,8 @@ struct hc_failover {
     GArray *base_leases;         /* base_lease */
     GPtrArray *base_lines;       /* char*: the baseline as text */
     char *base_drbd;
+    char *drbd_last;             /* last text of the reader, timeline */
+    double drbd_next;            /* when to read it again */
     GPtrArray *base_fails;       /* char* "rsc@node" with a fail count */
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
@@ -874,6 +876,31 @@ static void observe_cib(hc_failover *fo)
     fo->snap = h;
 }
 
+/* DRBD roles and disk states in the timeline: the reader once a second,
+ * a line when its text changes. */
+static void observe_drbd(hc_failover *fo)
+{
+    char *text = NULL;
+    int rc;
+
+    if (!fo->drbd || !fo->drbd_rsc || hc_now_ms() < fo->drbd_next) {
+        return;
+    }
+    fo->drbd_next = hc_now_ms() + 1000;
+    rc = fo->drbd(fo->to, &text, fo->drbd_data);
+    if (!text) {
+        text = g_strdup_printf("cannot read: %s", g_strerror(rc < 0 ? -rc
+                                                                    : EIO));
+    }
+    if (g_strcmp0(text, fo->drbd_last)) {
+        emit(fo, HC_FO_EV_DRBD, "%s", text);
+        g_free(fo->drbd_last);
+        fo->drbd_last = text;
+    } else {
+        g_free(text);
+    }
+}
+
 /* ------------------------------------------------------------ probes */
 
 /* One probe; true when the floating IP's server answered. */
@@ -1302,7 +1329,9 @@ static int baseline(hc_failover *fo)
         char *text = NULL;
 
         rc = fo->drbd(fo->from, &text, fo->drbd_data);
-        fo->base_drbd = text ? text : g_strdup(g_strerror(-rc));
+        fo->base_drbd = text ? text : g_strdup(g_strerror(rc < 0 ? -rc
+                                                                 : EIO));
+        fo->drbd_last = g_strdup(fo->base_drbd);
         g_ptr_array_add(fo->base_lines, g_strdup_printf(
             "DRBD: %s", fo->base_drbd));
     }
@@ -1587,7 +1616,7 @@ static void final_assertions(hc_failover *fo)
         rc = fo->drbd(prim, &text, fo->drbd_data);
         assertion(fo, rc == 0 ? HC_FO_PASS : HC_FO_FAIL, "drbd-uptodate",
                   "%s Primary wanted on %s: %s", fo->drbd_rsc, prim,
-                  text ? text : g_strerror(-rc));
+                  text ? text : g_strerror(rc < 0 ? -rc : EIO));
         g_free(text);
     }
     /* No cli-* left. */
@@ -1696,6 +1725,7 @@ int hc_failover_step(hc_failover *fo)
 
         probe_tick(fo);
         observe_cib(fo);
+        observe_drbd(fo);
         if (done && rc < 0) {
             assertion(fo, HC_FO_FAIL, "service-placed", "the %s action "
                       "failed; %s runs on %s", hc_fo_scenario_name(
@@ -1838,6 +1868,7 @@ void hc_failover_free(hc_failover *fo)
     g_free(fo->from);
     g_free(fo->to);
     g_free(fo->base_drbd);
+    g_free(fo->drbd_last);
     g_free(fo->done_node);
     g_ptr_array_free(fo->chain, TRUE);
     g_array_free(fo->base_leases, TRUE);
@@ -1909,6 +1940,41 @@ const GPtrArray *hc_failover_assertions(const hc_failover *fo)
 const GPtrArray *hc_failover_leftovers(const hc_failover *fo)
 {
     return fo->leftovers;
+}
+
+int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
+{
+    GPtrArray *rscs = g_ptr_array_new_with_free_func(g_free);
+    int ret = 0;
+
+    if (refresh(fo, NULL, NULL) < 0 || !fo->st) {
+        g_ptr_array_free(rscs, TRUE);
+        return -ENOTCONN;
+    }
+    for (guint i = 0; i < fo->st->constraints->len; i++) {
+        hc_constraint *c = fo->st->constraints->pdata[i];
+
+        if (c->leftover && c->rsc && !in_list(rscs, c->rsc)) {
+            g_ptr_array_add(rscs, g_strdup(c->rsc));
+        }
+    }
+    for (guint i = 0; i < rscs->len; i++) {
+        const char *argv[] = { "crm_resource", "--clear", "-r",
+                               rscs->pdata[i], NULL };
+        hc_exec_result res = { 0 };
+        int rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
+        char *cl = hc_exec_cmdline(argv, NULL);
+
+        if (rc < 0 || res.status != 0) {
+            ret = -EIO;
+        }
+        g_string_append_printf(out, "%s: %s\n", cl,
+                               rc == 0 && res.status == 0 ? "done" : "failed");
+        g_free(cl);
+        hc_exec_result_clear(&res);
+    }
+    g_ptr_array_free(rscs, TRUE);
+    return ret;
 }
 
 /* ------------------------------------------------------------ report */

@@ -125,6 +125,12 @@ const GPtrArray *hc_failover_assertions(const hc_failover *fo);
 /* The leftover cli-* constraints found before the run (char* ids). */
 const GPtrArray *hc_failover_leftovers(const hc_failover *fo);
 
+/* Clears every cli-prefer/cli-ban constraint now in the CIB
+ * (crm_resource --clear per resource, a line per command in out), for the
+ * console's and the command's offer when the no-cli-constraints assertion
+ * failed.  Returns 0, -EIO when a command failed, -ENOTCONN. */
+int hc_failover_clear_leftovers(hc_failover *fo, GString *out);
+
 /* The report: baseline, timeline, probe counts, assertions. */
 void hc_failover_report_text(const hc_failover *fo, GString *out);
 void hc_failover_report_json(const hc_failover *fo, GString *out);

@@ -241,6 +241,20 @@ static int cmd_failover(int argc, char **argv)
                 g_array_append_val(downs, d);
             }
         }
+        for (guint i = 0; rc.rc == 0
+                          && i < hc_failover_assertions(rc.fo)->len; i++) {
+            const hc_fo_assertion *a = hc_failover_assertions(rc.fo)->pdata[i];
+
+            if (!strcmp(a->name, "no-cli-constraints")
+                && a->verdict == HC_FO_FAIL
+                && (yes || ask("Clear the cli-* constraints? Type yes:"))) {
+                GString *cl = g_string_new(NULL);
+
+                hc_failover_clear_leftovers(rc.fo, cl);
+                fputs(cl->str, stdout);
+                g_string_free(cl, TRUE);
+            }
+        }
         if (save_report(rc.fo, dir, argv[optind], stamp, n, names) < 0) {
             fprintf(stderr, "hacon failover-test: cannot save the report in "
                     "%s\n", dir);
