@@ -100,6 +100,8 @@ struct hc_failover {
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
 
+    bool action_failed;
+    bool placed_known;           /* service-placed is asserted */
     bool seen_failure;           /* kill: the cluster noticed */
     int max_failcount;
     double done_ms;              /* failover complete, relative to t0 */
@@ -1723,34 +1725,37 @@ int hc_failover_step(hc_failover *fo)
     case PH_OBSERVE: {
         bool done = job_finished(fo, &rc);
 
+        if (done && rc < 0) {
+            fo->action_failed = true;
+        }
         probe_tick(fo);
         observe_cib(fo);
         observe_drbd(fo);
-        if (done && rc < 0) {
-            assertion(fo, HC_FO_FAIL, "service-placed", "the %s action "
-                      "failed; %s runs on %s", hc_fo_scenario_name(
-                          fo->o.scenario), fo->service,
-                      service_node(fo) ? service_node(fo) : "no node");
-        } else if (done && failover_complete(fo)) {
-            fo->done_ms = rel_ms(fo);
-            assertion(fo, HC_FO_PASS, "service-placed",
-                      "%s runs on %s, %.1f s after the action started",
-                      fo->service, fo->to, fo->done_ms / 1000.0);
-        } else if (hc_now_ms() > fo->deadline) {
-            assertion(fo, HC_FO_FAIL, "service-placed",
-                      "after %d s %s runs on %s, not on %s",
-                      fo->o.timeout_s, fo->service,
-                      service_node(fo) ? service_node(fo) : "no node",
-                      fo->to);
-            if (!done) {
-                /* The action thread is joined before the cleanup. */
+        if (!fo->placed_known) {
+            if (fo->action_failed) {
+                assertion(fo, HC_FO_FAIL, "service-placed", "the %s action "
+                          "failed; %s runs on %s", hc_fo_scenario_name(
+                              fo->o.scenario), fo->service,
+                          service_node(fo) ? service_node(fo) : "no node");
+            } else if (done && failover_complete(fo)) {
+                fo->done_ms = rel_ms(fo);
+                assertion(fo, HC_FO_PASS, "service-placed",
+                          "%s runs on %s, %.1f s after the action started",
+                          fo->service, fo->to, fo->done_ms / 1000.0);
+            } else if (hc_now_ms() > fo->deadline) {
+                assertion(fo, HC_FO_FAIL, "service-placed",
+                          "after %d s %s runs on %s, not on %s",
+                          fo->o.timeout_s, fo->service,
+                          service_node(fo) ? service_node(fo) : "no node",
+                          fo->to);
+            } else {
                 return 1;
             }
-        } else {
-            return 1;
+            fo->placed_known = true;
         }
-        if (!done && !job_finished(fo, &rc)) {
-            fo->deadline = G_MAXDOUBLE;
+        /* The action's own deadline bounds this wait; its thread must end
+         * before the cleanup starts. */
+        if (!done) {
             return 1;
         }
         emit(fo, HC_FO_EV_ACTION, "cleanup");
@@ -1763,6 +1768,7 @@ int hc_failover_step(hc_failover *fo)
         if (!job_finished(fo, &rc)) {
             probe_tick(fo);
             observe_cib(fo);
+            observe_drbd(fo);
             return 1;
         }
         observe_cib(fo);
