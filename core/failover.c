@@ -288,6 +288,12 @@ static job *job_new(void)
     return j;
 }
 
+/* The end of job_add's argument list: a pointer, not a bare NULL that
+ * may be an int in a variadic call. */
+#define JOB_END ((const char *) NULL)
+
+static void job_add(job *j, const char *node, int timeout_ms, bool may_fail,
+                    ...) G_GNUC_NULL_TERMINATED;
 static void job_add(job *j, const char *node, int timeout_ms, bool may_fail,
                     ...)
 {
@@ -1376,7 +1382,7 @@ static void job_add_shell(job *j, const char *cmd, const char *node,
 {
     char *c = hc_fo_subst_node(cmd, node);
 
-    job_add(j, NULL, timeout_ms, false, "sh", "-c", c, NULL);
+    job_add(j, NULL, timeout_ms, false, "sh", "-c", c, JOB_END);
     g_free(c);
 }
 
@@ -1390,29 +1396,29 @@ static job *action_job(hc_failover *fo)
     case HC_FO_MOVE:
         if (fo->anchor_promoted) {
             job_add(j, NULL, 30000, false, "crm_resource", "--move",
-                    "--promoted", "-r", fo->anchor, "-N", fo->to, NULL);
+                    "--promoted", "-r", fo->anchor, "-N", fo->to, JOB_END);
         } else {
             job_add(j, NULL, 30000, false, "crm_resource", "--move", "-r",
-                    fo->anchor, "-N", fo->to, NULL);
+                    fo->anchor, "-N", fo->to, JOB_END);
         }
         break;
     case HC_FO_STANDBY:
         job_add(j, NULL, 30000, false, "crm_attribute", "--node", n,
-                "--name", "standby", "--update", "on", NULL);
+                "--name", "standby", "--update", "on", JOB_END);
         break;
     case HC_FO_KILL:
         /* SIGKILL, as a crash of dhcpd would be: no clean exit. */
         job_add(j, remote, 20000, false, "pkill", "-KILL", "-x", "dhcpd",
-                NULL);
+                JOB_END);
         break;
     case HC_FO_STOP_STACK:
         if (fo->o.stop_cmd) {
             job_add_shell(j, fo->o.stop_cmd, n, 300000);
         } else {
             job_add(j, n, 300000, false, "systemctl", "stop", "pacemaker",
-                    NULL);
+                    JOB_END);
             job_add(j, n, 60000, false, "systemctl", "stop", "corosync",
-                    NULL);
+                    JOB_END);
         }
         break;
     case HC_FO_CRASH:
@@ -1434,15 +1440,15 @@ static job *cleanup_job(hc_failover *fo)
     switch (fo->o.scenario) {
     case HC_FO_MOVE:
         job_add(j, NULL, 30000, true, "crm_resource", "--clear", "-r",
-                fo->anchor, NULL);
+                fo->anchor, JOB_END);
         break;
     case HC_FO_STANDBY:
         job_add(j, NULL, 30000, true, "crm_attribute", "--node", fo->from,
-                "--name", "standby", "--update", "off", NULL);
+                "--name", "standby", "--update", "off", JOB_END);
         break;
     case HC_FO_KILL:
         job_add(j, NULL, 30000, true, "crm_resource", "--cleanup", "-r",
-                fo->service, "-N", fo->from, NULL);
+                fo->service, "-N", fo->from, JOB_END);
         break;
     case HC_FO_STOP_STACK:
     case HC_FO_CRASH:
@@ -1450,11 +1456,11 @@ static job *cleanup_job(hc_failover *fo)
         if (fo->o.restore_cmd) {
             char *c = hc_fo_subst_node(fo->o.restore_cmd, fo->from);
 
-            job_add(j, NULL, 300000, true, "sh", "-c", c, NULL);
+            job_add(j, NULL, 300000, true, "sh", "-c", c, JOB_END);
             g_free(c);
         } else if (fo->o.scenario == HC_FO_STOP_STACK && !fo->o.stop_cmd) {
             job_add(j, fo->from, 120000, true, "systemctl", "start",
-                    "corosync", "pacemaker", NULL);
+                    "corosync", "pacemaker", JOB_END);
         }
         break;
     default:
@@ -1462,7 +1468,7 @@ static job *cleanup_job(hc_failover *fo)
     }
     /* Until the cluster has nothing left to do. */
     job_add(j, NULL, 130000, true, "crm_resource", "--wait",
-            "--timeout=120s", NULL);
+            "--timeout=120s", JOB_END);
     return j;
 }
 

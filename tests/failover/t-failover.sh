@@ -16,6 +16,7 @@
 #   suite near 4 minutes on a small loaded machine; each move takes 15-20 s
 #   there; 10 is what the release check runs).
 # HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash";
+#   "cut" (HA link down, split brain without fencing) runs on request;
 #   "none" runs only the repeat.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -74,6 +75,11 @@ mkdir -p "$RD" && mkfifo "$RD/req"
             nodeone/start|nodetwo/start)
                 "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
                 echo $? > "$RD/done.$id.tmp" ;;
+            # The HA link (eth1, corosync's only ring) of one node.
+            nodeone/cut|nodetwo/cut|nodeone/uncut|nodetwo/uncut)
+                st=down; [ "$action" = uncut ] && st=up
+                ip -n "$(ns_of "$node")" link set eth1 "$st" > "$RD/log.$id" 2>&1
+                echo $? > "$RD/done.$id.tmp" ;;
             *) echo 2 > "$RD/done.$id.tmp" ;;
         esac
         mv "$RD/done.$id.tmp" "$RD/done.$id"
@@ -128,6 +134,11 @@ for s in $SCENARIOS; do
         crash)
             run_scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
                 --restore-cmd "$REQ $RD {node} start" ;;
+        cut)
+            # Not in the default list: without fencing both halves run
+            # dhcpd and mount the shared disk until the link is back.
+            run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
+                --restore-cmd "$REQ $RD {node} uncut" ;;
         *) run_scenario "$s" ;;
     esac
 done
