@@ -124,6 +124,19 @@ run_scenario() {
     tap_check "$name: report saved as text and JSON, passing ($n_txt, $n_json)" \
         test "$n_txt" -ge 1 -a "$n_json" -ge 1
 }
+# Every JSON report parses, with a timeline and its assertions.
+json_ok() {
+    python3 - "$@" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    r = json.load(open(f))
+    if "runs" in r:
+        continue
+    assert r["timeline"] and r["assertions"], f
+    assert any(e["kind"] == "dhcp" for e in r["timeline"]) or \
+        r["probes"]["unanswered"] == 0, f
+PY
+}
 
 for s in $SCENARIOS; do
     case $s in
@@ -163,5 +176,8 @@ if [ "$REPEAT" -gt 0 ]; then
     tap_check "move x$REPEAT: $n_json JSON reports and a summary" sh -c \
         "[ $n_json = $REPEAT ] && ls '$REPORTS/repeat'/*-summary.json > /dev/null"
 fi
+mapfile -t jsons < <(find "$REPORTS" -name '*.json')
+tap_check "${#jsons[@]} JSON reports are valid JSON with timeline and assertions" \
+    json_ok "${jsons[@]}"
 echo "# whole suite: $(elapsed "$T_ALL")s"
 tap_done
