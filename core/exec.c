@@ -35,6 +35,16 @@ GPtrArray *hc_transcript(void)
     return transcript;
 }
 
+void hc_transcript_lock(void)
+{
+    g_mutex_lock(&transcript_lock);
+}
+
+void hc_transcript_unlock(void)
+{
+    g_mutex_unlock(&transcript_lock);
+}
+
 void hc_transcript_set_listener(void (*fn)(void *), void *data)
 {
     listener = fn;
