@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 static GPtrArray *transcript;
+/* hc_exec may run in a worker thread (the failover test runs its actions
+ * there while the main loop keeps probing): appends are serialized. */
+static GMutex transcript_lock;
 static void (*listener)(void *);
 static void *listener_data;
 
@@ -31,6 +34,16 @@ GPtrArray *hc_transcript(void)
         transcript = g_ptr_array_new_with_free_func(transcript_entry_free);
     }
     return transcript;
+}
+
+void hc_transcript_lock(void)
+{
+    g_mutex_lock(&transcript_lock);
+}
+
+void hc_transcript_unlock(void)
+{
+    g_mutex_unlock(&transcript_lock);
 }
 
 void hc_transcript_set_listener(void (*fn)(void *), void *data)
@@ -120,7 +133,9 @@ static void transcript_add(const char *const *argv, const hc_exec_opts *o,
     e->out = g_strdup(res->out);
     e->err = g_strdup(res->err);
     e->when = time(NULL);
+    g_mutex_lock(&transcript_lock);
     g_ptr_array_add(hc_transcript(), e);
+    g_mutex_unlock(&transcript_lock);
     if (listener) {
         listener(listener_data);
     }

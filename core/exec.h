@@ -53,7 +53,13 @@ typedef struct hc_transcript_entry {
  * first.  Never NULL. */
 GPtrArray *hc_transcript(void);
 
-/* Called after every entry is added (the console marks its pane dirty). */
+/* hc_exec may run in a worker thread (the failover test's actions): a
+ * reader of hc_transcript() in another thread holds this lock while it
+ * reads. */
+void hc_transcript_lock(void);
+void hc_transcript_unlock(void);
+/* Called after every entry is added (the console marks its pane dirty);
+ * from the thread that ran the command, which may not be the main loop's. */
 void hc_transcript_set_listener(void (*fn)(void *), void *data);
 
 #endif

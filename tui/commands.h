@@ -16,6 +16,7 @@ extern const hc_command hc_cmd_probe;
 extern const hc_command hc_cmd_crm;
 extern const hc_command hc_cmd_drbd;
 extern const hc_command hc_cmd_setup;
+extern const hc_command hc_cmd_failover;
 
 /* Common option: --format=text|json.  Returns 0 text, 1 json, -1 bad. */
 int hc_parse_format(const char *arg);

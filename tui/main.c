@@ -14,6 +14,7 @@ static const hc_command *const commands[] = {
     &hc_cmd_crm,
     &hc_cmd_drbd,
     &hc_cmd_setup,
+    &hc_cmd_failover,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,2175 @@
+#include "failover.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <crm/common/xml.h>
+
+#include "cib.h"
+#include "dhcpconf.h"
+#include "dhcpprobe.h"
+#include "exec.h"
+#include "leases.h"
+#include "leases_locate.h"
+#include "status.h"
+#include "util.h"
+
+enum phase {
+    PH_BASELINE,
+    PH_ACTION,
+    PH_OBSERVE,
+    PH_CLEANUP,
+    PH_FINAL,
+    PH_DONE,
+};
+
+/* One command of a job, run in the worker thread. */
+typedef struct job_cmd {
+    char **argv;
+    char *node;          /* NULL: here; else over ssh */
+    int timeout_ms;
+    bool may_fail;       /* a failure is reported but does not stop */
+} job_cmd;
+
+/* A message from the worker thread, emitted by the main thread. */
+typedef struct job_msg {
+    double when_ms;      /* hc_now_ms() */
+    char *text;
+} job_msg;
+
+typedef struct job {
+    GPtrArray *cmds;     /* job_cmd* */
+    GAsyncQueue *msgs;   /* job_msg* */
+    GThread *thread;
+    gint done;
+    int rc;              /* 0, or -EIO when a command failed */
+} job;
+
+typedef struct base_lease {
+    uint32_t ip;
+    uint8_t mac[6];
+    uint8_t mac_len;
+    uint32_t ends;
+} base_lease;
+
+struct hc_failover {
+    hc_fo_opts o;
+    GPtrArray *strs;             /* copies of the opts strings */
+    hc_fo_observer fn;
+    void *fn_data;
+    hc_fo_drbd_reader drbd;
+    void *drbd_data;
+
+    enum phase phase;
+    char *error;
+    hc_cib *cib;
+    bool cib_dirty, cib_lost;
+    double cib_retry_ms;
+    hc_status *st;
+    GHashTable *snap;            /* what the timeline compares: key->text */
+
+    char *service, *anchor, *vip, *ifname, *leases_path, *leases_node;
+    bool anchor_promoted;
+    GPtrArray *chain;            /* char* top-level ids, service's component */
+    char *drbd_rsc;              /* a DRBD primitive in the CIB, or NULL */
+    char *local, *from, *to;
+    bool stonith;
+
+    hc_dhcpprobe *probe;
+    struct in_addr vip_addr;
+    double t0;                   /* hc_now_ms() when the action started */
+    double wall0;
+    double deadline;
+    unsigned sent, answered, lost;
+    bool last_ok;
+    double first_fail, last_fail, recovered;  /* relative to t0, -1 */
+    bool wrong_server_seen;
+    int last_probe_err;
+
+    GArray *base_leases;         /* base_lease */
+    GPtrArray *base_lines;       /* char*: the baseline as text */
+    char *base_drbd;
+    char *drbd_last;             /* last text of the reader, timeline */
+    double drbd_next;            /* when to read it again */
+    GPtrArray *base_fails;       /* char* "rsc@node" with a fail count */
+    GPtrArray *leftovers;        /* char* constraint ids */
+    GPtrArray *leftover_rscs;    /* char* their resources */
+
+    bool action_failed;
+    bool placed_known;           /* service-placed is asserted */
+    bool seen_failure;           /* kill: the cluster noticed */
+    int max_failcount;
+    double done_ms;              /* failover complete, relative to t0 */
+    char *done_node;
+    job *job;
+    GPtrArray *events;           /* hc_fo_event* */
+    GPtrArray *asserts;          /* hc_fo_assertion* */
+};
+
+static const char *const scenario_names[HC_FO_N_SCENARIOS] = {
+    "move", "standby", "stop-stack", "kill", "crash", "cut",
+};
+
+const char *hc_fo_scenario_name(hc_fo_scenario s)
+{
+    return s < HC_FO_N_SCENARIOS ? scenario_names[s] : "?";
+}
+
+int hc_fo_scenario_from_name(const char *name)
+{
+    for (int i = 0; i < HC_FO_N_SCENARIOS; i++) {
+        if (name && !strcmp(name, scenario_names[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+const char *hc_fo_event_kind_name(hc_fo_event_kind k)
+{
+    static const char *const names[] = {
+        "info", "action", "cib", "member", "quorum", "drbd", "dhcp",
+        "assert", "warn",
+    };
+    return k <= HC_FO_EV_WARN ? names[k] : "?";
+}
+
+static const char *verdict_name(hc_fo_verdict v)
+{
+    return v == HC_FO_PASS ? "pass" : v == HC_FO_FAIL ? "fail" : "skip";
+}
+
+char *hc_fo_subst_node(const char *cmd, const char *node)
+{
+    GString *s;
+
+    if (!cmd || !node || !*node) {
+        return NULL;
+    }
+    for (const char *p = node; *p; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '.' && *p != '-' && *p != '_') {
+            return NULL;
+        }
+    }
+    s = g_string_new(NULL);
+    for (const char *p = cmd; *p;) {
+        if (!strncmp(p, "{node}", 6)) {
+            g_string_append(s, node);
+            p += 6;
+        } else {
+            g_string_append_c(s, *p++);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* ------------------------------------------------------------ events */
+
+static double rel_ms(const hc_failover *fo)
+{
+    return fo->t0 > 0 ? hc_now_ms() - fo->t0 : -0.0;
+}
+
+static void emit_at(hc_failover *fo, double t, hc_fo_event_kind kind,
+                    const char *text)
+{
+    hc_fo_event *ev = g_new0(hc_fo_event, 1);
+
+    ev->t_ms = t;
+    /* Thread messages are emitted a little after they happened: the wall
+     * time follows t, not the moment of emission. */
+    ev->wall = g_get_real_time() / 1e6
+               - (fo->t0 > 0 ? (rel_ms(fo) - t) / 1000.0 : 0);
+    ev->kind = kind;
+    ev->text = hc_escape(text, 0);
+    g_ptr_array_add(fo->events, ev);
+    if (fo->fn) {
+        fo->fn(ev, fo->fn_data);
+    }
+}
+
+G_GNUC_PRINTF(3, 4)
+static void emit(hc_failover *fo, hc_fo_event_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    emit_at(fo, rel_ms(fo), kind, text);
+    g_free(text);
+}
+
+G_GNUC_PRINTF(4, 5)
+static void assertion(hc_failover *fo, hc_fo_verdict v, const char *name,
+                      const char *fmt, ...)
+{
+    hc_fo_assertion *a = g_new0(hc_fo_assertion, 1);
+    va_list ap;
+    char *detail;
+
+    va_start(ap, fmt);
+    detail = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    a->name = g_strdup(name);
+    a->verdict = v;
+    a->detail = hc_escape(detail, 0);
+    g_ptr_array_add(fo->asserts, a);
+    emit(fo, HC_FO_EV_ASSERT, "%s: %s: %s", verdict_name(v), name, detail);
+    g_free(detail);
+}
+
+static void event_free(gpointer p)
+{
+    hc_fo_event *ev = p;
+
+    g_free(ev->text);
+    g_free(ev);
+}
+
+static void assertion_free(gpointer p)
+{
+    hc_fo_assertion *a = p;
+
+    g_free(a->name);
+    g_free(a->detail);
+    g_free(a);
+}
+
+void hc_fo_event_format(const hc_fo_event *ev, GString *out)
+{
+    char when[32];
+    time_t w = (time_t) ev->wall;
+
+    hc_time_str(w, when, sizeof(when));
+    g_string_append_printf(out, "%s.%03d ", when,
+                           (int) ((ev->wall - (double) w) * 1000));
+    /* Before the action there is no time from it yet. */
+    if (ev->t_ms == 0 && signbit(ev->t_ms)) {
+        g_string_append(out, "   before");
+    } else {
+        g_string_append_printf(out, "%+9.3f", ev->t_ms / 1000.0);
+    }
+    g_string_append_printf(out, " %-6s %s\n",
+                           hc_fo_event_kind_name(ev->kind), ev->text);
+}
+
+/* ------------------------------------------------------------ jobs */
+
+static void job_cmd_free(gpointer p)
+{
+    job_cmd *c = p;
+
+    g_strfreev(c->argv);
+    g_free(c->node);
+    g_free(c);
+}
+
+static void job_msg_free(gpointer p)
+{
+    job_msg *m = p;
+
+    g_free(m->text);
+    g_free(m);
+}
+
+static job *job_new(void)
+{
+    job *j = g_new0(job, 1);
+
+    j->cmds = g_ptr_array_new_with_free_func(job_cmd_free);
+    j->msgs = g_async_queue_new_full(job_msg_free);
+    return j;
+}
+
+/* The end of job_add's argument list: a pointer, not a bare NULL that
+ * may be an int in a variadic call. */
+#define JOB_END ((const char *) NULL)
+
+static void job_add(job *j, const char *node, int timeout_ms, bool may_fail,
+                    ...) G_GNUC_NULL_TERMINATED;
+static void job_add(job *j, const char *node, int timeout_ms, bool may_fail,
+                    ...)
+{
+    job_cmd *c = g_new0(job_cmd, 1);
+    GPtrArray *a = g_ptr_array_new();
+    va_list ap;
+    const char *s;
+
+    va_start(ap, may_fail);
+    while ((s = va_arg(ap, const char *))) {
+        g_ptr_array_add(a, g_strdup(s));
+    }
+    va_end(ap);
+    g_ptr_array_add(a, NULL);
+    c->argv = (char **) g_ptr_array_free(a, FALSE);
+    c->node = g_strdup(node);
+    c->timeout_ms = timeout_ms;
+    c->may_fail = may_fail;
+    g_ptr_array_add(j->cmds, c);
+}
+
+static void job_say(job *j, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void job_say(job *j, const char *fmt, ...)
+{
+    job_msg *m = g_new0(job_msg, 1);
+    va_list ap;
+
+    va_start(ap, fmt);
+    m->text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    m->when_ms = hc_now_ms();
+    g_async_queue_push(j->msgs, m);
+}
+
+/* The last non-empty line of s, for a one-line result. */
+static char *last_line(const char *s)
+{
+    char **lines = g_strsplit(s ? s : "", "\n", -1);
+    char *r = NULL;
+
+    for (int i = (int) g_strv_length(lines) - 1; i >= 0 && !r; i--) {
+        g_strstrip(lines[i]);
+        if (*lines[i]) {
+            r = g_strdup(lines[i]);
+        }
+    }
+    g_strfreev(lines);
+    return r ? r : g_strdup("");
+}
+
+static gpointer job_main(gpointer p)
+{
+    job *j = p;
+
+    for (guint i = 0; i < j->cmds->len; i++) {
+        job_cmd *c = j->cmds->pdata[i];
+        hc_exec_result res = { 0 };
+        char *cl = hc_exec_cmdline((const char *const *) c->argv, c->node);
+        hc_exec_opts eo = { .node = c->node, .timeout_ms = c->timeout_ms };
+        int rc;
+
+        job_say(j, "run: %s", cl);
+        rc = hc_exec((const char *const *) c->argv, &eo, &res);
+        if (rc < 0 || res.status != 0 || res.timed_out) {
+            char *why = last_line(res.err && *res.err ? res.err : res.out);
+
+            job_say(j, "%s: %s%s%s", cl,
+                    rc < 0 ? "cannot run"
+                    : res.timed_out ? "timed out" : "failed",
+                    *why ? ": " : "", why);
+            g_free(why);
+            if (!c->may_fail) {
+                j->rc = -EIO;
+                g_free(cl);
+                hc_exec_result_clear(&res);
+                break;
+            }
+        } else {
+            job_say(j, "done in %.0f ms: %s", res.ms, cl);
+        }
+        g_free(cl);
+        hc_exec_result_clear(&res);
+    }
+    g_atomic_int_set(&j->done, 1);
+    return NULL;
+}
+
+static void job_start(job *j)
+{
+    j->thread = g_thread_new("hc-failover", job_main, j);
+}
+
+static void job_drain(hc_failover *fo)
+{
+    job_msg *m;
+
+    if (!fo->job) {
+        return;
+    }
+    while ((m = g_async_queue_try_pop(fo->job->msgs))) {
+        emit_at(fo, fo->t0 > 0 ? m->when_ms - fo->t0 : -0.0,
+                HC_FO_EV_ACTION, m->text);
+        job_msg_free(m);
+    }
+}
+
+/* True when the running job (if any) is finished; drains its messages. */
+static bool job_finished(hc_failover *fo, int *ret_rc)
+{
+    if (!fo->job) {
+        *ret_rc = 0;
+        return true;
+    }
+    job_drain(fo);
+    if (!g_atomic_int_get(&fo->job->done)) {
+        return false;
+    }
+    g_thread_join(fo->job->thread);
+    job_drain(fo);
+    *ret_rc = fo->job->rc;
+    g_ptr_array_free(fo->job->cmds, TRUE);
+    g_async_queue_unref(fo->job->msgs);
+    g_free(fo->job);
+    fo->job = NULL;
+    return true;
+}
+
+/* ------------------------------------------------------------ model */
+
+static bool score_is_inf(const char *s)
+{
+    if (!s) {
+        return false;
+    }
+    if (*s == '+') {
+        s++;
+    }
+    return !g_ascii_strcasecmp(s, "INFINITY") || !g_ascii_strcasecmp(s, "inf");
+}
+
+static hc_resource *top_of(hc_resource *r)
+{
+    while (r && r->parent) {
+        r = r->parent;
+    }
+    return r;
+}
+
+static bool is_dhcpd_agent(const char *a)
+{
+    return a && (!strcmp(a, "ocf:hacon:dhcpd")
+                 || !strcmp(a, "ocf:heartbeat:dhcpd"));
+}
+
+static hc_resource *find_by_agent(GPtrArray *rscs, bool (*match)(const char *))
+{
+    for (guint i = 0; rscs && i < rscs->len; i++) {
+        hc_resource *r = rscs->pdata[i], *c;
+
+        if (r->kind == HC_RSC_PRIMITIVE && match(r->agent)) {
+            return r;
+        }
+        if ((c = find_by_agent(r->children, match))) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static bool is_drbd_agent(const char *a)
+{
+    return a && !strcmp(a, "ocf:linbit:drbd");
+}
+
+static const char *param(const hc_resource *r, const char *name)
+{
+    for (guint i = 0; r && r->params && i < r->params->len; i++) {
+        hc_nvpair *nv = r->params->pdata[i];
+
+        if (!strcmp(nv->name, name)) {
+            return nv->value;
+        }
+    }
+    return NULL;
+}
+
+/* The node where r (a primitive, or any primitive below it) is active in
+ * role (NULL: any active role but Unpromoted). */
+static const char *rsc_node(const hc_resource *r, const char *role)
+{
+    for (guint i = 0; r && r->places && i < r->places->len; i++) {
+        hc_rsc_place *pl = r->places->pdata[i];
+
+        if (role ? !g_strcmp0(pl->role, role)
+                 : g_strcmp0(pl->role, "Unpromoted")
+                   && g_strcmp0(pl->role, "Slave")
+                   && g_strcmp0(pl->role, "Stopped")) {
+            return pl->node;
+        }
+    }
+    for (guint i = 0; r && r->children && i < r->children->len; i++) {
+        const char *n = rsc_node(r->children->pdata[i], role);
+
+        if (n) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+static const char *service_node(const hc_failover *fo)
+{
+    hc_resource *r = fo->st ? hc_status_find_resource(fo->st, fo->service)
+                            : NULL;
+
+    return r && r->active ? rsc_node(r, NULL) : NULL;
+}
+
+static bool in_list(GPtrArray *a, const char *s)
+{
+    for (guint i = 0; a && i < a->len; i++) {
+        if (!g_strcmp0(a->pdata[i], s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The colocation chain: the component of top-level resources joined to
+ * the service by mandatory colocations, and the anchor that the service
+ * depends on through them without depending on anything itself (moving
+ * the anchor moves the whole chain). */
+/* An edge of a mandatory colocation between top-level resources:
+ * dependent -> primary.  False for anything else. */
+static bool coloc_edge(const hc_status *st, const hc_constraint *c,
+                       hc_resource **ret_d, hc_resource **ret_p)
+{
+    hc_resource *d, *p;
+
+    if (c->kind != HC_CONS_COLOCATION || c->has_sets
+        || !score_is_inf(c->score)
+        || !(d = hc_status_find_resource(st, c->rsc))
+        || !(p = hc_status_find_resource(st, c->with_rsc))) {
+        return false;
+    }
+    *ret_d = top_of(d);
+    *ret_p = top_of(p);
+    return *ret_d != *ret_p;
+}
+
+int hc_fo_find_chain(const hc_status *st, const char *service,
+                     GPtrArray *chain, char **ret_anchor,
+                     bool *ret_promoted)
+{
+    hc_resource *svc = hc_status_find_resource(st, service);
+    GPtrArray *reach;
+    char *anchor = NULL;
+    bool promoted = false;
+
+    if (!svc) {
+        return -ENOENT;
+    }
+    reach = g_ptr_array_new();
+
+    g_ptr_array_add(chain, g_strdup(top_of(svc)->id));
+    /* Everything the service depends on, breadth first; the anchor is the
+     * first of them that depends on nothing (dhcp -> fs_data, testnet;
+     * testnet -> fs_data: fs_data). */
+    g_ptr_array_add(reach, top_of(svc)->id);
+    for (guint r = 0; r < reach->len; r++) {
+        bool sink = true;
+
+        for (guint i = 0; i < st->constraints->len; i++) {
+            hc_constraint *c = st->constraints->pdata[i];
+            hc_resource *d, *p;
+
+            if (!coloc_edge(st, c, &d, &p) || strcmp(d->id, reach->pdata[r])) {
+                continue;
+            }
+            sink = false;
+            if (!in_list(reach, p->id)) {
+                g_ptr_array_add(reach, p->id);
+            }
+        }
+        if (sink && r > 0 && !anchor) {
+            anchor = g_strdup(reach->pdata[r]);
+        }
+    }
+    if (!anchor) {
+        anchor = g_strdup(top_of(svc)->id);
+    }
+    g_ptr_array_free(reach, TRUE);
+    /* Promotable anchors move by their promoted instance. */
+    for (guint i = 0; i < st->constraints->len; i++) {
+        hc_constraint *c = st->constraints->pdata[i];
+        hc_resource *d, *p;
+
+        if (coloc_edge(st, c, &d, &p) && !strcmp(p->id, anchor)
+            && c->with_role && (!strcmp(c->with_role, "Promoted")
+                                || !strcmp(c->with_role, "Master"))) {
+            promoted = true;
+        }
+    }
+    /* The component, both directions. */
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (guint i = 0; i < st->constraints->len; i++) {
+            hc_constraint *c = st->constraints->pdata[i];
+            hc_resource *d, *p;
+
+            if (!coloc_edge(st, c, &d, &p)) {
+                continue;
+            }
+            if (in_list(chain, d->id) != in_list(chain, p->id)) {
+                g_ptr_array_add(chain, g_strdup(in_list(chain, d->id)
+                                                    ? p->id : d->id));
+                grew = true;
+            }
+        }
+    }
+    *ret_anchor = anchor;
+    if (ret_promoted) {
+        *ret_promoted = promoted;
+    }
+    return 0;
+}
+
+/* The floating IP of the chain: an IPaddr2 primitive in it. */
+static hc_resource *find_vip_rsc(hc_failover *fo)
+{
+    for (guint i = 0; i < fo->chain->len; i++) {
+        hc_resource *r = hc_status_find_resource(fo->st, fo->chain->pdata[i]);
+
+        if (!r) {
+            continue;
+        }
+        if (r->kind == HC_RSC_PRIMITIVE) {
+            if (r->agent && (g_str_has_suffix(r->agent, ":IPaddr2")
+                             || g_str_has_suffix(r->agent, ":IPaddr"))) {
+                return r;
+            }
+            continue;
+        }
+        for (guint k = 0; r->children && k < r->children->len; k++) {
+            hc_resource *c = r->children->pdata[k];
+
+            if (c->agent && g_str_has_suffix(c->agent, ":IPaddr2")) {
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+static void snap_rsc(GHashTable *h, const hc_resource *r)
+{
+    if (r->kind == HC_RSC_PRIMITIVE) {
+        GString *v = g_string_new(NULL);
+
+        for (guint i = 0; r->places && i < r->places->len; i++) {
+            hc_rsc_place *pl = r->places->pdata[i];
+
+            g_string_append_printf(v, "%s%s on %s", v->len ? ", " : "",
+                                   pl->role ? pl->role : "Started", pl->node);
+        }
+        if (!v->len) {
+            g_string_append(v, r->failed ? "Stopped (failed)" : "Stopped");
+        }
+        g_hash_table_insert(h, g_strdup_printf("rsc %s", r->id),
+                            g_string_free(v, FALSE));
+        for (guint i = 0; r->failcounts && i < r->failcounts->len; i++) {
+            hc_failcount *f = r->failcounts->pdata[i];
+
+            g_hash_table_insert(h, g_strdup_printf("fail %s@%s", r->id,
+                                                   f->node),
+                                g_strdup_printf("%d", f->count));
+        }
+    }
+    for (guint i = 0; r->children && i < r->children->len; i++) {
+        snap_rsc(h, r->children->pdata[i]);
+    }
+}
+
+static GHashTable *snapshot(hc_failover *fo)
+{
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          g_free);
+    const hc_status *st = fo->st;
+
+    for (guint i = 0; i < st->nodes->len; i++) {
+        hc_node *n = st->nodes->pdata[i];
+
+        g_hash_table_insert(h, g_strdup_printf("node %s", n->name),
+                            g_strdup(hc_node_state_str(n->state)));
+    }
+    g_hash_table_insert(h, g_strdup("quorum"),
+                        g_strdup(st->cluster.quorate ? "yes" : "no"));
+    g_hash_table_insert(h, g_strdup("dc"),
+                        g_strdup(st->cluster.dc ? st->cluster.dc : "none"));
+    for (guint i = 0; i < fo->chain->len; i++) {
+        hc_resource *r = hc_status_find_resource(st, fo->chain->pdata[i]);
+
+        if (r) {
+            snap_rsc(h, r);
+        }
+    }
+    for (guint i = 0; i < st->constraints->len; i++) {
+        hc_constraint *c = st->constraints->pdata[i];
+
+        if (c->leftover) {
+            char *d = hc_constraint_describe(c);
+
+            g_hash_table_insert(h, g_strdup_printf("cons %s", c->id), d);
+        }
+    }
+    return h;
+}
+
+static hc_fo_event_kind snap_kind(const char *key)
+{
+    if (g_str_has_prefix(key, "node ") || !strcmp(key, "dc")) {
+        return HC_FO_EV_MEMBER;
+    }
+    if (!strcmp(key, "quorum")) {
+        return HC_FO_EV_QUORUM;
+    }
+    return HC_FO_EV_CIB;
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Emits one line for each difference between the last snapshot and now. */
+static void snap_diff(hc_failover *fo, GHashTable *now)
+{
+    GPtrArray *keys = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer k;
+
+    g_hash_table_iter_init(&it, now);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        g_ptr_array_add(keys, k);
+    }
+    if (fo->snap) {
+        g_hash_table_iter_init(&it, fo->snap);
+        while (g_hash_table_iter_next(&it, &k, NULL)) {
+            if (!g_hash_table_contains(now, k)) {
+                g_ptr_array_add(keys, k);
+            }
+        }
+    }
+    g_ptr_array_sort(keys, cmp_str);
+    for (guint i = 0; i < keys->len; i++) {
+        const char *key = keys->pdata[i];
+        const char *nv = g_hash_table_lookup(now, key);
+        const char *ov = fo->snap ? g_hash_table_lookup(fo->snap, key) : NULL;
+
+        if (!g_strcmp0(nv, ov) || (!fo->snap && g_str_has_prefix(key, "fail"))) {
+            continue;
+        }
+        if (!strcmp(key, "dc")) {
+            emit(fo, HC_FO_EV_MEMBER, "DC: %s", nv ? nv : "none");
+        } else if (!strcmp(key, "quorum")) {
+            emit(fo, HC_FO_EV_QUORUM, "quorum: %s", nv);
+        } else if (g_str_has_prefix(key, "fail ")) {
+            emit(fo, HC_FO_EV_CIB, "fail count %s: %s", key + 5,
+                 nv ? nv : "cleared");
+        } else if (g_str_has_prefix(key, "cons ")) {
+            emit(fo, HC_FO_EV_CIB, "constraint %s %s%s%s", key + 5,
+                 nv ? "added (" : "removed", nv ? nv : "", nv ? ")" : "");
+        } else {
+            emit(fo, snap_kind(key), "%s: %s", key + (key[0] == 'n' ? 5 : 4),
+                 nv ? nv : "gone");
+        }
+    }
+    g_ptr_array_free(keys, TRUE);
+}
+
+/* ------------------------------------------------------------ CIB */
+
+static void cib_changed(xmlNode *diff, void *data)
+{
+    hc_failover *fo = data;
+
+    if (!diff) {
+        fo->cib_lost = true;
+    }
+    fo->cib_dirty = true;
+}
+
+static int cib_open(hc_failover *fo, char **ret_err)
+{
+    int rc;
+
+    hc_cib_free(fo->cib);
+    fo->cib = NULL;
+    rc = hc_cib_connect(&fo->cib, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (hc_cib_is_file(fo->cib)) {
+        *ret_err = g_strdup("the failover test needs the live cluster, "
+                            "not a CIB file (unset CIB_file/CIB_shadow)");
+        return -EINVAL;
+    }
+    rc = hc_cib_watch(fo->cib, cib_changed, fo);
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot watch the CIB: %s",
+                                   g_strerror(-rc));
+        return rc;
+    }
+    fo->cib_lost = false;
+    return 0;
+}
+
+/* Reads the CIB into fo->st (and *ret_xml when asked). */
+static int refresh(hc_failover *fo, xmlNode **ret_xml, char **ret_err)
+{
+    xmlNode *xml = NULL;
+    hc_status *st = NULL;
+    char *err = NULL;
+    int rc;
+
+    if (!fo->cib || fo->cib_lost) {
+        if (hc_now_ms() < fo->cib_retry_ms) {
+            return -ENOTCONN;
+        }
+        fo->cib_retry_ms = hc_now_ms() + 2000;
+        rc = cib_open(fo, &err);
+        if (rc < 0) {
+            if (ret_err) {
+                *ret_err = err;
+            } else {
+                g_free(err);
+            }
+            return rc;
+        }
+        emit(fo, HC_FO_EV_INFO, "connected to the CIB");
+    }
+    rc = hc_cib_query(fo->cib, &xml, &err);
+    if (rc == 0) {
+        rc = hc_status_from_xml(xml, 0, &st, &err);
+    }
+    if (rc < 0) {
+        if (!fo->cib_lost) {
+            emit(fo, HC_FO_EV_WARN, "CIB: %s", err ? err : g_strerror(-rc));
+        }
+        fo->cib_lost = true;
+        free_xml(xml);
+        if (ret_err) {
+            *ret_err = err;
+        } else {
+            g_free(err);
+        }
+        return rc;
+    }
+    g_free(err);
+    fo->cib_dirty = false;
+    hc_status_free(fo->st);
+    fo->st = st;
+    if (ret_xml) {
+        *ret_xml = xml;
+    } else {
+        free_xml(xml);
+    }
+    return 0;
+}
+
+static void observe_cib(hc_failover *fo)
+{
+    GHashTable *h;
+
+    if (!fo->cib_dirty && !fo->cib_lost) {
+        return;
+    }
+    if (refresh(fo, NULL, NULL) < 0) {
+        return;
+    }
+    h = snapshot(fo);
+    snap_diff(fo, h);
+    if (fo->snap) {
+        g_hash_table_unref(fo->snap);
+    }
+    fo->snap = h;
+}
+
+/* DRBD roles and disk states in the timeline: the reader once a second,
+ * a line when its text changes. */
+static void observe_drbd(hc_failover *fo)
+{
+    char *text = NULL;
+    int rc;
+
+    if (!fo->drbd || !fo->drbd_rsc || hc_now_ms() < fo->drbd_next) {
+        return;
+    }
+    fo->drbd_next = hc_now_ms() + 1000;
+    rc = fo->drbd(fo->to, &text, fo->drbd_data);
+    if (!text) {
+        text = g_strdup_printf("cannot read: %s", g_strerror(rc < 0 ? -rc
+                                                                    : EIO));
+    }
+    if (g_strcmp0(text, fo->drbd_last)) {
+        emit(fo, HC_FO_EV_DRBD, "%s", text);
+        g_free(fo->drbd_last);
+        fo->drbd_last = text;
+    } else {
+        g_free(text);
+    }
+}
+
+/* ------------------------------------------------------------ probes */
+
+/* One probe; true when the floating IP's server answered. */
+static bool probe_once_within(hc_failover *fo, int timeout_ms,
+                              double *ret_rtt)
+{
+    hc_dhcpprobe_result r;
+    int rc = hc_dhcpprobe_run(fo->probe, timeout_ms, &r);
+
+    if (rc < 0) {
+        fo->last_probe_err = rc;
+        return false;
+    }
+    if (r.server_id.s_addr != fo->vip_addr.s_addr) {
+        /* Another server on the segment: not the one under test. */
+        fo->wrong_server_seen = true;
+        fo->last_probe_err = -EPROTO;
+        return false;
+    }
+    *ret_rtt = r.rtt_ms;
+    return true;
+}
+
+static bool probe_once(hc_failover *fo, double *ret_rtt)
+{
+    return probe_once_within(fo, fo->o.probe_timeout_ms, ret_rtt);
+}
+
+static void probe_tick(hc_failover *fo)
+{
+    double sent_at = rel_ms(fo), rtt = 0;
+    bool ok = probe_once(fo, &rtt);
+
+    fo->sent++;
+    if (ok) {
+        fo->answered++;
+        if (!fo->last_ok && fo->lost) {
+            char *text;
+
+            fo->recovered = sent_at + rtt;
+            text = g_strdup_printf("DHCP answers again from %s, %.0f ms "
+                                   "after the first unanswered probe (%u "
+                                   "unanswered so far)", fo->vip,
+                                   fo->recovered - fo->first_fail, fo->lost);
+            emit_at(fo, fo->recovered, HC_FO_EV_PROBE, text);
+            g_free(text);
+        }
+    } else {
+        fo->lost++;
+        if (fo->first_fail < 0) {
+            fo->first_fail = sent_at;
+        }
+        fo->last_fail = sent_at;
+        if (fo->last_ok) {
+            emit_at(fo, sent_at, HC_FO_EV_PROBE, "DHCP: no answer");
+        }
+    }
+    fo->last_ok = ok;
+}
+
+/* ------------------------------------------------------------ leases */
+
+static bool is_local(const hc_failover *fo, const char *node)
+{
+    return node && fo->local && !strcmp(node, fo->local);
+}
+
+static int read_leases(hc_failover *fo, const char *node, GArray *out,
+                       char **ret_err)
+{
+    hc_lease_follower *f = NULL;
+    hc_lease_table *t;
+    uint32_t now = (uint32_t) time(NULL);
+    int rc = hc_lease_follower_new(fo->leases_path,
+                                   is_local(fo, node) ? NULL : node, &f);
+
+    if (rc == 0) {
+        rc = hc_lease_follower_poll(f, NULL);
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("%s%s%s: %s", node ? node : "",
+                                   node ? ":" : "", fo->leases_path,
+                                   g_strerror(-rc));
+        hc_lease_follower_free(f);
+        return rc;
+    }
+    t = hc_lease_follower_table(f);
+    g_array_set_size(out, 0);
+    for (size_t i = 0; i < hc_lease_table_count(t); i++) {
+        const hc_lease *l = hc_lease_table_get(t, i);
+        base_lease b = { 0 };
+
+        if (l->state != HC_LEASE_ACTIVE
+            || (l->ends != HC_LEASE_NEVER && l->ends && l->ends <= now)) {
+            continue;
+        }
+        b.ip = l->ip;
+        b.mac_len = l->hw_len > 6 ? 6 : l->hw_len;
+        memcpy(b.mac, l->mac, b.mac_len);
+        b.ends = l->ends;
+        g_array_append_val(out, b);
+    }
+    hc_lease_follower_free(f);
+    return 0;
+}
+
+static void lease_str(const base_lease *b, GString *out)
+{
+    struct in_addr a = { htonl(b->ip) };
+    char ip[INET_ADDRSTRLEN];
+
+    inet_ntop(AF_INET, &a, ip, sizeof(ip));
+    g_string_append(out, ip);
+    g_string_append_c(out, ' ');
+    for (int i = 0; i < b->mac_len; i++) {
+        g_string_append_printf(out, "%s%02x", i ? ":" : "", b->mac[i]);
+    }
+}
+
+/* The lease file: --leases, else the dhcpd resource's parameter, else
+ * lease-file-name in its dhcpd.conf (read on the node running dhcpd). */
+static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
+{
+    hc_leases_location loc = { 0 };
+    int rc = hc_leases_locate(xml, &loc);
+
+    if (rc == 0) {
+        fo->leases_node = g_strdup(loc.node);
+    }
+    if (fo->o.leases) {
+        fo->leases_path = g_strdup(fo->o.leases);
+    } else if (rc == 0 && loc.leases) {
+        fo->leases_path = g_strdup(loc.leases);
+    } else if (rc == 0 && loc.config) {
+        const char *argv[] = { "cat", loc.config, NULL };
+        const char *node = is_local(fo, fo->from) ? NULL : fo->from;
+        hc_exec_result res = { 0 };
+
+        if (hc_exec(argv, &(hc_exec_opts) { .node = node }, &res) == 0
+            && res.status == 0) {
+            hc_dhcp_conf *conf = hc_dhcp_conf_new();
+
+            if (hc_dhcp_conf_parse(conf, res.out, res.out_len, loc.config,
+                                   false) >= 0 && conf->lease_file_name) {
+                fo->leases_path = g_strdup(conf->lease_file_name);
+            }
+            hc_dhcp_conf_free(conf);
+        }
+        hc_exec_result_clear(&res);
+        if (!fo->leases_path) {
+            fo->leases_path = g_strdup("/var/lib/dhcp/dhcpd.leases");
+        }
+    }
+    hc_leases_location_clear(&loc);
+    if (!fo->leases_path) {
+        *ret_err = g_strdup("cannot tell where the lease file is "
+                            "(give --leases FILE)");
+        return -ENOENT;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ baseline */
+
+static bool node_usable(const hc_node *n)
+{
+    return n->online && !n->standby && !n->maintenance && !n->unclean
+           && !n->pending;
+}
+
+static int fail_start(hc_failover *fo, int rc, char *err)
+{
+    g_free(fo->error);
+    fo->error = hc_escape(err, 0);
+    g_free(err);
+    fo->phase = PH_DONE;
+    return rc;
+}
+
+static int baseline(hc_failover *fo)
+{
+    xmlNode *xml = NULL;
+    char *err = NULL, host[256];
+    hc_resource *svc, *vr;
+    hc_dhcpprobe_opts po = { 0 };
+    GHashTable *h;
+    int rc;
+
+    fo->cib_retry_ms = 0;
+    rc = refresh(fo, &xml, &err);
+    if (rc < 0) {
+        return fail_start(fo, rc, err ? err : g_strdup("cannot read the CIB"));
+    }
+    if (gethostname(host, sizeof(host)) == 0) {
+        host[sizeof(host) - 1] = 0;
+        if (hc_status_find_node(fo->st, host)) {
+            fo->local = g_strdup(host);
+        }
+    }
+    fo->stonith = fo->st->cluster.stonith_enabled;
+    /* The service and its chain. */
+    svc = fo->o.service ? hc_status_find_resource(fo->st, fo->o.service)
+                        : find_by_agent(fo->st->resources, is_dhcpd_agent);
+    if (!svc) {
+        free_xml(xml);
+        return fail_start(fo, -ENOENT, fo->o.service
+            ? g_strdup_printf("no resource %s in the CIB", fo->o.service)
+            : g_strdup("no dhcpd resource (ocf:hacon:dhcpd, "
+                       "ocf:heartbeat:dhcpd) in the CIB (give --service)"));
+    }
+    fo->service = g_strdup(svc->id);
+    hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
+                     &fo->anchor_promoted);
+    {
+        hc_resource *d = find_by_agent(fo->st->resources, is_drbd_agent);
+
+        fo->drbd_rsc = d ? g_strdup(top_of(d)->id) : NULL;
+    }
+    if (!service_node(fo)) {
+        free_xml(xml);
+        return fail_start(fo, -ESRCH, g_strdup_printf(
+            "%s is not running: nothing to fail over", fo->service));
+    }
+    fo->from = g_strdup(service_node(fo));
+    if (fo->o.scenario == HC_FO_KILL) {
+        fo->to = g_strdup(fo->from);
+    } else {
+        for (guint i = 0; i < fo->st->nodes->len; i++) {
+            hc_node *n = fo->st->nodes->pdata[i];
+
+            if (strcmp(n->name, fo->from) && node_usable(n)) {
+                fo->to = g_strdup(n->name);
+                break;
+            }
+        }
+        if (!fo->to) {
+            free_xml(xml);
+            return fail_start(fo, -EHOSTUNREACH, g_strdup_printf(
+                "no other node online to take %s over from %s",
+                fo->service, fo->from));
+        }
+    }
+    /* What the scenario needs before anything is changed. */
+    switch (fo->o.scenario) {
+    case HC_FO_CRASH:
+    case HC_FO_CUT:
+        if (!(fo->o.scenario == HC_FO_CRASH ? fo->o.crash_cmd
+                                            : fo->o.cut_cmd)) {
+            free_xml(xml);
+            return fail_start(fo, -EINVAL, g_strdup_printf(
+                "the %s scenario needs the command that does it here "
+                "(--%s-cmd 'CMD {node}')", hc_fo_scenario_name(fo->o.scenario),
+                fo->o.scenario == HC_FO_CRASH ? "crash" : "cut"));
+        }
+        if (!fo->o.confirmed) {
+            free_xml(xml);
+            return fail_start(fo, -EPERM, g_strdup_printf(
+                "the %s scenario %s %s: confirm it (--yes)",
+                hc_fo_scenario_name(fo->o.scenario),
+                fo->o.scenario == HC_FO_CRASH ? "crashes" : "cuts the HA link of",
+                fo->from));
+        }
+        /* fall through */
+    case HC_FO_STOP_STACK:
+        if (is_local(fo, fo->from)) {
+            free_xml(xml);
+            return fail_start(fo, -EINVAL, g_strdup_printf(
+                "hacon runs on %s, the active node, which the %s scenario "
+                "takes out of the cluster: run it on %s", fo->from,
+                hc_fo_scenario_name(fo->o.scenario), fo->to));
+        }
+        break;
+    default:
+        break;
+    }
+    /* The floating IP and where to probe it from. */
+    vr = find_vip_rsc(fo);
+    fo->vip = g_strdup(fo->o.vip ? fo->o.vip : param(vr, "ip"));
+    fo->ifname = g_strdup(fo->o.ifname ? fo->o.ifname : param(vr, "nic"));
+    if (!fo->vip || inet_pton(AF_INET, fo->vip, &fo->vip_addr) != 1) {
+        free_xml(xml);
+        return fail_start(fo, -EINVAL, g_strdup(
+            "no floating IP (IPaddr2) with the service (give --vip)"));
+    }
+    if (!fo->ifname) {
+        free_xml(xml);
+        return fail_start(fo, -EINVAL, g_strdup_printf(
+            "the floating IP's resource names no nic (give --interface)"));
+    }
+    rc = locate_leases(fo, xml, &err);
+    free_xml(xml);
+    if (rc < 0) {
+        return fail_start(fo, rc, err);
+    }
+    /* Leftovers of earlier moves: the test's own assertion would blame
+     * this run for them, and they pin the service. */
+    for (guint i = 0; i < fo->st->constraints->len; i++) {
+        hc_constraint *c = fo->st->constraints->pdata[i];
+
+        if (c->leftover) {
+            g_ptr_array_add(fo->leftovers, g_strdup(c->id));
+            if (!in_list(fo->leftover_rscs, c->rsc)) {
+                g_ptr_array_add(fo->leftover_rscs, g_strdup(c->rsc));
+            }
+        }
+    }
+    if (fo->leftovers->len && !fo->o.clear_leftovers) {
+        GString *s = g_string_new(NULL);
+        char *msg;
+
+        for (guint i = 0; i < fo->leftover_rscs->len; i++) {
+            g_string_append_printf(s, "; crm_resource --clear -r %s",
+                                   (char *) fo->leftover_rscs->pdata[i]);
+        }
+        msg = g_strdup_printf("%u cli-prefer/cli-ban constraint(s) left by "
+                              "an earlier move or ban (first: %s): clear "
+                              "them first (or let the test do it)%s",
+                              fo->leftovers->len,
+                              (char *) fo->leftovers->pdata[0], s->str);
+        g_string_free(s, TRUE);
+        return fail_start(fo, -EEXIST, msg);
+    }
+    for (guint i = 0; i < fo->leftover_rscs->len; i++) {
+        const char *argv[] = { "crm_resource", "--clear", "-r",
+                               fo->leftover_rscs->pdata[i], NULL };
+        hc_exec_result res = { 0 };
+
+        hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
+        emit(fo, HC_FO_EV_ACTION, "cleared leftover constraints of %s: "
+             "exit %d", (char *) fo->leftover_rscs->pdata[i], res.status);
+        hc_exec_result_clear(&res);
+    }
+    if (fo->leftover_rscs->len) {
+        const char *argv[] = { "crm_resource", "--wait", "--timeout=60s",
+                               NULL };
+        hc_exec_result res = { 0 };
+
+        hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 70000 }, &res);
+        hc_exec_result_clear(&res);
+        refresh(fo, NULL, NULL);
+        if (!service_node(fo) || strcmp(service_node(fo), fo->from)) {
+            return fail_start(fo, -EAGAIN, g_strdup(
+                "the service moved when the leftover constraints were "
+                "cleared: run the test again"));
+        }
+    }
+    /* The probe. */
+    po.ifname = fo->ifname;
+    po.server.s_addr = INADDR_BROADCAST;
+    po.type = HC_DHCPDISCOVER;
+    rc = hc_dhcpprobe_open(&po, &fo->probe);
+    if (rc < 0) {
+        return fail_start(fo, rc, g_strdup_printf(
+            "cannot probe DHCP on %s: %s", fo->ifname, g_strerror(-rc)));
+    }
+    {
+        static const char *const what[HC_FO_N_SCENARIOS] = {
+            "move the service", "put the active node in standby",
+            "stop the cluster stack on the active node",
+            "kill dhcpd on the active node", "crash the active node",
+            "cut the HA link of the active node",
+        };
+
+        emit(fo, HC_FO_EV_INFO, "%s: service %s, chain anchor %s%s, "
+             "%s -> %s, hacon on %s", what[fo->o.scenario], fo->service,
+             fo->anchor, fo->anchor_promoted ? " (promoted)" : "", fo->from,
+             fo->to, fo->local ? fo->local : "a host outside the cluster");
+    }
+    if (!fo->stonith && fo->o.scenario == HC_FO_CUT) {
+        emit(fo, HC_FO_EV_WARN, "fencing is off (stonith-enabled=false): "
+             "with the HA link cut both nodes think the other is gone and "
+             "both run the service (split brain); the lease files diverge");
+    }
+    {
+        double rtt = 0;
+        bool ok = false;
+
+        /* A longer wait than during the test: dhcpd checks an address
+         * with a ping (up to a second) before its first offer of it. */
+        for (int i = 0; i < 5 && !ok; i++) {
+            ok = probe_once_within(fo, 1500, &rtt);
+        }
+        if (!ok) {
+            return fail_start(fo, -EHOSTUNREACH, g_strdup_printf(
+                "DHCP at %s does not answer a probe on %s before the test "
+                "(%s)%s", fo->vip, fo->ifname,
+                g_strerror(-fo->last_probe_err), fo->wrong_server_seen
+                ? "; another DHCP server answered" : ""));
+        }
+        g_ptr_array_add(fo->base_lines, g_strdup_printf(
+            "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, rtt));
+    }
+    /* Where everything runs. */
+    h = snapshot(fo);
+    {
+        GPtrArray *keys = g_ptr_array_new();
+        GHashTableIter it;
+        gpointer k0;
+
+        g_hash_table_iter_init(&it, h);
+        while (g_hash_table_iter_next(&it, &k0, NULL)) {
+            g_ptr_array_add(keys, k0);
+        }
+
+        g_ptr_array_sort(keys, cmp_str);
+        for (guint i = 0; i < keys->len; i++) {
+            const char *k = keys->pdata[i];
+
+            g_ptr_array_add(fo->base_lines, g_strdup_printf(
+                "%s: %s", k, (char *) g_hash_table_lookup(h, k)));
+            if (g_str_has_prefix(k, "fail ")) {
+                g_ptr_array_add(fo->base_fails, g_strdup(k + 5));
+            }
+        }
+        g_ptr_array_free(keys, TRUE);
+    }
+    fo->snap = h;
+    /* DRBD. */
+    if (!fo->drbd_rsc) {
+        g_ptr_array_add(fo->base_lines,
+                        g_strdup("DRBD: no DRBD resource in the CIB"));
+    } else if (!fo->drbd) {
+        g_ptr_array_add(fo->base_lines, g_strdup_printf(
+            "DRBD: %s in the CIB, no DRBD state reader", fo->drbd_rsc));
+    } else {
+        char *text = NULL;
+
+        rc = fo->drbd(fo->from, &text, fo->drbd_data);
+        fo->base_drbd = text ? text : g_strdup(g_strerror(rc < 0 ? -rc
+                                                                 : EIO));
+        fo->drbd_last = g_strdup(fo->base_drbd);
+        g_ptr_array_add(fo->base_lines, g_strdup_printf(
+            "DRBD: %s", fo->base_drbd));
+    }
+    /* Leases, read where the lease file is now. */
+    {
+        const char *ln = fo->leases_node ? fo->leases_node : fo->from;
+
+        rc = read_leases(fo, ln, fo->base_leases, &err);
+        if (rc < 0) {
+            return fail_start(fo, rc, g_strdup_printf(
+                "cannot read the lease file before the test: %s", err));
+        }
+        g_ptr_array_add(fo->base_lines, g_strdup_printf(
+            "leases: %u active in %s on %s", fo->base_leases->len,
+            fo->leases_path, ln));
+        for (guint i = 0; i < fo->base_leases->len; i++) {
+            base_lease *b = &g_array_index(fo->base_leases, base_lease, i);
+            GString *s = g_string_new("lease ");
+            char when[32];
+
+            lease_str(b, s);
+            g_string_append_printf(s, " ends %s", b->ends == HC_LEASE_NEVER
+                                   ? "never"
+                                   : hc_time_str(b->ends, when, sizeof(when)));
+            g_ptr_array_add(fo->base_lines, g_string_free(s, FALSE));
+        }
+    }
+    for (guint i = 0; i < fo->base_lines->len; i++) {
+        emit(fo, HC_FO_EV_INFO, "baseline %s",
+             (char *) fo->base_lines->pdata[i]);
+    }
+    fo->last_ok = true;
+    return 0;
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void job_add_shell(job *j, const char *cmd, const char *node,
+                          int timeout_ms)
+{
+    char *c = hc_fo_subst_node(cmd, node);
+
+    job_add(j, NULL, timeout_ms, false, "sh", "-c", c, JOB_END);
+    g_free(c);
+}
+
+static job *action_job(hc_failover *fo)
+{
+    job *j = job_new();
+    const char *n = fo->from;
+    const char *remote = is_local(fo, n) ? NULL : n;
+
+    switch (fo->o.scenario) {
+    case HC_FO_MOVE:
+        if (fo->anchor_promoted) {
+            job_add(j, NULL, 30000, false, "crm_resource", "--move",
+                    "--promoted", "-r", fo->anchor, "-N", fo->to, JOB_END);
+        } else {
+            job_add(j, NULL, 30000, false, "crm_resource", "--move", "-r",
+                    fo->anchor, "-N", fo->to, JOB_END);
+        }
+        break;
+    case HC_FO_STANDBY:
+        job_add(j, NULL, 30000, false, "crm_attribute", "--node", n,
+                "--name", "standby", "--update", "on", JOB_END);
+        break;
+    case HC_FO_KILL:
+        /* SIGKILL, as a crash of dhcpd would be: no clean exit. */
+        job_add(j, remote, 20000, false, "pkill", "-KILL", "-x", "dhcpd",
+                JOB_END);
+        break;
+    case HC_FO_STOP_STACK:
+        if (fo->o.stop_cmd) {
+            job_add_shell(j, fo->o.stop_cmd, n, 300000);
+        } else {
+            job_add(j, n, 300000, false, "systemctl", "stop", "pacemaker",
+                    JOB_END);
+            job_add(j, n, 60000, false, "systemctl", "stop", "corosync",
+                    JOB_END);
+        }
+        break;
+    case HC_FO_CRASH:
+        job_add_shell(j, fo->o.crash_cmd, n, 60000);
+        break;
+    case HC_FO_CUT:
+        job_add_shell(j, fo->o.cut_cmd, n, 60000);
+        break;
+    default:
+        break;
+    }
+    return j;
+}
+
+static job *cleanup_job(hc_failover *fo)
+{
+    job *j = job_new();
+
+    switch (fo->o.scenario) {
+    case HC_FO_MOVE:
+        job_add(j, NULL, 30000, true, "crm_resource", "--clear", "-r",
+                fo->anchor, JOB_END);
+        break;
+    case HC_FO_STANDBY:
+        job_add(j, NULL, 30000, true, "crm_attribute", "--node", fo->from,
+                "--name", "standby", "--update", "off", JOB_END);
+        break;
+    case HC_FO_KILL:
+        job_add(j, NULL, 30000, true, "crm_resource", "--cleanup", "-r",
+                fo->service, "-N", fo->from, JOB_END);
+        break;
+    case HC_FO_STOP_STACK:
+    case HC_FO_CRASH:
+    case HC_FO_CUT:
+        if (fo->o.restore_cmd) {
+            char *c = hc_fo_subst_node(fo->o.restore_cmd, fo->from);
+
+            job_add(j, NULL, 300000, true, "sh", "-c", c, JOB_END);
+            g_free(c);
+        } else if (fo->o.scenario == HC_FO_STOP_STACK && !fo->o.stop_cmd) {
+            job_add(j, fo->from, 120000, true, "systemctl", "start",
+                    "corosync", "pacemaker", JOB_END);
+        }
+        break;
+    default:
+        break;
+    }
+    /* Until the cluster has nothing left to do. */
+    job_add(j, NULL, 130000, true, "crm_resource", "--wait",
+            "--timeout=120s", JOB_END);
+    return j;
+}
+
+/* ------------------------------------------------------------ observe */
+
+static bool failover_complete(hc_failover *fo)
+{
+    const char *now = service_node(fo);
+    hc_resource *svc;
+
+    if (!now || strcmp(now, fo->to) || !fo->last_ok) {
+        return false;
+    }
+    if (fo->o.scenario == HC_FO_KILL) {
+        /* The cluster must have noticed: a fail count or a failed
+         * operation on the service; then it runs again. */
+        svc = hc_status_find_resource(fo->st, fo->service);
+        for (guint i = 0; svc && svc->failcounts && i < svc->failcounts->len;
+             i++) {
+            hc_failcount *f = svc->failcounts->pdata[i];
+
+            if (f->count > fo->max_failcount) {
+                fo->max_failcount = f->count;
+            }
+            if (!strcmp(f->node, fo->from) && f->count > 0) {
+                fo->seen_failure = true;
+            }
+        }
+        return fo->seen_failure && svc && svc->active && !svc->failed;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ final */
+
+static bool node_online(const hc_failover *fo, const char *name)
+{
+    hc_node *n = fo->st ? hc_status_find_node(fo->st, name) : NULL;
+
+    return n && n->online;
+}
+
+static void final_assertions(hc_failover *fo)
+{
+    xmlNode *xml = NULL;
+    char *err = NULL;
+    const char *where;
+    int rc;
+
+    rc = refresh(fo, &xml, &err);
+    if (rc < 0) {
+        emit(fo, HC_FO_EV_WARN, "cannot read the CIB after the test: %s",
+             err ? err : g_strerror(-rc));
+    }
+    g_free(err);
+    err = NULL;
+    /* DHCP. */
+    if (fo->recovered >= 0 || (fo->lost == 0 && fo->answered > 0)) {
+        assertion(fo, HC_FO_PASS, "dhcp-answers",
+                  "DHCP at %s answered again; downtime %.0f ms "
+                  "(%u of %u probes every %d ms unanswered)", fo->vip,
+                  hc_failover_downtime_ms(fo), fo->lost, fo->sent,
+                  fo->o.probe_interval_ms);
+    } else {
+        assertion(fo, HC_FO_FAIL, "dhcp-answers",
+                  "DHCP at %s did not answer again (%u of %u probes "
+                  "unanswered, the first at %+.3f s)", fo->vip, fo->lost,
+                  fo->sent, fo->first_fail / 1000.0);
+    }
+    /* Still running after the cleanup. */
+    where = service_node(fo);
+    {
+        double rtt = 0;
+        bool ok = false;
+
+        for (int i = 0; i < 5 && !ok; i++) {
+            ok = probe_once_within(fo, 1500, &rtt);
+        }
+        assertion(fo, where && ok ? HC_FO_PASS : HC_FO_FAIL,
+                  "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
+                  fo->service, where ? "runs on " : "is not running",
+                  where ? where : "", ok ? "answers" : "does not answer");
+    }
+    /* Leases: where the lease file is now. */
+    {
+        hc_leases_location loc = { 0 };
+        const char *ln = NULL;
+        GArray *now = g_array_new(FALSE, TRUE, sizeof(base_lease));
+
+        if (xml && hc_leases_locate(xml, &loc) == 0 && loc.node) {
+            ln = loc.node;
+        } else {
+            ln = where ? where : fo->to;
+        }
+        if (!fo->base_leases->len) {
+            assertion(fo, HC_FO_SKIP, "leases-kept", "no active lease before "
+                      "the test: nothing to compare");
+        } else if (read_leases(fo, ln, now, &err) < 0) {
+            assertion(fo, HC_FO_FAIL, "leases-kept",
+                      "cannot read the lease file after the test: %s", err);
+        } else {
+            GString *missing = g_string_new(NULL);
+            unsigned n_missing = 0;
+
+            for (guint i = 0; i < fo->base_leases->len; i++) {
+                base_lease *b = &g_array_index(fo->base_leases, base_lease,
+                                               i);
+                bool found = false;
+
+                for (guint k = 0; k < now->len && !found; k++) {
+                    base_lease *c = &g_array_index(now, base_lease, k);
+
+                    found = c->ip == b->ip && c->mac_len == b->mac_len
+                            && !memcmp(c->mac, b->mac, b->mac_len);
+                }
+                if (!found) {
+                    n_missing++;
+                    g_string_append_c(missing, ' ');
+                    lease_str(b, missing);
+                }
+            }
+            if (n_missing) {
+                assertion(fo, HC_FO_FAIL, "leases-kept",
+                          "%u of %u leases active before are not active in "
+                          "%s on %s:%s", n_missing, fo->base_leases->len,
+                          fo->leases_path, ln, missing->str);
+            } else {
+                assertion(fo, HC_FO_PASS, "leases-kept",
+                          "all %u leases active before are active in %s on "
+                          "%s with the same address and MAC (%u active now)",
+                          fo->base_leases->len, fo->leases_path, ln,
+                          now->len);
+            }
+            g_string_free(missing, TRUE);
+        }
+        hc_leases_location_clear(&loc);
+        g_array_free(now, TRUE);
+        g_free(err);
+        err = NULL;
+    }
+    free_xml(xml);
+    /* DRBD. */
+    if (!fo->drbd_rsc) {
+        assertion(fo, HC_FO_SKIP, "drbd-uptodate",
+                  "no DRBD resource in the CIB: skipped");
+    } else if (!fo->drbd) {
+        assertion(fo, HC_FO_SKIP, "drbd-uptodate", "%s is in the CIB but "
+                  "this build reads no DRBD state: skipped", fo->drbd_rsc);
+    } else {
+        char *text = NULL;
+        const char *prim = where ? where : fo->to;
+
+        rc = fo->drbd(prim, &text, fo->drbd_data);
+        assertion(fo, rc == 0 ? HC_FO_PASS : HC_FO_FAIL, "drbd-uptodate",
+                  "%s Primary wanted on %s: %s", fo->drbd_rsc, prim,
+                  text ? text : g_strerror(rc < 0 ? -rc : EIO));
+        g_free(text);
+    }
+    /* No cli-* left. */
+    {
+        GString *left = g_string_new(NULL);
+        unsigned n = 0;
+
+        for (guint i = 0; fo->st && i < fo->st->constraints->len; i++) {
+            hc_constraint *c = fo->st->constraints->pdata[i];
+
+            if (c->leftover) {
+                g_string_append_printf(left, " %s", c->id);
+                n++;
+            }
+        }
+        if (n) {
+            assertion(fo, HC_FO_FAIL, "no-cli-constraints",
+                      "%u left:%s (crm_resource --clear -r RSC removes "
+                      "them)", n, left->str);
+        } else {
+            assertion(fo, HC_FO_PASS, "no-cli-constraints",
+                      "no cli-prefer/cli-ban constraint left");
+        }
+        g_string_free(left, TRUE);
+    }
+    /* Fail counts. */
+    {
+        GHashTable *h = fo->st ? snapshot(fo) : NULL;
+        GString *left = g_string_new(NULL);
+        GHashTableIter it;
+        gpointer k, v;
+
+        if (h) {
+            g_hash_table_iter_init(&it, h);
+            while (g_hash_table_iter_next(&it, &k, &v)) {
+                if (g_str_has_prefix(k, "fail ")
+                    && !in_list(fo->base_fails, (char *) k + 5)) {
+                    g_string_append_printf(left, " %s=%s", (char *) k + 5,
+                                           (char *) v);
+                }
+            }
+            g_hash_table_unref(h);
+        }
+        if (left->len) {
+            assertion(fo, HC_FO_FAIL, "failcounts-clean",
+                      "fail counts left by the test:%s (crm_resource "
+                      "--cleanup -r RSC)", left->str);
+        } else if (fo->o.scenario == HC_FO_KILL) {
+            assertion(fo, fo->seen_failure ? HC_FO_PASS : HC_FO_FAIL,
+                      "failcounts-clean", fo->seen_failure
+                      ? "the kill raised the fail count of %s on %s to %d; "
+                        "crm_resource --cleanup cleared it"
+                      : "the cluster never counted the failure of %s on "
+                        "%s (%d)", fo->service, fo->from, fo->max_failcount);
+        } else {
+            assertion(fo, HC_FO_PASS, "failcounts-clean",
+                      "no fail count caused by the test");
+        }
+        g_string_free(left, TRUE);
+    }
+    /* The node that was taken out. */
+    if (fo->o.scenario == HC_FO_STOP_STACK || fo->o.scenario == HC_FO_CRASH
+        || fo->o.scenario == HC_FO_CUT) {
+        bool restore = fo->o.restore_cmd
+                       || (fo->o.scenario == HC_FO_STOP_STACK
+                           && !fo->o.stop_cmd);
+
+        if (!restore) {
+            assertion(fo, HC_FO_SKIP, "node-back", "no --restore-cmd: %s is "
+                      "left out of the cluster", fo->from);
+        } else {
+            assertion(fo, node_online(fo, fo->from) ? HC_FO_PASS : HC_FO_FAIL,
+                      "node-back", "%s is %s", fo->from,
+                      node_online(fo, fo->from) ? "online again"
+                                                : "not back online");
+        }
+    }
+}
+
+/* ------------------------------------------------------------ step */
+
+int hc_failover_step(hc_failover *fo)
+{
+    int rc;
+
+    switch (fo->phase) {
+    case PH_BASELINE:
+        rc = baseline(fo);
+        if (rc < 0) {
+            return rc;
+        }
+        fo->phase = PH_ACTION;
+        return 1;
+    case PH_ACTION:
+        fo->t0 = hc_now_ms();
+        fo->wall0 = g_get_real_time() / 1e6;
+        fo->deadline = fo->t0 + fo->o.timeout_s * 1000.0;
+        emit(fo, HC_FO_EV_ACTION, "%s: start",
+             hc_fo_scenario_name(fo->o.scenario));
+        fo->job = action_job(fo);
+        job_start(fo->job);
+        fo->phase = PH_OBSERVE;
+        return 1;
+    case PH_OBSERVE: {
+        bool done = job_finished(fo, &rc);
+
+        if (done && rc < 0) {
+            fo->action_failed = true;
+        }
+        probe_tick(fo);
+        observe_cib(fo);
+        observe_drbd(fo);
+        if (!fo->placed_known) {
+            if (fo->action_failed) {
+                assertion(fo, HC_FO_FAIL, "service-placed", "the %s action "
+                          "failed; %s runs on %s", hc_fo_scenario_name(
+                              fo->o.scenario), fo->service,
+                          service_node(fo) ? service_node(fo) : "no node");
+            } else if (done && failover_complete(fo)) {
+                fo->done_ms = rel_ms(fo);
+                assertion(fo, HC_FO_PASS, "service-placed",
+                          "%s runs on %s, %.1f s after the action started",
+                          fo->service, fo->to, fo->done_ms / 1000.0);
+            } else if (hc_now_ms() > fo->deadline) {
+                assertion(fo, HC_FO_FAIL, "service-placed",
+                          "after %d s %s runs on %s, not on %s",
+                          fo->o.timeout_s, fo->service,
+                          service_node(fo) ? service_node(fo) : "no node",
+                          fo->to);
+            } else {
+                return 1;
+            }
+            fo->placed_known = true;
+        }
+        /* The action's own deadline bounds this wait; its thread must end
+         * before the cleanup starts. */
+        if (!done) {
+            return 1;
+        }
+        emit(fo, HC_FO_EV_ACTION, "cleanup");
+        fo->job = cleanup_job(fo);
+        job_start(fo->job);
+        fo->phase = PH_CLEANUP;
+        return 1;
+    }
+    case PH_CLEANUP:
+        if (!job_finished(fo, &rc)) {
+            probe_tick(fo);
+            observe_cib(fo);
+            observe_drbd(fo);
+            return 1;
+        }
+        observe_cib(fo);
+        fo->phase = PH_FINAL;
+        return 1;
+    case PH_FINAL:
+        final_assertions(fo);
+        emit(fo, HC_FO_EV_INFO, "%s: %s",
+             hc_fo_scenario_name(fo->o.scenario),
+             hc_failover_passed(fo) ? "pass" : "FAIL");
+        fo->phase = PH_DONE;
+        return 0;
+    case PH_DONE:
+    default:
+        return fo->error ? -EINVAL : 0;
+    }
+}
+
+/* ------------------------------------------------------------ object */
+
+static const char *keep(hc_failover *fo, const char *s)
+{
+    char *c = g_strdup(s);
+
+    if (c) {
+        g_ptr_array_add(fo->strs, c);
+    }
+    return c;
+}
+
+hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
+                             void *data)
+{
+    hc_failover *fo = g_new0(hc_failover, 1);
+
+    fo->strs = g_ptr_array_new_with_free_func(g_free);
+    fo->o = *opts;
+    fo->o.service = keep(fo, opts->service);
+    fo->o.vip = keep(fo, opts->vip);
+    fo->o.ifname = keep(fo, opts->ifname);
+    fo->o.leases = keep(fo, opts->leases);
+    fo->o.crash_cmd = keep(fo, opts->crash_cmd);
+    fo->o.stop_cmd = keep(fo, opts->stop_cmd);
+    fo->o.cut_cmd = keep(fo, opts->cut_cmd);
+    fo->o.restore_cmd = keep(fo, opts->restore_cmd);
+    if (fo->o.timeout_s <= 0) {
+        fo->o.timeout_s = 120;
+    }
+    if (fo->o.probe_interval_ms <= 0) {
+        fo->o.probe_interval_ms = 200;
+    }
+    if (fo->o.probe_timeout_ms <= 0) {
+        fo->o.probe_timeout_ms = 150;
+    }
+    fo->fn = fn;
+    fo->fn_data = data;
+    fo->chain = g_ptr_array_new_with_free_func(g_free);
+    fo->first_fail = fo->last_fail = fo->recovered = -1;
+    fo->done_ms = -1;
+    fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
+    fo->base_lines = g_ptr_array_new_with_free_func(g_free);
+    fo->base_fails = g_ptr_array_new_with_free_func(g_free);
+    fo->leftovers = g_ptr_array_new_with_free_func(g_free);
+    fo->leftover_rscs = g_ptr_array_new_with_free_func(g_free);
+    fo->events = g_ptr_array_new_with_free_func(event_free);
+    fo->asserts = g_ptr_array_new_with_free_func(assertion_free);
+    return fo;
+}
+
+void hc_failover_set_drbd_reader(hc_failover *fo, hc_fo_drbd_reader fn,
+                                 void *data)
+{
+    fo->drbd = fn;
+    fo->drbd_data = data;
+}
+
+void hc_failover_free(hc_failover *fo)
+{
+    int rc;
+
+    if (!fo) {
+        return;
+    }
+    /* A running job is waited for: its thread uses fo's strings. */
+    while (fo->job && !job_finished(fo, &rc)) {
+        g_usleep(50000);
+    }
+    hc_cib_free(fo->cib);
+    hc_status_free(fo->st);
+    if (fo->snap) {
+        g_hash_table_unref(fo->snap);
+    }
+    hc_dhcpprobe_free(fo->probe);
+    g_free(fo->error);
+    g_free(fo->service);
+    g_free(fo->anchor);
+    g_free(fo->vip);
+    g_free(fo->ifname);
+    g_free(fo->leases_path);
+    g_free(fo->leases_node);
+    g_free(fo->drbd_rsc);
+    g_free(fo->local);
+    g_free(fo->from);
+    g_free(fo->to);
+    g_free(fo->base_drbd);
+    g_free(fo->drbd_last);
+    g_free(fo->done_node);
+    g_ptr_array_free(fo->chain, TRUE);
+    g_array_free(fo->base_leases, TRUE);
+    g_ptr_array_free(fo->base_lines, TRUE);
+    g_ptr_array_free(fo->base_fails, TRUE);
+    g_ptr_array_free(fo->leftovers, TRUE);
+    g_ptr_array_free(fo->leftover_rscs, TRUE);
+    g_ptr_array_free(fo->events, TRUE);
+    g_ptr_array_free(fo->asserts, TRUE);
+    g_ptr_array_free(fo->strs, TRUE);
+    g_free(fo);
+}
+
+int hc_failover_interval_ms(const hc_failover *fo)
+{
+    return fo->o.probe_interval_ms;
+}
+
+const char *hc_failover_error(const hc_failover *fo)
+{
+    return fo->error;
+}
+
+bool hc_failover_passed(const hc_failover *fo)
+{
+    if (fo->error || !fo->asserts->len) {
+        return false;
+    }
+    for (guint i = 0; i < fo->asserts->len; i++) {
+        if (((hc_fo_assertion *) fo->asserts->pdata[i])->verdict
+            == HC_FO_FAIL) {
+            return false;
+        }
+    }
+    return true;
+}
+
+double hc_failover_downtime_ms(const hc_failover *fo)
+{
+    if (!fo->lost) {
+        return 0;
+    }
+    if (fo->recovered < 0 || fo->recovered < fo->last_fail) {
+        return -1;
+    }
+    return fo->recovered - fo->first_fail;
+}
+
+const char *hc_failover_from_node(const hc_failover *fo)
+{
+    return fo->from;
+}
+
+const char *hc_failover_to_node(const hc_failover *fo)
+{
+    return fo->to;
+}
+
+const GPtrArray *hc_failover_events(const hc_failover *fo)
+{
+    return fo->events;
+}
+
+const GPtrArray *hc_failover_assertions(const hc_failover *fo)
+{
+    return fo->asserts;
+}
+
+const GPtrArray *hc_failover_leftovers(const hc_failover *fo)
+{
+    return fo->leftovers;
+}
+
+int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
+{
+    GPtrArray *rscs = g_ptr_array_new_with_free_func(g_free);
+    int ret = 0;
+
+    if (refresh(fo, NULL, NULL) < 0 || !fo->st) {
+        g_ptr_array_free(rscs, TRUE);
+        return -ENOTCONN;
+    }
+    for (guint i = 0; i < fo->st->constraints->len; i++) {
+        hc_constraint *c = fo->st->constraints->pdata[i];
+
+        if (c->leftover && c->rsc && !in_list(rscs, c->rsc)) {
+            g_ptr_array_add(rscs, g_strdup(c->rsc));
+        }
+    }
+    for (guint i = 0; i < rscs->len; i++) {
+        const char *argv[] = { "crm_resource", "--clear", "-r",
+                               rscs->pdata[i], NULL };
+        hc_exec_result res = { 0 };
+        int rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
+        char *cl = hc_exec_cmdline(argv, NULL);
+
+        if (rc < 0 || res.status != 0) {
+            ret = -EIO;
+        }
+        g_string_append_printf(out, "%s: %s\n", cl,
+                               rc == 0 && res.status == 0 ? "done" : "failed");
+        g_free(cl);
+        hc_exec_result_clear(&res);
+    }
+    g_ptr_array_free(rscs, TRUE);
+    return ret;
+}
+
+/* ------------------------------------------------------------ report */
+
+static gint cmp_event(gconstpointer a, gconstpointer b)
+{
+    const hc_fo_event *x = *(hc_fo_event *const *) a;
+    const hc_fo_event *y = *(hc_fo_event *const *) b;
+
+    return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms;
+}
+
+/* The timeline in time order: messages of the worker thread reach the
+ * list a little after the CIB changes that followed them. */
+static GPtrArray *sorted_events(const hc_failover *fo)
+{
+    GPtrArray *a = g_ptr_array_sized_new(fo->events->len);
+
+    for (guint i = 0; i < fo->events->len; i++) {
+        g_ptr_array_add(a, fo->events->pdata[i]);
+    }
+    /* Stable (GLib documents it since 2.32): equal times keep their
+     * order. */
+    g_ptr_array_sort(a, cmp_event);
+    return a;
+}
+
+void hc_failover_report_text(const hc_failover *fo, GString *out)
+{
+    char when[32];
+
+    g_string_append_printf(out, "hacon failover-test %s: %s\n",
+                           hc_fo_scenario_name(fo->o.scenario),
+                           fo->error ? "NOT RUN"
+                           : hc_failover_passed(fo) ? "PASS" : "FAIL");
+    if (fo->error) {
+        g_string_append_printf(out, "reason: %s\n", fo->error);
+    }
+    if (fo->wall0 > 0) {
+        g_string_append_printf(out, "started: %s\n",
+                               hc_time_str((time_t) fo->wall0, when,
+                                           sizeof(when)));
+    }
+    if (fo->service) {
+        g_string_append_printf(out, "service: %s (chain anchor %s%s), "
+                               "%s -> %s, floating IP %s probed on %s\n",
+                               fo->service, fo->anchor,
+                               fo->anchor_promoted ? ", promoted" : "",
+                               fo->from ? fo->from : "?",
+                               fo->to ? fo->to : "?",
+                               fo->vip ? fo->vip : "?",
+                               fo->ifname ? fo->ifname : "?");
+    }
+    g_string_append(out, "\nBaseline\n");
+    for (guint i = 0; i < fo->base_lines->len; i++) {
+        char *e = hc_escape(fo->base_lines->pdata[i], 0);
+
+        g_string_append_printf(out, "  %s\n", e);
+        g_free(e);
+    }
+    g_string_append(out, "\nTimeline (seconds from the action)\n");
+    {
+        GPtrArray *ev = sorted_events(fo);
+
+        for (guint i = 0; i < ev->len; i++) {
+            g_string_append(out, "  ");
+            hc_fo_event_format(ev->pdata[i], out);
+        }
+        g_ptr_array_free(ev, TRUE);
+    }
+    g_string_append_printf(out, "\nProbes: %u sent every %d ms, %u "
+                           "answered, %u unanswered; downtime ",
+                           fo->sent, fo->o.probe_interval_ms, fo->answered,
+                           fo->lost);
+    if (hc_failover_downtime_ms(fo) < 0) {
+        g_string_append(out, "unbounded (DHCP did not come back)\n");
+    } else {
+        g_string_append_printf(out, "%.0f ms\n", hc_failover_downtime_ms(fo));
+    }
+    g_string_append(out, "\nAssertions\n");
+    for (guint i = 0; i < fo->asserts->len; i++) {
+        hc_fo_assertion *a = fo->asserts->pdata[i];
+
+        g_string_append_printf(out, "  [%s] %s: %s\n",
+                               a->verdict == HC_FO_PASS ? "PASS"
+                               : a->verdict == HC_FO_FAIL ? "FAIL" : "SKIP",
+                               a->name, a->detail);
+    }
+}
+
+static void json_kv_str(GString *out, const char *k, const char *v,
+                        bool comma)
+{
+    hc_json_str(out, k);
+    g_string_append_c(out, ':');
+    if (v) {
+        hc_json_str(out, v);
+    } else {
+        g_string_append(out, "null");
+    }
+    if (comma) {
+        g_string_append_c(out, ',');
+    }
+}
+
+void hc_failover_report_json(const hc_failover *fo, GString *out)
+{
+    g_string_append_c(out, '{');
+    json_kv_str(out, "scenario", hc_fo_scenario_name(fo->o.scenario), true);
+    json_kv_str(out, "result", fo->error ? "not-run"
+                : hc_failover_passed(fo) ? "pass" : "fail", true);
+    json_kv_str(out, "error", fo->error, true);
+    g_string_append_printf(out, "\"started\":%.3f,", fo->wall0);
+    json_kv_str(out, "service", fo->service, true);
+    json_kv_str(out, "anchor", fo->anchor, true);
+    g_string_append_printf(out, "\"anchor_promoted\":%s,",
+                           fo->anchor_promoted ? "true" : "false");
+    json_kv_str(out, "from", fo->from, true);
+    json_kv_str(out, "to", fo->to, true);
+    json_kv_str(out, "vip", fo->vip, true);
+    json_kv_str(out, "interface", fo->ifname, true);
+    json_kv_str(out, "leases_file", fo->leases_path, true);
+    g_string_append(out, "\"baseline\":{\"lines\":[");
+    for (guint i = 0; i < fo->base_lines->len; i++) {
+        if (i) {
+            g_string_append_c(out, ',');
+        }
+        hc_json_str(out, fo->base_lines->pdata[i]);
+    }
+    g_string_append(out, "],\"leases\":[");
+    for (guint i = 0; i < fo->base_leases->len; i++) {
+        base_lease *b = &g_array_index(fo->base_leases, base_lease, i);
+        GString *s = g_string_new(NULL);
+        char **parts;
+
+        lease_str(b, s);
+        parts = g_strsplit(s->str, " ", 2);
+        g_string_append_printf(out, "%s{", i ? "," : "");
+        json_kv_str(out, "address", parts[0], true);
+        json_kv_str(out, "mac", parts[1] ? parts[1] : "", true);
+        if (b->ends == HC_LEASE_NEVER) {
+            g_string_append(out, "\"ends\":null}");
+        } else {
+            g_string_append_printf(out, "\"ends\":%u}", b->ends);
+        }
+        g_strfreev(parts);
+        g_string_free(s, TRUE);
+    }
+    g_string_append(out, "]},\"timeline\":[");
+    GPtrArray *evs = sorted_events(fo);
+
+    for (guint i = 0; i < evs->len; i++) {
+        hc_fo_event *ev = evs->pdata[i];
+
+        g_string_append_printf(out, "%s{\"t_ms\":%.1f,\"wall\":%.3f,"
+                               "\"before_action\":%s,", i ? "," : "",
+                               ev->t_ms, ev->wall,
+                               ev->t_ms == 0 && signbit(ev->t_ms)
+                               ? "true" : "false");
+        json_kv_str(out, "kind", hc_fo_event_kind_name(ev->kind), true);
+        json_kv_str(out, "text", ev->text, false);
+        g_string_append_c(out, '}');
+    }
+    g_ptr_array_free(evs, TRUE);
+    g_string_append_printf(out, "],\"probes\":{\"interval_ms\":%d,"
+                           "\"sent\":%u,\"answered\":%u,\"unanswered\":%u,"
+                           "\"downtime_ms\":", fo->o.probe_interval_ms,
+                           fo->sent, fo->answered, fo->lost);
+    if (hc_failover_downtime_ms(fo) < 0) {
+        g_string_append(out, "null},");
+    } else {
+        g_string_append_printf(out, "%.1f},", hc_failover_downtime_ms(fo));
+    }
+    g_string_append(out, "\"assertions\":[");
+    for (guint i = 0; i < fo->asserts->len; i++) {
+        hc_fo_assertion *a = fo->asserts->pdata[i];
+
+        g_string_append_printf(out, "%s{", i ? "," : "");
+        json_kv_str(out, "name", a->name, true);
+        json_kv_str(out, "result", verdict_name(a->verdict), true);
+        json_kv_str(out, "detail", a->detail, false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_printf(out, "],\"passed\":%s}\n",
+                           hc_failover_passed(fo) ? "true" : "false");
+}

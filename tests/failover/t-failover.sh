@@ -1,0 +1,183 @@
+#!/bin/bash
+# `hacon failover-test` on the live two-node test cluster
+# (tests/cluster/hc-cluster): a client lease first, then the move, standby,
+# kill, stop-stack and crash scenarios and a repeated move, each of whose
+# reports must say pass (every assertion pass or skip), with the reports
+# saved as text and JSON and no lease lost.
+#
+# hacon runs inside the node that does not run dhcpd (it needs that node's
+# live CIB; the scenarios that take the active node out need it to run on
+# the other one).  Crashing, stopping and starting a node is done from the
+# host by hc-cluster: the crash/stop/restore commands given to hacon
+# (tests/failover/host-request) ask a relay that this script runs on the
+# host, through a FIFO in the cluster's state directory that both see.
+#
+# HC_FAILOVER_REPEAT: moves in the repeat run (default 4, which keeps the
+#   suite near 4 minutes on a small loaded machine; each move takes 15-20 s
+#   there; 10 is what the release check runs).
+# HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash";
+#   "cut" (HA link down, split brain without fencing) runs on request;
+#   "none" runs only the repeat.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+tap_need_root
+tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
+    crm_mon crm_resource crm dhcpd busybox sshd ssh
+if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
+    tap_skip_all "cannot create network/mount/PID namespaces here"
+fi
+[ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
+"$HACON" help 2>&1 | grep -qw failover-test \
+    || { tap_fail "hacon has a failover-test command"; tap_done; }
+
+# A unique instance: several runs (and other suites) side by side.
+HC_CLUSTER_PREFIX=hcf$$
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+unset HC_CLUSTER_STATE
+. "$HACON_TOP/tests/cluster/lib.sh"
+CL=$HACON_TOP/tests/cluster/hc-cluster
+REQ=$HACON_TOP/tests/failover/host-request
+REPEAT=${HC_FAILOVER_REPEAT:-4}
+SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash}
+W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
+relay_pid=""
+cleanup() {
+    [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
+    if "$CL" down > "$W/down.log" 2>&1; then
+        # This instance's state (its reports included) goes with it.
+        rm -rf "$S"
+    else
+        echo "# down:"; sed 's/^/#   /' "$W/down.log"
+    fi
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+T_ALL=$(now)
+if "$CL" up --final > "$W/up.log" 2>&1; then
+    tap_ok "test cluster up with the final configuration ($(elapsed "$T_ALL")s)"
+else
+    tap_fail "test cluster up"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_done
+fi
+
+# The relay: the host side of host-request.  Requests are read from a FIFO
+# (one line: ID NODE ACTION); the result goes to done.ID.
+RD=$S/relay
+mkdir -p "$RD" && mkfifo "$RD/req"
+(
+    exec 3<> "$RD/req"
+    while read -r id node action <&3; do
+        case $node/$action in
+            nodeone/crash|nodetwo/crash|nodeone/stop|nodetwo/stop|\
+            nodeone/start|nodetwo/start)
+                "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
+                echo $? > "$RD/done.$id.tmp" ;;
+            # The HA link (eth1, corosync's only ring) of one node.
+            nodeone/cut|nodetwo/cut|nodeone/uncut|nodetwo/uncut)
+                st=down; [ "$action" = uncut ] && st=up
+                ip -n "$(ns_of "$node")" link set eth1 "$st" > "$RD/log.$id" 2>&1
+                echo $? > "$RD/done.$id.tmp" ;;
+            *) echo 2 > "$RD/done.$id.tmp" ;;
+        esac
+        mv "$RD/done.$id.tmp" "$RD/done.$id"
+    done
+) 9>&- &
+relay_pid=$!
+
+if out=$("$CL" dhcp obtain 2>&1); then
+    tap_ok "a client lease through the floating IP: $out"
+else
+    tap_fail "a client lease"; printf "%s\n" "$out" | while read -r l; do echo "#   $l"; done
+fi
+
+other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
+REPORTS=$S/reports
+# run_scenario NAME [ARGS...]: hacon failover-test on the passive node;
+# passes when hacon exits 0 (every assertion pass or skip) and its reports
+# exist, the text one saying PASS and the JSON one "passed":true.
+run_scenario() {
+    local name=$1 a p t0 log rc to; shift
+    a=$(rsc_node dhcp nodeone)
+    [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
+    p=$(other "$a")
+    log=$W/$name.log
+    t0=$(now)
+    # Own deadline: a hung scenario must not hang make check.
+    timeout 400 "$CL" exec "$p" hacon failover-test "$name" \
+        --report-dir "$REPORTS/$name" --timeout 150 "$@" > "$log" 2>&1
+    rc=$?
+    grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert) ' "$log" \
+        | sed 's/^/#   /'
+    to=$(other "$a"); [ "$name" = kill ] && to=$a
+    if [ "$rc" = 0 ]; then
+        tap_ok "$name ($a -> $to, hacon on $p): pass in $(elapsed "$t0")s"
+    else
+        tap_fail "$name ($a -> $to, hacon on $p): exit $rc"
+        tail -n 40 "$log" | sed 's/^/#   /'
+    fi
+    local n_txt n_json
+    n_txt=$(grep -l '^hacon failover-test .*: PASS' "$REPORTS/$name"/failover-*.txt 2> /dev/null | wc -l)
+    n_json=$(grep -l '"passed":true' "$REPORTS/$name"/failover-*.json 2> /dev/null | wc -l)
+    tap_check "$name: report saved as text and JSON, passing ($n_txt, $n_json)" \
+        test "$n_txt" -ge 1 -a "$n_json" -ge 1
+}
+# Every JSON report parses, with a timeline and its assertions.
+json_ok() {
+    python3 - "$@" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    r = json.load(open(f))
+    if "runs" in r:
+        continue
+    assert r["timeline"] and r["assertions"], f
+    assert any(e["kind"] == "dhcp" for e in r["timeline"]) or \
+        r["probes"]["unanswered"] == 0, f
+PY
+}
+
+for s in $SCENARIOS; do
+    case $s in
+        none) ;;
+        stop-stack)
+            run_scenario stop-stack --stop-cmd "$REQ $RD {node} stop" \
+                --restore-cmd "$REQ $RD {node} start" ;;
+        crash)
+            run_scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
+                --restore-cmd "$REQ $RD {node} start" ;;
+        cut)
+            # Not in the default list: without fencing both halves run
+            # dhcpd and mount the shared disk until the link is back.
+            run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
+                --restore-cmd "$REQ $RD {node} uncut" ;;
+        *) run_scenario "$s" ;;
+    esac
+done
+
+# The repeat: N moves, alternating, no lease lost.
+if [ "$REPEAT" -gt 0 ]; then
+    a=$(rsc_node dhcp nodeone)
+    p=$(other "$a")
+    t0=$(now)
+    timeout $((60 + REPEAT * 90)) "$CL" exec "$p" hacon failover-test move \
+        --repeat "$REPEAT" --report-dir "$REPORTS/repeat" > "$W/repeat.log" 2>&1
+    rc=$?
+    grep -E '^(summary|move .* -> )' "$W/repeat.log" | sed 's/^/#   /'
+    tap_check "move x$REPEAT: every run passes ($(elapsed "$t0")s)" test "$rc" = 0
+    tap_check "move x$REPEAT: no run lost a lease" sh -c \
+        "! grep -q 'FAIL.*leases-kept\|fail: leases-kept' '$W/repeat.log' \
+         && [ \$(grep -c 'pass: leases-kept' '$W/repeat.log') = $REPEAT ]"
+    tap_check "move x$REPEAT: both directions" sh -c \
+        "grep -q '^move nodeone -> nodetwo' '$W/repeat.log' \
+         && grep -q '^move nodetwo -> nodeone' '$W/repeat.log'"
+    n_json=$(find "$REPORTS/repeat" -name "failover-move-*-[0-9][0-9].json" | wc -l)
+    tap_check "move x$REPEAT: $n_json JSON reports and a summary" sh -c \
+        "[ $n_json = $REPEAT ] && ls '$REPORTS/repeat'/*-summary.json > /dev/null"
+fi
+mapfile -t jsons < <(find "$REPORTS" -name '*.json')
+tap_check "${#jsons[@]} JSON reports are valid JSON with timeline and assertions" \
+    json_ok "${jsons[@]}"
+echo "# whole suite: $(elapsed "$T_ALL")s"
+tap_done

@@ -1,0 +1,189 @@
+/* Unit tests of core/failover.c: the parts that need no live cluster (the
+ * colocation chain and its anchor from a CIB, the {node} substitution, a
+ * run refused before it changes anything and its report). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <crm/common/xml.h>
+#include <libxml/parser.h>
+
+#include "failover.h"
+#include "status.h"
+
+static hc_status *status_of(xmlDoc *doc)
+{
+    hc_status *st = NULL;
+    char *err = NULL;
+
+    assert_non_null(doc);
+    assert_int_equal(hc_status_from_xml(xmlDocGetRootElement(doc), 0, &st,
+                                        &err), 0);
+    assert_null(err);
+    xmlFreeDoc(doc);
+    return st;
+}
+
+static bool has(const GPtrArray *a, const char *s)
+{
+    for (guint i = 0; i < a->len; i++) {
+        if (!strcmp(a->pdata[i], s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The tutorial: dhcp with fs_data and testnet, both with the promoted
+ * instance of drbd-r0-master: the promoted instance is what moves. */
+static void test_chain_tutorial(void **state)
+{
+    hc_status *st = status_of(xmlReadFile("tests/golden/cib/tutorial.xml",
+                                          NULL, XML_PARSE_NONET));
+    GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
+    char *anchor = NULL;
+    bool promoted = false;
+
+    (void) state;
+    assert_int_equal(hc_fo_find_chain(st, "dhcp", chain, &anchor,
+                                      &promoted), 0);
+    assert_string_equal(anchor, "drbd-r0-master");
+    assert_true(promoted);
+    assert_int_equal(chain->len, 4);
+    assert_string_equal(chain->pdata[0], "dhcp");
+    assert_true(has(chain, "fs_data") && has(chain, "testnet")
+                && has(chain, "drbd-r0-master"));
+    assert_int_equal(hc_fo_find_chain(st, "nosuch", chain, &anchor, NULL),
+                     -ENOENT);
+    g_free(anchor);
+    g_ptr_array_free(chain, TRUE);
+    hc_status_free(st);
+}
+
+/* The namespace test cluster: no DRBD; testnet with fs_data, dhcp with
+ * both: fs_data is the anchor, not promoted. */
+static const char nodrbd[] =
+    "<cib crm_feature_set=\"3.16.2\" validate-with=\"pacemaker-3.9\" "
+    "epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
+    "<crm_config/><nodes><node id=\"1\" uname=\"nodeone\"/>"
+    "<node id=\"2\" uname=\"nodetwo\"/></nodes><resources>"
+    "<primitive id=\"fs_data\" class=\"ocf\" provider=\"heartbeat\" "
+    "type=\"Filesystem\"/>"
+    "<primitive id=\"testnet\" class=\"ocf\" provider=\"heartbeat\" "
+    "type=\"IPaddr2\"/>"
+    "<primitive id=\"dhcp\" class=\"ocf\" provider=\"hacon\" "
+    "type=\"dhcpd\"/>"
+    "<primitive id=\"other\" class=\"ocf\" provider=\"heartbeat\" "
+    "type=\"Dummy\"/></resources><constraints>"
+    "<rsc_colocation id=\"c1\" score=\"INFINITY\" rsc=\"testnet\" "
+    "with-rsc=\"fs_data\"/>"
+    "<rsc_colocation id=\"c2\" score=\"INFINITY\" rsc=\"dhcp\" "
+    "with-rsc=\"fs_data\"/>"
+    "<rsc_colocation id=\"c3\" score=\"INFINITY\" rsc=\"dhcp\" "
+    "with-rsc=\"testnet\"/>"
+    "<rsc_colocation id=\"c4\" score=\"100\" rsc=\"other\" "
+    "with-rsc=\"dhcp\"/>"
+    "</constraints></configuration><status/></cib>";
+
+static void test_chain_nodrbd(void **state)
+{
+    hc_status *st = status_of(xmlReadMemory(nodrbd, sizeof(nodrbd) - 1,
+                                            "x.xml", NULL, XML_PARSE_NONET));
+    GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
+    char *anchor = NULL;
+    bool promoted = true;
+
+    (void) state;
+    assert_int_equal(hc_fo_find_chain(st, "dhcp", chain, &anchor,
+                                      &promoted), 0);
+    assert_string_equal(anchor, "fs_data");
+    assert_false(promoted);
+    /* An advisory colocation (score 100) is no part of the chain. */
+    assert_int_equal(chain->len, 3);
+    assert_false(has(chain, "other"));
+    g_free(anchor);
+    g_ptr_array_free(chain, TRUE);
+    hc_status_free(st);
+}
+
+static void test_subst(void **state)
+{
+    char *s;
+
+    (void) state;
+    s = hc_fo_subst_node("ssh root@{node} kill -9 -1 # {node}", "node-1.b_c");
+    assert_string_equal(s, "ssh root@node-1.b_c kill -9 -1 # node-1.b_c");
+    g_free(s);
+    assert_null(hc_fo_subst_node("x {node}", "a;reboot"));
+    assert_null(hc_fo_subst_node("x {node}", "$(id)"));
+    assert_null(hc_fo_subst_node("x {node}", "a b"));
+    assert_null(hc_fo_subst_node("x {node}", ""));
+    assert_null(hc_fo_subst_node(NULL, "a"));
+}
+
+static void test_names(void **state)
+{
+    (void) state;
+    for (int i = 0; i < HC_FO_N_SCENARIOS; i++) {
+        assert_int_equal(hc_fo_scenario_from_name(
+                             hc_fo_scenario_name((hc_fo_scenario) i)), i);
+    }
+    assert_int_equal(hc_fo_scenario_from_name("stop-stack"),
+                     HC_FO_STOP_STACK);
+    assert_int_equal(hc_fo_scenario_from_name("reboot"), -1);
+    assert_int_equal(hc_fo_scenario_from_name(NULL), -1);
+}
+
+static void count_event(const hc_fo_event *ev, void *data)
+{
+    (void) ev;
+    (*(int *) data)++;
+}
+
+/* A CIB file is no cluster: the run is refused before anything happens,
+ * and its report says so in text and JSON. */
+static void test_refuses_cib_file(void **state)
+{
+    hc_fo_opts o = { .scenario = HC_FO_MOVE };
+    hc_failover *fo;
+    GString *txt = g_string_new(NULL), *js = g_string_new(NULL);
+    int events = 0;
+
+    (void) state;
+    setenv("CIB_file", "tests/golden/cib/tutorial.xml", 1);
+    fo = hc_failover_new(&o, count_event, &events);
+    assert_int_equal(hc_failover_interval_ms(fo), 200);
+    assert_true(hc_failover_step(fo) < 0);
+    assert_non_null(strstr(hc_failover_error(fo), "live cluster"));
+    assert_false(hc_failover_passed(fo));
+    assert_int_equal(hc_failover_assertions(fo)->len, 0);
+    hc_failover_report_text(fo, txt);
+    hc_failover_report_json(fo, js);
+    assert_non_null(strstr(txt->str, "move: NOT RUN"));
+    assert_non_null(strstr(js->str, "\"result\":\"not-run\""));
+    assert_non_null(strstr(js->str, "\"passed\":false"));
+    /* A second step does not start it either. */
+    assert_true(hc_failover_step(fo) < 0);
+    hc_failover_free(fo);
+    unsetenv("CIB_file");
+    g_string_free(txt, TRUE);
+    g_string_free(js, TRUE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chain_tutorial),
+        cmocka_unit_test(test_chain_nodrbd),
+        cmocka_unit_test(test_subst),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_refuses_cib_file),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
