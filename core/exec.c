@@ -272,6 +272,18 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     return 0;
 }
 
+char **hc_argv_from_va(va_list ap)
+{
+    GPtrArray *a = g_ptr_array_new();
+    const char *s;
+
+    while ((s = va_arg(ap, const char *))) {
+        g_ptr_array_add(a, g_strdup(s));
+    }
+    g_ptr_array_add(a, NULL);
+    return (char **) g_ptr_array_free(a, FALSE);
+}
+
 void hc_exec_result_clear(hc_exec_result *res)
 {
     if (res) {

@@ -4,6 +4,7 @@
 #ifndef HC_EXEC_H
 #define HC_EXEC_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <glib.h>
 
@@ -32,6 +33,11 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             hc_exec_result *res);
 
 void hc_exec_result_clear(hc_exec_result *res);
+
+/* Collects the const char* arguments of ap up to a NULL into a new
+ * NULL-terminated argv (g_strfreev()): for functions that take a command
+ * as their last, NULL-terminated arguments. */
+char **hc_argv_from_va(va_list ap);
 
 /* The command line as the transcript shows it, shell-quoted for copying;
  * newly allocated. */

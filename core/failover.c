@@ -298,17 +298,11 @@ static void job_add(job *j, const char *node, int timeout_ms, bool may_fail,
                     ...)
 {
     job_cmd *c = g_new0(job_cmd, 1);
-    GPtrArray *a = g_ptr_array_new();
     va_list ap;
-    const char *s;
 
     va_start(ap, may_fail);
-    while ((s = va_arg(ap, const char *))) {
-        g_ptr_array_add(a, g_strdup(s));
-    }
+    c->argv = hc_argv_from_va(ap);
     va_end(ap);
-    g_ptr_array_add(a, NULL);
-    c->argv = (char **) g_ptr_array_free(a, FALSE);
     c->node = g_strdup(node);
     c->timeout_ms = timeout_ms;
     c->may_fail = may_fail;

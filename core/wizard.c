@@ -1102,17 +1102,11 @@ void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
                      const char *why, ...)
 {
     hc_plan_cmd *c = g_new0(hc_plan_cmd, 1);
-    GPtrArray *a = g_ptr_array_new();
     va_list ap;
-    const char *s;
 
     va_start(ap, why);
-    while ((s = va_arg(ap, const char *))) {
-        g_ptr_array_add(a, g_strdup(s));
-    }
+    c->argv = hc_argv_from_va(ap);
     va_end(ap);
-    g_ptr_array_add(a, NULL);
-    c->argv = (char **) g_ptr_array_free(a, FALSE);
     c->node = g_strdup(node);
     c->timeout_ms = timeout_ms;
     c->why = g_strdup(why);
