@@ -1,0 +1,566 @@
+/* The console's command line (`:`): GNU readline through its callback
+ * interface, so that the one GLib loop keeps running while a line is typed.
+ * Readline never touches the terminal: the keys come from curses (getch in
+ * the loop's stdin watch) through rl_getc_function, the line is drawn by
+ * the console in its bottom row (rl_redisplay_function only marks it
+ * dirty), terminal modes stay those of curses (no-op prep/deprep), and what
+ * readline would print (bell, match lists) goes to /dev/null or the pane.
+ *
+ * Enter runs the same plan as `hacon crm`: parse, apply to a copy of the
+ * CIB, diff, crm_simulate preview; the pane shows it and asks; y/Enter
+ * commits with the epoch check, Esc/n cancels. */
+#include "console.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <unistd.h>
+
+#include <curses.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#include <crm/common/xml.h>
+
+#include "cmdline.h"
+#include "crmsh.h"
+#include "exec.h"
+#include "util.h"
+
+/* Last: term.h defines short words (lines, tone, user2) as macros. */
+#include <term.h>
+#undef lines
+#undef columns
+#undef tone
+
+typedef enum cl_state { CL_CLOSED, CL_EDIT, CL_CONFIRM } cl_state;
+
+static struct {
+    cl_state state;
+    hc_console *con;
+    bool rl_ready;
+    FILE *devnull;
+    char *history_path;
+    int queue[16];          /* keys for readline, as bytes */
+    int qlen;
+    GPtrArray *pane;        /* hc_line*: result, diff, matches */
+    int pane_top;
+    hc_crm_plan *plan;
+    GPtrArray *matches;     /* the completions being offered */
+    guint match_idx;
+} cl;
+
+/* ---- pane ------------------------------------------------------------- */
+
+static void pane_clear(void)
+{
+    if (!cl.pane) {
+        cl.pane = g_ptr_array_new_with_free_func(hc_line_free);
+    }
+    g_ptr_array_set_size(cl.pane, 0);
+    cl.pane_top = 0;
+}
+
+/* Adds raw (untrusted) text to the pane, one hc_line per line. */
+static void pane_text(hc_tone tone, const char *text)
+{
+    char **v = g_strsplit(text ? text : "", "\n", -1);
+
+    for (char **p = v; *p; p++) {
+        if (!p[1] && !**p && p != v) {
+            break;          /* the empty string after a final newline */
+        }
+        char *e = hc_con_esc(cl.con, *p, 0);
+        hc_tone t = tone;
+
+        if (tone == HC_TONE_NORMAL && (*p)[0] == '+') {
+            t = HC_TONE_GOOD;
+        } else if (tone == HC_TONE_NORMAL && (*p)[0] == '-') {
+            t = HC_TONE_BAD;
+        } else if (tone == HC_TONE_NORMAL && (*p)[0] == '~') {
+            t = HC_TONE_WARN;
+        }
+        hc_line_add(cl.pane, t, NULL, "%s", e);
+        g_free(e);
+    }
+    g_strfreev(v);
+}
+
+GPtrArray *hc_cmdline_pane(hc_console *con, int *top)
+{
+    (void) con;
+    *top = cl.pane_top;
+    return cl.state != CL_CLOSED && cl.pane && cl.pane->len ? cl.pane : NULL;
+}
+
+/* ---- transcript ------------------------------------------------------- */
+
+/* A CIB commit goes through libcib, not hc_exec: it is added to the
+ * transcript here so that the transcript pane shows every change made. */
+static void transcript_add(const char *line, int status, const char *out,
+                           const char *err)
+{
+    hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
+
+    e->cmdline = g_strdup_printf("crm %s", line);
+    e->status = status;
+    e->out = g_strdup(out ? out : "");
+    e->err = g_strdup(err ? err : "");
+    e->when = time(NULL);
+    g_ptr_array_add(hc_transcript(), e);
+    hc_console_model_changed(cl.con);
+}
+
+/* ---- running a line ----------------------------------------------------- */
+
+static void show_plan(const hc_crm_plan *plan)
+{
+    pane_clear();
+    if (plan->cluster_argv) {
+        char *c = hc_exec_cmdline((const char *const *) plan->cluster_argv,
+                                  NULL);
+
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Will run:");
+        pane_text(HC_TONE_NORMAL, c);
+        g_free(c);
+    } else {
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "CIB changes:");
+        pane_text(HC_TONE_NORMAL, plan->diff);
+        if (plan->preview_error) {
+            char *m = g_strdup_printf("Cluster actions: unknown (%s)",
+                                      plan->preview_error);
+
+            pane_text(HC_TONE_WARN, m);
+            g_free(m);
+        } else if (plan->preview && !*plan->preview) {
+            hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Cluster actions: none");
+        } else if (plan->preview) {
+            hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Cluster actions:");
+            pane_text(HC_TONE_DIM, plan->preview);
+        }
+    }
+    if (cl.con->read_only) {
+        hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console "
+                    "(--read-only or no write access): not applied.  "
+                    "Esc: close");
+    } else {
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL,
+                    "Apply? Enter/y: apply  Esc/n: cancel");
+    }
+}
+
+static void run_line(const char *line)
+{
+    hc_crm_error err;
+    char *msg = NULL;
+    hc_crm_plan *plan = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    pane_clear();
+    rc = hc_crm_plan_new(line, true, &plan, &err, &msg);
+    if (rc == -EINVAL && !msg) {
+        char *m = hc_crm_error_format(line, &err);
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else if (rc < 0) {
+        char *m = g_strdup_printf("%s", msg ? msg : g_strerror(-rc));
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else if (!plan->cluster_argv && !*plan->diff) {
+        hc_line_add(cl.pane, HC_TONE_NORMAL, NULL, "No change to the CIB.");
+    } else {
+        show_plan(plan);
+        cl.plan = plan;
+        plan = NULL;
+        cl.state = CL_CONFIRM;
+    }
+    g_free(msg);
+    hc_crm_plan_free(plan);
+}
+
+static void apply_plan(void)
+{
+    char *out = NULL, *msg = NULL;
+    int rc = hc_crm_plan_apply(cl.plan, &out, &msg);
+
+    pane_clear();
+    if (out && *out) {
+        pane_text(HC_TONE_NORMAL, out);
+    }
+    if (rc < 0) {
+        char *m = g_strdup_printf("Not applied: %s", msg ? msg
+                                  : g_strerror(-rc));
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else {
+        hc_line_add(cl.pane, HC_TONE_GOOD, NULL, "Applied.");
+    }
+    /* A cluster command is in the transcript already (hc_exec). */
+    if (!cl.plan->cluster_argv) {
+        transcript_add(cl.plan->line, rc < 0 ? 1 : 0,
+                       rc < 0 ? NULL : cl.plan->diff, msg);
+    }
+    g_free(out);
+    g_free(msg);
+}
+
+static void end_confirm(void)
+{
+    hc_crm_plan_free(cl.plan);
+    cl.plan = NULL;
+    cl.state = CL_EDIT;
+}
+
+/* ---- readline ----------------------------------------------------------- */
+
+static int rl_getc_cb(FILE *f)
+{
+    int c;
+
+    (void) f;
+    if (!cl.qlen) {
+        return EOF;
+    }
+    c = cl.queue[0];
+    memmove(cl.queue, cl.queue + 1, --cl.qlen * sizeof(cl.queue[0]));
+    return c;
+}
+
+static int rl_avail_cb(void)
+{
+    return cl.qlen > 0;
+}
+
+static void rl_redisplay_cb(void)
+{
+    /* Drawn by hc_screen_draw() from rl_line_buffer. */
+}
+
+static void rl_prep_cb(int meta)
+{
+    (void) meta;
+}
+
+static void rl_deprep_cb(void)
+{
+}
+
+static void close_prompt(void)
+{
+    if (cl.state == CL_CONFIRM) {
+        end_confirm();
+    }
+    if (cl.state != CL_CLOSED) {
+        rl_callback_handler_remove();
+    }
+    cl.state = CL_CLOSED;
+    curs_set(0);
+}
+
+static void on_line(char *line)
+{
+    if (!line) {            /* ^D on an empty line */
+        close_prompt();
+        return;
+    }
+    g_strstrip(line);
+    if (*line) {
+        HIST_ENTRY *last = history_length > 0
+                           ? history_get(history_base + history_length - 1)
+                           : NULL;
+
+        if (!last || strcmp(last->line, line)) {
+            add_history(line);
+            if (cl.history_path) {
+                /* append_history needs the file to exist. */
+                if (access(cl.history_path, F_OK) == 0) {
+                    append_history(1, cl.history_path);
+                } else {
+                    write_history(cl.history_path);
+                }
+            }
+        }
+        run_line(line);
+    }
+    free(line);
+}
+
+static char *match_gen(const char *text, int state)
+{
+    (void) text;
+    if (!state) {
+        cl.match_idx = 0;
+    }
+    if (!cl.matches || cl.match_idx >= cl.matches->len) {
+        return NULL;
+    }
+    return strdup(cl.matches->pdata[cl.match_idx++]);
+}
+
+static char **complete_cb(const char *text, int start, int end)
+{
+    xmlNode *cib = NULL;
+    char *msg = NULL;
+    char *before = g_strndup(rl_line_buffer, rl_point);
+    char **ret = NULL;
+
+    (void) start;
+    (void) end;
+    rl_attempted_completion_over = 1;   /* never file names */
+    if (cl.matches) {
+        g_ptr_array_unref(cl.matches);
+        cl.matches = NULL;
+    }
+    hc_crm_cib_query(&cib, &msg);
+    if (hc_crm_complete(before, cib, &cl.matches) == 0
+        && cl.matches->len) {
+        const char *only = cl.matches->pdata[0];
+        size_t n = strlen(only);
+
+        if (cl.matches->len == 1 && n && strchr("=:", only[n - 1])) {
+            rl_completion_suppress_append = 1;
+        }
+        ret = rl_completion_matches(text, match_gen);
+    }
+    if (cib) {
+        free_xml(cib);
+    }
+    g_free(msg);
+    g_free(before);
+    return ret;
+}
+
+/* The list of matches goes to the pane, not to readline's output. */
+static void display_matches_cb(char **matches, int num, int max_len)
+{
+    GString *s = g_string_new(NULL);
+
+    (void) max_len;
+    pane_clear();
+    hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "%d completions:", num);
+    for (int i = 1; i <= num; i++) {
+        if (s->len && s->len + strlen(matches[i]) + 2
+            > (size_t) MAX(cl.con->cols - 2, 20)) {
+            pane_text(HC_TONE_NORMAL, s->str);
+            g_string_truncate(s, 0);
+        }
+        g_string_append_printf(s, "%s%s", s->len ? "  " : "", matches[i]);
+    }
+    if (s->len) {
+        pane_text(HC_TONE_NORMAL, s->str);
+    }
+    g_string_free(s, TRUE);
+}
+
+static void rl_setup(void)
+{
+    const char *env = getenv("HACON_HISTORY");
+    const char *home = getenv("HOME");
+
+    if (cl.rl_ready) {
+        return;
+    }
+    cl.rl_ready = true;
+    cl.devnull = fopen("/dev/null", "r+e");
+    rl_readline_name = "hacon";
+    rl_instream = cl.devnull;
+    rl_outstream = cl.devnull;
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_getc_function = rl_getc_cb;
+    rl_input_available_hook = rl_avail_cb;
+    rl_redisplay_function = rl_redisplay_cb;
+    rl_prep_term_function = rl_prep_cb;
+    rl_deprep_term_function = rl_deprep_cb;
+    rl_attempted_completion_function = complete_cb;
+    rl_completion_display_matches_hook = display_matches_cb;
+    /* Words are split as the crm line parser splits them. */
+    rl_completer_word_break_characters = " \t";
+    rl_basic_word_break_characters = " \t";
+    rl_bind_key('\t', rl_complete);
+    using_history();
+    if (env && *env) {
+        cl.history_path = g_strdup(env);
+    } else if (home && *home) {
+        cl.history_path = g_build_filename(home, ".hacon_history", NULL);
+    }
+    if (cl.history_path) {
+        read_history(cl.history_path);
+    }
+}
+
+/* ---- the console's side ------------------------------------------------- */
+
+bool hc_cmdline_active(const hc_console *con)
+{
+    (void) con;
+    return cl.state != CL_CLOSED;
+}
+
+void hc_cmdline_open(hc_console *con)
+{
+    /* readline reads its terminal description once; keep curses' own. */
+    TERMINAL *term = cur_term;
+
+    cl.con = con;
+    rl_setup();
+    pane_clear();
+    cl.qlen = 0;
+    rl_callback_handler_install(":", on_line);
+    if (cur_term != term) {
+        set_curterm(term);
+    }
+    /* Once readline read its settings: show-all-if-ambiguous lists the
+     * matches on the first Tab. */
+    rl_variable_bind("show-all-if-ambiguous", "on");
+    rl_variable_bind("bell-style", "none");
+    if (con->read_only) {
+        hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console: lines "
+                    "are checked and previewed, not applied.");
+    }
+    cl.state = CL_EDIT;
+    curs_set(1);
+    con->all_dirty = true;
+}
+
+/* Curses keys as the bytes readline binds by default (emacs mode). */
+static int rl_byte(int key)
+{
+    switch (key) {
+    case KEY_BACKSPACE:
+    case 8:
+        return 127;
+    case KEY_LEFT:
+        return 2;           /* ^B */
+    case KEY_RIGHT:
+        return 6;           /* ^F */
+    case KEY_UP:
+        return 16;          /* ^P */
+    case KEY_DOWN:
+        return 14;          /* ^N */
+    case KEY_HOME:
+        return 1;           /* ^A */
+    case KEY_END:
+        return 5;           /* ^E */
+    case KEY_DC:
+        /* ^D deletes a character; on an empty line it would end input. */
+        return rl_end ? 4 : -1;
+    case KEY_ENTER:
+    case '\n':
+        return '\r';
+    default:
+        return key >= 0 && key < 0x100 ? key : -1;
+    }
+}
+
+static void pane_scroll(int d)
+{
+    int max = cl.pane ? (int) cl.pane->len - 1 : 0;
+
+    cl.pane_top += d;
+    if (cl.pane_top > max) {
+        cl.pane_top = max;
+    }
+    if (cl.pane_top < 0) {
+        cl.pane_top = 0;
+    }
+}
+
+void hc_cmdline_key(hc_console *con, int key)
+{
+    con->all_dirty = true;
+    if (key == KEY_RESIZE) {
+        hc_screen_resize(con);
+        return;
+    }
+    if (key == KEY_PPAGE || key == KEY_NPAGE) {
+        pane_scroll(key == KEY_PPAGE ? -(con->rows / 2) : con->rows / 2);
+        return;
+    }
+    if (cl.state == CL_CONFIRM) {
+        if (key == 27 || key == 'n' || key == 'N') {
+            end_confirm();
+            pane_clear();
+            hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Cancelled.");
+        } else if (!con->read_only && (key == 'y' || key == 'Y'
+                   || key == '\r' || key == '\n' || key == KEY_ENTER)) {
+            apply_plan();
+            end_confirm();
+        } else if (key == KEY_UP || key == KEY_DOWN) {
+            pane_scroll(key == KEY_UP ? -1 : 1);
+        }
+        return;
+    }
+    if (key == 27) {
+        close_prompt();
+        return;
+    }
+    int b = rl_byte(key);
+
+    if (b < 0 || cl.qlen >= (int) G_N_ELEMENTS(cl.queue)) {
+        return;
+    }
+    cl.queue[cl.qlen++] = b;
+    while (cl.qlen && cl.state == CL_EDIT) {
+        rl_callback_read_char();
+    }
+    cl.qlen = 0;
+}
+
+/* The prompt and the line, escaped, scrolled so that the cursor shows;
+ * *cursor is the cursor's column. */
+char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
+{
+    const char *buf = rl_line_buffer ? rl_line_buffer : "";
+    size_t point = rl_point >= 0 ? (size_t) rl_point : 0;
+    char *before, *eb, *all, *ret;
+    int w = 0;
+
+    if (cl.state == CL_CONFIRM) {
+        *cursor = -1;
+        return g_strdup(con->read_only ? "Read-only: Esc closes"
+                        : "Apply? [Enter/y] apply  [Esc/n] cancel");
+    }
+    point = MIN(point, strlen(buf));
+    before = g_strndup(buf, point);
+    eb = hc_con_esc(con, before, 0);
+    all = hc_con_esc(con, buf, 0);
+    /* Columns of the escaped text before the cursor. */
+    for (const char *p = eb; *p; p = g_utf8_next_char(p)) {
+        int cw = wcwidth((wchar_t) g_utf8_get_char(p));
+
+        w += cw > 0 ? cw : 1;
+    }
+    w += 1;                 /* the ':' */
+    ret = g_strdup_printf(":%s", all);
+    if (w >= cols && cols > 10) {
+        /* Scroll: drop whole characters from the left. */
+        int drop = w - cols + cols / 2, d = 0;
+        char *p = ret;
+
+        while (*p && d < drop) {
+            int cw = wcwidth((wchar_t) g_utf8_get_char(p));
+
+            d += cw > 0 ? cw : 1;
+            p = g_utf8_next_char(p);
+        }
+        char *s = g_strdup_printf("<%s", p);
+
+        g_free(ret);
+        ret = s;
+        w = w - d + 1;
+    }
+    *cursor = w;
+    g_free(before);
+    g_free(eb);
+    g_free(all);
+    return ret;
+}
