@@ -50,8 +50,30 @@ static struct {
     int pane_top;
     hc_crm_plan *plan;
     GPtrArray *matches;     /* the completions being offered */
+    double plan_ms;         /* how long the last plan took */
     guint match_idx;
 } cl;
+
+/* Escaped for the terminal; the quotes that hc_escape marks with a
+ * backslash are shown as typed (a quote is no control character), so
+ * that XML and crm lines read as they are. */
+static char *esc(const char *text)
+{
+    char *e = hc_con_esc(cl.con, text, 0);
+    char *w = e;
+
+    for (const char *r = e; *r; r++) {
+        if (r[0] == '\\' && r[1] == '"') {
+            continue;
+        }
+        if (r[0] == '\\' && r[1] == '\\') {
+            *w++ = *r++;
+        }
+        *w++ = *r;
+    }
+    *w = '\0';
+    return e;
+}
 
 /* ---- pane ------------------------------------------------------------- */
 
@@ -73,7 +95,7 @@ static void pane_text(hc_tone tone, const char *text)
         if (!p[1] && !**p && p != v) {
             break;          /* the empty string after a final newline */
         }
-        char *e = hc_con_esc(cl.con, *p, 0);
+        char *e = esc(*p);
         hc_tone t = tone;
 
         if (tone == HC_TONE_NORMAL && (*p)[0] == '+') {
@@ -100,13 +122,14 @@ GPtrArray *hc_cmdline_pane(hc_console *con, int *top)
 
 /* A CIB commit goes through libcib, not hc_exec: it is added to the
  * transcript here so that the transcript pane shows every change made. */
-static void transcript_add(const char *line, int status, const char *out,
-                           const char *err)
+static void transcript_add(const char *line, int status, double ms,
+                           const char *out, const char *err)
 {
     hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
 
     e->cmdline = g_strdup_printf("crm %s", line);
     e->status = status;
+    e->ms = ms;
     e->out = g_strdup(out ? out : "");
     e->err = g_strdup(err ? err : "");
     e->when = time(NULL);
@@ -141,11 +164,15 @@ static void show_plan(const hc_crm_plan *plan)
             hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Cluster actions:");
             pane_text(HC_TONE_DIM, plan->preview);
         }
+        if (getenv("HACON_TIMING")) {
+            hc_line_add(cl.pane, HC_TONE_DIM, NULL, "(planned in %.0f ms)",
+                        cl.plan_ms);
+        }
     }
     if (cl.con->read_only) {
         hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console "
                     "(--read-only or no write access): not applied.  "
-                    "Esc: close");
+                    "Esc: back");
     } else {
         hc_line_add(cl.pane, HC_TONE_TITLE, NULL,
                     "Apply? Enter/y: apply  Esc/n: cancel");
@@ -161,7 +188,11 @@ static void run_line(const char *line)
 
     memset(&err, 0, sizeof(err));
     pane_clear();
+    /* Synchronous: crm_simulate runs under hc_exec's deadline (30 s); on
+     * the tutorial's CIB the whole plan takes well under a second. */
+    double t0 = hc_now_ms();
     rc = hc_crm_plan_new(line, true, &plan, &err, &msg);
+    cl.plan_ms = hc_now_ms() - t0;
     if (rc == -EINVAL && !msg) {
         char *m = hc_crm_error_format(line, &err);
 
@@ -187,7 +218,9 @@ static void run_line(const char *line)
 static void apply_plan(void)
 {
     char *out = NULL, *msg = NULL;
+    double t0 = hc_now_ms();
     int rc = hc_crm_plan_apply(cl.plan, &out, &msg);
+    double ms = hc_now_ms() - t0;
 
     pane_clear();
     if (out && *out) {
@@ -200,11 +233,11 @@ static void apply_plan(void)
         pane_text(HC_TONE_BAD, m);
         g_free(m);
     } else {
-        hc_line_add(cl.pane, HC_TONE_GOOD, NULL, "Applied.");
+        hc_line_add(cl.pane, HC_TONE_GOOD, NULL, "Applied (%.0f ms).", ms);
     }
     /* A cluster command is in the transcript already (hc_exec). */
     if (!cl.plan->cluster_argv) {
-        transcript_add(cl.plan->line, rc < 0 ? 1 : 0,
+        transcript_add(cl.plan->line, rc < 0 ? 1 : 0, ms,
                        rc < 0 ? NULL : cl.plan->diff, msg);
     }
     g_free(out);
@@ -526,13 +559,13 @@ char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
 
     if (cl.state == CL_CONFIRM) {
         *cursor = -1;
-        return g_strdup(con->read_only ? "Read-only: Esc closes"
+        return g_strdup(con->read_only ? "Read-only: not applied  [Esc] back"
                         : "Apply? [Enter/y] apply  [Esc/n] cancel");
     }
     point = MIN(point, strlen(buf));
     before = g_strndup(buf, point);
-    eb = hc_con_esc(con, before, 0);
-    all = hc_con_esc(con, buf, 0);
+    eb = esc(before);
+    all = esc(buf);
     /* Columns of the escaped text before the cursor. */
     for (const char *p = eb; *p; p = g_utf8_next_char(p)) {
         int cw = wcwidth((wchar_t) g_utf8_get_char(p));
