@@ -12,11 +12,14 @@
 #include "console.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
+#include <sys/wait.h>
 
 #include <unistd.h>
 
@@ -24,6 +27,7 @@
 #include <readline/readline.h>
 #include <readline/history.h>
 #include <crm/common/xml.h>
+#include <glib-unix.h>
 
 #include "cmdline.h"
 #include "crmsh.h"
@@ -51,6 +55,10 @@ static struct {
     hc_crm_plan *plan;
     GPtrArray *matches;     /* the completions being offered */
     double plan_ms;         /* how long the last plan took */
+    pid_t sim_pid;          /* the preview's child, or 0 */
+    guint sim_src;
+    int sim_fd;
+    GString *sim_out;
     guint match_idx;
 } cl;
 
@@ -152,7 +160,10 @@ static void show_plan(const hc_crm_plan *plan)
     } else {
         hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "CIB changes:");
         pane_text(HC_TONE_NORMAL, plan->diff);
-        if (plan->preview_error) {
+        if (cl.sim_pid) {
+            hc_line_add(cl.pane, HC_TONE_DIM, NULL, "Cluster actions: "
+                        "computing (crm_simulate)...");
+        } else if (plan->preview_error) {
             char *m = g_strdup_printf("Cluster actions: unknown (%s)",
                                       plan->preview_error);
 
@@ -179,6 +190,127 @@ static void show_plan(const hc_crm_plan *plan)
     }
 }
 
+/* crm_simulate can take long on a large CIB (30 s deadline): it runs in a
+ * child process, so that the console keeps drawing and answering; the
+ * pane shows the preview when it comes. */
+static void sim_stop(void)
+{
+    if (cl.sim_src) {
+        g_source_remove(cl.sim_src);
+        cl.sim_src = 0;
+    }
+    if (cl.sim_fd > 0) {
+        close(cl.sim_fd);
+        cl.sim_fd = 0;
+    }
+    if (cl.sim_pid > 0) {
+        /* Its own process group: crm_simulate under it goes too. */
+        kill(-cl.sim_pid, SIGTERM);
+        waitpid(cl.sim_pid, NULL, 0);
+        cl.sim_pid = 0;
+    }
+    if (cl.sim_out) {
+        g_string_free(cl.sim_out, TRUE);
+        cl.sim_out = NULL;
+    }
+}
+
+static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
+{
+    hc_console *con = data;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof(buf));
+
+    (void) cond;
+    if (n > 0) {
+        g_string_append_len(cl.sim_out, buf, n);
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 && errno == EINTR) {
+        return G_SOURCE_CONTINUE;
+    }
+    /* End of the child's answer: "0\n" and the summary, or "1\n" and
+     * why there is none. */
+    waitpid(cl.sim_pid, NULL, 0);
+    cl.sim_pid = 0;
+    cl.sim_src = 0;
+    close(cl.sim_fd);
+    cl.sim_fd = 0;
+    if (cl.plan) {
+        const char *o = cl.sim_out->str;
+
+        if (o[0] == '0' && o[1] == '\n') {
+            cl.plan->preview = g_strdup(o + 2);
+        } else {
+            cl.plan->preview_error = g_strdup(o[0] && o[1] ? o + 2
+                                              : "crm_simulate failed");
+        }
+        if (cl.state == CL_CONFIRM) {
+            int top = cl.pane_top;
+
+            show_plan(cl.plan);
+            cl.pane_top = top;
+            con->all_dirty = true;
+            hc_screen_draw(con);
+        }
+    }
+    g_string_free(cl.sim_out, TRUE);
+    cl.sim_out = NULL;
+    return G_SOURCE_REMOVE;
+}
+
+static void sim_start(hc_console *con, const hc_crm_plan *plan)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (pid == 0) {
+        char *sum = NULL, *msg = NULL;
+        int rc;
+        GString *o;
+
+        int nul = open("/dev/null", O_RDWR);
+
+        /* Nothing of the child may reach the console's terminal. */
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            dup2(nul, STDOUT_FILENO);
+            dup2(nul, STDERR_FILENO);
+        }
+        setpgid(0, 0);
+        close(fds[0]);
+        rc = hc_crm_simulate(plan->next, 30000, &sum, &msg);
+        o = g_string_new(rc < 0 ? "1\n" : "0\n");
+        g_string_append(o, rc < 0 ? (msg ? msg : "crm_simulate failed")
+                        : (sum ? sum : ""));
+        for (gsize off = 0; off < o->len;) {
+            ssize_t w = write(fds[1], o->str + off, o->len - off);
+
+            if (w <= 0) {
+                break;
+            }
+            off += w;
+        }
+        _exit(0);
+    }
+    setpgid(pid, pid);
+    close(fds[1]);
+    cl.sim_pid = pid;
+    cl.sim_fd = fds[0];
+    cl.sim_out = g_string_new(NULL);
+    cl.sim_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                               on_sim_data, con);
+}
+
 static void run_line(const char *line)
 {
     hc_crm_error err;
@@ -188,10 +320,10 @@ static void run_line(const char *line)
 
     memset(&err, 0, sizeof(err));
     pane_clear();
-    /* Synchronous: crm_simulate runs under hc_exec's deadline (30 s); on
-     * the tutorial's CIB the whole plan takes well under a second. */
+    /* The plan without the preview (parse, apply, diff) is quick; the
+     * preview runs in a child. */
     double t0 = hc_now_ms();
-    rc = hc_crm_plan_new(line, true, &plan, &err, &msg);
+    rc = hc_crm_plan_new(line, false, &plan, &err, &msg);
     cl.plan_ms = hc_now_ms() - t0;
     if (rc == -EINVAL && !msg) {
         char *m = hc_crm_error_format(line, &err);
@@ -206,10 +338,13 @@ static void run_line(const char *line)
     } else if (!plan->cluster_argv && !*plan->diff) {
         hc_line_add(cl.pane, HC_TONE_NORMAL, NULL, "No change to the CIB.");
     } else {
-        show_plan(plan);
         cl.plan = plan;
         plan = NULL;
         cl.state = CL_CONFIRM;
+        if (!cl.plan->cluster_argv) {
+            sim_start(cl.con, cl.plan);
+        }
+        show_plan(cl.plan);
     }
     g_free(msg);
     hc_crm_plan_free(plan);
@@ -246,6 +381,7 @@ static void apply_plan(void)
 
 static void end_confirm(void)
 {
+    sim_stop();
     hc_crm_plan_free(cl.plan);
     cl.plan = NULL;
     cl.state = CL_EDIT;

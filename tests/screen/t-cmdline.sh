@@ -80,8 +80,8 @@ if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
     T send-keys -t cl -l "resource move dhcp nodetwo"
     T send-keys -t cl Enter
     if wait_for cl "Apply? [Enter/y]" && screen cl | grep -q "cli-prefer-dhcp" \
-        && screen cl | grep -q "Cluster actions:" \
-        && screen cl | grep -q "Move       dhcp"; then
+        && wait_for cl "Move       dhcp" \
+        && screen cl | grep -q "Cluster actions:"; then
         tap_ok "a move shows the CIB diff and the crm_simulate preview"
     else
         tap_fail "a move shows the CIB diff and the crm_simulate preview"
@@ -126,6 +126,43 @@ if [ -f "$hist" ] \
     tap_ok "the history file has the lines"
 else
     tap_fail "the history file has the lines"
+fi
+
+# --- a slow crm_simulate: the preview comes from a child, the console
+# answers meanwhile --------------------------------------------------------
+mkdir -p "$work/slow"
+real_sim=$(command -v crm_simulate)
+printf '#!/bin/sh\nsleep 3\nexec "%s" "$@"\n' "$real_sim" \
+    > "$work/slow/crm_simulate"
+chmod +x "$work/slow/crm_simulate"
+cp "$fix/tutorial.xml" "$work/slow.xml"
+start slow 80x24 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    HACON_HISTORY="$work/slow/history" CIB_file=slow.xml \
+    PATH="$work/slow:$PATH"
+if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
+    T send-keys -t slow :
+    T send-keys -t slow -l "resource move testnet nodetwo"
+    T send-keys -t slow Enter
+    wait_for slow "computing (crm_simulate)" 5 \
+        && tap_ok "slow preview: the diff shows at once, the preview is pending" \
+        || tap_fail "slow preview: the diff shows at once, the preview is pending"
+    # While crm_simulate sleeps, keys are answered (the pane scrolls).
+    T send-keys -t slow PageDown
+    if wait_gone slow "CIB changes:" 2 \
+        && screen slow | grep -q "Apply? Enter/y: apply"; then
+        tap_ok "slow preview: the console answers keys meanwhile"
+    else
+        tap_fail "slow preview: the console answers keys meanwhile"
+    fi
+    T send-keys -t slow PageUp
+    wait_for slow "Move       testnet" 20 \
+        && tap_ok "slow preview: the preview arrives" \
+        || tap_fail "slow preview: the preview arrives"
+    T send-keys -t slow n
+    wait_for slow "Cancelled." && T send-keys -t slow Escape
+    quit_ok slow "slow preview"
+else
+    tap_fail "console with a slow crm_simulate"
 fi
 
 # --- read-only: the same flow, nothing committed; Up recalls history ----
