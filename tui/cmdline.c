@@ -193,6 +193,13 @@ static void show_plan(const hc_crm_plan *plan)
 /* crm_simulate can take long on a large CIB (30 s deadline): it runs in a
  * child process, so that the console keeps drawing and answering; the
  * pane shows the preview when it comes. */
+static void sim_reaped(GPid pid, gint status, gpointer data)
+{
+    (void) status;
+    (void) data;
+    g_spawn_close_pid(pid);
+}
+
 static void sim_stop(void)
 {
     if (cl.sim_src) {
@@ -204,9 +211,11 @@ static void sim_stop(void)
         cl.sim_fd = 0;
     }
     if (cl.sim_pid > 0) {
-        /* Its own process group: crm_simulate under it goes too. */
-        kill(-cl.sim_pid, SIGTERM);
-        waitpid(cl.sim_pid, NULL, 0);
+        /* Not waited for here (the console must not block): GLib reaps
+         * it.  crm_simulate under it, in its own process group with
+         * hc_exec, ends by itself. */
+        kill(cl.sim_pid, SIGTERM);
+        g_child_watch_add(cl.sim_pid, sim_reaped, NULL);
         cl.sim_pid = 0;
     }
     if (cl.sim_out) {
@@ -280,13 +289,17 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
 
         int nul = open("/dev/null", O_RDWR);
 
+        /* The console's handlers (GLib's) would keep it alive. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
         /* Nothing of the child may reach the console's terminal. */
         if (nul >= 0) {
             dup2(nul, STDIN_FILENO);
             dup2(nul, STDOUT_FILENO);
             dup2(nul, STDERR_FILENO);
         }
-        setpgid(0, 0);
         close(fds[0]);
         rc = hc_crm_simulate(plan->next, 30000, &sum, &msg);
         o = g_string_new(rc < 0 ? "1\n" : "0\n");
@@ -302,7 +315,6 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
         }
         _exit(0);
     }
-    setpgid(pid, pid);
     close(fds[1]);
     cl.sim_pid = pid;
     cl.sim_fd = fds[0];

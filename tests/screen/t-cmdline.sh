@@ -15,7 +15,13 @@ fix=$HACON_TOP/tests/golden/cib
 
 work=$(mktemp -d /tmp/hacon-cmdline.XXXXXX)
 sock=hacon-cmdline-$$
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    # The slow crm_simulate that a cancel leaves behind.
+    [ -f "$work/slow/pids" ] && while read -r p; do
+        kill "$p" 2>/dev/null; done < "$work/slow/pids"
+    rm -rf "$work"
+}
 trap cleanup EXIT INT TERM
 . "$here/screen-lib.sh"
 export TZ=UTC
@@ -132,7 +138,8 @@ fi
 # answers meanwhile --------------------------------------------------------
 mkdir -p "$work/slow"
 real_sim=$(command -v crm_simulate)
-printf '#!/bin/sh\nsleep 3\nexec "%s" "$@"\n' "$real_sim" \
+printf '#!/bin/sh\necho $$ >> "%s"\nsleep 4\nexec "%s" "$@"\n' \
+    "$work/slow/pids" "$real_sim" \
     > "$work/slow/crm_simulate"
 chmod +x "$work/slow/crm_simulate"
 cp "$fix/tutorial.xml" "$work/slow.xml"
@@ -160,6 +167,16 @@ if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
         || tap_fail "slow preview: the preview arrives"
     T send-keys -t slow n
     wait_for slow "Cancelled." && T send-keys -t slow Escape
+    # Cancelled while crm_simulate still runs: answered at once.
+    T send-keys -t slow :
+    T send-keys -t slow -l "resource move dhcp nodetwo"
+    T send-keys -t slow Enter
+    wait_for slow "computing (crm_simulate)" 5
+    T send-keys -t slow n
+    wait_for slow "Cancelled." 2 \
+        && tap_ok "slow preview: n cancels at once" \
+        || tap_fail "slow preview: n cancels at once"
+    T send-keys -t slow Escape
     quit_ok slow "slow preview"
 else
     tap_fail "console with a slow crm_simulate"
