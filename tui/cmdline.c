@@ -211,10 +211,11 @@ static void sim_stop(void)
         cl.sim_fd = 0;
     }
     if (cl.sim_pid > 0) {
-        /* Not waited for here (the console must not block): GLib reaps
-         * it.  crm_simulate under it, in its own process group with
-         * hc_exec, ends by itself. */
-        kill(cl.sim_pid, SIGTERM);
+        /* Not killed: crm_simulate under it runs in its own process group
+         * (hc_exec) and would go on anyway, and the child removes its
+         * temporary CIB when it ends (within hc_exec's deadline); with the
+         * pipe closed, its answer dies with SIGPIPE.  Not waited for here
+         * (the console must not block): GLib reaps it. */
         g_child_watch_add(cl.sim_pid, sim_reaped, NULL);
         cl.sim_pid = 0;
     }
@@ -289,10 +290,12 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
 
         int nul = open("/dev/null", O_RDWR);
 
-        /* The console's handlers (GLib's) would keep it alive. */
+        /* Not the console's handlers (GLib's).  The terminal's signals
+         * are ignored so that the child, when the console is gone, still
+         * ends within the deadline and removes its temporary CIB. */
         signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
         signal(SIGPIPE, SIG_DFL);
         /* Nothing of the child may reach the console's terminal. */
         if (nul >= 0) {
