@@ -18,6 +18,7 @@
 #undef columns
 #undef tone
 
+#include "cmdline.h"
 #include "util.h"
 
 #define HEADER_MAX 8
@@ -496,6 +497,43 @@ static void draw_body(hc_console *con)
     }
 }
 
+/* The command line's pane (above the bottom row, at most the body's
+ * height) and its prompt in the bottom row, where the cursor stays. */
+static void draw_cmdline(hc_console *con)
+{
+    int top = 0, cursor = -1, h = body_rows(con);
+    GPtrArray *pane = hc_cmdline_pane(con, &top);
+    char *prompt = hc_cmdline_prompt(con, con->cols, &cursor);
+
+    if (pane && h > 0) {
+        int n = MIN((int) pane->len - top + 1, h);
+        int y0 = con->rows - 1 - n;
+
+        move(y0, 0);
+        attrset(tone_attr[HC_TONE_DIM]);
+        for (int x = 0; x < con->cols; x++) {
+            addch(ACS_HLINE);
+        }
+        for (int r = 1; r < n; r++) {
+            draw_line(y0 + r, pane->pdata[top + r - 1], con->cols,
+                      con->ascii, false);
+        }
+    }
+    move(con->rows - 1, 0);
+    attrset(A_NORMAL);
+    {
+        int x = put_text(prompt, con->cols, con->ascii);
+
+        for (; x < con->cols; x++) {
+            addch(' ');
+        }
+    }
+    if (cursor >= 0 && cursor < con->cols) {
+        move(con->rows - 1, cursor);
+    }
+    g_free(prompt);
+}
+
 void hc_screen_draw(hc_console *con)
 {
     if (con->all_dirty) {
@@ -512,6 +550,9 @@ void hc_screen_draw(hc_console *con)
         draw_body(con);
     }
     draw_footer(con);
+    if (hc_cmdline_active(con)) {
+        draw_cmdline(con);
+    }
     con->header_dirty = con->body_dirty = con->all_dirty = false;
     wnoutrefresh(stdscr);
     doupdate();
@@ -599,6 +640,10 @@ bool hc_screen_key(hc_console *con, int key)
     int *pos = pane ? &con->detail_top : &vs->sel;
     int last = pane ? 1 << 20 : (int) vs->lines->len - 1;
 
+    if (hc_cmdline_active(con)) {
+        hc_cmdline_key(con, key);
+        return true;
+    }
     if (con->searching) {
         return search_key(con, key);
     }
@@ -660,6 +705,9 @@ bool hc_screen_key(hc_console *con, int key)
     case 'G':
         *pos = last;
         break;
+    case ':':
+        hc_cmdline_open(con);
+        return true;
     case '/':
         if (!pane) {
             con->searching = true;

@@ -14,6 +14,7 @@ static const char *const help_text[] = {
     "  Esc Backspace   close the details or this help",
     "  /               search in the view (Enter: find, Esc: cancel)",
     "  n               next match",
+    "  :               crm command line (Tab completes, Enter previews, Esc)",
     "  Ctrl-L          redraw the screen",
     "",
     "#Views",

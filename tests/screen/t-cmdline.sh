@@ -1,0 +1,214 @@
+#!/bin/sh
+# The console's command line (`:`), on a copy of the tutorial's CIB in
+# tmux at 80x24: the prompt opens in the bottom row; the tutorial's wrong
+# colocation is refused naming the word; Tab completes a resource id; a
+# correct line shows its diff and preview, y/Enter commits it to the file
+# and n cancels; --read-only previews and never commits; the history file
+# gets the lines and Up recalls them in the next session; Esc closes;
+# the terminal is restored at exit.
+#
+# Waits are deadlines on what the screen shows, never fixed sleeps.
+. "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
+tap_need_cmd tmux cibadmin crm_attribute crm_simulate
+here=$HACON_TOP/tests/screen
+fix=$HACON_TOP/tests/golden/cib
+
+work=$(mktemp -d /tmp/hacon-cmdline.XXXXXX)
+sock=hacon-cmdline-$$
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    # The slow crm_simulate that a cancel leaves behind.
+    [ -f "$work/slow/pids" ] && while read -r p; do
+        kill "$p" 2>/dev/null; done < "$work/slow/pids"
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+. "$here/screen-lib.sh"
+export TZ=UTC
+
+cp "$fix/tutorial.xml" "$work/cl.xml"
+hist=$work/history
+U8="TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HACON_HISTORY=$hist"
+
+# bottom NAME TEXT: until the bottom row is TEXT (trailing blanks dropped).
+bottom() {
+    _end=$(( $(date +%s) + 10 ))
+    while [ "$(date +%s)" -le "$_end" ]; do
+        [ "$(screen "$1" | tail -n 1 | sed 's/[[:space:]]*$//')" = "$2" ] \
+            && return 0
+        sleep 0.05
+    done
+    echo "# bottom row of $1 is not '$2'; the screen was:"
+    screen "$1" | sed 's/^/#   /'
+    return 1
+}
+
+# prop NAME: the cluster property's value in the CIB file.
+prop() {
+    CIB_file="$work/cl.xml" crm_attribute -t crm_config -n "$1" -G -q \
+        2>/dev/null
+}
+
+start cl 80x24 $U8 CIB_file=cl.xml
+if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
+    T send-keys -t cl :
+    bottom cl ":" && tap_ok ": opens the prompt in the bottom row" \
+        || tap_fail ": opens the prompt in the bottom row"
+
+    # The tutorial's colocation names a resource that does not exist.
+    T send-keys -t cl -l "colocation drbd_on_net inf: testnet drbd"
+    T send-keys -t cl Enter
+    wait_for cl "no resource named drbd; did you mean drbd-r0-master?" \
+        && tap_ok "a wrong word is named, with a suggestion" \
+        || tap_fail "a wrong word is named, with a suggestion"
+    bottom cl ":" && tap_ok "the prompt stays open after an error" \
+        || tap_fail "the prompt stays open after an error"
+
+    # Tab completes a resource id from the CIB.
+    T send-keys -t cl -l "resource move tes"
+    T send-keys -t cl Tab
+    bottom cl ":resource move testnet" \
+        && tap_ok "Tab completes tes to testnet" \
+        || tap_fail "Tab completes tes to testnet"
+    T send-keys -t cl C-u
+    bottom cl ":" || true
+
+    # Two words possible: Tab lists them in the pane.
+    T send-keys -t cl -l "resource move d"
+    T send-keys -t cl Tab
+    wait_for cl "completions:" && screen cl | grep -q "drbd-r0-master" \
+        && screen cl | grep -q "dhcp" \
+        && tap_ok "Tab lists the candidates" \
+        || tap_fail "Tab lists the candidates"
+    T send-keys -t cl C-u
+
+    # A correct line: diff and preview, then n cancels.
+    T send-keys -t cl -l "resource move dhcp nodetwo"
+    T send-keys -t cl Enter
+    if wait_for cl "Apply? [Enter/y]" && screen cl | grep -q "cli-prefer-dhcp" \
+        && wait_for cl "Move       dhcp" \
+        && screen cl | grep -q "Cluster actions:"; then
+        tap_ok "a move shows the CIB diff and the crm_simulate preview"
+    else
+        tap_fail "a move shows the CIB diff and the crm_simulate preview"
+    fi
+    T send-keys -t cl n
+    wait_for cl "Cancelled." \
+        && ! grep -q cli-prefer-dhcp "$work/cl.xml" \
+        && tap_ok "n cancels: the CIB file is unchanged" \
+        || tap_fail "n cancels: the CIB file is unchanged"
+
+    # A property, applied with Enter.
+    T send-keys -t cl -l "configure property maintenance-mode=true"
+    T send-keys -t cl Enter
+    wait_for cl "Apply? [Enter/y]" && screen cl | grep -q "maintenance-mode" \
+        && tap_ok "a property shows its diff" \
+        || tap_fail "a property shows its diff"
+    T send-keys -t cl Enter
+    wait_for cl "Applied" && [ "$(prop maintenance-mode)" = true ] \
+        && tap_ok "Enter applies: maintenance-mode=true in the CIB file" \
+        || tap_fail "Enter applies: maintenance-mode=true in the CIB file ($(prop maintenance-mode))"
+    # The console follows the file it changed.
+    wait_for cl "! maintenance mode" \
+        && tap_ok "the header shows the change" \
+        || tap_fail "the header shows the change"
+
+    T send-keys -t cl Escape
+    bottom cl "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+        && tap_ok "Esc closes the prompt" \
+        || tap_fail "Esc closes the prompt"
+    T send-keys -t cl 6
+    wait_for cl "crm configure property maintenance-mode=true" \
+        && tap_ok "the commit is in the transcript" \
+        || tap_fail "the commit is in the transcript"
+    quit_ok cl "command line"
+else
+    tap_fail "console shows the tutorial cluster"
+fi
+
+if [ -f "$hist" ] \
+    && grep -qx "colocation drbd_on_net inf: testnet drbd" "$hist" \
+    && grep -qx "configure property maintenance-mode=true" "$hist"; then
+    tap_ok "the history file has the lines"
+else
+    tap_fail "the history file has the lines"
+fi
+
+# --- a slow crm_simulate: the preview comes from a child, the console
+# answers meanwhile --------------------------------------------------------
+mkdir -p "$work/slow"
+real_sim=$(command -v crm_simulate)
+printf '#!/bin/sh\necho $$ >> "%s"\nsleep 4\nexec "%s" "$@"\n' \
+    "$work/slow/pids" "$real_sim" \
+    > "$work/slow/crm_simulate"
+chmod +x "$work/slow/crm_simulate"
+cp "$fix/tutorial.xml" "$work/slow.xml"
+start slow 80x24 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    HACON_HISTORY="$work/slow/history" CIB_file=slow.xml \
+    PATH="$work/slow:$PATH"
+if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
+    T send-keys -t slow :
+    T send-keys -t slow -l "resource move testnet nodetwo"
+    T send-keys -t slow Enter
+    wait_for slow "computing (crm_simulate)" 5 \
+        && tap_ok "slow preview: the diff shows at once, the preview is pending" \
+        || tap_fail "slow preview: the diff shows at once, the preview is pending"
+    # While crm_simulate sleeps, keys are answered (the pane scrolls).
+    T send-keys -t slow PageDown
+    if wait_gone slow "CIB changes:" 2 \
+        && screen slow | grep -q "Apply? Enter/y: apply"; then
+        tap_ok "slow preview: the console answers keys meanwhile"
+    else
+        tap_fail "slow preview: the console answers keys meanwhile"
+    fi
+    T send-keys -t slow PageUp
+    wait_for slow "Move       testnet" 20 \
+        && tap_ok "slow preview: the preview arrives" \
+        || tap_fail "slow preview: the preview arrives"
+    T send-keys -t slow n
+    wait_for slow "Cancelled." && T send-keys -t slow Escape
+    # Cancelled while crm_simulate still runs: answered at once.
+    T send-keys -t slow :
+    T send-keys -t slow -l "resource move dhcp nodetwo"
+    T send-keys -t slow Enter
+    wait_for slow "computing (crm_simulate)" 5
+    T send-keys -t slow n
+    wait_for slow "Cancelled." 2 \
+        && tap_ok "slow preview: n cancels at once" \
+        || tap_fail "slow preview: n cancels at once"
+    T send-keys -t slow Escape
+    quit_ok slow "slow preview"
+else
+    tap_fail "console with a slow crm_simulate"
+fi
+
+# --- read-only: the same flow, nothing committed; Up recalls history ----
+printf '#!/bin/sh\nexec "%s" --read-only "$@"\n' "$HACON" > "$work/hacon-ro"
+chmod +x "$work/hacon-ro"
+HACON=$work/hacon-ro start ro 80x24 $U8 CIB_file=cl.xml
+if wait_for ro "dhcp (ocf:hacon:dhcpd)"; then
+    T send-keys -t ro :
+    wait_for ro "Read-only console" \
+        && tap_ok "read-only: the prompt says so" \
+        || tap_fail "read-only: the prompt says so"
+    T send-keys -t ro Up
+    bottom ro ":configure property maintenance-mode=true" \
+        && tap_ok "Up recalls the last line of the history file" \
+        || tap_fail "Up recalls the last line of the history file"
+    T send-keys -t ro C-u
+    T send-keys -t ro -l "configure property maintenance-mode=false"
+    T send-keys -t ro Enter
+    wait_for ro "not applied" && T send-keys -t ro Enter y
+    # Esc leaves the preview, a second Esc the prompt.
+    T send-keys -t ro Escape
+    wait_for ro "Cancelled." && T send-keys -t ro Escape
+    bottom ro "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+        && [ "$(prop maintenance-mode)" = true ] \
+        && tap_ok "read-only: Enter and y do not commit" \
+        || tap_fail "read-only: Enter and y do not commit"
+    quit_ok ro "read-only command line"
+else
+    tap_fail "read-only console shows the tutorial cluster"
+fi
+
+tap_done

@@ -1,0 +1,750 @@
+/* The console's command line (`:`): GNU readline through its callback
+ * interface, so that the one GLib loop keeps running while a line is typed.
+ * Readline never touches the terminal: the keys come from curses (getch in
+ * the loop's stdin watch) through rl_getc_function, the line is drawn by
+ * the console in its bottom row (rl_redisplay_function only marks it
+ * dirty), terminal modes stay those of curses (no-op prep/deprep), and what
+ * readline would print (bell, match lists) goes to /dev/null or the pane.
+ *
+ * Enter runs the same plan as `hacon crm`: parse, apply to a copy of the
+ * CIB, diff, crm_simulate preview; the pane shows it and asks; y/Enter
+ * commits with the epoch check, Esc/n cancels. */
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include <curses.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#include <crm/common/xml.h>
+#include <glib-unix.h>
+
+#include "cmdline.h"
+#include "crmsh.h"
+#include "exec.h"
+#include "util.h"
+
+/* Last: term.h defines short words (lines, tone, user2) as macros. */
+#include <term.h>
+#undef lines
+#undef columns
+#undef tone
+
+typedef enum cl_state { CL_CLOSED, CL_EDIT, CL_CONFIRM } cl_state;
+
+static struct {
+    cl_state state;
+    hc_console *con;
+    bool rl_ready;
+    FILE *devnull;
+    char *history_path;
+    int queue[16];          /* keys for readline, as bytes */
+    int qlen;
+    GPtrArray *pane;        /* hc_line*: result, diff, matches */
+    int pane_top;
+    hc_crm_plan *plan;
+    GPtrArray *matches;     /* the completions being offered */
+    double plan_ms;         /* how long the last plan took */
+    pid_t sim_pid;          /* the preview's child, or 0 */
+    guint sim_src;
+    int sim_fd;
+    GString *sim_out;
+    guint match_idx;
+} cl;
+
+/* Escaped for the terminal; the quotes that hc_escape marks with a
+ * backslash are shown as typed (a quote is no control character), so
+ * that XML and crm lines read as they are. */
+static char *esc(const char *text)
+{
+    char *e = hc_con_esc(cl.con, text, 0);
+    char *w = e;
+
+    for (const char *r = e; *r; r++) {
+        if (r[0] == '\\' && r[1] == '"') {
+            continue;
+        }
+        if (r[0] == '\\' && r[1] == '\\') {
+            *w++ = *r++;
+        }
+        *w++ = *r;
+    }
+    *w = '\0';
+    return e;
+}
+
+/* ---- pane ------------------------------------------------------------- */
+
+static void pane_clear(void)
+{
+    if (!cl.pane) {
+        cl.pane = g_ptr_array_new_with_free_func(hc_line_free);
+    }
+    g_ptr_array_set_size(cl.pane, 0);
+    cl.pane_top = 0;
+}
+
+/* Adds raw (untrusted) text to the pane, one hc_line per line. */
+static void pane_text(hc_tone tone, const char *text)
+{
+    char **v = g_strsplit(text ? text : "", "\n", -1);
+
+    for (char **p = v; *p; p++) {
+        if (!p[1] && !**p && p != v) {
+            break;          /* the empty string after a final newline */
+        }
+        char *e = esc(*p);
+        hc_tone t = tone;
+
+        if (tone == HC_TONE_NORMAL && (*p)[0] == '+') {
+            t = HC_TONE_GOOD;
+        } else if (tone == HC_TONE_NORMAL && (*p)[0] == '-') {
+            t = HC_TONE_BAD;
+        } else if (tone == HC_TONE_NORMAL && (*p)[0] == '~') {
+            t = HC_TONE_WARN;
+        }
+        hc_line_add(cl.pane, t, NULL, "%s", e);
+        g_free(e);
+    }
+    g_strfreev(v);
+}
+
+GPtrArray *hc_cmdline_pane(hc_console *con, int *top)
+{
+    (void) con;
+    *top = cl.pane_top;
+    return cl.state != CL_CLOSED && cl.pane && cl.pane->len ? cl.pane : NULL;
+}
+
+/* ---- transcript ------------------------------------------------------- */
+
+/* A CIB commit goes through libcib, not hc_exec: it is added to the
+ * transcript here so that the transcript pane shows every change made. */
+static void transcript_add(const char *line, int status, double ms,
+                           const char *out, const char *err)
+{
+    hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
+
+    e->cmdline = g_strdup_printf("crm %s", line);
+    e->status = status;
+    e->ms = ms;
+    e->out = g_strdup(out ? out : "");
+    e->err = g_strdup(err ? err : "");
+    e->when = time(NULL);
+    g_ptr_array_add(hc_transcript(), e);
+    hc_console_model_changed(cl.con);
+}
+
+/* ---- running a line ----------------------------------------------------- */
+
+static void show_plan(const hc_crm_plan *plan)
+{
+    pane_clear();
+    if (plan->cluster_argv) {
+        char *c = hc_exec_cmdline((const char *const *) plan->cluster_argv,
+                                  NULL);
+
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Will run:");
+        pane_text(HC_TONE_NORMAL, c);
+        g_free(c);
+    } else {
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "CIB changes:");
+        pane_text(HC_TONE_NORMAL, plan->diff);
+        if (cl.sim_pid) {
+            hc_line_add(cl.pane, HC_TONE_DIM, NULL, "Cluster actions: "
+                        "computing (crm_simulate)...");
+        } else if (plan->preview_error) {
+            char *m = g_strdup_printf("Cluster actions: unknown (%s)",
+                                      plan->preview_error);
+
+            pane_text(HC_TONE_WARN, m);
+            g_free(m);
+        } else if (plan->preview && !*plan->preview) {
+            hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Cluster actions: none");
+        } else if (plan->preview) {
+            hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Cluster actions:");
+            pane_text(HC_TONE_DIM, plan->preview);
+        }
+        if (getenv("HACON_TIMING")) {
+            hc_line_add(cl.pane, HC_TONE_DIM, NULL, "(planned in %.0f ms)",
+                        cl.plan_ms);
+        }
+    }
+    if (cl.con->read_only) {
+        hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console "
+                    "(--read-only or no write access): not applied.  "
+                    "Esc: back");
+    } else {
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL,
+                    "Apply? Enter/y: apply  Esc/n: cancel");
+    }
+}
+
+/* crm_simulate can take long on a large CIB (30 s deadline): it runs in a
+ * child process, so that the console keeps drawing and answering; the
+ * pane shows the preview when it comes. */
+static void sim_reaped(GPid pid, gint status, gpointer data)
+{
+    (void) status;
+    (void) data;
+    g_spawn_close_pid(pid);
+}
+
+static void sim_stop(void)
+{
+    if (cl.sim_src) {
+        g_source_remove(cl.sim_src);
+        cl.sim_src = 0;
+    }
+    if (cl.sim_fd > 0) {
+        close(cl.sim_fd);
+        cl.sim_fd = 0;
+    }
+    if (cl.sim_pid > 0) {
+        /* Not killed: crm_simulate under it runs in its own process group
+         * (hc_exec) and would go on anyway, and the child removes its
+         * temporary CIB when it ends (within hc_exec's deadline); with the
+         * pipe closed, its answer dies with SIGPIPE.  Not waited for here
+         * (the console must not block): GLib reaps it. */
+        g_child_watch_add(cl.sim_pid, sim_reaped, NULL);
+        cl.sim_pid = 0;
+    }
+    if (cl.sim_out) {
+        g_string_free(cl.sim_out, TRUE);
+        cl.sim_out = NULL;
+    }
+}
+
+static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
+{
+    hc_console *con = data;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof(buf));
+
+    (void) cond;
+    if (n > 0) {
+        g_string_append_len(cl.sim_out, buf, n);
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 && errno == EINTR) {
+        return G_SOURCE_CONTINUE;
+    }
+    /* End of the child's answer: "0\n" and the summary, or "1\n" and
+     * why there is none. */
+    waitpid(cl.sim_pid, NULL, 0);
+    cl.sim_pid = 0;
+    cl.sim_src = 0;
+    close(cl.sim_fd);
+    cl.sim_fd = 0;
+    if (cl.plan) {
+        const char *o = cl.sim_out->str;
+
+        if (o[0] == '0' && o[1] == '\n') {
+            cl.plan->preview = g_strdup(o + 2);
+        } else {
+            cl.plan->preview_error = g_strdup(o[0] && o[1] ? o + 2
+                                              : "crm_simulate failed");
+        }
+        if (cl.state == CL_CONFIRM) {
+            int top = cl.pane_top;
+
+            show_plan(cl.plan);
+            cl.pane_top = top;
+            con->all_dirty = true;
+            hc_screen_draw(con);
+        }
+    }
+    g_string_free(cl.sim_out, TRUE);
+    cl.sim_out = NULL;
+    return G_SOURCE_REMOVE;
+}
+
+static void sim_start(hc_console *con, const hc_crm_plan *plan)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (pid == 0) {
+        char *sum = NULL, *msg = NULL;
+        int rc;
+        GString *o;
+
+        int nul = open("/dev/null", O_RDWR);
+
+        /* Not the console's handlers (GLib's).  The terminal's signals
+         * are ignored so that the child, when the console is gone, still
+         * ends within the deadline and removes its temporary CIB. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGPIPE, SIG_DFL);
+        /* Nothing of the child may reach the console's terminal. */
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            dup2(nul, STDOUT_FILENO);
+            dup2(nul, STDERR_FILENO);
+        }
+        close(fds[0]);
+        rc = hc_crm_simulate(plan->next, 30000, &sum, &msg);
+        o = g_string_new(rc < 0 ? "1\n" : "0\n");
+        g_string_append(o, rc < 0 ? (msg ? msg : "crm_simulate failed")
+                        : (sum ? sum : ""));
+        for (gsize off = 0; off < o->len;) {
+            ssize_t w = write(fds[1], o->str + off, o->len - off);
+
+            if (w <= 0) {
+                break;
+            }
+            off += w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    cl.sim_pid = pid;
+    cl.sim_fd = fds[0];
+    cl.sim_out = g_string_new(NULL);
+    cl.sim_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                               on_sim_data, con);
+}
+
+static void run_line(const char *line)
+{
+    hc_crm_error err;
+    char *msg = NULL;
+    hc_crm_plan *plan = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    pane_clear();
+    /* The plan without the preview (parse, apply, diff) is quick; the
+     * preview runs in a child. */
+    double t0 = hc_now_ms();
+    rc = hc_crm_plan_new(line, false, &plan, &err, &msg);
+    cl.plan_ms = hc_now_ms() - t0;
+    if (rc == -EINVAL && !msg) {
+        char *m = hc_crm_error_format(line, &err);
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else if (rc < 0) {
+        char *m = g_strdup_printf("%s", msg ? msg : g_strerror(-rc));
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else if (!plan->cluster_argv && !*plan->diff) {
+        hc_line_add(cl.pane, HC_TONE_NORMAL, NULL, "No change to the CIB.");
+    } else {
+        cl.plan = plan;
+        plan = NULL;
+        cl.state = CL_CONFIRM;
+        if (!cl.plan->cluster_argv) {
+            sim_start(cl.con, cl.plan);
+        }
+        show_plan(cl.plan);
+    }
+    g_free(msg);
+    hc_crm_plan_free(plan);
+}
+
+static void apply_plan(void)
+{
+    char *out = NULL, *msg = NULL;
+    double t0 = hc_now_ms();
+    int rc = hc_crm_plan_apply(cl.plan, &out, &msg);
+    double ms = hc_now_ms() - t0;
+
+    pane_clear();
+    if (out && *out) {
+        pane_text(HC_TONE_NORMAL, out);
+    }
+    if (rc < 0) {
+        char *m = g_strdup_printf("Not applied: %s", msg ? msg
+                                  : g_strerror(-rc));
+
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else {
+        hc_line_add(cl.pane, HC_TONE_GOOD, NULL, "Applied (%.0f ms).", ms);
+    }
+    /* A cluster command is in the transcript already (hc_exec). */
+    if (!cl.plan->cluster_argv) {
+        transcript_add(cl.plan->line, rc < 0 ? 1 : 0, ms,
+                       rc < 0 ? NULL : cl.plan->diff, msg);
+    }
+    g_free(out);
+    g_free(msg);
+}
+
+static void end_confirm(void)
+{
+    sim_stop();
+    hc_crm_plan_free(cl.plan);
+    cl.plan = NULL;
+    cl.state = CL_EDIT;
+}
+
+/* ---- readline ----------------------------------------------------------- */
+
+static int rl_getc_cb(FILE *f)
+{
+    int c;
+
+    (void) f;
+    if (!cl.qlen) {
+        return EOF;
+    }
+    c = cl.queue[0];
+    memmove(cl.queue, cl.queue + 1, --cl.qlen * sizeof(cl.queue[0]));
+    return c;
+}
+
+static int rl_avail_cb(void)
+{
+    return cl.qlen > 0;
+}
+
+static void rl_redisplay_cb(void)
+{
+    /* Drawn by hc_screen_draw() from rl_line_buffer. */
+}
+
+static void rl_prep_cb(int meta)
+{
+    (void) meta;
+}
+
+static void rl_deprep_cb(void)
+{
+}
+
+static void close_prompt(void)
+{
+    if (cl.state == CL_CONFIRM) {
+        end_confirm();
+    }
+    if (cl.state != CL_CLOSED) {
+        rl_callback_handler_remove();
+    }
+    cl.state = CL_CLOSED;
+    curs_set(0);
+}
+
+static void on_line(char *line)
+{
+    if (!line) {            /* ^D on an empty line */
+        close_prompt();
+        return;
+    }
+    g_strstrip(line);
+    if (*line) {
+        HIST_ENTRY *last = history_length > 0
+                           ? history_get(history_base + history_length - 1)
+                           : NULL;
+
+        if (!last || strcmp(last->line, line)) {
+            add_history(line);
+            if (cl.history_path) {
+                /* append_history needs the file to exist. */
+                if (access(cl.history_path, F_OK) == 0) {
+                    append_history(1, cl.history_path);
+                } else {
+                    write_history(cl.history_path);
+                }
+            }
+        }
+        run_line(line);
+    }
+    free(line);
+}
+
+static char *match_gen(const char *text, int state)
+{
+    (void) text;
+    if (!state) {
+        cl.match_idx = 0;
+    }
+    if (!cl.matches || cl.match_idx >= cl.matches->len) {
+        return NULL;
+    }
+    return strdup(cl.matches->pdata[cl.match_idx++]);
+}
+
+static char **complete_cb(const char *text, int start, int end)
+{
+    xmlNode *cib = NULL;
+    char *msg = NULL;
+    char *before = g_strndup(rl_line_buffer, rl_point);
+    char **ret = NULL;
+
+    (void) start;
+    (void) end;
+    rl_attempted_completion_over = 1;   /* never file names */
+    if (cl.matches) {
+        g_ptr_array_unref(cl.matches);
+        cl.matches = NULL;
+    }
+    hc_crm_cib_query(&cib, &msg);
+    if (hc_crm_complete(before, cib, &cl.matches) == 0
+        && cl.matches->len) {
+        const char *only = cl.matches->pdata[0];
+        size_t n = strlen(only);
+
+        if (cl.matches->len == 1 && n && strchr("=:", only[n - 1])) {
+            rl_completion_suppress_append = 1;
+        }
+        ret = rl_completion_matches(text, match_gen);
+    }
+    if (cib) {
+        free_xml(cib);
+    }
+    g_free(msg);
+    g_free(before);
+    return ret;
+}
+
+/* The list of matches goes to the pane, not to readline's output. */
+static void display_matches_cb(char **matches, int num, int max_len)
+{
+    GString *s = g_string_new(NULL);
+
+    (void) max_len;
+    pane_clear();
+    hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "%d completions:", num);
+    for (int i = 1; i <= num; i++) {
+        if (s->len && s->len + strlen(matches[i]) + 2
+            > (size_t) MAX(cl.con->cols - 2, 20)) {
+            pane_text(HC_TONE_NORMAL, s->str);
+            g_string_truncate(s, 0);
+        }
+        g_string_append_printf(s, "%s%s", s->len ? "  " : "", matches[i]);
+    }
+    if (s->len) {
+        pane_text(HC_TONE_NORMAL, s->str);
+    }
+    g_string_free(s, TRUE);
+}
+
+static void rl_setup(void)
+{
+    const char *env = getenv("HACON_HISTORY");
+    const char *home = getenv("HOME");
+
+    if (cl.rl_ready) {
+        return;
+    }
+    cl.rl_ready = true;
+    cl.devnull = fopen("/dev/null", "r+e");
+    rl_readline_name = "hacon";
+    rl_instream = cl.devnull;
+    rl_outstream = cl.devnull;
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_getc_function = rl_getc_cb;
+    rl_input_available_hook = rl_avail_cb;
+    rl_redisplay_function = rl_redisplay_cb;
+    rl_prep_term_function = rl_prep_cb;
+    rl_deprep_term_function = rl_deprep_cb;
+    rl_attempted_completion_function = complete_cb;
+    rl_completion_display_matches_hook = display_matches_cb;
+    /* Words are split as the crm line parser splits them. */
+    rl_completer_word_break_characters = " \t";
+    rl_basic_word_break_characters = " \t";
+    rl_bind_key('\t', rl_complete);
+    using_history();
+    if (env && *env) {
+        cl.history_path = g_strdup(env);
+    } else if (home && *home) {
+        cl.history_path = g_build_filename(home, ".hacon_history", NULL);
+    }
+    if (cl.history_path) {
+        read_history(cl.history_path);
+    }
+}
+
+/* ---- the console's side ------------------------------------------------- */
+
+bool hc_cmdline_active(const hc_console *con)
+{
+    (void) con;
+    return cl.state != CL_CLOSED;
+}
+
+void hc_cmdline_open(hc_console *con)
+{
+    /* readline reads its terminal description once; keep curses' own. */
+    TERMINAL *term = cur_term;
+
+    cl.con = con;
+    rl_setup();
+    pane_clear();
+    cl.qlen = 0;
+    rl_callback_handler_install(":", on_line);
+    if (cur_term != term) {
+        set_curterm(term);
+    }
+    /* Once readline read its settings: show-all-if-ambiguous lists the
+     * matches on the first Tab. */
+    rl_variable_bind("show-all-if-ambiguous", "on");
+    rl_variable_bind("bell-style", "none");
+    if (con->read_only) {
+        hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console: lines "
+                    "are checked and previewed, not applied.");
+    }
+    cl.state = CL_EDIT;
+    curs_set(1);
+    con->all_dirty = true;
+}
+
+/* Curses keys as the bytes readline binds by default (emacs mode). */
+static int rl_byte(int key)
+{
+    switch (key) {
+    case KEY_BACKSPACE:
+    case 8:
+        return 127;
+    case KEY_LEFT:
+        return 2;           /* ^B */
+    case KEY_RIGHT:
+        return 6;           /* ^F */
+    case KEY_UP:
+        return 16;          /* ^P */
+    case KEY_DOWN:
+        return 14;          /* ^N */
+    case KEY_HOME:
+        return 1;           /* ^A */
+    case KEY_END:
+        return 5;           /* ^E */
+    case KEY_DC:
+        /* ^D deletes a character; on an empty line it would end input. */
+        return rl_end ? 4 : -1;
+    case KEY_ENTER:
+    case '\n':
+        return '\r';
+    default:
+        return key >= 0 && key < 0x100 ? key : -1;
+    }
+}
+
+static void pane_scroll(int d)
+{
+    int max = cl.pane ? (int) cl.pane->len - 1 : 0;
+
+    cl.pane_top += d;
+    if (cl.pane_top > max) {
+        cl.pane_top = max;
+    }
+    if (cl.pane_top < 0) {
+        cl.pane_top = 0;
+    }
+}
+
+void hc_cmdline_key(hc_console *con, int key)
+{
+    con->all_dirty = true;
+    if (key == KEY_RESIZE) {
+        hc_screen_resize(con);
+        return;
+    }
+    if (key == KEY_PPAGE || key == KEY_NPAGE) {
+        pane_scroll(key == KEY_PPAGE ? -(con->rows / 2) : con->rows / 2);
+        return;
+    }
+    if (cl.state == CL_CONFIRM) {
+        if (key == 27 || key == 'n' || key == 'N') {
+            end_confirm();
+            pane_clear();
+            hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Cancelled.");
+        } else if (!con->read_only && (key == 'y' || key == 'Y'
+                   || key == '\r' || key == '\n' || key == KEY_ENTER)) {
+            apply_plan();
+            end_confirm();
+        } else if (key == KEY_UP || key == KEY_DOWN) {
+            pane_scroll(key == KEY_UP ? -1 : 1);
+        }
+        return;
+    }
+    if (key == 27) {
+        close_prompt();
+        return;
+    }
+    int b = rl_byte(key);
+
+    if (b < 0 || cl.qlen >= (int) G_N_ELEMENTS(cl.queue)) {
+        return;
+    }
+    cl.queue[cl.qlen++] = b;
+    while (cl.qlen && cl.state == CL_EDIT) {
+        rl_callback_read_char();
+    }
+    cl.qlen = 0;
+}
+
+/* The prompt and the line, escaped, scrolled so that the cursor shows;
+ * *cursor is the cursor's column. */
+char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
+{
+    const char *buf = rl_line_buffer ? rl_line_buffer : "";
+    size_t point = rl_point >= 0 ? (size_t) rl_point : 0;
+    char *before, *eb, *all, *ret;
+    int w = 0;
+
+    if (cl.state == CL_CONFIRM) {
+        *cursor = -1;
+        return g_strdup(con->read_only ? "Read-only: not applied  [Esc] back"
+                        : "Apply? [Enter/y] apply  [Esc/n] cancel");
+    }
+    point = MIN(point, strlen(buf));
+    before = g_strndup(buf, point);
+    eb = esc(before);
+    all = esc(buf);
+    /* Columns of the escaped text before the cursor. */
+    for (const char *p = eb; *p; p = g_utf8_next_char(p)) {
+        int cw = wcwidth((wchar_t) g_utf8_get_char(p));
+
+        w += cw > 0 ? cw : 1;
+    }
+    w += 1;                 /* the ':' */
+    ret = g_strdup_printf(":%s", all);
+    if (w >= cols && cols > 10) {
+        /* Scroll: drop whole characters from the left. */
+        int drop = w - cols + cols / 2, d = 0;
+        char *p = ret;
+
+        while (*p && d < drop) {
+            int cw = wcwidth((wchar_t) g_utf8_get_char(p));
+
+            d += cw > 0 ? cw : 1;
+            p = g_utf8_next_char(p);
+        }
+        char *s = g_strdup_printf("<%s", p);
+
+        g_free(ret);
+        ret = s;
+        w = w - d + 1;
+    }
+    *cursor = w;
+    g_free(before);
+    g_free(eb);
+    g_free(all);
+    return ret;
+}
