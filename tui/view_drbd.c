@@ -8,11 +8,16 @@
  *   source.generation++; hc_console_model_changed(con);  after a change
  */
 #include "console.h"
+#include "sources.h"
 
 static void drbd_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_pane_source *src = con->drbd;
 
+    if (con->dsrc) {
+        hc_drbd_src_build(con->dsrc, con, lines, width);
+        return;
+    }
     if (!src) {
         hc_line_add(lines, HC_TONE_DIM, NULL,
                     "No DRBD data source is configured in this hacon.");
@@ -38,6 +43,10 @@ static uint64_t drbd_digest(const hc_console *con)
 {
     uint64_t h = HC_DIGEST_INIT;
 
+    if (con->dsrc) {
+        return hc_digest_int(hc_digest_int(h, 2),
+                             (int64_t) hc_drbd_src_generation(con->dsrc));
+    }
     if (!con->drbd) {
         return h;
     }

@@ -8,11 +8,16 @@
  *   source.generation++; hc_console_model_changed(con);  after a change
  */
 #include "console.h"
+#include "sources.h"
 
 static void leases_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_pane_source *src = con->leases;
 
+    if (con->lsrc) {
+        hc_leases_src_build(con->lsrc, con, lines, width);
+        return;
+    }
     if (!src) {
         hc_line_add(lines, HC_TONE_DIM, NULL,
                     "No Leases data source is configured in this hacon.");
@@ -38,6 +43,10 @@ static uint64_t leases_digest(const hc_console *con)
 {
     uint64_t h = HC_DIGEST_INIT;
 
+    if (con->lsrc) {
+        return hc_digest_int(hc_digest_int(h, 2),
+                             (int64_t) hc_leases_src_generation(con->lsrc));
+    }
     if (!con->leases) {
         return h;
     }
