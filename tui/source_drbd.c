@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <crm/common/xml.h>
+#include <libxml/xpath.h>
 
 #include "drbd.h"
 #include "drbd_cib.h"
@@ -46,7 +47,9 @@ static void recompute_warnings(hc_drbd_src *s)
     }
     host[sizeof(host) - 1] = '\0';
     host[strcspn(host, ".")] = '\0';
-    hc_drbd_cib_warnings(s->cib, s->d, host[0] ? host : NULL, s->warnings);
+    /* A captured file was seen on some node, not necessarily this one. */
+    hc_drbd_cib_warnings(s->cib, s->d, host[0] && !s->replay ? host : NULL,
+                         s->warnings);
 }
 
 static void changed(hc_drbd_src *s)
@@ -153,6 +156,41 @@ void hc_drbd_src_free(hc_drbd_src *s)
     g_free(s);
 }
 
+/* /proc/drbd names minors only, and the CIB links a Filesystem to a DRBD
+ * resource only through a name.  With one ocf:linbit:drbd resource in the
+ * CIB (the usual two-node cluster), a Filesystem on /dev/drbdN says that
+ * minor N is that resource. */
+static void name_minors(xmlNode *cib, GPtrArray *links, GHashTable *names)
+{
+    const hc_drbd_cib_link *l = links->pdata[0];
+    xmlXPathContext *ctx;
+    xmlXPathObject *o;
+
+    if (links->len != 1 || !l->drbd_resource) {
+        return;
+    }
+    ctx = xmlXPathNewContext(cib->doc);
+    if (!ctx) {
+        return;
+    }
+    xmlXPathSetContextNode(cib, ctx);
+    o = xmlXPathEvalExpression((const xmlChar *)
+        ".//primitive[@type='Filesystem']/instance_attributes/"
+        "nvpair[@name='device']/@value", ctx);
+    for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+        const char *dev = (const char *) v;
+
+        if (dev && g_str_has_prefix(dev, "/dev/drbd") && g_ascii_isdigit(dev[9])) {
+            g_hash_table_insert(names, g_strdup(dev + 9),
+                                g_strdup(l->drbd_resource));
+        }
+        xmlFree(v);
+    }
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(ctx);
+}
+
 void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok)
 {
     GPtrArray *links = g_ptr_array_new_with_free_func(
@@ -172,15 +210,7 @@ void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok)
                                                       g_str_equal, g_free,
                                                       g_free);
 
-            for (guint i = 0; i < links->len; i++) {
-                const hc_drbd_cib_link *l = links->pdata[i];
-
-                if (l->device && l->drbd_resource
-                    && g_str_has_prefix(l->device, "/dev/drbd")) {
-                    g_hash_table_insert(names, g_strdup(l->device + 9),
-                                        g_strdup(l->drbd_resource));
-                }
-            }
+            name_minors(cib, links, names);
             hc_drbd_clear(s->d);
             hc_drbd_feed_proc(s->d, s->proc_text, strlen(s->proc_text), 0.0,
                               names);
