@@ -159,8 +159,11 @@ void hc_drbd_src_free(hc_drbd_src *s)
 /* /proc/drbd names minors only, and the CIB links a Filesystem to a DRBD
  * resource only through a name.  With one ocf:linbit:drbd resource in the
  * CIB (the usual two-node cluster), a Filesystem on /dev/drbdN says that
- * minor N is that resource. */
-static void name_minors(xmlNode *cib, GPtrArray *links, GHashTable *names)
+ * minor N is that resource; a Filesystem on /dev/drbd/by-res/NAME does
+ * not give the minor, so there one resource in /proc/drbd is taken as the
+ * CIB's one. */
+static void name_minors(xmlNode *cib, GPtrArray *links, const hc_drbd *d,
+                        GHashTable *names)
 {
     const hc_drbd_cib_link *l = links->pdata[0];
     xmlXPathContext *ctx;
@@ -189,6 +192,16 @@ static void name_minors(xmlNode *cib, GPtrArray *links, GHashTable *names)
     }
     xmlXPathFreeObject(o);
     xmlXPathFreeContext(ctx);
+    if (!g_hash_table_size(names) && d->resources->len == 1) {
+        const hc_drbd_resource *r = d->resources->pdata[0];
+
+        for (guint i = 0; i < r->devices->len; i++) {
+            const hc_drbd_device *v = r->devices->pdata[i];
+
+            g_hash_table_insert(names, g_strdup_printf("%d", v->minor),
+                                g_strdup(l->drbd_resource));
+        }
+    }
 }
 
 void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok)
@@ -210,7 +223,7 @@ void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok)
                                                       g_str_equal, g_free,
                                                       g_free);
 
-            name_minors(cib, links, names);
+            name_minors(cib, links, s->d, names);
             hc_drbd_clear(s->d);
             hc_drbd_feed_proc(s->d, s->proc_text, strlen(s->proc_text), 0.0,
                               names);

@@ -269,7 +269,7 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
     GString *l = g_string_new(NULL), *h = g_string_new(NULL);
     GArray *rows;
     time_t now = now_time();
-    int hw = width - 67;
+    int hw = width - 68;
     char ip[20], mac[64], tb[32];
 
     if (!s->leases) {
@@ -341,7 +341,7 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
         g_string_append_printf(l, c == HC_LCOL_HOSTNAME ? "%-*s " : "%-*s ",
                                c == HC_LCOL_IP ? 15 : c == HC_LCOL_MAC ? 17
                                : c == HC_LCOL_HOSTNAME ? hw
-                               : c == HC_LCOL_STATE ? 8
+                               : c == HC_LCOL_STATE ? 9
                                : c == HC_LCOL_STARTS ? 11 : 1, title);
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
@@ -373,7 +373,7 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
         for (long pad = hw - (long) g_utf8_strlen(h->str, -1); pad > 0; pad--) {
             g_string_append_c(l, ' ');
         }
-        g_string_append_printf(l, " %-8s ", hc_lease_state_name(le->state));
+        g_string_append_printf(l, " %-9s ", hc_lease_state_name(le->state));
         if (le->starts && le->starts != HC_LEASE_NEVER
             && localtime_r(&st, &tm)) {
             strftime(tb, sizeof(tb), "%m-%d %H:%M", &tm);
