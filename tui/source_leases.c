@@ -358,10 +358,24 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
         /* The cap leaves room for the "..." of a cut name. */
         hc_lease_str_escaped(h, t, le->hostname, (size_t) hw - 3);
         if (con->ascii) {
-            char *a = hc_con_esc(con, h->str, (size_t) hw - 3);
+            /* Already escaped, but UTF-8 is kept: spell it as \xNN for a
+             * terminal that cannot show it (escaping again would double
+             * the backslashes). */
+            GString *a = g_string_new(NULL);
 
-            g_string_assign(h, a);
-            g_free(a);
+            for (const char *p = h->str; *p; p++) {
+                if ((unsigned char) *p < 0x80) {
+                    g_string_append_c(a, *p);
+                } else {
+                    g_string_append_printf(a, "\\x%02x", (unsigned char) *p);
+                }
+            }
+            if (a->len > (gsize) hw) {
+                g_string_truncate(a, (gsize) hw - 3);
+                g_string_append(a, "...");
+            }
+            g_string_assign(h, a->str);
+            g_string_free(a, TRUE);
         }
         if (!h->len) {
             g_string_append(h, "-");

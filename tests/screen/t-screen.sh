@@ -306,6 +306,22 @@ else
     T kill-session -t lz
 fi
 
+# The same in an ASCII locale: only ASCII, escaped once (no doubled \).
+start alz 80x24 TERM=vt100 LANG=C LC_ALL=C CIB_file=tutorial.xml \
+    HACON_NOW=1795600800 HACON_LEASES=hostile.leases
+if wait_for alz "[1 Resources]" && keys_then alz 5 "ADDRESS^"; then
+    if T capture-pane -p -t alz | LC_ALL=C grep -q '[^ -~]'; then
+        tap_fail "leases in ASCII: only ASCII on the screen"
+    else
+        tap_ok "leases in ASCII: only ASCII on the screen"
+    fi
+    tap_check "leases in ASCII: hostnames escaped once" \
+        sh -c "tmux -L '$sock' capture-pane -p -t alz | grep -qF ' \\x1b[2J...'"
+else
+    tap_fail "console shows the Leases view in ASCII"
+fi
+T kill-session -t alz
+
 # --- the DRBD view on captured /proc/drbd: mid-sync and connected -------
 dcap=$HACON_TOP/tests/drbd/captures
 start dsync 80x24 $U8 CIB_file=tutorial.xml \
