@@ -25,6 +25,9 @@ sock=hacon-screen-$$
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 . "$here/screen-lib.sh"
+# A session that stays until cleanup, so that the tmux server does not exit
+# (and race the next new-session) whenever the last test session is killed.
+T new-session -d -s keep -x 80 -y 24 "exec sleep 600"
 export TZ=UTC
 
 # The fixtures are read from $work under short names so that the header
