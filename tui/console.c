@@ -2,6 +2,7 @@
  * help or detail pane) and a status line, drawn with ncursesw.  Only what
  * is dirty is redrawn, and each call ends in one doupdate(). */
 #include "console.h"
+#include "sources.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -650,6 +651,10 @@ bool hc_screen_key(hc_console *con, int key)
     if (con->message) {
         g_free(con->message);
         con->message = NULL;
+    }
+    if (!pane && vs->view == &hc_view_leases && con->lsrc
+        && hc_leases_src_key(con->lsrc, con, key)) {
+        return true;
     }
     switch (key) {
     case 'q':

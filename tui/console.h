@@ -88,6 +88,9 @@ struct hc_console {
     hc_corosync *cs;        /* NULL when corosync is not reachable */
     char *cs_error;
     hc_pane_source *drbd, *leases;
+    /* The panes' followed data (tui/sources.h), NULL before the loop. */
+    struct hc_leases_src *lsrc;
+    struct hc_drbd_src *dsrc;
     uint64_t model_gen;     /* bumped whenever the model changes */
     /* Screen. */
     hc_view_state views[HC_N_VIEWS];

@@ -22,6 +22,7 @@
 
 #include "cib.h"
 #include "exec.h"
+#include "sources.h"
 #include "util.h"
 
 #define RETRY_MIN_MS 500
@@ -121,6 +122,9 @@ static gboolean on_refresh_idle(gpointer data)
         return G_SOURCE_REMOVE;
     }
     t2 = hc_now_ms();
+    /* The panes' sources look for the lease file and DRBD in the CIB. */
+    hc_leases_src_cib(con->lsrc, xml, !con->cib_is_file);
+    hc_drbd_src_cib(con->dsrc, xml, !con->cib_is_file);
     free_xml(xml);
     hc_status_free(con->status);
     con->status = st;
@@ -430,6 +434,16 @@ static gboolean on_quit_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* A pane's source changed (a lease file grew, DRBD moved). */
+static void on_source(void *data)
+{
+    loop_state *s = data;
+
+    s->con.header_dirty = true;
+    hc_console_model_changed(&s->con);
+    schedule_draw(s);
+}
+
 static void on_transcript(void *data)
 {
     loop_state *s = data;
@@ -478,6 +492,10 @@ int hc_console_run(bool read_only)
     g_unix_signal_add(SIGHUP, on_quit_signal, &s);
     g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, &s);
     hc_transcript_set_listener(on_transcript, &s);
+    s.con.lsrc = hc_leases_src_new(getenv("HACON_LEASES"),
+                                   getenv("HACON_DHCPD_CONF"), on_source, &s);
+    s.con.dsrc = hc_drbd_src_new(getenv("HACON_DRBD_PROC"),
+                                 getenv("HACON_DRBD_EVENTS2"), on_source, &s);
     hc_screen_draw(&s.con);
     cib_try_connect(&s);
     if (!s.con.cib_is_file) {
@@ -497,6 +515,8 @@ int hc_console_run(bool read_only)
     if (s.timing) {
         fclose(s.timing);
     }
+    hc_leases_src_free(s.con.lsrc);
+    hc_drbd_src_free(s.con.dsrc);
     hc_status_free(s.con.status);
     g_main_loop_unref(s.loop);
     return s.exit_status;

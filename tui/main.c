@@ -1,6 +1,8 @@
 /* hacon: the entry point.  With no command, the console; otherwise one of
  * the commands in the table below (one file each, tui/cmd_*.c). */
 #include <locale.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +35,8 @@ int hc_parse_format(const char *arg)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: hacon [--read-only]      the live console\n"
+            "         [--leases FILE [--config FILE]]\n"
+            "         [--drbd-proc FILE | --drbd-events2 FILE]\n"
             "       hacon COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
         fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
@@ -41,18 +45,49 @@ static void usage(FILE *f)
     fprintf(f, "\nSee hacon(1).\n");
 }
 
+/* hacon [--read-only] [--leases FILE] [--config FILE] [--drbd-proc FILE]
+ * [--drbd-events2 FILE]: the console; the files go to its sources through
+ * the environment (HACON_LEASES...), which also works without options. */
+static int console_main(int argc, char **argv)
+{
+    static const char *const opts[][2] = {
+        {"--leases", "HACON_LEASES"},
+        {"--config", "HACON_DHCPD_CONF"},
+        {"--drbd-proc", "HACON_DRBD_PROC"},
+        {"--drbd-events2", "HACON_DRBD_EVENTS2"},
+    };
+    bool read_only = false;
+
+    for (int i = 1; i < argc; i++) {
+        size_t k;
+
+        if (!strcmp(argv[i], "--read-only") || !strcmp(argv[i], "-r")) {
+            read_only = true;
+            continue;
+        }
+        for (k = 0; k < G_N_ELEMENTS(opts); k++) {
+            if (!strcmp(argv[i], opts[k][0]) && i + 1 < argc) {
+                setenv(opts[k][1], argv[++i], 1);
+                break;
+            }
+        }
+        if (k == G_N_ELEMENTS(opts)) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    return hc_console_run(read_only);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     if (argc < 2) {
         return hc_console_run(false);
     }
-    if (!strcmp(argv[1], "--read-only") || !strcmp(argv[1], "-r")) {
-        if (argc > 2) {
-            usage(stderr);
-            return 2;
-        }
-        return hc_console_run(true);
+    if (argv[1][0] == '-' && strcmp(argv[1], "--help")
+        && strcmp(argv[1], "-h")) {
+        return console_main(argc, argv);
     }
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")
         || !strcmp(argv[1], "-h")) {

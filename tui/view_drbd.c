@@ -1,18 +1,18 @@
-/* The DRBD pane.  Its data source (a core module that follows DRBD resources)
- * fills an hc_pane_source and sets con->drbd; the pane escapes and draws
- * its lines and, while no source is connected, says so plainly.
- *
- * Interface for the source (tui/console.h, hc_pane_source):
- *   con->drbd = &source;            connect (once, from tui/loop.c)
- *   g_ptr_array_add(source.lines, g_strdup(raw_text));  fill (raw text)
- *   source.generation++; hc_console_model_changed(con);  after a change
- */
+/* The DRBD pane.  The console's own source (tui/sources.h,
+ * tui/source_drbd.c) follows the data from the loop and builds the lines;
+ * an hc_pane_source set in con->drbd (raw lines that the pane escapes) is
+ * the fallback interface for other sources. */
 #include "console.h"
+#include "sources.h"
 
 static void drbd_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_pane_source *src = con->drbd;
 
+    if (con->dsrc) {
+        hc_drbd_src_build(con->dsrc, con, lines, width);
+        return;
+    }
     if (!src) {
         hc_line_add(lines, HC_TONE_DIM, NULL,
                     "No DRBD data source is configured in this hacon.");
@@ -38,6 +38,10 @@ static uint64_t drbd_digest(const hc_console *con)
 {
     uint64_t h = HC_DIGEST_INIT;
 
+    if (con->dsrc) {
+        return hc_digest_int(hc_digest_int(h, 2),
+                             (int64_t) hc_drbd_src_generation(con->dsrc));
+    }
     if (!con->drbd) {
         return h;
     }

@@ -1,6 +1,7 @@
 /* The header: cluster, stack, DC, quorum, connection state and the
  * warnings that must stay visible whatever view is open. */
 #include "console.h"
+#include "sources.h"
 
 #include <string.h>
 
@@ -71,6 +72,17 @@ static GPtrArray *warning_lines(const hc_console *con, int width)
     }
     if (!st->cluster.have_dc && !con->cib_is_file) {
         add_token(line, out, width, "! no DC");
+    }
+    /* DRBD disagreeing with Pacemaker (core/drbd_cib). */
+    for (guint i = 0; con->dsrc
+         && i < hc_drbd_src_warnings(con->dsrc)->len; i++) {
+        const char *w = hc_drbd_src_warnings(con->dsrc)->pdata[i];
+        char *e = hc_con_esc(con, w, width > 12 ? (size_t) width - 4 : 8);
+        char *t = g_strdup_printf("! %s", e);
+
+        add_token(line, out, width, t);
+        g_free(t);
+        g_free(e);
     }
     if (line->len) {
         g_ptr_array_add(out, g_string_free(line, FALSE));

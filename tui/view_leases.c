@@ -1,18 +1,18 @@
-/* The Leases pane.  Its data source (a core module that follows DHCP leases)
- * fills an hc_pane_source and sets con->leases; the pane escapes and draws
- * its lines and, while no source is connected, says so plainly.
- *
- * Interface for the source (tui/console.h, hc_pane_source):
- *   con->leases = &source;            connect (once, from tui/loop.c)
- *   g_ptr_array_add(source.lines, g_strdup(raw_text));  fill (raw text)
- *   source.generation++; hc_console_model_changed(con);  after a change
- */
+/* The Leases pane.  The console's own source (tui/sources.h,
+ * tui/source_leases.c) follows the data from the loop and builds the lines;
+ * an hc_pane_source set in con->leases (raw lines that the pane escapes) is
+ * the fallback interface for other sources. */
 #include "console.h"
+#include "sources.h"
 
 static void leases_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_pane_source *src = con->leases;
 
+    if (con->lsrc) {
+        hc_leases_src_build(con->lsrc, con, lines, width);
+        return;
+    }
     if (!src) {
         hc_line_add(lines, HC_TONE_DIM, NULL,
                     "No Leases data source is configured in this hacon.");
@@ -38,6 +38,10 @@ static uint64_t leases_digest(const hc_console *con)
 {
     uint64_t h = HC_DIGEST_INIT;
 
+    if (con->lsrc) {
+        return hc_digest_int(hc_digest_int(h, 2),
+                             (int64_t) hc_leases_src_generation(con->lsrc));
+    }
     if (!con->leases) {
         return h;
     }

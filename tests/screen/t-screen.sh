@@ -5,7 +5,9 @@
 # Every view on the CIB_file fixtures; 100x40 and a resize; ASCII (LANG=C,
 # TERM=vt100 and linux) and monochrome (NO_COLOR); escaping of hostile
 # text; a CIB file that changes and one that appears later; no cluster at
-# all; quitting, SIGTERM and SIGSEGV leave the terminal as it was.
+# all; quitting, SIGTERM and SIGSEGV leave the terminal as it was; the
+# Leases view on a hostile lease file (escaping, sort, filter, growth) and
+# the DRBD view on captured /proc/drbd and events2 (sync, history, fencing).
 #
 #   t-screen.sh --update    rewrites the expected screens (review the diff)
 #
@@ -23,6 +25,9 @@ sock=hacon-screen-$$
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 . "$here/screen-lib.sh"
+# A session that stays until cleanup, so that the tmux server does not exit
+# (and race the next new-session) whenever the last test session is killed.
+T new-session -d -s keep -x 80 -y 24 "exec sleep 600"
 export TZ=UTC
 
 # The fixtures are read from $work under short names so that the header
@@ -267,6 +272,97 @@ for sig in TERM SEGV; do
     fi
     T kill-session -t "s$sig"
 done
+
+# --- the Leases view on a lease file and dhcpd.conf given -------------
+# edge-hostile holds client hostnames with escape sequences, quotes and
+# NUL: they show escaped.  HACON_NOW pins "now" for "in 12 h".  The files
+# are copied under short names so that the title does not depend on $work.
+lfix=$HACON_TOP/tests/leases/fixtures/edge-hostile
+cp "$lfix/dhcpd.leases" "$work/hostile.leases"
+cp "$lfix/dhcpd.conf" "$work/hostile.conf"
+start lz 80x24 $U8 CIB_file=tutorial.xml HACON_NOW=1795600800 \
+    HACON_LEASES=hostile.leases HACON_DHCPD_CONF=hostile.conf
+if wait_for lz "dhcp (ocf:hacon:dhcpd)" && keys_then lz 5 "ADDRESS^"; then
+    check lz leases-hostile
+    if screen lz | grep -qF '\x1b[2J'; then
+        tap_ok "leases: an escape sequence in a hostname shows escaped"
+    else
+        tap_fail "leases: an escape sequence in a hostname shows escaped"
+    fi
+    # s: sort by MAC, s again: by hostname; r reverses.
+    keys_then lz s s "HOSTNAME^" && check lz leases-sort-hostname
+    keys_then lz r "HOSTNAMEv" && tap_ok "leases: r reverses the sort"
+    # / nul Enter, then F: only the leases whose hostname has "nul".
+    keys_then lz / n u l Enter F 'filter "nul"' \
+        && check lz leases-filter
+    # The lease file grows: the view follows it (a timer, every 2 s).
+    printf 'lease 10.10.101.150 {\n  starts 3 2026/11/25 10:00:00;\n  ends 3 2026/11/25 22:00:00;\n  binding state active;\n  hardware ethernet 02:00:00:00:01:50;\n  client-hostname "appended";\n}\n' >> "$work/hostile.leases"
+    T send-keys -t lz / Enter F
+    if wait_for lz "appended" 10; then
+        tap_ok "leases: a lease appended to the file appears"
+    else
+        tap_fail "leases: a lease appended to the file appears"
+    fi
+    quit_ok lz leases
+else
+    tap_fail "console shows the Leases view of a given lease file"
+    T kill-session -t lz
+fi
+
+# The same in an ASCII locale: only ASCII, escaped once (no doubled \).
+start alz 80x24 TERM=vt100 LANG=C LC_ALL=C CIB_file=tutorial.xml \
+    HACON_NOW=1795600800 HACON_LEASES=hostile.leases
+if wait_for alz "[1 Resources]" && keys_then alz 5 "ADDRESS^"; then
+    if T capture-pane -p -t alz | LC_ALL=C grep -q '[^ -~]'; then
+        tap_fail "leases in ASCII: only ASCII on the screen"
+    else
+        tap_ok "leases in ASCII: only ASCII on the screen"
+    fi
+    tap_check "leases in ASCII: hostnames escaped once" \
+        sh -c "tmux -L '$sock' capture-pane -p -t alz | grep -qF ' \\x1b[2J...'"
+else
+    tap_fail "console shows the Leases view in ASCII"
+fi
+T kill-session -t alz
+
+# --- the DRBD view on captured /proc/drbd: mid-sync and connected -------
+dcap=$HACON_TOP/tests/drbd/captures
+start dsync 80x24 $U8 CIB_file=tutorial.xml \
+    HACON_DRBD_PROC="$dcap/sync-mid.alpha.proc"
+if wait_for dsync "dhcp (ocf:hacon:dhcpd)" && keys_then dsync 4 "ETA"; then
+    check dsync drbd-sync-mid
+    quit_ok dsync "drbd mid-sync"
+else
+    tap_fail "console shows a DRBD resync with progress and ETA"
+    T kill-session -t dsync
+fi
+start dok 80x24 $U8 CIB_file=tutorial.xml \
+    HACON_DRBD_PROC="$dcap/connected-uptodate.alpha.proc"
+if wait_for dok "dhcp (ocf:hacon:dhcpd)" && keys_then dok 4 "peer disk UpToDate"; then
+    check dok drbd-uptodate
+else
+    tap_fail "console shows DRBD Connected UpToDate/UpToDate"
+fi
+T kill-session -t dok
+# A replayed events2 capture: the recent state changes follow.
+start dev2 80x24 $U8 CIB_file=tutorial.xml \
+    HACON_DRBD_EVENTS2="$dcap/live.alpha.events2"
+if wait_for dev2 "[1 Resources]" && keys_then dev2 4 "history:"; then
+    check dev2 drbd-history
+else
+    tap_fail "console shows DRBD's recent state changes"
+fi
+T kill-session -t dev2
+# A fencing constraint left in the CIB: the header warns on every view.
+cp "$HACON_TOP/tests/drbd/cib/r0-fenced.xml" "$work/fenced.xml"
+start dfen 80x24 $U8 CIB_file=fenced.xml \
+    HACON_DRBD_PROC="$dcap/outdated.alpha.proc"
+if wait_for dfen "[1 Resources]" && keys_then dfen 4 "resource r0"; then
+    check dfen drbd-fenced
+else
+    tap_fail "console shows DRBD with a CIB that fenced it"
+fi
+T kill-session -t dfen
 
 # --- not a terminal: a clear message, no curses --------------------------
 if CIB_file="$work/tutorial.xml" "$HACON" < /dev/null > "$work/notty" 2>&1; then

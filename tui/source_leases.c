@@ -1,0 +1,417 @@
+/* The Leases pane's data: the lease file followed with hc_lease_follower
+ * from a 2 s timer of the loop (a stat per tick here, 5 s over ssh when
+ * the filesystem runs on the other node; a timer rather than inotify
+ * because the file may be remote and dhcpd replaces it by rename), the
+ * pool usage from dhcpd.conf recomputed after each change, and the table
+ * sorted and filtered for the pane. */
+#include "sources.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "leases.h"
+#include "leases_locate.h"
+#include "leases_view.h"
+#include "util.h"
+
+#define POLL_LOCAL_S 2
+#define POLL_REMOTE_S 5
+
+struct hc_leases_src {
+    bool given;                 /* files given by the user, not the CIB */
+    char *leases, *config, *node, *where;
+    hc_lease_follower *f;
+    hc_dhcp_conf *conf;
+    hc_dhcp_usage usage;
+    bool have_usage;
+    int err;                    /* last poll's error, 0 */
+    guint timer;
+    hc_lease_query q;
+    char *filter;
+    uint64_t gen;
+    hc_src_changed_fn fn;
+    void *data;
+};
+
+static void changed(hc_leases_src *s)
+{
+    s->gen++;
+    if (s->fn) {
+        s->fn(s->data);
+    }
+}
+
+static void recompute_usage(hc_leases_src *s)
+{
+    if (s->have_usage) {
+        hc_dhcp_usage_clear(&s->usage);
+        s->have_usage = false;
+    }
+    if (s->conf && s->f
+        && hc_dhcp_usage_compute(s->conf, hc_lease_follower_table(s->f),
+                                 &s->usage) == 0) {
+        s->have_usage = true;
+    }
+}
+
+static void poll_once(hc_leases_src *s)
+{
+    bool ch = false;
+    int r;
+
+    if (!s->f) {
+        return;
+    }
+    r = hc_lease_follower_poll(s->f, &ch);
+    if (ch) {
+        recompute_usage(s);
+    }
+    if (ch || r != s->err) {
+        s->err = r;
+        changed(s);
+    }
+}
+
+static gboolean on_timer(gpointer data)
+{
+    poll_once(data);
+    return G_SOURCE_CONTINUE;
+}
+
+static void stop(hc_leases_src *s)
+{
+    if (s->timer) {
+        g_source_remove(s->timer);
+        s->timer = 0;
+    }
+    hc_lease_follower_free(s->f);
+    s->f = NULL;
+    if (s->have_usage) {
+        hc_dhcp_usage_clear(&s->usage);
+        s->have_usage = false;
+    }
+    hc_dhcp_conf_free(s->conf);
+    s->conf = NULL;
+}
+
+/* The node name here, short form, to read the file locally when its
+ * filesystem runs on this node. */
+static bool node_is_here(const char *node)
+{
+    const char *h = g_get_host_name();
+    size_t n = strcspn(h, ".");
+
+    return !node || (strlen(node) == n && !strncmp(node, h, n));
+}
+
+static void start(hc_leases_src *s)
+{
+    const char *node = node_is_here(s->node) ? NULL : s->node;
+
+    stop(s);
+    s->err = 0;
+    if (hc_lease_follower_new(s->leases, node, &s->f) < 0) {
+        s->f = NULL;
+        s->err = -EINVAL;
+    }
+    /* The config is read here only: over ssh it would be another exec on
+     * every change, and the pool layout rarely changes. */
+    if (s->config && !node && hc_dhcp_conf_load(s->config, &s->conf) < 0) {
+        s->conf = NULL;
+    }
+    poll_once(s);
+    recompute_usage(s);
+    s->timer = g_timeout_add_seconds(node ? POLL_REMOTE_S : POLL_LOCAL_S,
+                                     on_timer, s);
+    changed(s);
+}
+
+hc_leases_src *hc_leases_src_new(const char *leases, const char *config,
+                                 hc_src_changed_fn fn, void *data)
+{
+    hc_leases_src *s = g_new0(hc_leases_src, 1);
+
+    s->fn = fn;
+    s->data = data;
+    s->q.sort = HC_LCOL_IP;
+    s->q.state = -1;
+    if (leases && *leases) {
+        s->given = true;
+        s->leases = g_strdup(leases);
+        s->config = config && *config ? g_strdup(config) : NULL;
+        start(s);
+    }
+    return s;
+}
+
+void hc_leases_src_free(hc_leases_src *s)
+{
+    if (!s) {
+        return;
+    }
+    stop(s);
+    g_free(s->leases);
+    g_free(s->config);
+    g_free(s->node);
+    g_free(s->where);
+    g_free(s->filter);
+    g_free(s);
+}
+
+void hc_leases_src_cib(hc_leases_src *s, xmlNode *cib, bool remote_ok)
+{
+    hc_leases_location loc;
+    char *where;
+
+    if (s->given || hc_leases_locate(cib, &loc) < 0) {
+        return;
+    }
+    /* The description names the node the CIB gives, even when the file
+     * is then read here. */
+    where = hc_leases_location_describe(&loc);
+    if (!remote_ok) {
+        g_free(loc.node);
+        loc.node = NULL;
+    }
+    if (g_strcmp0(loc.leases, s->leases) || g_strcmp0(loc.config, s->config)
+        || g_strcmp0(loc.node, s->node)) {
+        g_free(s->leases);
+        g_free(s->config);
+        g_free(s->node);
+        s->leases = g_strdup(loc.leases);
+        s->config = g_strdup(loc.config);
+        s->node = g_strdup(loc.node);
+        g_free(s->where);
+        s->where = where;
+        start(s);
+    } else if (g_strcmp0(where, s->where)) {
+        g_free(s->where);
+        s->where = where;
+        changed(s);
+    } else {
+        g_free(where);
+    }
+    hc_leases_location_clear(&loc);
+}
+
+uint64_t hc_leases_src_generation(const hc_leases_src *s)
+{
+    return s->gen;
+}
+
+bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key)
+{
+    switch (key) {
+    case 's':
+        s->q.sort = (s->q.sort + 1) % HC_LCOL_N;
+        break;
+    case 'r':
+        s->q.descending = !s->q.descending;
+        break;
+    case 'F':
+        g_free(s->filter);
+        s->filter = NULL;
+        if (con->search->len) {
+            s->filter = g_strdup(con->search->str);
+        }
+        break;
+    default:
+        return false;
+    }
+    changed(s);
+    return true;
+}
+
+static time_t now_time(void)
+{
+    /* HACON_NOW pins "now", as for `hacon leases`, for the screen tests. */
+    const char *pin = getenv("HACON_NOW");
+
+    return pin && *pin ? (time_t) strtoll(pin, NULL, 10) : time(NULL);
+}
+
+static void esc_path(hc_console *con, GString *out, const char *p)
+{
+    char *e = hc_con_esc(con, p, 0);
+
+    g_string_append(out, e);
+    g_free(e);
+}
+
+static void usage_row(GPtrArray *lines, const char *label,
+                      const hc_pool_usage *u, int width)
+{
+    GString *l = g_string_new(NULL);
+    double pct = u->defined ? 100.0 * (double) u->used / (double) u->defined
+                            : 0.0;
+    int bar = width >= 80 ? 20 : 10;
+
+    g_string_append_printf(l, "%-34.34s ", label);
+    hc_usage_bar(l, u, bar);
+    g_string_append_printf(l, " %5.1f%% %llu/%llu", pct,
+                           (unsigned long long) u->used,
+                           (unsigned long long) u->defined);
+    hc_line_add(lines, pct >= 90.0 ? HC_TONE_BAD : pct >= 75.0
+                ? HC_TONE_WARN : HC_TONE_NORMAL, NULL, "%s", l->str);
+    g_string_free(l, TRUE);
+}
+
+static const char *col_title[HC_LCOL_N] = {
+    "ADDRESS", "MAC", "HOSTNAME", "STATE", "START", "END",
+};
+
+void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
+                         int width)
+{
+    const hc_lease_table *t;
+    GString *l = g_string_new(NULL), *h = g_string_new(NULL);
+    GArray *rows;
+    time_t now = now_time();
+    int hw = width - 68;
+    char ip[20], mac[64], tb[32];
+
+    if (!s->leases) {
+        hc_line_add(lines, HC_TONE_DIM, NULL, "No lease file: the CIB has "
+                    "no dhcpd resource (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd)");
+        hc_line_add(lines, HC_TONE_DIM, NULL, "and none was given "
+                    "(hacon --leases FILE --config FILE).");
+        goto out;
+    }
+    if (hw < 8) {
+        hw = 8;
+    }
+    if (s->where) {
+        esc_path(con, l, s->where);
+    } else {
+        g_string_append(l, "leases from ");
+        esc_path(con, l, s->leases);
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
+    t = s->f ? hc_lease_follower_table(s->f) : NULL;
+    g_string_truncate(l, 0);
+    if (s->err < 0 || !t) {
+        g_string_append(l, "cannot read ");
+        esc_path(con, l, s->leases);
+        g_string_append_printf(l, ": %s", g_strerror(-s->err));
+        hc_line_add(lines, HC_TONE_BAD, NULL, "%s", l->str);
+        goto out;
+    }
+    g_string_append_printf(l, "%zu addresses, %zu records; sort %s%s",
+                           hc_lease_table_count(t), hc_lease_table_records(t),
+                           hc_lease_col_name(s->q.sort),
+                           s->q.descending ? " (reversed)" : "");
+    if (s->filter) {
+        g_string_append(l, "; filter \"");
+        esc_path(con, l, s->filter);
+        g_string_append_c(l, '"');
+    }
+    if (hc_lease_table_n_errors(t)) {
+        g_string_append_printf(l, "; %zu malformed",
+                               hc_lease_table_n_errors(t));
+    }
+    hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
+    if (s->conf && s->have_usage) {
+        for (guint i = 0; i < s->conf->shared->len; i++) {
+            const hc_dhcp_shared *sh = &g_array_index(s->conf->shared,
+                                                      hc_dhcp_shared, i);
+
+            g_string_assign(l, "shared-network ");
+            esc_path(con, l, sh->name);
+            usage_row(lines, l->str, &s->usage.shared[i], width);
+        }
+        for (guint i = 0; i < s->conf->ranges->len; i++) {
+            const hc_dhcp_range *r = &g_array_index(s->conf->ranges,
+                                                    hc_dhcp_range, i);
+            char ip2[20];
+
+            g_string_printf(l, "range %s-%s",
+                            hc_ipv4_str(r->first, ip, sizeof(ip)),
+                            hc_ipv4_str(r->last, ip2, sizeof(ip2)));
+            usage_row(lines, l->str, &s->usage.range[i], width);
+        }
+    }
+    g_string_truncate(l, 0);
+    for (int c = 0; c < HC_LCOL_N; c++) {
+        char title[32];
+
+        g_snprintf(title, sizeof(title), "%s%s", col_title[c],
+                   (int) s->q.sort == c ? (s->q.descending ? "v" : "^") : "");
+        g_string_append_printf(l, c == HC_LCOL_HOSTNAME ? "%-*s " : "%-*s ",
+                               c == HC_LCOL_IP ? 15 : c == HC_LCOL_MAC ? 17
+                               : c == HC_LCOL_HOSTNAME ? hw
+                               : c == HC_LCOL_STATE ? 9
+                               : c == HC_LCOL_STARTS ? 11 : 1, title);
+    }
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
+    rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    s->q.text = s->filter;
+    hc_lease_query_run(t, &s->q, rows);
+    for (guint i = 0; i < rows->len; i++) {
+        const hc_lease *le = hc_lease_table_get(t, g_array_index(rows, guint,
+                                                                 i));
+        struct tm tm;
+        time_t st = (time_t) le->starts;
+
+        g_string_truncate(h, 0);
+        /* The cap leaves room for the "..." of a cut name. */
+        hc_lease_str_escaped(h, t, le->hostname, (size_t) hw - 3);
+        if (con->ascii) {
+            /* Already escaped, but UTF-8 is kept: spell it as \xNN for a
+             * terminal that cannot show it (escaping again would double
+             * the backslashes). */
+            GString *a = g_string_new(NULL);
+
+            for (const char *p = h->str; *p; p++) {
+                if ((unsigned char) *p < 0x80) {
+                    g_string_append_c(a, *p);
+                } else {
+                    g_string_append_printf(a, "\\x%02x", (unsigned char) *p);
+                }
+            }
+            if (a->len > (gsize) hw) {
+                g_string_truncate(a, (gsize) hw - 3);
+                g_string_append(a, "...");
+            }
+            g_string_assign(h, a->str);
+            g_string_free(a, TRUE);
+        }
+        if (!h->len) {
+            g_string_append(h, "-");
+        }
+        g_string_printf(l, "%-15s %-17s ", hc_ipv4_str(le->ip, ip, sizeof(ip)),
+                        hc_lease_mac_str(le, mac, sizeof(mac)));
+        /* Pad by columns, not bytes: an escaped name may hold UTF-8. */
+        g_string_append(l, h->str);
+        for (long pad = hw - (long) g_utf8_strlen(h->str, -1); pad > 0; pad--) {
+            g_string_append_c(l, ' ');
+        }
+        g_string_append_printf(l, " %-9s ", hc_lease_state_name(le->state));
+        if (le->starts && le->starts != HC_LEASE_NEVER
+            && localtime_r(&st, &tm)) {
+            strftime(tb, sizeof(tb), "%m-%d %H:%M", &tm);
+        } else {
+            g_strlcpy(tb, le->starts ? "never" : "-", sizeof(tb));
+        }
+        g_string_append_printf(l, "%-11s ", tb);
+        if (!le->ends) {
+            g_string_append(l, "-");
+        } else if (le->ends == HC_LEASE_NEVER) {
+            g_string_append(l, "never");
+        } else {
+            g_string_append(l, hc_time_rel((time_t) le->ends, now, tb,
+                                           sizeof(tb)));
+        }
+        hc_line_add(lines, le->state == HC_LEASE_ACTIVE ? HC_TONE_GOOD
+                    : le->state == HC_LEASE_ABANDONED ? HC_TONE_BAD
+                    : HC_TONE_NORMAL, NULL, "%s", l->str);
+    }
+    if (!rows->len) {
+        hc_line_add(lines, HC_TONE_DIM, NULL, "(no lease matches)");
+    }
+    g_array_free(rows, TRUE);
+out:
+    g_string_free(l, TRUE);
+    g_string_free(h, TRUE);
+}

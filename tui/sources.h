@@ -1,0 +1,55 @@
+/* The data behind the DRBD and Leases panes, followed from the console's
+ * loop (tui/loop.c): the lease file and dhcpd.conf (found in the CIB by
+ * leases_locate, or given with --leases/--config) and DRBD (core/drbd_follow
+ * live, or a captured /proc/drbd or events2 file with --drbd-proc and
+ * --drbd-events2). */
+#ifndef HC_SOURCES_H
+#define HC_SOURCES_H
+
+#include <stdbool.h>
+#include <libxml/tree.h>
+#include <glib.h>
+
+#include "console.h"
+
+/* Called by a source after its data changed. */
+typedef void (*hc_src_changed_fn)(void *data);
+
+typedef struct hc_leases_src hc_leases_src;
+
+/* leases/config: given by the user (env HACON_LEASES, HACON_DHCPD_CONF),
+ * or NULL to take them from the CIB (hc_leases_src_cib). */
+hc_leases_src *hc_leases_src_new(const char *leases, const char *config,
+                                 hc_src_changed_fn fn, void *data);
+void hc_leases_src_free(hc_leases_src *s);
+/* A new CIB: locates the files again (unless given by the user).  With
+ * remote_ok false (a CIB file, whose nodes may be anywhere) the lease file
+ * is read here, never over ssh. */
+void hc_leases_src_cib(hc_leases_src *s, xmlNode *cib, bool remote_ok);
+/* Pane keys: s (sort column), r (reverse), F (filter by the search text).
+ * Returns true when the key was the pane's. */
+bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key);
+void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
+                         int width);
+uint64_t hc_leases_src_generation(const hc_leases_src *s);
+
+typedef struct hc_drbd_src hc_drbd_src;
+
+/* proc/events2: captured files (env HACON_DRBD_PROC, HACON_DRBD_EVENTS2),
+ * or both NULL to follow the kernel once the CIB has an ocf:linbit:drbd
+ * resource or /proc/drbd exists. */
+hc_drbd_src *hc_drbd_src_new(const char *proc, const char *events2,
+                             hc_src_changed_fn fn, void *data);
+void hc_drbd_src_free(hc_drbd_src *s);
+/* A new CIB: names /proc/drbd's minors, computes the warnings and, with
+ * live_ok (a live cluster, not a CIB file), starts following DRBD when the
+ * CIB has an ocf:linbit:drbd resource. */
+void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok);
+/* DRBD/Pacemaker disagreements, for the header (char*, owned by s). */
+const GPtrArray *hc_drbd_src_warnings(const hc_drbd_src *s);
+bool hc_drbd_src_active(const hc_drbd_src *s);
+void hc_drbd_src_build(hc_drbd_src *s, hc_console *con, GPtrArray *lines,
+                       int width);
+uint64_t hc_drbd_src_generation(const hc_drbd_src *s);
+
+#endif
