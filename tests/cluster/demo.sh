@@ -48,17 +48,8 @@ if [ "$batch" = 1 ]; then
     exit $rc
 fi
 
-echo "Logging in to nodeone over ssh and starting hacon..."
-# Until the console exists hacon without a command prints its usage (exit
-# 2): then the status, and a shell on nodeone to look around.
-"$CL" ssh nodeone 'hacon 2> /tmp/hacon.err; rc=$?
-    if [ $rc != 2 ]; then cat /tmp/hacon.err >&2; fi
-    if [ $rc = 2 ]; then
-        hacon status
-        echo; echo "A shell on nodeone (try: crm_mon -1, ssh nodetwo). exit leaves."
-        exec bash -l
-    fi
-    exit $rc'
+echo "Logging in to nodeone over ssh and starting hacon (q leaves it)..."
+"$CL" ssh nodeone hacon
 echo
 answer=n
 if [ -r /dev/tty ]; then
