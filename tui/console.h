@@ -38,16 +38,6 @@ typedef struct hc_line {
     char *ref;          /* what Enter opens (resource id), or NULL */
 } hc_line;
 
-/* What the DRBD and lease panes draw.  The data sources fill these; while
- * none is connected the pointer in hc_console is NULL and the pane says so.
- * lines: char*, one per line, raw text (the pane escapes it); title: one
- * line for the pane's top. */
-typedef struct hc_pane_source {
-    const char *title;
-    GPtrArray *lines;
-    uint64_t generation;    /* bumped by the source on every change */
-} hc_pane_source;
-
 typedef struct hc_console hc_console;
 
 typedef struct hc_view {
@@ -87,7 +77,6 @@ struct hc_console {
     char *cib_error;        /* why not connected, or NULL */
     hc_corosync *cs;        /* NULL when corosync is not reachable */
     char *cs_error;
-    hc_pane_source *drbd, *leases;
     /* The panes' followed data (tui/sources.h), NULL before the loop. */
     struct hc_leases_src *lsrc;
     struct hc_drbd_src *dsrc;
