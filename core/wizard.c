@@ -306,6 +306,7 @@ struct hc_wizard {
     char *uname;
     void (*progress)(const char *, void *);
     void *progress_data;
+    char *checkpoint;   /* of the step being applied: where undos go */
 };
 
 int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
@@ -437,6 +438,7 @@ void hc_wizard_free(hc_wizard *w)
     g_free(w->root);
     g_free(w->state_dir);
     g_free(w->uname);
+    g_free(w->checkpoint);
     g_free(w);
 }
 
@@ -1040,6 +1042,7 @@ static void plan_cmd_free(gpointer p)
 
     g_free(c->node);
     g_strfreev(c->argv);
+    g_strfreev(c->undo);
     g_free(c->why);
     g_free(c);
 }
@@ -1111,6 +1114,19 @@ void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
     c->timeout_ms = timeout_ms;
     c->why = g_strdup(why);
     g_ptr_array_add(p->cmds, c);
+}
+
+void hc_plan_cmd_undo(hc_plan *p, ...)
+{
+    hc_plan_cmd *c;
+    va_list ap;
+
+    g_return_if_fail(p->cmds->len > 0);
+    c = p->cmds->pdata[p->cmds->len - 1];
+    g_strfreev(c->undo);
+    va_start(ap, p);
+    c->undo = hc_argv_from_va(ap);
+    va_end(ap);
 }
 
 int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
@@ -1316,6 +1332,11 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
                                c->why, (c->timeout_ms ? c->timeout_ms : 30000)
                                / 1000);
         g_free(cmd);
+        if (c->undo) {
+            cmd = hc_exec_cmdline((const char *const *) c->undo, c->node);
+            g_string_append_printf(out, "      # a rollback runs: %s\n", cmd);
+            g_free(cmd);
+        }
     }
     if (p->cib_new) {
         g_string_append(out, "\nCIB change, in one atomic update "
@@ -1494,13 +1515,43 @@ static int checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
     return rc;
 }
 
+static int undo_run(hc_wizard *w, const char *dir, char **ret_err);
+
+/* Apply went files, commands, CIB; the restore goes back the other way:
+ * the CIB (while the cluster the step may have started still runs), the
+ * commands undone, then the files. */
 static int checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
 {
-    char *path = g_build_filename(dir, "files", NULL), *manifest = NULL;
+    char *path, *manifest = NULL;
     size_t len;
-    int rc = hc_read_file(path, &manifest, &len), first = 0;
+    int rc, first = 0;
     char **lines;
 
+    path = g_build_filename(dir, "cib.xml", NULL);
+    if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+        xmlNode *old = filename2xml(path);
+
+        if (!old) {
+            *ret_err = g_strdup_printf("cannot read %s", path);
+            first = -EIO;
+        } else {
+            first = cib_write_config(w, NULL, old, ret_err);
+            if (first == 0) {
+                hc_wizard_progress(w, "restored the CIB configuration");
+            }
+            free_xml(old);
+        }
+    }
+    g_free(path);
+    if (first < 0) {
+        return first;
+    }
+    first = undo_run(w, dir, ret_err);
+    if (first < 0) {
+        return first;
+    }
+    path = g_build_filename(dir, "files", NULL);
+    rc = hc_read_file(path, &manifest, &len);
     g_free(path);
     if (rc < 0) {
         *ret_err = g_strdup_printf("checkpoint %s has no file list", dir);
@@ -1555,22 +1606,6 @@ static int checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
     }
     g_strfreev(lines);
     g_free(manifest);
-    path = g_build_filename(dir, "cib.xml", NULL);
-    if (first == 0 && g_file_test(path, G_FILE_TEST_EXISTS)) {
-        xmlNode *old = filename2xml(path);
-
-        if (!old) {
-            *ret_err = g_strdup_printf("cannot read %s", path);
-            first = -EIO;
-        } else {
-            first = cib_write_config(w, NULL, old, ret_err);
-            if (first == 0) {
-                hc_wizard_progress(w, "restored the CIB configuration");
-            }
-            free_xml(old);
-        }
-    }
-    g_free(path);
     return first;
 }
 
@@ -1605,6 +1640,84 @@ static char *checkpoint_latest(hc_wizard *w, const hc_step *s)
 
 /* ------------------------------------------------------------ applying */
 
+/* The checkpoint's "undo" file: one line per command that ran and has an
+ * undo, node (or -) then the undo's words, tab-separated and escaped. */
+static void undo_record(hc_wizard *w, const hc_plan_cmd *c)
+{
+    char *path, *old = NULL;
+    size_t len = 0;
+    GString *s;
+
+    if (!w->checkpoint) {
+        return;
+    }
+    path = g_build_filename(w->checkpoint, "undo", NULL);
+    s = g_string_new(NULL);
+    if (hc_read_file(path, &old, &len) == 0) {
+        g_string_append_len(s, old, (gssize) len);
+    }
+    g_string_append(s, c->node ? c->node : "-");
+    for (size_t i = 0; c->undo[i]; i++) {
+        char *e = g_strescape(c->undo[i], NULL);
+
+        g_string_append_printf(s, "\t%s", e);
+        g_free(e);
+    }
+    g_string_append_c(s, '\n');
+    hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    g_string_free(s, TRUE);
+    g_free(old);
+    g_free(path);
+}
+
+/* Runs the checkpoint's undo commands, the last first; every one is tried.
+ * Each gets a minute: a daemon's stop waits for its resources. */
+static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
+{
+    char *path = g_build_filename(dir, "undo", NULL), *text = NULL, **lines;
+    size_t len;
+    int first = 0;
+
+    if (hc_read_file(path, &text, &len) < 0) {
+        g_free(path);
+        return 0;
+    }
+    lines = g_strsplit(text, "\n", -1);
+    for (int i = (int) g_strv_length(lines) - 1; i >= 0; i--) {
+        char **f = g_strsplit(lines[i], "\t", -1), *err = NULL, *cmd;
+        guint n = g_strv_length(f);
+        const char *node;
+        char **argv;
+        int rc;
+
+        if (n < 2) {
+            g_strfreev(f);
+            continue;
+        }
+        node = strcmp(f[0], "-") ? f[0] : NULL;
+        argv = g_new0(char *, n);
+        for (guint k = 1; k < n; k++) {
+            argv[k - 1] = g_strcompress(f[k]);
+        }
+        cmd = hc_exec_cmdline((const char *const *) argv, node);
+        hc_wizard_progress(w, "undoing: %s", cmd);
+        rc = hc_wizard_run(w, node, 60000, NULL, &err,
+                           (const char *const *) argv);
+        if (rc < 0 && !first) {
+            first = rc;
+            *ret_err = g_steal_pointer(&err);
+        }
+        g_free(err);
+        g_free(cmd);
+        g_strfreev(argv);
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    g_free(text);
+    g_free(path);
+    return first;
+}
+
 static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     int rc = 0;
@@ -1625,6 +1738,9 @@ static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         g_free(cmd);
         rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
                            (const char *const *) c->argv);
+        if (rc == 0 && c->undo) {
+            undo_record(w, c);
+        }
     }
     if (rc == 0 && p->cib_new) {
         hc_wizard_progress(w, "updating the CIB (one atomic update)");
@@ -1706,7 +1822,9 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         return rc;
     }
     hc_wizard_progress(w, "checkpoint %s", cp);
+    w->checkpoint = g_strdup(cp);
     rc = s->apply ? s->apply(w, p, &err) : apply_plan(w, p, &err);
+    g_clear_pointer(&w->checkpoint, g_free);
     if (rc == 0 && injected(s, "apply")) {
         err = g_strdup("failure injected by HACON_WIZARD_FAIL");
         rc = -EIO;

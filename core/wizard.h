@@ -47,6 +47,9 @@ typedef struct hc_plan_cmd {
     char **argv;
     int timeout_ms;
     char *why;          /* one line: what it is for */
+    /* What undoes it (a stop for a start), run by a rollback when the
+     * command ran; NULL: nothing to undo. */
+    char **undo;
 } hc_plan_cmd;
 
 /* A file of a plan: its content on node (NULL: here) before and after. */
@@ -138,7 +141,8 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out);
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err);
 
-/* Restores the newest checkpoint of the step (files and CIB). */
+/* Restores the newest checkpoint of the step: the CIB, then the commands
+ * that ran are undone (last first), then the files. */
 int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err);
 
 /* ---- for the steps (core/steps/) ---- */
@@ -162,6 +166,8 @@ void hc_plan_warn(hc_plan *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void hc_plan_crm(hc_plan *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
                      const char *why, ...) G_GNUC_NULL_TERMINATED;
+/* The command that undoes the last one added (same node). */
+void hc_plan_cmd_undo(hc_plan *p, ...) G_GNUC_NULL_TERMINATED;
 /* Adds a file unless it already has that content; reads the old content
  * (locally or over ssh).  Returns 0 or a negative errno. */
 int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,

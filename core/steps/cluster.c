@@ -32,9 +32,10 @@ static char *conf_text(hc_wizard *w)
 }
 
 /* How a node starts its daemons: systemd where it is PID 1, else the init
- * scripts, else the admin's start_command (the test cluster's). */
+ * scripts, else the admin's start_command (the test cluster's).  undo gets
+ * the matching stop, which a rollback of the step runs. */
 static int start_argv(hc_wizard *w, const char *node, const char *daemon,
-                      GPtrArray *argv, char **ret_err)
+                      GPtrArray *argv, GPtrArray *undo, char **ret_err)
 {
     const char *mgr = hc_wizard_answer(w, "service_manager");
     char *out = NULL;
@@ -59,9 +60,15 @@ static int start_argv(hc_wizard *w, const char *node, const char *daemon,
         g_ptr_array_add(argv, g_strdup("enable"));
         g_ptr_array_add(argv, g_strdup("--now"));
         g_ptr_array_add(argv, g_strdup(daemon));
+        g_ptr_array_add(undo, g_strdup("systemctl"));
+        g_ptr_array_add(undo, g_strdup("disable"));
+        g_ptr_array_add(undo, g_strdup("--now"));
+        g_ptr_array_add(undo, g_strdup(daemon));
     } else if (!strcmp(mgr, "init")) {
         g_ptr_array_add(argv, g_strdup_printf("/etc/init.d/%s", daemon));
         g_ptr_array_add(argv, g_strdup("start"));
+        g_ptr_array_add(undo, g_strdup_printf("/etc/init.d/%s", daemon));
+        g_ptr_array_add(undo, g_strdup("stop"));
     } else if (!strcmp(mgr, "command") && *hc_wizard_answer(w, "start_command")) {
         char **words = NULL;
 
@@ -69,10 +76,13 @@ static int start_argv(hc_wizard *w, const char *node, const char *daemon,
                            NULL);
         for (size_t i = 0; words && words[i]; i++) {
             g_ptr_array_add(argv, g_strdup(words[i]));
+            g_ptr_array_add(undo, g_strdup(words[i]));
         }
         g_strfreev(words);
         g_ptr_array_add(argv, g_strdup("start"));
         g_ptr_array_add(argv, g_strdup(daemon));
+        g_ptr_array_add(undo, g_strdup("stop"));
+        g_ptr_array_add(undo, g_strdup(daemon));
     } else {
         *ret_err = g_strdup_printf("%s has neither systemd nor "
                                    "/etc/init.d/corosync: answer "
@@ -139,7 +149,7 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         static const char *const daemons[] = { "corosync", "pacemakerd" };
 
         for (int d = 0; rc == 0 && d < 2; d++) {
-            GPtrArray *argv;
+            GPtrArray *argv, *undo;
             hc_plan_cmd *c;
 
             if (running(w, n, daemons[d])) {
@@ -147,18 +157,23 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                 continue;
             }
             argv = g_ptr_array_new();
+            undo = g_ptr_array_new();
             rc = start_argv(w, nodes[i], d ? "pacemaker" : "corosync", argv,
-                            ret_err);
+                            undo, ret_err);
             g_ptr_array_add(argv, NULL);
+            g_ptr_array_add(undo, NULL);
             c = g_new0(hc_plan_cmd, 1);
             c->node = g_strdup(i ? nodes[1] : NULL);
             c->argv = (char **) g_ptr_array_free(argv, FALSE);
+            /* A rollback stops what this step started, nothing else. */
+            c->undo = (char **) g_ptr_array_free(undo, FALSE);
             c->timeout_ms = 60000;
             c->why = g_strdup_printf("start %s on %s", daemons[d], nodes[i]);
             if (rc == 0) {
                 g_ptr_array_add(p->cmds, c);
             } else {
                 g_strfreev(c->argv);
+                g_strfreev(c->undo);
                 g_free(c->node);
                 g_free(c->why);
                 g_free(c);
