@@ -66,8 +66,13 @@ DATA_DIR=/data
 LEASES=$DATA_DIR/dhcp/dhcpd.leases
 
 # Per-node directories bind-mounted from $S/NODE/root over the host's.
+# The init scripts' runlevel links are per node too: the guided setup
+# disables the packaged isc-dhcp-server there (update-rc.d), which must not
+# change the host's; /var/lib/hacon holds the setup's checkpoints.
 BIND_DIRS=(/etc/corosync /etc/dhcp /etc/ssh /var/lib/pacemaker
-           /var/lib/corosync /var/lib/heartbeat /var/log /root)
+           /var/lib/corosync /var/lib/heartbeat /var/log /root
+           /etc/rc0.d /etc/rc1.d /etc/rc2.d /etc/rc3.d /etc/rc4.d
+           /etc/rc5.d /etc/rc6.d /etc/rcS.d /var/lib/hacon)
 BIND_FILES=(/etc/hosts /etc/hostname)
 
 NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -118,10 +123,12 @@ nx() {
 # nn NS CMD...: runs CMD in a plain network namespace (client, admin, switch).
 nn() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@" 9>&-; }
 
-# A PID recorded in a node's private /run/hc, checked to be alive.
+# A PID recorded in a node's private /run/hc, checked to be alive; a
+# daemon that another starter started (the guided setup, through the init
+# scripts) is found by name in the node's own /proc.
 daemon_running() {
-    nx "$1" sh -c 'p=$(cat /run/hc/$1.pid 2>/dev/null) && kill -0 "$p"' _ "$2" \
-        2> /dev/null
+    nx "$1" sh -c 'p=$(cat /run/hc/$1.pid 2>/dev/null || pidof -s $1) &&
+        kill -0 "$p"' _ "$2" 2> /dev/null
 }
 
 # ---------------------------------------------------------------- queries
