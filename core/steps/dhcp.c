@@ -91,6 +91,58 @@ static int dhcpd_ids(hc_wizard *w, const char *node, char **ret,
     return rc;
 }
 
+/* The filesystem is not mounted here: as the tutorial does before
+ * Pacemaker manages it, mount it for a moment and copy the leases there
+ * (dhcpd's agent refuses a missing lease directory).  Only when it is
+ * mounted nowhere (not on the peer either) and the device, with its
+ * filesystem, is here; whether the file is there already, debugfs reads
+ * from the unmounted ext3/ext4.  Returns false when it cannot be done
+ * from here (the caller warns). */
+static bool leases_on_disk(hc_wizard *w, hc_plan *p, const char *peer)
+{
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    const char *leases = hc_wizard_answer(w, "leases");
+    const char *dev = strcmp(hc_wizard_answer(w, "storage"), "drbd")
+                      ? hc_wizard_answer(w, "shared_disk")
+                      : hc_wizard_answer(w, "drbd_device");
+    const char *fst = hc_wizard_answer(w, "fstype");
+    size_t ml = strlen(mnt);
+    const char *mp[] = { "mountpoint", "-q", mnt, NULL };
+    const char *fs[] = { "sh", "-c", "test -b \"$1\" && [ \"$(blkid -o value "
+                         "-s TYPE \"$1\")\" = \"$2\" ]", "sh", dev, fst, NULL };
+    char *rel, *out = NULL;
+    bool there;
+
+    if (strncmp(leases, mnt, ml) || leases[ml] != '/'
+        || hc_wizard_run(w, NULL, 15000, NULL, NULL, fs) < 0
+        || hc_wizard_run(w, peer, 15000, NULL, NULL, mp) == 0) {
+        return false;
+    }
+    rel = g_strdup_printf("stat %s", leases + ml);
+    {
+        const char *dbg[] = { "debugfs", "-R", rel, dev, NULL };
+
+        there = hc_wizard_run(w, NULL, 15000, &out, NULL, dbg) == 0 && out
+                && strstr(out, "Type: regular");
+    }
+    g_free(out);
+    g_free(rel);
+    if (!there) {
+        hc_plan_cmd_add(p, NULL, 60000, "the leases onto the shared "
+                        "filesystem: mounted here for the copy, then "
+                        "unmounted (Pacemaker mounts it from now on)",
+                        "sh", "-c", "set -e; mount -t \"$4\" \"$1\" \"$2\"; "
+                        "trap 'umount \"$2\"' EXIT; mkdir -p \"$(dirname "
+                        "\"$3\")\"; if [ ! -e \"$3\" ]; then if [ -s "
+                        "/var/lib/dhcp/dhcpd.leases ]; then cp -p "
+                        "/var/lib/dhcp/dhcpd.leases \"$3\"; else touch \"$3\"; "
+                        "fi; fi", "sh", dev, mnt, leases, fst, NULL);
+        hc_plan_crm(p, "mount %s %s; cp -a /var/lib/dhcp %s/; umount %s",
+                    dev, mnt, mnt, mnt);
+    }
+    return true;
+}
+
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
@@ -118,14 +170,18 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     for (int i = 0; rc == 0 && i < 2; i++) {
         /* Only Pacemaker may start dhcpd: the packaged service is stopped
-         * and kept from starting at boot, whatever the init system. */
+         * and kept from starting at boot, whatever the init system.  Its
+         * pid file is also the agent's default: a dhcpd that uses the
+         * cluster's lease file is Pacemaker's, and stays. */
         const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
             "systemd ]; then systemctl is-enabled -q isc-dhcp-server "
             "2>/dev/null && echo enabled; systemctl is-active -q "
             "isc-dhcp-server && echo active; else ls /etc/rc[2345].d/S* "
             "2>/dev/null | grep -q isc-dhcp-server && echo enabled; "
-            "[ -e /run/dhcpd.pid ] && kill -0 \"$(cat /run/dhcpd.pid)\" "
-            "2>/dev/null && echo active; fi; true", NULL };
+            "p=$(cat /run/dhcpd.pid 2>/dev/null) && kill -0 \"$p\" "
+            "2>/dev/null && ! tr '\\0' '\\n' < /proc/$p/cmdline | "
+            "grep -qxF -- \"$1\" && echo active; fi; true", "sh", leases,
+            NULL };
         char *out = NULL;
 
         rc = hc_wizard_run(w, i ? nodes[1] : NULL, 15000, &out, ret_err, probe);
@@ -156,6 +212,8 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             if (hc_wizard_run(w, NULL, 10000, NULL, NULL, mp) == 0) {
                 hc_plan_cmd_add(p, NULL, 30000, "move the existing leases to "
                                 "the shared filesystem", "sh", "-c", cmd, NULL);
+            } else if (leases_on_disk(w, p, nodes[1])) {
+                /* planned, or there already */
             } else {
                 hc_plan_warn(p, "%s is not mounted here: the leases are moved "
                              "to %s when it is (or dhcpd starts with an empty "
