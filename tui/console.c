@@ -422,6 +422,8 @@ static void draw_footer(hc_console *con)
         g_free(q);
     } else if (con->message) {
         snprintf(buf, sizeof(buf), "%s", con->message);
+    } else if (hc_wizard_ui_active(con)) {
+        snprintf(buf, sizeof(buf), "%s", hc_wizard_ui_footer(con));
     } else if (con->help || con->detail) {
         snprintf(buf, sizeof(buf),
                  "Esc Back  Up/Down PgUp/PgDn Scroll  q Quit");
@@ -478,6 +480,18 @@ static void draw_body(hc_console *con)
     hc_view_state *vs = &con->views[con->cur];
     int h = body_rows(con);
 
+    if (hc_wizard_ui_active(con)) {
+        int top = 0, sel = -1;
+        GPtrArray *lines = hc_wizard_ui_lines(con, h, &top, &sel);
+
+        for (int r = 0; r < h; r++) {
+            int i = top + r;
+
+            draw_line(body_top() + r, i < (int) lines->len ? lines->pdata[i]
+                      : NULL, con->cols, con->ascii, i == sel);
+        }
+        return;
+    }
     if (con->help || con->detail) {
         GPtrArray *lines = pane_lines(con);
 
@@ -648,6 +662,9 @@ bool hc_screen_key(hc_console *con, int key)
     if (con->searching) {
         return search_key(con, key);
     }
+    if (hc_wizard_ui_active(con)) {
+        return hc_wizard_ui_key(con, key);
+    }
     if (con->message) {
         g_free(con->message);
         con->message = NULL;
@@ -712,6 +729,9 @@ bool hc_screen_key(hc_console *con, int key)
         break;
     case ':':
         hc_cmdline_open(con);
+        return true;
+    case 'w':
+        hc_wizard_ui_open(con);
         return true;
     case '/':
         if (!pane) {

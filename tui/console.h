@@ -130,6 +130,15 @@ bool hc_screen_key(hc_console *con, int key);
 /* Marks views dirty whose digest changed (after a model change). */
 void hc_console_model_changed(hc_console *con);
 
+/* The guided setup's screen (view_wizard.c), over the views while open:
+ * its body lines (borrowed; *top the first shown, *sel the selected one
+ * or -1) and its footer; a key returns false when the user quits. */
+bool hc_wizard_ui_active(const hc_console *con);
+void hc_wizard_ui_open(hc_console *con);
+bool hc_wizard_ui_key(hc_console *con, int key);
+GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel);
+const char *hc_wizard_ui_footer(const hc_console *con);
+
 /* The console (loop.c): runs until quit; returns the exit status. */
 int hc_console_run(bool read_only);
 

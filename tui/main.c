@@ -37,6 +37,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: hacon [--read-only]      the live console\n"
             "         [--leases FILE [--config FILE]]\n"
             "         [--drbd-proc FILE | --drbd-events2 FILE]\n"
+            "         [--answers FILE]      (the setup screen, key w)\n"
             "       hacon COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
         fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
@@ -55,6 +56,7 @@ static int console_main(int argc, char **argv)
         {"--config", "HACON_DHCPD_CONF"},
         {"--drbd-proc", "HACON_DRBD_PROC"},
         {"--drbd-events2", "HACON_DRBD_EVENTS2"},
+        {"--answers", "HACON_ANSWERS"},
     };
     bool read_only = false;
 

@@ -1,0 +1,756 @@
+/* The guided setup's screen, on `w`: the tutorial's steps with their check
+ * state, a step's plan as a scrollable preview, and Apply / Skip / Back /
+ * Roll back with the step's progress while it runs.
+ *
+ * Every check, plan and apply is `hacon setup ...` run as a child process
+ * (the same engine and transcript as the command line): the CIB and
+ * scheduler libraries are not thread-safe, a step can take minutes (a
+ * cluster start, a move), and the console must keep drawing and answering.
+ * The child's output is read from the loop through a non-blocking pipe and
+ * shown line by line.  A running apply or rollback is never killed: the
+ * console going away leaves it to finish (its commands have deadlines)
+ * rather than half done without its rollback. */
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <glib-unix.h>
+
+#include "util.h"
+
+typedef enum wz_mode {
+    WZ_LIST,        /* the steps and their state */
+    WZ_PLAN,        /* one step's plan */
+    WZ_RUN,         /* apply or rollback: its progress, then its result */
+} wz_mode;
+
+typedef struct wz_step {
+    char *name;
+    char *state;    /* "done", "to do", "partly done", "blocked" */
+    char *line;     /* as `hacon setup list` printed it */
+} wz_step;
+
+static struct {
+    bool open;
+    wz_mode mode;
+    hc_console *con;
+    GPtrArray *steps;       /* wz_step* */
+    int sel, top;           /* list: selected step, first shown */
+    char *step;             /* the step of the plan or run */
+    GPtrArray *text;        /* plan or run output, char* per line */
+    int ptop;               /* first shown line of text */
+    int rows;               /* body height at the last draw */
+    GPtrArray *shown;       /* hc_line* handed to the screen */
+    char confirm;           /* 'a' or 'r' while asking, else 0 */
+    char *message;          /* footer message, or NULL */
+    char *result;           /* how the last run ended */
+    hc_tone result_tone;
+    /* The child. */
+    char *verb;             /* list, plan, apply, rollback */
+    pid_t pid;
+    int fd;
+    guint fd_src, tick_src;
+    GString *partial;       /* an unfinished last line */
+    bool eof, exited;
+    int status;
+    double started_ms;
+} wz;
+
+static void step_free(gpointer p)
+{
+    wz_step *s = p;
+
+    g_free(s->name);
+    g_free(s->state);
+    g_free(s->line);
+    g_free(s);
+}
+
+static void set_message(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void set_message(const char *fmt, ...)
+{
+    va_list ap;
+
+    g_free(wz.message);
+    va_start(ap, fmt);
+    wz.message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+static void redraw(void)
+{
+    if (wz.con) {
+        wz.con->all_dirty = true;
+        hc_screen_draw(wz.con);
+    }
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+static bool child_busy(void)
+{
+    return wz.pid > 0;
+}
+
+/* `hacon setup list`: "N name   state   title: why". */
+static void parse_list(void)
+{
+    g_ptr_array_set_size(wz.steps, 0);
+    for (guint i = 0; i < wz.text->len; i++) {
+        const char *l = wz.text->pdata[i];
+        static const char *const states[] = { "done", "partly done", "to do",
+                                              "blocked" };
+        char **f = g_strsplit_set(l, " ", 3);
+        wz_step *s;
+
+        if (g_strv_length(f) < 3 || !g_ascii_isdigit(f[0][0])) {
+            g_strfreev(f);
+            continue;
+        }
+        s = g_new0(wz_step, 1);
+        s->name = g_strdup(f[1]);
+        s->line = g_strdup(l);
+        for (size_t k = 0; k < G_N_ELEMENTS(states); k++) {
+            const char *rest = g_strchug(f[2]);
+
+            if (g_str_has_prefix(rest, states[k])) {
+                s->state = g_strdup(states[k]);
+                break;
+            }
+        }
+        if (!s->state) {
+            s->state = g_strdup("?");
+        }
+        g_strfreev(f);
+        g_ptr_array_add(wz.steps, s);
+    }
+    if (wz.sel >= (int) wz.steps->len) {
+        wz.sel = 0;
+    }
+}
+
+static void child_finished(void)
+{
+    const char *v = wz.verb;
+    int rc = WIFEXITED(wz.status) ? WEXITSTATUS(wz.status) : 128;
+    double secs = (hc_now_ms() - wz.started_ms) / 1000.0;
+
+    if (wz.tick_src) {
+        g_source_remove(wz.tick_src);
+        wz.tick_src = 0;
+    }
+    wz.pid = 0;
+    if (!strcmp(v, "list")) {
+        parse_list();
+        if (!wz.steps->len) {
+            set_message("hacon setup list failed (exit %d)", rc);
+        }
+        /* The first step that is not done is where the admin goes on. */
+        wz.sel = 0;
+        for (guint i = 0; i < wz.steps->len; i++) {
+            wz_step *s = wz.steps->pdata[i];
+
+            if (strcmp(s->state, "done")) {
+                wz.sel = (int) i;
+                break;
+            }
+        }
+    } else if (!strcmp(v, "plan")) {
+        if (rc != 0) {
+            g_ptr_array_add(wz.text, g_strdup_printf(
+                "The step cannot be planned (exit %d): it is blocked.", rc));
+        }
+    } else {
+        bool apply = !strcmp(v, "apply");
+
+        g_free(wz.result);
+        if (rc == 0) {
+            wz.result = g_strdup_printf("%s %s after %.1f s",
+                                        apply ? "Applied and verified"
+                                              : "Rolled back", wz.step,
+                                        secs);
+            wz.result_tone = HC_TONE_GOOD;
+        } else if (rc == 1) {
+            wz.result = g_strdup_printf("%s %s FAILED after %.1f s%s",
+                                        apply ? "Step" : "Rollback of",
+                                        wz.step, secs, apply
+                                        ? "; rolled back (see above)" : "");
+            wz.result_tone = HC_TONE_BAD;
+        } else {
+            wz.result = g_strdup_printf("%s %s: not done (exit %d: %s)",
+                                        apply ? "Step" : "Rollback of",
+                                        wz.step, rc, rc == 3 ? "blocked"
+                                        : rc == 2 ? "bad answers or usage"
+                                        : "killed");
+            wz.result_tone = HC_TONE_BAD;
+        }
+        /* The end of the run in view. */
+        wz.ptop = 1 << 20;
+    }
+    redraw();
+}
+
+/* Splits what came into lines; control characters never reach the screen
+ * (the child escapes untrusted text already; this is a second fence). */
+static void take_output(const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+
+        if (c == '\n') {
+            g_ptr_array_add(wz.text, g_strdup(wz.partial->str));
+            g_string_truncate(wz.partial, 0);
+        } else if ((unsigned char) c < 0x20 || c == 0x7f
+                   || ((unsigned char) c >= 0x80 && wz.con->ascii)) {
+            g_string_append_c(wz.partial, c == '\t' ? ' ' : '?');
+        } else if (wz.partial->len < 4096) {
+            g_string_append_c(wz.partial, c);
+        }
+    }
+}
+
+static void maybe_finished(void)
+{
+    if (wz.eof && wz.exited) {
+        if (wz.partial->len) {
+            take_output("\n", 1);
+        }
+        child_finished();
+    }
+}
+
+static gboolean on_child_data(gint fd, GIOCondition cond, gpointer data)
+{
+    char buf[4096];
+    ssize_t n;
+
+    (void) cond;
+    (void) data;
+    for (;;) {
+        n = read(fd, buf, sizeof(buf));
+        if (n > 0) {
+            take_output(buf, (size_t) n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        break;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (wz.mode == WZ_RUN) {
+            wz.ptop = 1 << 20;      /* follow the progress */
+        }
+        redraw();
+        return G_SOURCE_CONTINUE;
+    }
+    close(fd);
+    wz.fd = -1;
+    wz.fd_src = 0;
+    wz.eof = true;
+    maybe_finished();
+    return G_SOURCE_REMOVE;
+}
+
+static void on_child_exit(GPid pid, gint status, gpointer data)
+{
+    (void) data;
+    g_spawn_close_pid(pid);
+    wz.status = status;
+    wz.exited = true;
+    maybe_finished();
+}
+
+/* The elapsed time in the footer while a step runs. */
+static gboolean on_tick(gpointer data)
+{
+    (void) data;
+    redraw();
+    return G_SOURCE_CONTINUE;
+}
+
+/* Runs `hacon setup VERB [STEP] [--answers F] [--yes]`, this same binary. */
+static void child_start(const char *verb, const char *step)
+{
+    const char *answers = getenv("HACON_ANSWERS");
+    char *self = g_file_read_link("/proc/self/exe", NULL);
+    const char *argv[8];
+    int n = 0, fds[2];
+    pid_t pid;
+
+    if (!self) {
+        set_message("cannot find the hacon binary (/proc/self/exe)");
+        return;
+    }
+    argv[n++] = self;
+    argv[n++] = "setup";
+    argv[n++] = verb;
+    if (step) {
+        argv[n++] = step;
+    }
+    if (answers && *answers) {
+        argv[n++] = "--answers";
+        argv[n++] = answers;
+    }
+    if (!strcmp(verb, "apply") || !strcmp(verb, "rollback")) {
+        argv[n++] = "--yes";
+    }
+    argv[n] = NULL;
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        set_message("cannot make a pipe: %s", strerror(errno));
+        g_free(self);
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        set_message("cannot fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        g_free(self);
+        return;
+    }
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDONLY);
+
+        /* Its own process group, away from the terminal's signals; a
+         * console that quits closes the pipe, and the step goes on to its
+         * end (EPIPE, not SIGPIPE) instead of dying half applied. */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGPIPE, SIG_IGN);
+        signal(SIGTERM, SIG_DFL);
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+        }
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        execv(self, (char **) argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    g_free(self);
+    g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
+    g_free(wz.verb);
+    wz.verb = g_strdup(verb);
+    wz.pid = pid;
+    wz.fd = fds[0];
+    wz.eof = wz.exited = false;
+    wz.status = 0;
+    wz.started_ms = hc_now_ms();
+    g_string_truncate(wz.partial, 0);
+    g_ptr_array_set_size(wz.text, 0);
+    wz.fd_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              on_child_data, NULL);
+    g_child_watch_add(pid, on_child_exit, NULL);
+    wz.tick_src = g_timeout_add_seconds(1, on_tick, NULL);
+}
+
+/* ---- modes -------------------------------------------------------------- */
+
+static void go_list(void)
+{
+    wz.mode = WZ_LIST;
+    wz.confirm = 0;
+    g_clear_pointer(&wz.step, g_free);
+    child_start("list", NULL);
+}
+
+static void go_plan(const char *step)
+{
+    g_free(wz.step);
+    wz.step = g_strdup(step);
+    wz.mode = WZ_PLAN;
+    wz.ptop = 0;
+    wz.confirm = 0;
+    child_start("plan", step);
+}
+
+static void go_run(const char *verb)
+{
+    wz.mode = WZ_RUN;
+    wz.ptop = 0;
+    wz.confirm = 0;
+    g_clear_pointer(&wz.result, g_free);
+    child_start(verb, wz.step);
+}
+
+bool hc_wizard_ui_active(const hc_console *con)
+{
+    (void) con;
+    return wz.open;
+}
+
+void hc_wizard_ui_open(hc_console *con)
+{
+    if (!wz.steps) {
+        wz.steps = g_ptr_array_new_with_free_func(step_free);
+        wz.text = g_ptr_array_new_with_free_func(g_free);
+        wz.shown = g_ptr_array_new_with_free_func(hc_line_free);
+        wz.partial = g_string_new(NULL);
+        wz.fd = -1;
+    }
+    wz.con = con;
+    wz.open = true;
+    g_clear_pointer(&wz.message, g_free);
+    con->all_dirty = true;
+    if (!child_busy()) {
+        go_list();
+    }
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+static hc_tone state_tone(const char *state)
+{
+    if (!strcmp(state, "done")) {
+        return HC_TONE_GOOD;
+    }
+    if (!strcmp(state, "blocked")) {
+        return HC_TONE_BAD;
+    }
+    return HC_TONE_WARN;
+}
+
+/* The tone of a line of a plan or of a run's output. */
+static hc_tone text_tone(const char *l)
+{
+    static const char *const titles[] = { "Step ", "Notes:", "Files:",
+        "Commands:", "CIB change", "crm_verify", "What the cluster",
+        "The same in crm shell", "Applying step", "Nothing to do" };
+
+    if (g_str_has_prefix(l, "WARNING") || strstr(l, "FAILED")
+        || strstr(l, "failed:")) {
+        return g_str_has_prefix(l, "WARNING") ? HC_TONE_WARN : HC_TONE_BAD;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(titles); i++) {
+        if (g_str_has_prefix(l, titles[i])) {
+            return HC_TONE_TITLE;
+        }
+    }
+    if (g_str_has_prefix(l, "    +") && !g_str_has_prefix(l, "    +++")) {
+        return HC_TONE_GOOD;
+    }
+    if (g_str_has_prefix(l, "    -") && !g_str_has_prefix(l, "    ---")) {
+        return HC_TONE_WARN;
+    }
+    if (g_str_has_prefix(l, "  ... ")) {
+        return HC_TONE_DIM;
+    }
+    return HC_TONE_NORMAL;
+}
+
+/* Adds a line, wrapped at the screen's width (continuations indented):
+ * a plan's notes are long sentences.  The text is display-safe already:
+ * the child's output went through take_output(), and anything else is
+ * passed through hc_con_esc() by the caller. */
+static void add(hc_tone tone, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void add(hc_tone tone, const char *fmt, ...)
+{
+    int width = wz.con->cols > 20 ? wz.con->cols : 80;
+    va_list ap;
+    char *raw;
+    const char *p;
+    bool first = true;
+
+    va_start(ap, fmt);
+    raw = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    p = raw;
+    do {
+        int room = first ? width : width - 4;
+        const char *end = p;
+
+        /* Characters, not bytes; invalid UTF-8 counts a byte each. */
+        for (int n = 0; *end && n < room; n++) {
+            const char *next = g_utf8_find_next_char(end, NULL);
+
+            end = next && g_utf8_validate(end, next - end, NULL) ? next
+                                                                 : end + 1;
+        }
+        hc_line_add(wz.shown, tone, NULL, "%s%.*s", first ? "" : "    ",
+                    (int) (end - p), p);
+        first = false;
+        p = end;
+    } while (*p);
+    g_free(raw);
+}
+
+static int clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
+{
+    const char *answers = getenv("HACON_ANSWERS");
+
+    wz.rows = rows;
+    g_ptr_array_set_size(wz.shown, 0);
+    *sel = -1;
+    if (wz.mode == WZ_LIST) {
+        char *a = hc_con_esc(con, answers && *answers ? answers
+                             : "the defaults; hacon --answers FILE", 0);
+
+        add(HC_TONE_TITLE, "Guided setup: the tutorial's steps, as hacon does "
+            "them (answers: %s)", a);
+        g_free(a);
+        if (con->read_only) {
+            add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
+                "Roll back are off.");
+        }
+        add(HC_TONE_NORMAL, "%s", "");
+        if (child_busy() && !wz.steps->len) {
+            add(HC_TONE_DIM, "checking every step on both nodes... %.0f s",
+                (hc_now_ms() - wz.started_ms) / 1000.0);
+        }
+        for (guint i = 0; i < wz.steps->len; i++) {
+            wz_step *s = wz.steps->pdata[i];
+
+            if ((int) i == wz.sel) {
+                *sel = (int) wz.shown->len;
+            }
+            add(state_tone(s->state), "%s", s->line);
+        }
+        if (child_busy() && wz.steps->len) {
+            add(HC_TONE_DIM, "checking again... %.0f s",
+                (hc_now_ms() - wz.started_ms) / 1000.0);
+        }
+        *top = 0;
+        if (*sel >= rows) {
+            *top = *sel - rows + 1;
+        }
+        return wz.shown;
+    }
+    if (wz.mode == WZ_RUN && wz.result) {
+        add(wz.result_tone, "%s", wz.result);
+    } else if (wz.mode == WZ_RUN) {
+        add(HC_TONE_TITLE, "%s %s: running for %.0f s (the console stays "
+            "live; the step has its deadlines)",
+            !strcmp(wz.verb, "apply") ? "Applying" : "Rolling back", wz.step,
+            (hc_now_ms() - wz.started_ms) / 1000.0);
+    }
+    for (guint i = 0; i < wz.text->len; i++) {
+        const char *l = wz.text->pdata[i];
+
+        add(text_tone(l), "%s", l);
+    }
+    if (wz.partial->len && child_busy()) {
+        add(HC_TONE_DIM, "%s", wz.partial->str);
+    }
+    if (child_busy() && wz.mode == WZ_PLAN) {
+        add(HC_TONE_DIM, "computing the plan (the crm_simulate preview "
+            "included)... %.0f s", (hc_now_ms() - wz.started_ms) / 1000.0);
+    }
+    if (wz.mode == WZ_RUN && wz.result) {
+        add(wz.result_tone, "%s", wz.result);
+    }
+    wz.ptop = clamp(wz.ptop, 0, MAX((int) wz.shown->len - rows, 0));
+    *top = wz.ptop;
+    return wz.shown;
+}
+
+const char *hc_wizard_ui_footer(const hc_console *con)
+{
+    static char buf[256];
+
+    if (wz.confirm) {
+        snprintf(buf, sizeof(buf), "%s step %s? y: yes  n/Esc: no",
+                 wz.confirm == 'a' ? "Apply" : "Roll back", wz.step);
+    } else if (wz.message) {
+        snprintf(buf, sizeof(buf), "%s", wz.message);
+    } else if (wz.mode == WZ_LIST) {
+        snprintf(buf, sizeof(buf), "Enter Plan  Up/Down Step  l Check again  "
+                 "Esc Back to the console");
+    } else if (wz.mode == WZ_PLAN) {
+        snprintf(buf, sizeof(buf), "%sa Apply  s Skip  r Roll back  b/Esc "
+                 "Back  Up/Down/PgUp/PgDn Scroll",
+                 con->read_only ? "(read-only) " : "");
+    } else if (child_busy()) {
+        snprintf(buf, sizeof(buf), "running... Up/Down/PgUp/PgDn Scroll");
+    } else {
+        snprintf(buf, sizeof(buf), "Enter/Esc Back to the steps  "
+                 "Up/Down/PgUp/PgDn Scroll");
+    }
+    return buf;
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static wz_step *selected(void)
+{
+    return wz.sel < (int) wz.steps->len ? wz.steps->pdata[wz.sel] : NULL;
+}
+
+static void scroll_key(int key)
+{
+    int page = wz.rows > 1 ? wz.rows - 1 : 1;
+
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        wz.ptop--;
+        break;
+    case KEY_DOWN:
+    case 'j':
+        wz.ptop++;
+        break;
+    case KEY_PPAGE:
+        wz.ptop -= page;
+        break;
+    case KEY_NPAGE:
+    case ' ':
+        wz.ptop += page;
+        break;
+    case KEY_HOME:
+    case 'g':
+        wz.ptop = 0;
+        break;
+    case KEY_END:
+    case 'G':
+        wz.ptop = 1 << 20;
+        break;
+    default:
+        break;
+    }
+}
+
+static void confirm_key(hc_console *con, int key)
+{
+    char what = wz.confirm;
+
+    wz.confirm = 0;
+    if (key != 'y' && key != 'Y') {
+        set_message("not done");
+        return;
+    }
+    if (con->read_only) {
+        set_message("read-only: not done");
+        return;
+    }
+    go_run(what == 'a' ? "apply" : "rollback");
+}
+
+bool hc_wizard_ui_key(hc_console *con, int key)
+{
+    g_clear_pointer(&wz.message, g_free);
+    con->all_dirty = true;
+    if (key == KEY_F(10)) {
+        return false;
+    }
+    if (key == KEY_RESIZE) {
+        hc_screen_resize(con);
+        return true;
+    }
+    if (wz.confirm) {
+        confirm_key(con, key);
+        return true;
+    }
+    if (wz.mode == WZ_LIST) {
+        wz_step *s;
+
+        switch (key) {
+        case KEY_UP:
+        case 'k':
+            wz.sel = MAX(wz.sel - 1, 0);
+            break;
+        case KEY_DOWN:
+        case 'j':
+            wz.sel = MIN(wz.sel + 1, MAX((int) wz.steps->len - 1, 0));
+            break;
+        case '\r':
+        case '\n':
+        case KEY_ENTER:
+        case 'p':
+            s = selected();
+            if (s && !child_busy()) {
+                go_plan(s->name);
+            } else if (child_busy()) {
+                set_message("still checking the steps");
+            }
+            break;
+        case 'l':
+            if (!child_busy()) {
+                go_list();
+            }
+            break;
+        case 27:
+        case 'q':
+        case 'w':
+        case KEY_BACKSPACE:
+            wz.open = false;
+            break;
+        default:
+            break;
+        }
+        return true;
+    }
+    if (wz.mode == WZ_PLAN) {
+        switch (key) {
+        case 'a':
+        case 'r':
+            if (con->read_only) {
+                set_message("read-only (--read-only or no write access): "
+                            "Apply and Roll back are off");
+            } else if (child_busy()) {
+                set_message("the plan is still being made");
+            } else {
+                wz.confirm = (char) key;
+            }
+            break;
+        case 's':
+            /* Skip: on to the next step's plan, nothing done. */
+            if (!child_busy() && wz.sel + 1 < (int) wz.steps->len) {
+                wz.sel++;
+                go_plan(selected()->name);
+            } else if (!child_busy()) {
+                go_list();
+            }
+            break;
+        case 27:
+        case 'b':
+        case 'q':
+        case KEY_BACKSPACE:
+        case KEY_LEFT:
+            if (!child_busy()) {
+                go_list();
+            } else {
+                set_message("the plan is still being made");
+            }
+            break;
+        default:
+            scroll_key(key);
+            break;
+        }
+        return true;
+    }
+    /* WZ_RUN */
+    switch (key) {
+    case 27:
+    case 'b':
+    case 'q':
+    case '\r':
+    case '\n':
+    case KEY_ENTER:
+    case KEY_BACKSPACE:
+        if (child_busy()) {
+            set_message("the step is running: it ends by itself (apply, "
+                        "verify, or its rollback)");
+        } else {
+            go_list();
+        }
+        break;
+    default:
+        scroll_key(key);
+        break;
+    }
+    return true;
+}
