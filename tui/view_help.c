@@ -15,6 +15,7 @@ static const char *const help_text[] = {
     "  /               search in the view (Enter: find, Esc: cancel)",
     "  n               next match",
     "  :               crm command line (Tab completes, Enter previews, Esc)",
+    "  w               guided setup: steps, plans, Apply/Skip/Back/Roll back",
     "  Ctrl-L          redraw the screen",
     "",
     "#Views",
