@@ -476,6 +476,17 @@ static void add(hc_tone tone, const char *fmt, ...)
             end = next && g_utf8_validate(end, next - end, NULL) ? next
                                                                  : end + 1;
         }
+        /* At a space when there is one in the second half of the row. */
+        if (*end) {
+            const char *sp = end;
+
+            while (sp > p + room / 2 && *sp != ' ') {
+                sp--;
+            }
+            if (*sp == ' ' && sp > p + room / 2) {
+                end = sp + 1;
+            }
+        }
         hc_line_add(wz.shown, tone, NULL, "%s%.*s", first ? "" : "    ",
                     (int) (end - p), p);
         first = false;
@@ -575,7 +586,9 @@ const char *hc_wizard_ui_footer(const hc_console *con)
                  "Back  Up/Down/PgUp/PgDn Scroll",
                  con->read_only ? "(read-only) " : "");
     } else if (child_busy()) {
-        snprintf(buf, sizeof(buf), "running... Up/Down/PgUp/PgDn Scroll");
+        snprintf(buf, sizeof(buf), "%s %s: running for %.0f s  "
+                 "Up/Down/PgUp/PgDn Scroll", wz.verb, wz.step,
+                 (hc_now_ms() - wz.started_ms) / 1000.0);
     } else {
         snprintf(buf, sizeof(buf), "Enter/Esc Back to the steps  "
                  "Up/Down/PgUp/PgDn Scroll");
