@@ -278,7 +278,7 @@ tap_diff "the resources stayed where they were" "$W/before/placement" "$W/after/
 phase "the whole wizard again"
 
 # ---------------------------------------------------------------- down
-if "$CL" down > "$W/down.log" 2>&1; then
+if "$CL" down --fast > "$W/down.log" 2>&1; then
     tap_ok "down: nothing left"
 else
     tap_fail "down left something"; sed 's/^/#   /' "$W/down.log"
