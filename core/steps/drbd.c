@@ -112,6 +112,17 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         }
         hc_plan_note(p, "storage=shared: no DRBD; %s is one disk both nodes "
                      "see, mounted by the active node only.", disk);
+        {
+            /* Block major 7: a loop device standing in for a disk (the
+             * test cluster's /dev/drbd1); said, never passed off as DRBD. */
+            char *major = out_on(w, NULL, "stat -L -c %t \"$1\"", disk);
+
+            if (major && !strcmp(major, "7")) {
+                hc_plan_note(p, "%s is a loop device (block major 7), not "
+                             "DRBD: nothing is replicated.", disk);
+            }
+            g_free(major);
+        }
         mkfs_if_empty(w, p, disk);
         mount_point(w, p, nodes);
     } else {

@@ -172,6 +172,8 @@ apply drbd
 applied drbd "drbd (storage=shared): applied and verified"
 tap_check "the step says there is no DRBD and names the shared disk" \
     grep -q "storage=shared: no DRBD; $DISK_DEV is" "$W/drbd.out"
+tap_check "... and that $DISK_DEV is a loop device, not DRBD" \
+    grep -q "$DISK_DEV is a loop device (block major 7), not DRBD" "$W/drbd.out"
 tap_check "no drbdadm ran; mkfs.ext4 on $DISK_DEV did" sh -c \
     "! grep -q 'running drbdadm' '$W/drbd.out' && grep -q 'running mkfs.ext4 -q $DISK_DEV' '$W/drbd.out'"
 tap_check "$DISK_DEV has ext4 now, seen from both nodes" sh -c \
