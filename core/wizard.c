@@ -16,6 +16,7 @@
 #include <crm/common/util.h>
 
 #include "cib.h"
+#include "crmsh.h"
 #include "exec.h"
 #include "status.h"
 #include "util.h"
@@ -696,44 +697,37 @@ bool hc_cib_same_config(xmlNode *a, xmlNode *b)
 
 /* Writes the configuration section of want into the CIB in one update,
  * provided that the CIB's configuration is still expect's (NULL: any).
- * The update carries the version it was made from: when the cluster
- * recorded something in between (a status update), it is refused as old
- * and made again from a fresh copy, a few times. */
+ * Only the configuration is replaced (the status section belongs to the
+ * cluster), refused when the CIB's epoch moved since it was read: then
+ * it is read and tried again, a few times.  A CIB file is rewritten
+ * through a temporary file and a rename, the old one kept as FILE~
+ * (hc_crm_cib_commit(), as the console's command line commits). */
 static int cib_write_config(hc_wizard *w, xmlNode *expect, xmlNode *want,
                             char **ret_err)
 {
-    hc_cib *c = NULL;
-    int rc = hc_cib_connect(&c, ret_err);
+    int rc = 0;
 
-    for (int attempt = 0; rc == 0 && attempt < 5; attempt++) {
-        xmlNode *now = NULL, *cfg, *new_cfg;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        xmlNode *now = NULL;
 
-        rc = hc_cib_query(c, &now, ret_err);
+        rc = hc_crm_cib_query(&now, ret_err);
         if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
             *ret_err = g_strdup("the CIB changed since the plan was made; "
                                 "plan again");
             rc = -ESTALE;
-        }
-        if (rc == 0 && !hc_cib_same_config(now, want)) {
-            cfg = pcmk_find_cib_element(now, "configuration");
-            new_cfg = add_node_copy(now, pcmk_find_cib_element(want,
-                                                               "configuration"));
-            /* In the old one's place: the schema wants it before <status>. */
-            if (cfg) {
-                xmlAddPrevSibling(cfg, new_cfg);
-                free_xml(cfg);
+        } else if (rc == 0 && !hc_cib_same_config(now, want)) {
+            rc = hc_crm_cib_commit(now, want, ret_err);
+            if (rc == -ESTALE && attempt < 4) {
+                /* Changed between the read and the commit. */
+                g_clear_pointer(ret_err, g_free);
+                free_xml(now);
+                g_usleep(200 * 1000);
+                continue;
             }
-            rc = hc_cib_replace(c, now, ret_err);
         }
         free_xml(now);
-        if (rc != -pcmk_err_old_data || attempt == 4) {
-            break;
-        }
-        g_clear_pointer(ret_err, g_free);
-        rc = 0;
-        g_usleep(200 * 1000);
+        break;
     }
-    hc_cib_free(c);
     return rc;
 }
 
