@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Runs every test of `make check` and prints one closing line:
 #   N passed, N failed, N skipped
 #
@@ -10,6 +10,11 @@
 #
 # Arguments, when given, are substrings: only tests whose path holds one run.
 # Logs go to tests/log/<name>.log; a failing test's log tail is printed.
+#
+# The fast tests run one after the other.  The slow suites (a test cluster
+# or VMs each, mostly waiting on the cluster's own timers) run
+# HACON_TEST_JOBS at a time (default 3; 1 runs them one by one); each uses
+# names of its own, so they do not meet.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -18,10 +23,13 @@ mkdir -p "$log"
 export HACON_TOP="$top" HACON="$top/build/hacon" LC_ALL=C TZ=UTC
 export CMOCKA_MESSAGE_OUTPUT=TAP
 # Per-test wall-clock limit, generous: a hung test must not hang CI.
-limit=${HACON_TEST_TIMEOUT:-900}
+limit=${HACON_TEST_TIMEOUT:-1200}
+jobs=${HACON_TEST_JOBS:-3}
 
-pass=0 fail=0 skip=0
 t_start=$(date +%s)
+res=$(mktemp -d "${TMPDIR:-/tmp}/hacon-run.XXXXXX") || exit 2
+trap 'rm -rf "$res"' EXIT
+trap 'exit 130' INT TERM
 
 selected() {
     [ $# -eq 1 ] && return 0
@@ -32,17 +40,15 @@ selected() {
     return 1
 }
 
-# Order: unit tests first (fast), then suites by directory, cluster and VM
-# suites last (slow, and they need root).
-list=$( (ls build/tests/test_* 2>/dev/null
-         ls tests/*/t-*.sh 2>/dev/null | grep -v -e '^tests/cluster/' \
-             -e '^tests/vmcluster/' -e '^tests/drbdvm/'
-         ls tests/drbdvm/t-*.sh tests/cluster/t-*.sh \
-             tests/vmcluster/t-*.sh 2>/dev/null) )
+name_of() {
+    echo "$1" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||'
+}
 
-for t in $list; do
-    selected "$t" "$@" || continue
-    name=$(echo "$t" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||')
+# run_one TEST: runs it, counts its TAP, prints its line (and the failing
+# test's log tail) and leaves "passed failed skipped" in $res/NAME.
+run_one() {
+    t=$1
+    name=$(name_of "$t")
     out="$log/$name.log"
     s0=$(date +%s)
     timeout -k 10 "$limit" "$t" > "$out" 2>&1 < /dev/null
@@ -62,21 +68,58 @@ for t in $list; do
         echo "not ok - $t exited with status $rc" >> "$out"
         f=1
     fi
-    pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
     status=PASS
     [ "$k" -gt 0 ] && status="PASS ($k skipped)"
     [ "$p" -eq 0 ] && [ "$k" -gt 0 ] && status=SKIP
     [ "$f" -gt 0 ] && status=FAIL
     [ $rc -eq 124 ] && status="FAIL (timed out after ${limit}s)"
-    printf '%-40s %3d passed %3d failed %3d skipped  %4ss  %s\n' \
-        "$name" "$p" "$f" "$k" "$((s1 - s0))" "$status"
-    if [ "$f" -gt 0 ]; then
-        grep -E '^not ok' "$out" | head -20 | sed 's/^/    /'
-        tail -n 25 "$out" | sed 's/^/    | /'
+    {
+        printf '%-40s %3d passed %3d failed %3d skipped  %4ss  %s\n' \
+            "$name" "$p" "$f" "$k" "$((s1 - s0))" "$status"
+        if [ "$f" -gt 0 ]; then
+            grep -E '^not ok' "$out" | head -20 | sed 's/^/    /'
+            tail -n 25 "$out" | sed 's/^/    | /'
+        fi
+        if [ "$k" -gt 0 ] && [ "$p" -eq 0 ]; then
+            grep -E '# *(SKIP|skip)' "$out" | head -3 | sed 's/^/    /'
+        fi
+    } > "$res/$name.line"
+    echo "$p $f $k" > "$res/$name"
+    cat "$res/$name.line"
+}
+
+slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/wizard/t-(e2e|console)|^tests/screen/t-live'
+
+# Order: unit tests first (fast), then suites by directory, the slow
+# suites last, the longest (VMs) started first.
+list=$( (ls build/tests/test_* 2>/dev/null
+         ls tests/*/t-*.sh 2>/dev/null | grep -vE "$slow"
+         ls tests/vmcluster/t-*.sh tests/drbdvm/t-*.sh 2>/dev/null
+         ls tests/*/t-*.sh 2>/dev/null | grep -E "$slow" |
+             grep -vE '^tests/(vmcluster|drbdvm)/') )
+
+running=0
+for t in $list; do
+    selected "$t" "$@" || continue
+    if ! echo "$t" | grep -qE "$slow" || [ "$jobs" -le 1 ]; then
+        run_one "$t"
+        continue
     fi
-    if [ "$k" -gt 0 ] && [ "$p" -eq 0 ]; then
-        grep -E '# *(SKIP|skip)' "$out" | head -3 | sed 's/^/    /'
-    fi
+    while [ "$running" -ge "$jobs" ]; do
+        wait -n
+        running=$(jobs -p | wc -l)
+    done
+    run_one "$t" &
+    running=$((running + 1))
+done
+wait
+
+pass=0 fail=0 skip=0
+for r in "$res"/*; do
+    case $r in *.line) continue ;; esac
+    [ -f "$r" ] || continue
+    read -r p f k < "$r"
+    pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
 done
 
 echo "total time: $(( $(date +%s) - t_start ))s"
