@@ -208,9 +208,6 @@ static bool compare_transient(xmlNode *a, xmlNode *b, change_set *cs)
     GHashTableIter it;
     gpointer k, v;
 
-    if (!attrs_equal(a, b, NULL)) {
-        return false;
-    }
     ha = transient_pairs(a, &ok);
     hb = transient_pairs(b, &ok);
     for (int pass = 0; ok && pass < 2; pass++) {
@@ -238,41 +235,62 @@ static bool compare_transient(xmlNode *a, xmlNode *b, change_set *cs)
     return ok;
 }
 
+/* The one lrm_resources element of an lrm element, or NULL; false when
+ * the lrm element holds anything else. */
+static bool lrm_resources_of(xmlNode *lrm, xmlNode **ret)
+{
+    xmlNode *r = first_elem(lrm);
+
+    *ret = NULL;
+    if (!r) {
+        return true;
+    }
+    if (!is_elem(r, "lrm_resources") || next_elem(r->next)) {
+        return false;
+    }
+    *ret = r;
+    return true;
+}
+
+static xmlNode *next_other(xmlNode *x)
+{
+    for (x = next_elem(x); x && (is_elem(x, "lrm")
+                                 || is_elem(x, "transient_attributes"));
+         x = next_elem(x->next)) {
+    }
+    return x;
+}
+
+static xmlNode *section(xmlNode *x, const char *name);
+
 static bool compare_node_state(xmlNode *a, xmlNode *b, change_set *cs)
 {
     /* Set on every update by the controller, for debugging only. */
     static const char *const debug_only[] = { "crm-debug-origin", NULL };
-    xmlNode *ca, *cb;
+    xmlNode *la = section(a, "lrm"), *lb = section(b, "lrm");
+    xmlNode *ta = section(a, "transient_attributes");
+    xmlNode *tb = section(b, "transient_attributes");
+    xmlNode *ra, *rb, *ca, *cb;
 
     if (!attrs_equal(a, b, debug_only)) {
         return false;
     }
-    for (ca = first_elem(a), cb = first_elem(b); ca && cb;
-         ca = next_elem(ca->next), cb = next_elem(cb->next)) {
-        if (strcmp((const char *) ca->name, (const char *) cb->name)) {
-            return false;
-        }
-        if (is_elem(ca, "lrm")) {
-            xmlNode *ra = first_elem(ca), *rb = first_elem(cb);
-
-            if (!attrs_equal(ca, cb, NULL)
-                || next_elem(ra ? ra->next : NULL)
-                || next_elem(rb ? rb->next : NULL)
-                || !ra != !rb) {
-                return false;
-            }
-            if (ra) {
-                if (!is_elem(ra, "lrm_resources")
-                    || !is_elem(rb, "lrm_resources")) {
-                    return false;
-                }
-                compare_lrm_resources(ra, rb, cs);
-            }
-        } else if (is_elem(ca, "transient_attributes")) {
-            if (!compare_transient(ca, cb, cs)) {
-                return false;
-            }
-        } else if (!elem_equal(ca, cb)) {
+    /* The history and the node attributes appear with the first operation
+     * or the first attribute: a missing one is an empty one. */
+    if ((la && lb && !attrs_equal(la, lb, NULL))
+        || !lrm_resources_of(la, &ra) || !lrm_resources_of(lb, &rb)) {
+        return false;
+    }
+    compare_lrm_resources(ra, rb, cs);
+    if (ta && tb && !attrs_equal(ta, tb, NULL)) {
+        return false;
+    }
+    if ((ta || tb) && !compare_transient(ta, tb, cs)) {
+        return false;
+    }
+    for (ca = next_other(a->children), cb = next_other(b->children); ca && cb;
+         ca = next_other(ca->next), cb = next_other(cb->next)) {
+        if (!elem_equal(ca, cb)) {
             return false;
         }
     }
