@@ -481,7 +481,7 @@ static void cs_try_connect(loop_state *s)
 {
     hc_console *con = &s->con;
     char *err = NULL;
-    int fds[3], n;
+    int fds[HC_CS_MAX_FDS], n;
 
     if (hc_corosync_connect(&con->cs, cs_changed, s, &err) < 0) {
         set_error(&con->cs_error, err);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The console on the live two-node test cluster (hc-cluster up --final),
 # running in nodeone in a tmux pane: it must show both nodes and the
-# tutorial's resources, then follow without a key a resource failure and
+# tutorial's resources, then follow without a key nodetwo's knet link
+# going down and up (no membership change), a resource failure and
 # its cleanup, nodetwo going away (corosync and pacemaker killed) and
 # coming back, and pacemaker restarted under it on its own node (NOT
 # CONNECTED, then reconnected by itself); it never exits meanwhile, and q
@@ -18,7 +19,10 @@ fi
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
 HC_CLUSTER_PREFIX=hcc$$
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+# A token long enough that a knet link can be seen down (after half a
+# token) before the membership changes.
+HC_CLUSTER_TOKEN_MS=10000
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON HC_CLUSTER_TOKEN_MS
 unset HC_CLUSTER_STATE
 . "$HACON_TOP/tests/cluster/lib.sh"
 CL=$HACON_TOP/tests/cluster/hc-cluster
@@ -80,6 +84,21 @@ tap_check "dhcp started" wait_re con "dhcp \(ocf:[a-z]+:dhcpd\): Started on node
 T send-keys -t con 3
 tap_check "corosync view: two members" wait_re con "2 nodetwo: member" 30
 tap_check "corosync view: quorum 2 of 2" wait_re con "Quorum: yes  votes 2 of 2" 30
+tap_check "corosync view: nodetwo's knet link connected" \
+    wait_re con "link 0: connected" 30
+
+# nodetwo's HA interface goes down and comes back before the token times
+# out: knet's link state changes, the membership does not.
+ip -n "$(ns_of nodetwo)" link set eth1 down
+if wait_re con "link 0: DOWN" 20; then
+    tap_ok "link down: shown"
+    tap_check "link down: shown while nodetwo is still a member" \
+        eval 'screen con | grep -q "2 nodetwo: member"'
+else
+    tap_fail "link down: shown"
+fi
+ip -n "$(ns_of nodetwo)" link set eth1 up
+tap_check "link back: connected again" wait_re con "link 0: connected" 60
 T send-keys -t con 1
 
 # A resource failure, then its cleanup.
