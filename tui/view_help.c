@@ -16,6 +16,7 @@ static const char *const help_text[] = {
     "  n               next match",
     "  :               crm command line (Tab completes, Enter previews, Esc)",
     "  Ctrl-L          redraw the screen",
+    "  mouse           click: tab, line (again: details); wheel: scroll",
     "",
     "#Views",
     "  1 Resources     nodes, resource tree, fail counts, failed actions",
