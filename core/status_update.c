@@ -2,8 +2,8 @@
  * recomputing the whole cluster.
  *
  * crm_mon recomputes everything from the whole CIB on every change; on a
- * CIB of 32 nodes and 1000 resources that is most of a second of CPU for
- * a single monitor result.  When the only difference between the old and
+ * CIB of 32 nodes and 1000 resources that is a quarter of a second of CPU
+ * for a single monitor result.  When the only difference between the old and
  * the new CIB is the operation history (lrm_resource entries) or the fail
  * counts of some resources, libpe_status is run on a reduced CIB instead:
  * the whole cluster configuration and node states, but only the top-level

@@ -74,7 +74,8 @@ alive() {
 # The console in nodeone, as an admin logged in there would run it.
 T new-session -d -s con -x 100 -y 40 \
     "before=\$(stty -g); '$CL' exec nodeone env TERM=screen-256color \
-     LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC hacon; rc=\$?; \
+     LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HACON_TIMING=/tmp/hacon-timing.log \
+     hacon; rc=\$?; \
      [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY-RESTORED; \
      echo EXITED \$rc; exec sleep 600"
 tap_check "header: the live cluster" wait_for con "CIB: live cluster" 60
@@ -110,6 +111,10 @@ tap_check "resource failure: failed action shown" \
     wait_for con "Failed actions" 60
 tap_check "resource failure: fail count shown" wait_for con "fail-count" 30
 tap_check "resource failure: in the header" wait_re con "[0-9]+ failed action" 30
+# The failure changed only dhcp's history and fail count: the console
+# applied the notifications' diffs and updated dhcp alone.
+tap_check "resource failure: handled as an incremental update" \
+    eval 'X nodeone grep -q "incremental=1" /tmp/hacon-timing.log'
 X nodeone crm_resource --cleanup -r dhcp > /dev/null 2>&1
 tap_check "cleanup: the failed action goes away" \
     wait_gone con "Failed actions" 60
