@@ -39,6 +39,8 @@ typedef struct loop_state {
      * updates only those (hc_status_update()). */
     xmlNode *cib_xml, *cib_next;
     bool cib_next_broken;
+    xmlNode *cib_old;           /* the one before, freed after the redraw */
+    guint cib_old_idle;
     guint refresh_idle, draw_idle;
     GArray *cs_sources;         /* guint source ids of corosync's fds */
     guint cs_retry, cs_retry_ms;
@@ -138,6 +140,16 @@ static bool sources_concerned(xmlNode *cib, GPtrArray *dirty)
     return false;
 }
 
+static gboolean free_old_cib(gpointer data)
+{
+    loop_state *s = data;
+
+    free_xml(s->cib_old);
+    s->cib_old = NULL;
+    s->cib_old_idle = 0;
+    return G_SOURCE_REMOVE;
+}
+
 /* Updates the model from the CIB next (taken) when only some resources'
  * history changed since the last one; false when it needs the full
  * computation. */
@@ -152,7 +164,13 @@ static bool try_incremental(loop_state *s, xmlNode *next)
         free_xml(next);
         return false;
     }
-    free_xml(s->cib_xml);
+    /* Freeing a large CIB takes a while: after the redraw. */
+    free_xml(s->cib_old);
+    s->cib_old = s->cib_xml;
+    if (!s->cib_old_idle) {
+        s->cib_old_idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE + 20,
+                                          free_old_cib, s, NULL);
+    }
     s->cib_xml = next;
     /* The panes' sources follow where their resources run; other
      * resources' history does not concern them. */
@@ -634,6 +652,7 @@ int hc_console_run(bool read_only)
     hc_status_free(s.con.status);
     free_xml(s.cib_xml);
     free_xml(s.cib_next);
+    free_xml(s.cib_old);
     g_free(s.watch_base);
     g_free(s.watch_path);
     g_main_loop_unref(s.loop);
