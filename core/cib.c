@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <crm/crm.h>
 #include <crm/cib.h>
 #include <crm/common/xml.h>
+
+#include "exec.h"
 
 struct hc_cib {
     cib_t *cib;
@@ -177,22 +180,111 @@ int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err)
     return 0;
 }
 
+static xmlNode *write_probe(void)
+{
+    xmlNode *probe = create_xml_node(NULL, "crm_config");
+    xmlNode *set = create_xml_node(probe, "cluster_property_set");
+    xmlNode *nv;
+
+    crm_xml_add(set, "id", "hacon-write-probe");
+    nv = create_xml_node(set, "nvpair");
+    crm_xml_add(nv, "id", "hacon-write-probe-nv");
+    crm_xml_add(nv, "name", "hacon-write-probe");
+    crm_xml_add(nv, "value", "1");
+    return probe;
+}
+
+static void remove_dir(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        char *p = g_build_filename(dir, name, NULL);
+
+        g_unlink(p);
+        g_free(p);
+    }
+    if (d) {
+        g_dir_close(d);
+    }
+    g_rmdir(dir);
+}
+
+/* The file backend applies the ACLs of CIB_user= but ignores cib_dryrun,
+ * and its CIB in memory is one per process: cibadmin makes the probe on
+ * a copy of the file, in a private directory removed afterwards. */
+static int check_file_acls(const char *file)
+{
+    char *dir = g_dir_make_tmp("hacon-acl-XXXXXX", NULL), *copy, *text;
+    char *env_file, *xml;
+    gsize len;
+    xmlNode *probe;
+    hc_exec_result res = { 0 };
+    int rc;
+
+    if (!dir) {
+        return -errno;
+    }
+    copy = g_build_filename(dir, "cib.xml", NULL);
+    if (!g_file_get_contents(file, &text, &len, NULL)) {
+        rc = -EIO;
+    } else {
+        rc = g_file_set_contents(copy, text, (gssize) len, NULL) ? 0 : -EIO;
+        g_free(text);
+    }
+    probe = write_probe();
+    xml = dump_xml_unformatted(probe);
+    free_xml(probe);
+    env_file = g_strdup_printf("CIB_file=%s", copy);
+    if (rc == 0) {
+        const char *argv[] = { "cibadmin", "--modify", "--scope",
+                               "crm_config", "--xml-text", xml, NULL };
+        const char *env[] = { env_file, NULL };
+        hc_exec_opts opts = { .timeout_ms = 10000, .env = env };
+
+        rc = hc_exec(argv, &opts, &res);
+        if (rc == 0 && res.status != 0) {
+            /* CRM_EX_INSUFFICIENT_PRIV */
+            rc = res.status == 4 || (res.err && strstr(res.err,
+                                                       "Permission denied"))
+                 ? -EACCES : -EIO;
+        }
+        hc_exec_result_clear(&res);
+    }
+    free(xml);
+    g_free(env_file);
+    remove_dir(dir);
+    g_free(copy);
+    g_free(dir);
+    return rc;
+}
+
 int hc_cib_check_write(hc_cib *c)
 {
     const char *file = getenv("CIB_file");
-    xmlNode *noop;
+    const char *user = getenv("CIB_user");
+    xmlNode *probe;
     int rc;
 
-    if (c->is_file) {
-        if (file && *file && access(file, W_OK) < 0) {
-            return errno == EACCES || errno == EROFS ? -EACCES : -errno;
-        }
-        return 0;
+    if (c->is_file && file && *file && access(file, W_OK) < 0) {
+        return errno == EACCES || errno == EROFS ? -EACCES : -errno;
     }
-    noop = create_xml_node(NULL, "crm_config");
-    rc = c->cib->cmds->modify(c->cib, "crm_config", noop,
-                              cib_sync_call | cib_dryrun);
-    free_xml(noop);
+    /* ACLs are checked on what an update changes: a no-op passes even
+     * for a read-only user.  So the probe adds a property, with
+     * cib_dryrun: the cluster applies the user's ACLs and commits
+     * nothing. */
+    if (c->is_file) {
+        if (!file || !*file || !user || !*user) {
+            return 0;
+        }
+        rc = check_file_acls(file);
+    } else {
+        probe = write_probe();
+        rc = c->cib->cmds->modify(c->cib, "crm_config", probe,
+                                  cib_sync_call | cib_dryrun);
+        free_xml(probe);
+    }
     if (rc == -EACCES || rc == -EPERM) {
         return -EACCES;
     }

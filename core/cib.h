@@ -34,9 +34,10 @@ int hc_cib_replace(hc_cib *c, xmlNode *xml, char **ret_err);
  * lost.  The notifications arrive through the GLib main loop. */
 int hc_cib_watch(hc_cib *c, void (*fn)(xmlNode *diff, void *data), void *data);
 
-/* Whether this user may change the CIB: a no-op update with cib_dryrun,
- * so the cluster applies its ACLs and commits nothing; for a file, its
- * write permission.  Returns 0 (may write), -EACCES (denied) or another
+/* Whether this user may change the CIB: an update that adds a property,
+ * with cib_dryrun, so that the cluster applies its ACLs and commits
+ * nothing; for a file, its write permission and, with CIB_user=, the
+ * same update on a copy of the file.  Returns 0 (may write), -EACCES (denied) or another
  * negative errno when it could not be told. */
 int hc_cib_check_write(hc_cib *c);
 

@@ -8,6 +8,7 @@
 #include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <corosync/corotypes.h>
+#include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
 struct hc_corosync {
@@ -16,6 +17,16 @@ struct hc_corosync {
     cmap_handle_t cmap;
     cmap_track_handle_t track;
     bool have_vq, have_cfg, have_cmap, have_track;
+    /* libquorum: quorate and the member list, as Pacemaker itself hears
+     * them (votequorum adds votes and flags). */
+    quorum_handle_t q;
+    bool have_q;
+    /* The stats map: one tracker per knet link's "connected" key, which
+     * corosync checks and reports when it changes; a link that goes down
+     * while another one stays up changes no membership. */
+    cmap_handle_t stats;
+    bool have_stats;
+    GArray *link_tracks;    /* cmap_track_handle_t */
     hc_cs_state st;
     void (*changed)(void *);
     void *data;
@@ -212,6 +223,8 @@ static void on_expected(votequorum_handle_t h, uint64_t ctx, uint32_t ev)
 /* A change of the nodelist or of the runtime members (a link that comes or
  * goes on one of several links changes no membership, but knet's view of
  * members in cmap). */
+static void track_links(hc_corosync *c);
+
 static void on_cmap(cmap_handle_t h, cmap_track_handle_t t, int32_t event,
                     const char *key, struct cmap_notify_value nv,
                     struct cmap_notify_value ov, void *data)
@@ -219,6 +232,90 @@ static void on_cmap(cmap_handle_t h, cmap_track_handle_t t, int32_t event,
     if (current) {
         read_nodelist(current);
         notify(current);
+        track_links(current);
+    }
+}
+
+/* A knet link's connected flag changed: re-read the links. */
+static void on_link(cmap_handle_t h, cmap_track_handle_t t, int32_t event,
+                    const char *key, struct cmap_notify_value nv,
+                    struct cmap_notify_value ov, void *data)
+{
+    if (current) {
+        notify(current);
+    }
+}
+
+static void untrack_links(hc_corosync *c)
+{
+    for (guint i = 0; c->link_tracks && i < c->link_tracks->len; i++) {
+        cmap_track_delete(c->stats, g_array_index(c->link_tracks,
+                                                  cmap_track_handle_t, i));
+    }
+    if (c->link_tracks) {
+        g_array_set_size(c->link_tracks, 0);
+    }
+}
+
+/* Corosync's stats map tracks single keys only (a prefix tracks keys that
+ * come and go, not their values): one tracker per link of each other
+ * node. */
+static void track_links(hc_corosync *c)
+{
+    if (!c->have_stats) {
+        return;
+    }
+    untrack_links(c);
+    for (guint i = 0; i < c->st.nodes->len; i++) {
+        const hc_cs_node *n = c->st.nodes->pdata[i];
+
+        for (int l = 0; l < HC_CS_MAX_LINKS && !n->local; l++) {
+            char key[CMAP_KEYNAME_MAXLEN];
+            cmap_track_handle_t t;
+
+            if (!n->links[l].configured) {
+                continue;
+            }
+            snprintf(key, sizeof(key), "stats.knet.node%" PRIu32
+                     ".link%d.connected", n->nodeid, l);
+            if (cmap_track_add(c->stats, key, CMAP_TRACK_MODIFY, on_link,
+                               NULL, &t) == CS_OK) {
+                g_array_append_val(c->link_tracks, t);
+            }
+        }
+    }
+}
+
+/* libquorum: whether this partition is quorate and who is in it. */
+static void on_q_quorum(quorum_handle_t h, uint32_t quorate,
+                        struct quorum_ring_id ring, uint32_t n,
+                        const uint32_t *members)
+{
+    hc_corosync *c = current;
+
+    if (!c) {
+        return;
+    }
+    c->st.quorate = quorate;
+    c->st.ring_seq = ring.seq;
+    for (guint i = 0; i < c->st.nodes->len; i++) {
+        ((hc_cs_node *) c->st.nodes->pdata[i])->member = false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        node_get(c, members[i])->member = true;
+    }
+    notify(c);
+}
+
+static void on_q_nodelist(quorum_handle_t h, struct quorum_ring_id ring,
+                          uint32_t n, const uint32_t *members,
+                          uint32_t nj, const uint32_t *joined,
+                          uint32_t nl, const uint32_t *left)
+{
+    on_q_quorum(h, current ? current->st.quorate : 0, ring, n, members);
+    if (current && nj) {
+        /* A node that joins may bring links to track. */
+        track_links(current);
     }
 }
 
@@ -264,16 +361,41 @@ int hc_corosync_connect(hc_corosync **ret, void (*changed)(void *),
                                        | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
                                        on_cmap, NULL, &c->track) == CS_OK;
     }
+    {
+        quorum_model_v1_data_t qm = {
+            .model = QUORUM_MODEL_V1,
+            .quorum_notify_fn = on_q_quorum,
+            .nodelist_notify_fn = on_q_nodelist,
+        };
+        uint32_t qtype = 0;
+
+        c->have_q = quorum_model_initialize(&c->q, QUORUM_MODEL_V1,
+                                            (quorum_model_data_t *) &qm,
+                                            &qtype, NULL) == CS_OK;
+        if (c->have_q && quorum_trackstart(c->q, CS_TRACK_CHANGES) != CS_OK) {
+            quorum_finalize(c->q);
+            c->have_q = false;
+        }
+    }
+    c->link_tracks = g_array_new(FALSE, FALSE, sizeof(cmap_track_handle_t));
+    c->have_stats = cmap_initialize_map(&c->stats, CMAP_MAP_STATS) == CS_OK;
     read_nodelist(c);
     read_details(c);
+    track_links(c);
     *ret = c;
     return 0;
 }
 
-int hc_corosync_fds(const hc_corosync *c, int fds[3])
+int hc_corosync_fds(const hc_corosync *c, int fds[HC_CS_MAX_FDS])
 {
     int n = 0, fd;
 
+    if (c->have_q && quorum_fd_get(c->q, &fd) == CS_OK) {
+        fds[n++] = fd;
+    }
+    if (c->have_stats && cmap_fd_get(c->stats, &fd) == CS_OK) {
+        fds[n++] = fd;
+    }
     if (c->have_vq && votequorum_fd_get(c->vq, &fd) == CS_OK) {
         fds[n++] = fd;
     }
@@ -298,6 +420,12 @@ int hc_corosync_dispatch(hc_corosync *c)
     if (c->have_cmap && cmap_dispatch(c->cmap, CS_DISPATCH_ALL) != CS_OK) {
         return -ENOTCONN;
     }
+    if (c->have_q && quorum_dispatch(c->q, CS_DISPATCH_ALL) != CS_OK) {
+        return -ENOTCONN;
+    }
+    if (c->have_stats && cmap_dispatch(c->stats, CS_DISPATCH_ALL) != CS_OK) {
+        return -ENOTCONN;
+    }
     return 0;
 }
 
@@ -316,6 +444,16 @@ void hc_corosync_free(hc_corosync *c)
     }
     if (c->have_track) {
         cmap_track_delete(c->cmap, c->track);
+    }
+    if (c->have_stats) {
+        untrack_links(c);
+        cmap_finalize(c->stats);
+    }
+    if (c->link_tracks) {
+        g_array_free(c->link_tracks, TRUE);
+    }
+    if (c->have_q) {
+        quorum_finalize(c->q);
     }
     if (c->have_cmap) {
         cmap_finalize(c->cmap);

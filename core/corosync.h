@@ -1,5 +1,5 @@
 /* Corosync membership, quorum and knet links, read through corosync's own
- * client libraries (votequorum, cfg, cmap) and kept up to date by their
+ * client libraries (quorum, votequorum, cfg, cmap and its stats map) and kept up to date by their
  * notifications.  The caller puts the file descriptors in its main loop and
  * calls hc_corosync_dispatch() when one is readable: nothing here polls. */
 #ifndef HC_COROSYNC_H
@@ -45,8 +45,9 @@ typedef struct hc_corosync hc_corosync;
 int hc_corosync_connect(hc_corosync **ret, void (*changed)(void *),
                         void *data, char **ret_err);
 
-/* The descriptors to watch for input; returns how many (at most 3). */
-int hc_corosync_fds(const hc_corosync *c, int fds[3]);
+/* The descriptors to watch for input; returns how many. */
+#define HC_CS_MAX_FDS 5
+int hc_corosync_fds(const hc_corosync *c, int fds[HC_CS_MAX_FDS]);
 
 /* Handles what is pending on the connection.  Returns 0, or -ENOTCONN when
  * corosync went away (the caller frees the object and reconnects later). */

@@ -13,6 +13,7 @@
 #include <crm/pengine/common.h>
 #include <crm/msg_xml.h>
 
+#include "status_int.h"
 #include "util.h"
 
 /* libpacemaker exports this without a public header.  crm_mon calls it
@@ -534,6 +535,24 @@ static void squash_stopped_instances(hc_resource *r)
     }
 }
 
+/* What this top-level resource adds to the working set's counts: the same
+ * count function cluster_status() ran, on zeroed counters. */
+static void count_share(hc_resource *r, pe_resource_t *rsc,
+                        pe_working_set_t *ws)
+{
+    int ni = ws->ninstances, nd = ws->disabled_resources;
+    int nb = ws->blocked_resources;
+
+    ws->ninstances = ws->disabled_resources = ws->blocked_resources = 0;
+    rsc->fns->count(rsc);
+    r->n_instances = ws->ninstances;
+    r->n_disabled = ws->disabled_resources;
+    r->n_blocked = ws->blocked_resources;
+    ws->ninstances = ni;
+    ws->disabled_resources = nd;
+    ws->blocked_resources = nb;
+}
+
 static void add_running(hc_status *st, const hc_resource *r)
 {
     for (guint i = 0; i < r->places->len; i++) {
@@ -859,6 +878,7 @@ static void cluster_props(hc_status *st, pe_working_set_t *ws, xmlNode *cib)
     cl->stonith_enabled = pcmk_is_set(ws->flags, pe_flag_stonith_enabled);
     cl->maintenance_mode = pcmk_is_set(ws->flags, pe_flag_maintenance_mode);
     cl->stop_all_resources = pcmk_is_set(ws->flags, pe_flag_stop_everything);
+    cl->shutdown_lock = pcmk_is_set(ws->flags, pe_flag_shutdown_lock);
     cl->no_quorum_policy = g_strdup(quorum_policy_str(ws->no_quorum_policy));
     cl->last_written = dup_attr(cib, "cib-last-written");
     cl->last_change_user = dup_attr(cib, "update-user");
@@ -930,6 +950,7 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
         }
         r = resource_new(rsc, ws, failcounts, NULL);
         squash_stopped_instances(r);
+        count_share(r, rsc, ws);
         g_ptr_array_add(st->resources, r);
         add_running(st, r);
     }
@@ -974,4 +995,22 @@ hc_node *hc_status_find_node(const hc_status *st, const char *name)
         }
     }
     return NULL;
+}
+
+/* ---- for status_update.c ------------------------------------------- */
+
+void hc__status_add_running(hc_status *st, const hc_resource *r)
+{
+    add_running(st, r);
+}
+
+void hc__status_warnings(hc_status *st)
+{
+    g_ptr_array_set_size(st->cluster.warnings, 0);
+    add_warnings(st);
+}
+
+void hc__status_failed_free(gpointer f)
+{
+    failed_free(f);
 }

@@ -77,6 +77,10 @@ struct hc_resource {
     GPtrArray *ops;         /* hc_op*: configured operations */
     GPtrArray *children;    /* hc_resource*: group members, clone instances */
     hc_resource *parent;
+    /* A top-level resource's share of the cluster's instance, disabled
+     * and blocked counts, so that an update of one resource can correct
+     * the totals (status_update.c). */
+    int n_instances, n_disabled, n_blocked;
 };
 
 typedef struct hc_failed_action {
@@ -132,6 +136,7 @@ typedef struct hc_cluster {
     char *no_quorum_policy; /* stop, ignore, freeze, demote, suicide */
     bool maintenance_mode;
     bool stop_all_resources;
+    bool shutdown_lock;     /* shutdown-lock: also orders history unpacking */
     char *epoch;            /* admin_epoch:epoch:num_updates */
     int n_nodes, n_resources, n_disabled, n_blocked;
     GPtrArray *warnings;    /* char*: must stay visible */
@@ -153,6 +158,15 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
                        char **ret_err);
 
 void hc_status_free(hc_status *st);
+
+/* Updates st, computed from old_cib, to what hc_status_from_xml(new_cib)
+ * gives, by recomputing only the resources whose history changed, when
+ * that is all that changed between the two (status_update.c).  Returns 1
+ * when st was updated, 0 when the change needs a full computation (st is
+ * then unchanged), or a negative errno.  When ret_dirty is not NULL it
+ * receives the ids of the top-level resources recomputed (g_free). */
+int hc_status_update(hc_status *st, xmlNode *old_cib, xmlNode *new_cib,
+                     time_t now, GPtrArray **ret_dirty);
 
 /* Looks up a resource (any depth) or a node by id or name; NULL if none. */
 hc_resource *hc_status_find_resource(const hc_status *st, const char *id);

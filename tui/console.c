@@ -194,18 +194,22 @@ static bool have_saved_tio;
 static char restore_seq[256];
 static size_t restore_len;
 
-static void append_cap(const char *cap)
+static void append_seq(const char *s)
 {
-    char *s = tigetstr((char *) cap);
-    size_t n;
+    size_t n = strlen(s);
 
-    if (!s || s == (char *) -1) {
-        return;
-    }
-    n = strlen(s);
     if (restore_len + n < sizeof(restore_seq)) {
         memcpy(restore_seq + restore_len, s, n);
         restore_len += n;
+    }
+}
+
+static void append_cap(const char *cap)
+{
+    char *s = tigetstr((char *) cap);
+
+    if (s && s != (char *) -1) {
+        append_seq(s);
     }
 }
 
@@ -265,6 +269,11 @@ int hc_screen_init(hc_console *con)
     append_cap("cnorm");
     append_cap("rmkx");
     append_cap("rmcup");
+    if (hc_mouse_enable()) {
+        /* Mouse reporting off (xterm's 1000 mode, what ncurses turns on
+         * for kmous=\E[M). */
+        append_seq("\033[?1000l");
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++) {
         struct sigaction sa;
 
@@ -337,6 +346,11 @@ void hc_console_model_changed(hc_console *con)
 static int body_top(void)
 {
     return header_rows + 1;
+}
+
+int hc_screen_body_top(void)
+{
+    return body_top();
 }
 
 static int body_rows(const hc_console *con)
@@ -658,6 +672,9 @@ bool hc_screen_key(hc_console *con, int key)
     if (hc_cmdline_active(con)) {
         hc_cmdline_key(con, key);
         return true;
+    }
+    if (key == KEY_MOUSE) {
+        return hc_mouse_event(con);
     }
     if (con->searching) {
         return search_key(con, key);

@@ -127,6 +127,11 @@ void hc_screen_resize(hc_console *con);
 void hc_screen_draw(hc_console *con);
 /* Handles one key; returns false when the user asked to quit. */
 bool hc_screen_key(hc_console *con, int key);
+/* The first row of a view's lines (below the header and the tabs). */
+int hc_screen_body_top(void);
+/* The mouse (mouse.c): enables its reports; handles one KEY_MOUSE. */
+bool hc_mouse_enable(void);
+bool hc_mouse_event(hc_console *con);
 /* Marks views dirty whose digest changed (after a model change). */
 void hc_console_model_changed(hc_console *con);
 

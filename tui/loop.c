@@ -34,12 +34,19 @@ typedef struct loop_state {
     hc_cib *cib;
     guint cib_retry, cib_retry_ms;
     bool cib_refresh_pending;
+    /* The CIB the model was computed from, and the next one being built
+     * from diff notifications: a change of some resources' history then
+     * updates only those (hc_status_update()). */
+    xmlNode *cib_xml, *cib_next;
+    bool cib_next_broken;
+    xmlNode *cib_old;           /* the one before, freed after the redraw */
+    guint cib_old_idle;
     guint refresh_idle, draw_idle;
     GArray *cs_sources;         /* guint source ids of corosync's fds */
     guint cs_retry, cs_retry_ms;
     int inotify_fd;
     guint inotify_src;
-    char *watch_base;
+    char *watch_base, *watch_path;
     FILE *timing;               /* HACON_TIMING=path: one line per update */
     int exit_status;
 } loop_state;
@@ -94,6 +101,100 @@ static void set_error(char **slot, char *msg)
 
 static void cib_lost(loop_state *s, char *why);
 
+/* Whether a primitive under x is of a type that the panes' sources read
+ * from the CIB: the DHCP server (where the lease file is), DRBD and its
+ * file system (tui/source_leases.c, tui/source_drbd.c). */
+static bool feeds_sources(const xmlNode *x)
+{
+    const char *type = crm_element_value(x, "type");
+
+    if (!strcmp((const char *) x->name, "primitive") && type
+        && (!strcmp(type, "dhcpd") || !strcmp(type, "drbd")
+            || !strcmp(type, "Filesystem"))) {
+        return true;
+    }
+    for (const xmlNode *c = x->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && feeds_sources(c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool sources_concerned(xmlNode *cib, GPtrArray *dirty)
+{
+    xmlNode *res = get_xpath_object("/cib/configuration/resources", cib,
+                                    LOG_NEVER);
+
+    for (xmlNode *r = res ? res->children : NULL; r; r = r->next) {
+        const char *id = r->type == XML_ELEMENT_NODE
+                         ? crm_element_value(r, "id") : NULL;
+
+        for (guint i = 0; id && i < dirty->len; i++) {
+            if (!strcmp(id, g_ptr_array_index(dirty, i))
+                && feeds_sources(r)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static gboolean free_old_cib(gpointer data)
+{
+    loop_state *s = data;
+
+    free_xml(s->cib_old);
+    s->cib_old = NULL;
+    s->cib_old_idle = 0;
+    return G_SOURCE_REMOVE;
+}
+
+/* Updates the model from the CIB next (taken) when only some resources'
+ * history changed since the last one; false when it needs the full
+ * computation. */
+static bool try_incremental(loop_state *s, xmlNode *next)
+{
+    hc_console *con = &s->con;
+    double c0 = cpu_ms(), t0 = hc_now_ms();
+    GPtrArray *dirty = NULL;
+
+    if (!s->cib_xml || !con->status
+        || hc_status_update(con->status, s->cib_xml, next, 0, &dirty) != 1) {
+        free_xml(next);
+        return false;
+    }
+    /* Freeing a large CIB takes a while: after the redraw. */
+    free_xml(s->cib_old);
+    s->cib_old = s->cib_xml;
+    if (!s->cib_old_idle) {
+        s->cib_old_idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE + 20,
+                                          free_old_cib, s, NULL);
+    }
+    s->cib_xml = next;
+    /* The panes' sources follow where their resources run; other
+     * resources' history does not concern them. */
+    if (dirty && sources_concerned(next, dirty)) {
+        hc_leases_src_cib(con->lsrc, next, !con->cib_is_file);
+        hc_drbd_src_cib(con->dsrc, next, !con->cib_is_file);
+    }
+    if (dirty) {
+        g_ptr_array_unref(dirty);
+    }
+    set_error(&con->cib_error, NULL);
+    hc_console_model_changed(con);
+    con->last_query_ms = 0;
+    con->last_model_ms = con->last_update_ms = hc_now_ms() - t0;
+    if (s->timing) {
+        fprintf(s->timing, "update wall_ms=%.3f cpu_ms=%.3f query_ms=0 "
+                "model_ms=%.3f incremental=1\n", con->last_update_ms,
+                cpu_ms() - c0, con->last_model_ms);
+        fflush(s->timing);
+    }
+    schedule_draw(s);
+    return true;
+}
+
 /* Reads the CIB and recomputes the model.  Bursts of notifications within
  * one loop turn are coalesced into one refresh (an idle source). */
 static gboolean on_refresh_idle(gpointer data)
@@ -106,6 +207,15 @@ static gboolean on_refresh_idle(gpointer data)
     double c0 = cpu_ms(), t0 = hc_now_ms(), t1, t2;
 
     s->refresh_idle = 0;
+    if (s->cib_next) {
+        xmlNode *next = s->cib_next;
+
+        s->cib_next = NULL;
+        if (!s->cib_next_broken && try_incremental(s, next)) {
+            return G_SOURCE_REMOVE;
+        }
+    }
+    s->cib_next_broken = false;
     if (!s->cib) {
         return G_SOURCE_REMOVE;
     }
@@ -125,7 +235,8 @@ static gboolean on_refresh_idle(gpointer data)
     /* The panes' sources look for the lease file and DRBD in the CIB. */
     hc_leases_src_cib(con->lsrc, xml, !con->cib_is_file);
     hc_drbd_src_cib(con->dsrc, xml, !con->cib_is_file);
-    free_xml(xml);
+    free_xml(s->cib_xml);
+    s->cib_xml = xml;
     hc_status_free(con->status);
     con->status = st;
     set_error(&con->cib_error, NULL);
@@ -211,6 +322,17 @@ static void on_cib_diff(xmlNode *diff, void *data)
         return;
     }
     log_event(s, "cib-diff");
+    /* The diff applied to the CIB we have gives the new one without
+     * reading it all again; a diff that does not apply (one was missed)
+     * means a full read. */
+    if (s->cib_xml && !s->cib_next_broken) {
+        if (!s->cib_next) {
+            s->cib_next = copy_xml(s->cib_xml);
+        }
+        if (xml_apply_patchset(s->cib_next, diff, true) != pcmk_ok) {
+            s->cib_next_broken = true;
+        }
+    }
     schedule_refresh(s);
 }
 
@@ -233,7 +355,16 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
     }
     if (hit) {
         log_event(s, "cib-file");
-        /* The file backend reads the file once at sign-on. */
+        /* Parsed here, the file gives the next CIB at once when only some
+         * resources' history changed; otherwise the file backend reads
+         * (and validates) it again at sign-on. */
+        if (s->cib_xml) {
+            xmlNode *next = filename2xml(s->watch_path);
+
+            if (next && try_incremental(s, next)) {
+                return G_SOURCE_CONTINUE;
+            }
+        }
         hc_cib_free(s->cib);
         s->cib = NULL;
         cib_try_connect(s);
@@ -255,6 +386,7 @@ static void watch_file(loop_state *s)
     }
     dir = g_path_get_dirname(file);
     s->watch_base = g_path_get_basename(file);
+    s->watch_path = g_strdup(file);
     if (inotify_add_watch(s->inotify_fd, dir,
                           IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
         close(s->inotify_fd);
@@ -367,7 +499,7 @@ static void cs_try_connect(loop_state *s)
 {
     hc_console *con = &s->con;
     char *err = NULL;
-    int fds[3], n;
+    int fds[HC_CS_MAX_FDS], n;
 
     if (hc_corosync_connect(&con->cs, cs_changed, s, &err) < 0) {
         set_error(&con->cs_error, err);
@@ -518,6 +650,11 @@ int hc_console_run(bool read_only)
     hc_leases_src_free(s.con.lsrc);
     hc_drbd_src_free(s.con.dsrc);
     hc_status_free(s.con.status);
+    free_xml(s.cib_xml);
+    free_xml(s.cib_next);
+    free_xml(s.cib_old);
+    g_free(s.watch_base);
+    g_free(s.watch_path);
     g_main_loop_unref(s.loop);
     return s.exit_status;
 }

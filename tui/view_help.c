@@ -17,6 +17,7 @@ static const char *const help_text[] = {
     "  :               crm command line (Tab completes, Enter previews, Esc)",
     "  w               guided setup: steps, plans, Apply/Skip/Back/Roll back",
     "  Ctrl-L          redraw the screen",
+    "  mouse           click: tab, line (again: details); wheel: scroll",
     "",
     "#Views",
     "  1 Resources     nodes, resource tree, fail counts, failed actions",

@@ -138,6 +138,11 @@ print("  of which CIB query %.0f ms, model %.0f ms (wall, median)" %
       (field(upd, "query_ms"), field(upd, "model_ms")))
 print("  ratio change / first load: %.0f %% (goal <= 10 %%)" %
       (100.0 * med(changes) / full_cpu))
+full_upd = float(re.search(r"cpu_ms=([\d.]+)", first_update).group(1))
+print("  ratio change / full update alone (%.0f ms, no start-up): %.0f %%" %
+      (full_upd, 100.0 * med(changes) / full_upd))
+print("  changes handled incrementally: %d of %d" %
+      (sum("incremental=1" in u for u in upd), len(upd)))
 print("change to screen, 32x1000 CIB (file rename -> doupdate): median %.0f ms, max %.0f "
       "ms (goal < 50 ms)" % (med(ev2screen), max(ev2screen)))
 
