@@ -129,8 +129,18 @@ int hc_lease_state_from_name(const char *s);
 ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
                         bool eof);
 
-/* Reads a whole file into t (after resetting it).  0 or a negative errno. */
+/* Reads a whole file into t (after resetting it).  0 or a negative errno.
+ * A large file is read in two halves by two threads (see below). */
 int hc_leases_load(hc_lease_table *t, const char *path);
+/* The same, split at the first record that starts on a line at or after
+ * byte at (0: no split): a second thread reads from there while this one
+ * reads up to it, and the halves are joined in file order.  The result is
+ * the one a sequential read gives, also when the split point turns out to
+ * be inside a statement (the first half then reads on). */
+int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at);
+/* Whether two tables hold the same leases (strings compared by value),
+ * errors, failover states and server-duid.  For tests. */
+bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b);
 
 /* Follows a lease file: on growth parses only the appended bytes, on a new
  * inode or a shrink (dhcpd's rewrite: a new file renamed over the old)
