@@ -2276,47 +2276,130 @@ static int poll_local(hc_lease_follower *f)
 }
 
 /* The same over hc_exec (ssh when a node is set): stat for identity and
- * size, tail -c +N for the bytes from the offset on. */
-static int poll_exec(hc_lease_follower *f)
+ * size, tail -c +N for the bytes from the offset on.  In two halves, so
+ * that the console can run the first in a child process: fetch runs the
+ * commands and writes what they said into one buffer, apply takes it.
+ * The buffer: "HCL1 RC DEV INO SIZE FROM\n" and the bytes from FROM. */
+#define FETCH_MAGIC "HCL1 "
+
+/* Decides what to read the way start_read() will, without changing f. */
+static uint64_t fetch_from(const hc_lease_follower *f, uint64_t dev,
+                           uint64_t ino, uint64_t size)
+{
+    if (!f->have_file || dev != f->dev || ino != f->ino || size < f->offset) {
+        return 0;
+    }
+    return f->offset;
+}
+
+int hc_lease_follower_fetch(const hc_lease_follower *f, GString *out)
 {
     const char *stat_argv[] = { "stat", "-L", "-c", "%d %i %s", f->path,
                                 NULL };
     hc_exec_opts o = { .node = f->node, .timeout_ms = 20000 };
     hc_exec_result res;
-    unsigned long long dev, ino, size;
-    char from[32];
-    const char *tail_argv[] = { "tail", "-c", from, f->path, NULL };
+    unsigned long long dev = 0, ino = 0, size = 0, from = 0;
+    char fromarg[32];
+    const char *tail_argv[] = { "tail", "-c", fromarg, f->path, NULL };
     int rc;
 
     rc = hc_exec(stat_argv, &o, &res);
-    if (rc < 0) {
-        return rc;
-    }
-    if (res.status != 0 || sscanf(res.out, "%llu %llu %llu", &dev, &ino,
-                                  &size) != 3) {
+    if (rc == 0 && (res.status != 0
+                    || sscanf(res.out, "%llu %llu %llu", &dev, &ino,
+                              &size) != 3)) {
         rc = res.timed_out ? -ETIMEDOUT
            : strstr(res.err, "No such file") ? -ENOENT : -EIO;
+    }
+    if (rc == 0) {
         hc_exec_result_clear(&res);
-        return rc;
     }
-    hc_exec_result_clear(&res);
-    if (!start_read(f, dev, ino, size)) {
-        return 0;
+    if (rc == 0) {
+        from = fetch_from(f, dev, ino, size);
+        if (f->have_file && from == size) {
+            /* Nothing new: no second command. */
+            g_string_printf(out, FETCH_MAGIC "0 %llu %llu %llu %llu\n", dev,
+                            ino, size, from);
+            return 0;
+        }
+        snprintf(fromarg, sizeof(fromarg), "+%llu", from + 1);
+        o.timeout_ms = 60000;
+        rc = hc_exec(tail_argv, &o, &res);
+        if (rc == 0 && res.status != 0) {
+            rc = res.timed_out ? -ETIMEDOUT : -EIO;
+            hc_exec_result_clear(&res);
+        }
     }
-    snprintf(from, sizeof(from), "+%llu",
-             (unsigned long long) f->offset + 1);
-    o.timeout_ms = 60000;
-    rc = hc_exec(tail_argv, &o, &res);
+    g_string_printf(out, FETCH_MAGIC "%d %llu %llu %llu %llu\n", rc, dev, ino,
+                    size, from);
+    if (rc == 0) {
+        g_string_append_len(out, res.out, (gssize) res.out_len);
+        hc_exec_result_clear(&res);
+    }
+    return rc;
+}
+
+static int apply_fetched(hc_lease_follower *f, const char *buf, size_t len)
+{
+    unsigned long long dev, ino, size, from;
+    const char *nl = memchr(buf, '\n', len);
+    char head[128];
+    int rc;
+
+    if (!nl || (size_t) (nl - buf) >= sizeof(head)
+        || strncmp(buf, FETCH_MAGIC, strlen(FETCH_MAGIC))) {
+        return -EPROTO;
+    }
+    memcpy(head, buf, (size_t) (nl - buf));
+    head[nl - buf] = 0;
+    if (sscanf(head + strlen(FETCH_MAGIC), "%d %llu %llu %llu %llu", &rc,
+               &dev, &ino, &size, &from) != 5) {
+        return -EPROTO;
+    }
     if (rc < 0) {
         return rc;
     }
-    if (res.status != 0) {
-        rc = res.timed_out ? -ETIMEDOUT : -EIO;
-    } else {
-        rc = feed(f, res.out, res.out_len);
+    /* Fetched for another state of f (a fetch started before a reset):
+     * the bytes would not follow on; the next fetch gets the right ones. */
+    if (fetch_from(f, dev, ino, size) != from) {
+        return -EAGAIN;
     }
-    hc_exec_result_clear(&res);
+    if (start_read(f, dev, ino, size)) {
+        rc = feed(f, nl + 1, len - (size_t) (nl + 1 - buf));
+    }
     return rc;
+}
+
+int hc_lease_follower_apply(hc_lease_follower *f, const char *buf, size_t len,
+                            bool *ret_changed)
+{
+    uint64_t gen = hc_lease_table_generation(f->t);
+    int rc;
+
+    f->last_bytes = 0;
+    rc = apply_fetched(f, buf, len);
+    if (ret_changed) {
+        *ret_changed = hc_lease_table_generation(f->t) != gen;
+    }
+    if (hc_lease_table_generation(f->t) != gen && f->fn) {
+        f->fn(f->data);
+    }
+    return rc;
+}
+
+static int poll_exec(hc_lease_follower *f)
+{
+    GString *out = g_string_new(NULL);
+    int rc;
+
+    hc_lease_follower_fetch(f, out);
+    rc = apply_fetched(f, out->str, out->len);
+    g_string_free(out, TRUE);
+    return rc;
+}
+
+const char *hc_lease_follower_node(const hc_lease_follower *f)
+{
+    return f->node;
 }
 
 int hc_lease_follower_poll(hc_lease_follower *f, bool *ret_changed)

@@ -168,6 +168,18 @@ void hc_lease_follower_stats(const hc_lease_follower *f, unsigned *ret_loads,
 /* Bytes at the end of the file that do not yet make a whole statement
  * (dhcpd is writing, or the file ends in a cut record). */
 size_t hc_lease_follower_pending(const hc_lease_follower *f);
+/* The exec (ssh) poll in two halves, for a caller that must not wait on
+ * ssh (the console runs the first in a child process):
+ * hc_lease_follower_fetch() runs the commands (stat, then tail for what
+ * is new) and puts their answer into out; it does not change f and
+ * returns 0 or a negative errno (which out also carries).
+ * hc_lease_follower_apply() takes that answer, as hc_lease_follower_poll()
+ * would; -EAGAIN when f changed since the fetch (then fetch again). */
+int hc_lease_follower_fetch(const hc_lease_follower *f, GString *out);
+int hc_lease_follower_apply(hc_lease_follower *f, const char *buf, size_t len,
+                            bool *ret_changed);
+/* The node the file is read on, or NULL (here). */
+const char *hc_lease_follower_node(const hc_lease_follower *f);
 /* For tests: the exec path (used for ssh) also with node NULL. */
 void hc_lease_follower_force_exec(hc_lease_follower *f, bool on);
 

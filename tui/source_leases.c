@@ -3,13 +3,21 @@
  * the filesystem runs on the other node; a timer rather than inotify
  * because the file may be remote and dhcpd replaces it by rename), the
  * pool usage from dhcpd.conf recomputed after each change, and the table
- * sorted and filtered for the pane. */
+ * sorted and filtered for the pane.
+ *
+ * Over ssh a read can take up to its deadline (a node that does not
+ * answer): it runs in a child process, whose answer the loop reads as it
+ * comes, so that the console never waits for it. */
 #include "sources.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <glib-unix.h>
 
 #include "leases.h"
 #include "leases_locate.h"
@@ -33,6 +41,11 @@ struct hc_leases_src {
     uint64_t gen;
     hc_src_changed_fn fn;
     void *data;
+    /* The remote read in progress: its child, pipe and answer so far. */
+    pid_t fetch_pid;
+    int fetch_fd;
+    guint fetch_src;
+    GString *fetch_out;
 };
 
 static void changed(hc_leases_src *s)
@@ -56,6 +69,127 @@ static void recompute_usage(hc_leases_src *s)
     }
 }
 
+static void poll_done(hc_leases_src *s, int r, bool ch)
+{
+    if (ch) {
+        recompute_usage(s);
+    }
+    if (ch || r != s->err) {
+        s->err = r;
+        changed(s);
+    }
+}
+
+static void fetch_reaped(GPid pid, gint status, gpointer data)
+{
+    g_spawn_close_pid(pid);
+}
+
+/* Forgets the remote read in progress.  Its child is not killed: it ends
+ * within hc_exec's deadlines, or at once by SIGPIPE when it writes to the
+ * closed pipe; GLib reaps it. */
+static void fetch_stop(hc_leases_src *s)
+{
+    if (s->fetch_src) {
+        g_source_remove(s->fetch_src);
+        s->fetch_src = 0;
+    }
+    if (s->fetch_fd > 0) {
+        close(s->fetch_fd);
+        s->fetch_fd = 0;
+    }
+    s->fetch_pid = 0;
+    if (s->fetch_out) {
+        g_string_free(s->fetch_out, TRUE);
+        s->fetch_out = NULL;
+    }
+}
+
+static gboolean on_fetch_data(gint fd, GIOCondition cond, gpointer data)
+{
+    hc_leases_src *s = data;
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    unsigned loads = 0;
+    bool ch = false;
+    int r;
+
+    if (n > 0) {
+        g_string_append_len(s->fetch_out, buf, n);
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return G_SOURCE_CONTINUE;
+    }
+    /* The child wrote all and exited: its answer is whole. */
+    hc_lease_follower_stats(s->f, &loads, NULL, NULL);
+    r = hc_lease_follower_apply(s->f, s->fetch_out->str, s->fetch_out->len,
+                                &ch);
+    s->fetch_src = 0;
+    fetch_stop(s);
+    if (r != -EAGAIN) {
+        poll_done(s, r, ch);
+    }
+    if (!loads) {
+        /* The pane said "reading": it says what came now. */
+        changed(s);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void fetch_start(hc_leases_src *s)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        poll_done(s, -errno, false);
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        poll_done(s, -EAGAIN, false);
+        return;
+    }
+    if (pid == 0) {
+        GString *out = g_string_new(NULL);
+        int nul = open("/dev/null", O_RDWR);
+
+        /* Not the console's handlers (GLib's); a closed pipe ends it. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGPIPE, SIG_DFL);
+        /* Nothing of the child may reach the console's terminal. */
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            dup2(nul, STDOUT_FILENO);
+            dup2(nul, STDERR_FILENO);
+        }
+        close(fds[0]);
+        hc_lease_follower_fetch(s->f, out);
+        for (gsize off = 0; off < out->len;) {
+            ssize_t w = write(fds[1], out->str + off, out->len - off);
+
+            if (w <= 0) {
+                break;
+            }
+            off += (gsize) w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
+    s->fetch_pid = pid;
+    s->fetch_fd = fds[0];
+    s->fetch_out = g_string_new(NULL);
+    s->fetch_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                 on_fetch_data, s);
+    g_child_watch_add(pid, fetch_reaped, NULL);
+}
+
 static void poll_once(hc_leases_src *s)
 {
     bool ch = false;
@@ -64,14 +198,15 @@ static void poll_once(hc_leases_src *s)
     if (!s->f) {
         return;
     }
+    if (hc_lease_follower_node(s->f)) {
+        /* One remote read at a time: a slow one is not piled upon. */
+        if (!s->fetch_pid) {
+            fetch_start(s);
+        }
+        return;
+    }
     r = hc_lease_follower_poll(s->f, &ch);
-    if (ch) {
-        recompute_usage(s);
-    }
-    if (ch || r != s->err) {
-        s->err = r;
-        changed(s);
-    }
+    poll_done(s, r, ch);
 }
 
 static gboolean on_timer(gpointer data)
@@ -82,6 +217,7 @@ static gboolean on_timer(gpointer data)
 
 static void stop(hc_leases_src *s)
 {
+    fetch_stop(s);
     if (s->timer) {
         g_source_remove(s->timer);
         s->timer = 0;
@@ -138,9 +274,12 @@ hc_leases_src *hc_leases_src_new(const char *leases, const char *config,
     s->q.sort = HC_LCOL_IP;
     s->q.state = -1;
     if (leases && *leases) {
+        const char *node = getenv("HACON_LEASES_NODE");
+
         s->given = true;
         s->leases = g_strdup(leases);
         s->config = config && *config ? g_strdup(config) : NULL;
+        s->node = node && *node ? g_strdup(node) : NULL;
         start(s);
     }
     return s;
@@ -287,10 +426,26 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
     } else {
         g_string_append(l, "leases from ");
         esc_path(con, l, s->leases);
+        if (s->f && hc_lease_follower_node(s->f)) {
+            g_string_append(l, " on ");
+            esc_path(con, l, hc_lease_follower_node(s->f));
+        }
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
     t = s->f ? hc_lease_follower_table(s->f) : NULL;
     g_string_truncate(l, 0);
+    if (t && s->fetch_pid && s->err == 0) {
+        unsigned loads = 0;
+
+        hc_lease_follower_stats(s->f, &loads, NULL, NULL);
+        if (!loads) {
+            g_string_append(l, "reading the lease file on ");
+            esc_path(con, l, hc_lease_follower_node(s->f));
+            g_string_append(l, " (ssh)...");
+            hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
+            goto out;
+        }
+    }
     if (s->err < 0 || !t) {
         g_string_append(l, "cannot read ");
         esc_path(con, l, s->leases);
