@@ -374,6 +374,20 @@ bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key)
     case 'r':
         s->q.descending = !s->q.descending;
         break;
+    case 't': {
+        /* all, then each state a pool's lease can be in, then all. */
+        static const int cycle[] = {
+            -1, HC_LEASE_ACTIVE, HC_LEASE_FREE, HC_LEASE_EXPIRED,
+            HC_LEASE_RELEASED, HC_LEASE_ABANDONED, HC_LEASE_BACKUP,
+        };
+        size_t i = 0;
+
+        while (i < G_N_ELEMENTS(cycle) && cycle[i] != s->q.state) {
+            i++;
+        }
+        s->q.state = cycle[(i + 1) % G_N_ELEMENTS(cycle)];
+        break;
+    }
     case 'F':
         g_free(s->filter);
         s->filter = NULL;
@@ -584,6 +598,10 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
                            hc_lease_table_count(t), hc_lease_table_records(t),
                            hc_lease_col_name(s->q.sort),
                            s->q.descending ? " (reversed)" : "");
+    if (s->q.state >= 0) {
+        g_string_append_printf(l, "; state %s",
+                               hc_lease_state_name(s->q.state));
+    }
     if (s->filter) {
         g_string_append(l, "; filter \"");
         esc_path(con, l, s->filter);
