@@ -2080,14 +2080,19 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
     return true;
 }
 
-/* Below this size a second thread costs more than it saves. */
+/* Below SPLIT_MIN a second thread costs more than it saves.  Above
+ * SPLIT_MAX one thread reads: the second half's own table lives next to
+ * the whole one until they are joined, half as much memory again, which a
+ * file of a million leases cannot afford (128 MB). */
 #define SPLIT_MIN (8u << 20)
+#define SPLIT_MAX (128u << 20)
 
 int hc_leases_load(hc_lease_table *t, const char *path)
 {
     struct stat st;
 
-    if (stat(path, &st) == 0 && st.st_size >= SPLIT_MIN) {
+    if (stat(path, &st) == 0 && st.st_size >= SPLIT_MIN
+        && st.st_size <= SPLIT_MAX) {
         return hc_leases_load_split(t, path, (uint64_t) st.st_size / 2);
     }
     return hc_leases_load_split(t, path, 0);
