@@ -27,6 +27,7 @@
 
 #define POLL_LOCAL_S 2
 #define POLL_REMOTE_S 5
+#define FETCH_STUCK_US (120 * G_USEC_PER_SEC)
 
 struct hc_leases_src {
     bool given;                 /* files given by the user, not the CIB */
@@ -57,6 +58,7 @@ struct hc_leases_src {
     time_t row_now;
     /* The remote read in progress: its child, pipe and answer so far. */
     pid_t fetch_pid;
+    gint64 fetch_start;
     int fetch_fd;
     guint fetch_src;
     GString *fetch_out;
@@ -197,6 +199,7 @@ static void fetch_start(hc_leases_src *s)
     close(fds[1]);
     g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
     s->fetch_pid = pid;
+    s->fetch_start = g_get_monotonic_time();
     s->fetch_fd = fds[0];
     s->fetch_out = g_string_new(NULL);
     s->fetch_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
@@ -213,6 +216,13 @@ static void poll_once(hc_leases_src *s)
         return;
     }
     if (hc_lease_follower_node(s->f)) {
+        /* A child past hc_exec's deadlines (20 s + 60 s) is stuck: a
+         * lock that another thread held when it was forked. */
+        if (s->fetch_pid
+            && g_get_monotonic_time() - s->fetch_start > FETCH_STUCK_US) {
+            kill(s->fetch_pid, SIGKILL);
+            fetch_stop(s);
+        }
         /* One remote read at a time: a slow one is not piled upon. */
         if (!s->fetch_pid) {
             fetch_start(s);
