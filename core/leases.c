@@ -770,7 +770,18 @@ static bool parse_when_fast(lexer *lx, uint32_t *ret)
 
     if (lx->end - p < 23 || p[0] != ' ' || p[2] != ' ' || p[7] != '/'
         || p[10] != '/' || p[13] != ' ' || p[16] != ':' || p[19] != ':'
-        || p[22] != ';' || !digits_at(p)) {
+        || p[22] != ';') {
+        return false;
+    }
+    /* Most dates in a file repeat the one before: skip the calendar, and
+     * the digits of a date that was checked when it was cached. */
+    slot = (unsigned) (p[12] - '0') % 10;
+    if (date_eq(lx->date_key[slot], p + 3)) {
+        if (!(isdig(p[1]) & isdig(p[14]) & isdig(p[15]) & isdig(p[17])
+              & isdig(p[18]) & isdig(p[20]) & isdig(p[21]))) {
+            return false;
+        }
+    } else if (!digits_at(p)) {
         return false;
     }
     h = d2(p + 14);
@@ -779,8 +790,6 @@ static bool parse_when_fast(lexer *lx, uint32_t *ret)
     if (h > 23 || mi > 59 || se > 60) {
         return false;
     }
-    /* Most dates in a file repeat the one before: skip the calendar. */
-    slot = (unsigned) (p[12] - '0');
     if (date_eq(lx->date_key[slot], p + 3)) {
         secs = lx->date_days[slot] * 86400 + h * 3600 + mi * 60 + se;
         if (secs < 1) {
