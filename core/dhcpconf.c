@@ -197,6 +197,8 @@ typedef struct parse_ctx {
     int depth;
     int include_depth;
     bool follow_includes;
+    hc_dhcp_conf_reader read;
+    void *read_data;
 } parse_ctx;
 
 static const char *intern_file(hc_dhcp_conf *c, const char *file)
@@ -227,12 +229,12 @@ static void do_include(parse_ctx *px, const ctok *name, const char *file,
     }
     /* dhcpd opens a relative include from its working directory; when
      * that fails, the including file's directory is the better guess. */
-    rc = hc_read_file(path, &data, &n);
+    rc = px->read(path, &data, &n, px->read_data);
     if (rc == -ENOENT && !g_path_is_absolute(path)) {
         char *dir = g_path_get_dirname(file);
         char *alt = g_build_filename(dir, path, NULL);
 
-        rc = hc_read_file(alt, &data, &n);
+        rc = px->read(alt, &data, &n, px->read_data);
         if (rc == 0) {
             g_free(path);
             path = alt;
@@ -439,28 +441,48 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
     }
 }
 
-int hc_dhcp_conf_parse(hc_dhcp_conf *c, const char *buf, size_t len,
-                       const char *file, bool follow_includes)
+static int read_local(const char *path, char **ret_buf, size_t *ret_len,
+                      void *data)
 {
-    parse_ctx px = { .c = c, .follow_includes = follow_includes };
+    return hc_read_file(path, ret_buf, ret_len);
+}
+
+static int parse_via(hc_dhcp_conf *c, const char *buf, size_t len,
+                     const char *file, bool follow_includes,
+                     hc_dhcp_conf_reader read, void *read_data)
+{
+    parse_ctx px = { .c = c, .follow_includes = follow_includes,
+                     .read = read, .read_data = read_data };
 
     px.stack[0] = (scope) { S_TOP, -1, -1, -1, false };
     return parse_buffer(&px, buf, len, file ? file : "dhcpd.conf");
 }
 
-int hc_dhcp_conf_load(const char *path, hc_dhcp_conf **ret)
+int hc_dhcp_conf_parse(hc_dhcp_conf *c, const char *buf, size_t len,
+                       const char *file, bool follow_includes)
 {
-    char *data;
+    return parse_via(c, buf, len, file, follow_includes, read_local, NULL);
+}
+
+int hc_dhcp_conf_load_via(const char *path, hc_dhcp_conf_reader read,
+                          void *data, hc_dhcp_conf **ret)
+{
+    char *buf;
     size_t n;
-    int rc = hc_read_file(path, &data, &n);
+    int rc = read(path, &buf, &n, data);
 
     if (rc < 0) {
         return rc;
     }
     *ret = hc_dhcp_conf_new();
-    rc = hc_dhcp_conf_parse(*ret, data, n, path, true);
-    g_free(data);
+    rc = parse_via(*ret, buf, n, path, true, read, data);
+    g_free(buf);
     return rc;
+}
+
+int hc_dhcp_conf_load(const char *path, hc_dhcp_conf **ret)
+{
+    return hc_dhcp_conf_load_via(path, read_local, NULL, ret);
 }
 
 /* ---- usage ---- */

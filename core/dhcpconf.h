@@ -76,6 +76,15 @@ int hc_dhcp_conf_parse(hc_dhcp_conf *c, const char *buf, size_t len,
  * An include that cannot be read is an error in the conf, not a failure. */
 int hc_dhcp_conf_load(const char *path, hc_dhcp_conf **ret);
 
+/* How the files are read: *ret_buf (g_free) and *ret_len, or a negative
+ * errno (-ENOENT when there is no such file). */
+typedef int (*hc_dhcp_conf_reader)(const char *path, char **ret_buf,
+                                   size_t *ret_len, void *data);
+/* The same with the files, the main one and its includes, read by read
+ * (the config on another node, read over ssh). */
+int hc_dhcp_conf_load_via(const char *path, hc_dhcp_conf_reader read,
+                          void *data, hc_dhcp_conf **ret);
+
 /* Counts of one range, subnet, shared-network or of all ranges, as
  * dhcpd-pools reports them: defined = addresses in the ranges, used =
  * active leases, touched = free/expired/released/abandoned leases, backup

@@ -99,6 +99,8 @@ static int state_from_token(const char *s, size_t n)
  * (no copy), fresh pages are zero, and transparent huge pages save the
  * thousands of page faults that a full read of a large file would take
  * otherwise (they were a fifth of its time). */
+#define HUGE ((size_t) 2 << 20)
+
 static void *big_resize(void *p, size_t old_size, size_t size)
 {
     void *q;
@@ -108,13 +110,32 @@ static void *big_resize(void *p, size_t old_size, size_t size)
     if (p && size == old_size) {
         return p;
     }
-    q = p ? mremap(p, old_size, size, MREMAP_MAYMOVE)
-          : mmap(NULL, size, PROT_READ | PROT_WRITE,
+    if (p) {
+        q = mremap(p, old_size, size, MREMAP_MAYMOVE);
+    } else if (size >= HUGE) {
+        /* Aligned on a huge page, or only the aligned middle of the
+         * mapping gets huge pages and the rest faults 4 KiB at a time. */
+        char *m = mmap(NULL, size + HUGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        size_t head;
+
+        if (m == MAP_FAILED) {
+            g_error("hacon: out of memory (%zu bytes)", size);
+        }
+        head = (HUGE - ((uintptr_t) m & (HUGE - 1))) & (HUGE - 1);
+        if (head) {
+            munmap(m, head);
+        }
+        munmap(m + head + size, HUGE - head);
+        q = m + head;
+    } else {
+        q = mmap(NULL, size, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
     if (q == MAP_FAILED) {
         g_error("hacon: out of memory (%zu bytes)", size);
     }
-    if (size >= (4u << 20)) {
+    if (size >= HUGE) {
         madvise(q, size, MADV_HUGEPAGE);
     }
     return q;
@@ -749,7 +770,18 @@ static bool parse_when_fast(lexer *lx, uint32_t *ret)
 
     if (lx->end - p < 23 || p[0] != ' ' || p[2] != ' ' || p[7] != '/'
         || p[10] != '/' || p[13] != ' ' || p[16] != ':' || p[19] != ':'
-        || p[22] != ';' || !digits_at(p)) {
+        || p[22] != ';') {
+        return false;
+    }
+    /* Most dates in a file repeat the one before: skip the calendar, and
+     * the digits of a date that was checked when it was cached. */
+    slot = (unsigned) (p[12] - '0') % 10;
+    if (date_eq(lx->date_key[slot], p + 3)) {
+        if (!(isdig(p[1]) & isdig(p[14]) & isdig(p[15]) & isdig(p[17])
+              & isdig(p[18]) & isdig(p[20]) & isdig(p[21]))) {
+            return false;
+        }
+    } else if (!digits_at(p)) {
         return false;
     }
     h = d2(p + 14);
@@ -758,8 +790,6 @@ static bool parse_when_fast(lexer *lx, uint32_t *ret)
     if (h > 23 || mi > 59 || se > 60) {
         return false;
     }
-    /* Most dates in a file repeat the one before: skip the calendar. */
-    slot = (unsigned) (p[12] - '0');
     if (date_eq(lx->date_key[slot], p + 3)) {
         secs = lx->date_days[slot] * 86400 + h * 3600 + mi * 60 + se;
         if (secs < 1) {
@@ -1654,8 +1684,12 @@ static uint32_t count_lines(const char *p, const char *q)
  * hostile file cannot make the follower hold (and rescan) all of it. */
 #define MAX_PENDING (1u << 20)
 
-ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
-                        bool eof)
+/* hc_leases_parse(), which also stops before a top-level statement that
+ * starts at byte *stop of buf (*stop is then set to SIZE_MAX - 1).  A
+ * statement that runs over *stop sets it to SIZE_MAX: the stop was not a
+ * statement boundary, and the parse goes on. */
+static ssize_t parse_until(hc_lease_table *t, const char *buf, size_t len,
+                           bool eof, size_t *stop)
 {
     lexer lx = { .p = buf, .end = buf + len, .base = buf, .line = t->line,
                  .eof = eof };
@@ -1676,6 +1710,16 @@ ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
         }
         line = lx.line;
         stmt = k.s;
+        if ((size_t) (stmt - buf) >= *stop) {
+            if ((size_t) (stmt - buf) == *stop) {
+                *stop = SIZE_MAX - 1;
+                lx.p = stmt;
+                done = (size_t) (stmt - buf);
+                t->line = lx.line;
+                return (ssize_t) done;
+            }
+            *stop = SIZE_MAX;
+        }
         if (TOK_IS(&k, "lease")) {
             r = parse_lease(t, &lx, line, &why);
         } else if (TOK_IS(&k, "failover")) {
@@ -1713,11 +1757,14 @@ ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
                 break;
             }
             if ((size_t) (lx.end - stmt) > MAX_PENDING) {
-                const char *q = memmem(stmt + 1, (size_t) (lx.end - stmt - 1),
+                /* The search looks at the first MAX_PENDING bytes only,
+                 * whatever was read beyond: where the parse resumes
+                 * depends on the file alone, not on how it was read. */
+                const char *q = memmem(stmt + 1, MAX_PENDING - 1,
                                        "\nlease ", 7);
 
                 if (!q) {
-                    q = memrchr(stmt, '\n', (size_t) (lx.end - stmt));
+                    q = memrchr(stmt, '\n', MAX_PENDING);
                 }
                 if (q) {
                     add_error(t, line, "record longer than %u bytes",
@@ -1744,30 +1791,36 @@ ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
     return (ssize_t) (eof ? len : done);
 }
 
-int hc_leases_load(hc_lease_table *t, const char *path)
+ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
+                        bool eof)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t stop = SIZE_MAX;
+
+    return parse_until(t, buf, len, eof, &stop);
+}
+
+/* Reads the file from byte `from` to its end into t.  With stop (a file
+ * offset, UINT64_MAX: none), ends early, with *ret_stopped set, when a
+ * top-level statement starts exactly there.  cancel (may be NULL) is
+ * looked at between reads. */
+static int load_range(hc_lease_table *t, int fd, uint64_t from,
+                      uint64_t stop, bool *ret_stopped, const gint *cancel)
+{
     /* A buffer that stays in the L2 cache: the copy out of the page cache
      * is then nearly free for the scanner that follows it. */
     size_t cap = 256u << 10, have = 0;
-    struct stat st;
-    char *buf;
+    uint64_t bufoff = from;     /* file offset of buf[0] */
+    char *buf = g_malloc(cap);
     int rc = 0;
 
-    if (fd < 0) {
-        return -errno;
+    if (ret_stopped) {
+        *ret_stopped = false;
     }
-    hc_lease_table_reset(t);
-    if (fstat(fd, &st) == 0 && st.st_size > 0) {
-        /* dhcpd writes about 300 bytes a record, 40 of them strings. */
-        table_reserve(t, (size_t) st.st_size / 300 + 16,
-                      (size_t) st.st_size / 8 + 4096);
-    }
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    buf = g_malloc(cap);
     for (;;) {
-        ssize_t n = read(fd, buf + have, cap - have);
+        ssize_t n = pread(fd, buf + have, cap - have,
+                          (off_t) (bufoff + have));
         ssize_t used;
+        size_t rel;
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -1776,14 +1829,29 @@ int hc_leases_load(hc_lease_table *t, const char *path)
             rc = -errno;
             break;
         }
+        if (cancel && g_atomic_int_get(cancel)) {
+            rc = -ECANCELED;
+            break;
+        }
         have += (size_t) n;
-        used = hc_leases_parse(t, buf, have, n == 0);
+        rel = stop != UINT64_MAX && stop >= bufoff
+              ? (size_t) (stop - bufoff) : SIZE_MAX;
+        used = parse_until(t, buf, have, n == 0, &rel);
         if (used < 0) {
             rc = (int) used;
             break;
         }
+        if (rel == SIZE_MAX - 1) {
+            *ret_stopped = true;
+            break;
+        }
+        if (rel == SIZE_MAX) {
+            /* The stop fell inside a statement: read on to the end. */
+            stop = UINT64_MAX;
+        }
         memmove(buf, buf + used, have - (size_t) used);
         have -= (size_t) used;
+        bufoff += (uint64_t) used;
         if (n == 0) {
             break;
         }
@@ -1794,8 +1862,249 @@ int hc_leases_load(hc_lease_table *t, const char *path)
         }
     }
     g_free(buf);
+    return rc;
+}
+
+/* Appends the reading of the rest of a file (u, parsed from a record
+ * boundary on, lines counted from 1 there) to t, as if t had read on:
+ * the last record for an address wins, an address keeps the place where
+ * it first appeared, a state that does not count keeps the old usage. */
+static void table_append(hc_lease_table *t, hc_lease_table *u)
+{
+    uint32_t lines = t->line - 1;
+    size_t shift = t->arena_len - 1;
+
+    arena_reserve(t, u->arena_len);
+    memcpy(t->arena + t->arena_len, u->arena + 1, u->arena_len - 1);
+    t->arena_len += u->arena_len - 1;
+    table_reserve(t, t->n + u->n, 0);
+    for (size_t i = 0; i < u->n; i++) {
+        hc_lease l = u->leases[i];
+        size_t s;
+
+        l.line += lines;
+        l.hostname += l.hostname ? (uint32_t) shift : 0;
+        l.uid += l.uid ? (uint32_t) shift : 0;
+        l.vclass += l.vclass ? (uint32_t) shift : 0;
+        l.extras += l.extras ? (uint32_t) shift : 0;
+        s = index_lookup(t, l.ip);
+        if (t->index[s].idx) {
+            hc_lease *old = &t->leases[t->index[s].idx - 1];
+
+            if (l.usage == HC_USAGE_NONE) {
+                l.usage = old->usage;
+            }
+            *old = l;
+            continue;
+        }
+        t->leases[t->n] = l;
+        t->index[s] = (hc_slot) { l.ip, (uint32_t) ++t->n };
+        if (t->n * 2 > t->index_cap) {
+            index_resize(t, t->index_cap * 2);
+        }
+    }
+    t->records += u->records;
+    for (guint i = 0; i < u->errors->len; i++) {
+        hc_lease_error *e = &g_array_index(u->errors, hc_lease_error, i);
+
+        if (t->errors->len < MAX_ERRORS) {
+            hc_lease_error c = { .line = e->line + lines, .msg = e->msg };
+
+            g_array_append_val(t->errors, c);
+        } else {
+            g_free(e->msg);
+        }
+    }
+    g_array_set_size(u->errors, 0);
+    t->n_errors += u->n_errors;
+    for (guint i = 0; i < u->failover->len; i++) {
+        hc_lease_failover *fo = u->failover->pdata[i];
+        guint j;
+
+        for (j = 0; j < t->failover->len; j++) {
+            hc_lease_failover *o = t->failover->pdata[j];
+
+            if (!strcmp(o->name, fo->name)) {
+                failover_free(o);
+                t->failover->pdata[j] = fo;
+                break;
+            }
+        }
+        if (j == t->failover->len) {
+            g_ptr_array_add(t->failover, fo);
+        }
+    }
+    g_ptr_array_set_size(u->failover, 0);
+    if (u->duid) {
+        g_free(t->duid);
+        t->duid = u->duid;
+        t->duid_len = u->duid_len;
+        u->duid = NULL;
+    }
+    t->line = u->line + lines;
+    t->generation++;
+}
+
+/* The second half of a split read, in its own thread. */
+typedef struct load_half {
+    hc_lease_table *t;
+    int fd;
+    uint64_t from;
+    gint cancel;
+    int rc;
+} load_half;
+
+static gpointer load_half_run(gpointer data)
+{
+    load_half *h = data;
+
+    h->rc = load_range(h->t, h->fd, h->from, UINT64_MAX, NULL, &h->cancel);
+    return NULL;
+}
+
+/* The first "lease" at the start of a line at or after byte `at`, within
+ * 64 KiB; 0 when there is none. */
+static uint64_t record_start_after(int fd, uint64_t at)
+{
+    char buf[64 << 10];
+    ssize_t n = pread(fd, buf, sizeof(buf), (off_t) (at - 1));
+    const char *q;
+
+    if (n < 8) {
+        return 0;
+    }
+    q = memmem(buf, (size_t) n, "\nlease ", 7);
+    return q ? at + (uint64_t) (q - buf) : 0;
+}
+
+int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    load_half h = { .fd = fd };
+    GThread *th = NULL;
+    bool stopped = false;
+    int rc;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    hc_lease_table_reset(t);
+    if (fstat(fd, &st) < 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    /* Strings are kept in at most as many bytes as they take in the file,
+     * and references are 32 bits: a split is for files well below 4 GiB. */
+    if (at > 0 && (uint64_t) st.st_size < (1ull << 30)
+        && at < (uint64_t) st.st_size) {
+        h.from = record_start_after(fd, at);
+    }
+    if (h.from) {
+        h.t = hc_lease_table_new();
+        /* dhcpd writes about 300 bytes a record, 40 of them strings. */
+        table_reserve(h.t, ((uint64_t) st.st_size - h.from) / 300 + 16,
+                      ((uint64_t) st.st_size - h.from) / 8 + 4096);
+        th = g_thread_try_new("hc-leases", load_half_run, &h, NULL);
+    }
+    if (st.st_size > 0) {
+        table_reserve(t, (size_t) st.st_size / 300 + 16,
+                      (size_t) st.st_size / 8 + 4096);
+    }
+    rc = load_range(t, fd, 0, th ? h.from : UINT64_MAX, &stopped, NULL);
+    if (th) {
+        if (!stopped || rc < 0) {
+            /* The first half read the whole file (the split point was
+             * inside a statement), or failed: the second is not needed. */
+            g_atomic_int_set(&h.cancel, 1);
+        }
+        g_thread_join(th);
+        if (stopped && rc == 0) {
+            rc = h.rc;
+            if (rc == 0) {
+                table_append(t, h.t);
+            }
+        }
+        hc_lease_table_free(h.t);
+    }
     close(fd);
     return rc;
+}
+
+static bool str_equal(const hc_lease_table *a, uint32_t ra,
+                      const hc_lease_table *b, uint32_t rb)
+{
+    size_t na, nb;
+    const uint8_t *sa = hc_lease_str(a, ra, &na);
+    const uint8_t *sb = hc_lease_str(b, rb, &nb);
+
+    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+}
+
+bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
+{
+    if (a->n != b->n || a->records != b->records || a->line != b->line
+        || a->n_errors != b->n_errors || a->errors->len != b->errors->len
+        || a->failover->len != b->failover->len
+        || a->duid_len != b->duid_len || !a->duid != !b->duid
+        || (a->duid_len && memcmp(a->duid, b->duid, a->duid_len))) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        hc_lease x = a->leases[i], y = b->leases[i];
+
+        if (!str_equal(a, x.hostname, b, y.hostname)
+            || !str_equal(a, x.uid, b, y.uid)
+            || !str_equal(a, x.vclass, b, y.vclass)
+            || !str_equal(a, x.extras, b, y.extras)) {
+            return false;
+        }
+        x.hostname = x.uid = x.vclass = x.extras = 0;
+        y.hostname = y.uid = y.vclass = y.extras = 0;
+        if (memcmp(&x, &y, sizeof(x))) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->errors->len; i++) {
+        const hc_lease_error *x = &g_array_index(a->errors, hc_lease_error, i);
+        const hc_lease_error *y = &g_array_index(b->errors, hc_lease_error, i);
+
+        if (x->line != y->line || strcmp(x->msg, y->msg)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->failover->len; i++) {
+        const hc_lease_failover *x = a->failover->pdata[i];
+        const hc_lease_failover *y = b->failover->pdata[i];
+
+        if (strcmp(x->name, y->name) || strcmp(x->my_state, y->my_state)
+            || strcmp(x->partner_state, y->partner_state)
+            || x->my_since != y->my_since
+            || x->partner_since != y->partner_since || x->mclt != y->mclt) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Below SPLIT_MIN a second thread costs more than it saves.  Above
+ * SPLIT_MAX one thread reads: the second half's own table lives next to
+ * the whole one until they are joined, half as much memory again, which a
+ * file of a million leases cannot afford (128 MB). */
+#define SPLIT_MIN (8u << 20)
+#define SPLIT_MAX (128u << 20)
+
+int hc_leases_load(hc_lease_table *t, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) == 0 && st.st_size >= SPLIT_MIN
+        && st.st_size <= SPLIT_MAX) {
+        return hc_leases_load_split(t, path, (uint64_t) st.st_size / 2);
+    }
+    return hc_leases_load_split(t, path, 0);
 }
 
 /* ---- follower ---- */
@@ -1981,47 +2290,130 @@ static int poll_local(hc_lease_follower *f)
 }
 
 /* The same over hc_exec (ssh when a node is set): stat for identity and
- * size, tail -c +N for the bytes from the offset on. */
-static int poll_exec(hc_lease_follower *f)
+ * size, tail -c +N for the bytes from the offset on.  In two halves, so
+ * that the console can run the first in a child process: fetch runs the
+ * commands and writes what they said into one buffer, apply takes it.
+ * The buffer: "HCL1 RC DEV INO SIZE FROM\n" and the bytes from FROM. */
+#define FETCH_MAGIC "HCL1 "
+
+/* Decides what to read the way start_read() will, without changing f. */
+static uint64_t fetch_from(const hc_lease_follower *f, uint64_t dev,
+                           uint64_t ino, uint64_t size)
+{
+    if (!f->have_file || dev != f->dev || ino != f->ino || size < f->offset) {
+        return 0;
+    }
+    return f->offset;
+}
+
+int hc_lease_follower_fetch(const hc_lease_follower *f, GString *out)
 {
     const char *stat_argv[] = { "stat", "-L", "-c", "%d %i %s", f->path,
                                 NULL };
     hc_exec_opts o = { .node = f->node, .timeout_ms = 20000 };
     hc_exec_result res;
-    unsigned long long dev, ino, size;
-    char from[32];
-    const char *tail_argv[] = { "tail", "-c", from, f->path, NULL };
+    unsigned long long dev = 0, ino = 0, size = 0, from = 0;
+    char fromarg[32];
+    const char *tail_argv[] = { "tail", "-c", fromarg, f->path, NULL };
     int rc;
 
     rc = hc_exec(stat_argv, &o, &res);
-    if (rc < 0) {
-        return rc;
-    }
-    if (res.status != 0 || sscanf(res.out, "%llu %llu %llu", &dev, &ino,
-                                  &size) != 3) {
+    if (rc == 0 && (res.status != 0
+                    || sscanf(res.out, "%llu %llu %llu", &dev, &ino,
+                              &size) != 3)) {
         rc = res.timed_out ? -ETIMEDOUT
            : strstr(res.err, "No such file") ? -ENOENT : -EIO;
+    }
+    if (rc == 0) {
         hc_exec_result_clear(&res);
-        return rc;
     }
-    hc_exec_result_clear(&res);
-    if (!start_read(f, dev, ino, size)) {
-        return 0;
+    if (rc == 0) {
+        from = fetch_from(f, dev, ino, size);
+        if (f->have_file && from == size) {
+            /* Nothing new: no second command. */
+            g_string_printf(out, FETCH_MAGIC "0 %llu %llu %llu %llu\n", dev,
+                            ino, size, from);
+            return 0;
+        }
+        snprintf(fromarg, sizeof(fromarg), "+%llu", from + 1);
+        o.timeout_ms = 60000;
+        rc = hc_exec(tail_argv, &o, &res);
+        if (rc == 0 && res.status != 0) {
+            rc = res.timed_out ? -ETIMEDOUT : -EIO;
+            hc_exec_result_clear(&res);
+        }
     }
-    snprintf(from, sizeof(from), "+%llu",
-             (unsigned long long) f->offset + 1);
-    o.timeout_ms = 60000;
-    rc = hc_exec(tail_argv, &o, &res);
+    g_string_printf(out, FETCH_MAGIC "%d %llu %llu %llu %llu\n", rc, dev, ino,
+                    size, from);
+    if (rc == 0) {
+        g_string_append_len(out, res.out, (gssize) res.out_len);
+        hc_exec_result_clear(&res);
+    }
+    return rc;
+}
+
+static int apply_fetched(hc_lease_follower *f, const char *buf, size_t len)
+{
+    unsigned long long dev, ino, size, from;
+    const char *nl = memchr(buf, '\n', len);
+    char head[128];
+    int rc;
+
+    if (!nl || (size_t) (nl - buf) >= sizeof(head)
+        || strncmp(buf, FETCH_MAGIC, strlen(FETCH_MAGIC))) {
+        return -EPROTO;
+    }
+    memcpy(head, buf, (size_t) (nl - buf));
+    head[nl - buf] = 0;
+    if (sscanf(head + strlen(FETCH_MAGIC), "%d %llu %llu %llu %llu", &rc,
+               &dev, &ino, &size, &from) != 5) {
+        return -EPROTO;
+    }
     if (rc < 0) {
         return rc;
     }
-    if (res.status != 0) {
-        rc = res.timed_out ? -ETIMEDOUT : -EIO;
-    } else {
-        rc = feed(f, res.out, res.out_len);
+    /* Fetched for another state of f (a fetch started before a reset):
+     * the bytes would not follow on; the next fetch gets the right ones. */
+    if (fetch_from(f, dev, ino, size) != from) {
+        return -EAGAIN;
     }
-    hc_exec_result_clear(&res);
+    if (start_read(f, dev, ino, size)) {
+        rc = feed(f, nl + 1, len - (size_t) (nl + 1 - buf));
+    }
     return rc;
+}
+
+int hc_lease_follower_apply(hc_lease_follower *f, const char *buf, size_t len,
+                            bool *ret_changed)
+{
+    uint64_t gen = hc_lease_table_generation(f->t);
+    int rc;
+
+    f->last_bytes = 0;
+    rc = apply_fetched(f, buf, len);
+    if (ret_changed) {
+        *ret_changed = hc_lease_table_generation(f->t) != gen;
+    }
+    if (hc_lease_table_generation(f->t) != gen && f->fn) {
+        f->fn(f->data);
+    }
+    return rc;
+}
+
+static int poll_exec(hc_lease_follower *f)
+{
+    GString *out = g_string_new(NULL);
+    int rc;
+
+    hc_lease_follower_fetch(f, out);
+    rc = apply_fetched(f, out->str, out->len);
+    g_string_free(out, TRUE);
+    return rc;
+}
+
+const char *hc_lease_follower_node(const hc_lease_follower *f)
+{
+    return f->node;
 }
 
 int hc_lease_follower_poll(hc_lease_follower *f, bool *ret_changed)

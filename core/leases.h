@@ -129,8 +129,18 @@ int hc_lease_state_from_name(const char *s);
 ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
                         bool eof);
 
-/* Reads a whole file into t (after resetting it).  0 or a negative errno. */
+/* Reads a whole file into t (after resetting it).  0 or a negative errno.
+ * A large file is read in two halves by two threads (see below). */
 int hc_leases_load(hc_lease_table *t, const char *path);
+/* The same, split at the first record that starts on a line at or after
+ * byte at (0: no split): a second thread reads from there while this one
+ * reads up to it, and the halves are joined in file order.  The result is
+ * the one a sequential read gives, also when the split point turns out to
+ * be inside a statement (the first half then reads on). */
+int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at);
+/* Whether two tables hold the same leases (strings compared by value),
+ * errors, failover states and server-duid.  For tests. */
+bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b);
 
 /* Follows a lease file: on growth parses only the appended bytes, on a new
  * inode or a shrink (dhcpd's rewrite: a new file renamed over the old)
@@ -158,6 +168,18 @@ void hc_lease_follower_stats(const hc_lease_follower *f, unsigned *ret_loads,
 /* Bytes at the end of the file that do not yet make a whole statement
  * (dhcpd is writing, or the file ends in a cut record). */
 size_t hc_lease_follower_pending(const hc_lease_follower *f);
+/* The exec (ssh) poll in two halves, for a caller that must not wait on
+ * ssh (the console runs the first in a child process):
+ * hc_lease_follower_fetch() runs the commands (stat, then tail for what
+ * is new) and puts their answer into out; it does not change f and
+ * returns 0 or a negative errno (which out also carries).
+ * hc_lease_follower_apply() takes that answer, as hc_lease_follower_poll()
+ * would; -EAGAIN when f changed since the fetch (then fetch again). */
+int hc_lease_follower_fetch(const hc_lease_follower *f, GString *out);
+int hc_lease_follower_apply(hc_lease_follower *f, const char *buf, size_t len,
+                            bool *ret_changed);
+/* The node the file is read on, or NULL (here). */
+const char *hc_lease_follower_node(const hc_lease_follower *f);
 /* For tests: the exec path (used for ssh) also with node NULL. */
 void hc_lease_follower_force_exec(hc_lease_follower *f, bool on);
 

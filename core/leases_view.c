@@ -78,6 +78,9 @@ static int cmp_rows(const void *pa, const void *pb, void *data)
     int r = 0;
 
     switch (sc->col) {
+    case HC_LCOL_IP:
+        r = cmp_u32(a->ip, b->ip);
+        break;
     case HC_LCOL_MAC:
         r = memcmp(a->mac, b->mac, 6);
         if (!r) {
@@ -145,6 +148,110 @@ static bool text_matches(const hc_lease_table *t, const hc_lease *l,
     return contains_ci(scratch->str, text);
 }
 
+/* The sort works on keys computed once per row, so that a comparison
+ * reads two small structs instead of two leases scattered in a large
+ * table (200,000 rows: a few tens of ms instead of a few hundred).
+ * group, then key, then (hostnames with the same first 8 bytes) the
+ * whole names, then the address. */
+typedef struct row_key {
+    uint64_t key;
+    uint32_t ip;
+    uint32_t idx;
+    uint8_t group;
+} row_key;
+
+static int cmp_keys(const void *pa, const void *pb, void *data)
+{
+    const row_key *a = pa, *b = pb;
+
+    if (a->group != b->group) {
+        return a->group < b->group ? -1 : 1;
+    }
+    if (a->key != b->key) {
+        return a->key < b->key ? -1 : 1;
+    }
+    if (data) {
+        /* Hostnames alike in their first 8 bytes. */
+        return cmp_rows(&a->idx, &b->idx, data);
+    }
+    return cmp_u32(a->ip, b->ip);
+}
+
+/* The first 8 bytes of a string, big-endian, zero-padded: ordered as
+ * memcmp() and then the length order the names, except where they are
+ * equal (then the whole names decide). */
+static uint64_t prefix8(const uint8_t *s, size_t n)
+{
+    uint64_t k = 0;
+
+    for (size_t i = 0; i < 8; i++) {
+        k = k << 8 | (i < n ? s[i] : 0);
+    }
+    return k;
+}
+
+static void sort_rows(const hc_lease_table *t, const sort_ctx *sc, GArray *rows)
+{
+    row_key *keys = g_new(row_key, rows->len ? rows->len : 1);
+    /* Ranks of the state names in alphabetical order (cmp_rows compares
+     * the names). */
+    uint8_t rank[HC_LEASE_N_STATES];
+
+    for (int i = 0; i < HC_LEASE_N_STATES; i++) {
+        rank[i] = 0;
+        for (int j = 0; j < HC_LEASE_N_STATES; j++) {
+            rank[i] += strcmp(hc_lease_state_name(j),
+                              hc_lease_state_name(i)) < 0;
+        }
+    }
+    for (guint i = 0; i < rows->len; i++) {
+        guint idx = g_array_index(rows, guint, i);
+        const hc_lease *l = hc_lease_table_get(t, idx);
+        row_key *k = &keys[i];
+        uint64_t v = 0;
+
+        k->idx = idx;
+        k->ip = l->ip;
+        k->group = 0;
+        switch (sc->col) {
+        case HC_LCOL_MAC:
+            for (int b = 0; b < 6; b++) {
+                v = v << 8 | l->mac[b];
+            }
+            v = v << 8 | l->hw_len;
+            break;
+        case HC_LCOL_HOSTNAME: {
+            size_t n;
+            const uint8_t *s = hc_lease_str(t, l->hostname, &n);
+
+            /* Leases without a name go last, in either order. */
+            k->group = !s;
+            v = s ? prefix8(s, n) : 0;
+            break;
+        }
+        case HC_LCOL_STATE:
+            v = l->state < HC_LEASE_N_STATES ? rank[l->state] : 255;
+            break;
+        case HC_LCOL_STARTS:
+            v = l->starts;
+            break;
+        case HC_LCOL_ENDS:
+            v = l->ends;
+            break;
+        default:
+            v = l->ip;
+            break;
+        }
+        k->key = sc->desc && !k->group ? ~v : v;
+    }
+    g_qsort_with_data(keys, (gint) rows->len, sizeof(row_key), cmp_keys,
+                      sc->col == HC_LCOL_HOSTNAME ? (void *) sc : NULL);
+    for (guint i = 0; i < rows->len; i++) {
+        g_array_index(rows, guint, i) = keys[i].idx;
+    }
+    g_free(keys);
+}
+
 void hc_lease_query_run(const hc_lease_table *t, const hc_lease_query *q,
                         GArray *ret)
 {
@@ -166,8 +273,7 @@ void hc_lease_query_run(const hc_lease_table *t, const hc_lease_query *q,
         g_array_append_val(ret, idx);
     }
     g_string_free(scratch, TRUE);
-    g_qsort_with_data(ret->data, (gint) ret->len, sizeof(guint), cmp_rows,
-                      &sc);
+    sort_rows(t, &sc, ret);
 }
 
 void hc_usage_bar(GString *out, const hc_pool_usage *u, int width)

@@ -82,24 +82,34 @@ static bool is_this_host(const char *node)
     return !strcmp(buf, node) || !strcmp(g_get_host_name(), node);
 }
 
-/* The config: here when readable, else on the node that runs dhcpd. */
+/* A file of the config on the node (data), with cat over ssh. */
+static int read_on_node(const char *path, char **ret_buf, size_t *ret_len,
+                        void *data)
+{
+    const char *argv[] = { "cat", path, NULL };
+    hc_exec_result res;
+    int rc = hc_exec(argv, &(hc_exec_opts) { .node = data }, &res);
+
+    if (rc == 0 && res.status == 0) {
+        *ret_len = res.out_len;
+        *ret_buf = res.out;
+        res.out = NULL;
+    } else if (rc == 0) {
+        rc = res.timed_out ? -ETIMEDOUT
+           : strstr(res.err, "No such file") ? -ENOENT : -EIO;
+    }
+    hc_exec_result_clear(&res);
+    return rc;
+}
+
+/* The config: here when readable, else on the node that runs dhcpd (with
+ * its includes, read there too). */
 static int load_config(const char *path, const char *node, hc_dhcp_conf **ret)
 {
     int rc = hc_dhcp_conf_load(path, ret);
 
     if (rc == -ENOENT && node) {
-        const char *argv[] = { "cat", path, NULL };
-        hc_exec_result res;
-
-        rc = hc_exec(argv, &(hc_exec_opts) { .node = node }, &res);
-        if (rc == 0 && res.status == 0) {
-            *ret = hc_dhcp_conf_new();
-            /* Includes are not followed on the remote node. */
-            rc = hc_dhcp_conf_parse(*ret, res.out, res.out_len, path, false);
-        } else if (rc == 0) {
-            rc = -EIO;
-        }
-        hc_exec_result_clear(&res);
+        rc = hc_dhcp_conf_load_via(path, read_on_node, (void *) node, ret);
     }
     return rc;
 }

@@ -55,14 +55,53 @@ hc_line *hc_line_add(GPtrArray *lines, hc_tone tone, const char *tree,
     return l;
 }
 
+/* Lazy lines are allocated together and freed with the last of them. */
+typedef struct line_pool {
+    size_t refs;
+    hc_line lines[];
+} line_pool;
+
+hc_line *hc_lines_add_lazy(GPtrArray *lines, size_t n,
+                           void (*fill)(hc_line *l), void *data)
+{
+    line_pool *p;
+    guint base = lines->len;
+
+    if (!n) {
+        return NULL;
+    }
+    p = g_malloc(sizeof(*p) + n * sizeof(hc_line));
+    p->refs = n;
+    g_ptr_array_set_size(lines, (gint) (base + n));
+    for (size_t i = 0; i < n; i++) {
+        p->lines[i] = (hc_line) { .selectable = true, .fill = fill,
+                                  .fill_data = data, .pool = p };
+        lines->pdata[base + i] = &p->lines[i];
+    }
+    return p->lines;
+}
+
+const char *hc_line_text(hc_line *l)
+{
+    if (!l->text && l->fill) {
+        l->fill(l);
+    }
+    return l->text ? l->text : "";
+}
+
 void hc_line_free(gpointer p)
 {
     hc_line *l = p;
+    line_pool *pool = l->pool;
 
     g_free(l->tree);
     g_free(l->text);
     g_free(l->ref);
-    g_free(l);
+    if (!pool) {
+        g_free(l);
+    } else if (--pool->refs == 0) {
+        g_free(pool);
+    }
 }
 
 uint64_t hc_digest_str(uint64_t h, const char *s)
@@ -136,7 +175,7 @@ static int put_tree(const char *tree, int cols, bool ascii)
 {
     int used = 0;
 
-    for (const char *p = tree; *p && used < cols; p++, used++) {
+    for (const char *p = tree ? tree : ""; *p && used < cols; p++, used++) {
         wchar_t wc = L' ';
         chtype ch = ' ';
 
@@ -169,7 +208,7 @@ static int put_tree(const char *tree, int cols, bool ascii)
     return used;
 }
 
-static void draw_line(int y, const hc_line *l, int cols, bool ascii,
+static void draw_line(int y, hc_line *l, int cols, bool ascii,
                       bool selected)
 {
     int x = 0;
@@ -179,7 +218,7 @@ static void draw_line(int y, const hc_line *l, int cols, bool ascii,
     attrset(attr);
     if (l) {
         x += put_tree(l->tree, cols, ascii);
-        x += put_text(l->text, cols - x, ascii);
+        x += put_text(hc_line_text(l), cols - x, ascii);
     }
     for (; x < cols; x++) {
         addch(' ');
@@ -589,9 +628,9 @@ void hc_screen_draw(hc_console *con)
 
 /* ---- keys -------------------------------------------------------------- */
 
-static bool line_matches(const hc_line *l, const char *q)
+static bool line_matches(hc_line *l, const char *q)
 {
-    return *q && strcasestr(l->text, q) != NULL;
+    return *q && strcasestr(hc_line_text(l), q) != NULL;
 }
 
 /* Selects the next line (after the selected one, wrapping) holding the

@@ -36,6 +36,13 @@ typedef struct hc_line {
     hc_tone tone;
     bool selectable;
     char *ref;          /* what Enter opens (resource id), or NULL */
+    /* A line whose text is made only when it is first drawn or searched
+     * (hc_line_text()), so that a view of 200,000 leases formats the rows
+     * on the screen, not all of them: fill sets text. */
+    void (*fill)(struct hc_line *l);
+    void *fill_data;
+    size_t fill_index;
+    void *pool;         /* the block of lazy lines that holds this one */
 } hc_line;
 
 typedef struct hc_console hc_console;
@@ -105,6 +112,13 @@ char *hc_con_esc(const hc_console *con, const char *s, size_t max_cols);
 hc_line *hc_line_add(GPtrArray *lines, hc_tone tone, const char *tree,
                      const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 void hc_line_free(gpointer p);
+/* Appends n lines whose text fill() makes when it is needed, in one
+ * allocation (a view of 200,000 rows); returns the first, for the caller
+ * to set each one's tone and fill_index. */
+hc_line *hc_lines_add_lazy(GPtrArray *lines, size_t n,
+                           void (*fill)(hc_line *l), void *data);
+/* The line's text, made now if it is a lazy line's first use. */
+const char *hc_line_text(hc_line *l);
 
 /* Header lines (view_header.c): fills at most max lines; returns count. */
 int hc_header_build(const hc_console *con, GPtrArray *lines, int max,

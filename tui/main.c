@@ -35,7 +35,7 @@ int hc_parse_format(const char *arg)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: hacon [--read-only]      the live console\n"
-            "         [--leases FILE [--config FILE]]\n"
+            "         [--leases FILE [--config FILE] [--leases-node NODE]]\n"
             "         [--drbd-proc FILE | --drbd-events2 FILE]\n"
             "         [--answers FILE]      (the setup screen, key w)\n"
             "       hacon COMMAND [ARGS]\n\ncommands:\n");
@@ -54,6 +54,7 @@ static int console_main(int argc, char **argv)
     static const char *const opts[][2] = {
         {"--leases", "HACON_LEASES"},
         {"--config", "HACON_DHCPD_CONF"},
+        {"--leases-node", "HACON_LEASES_NODE"},
         {"--drbd-proc", "HACON_DRBD_PROC"},
         {"--drbd-events2", "HACON_DRBD_EVENTS2"},
         {"--answers", "HACON_ANSWERS"},

@@ -3,13 +3,22 @@
  * the filesystem runs on the other node; a timer rather than inotify
  * because the file may be remote and dhcpd replaces it by rename), the
  * pool usage from dhcpd.conf recomputed after each change, and the table
- * sorted and filtered for the pane. */
+ * sorted and filtered for the pane.
+ *
+ * Over ssh a read can take up to its deadline (a node that does not
+ * answer): it runs in a child process, whose answer the loop reads as it
+ * comes, so that the console never waits for it. */
 #include "sources.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <glib-unix.h>
 
 #include "leases.h"
 #include "leases_locate.h"
@@ -18,6 +27,7 @@
 
 #define POLL_LOCAL_S 2
 #define POLL_REMOTE_S 5
+#define FETCH_STUCK_US (120 * G_USEC_PER_SEC)
 
 struct hc_leases_src {
     bool given;                 /* files given by the user, not the CIB */
@@ -33,6 +43,25 @@ struct hc_leases_src {
     uint64_t gen;
     hc_src_changed_fn fn;
     void *data;
+    /* The rows as last sorted and filtered, and for what. */
+    GArray *rows;
+    const hc_lease_table *rows_table;
+    uint64_t rows_gen;
+    hc_lease_col rows_sort;
+    int rows_state;
+    bool rows_desc;
+    char *rows_filter;
+    double sort_ms;
+    /* What the rows' text depends on besides the lease (fill_row()). */
+    int row_hw;
+    bool row_ascii;
+    time_t row_now;
+    /* The remote read in progress: its child, pipe and answer so far. */
+    pid_t fetch_pid;
+    gint64 fetch_start;
+    int fetch_fd;
+    guint fetch_src;
+    GString *fetch_out;
 };
 
 static void changed(hc_leases_src *s)
@@ -56,6 +85,128 @@ static void recompute_usage(hc_leases_src *s)
     }
 }
 
+static void poll_done(hc_leases_src *s, int r, bool ch)
+{
+    if (ch) {
+        recompute_usage(s);
+    }
+    if (ch || r != s->err) {
+        s->err = r;
+        changed(s);
+    }
+}
+
+static void fetch_reaped(GPid pid, gint status, gpointer data)
+{
+    g_spawn_close_pid(pid);
+}
+
+/* Forgets the remote read in progress.  Its child is not killed: it ends
+ * within hc_exec's deadlines, or at once by SIGPIPE when it writes to the
+ * closed pipe; GLib reaps it. */
+static void fetch_stop(hc_leases_src *s)
+{
+    if (s->fetch_src) {
+        g_source_remove(s->fetch_src);
+        s->fetch_src = 0;
+    }
+    if (s->fetch_fd > 0) {
+        close(s->fetch_fd);
+        s->fetch_fd = 0;
+    }
+    s->fetch_pid = 0;
+    if (s->fetch_out) {
+        g_string_free(s->fetch_out, TRUE);
+        s->fetch_out = NULL;
+    }
+}
+
+static gboolean on_fetch_data(gint fd, GIOCondition cond, gpointer data)
+{
+    hc_leases_src *s = data;
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    unsigned loads = 0;
+    bool ch = false;
+    int r;
+
+    if (n > 0) {
+        g_string_append_len(s->fetch_out, buf, n);
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return G_SOURCE_CONTINUE;
+    }
+    /* The child wrote all and exited: its answer is whole. */
+    hc_lease_follower_stats(s->f, &loads, NULL, NULL);
+    r = hc_lease_follower_apply(s->f, s->fetch_out->str, s->fetch_out->len,
+                                &ch);
+    s->fetch_src = 0;
+    fetch_stop(s);
+    if (r != -EAGAIN) {
+        poll_done(s, r, ch);
+    }
+    if (!loads) {
+        /* The pane said "reading": it says what came now. */
+        changed(s);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void fetch_start(hc_leases_src *s)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        poll_done(s, -errno, false);
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        poll_done(s, -EAGAIN, false);
+        return;
+    }
+    if (pid == 0) {
+        GString *out = g_string_new(NULL);
+        int nul = open("/dev/null", O_RDWR);
+
+        /* Not the console's handlers (GLib's); a closed pipe ends it. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGPIPE, SIG_DFL);
+        /* Nothing of the child may reach the console's terminal. */
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            dup2(nul, STDOUT_FILENO);
+            dup2(nul, STDERR_FILENO);
+        }
+        close(fds[0]);
+        hc_lease_follower_fetch(s->f, out);
+        for (gsize off = 0; off < out->len;) {
+            ssize_t w = write(fds[1], out->str + off, out->len - off);
+
+            if (w <= 0) {
+                break;
+            }
+            off += (gsize) w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
+    s->fetch_pid = pid;
+    s->fetch_start = g_get_monotonic_time();
+    s->fetch_fd = fds[0];
+    s->fetch_out = g_string_new(NULL);
+    s->fetch_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                 on_fetch_data, s);
+    g_child_watch_add(pid, fetch_reaped, NULL);
+}
+
 static void poll_once(hc_leases_src *s)
 {
     bool ch = false;
@@ -64,14 +215,22 @@ static void poll_once(hc_leases_src *s)
     if (!s->f) {
         return;
     }
+    if (hc_lease_follower_node(s->f)) {
+        /* A child past hc_exec's deadlines (20 s + 60 s) is stuck: a
+         * lock that another thread held when it was forked. */
+        if (s->fetch_pid
+            && g_get_monotonic_time() - s->fetch_start > FETCH_STUCK_US) {
+            kill(s->fetch_pid, SIGKILL);
+            fetch_stop(s);
+        }
+        /* One remote read at a time: a slow one is not piled upon. */
+        if (!s->fetch_pid) {
+            fetch_start(s);
+        }
+        return;
+    }
     r = hc_lease_follower_poll(s->f, &ch);
-    if (ch) {
-        recompute_usage(s);
-    }
-    if (ch || r != s->err) {
-        s->err = r;
-        changed(s);
-    }
+    poll_done(s, r, ch);
 }
 
 static gboolean on_timer(gpointer data)
@@ -82,6 +241,8 @@ static gboolean on_timer(gpointer data)
 
 static void stop(hc_leases_src *s)
 {
+    fetch_stop(s);
+    s->rows_table = NULL;
     if (s->timer) {
         g_source_remove(s->timer);
         s->timer = 0;
@@ -133,14 +294,23 @@ hc_leases_src *hc_leases_src_new(const char *leases, const char *config,
 {
     hc_leases_src *s = g_new0(hc_leases_src, 1);
 
+    /* A rebuild of the pane allocates a few MB (sort keys, the lines of
+     * 200,000 rows) and frees the last ones: kept in the heap rather than
+     * given back, they are reused without the page faults of fresh
+     * memory, which were a third of a rebuild's time. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     s->fn = fn;
     s->data = data;
     s->q.sort = HC_LCOL_IP;
     s->q.state = -1;
     if (leases && *leases) {
+        const char *node = getenv("HACON_LEASES_NODE");
+
         s->given = true;
         s->leases = g_strdup(leases);
         s->config = config && *config ? g_strdup(config) : NULL;
+        s->node = node && *node ? g_strdup(node) : NULL;
         start(s);
     }
     return s;
@@ -157,6 +327,10 @@ void hc_leases_src_free(hc_leases_src *s)
     g_free(s->node);
     g_free(s->where);
     g_free(s->filter);
+    g_free(s->rows_filter);
+    if (s->rows) {
+        g_array_free(s->rows, TRUE);
+    }
     g_free(s);
 }
 
@@ -210,6 +384,20 @@ bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key)
     case 'r':
         s->q.descending = !s->q.descending;
         break;
+    case 't': {
+        /* all, then each state a pool's lease can be in, then all. */
+        static const int cycle[] = {
+            -1, HC_LEASE_ACTIVE, HC_LEASE_FREE, HC_LEASE_EXPIRED,
+            HC_LEASE_RELEASED, HC_LEASE_ABANDONED, HC_LEASE_BACKUP,
+        };
+        size_t i = 0;
+
+        while (i < G_N_ELEMENTS(cycle) && cycle[i] != s->q.state) {
+            i++;
+        }
+        s->q.state = cycle[(i + 1) % G_N_ELEMENTS(cycle)];
+        break;
+    }
     case 'F':
         g_free(s->filter);
         s->filter = NULL;
@@ -262,6 +450,108 @@ static const char *col_title[HC_LCOL_N] = {
     "ADDRESS", "MAC", "HOSTNAME", "STATE", "START", "END",
 };
 
+/* The rows in the pane's order: sorted again only when the table, the
+ * sort or the filter changed (a resize or another view's change rebuilds
+ * the pane's lines, not this). */
+static GArray *sorted_rows(hc_leases_src *s, const hc_lease_table *t)
+{
+    uint64_t gen = hc_lease_table_generation(t);
+
+    if (!s->rows || s->rows_table != t || s->rows_gen != gen
+        || s->rows_sort != s->q.sort || s->rows_desc != s->q.descending
+        || s->rows_state != s->q.state
+        || g_strcmp0(s->rows_filter, s->filter)) {
+        double t0 = hc_now_ms();
+
+        if (!s->rows) {
+            s->rows = g_array_new(FALSE, FALSE, sizeof(guint));
+        }
+        s->q.text = s->filter;
+        hc_lease_query_run(t, &s->q, s->rows);
+        s->rows_table = t;
+        s->rows_gen = gen;
+        s->rows_sort = s->q.sort;
+        s->rows_desc = s->q.descending;
+        s->rows_state = s->q.state;
+        g_free(s->rows_filter);
+        s->rows_filter = g_strdup(s->filter);
+        s->sort_ms = hc_now_ms() - t0;
+    }
+    return s->rows;
+}
+
+/* One row's text, when the console first draws (or searches) it: the
+ * table as it is now, which the pane's lines follow (a change rebuilds
+ * them before the next draw). */
+static void fill_row(hc_line *line)
+{
+    hc_leases_src *s = line->fill_data;
+    const hc_lease_table *t = s->f ? hc_lease_follower_table(s->f) : NULL;
+    const hc_lease *le = t ? hc_lease_table_get(t, line->fill_index) : NULL;
+    GString *l, *h;
+    struct tm tm;
+    time_t st;
+    int hw = s->row_hw;
+    char ip[20], mac[64], tb[32];
+
+    if (!le) {
+        line->text = g_strdup("");
+        return;
+    }
+    l = g_string_new(NULL);
+    h = g_string_new(NULL);
+    st = (time_t) le->starts;
+    /* The cap leaves room for the "..." of a cut name. */
+    hc_lease_str_escaped(h, t, le->hostname, (size_t) hw - 3);
+    if (s->row_ascii) {
+        /* Already escaped, but UTF-8 is kept: spell it as \xNN for a
+         * terminal that cannot show it (escaping again would double the
+         * backslashes). */
+        GString *a = g_string_new(NULL);
+
+        for (const char *p = h->str; *p; p++) {
+            if ((unsigned char) *p < 0x80) {
+                g_string_append_c(a, *p);
+            } else {
+                g_string_append_printf(a, "\\x%02x", (unsigned char) *p);
+            }
+        }
+        if (a->len > (gsize) hw) {
+            g_string_truncate(a, (gsize) hw - 3);
+            g_string_append(a, "...");
+        }
+        g_string_assign(h, a->str);
+        g_string_free(a, TRUE);
+    }
+    if (!h->len) {
+        g_string_append(h, "-");
+    }
+    g_string_printf(l, "%-15s %-17s ", hc_ipv4_str(le->ip, ip, sizeof(ip)),
+                    hc_lease_mac_str(le, mac, sizeof(mac)));
+    /* Pad by columns, not bytes: an escaped name may hold UTF-8. */
+    g_string_append(l, h->str);
+    for (long pad = hw - (long) g_utf8_strlen(h->str, -1); pad > 0; pad--) {
+        g_string_append_c(l, ' ');
+    }
+    g_string_append_printf(l, " %-9s ", hc_lease_state_name(le->state));
+    if (le->starts && le->starts != HC_LEASE_NEVER && localtime_r(&st, &tm)) {
+        strftime(tb, sizeof(tb), "%m-%d %H:%M", &tm);
+    } else {
+        g_strlcpy(tb, le->starts ? "never" : "-", sizeof(tb));
+    }
+    g_string_append_printf(l, "%-11s ", tb);
+    if (!le->ends) {
+        g_string_append(l, "-");
+    } else if (le->ends == HC_LEASE_NEVER) {
+        g_string_append(l, "never");
+    } else {
+        g_string_append(l, hc_time_rel((time_t) le->ends, s->row_now, tb,
+                                       sizeof(tb)));
+    }
+    g_string_free(h, TRUE);
+    line->text = g_string_free(l, FALSE);
+}
+
 void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
                          int width)
 {
@@ -270,7 +560,7 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
     GArray *rows;
     time_t now = now_time();
     int hw = width - 68;
-    char ip[20], mac[64], tb[32];
+    char ip[20];
 
     if (!s->leases) {
         hc_line_add(lines, HC_TONE_DIM, NULL, "No lease file: the CIB has "
@@ -287,10 +577,26 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
     } else {
         g_string_append(l, "leases from ");
         esc_path(con, l, s->leases);
+        if (s->f && hc_lease_follower_node(s->f)) {
+            g_string_append(l, " on ");
+            esc_path(con, l, hc_lease_follower_node(s->f));
+        }
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
     t = s->f ? hc_lease_follower_table(s->f) : NULL;
     g_string_truncate(l, 0);
+    if (t && s->fetch_pid && s->err == 0) {
+        unsigned loads = 0;
+
+        hc_lease_follower_stats(s->f, &loads, NULL, NULL);
+        if (!loads) {
+            g_string_append(l, "reading the lease file on ");
+            esc_path(con, l, hc_lease_follower_node(s->f));
+            g_string_append(l, " (ssh)...");
+            hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
+            goto out;
+        }
+    }
     if (s->err < 0 || !t) {
         g_string_append(l, "cannot read ");
         esc_path(con, l, s->leases);
@@ -302,6 +608,10 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
                            hc_lease_table_count(t), hc_lease_table_records(t),
                            hc_lease_col_name(s->q.sort),
                            s->q.descending ? " (reversed)" : "");
+    if (s->q.state >= 0) {
+        g_string_append_printf(l, "; state %s",
+                               hc_lease_state_name(s->q.state));
+    }
     if (s->filter) {
         g_string_append(l, "; filter \"");
         esc_path(con, l, s->filter);
@@ -345,72 +655,26 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
                                : c == HC_LCOL_STARTS ? 11 : 1, title);
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
-    rows = g_array_new(FALSE, FALSE, sizeof(guint));
-    s->q.text = s->filter;
-    hc_lease_query_run(t, &s->q, rows);
-    for (guint i = 0; i < rows->len; i++) {
-        const hc_lease *le = hc_lease_table_get(t, g_array_index(rows, guint,
-                                                                 i));
-        struct tm tm;
-        time_t st = (time_t) le->starts;
+    rows = sorted_rows(s, t);
+    s->row_hw = hw;
+    s->row_ascii = con->ascii;
+    s->row_now = now;
+    {
+        hc_line *row = hc_lines_add_lazy(lines, rows->len, fill_row, s);
 
-        g_string_truncate(h, 0);
-        /* The cap leaves room for the "..." of a cut name. */
-        hc_lease_str_escaped(h, t, le->hostname, (size_t) hw - 3);
-        if (con->ascii) {
-            /* Already escaped, but UTF-8 is kept: spell it as \xNN for a
-             * terminal that cannot show it (escaping again would double
-             * the backslashes). */
-            GString *a = g_string_new(NULL);
+        for (guint i = 0; i < rows->len; i++) {
+            guint k = g_array_index(rows, guint, i);
+            const hc_lease *le = hc_lease_table_get(t, k);
 
-            for (const char *p = h->str; *p; p++) {
-                if ((unsigned char) *p < 0x80) {
-                    g_string_append_c(a, *p);
-                } else {
-                    g_string_append_printf(a, "\\x%02x", (unsigned char) *p);
-                }
-            }
-            if (a->len > (gsize) hw) {
-                g_string_truncate(a, (gsize) hw - 3);
-                g_string_append(a, "...");
-            }
-            g_string_assign(h, a->str);
-            g_string_free(a, TRUE);
+            row[i].fill_index = k;
+            row[i].tone = le->state == HC_LEASE_ACTIVE ? HC_TONE_GOOD
+                        : le->state == HC_LEASE_ABANDONED ? HC_TONE_BAD
+                        : HC_TONE_NORMAL;
         }
-        if (!h->len) {
-            g_string_append(h, "-");
-        }
-        g_string_printf(l, "%-15s %-17s ", hc_ipv4_str(le->ip, ip, sizeof(ip)),
-                        hc_lease_mac_str(le, mac, sizeof(mac)));
-        /* Pad by columns, not bytes: an escaped name may hold UTF-8. */
-        g_string_append(l, h->str);
-        for (long pad = hw - (long) g_utf8_strlen(h->str, -1); pad > 0; pad--) {
-            g_string_append_c(l, ' ');
-        }
-        g_string_append_printf(l, " %-9s ", hc_lease_state_name(le->state));
-        if (le->starts && le->starts != HC_LEASE_NEVER
-            && localtime_r(&st, &tm)) {
-            strftime(tb, sizeof(tb), "%m-%d %H:%M", &tm);
-        } else {
-            g_strlcpy(tb, le->starts ? "never" : "-", sizeof(tb));
-        }
-        g_string_append_printf(l, "%-11s ", tb);
-        if (!le->ends) {
-            g_string_append(l, "-");
-        } else if (le->ends == HC_LEASE_NEVER) {
-            g_string_append(l, "never");
-        } else {
-            g_string_append(l, hc_time_rel((time_t) le->ends, now, tb,
-                                           sizeof(tb)));
-        }
-        hc_line_add(lines, le->state == HC_LEASE_ACTIVE ? HC_TONE_GOOD
-                    : le->state == HC_LEASE_ABANDONED ? HC_TONE_BAD
-                    : HC_TONE_NORMAL, NULL, "%s", l->str);
     }
     if (!rows->len) {
         hc_line_add(lines, HC_TONE_DIM, NULL, "(no lease matches)");
     }
-    g_array_free(rows, TRUE);
 out:
     g_string_free(l, TRUE);
     g_string_free(h, TRUE);

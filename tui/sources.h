@@ -26,7 +26,8 @@ void hc_leases_src_free(hc_leases_src *s);
  * remote_ok false (a CIB file, whose nodes may be anywhere) the lease file
  * is read here, never over ssh. */
 void hc_leases_src_cib(hc_leases_src *s, xmlNode *cib, bool remote_ok);
-/* Pane keys: s (sort column), r (reverse), F (filter by the search text).
+/* Pane keys: s (sort column), r (reverse), F (filter by the search text),
+ * t (only the leases in one state: active, free, ..., then all again).
  * Returns true when the key was the pane's. */
 bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key);
 void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,

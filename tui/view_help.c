@@ -31,6 +31,7 @@ static const char *const help_text[] = {
     "  s               sort by the next column    r  reverse the order",
     "  F               show only the leases matching the last / search",
     "                  (F after an empty search shows all again)",
+    "  t               only active, free, expired, ... leases, then all",
     "  6 Transcript    every command hacon ran and its result",
     "",
     "#Header",

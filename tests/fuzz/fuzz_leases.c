@@ -1,7 +1,12 @@
 /* libFuzzer target for the dhcpd.leases parser: the input whole, then cut
  * in two where its first byte says (as the follower feeds it), then the
- * table through pool usage and both output forms. */
+ * table through pool usage and both output forms; last, the file read in
+ * two halves by two threads, split where its second byte says, must give
+ * what the sequential read gives. */
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 #include <glib.h>
@@ -41,6 +46,35 @@ static void check(hc_lease_table *t, const hc_dhcp_conf *c)
     hc_dhcp_usage_clear(&u);
 }
 
+static void check_split(const uint8_t *data, size_t size)
+{
+    int fd = memfd_create("fuzz-leases", MFD_CLOEXEC);
+    char path[64];
+    hc_lease_table *a, *b;
+
+    if (fd < 0 || size < 2) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return;
+    }
+    if (write(fd, data, size) != (ssize_t) size) {
+        __builtin_trap();
+    }
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    a = hc_lease_table_new();
+    b = hc_lease_table_new();
+    if (hc_leases_load_split(a, path, 0) < 0
+        || hc_leases_load_split(b, path, 1 + (uint64_t) data[1] * size / 256)
+           < 0
+        || !hc_lease_table_equal(a, b)) {
+        __builtin_trap();
+    }
+    hc_lease_table_free(a);
+    hc_lease_table_free(b);
+    close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static hc_dhcp_conf *c;
@@ -72,5 +106,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_free(rest, TRUE);
     check(t, c);
     hc_lease_table_free(t);
+    check_split(data, size);
     return 0;
 }

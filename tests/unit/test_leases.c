@@ -314,6 +314,76 @@ static int teardown_dir(void **state)
     return rc;
 }
 
+/* ---- the split read ---- */
+
+/* A file read in two halves by two threads, split at every byte of it,
+ * gives what a sequential read gives.  (A split moves to the next line
+ * that starts with "lease ": one try for each of those is all of them.) */
+static void check_split_everywhere(const char *path)
+{
+    hc_lease_table *ref = hc_lease_table_new(), *t = hc_lease_table_new();
+    gchar *data;
+    gsize len;
+    const char *prev = NULL;
+
+    assert_true(g_file_get_contents(path, &data, &len, NULL));
+    assert_int_equal(hc_leases_load_split(ref, path, 0), 0);
+    for (uint64_t at = 1; at <= (uint64_t) len; at++) {
+        const char *s = memmem(data + at - 1, len - at + 1, "\nlease ", 7);
+
+        if (!s || s == prev) {
+            continue;
+        }
+        prev = s;
+        assert_int_equal(hc_leases_load_split(t, path, at), 0);
+        if (!hc_lease_table_equal(ref, t)) {
+            fail_msg("%s: split at %llu differs", path,
+                     (unsigned long long) at);
+        }
+    }
+    hc_lease_table_free(t);
+    hc_lease_table_free(ref);
+    g_free(data);
+}
+
+static void test_load_split(void **state)
+{
+    static const char *const fixtures[] = {
+        "real-1", "real-2", "edge-crlf", "edge-hostile", "edge-truncated",
+    };
+    /* Lines that start with "lease " inside statements: a split there is
+     * no record boundary, and the first half must read on. */
+    static const char inside[] =
+        "host h {\nlease 10.0.0.9 {\n  binding state active;\n}\n}\n"
+        REC("10.0.0.1", "  binding state free;\n  on commit {\n"
+            "lease 10.0.0.7 { binding state active; }\n  }\n")
+        "failover peer \"p\" state {\n  my state normal at 3 "
+        "2026/11/25 09:00:00;\nlease 10.0.0.8 {\n}\n"
+        REC("10.0.0.1", "  binding state active;\n  client-hostname \"x\";\n")
+        "lease 10.0.0.2 {\n  binding state wobbly;\n"
+        REC("10.0.0.3", "  binding state bootp;\n")
+        REC("10.0.0.3", "  binding state reset;\n")
+        "server-duid \"\\001\";\n"
+        "lease 10.0.0.4 {\n  client-hostname \"cut";
+    const char *top = getenv("HACON_TOP");
+    char *path = g_build_filename(dir, "split.leases", NULL);
+
+    write_file(path, sample, sizeof(sample) - 1, "w");
+    check_split_everywhere(path);
+    write_file(path, inside, sizeof(inside) - 1, "w");
+    check_split_everywhere(path);
+    g_free(path);
+    if (!top) {
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+        path = g_build_filename(top, "tests/leases/fixtures", fixtures[i],
+                                "dhcpd.leases", NULL);
+        check_split_everywhere(path);
+        g_free(path);
+    }
+}
+
 static void follow(bool exec)
 {
     char *path = g_build_filename(dir, exec ? "x.leases" : "l.leases", NULL);
@@ -452,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_split_everywhere),
         cmocka_unit_test(test_crlf_and_truncated),
+        cmocka_unit_test(test_load_split),
         cmocka_unit_test(test_follow_local),
         cmocka_unit_test(test_follow_exec),
         cmocka_unit_test(test_follow_2g),
