@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1981,6 +1982,86 @@ int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
     }
     g_ptr_array_free(rscs, TRUE);
     return ret;
+}
+
+void hc_failover_probe_counts(const hc_failover *fo, unsigned *ret_sent,
+                              unsigned *ret_answered, unsigned *ret_lost,
+                              bool *ret_last_ok)
+{
+    *ret_sent = fo->sent;
+    *ret_answered = fo->answered;
+    *ret_lost = fo->lost;
+    *ret_last_ok = fo->last_ok;
+}
+
+const char *hc_failover_phase(const hc_failover *fo)
+{
+    static const char *const names[] = {
+        "baseline", "action", "observe", "cleanup", "final", "done",
+    };
+
+    return names[fo->phase];
+}
+
+int hc_failover_save_report(const hc_failover *fo, const char *dir,
+                            const char *stamp, int n, char **ret_txt,
+                            char **ret_json)
+{
+    GString *txt = g_string_new(NULL), *js = g_string_new(NULL);
+    char *base = g_strdup_printf("%s/failover-%s-%s-%02d", dir,
+                                 hc_fo_scenario_name(fo->o.scenario), stamp,
+                                 n);
+    char *p1 = g_strconcat(base, ".txt", NULL);
+    char *p2 = g_strconcat(base, ".json", NULL);
+    int rc;
+
+    hc_failover_report_text(fo, txt);
+    hc_failover_report_json(fo, js);
+    rc = hc_write_file_atomic(p1, txt->str, txt->len, 0640, true);
+    if (rc == 0) {
+        rc = hc_write_file_atomic(p2, js->str, js->len, 0640, true);
+    }
+    if (rc == 0 && ret_txt) {
+        *ret_txt = p1;
+        p1 = NULL;
+    }
+    if (rc == 0 && ret_json) {
+        *ret_json = p2;
+        p2 = NULL;
+    }
+    g_free(base);
+    g_free(p1);
+    g_free(p2);
+    g_string_free(txt, TRUE);
+    g_string_free(js, TRUE);
+    return rc;
+}
+
+const char *hc_fo_env_report_dir(void)
+{
+    const char *d = getenv("HACON_FAILOVER_DIR");
+
+    return d && *d ? d : "/var/lib/hacon/failover";
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+void hc_fo_downtime_summary(double *v, size_t n, double *ret_min,
+                            double *ret_median, double *ret_max)
+{
+    *ret_min = *ret_median = *ret_max = 0;
+    if (!n) {
+        return;
+    }
+    qsort(v, n, sizeof(double), cmp_double);
+    *ret_min = v[0];
+    *ret_max = v[n - 1];
+    *ret_median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ------------------------------------------------------------ report */

@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "sources.h"
 #include "util.h"
+#include "view_failover.h"
 
 #define RETRY_MIN_MS 500
 #define RETRY_MAX_MS 5000
@@ -444,12 +445,20 @@ static void on_source(void *data)
     schedule_draw(s);
 }
 
-static void on_transcript(void *data)
+static gboolean on_transcript_idle(gpointer data)
 {
     loop_state *s = data;
 
     hc_console_model_changed(&s->con);
     schedule_draw(s);
+    return G_SOURCE_REMOVE;
+}
+
+/* Called from the thread that ran the command (the failover test's worker
+ * runs them too): the console is updated from its own loop. */
+static void on_transcript(void *data)
+{
+    g_idle_add(on_transcript_idle, data);
 }
 
 static bool locale_is_utf8(void)
@@ -506,6 +515,7 @@ int hc_console_run(bool read_only)
     g_main_loop_run(s.loop);
 
     hc_screen_end();
+    hc_fo_screen_end();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(&s);
     hc_cib_free(s.cib);

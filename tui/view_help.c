@@ -15,6 +15,8 @@ static const char *const help_text[] = {
     "  /               search in the view (Enter: find, Esc: cancel)",
     "  n               next match",
     "  :               crm command line (Tab completes, Enter previews, Esc)",
+    "  f               failover test: scenario, baseline, live timeline,",
+    "                  assertions and saved reports (not with --read-only)",
     "  Ctrl-L          redraw the screen",
     "",
     "#Views",
