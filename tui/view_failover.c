@@ -69,6 +69,7 @@ static struct {
     GString *strip;         /* one character per probe */
     unsigned strip_sent;
     double max_step_ms, run_t0;
+    const char *max_step_phase;
     clear_job *clear;
     GPtrArray *lines;
     int top;
@@ -481,8 +482,9 @@ static void build_run(void)
                 "c clears them");
         }
         if (getenv("HACON_TIMING")) {
-            add(HC_TONE_DIM, "(longest engine step in the loop: %.0f ms)",
-                fs.max_step_ms);
+            add(HC_TONE_DIM, "(longest engine step in the loop: %.0f ms, "
+                "in its %s phase)", fs.max_step_ms,
+                fs.max_step_phase ? fs.max_step_phase : "-");
         }
     }
 }
@@ -707,12 +709,15 @@ static gboolean on_tick(gpointer data)
     int rc;
     unsigned sent, answered, lost;
     bool last_ok;
+    const char *phase;
 
     (void) data;
+    phase = hc_failover_phase(fs.fo);
     rc = hc_failover_step(fs.fo);
     dt = hc_now_ms() - t0;
     if (dt > fs.max_step_ms) {
         fs.max_step_ms = dt;
+        fs.max_step_phase = phase;
     }
     hc_failover_probe_counts(fs.fo, &sent, &answered, &lost, &last_ok);
     if (sent != fs.strip_sent) {
@@ -767,7 +772,6 @@ static void start_all(void)
     g_array_set_size(fs.downs, 0);
     g_ptr_array_set_size(fs.runs, 0);
     g_ptr_array_set_size(fs.reports, 0);
-    g_ptr_array_set_size(fs.clear_lines, 0);
     fs.max_step_ms = 0;
     start_run();
 }
@@ -860,12 +864,14 @@ static void confirm_key(int key)
     }
     if (!dangerous(s)) {
         if (key == '\r' || key == '\n' || key == KEY_ENTER || key == 'y') {
+            g_ptr_array_set_size(fs.clear_lines, 0);
             start_all();
         }
         return;
     }
     if (key == '\r' || key == '\n' || key == KEY_ENTER) {
         if (!strcmp(fs.typed->str, "yes")) {
+            g_ptr_array_set_size(fs.clear_lines, 0);
             start_all();
         } else {
             g_string_truncate(fs.typed, 0);
@@ -973,6 +979,7 @@ static bool screen_key(hc_console *con, int key)
             }
             return true;
         case 'r':
+            g_ptr_array_set_size(fs.clear_lines, 0);
             start_all();
             return true;
         case 27:
