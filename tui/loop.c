@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "sources.h"
 #include "util.h"
+#include "cmdline.h"
 #include "view_failover.h"
 
 #define RETRY_MIN_MS 500
@@ -126,7 +127,10 @@ static gboolean on_refresh_idle(gpointer data)
     /* The panes' sources look for the lease file and DRBD in the CIB. */
     hc_leases_src_cib(con->lsrc, xml, !con->cib_is_file);
     hc_drbd_src_cib(con->dsrc, xml, !con->cib_is_file);
-    free_xml(xml);
+    if (con->cib_xml) {
+        free_xml(con->cib_xml);
+    }
+    con->cib_xml = xml;
     hc_status_free(con->status);
     con->status = st;
     set_error(&con->cib_error, NULL);
@@ -515,6 +519,7 @@ int hc_console_run(bool read_only)
     g_main_loop_run(s.loop);
 
     hc_screen_end();
+    hc_cmdline_end();
     hc_fo_screen_end();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(&s);
@@ -528,6 +533,9 @@ int hc_console_run(bool read_only)
     hc_leases_src_free(s.con.lsrc);
     hc_drbd_src_free(s.con.dsrc);
     hc_status_free(s.con.status);
+    if (s.con.cib_xml) {
+        free_xml(s.con.cib_xml);
+    }
     g_main_loop_unref(s.loop);
     return s.exit_status;
 }
