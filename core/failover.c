@@ -98,6 +98,9 @@ struct hc_failover {
     char *drbd_last;             /* last text of the reader, timeline */
     double drbd_next;            /* when to read it again */
     GPtrArray *base_fails;       /* char* "rsc@node" with a fail count */
+    GPtrArray *cleaned;          /* char* "rsc@node=count": fail counts
+                                  * the test caused, cleaned up after it */
+    char *pidfile;               /* the dhcpd resource's pid file */
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
 
@@ -473,6 +476,32 @@ static const char *param(const hc_resource *r, const char *name)
         }
     }
     return NULL;
+}
+
+/* The pid file of the dhcpd the resource runs, as its agent computes it:
+ * ocf:hacon:dhcpd's pidfile (default /run/dhcpd.pid); ocf:heartbeat:dhcpd's
+ * pid (default /var/run/dhcpd.pid), inside chrooted_path (default
+ * /var/lib/dhcp) unless chrooted is false.  Newly allocated. */
+static char *dhcpd_pidfile(const hc_resource *r)
+{
+    const char *pid, *ch, *root;
+
+    if (r->agent && !strcmp(r->agent, "ocf:hacon:dhcpd")) {
+        pid = param(r, "pidfile");
+        return g_strdup(pid && *pid ? pid : "/run/dhcpd.pid");
+    }
+    pid = param(r, "pid");
+    if (!pid || !*pid) {
+        pid = "/var/run/dhcpd.pid";
+    }
+    ch = param(r, "chrooted");
+    if (ch && (!g_ascii_strcasecmp(ch, "false") || !strcmp(ch, "0")
+               || !g_ascii_strcasecmp(ch, "no")
+               || !g_ascii_strcasecmp(ch, "off"))) {
+        return g_strdup(pid);
+    }
+    root = param(r, "chrooted_path");
+    return g_strconcat(root && *root ? root : "/var/lib/dhcp", pid, NULL);
 }
 
 /* The node where r (a primitive, or any primitive below it) is active in
@@ -1115,6 +1144,7 @@ static int baseline(hc_failover *fo)
                        "ocf:heartbeat:dhcpd) in the CIB (give --service)"));
     }
     fo->service = g_strdup(svc->id);
+    fo->pidfile = dhcpd_pidfile(svc);
     hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
                      &fo->anchor_promoted);
     {
@@ -1271,6 +1301,10 @@ static int baseline(hc_failover *fo)
              "%s -> %s, hacon on %s", what[fo->o.scenario], fo->service,
              fo->anchor, fo->anchor_promoted ? " (promoted)" : "", fo->from,
              fo->to, fo->local ? fo->local : "a host outside the cluster");
+        if (fo->o.scenario == HC_FO_KILL) {
+            emit(fo, HC_FO_EV_INFO, "dhcpd's pid file (of %s): %s",
+                 fo->service, fo->pidfile);
+        }
     }
     if (!fo->stonith && fo->o.scenario == HC_FO_CUT) {
         emit(fo, HC_FO_EV_WARN, "fencing is off (stonith-enabled=false): "
@@ -1402,9 +1436,13 @@ static job *action_job(hc_failover *fo)
                 "--name", "standby", "--update", "on", JOB_END);
         break;
     case HC_FO_KILL:
-        /* SIGKILL, as a crash of dhcpd would be: no clean exit. */
-        job_add(j, remote, 20000, false, "pkill", "-KILL", "-x", "dhcpd",
-                JOB_END);
+        /* SIGKILL, as a crash of dhcpd would be: no clean exit.  The pid
+         * is the resource's own (its pid file), and must be a dhcpd: not
+         * another dhcpd on the node, nor a pid reused since. */
+        job_add(j, remote, 20000, false, "sh", "-c",
+                "read -r p < \"$1\" && [ \"$(cat /proc/$p/comm)\" = dhcpd ] "
+                "&& kill -KILL \"$p\" && echo \"killed dhcpd $p of $1\"",
+                "sh", fo->pidfile, JOB_END);
         break;
     case HC_FO_STOP_STACK:
         if (fo->o.stop_cmd) {
@@ -1460,6 +1498,45 @@ static job *cleanup_job(hc_failover *fo)
         break;
     default:
         break;
+    }
+    /* Fail counts that appeared during the test: the test caused them
+     * (the kill's own is cleaned above). */
+    if (fo->st) {
+        GHashTable *h = snapshot(fo);
+        GHashTableIter it;
+        gpointer k, v;
+
+        g_hash_table_iter_init(&it, h);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            const char *key = k;
+            char *rsc, *at, *colon;
+
+            if (!g_str_has_prefix(key, "fail ")
+                || in_list(fo->base_fails, key + 5)) {
+                continue;
+            }
+            rsc = g_strdup(key + 5);
+            at = strrchr(rsc, '@');
+            if (!at) {
+                g_free(rsc);
+                continue;
+            }
+            *at = '\0';
+            /* A clone instance (drbd:1) is cleaned as its clone's. */
+            if ((colon = strrchr(rsc, ':'))) {
+                *colon = '\0';
+            }
+            g_ptr_array_add(fo->cleaned, g_strdup_printf("%s=%s", key + 5,
+                                                         (char *) v));
+            if (!(fo->o.scenario == HC_FO_KILL
+                  && !strcmp(rsc, fo->service)
+                  && !strcmp(at + 1, fo->from))) {
+                job_add(j, NULL, 30000, true, "crm_resource", "--cleanup",
+                        "-r", rsc, "-N", at + 1, JOB_END);
+            }
+            g_free(rsc);
+        }
+        g_hash_table_unref(h);
     }
     /* Until the cluster has nothing left to do. */
     job_add(j, NULL, 130000, true, "crm_resource", "--wait",
@@ -1667,6 +1744,17 @@ static void final_assertions(hc_failover *fo)
             assertion(fo, HC_FO_FAIL, "failcounts-clean",
                       "fail counts left by the test:%s (crm_resource "
                       "--cleanup -r RSC)", left->str);
+        } else if (fo->o.scenario != HC_FO_KILL && fo->cleaned->len) {
+            GString *c = g_string_new(NULL);
+
+            for (guint i = 0; i < fo->cleaned->len; i++) {
+                g_string_append_printf(c, " %s",
+                                       (char *) fo->cleaned->pdata[i]);
+            }
+            assertion(fo, HC_FO_PASS, "failcounts-clean",
+                      "the test caused fail counts:%s; crm_resource "
+                      "--cleanup cleared them", c->str);
+            g_string_free(c, TRUE);
         } else if (fo->o.scenario == HC_FO_KILL) {
             assertion(fo, fo->seen_failure ? HC_FO_PASS : HC_FO_FAIL,
                       "failcounts-clean", fo->seen_failure
@@ -1832,6 +1920,7 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
     fo->base_lines = g_ptr_array_new_with_free_func(g_free);
     fo->base_fails = g_ptr_array_new_with_free_func(g_free);
+    fo->cleaned = g_ptr_array_new_with_free_func(g_free);
     fo->leftovers = g_ptr_array_new_with_free_func(g_free);
     fo->leftover_rscs = g_ptr_array_new_with_free_func(g_free);
     fo->events = g_ptr_array_new_with_free_func(event_free);
@@ -1881,6 +1970,8 @@ void hc_failover_free(hc_failover *fo)
     g_array_free(fo->base_leases, TRUE);
     g_ptr_array_free(fo->base_lines, TRUE);
     g_ptr_array_free(fo->base_fails, TRUE);
+    g_ptr_array_free(fo->cleaned, TRUE);
+    g_free(fo->pidfile);
     g_ptr_array_free(fo->leftovers, TRUE);
     g_ptr_array_free(fo->leftover_rscs, TRUE);
     g_ptr_array_free(fo->events, TRUE);
