@@ -22,12 +22,31 @@
 
 enum phase {
     PH_BASELINE,
+    PH_BASE_IO,      /* the baseline's probe and lease read, in a thread */
     PH_ACTION,
     PH_OBSERVE,
     PH_CLEANUP,
     PH_FINAL,
+    PH_FINAL_IO,     /* the final probe and lease read, in a thread */
     PH_DONE,
 };
+
+/* The slow reads of the baseline and of the final checks (a DHCP probe
+ * that may wait for dhcpd's ping check, a lease file read over ssh): in a
+ * thread, so that a caller's loop (the console's) is never held for
+ * seconds.  The thread touches only the probe, these results and what it
+ * reads; the main thread waits for it before using them. */
+typedef struct io_task {
+    GThread *thread;
+    gint done;
+    int probe_tries, probe_wait_ms;
+    bool probe_ok;
+    double rtt;
+    char *lease_node;      /* read the lease file there (NULL: skip) */
+    GArray *leases;        /* base_lease */
+    int lease_rc;
+    char *lease_err;
+} io_task;
 
 /* One command of a job, run in the worker thread. */
 typedef struct job_cmd {
@@ -113,6 +132,9 @@ struct hc_failover {
     job *job;
     GPtrArray *events;           /* hc_fo_event* */
     GPtrArray *asserts;          /* hc_fo_assertion* */
+    io_task *io;
+    xmlNode *final_xml;          /* the CIB after the test */
+    char *final_where;           /* where the service runs after it */
 };
 
 static const char *const scenario_names[HC_FO_N_SCENARIOS] = {
@@ -1097,6 +1119,68 @@ static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
 
 /* ------------------------------------------------------------ baseline */
 
+/* ------------------------------------------------------------ I/O */
+
+static gpointer io_main(gpointer p)
+{
+    hc_failover *fo = p;
+    io_task *t = fo->io;
+
+    for (int i = 0; i < t->probe_tries && !t->probe_ok; i++) {
+        t->probe_ok = probe_once_within(fo, t->probe_wait_ms, &t->rtt);
+    }
+    if (t->lease_node) {
+        t->lease_rc = read_leases(fo, t->lease_node, t->leases,
+                                  &t->lease_err);
+    }
+    g_atomic_int_set(&t->done, 1);
+    return NULL;
+}
+
+static void io_start(hc_failover *fo, int tries, int wait_ms,
+                     const char *lease_node)
+{
+    io_task *t = g_new0(io_task, 1);
+
+    t->probe_tries = tries;
+    t->probe_wait_ms = wait_ms;
+    t->lease_node = g_strdup(lease_node);
+    t->leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
+    fo->io = t;
+    t->thread = g_thread_new("hc-failover-io", io_main, fo);
+}
+
+/* True once the thread is done (joined; results in fo->io). */
+static bool io_finished(hc_failover *fo)
+{
+    if (!fo->io) {
+        return true;
+    }
+    if (!g_atomic_int_get(&fo->io->done)) {
+        return false;
+    }
+    if (fo->io->thread) {
+        g_thread_join(fo->io->thread);
+        fo->io->thread = NULL;
+    }
+    return true;
+}
+
+static void io_free(hc_failover *fo)
+{
+    if (!fo->io) {
+        return;
+    }
+    if (fo->io->thread) {
+        g_thread_join(fo->io->thread);
+    }
+    g_free(fo->io->lease_node);
+    g_array_free(fo->io->leases, TRUE);
+    g_free(fo->io->lease_err);
+    g_free(fo->io);
+    fo->io = NULL;
+}
+
 static bool node_usable(const hc_node *n)
 {
     return n->online && !n->standby && !n->maintenance && !n->unclean
@@ -1118,7 +1202,6 @@ static int baseline(hc_failover *fo)
     char *err = NULL, host[256];
     hc_resource *svc, *vr;
     hc_dhcpprobe_opts po = { 0 };
-    GHashTable *h;
     int rc;
 
     fo->cib_retry_ms = 0;
@@ -1311,25 +1394,32 @@ static int baseline(hc_failover *fo)
              "with the HA link cut both nodes think the other is gone and "
              "both run the service (split brain); the lease files diverge");
     }
-    {
-        double rtt = 0;
-        bool ok = false;
+    /* A longer wait than during the test: dhcpd checks an address with a
+     * ping (up to a second) before its first offer of it. */
+    io_start(fo, 5, 1500, fo->leases_node ? fo->leases_node : fo->from);
+    return 0;
+}
 
-        /* A longer wait than during the test: dhcpd checks an address
-         * with a ping (up to a second) before its first offer of it. */
-        for (int i = 0; i < 5 && !ok; i++) {
-            ok = probe_once_within(fo, 1500, &rtt);
-        }
-        if (!ok) {
-            return fail_start(fo, -EHOSTUNREACH, g_strdup_printf(
-                "DHCP at %s does not answer a probe on %s before the test "
-                "(%s)%s", fo->vip, fo->ifname,
-                g_strerror(-fo->last_probe_err), fo->wrong_server_seen
-                ? "; another DHCP server answered" : ""));
-        }
-        g_ptr_array_add(fo->base_lines, g_strdup_printf(
-            "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, rtt));
+/* The rest of the baseline, once the thread read DHCP and the leases. */
+static int baseline_done(hc_failover *fo)
+{
+    io_task *t = fo->io;
+    GHashTable *h;
+    char *err = NULL;
+    int rc;
+
+    if (!t->probe_ok) {
+        char *msg = g_strdup_printf(
+            "DHCP at %s does not answer a probe on %s before the test "
+            "(%s)%s", fo->vip, fo->ifname,
+            g_strerror(-fo->last_probe_err), fo->wrong_server_seen
+            ? "; another DHCP server answered" : "");
+
+        io_free(fo);
+        return fail_start(fo, -EHOSTUNREACH, msg);
     }
+    g_ptr_array_add(fo->base_lines, g_strdup_printf(
+        "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, t->rtt));
     /* Where everything runs. */
     h = snapshot(fo);
     {
@@ -1376,11 +1466,15 @@ static int baseline(hc_failover *fo)
     {
         const char *ln = fo->leases_node ? fo->leases_node : fo->from;
 
-        rc = read_leases(fo, ln, fo->base_leases, &err);
-        if (rc < 0) {
-            return fail_start(fo, rc, g_strdup_printf(
-                "cannot read the lease file before the test: %s", err));
+        if (t->lease_rc < 0) {
+            rc = t->lease_rc;
+            err = g_strdup_printf("cannot read the lease file before the "
+                                  "test: %s", t->lease_err);
+            io_free(fo);
+            return fail_start(fo, rc, err);
         }
+        g_array_append_vals(fo->base_leases, t->leases->data,
+                            t->leases->len);
         g_ptr_array_add(fo->base_lines, g_strdup_printf(
             "leases: %u active in %s on %s", fo->base_leases->len,
             fo->leases_path, ln));
@@ -1400,6 +1494,7 @@ static int baseline(hc_failover *fo)
         emit(fo, HC_FO_EV_INFO, "baseline %s",
              (char *) fo->base_lines->pdata[i]);
     }
+    io_free(fo);
     fo->last_ok = true;
     return 0;
 }
@@ -1583,20 +1678,39 @@ static bool node_online(const hc_failover *fo, const char *name)
     return n && n->online;
 }
 
-static void final_assertions(hc_failover *fo)
+/* The start of the final checks: the CIB after the test, then the probe
+ * and the lease file in the thread. */
+static void final_start(hc_failover *fo)
 {
-    xmlNode *xml = NULL;
+    hc_leases_location loc = { 0 };
     char *err = NULL;
-    const char *where;
+    const char *where, *ln;
     int rc;
 
-    rc = refresh(fo, &xml, &err);
+    rc = refresh(fo, &fo->final_xml, &err);
     if (rc < 0) {
         emit(fo, HC_FO_EV_WARN, "cannot read the CIB after the test: %s",
              err ? err : g_strerror(-rc));
     }
     g_free(err);
-    err = NULL;
+    where = service_node(fo);
+    fo->final_where = g_strdup(where);
+    if (fo->final_xml && hc_leases_locate(fo->final_xml, &loc) == 0
+        && loc.node) {
+        ln = loc.node;
+    } else {
+        ln = where ? where : fo->to;
+    }
+    io_start(fo, 5, 1500, fo->base_leases->len ? ln : NULL);
+    hc_leases_location_clear(&loc);
+}
+
+static void final_assertions(hc_failover *fo)
+{
+    const char *where = fo->final_where;
+    io_task *t = fo->io;
+    int rc;
+
     /* DHCP. */
     if (fo->recovered >= 0 || (fo->lost == 0 && fo->answered > 0)) {
         assertion(fo, HC_FO_PASS, "dhcp-answers",
@@ -1611,36 +1725,22 @@ static void final_assertions(hc_failover *fo)
                   fo->sent, fo->first_fail / 1000.0);
     }
     /* Still running after the cleanup. */
-    where = service_node(fo);
-    {
-        double rtt = 0;
-        bool ok = false;
-
-        for (int i = 0; i < 5 && !ok; i++) {
-            ok = probe_once_within(fo, 1500, &rtt);
-        }
-        assertion(fo, where && ok ? HC_FO_PASS : HC_FO_FAIL,
-                  "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
-                  fo->service, where ? "runs on " : "is not running",
-                  where ? where : "", ok ? "answers" : "does not answer");
-    }
+    assertion(fo, where && t->probe_ok ? HC_FO_PASS : HC_FO_FAIL,
+              "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
+              fo->service, where ? "runs on " : "is not running",
+              where ? where : "", t->probe_ok ? "answers" : "does not answer");
     /* Leases: where the lease file is now. */
     {
-        hc_leases_location loc = { 0 };
-        const char *ln = NULL;
-        GArray *now = g_array_new(FALSE, TRUE, sizeof(base_lease));
+        const char *ln = t->lease_node;
+        GArray *now = t->leases;
 
-        if (xml && hc_leases_locate(xml, &loc) == 0 && loc.node) {
-            ln = loc.node;
-        } else {
-            ln = where ? where : fo->to;
-        }
         if (!fo->base_leases->len) {
             assertion(fo, HC_FO_SKIP, "leases-kept", "no active lease before "
                       "the test: nothing to compare");
-        } else if (read_leases(fo, ln, now, &err) < 0) {
+        } else if (t->lease_rc < 0) {
             assertion(fo, HC_FO_FAIL, "leases-kept",
-                      "cannot read the lease file after the test: %s", err);
+                      "cannot read the lease file after the test: %s",
+                      t->lease_err);
         } else {
             GString *missing = g_string_new(NULL);
             unsigned n_missing = 0;
@@ -1676,12 +1776,7 @@ static void final_assertions(hc_failover *fo)
             }
             g_string_free(missing, TRUE);
         }
-        hc_leases_location_clear(&loc);
-        g_array_free(now, TRUE);
-        g_free(err);
-        err = NULL;
     }
-    free_xml(xml);
     /* DRBD. */
     if (!fo->drbd_rsc) {
         assertion(fo, HC_FO_SKIP, "drbd-uptodate",
@@ -1799,6 +1894,16 @@ int hc_failover_step(hc_failover *fo)
         if (rc < 0) {
             return rc;
         }
+        fo->phase = PH_BASE_IO;
+        return 1;
+    case PH_BASE_IO:
+        if (!io_finished(fo)) {
+            return 1;
+        }
+        rc = baseline_done(fo);
+        if (rc < 0) {
+            return rc;
+        }
         fo->phase = PH_ACTION;
         return 1;
     case PH_ACTION:
@@ -1864,7 +1969,19 @@ int hc_failover_step(hc_failover *fo)
         fo->phase = PH_FINAL;
         return 1;
     case PH_FINAL:
+        final_start(fo);
+        fo->phase = PH_FINAL_IO;
+        return 1;
+    case PH_FINAL_IO:
+        if (!io_finished(fo)) {
+            return 1;
+        }
         final_assertions(fo);
+        io_free(fo);
+        if (fo->final_xml) {
+            free_xml(fo->final_xml);
+            fo->final_xml = NULL;
+        }
         emit(fo, HC_FO_EV_INFO, "%s: %s",
              hc_fo_scenario_name(fo->o.scenario),
              hc_failover_passed(fo) ? "pass" : "FAIL");
@@ -1946,6 +2063,11 @@ void hc_failover_free(hc_failover *fo)
     while (fo->job && !job_finished(fo, &rc)) {
         g_usleep(50000);
     }
+    io_free(fo);
+    if (fo->final_xml) {
+        free_xml(fo->final_xml);
+    }
+    g_free(fo->final_where);
     hc_cib_free(fo->cib);
     hc_status_free(fo->st);
     if (fo->snap) {
@@ -2088,7 +2210,8 @@ void hc_failover_probe_counts(const hc_failover *fo, unsigned *ret_sent,
 const char *hc_failover_phase(const hc_failover *fo)
 {
     static const char *const names[] = {
-        "baseline", "action", "observe", "cleanup", "final", "done",
+        "baseline", "baseline", "action", "observe", "cleanup", "final",
+        "final", "done",
     };
 
     return names[fo->phase];

@@ -6,7 +6,10 @@
  *
  * The engine is a state machine that hc_failover_step() advances; it never
  * sleeps longer than one probe.  Cluster commands (the action, the
- * cleanup) run in a worker thread so that probing goes on while they run.
+ * cleanup) run in a worker thread so that probing goes on while they run,
+ * and so do the slow reads of the baseline and of the final checks (the
+ * first probe, which may wait a second for dhcpd's ping check, and the
+ * lease file read over ssh).
  * The CIB is watched through hc_cib_watch(), whose notifications arrive
  * through the GLib main loop: the caller runs that loop and calls
  * hc_failover_step() from a timer every hc_failover_interval_ms().  Every
