@@ -361,7 +361,8 @@ static void build_run(void)
         hc_fo_scenario_name((hc_fo_scenario) fs.sel), fs.run_no, fs.repeat,
         fs.state == FS_RUN && fs.fo ? hc_failover_phase(fs.fo)
         : fs.state == FS_CLEAR ? "clearing constraints" : "finished");
-    for (guint i = 0; i < fs.runs->len; i++) {
+    /* The runs so far: here while running, with the summary at the end. */
+    for (guint i = 0; fs.state != FS_DONE && i < fs.runs->len; i++) {
         add(HC_TONE_DIM, "  %s", (char *) fs.runs->pdata[i]);
     }
     if (fs.fo) {
@@ -468,6 +469,11 @@ static void build_run(void)
         }
         if (fs.repeat > 1) {
             double mn, md, mx;
+
+            add(HC_TONE_TITLE, "Runs");
+            for (guint i = 0; i < fs.runs->len; i++) {
+                add(HC_TONE_NORMAL, "  %s", (char *) fs.runs->pdata[i]);
+            }
 
             hc_fo_downtime_summary((double *) (void *) fs.downs->data,
                                    fs.downs->len, &mn, &md, &mx);
@@ -733,6 +739,15 @@ static gboolean on_tick(gpointer data)
     }
     fs.tick = 0;
     run_ended(rc);
+    if (!fs.shown && fs.state == FS_DONE) {
+        /* Hidden with Esc during the run: the status line says so. */
+        g_free(fs.con->message);
+        fs.con->message = g_strdup_printf(
+            "Failover test %s: %s (f shows it)",
+            hc_fo_scenario_name((hc_fo_scenario) fs.sel),
+            fs.error ? "not run" : fs.failures ? "FAIL" : "PASS");
+        hc_screen_draw(fs.con);
+    }
     redraw();
     return G_SOURCE_REMOVE;
 }

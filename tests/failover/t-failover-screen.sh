@@ -8,8 +8,9 @@
 # and offers to clear it (c); then the move runs, the timeline and the
 # probe counts grow while the console still answers keys (help opens and
 # closes during the run), every assertion passes, the reports are saved,
-# and no cli-* constraint is left.  Then a standby scenario, and a
-# read-only console that refuses the screen.
+# and no cli-* constraint is left.  Then a standby scenario run twice (the
+# repeat, with its summary), and a read-only console that refuses the
+# screen.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -156,24 +157,32 @@ ms=${step%% ms*}
 tap_check "no engine step held the console over 1.5 s (${step:-?})" \
     test "${ms:-99999}" -lt 1500
 
-# Standby of the node that runs the service now (where hacon runs).
+# Standby twice from the screen (+: two runs; the second starts where the
+# first left the service, so it goes back), with the summary.
 T send-keys -t fo Escape
 tap_check "Esc: back to the scenarios" \
     wait_for fo "Failover test: choose a scenario"
-T send-keys -t fo 2 Enter
+T send-keys -t fo 2 +
+tap_check "+ sets two runs" wait_for fo "Runs: 2"
+T send-keys -t fo Enter
 wait_for fo "Start? Enter/y: start" > /dev/null
 t0=$(now)
 T send-keys -t fo y
-tap_check "standby ends with its result" \
-    wait_for fo "Result: standby $p -> $a:" 180
+tap_check "standby x2 ends with its summary" \
+    wait_for fo "Summary: standby x2:" 300
 screen fo > "$W/standby.screen"
-grep -E '^\s+\[(PASS|FAIL|SKIP)\]|Result:' "$W/standby.screen" \
-    | sed 's/^/#   /'
-tap_check "standby: PASS ($(elapsed "$t0")s)" \
-    grep -qE "Result: standby $p -> $a: PASS" "$W/standby.screen"
-tap_check "standby: $p is online again (not in standby)" sh -c \
+grep -E 'run [12]: |Result:|Summary:' "$W/standby.screen" | sed 's/^/#   /'
+tap_check "standby x2: run 1 $p -> $a and run 2 $a -> $p pass ($(elapsed "$t0")s)" \
+    sh -c "grep -q 'run 1: $p -> $a PASS' '$W/standby.screen' \
+           && grep -qE 'Result: standby $a -> $p: PASS' '$W/standby.screen'"
+tap_check "standby x2: summary with min/median/max, nothing failed" \
+    grep -qE "Summary: standby x2: 0 failed, 0 not run; downtime ms min [0-9]+ median [0-9]+ max [0-9]+" "$W/standby.screen"
+tap_check "standby x2: both nodes online again (not in standby)" sh -c \
     "'$CL' exec $a crm_attribute --node $p --name standby --query 2>&1 \
-     | grep -q 'value=off'"
+     | grep -q 'value=off' && '$CL' exec $a crm_attribute --node $a \
+     --name standby --query 2>&1 | grep -q 'value=off'"
+n_rep=$(find "$REP" -name 'failover-standby-*.json' | wc -l)
+tap_check "standby x2: two JSON reports saved ($n_rep)" test "$n_rep" = 2
 
 T send-keys -t fo q
 tap_check "q quits the console with 0" wait_for fo "EXITED 0" 30
