@@ -48,10 +48,16 @@ static void print_event(const hc_fo_event *ev, void *data)
 static gboolean tick(gpointer data)
 {
     run_ctx *c = data;
+    double t0 = hc_now_ms();
     int rc = hc_failover_step(c->fo);
 
     if (rc == 1) {
-        return G_SOURCE_CONTINUE;
+        /* Every interval from the start of a step, not from its end: a
+         * probe that waited its timeout must not stretch the interval. */
+        double left = hc_failover_interval_ms(c->fo) - (hc_now_ms() - t0);
+
+        g_timeout_add((guint) MAX(left, 0), tick, c);
+        return G_SOURCE_REMOVE;
     }
     c->rc = rc;
     g_main_loop_quit(c->loop);

@@ -734,8 +734,13 @@ static gboolean on_tick(gpointer data)
         g_string_append_c(fs.strip, last_ok ? '.' : 'x');
     }
     if (rc == 1) {
+        /* Every interval from the start of a step, not from its end: a
+         * probe that waited its 150 ms timeout must not stretch the 200 ms
+         * between probes. */
+        fs.tick = g_timeout_add((guint) MAX(hc_failover_interval_ms(fs.fo)
+                                            - dt, 0), on_tick, NULL);
         redraw();
-        return G_SOURCE_CONTINUE;
+        return G_SOURCE_REMOVE;
     }
     fs.tick = 0;
     run_ended(rc);
