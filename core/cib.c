@@ -23,8 +23,11 @@ struct hc_cib {
     void *watch_data;
 };
 
-/* Only one watcher per process: libcib's callbacks carry no user data. */
-static hc_cib *watched;
+/* Every watched connection of the process (the console's and a failover
+ * test's): libcib's diff callbacks carry no user data, so a diff that
+ * arrives on any connection is given to every watcher (each marks itself
+ * dirty; a change seen twice costs one more read). */
+static GPtrArray *watchers;
 
 static void xml_error_to_string(void *ctx, const char *msg, ...)
 {
@@ -293,20 +296,30 @@ int hc_cib_check_write(hc_cib *c)
 
 static void on_diff(const char *event, xmlNode *msg)
 {
-    xmlNode *diff;
-
-    if (!watched || !watched->watch_fn) {
-        return;
-    }
     /* F_CIB_UPDATE_RESULT in Pacemaker's internal headers. */
-    diff = get_message_xml(msg, "cib_update_result");
-    watched->watch_fn(diff ? diff : msg, watched->watch_data);
+    xmlNode *diff = get_message_xml(msg, "cib_update_result");
+
+    /* A watcher may free its connection (and leave the list) inside. */
+    for (guint i = 0; watchers && i < watchers->len; i++) {
+        hc_cib *w = watchers->pdata[i];
+
+        if (w->watch_fn) {
+            w->watch_fn(diff ? diff : msg, w->watch_data);
+        }
+    }
 }
 
+/* libcib passes the cib_t that went away and has marked it disconnected;
+ * either tells which watcher lost its connection. */
 static void on_destroy(gpointer user_data)
 {
-    if (watched && watched->watch_fn) {
-        watched->watch_fn(NULL, watched->watch_data);
+    for (guint i = 0; watchers && i < watchers->len; i++) {
+        hc_cib *w = watchers->pdata[i];
+
+        if (w->watch_fn && (w->cib == user_data
+                            || w->cib->state == cib_disconnected)) {
+            w->watch_fn(NULL, w->watch_data);
+        }
     }
 }
 
@@ -316,7 +329,12 @@ int hc_cib_watch(hc_cib *c, void (*fn)(xmlNode *diff, void *data), void *data)
 
     c->watch_fn = fn;
     c->watch_data = data;
-    watched = c;
+    if (!watchers) {
+        watchers = g_ptr_array_new();
+    }
+    if (!g_ptr_array_find(watchers, c, NULL)) {
+        g_ptr_array_add(watchers, c);
+    }
     if (c->is_file) {
         return 0;
     }
@@ -333,8 +351,8 @@ void hc_cib_free(hc_cib *c)
     if (!c) {
         return;
     }
-    if (watched == c) {
-        watched = NULL;
+    if (watchers) {
+        g_ptr_array_remove(watchers, c);
     }
     if (c->cib) {
         c->cib->cmds->signoff(c->cib);

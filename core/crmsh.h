@@ -181,6 +181,11 @@ char *hc_crm_diff_text(xmlNode *old_cib, xmlNode *new_cib);
 int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
                     char **ret_msg);
 
+/* The same; same_group: crm_simulate stays in the caller's process group
+ * (the console's preview child, killed as a group on cancel). */
+int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
+                            char **ret_summary, char **ret_msg);
+
 /* One line from text to cluster, for `hacon crm` and the console's command
  * line alike: plan (parse, read the CIB, apply in memory, diff, preview),
  * show, then apply. */
@@ -200,6 +205,12 @@ typedef struct hc_crm_plan {
  * (g_free).  With simulate, also runs the preview. */
 int hc_crm_plan_new(const char *line, bool simulate, hc_crm_plan **ret,
                     hc_crm_error *err, char **ret_msg);
+/* The same on a CIB the caller holds already (copied; NULL: read it), as
+ * the console's, which notifications keep current: no CIB query per line.
+ * The commit still refuses a CIB that changed since (-ESTALE). */
+int hc_crm_plan_new_from(const char *line, xmlNode *cib, bool simulate,
+                         hc_crm_plan **ret, hc_crm_error *err,
+                         char **ret_msg);
 
 /* Commits the plan (or runs its cluster command).  *ret_out (may be NULL)
  * gets the command's output, escaped.  Returns 0 or a negative errno with

@@ -181,7 +181,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
         /* A process group of its own, so that a deadline kills all of it. */
-        setpgid(0, 0);
+        if (!o->same_group) {
+            setpgid(0, 0);
+        }
         signal(SIGPIPE, SIG_DFL);
         for (size_t i = 0; o->env && o->env[i]; i++) {
             putenv((char *) o->env[i]);
@@ -190,7 +192,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         dprintf(2, "%s: %s\n", run_argv[0], strerror(errno));
         _exit(127);
     }
-    setpgid(pid, pid);
+    if (!o->same_group) {
+        setpgid(pid, pid);
+    }
     close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
@@ -208,7 +212,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         left = (int) ((deadline - g_get_monotonic_time()) / 1000);
         if (left <= 0) {
             res->timed_out = true;
-            kill(-pid, SIGKILL);
+            kill(o->same_group ? pid : -pid, SIGKILL);
             break;
         }
         if (out_pipe[0] >= 0) {

@@ -24,6 +24,9 @@ typedef struct hc_exec_opts {
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
+    bool same_group;      /* stay in the caller's process group (a caller
+                           * that is itself a group to be killed as one);
+                           * default: a group of its own */
 } hc_exec_opts;
 
 /* Runs argv synchronously with its deadline and fills *res (free with

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,12 +22,31 @@
 
 enum phase {
     PH_BASELINE,
+    PH_BASE_IO,      /* the baseline's probe and lease read, in a thread */
     PH_ACTION,
     PH_OBSERVE,
     PH_CLEANUP,
     PH_FINAL,
+    PH_FINAL_IO,     /* the final probe and lease read, in a thread */
     PH_DONE,
 };
+
+/* The slow reads of the baseline and of the final checks (a DHCP probe
+ * that may wait for dhcpd's ping check, a lease file read over ssh): in a
+ * thread, so that a caller's loop (the console's) is never held for
+ * seconds.  The thread touches only the probe, these results and what it
+ * reads; the main thread waits for it before using them. */
+typedef struct io_task {
+    GThread *thread;
+    gint done;
+    int probe_tries, probe_wait_ms;
+    bool probe_ok;
+    double rtt;
+    char *lease_node;      /* read the lease file there (NULL: skip) */
+    GArray *leases;        /* base_lease */
+    int lease_rc;
+    char *lease_err;
+} io_task;
 
 /* One command of a job, run in the worker thread. */
 typedef struct job_cmd {
@@ -97,6 +117,9 @@ struct hc_failover {
     char *drbd_last;             /* last text of the reader, timeline */
     double drbd_next;            /* when to read it again */
     GPtrArray *base_fails;       /* char* "rsc@node" with a fail count */
+    GPtrArray *cleaned;          /* char* "rsc@node=count": fail counts
+                                  * the test caused, cleaned up after it */
+    char *pidfile;               /* the dhcpd resource's pid file */
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
 
@@ -109,6 +132,9 @@ struct hc_failover {
     job *job;
     GPtrArray *events;           /* hc_fo_event* */
     GPtrArray *asserts;          /* hc_fo_assertion* */
+    io_task *io;
+    xmlNode *final_xml;          /* the CIB after the test */
+    char *final_where;           /* where the service runs after it */
 };
 
 static const char *const scenario_names[HC_FO_N_SCENARIOS] = {
@@ -472,6 +498,32 @@ static const char *param(const hc_resource *r, const char *name)
         }
     }
     return NULL;
+}
+
+/* The pid file of the dhcpd the resource runs, as its agent computes it:
+ * ocf:hacon:dhcpd's pidfile (default /run/dhcpd.pid); ocf:heartbeat:dhcpd's
+ * pid (default /var/run/dhcpd.pid), inside chrooted_path (default
+ * /var/lib/dhcp) unless chrooted is false.  Newly allocated. */
+static char *dhcpd_pidfile(const hc_resource *r)
+{
+    const char *pid, *ch, *root;
+
+    if (r->agent && !strcmp(r->agent, "ocf:hacon:dhcpd")) {
+        pid = param(r, "pidfile");
+        return g_strdup(pid && *pid ? pid : "/run/dhcpd.pid");
+    }
+    pid = param(r, "pid");
+    if (!pid || !*pid) {
+        pid = "/var/run/dhcpd.pid";
+    }
+    ch = param(r, "chrooted");
+    if (ch && (!g_ascii_strcasecmp(ch, "false") || !strcmp(ch, "0")
+               || !g_ascii_strcasecmp(ch, "no")
+               || !g_ascii_strcasecmp(ch, "off"))) {
+        return g_strdup(pid);
+    }
+    root = param(r, "chrooted_path");
+    return g_strconcat(root && *root ? root : "/var/lib/dhcp", pid, NULL);
 }
 
 /* The node where r (a primitive, or any primitive below it) is active in
@@ -1067,6 +1119,68 @@ static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
 
 /* ------------------------------------------------------------ baseline */
 
+/* ------------------------------------------------------------ I/O */
+
+static gpointer io_main(gpointer p)
+{
+    hc_failover *fo = p;
+    io_task *t = fo->io;
+
+    for (int i = 0; i < t->probe_tries && !t->probe_ok; i++) {
+        t->probe_ok = probe_once_within(fo, t->probe_wait_ms, &t->rtt);
+    }
+    if (t->lease_node) {
+        t->lease_rc = read_leases(fo, t->lease_node, t->leases,
+                                  &t->lease_err);
+    }
+    g_atomic_int_set(&t->done, 1);
+    return NULL;
+}
+
+static void io_start(hc_failover *fo, int tries, int wait_ms,
+                     const char *lease_node)
+{
+    io_task *t = g_new0(io_task, 1);
+
+    t->probe_tries = tries;
+    t->probe_wait_ms = wait_ms;
+    t->lease_node = g_strdup(lease_node);
+    t->leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
+    fo->io = t;
+    t->thread = g_thread_new("hc-failover-io", io_main, fo);
+}
+
+/* True once the thread is done (joined; results in fo->io). */
+static bool io_finished(hc_failover *fo)
+{
+    if (!fo->io) {
+        return true;
+    }
+    if (!g_atomic_int_get(&fo->io->done)) {
+        return false;
+    }
+    if (fo->io->thread) {
+        g_thread_join(fo->io->thread);
+        fo->io->thread = NULL;
+    }
+    return true;
+}
+
+static void io_free(hc_failover *fo)
+{
+    if (!fo->io) {
+        return;
+    }
+    if (fo->io->thread) {
+        g_thread_join(fo->io->thread);
+    }
+    g_free(fo->io->lease_node);
+    g_array_free(fo->io->leases, TRUE);
+    g_free(fo->io->lease_err);
+    g_free(fo->io);
+    fo->io = NULL;
+}
+
 static bool node_usable(const hc_node *n)
 {
     return n->online && !n->standby && !n->maintenance && !n->unclean
@@ -1088,7 +1202,6 @@ static int baseline(hc_failover *fo)
     char *err = NULL, host[256];
     hc_resource *svc, *vr;
     hc_dhcpprobe_opts po = { 0 };
-    GHashTable *h;
     int rc;
 
     fo->cib_retry_ms = 0;
@@ -1114,6 +1227,7 @@ static int baseline(hc_failover *fo)
                        "ocf:heartbeat:dhcpd) in the CIB (give --service)"));
     }
     fo->service = g_strdup(svc->id);
+    fo->pidfile = dhcpd_pidfile(svc);
     hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
                      &fo->anchor_promoted);
     {
@@ -1270,31 +1384,42 @@ static int baseline(hc_failover *fo)
              "%s -> %s, hacon on %s", what[fo->o.scenario], fo->service,
              fo->anchor, fo->anchor_promoted ? " (promoted)" : "", fo->from,
              fo->to, fo->local ? fo->local : "a host outside the cluster");
+        if (fo->o.scenario == HC_FO_KILL) {
+            emit(fo, HC_FO_EV_INFO, "dhcpd's pid file (of %s): %s",
+                 fo->service, fo->pidfile);
+        }
     }
     if (!fo->stonith && fo->o.scenario == HC_FO_CUT) {
         emit(fo, HC_FO_EV_WARN, "fencing is off (stonith-enabled=false): "
              "with the HA link cut both nodes think the other is gone and "
              "both run the service (split brain); the lease files diverge");
     }
-    {
-        double rtt = 0;
-        bool ok = false;
+    /* A longer wait than during the test: dhcpd checks an address with a
+     * ping (up to a second) before its first offer of it. */
+    io_start(fo, 5, 1500, fo->leases_node ? fo->leases_node : fo->from);
+    return 0;
+}
 
-        /* A longer wait than during the test: dhcpd checks an address
-         * with a ping (up to a second) before its first offer of it. */
-        for (int i = 0; i < 5 && !ok; i++) {
-            ok = probe_once_within(fo, 1500, &rtt);
-        }
-        if (!ok) {
-            return fail_start(fo, -EHOSTUNREACH, g_strdup_printf(
-                "DHCP at %s does not answer a probe on %s before the test "
-                "(%s)%s", fo->vip, fo->ifname,
-                g_strerror(-fo->last_probe_err), fo->wrong_server_seen
-                ? "; another DHCP server answered" : ""));
-        }
-        g_ptr_array_add(fo->base_lines, g_strdup_printf(
-            "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, rtt));
+/* The rest of the baseline, once the thread read DHCP and the leases. */
+static int baseline_done(hc_failover *fo)
+{
+    io_task *t = fo->io;
+    GHashTable *h;
+    char *err = NULL;
+    int rc;
+
+    if (!t->probe_ok) {
+        char *msg = g_strdup_printf(
+            "DHCP at %s does not answer a probe on %s before the test "
+            "(%s)%s", fo->vip, fo->ifname,
+            g_strerror(-fo->last_probe_err), fo->wrong_server_seen
+            ? "; another DHCP server answered" : "");
+
+        io_free(fo);
+        return fail_start(fo, -EHOSTUNREACH, msg);
     }
+    g_ptr_array_add(fo->base_lines, g_strdup_printf(
+        "DHCP: %s answers on %s in %.1f ms", fo->vip, fo->ifname, t->rtt));
     /* Where everything runs. */
     h = snapshot(fo);
     {
@@ -1341,11 +1466,15 @@ static int baseline(hc_failover *fo)
     {
         const char *ln = fo->leases_node ? fo->leases_node : fo->from;
 
-        rc = read_leases(fo, ln, fo->base_leases, &err);
-        if (rc < 0) {
-            return fail_start(fo, rc, g_strdup_printf(
-                "cannot read the lease file before the test: %s", err));
+        if (t->lease_rc < 0) {
+            rc = t->lease_rc;
+            err = g_strdup_printf("cannot read the lease file before the "
+                                  "test: %s", t->lease_err);
+            io_free(fo);
+            return fail_start(fo, rc, err);
         }
+        g_array_append_vals(fo->base_leases, t->leases->data,
+                            t->leases->len);
         g_ptr_array_add(fo->base_lines, g_strdup_printf(
             "leases: %u active in %s on %s", fo->base_leases->len,
             fo->leases_path, ln));
@@ -1365,6 +1494,7 @@ static int baseline(hc_failover *fo)
         emit(fo, HC_FO_EV_INFO, "baseline %s",
              (char *) fo->base_lines->pdata[i]);
     }
+    io_free(fo);
     fo->last_ok = true;
     return 0;
 }
@@ -1401,9 +1531,13 @@ static job *action_job(hc_failover *fo)
                 "--name", "standby", "--update", "on", JOB_END);
         break;
     case HC_FO_KILL:
-        /* SIGKILL, as a crash of dhcpd would be: no clean exit. */
-        job_add(j, remote, 20000, false, "pkill", "-KILL", "-x", "dhcpd",
-                JOB_END);
+        /* SIGKILL, as a crash of dhcpd would be: no clean exit.  The pid
+         * is the resource's own (its pid file), and must be a dhcpd: not
+         * another dhcpd on the node, nor a pid reused since. */
+        job_add(j, remote, 20000, false, "sh", "-c",
+                "read -r p < \"$1\" && [ \"$(cat /proc/$p/comm)\" = dhcpd ] "
+                "&& kill -KILL \"$p\" && echo \"killed dhcpd $p of $1\"",
+                "sh", fo->pidfile, JOB_END);
         break;
     case HC_FO_STOP_STACK:
         if (fo->o.stop_cmd) {
@@ -1460,6 +1594,45 @@ static job *cleanup_job(hc_failover *fo)
     default:
         break;
     }
+    /* Fail counts that appeared during the test: the test caused them
+     * (the kill's own is cleaned above). */
+    if (fo->st) {
+        GHashTable *h = snapshot(fo);
+        GHashTableIter it;
+        gpointer k, v;
+
+        g_hash_table_iter_init(&it, h);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            const char *key = k;
+            char *rsc, *at, *colon;
+
+            if (!g_str_has_prefix(key, "fail ")
+                || in_list(fo->base_fails, key + 5)) {
+                continue;
+            }
+            rsc = g_strdup(key + 5);
+            at = strrchr(rsc, '@');
+            if (!at) {
+                g_free(rsc);
+                continue;
+            }
+            *at = '\0';
+            /* A clone instance (drbd:1) is cleaned as its clone's. */
+            if ((colon = strrchr(rsc, ':'))) {
+                *colon = '\0';
+            }
+            g_ptr_array_add(fo->cleaned, g_strdup_printf("%s=%s", key + 5,
+                                                         (char *) v));
+            if (!(fo->o.scenario == HC_FO_KILL
+                  && !strcmp(rsc, fo->service)
+                  && !strcmp(at + 1, fo->from))) {
+                job_add(j, NULL, 30000, true, "crm_resource", "--cleanup",
+                        "-r", rsc, "-N", at + 1, JOB_END);
+            }
+            g_free(rsc);
+        }
+        g_hash_table_unref(h);
+    }
     /* Until the cluster has nothing left to do. */
     job_add(j, NULL, 130000, true, "crm_resource", "--wait",
             "--timeout=120s", JOB_END);
@@ -1505,20 +1678,39 @@ static bool node_online(const hc_failover *fo, const char *name)
     return n && n->online;
 }
 
-static void final_assertions(hc_failover *fo)
+/* The start of the final checks: the CIB after the test, then the probe
+ * and the lease file in the thread. */
+static void final_start(hc_failover *fo)
 {
-    xmlNode *xml = NULL;
+    hc_leases_location loc = { 0 };
     char *err = NULL;
-    const char *where;
+    const char *where, *ln;
     int rc;
 
-    rc = refresh(fo, &xml, &err);
+    rc = refresh(fo, &fo->final_xml, &err);
     if (rc < 0) {
         emit(fo, HC_FO_EV_WARN, "cannot read the CIB after the test: %s",
              err ? err : g_strerror(-rc));
     }
     g_free(err);
-    err = NULL;
+    where = service_node(fo);
+    fo->final_where = g_strdup(where);
+    if (fo->final_xml && hc_leases_locate(fo->final_xml, &loc) == 0
+        && loc.node) {
+        ln = loc.node;
+    } else {
+        ln = where ? where : fo->to;
+    }
+    io_start(fo, 5, 1500, fo->base_leases->len ? ln : NULL);
+    hc_leases_location_clear(&loc);
+}
+
+static void final_assertions(hc_failover *fo)
+{
+    const char *where = fo->final_where;
+    io_task *t = fo->io;
+    int rc;
+
     /* DHCP. */
     if (fo->recovered >= 0 || (fo->lost == 0 && fo->answered > 0)) {
         assertion(fo, HC_FO_PASS, "dhcp-answers",
@@ -1533,36 +1725,22 @@ static void final_assertions(hc_failover *fo)
                   fo->sent, fo->first_fail / 1000.0);
     }
     /* Still running after the cleanup. */
-    where = service_node(fo);
-    {
-        double rtt = 0;
-        bool ok = false;
-
-        for (int i = 0; i < 5 && !ok; i++) {
-            ok = probe_once_within(fo, 1500, &rtt);
-        }
-        assertion(fo, where && ok ? HC_FO_PASS : HC_FO_FAIL,
-                  "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
-                  fo->service, where ? "runs on " : "is not running",
-                  where ? where : "", ok ? "answers" : "does not answer");
-    }
+    assertion(fo, where && t->probe_ok ? HC_FO_PASS : HC_FO_FAIL,
+              "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
+              fo->service, where ? "runs on " : "is not running",
+              where ? where : "", t->probe_ok ? "answers" : "does not answer");
     /* Leases: where the lease file is now. */
     {
-        hc_leases_location loc = { 0 };
-        const char *ln = NULL;
-        GArray *now = g_array_new(FALSE, TRUE, sizeof(base_lease));
+        const char *ln = t->lease_node;
+        GArray *now = t->leases;
 
-        if (xml && hc_leases_locate(xml, &loc) == 0 && loc.node) {
-            ln = loc.node;
-        } else {
-            ln = where ? where : fo->to;
-        }
         if (!fo->base_leases->len) {
             assertion(fo, HC_FO_SKIP, "leases-kept", "no active lease before "
                       "the test: nothing to compare");
-        } else if (read_leases(fo, ln, now, &err) < 0) {
+        } else if (t->lease_rc < 0) {
             assertion(fo, HC_FO_FAIL, "leases-kept",
-                      "cannot read the lease file after the test: %s", err);
+                      "cannot read the lease file after the test: %s",
+                      t->lease_err);
         } else {
             GString *missing = g_string_new(NULL);
             unsigned n_missing = 0;
@@ -1598,12 +1776,7 @@ static void final_assertions(hc_failover *fo)
             }
             g_string_free(missing, TRUE);
         }
-        hc_leases_location_clear(&loc);
-        g_array_free(now, TRUE);
-        g_free(err);
-        err = NULL;
     }
-    free_xml(xml);
     /* DRBD. */
     if (!fo->drbd_rsc) {
         assertion(fo, HC_FO_SKIP, "drbd-uptodate",
@@ -1666,6 +1839,17 @@ static void final_assertions(hc_failover *fo)
             assertion(fo, HC_FO_FAIL, "failcounts-clean",
                       "fail counts left by the test:%s (crm_resource "
                       "--cleanup -r RSC)", left->str);
+        } else if (fo->o.scenario != HC_FO_KILL && fo->cleaned->len) {
+            GString *c = g_string_new(NULL);
+
+            for (guint i = 0; i < fo->cleaned->len; i++) {
+                g_string_append_printf(c, " %s",
+                                       (char *) fo->cleaned->pdata[i]);
+            }
+            assertion(fo, HC_FO_PASS, "failcounts-clean",
+                      "the test caused fail counts:%s; crm_resource "
+                      "--cleanup cleared them", c->str);
+            g_string_free(c, TRUE);
         } else if (fo->o.scenario == HC_FO_KILL) {
             assertion(fo, fo->seen_failure ? HC_FO_PASS : HC_FO_FAIL,
                       "failcounts-clean", fo->seen_failure
@@ -1707,6 +1891,16 @@ int hc_failover_step(hc_failover *fo)
     switch (fo->phase) {
     case PH_BASELINE:
         rc = baseline(fo);
+        if (rc < 0) {
+            return rc;
+        }
+        fo->phase = PH_BASE_IO;
+        return 1;
+    case PH_BASE_IO:
+        if (!io_finished(fo)) {
+            return 1;
+        }
+        rc = baseline_done(fo);
         if (rc < 0) {
             return rc;
         }
@@ -1775,7 +1969,19 @@ int hc_failover_step(hc_failover *fo)
         fo->phase = PH_FINAL;
         return 1;
     case PH_FINAL:
+        final_start(fo);
+        fo->phase = PH_FINAL_IO;
+        return 1;
+    case PH_FINAL_IO:
+        if (!io_finished(fo)) {
+            return 1;
+        }
         final_assertions(fo);
+        io_free(fo);
+        if (fo->final_xml) {
+            free_xml(fo->final_xml);
+            fo->final_xml = NULL;
+        }
         emit(fo, HC_FO_EV_INFO, "%s: %s",
              hc_fo_scenario_name(fo->o.scenario),
              hc_failover_passed(fo) ? "pass" : "FAIL");
@@ -1831,6 +2037,7 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
     fo->base_lines = g_ptr_array_new_with_free_func(g_free);
     fo->base_fails = g_ptr_array_new_with_free_func(g_free);
+    fo->cleaned = g_ptr_array_new_with_free_func(g_free);
     fo->leftovers = g_ptr_array_new_with_free_func(g_free);
     fo->leftover_rscs = g_ptr_array_new_with_free_func(g_free);
     fo->events = g_ptr_array_new_with_free_func(event_free);
@@ -1856,6 +2063,11 @@ void hc_failover_free(hc_failover *fo)
     while (fo->job && !job_finished(fo, &rc)) {
         g_usleep(50000);
     }
+    io_free(fo);
+    if (fo->final_xml) {
+        free_xml(fo->final_xml);
+    }
+    g_free(fo->final_where);
     hc_cib_free(fo->cib);
     hc_status_free(fo->st);
     if (fo->snap) {
@@ -1880,6 +2092,8 @@ void hc_failover_free(hc_failover *fo)
     g_array_free(fo->base_leases, TRUE);
     g_ptr_array_free(fo->base_lines, TRUE);
     g_ptr_array_free(fo->base_fails, TRUE);
+    g_ptr_array_free(fo->cleaned, TRUE);
+    g_free(fo->pidfile);
     g_ptr_array_free(fo->leftovers, TRUE);
     g_ptr_array_free(fo->leftover_rscs, TRUE);
     g_ptr_array_free(fo->events, TRUE);
@@ -1981,6 +2195,87 @@ int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
     }
     g_ptr_array_free(rscs, TRUE);
     return ret;
+}
+
+void hc_failover_probe_counts(const hc_failover *fo, unsigned *ret_sent,
+                              unsigned *ret_answered, unsigned *ret_lost,
+                              bool *ret_last_ok)
+{
+    *ret_sent = fo->sent;
+    *ret_answered = fo->answered;
+    *ret_lost = fo->lost;
+    *ret_last_ok = fo->last_ok;
+}
+
+const char *hc_failover_phase(const hc_failover *fo)
+{
+    static const char *const names[] = {
+        "baseline", "baseline", "action", "observe", "cleanup", "final",
+        "final", "done",
+    };
+
+    return names[fo->phase];
+}
+
+int hc_failover_save_report(const hc_failover *fo, const char *dir,
+                            const char *stamp, int n, char **ret_txt,
+                            char **ret_json)
+{
+    GString *txt = g_string_new(NULL), *js = g_string_new(NULL);
+    char *base = g_strdup_printf("%s/failover-%s-%s-%02d", dir,
+                                 hc_fo_scenario_name(fo->o.scenario), stamp,
+                                 n);
+    char *p1 = g_strconcat(base, ".txt", NULL);
+    char *p2 = g_strconcat(base, ".json", NULL);
+    int rc;
+
+    hc_failover_report_text(fo, txt);
+    hc_failover_report_json(fo, js);
+    rc = hc_write_file_atomic(p1, txt->str, txt->len, 0640, true);
+    if (rc == 0) {
+        rc = hc_write_file_atomic(p2, js->str, js->len, 0640, true);
+    }
+    if (rc == 0 && ret_txt) {
+        *ret_txt = p1;
+        p1 = NULL;
+    }
+    if (rc == 0 && ret_json) {
+        *ret_json = p2;
+        p2 = NULL;
+    }
+    g_free(base);
+    g_free(p1);
+    g_free(p2);
+    g_string_free(txt, TRUE);
+    g_string_free(js, TRUE);
+    return rc;
+}
+
+const char *hc_fo_env_report_dir(void)
+{
+    const char *d = getenv("HACON_FAILOVER_DIR");
+
+    return d && *d ? d : "/var/lib/hacon/failover";
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+void hc_fo_downtime_summary(double *v, size_t n, double *ret_min,
+                            double *ret_median, double *ret_max)
+{
+    *ret_min = *ret_median = *ret_max = 0;
+    if (!n) {
+        return;
+    }
+    qsort(v, n, sizeof(double), cmp_double);
+    *ret_min = v[0];
+    *ret_max = v[n - 1];
+    *ret_median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ------------------------------------------------------------ report */

@@ -6,7 +6,10 @@
  *
  * The engine is a state machine that hc_failover_step() advances; it never
  * sleeps longer than one probe.  Cluster commands (the action, the
- * cleanup) run in a worker thread so that probing goes on while they run.
+ * cleanup) run in a worker thread so that probing goes on while they run,
+ * and so do the slow reads of the baseline and of the final checks (the
+ * first probe, which may wait a second for dhcpd's ping check, and the
+ * lease file read over ssh).
  * The CIB is watched through hc_cib_watch(), whose notifications arrive
  * through the GLib main loop: the caller runs that loop and calls
  * hc_failover_step() from a timer every hc_failover_interval_ms().  Every
@@ -130,6 +133,30 @@ const GPtrArray *hc_failover_leftovers(const hc_failover *fo);
  * console's and the command's offer when the no-cli-constraints assertion
  * failed.  Returns 0, -EIO when a command failed, -ENOTCONN. */
 int hc_failover_clear_leftovers(hc_failover *fo, GString *out);
+
+/* The probe so far: probes sent, answered, unanswered, and whether the
+ * last one was answered (for a live display of every probe). */
+void hc_failover_probe_counts(const hc_failover *fo, unsigned *ret_sent,
+                              unsigned *ret_answered, unsigned *ret_lost,
+                              bool *ret_last_ok);
+/* "baseline", "action", "observe", "cleanup", "final", "done". */
+const char *hc_failover_phase(const hc_failover *fo);
+
+/* Saves the report as DIR/failover-SCENARIO-STAMP-NN.txt and .json
+ * (hc_write_file_atomic); *ret_txt and *ret_json (g_free, may be NULL)
+ * get the paths.  Returns 0 or the negative errno of the write. */
+int hc_failover_save_report(const hc_failover *fo, const char *dir,
+                            const char *stamp, int n, char **ret_txt,
+                            char **ret_json);
+
+/* Where reports go unless told: $HACON_FAILOVER_DIR, else
+ * /var/lib/hacon/failover. */
+const char *hc_fo_env_report_dir(void);
+
+/* Minimum, median and maximum of n downtimes (sorts v); all 0 when n is
+ * 0. */
+void hc_fo_downtime_summary(double *v, size_t n, double *ret_min,
+                            double *ret_median, double *ret_max);
 
 /* The report: baseline, timeline, probe counts, assertions. */
 void hc_failover_report_text(const hc_failover *fo, GString *out);

@@ -48,10 +48,16 @@ static void print_event(const hc_fo_event *ev, void *data)
 static gboolean tick(gpointer data)
 {
     run_ctx *c = data;
+    double t0 = hc_now_ms();
     int rc = hc_failover_step(c->fo);
 
     if (rc == 1) {
-        return G_SOURCE_CONTINUE;
+        /* Every interval from the start of a step, not from its end: a
+         * probe that waited its timeout must not stretch the interval. */
+        double left = hc_failover_interval_ms(c->fo) - (hc_now_ms() - t0);
+
+        g_timeout_add((guint) MAX(left, 0), tick, c);
+        return G_SOURCE_REMOVE;
     }
     c->rc = rc;
     g_main_loop_quit(c->loop);
@@ -60,30 +66,16 @@ static gboolean tick(gpointer data)
 
 /* Saves the run's report as DIR/failover-SCENARIO-STAMP-N.txt and .json. */
 static int save_report(const hc_failover *fo, const char *dir,
-                       const char *scen, const char *stamp, int n,
-                       GString *names)
+                       const char *stamp, int n, GString *names)
 {
-    GString *txt = g_string_new(NULL), *js = g_string_new(NULL);
-    char *base = g_strdup_printf("%s/failover-%s-%s-%02d", dir, scen, stamp,
-                                 n);
-    char *p1 = g_strconcat(base, ".txt", NULL);
-    char *p2 = g_strconcat(base, ".json", NULL);
-    int rc;
+    char *p1 = NULL, *p2 = NULL;
+    int rc = hc_failover_save_report(fo, dir, stamp, n, &p1, &p2);
 
-    hc_failover_report_text(fo, txt);
-    hc_failover_report_json(fo, js);
-    rc = hc_write_file_atomic(p1, txt->str, txt->len, 0640, true);
-    if (rc == 0) {
-        rc = hc_write_file_atomic(p2, js->str, js->len, 0640, true);
-    }
     if (rc == 0) {
         g_string_append_printf(names, "%s %s\n", p1, p2);
     }
-    g_free(base);
     g_free(p1);
     g_free(p2);
-    g_string_free(txt, TRUE);
-    g_string_free(js, TRUE);
     return rc;
 }
 
@@ -100,13 +92,6 @@ static bool ask(const char *question)
         return false;
     }
     return !strcmp(line, "yes\n") || !strcmp(line, "y\n");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-
-    return x < y ? -1 : x > y;
 }
 
 static int cmd_failover(int argc, char **argv)
@@ -128,7 +113,7 @@ static int cmd_failover(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     hc_fo_opts o = { 0 };
-    const char *dir = "/var/lib/hacon/failover";
+    const char *dir = hc_fo_env_report_dir();
     int repeat = 1, c, scen, failures = 0, not_run = 0, ret;
     bool yes = false;
     GArray *downs = g_array_new(FALSE, FALSE, sizeof(double));
@@ -136,6 +121,12 @@ static int cmd_failover(int argc, char **argv)
     char stamp[32];
     time_t now = time(NULL);
 
+    /* The console takes the same commands (hacon --crash-cmd ...), and
+     * both read them from the environment when not given. */
+    o.crash_cmd = getenv("HACON_CRASH_CMD");
+    o.stop_cmd = getenv("HACON_STOP_CMD");
+    o.cut_cmd = getenv("HACON_CUT_CMD");
+    o.restore_cmd = getenv("HACON_RESTORE_CMD");
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:s:v:i:l:t:d:yh", longopts,
                             NULL)) != -1) {
@@ -255,7 +246,7 @@ static int cmd_failover(int argc, char **argv)
                 g_string_free(cl, TRUE);
             }
         }
-        if (save_report(rc.fo, dir, argv[optind], stamp, n, names) < 0) {
+        if (save_report(rc.fo, dir, stamp, n, names) < 0) {
             fprintf(stderr, "hacon failover-test: cannot save the report in "
                     "%s\n", dir);
             failures++;
@@ -272,15 +263,8 @@ static int cmd_failover(int argc, char **argv)
                                      argv[optind], stamp);
         double mn = 0, md = 0, mx = 0;
 
-        if (downs->len) {
-            qsort(downs->data, downs->len, sizeof(double), cmp_double);
-            mn = g_array_index(downs, double, 0);
-            mx = g_array_index(downs, double, downs->len - 1);
-            md = downs->len % 2
-                 ? g_array_index(downs, double, downs->len / 2)
-                 : (g_array_index(downs, double, downs->len / 2 - 1)
-                    + g_array_index(downs, double, downs->len / 2)) / 2;
-        }
+        hc_fo_downtime_summary((double *) (void *) downs->data, downs->len,
+                               &mn, &md, &mx);
         printf("summary: %s x%d: %d failed, %d not run; downtime ms "
                "min %.0f median %.0f max %.0f (over %u runs that measured "
                "one)\n", argv[optind], repeat, failures, not_run, mn, md, mx,

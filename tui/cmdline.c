@@ -141,7 +141,9 @@ static void transcript_add(const char *line, int status, double ms,
     e->out = g_strdup(out ? out : "");
     e->err = g_strdup(err ? err : "");
     e->when = time(NULL);
+    hc_transcript_lock();
     g_ptr_array_add(hc_transcript(), e);
+    hc_transcript_unlock();
     hc_console_model_changed(cl.con);
 }
 
@@ -211,11 +213,11 @@ static void sim_stop(void)
         cl.sim_fd = 0;
     }
     if (cl.sim_pid > 0) {
-        /* Not killed: crm_simulate under it runs in its own process group
-         * (hc_exec) and would go on anyway, and the child removes its
-         * temporary CIB when it ends (within hc_exec's deadline); with the
-         * pipe closed, its answer dies with SIGPIPE.  Not waited for here
-         * (the console must not block): GLib reaps it. */
+        /* The child and crm_simulate form one process group: SIGTERM ends
+         * crm_simulate, and the child, which only notes it, removes its
+         * temporary CIB and exits.  Not waited for here (the console must
+         * not block): GLib reaps it, or init once the console is gone. */
+        kill(-cl.sim_pid, SIGTERM);
         g_child_watch_add(cl.sim_pid, sim_reaped, NULL);
         cl.sim_pid = 0;
     }
@@ -223,6 +225,11 @@ static void sim_stop(void)
         g_string_free(cl.sim_out, TRUE);
         cl.sim_out = NULL;
     }
+}
+
+void hc_cmdline_end(void)
+{
+    sim_stop();
 }
 
 static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
@@ -269,6 +276,14 @@ static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+static volatile sig_atomic_t sim_cancelled;
+
+static void sim_on_term(int sig)
+{
+    (void) sig;
+    sim_cancelled = 1;
+}
+
 static void sim_start(hc_console *con, const hc_crm_plan *plan)
 {
     int fds[2];
@@ -285,15 +300,21 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
     }
     if (pid == 0) {
         char *sum = NULL, *msg = NULL;
-        int rc;
+        int rc = -ECANCELED;
         GString *o;
-
+        struct sigaction sa;
         int nul = open("/dev/null", O_RDWR);
 
-        /* Not the console's handlers (GLib's).  The terminal's signals
-         * are ignored so that the child, when the console is gone, still
-         * ends within the deadline and removes its temporary CIB. */
-        signal(SIGTERM, SIG_DFL);
+        /* A process group of its own with crm_simulate in it, which the
+         * console ends as one on a cancel or at its exit.  SIGTERM only
+         * sets a flag here (crm_simulate gets the default action: caught
+         * signals are reset by exec), so that this process still removes
+         * the temporary CIB.  The terminal's signals never reach the
+         * group. */
+        setpgid(0, 0);
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = sim_on_term;
+        sigaction(SIGTERM, &sa, NULL);
         signal(SIGINT, SIG_IGN);
         signal(SIGHUP, SIG_IGN);
         signal(SIGPIPE, SIG_DFL);
@@ -304,7 +325,13 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
             dup2(nul, STDERR_FILENO);
         }
         close(fds[0]);
-        rc = hc_crm_simulate(plan->next, 30000, &sum, &msg);
+        if (!sim_cancelled) {
+            rc = hc_crm_simulate_grouped(plan->next, 30000, true, &sum,
+                                         &msg);
+        }
+        if (sim_cancelled) {
+            _exit(0);
+        }
         o = g_string_new(rc < 0 ? "1\n" : "0\n");
         g_string_append(o, rc < 0 ? (msg ? msg : "crm_simulate failed")
                         : (sum ? sum : ""));
@@ -318,6 +345,8 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
         }
         _exit(0);
     }
+    /* Also here: a cancel right after the fork must find the group. */
+    setpgid(pid, 0);
     close(fds[1]);
     cl.sim_pid = pid;
     cl.sim_fd = fds[0];
@@ -338,7 +367,8 @@ static void run_line(const char *line)
     /* The plan without the preview (parse, apply, diff) is quick; the
      * preview runs in a child. */
     double t0 = hc_now_ms();
-    rc = hc_crm_plan_new(line, false, &plan, &err, &msg);
+    rc = hc_crm_plan_new_from(line, cl.con->cib_xml, false, &plan, &err,
+                              &msg);
     cl.plan_ms = hc_now_ms() - t0;
     if (rc == -EINVAL && !msg) {
         char *m = hc_crm_error_format(line, &err);
@@ -502,8 +532,13 @@ static char **complete_cb(const char *text, int start, int end)
         g_ptr_array_unref(cl.matches);
         cl.matches = NULL;
     }
-    hc_crm_cib_query(&cib, &msg);
-    if (hc_crm_complete(before, cib, &cl.matches) == 0
+    /* The console's CIB, kept current by notifications: a Tab must not
+     * wait for a CIB query (a third of a second on a large cluster). */
+    if (!cl.con->cib_xml) {
+        hc_crm_cib_query(&cib, &msg);
+    }
+    if (hc_crm_complete(before, cib ? cib : cl.con->cib_xml,
+                        &cl.matches) == 0
         && cl.matches->len) {
         const char *only = cl.matches->pdata[0];
         size_t n = strlen(only);

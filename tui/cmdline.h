@@ -10,6 +10,9 @@
 #include "console.h"
 
 bool hc_cmdline_active(const hc_console *con);
+/* At the console's exit: a preview still computing is killed (its process
+ * group) and the prompt closed. */
+void hc_cmdline_end(void);
 void hc_cmdline_open(hc_console *con);
 /* Handles one key (curses code) while the command line is open. */
 void hc_cmdline_key(hc_console *con, int key);

@@ -21,6 +21,7 @@
 
 #include "cmdline.h"
 #include "util.h"
+#include "view_failover.h"
 
 #define HEADER_MAX 8
 
@@ -480,6 +481,8 @@ static void draw_footer(hc_console *con)
     } else if (con->help || con->detail) {
         snprintf(buf, sizeof(buf),
                  "Esc Back  Up/Down PgUp/PgDn Scroll  q Quit");
+    } else if (hc_fo_screen_active(con)) {
+        snprintf(buf, sizeof(buf), "%s", hc_fo_screen_footer(con));
     } else {
         snprintf(buf, sizeof(buf), "F1/? Help  Tab View  / Search  "
                  "Enter Detail  q/F10 Quit");
@@ -550,6 +553,13 @@ static void draw_body(hc_console *con)
 
         draw_pane_lines(con, lines, &con->detail_top);
         g_ptr_array_free(lines, TRUE);
+        return;
+    }
+    if (hc_fo_screen_active(con)) {
+        int *top;
+        GPtrArray *lines = hc_fo_screen_lines(con, h, &top);
+
+        draw_pane_lines(con, lines, top);
         return;
     }
     if (vs->dirty || !vs->built) {
@@ -725,6 +735,9 @@ bool hc_screen_key(hc_console *con, int key)
         g_free(con->message);
         con->message = NULL;
     }
+    if (!pane && hc_fo_screen_active(con) && hc_fo_screen_key(con, key)) {
+        return true;
+    }
     if (!pane && vs->view == &hc_view_leases && con->lsrc
         && hc_leases_src_key(con->lsrc, con, key)) {
         return true;
@@ -788,6 +801,9 @@ bool hc_screen_key(hc_console *con, int key)
         return true;
     case 'w':
         hc_wizard_ui_open(con);
+        return true;
+    case 'f':
+        hc_fo_screen_open(con);
         return true;
     case '/':
         if (!pane) {

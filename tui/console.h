@@ -79,6 +79,8 @@ struct hc_console {
     bool color;
     /* Model. */
     hc_status *status;      /* NULL until the first CIB was read */
+    struct _xmlNode *cib_xml;  /* the CIB it was made from (the command
+                                * line plans and completes on it) */
     char *cib_source;
     bool cib_connected, cib_is_file;
     char *cib_error;        /* why not connected, or NULL */

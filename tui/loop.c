@@ -24,6 +24,8 @@
 #include "exec.h"
 #include "sources.h"
 #include "util.h"
+#include "cmdline.h"
+#include "view_failover.h"
 
 #define RETRY_MIN_MS 500
 #define RETRY_MAX_MS 5000
@@ -37,7 +39,7 @@ typedef struct loop_state {
     /* The CIB the model was computed from, and the next one being built
      * from diff notifications: a change of some resources' history then
      * updates only those (hc_status_update()). */
-    xmlNode *cib_xml, *cib_next;
+    xmlNode *cib_next;          /* con.cib_xml with the pending diffs */
     bool cib_next_broken;
     xmlNode *cib_old;           /* the one before, freed after the redraw */
     guint cib_old_idle;
@@ -159,19 +161,20 @@ static bool try_incremental(loop_state *s, xmlNode *next)
     double c0 = cpu_ms(), t0 = hc_now_ms();
     GPtrArray *dirty = NULL;
 
-    if (!s->cib_xml || !con->status
-        || hc_status_update(con->status, s->cib_xml, next, 0, &dirty) != 1) {
+    if (!con->cib_xml || !con->status
+        || hc_status_update(con->status, con->cib_xml, next, 0,
+                            &dirty) != 1) {
         free_xml(next);
         return false;
     }
     /* Freeing a large CIB takes a while: after the redraw. */
     free_xml(s->cib_old);
-    s->cib_old = s->cib_xml;
+    s->cib_old = con->cib_xml;
     if (!s->cib_old_idle) {
         s->cib_old_idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE + 20,
                                           free_old_cib, s, NULL);
     }
-    s->cib_xml = next;
+    con->cib_xml = next;
     /* The panes' sources follow where their resources run; other
      * resources' history does not concern them. */
     if (dirty && sources_concerned(next, dirty)) {
@@ -235,8 +238,8 @@ static gboolean on_refresh_idle(gpointer data)
     /* The panes' sources look for the lease file and DRBD in the CIB. */
     hc_leases_src_cib(con->lsrc, xml, !con->cib_is_file);
     hc_drbd_src_cib(con->dsrc, xml, !con->cib_is_file);
-    free_xml(s->cib_xml);
-    s->cib_xml = xml;
+    free_xml(con->cib_xml);
+    con->cib_xml = xml;
     hc_status_free(con->status);
     con->status = st;
     set_error(&con->cib_error, NULL);
@@ -325,9 +328,9 @@ static void on_cib_diff(xmlNode *diff, void *data)
     /* The diff applied to the CIB we have gives the new one without
      * reading it all again; a diff that does not apply (one was missed)
      * means a full read. */
-    if (s->cib_xml && !s->cib_next_broken) {
+    if (s->con.cib_xml && !s->cib_next_broken) {
         if (!s->cib_next) {
-            s->cib_next = copy_xml(s->cib_xml);
+            s->cib_next = copy_xml(s->con.cib_xml);
         }
         if (xml_apply_patchset(s->cib_next, diff, true) != pcmk_ok) {
             s->cib_next_broken = true;
@@ -358,7 +361,7 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
         /* Parsed here, the file gives the next CIB at once when only some
          * resources' history changed; otherwise the file backend reads
          * (and validates) it again at sign-on. */
-        if (s->cib_xml) {
+        if (s->con.cib_xml) {
             xmlNode *next = filename2xml(s->watch_path);
 
             if (next && try_incremental(s, next)) {
@@ -576,12 +579,20 @@ static void on_source(void *data)
     schedule_draw(s);
 }
 
-static void on_transcript(void *data)
+static gboolean on_transcript_idle(gpointer data)
 {
     loop_state *s = data;
 
     hc_console_model_changed(&s->con);
     schedule_draw(s);
+    return G_SOURCE_REMOVE;
+}
+
+/* Called from the thread that ran the command (the failover test's worker
+ * runs them too): the console is updated from its own loop. */
+static void on_transcript(void *data)
+{
+    g_idle_add(on_transcript_idle, data);
 }
 
 static bool locale_is_utf8(void)
@@ -638,6 +649,8 @@ int hc_console_run(bool read_only)
     g_main_loop_run(s.loop);
 
     hc_screen_end();
+    hc_cmdline_end();
+    hc_fo_screen_end();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(&s);
     hc_cib_free(s.cib);
@@ -650,7 +663,7 @@ int hc_console_run(bool read_only)
     hc_leases_src_free(s.con.lsrc);
     hc_drbd_src_free(s.con.dsrc);
     hc_status_free(s.con.status);
-    free_xml(s.cib_xml);
+    free_xml(s.con.cib_xml);
     free_xml(s.cib_next);
     free_xml(s.cib_old);
     g_free(s.watch_base);

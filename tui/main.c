@@ -38,6 +38,9 @@ static void usage(FILE *f)
             "         [--leases FILE [--config FILE] [--leases-node NODE]]\n"
             "         [--drbd-proc FILE | --drbd-events2 FILE]\n"
             "         [--answers FILE]      (the setup screen, key w)\n"
+            "         [--crash-cmd|--cut-cmd|--stop-cmd|--restore-cmd "
+            "'CMD {node}']\n"
+            "         [--report-dir DIR]       (the failover screen, f)\n"
             "       hacon COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
         fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
@@ -58,6 +61,11 @@ static int console_main(int argc, char **argv)
         {"--drbd-proc", "HACON_DRBD_PROC"},
         {"--drbd-events2", "HACON_DRBD_EVENTS2"},
         {"--answers", "HACON_ANSWERS"},
+        {"--crash-cmd", "HACON_CRASH_CMD"},
+        {"--cut-cmd", "HACON_CUT_CMD"},
+        {"--stop-cmd", "HACON_STOP_CMD"},
+        {"--restore-cmd", "HACON_RESTORE_CMD"},
+        {"--report-dir", "HACON_FAILOVER_DIR"},
     };
     bool read_only = false;
 

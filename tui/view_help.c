@@ -16,6 +16,8 @@ static const char *const help_text[] = {
     "  n               next match",
     "  :               crm command line (Tab completes, Enter previews, Esc)",
     "  w               guided setup: steps, plans, Apply/Skip/Back/Roll back",
+    "  f               failover test: scenario, baseline, live timeline,",
+    "                  assertions and saved reports (not with --read-only)",
     "  Ctrl-L          redraw the screen",
     "  mouse           click: tab, line (again: details); wheel: scroll",
     "",

@@ -41,7 +41,10 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
 {
     GPtrArray *t = hc_transcript();
 
+    /* The failover test's worker thread may be adding a command. */
+    hc_transcript_lock();
     if (!t->len) {
+        hc_transcript_unlock();
         hc_line_add(lines, HC_TONE_DIM, NULL, "hacon has run no command "
                     "yet.  Every command it runs is listed here.");
         return;
@@ -66,11 +69,17 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
         add_output(con, lines, e->err, HC_TONE_WARN);
         g_free(cmd);
     }
+    hc_transcript_unlock();
 }
 
 static uint64_t transcript_digest(const hc_console *con)
 {
-    return hc_digest_int(HC_DIGEST_INIT, hc_transcript()->len);
+    uint64_t d;
+
+    hc_transcript_lock();
+    d = hc_digest_int(HC_DIGEST_INIT, hc_transcript()->len);
+    hc_transcript_unlock();
+    return d;
 }
 
 const hc_view hc_view_transcript = {

@@ -152,6 +152,12 @@ for s in $SCENARIOS; do
             # dhcpd and mount the shared disk until the link is back.
             run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
                 --restore-cmd "$REQ $RD {node} uncut" ;;
+        kill)
+            run_scenario kill
+            # The resource's own dhcpd, by its pid file, not every dhcpd.
+            pf=$(sed -n "s/.*dhcpd's pid file (of [^)]*): //p" "$W/kill.log")
+            tap_check "kill: dhcpd killed through its pid file (${pf:-none})" \
+                sh -c "[ -n '$pf' ] && grep -q 'done in .*kill -KILL.* sh $pf' '$W/kill.log'" ;;
         *) run_scenario "$s" ;;
     esac
 done

@@ -134,6 +134,16 @@ else
     tap_fail "the history file has the lines"
 fi
 
+# gone PID: the process ends within 2 s (the slow crm_simulate would
+# live 4 s more if it were left to finish).
+gone() {
+    _end=$(( $(date +%s) + 2 ))
+    while kill -0 "$1" 2> /dev/null; do
+        [ "$(date +%s)" -gt "$_end" ] && return 1
+        sleep 0.05
+    done
+}
+
 # --- a slow crm_simulate: the preview comes from a child, the console
 # answers meanwhile --------------------------------------------------------
 mkdir -p "$work/slow"
@@ -143,9 +153,10 @@ printf '#!/bin/sh\necho $$ >> "%s"\nsleep 4\nexec "%s" "$@"\n' \
     > "$work/slow/crm_simulate"
 chmod +x "$work/slow/crm_simulate"
 cp "$fix/tutorial.xml" "$work/slow.xml"
+mkdir -p "$work/slow/tmp"
 start slow 80x24 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
     HACON_HISTORY="$work/slow/history" CIB_file=slow.xml \
-    PATH="$work/slow:$PATH"
+    PATH="$work/slow:$PATH" TMPDIR="$work/slow/tmp"
 if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
     T send-keys -t slow :
     T send-keys -t slow -l "resource move testnet nodetwo"
@@ -176,8 +187,35 @@ if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
     wait_for slow "Cancelled." 2 \
         && tap_ok "slow preview: n cancels at once" \
         || tap_fail "slow preview: n cancels at once"
+    # The cancelled crm_simulate is ended with its group, and its
+    # temporary CIB removed.
+    sim_pid=$(tail -n 1 "$work/slow/pids")
+    gone "$sim_pid" && [ -z "$(ls -A "$work/slow/tmp")" ] \
+        && tap_ok "slow preview: a cancel ends crm_simulate and removes its CIB" \
+        || tap_fail "slow preview: a cancel ends crm_simulate ($sim_pid) and removes its CIB ($(ls "$work/slow/tmp"))"
     T send-keys -t slow Escape
     quit_ok slow "slow preview"
+    # The console quits (Ctrl-C) while a preview computes: nothing of it
+    # outlives the console.
+    start slow2 80x24 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        HACON_HISTORY="$work/slow/history" CIB_file=slow.xml \
+        PATH="$work/slow:$PATH" TMPDIR="$work/slow/tmp"
+    wait_for slow2 "dhcp (ocf:hacon:dhcpd)"
+    T send-keys -t slow2 :
+    T send-keys -t slow2 -l "resource move dhcp nodetwo"
+    T send-keys -t slow2 Enter
+    wait_for slow2 "computing (crm_simulate)" 5
+    n0=$(wc -l < "$work/slow/pids")
+    _end=$(( $(date +%s) + 10 ))
+    until [ "$(wc -l < "$work/slow/pids")" -gt "$n0" ] \
+        || [ "$(date +%s)" -gt "$_end" ]; do sleep 0.05; done
+    T send-keys -t slow2 C-c
+    wait_for slow2 "EXITED" 10
+    sim_pid=$(tail -n 1 "$work/slow/pids")
+    gone "$sim_pid" && [ -z "$(ls -A "$work/slow/tmp")" ] \
+        && tap_ok "slow preview: quitting ends crm_simulate and removes its CIB" \
+        || tap_fail "slow preview: quitting ends crm_simulate ($sim_pid) and removes its CIB ($(ls "$work/slow/tmp"))"
+    T kill-session -t slow2
 else
     tap_fail "console with a slow crm_simulate"
 fi

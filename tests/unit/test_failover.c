@@ -139,6 +139,22 @@ static void test_names(void **state)
     assert_int_equal(hc_fo_scenario_from_name(NULL), -1);
 }
 
+/* The repeat summary: min, median (mean of the middle two for an even
+ * count) and max, whatever the order the runs came in. */
+static void test_summary(void **state)
+{
+    double odd[] = { 900, 120, 450 }, even[] = { 40, 10, 30, 20 };
+    double mn, md, mx;
+
+    (void) state;
+    hc_fo_downtime_summary(odd, 3, &mn, &md, &mx);
+    assert_true(mn == 120 && md == 450 && mx == 900);
+    hc_fo_downtime_summary(even, 4, &mn, &md, &mx);
+    assert_true(mn == 10 && md == 25 && mx == 40);
+    hc_fo_downtime_summary(NULL, 0, &mn, &md, &mx);
+    assert_true(mn == 0 && md == 0 && mx == 0);
+}
+
 static void count_event(const hc_fo_event *ev, void *data)
 {
     (void) ev;
@@ -182,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_chain_nodrbd),
         cmocka_unit_test(test_subst),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_refuses_cib_file),
     };
 

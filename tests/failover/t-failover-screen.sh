@@ -1,0 +1,201 @@
+#!/bin/bash
+# The console's failover screen (f) on the live two-node test cluster, with
+# keys only: the console runs inside the passive node in tmux (it needs
+# that node's live CIB, as `hacon failover-test` does in t-failover.sh).
+#
+# A cli-prefer constraint is left in the CIB first, as an earlier
+# `crm resource move` would leave it: the move scenario refuses to start
+# and offers to clear it (c); then the move runs, the timeline and the
+# probe counts grow while the console still answers keys (help opens and
+# closes during the run), every assertion passes, the reports are saved,
+# and no cli-* constraint is left.  Then a standby scenario run twice (the
+# repeat, with its summary), and a read-only console that refuses the
+# screen.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+tap_need_root
+tap_need_cmd tmux ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
+    crm_mon crm_resource crm dhcpd busybox sshd ssh
+if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
+    tap_skip_all "cannot create network/mount/PID namespaces here"
+fi
+[ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
+
+# A unique instance: several runs (and other suites) side by side.
+HC_CLUSTER_PREFIX=hcs$$
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+unset HC_CLUSTER_STATE
+. "$HACON_TOP/tests/cluster/lib.sh"
+CL=$HACON_TOP/tests/cluster/hc-cluster
+W=$(mktemp -d /tmp/hc-t-foscreen.XXXXXX)
+sock=hacon-foscreen-$$
+T() { tmux -L "$sock" "$@"; }
+cleanup() {
+    T kill-server 2> /dev/null
+    if "$CL" down > "$W/down.log" 2>&1; then
+        rm -rf "$S"
+    else
+        echo "# down:"; sed 's/^/#   /' "$W/down.log"
+    fi
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+screen() { T capture-pane -p -t "$1"; }
+# wait_for NAME TEXT [SECONDS]: until the screen shows TEXT.
+wait_for() {
+    local end=$(( $(date +%s) + ${3:-20} ))
+    while [ "$(date +%s)" -le "$end" ]; do
+        screen "$1" 2> /dev/null | grep -qF -- "$2" && return 0
+        sleep 0.1
+    done
+    echo "# timed out waiting for '$2' on $1; the screen was:"
+    screen "$1" 2> /dev/null | sed 's/^/#   /'
+    return 1
+}
+# sent NAME: the probe count on the screen (empty when not shown).
+sent() {
+    screen "$1" | sed -n 's/.*Probes every 200 ms: \([0-9]*\) sent.*/\1/p' \
+        | head -n1
+}
+other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
+
+T_ALL=$(now)
+if "$CL" up --final > "$W/up.log" 2>&1; then
+    tap_ok "test cluster up with the final configuration ($(elapsed "$T_ALL")s)"
+else
+    tap_fail "test cluster up"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_done
+fi
+out=$("$CL" dhcp obtain 2>&1)
+tap_check "a client lease through the floating IP: $out" test $? = 0
+
+a=$(rsc_node dhcp nodeone)
+p=$(other "$a")
+REP=$S/screen-reports
+mkdir -p "$REP"
+# Left by an earlier move: pins dhcp where it runs, so nothing moves now.
+nx "$p" cibadmin -C -o constraints -X "<rsc_location id=\"cli-prefer-dhcp\" rsc=\"dhcp\" role=\"Started\" node=\"$a\" score=\"INFINITY\"/>" \
+    > "$W/cib.log" 2>&1
+tap_check "a leftover cli-prefer-dhcp in the CIB" \
+    sh -c "'$CL' exec $p cibadmin -Q -o constraints | grep -q cli-prefer-dhcp"
+
+# The console in the passive node, as an admin would run it there.
+T new-session -d -s keep -x 80 -y 24 "exec sleep 900"
+T new-session -d -s fo -x 120 -y 50 \
+    "'$CL' exec $p env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+     HACON_FAILOVER_DIR=$REP HACON_TIMING=/dev/null hacon; echo EXITED \$?; \
+     exec sleep 900"
+tap_check "the console shows the live cluster" \
+    wait_for fo "CIB: live cluster" 30
+
+T send-keys -t fo f
+tap_check "f opens the failover screen" \
+    wait_for fo "Failover test: choose a scenario"
+tap_check "the scenario list says what moves where" \
+    wait_for fo "service dhcp runs on $a; expected after the test on $p"
+tap_check "crash needs its command (none configured)" \
+    wait_for fo "needs its command: hacon --crash-cmd"
+T send-keys -t fo 1 Enter
+tap_check "Enter: what the move will do, and a question" \
+    wait_for fo "Start? Enter/y: start"
+T send-keys -t fo Enter
+tap_check "the move refuses to start over a leftover cli-prefer" \
+    wait_for fo "Not run: 1 cli-prefer/cli-ban constraint(s)" 60
+tap_check "and offers to clear it" \
+    wait_for fo "c: clear them (crm_resource --clear) and start the test"
+
+t_move=$(now)
+T send-keys -t fo c
+tap_check "c clears it from the screen" \
+    wait_for fo "crm_resource --clear -r dhcp: done" 120
+tap_check "then the move runs: probes every 200 ms" \
+    wait_for fo "Probes every 200 ms:" 120
+tap_check "the timeline shows the move's command" \
+    wait_for fo "crm_resource --move" 60
+s1=$(sent fo)
+# The console answers keys during the run: help opens and closes.
+t0=$(now)
+T send-keys -t fo '?'
+wait_for fo "hacon console: keys" 10 > /dev/null
+t_help=$(elapsed "$t0")
+T send-keys -t fo Escape
+tap_check "the console answers keys during the run (help in ${t_help}s)" \
+    wait_for fo "Probes every 200 ms:" 10
+sleep 2
+s2=$(sent fo)
+tap_check "the probe count grows on the screen ($s1 -> $s2)" \
+    test "${s2:-0}" -gt "${s1:-0}"
+tap_check "the move ends with its result" \
+    wait_for fo "Result: move $a -> $p:" 180
+screen fo > "$W/move.screen"
+grep -E '^\s+\[(PASS|FAIL|SKIP)\]|Result:|downtime' "$W/move.screen" \
+    | sed 's/^/#   /'
+for n in service-placed dhcp-answers after-cleanup leases-kept \
+    no-cli-constraints failcounts-clean; do
+    tap_check "move: [PASS] $n" grep -q "\[PASS\] $n:" "$W/move.screen"
+done
+tap_check "move: PASS with the measured downtime" \
+    grep -qE "Result: move $a -> $p: PASS, downtime [0-9]+ ms" "$W/move.screen"
+echo "# move from the screen: $(elapsed "$t_move")s"
+n_rep=$(find "$REP" -name 'failover-move-*-01.txt' | wc -l)
+tap_check "move: the report paths are on the screen and saved ($n_rep)" \
+    sh -c "[ $n_rep = 1 ] && grep -q '$REP/failover-move-' '$W/move.screen' \
+           && grep -q '^hacon failover-test move: PASS' $REP/failover-move-*.txt"
+tap_check "no cli-* constraint is left in the CIB" \
+    sh -c "! '$CL' exec $p cibadmin -Q -o constraints | grep -q 'id=\"cli-'"
+tap_check "dhcp runs on $p now" test "$(rsc_node dhcp "$p")" = "$p"
+step=$(sed -n 's/.*(longest engine step in the loop: \(.*\))/\1/p' \
+    "$W/move.screen")
+echo "# longest engine step in the console's loop: ${step:-?}"
+# No step holds the console for long: the probes and lease reads of the
+# baseline and the final checks run in a thread (a step is at most one
+# 150 ms probe and a CIB read; generous for a loaded machine).
+ms=${step%% ms*}
+tap_check "no engine step held the console over 1.5 s (${step:-?})" \
+    test "${ms:-99999}" -lt 1500
+
+# Standby twice from the screen (+: two runs; the second starts where the
+# first left the service, so it goes back), with the summary.
+T send-keys -t fo Escape
+tap_check "Esc: back to the scenarios" \
+    wait_for fo "Failover test: choose a scenario"
+T send-keys -t fo 2 +
+tap_check "+ sets two runs" wait_for fo "Runs: 2"
+T send-keys -t fo Enter
+wait_for fo "Start? Enter/y: start" > /dev/null
+t0=$(now)
+T send-keys -t fo y
+tap_check "standby x2 ends with its summary" \
+    wait_for fo "Summary: standby x2:" 300
+screen fo > "$W/standby.screen"
+grep -E 'run [12]: |Result:|Summary:' "$W/standby.screen" | sed 's/^/#   /'
+tap_check "standby x2: run 1 $p -> $a and run 2 $a -> $p pass ($(elapsed "$t0")s)" \
+    sh -c "grep -q 'run 1: $p -> $a PASS' '$W/standby.screen' \
+           && grep -qE 'Result: standby $a -> $p: PASS' '$W/standby.screen'"
+tap_check "standby x2: summary with min/median/max, nothing failed" \
+    grep -qE "Summary: standby x2: 0 failed, 0 not run; downtime ms min [0-9]+ median [0-9]+ max [0-9]+" "$W/standby.screen"
+tap_check "standby x2: both nodes online again (not in standby)" sh -c \
+    "'$CL' exec $a crm_attribute --node $p --name standby --query 2>&1 \
+     | grep -q 'value=off' && '$CL' exec $a crm_attribute --node $a \
+     --name standby --query 2>&1 | grep -q 'value=off'"
+n_rep=$(find "$REP" -name 'failover-standby-*.json' | wc -l)
+tap_check "standby x2: two JSON reports saved ($n_rep)" test "$n_rep" = 2
+
+T send-keys -t fo q
+tap_check "q quits the console with 0" wait_for fo "EXITED 0" 30
+
+# --read-only: no failover screen.
+T new-session -d -s ro -x 100 -y 30 \
+    "'$CL' exec $p env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+     hacon --read-only; echo EXITED \$?; exec sleep 900"
+wait_for ro "CIB: live cluster" 30 > /dev/null
+T send-keys -t ro f
+tap_check "--read-only: f says no, and changes nothing" \
+    wait_for ro "No failover test in a read-only console"
+T send-keys -t ro q
+wait_for ro "EXITED" 20 > /dev/null
+echo "# whole suite: $(elapsed "$T_ALL")s"
+tap_done
