@@ -1605,7 +1605,7 @@ static char *checkpoint_latest(hc_wizard *w, const hc_step *s)
 
 /* ------------------------------------------------------------ applying */
 
-static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     int rc = 0;
 
@@ -1617,14 +1617,25 @@ static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = wizard_write(w, f->node, f->path, f->new_text, f->new_len,
                           f->mode, ret_err);
     }
-    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
-        hc_plan_cmd *c = p->cmds->pdata[i];
-        char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+    return rc;
+}
 
-        hc_wizard_progress(w, "running %s", cmd);
-        g_free(cmd);
-        rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
-                           (const char *const *) c->argv);
+int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
+{
+    char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+
+    hc_wizard_progress(w, "running %s", cmd);
+    g_free(cmd);
+    return hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
+                         (const char *const *) c->argv);
+}
+
+static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    int rc = hc_wizard_apply_files(w, p, ret_err);
+
+    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
+        rc = hc_wizard_apply_cmd(w, p->cmds->pdata[i], ret_err);
     }
     if (rc == 0 && p->cib_new) {
         hc_wizard_progress(w, "updating the CIB (one atomic update)");

@@ -91,6 +91,32 @@ static int dhcpd_ids(hc_wizard *w, const char *node, char **ret,
     return rc;
 }
 
+static const char *storage_dev(hc_wizard *w)
+{
+    return strcmp(hc_wizard_answer(w, "storage"), "drbd")
+           ? hc_wizard_answer(w, "shared_disk")
+           : hc_wizard_answer(w, "drbd_device");
+}
+
+/* The filesystem can be mounted here for a moment: it is not mounted
+ * anywhere by Pacemaker yet (no resource uses the mount point, checked by
+ * the caller through the mount point), it has a filesystem, and with DRBD
+ * this node is Primary (as the drbd step leaves it). */
+static bool dev_mountable_here(hc_wizard *w)
+{
+    const char *argv[] = { "sh", "-c", "blkid -o value -s TYPE \"$1\" | "
+                           "grep -q . && { [ \"$2\" != drbd ] || drbdadm "
+                           "role \"$3\" 2>/dev/null | grep -q '^Primary'; }",
+                           "sh", storage_dev(w),
+                           hc_wizard_answer(w, "storage"),
+                           hc_wizard_answer(w, "drbd_resource"), NULL };
+    char *root = hc_wizard_path(w, "/");
+    bool real_root = !strcmp(root, "/");
+
+    g_free(root);
+    return real_root && hc_wizard_run(w, NULL, 15000, NULL, NULL, argv) == 0;
+}
+
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
@@ -156,6 +182,22 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             if (hc_wizard_run(w, NULL, 10000, NULL, NULL, mp) == 0) {
                 hc_plan_cmd_add(p, NULL, 30000, "move the existing leases to "
                                 "the shared filesystem", "sh", "-c", cmd, NULL);
+            } else if (dev_mountable_here(w)) {
+                /* Set up before Pacemaker manages the filesystem (the
+                 * tutorial's order): the agent refuses to start dhcpd
+                 * without the lease directory on it. */
+                char *once = g_strdup_printf("mount %s %s && { %s; rc=$?; "
+                                             "umount %s; exit $rc; }",
+                                             storage_dev(w),
+                                             hc_wizard_answer(w, "mountpoint"),
+                                             cmd,
+                                             hc_wizard_answer(w, "mountpoint"));
+
+                hc_plan_cmd_add(p, NULL, 60000, "the lease directory and file "
+                                "on the shared filesystem, mounted for that "
+                                "only (Pacemaker mounts it from now on)",
+                                "sh", "-c", once, NULL);
+                g_free(once);
             } else {
                 hc_plan_warn(p, "%s is not mounted here: the leases are moved "
                              "to %s when it is (or dhcpd starts with an empty "
