@@ -264,6 +264,9 @@ static const answer_def answer_defs[] = {
       "how to start corosync and pacemaker" },
     { "start_command", "", check_command, NULL,
       "with service_manager=command: run as CMD start|stop DAEMON" },
+    { "op_timeout", "0", check_int, "0-3600",
+      "seconds allowed to every resource operation, for slow machines "
+      "(0: the tutorial's 20-40 s)" },
     { "timeout", "120", check_int, "5-3600",
       "seconds to wait for nodes to come online, resources to start" },
 };
