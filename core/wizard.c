@@ -264,6 +264,9 @@ static const answer_def answer_defs[] = {
       "how to start corosync and pacemaker" },
     { "start_command", "", check_command, NULL,
       "with service_manager=command: run as CMD start|stop DAEMON" },
+    { "slow_factor", "1", check_int, "1-20",
+      "multiplies the deadline of every command the wizard runs, for slow "
+      "machines (VMs under emulation)" },
     { "op_timeout", "0", check_int, "0-3600",
       "seconds allowed to every resource operation, for slow machines "
       "(0: the tutorial's 20-40 s)" },
@@ -513,7 +516,9 @@ const char *hc_wizard_peer(const hc_wizard *w)
 int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
                   char **ret_out, char **ret_err, const char *const *argv)
 {
-    hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms };
+    /* Every deadline stretched on a slow machine (answer slow_factor). */
+    hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms
+                       * atoi(hc_wizard_answer(w, "slow_factor")) };
     hc_exec_result r;
     int rc;
 

@@ -61,7 +61,7 @@ have_time() {   # SECS PHASE
 bail() { tap_fail "$1"; [ -n "$2" ] && sed 's/^/#   /' "$2" | tail -n 40; tap_done; }
 
 t=$SECONDS
-"$VMC" up > "$LOG/up.log" 2>&1 &
+VMC_OWNER=$$ "$VMC" up > "$LOG/up.log" 2>&1 &
 if wait $!; then
     tap_ok "three VMs up and answering ssh (alpha, beta, client)"
 else
