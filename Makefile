@@ -136,11 +136,12 @@ $(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
 bench: deps all
 	@tests/bench/run.sh
 
+# VM=1: the tutorial in three qemu VMs (tests/vmcluster), hacon over ssh.
 demo: deps all
-	tests/cluster/demo.sh $(if $(FINAL),--final,)
+	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,))
 
 demo-down:
-	tests/cluster/hc-cluster down
+	$(if $(VM),VMC_DIR=$(CURDIR)/build/vmcluster/demo tests/vmcluster/vmc down,tests/cluster/hc-cluster down)
 
 # Installs what is missing, quietly; does nothing when all is there.
 deps:

@@ -116,6 +116,7 @@ struct hc_failover {
     char *base_drbd;
     char *drbd_last;             /* last text of the reader, timeline */
     double drbd_next;            /* when to read it again */
+    double drbd_wait_end;        /* end of the wait for UpToDate, or 0 */
     GPtrArray *base_fails;       /* char* "rsc@node" with a fail count */
     GPtrArray *cleaned;          /* char* "rsc@node=count": fail counts
                                   * the test caused, cleaned up after it */
@@ -1882,6 +1883,37 @@ static void final_assertions(hc_failover *fo)
     }
 }
 
+/* After the cleanup (the node back), DRBD resyncs what changed while the
+ * node was away: the final assertion waits for both disks UpToDate, up to
+ * the run's timeout, with the resync's progress in the timeline.  True
+ * while it should wait on. */
+static bool drbd_settling(hc_failover *fo)
+{
+    const char *prim = service_node(fo) ? service_node(fo) : fo->to;
+    char *text = NULL;
+    int rc;
+
+    if (!fo->drbd || !fo->drbd_rsc) {
+        return false;
+    }
+    if (!fo->drbd_wait_end) {
+        fo->drbd_wait_end = hc_now_ms() + fo->o.timeout_s * 1000.0;
+    }
+    if (hc_now_ms() < fo->drbd_next) {
+        return true;
+    }
+    fo->drbd_next = hc_now_ms() + 1000;
+    rc = fo->drbd(prim, &text, fo->drbd_data);
+    if (text && g_strcmp0(text, fo->drbd_last)) {
+        emit(fo, HC_FO_EV_DRBD, "%s", text);
+        g_free(fo->drbd_last);
+        fo->drbd_last = text;
+    } else {
+        g_free(text);
+    }
+    return rc != 0 && hc_now_ms() < fo->drbd_wait_end;
+}
+
 /* ------------------------------------------------------------ step */
 
 int hc_failover_step(hc_failover *fo)
@@ -1966,6 +1998,10 @@ int hc_failover_step(hc_failover *fo)
             return 1;
         }
         observe_cib(fo);
+        if (drbd_settling(fo)) {
+            probe_tick(fo);
+            return 1;
+        }
         fo->phase = PH_FINAL;
         return 1;
     case PH_FINAL:

@@ -265,6 +265,12 @@ static const answer_def answer_defs[] = {
       "how to start corosync and pacemaker" },
     { "start_command", "", check_command, NULL,
       "with service_manager=command: run as CMD start|stop DAEMON" },
+    { "slow_factor", "1", check_int, "1-20",
+      "multiplies the deadline of every command the wizard runs, for slow "
+      "machines (VMs under emulation)" },
+    { "op_timeout", "0", check_int, "0-3600",
+      "seconds allowed to every resource operation, for slow machines "
+      "(0: the tutorial's 20-40 s)" },
     { "timeout", "120", check_int, "5-3600",
       "seconds to wait for nodes to come online, resources to start" },
 };
@@ -513,7 +519,9 @@ const char *hc_wizard_peer(const hc_wizard *w)
 int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
                   char **ret_out, char **ret_err, const char *const *argv)
 {
-    hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms };
+    /* Every deadline stretched on a slow machine (answer slow_factor). */
+    hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms
+                       * atoi(hc_wizard_answer(w, "slow_factor")) };
     hc_exec_result r;
     int rc;
 
@@ -1712,7 +1720,7 @@ static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
     return first;
 }
 
-static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     int rc = 0;
 
@@ -1724,17 +1732,30 @@ static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = wizard_write(w, f->node, f->path, f->new_text, f->new_len,
                           f->mode, ret_err);
     }
-    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
-        hc_plan_cmd *c = p->cmds->pdata[i];
-        char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+    return rc;
+}
 
-        hc_wizard_progress(w, "running %s", cmd);
-        g_free(cmd);
-        rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
-                           (const char *const *) c->argv);
-        if (rc == 0 && c->undo) {
-            undo_record(w, c);
-        }
+int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
+{
+    char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+    int rc;
+
+    hc_wizard_progress(w, "running %s", cmd);
+    g_free(cmd);
+    rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
+                       (const char *const *) c->argv);
+    if (rc == 0 && c->undo) {
+        undo_record(w, c);
+    }
+    return rc;
+}
+
+static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    int rc = hc_wizard_apply_files(w, p, ret_err);
+
+    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
+        rc = hc_wizard_apply_cmd(w, p->cmds->pdata[i], ret_err);
     }
     if (rc == 0 && p->cib_new) {
         hc_wizard_progress(w, "updating the CIB (one atomic update)");

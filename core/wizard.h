@@ -174,6 +174,12 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
                      const char *path, const char *text, size_t len,
                      mode_t mode, bool secret, char **ret_err);
 
+/* The parts of the engine's own apply, for a step whose apply does more
+ * between them (drbd follows the initial sync before mkfs): writes the
+ * plan's files; runs one of its commands (with its progress line). */
+int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err);
+int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err);
+
 /* Reads a file on node (NULL: here, under HACON_ROOT).  *ret is NULL and
  * 0 is returned when the file does not exist. */
 int hc_wizard_read(hc_wizard *w, const char *node, const char *path,

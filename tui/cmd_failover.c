@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "failover.h"
+#include "failover_drbd.h"
 #include "util.h"
 
 typedef struct run_ctx {
@@ -193,6 +194,7 @@ static int cmd_failover(int argc, char **argv)
             printf("== run %d of %d\n", n, repeat);
         }
         rc.fo = hc_failover_new(&o, print_event, NULL);
+        hc_failover_set_drbd_reader(rc.fo, hc_failover_drbd_local, NULL);
         rc.loop = g_main_loop_new(NULL, FALSE);
         g_timeout_add(hc_failover_interval_ms(rc.fo), tick, &rc);
         g_main_loop_run(rc.loop);

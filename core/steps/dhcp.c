@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <crm/crm.h>
+#include <crm/common/xml.h>
+
 #include "gen_dhcpd.h"
+#include "status.h"
 #include "util.h"
 #include "steps/steps.h"
 
@@ -143,12 +147,33 @@ static bool leases_on_disk(hc_wizard *w, hc_plan *p, const char *peer)
     return true;
 }
 
+/* The node where the cluster runs the service's dhcpd now, or NULL (no
+ * cluster yet, or it runs nowhere).  Its dhcpd and pid file are the
+ * cluster's: the packaged service's init script uses the same pid file
+ * and must not be told to stop it. */
+static char *cluster_dhcpd_node(hc_wizard *w)
+{
+    xmlNode *cib = NULL;
+    hc_status *st = NULL;
+    char *err = NULL, *node = NULL;
+
+    if (hc_wizard_cib(w, &cib, &err) == 0
+        && hc_wizard_status(w, cib, false, &st, &err) == 0) {
+        node = g_strdup(hc_wizard_rsc_node(st, HC_SERVICE_RSC));
+    }
+    hc_status_free(st);
+    free_xml(cib);
+    g_free(err);
+    return node;
+}
+
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
     const char *path = hc_wizard_answer(w, "dhcpd_conf");
     const char *leases = hc_wizard_answer(w, "leases");
     char *conf = conf_text(w, ret_err), *ids[2] = { NULL, NULL }, *aa;
+    char *cluster_node = NULL;
     int rc = conf ? 0 : -EINVAL;
 
     for (int i = 0; rc == 0 && i < 2; i++) {
@@ -168,6 +193,7 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                                    nodes[1]);
         rc = -EINVAL;
     }
+    cluster_node = rc == 0 ? cluster_dhcpd_node(w) : NULL;
     for (int i = 0; rc == 0 && i < 2; i++) {
         /* Only Pacemaker may start dhcpd: the packaged service is stopped
          * and kept from starting at boot, whatever the init system.  Its
@@ -185,7 +211,22 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         char *out = NULL;
 
         rc = hc_wizard_run(w, i ? nodes[1] : NULL, 15000, &out, ret_err, probe);
-        if (rc == 0 && out && *g_strstrip(out)) {
+        if (rc == 0 && out && cluster_node
+            && !strcmp(cluster_node, nodes[i])) {
+            /* The running dhcpd here is the cluster's: only the boot
+             * links of the packaged service count. */
+            bool enabled = strstr(out, "enabled") != NULL;
+
+            if (enabled) {
+                hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000,
+                                "disable the packaged isc-dhcp-server at "
+                                "boot (the cluster runs dhcpd here: not "
+                                "stopped)", "sh", "-c", "if [ \"$(cat "
+                                "/proc/1/comm)\" = systemd ]; then systemctl "
+                                "disable isc-dhcp-server; else update-rc.d "
+                                "isc-dhcp-server disable; fi", NULL);
+            }
+        } else if (rc == 0 && out && *g_strstrip(out)) {
             hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000,
                             "stop the packaged isc-dhcp-server and disable it "
                             "at boot: only Pacemaker starts dhcpd (ERRATA 11)",
@@ -247,6 +288,7 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     g_free(ids[0]);
     g_free(ids[1]);
     g_free(conf);
+    g_free(cluster_node);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drbd.h"
 #include "gen_drbd.h"
 
 /* The DRBD syntax a node needs: 8.4 (the kernel's module) or 9. */
@@ -199,9 +200,14 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                             "initial full sync", "drbdadm", "primary",
                             "--force", res, NULL);
             hc_plan_cmd_add(p, NULL, 120000, "wait until the nodes are "
-                            "connected; the initial sync then runs on (hacon "
-                            "drbd shows its progress and ETA)",
-                            "drbdadm", "wait-connect", res, NULL);
+                            "connected; the initial sync then runs on, "
+                            "followed with its progress and ETA before the "
+                            "step ends", "drbdadm", "wait-connect", res, NULL);
+            g_hash_table_replace(p->data, g_strdup("initial_sync"),
+                                 g_strdup(res));
+            hc_plan_note(p, "After wait-connect the step follows the initial "
+                         "sync (progress, speed, ETA) until both disks are "
+                         "UpToDate, then makes the filesystem.");
             hc_plan_crm(p, "drbdadm create-md %s; drbdadm up %s   # on both",
                         res, res);
             hc_plan_crm(p, "drbdadm primary --force %s   # on %s", res,
@@ -222,6 +228,106 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     return 0;
 }
 
+/* Follows the initial sync of res in this node's /proc/drbd (DRBD 8.4;
+ * 9 has none, its sync is left to `hacon drbd`) until both disks are
+ * UpToDate: one progress line when the state changes and every few
+ * seconds, with the speed and ETA of the estimator in core/drbd.c.  The
+ * step must not end before: the service's resources would start on a
+ * node whose peer cannot take over yet.  Read here, not through
+ * hc_wizard_run(): twice a second would flood the transcript. */
+static int follow_initial_sync(hc_wizard *w, const char *res, char **ret_err)
+{
+    double deadline = hc_now_ms()
+                      + 1000.0 * atoi(hc_wizard_answer(w, "timeout")) * 5;
+    const char *dev = hc_wizard_answer(w, "drbd_device");
+    char *minor = g_strdup_printf("%d", atoi(dev + strcspn(dev, "0123456789")));
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    hc_drbd *d = hc_drbd_new();
+    char *last = NULL;
+    double last_ms = 0;
+    int rc = -ETIMEDOUT;
+
+    g_hash_table_insert(names, minor, (char *) res);
+    while (hc_now_ms() < deadline) {
+        char *buf = NULL, *line = NULL;
+        size_t len = 0;
+        hc_drbd_resource *r;
+        GString *brief;
+        bool synced = false;
+
+        if (hc_read_file("/proc/drbd", &buf, &len) < 0) {
+            g_free(buf);
+            *ret_err = g_strdup("no /proc/drbd: is the DRBD 8.4 module "
+                                "loaded?");
+            rc = -ENOENT;
+            break;
+        }
+        hc_drbd_feed_proc(d, buf, len, hc_now_ms() / 1000.0, names);
+        g_free(buf);
+        r = hc_drbd_find(d, res);
+        if (!r) {
+            /* DRBD 9 or a resource the module does not show: nothing to
+             * follow here. */
+            rc = 0;
+            break;
+        }
+        brief = g_string_new(NULL);
+        hc_drbd_format_brief(d, brief);
+        line = g_strstrip(g_string_free(brief, FALSE));
+        for (guint i = 0; i < r->devices->len && r->connections->len; i++) {
+            hc_drbd_device *v = r->devices->pdata[i];
+            hc_drbd_connection *c = r->connections->pdata[0];
+            hc_drbd_peer_device *pd = c->peer_devices->len
+                                      ? c->peer_devices->pdata[0] : NULL;
+
+            synced = !strcmp(v->disk, "UpToDate") && pd
+                     && !strcmp(pd->peer_disk, "UpToDate");
+        }
+        if (g_strcmp0(line, last) && (hc_now_ms() - last_ms > 3000 || synced
+                                      || !last)) {
+            hc_wizard_progress(w, "initial sync: %s", line);
+            g_free(last);
+            last = line;
+            last_ms = hc_now_ms();
+        } else {
+            g_free(line);
+        }
+        if (synced) {
+            rc = 0;
+            break;
+        }
+        g_usleep(500 * 1000);
+    }
+    if (rc == -ETIMEDOUT) {
+        *ret_err = g_strdup_printf("the initial sync of %s did not end in "
+                                   "time: %s", res, last ? last : "no state");
+    }
+    g_free(last);
+    hc_drbd_free(d);
+    g_hash_table_destroy(names);
+    g_free(minor);
+    return rc;
+}
+
+/* The engine's apply, with the initial sync followed right after
+ * wait-connect, before the filesystem is made. */
+static int drbd_apply(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *sync_res = g_hash_table_lookup(p->data, "initial_sync");
+    int rc = hc_wizard_apply_files(w, p, ret_err);
+
+    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
+        hc_plan_cmd *c = p->cmds->pdata[i];
+
+        rc = hc_wizard_apply_cmd(w, c, ret_err);
+        if (rc == 0 && sync_res && !c->node && c->argv[1]
+            && !strcmp(c->argv[1], "wait-connect")) {
+            rc = follow_initial_sync(w, sync_res, ret_err);
+        }
+    }
+    return rc;
+}
+
 static int drbd_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     bool shared = strcmp(hc_wizard_answer(w, "storage"), "drbd") != 0;
@@ -229,7 +335,6 @@ static int drbd_verify(hc_wizard *w, hc_plan *p, char **ret_err)
                              : hc_wizard_answer(w, "drbd_device");
     const char *nodes[2] = { NULL, hc_wizard_peer(w) };
     char *fs = out_on(w, NULL, "blkid -o value -s TYPE \"$1\"", dev);
-
     if (!fs || !*fs) {
         *ret_err = g_strdup_printf("no filesystem on %s", dev);
         g_free(fs);
@@ -268,5 +373,6 @@ const hc_step hc_step_drbd = {
              "without the DRBD module, a shared disk the admin names",
     .check = drbd_check,
     .plan = drbd_plan,
+    .apply = drbd_apply,
     .verify = drbd_verify,
 };

@@ -43,6 +43,7 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
     double deadline = hc_now_ms()
                       + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
     char *last = NULL;
+    bool settled = file;
     int rc;
 
     for (;;) {
@@ -61,12 +62,43 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
             break;
         }
         node = placed_on(w, st, where);
+        for (guint i = 0; st->failed && i < st->failed->len; i++) {
+            hc_failed_action *f = st->failed->pdata[i];
+            char *e = hc_escape(f->exit_reason ? f->exit_reason
+                                : f->rc_text ? f->rc_text : "", 120);
+
+            g_string_append_printf(where, "; %s %s failed on %s%s%s",
+                                   f->resource, f->task, f->node,
+                                   *e ? ": " : "", e);
+            g_free(e);
+        }
         hc_status_free(st);
         if (!last || strcmp(last, where->str)) {
             hc_wizard_progress(w, "%s", where->str);
         }
         g_free(last);
         last = g_string_free(where, FALSE);
+        if (node && (!want_node || !strcmp(node, want_node)) && !settled) {
+            /* A start in progress already shows the resource on its node:
+             * wait until the cluster has nothing left to do, then look
+             * again (the start may have failed and the service moved). */
+            const char *argv[] = { "crm_resource", "--wait", "--timeout",
+                                   NULL, NULL };
+            int left = (int) ((deadline - hc_now_ms()) / 1000);
+            char *t = g_strdup_printf("%ds", left > 5 ? left : 5);
+
+            argv[3] = t;
+            hc_wizard_progress(w, "waiting until the cluster settles");
+            rc = hc_wizard_run(w, NULL, (left > 5 ? left : 5) * 1000 + 10000,
+                               NULL, ret_err, argv);
+            g_free(t);
+            g_free(node);
+            if (rc < 0) {
+                break;
+            }
+            settled = true;
+            continue;
+        }
         if (node && (!want_node || !strcmp(node, want_node))) {
             if (ret_node) {
                 *ret_node = node;

@@ -3,6 +3,7 @@
  * admin who knows it finds them: drbd-r0 in the promotable clone
  * drbd-r0-master, fs_data, testnet, dhcp. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <crm/crm.h>
@@ -49,6 +50,38 @@ const char *hc_steps_anchor(const hc_wizard *w)
 static bool use_drbd(const hc_wizard *w)
 {
     return !strcmp(hc_wizard_answer(w, "storage"), "drbd");
+}
+
+/* Raises every "timeout=Ns" (XML attribute or crm word) below secs to
+ * secs; takes s. */
+static char *raise_timeouts(char *s, int secs)
+{
+    GRegex *re = g_regex_new("timeout=(\"?)([0-9]+)s", 0, 0, NULL);
+    GMatchInfo *m = NULL;
+    GString *out = g_string_new(NULL);
+    const char *pos = s;
+
+    g_regex_match(re, s, 0, &m);
+    while (g_match_info_matches(m)) {
+        int start, end, vs, ve;
+        char *q = g_match_info_fetch(m, 1);
+        char *v = g_match_info_fetch(m, 2);
+
+        g_match_info_fetch_pos(m, 0, &start, &end);
+        g_match_info_fetch_pos(m, 2, &vs, &ve);
+        g_string_append_len(out, pos, s + start - pos);
+        g_string_append_printf(out, "timeout=%s%ds", q,
+                               MAX(atoi(v), secs));
+        pos = s + end;
+        g_free(q);
+        g_free(v);
+        g_match_info_next(m, NULL);
+    }
+    g_string_append(out, pos);
+    g_match_info_free(m);
+    g_regex_unref(re);
+    g_free(s);
+    return g_string_free(out, FALSE);
 }
 
 /* What the step writes, from the answers. */
@@ -169,6 +202,28 @@ static GPtrArray *wanted_list(hc_wizard *w)
     }
     ORDER("fs_before_dhcp", "fs_data", NULL, "dhcp", NULL);
     ORDER("ip_before_dhcp", "testnet", NULL, "dhcp", NULL);
+    /* A slow machine (a VM under emulation) needs more than the agents'
+     * usual 20 s: for the operations without a timeout of their own
+     * (start, stop, promote, DRBD's monitors) through op_defaults, and
+     * for the monitors above. */
+    {
+        int secs = atoi(hc_wizard_answer(w, "op_timeout"));
+
+        for (guint i = 0; secs > 0 && i < a->len; i++) {
+            wanted *x = a->pdata[i];
+
+            x->xml = raise_timeouts(x->xml, secs);
+            x->crm = raise_timeouts(x->crm, secs);
+        }
+        if (secs > 0) {
+            want(a, "op_defaults", "op-options", g_strdup_printf(
+"<meta_attributes id=\"op-options\">"
+"<nvpair id=\"op-options-timeout\" name=\"timeout\" value=\"%ds\"/>"
+"</meta_attributes>", secs),
+                g_strdup_printf("crm configure op_defaults timeout=%ds",
+                                secs));
+        }
+    }
     return a;
 }
 

@@ -5,7 +5,10 @@
 #
 #   drbdvm_check              echo why the VMs cannot run here, or nothing
 #   drbdvm_initrd DIR CONF [FILE...]   build DIR/initrd.gz with CONF as
-#                             /etc/drbd.conf and FILEs in /bin
+#                             /etc/drbd.conf and FILEs in /bin; CONF ""
+#                             for none; DRBDVM_INIT: another /init,
+#                             DRBDVM_MODULES: more modules (paths under
+#                             the kernel's module tree) for that init
 #   drbdvm_start DIR          boot alpha and beta; consoles in DIR/*.console;
 #                             fails when they are not ready within
 #                             DRBDVM_BOOT_SECS (90)
@@ -70,7 +73,7 @@ drbdvm_initrd() {
              kernel/net/core/failover.ko kernel/drivers/net/net_failover.ko \
              kernel/drivers/net/virtio_net.ko kernel/crypto/crc32c_generic.ko \
              kernel/lib/libcrc32c.ko kernel/lib/lru_cache.ko \
-             kernel/drivers/block/drbd/drbd.ko; do
+             kernel/drivers/block/drbd/drbd.ko $DRBDVM_MODULES; do
         [ -f "$M/$m" ] || continue   # built in, in some kernels
         mkdir -p "$root/lib/modules/$kv/$(dirname "$m")"
         cp "$M/$m" "$root/lib/modules/$kv/$m"
@@ -84,8 +87,8 @@ drbdvm_initrd() {
         case $f in /lib/drbd/*) _drbdvm_copy_prog "$root" "$f" ;; esac
     done
     for f in "$@"; do _drbdvm_copy_prog "$root" "$f" "/bin/${f##*/}"; done
-    cp "$conf" "$root/etc/drbd.conf"
-    cp "$HACON_TOP/tests/drbdvm/guest-init" "$root/init"
+    [ -z "$conf" ] || cp "$conf" "$root/etc/drbd.conf"
+    cp "${DRBDVM_INIT:-$HACON_TOP/tests/drbdvm/guest-init}" "$root/init"
     chmod +x "$root/init"
     (cd "$root" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$dir/initrd.gz"
 }

@@ -1,0 +1,304 @@
+#!/bin/bash
+# The whole tutorial for real, in three qemu VMs (tests/vmcluster/vmc):
+# from two bare nodes, hacon's setup wizard run headless on alpha over ssh,
+# step by step, each step's effect checked in the VMs (corosync and
+# pacemaker running, real DRBD r0 synced, ext4 on /dev/drbd1, dhcpd under
+# ocf:hacon:dhcpd with its constraints, the move and its clearing); the
+# client VM then gets a lease through the floating IP; the wizard again
+# finds every step done and changes nothing; then hacon failover-test
+# (move, standby, crash: the harness kills the active node's qemu and boots
+# it again) with every assertion, leases and DRBD included.
+#
+# Each phase's time is printed.  Deadlines only, no timing assertion: the
+# VMs run under software emulation, 20 times slower than hardware.
+# VMC_FAILOVER: the failover scenarios (default "move standby crash";
+# "none" skips them).  VMC_SKIP: phases to leave out ("client wizard
+# console"), for working on one part.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+VMC=$HACON_TOP/tests/vmcluster/vmc
+tap_need_root
+why=$("$VMC" check 2>&1) || tap_skip_all "$why"
+[ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
+
+export VMC_DIR
+VMC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hc-vmc.XXXXXX")
+LOG=$HACON_TOP/tests/log/vmcluster
+mkdir -p "$LOG"
+relays=""
+cleanup() {
+    local p
+    # timeout(1) signals its whole process group, so a second TERM follows
+    # the first: it must not cut the cleanup short (the VMs would stay).
+    trap '' INT TERM
+    tmux -L "hc-vmc-$$" kill-server 2> /dev/null
+    for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
+    if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
+        echo "# vmc down:"; sed 's/^/#   /' "$LOG/down.log"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+T_ALL=$SECONDS
+PHASES=""
+phase() { PHASES="$PHASES$1: $((SECONDS - $2)) s; "; echo "# phase $1: $((SECONDS - $2)) s"; }
+# run NODE SECS CMD: in NODE over ssh, with a deadline.  In the
+# background, waited for: a TERM (tests/run.sh's limit) then ends the
+# suite at once, through the trap that powers the VMs off.
+run() {
+    local n=$1 s=$2 left=$((SUITE_END - SECONDS)); shift 2
+    [ "$s" -gt "$left" ] && s=$((left > 10 ? left : 10))
+    timeout -k 5 "$s" "$VMC" run "$n" "$*" 0<&0 &
+    wait $!
+}
+# The suite's own deadline, under tests/run.sh's (HACON_TEST_TIMEOUT, 900
+# s): a phase that cannot end in the time left is skipped, saying so,
+# rather than killed with the VMs still running.
+SUITE_END=$((SECONDS + ${VMC_SUITE_SECS:-$(( ${HACON_TEST_TIMEOUT:-900} - 60 ))}))
+have_time() {   # SECS PHASE
+    case " ${VMC_SKIP:-} " in *" ${2%% *} "*) tap_skip "$2: VMC_SKIP"; return 1 ;; esac
+    [ $((SUITE_END - SECONDS)) -ge "$1" ] && return 0
+    tap_skip "$2: machine too slow or too busy, $((SUITE_END - SECONDS)) s left of the suite's time (VMC_SUITE_SECS)"
+    return 1
+}
+bail() { tap_fail "$1"; [ -n "$2" ] && sed 's/^/#   /' "$2" | tail -n 40; tap_done; }
+
+t=$SECONDS
+VMC_OWNER=$$ "$VMC" up > "$LOG/up.log" 2>&1 &
+if wait $!; then
+    tap_ok "three VMs up and answering ssh (alpha, beta, client)"
+else
+    if grep -q "not ready\|no VMC-READY\|did not answer" "$LOG/up.log"; then
+        sed 's/^/# /' "$LOG/up.log" | tail -n 10
+        tap_skip_all "machine too slow or too busy: a VM did not boot within ${VMC_BOOT_SECS:-300} s"
+    fi
+    bail "vmc up" "$LOG/up.log"
+fi
+phase "VMs up" $t
+
+# Bare nodes, the hacon just built.
+out=$(run alpha 60 'hacon help >/dev/null && ls /usr/lib/ocf/resource.d/hacon/dhcpd /usr/share/man/man1/hacon.1')
+tap_check "alpha has the staged hacon, its agent and man page" \
+    grep -q /usr/lib/ocf/resource.d/hacon/dhcpd <<< "$out"
+bare=$(run alpha 60 'ls /etc/corosync/corosync.conf /var/lib/pacemaker/cib/cib.xml /etc/drbd.d/r0.res 2>/dev/null; pidof corosync pacemakerd'; run beta 60 'ls /etc/corosync/corosync.conf 2>/dev/null; pidof corosync pacemakerd')
+tap_check "alpha and beta are bare: no configuration, corosync and pacemaker stopped" \
+    [ -z "$bare" ]
+tap_check "the staged hacon is the one built here" \
+    cmp -s "$HACON" "$VMC_DIR/stage/usr/bin/hacon"
+
+run alpha 30 'cat > /root/answers' < "$HACON_TOP/tests/vmcluster/answers"
+
+# apply STEP: the wizard's step on alpha; output in the log.
+apply() {
+    local s=$1 t0=$SECONDS
+    run alpha 900 "hacon setup apply $s --answers /root/answers --yes" \
+        > "$LOG/step-$s.log" 2>&1
+    local rc=$?
+    if [ $rc = 0 ]; then
+        tap_ok "setup step $s applied ($((SECONDS - t0)) s)"
+    else
+        tap_fail "setup step $s (exit $rc)"
+        grep -E '^\s+\.\.\.|FAILED|failed' "$LOG/step-$s.log" | tail -n 25 | sed 's/^/#   /'
+    fi
+    return $rc
+}
+both() { local s=$1; shift; run alpha "$s" "$@" && run beta "$s" "$@"; }
+
+t_setup=$SECONDS
+t=$SECONDS
+apply preflight
+grep -q "done" "$LOG/step-preflight.log"
+tap_check "preflight: both nodes ready (ssh, names, packages, interfaces, disk)" [ $? = 0 ]
+phase "preflight" $t
+
+t=$SECONDS
+apply cluster
+both 30 'test -s /etc/corosync/corosync.conf && test -s /etc/corosync/authkey'
+tap_check "cluster: corosync.conf and authkey on both nodes" [ $? = 0 ]
+a=$(run alpha 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
+b=$(run beta 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
+tap_check "cluster: ... the same on beta (copied over ssh)" [ -n "$a" ] && [ "$a" = "$b" ]
+out=$(run alpha 60 'crm_mon -1 2>&1; pidof corosync pacemakerd')
+tap_check "cluster: corosync and pacemaker running (no systemd), both nodes Online" \
+    grep -q "Online: \[ alpha beta \]" <<< "$out"
+phase "cluster" $t
+
+t=$SECONDS
+apply stonith
+tap_check "stonith: stonith-enabled=false in the CIB" \
+    test "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')" = false
+apply quorum
+out=$(run alpha 30 'corosync-quorumtool -s 2>&1; crm_attribute -G -n no-quorum-policy -q 2>&1')
+tap_check "quorum: two_node (corosync votequorum 2Node, quorate)" \
+    grep -q "2Node" <<< "$out"
+phase "stonith+quorum" $t
+
+t=$SECONDS
+apply drbd
+tap_check "drbd: the initial sync followed with progress and ETA" \
+    grep -qE 'initial sync: r0/0 .*(done=|UpToDate/UpToDate)' "$LOG/step-drbd.log"
+grep 'initial sync:' "$LOG/step-drbd.log" | head -n 8 | sed 's/^/#   /'
+both 30 'grep -q "^resource r0" /etc/drbd.d/r0.res && drbdadm dump r0 >/dev/null'
+tap_check "drbd: r0.res on both nodes, accepted by drbdadm (8.4)" [ $? = 0 ]
+out=$(run alpha 30 'cat /proc/drbd; blkid -o value -s TYPE /dev/drbd1; test -d /data && echo has-data')
+tap_check "drbd: r0 Connected, Primary/Secondary, UpToDate/UpToDate" \
+    grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
+tap_check "drbd: ext4 on /dev/drbd1, /data on alpha" \
+    grep -qx ext4 <<< "$out"
+tap_check "drbd: /data on beta" run beta 30 'test -d /data'
+phase "drbd" $t
+
+t=$SECONDS
+apply dhcp
+both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
+tap_check "dhcp: dhcpd.conf on both nodes, leases on /data, dhcpd -t clean" [ $? = 0 ]
+out=$(run alpha 60 'mount /dev/drbd1 /mnt && ls -l /mnt/dhcp; umount /mnt')
+tap_check "dhcp: the lease file on the DRBD filesystem" grep -q dhcpd.leases <<< "$out"
+phase "dhcp" $t
+
+t=$SECONDS
+apply resources
+out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope configuration')
+echo "$out" > "$LOG/after-resources.txt"
+tap_check "resources: dhcp under ocf:hacon:dhcpd" \
+    grep -q 'class="ocf" id="dhcp" provider="hacon" type="dhcpd"\|id="dhcp" class="ocf" provider="hacon" type="dhcpd"' <<< "$out"
+tap_check "resources: colocation and order with the promoted DRBD" \
+    test "$(grep -c '<rsc_colocation\|<rsc_order' <<< "$out")" -ge 2
+active=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
+tap_check "resources: dhcp Started (on ${active:-no node})" [ -n "$active" ]
+phase "resources" $t
+
+t=$SECONDS
+apply migrate
+out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope constraints')
+moved=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
+tap_check "migrate: dhcp moved ($active -> ${moved:-nowhere})" \
+    [ -n "$moved" ] && [ "$moved" != "$active" ]
+tap_check "migrate: the move constraint cleared" \
+    test "$(grep -c 'cli-prefer\|cli-ban' <<< "$out")" = 0
+phase "migrate" $t
+phase "whole wizard" $t_setup
+active=$moved
+
+# The client: a lease through the floating IP.
+t=$SECONDS
+if have_time 60 "client lease"; then
+out=$(run client 120 'HC_DHCP_EVENTS=/run/vmc/dhcp.events busybox udhcpc -i eth2 -n -q -t 10 -T 3 -s /run/vmc/udhcpc-script 2>&1; cat /run/vmc/dhcp.events')
+echo "$out" > "$LOG/client.txt"
+lease=$(sed -n 's/.* bound ip=\([0-9.]*\) serverid=10\.10\.101\.1 .*/\1/p' <<< "$out" | tail -1)
+tap_check "client: a lease through 10.10.101.1 (${lease:-none})" [ -n "$lease" ]
+tap_check "client: the lease is in /data/dhcp/dhcpd.leases on $active" \
+    run "$active" 30 "grep -q 'lease $lease ' /data/dhcp/dhcpd.leases"
+phase "client lease" $t
+fi
+
+# The wizard again: every step done, nothing changes.
+t=$SECONDS
+snap() {
+    run alpha 60 'cibadmin -Q --scope configuration | grep -v "^<configuration"; md5sum /etc/corosync/corosync.conf /etc/corosync/authkey /etc/drbd.d/r0.res /etc/dhcp/dhcpd.conf'
+    run beta 60 'md5sum /etc/corosync/corosync.conf /etc/corosync/authkey /etc/drbd.d/r0.res /etc/dhcp/dhcpd.conf'
+}
+if have_time 240 "wizard again"; then
+snap > "$LOG/snap-before.txt"
+changed="" notdone=""
+for s in preflight cluster stonith quorum drbd dhcp resources migrate; do
+    run alpha 600 "hacon setup apply $s --answers /root/answers --yes" \
+        > "$LOG/again-$s.log" 2>&1
+    grep -q "^Applying step" "$LOG/again-$s.log" && changed="$changed $s"
+    grep -q "^Nothing to do: the step is done" "$LOG/again-$s.log" \
+        || notdone="$notdone $s"
+done
+tap_check "wizard again: every step done${notdone:+ (not done:$notdone)}" [ -z "$notdone" ]
+tap_check "wizard again: no step applies anything${changed:+ (applied:$changed)}" [ -z "$changed" ]
+snap > "$LOG/snap-after.txt"
+tap_diff "wizard again: CIB configuration and files unchanged" \
+    "$LOG/snap-before.txt" "$LOG/snap-after.txt"
+phase "wizard again" $t
+fi
+
+# The console over real ssh, in tmux, on the node that runs the service
+# (its /data holds the lease file).
+TSOCK=hc-vmc-$$
+T() { tmux -L "$TSOCK" "$@"; }
+screen_has() {   # PATTERN SECS: the screen shows PATTERN (grep -E)
+    local end=$((SECONDS + $2))
+    while [ $SECONDS -lt $end ]; do
+        T capture-pane -p -t con > "$LOG/screen.txt" 2> /dev/null
+        grep -qE -- "$1" "$LOG/screen.txt" && return 0
+        sleep 1
+    done
+    sed 's/^/#   | /' "$LOG/screen.txt"
+    return 1
+}
+if ! command -v tmux > /dev/null; then
+    tap_skip "console: needs tmux"
+elif have_time 120 "console"; then
+    t=$SECONDS
+    T new-session -d -s con -x 100 -y 40 \
+        "ssh -F $VMC_DIR/ssh_config -t $active TERM=screen-256color LANG=C.UTF-8 hacon"
+    tap_check "console: header with the cluster, over ssh" \
+        screen_has "Cluster: tutorial +Stack: corosync" 180
+    tap_check "console: both nodes online" screen_has "Nodes: 2/2 online" 60
+    tap_check "console: dhcp (ocf:hacon:dhcpd) Started on $active" \
+        screen_has "dhcp \(ocf:hacon:dhcpd\): Started on $active" 60
+    T capture-pane -p -t con > "$LOG/console-resources.txt"
+    T send-keys -t con 4
+    tap_check "console DRBD: r0 Primary, disk UpToDate" \
+        screen_has "volume 0 /dev/drbd1: disk UpToDate" 60
+    tap_check "console DRBD: peer Connected, peer disk UpToDate" \
+        screen_has "Established, peer disk UpToDate" 30
+    T capture-pane -p -t con > "$LOG/console-drbd.txt"
+    T send-keys -t con 5
+    tap_check "console leases: the client's lease $lease" \
+        screen_has "${lease:-no-lease}( |$)" 60
+    T capture-pane -p -t con > "$LOG/console-leases.txt"
+    T send-keys -t con 3
+    tap_check "console corosync: both members, quorate" \
+        screen_has "Quorum: yes +votes 2" 60
+    T capture-pane -p -t con > "$LOG/console-corosync.txt"
+    T send-keys -t con q
+    T kill-server 2> /dev/null
+    phase "console" $t
+fi
+
+# hacon failover-test on the passive node; the crash is the harness's:
+# vm-request asks the relay below, which runs vmc crash / vmc boot.
+passive() { [ "$1" = alpha ] && echo beta || echo alpha; }
+for n in alpha beta; do
+    # Its own process group, so that cleanup ends its tail too.
+    setsid "$VMC" relay "$n" > /dev/null 2>&1 < /dev/null &
+    relays="$relays $!"
+done
+for s in ${VMC_FAILOVER:-move standby crash}; do
+    [ "$s" = none ] && break
+    have_time 200 "failover-test $s" || continue
+    t=$SECONDS
+    act=$(run alpha 60 'crm_mon -1 2>/dev/null' | sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' | head -1)
+    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; continue; }
+    p=$(passive "$act")
+    extra=""
+    [ "$s" = crash ] && extra="--yes --crash-cmd '/run/vmc/vm-request {node} crash' --restore-cmd '/run/vmc/vm-request {node} boot'"
+    run "$p" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
+        > "$LOG/failover-$s.log" 2>&1
+    rc=$?
+    grep -E ' (assert|drbd|dhcp) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
+    if [ $rc = 0 ]; then
+        tap_ok "failover-test $s ($act -> $p, hacon on $p): pass ($((SECONDS - t)) s)"
+    else
+        tap_fail "failover-test $s ($act -> $p, hacon on $p): exit $rc"
+        tail -n 30 "$LOG/failover-$s.log" | sed 's/^/#   /'
+    fi
+    tap_check "failover-test $s: leases kept (assertion passed)" \
+        grep -q 'assert pass: leases-kept' "$LOG/failover-$s.log"
+    tap_check "failover-test $s: DRBD UpToDate/UpToDate at the end (assertion passed)" \
+        grep -q 'assert pass: drbd-uptodate' "$LOG/failover-$s.log"
+    run "$p" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
+    phase "failover-test $s" $t
+done
+cat "$VMC_DIR/relay.log" 2> /dev/null | sed 's/^/# relay: /'
+
+echo "# phases: $PHASES"
+echo "# whole suite: $((SECONDS - T_ALL)) s"
+tap_done
