@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -626,6 +627,12 @@ int hc_console_run(bool read_only)
     loop_state s;
     const char *timing = getenv("HACON_TIMING");
 
+    /* The console keeps a CIB and its model and replaces them on every
+     * change: hundreds of thousands of small blocks freed at once.  With
+     * glibc's fast bins every later large allocation first consolidates
+     * them (a quarter of a change's CPU on the 32x1000 CIB); without fast
+     * bins a change costs a fifth less and nothing else measurably more. */
+    mallopt(M_MXFAST, 0);
     memset(&s, 0, sizeof(s));
     s.inotify_fd = -1;
     s.cs_sources = g_array_new(FALSE, FALSE, sizeof(guint));
