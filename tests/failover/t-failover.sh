@@ -12,9 +12,10 @@
 # (tests/failover/host-request) ask a relay that this script runs on the
 # host, through a FIFO in the cluster's state directory that both see.
 #
-# HC_FAILOVER_REPEAT: moves in the repeat run (default 4, which keeps the
-#   suite near 4 minutes on a small loaded machine; each move takes 15-20 s
-#   there; 10 is what the release check runs).
+# HC_FAILOVER_REPEAT: moves in the repeat run (default 10, alternating
+#   direction; each move takes 15-20 s on a small loaded machine, and the
+#   suite runs beside the other cluster suites, so make check does not
+#   wait for it).
 # HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash";
 #   "cut" (HA link down, split brain without fencing) runs on request;
 #   "none" runs only the repeat.
@@ -38,7 +39,7 @@ unset HC_CLUSTER_STATE
 . "$HACON_TOP/tests/cluster/lib.sh"
 CL=$HACON_TOP/tests/cluster/hc-cluster
 REQ=$HACON_TOP/tests/failover/host-request
-REPEAT=${HC_FAILOVER_REPEAT:-4}
+REPEAT=${HC_FAILOVER_REPEAT:-10}
 SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash}
 W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
 relay_pid=""
