@@ -18,6 +18,7 @@
 #define HC_FAILOVER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 #include <glib.h>
 
@@ -152,6 +153,26 @@ int hc_failover_save_report(const hc_failover *fo, const char *dir,
 /* Where reports go unless told: $HACON_FAILOVER_DIR, else
  * /var/lib/hacon/failover. */
 const char *hc_fo_env_report_dir(void);
+
+/* A lease as the test compares them: address, MAC, whether it was
+ * active when read (its end not passed), its end (HC_LEASE_NEVER). */
+typedef struct hc_fo_lease {
+    uint32_t ip;
+    uint8_t mac[6];
+    uint8_t mac_len;
+    bool active;
+    uint32_t ends;
+} hc_fo_lease;
+
+/* The leases of before (hc_fo_lease, all active) that after (the lease
+ * file read at read_at) lost: gone, or not active for the same MAC.  A
+ * lease whose own end came by read_at and that the file still records
+ * for the same MAC ran out, it is not lost: *ret_ended counts those.
+ * Each lost one is appended to lost as " IP MAC".  Returns the number
+ * lost. */
+unsigned hc_fo_leases_lost(const GArray *before, const GArray *after,
+                           uint32_t read_at, unsigned *ret_ended,
+                           GString *lost);
 
 /* Minimum, median and maximum of n downtimes (sorts v); all 0 when n is
  * 0. */

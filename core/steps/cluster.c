@@ -219,13 +219,11 @@ static int cluster_verify(hc_wizard *w, hc_plan *p, char **ret_err)
                            ret_err, argv);
     }
     while (rc == 0) {
-        xmlNode *cib = NULL;
         hc_status *st = NULL;
         char *err = NULL;
         int online = 0;
 
-        if (hc_wizard_cib(w, &cib, &err) == 0
-            && hc_status_from_xml(cib, 0, &st, &err) == 0) {
+        if (hc_steps_status(w, &st, &err) == 0) {
             for (int i = 0; i < 2; i++) {
                 hc_node *n = hc_status_find_node(st, nodes[i]);
 
@@ -233,7 +231,6 @@ static int cluster_verify(hc_wizard *w, hc_plan *p, char **ret_err)
             }
         }
         hc_status_free(st);
-        free_xml(cib);
         if (online == 2) {
             hc_wizard_progress(w, "both nodes Online");
             g_free(err);

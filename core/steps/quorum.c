@@ -43,16 +43,13 @@ static bool conf_has_two_node(const char *text)
 static int quorum_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *choice = hc_wizard_answer(w, "quorum");
-    xmlNode *cib = NULL;
     const char *v;
-    int rc = hc_wizard_cib(w, &cib, ret_err);
+    int rc = hc_steps_plan_cib(w, p, ret_err);
 
     if (rc < 0) {
         return rc;
     }
-    p->cib_old = cib;
-    p->cib_new = copy_xml(cib);
-    v = hc_cib_property(cib, "no-quorum-policy");
+    v = hc_cib_property(p->cib_old, "no-quorum-policy");
     hc_plan_note(p, "With two nodes, one node alone is never a majority. The "
                  "tutorial sets no-quorum-policy=ignore: the survivor runs "
                  "the service, but so does a node that boots alone while the "
@@ -106,13 +103,9 @@ static int quorum_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 static int quorum_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *choice = hc_wizard_answer(w, "quorum");
-    xmlNode *cib = NULL;
     hc_status *st = NULL;
-    int rc = hc_wizard_cib(w, &cib, ret_err);
+    int rc = hc_steps_status(w, &st, ret_err);
 
-    if (rc == 0) {
-        rc = hc_status_from_xml(cib, 0, &st, ret_err);
-    }
     if (rc == 0) {
         const char *pol = st->cluster.no_quorum_policy;
         bool ignore = pol && !strcmp(pol, "ignore");
@@ -143,7 +136,6 @@ static int quorum_verify(hc_wizard *w, hc_plan *p, char **ret_err)
         g_free(out);
     }
     hc_status_free(st);
-    free_xml(cib);
     return rc;
 }
 

@@ -326,16 +326,13 @@ static int resources_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     GPtrArray *a;
     GHashTable *ours;
-    xmlNode *cib = NULL;
-    int present = 0, rc = hc_wizard_cib(w, &cib, ret_err);
+    int present = 0, rc = hc_steps_plan_cib(w, p, ret_err);
     char *agent_path;
     char **agent;
 
     if (rc < 0) {
         return rc;
     }
-    p->cib_old = cib;
-    p->cib_new = copy_xml(cib);
     a = wanted_list(w);
     ours = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < a->len; i++) {

@@ -2,6 +2,7 @@
 #ifndef HC_STEPS_H
 #define HC_STEPS_H
 
+#include "status.h"
 #include "wizard.h"
 
 extern const hc_step hc_step_preflight;
@@ -17,6 +18,14 @@ extern const hc_step hc_step_migrate;
  * clone, or the filesystem on a shared disk), and the service itself. */
 const char *hc_steps_anchor(const hc_wizard *w);
 #define HC_SERVICE_RSC "dhcp"
+
+/* A plan that changes the CIB: p->cib_old is the cluster's CIB (or the
+ * CIB file), p->cib_new a copy for the step to change. */
+int hc_steps_plan_cib(hc_wizard *w, hc_plan *p, char **ret_err);
+
+/* The cluster's state as libpe_status computes it from its CIB now
+ * (hc_status_free). */
+int hc_steps_status(hc_wizard *w, hc_status **ret, char **ret_err);
 
 /* Waits (live cluster) or simulates (CIB file) until the service runs
  * with its filesystem and address on one node, and on want_node when it

@@ -12,16 +12,13 @@
 
 static int stonith_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
-    xmlNode *cib = NULL;
     const char *v;
-    int rc = hc_wizard_cib(w, &cib, ret_err);
+    int rc = hc_steps_plan_cib(w, p, ret_err);
 
     if (rc < 0) {
         return rc;
     }
-    p->cib_old = cib;
-    p->cib_new = copy_xml(cib);
-    v = hc_cib_property(cib, "stonith-enabled");
+    v = hc_cib_property(p->cib_old, "stonith-enabled");
     if (v && !crm_is_true(v)) {
         g_hash_table_replace(p->data, g_strdup("done"), g_strdup("stonith-enabled=false"));
         return 0;
@@ -43,19 +40,14 @@ static int stonith_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 
 static int stonith_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
-    xmlNode *cib = NULL;
     hc_status *st = NULL;
-    int rc = hc_wizard_cib(w, &cib, ret_err);
+    int rc = hc_steps_status(w, &st, ret_err);
 
-    if (rc == 0) {
-        rc = hc_status_from_xml(cib, 0, &st, ret_err);
-    }
     if (rc == 0 && st->cluster.stonith_enabled) {
         *ret_err = g_strdup("the cluster still has stonith-enabled=true");
         rc = -EPROTO;
     }
     hc_status_free(st);
-    free_xml(cib);
     return rc;
 }
 

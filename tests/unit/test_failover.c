@@ -155,6 +155,61 @@ static void test_summary(void **state)
     assert_true(mn == 0 && md == 0 && mx == 0);
 }
 
+static hc_fo_lease lease(uint32_t ip, uint8_t mac_last, bool active,
+                         uint32_t ends)
+{
+    hc_fo_lease l = { .ip = ip, .mac = { 0x52, 0x54, 0, 0x0c, 0, mac_last },
+                      .mac_len = 6, .active = active, .ends = ends };
+
+    return l;
+}
+
+/* Kept, lost and ran out: a lease active before is kept when the file
+ * has it active for the same MAC after; one whose own end came during
+ * the test and that the file still records for that MAC ran out (not
+ * lost); one gone, given to another MAC, or freed before its end is
+ * lost. */
+static void test_leases_lost(void **state)
+{
+    GArray *before = g_array_new(FALSE, TRUE, sizeof(hc_fo_lease));
+    GArray *after = g_array_new(FALSE, TRUE, sizeof(hc_fo_lease));
+    GString *lost = g_string_new(NULL);
+    unsigned ended = 99;
+    const uint32_t t = 1800000000u, net = 0x0a0a6500;   /* 10.10.101.0 */
+    hc_fo_lease b[] = {
+        lease(net + 100, 3, true, t + 600),     /* kept */
+        lease(net + 101, 4, true, t - 10),      /* ran out, still recorded */
+        lease(net + 102, 5, true, t + 600),     /* freed before its end */
+        lease(net + 103, 6, true, t + 600),     /* now another MAC's */
+        lease(net + 104, 7, true, t + 600),     /* gone from the file */
+        lease(net + 105, 8, true, t - 10),      /* ran out, and gone */
+    };
+    hc_fo_lease a[] = {
+        lease(net + 100, 3, true, t + 900),
+        lease(net + 101, 4, false, t - 10),
+        lease(net + 102, 5, false, t + 600),
+        lease(net + 103, 9, true, t + 600),
+    };
+
+    (void) state;
+    g_array_append_vals(before, b, G_N_ELEMENTS(b));
+    g_array_append_vals(after, a, G_N_ELEMENTS(a));
+    assert_int_equal(hc_fo_leases_lost(before, after, t, &ended, lost), 4);
+    assert_int_equal(ended, 1);
+    assert_string_equal(lost->str, " 10.10.101.102 52:54:00:0c:00:05"
+                        " 10.10.101.103 52:54:00:0c:00:06"
+                        " 10.10.101.104 52:54:00:0c:00:07"
+                        " 10.10.101.105 52:54:00:0c:00:08");
+    /* Everything as before: nothing lost, nothing ran out. */
+    g_string_truncate(lost, 0);
+    assert_int_equal(hc_fo_leases_lost(before, before, t, &ended, lost), 0);
+    assert_int_equal(ended, 0);
+    assert_string_equal(lost->str, "");
+    g_array_free(before, TRUE);
+    g_array_free(after, TRUE);
+    g_string_free(lost, TRUE);
+}
+
 static void count_event(const hc_fo_event *ev, void *data)
 {
     (void) ev;
@@ -198,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_chain_nodrbd),
         cmocka_unit_test(test_subst),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_leases_lost),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_refuses_cib_file),
     };

@@ -18,14 +18,19 @@ else
 fi
 "$V" run alpha 'cat > /root/answers' < "$top/tests/vmcluster/answers" || exit 1
 if [ "${1:-}" != --bare ]; then
+    log=$VMC_DIR/demo-steps.log
+    : > "$log"
     for s in preflight cluster stonith quorum drbd dhcp resources migrate; do
         echo "demo: hacon setup apply $s  ($((SECONDS - t0)) s)"
-        "$V" run alpha "hacon setup apply $s --answers /root/answers --yes" \
-            | grep -E '^  \.\.\. |^Step|FAILED|Nothing to do' \
-            || { echo "demo: step $s failed"; exit 1; }
+        # The step's progress as it comes; its whole output in the log.
+        "$V" run alpha "hacon setup apply $s --answers /root/answers --yes" 2>&1 \
+            | tee -a "$log" | grep --line-buffered -E '^  \.\.\. |^Step|FAILED|Nothing to do'
+        [ "${PIPESTATUS[0]}" = 0 ] || { echo "demo: step $s failed (all its output: $log)"; exit 1; }
     done
-    "$V" run client 'busybox udhcpc -i eth2 -n -q -t 10 -T 3 -s /run/vmc/udhcpc-script' \
-        | grep -i lease
+    echo "demo: the client asks for a lease  ($((SECONDS - t0)) s)"
+    "$V" run client 'busybox udhcpc -i eth2 -n -q -t 10 -T 3 -s /run/vmc/udhcpc-script 2>&1' \
+        | grep -iE 'lease|bound' \
+        || echo "demo: the client got no lease (see: $V run alpha crm_mon -1)"
 fi
 echo "demo: ready after $((SECONDS - t0)) s; hacon on alpha (q quits)."
 echo "demo: shell on a node: VMC_DIR=$VMC_DIR $V ssh alpha|beta|client"

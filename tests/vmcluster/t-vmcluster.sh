@@ -32,6 +32,7 @@ cleanup() {
     # timeout(1) signals its whole process group, so a second TERM follows
     # the first: it must not cut the cleanup short (the VMs would stay).
     trap '' INT TERM
+    [ -n "${watcher:-}" ] && kill "$watcher" 2> /dev/null
     tmux -L "hc-vmc-$$" kill-server 2> /dev/null
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
@@ -222,10 +223,11 @@ fi
 # (its /data holds the lease file).
 TSOCK=hc-vmc-$$
 T() { tmux -L "$TSOCK" "$@"; }
+TS=con      # the tmux session screen_has looks at
 screen_has() {   # PATTERN SECS: the screen shows PATTERN (grep -E)
     local end=$((SECONDS + $2))
     while [ $SECONDS -lt $end ]; do
-        T capture-pane -p -t con > "$LOG/screen.txt" 2> /dev/null
+        T capture-pane -p -t "$TS" > "$LOG/screen.txt" 2> /dev/null
         grep -qE -- "$1" "$LOG/screen.txt" && return 0
         sleep 1
     done
@@ -265,6 +267,11 @@ fi
 
 # hacon failover-test on the passive node; the crash is the harness's:
 # vm-request asks the relay below, which runs vmc crash / vmc boot.
+# A kept screen shows the resync: its state and a progress bar with ETA.
+resync_seen() {
+    grep -qE "Sync(Source|Target), peer disk" "$1" &&
+        grep -qE "[0-9]+\.[0-9]%.*ETA [0-9]" "$1"
+}
 passive() { [ "$1" = alpha ] && echo beta || echo alpha; }
 for n in alpha beta; do
     # Its own process group, so that cleanup ends its tail too.
@@ -280,9 +287,40 @@ for s in ${VMC_FAILOVER:-move standby crash}; do
     p=$(passive "$act")
     extra=""
     [ "$s" = crash ] && extra="--yes --crash-cmd '/run/vmc/vm-request {node} crash' --restore-cmd '/run/vmc/vm-request {node} boot'"
+    # During the crash, the console on the surviving node, on its DRBD
+    # pane: when the crashed node is back, the resync shows there with
+    # its progress and ETA.  Its screens are kept every half second.
+    watcher=""
+    if [ "$s" = crash ] && command -v tmux > /dev/null; then
+        TS=rs
+        T new-session -d -s rs -x 100 -y 40 \
+            "ssh -F $VMC_DIR/ssh_config -t $p TERM=screen-256color LANG=C.UTF-8 hacon"
+        if screen_has "Cluster: tutorial" 120; then
+            T send-keys -t rs 4
+            : > "$LOG/console-resync.txt"
+            ( while sleep 0.5; do
+                  T capture-pane -p -t rs > "$LOG/resync.cur" 2> /dev/null || continue
+                  grep -q "ETA" "$LOG/resync.cur" || continue
+                  { date +%T.%N; cat "$LOG/resync.cur"; } >> "$LOG/console-resync.txt"
+              done ) &
+            watcher=$!
+        else
+            tap_fail "console on $p: no header before the crash"
+        fi
+    fi
     run "$p" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
         > "$LOG/failover-$s.log" 2>&1
     rc=$?
+    if [ -n "$watcher" ]; then
+        kill "$watcher"; wait "$watcher" 2> /dev/null
+        tap_check "console on $p: the resync after $act booted again, with progress and ETA" \
+            resync_seen "$LOG/console-resync.txt"
+        grep -E "Sync|ETA" "$LOG/console-resync.txt" | sort -u | head -n 8 | sed 's/^/#   | /'
+        tap_check "console on $p: then Established, peer disk UpToDate" \
+            screen_has "Established, peer disk UpToDate" 60
+        T capture-pane -p -t rs > "$LOG/console-after-crash.txt" 2> /dev/null
+        T send-keys -t rs q
+    fi
     grep -E ' (assert|drbd|dhcp) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
     if [ $rc = 0 ]; then
         tap_ok "failover-test $s ($act -> $p, hacon on $p): pass ($((SECONDS - t)) s)"
