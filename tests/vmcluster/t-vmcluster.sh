@@ -337,6 +337,19 @@ for s in ${VMC_FAILOVER:-move standby crash}; do
 done
 cat "$VMC_DIR/relay.log" 2> /dev/null | sed 's/^/# relay: /'
 
+# Where the nodes' CPU went (seconds, since each node's last boot): each
+# process with what its ended children used (an agent's run counts in
+# pacemaker-execd's).
+for n in alpha beta; do
+    run "$n" 30 "cat /proc/[0-9]*/stat 2> /dev/null" 2> /dev/null | awk -v n="$n" '
+        { i = index($0, ") "); name = substr($0, index($0, "(") + 1, i - index($0, "(") - 1)
+          split(substr($0, i + 2), f, " ")
+          self[name] += (f[12] + f[13]) / 100; kids[name] += (f[14] + f[15]) / 100 }
+        END { for (k in self) if (self[k] + kids[k] >= 1)
+                  printf "%8.1f %8.1f %8.1f  %s %s\n", self[k] + kids[k], self[k], kids[k], n, k }' |
+        sort -k1,1nr | head -n 12 | sed 's/^/# cpu s (all, self, children): /'
+done
+
 echo "# phases: $PHASES"
 echo "# whole suite: $((SECONDS - T_ALL)) s"
 tap_done
