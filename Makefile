@@ -66,6 +66,8 @@ DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
 
+NPROC := $(shell nproc 2> /dev/null || echo 2)
+
 .PHONY: all check deps install clean bench fuzz demo demo-down
 all: $(B)/hacon $(B)/libhacon.a $(UNIT_BIN) man-gen
 
@@ -98,7 +100,8 @@ $(B)/man/ocf_hacon_dhcpd.7: agents/dhcpd man/ocf-agent.xsl
 
 # Tests: every suite prints TAP; tests/run.sh counts and prints
 # "N passed, N failed, N skipped".  T=pattern runs a subset.
-check: deps all
+check: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@tests/run.sh $(T)
 
 # libFuzzer targets; `make check` replays their corpora under ASan/UBSan.

@@ -11,14 +11,13 @@
 # Arguments, when given, are substrings: only tests whose path holds one run.
 # Logs go to tests/log/<name>.log; a failing test's log tail is printed.
 #
-# The fast tests run one after the other.  The slow suites (a test cluster
-# or VMs each, mostly waiting on the cluster's own timers) run
-# HACON_TEST_JOBS at a time (default 3; 1 runs them one by one); each uses
-# names of its own, so they do not meet.  The VM cluster suite (three
-# emulated VMs: the longest, and bound by the CPU) starts first, beside
-# the fast tests, which run at nice HACON_TEST_NICE (default 10) while it
-# runs; the other slow suites start when both are done, so that no
-# cluster's timers meet a machine that the VMs keep busy.
+# The VM cluster suite (three emulated VMs: the longest, bound by the
+# CPU and slowed by anything beside it) runs first, alone.  Then the fast
+# tests run one after the other while the slow suites (a test cluster or
+# VMs each, mostly waiting on the cluster's own timers) run beside them,
+# HACON_TEST_JOBS at a time counting the fast tests as one (default 3;
+# 1 runs everything one by one); each suite uses names of its own, so
+# they do not meet.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -29,7 +28,6 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 # Per-test wall-clock limit, generous: a hung test must not hang CI.
 limit=${HACON_TEST_TIMEOUT:-1200}
 jobs=${HACON_TEST_JOBS:-3}
-nice_n=${HACON_TEST_NICE:-10}
 # A suite with a budget of its own keeps it under this limit.
 export HACON_TEST_TIMEOUT=$limit
 
@@ -58,9 +56,7 @@ run_one() {
     name=$(name_of "$t")
     out="$log/$name.log"
     s0=$(date +%s)
-    prio=""
-    [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2> /dev/null && prio="nice -n $nice_n"
-    $prio timeout -k 10 "$limit" "$t" > "$out" 2>&1 < /dev/null
+    timeout -k 10 "$limit" "$t" > "$out" 2>&1 < /dev/null
     rc=$?
     s1=$(date +%s)
     p=$(grep -cE '^ok [0-9]+' "$out")
@@ -99,35 +95,40 @@ run_one() {
 
 slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/wizard/t-(e2e|console)|^tests/screen/t-live'
 
-# Order: the VM cluster suite (in the background), unit tests (fast),
-# then suites by directory, the slow suites last.
-list=$( (ls tests/vmcluster/t-*.sh 2>/dev/null
-         ls build/tests/test_* 2>/dev/null
-         ls tests/*/t-*.sh 2>/dev/null | grep -vE "$slow"
-         ls tests/drbdvm/t-*.sh 2>/dev/null
-         ls tests/*/t-*.sh 2>/dev/null | grep -E "$slow" |
-             grep -vE '^tests/(vmcluster|drbdvm)/') )
-
-vm_pid=""
-for t in $list; do
+# The VM cluster suite, the fast tests (unit tests, then suites by
+# directory), the slow suites (the DRBD VMs first).
+vm_list="" fast_list="" slow_list=""
+for t in $( (ls tests/vmcluster/t-*.sh 2>/dev/null
+             ls build/tests/test_* 2>/dev/null
+             ls tests/*/t-*.sh 2>/dev/null | grep -vE "$slow"
+             ls tests/drbdvm/t-*.sh 2>/dev/null
+             ls tests/*/t-*.sh 2>/dev/null | grep -E "$slow" |
+                 grep -vE '^tests/(vmcluster|drbdvm)/') ); do
     selected "$t" "$@" || continue
-    if ! echo "$t" | grep -qE "$slow" || [ "$jobs" -le 1 ]; then
-        run_one "$t"
-        continue
-    fi
     case $t in
-        tests/vmcluster/*) run_one "$t" & vm_pid=$!; continue ;;
+        tests/vmcluster/*) vm_list="$vm_list $t" ;;
+        *) if echo "$t" | grep -qE "$slow"; then slow_list="$slow_list $t"
+           else fast_list="$fast_list $t"; fi ;;
     esac
-    if [ -n "$vm_pid" ]; then
-        wait "$vm_pid"
-        vm_pid=""
-    fi
-    while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do
-        wait -n
-    done
-    run_one "$t" &
 done
-wait
+
+for t in $vm_list; do
+    run_one "$t"
+done
+if [ "$jobs" -le 1 ]; then
+    for t in $fast_list $slow_list; do
+        run_one "$t"
+    done
+else
+    ( for t in $fast_list; do run_one "$t"; done ) &
+    for t in $slow_list; do
+        while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do
+            wait -n
+        done
+        run_one "$t" &
+    done
+    wait
+fi
 
 pass=0 fail=0 skip=0
 for r in "$res"/*; do

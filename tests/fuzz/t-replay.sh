@@ -8,7 +8,7 @@ tap_need_cmd clang make
 cd "$HACON_TOP" || exit 2
 log=$(mktemp /tmp/hc-replay.XXXXXX)
 trap 'rm -f "$log"' EXIT INT TERM
-if ! make -s fuzz > "$log" 2>&1; then
+if ! make -s -j"$(nproc)" fuzz > "$log" 2>&1; then
     tap_fail "make fuzz"
     tail -n 20 "$log" | sed 's/^/# /'
     tap_done
