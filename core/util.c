@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -245,4 +246,21 @@ const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n)
 double hc_now_ms(void)
 {
     return (double) g_get_monotonic_time() / 1000.0;
+}
+
+void hc_child_detach_tty(void)
+{
+    int nul = open("/dev/null", O_RDWR);
+
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_DFL);
+    if (nul >= 0) {
+        dup2(nul, STDIN_FILENO);
+        dup2(nul, STDOUT_FILENO);
+        dup2(nul, STDERR_FILENO);
+        if (nul > STDERR_FILENO) {
+            close(nul);
+        }
+    }
 }

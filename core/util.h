@@ -47,4 +47,9 @@ const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n);
 /* Monotonic clock in milliseconds. */
 double hc_now_ms(void);
 
+/* In a child forked by the console: the terminal's signals (SIGINT,
+ * SIGHUP) ignored, SIGPIPE back to its default, and stdin, stdout and
+ * stderr on /dev/null, so that nothing of it reaches the screen. */
+void hc_child_detach_tty(void);
+
 #endif

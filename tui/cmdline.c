@@ -303,7 +303,6 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
         int rc = -ECANCELED;
         GString *o;
         struct sigaction sa;
-        int nul = open("/dev/null", O_RDWR);
 
         /* A process group of its own with crm_simulate in it, which the
          * console ends as one on a cancel or at its exit.  SIGTERM only
@@ -315,15 +314,7 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = sim_on_term;
         sigaction(SIGTERM, &sa, NULL);
-        signal(SIGINT, SIG_IGN);
-        signal(SIGHUP, SIG_IGN);
-        signal(SIGPIPE, SIG_DFL);
-        /* Nothing of the child may reach the console's terminal. */
-        if (nul >= 0) {
-            dup2(nul, STDIN_FILENO);
-            dup2(nul, STDOUT_FILENO);
-            dup2(nul, STDERR_FILENO);
-        }
+        hc_child_detach_tty();
         close(fds[0]);
         if (!sim_cancelled) {
             rc = hc_crm_simulate_grouped(plan->next, 30000, true, &sum,

@@ -171,19 +171,10 @@ static void fetch_start(hc_leases_src *s)
     }
     if (pid == 0) {
         GString *out = g_string_new(NULL);
-        int nul = open("/dev/null", O_RDWR);
 
         /* Not the console's handlers (GLib's); a closed pipe ends it. */
         signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_IGN);
-        signal(SIGHUP, SIG_IGN);
-        signal(SIGPIPE, SIG_DFL);
-        /* Nothing of the child may reach the console's terminal. */
-        if (nul >= 0) {
-            dup2(nul, STDIN_FILENO);
-            dup2(nul, STDOUT_FILENO);
-            dup2(nul, STDERR_FILENO);
-        }
+        hc_child_detach_tty();
         close(fds[0]);
         hc_lease_follower_fetch(s->f, out);
         for (gsize off = 0; off < out->len;) {

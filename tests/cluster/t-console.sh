@@ -51,17 +51,6 @@ fi
 tap_ok "test cluster up with the final configuration ($(elapsed "$t0")s)"
 X() { "$CL" exec "$@"; }
 
-# wait_re NAME REGEX [SECONDS]: until a line of the screen matches.
-wait_re() {
-    local end=$(( $(date +%s) + ${3:-60} ))
-    while [ "$(date +%s)" -le "$end" ]; do
-        screen "$1" 2> /dev/null | grep -qE -- "$2" && return 0
-        sleep 0.1
-    done
-    echo "# timed out waiting for /$2/; the screen was:"
-    screen "$1" 2> /dev/null | sed 's/^/#   /'
-    return 1
-}
 alive() {
     if screen con | grep -q "^EXITED"; then
         tap_fail "$1: the console is still running"

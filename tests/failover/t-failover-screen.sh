@@ -30,7 +30,6 @@ unset HC_CLUSTER_STATE
 CL=$HACON_TOP/tests/cluster/hc-cluster
 W=$(mktemp -d /tmp/hc-t-foscreen.XXXXXX)
 sock=hacon-foscreen-$$
-T() { tmux -L "$sock" "$@"; }
 cleanup() {
     T kill-server 2> /dev/null
     if "$CL" down > "$W/down.log" 2>&1; then
@@ -43,18 +42,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-screen() { T capture-pane -p -t "$1"; }
-# wait_for NAME TEXT [SECONDS]: until the screen shows TEXT.
-wait_for() {
-    local end=$(( $(date +%s) + ${3:-20} ))
-    while [ "$(date +%s)" -le "$end" ]; do
-        screen "$1" 2> /dev/null | grep -qF -- "$2" && return 0
-        sleep 0.1
-    done
-    echo "# timed out waiting for '$2' on $1; the screen was:"
-    screen "$1" 2> /dev/null | sed 's/^/#   /'
-    return 1
-}
+. "$HACON_TOP/tests/screen/screen-lib.sh"
 # sent NAME: the probe count on the screen (empty when not shown).
 sent() {
     screen "$1" | sed -n 's/.*Probes every 200 ms: \([0-9]*\) sent.*/\1/p' \

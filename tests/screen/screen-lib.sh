@@ -32,11 +32,24 @@ wait_for() {
     return 1
 }
 
-# wait_gone NAME TEXT: until the screen no longer contains TEXT.
+# wait_re NAME REGEX [SECONDS]: until a line of the screen matches REGEX
+# (grep -E).
+wait_re() {
+    _end=$(( $(date +%s) + ${3:-60} ))
+    while [ "$(date +%s)" -le "$_end" ]; do
+        screen "$1" 2>/dev/null | grep -qE -- "$2" && return 0
+        sleep 0.1
+    done
+    echo "# timed out waiting for /$2/ on $1; the screen was:"
+    screen "$1" 2>/dev/null | sed 's/^/#   /'
+    return 1
+}
+
+# wait_gone NAME TEXT [SECONDS]: until the screen no longer contains TEXT.
 wait_gone() {
     _end=$(( $(date +%s) + ${3:-20} ))
     while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
+        screen "$1" 2>/dev/null | grep -qF -- "$2" || return 0
         sleep 0.05
     done
     return 1

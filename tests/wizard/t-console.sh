@@ -41,8 +41,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 T_ALL=$(now)
 
-T() { tmux -L "$sock" "$@"; }
-screen() { T capture-pane -p -t "$1"; }
 # console NAME ARGS...: hacon in nodeone, in a 100x32 pane; after it exits
 # the pane says whether the terminal settings are those from before.
 console() {
@@ -52,25 +50,10 @@ console() {
         [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY-RESTORED; \
         echo EXITED \$rc; exec sleep 600"
 }
-# see NAME TEXT [SECONDS]: until the screen shows TEXT.
-see() {
-    local end=$(( $(date +%s) + ${3:-30} ))
-    while [ "$(date +%s)" -le "$end" ]; do
-        screen "$1" 2> /dev/null | grep -qF -- "$2" && return 0
-        sleep 0.2
-    done
-    echo "# timed out waiting for '$2' on $1; the screen was:"
-    screen "$1" 2> /dev/null | sed 's/^/#   /'
-    return 1
-}
-gone() {
-    local end=$(( $(date +%s) + ${3:-30} ))
-    while [ "$(date +%s)" -le "$end" ]; do
-        screen "$1" 2> /dev/null | grep -qF -- "$2" || return 0
-        sleep 0.2
-    done
-    return 1
-}
+. "$HACON_TOP/tests/screen/screen-lib.sh"
+# see / gone NAME TEXT [SECONDS]: the plans take their time (30 s).
+see() { wait_for "$1" "$2" "${3:-30}"; }
+gone() { wait_gone "$1" "$2" "${3:-30}"; }
 key() { T send-keys -t "$@"; }
 # body NAME: the pane without the header, tab bar and footer.
 body() { screen "$1" | sed '1,/^\[1 Resources\]/d;$d'; }
