@@ -13,11 +13,11 @@
 #
 # The VM cluster suite (three emulated VMs: the longest, bound by the
 # CPU and slowed by anything beside it) runs first, alone.  Then the fast
-# tests run one after the other while the slow suites (a test cluster or
-# VMs each, mostly waiting on the cluster's own timers) run beside them,
-# HACON_TEST_JOBS at a time counting the fast tests as one (default 3;
-# 1 runs everything one by one); each suite uses names of its own, so
-# they do not meet.
+# tests run one after the other while the long suites (a test cluster or
+# VMs each, mostly waiting on the cluster's own timers; the corpus oracle;
+# the fuzz replay) run beside them, HACON_TEST_JOBS at a time (default 3;
+# 1 runs everything one by one), the longest first; each uses names of
+# its own, so they do not meet.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -93,17 +93,21 @@ run_one() {
     cat "$res/$name.line"
 }
 
-slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/wizard/t-(e2e|console)|^tests/screen/t-live'
+slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/wizard/t-(e2e|console)|^tests/screen/t-live|^tests/oracle/t-corpus|^tests/fuzz/t-replay'
+# The long suites that take longest, started first.
+longest="tests/failover/t-failover.sh tests/wizard/t-console.sh
+    tests/oracle/t-corpus.sh tests/wizard/t-e2e.sh tests/cluster/t-cluster.sh"
 
 # The VM cluster suite, the fast tests (unit tests, then suites by
-# directory), the slow suites (the DRBD VMs first).
+# directory), the long suites (the longest first).
 vm_list="" fast_list="" slow_list=""
 for t in $( (ls tests/vmcluster/t-*.sh 2>/dev/null
              ls build/tests/test_* 2>/dev/null
              ls tests/*/t-*.sh 2>/dev/null | grep -vE "$slow"
-             ls tests/drbdvm/t-*.sh 2>/dev/null
+             for t in $longest; do [ -e "$t" ] && echo "$t"; done
              ls tests/*/t-*.sh 2>/dev/null | grep -E "$slow" |
-                 grep -vE '^tests/(vmcluster|drbdvm)/') ); do
+                 grep -vE '^tests/vmcluster/' |
+                 grep -vxF "$(printf '%s\n' $longest)") ); do
     selected "$t" "$@" || continue
     case $t in
         tests/vmcluster/*) vm_list="$vm_list $t" ;;
@@ -121,8 +125,10 @@ if [ "$jobs" -le 1 ]; then
     done
 else
     ( for t in $fast_list; do run_one "$t"; done ) &
+    fast_pid=$!
     for t in $slow_list; do
-        while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do
+        # The fast tests' chain is not one of the jobs.
+        while [ $(( $(jobs -pr | wc -l) - $(jobs -pr | grep -cx "$fast_pid") )) -ge "$jobs" ]; do
             wait -n
         done
         run_one "$t" &

@@ -20,30 +20,25 @@ start() {
 
 screen() { T capture-pane -p -t "$1"; }
 
-# wait_for NAME TEXT [SECONDS]: until the screen contains TEXT.
-wait_for() {
-    _end=$(( $(date +%s) + ${3:-20} ))
+# _wait GREP-FLAG NAME PATTERN SECONDS: until grep FLAG finds PATTERN on
+# the screen; on a timeout the screen is printed.
+_wait() {
+    _end=$(( $(date +%s) + $4 ))
     while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" 2>/dev/null | grep -qF -- "$2" && return 0
+        screen "$2" 2>/dev/null | grep -q"$1" -- "$3" && return 0
         sleep 0.05
     done
-    echo "# timed out waiting for '$2' on $1; the screen was:"
-    screen "$1" 2>/dev/null | sed 's/^/#   /'
+    echo "# timed out waiting for '$3' on $2; the screen was:"
+    screen "$2" 2>/dev/null | sed 's/^/#   /'
     return 1
 }
 
+# wait_for NAME TEXT [SECONDS]: until the screen contains TEXT.
+wait_for() { _wait F "$1" "$2" "${3:-20}"; }
+
 # wait_re NAME REGEX [SECONDS]: until a line of the screen matches REGEX
 # (grep -E).
-wait_re() {
-    _end=$(( $(date +%s) + ${3:-60} ))
-    while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" 2>/dev/null | grep -qE -- "$2" && return 0
-        sleep 0.1
-    done
-    echo "# timed out waiting for /$2/ on $1; the screen was:"
-    screen "$1" 2>/dev/null | sed 's/^/#   /'
-    return 1
-}
+wait_re() { _wait E "$1" "$2" "${3:-60}"; }
 
 # wait_gone NAME TEXT [SECONDS]: until the screen no longer contains TEXT.
 wait_gone() {

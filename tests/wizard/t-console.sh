@@ -116,7 +116,7 @@ console ro --read-only --answers "$ANS"
 see ro "hacon  Cluster" 30 > /dev/null
 key ro w
 tap_check "--read-only: the setup screen says Apply and Roll back are off" \
-    bash -c "$(declare -f see screen T gone list_ready); sock=$sock
+    bash -c "$(declare -f see screen T gone list_ready _wait wait_for wait_gone); sock=$sock
            list_ready ro && see ro 'Read-only: plans can be read'"
 key ro Enter
 see ro "Step cluster:" 60 > /dev/null && gone ro "computing the plan" 90
@@ -129,7 +129,7 @@ see ro "Enter Plan" 30 > /dev/null
 key ro Escape
 key ro q
 tap_check "--read-only console: q exits 0, terminal restored" bash -c \
-    "$(declare -f see screen T); sock=$sock
+    "$(declare -f see screen T _wait wait_for wait_gone); sock=$sock
      see ro 'EXITED 0' 10 && screen ro | grep -q TTY-RESTORED"
 T kill-session -t ro
 
@@ -256,11 +256,11 @@ tap_check "all 8 steps done on the screen" \
     test "$(screen c | grep -Ec '^[1-8] [a-z]+ +done ')" = 8
 key c Escape
 tap_check "Esc leaves the setup screen: the resources view shows dhcp on $B" bash -c \
-    "$(declare -f see screen T gone); sock=$sock
+    "$(declare -f see screen T gone _wait wait_for wait_gone); sock=$sock
      gone c 'Enter Plan' 10 && see c 'dhcp' 10"
 key c q
 tap_check "q exits 0 and restores the terminal" bash -c \
-    "$(declare -f see screen T); sock=$sock
+    "$(declare -f see screen T _wait wait_for wait_gone); sock=$sock
      see c 'EXITED 0' 10 && screen c | grep -q TTY-RESTORED"
 
 if "$CL" down --fast > "$W/down.log" 2>&1; then
