@@ -17,9 +17,9 @@
 # VMs each, mostly waiting on the cluster's own timers; the oracles on
 # the corpus and crmsh, the fuzz replay, the incremental model's proof:
 # long and busy, they would make the fast tests' chain the longest) run
-# beside them, HACON_TEST_JOBS at a time (default 3;
-# 1 runs everything one by one), the longest first; each uses names of
-# its own, so they do not meet.
+# beside them, HACON_TEST_JOBS at a time (default 3; 1 runs everything
+# one by one), the longest first; each uses names of its own, so they do
+# not meet.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2

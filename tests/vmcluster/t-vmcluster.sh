@@ -265,13 +265,13 @@ elif have_time 120 "console"; then
     phase "console" $t
 fi
 
-# hacon failover-test on the passive node; the crash is the harness's:
-# vm-request asks the relay below, which runs vmc crash / vmc boot.
 # A kept screen shows the resync: its state and a progress bar with ETA.
 resync_seen() {
     grep -qE "Sync(Source|Target), peer disk" "$1" &&
         grep -qE "[0-9]+\.[0-9]%.*ETA [0-9]" "$1"
 }
+# hacon failover-test on the passive node; the crash is the harness's:
+# vm-request asks the relay below, which runs vmc crash / vmc boot.
 passive() { [ "$1" = alpha ] && echo beta || echo alpha; }
 for n in alpha beta; do
     # Its own process group, so that cleanup ends its tail too.
