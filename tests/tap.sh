@@ -39,6 +39,16 @@ tap_done() {
 tap_need_root() {
     [ "$(id -u)" = 0 ] || tap_skip_all "needs root (network and PID namespaces)"
 }
+tap_need_netns() {
+    unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null \
+        || tap_skip_all "cannot create network/mount/PID namespaces here"
+}
+# The test cluster's nodes have no systemd: their daemons start through
+# Debian's init scripts.
+tap_need_init_scripts() {
+    [ -x /etc/init.d/corosync ] && [ -x /etc/init.d/pacemaker ] \
+        || tap_skip_all "needs the corosync and pacemaker init scripts (the nodes have no systemd)"
+}
 tap_need_cmd() {
     for _c in "$@"; do
         command -v "$_c" > /dev/null 2>&1 || tap_skip_all "needs $_c (make deps installs it)"

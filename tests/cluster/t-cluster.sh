@@ -14,9 +14,7 @@
 tap_need_root
 tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
     crm_mon crm_resource crm dhcpd busybox sshd ssh python3 modprobe
-if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
-    tap_skip_all "cannot create network/mount/PID namespaces here"
-fi
+tap_need_netns
 
 # One instance per checkout: a crashed earlier run of this checkout is
 # cleaned up by the next up; another checkout uses other namespaces.

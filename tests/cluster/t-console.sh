@@ -13,9 +13,7 @@
 tap_need_root
 tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
     crm_mon crm_resource dhcpd busybox sshd tmux
-if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
-    tap_skip_all "cannot create network/mount/PID namespaces here"
-fi
+tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
 HC_CLUSTER_PREFIX=hcc$$

@@ -17,9 +17,7 @@
 tap_need_root
 tap_need_cmd tmux ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
     crm_mon crm_resource crm dhcpd busybox sshd ssh
-if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
-    tap_skip_all "cannot create network/mount/PID namespaces here"
-fi
+tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
 # A unique instance: several runs (and other suites) side by side.

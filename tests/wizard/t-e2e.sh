@@ -27,11 +27,8 @@ tap_need_root
 tap_need_cmd ip nsenter unshare losetup mkfs.ext4 debugfs corosync \
     pacemakerd crm_mon crm_resource cibadmin dhcpd busybox sshd ssh python3 \
     modprobe
-if ! unshare --net --mount --pid --uts --ipc --fork true 2> /dev/null; then
-    tap_skip_all "cannot create network/mount/PID namespaces here"
-fi
-[ -x /etc/init.d/corosync ] && [ -x /etc/init.d/pacemaker ] \
-    || tap_skip_all "needs the corosync and pacemaker init scripts (the nodes have no systemd)"
+tap_need_netns
+tap_need_init_scripts
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
 # One instance per checkout, apart from the other suites' ones.
