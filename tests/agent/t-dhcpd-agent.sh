@@ -62,10 +62,15 @@ expect() {
 pid_now() { cat "$OCF_RESKEY_pidfile" 2>/dev/null; }
 probe() { srv "$HACON" probe --interface srv0 --timeout "${1:-1500}" broadcast; }
 no_answer() { ! probe "$1" > /dev/null; }
-# A killed process may linger as a zombie when PID 1 does not reap it.
+# A killed process may linger as a zombie when PID 1 does not reap it, and
+# may be reaped at any moment: its state is read once, and a process whose
+# state cannot be read is gone (kill -0 then a read of /proc/PID/stat
+# raced with the reaper).
 gone() {
-    ! kill -0 "$1" 2>/dev/null \
-        || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+    _st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+    [ -z "$_st" ] || [ "$_st" = Z ] && return 0
+    echo "# pid $1 is in state $_st: $(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)"
+    return 1
 }
 
 # 1. ocf-tester: the standard conformance run, with a real dhcpd.
