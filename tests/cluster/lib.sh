@@ -8,7 +8,13 @@
 # Everything lives in namespaces named after the instance prefix, so two
 # instances do not collide and the host's own network is never touched.
 
-HC_CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Builtins where a command would do: every hc-cluster call sources this,
+# and a fork costs more than anything else here on a small machine.
+case ${BASH_SOURCE[0]} in
+    */*) HC_CL_DIR=${BASH_SOURCE[0]%/*} ;;
+    *) HC_CL_DIR=. ;;
+esac
+HC_CL_DIR=$(cd "$HC_CL_DIR" && pwd)
 HC_TOP=$(cd "$HC_CL_DIR/../.." && pwd)
 : "${HC_CLUSTER_PREFIX:=hc}"
 P=$HC_CLUSTER_PREFIX
@@ -77,21 +83,27 @@ BIND_FILES=(/etc/hosts /etc/hostname)
 
 NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-log() { printf '%s hc-cluster[%s]: %s\n' "$(date +%T)" "$P" "$*" >&2; }
+log() { printf '%(%T)T hc-cluster[%s]: %s\n' -1 "$P" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root"; }
 is_node() { [ "$1" = nodeone ] || [ "$1" = nodetwo ]; }
-now() { date +%s%N; }
+# now: the wall clock in nanoseconds (microsecond precision).  The
+# separator of EPOCHREALTIME follows the locale: every non-digit goes.
+now() { echo "${EPOCHREALTIME//[!0-9]/}000"; }
 # elapsed T0: seconds since T0 (from now), one decimal
-elapsed() { local d=$(( ($(date +%s%N) - $1) / 100000000 )); echo "$((d / 10)).$((d % 10))"; }
+elapsed() {
+    local t=${EPOCHREALTIME//[!0-9]/} d
+    d=$(( (t * 1000 - $1) / 100000000 ))
+    echo "$((d / 10)).$((d % 10))"
+}
 
 # wait_for SECONDS WHAT CMD...: polls CMD until it succeeds; on the
 # deadline says what it waited for and fails.
 wait_for() {
     local t=$1 what=$2 end; shift 2
-    end=$(( $(date +%s%N) + t * 1000000000 ))
+    end=$(( ${EPOCHREALTIME//[!0-9]/} + t * 1000000 ))
     while ! "$@" > /dev/null 2>&1; do
-        if [ "$(date +%s%N)" -ge "$end" ]; then
+        if [ "${EPOCHREALTIME//[!0-9]/}" -ge "$end" ]; then
             log "timed out after ${t}s waiting for: $what"
             return 1
         fi
@@ -104,13 +116,15 @@ wait_for() {
 # Host PID of a node's PID 1, when it runs.  The recorded PID must still
 # carry the node's start token in its environment (PIDs are recycled).
 init_pid() {
-    local f=$S/$1/init.pid tok pid
-    pid=$(cat "$f" 2>/dev/null) && tok=$(cat "$S/$1/init.token" 2>/dev/null) \
-        || return 1
-    [ -n "$pid" ] && [ -r "/proc/$pid/environ" ] || return 1
-    { tr '\0' '\n' < "/proc/$pid/environ"; } 2> /dev/null \
-        | grep -qx "HC_INIT_TOKEN=$tok" || return 1
-    echo "$pid"
+    local f=$S/$1/init.pid tok="" pid="" e
+    local -a envs
+    { read -r pid < "$f"; read -r tok < "$S/$1/init.token"; } 2> /dev/null
+    [ -n "$pid" ] && [ -n "$tok" ] || return 1
+    { mapfile -d '' envs < "/proc/$pid/environ"; } 2> /dev/null || return 1
+    for e in "${envs[@]}"; do
+        [ "$e" = "HC_INIT_TOKEN=$tok" ] && { echo "$pid"; return 0; }
+    done
+    return 1
 }
 
 # nx NODE CMD...: runs CMD inside the node's namespaces.

@@ -20,15 +20,29 @@ start() {
 
 screen() { T capture-pane -p -t "$1"; }
 
-# _wait GREP-FLAG NAME PATTERN SECONDS: until grep FLAG finds PATTERN on
-# the screen; on a timeout the screen is printed.
+# _wait GREP-FLAG NAME PATTERN SECONDS [gone]: until grep FLAG finds
+# PATTERN on the screen (with "gone": until it no longer does); on a
+# timeout the screen is printed.  Quick polls first (most screens change
+# within a second), then every half second: each poll forks a tmux client,
+# a grep and a sleep, CPU that the cluster under test needs.
 _wait() {
-    _end=$(( $(date +%s) + $4 ))
-    while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$2" 2>/dev/null | grep -q"$1" -- "$3" && return 0
-        sleep 0.05
+    _end=$(( $(date +%s) + $4 )) _nap=0.05 _n=0
+    while :; do
+        if screen "$2" 2>/dev/null | grep -q"$1" -- "$3"; then
+            [ "${5:-}" = gone ] || return 0
+        else
+            [ "${5:-}" = gone ] && return 0
+        fi
+        [ "$(date +%s)" -gt "$_end" ] && break
+        sleep "$_nap"
+        _n=$((_n + 1))
+        case $_n in 20) _nap=0.2 ;; 40) _nap=0.5 ;; esac
     done
-    echo "# timed out waiting for '$3' on $2; the screen was:"
+    if [ "${5:-}" = gone ]; then
+        echo "# timed out waiting for '$3' to leave $2; the screen was:"
+    else
+        echo "# timed out waiting for '$3' on $2; the screen was:"
+    fi
     screen "$2" 2>/dev/null | sed 's/^/#   /'
     return 1
 }
@@ -41,14 +55,7 @@ wait_for() { _wait F "$1" "$2" "${3:-20}"; }
 wait_re() { _wait E "$1" "$2" "${3:-60}"; }
 
 # wait_gone NAME TEXT [SECONDS]: until the screen no longer contains TEXT.
-wait_gone() {
-    _end=$(( $(date +%s) + ${3:-20} ))
-    while [ "$(date +%s)" -le "$_end" ]; do
-        screen "$1" 2>/dev/null | grep -qF -- "$2" || return 0
-        sleep 0.05
-    done
-    return 1
-}
+wait_gone() { _wait F "$1" "$2" "${3:-20}" gone; }
 
 # quit NAME: q, then the console must be gone, the terminal restored, 0.
 quit_ok() {
