@@ -70,13 +70,42 @@ static int cmp_u32(uint32_t a, uint32_t b)
     return a < b ? -1 : a > b;
 }
 
+/* Whether lease l lacks the value of column col (no MAC, no name, no
+ * starts or ends statement): such leases go last, in either order, so
+ * that sorting by end time shows the first to end first, not the free
+ * leases that have none.  "never" is a value: the latest. */
+static bool value_absent(const hc_lease_table *t, hc_lease_col col,
+                         const hc_lease *l)
+{
+    size_t n;
+
+    switch (col) {
+    case HC_LCOL_MAC:
+        return l->hw_len == 0;
+    case HC_LCOL_HOSTNAME:
+        return !hc_lease_str(t, l->hostname, &n);
+    case HC_LCOL_STARTS:
+        return l->starts == 0;
+    case HC_LCOL_ENDS:
+        return l->ends == 0;
+    default:
+        return false;
+    }
+}
+
 static int cmp_rows(const void *pa, const void *pb, void *data)
 {
     const sort_ctx *sc = data;
     const hc_lease *a = hc_lease_table_get(sc->t, *(const guint *) pa);
     const hc_lease *b = hc_lease_table_get(sc->t, *(const guint *) pb);
+    bool xa = value_absent(sc->t, sc->col, a);
+    bool xb = value_absent(sc->t, sc->col, b);
     int r = 0;
 
+    if (xa || xb) {
+        r = (int) xa - (int) xb;
+        return r ? r : cmp_u32(a->ip, b->ip);
+    }
     switch (sc->col) {
     case HC_LCOL_IP:
         r = cmp_u32(a->ip, b->ip);
@@ -92,15 +121,9 @@ static int cmp_rows(const void *pa, const void *pb, void *data)
         const uint8_t *sa = hc_lease_str(sc->t, a->hostname, &na);
         const uint8_t *sb = hc_lease_str(sc->t, b->hostname, &nb);
 
-        /* Leases without a name go last, in either order. */
-        if (!sa || !sb) {
-            r = !sa - !sb;
-            return r ? r : cmp_u32(a->ip, b->ip);
-        } else {
-            r = memcmp(sa, sb, MIN(na, nb));
-            if (!r) {
-                r = na < nb ? -1 : na > nb;
-            }
+        r = memcmp(sa, sb, MIN(na, nb));
+        if (!r) {
+            r = na < nb ? -1 : na > nb;
         }
         break;
     }
@@ -212,8 +235,8 @@ static void sort_rows(const hc_lease_table *t, const sort_ctx *sc, GArray *rows)
 
         k->idx = idx;
         k->ip = l->ip;
-        k->group = 0;
-        switch (sc->col) {
+        k->group = value_absent(t, sc->col, l);
+        switch (k->group ? HC_LCOL_N : sc->col) {
         case HC_LCOL_MAC:
             for (int b = 0; b < 6; b++) {
                 v = v << 8 | l->mac[b];
@@ -224,9 +247,7 @@ static void sort_rows(const hc_lease_table *t, const sort_ctx *sc, GArray *rows)
             size_t n;
             const uint8_t *s = hc_lease_str(t, l->hostname, &n);
 
-            /* Leases without a name go last, in either order. */
-            k->group = !s;
-            v = s ? prefix8(s, n) : 0;
+            v = prefix8(s, n);
             break;
         }
         case HC_LCOL_STATE:
@@ -237,6 +258,9 @@ static void sort_rows(const hc_lease_table *t, const sort_ctx *sc, GArray *rows)
             break;
         case HC_LCOL_ENDS:
             v = l->ends;
+            break;
+        case HC_LCOL_N:
+            /* Without a value: last, by address. */
             break;
         default:
             v = l->ip;
