@@ -135,7 +135,7 @@ else
     fast_pid=$!
     for t in $slow_list; do
         # The fast tests' chain is not one of the jobs.
-        while [ $(( $(jobs -pr | wc -l) - $(jobs -pr | grep -cx "$fast_pid") )) -ge "$jobs" ]; do
+        while [ "$(jobs -pr | grep -cvx "$fast_pid")" -ge "$jobs" ]; do
             wait -n
         done
         run_one "$t" &

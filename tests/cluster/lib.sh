@@ -116,13 +116,18 @@ wait_for() {
 # Host PID of a node's PID 1, when it runs.  The recorded PID must still
 # carry the node's start token in its environment (PIDs are recycled).
 init_pid() {
-    local f=$S/$1/init.pid tok="" pid="" e
-    local -a envs
+    local f=$S/$1/init.pid tok="" pid=""
     { read -r pid < "$f"; read -r tok < "$S/$1/init.token"; } 2> /dev/null
-    [ -n "$pid" ] && [ -n "$tok" ] || return 1
-    { mapfile -d '' envs < "/proc/$pid/environ"; } 2> /dev/null || return 1
+    [ -n "$pid" ] && [ -n "$tok" ] && has_init_token "$pid" "$tok" || return 1
+    echo "$pid"
+}
+# has_init_token PID TOKEN: PID's environment holds HC_INIT_TOKEN=TOKEN.
+has_init_token() {
+    local e
+    local -a envs
+    { mapfile -d '' envs < "/proc/$1/environ"; } 2> /dev/null || return 1
     for e in "${envs[@]}"; do
-        [ "$e" = "HC_INIT_TOKEN=$tok" ] && { echo "$pid"; return 0; }
+        [ "$e" = "HC_INIT_TOKEN=$2" ] && return 0
     done
     return 1
 }
