@@ -27,6 +27,7 @@ fi
 work=$(mktemp -d /tmp/hacon-wizfile.XXXXXX)
 sshd_pid= loop=
 cleanup() {
+    [ -n "${sock:-}" ] && tmux -L "$sock" kill-server 2> /dev/null
     [ -n "$loop" ] && losetup -d "$loop" 2> /dev/null
     [ -n "$sshd_pid" ] && {
         ssh -F "$work/ssh_config" -O exit nodetwo > /dev/null 2>&1
@@ -106,6 +107,51 @@ service_net=10.10.102.0/24
 EOF
 setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 
+# detect_answers: without the DRBD module here, the facts fill storage and
+# shared_disk: on the command line, and in the console's answers form
+# (tmux), whose s saves them for the steps.  $loop is a block device on
+# both nodes (the peer is this machine).
+detect_answers() {
+    printf 'local_node=nodeone\ndrbd_disk=%s\n' "$loop" > "$work/ans.detect"
+    "$HACON" setup answers --detect --answers "$work/ans.detect" > "$work/detect" 2>&1
+    grep -A1 -x "# detected: nodeone has no DRBD kernel module; $loop is a block device on both nodes" \
+        "$work/detect" | grep -qx storage=shared
+    tap_check "answers --detect: storage=shared, with the fact that says why" [ $? -eq 0 ]
+    tap_check "answers --detect: the disk that is there as shared_disk" \
+        grep -qx "shared_disk=$loop" "$work/detect"
+    tap_check "answers --detect: an answer of the file is kept (drbd_disk)" \
+        grep -qx "drbd_disk=$loop" "$work/detect"
+    if ! command -v tmux > /dev/null; then
+        tap_skip "answers form: no tmux"
+        return
+    fi
+    sock=hcfile$$
+    cp "$HACON_TOP/tests/golden/cib/tutorial.xml" "$work/cib.xml"
+    tmux -L "$sock" new-session -d -s f -x 80 -y 24 \
+        "CIB_file=$work/cib.xml TERM=screen-256color LANG=C.UTF-8 '$HACON' --answers '$work/ans.detect'; sleep 600"
+    . "$HACON_TOP/tests/screen/screen-lib.sh"
+    wait_for f "dhcp (ocf:hacon:dhcpd)" 20 > /dev/null
+    T send-keys -t f w
+    wait_gone f "checking" 60 > /dev/null
+    T send-keys -t f e
+    wait_for f "Answers of the guided setup" 10 > /dev/null
+    for _ in $(seq 13); do T send-keys -t f Down; done
+    wait_re f '^storage += shared +detected' 30 &&
+        wait_for f 'detected: nodeone has no DRBD kernel module' 5
+    tap_check "answers form: storage=shared detected on the nodes, said on screen" [ $? -eq 0 ]
+    T send-keys -t f Down Down Down Down Down Down
+    tap_check "answers form: shared_disk=$loop detected" \
+        wait_re f "^shared_disk += $loop +detected" 10
+    T send-keys -t f s
+    tap_check "answers form: s saves them for the steps" \
+        wait_for f "answers saved to $HACON_STATE_DIR/answers" 10
+    tap_check "the saved file holds the detected answers and their facts" \
+        bash -c "grep -qx 'storage=shared' '$HACON_STATE_DIR/answers' &&
+                 grep -qx 'shared_disk=$loop' '$HACON_STATE_DIR/answers' &&
+                 grep -q '^# detected: nodeone has no DRBD' '$HACON_STATE_DIR/answers'"
+    tmux -L "$sock" kill-server 2> /dev/null
+}
+
 # ------------------------------------------------------------ preflight
 { cat "$ans"; echo ha_if=hcnoif0; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
@@ -175,6 +221,11 @@ EOF
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
     setup apply drbd --answers "$work/ans.shared" --yes
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
+        tap_skip "detected answers: this machine has the DRBD module"
+    else
+        detect_answers
+    fi
     losetup -d "$loop" && loop=
 else
     tap_skip "shared disk: no loop device"
