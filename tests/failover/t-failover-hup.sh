@@ -228,5 +228,27 @@ tap_check "and that it was finished headless" \
     wait_for fo4 "finished headless" 5
 T send-keys -t fo4 q
 wait_for fo4 "EXITED" 20 > /dev/null
+
+# ---- SIGINT to hacon failover-test itself (^C in a terminal). ----
+a=$(rsc_node dhcp nodeone)
+p=$(other "$a")
+t0=$(now)
+"$CL" exec "$p" hacon failover-test standby --yes \
+    --report-dir "$REP/cli" > "$W/cli.log" 2>&1 &
+cli=$!
+for _ in $(seq 300); do
+    grep -q 'standby --update on' "$W/cli.log" && break
+    sleep 0.1
+done
+"$CL" exec "$p" pkill -INT -f '^hacon failover-test standby'
+i=0
+while kill -0 "$cli" 2> /dev/null && [ "$i" -lt 300 ]; do sleep 1; i=$((i + 1)); done
+wait "$cli"
+rc=$?
+grep -E 'interrupted|\[(PASS|FAIL)\]' "$W/cli.log" | sed 's/^/#   /'
+tap_check "SIGINT: the test ends early through its cleanup ($(elapsed "$t0")s, exit $rc)" \
+    sh -c "grep -q 'interrupted (SIGINT)' '$W/cli.log' && grep -q 'standby --update off' '$W/cli.log'"
+st=$(as_began)
+tap_check "SIGINT: the cluster is back as it began: $st" test "$st" = "as it began"
 echo "# whole suite: $(elapsed "$T_ALL")s"
 tap_done
