@@ -7,7 +7,8 @@
 # `crm resource move` would leave it: the move scenario refuses to start
 # and offers to clear it (c); then the move runs, the timeline and the
 # probe counts grow while the console still answers keys (help opens and
-# closes during the run), every assertion passes, the reports are saved,
+# closes during the run; the console's loop never stalls over 100 ms, as
+# HACON_STALL_LOG records), every assertion passes, the reports are saved,
 # and no cli-* constraint is left.  Then a standby scenario run twice (the
 # repeat, with its summary), and a read-only console that refuses the
 # screen.
@@ -125,6 +126,8 @@ tap_check "the probe count grows on the screen ($s1 -> $s2)" \
     test "${s2:-0}" -gt "${s1:-0}"
 tap_check "the move ends with its result" \
     wait_for fo "Result: move $a -> $p:" 180
+# The result comes first, then the report is saved and its paths shown.
+wait_for fo "$REP/failover-move-" 30 > /dev/null
 screen fo > "$W/move.screen"
 grep -E '^\s+\[(PASS|FAIL|SKIP)\]|Result:|downtime' "$W/move.screen" \
     | sed 's/^/#   /'
