@@ -62,12 +62,15 @@ static void cs_try_connect(loop_state *s);
  * the next call is what the loop spent on its sources, during which it
  * answered no key and drew nothing.  Over STALL_MS it is a stall, and
  * with HACON_STALL_LOG=FILE each one is a line there ("stall MS ms at
- * MONO_MS"): the screen tests assert none during a failover test. */
+ * MONO_MS"), and at the end "end: longest turn MS ms of N": the screen
+ * tests assert none during a failover test. */
 #define STALL_MS 100.0
 
 static struct {
     GPollFunc poll;
     double back_ms;             /* when the last poll returned, or 0 */
+    double max_ms;
+    unsigned long turns;
     FILE *log;
 } stall;
 
@@ -76,6 +79,10 @@ static gint stall_poll(GPollFD *fds, guint nfds, gint timeout)
     double now = hc_now_ms();
     gint rc;
 
+    if (stall.back_ms > 0) {
+        stall.turns++;
+        stall.max_ms = MAX(stall.max_ms, now - stall.back_ms);
+    }
     if (stall.back_ms > 0 && now - stall.back_ms > STALL_MS) {
         fprintf(stall.log, "stall %.0f ms at %.0f\n", now - stall.back_ms,
                 now);
@@ -100,6 +107,8 @@ static void stall_start(void)
 static void stall_end(void)
 {
     if (stall.log) {
+        fprintf(stall.log, "end: longest turn %.0f ms of %lu\n",
+                stall.max_ms, stall.turns);
         g_main_context_set_poll_func(NULL, stall.poll);
         fclose(stall.log);
         stall.log = NULL;
