@@ -738,6 +738,9 @@ bool hc_screen_key(hc_console *con, int key)
     if (!pane && hc_fo_screen_active(con) && hc_fo_screen_key(con, key)) {
         return true;
     }
+    if (hc_fo_screen_wants_quit()) {
+        return false;
+    }
     if (!pane && vs->view == &hc_view_leases && con->lsrc
         && hc_leases_src_key(con->lsrc, con, key)) {
         return true;
@@ -745,7 +748,8 @@ bool hc_screen_key(hc_console *con, int key)
     switch (key) {
     case 'q':
     case KEY_F(10):
-        return false;
+        /* A failover test that runs: asked first (it goes on anyway). */
+        return hc_fo_screen_quit_asks(con);
     case '?':
     case 'h':
     case KEY_F(1):
