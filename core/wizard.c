@@ -168,6 +168,11 @@ static bool check_path(const char *v, const char *arg)
     return true;
 }
 
+static bool check_opt_path(const char *v, const char *arg)
+{
+    return !*v || check_path(v, arg);
+}
+
 static bool check_agent(const char *v, const char *arg)
 {
     char **p = g_strsplit(v, ":", -1);
@@ -250,6 +255,10 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "hacon_deb", "", check_opt_path, NULL,
+      "the hacon .deb that preflight installs on the peer when this node's "
+      "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
+      "cache)" },
     { "quorum", "two_node", check_choice, "two_node|ignore",
       "two_node: corosync keeps quorum safely; ignore: the tutorial's "
       "no-quorum-policy=ignore" },
