@@ -243,7 +243,8 @@ static const answer_def answer_defs[] = {
     { "drbd_device", "/dev/drbd1", check_path, NULL, "DRBD device" },
     { "drbd_port", "7789", check_int, "1024-65535", "DRBD TCP port" },
     { "drbd_version", "auto", check_choice, "auto|8.4|9",
-      "DRBD syntax (auto: from the kernel module / drbdadm)" },
+      "DRBD syntax (auto: the version in /proc/drbd, else modinfo's of "
+      "the drbd module, on each node)" },
     { "shared_disk", "/dev/drbd1", check_path, NULL,
       "the shared disk for storage=shared" },
     { "fstype", "ext4", check_choice, "ext3|ext4",
@@ -1288,6 +1289,48 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
     return 0;
 }
 
+/* What crm_verify -V found, one message a line without its function
+ * name, and what causes it and which step fixes it when hacon knows. */
+static char *verify_error(const char *out)
+{
+    static const struct {
+        const char *seen;
+        const char *cause;
+    } causes[] = {
+        { "no STONITH resources", "Cause: fencing is on (stonith-enabled is "
+          "not false) and no fence device is configured, so Pacemaker would "
+          "start no resource. Step stonith fixes it (the tutorial's "
+          "stonith-enabled=false): apply it first, or configure a fence "
+          "device." },
+    };
+    GString *m = g_string_new("crm_verify rejects the new CIB:");
+    char **l = g_strsplit(out ? out : "", "\n", -1);
+    const char *cause = NULL;
+
+    for (char **p = l; *p; p++) {
+        char *t = g_strstrip(*p);
+
+        /* "(unpack_resources) \terror: ..." */
+        if (*t == '(' && strchr(t, ')')) {
+            t = g_strstrip(strchr(t, ')') + 1);
+        }
+        if (!*t || g_str_has_prefix(t, "-V may provide")) {
+            continue;
+        }
+        g_string_append_printf(m, "\n  %s", t);
+        for (size_t i = 0; !cause && i < G_N_ELEMENTS(causes); i++) {
+            if (strstr(t, causes[i].seen)) {
+                cause = causes[i].cause;
+            }
+        }
+    }
+    if (cause) {
+        g_string_append_printf(m, "\n%s", cause);
+    }
+    g_strfreev(l);
+    return g_string_free(m, FALSE);
+}
+
 /* Fills the CIB parts of the plan: diff, crm_verify, crm_simulate. */
 static int plan_cib_preview(hc_plan *p, char **ret_err)
 {
@@ -1312,8 +1355,14 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
         run_tool(diff, 30000, &p->cib_diff, &status);
         run_tool(verify, 30000, &p->cib_verify, &status);
         if (status != 0) {
-            *ret_err = g_strdup_printf("crm_verify rejects the new CIB: %s",
-                                       p->cib_verify);
+            /* Without -V crm_verify only says that the CIB is not valid;
+             * with it, why. */
+            const char *verbose[] = { "crm_verify", "-V", "-x", new, NULL };
+            char *why = NULL;
+
+            run_tool(verbose, 30000, &why, &status);
+            *ret_err = verify_error(why);
+            g_free(why);
             rc = -EINVAL;
         }
         /* The scheduler's preview, bounded: a pathological CIB must not
@@ -1636,7 +1685,20 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
     if (p->empty) {
-        g_string_append(out, "\nNothing to do: the step is done.\n");
+        const char *done = g_hash_table_lookup(p->data, "done");
+        char *d = done ? hc_escape(done, 0) : NULL;
+
+        /* A step that is done still says what it is and why (the quorum
+         * step's explanation is the only place the admin learns it). */
+        for (guint i = 0; i < p->notes->len; i++) {
+            append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+        }
+        for (guint i = 0; i < p->warnings->len; i++) {
+            append_text(out, "WARNING: ", p->warnings->pdata[i]);
+        }
+        g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
+                               "\n", d ? ": " : "", d ? d : "");
+        g_free(d);
         return;
     }
     /* The readable part first (what changes, what the cluster will then
