@@ -897,8 +897,8 @@ static void cluster_props(hc_status *st, pe_working_set_t *ws, xmlNode *cib)
     cl->n_blocked = ws->blocked_resources;
 }
 
-int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
-                       char **ret_err)
+static int status_from_xml(xmlNode *cib, bool owned, time_t now,
+                           hc_status **ret, char **ret_err)
 {
     pe_working_set_t *ws;
     hc_status *st;
@@ -909,14 +909,21 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
         if (ret_err) {
             *ret_err = g_strdup("not a CIB: the root element is not <cib>");
         }
+        if (owned) {
+            free_xml(cib);
+        }
         return -EINVAL;
     }
     ws = pe_new_working_set();
     if (!ws) {
+        if (owned) {
+            free_xml(cib);
+        }
         return -ENOMEM;
     }
-    /* As crm_mon: no fail-count bookkeeping for display purposes. */
-    ws->input = copy_xml(cib);
+    /* The working set owns its input and frees it. */
+    ws->input = owned ? cib : copy_xml(cib);
+    cib = ws->input;
     if (now > 0) {
         ws->now = crm_time_new(NULL);
         crm_time_set_timet(ws->now, &now);
@@ -961,6 +968,18 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
     pe_free_working_set(ws);
     *ret = st;
     return 0;
+}
+
+int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
+                       char **ret_err)
+{
+    return status_from_xml(cib, false, now, ret, ret_err);
+}
+
+int hc_status_from_xml_owned(xmlNode *cib, time_t now, hc_status **ret,
+                             char **ret_err)
+{
+    return status_from_xml(cib, true, now, ret, ret_err);
 }
 
 /* ---- lookups ---------------------------------------------------------- */

@@ -157,6 +157,11 @@ typedef struct hc_status {
 int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
                        char **ret_err);
 
+/* The same, taking cib (which it frees) instead of working on a copy: for
+ * a single look that needs the CIB no longer. */
+int hc_status_from_xml_owned(xmlNode *cib, time_t now, hc_status **ret,
+                             char **ret_err);
+
 void hc_status_free(hc_status *st);
 
 /* Updates st, computed from old_cib, to what hc_status_from_xml(new_cib)

@@ -65,6 +65,13 @@ expect_error "XML that is not a CIB is refused" \
     CIB_file="$work/notcib.xml"
 expect_error "truncated CIB names the file" \
     "$work/truncated.xml is not valid XML" CIB_file="$work/truncated.xml"
+# The schema check that crm_mon (through libcib) makes is kept when
+# hacon reads the file itself: a primitive without its class.
+sed 's#<resources/>#<resources><primitive id="x" type="Dummy"/></resources>#' \
+    "$here/cib/bare.xml" > "$work/invalid.xml"
+expect_error "a CIB that its schema refuses is refused, as crm_mon does" \
+    "$work/invalid.xml does not validate against its schema (pacemaker-" \
+    CIB_file="$work/invalid.xml"
 expect_error "missing file is named" \
     "cannot read $work/missing.xml: No such file or directory" \
     CIB_file="$work/missing.xml"
