@@ -111,10 +111,46 @@ static bool has_leftover(const hc_console *con, const hc_resource *r)
     return false;
 }
 
+/* A bundle replica as crm_mon shows it: its name, the agent inside, its
+ * role on the container's node. */
+static void replica_text(hc_console *con, const hc_resource *r, GString *t)
+{
+    char *id = hc_con_esc(con, r->id, 8);
+    char *name = hc_con_esc(con, r->replica_name, 40);
+
+    g_string_append_printf(t, "replica %s: %s", id, name);
+    if (r->agent) {
+        char *a = hc_con_esc(con, r->agent, 40);
+
+        g_string_append_printf(t, " (%s)", a);
+        g_free(a);
+    }
+    if (r->replica_node) {
+        char *role = hc_con_esc(con, r->role, 20);
+        char *node = hc_con_esc(con, r->replica_node, 40);
+
+        g_string_append_printf(t, ": %s on %s", role, node);
+        g_free(role);
+        g_free(node);
+    } else {
+        g_string_append(t, ": Stopped");
+    }
+    if (r->failed) {
+        g_string_append(t, " FAILED");
+    }
+    g_free(id);
+    g_free(name);
+}
+
 static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
 {
-    char *id = hc_con_esc(con, r->id, 40);
+    char *id;
 
+    if (r->kind == HC_RSC_REPLICA) {
+        replica_text(con, r, t);
+        return;
+    }
+    id = hc_con_esc(con, r->id, 40);
     g_string_append(t, id);
     g_free(id);
     if (r->agent) {
@@ -124,6 +160,12 @@ static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
         g_free(a);
     } else {
         g_string_append_printf(t, " [%s]", hc_rsc_kind_str(r->kind));
+        if (r->image) {
+            char *img = hc_con_esc(con, r->image, 60);
+
+            g_string_append_printf(t, " %s", img);
+            g_free(img);
+        }
     }
     if (r->kind == HC_RSC_PRIMITIVE) {
         char *role = hc_con_esc(con, r->role, 20);
@@ -188,7 +230,10 @@ static void add_rsc(hc_console *con, GPtrArray *lines, const hc_resource *r,
     rsc_text(con, r, t);
     l = hc_line_add(lines, rsc_tone(r) == HC_TONE_GOOD && has_leftover(con, r)
                     ? HC_TONE_WARN : rsc_tone(r), tree->str, "%s", t->str);
-    l->ref = g_strdup(r->id);
+    /* A replica's detail is that of its remote connection (or container),
+     * whose id is unique; "0" is not. */
+    l->ref = g_strdup(r->kind == HC_RSC_REPLICA && r->replica_name
+                      ? r->replica_name : r->id);
     if (!top) {
         g_string_append(prefix, last ? "   " : "|  ");
     }

@@ -124,6 +124,25 @@ else
     tap_fail "console at 100x40"
 fi
 
+# --- a bundle's replicas, as crm_mon lists them --------------------------
+corpus=${HACON_CORPUS:-$HACON_TOP/../shared/corpus/pacemaker-scheduler}
+if [ -f "$corpus/bundle-order-stop-on-remote.xml" ]; then
+    cp "$corpus/bundle-order-stop-on-remote.xml" "$work/bundle.xml"
+    start bundle 100x60 $U8 CIB_file=bundle.xml
+    if wait_for bundle "replica 0: galera-bundle-0 (ocf:heartbeat:galera): Promoted on database-0 FAILED"; then
+        tap_ok "bundle: each replica on crm_mon's line, its parts below it"
+        tap_check "bundle: a replica's parts under it" sh -c \
+            "tmux -L '$sock' capture-pane -p -t bundle | grep -A3 'replica 1: galera-bundle-1 (ocf:heartbeat:galera): Promoted on database-1' | grep -q 'galera-bundle-docker-1 (ocf:heartbeat:docker): Started on database-1'"
+        quit_ok bundle "bundle"
+    else
+        tap_fail "bundle: each replica on crm_mon's line, its parts below it"
+        screen bundle | sed 's/^/#   /'
+        T kill-session -t bundle
+    fi
+else
+    tap_skip "no scheduler corpus at $corpus (../shared/corpus is absent)"
+fi
+
 # --- the header's third line: the counts never fall off ------------------
 # A long CIB_file path gives way to the file's name, a long name to an
 # ellipsis in its middle; on a narrow terminal the line still ends with
