@@ -40,7 +40,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 }
 
 static void escape_append(GString *out, const char *str, size_t len,
-                          size_t max_cols, bool ascii)
+                          size_t max_cols, bool ascii, bool quotes)
 {
     const unsigned char *s = (const unsigned char *) str;
     size_t cols = 0;
@@ -53,7 +53,7 @@ static void escape_append(GString *out, const char *str, size_t len,
 
         /* Plain printable ASCII, most of every CIB, goes in one piece. */
         while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f
-               && s[i + run] != '\\' && s[i + run] != '"') {
+               && (!quotes || (s[i + run] != '\\' && s[i + run] != '"'))) {
             run++;
         }
         if (run > 0) {
@@ -74,7 +74,7 @@ static void escape_append(GString *out, const char *str, size_t len,
             i += run;
             continue;
         }
-        if (c == '\\' || c == '"') {
+        if (quotes && (c == '\\' || c == '"')) {
             tmp[0] = '\\'; tmp[1] = (char) c; tmp[2] = 0; w = 2;
         } else if (c == '\n') {
             strcpy(tmp, "\\n"); w = 2;
@@ -102,7 +102,7 @@ static void escape_append(GString *out, const char *str, size_t len,
 
 void hc_escape_append(GString *out, const char *s, size_t len, size_t max_cols)
 {
-    escape_append(out, s, len, max_cols, false);
+    escape_append(out, s, len, max_cols, false, true);
 }
 
 char *hc_escape(const char *s, size_t max_cols)
@@ -110,7 +110,7 @@ char *hc_escape(const char *s, size_t max_cols)
     GString *out = g_string_new(NULL);
 
     if (s) {
-        escape_append(out, s, strlen(s), max_cols, false);
+        escape_append(out, s, strlen(s), max_cols, false, true);
     }
     return g_string_free(out, FALSE);
 }
@@ -120,7 +120,17 @@ char *hc_escape_ascii(const char *s, size_t max_cols)
     GString *out = g_string_new(NULL);
 
     if (s) {
-        escape_append(out, s, strlen(s), max_cols, true);
+        escape_append(out, s, strlen(s), max_cols, true, true);
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *hc_escape_text(const char *s, size_t max_cols, bool ascii)
+{
+    GString *out = g_string_new(NULL);
+
+    if (s) {
+        escape_append(out, s, strlen(s), max_cols, ascii, false);
     }
     return g_string_free(out, FALSE);
 }

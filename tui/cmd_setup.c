@@ -3,6 +3,7 @@
  * the same transcript; progress lines go to stdout as they happen, so that
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void usage(FILE *f)
         "       hacon setup plan STEP [--answers FILE]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
-        "       hacon setup answers [--answers FILE]\n"
+        "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
 }
 
@@ -147,6 +148,7 @@ static int setup_run(int argc, char **argv)
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
@@ -154,13 +156,14 @@ static int setup_run(int argc, char **argv)
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false;
+    bool yes = false, detect = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "a:yh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:ydh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -204,6 +207,12 @@ static int setup_run(int argc, char **argv)
     } else if (!strcmp(verb, "answers")) {
         GString *out = g_string_new(NULL);
 
+        if (detect && hc_wizard_detect(w) == -EHOSTUNREACH) {
+            char *e = hc_escape(hc_wizard_peer(w), 0);
+
+            printf("# not detected: %s cannot be reached with ssh\n", e);
+            g_free(e);
+        }
         hc_wizard_format_answers(w, out);
         fwrite(out->str, 1, out->len, stdout);
         g_string_free(out, TRUE);

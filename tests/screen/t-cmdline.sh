@@ -114,7 +114,7 @@ if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
         || tap_fail "the header shows the change"
 
     T send-keys -t cl Escape
-    bottom cl "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+    bottom cl "F1/? Help  w Setup  f Failover  : crm  Tab View  / Search  Enter Detail  q Quit" \
         && tap_ok "Esc closes the prompt" \
         || tap_fail "Esc closes the prompt"
     T send-keys -t cl 6
@@ -240,7 +240,7 @@ if wait_for ro "dhcp (ocf:hacon:dhcpd)"; then
     # Esc leaves the preview, a second Esc the prompt.
     T send-keys -t ro Escape
     wait_for ro "Cancelled." && T send-keys -t ro Escape
-    bottom ro "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+    bottom ro "F1/? Help  w Setup  f Failover  : crm  Tab View  / Search  Enter Detail  q Quit" \
         && [ "$(prop maintenance-mode)" = true ] \
         && tap_ok "read-only: Enter and y do not commit" \
         || tap_fail "read-only: Enter and y do not commit"
