@@ -282,6 +282,35 @@ double hc_now_ms(void)
     return (double) g_get_monotonic_time() / 1000.0;
 }
 
+char **hc_wrap(const char *text, size_t width, const char *first,
+               const char *rest)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GString *l = g_string_new(first);
+    char **words = g_strsplit_set(text ? text : "", " \n", -1);
+    bool empty = true;
+
+    for (char **w = words; *w; w++) {
+        if (!**w) {
+            continue;
+        }
+        if (!empty && l->len + 1 + strlen(*w) > width) {
+            g_ptr_array_add(out, g_string_free(l, FALSE));
+            l = g_string_new(rest);
+            empty = true;
+        }
+        if (!empty) {
+            g_string_append_c(l, ' ');
+        }
+        g_string_append(l, *w);
+        empty = false;
+    }
+    g_ptr_array_add(out, g_string_free(l, FALSE));
+    g_ptr_array_add(out, NULL);
+    g_strfreev(words);
+    return (char **) g_ptr_array_free(out, FALSE);
+}
+
 void hc_child_detach_tty(void)
 {
     int nul = open("/dev/null", O_RDWR);

@@ -53,6 +53,13 @@ const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n);
 /* Monotonic clock in milliseconds. */
 double hc_now_ms(void);
 
+/* text broken into lines of at most width columns at blanks (a longer
+ * word stays whole), the first line after first, the others after rest.
+ * Bytes are counted as columns: escape text first.  Newly allocated
+ * (g_strfreev). */
+char **hc_wrap(const char *text, size_t width, const char *first,
+               const char *rest);
+
 /* In a child forked by the console: the terminal's signals (SIGINT,
  * SIGHUP) ignored, SIGPIPE back to its default, and stdin, stdout and
  * stderr on /dev/null, so that nothing of it reaches the screen. */

@@ -82,11 +82,17 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
     int rc = hc_wizard_plan(w, s, &p, &err);
 
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        /* Escaped line by line: a reason may have several. */
+        char **l = g_strsplit(err ? err : "", "\n", -1);
 
-        fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
-                s->name, e);
-        g_free(e);
+        fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
+        for (char **q = l; *q; q++) {
+            char *e = hc_escape(*q, 0);
+
+            fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
+            g_free(e);
+        }
+        g_strfreev(l);
         g_free(err);
         return 3;
     }

@@ -334,6 +334,23 @@ cp "$work/out" "$work/out.clplan"
 tap_check "cluster: the authkey is planned but not shown" grep -q 'secret: 256 bytes' "$work/out"
 tap_check "cluster: the nodelist is in the diff" \
     grep -q '^ *+ *ring0_addr: 10.10.100.2$' "$work/out"
+tap_check "cluster: the plan says how hacon makes the authkey" \
+    grep -q 'corosync-keygen   # hacon makes the same 256-byte authkey itself (getrandom)' \
+    "$work/out"
+# A CIB file is not a cluster: with CIB_file= set, pacemaker is still
+# started (cibadmin would read the file and answer).
+cp "$HACON_TOP/tests/golden/cib/bare.xml" "$work/cib-file.xml"
+CIB_file=$work/cib-file.xml "$HACON" setup plan cluster --answers "$ans" \
+    > "$work/out.cibfile" 2>&1
+CIB_file=$work/cib-file.xml "$HACON" setup list --answers "$ans" \
+    > "$work/list.cibfile" 2>&1
+if grep -q '# start pacemakerd on nodeone' "$work/out.cibfile" \
+    && ! grep -q 'part of the cluster runs already' "$work/list.cibfile"; then
+    tap_ok "cluster: with CIB_file= the plan still starts pacemaker"
+else
+    tap_fail "cluster: with CIB_file= the plan still starts pacemaker"
+    grep -e 'start ' -e cluster "$work/out.cibfile" "$work/list.cibfile" | sed 's/^/# /'
+fi
 head -c 256 /dev/urandom > "$work/authkey"
 sed "s|crypto_hash: sha256|crypto_hash: sha256\n\tkeyfile: $work/authkey|" \
     "$golden/corosync.conf" > "$work/corosync.t.conf"
