@@ -108,6 +108,28 @@ static bool check_ipv4(const char *v, const char *arg)
     return inet_pton(AF_INET, v, &a) == 1;
 }
 
+static bool check_opt_ipv4_list(const char *v, const char *arg)
+{
+    char **l;
+    bool ok = true;
+
+    if (!*v) {
+        return true;
+    }
+    l = g_strsplit(v, ",", -1);
+    for (char **p = l; *p && ok; p++) {
+        ok = check_ipv4(g_strstrip(*p), arg);
+    }
+    g_strfreev(l);
+    return ok;
+}
+
+static bool check_opt_domain(const char *v, const char *arg)
+{
+    return !*v || (strlen(v) <= 253 && check_name(v, arg)
+                   && !strchr(v, '_'));
+}
+
 static bool check_opt_cidr(const char *v, const char *arg)
 {
     char *ip, *slash;
@@ -256,6 +278,20 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "routers", "", check_opt_ipv4_list, NULL,
+      "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
+      "floating IP only if the nodes route for the clients)" },
+    { "dns_servers", "", check_opt_ipv4_list, NULL,
+      "DNS servers for the clients, A.B.C.D[,...] (default: none)" },
+    { "domain_name", "", check_opt_domain, NULL,
+      "the clients' DNS domain (default: none)" },
+    { "default_lease_time", "600", check_int, "60-31536000",
+      "lease time in seconds when a client asks for none" },
+    { "max_lease_time", "7200", check_int, "60-31536000",
+      "the longest lease in seconds" },
+    { "dhcpd_conf_rewrite", "no", check_choice, "no|yes",
+      "yes: replace a hand-edited dhcpd.conf that works (dhcpd -t passes, "
+      "leases on the shared disk) with hacon's; no: keep it" },
     { "hacon_deb", "", check_opt_path, NULL,
       "the hacon .deb that preflight installs on the peer when this node's "
       "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
@@ -470,6 +506,12 @@ int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
             && ntohl(vip.s_addr) <= ntohl(b.s_addr))) {
         *ret_err = g_strdup("range_start must not be after range_end, and "
                             "the floating IP must lie outside the range");
+        return -EINVAL;
+    }
+    if (atol(hc_wizard_answer(w, "max_lease_time"))
+        < atol(hc_wizard_answer(w, "default_lease_time"))) {
+        *ret_err = g_strdup("max_lease_time must not be below "
+                            "default_lease_time");
         return -EINVAL;
     }
     return 0;
