@@ -372,11 +372,11 @@ static void warn_apparmor(hc_wizard *w, hc_plan *p, const char *nodes[2])
         }
     }
     if (where->len) {
-        hc_plan_warn(p, "AppArmor confines dhcpd (%s) to /var/lib/dhcp on %s: "
-                     "add \"%s/** lrw,\" to %s there and reload AppArmor "
-                     "(systemctl reload apparmor), or dhcpd cannot open %s "
-                     "(ERRATA 12)", APPARMOR, where->str, mnt, APPARMOR_LOCAL,
-                     hc_wizard_answer(w, "leases"));
+        hc_plan_warn(p, "AppArmor is enabled on %s and confines dhcpd (%s) "
+                     "to /var/lib/dhcp: add \"%s/** lrw,\" to %s there and "
+                     "reload AppArmor (systemctl reload apparmor), or dhcpd "
+                     "cannot open %s (ERRATA 12)", where->str, APPARMOR, mnt,
+                     APPARMOR_LOCAL, hc_wizard_answer(w, "leases"));
     }
     g_string_free(where, TRUE);
 }
