@@ -484,8 +484,11 @@ static void draw_footer(hc_console *con)
     } else if (hc_fo_screen_active(con)) {
         snprintf(buf, sizeof(buf), "%s", hc_fo_screen_footer(con));
     } else {
-        snprintf(buf, sizeof(buf), "F1/? Help  Tab View  / Search  "
-                 "Enter Detail  q/F10 Quit");
+        /* What a newcomer needs first, in 79 columns: the guided setup,
+         * the failover test and the crm line are found here, not only
+         * in the help. */
+        snprintf(buf, sizeof(buf), "F1/? Help  w Setup  f Failover  : crm  "
+                 "Tab View  / Search  Enter Detail  q Quit");
     }
     move(con->rows - 1, 0);
     attrset(A_REVERSE);
