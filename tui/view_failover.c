@@ -788,6 +788,10 @@ static void spawn(const char *const *args)
         dup2(fds[0], STDIN_FILENO);
         dup2(lfd, STDOUT_FILENO);
         dup2(lfd, STDERR_FILENO);
+        /* Nothing else of the console's (its CIB and corosync
+         * connections, the terminal) goes with the test, which may
+         * outlive it by minutes. */
+        close_range(3, ~0U, 0);
         execv(self, (char **) argv->pdata);
         _exit(127);
     }
