@@ -27,8 +27,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: hacon setup list [--answers FILE]\n"
-        "       hacon setup plan STEP [--answers FILE]\n"
+        "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
+        "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
         "       hacon setup answers [--answers FILE]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
@@ -73,6 +74,31 @@ static bool confirm(const char *what, bool yes)
                                                 || line[0] == 'Y');
 }
 
+/* As wipefs and mkfs do: destroying data takes typing its name. */
+static bool confirm_typed(const GPtrArray *names)
+{
+    char line[256];
+
+    if (!isatty(0)) {
+        return true;    /* the --overwrite on the command line named it */
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+
+        printf("This destroys what %s holds. Type %s to go on: ", n, n);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) {
+            return false;
+        }
+        line[strcspn(line, "\n")] = 0;
+        if (strcmp(line, n)) {
+            printf("Not the same: nothing done.\n");
+            return false;
+        }
+    }
+    return true;
+}
+
 static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
 {
     hc_plan *p = NULL;
@@ -98,6 +124,11 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
         return 0;
     }
     printf("\n");
+    if (p->warnings->len && hc_wizard_overwrites(w) && !yes
+        && !confirm_typed(hc_wizard_overwrites(w))) {
+        hc_plan_free(p);
+        return 2;
+    }
     if (!confirm("Apply", yes)) {
         hc_plan_free(p);
         return 2;
@@ -147,10 +178,14 @@ static int setup_run(int argc, char **argv)
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "overwrite", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
     const char *answers = NULL, *verb, *name = NULL;
+    /* One per node at most. */
+    const char *overwrite[2];
+    int n_overwrite = 0;
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
@@ -161,6 +196,14 @@ static int setup_run(int argc, char **argv)
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'o':
+            if (n_overwrite == 2) {
+                fprintf(stderr, "hacon setup: --overwrite at most twice "
+                        "(one disk per node)\n");
+                return 2;
+            }
+            overwrite[n_overwrite++] = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -196,6 +239,24 @@ static int setup_run(int argc, char **argv)
         fprintf(stderr, "hacon setup: %s\n", e);
         g_free(e);
         g_free(err);
+        return 2;
+    }
+    for (int i = 0; i < n_overwrite; i++) {
+        if (hc_wizard_add_overwrite(w, overwrite[i], &err) < 0) {
+            char *e = hc_escape(err, 0);
+
+            fprintf(stderr, "hacon setup: %s\n", e);
+            g_free(e);
+            g_free(err);
+            hc_wizard_free(w);
+            return 2;
+        }
+    }
+    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+                        || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
+        fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
+                "the drbd step only\n");
+        hc_wizard_free(w);
         return 2;
     }
     hc_wizard_set_progress(w, print_progress, NULL);
