@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "util.h"
 #include "wizard.h"
+#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
@@ -31,6 +32,7 @@ static void usage(FILE *f)
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
         "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
+        "       hacon setup test drbd [--answers FILE] [--yes]\n"
         "       hacon setup answers [--answers FILE]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
 }
@@ -173,6 +175,41 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     return 0;
 }
 
+static int do_test(hc_wizard *w, const hc_step *s, bool yes)
+{
+    GString *report = g_string_new(NULL);
+    char *err = NULL;
+    int rc;
+
+    if (strcmp(s->name, "drbd")) {
+        fprintf(stderr, "hacon setup: only the drbd step has a test\n");
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    printf("The tutorial's test of DRBD by hand: %s switched to the other "
+           "node and back, mounted on each in turn, a file written on one "
+           "node read on the other.\n", hc_wizard_answer(w, "drbd_resource"));
+    if (!confirm("Run the test", yes)) {
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    fflush(stdout);
+    rc = hc_step_drbd_try(w, report, &err);
+    fwrite(report->str, 1, report->len, stdout);
+    g_string_free(report, TRUE);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        printf("FAILED: %s\n", e);
+        fprintf(stderr, "hacon setup: the DRBD test failed: %s\n", e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("DRBD test passed: each node read what the other wrote.\n");
+    return 0;
+}
+
 static int setup_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -275,6 +312,8 @@ static int setup_run(int argc, char **argv)
         rc = do_plan_apply(w, s, true, yes);
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
+    } else if (!strcmp(verb, "test")) {
+        rc = do_test(w, s, yes);
     } else {
         usage(stderr);
         rc = 2;
@@ -284,6 +323,6 @@ static int setup_run(int argc, char **argv)
 }
 
 const hc_command hc_cmd_setup = {
-    "setup", "list|plan|apply|rollback STEP",
+    "setup", "list|plan|apply|rollback STEP, test drbd",
     "the guided setup, step by step, without the console", setup_run,
 };

@@ -455,6 +455,13 @@ static int plan_disks(hc_wizard *w, hc_plan *p, const char *nodes[2],
                                              res, brought->str));
         hc_plan_crm(p, "drbdadm up %s   # on %s", res, brought->str);
     }
+    if (!pcmk) {
+        hc_plan_note(p, "The tutorial tests DRBD by hand before Pacemaker "
+                     "takes it over: once r0 is up and in sync, hacon setup "
+                     "test drbd switches it to the other node and back, "
+                     "mounted on each in turn, and proves that a file "
+                     "written on one node is read on the other.");
+    }
     if (!d.initial && down->len && pcmk) {
         hc_plan_note(p, "%s is down on %s: Pacemaker manages it (%s) and "
                      "brings it up where the cluster runs; the step leaves "
@@ -703,3 +710,179 @@ const hc_step hc_step_drbd = {
     .apply = drbd_apply,
     .verify = drbd_verify,
 };
+
+/* ---------------------------------------------------------- the hand test */
+
+static int run4(hc_wizard *w, const char *node, int timeout_ms,
+                const char *script, const char *const args[5], char **ret_out,
+                char **ret_err)
+{
+    const char *argv[] = { "sh", "-c", script, "sh", args[0], args[1],
+                           args[2], args[3], args[4], NULL };
+
+    return hc_wizard_run(w, node, timeout_ms, ret_out, ret_err, argv);
+}
+
+/* One node's turn: promote, mount, read what the other node wrote (want,
+ * unless empty), write put (or remove the file when put is empty),
+ * unmount, demote.  Whatever fails, the device is unmounted and demoted
+ * before the script ends. */
+static const char turn_script[] =
+    "res=$1 dev=$2 mnt=$3 want=$4 put=$5 f=\"$3/.hacon-drbd-test\"\n"
+    "drbdadm primary \"$res\" || exit 1\n"
+    "if ! mount \"$dev\" \"$mnt\"; then drbdadm secondary \"$res\"; exit 1; fi\n"
+    "rc=0\n"
+    "if [ -n \"$want\" ]; then\n"
+    "  got=$(cat \"$f\" 2>/dev/null)\n"
+    "  if [ \"$got\" != \"$want\" ]; then\n"
+    "    echo \"$f holds '$got', not '$want'\" >&2; rc=1\n"
+    "  fi\n"
+    "fi\n"
+    "if [ $rc = 0 ] && [ -n \"$put\" ]; then\n"
+    "  { printf '%s\\n' \"$put\" > \"$f\" && sync; } || rc=1\n"
+    "elif [ $rc = 0 ]; then\n"
+    "  rm -f \"$f\" || rc=1\n"
+    "fi\n"
+    "umount \"$mnt\" || rc=1\n"
+    "drbdadm secondary \"$res\" || rc=1\n"
+    "exit $rc\n";
+
+static char *word_on(hc_wizard *w, const char *node, const char *script,
+                     const char *res)
+{
+    char *out = out_on(w, node, script, res);
+    char *slash = out ? strchr(out, '/') : NULL;
+
+    if (slash) {
+        *slash = 0;
+    }
+    return out;
+}
+
+int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err)
+{
+    const char *res = hc_wizard_answer(w, "drbd_resource");
+    const char *dev = hc_wizard_answer(w, "drbd_device");
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    const char *at[2] = { NULL, hc_wizard_peer(w) };
+    char *role[2] = { NULL, NULL }, *tok[2] = { NULL, NULL }, *err = NULL;
+    char *rsc = NULL;
+    int a = 0, rc = 0, done = 0;
+
+    if (strcmp(hc_wizard_answer(w, "storage"), "drbd")) {
+        *ret_err = g_strdup("storage=shared: there is no DRBD to test");
+        return -EINVAL;
+    }
+    if (pacemaker_manages(w, res, &rsc)) {
+        *ret_err = g_strdup_printf("Pacemaker manages %s (%s): switching it "
+                                   "by hand would fight the cluster; "
+                                   "hacon failover-test moves it instead",
+                                   res, rsc);
+        g_free(rsc);
+        return -EBUSY;
+    }
+    for (int i = 0; i < 2; i++) {
+        char *cs = word_on(w, at[i], "drbdadm cstate \"$1\"", res);
+        char *ds = out_on(w, at[i], "drbdadm dstate \"$1\"", res);
+        bool ok = cs && !strcmp(cs, "Connected") && ds
+                  && (!strcmp(ds, "UpToDate/UpToDate")
+                      || !strcmp(ds, "UpToDate"));
+
+        role[i] = word_on(w, at[i], "drbdadm role \"$1\"", res);
+        if (!ok || !role[i]) {
+            *ret_err = g_strdup_printf("%s on %s is %s, %s: the test needs "
+                                       "it Connected and UpToDate on both "
+                                       "nodes (apply the drbd step first)",
+                                       res, nodes[i], cs ? cs : "down",
+                                       ds ? ds : "no disk");
+            rc = -EAGAIN;
+        } else if (!ok_on(w, at[i], "! grep -q \"^$1 \" /proc/mounts", dev)) {
+            *ret_err = g_strdup_printf("%s is mounted on %s: the test "
+                                       "mounts it itself", dev, nodes[i]);
+            rc = -EBUSY;
+        }
+        g_free(cs);
+        g_free(ds);
+        if (rc < 0) {
+            goto out;
+        }
+    }
+    /* The Primary side goes first: it must step down before the other
+     * can be promoted (one primary at a time, ERRATA 6). */
+    if (!strcmp(role[1], "Primary")) {
+        a = 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        GDateTime *now = g_date_time_new_now_utc();
+        char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+
+        g_date_time_unref(now);
+        tok[i] = g_strdup_printf("written by hacon on %s at %s (%08x)",
+                                 nodes[i], stamp, g_random_int());
+        g_free(stamp);
+    }
+    {
+        /* a writes, b reads it and writes, a reads that and removes it. */
+        int who[3] = { a, !a, a };
+        const char *want[3] = { "", tok[a], tok[!a] };
+        const char *put[3] = { tok[a], tok[!a], "" };
+        static const char *const said[3] = {
+            "a file written",
+            "the file written on the other node read back, its own written",
+            "the file written on the other node read back and removed",
+        };
+
+        for (done = 0; done < 3; done++) {
+            const char *args[5] = { res, dev, mnt, want[done], put[done] };
+            int n = who[done];
+
+            hc_wizard_progress(w, "DRBD test %d/3 on %s", done + 1,
+                               nodes[n]);
+            rc = run4(w, at[n], 120000, turn_script, args, NULL, &err);
+            if (rc < 0) {
+                *ret_err = g_strdup_printf("DRBD test on %s failed: %s",
+                                           nodes[n], err ? err : "?");
+                g_free(err);
+                break;
+            }
+            g_string_append_printf(report, "%s: %s promoted, %s mounted, "
+                                   "%s, unmounted, demoted\n", nodes[n],
+                                   res, mnt, said[done]);
+        }
+    }
+    /* Back as it was: unmounted everywhere, the roles of before. */
+    for (int i = 0; i < 2; i++) {
+        const char *args[5] = { res, dev, mnt, "", "" };
+
+        if (rc < 0) {
+            run4(w, at[i], 60000, "grep -q \"^$2 \" /proc/mounts && "
+                 "umount \"$3\"; drbdadm secondary \"$1\"", args, NULL, NULL);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!strcmp(role[i], "Primary")) {
+            char *e = NULL;
+
+            if (run_on(w, at[i], "drbdadm primary \"$1\"", res, NULL, NULL,
+                       &e) < 0) {
+                if (rc == 0) {
+                    *ret_err = g_strdup_printf("%s could not be made "
+                                               "Primary again on %s: %s",
+                                               res, nodes[i], e ? e : "?");
+                    rc = -EIO;
+                }
+            } else if (rc == 0) {
+                g_string_append_printf(report, "%s: %s Primary again, as "
+                                       "before the test\n", nodes[i], res);
+            }
+            g_free(e);
+        }
+    }
+out:
+    for (int i = 0; i < 2; i++) {
+        g_free(role[i]);
+        g_free(tok[i]);
+    }
+    return rc;
+}

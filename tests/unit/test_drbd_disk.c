@@ -3,7 +3,7 @@
  * meta data, a filesystem, both) on each node, with r0 down or up, with
  * or without Pacemaker managing r0, and with the admin's explicit
  * overwrite.  The probes are what `drbdmeta get-gi` and `wipefs` print on
- * a 128 MiB disk (tests/vmcluster's /dev/vda). */
+ * a 128 MiB disk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -153,6 +153,29 @@ tap_check "drbd: ext4 on /dev/drbd1, /data on alpha" \
 tap_check "drbd: /data on beta" run beta 30 'test -d /data'
 phase "drbd" $t
 
+# The tutorial's test by hand, before Pacemaker takes r0 over: hacon
+# switches r0 to beta and back, mounted on each, a file written on one
+# node read on the other.  beta's kernel says it was Primary.
+t=$SECONDS
+run alpha 300 "hacon setup test drbd --answers /root/answers --yes" \
+    > "$LOG/drbd-test.log" 2>&1
+rc=$?
+tap_check "drbd test: passed (exit $rc)" grep -q '^DRBD test passed' "$LOG/drbd-test.log"
+grep -E '^(alpha|beta):|FAILED' "$LOG/drbd-test.log" | sed 's/^/#   /'
+tap_check "drbd test: beta read the file alpha wrote, alpha read beta's" \
+    grep -q '^alpha: r0 promoted, /data mounted, the file written on the other node read back and removed' \
+    "$LOG/drbd-test.log"
+tap_check "drbd test: beta's kernel made r0 Primary there" \
+    run beta 30 'dmesg | grep -q "role( Secondary -> Primary )"'
+{ run alpha 60 'cat /proc/drbd; echo mounts=$(grep -c /dev/drbd1 /proc/mounts); mount /dev/drbd1 /mnt && ls -a /mnt; umount /mnt'
+  run beta 30 'echo mounts=$(grep -c /dev/drbd1 /proc/mounts)'; } > "$LOG/drbd-test-after.txt" 2>&1
+f=$LOG/drbd-test-after.txt
+tap_check "drbd test: alpha Primary again" \
+    grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" "$f"
+tap_check "drbd test: nothing left mounted, the test file gone" \
+    sh -c '[ "$(grep -cx mounts=0 "$1")" = 2 ] && grep -q lost+found "$1" && ! grep -q hacon-drbd-test "$1"' sh "$f"
+phase "drbd test" $t
+
 t=$SECONDS
 apply dhcp
 both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
@@ -251,7 +274,7 @@ if have_time 360 "cluster stopped"; then
     run alpha 300 "hacon setup plan drbd --answers /root/answers" \
         > "$LOG/stopped-plan.log" 2>&1
     tap_check "cluster stopped: the drbd plan shows what each disk holds" \
-        test "$(grep -cE '(alpha|beta):/dev/vda holds data \(128.0 MiB; signatures: .*ext4 at 0x438.*; DRBD meta data, generation identifiers [0-9A-F]{16}:' "$LOG/stopped-plan.log")" = 2
+        test "$(grep -cE '(alpha|beta):/dev/vda holds data \(64.0 MiB; signatures: .*ext4 at 0x438.*; DRBD meta data, generation identifiers [0-9A-F]{16}:' "$LOG/stopped-plan.log")" = 2
     tap_check "cluster stopped: ... and plans no command (no create-md, primary --force or mkfs)" \
         lacks '^Commands:|^ +(\[[a-z]+\] )?(ssh .* )?(drbdadm|mkfs)' "$LOG/stopped-plan.log"
     run alpha 300 "hacon setup apply drbd --answers /root/answers --yes" \
