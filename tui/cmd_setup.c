@@ -4,6 +4,7 @@
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -193,9 +194,26 @@ static int do_test(hc_wizard *w, const hc_step *s, bool yes)
         g_string_free(report, TRUE);
         return 2;
     }
-    fflush(stdout);
-    rc = hc_step_drbd_try(w, report, &err);
-    fwrite(report->str, 1, report->len, stdout);
+    {
+        /* Interrupted half way, r0 would stay switched over or mounted:
+         * the signals wait until it is back as it was (each turn has its
+         * deadline), then end the command as they would have. */
+        sigset_t hold, old;
+
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigaddset(&hold, SIGQUIT);
+        printf("(Ctrl-C waits until %s is back as it was.)\n",
+               hc_wizard_answer(w, "drbd_resource"));
+        fflush(stdout);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = hc_step_drbd_try(w, report, &err);
+        fwrite(report->str, 1, report->len, stdout);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
     g_string_free(report, TRUE);
     if (rc < 0) {
         char *e = hc_escape(err, 0);

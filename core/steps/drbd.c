@@ -1,7 +1,12 @@
 /* Step 5: the replicated storage.  With DRBD: r0.res in the syntax of the
- * installed DRBD (ERRATA 4-8) on both nodes, create-md and up on both,
- * primary --force once (both disks start Inconsistent), the initial sync
- * waited for, mkfs on the device, the mount point on both nodes.  Where
+ * installed DRBD (ERRATA 4-8) on both nodes, checked with drbdadm -d up
+ * before it is written, create-md and up on both, primary --force once
+ * (both disks start Inconsistent), the initial sync waited for, mkfs on
+ * the device, the mount point on both nodes.  A backing disk that holds
+ * anything is never given create-md, --force or mkfs (core/drbd_disk.c
+ * decides from what each disk holds): r0 is brought up there, or left to
+ * Pacemaker; only the admin's --overwrite NODE:DEVICE starts it over.
+ * hc_step_drbd_try() is the tutorial's test by hand.  Where
  * the DRBD kernel module is missing the step says so and offers a shared
  * disk the admin names (storage=shared); it never pretends DRBD ran. */
 #include <errno.h>

@@ -251,14 +251,16 @@ fi
 # and brings it up.  The cluster step starts the cluster again; the lease
 # is still on the DRBD disk.  drbdmeta's generation identifiers show that
 # nothing was written to the disks while r0 was down.
-gi() { both 60 'drbdmeta 1 v08 /dev/vda internal get-gi 2>&1'; }
+gi() { local n; for n in alpha beta; do run $n 60 'drbdmeta 1 v08 /dev/vda internal get-gi 2>&1'; done; }
 lacks() { ! grep -qE "$1" "$2"; }
 if have_time 360 "cluster stopped"; then
     t=$SECONDS
-    run alpha 300 '/etc/init.d/pacemaker stop' > "$LOG/stopped-stop.log" 2>&1 &
-    pa=$!
-    run beta 300 '/etc/init.d/pacemaker stop' >> "$LOG/stopped-stop.log" 2>&1
-    wait $pa
+    # One node after the other, as an admin would: the passive one first,
+    # so that nothing moves (both at once keeps Pacemaker's shutdown
+    # waiting on itself for minutes under emulation).
+    [ "$active" = alpha ] && pas=beta || pas=alpha
+    run "$pas" 400 '/etc/init.d/pacemaker stop' > "$LOG/stopped-stop.log" 2>&1
+    run "$active" 400 '/etc/init.d/pacemaker stop' >> "$LOG/stopped-stop.log" 2>&1
     both 120 '/etc/init.d/corosync stop' >> "$LOG/stopped-stop.log" 2>&1
     out=$(both 30 'pidof corosync pacemakerd; grep "^ 1:" /proc/drbd')
     tap_check "cluster stopped: no corosync, pacemaker or r0 on either node" \
@@ -284,6 +286,8 @@ if have_time 360 "cluster stopped"; then
     tap_check "cluster stopped: ... runs no command" \
         lacks '^Applying step|^Commands:' "$LOG/stopped-apply.log"
     gi > "$LOG/stopped-gi-after.txt"
+    tap_check "cluster stopped: drbdmeta reads r0's meta data on both disks" \
+        test "$(grep -cE '^[0-9A-F]{16}:[0-9A-F]{16}:' "$LOG/stopped-gi-before.txt")" = 2
     tap_diff "cluster stopped: the DRBD generation identifiers unchanged" \
         "$LOG/stopped-gi-before.txt" "$LOG/stopped-gi-after.txt"
     apply cluster
