@@ -108,6 +108,28 @@ static bool check_ipv4(const char *v, const char *arg)
     return inet_pton(AF_INET, v, &a) == 1;
 }
 
+static bool check_opt_ipv4_list(const char *v, const char *arg)
+{
+    char **l;
+    bool ok = true;
+
+    if (!*v) {
+        return true;
+    }
+    l = g_strsplit(v, ",", -1);
+    for (char **p = l; *p && ok; p++) {
+        ok = check_ipv4(g_strstrip(*p), arg);
+    }
+    g_strfreev(l);
+    return ok;
+}
+
+static bool check_opt_domain(const char *v, const char *arg)
+{
+    return !*v || (strlen(v) <= 253 && check_name(v, arg)
+                   && !strchr(v, '_'));
+}
+
 static bool check_opt_cidr(const char *v, const char *arg)
 {
     char *ip, *slash;
@@ -256,6 +278,20 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "routers", "", check_opt_ipv4_list, NULL,
+      "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
+      "floating IP only if the nodes route for the clients)" },
+    { "dns_servers", "", check_opt_ipv4_list, NULL,
+      "DNS servers for the clients, A.B.C.D[,...] (default: none)" },
+    { "domain_name", "", check_opt_domain, NULL,
+      "the clients' DNS domain (default: none)" },
+    { "default_lease_time", "600", check_int, "60-31536000",
+      "lease time in seconds when a client asks for none" },
+    { "max_lease_time", "7200", check_int, "60-31536000",
+      "the longest lease in seconds" },
+    { "dhcpd_conf_rewrite", "no", check_choice, "no|yes",
+      "yes: replace a hand-edited dhcpd.conf that works (dhcpd -t passes, "
+      "leases on the shared disk) with hacon's; no: keep it" },
     { "hacon_deb", "", check_opt_path, NULL,
       "the hacon .deb that preflight installs on the peer when this node's "
       "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
@@ -512,6 +548,12 @@ int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
             && ntohl(vip.s_addr) <= ntohl(b.s_addr))) {
         *ret_err = g_strdup("range_start must not be after range_end, and "
                             "the floating IP must lie outside the range");
+        return -EINVAL;
+    }
+    if (atol(hc_wizard_answer(w, "max_lease_time"))
+        < atol(hc_wizard_answer(w, "default_lease_time"))) {
+        *ret_err = g_strdup("max_lease_time must not be below "
+                            "default_lease_time");
         return -EINVAL;
     }
     return 0;
@@ -1508,27 +1550,286 @@ static char *file_diff(const hc_plan_file *f)
     return out;
 }
 
+/* What a CIB element is, in the words of crm shell. */
+static const char *element_word(const xmlNode *x)
+{
+    static const char *const words[][2] = {
+        { "primitive", "the resource" }, { "group", "the group" },
+        { "clone", "the clone" }, { "master", "the promotable clone" },
+        { "rsc_colocation", "the colocation" }, { "rsc_order", "the order" },
+        { "rsc_location", "the location constraint" },
+        { "rsc_ticket", "the ticket constraint" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        if (!strcmp((const char *) x->name, words[i][0])) {
+            return words[i][1];
+        }
+    }
+    return (const char *) x->name;
+}
+
+/* The CIB change in words: the resources and constraints added, changed
+ * or removed (top-level elements by id) and the cluster properties set or
+ * removed, one line each. */
+static void describe_cib_change(xmlNode *old, xmlNode *new_cib, GString *out)
+{
+    static const char *const sections[] = { "resources", "constraints" };
+    static const char *const props = "//configuration/crm_config//nvpair";
+
+    for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
+        char *xp = g_strdup_printf("//configuration/%s", sections[k]);
+        xmlNode *so = old ? get_xpath_object(xp, old, LOG_NEVER) : NULL;
+        xmlNode *sn = get_xpath_object(xp, new_cib, LOG_NEVER);
+
+        for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c;
+             c = xmlNextElementSibling(c)) {
+            const char *id = crm_element_value(c, "id");
+            xmlNode *was = NULL;
+
+            for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL;
+                 o && id && !was; o = xmlNextElementSibling(o)) {
+                if (!g_strcmp0(crm_element_value(o, "id"), id)) {
+                    was = o;
+                }
+            }
+            if (!was) {
+                const char *type = crm_element_value(c, "type");
+                const char *cls = crm_element_value(c, "class");
+                const char *prov = crm_element_value(c, "provider");
+
+                g_string_append_printf(out, "  adds %s %s", element_word(c),
+                                       id ? id : "?");
+                if (type) {
+                    g_string_append_printf(out, " (%s%s%s:%s)",
+                                           cls ? cls : "?", prov ? ":" : "",
+                                           prov ? prov : "", type);
+                }
+                g_string_append_c(out, '\n');
+            } else {
+                char *x = dump_xml_unformatted(was), *y = dump_xml_unformatted(c);
+
+                if (strcmp(x, y)) {
+                    g_string_append_printf(out, "  changes %s %s\n",
+                                           element_word(c), id);
+                }
+                free(x);
+                free(y);
+            }
+        }
+        for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL; o;
+             o = xmlNextElementSibling(o)) {
+            const char *id = crm_element_value(o, "id");
+            bool kept = false;
+
+            for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c && id;
+                 c = xmlNextElementSibling(c)) {
+                kept = kept || !g_strcmp0(crm_element_value(c, "id"), id);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes %s %s\n",
+                                       element_word(o), id ? id : "?");
+            }
+        }
+        g_free(xp);
+    }
+    {
+        xmlXPathObjectPtr xn = xpath_search(new_cib, props);
+        xmlXPathObjectPtr xo = old ? xpath_search(old, props) : NULL;
+        int nn = numXpathResults(xn), no = xo ? numXpathResults(xo) : 0;
+
+        for (int i = 0; i < nn; i++) {
+            xmlNode *n = getXpathResult(xn, i);
+            const char *name = crm_element_value(n, "name");
+            const char *v = crm_element_value(n, "value"), *was = NULL;
+
+            for (int j = 0; j < no && !was; j++) {
+                xmlNode *o = getXpathResult(xo, j);
+
+                if (!g_strcmp0(crm_element_value(o, "name"), name)) {
+                    was = crm_element_value(o, "value");
+                    was = was ? was : "";
+                }
+            }
+            if (!was || g_strcmp0(was, v)) {
+                g_string_append_printf(out, "  sets the property %s=%s%s%s%s\n",
+                                       name, v ? v : "", was ? " (was " : "",
+                                       was ? was : "", was ? ")" : "");
+            }
+        }
+        for (int j = 0; j < no; j++) {
+            xmlNode *o = getXpathResult(xo, j);
+            const char *name = crm_element_value(o, "name");
+            bool kept = false;
+
+            for (int i = 0; i < nn && !kept; i++) {
+                kept = !g_strcmp0(crm_element_value(getXpathResult(xn, i),
+                                                    "name"), name);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes the property %s\n",
+                                       name);
+            }
+        }
+        freeXpathObject(xn);
+        if (xo) {
+            freeXpathObject(xo);
+        }
+    }
+}
+
+/* The files and commands in words: each file with the nodes it goes to,
+ * the commands counted by node. */
+static void describe_files_cmds(const hc_plan *p, GString *out)
+{
+    for (guint i = 0; i < p->files->len; i++) {
+        hc_plan_file *f = p->files->pdata[i];
+        bool seen = false;
+        GString *nodes = g_string_new(NULL);
+
+        for (guint j = 0; j < i && !seen; j++) {
+            seen = !strcmp(((hc_plan_file *) p->files->pdata[j])->path,
+                           f->path);
+        }
+        if (seen) {
+            g_string_free(nodes, TRUE);
+            continue;
+        }
+        for (guint j = i; j < p->files->len; j++) {
+            hc_plan_file *g = p->files->pdata[j];
+
+            if (!strcmp(g->path, f->path)) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? " and " : "",
+                                       g->node ? g->node : "here");
+            }
+        }
+        g_string_append_printf(out, "  %s %s on %s\n",
+                               f->old_text ? "rewrites" : "writes", f->path,
+                               nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+    if (p->cmds->len) {
+        GString *nodes = g_string_new(NULL);
+
+        for (guint i = 0; i < p->cmds->len; i++) {
+            hc_plan_cmd *c = p->cmds->pdata[i];
+            const char *n = c->node ? c->node : "here";
+            bool seen = false;
+
+            for (guint j = 0; j < i && !seen; j++) {
+                hc_plan_cmd *d = p->cmds->pdata[j];
+
+                seen = !strcmp(d->node ? d->node : "here", n);
+            }
+            if (!seen) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? ", " : "",
+                                       n);
+            }
+        }
+        g_string_append_printf(out, "  runs %u command%s (on %s; each "
+                               "under Commands below)\n", p->cmds->len,
+                               p->cmds->len == 1 ? "" : "s", nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+}
+
+/* The outcome of crm_simulate: its "Transition Summary" and "Revised
+ * Cluster Status" sections (the sections start at column 0); the whole
+ * output when it has neither. */
+static char *simulate_outcome(const char *sim)
+{
+    GString *o = g_string_new(NULL);
+    char **l = g_strsplit(sim ? sim : "", "\n", -1);
+    bool keep = false, in_summary = false, actions = false;
+
+    for (size_t i = 0; l[i]; i++) {
+        if (l[i][0] && l[i][0] != ' ') {
+            if (in_summary && !actions) {
+                g_string_append(o, "  (no action: every resource stays as "
+                                "it is)\n");
+            }
+            in_summary = g_str_has_prefix(l[i], "Transition Summary");
+            keep = in_summary
+                   || g_str_has_prefix(l[i], "Revised Cluster Status");
+        } else if (in_summary && strchr(l[i], '*')) {
+            actions = true;
+        }
+        /* The summary's blank lines dropped, the status's kept. */
+        if (keep && (l[i][strspn(l[i], " ")] || !in_summary)) {
+            g_string_append_printf(o, "%s\n", l[i]);
+        }
+    }
+    g_strfreev(l);
+    if (!o->len) {
+        g_string_assign(o, sim ? sim : "");
+    }
+    return g_string_free(o, FALSE);
+}
+
 void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
 {
     g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
-    /* A step that is done still says what it is and why (the quorum
-     * step's explanation is the only place the admin learns it). */
-    for (guint i = 0; i < p->notes->len; i++) {
-        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
-    }
-    for (guint i = 0; i < p->warnings->len; i++) {
-        append_text(out, "WARNING: ", p->warnings->pdata[i]);
-    }
     if (p->empty) {
         const char *done = g_hash_table_lookup(p->data, "done");
         char *d = done ? hc_escape(done, 0) : NULL;
 
+        /* A step that is done still says what it is and why (the quorum
+         * step's explanation is the only place the admin learns it). */
+        for (guint i = 0; i < p->notes->len; i++) {
+            append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+        }
+        for (guint i = 0; i < p->warnings->len; i++) {
+            append_text(out, "WARNING: ", p->warnings->pdata[i]);
+        }
         g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
                                "\n", d ? ": " : "", d ? d : "");
         g_free(d);
         return;
+    }
+    /* The readable part first (what changes, what the cluster will then
+     * do, the crm lines); the files, commands and the CIB diff after it,
+     * for whoever wants every line. */
+    g_string_append(out, "\nSummary: what changes\n");
+    {
+        GString *words = g_string_new(NULL);
+
+        describe_files_cmds(p, words);
+        if (p->cib_new) {
+            describe_cib_change(p->cib_old, p->cib_new, words);
+        }
+        if (!words->len) {
+            g_string_append(words, "  nothing in files, commands or the CIB\n");
+        }
+        append_text(out, "", words->str);
+        g_string_free(words, TRUE);
+    }
+    for (guint i = 0; i < p->warnings->len; i++) {
+        append_text(out, "WARNING: ", p->warnings->pdata[i]);
+    }
+    if (p->cib_new) {
+        char *outcome = simulate_outcome(p->simulate);
+
+        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        append_text(out, "  ", outcome);
+        g_free(outcome);
+        g_string_append(out, "\ncrm_verify of the planned CIB: ");
+        if (p->cib_verify && *p->cib_verify) {
+            g_string_append(out, "\n");
+            append_text(out, "  ", p->cib_verify);
+        } else {
+            g_string_append(out, "clean\n");
+        }
+    }
+    if (p->crm->len) {
+        g_string_append(out, "\nThe same in crm shell:\n");
+    }
+    for (guint i = 0; i < p->crm->len; i++) {
+        append_text(out, "  ", p->crm->pdata[i]);
+    }
+    for (guint i = 0; i < p->notes->len; i++) {
+        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
     }
     if (p->files->len) {
         g_string_append(out, "\nFiles:\n");
@@ -1572,21 +1873,9 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
         g_string_append(out, "\nCIB change, in one atomic update "
                         "(crm_diff -o now -n planned):\n");
         append_text(out, "  ", p->cib_diff);
-        g_string_append(out, "\ncrm_verify of the planned CIB: ");
-        if (p->cib_verify && *p->cib_verify) {
-            g_string_append(out, "\n");
-            append_text(out, "  ", p->cib_verify);
-        } else {
-            g_string_append(out, "clean\n");
-        }
-        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        g_string_append(out, "\ncrm_simulate -S of the planned CIB, in "
+                        "full:\n");
         append_text(out, "  ", p->simulate);
-    }
-    if (p->crm->len) {
-        g_string_append(out, "\nThe same in crm shell:\n");
-    }
-    for (guint i = 0; i < p->crm->len; i++) {
-        append_text(out, "  ", p->crm->pdata[i]);
     }
 }
 

@@ -259,6 +259,30 @@ tap_check "dhcp: the plan shows the file for both nodes" \
     grep -q '\[nodetwo\] /etc/dhcp/dhcpd.conf' "$work/out"
 tap_check "dhcp: the plan shows the corrected lease-file-name" \
     grep -q '+lease-file-name "/data/dhcp/dhcpd.leases";' "$work/out"
+# AppArmor: a dhcpd profile confines only where AppArmor is enabled (the
+# module's parameter, checked on each node; the peer, this machine, has
+# the profile of Debian's package and AppArmor off, or on).
+mkdir -p "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys/module/apparmor/parameters"
+echo '# profile' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.dhcpd"
+peer_aa=false
+[ -e /etc/apparmor.d/usr.sbin.dhcpd ] && \
+    [ "$(cat /sys/module/apparmor/parameters/enabled 2> /dev/null)" = Y ] && peer_aa=true
+setup plan dhcp --answers "$ans"
+if $peer_aa; then
+    tap_skip "AppArmor: enabled on this machine (the peer): a warning is right"
+else
+    tap_check "AppArmor: a profile where AppArmor is not enabled: no warning" \
+        sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+fi
+echo N > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+$peer_aa || tap_check "AppArmor: enabled=N: no warning" sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor enabled here: the warning names this node" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone' "$work/out"
+rm -r "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
 setup apply dhcp --answers "$ans" --yes
 tap_check "dhcp: applied and verified with dhcpd -t" [ $? -eq 0 ]
 tap_diff "dhcp: dhcpd.conf as golden" "$golden/dhcpd.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
@@ -290,6 +314,65 @@ cp "$work/out" "$work/out.dhcpfail"
 cmp -s "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 tap_check "dhcp: the local dhcpd.conf is restored byte for byte" [ $? -eq 0 ]
 mount -o remount,bind,rw /etc/dhcp
+
+# What an admin sets for the clients; the floating IP is no router unless
+# the admin says so.
+{ cat "$ans"; printf '%s\n' routers=10.10.101.254 dns_servers=10.10.101.53 \
+    domain_name=example.org default_lease_time=3600 max_lease_time=86400; } \
+    > "$work/ans.opts"
+setup plan dhcp --answers "$work/ans.opts"
+if grep -q '^ *+ *option routers 10.10.101.254;' "$work/out" \
+    && grep -q '^ *+ *option domain-name-servers 10.10.101.53;' "$work/out" \
+    && grep -q '^ *+ *option domain-name "example.org";' "$work/out" \
+    && grep -q '^ *+default-lease-time 3600;' "$work/out" \
+    && grep -q '^ *+max-lease-time 86400;' "$work/out"; then
+    tap_ok "dhcp: the admin's router, DNS servers, domain and lease times"
+else
+    tap_fail "dhcp: the admin's router, DNS servers, domain and lease times"
+    sed 's/^/# /' "$work/out"
+fi
+tap_check "dhcp: the floating IP is not the clients' router by default" \
+    sh -c "! grep -q 'option routers' '$golden/dhcpd.conf'"
+
+# The tutorial's placeholder as the nodes' own subnet: warned about.
+sed 's|^service_net=.*|service_net=127.0.1.10/32|' "$ans" > "$work/ans.ph"
+setup plan dhcp --answers "$work/ans.ph"
+tap_check "dhcp: the placeholder subnet 127.0.1.10/32 is warned about" \
+    grep -q "^WARNING: service_net=127.0.1.10/32 looks like the tutorial's placeholder" \
+    "$work/out"
+
+# The admin's own dhcpd.conf (hacon's first line removed, edited), the same
+# on both nodes: dhcpd -t accepts it and it keeps the leases on /data, so
+# the step is done and the file stays.
+sed -e '1d' -e 's/^default-lease-time 600;/default-lease-time 900;/' \
+    "$HACON_ROOT/etc/dhcp/dhcpd.conf" > "$work/admin.conf"
+cp "$work/admin.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+cp "$work/admin.conf" /etc/dhcp/dhcpd.conf
+"$HACON" setup list --answers "$ans" > "$work/list" 2>&1
+tap_check "dhcp: a working hand-edited dhcpd.conf is done" \
+    [ "$(awk '$2 == "dhcp" { print $3 }' "$work/list")" = done ]
+setup apply dhcp --answers "$ans" --yes
+if grep -q 'edited by hand: dhcpd -t accepts it' "$work/out" \
+    && grep -q 'Nothing to do' "$work/out" \
+    && cmp -s "$work/admin.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf" \
+    && cmp -s "$work/admin.conf" /etc/dhcp/dhcpd.conf; then
+    tap_ok "dhcp: ... kept on both nodes, and the plan says why"
+else
+    tap_fail "dhcp: ... kept on both nodes, and the plan says why"
+    sed 's/^/# /' "$work/out"
+fi
+{ cat "$ans"; echo dhcpd_conf_rewrite=yes; } > "$work/ans.rw"
+setup plan dhcp --answers "$work/ans.rw"
+tap_check "dhcp: dhcpd_conf_rewrite=yes shows the diff that replaces it" \
+    grep -q '^ *-default-lease-time 900;' "$work/out"
+# A hand edit that dhcpd -t refuses is replaced, with the diff.
+printf 'this is not dhcpd syntax;\n' >> "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+setup plan dhcp --answers "$ans"
+tap_check "dhcp: a hand-edited dhcpd.conf that fails dhcpd -t is replaced (diff)" \
+    sh -c "grep -q 'fails dhcpd -t' '$work/out' &&
+           grep -q '^ *-this is not dhcpd syntax;' '$work/out'"
+cp "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+cp "$work/dhcpd.before" /etc/dhcp/dhcpd.conf
 
 # ------------------------------------------------------------ drbd
 if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
