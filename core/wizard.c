@@ -108,6 +108,28 @@ static bool check_ipv4(const char *v, const char *arg)
     return inet_pton(AF_INET, v, &a) == 1;
 }
 
+static bool check_opt_ipv4_list(const char *v, const char *arg)
+{
+    char **l;
+    bool ok = true;
+
+    if (!*v) {
+        return true;
+    }
+    l = g_strsplit(v, ",", -1);
+    for (char **p = l; *p && ok; p++) {
+        ok = check_ipv4(g_strstrip(*p), arg);
+    }
+    g_strfreev(l);
+    return ok;
+}
+
+static bool check_opt_domain(const char *v, const char *arg)
+{
+    return !*v || (strlen(v) <= 253 && check_name(v, arg)
+                   && !strchr(v, '_'));
+}
+
 static bool check_opt_cidr(const char *v, const char *arg)
 {
     char *ip, *slash;
@@ -166,6 +188,11 @@ static bool check_path(const char *v, const char *arg)
         }
     }
     return true;
+}
+
+static bool check_opt_path(const char *v, const char *arg)
+{
+    return !*v || check_path(v, arg);
 }
 
 static bool check_agent(const char *v, const char *arg)
@@ -238,7 +265,8 @@ static const answer_def answer_defs[] = {
     { "drbd_device", "/dev/drbd1", check_path, NULL, "DRBD device" },
     { "drbd_port", "7789", check_int, "1024-65535", "DRBD TCP port" },
     { "drbd_version", "auto", check_choice, "auto|8.4|9",
-      "DRBD syntax (auto: from the kernel module / drbdadm)" },
+      "DRBD syntax (auto: the version in /proc/drbd, else modinfo's of "
+      "the drbd module, on each node)" },
     { "shared_disk", "/dev/drbd1", check_path, NULL,
       "the shared disk for storage=shared" },
     { "fstype", "ext4", check_choice, "ext3|ext4",
@@ -250,6 +278,24 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "routers", "", check_opt_ipv4_list, NULL,
+      "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
+      "floating IP only if the nodes route for the clients)" },
+    { "dns_servers", "", check_opt_ipv4_list, NULL,
+      "DNS servers for the clients, A.B.C.D[,...] (default: none)" },
+    { "domain_name", "", check_opt_domain, NULL,
+      "the clients' DNS domain (default: none)" },
+    { "default_lease_time", "600", check_int, "60-31536000",
+      "lease time in seconds when a client asks for none" },
+    { "max_lease_time", "7200", check_int, "60-31536000",
+      "the longest lease in seconds" },
+    { "dhcpd_conf_rewrite", "no", check_choice, "no|yes",
+      "yes: replace a hand-edited dhcpd.conf that works (dhcpd -t passes, "
+      "leases on the shared disk) with hacon's; no: keep it" },
+    { "hacon_deb", "", check_opt_path, NULL,
+      "the hacon .deb that preflight installs on the peer when this node's "
+      "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
+      "cache)" },
     { "quorum", "two_node", check_choice, "two_node|ignore",
       "two_node: corosync keeps quorum safely; ignore: the tutorial's "
       "no-quorum-policy=ignore" },
@@ -304,10 +350,21 @@ const char *hc_wizard_answer_help(const char *key)
     return d ? d->help : NULL;
 }
 
+const char *hc_wizard_answer_choices(const char *key)
+{
+    const answer_def *d = answer_find(key);
+
+    return d && d->check == check_choice ? d->arg : NULL;
+}
+
 /* ------------------------------------------------------------ the wizard */
 
 struct hc_wizard {
     GHashTable *answers;
+    /* key -> where its answer came from (GINT hc_answer_origin); a key
+     * that is not here has its default. */
+    GHashTable *origins;
+    GHashTable *detected_why;   /* key -> the fact that filled it */
     char *root;
     char *state_dir;
     char *uname;
@@ -335,7 +392,52 @@ int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
         return -EINVAL;
     }
     g_hash_table_replace(w->answers, g_strdup(key), g_strdup(value));
+    g_hash_table_replace(w->origins, g_strdup(key),
+                         GINT_TO_POINTER(HC_ANSWER_FILE));
+    g_hash_table_remove(w->detected_why, key);
     return 0;
+}
+
+int hc_wizard_set_detected(hc_wizard *w, const char *key, const char *value,
+                           const char *why, char **ret_err)
+{
+    int rc;
+
+    if (hc_wizard_answer_origin(w, key, NULL) == HC_ANSWER_FILE) {
+        return 0;
+    }
+    rc = hc_wizard_set_answer(w, key, value, ret_err);
+    if (rc == 0) {
+        g_hash_table_replace(w->origins, g_strdup(key),
+                             GINT_TO_POINTER(HC_ANSWER_DETECTED));
+        g_hash_table_replace(w->detected_why, g_strdup(key),
+                             g_strdup(why ? why : ""));
+    }
+    return rc;
+}
+
+hc_answer_origin hc_wizard_answer_origin(const hc_wizard *w, const char *key,
+                                         const char **ret_why)
+{
+    gpointer o;
+
+    if (ret_why) {
+        *ret_why = g_hash_table_lookup(w->detected_why, key);
+    }
+    if (!g_hash_table_lookup_extended(w->origins, key, NULL, &o)) {
+        return HC_ANSWER_DEFAULT;
+    }
+    return (hc_answer_origin) GPOINTER_TO_INT(o);
+}
+
+const char *hc_answer_origin_str(hc_answer_origin o)
+{
+    switch (o) {
+    case HC_ANSWER_DEFAULT: return "default";
+    case HC_ANSWER_FILE: return "file";
+    case HC_ANSWER_DETECTED: return "detected";
+    }
+    return "?";
 }
 
 static int answers_load(hc_wizard *w, const char *path, char **ret_err)
@@ -377,7 +479,7 @@ static int answers_load(hc_wizard *w, const char *path, char **ret_err)
 
 /* Cross-field checks: two distinct nodes, the floating IP outside the
  * leased range, the range in the floating IP's subnet. */
-static int answers_consistent(hc_wizard *w, char **ret_err)
+int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
 {
     struct in_addr vip, a, b;
     unsigned prefix = (unsigned) atoi(hc_wizard_answer(w, "vip_prefix"));
@@ -406,6 +508,12 @@ static int answers_consistent(hc_wizard *w, char **ret_err)
                             "the floating IP must lie outside the range");
         return -EINVAL;
     }
+    if (atol(hc_wizard_answer(w, "max_lease_time"))
+        < atol(hc_wizard_answer(w, "default_lease_time"))) {
+        *ret_err = g_strdup("max_lease_time must not be below "
+                            "default_lease_time");
+        return -EINVAL;
+    }
     return 0;
 }
 
@@ -419,6 +527,9 @@ int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err)
 
     *ret = NULL;
     w->answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    w->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    w->detected_why = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            g_free);
     w->root = g_strdup(root && *root ? root : "/");
     w->state_dir = g_strdup(state && *state ? state : "/var/lib/hacon");
     w->uname = g_strdup(uname(&u) == 0 ? u.nodename : "localhost");
@@ -426,7 +537,7 @@ int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err)
         rc = answers_load(w, answers_path, ret_err);
     }
     if (rc == 0) {
-        rc = answers_consistent(w, ret_err);
+        rc = hc_wizard_check_answers(w, ret_err);
     }
     if (rc < 0) {
         hc_wizard_free(w);
@@ -442,6 +553,8 @@ void hc_wizard_free(hc_wizard *w)
         return;
     }
     g_hash_table_destroy(w->answers);
+    g_hash_table_destroy(w->origins);
+    g_hash_table_destroy(w->detected_why);
     g_free(w->root);
     g_free(w->state_dir);
     g_free(w->uname);
@@ -464,10 +577,67 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
 void hc_wizard_format_answers(const hc_wizard *w, GString *out)
 {
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        g_string_append_printf(out, "# %s\n%s=%s\n", answer_defs[i].help,
-                               answer_defs[i].key,
+        const char *why = NULL;
+
+        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+        if (hc_wizard_answer_origin(w, answer_defs[i].key, &why)
+            == HC_ANSWER_DETECTED) {
+            char *e = hc_escape_text(why, 0, false);
+
+            g_string_append_printf(out, "# detected: %s\n", e);
+            g_free(e);
+        }
+        g_string_append_printf(out, "%s=%s\n", answer_defs[i].key,
                                hc_wizard_answer(w, answer_defs[i].key));
     }
+}
+
+char *hc_wizard_answers_path(const hc_wizard *w)
+{
+    return g_build_filename(w->state_dir, "answers", NULL);
+}
+
+int hc_wizard_save_answers(const hc_wizard *w, const char *path,
+                           char **ret_err)
+{
+    GString *out = g_string_new("# hacon's answers for the guided setup "
+                                "(hacon setup ... --answers FILE), saved by "
+                                "the console's\n# answers form: key=value "
+                                "lines; a default is shown as a comment.\n");
+    char *dir = g_path_get_dirname(path);
+    int rc;
+
+    for (size_t i = 0; i < N_ANSWERS; i++) {
+        const char *key = answer_defs[i].key, *why = NULL;
+        hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
+
+        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+        if (o == HC_ANSWER_DETECTED) {
+            char *e = hc_escape_text(why, 0, false);
+
+            g_string_append_printf(out, "# detected: %s\n", e);
+            g_free(e);
+        }
+        g_string_append_printf(out, "%s%s=%s\n",
+                               o == HC_ANSWER_DEFAULT ? "#" : "", key,
+                               hc_wizard_answer(w, key));
+    }
+    rc = g_mkdir_with_parents(dir, 0700) < 0 ? -errno : 0;
+    if (rc == 0) {
+        rc = hc_write_file_atomic(path, out->str, out->len, 0600, true);
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                   strerror(-rc));
+    }
+    g_free(dir);
+    g_string_free(out, TRUE);
+    return rc;
+}
+
+int hc_wizard_detect(hc_wizard *w)
+{
+    return hc_steps_detect_storage(w);
 }
 
 void hc_wizard_set_progress(hc_wizard *w, void (*fn)(const char *, void *),
@@ -1189,6 +1359,48 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
     return 0;
 }
 
+/* What crm_verify -V found, one message a line without its function
+ * name, and what causes it and which step fixes it when hacon knows. */
+static char *verify_error(const char *out)
+{
+    static const struct {
+        const char *seen;
+        const char *cause;
+    } causes[] = {
+        { "no STONITH resources", "Cause: fencing is on (stonith-enabled is "
+          "not false) and no fence device is configured, so Pacemaker would "
+          "start no resource. Step stonith fixes it (the tutorial's "
+          "stonith-enabled=false): apply it first, or configure a fence "
+          "device." },
+    };
+    GString *m = g_string_new("crm_verify rejects the new CIB:");
+    char **l = g_strsplit(out ? out : "", "\n", -1);
+    const char *cause = NULL;
+
+    for (char **p = l; *p; p++) {
+        char *t = g_strstrip(*p);
+
+        /* "(unpack_resources) \terror: ..." */
+        if (*t == '(' && strchr(t, ')')) {
+            t = g_strstrip(strchr(t, ')') + 1);
+        }
+        if (!*t || g_str_has_prefix(t, "-V may provide")) {
+            continue;
+        }
+        g_string_append_printf(m, "\n  %s", t);
+        for (size_t i = 0; !cause && i < G_N_ELEMENTS(causes); i++) {
+            if (strstr(t, causes[i].seen)) {
+                cause = causes[i].cause;
+            }
+        }
+    }
+    if (cause) {
+        g_string_append_printf(m, "\n%s", cause);
+    }
+    g_strfreev(l);
+    return g_string_free(m, FALSE);
+}
+
 /* Fills the CIB parts of the plan: diff, crm_verify, crm_simulate. */
 static int plan_cib_preview(hc_plan *p, char **ret_err)
 {
@@ -1213,8 +1425,14 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
         run_tool(diff, 30000, &p->cib_diff, &status);
         run_tool(verify, 30000, &p->cib_verify, &status);
         if (status != 0) {
-            *ret_err = g_strdup_printf("crm_verify rejects the new CIB: %s",
-                                       p->cib_verify);
+            /* Without -V crm_verify only says that the CIB is not valid;
+             * with it, why. */
+            const char *verbose[] = { "crm_verify", "-V", "-x", new, NULL };
+            char *why = NULL;
+
+            run_tool(verbose, 30000, &why, &status);
+            *ret_err = verify_error(why);
+            g_free(why);
             rc = -EINVAL;
         }
         /* The scheduler's preview, bounded: a pathological CIB must not
@@ -1315,20 +1533,286 @@ static char *file_diff(const hc_plan_file *f)
     return out;
 }
 
+/* What a CIB element is, in the words of crm shell. */
+static const char *element_word(const xmlNode *x)
+{
+    static const char *const words[][2] = {
+        { "primitive", "the resource" }, { "group", "the group" },
+        { "clone", "the clone" }, { "master", "the promotable clone" },
+        { "rsc_colocation", "the colocation" }, { "rsc_order", "the order" },
+        { "rsc_location", "the location constraint" },
+        { "rsc_ticket", "the ticket constraint" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        if (!strcmp((const char *) x->name, words[i][0])) {
+            return words[i][1];
+        }
+    }
+    return (const char *) x->name;
+}
+
+/* The CIB change in words: the resources and constraints added, changed
+ * or removed (top-level elements by id) and the cluster properties set or
+ * removed, one line each. */
+static void describe_cib_change(xmlNode *old, xmlNode *new_cib, GString *out)
+{
+    static const char *const sections[] = { "resources", "constraints" };
+    static const char *const props = "//configuration/crm_config//nvpair";
+
+    for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
+        char *xp = g_strdup_printf("//configuration/%s", sections[k]);
+        xmlNode *so = old ? get_xpath_object(xp, old, LOG_NEVER) : NULL;
+        xmlNode *sn = get_xpath_object(xp, new_cib, LOG_NEVER);
+
+        for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c;
+             c = xmlNextElementSibling(c)) {
+            const char *id = crm_element_value(c, "id");
+            xmlNode *was = NULL;
+
+            for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL;
+                 o && id && !was; o = xmlNextElementSibling(o)) {
+                if (!g_strcmp0(crm_element_value(o, "id"), id)) {
+                    was = o;
+                }
+            }
+            if (!was) {
+                const char *type = crm_element_value(c, "type");
+                const char *cls = crm_element_value(c, "class");
+                const char *prov = crm_element_value(c, "provider");
+
+                g_string_append_printf(out, "  adds %s %s", element_word(c),
+                                       id ? id : "?");
+                if (type) {
+                    g_string_append_printf(out, " (%s%s%s:%s)",
+                                           cls ? cls : "?", prov ? ":" : "",
+                                           prov ? prov : "", type);
+                }
+                g_string_append_c(out, '\n');
+            } else {
+                char *x = dump_xml_unformatted(was), *y = dump_xml_unformatted(c);
+
+                if (strcmp(x, y)) {
+                    g_string_append_printf(out, "  changes %s %s\n",
+                                           element_word(c), id);
+                }
+                free(x);
+                free(y);
+            }
+        }
+        for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL; o;
+             o = xmlNextElementSibling(o)) {
+            const char *id = crm_element_value(o, "id");
+            bool kept = false;
+
+            for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c && id;
+                 c = xmlNextElementSibling(c)) {
+                kept = kept || !g_strcmp0(crm_element_value(c, "id"), id);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes %s %s\n",
+                                       element_word(o), id ? id : "?");
+            }
+        }
+        g_free(xp);
+    }
+    {
+        xmlXPathObjectPtr xn = xpath_search(new_cib, props);
+        xmlXPathObjectPtr xo = old ? xpath_search(old, props) : NULL;
+        int nn = numXpathResults(xn), no = xo ? numXpathResults(xo) : 0;
+
+        for (int i = 0; i < nn; i++) {
+            xmlNode *n = getXpathResult(xn, i);
+            const char *name = crm_element_value(n, "name");
+            const char *v = crm_element_value(n, "value"), *was = NULL;
+
+            for (int j = 0; j < no && !was; j++) {
+                xmlNode *o = getXpathResult(xo, j);
+
+                if (!g_strcmp0(crm_element_value(o, "name"), name)) {
+                    was = crm_element_value(o, "value");
+                    was = was ? was : "";
+                }
+            }
+            if (!was || g_strcmp0(was, v)) {
+                g_string_append_printf(out, "  sets the property %s=%s%s%s%s\n",
+                                       name, v ? v : "", was ? " (was " : "",
+                                       was ? was : "", was ? ")" : "");
+            }
+        }
+        for (int j = 0; j < no; j++) {
+            xmlNode *o = getXpathResult(xo, j);
+            const char *name = crm_element_value(o, "name");
+            bool kept = false;
+
+            for (int i = 0; i < nn && !kept; i++) {
+                kept = !g_strcmp0(crm_element_value(getXpathResult(xn, i),
+                                                    "name"), name);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes the property %s\n",
+                                       name);
+            }
+        }
+        freeXpathObject(xn);
+        if (xo) {
+            freeXpathObject(xo);
+        }
+    }
+}
+
+/* The files and commands in words: each file with the nodes it goes to,
+ * the commands counted by node. */
+static void describe_files_cmds(const hc_plan *p, GString *out)
+{
+    for (guint i = 0; i < p->files->len; i++) {
+        hc_plan_file *f = p->files->pdata[i];
+        bool seen = false;
+        GString *nodes = g_string_new(NULL);
+
+        for (guint j = 0; j < i && !seen; j++) {
+            seen = !strcmp(((hc_plan_file *) p->files->pdata[j])->path,
+                           f->path);
+        }
+        if (seen) {
+            g_string_free(nodes, TRUE);
+            continue;
+        }
+        for (guint j = i; j < p->files->len; j++) {
+            hc_plan_file *g = p->files->pdata[j];
+
+            if (!strcmp(g->path, f->path)) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? " and " : "",
+                                       g->node ? g->node : "here");
+            }
+        }
+        g_string_append_printf(out, "  %s %s on %s\n",
+                               f->old_text ? "rewrites" : "writes", f->path,
+                               nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+    if (p->cmds->len) {
+        GString *nodes = g_string_new(NULL);
+
+        for (guint i = 0; i < p->cmds->len; i++) {
+            hc_plan_cmd *c = p->cmds->pdata[i];
+            const char *n = c->node ? c->node : "here";
+            bool seen = false;
+
+            for (guint j = 0; j < i && !seen; j++) {
+                hc_plan_cmd *d = p->cmds->pdata[j];
+
+                seen = !strcmp(d->node ? d->node : "here", n);
+            }
+            if (!seen) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? ", " : "",
+                                       n);
+            }
+        }
+        g_string_append_printf(out, "  runs %u command%s (on %s; each "
+                               "under Commands below)\n", p->cmds->len,
+                               p->cmds->len == 1 ? "" : "s", nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+}
+
+/* The outcome of crm_simulate: its "Transition Summary" and "Revised
+ * Cluster Status" sections (the sections start at column 0); the whole
+ * output when it has neither. */
+static char *simulate_outcome(const char *sim)
+{
+    GString *o = g_string_new(NULL);
+    char **l = g_strsplit(sim ? sim : "", "\n", -1);
+    bool keep = false, in_summary = false, actions = false;
+
+    for (size_t i = 0; l[i]; i++) {
+        if (l[i][0] && l[i][0] != ' ') {
+            if (in_summary && !actions) {
+                g_string_append(o, "  (no action: every resource stays as "
+                                "it is)\n");
+            }
+            in_summary = g_str_has_prefix(l[i], "Transition Summary");
+            keep = in_summary
+                   || g_str_has_prefix(l[i], "Revised Cluster Status");
+        } else if (in_summary && strchr(l[i], '*')) {
+            actions = true;
+        }
+        /* The summary's blank lines dropped, the status's kept. */
+        if (keep && (l[i][strspn(l[i], " ")] || !in_summary)) {
+            g_string_append_printf(o, "%s\n", l[i]);
+        }
+    }
+    g_strfreev(l);
+    if (!o->len) {
+        g_string_assign(o, sim ? sim : "");
+    }
+    return g_string_free(o, FALSE);
+}
+
 void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
 {
     g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
     if (p->empty) {
-        g_string_append(out, "\nNothing to do: the step is done.\n");
+        const char *done = g_hash_table_lookup(p->data, "done");
+        char *d = done ? hc_escape(done, 0) : NULL;
+
+        /* A step that is done still says what it is and why (the quorum
+         * step's explanation is the only place the admin learns it). */
+        for (guint i = 0; i < p->notes->len; i++) {
+            append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+        }
+        for (guint i = 0; i < p->warnings->len; i++) {
+            append_text(out, "WARNING: ", p->warnings->pdata[i]);
+        }
+        g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
+                               "\n", d ? ": " : "", d ? d : "");
+        g_free(d);
         return;
     }
-    for (guint i = 0; i < p->notes->len; i++) {
-        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+    /* The readable part first (what changes, what the cluster will then
+     * do, the crm lines); the files, commands and the CIB diff after it,
+     * for whoever wants every line. */
+    g_string_append(out, "\nSummary: what changes\n");
+    {
+        GString *words = g_string_new(NULL);
+
+        describe_files_cmds(p, words);
+        if (p->cib_new) {
+            describe_cib_change(p->cib_old, p->cib_new, words);
+        }
+        if (!words->len) {
+            g_string_append(words, "  nothing in files, commands or the CIB\n");
+        }
+        append_text(out, "", words->str);
+        g_string_free(words, TRUE);
     }
     for (guint i = 0; i < p->warnings->len; i++) {
         append_text(out, "WARNING: ", p->warnings->pdata[i]);
+    }
+    if (p->cib_new) {
+        char *outcome = simulate_outcome(p->simulate);
+
+        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        append_text(out, "  ", outcome);
+        g_free(outcome);
+        g_string_append(out, "\ncrm_verify of the planned CIB: ");
+        if (p->cib_verify && *p->cib_verify) {
+            g_string_append(out, "\n");
+            append_text(out, "  ", p->cib_verify);
+        } else {
+            g_string_append(out, "clean\n");
+        }
+    }
+    if (p->crm->len) {
+        g_string_append(out, "\nThe same in crm shell:\n");
+    }
+    for (guint i = 0; i < p->crm->len; i++) {
+        append_text(out, "  ", p->crm->pdata[i]);
+    }
+    for (guint i = 0; i < p->notes->len; i++) {
+        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
     }
     if (p->files->len) {
         g_string_append(out, "\nFiles:\n");
@@ -1372,21 +1856,9 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
         g_string_append(out, "\nCIB change, in one atomic update "
                         "(crm_diff -o now -n planned):\n");
         append_text(out, "  ", p->cib_diff);
-        g_string_append(out, "\ncrm_verify of the planned CIB: ");
-        if (p->cib_verify && *p->cib_verify) {
-            g_string_append(out, "\n");
-            append_text(out, "  ", p->cib_verify);
-        } else {
-            g_string_append(out, "clean\n");
-        }
-        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        g_string_append(out, "\ncrm_simulate -S of the planned CIB, in "
+                        "full:\n");
         append_text(out, "  ", p->simulate);
-    }
-    if (p->crm->len) {
-        g_string_append(out, "\nThe same in crm shell:\n");
-    }
-    for (guint i = 0; i < p->crm->len; i++) {
-        append_text(out, "  ", p->crm->pdata[i]);
     }
 }
 

@@ -3,6 +3,7 @@
  * the same transcript; progress lines go to stdout as they happen, so that
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void usage(FILE *f)
         "       hacon setup plan STEP [--answers FILE]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
-        "       hacon setup answers [--answers FILE]\n"
+        "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
 }
 
@@ -81,11 +82,17 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
     int rc = hc_wizard_plan(w, s, &p, &err);
 
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        /* Escaped line by line: a reason may have several. */
+        char **l = g_strsplit(err ? err : "", "\n", -1);
 
-        fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
-                s->name, e);
-        g_free(e);
+        fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
+        for (char **q = l; *q; q++) {
+            char *e = hc_escape(*q, 0);
+
+            fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
+            g_free(e);
+        }
+        g_strfreev(l);
         g_free(err);
         return 3;
     }
@@ -147,6 +154,7 @@ static int setup_run(int argc, char **argv)
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
@@ -154,13 +162,14 @@ static int setup_run(int argc, char **argv)
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false;
+    bool yes = false, detect = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "a:yh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:ydh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -204,6 +213,12 @@ static int setup_run(int argc, char **argv)
     } else if (!strcmp(verb, "answers")) {
         GString *out = g_string_new(NULL);
 
+        if (detect && hc_wizard_detect(w) == -EHOSTUNREACH) {
+            char *e = hc_escape(hc_wizard_peer(w), 0);
+
+            printf("# not detected: %s cannot be reached with ssh\n", e);
+            g_free(e);
+        }
         hc_wizard_format_answers(w, out);
         fwrite(out->str, 1, out->len, stdout);
         g_string_free(out, TRUE);

@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <crm/crm.h>
 #include <crm/common/xml.h>
 
+#include "dhcpconf.h"
 #include "gen_dhcpd.h"
 #include "status.h"
 #include "util.h"
@@ -55,9 +57,106 @@ static char *static_net(hc_wizard *w, char **ret_err)
     return net;
 }
 
-static char *conf_text(hc_wizard *w, char **ret_err)
+/* a.b.c.d/n -> network and mask (host order); false when it is none. */
+static bool parse_cidr(const char *cidr, uint32_t *net, uint32_t *mask)
 {
-    char *net = static_net(w, ret_err), *text;
+    char *ip = g_strdup(cidr), *slash = strchr(ip, '/');
+    struct in_addr a;
+    bool ok = slash != NULL;
+    int n = 0;
+
+    if (ok) {
+        *slash = 0;
+        n = atoi(slash + 1);
+        ok = inet_pton(AF_INET, ip, &a) == 1 && n >= 0 && n <= 32;
+    }
+    if (ok) {
+        *mask = n ? ~0u << (32 - n) : 0;
+        *net = ntohl(a.s_addr) & *mask;
+    }
+    g_free(ip);
+    return ok;
+}
+
+/* dhcpd answers on an interface only when the interface's own address lies
+ * in a declared subnet (ERRATA 10): the nodes' static network and the
+ * service subnet.  Warns for each node whose address is in neither, and
+ * for the tutorial's placeholder when the interface cannot be read. */
+static void warn_unserved(hc_wizard *w, hc_plan *p, const char *static_net)
+{
+    const char *ifname = hc_wizard_answer(w, "service_if");
+    const char *argv[] = { "ip", "-o", "-4", "addr", "show", "dev", ifname,
+                           NULL };
+    char *vipnet = g_strdup_printf("%s/%s", hc_wizard_answer(w, "vip"),
+                                   hc_wizard_answer(w, "vip_prefix"));
+    uint32_t sn = 0, sm = 0, vn = 0, vm = 0;
+    bool have_s = parse_cidr(static_net, &sn, &sm);
+    bool read_any = false;
+
+    parse_cidr(vipnet, &vn, &vm);
+    for (int i = 0; i < 2; i++) {
+        const char *node = i ? hc_wizard_peer(w) : NULL;
+        char *out = NULL, **f;
+        GString *outside = g_string_new(NULL);
+        bool inside = false;
+
+        if (hc_wizard_run(w, node, 10000, &out, NULL, argv) < 0) {
+            g_free(out);
+            g_string_free(outside, TRUE);
+            continue;
+        }
+        f = g_strsplit_set(out, " \t\n", -1);
+        for (size_t k = 0; f[k]; k++) {
+            uint32_t an, am;
+
+            if (strcmp(f[k], "inet") || !f[k + 1]
+                || !parse_cidr(f[k + 1], &an, &am)) {
+                continue;
+            }
+            read_any = true;
+            {
+                char *ip = g_strndup(f[k + 1], strcspn(f[k + 1], "/"));
+                struct in_addr a;
+                uint32_t h;
+
+                inet_pton(AF_INET, ip, &a);
+                h = ntohl(a.s_addr);
+                if ((have_s && (h & sm) == sn) || (h & vm) == vn) {
+                    inside = true;
+                } else {
+                    g_string_append_printf(outside, "%s%s",
+                                           outside->len ? ", " : "", ip);
+                }
+                g_free(ip);
+            }
+        }
+        if (!inside && outside->len) {
+            hc_plan_warn(p, "on %s, %s has %s, which lies in no subnet of "
+                         "dhcpd.conf (%s, %s): dhcpd will not serve %s there "
+                         "(ERRATA 10). Answer service_net= the nodes' own "
+                         "network on %s, or leave it empty to read it from "
+                         "the interface.", i ? hc_wizard_peer(w)
+                         : hc_wizard_local(w), ifname, outside->str,
+                         static_net, vipnet, ifname, ifname);
+        }
+        g_strfreev(f);
+        g_free(out);
+        g_string_free(outside, TRUE);
+    }
+    if (!read_any && have_s && (sm == ~0u || (sn >> 24) == 127)) {
+        hc_plan_warn(p, "service_net=%s looks like the tutorial's placeholder "
+                     "(127.0.1.10/32): dhcpd serves %s only when its own "
+                     "address lies in a declared subnet, and no address of "
+                     "%s lies in %s (ERRATA 10). Answer service_net= the "
+                     "nodes' real static network on %s.", static_net,
+                     ifname, ifname, static_net, ifname);
+    }
+    g_free(vipnet);
+}
+
+static char *conf_text(hc_wizard *w, const char *net, char **ret_err)
+{
+    char *text;
     hc_dhcpd_conf c = {
         .interface = hc_wizard_answer(w, "service_if"),
         .vip = hc_wizard_answer(w, "vip"),
@@ -66,14 +165,74 @@ static char *conf_text(hc_wizard *w, char **ret_err)
         .range_start = hc_wizard_answer(w, "range_start"),
         .range_end = hc_wizard_answer(w, "range_end"),
         .leases = hc_wizard_answer(w, "leases"),
+        .routers = hc_wizard_answer(w, "routers"),
+        .dns_servers = hc_wizard_answer(w, "dns_servers"),
+        .domain_name = hc_wizard_answer(w, "domain_name"),
+        .default_lease_time = (unsigned) atoi(hc_wizard_answer(w,
+                                             "default_lease_time")),
+        .max_lease_time = (unsigned) atoi(hc_wizard_answer(w,
+                                                           "max_lease_time")),
     };
 
-    if (!net) {
+    text = hc_gen_dhcpd_conf(&c, ret_err);
+    return text;
+}
+
+/* The dhcpd.conf here when an admin wrote it and it works: it does not
+ * start with the line hacon writes first, dhcpd -t accepts it and its
+ * lease file is on the shared filesystem.  Such a file is kept (and copied to the peer) unless the
+ * admin answers dhcpd_conf_rewrite=yes; the plan says which.  NULL: write
+ * hacon's. */
+static char *admin_conf(hc_wizard *w, hc_plan *p, const char *generated)
+{
+    const char *path = hc_wizard_answer(w, "dhcpd_conf");
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    bool rewrite = !strcmp(hc_wizard_answer(w, "dhcpd_conf_rewrite"), "yes");
+    char *old = NULL, *lp, *err = NULL;
+    size_t len = 0, ml = strlen(mnt);
+    hc_dhcp_conf *c;
+    const char *lf;
+
+    if (hc_wizard_read(w, NULL, path, &old, &len, NULL) < 0 || !old
+        || g_str_has_prefix(old, HC_DHCPD_CONF_MARK)
+        || (len == strlen(generated) && !memcmp(old, generated, len))) {
+        g_free(old);
         return NULL;
     }
-    text = hc_gen_dhcpd_conf(&c, ret_err);
-    g_free(net);
-    return text;
+    c = hc_dhcp_conf_new();
+    hc_dhcp_conf_parse(c, old, len, path, false);
+    lf = c->lease_file_name;
+    lp = hc_wizard_path(w, path);
+    {
+        const char *argv[] = { "dhcpd", "-t", "-q", "-cf", lp, NULL };
+
+        if (hc_wizard_run(w, NULL, 15000, NULL, &err, argv) < 0) {
+            hc_plan_note(p, "%s here fails dhcpd -t: hacon's replaces it "
+                         "(the diff shows what changes).", path);
+            g_clear_pointer(&old, g_free);
+        } else if (!lf || strncmp(lf, mnt, ml) || lf[ml] != '/') {
+            hc_plan_note(p, "%s here keeps its leases in %s, not on the "
+                         "shared filesystem %s: a failover would lose them. "
+                         "hacon's replaces it (the diff shows what changes).",
+                         path, lf ? lf : "dhcpd's default place", mnt);
+            g_clear_pointer(&old, g_free);
+        } else if (rewrite) {
+            hc_plan_note(p, "%s here was edited by hand and works; "
+                         "dhcpd_conf_rewrite=yes: hacon's replaces it (the "
+                         "diff shows what changes).", path);
+            g_clear_pointer(&old, g_free);
+        } else {
+            hc_plan_note(p, "%s here was edited by hand: dhcpd -t accepts it "
+                         "and it keeps the leases on the shared filesystem "
+                         "(%s), so hacon keeps it, the same on both nodes. "
+                         "Answer dhcpd_conf_rewrite=yes to replace it with "
+                         "hacon's (the plan then shows the diff).", path, lf);
+        }
+    }
+    g_free(err);
+    g_free(lp);
+    hc_dhcp_conf_free(c);
+    return old;
 }
 
 /* "uid:gid" of the dhcpd user on node, "" when there is none (Debian runs
@@ -172,13 +331,21 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
     const char *path = hc_wizard_answer(w, "dhcpd_conf");
     const char *leases = hc_wizard_answer(w, "leases");
-    char *conf = conf_text(w, ret_err), *ids[2] = { NULL, NULL }, *aa;
+    char *net = static_net(w, ret_err);
+    char *conf = net ? conf_text(w, net, ret_err) : NULL;
+    char *ids[2] = { NULL, NULL }, *aa, *kept = NULL;
     char *cluster_node = NULL;
     int rc = conf ? 0 : -EINVAL;
 
+    if (rc == 0) {
+        warn_unserved(w, p, net);
+        kept = admin_conf(w, p, conf);
+    }
     for (int i = 0; rc == 0 && i < 2; i++) {
-        rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, conf,
-                              strlen(conf), 0644, false, ret_err);
+        const char *text = kept ? kept : conf;
+
+        rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, text,
+                              strlen(text), 0644, false, ret_err);
     }
     for (int i = 0; rc == 0 && i < 2; i++) {
         rc = dhcpd_ids(w, i ? nodes[1] : NULL, &ids[i], ret_err);
@@ -288,6 +455,8 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     g_free(ids[0]);
     g_free(ids[1]);
     g_free(conf);
+    g_free(kept);
+    g_free(net);
     g_free(cluster_node);
     return rc;
 }

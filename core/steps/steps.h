@@ -33,4 +33,7 @@ int hc_steps_status(hc_wizard *w, hc_status **ret, char **ret_err);
 int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
                          char **ret_node, char **ret_err);
 
+/* hc_wizard_detect()'s part of the drbd step: storage and shared_disk. */
+int hc_steps_detect_storage(hc_wizard *w);
+
 #endif
