@@ -17,7 +17,7 @@
 
 static void print_progress(const char *line, void *data)
 {
-    char *e = hc_escape(line, 0);
+    char *e = hc_escape_text(line, 0, false);
 
     printf("  ... %s\n", e);
     fflush(stdout);
@@ -46,7 +46,7 @@ static int do_list(hc_wizard *w)
         char *why = NULL, *e;
 
         hc_wizard_check(w, steps[i], &st, &why);
-        e = hc_escape(why, 0);
+        e = hc_escape_text(why, 0, false);
         printf("%zu %-10s %-12s %s%s%s\n", i + 1, steps[i]->name,
                hc_step_state_str(st), steps[i]->title, *e ? ": " : "", e);
         blocked += st == HC_STEP_BLOCKED;
@@ -87,7 +87,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
 
         fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
         for (char **q = l; *q; q++) {
-            char *e = hc_escape(*q, 0);
+            char *e = hc_escape_text(*q, 0, false);
 
             fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
             g_free(e);
@@ -114,7 +114,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
     rc = hc_wizard_apply(w, s, p, &cp, &err);
     hc_plan_free(p);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         printf("FAILED: %s\n", e);
         fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name, e);
@@ -138,7 +138,7 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     }
     rc = hc_wizard_rollback(w, s, &err);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: rollback of %s failed: %s\n", s->name, e);
         g_free(e);
@@ -200,7 +200,7 @@ static int setup_run(int argc, char **argv)
         return 2;
     }
     if (hc_wizard_new(answers, &w, &err) < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: %s\n", e);
         g_free(e);

@@ -20,6 +20,34 @@
 
 #define APPARMOR "/etc/apparmor.d/usr.sbin.dhcpd"
 
+/* AppArmor confines dhcpd on node (NULL: here) when its profile is
+ * there and AppArmor is enabled in the kernel (the module's parameter
+ * says Y): a profile file alone confines nothing. */
+static bool apparmor_confines(hc_wizard *w, const char *node)
+{
+    static const char *const enabled = "/sys/module/apparmor/parameters/enabled";
+
+    if (!node) {
+        char *prof = hc_wizard_path(w, APPARMOR);
+        char *en = hc_wizard_path(w, enabled), *text = NULL;
+        size_t len = 0;
+        bool on = g_file_test(prof, G_FILE_TEST_EXISTS)
+                  && hc_read_file(en, &text, &len) == 0 && len && text[0] == 'Y';
+
+        g_free(text);
+        g_free(en);
+        g_free(prof);
+        return on;
+    }
+    {
+        const char *argv[] = { "sh", "-c", "[ -e \"$1\" ] && "
+                               "[ \"$(cat \"$2\" 2>/dev/null)\" = Y ]", "sh",
+                               APPARMOR, enabled, NULL };
+
+        return hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0;
+    }
+}
+
 /* The nodes' own network on the service interface: the answer, or what
  * `ip` says the interface has here. */
 static char *static_net(hc_wizard *w, char **ret_err)
@@ -433,13 +461,23 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         g_free(cmd);
         g_free(dir);
     }
-    aa = hc_wizard_path(w, APPARMOR);
-    if (rc == 0 && g_file_test(aa, G_FILE_TEST_EXISTS)) {
-        hc_plan_warn(p, "AppArmor confines dhcpd (%s) to /var/lib/dhcp: add "
-                     "\"%s/** lrw,\" to /etc/apparmor.d/local/usr.sbin.dhcpd "
-                     "on both nodes and reload AppArmor, or dhcpd cannot "
-                     "open %s", APPARMOR, hc_wizard_answer(w, "mountpoint"),
-                     leases);
+    aa = g_strdup("");
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        if (apparmor_confines(w, i ? nodes[1] : NULL)) {
+            char *more = g_strdup_printf("%s%s", *aa ? aa : "",
+                                         *aa ? " and " : "");
+
+            g_free(aa);
+            aa = g_strconcat(more, i ? nodes[1] : hc_wizard_local(w), NULL);
+            g_free(more);
+        }
+    }
+    if (*aa) {
+        hc_plan_warn(p, "AppArmor is enabled on %s and confines dhcpd (%s) to "
+                     "/var/lib/dhcp: add \"%s/** lrw,\" to "
+                     "/etc/apparmor.d/local/usr.sbin.dhcpd there and reload "
+                     "AppArmor, or dhcpd cannot open %s", aa, APPARMOR,
+                     hc_wizard_answer(w, "mountpoint"), leases);
     }
     g_free(aa);
     hc_plan_note(p, "Tutorial says: lease-file-name with typographic quotes "

@@ -64,6 +64,10 @@ wait_gone c "checking" 30 > /dev/null
 tap_check "the list selects the first step that can be applied (resources)" \
     bash -c "$(declare -f T selected); sock=$sock
              selected c | grep -q '^7 resources *to do'"
+tap_check "a command in a step's message reads as typed (\"\$1\", no backslashes)" \
+    bash -c "$(declare -f T screen); sock=$sock
+             screen c | grep -qF 'sh -c '\''if [ -e \"\$1\" ]; then' &&
+             ! screen c | grep -qF '\\\"'"
 tap_check "the key line of the list offers e Answers" \
     bash -c "$(declare -f T screen footer); sock=$sock
              footer c | grep -qF 'e Answers'"

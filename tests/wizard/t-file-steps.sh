@@ -277,6 +277,30 @@ tap_check "dhcp: the plan shows the file for both nodes" \
     grep -q '\[nodetwo\] /etc/dhcp/dhcpd.conf' "$work/out"
 tap_check "dhcp: the plan shows the corrected lease-file-name" \
     grep -q '+lease-file-name "/data/dhcp/dhcpd.leases";' "$work/out"
+# AppArmor: a dhcpd profile confines only where AppArmor is enabled (the
+# module's parameter, checked on each node; the peer, this machine, has
+# the profile of Debian's package and AppArmor off, or on).
+mkdir -p "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys/module/apparmor/parameters"
+echo '# profile' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.dhcpd"
+peer_aa=false
+[ -e /etc/apparmor.d/usr.sbin.dhcpd ] && \
+    [ "$(cat /sys/module/apparmor/parameters/enabled 2> /dev/null)" = Y ] && peer_aa=true
+setup plan dhcp --answers "$ans"
+if $peer_aa; then
+    tap_skip "AppArmor: enabled on this machine (the peer): a warning is right"
+else
+    tap_check "AppArmor: a profile where AppArmor is not enabled: no warning" \
+        sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+fi
+echo N > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+$peer_aa || tap_check "AppArmor: enabled=N: no warning" sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor enabled here: the warning names this node" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone' "$work/out"
+rm -r "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
 setup apply dhcp --answers "$ans" --yes
 tap_check "dhcp: applied and verified with dhcpd -t" [ $? -eq 0 ]
 tap_diff "dhcp: dhcpd.conf as golden" "$golden/dhcpd.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
