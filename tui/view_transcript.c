@@ -43,7 +43,7 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
 {
     GPtrArray *t = hc_transcript();
 
-    /* The failover test's worker thread may be adding a command. */
+    /* The Leases pane's remote read may be adding a command (a thread). */
     hc_transcript_lock();
     if (!t->len) {
         hc_transcript_unlock();
