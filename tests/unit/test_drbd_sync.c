@@ -5,7 +5,9 @@
  * cannot run here, so a drbdsetup script plays it back: its events2
  * stream dumps the state at the start of the sync, and each poll prints
  * the next snapshot (lines in DRBD 9's events2 format: node ids, conn-name,
- * done:), as drbdsetup 9 prints them. */
+ * done:), as drbdsetup 9 prints them.  The same path is also fed the real
+ * events2 --now captures of an initial sync (tests/drbd/captures/, DRBD
+ * 8.4.11 through drbd-utils 9.22, which prints 9's format). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,15 +63,17 @@ static void put(const char *dir, const char *name, const char *text)
     g_free(p);
 }
 
-/* A drbdsetup whose stream prints snap0 and waits, and whose n-th
- * `events2 --now` prints pollN (the last one again after the end). */
-static void fake_new(fake *f, const char *const *polls, int n)
+/* A drbdsetup whose stream prints snap0 (NULL: a synthetic start of the
+ * sync) and waits, and whose n-th `events2 --now` prints pollN (the last
+ * one again after the end). */
+static void fake_new(fake *f, const char *snap0, const char *const *polls,
+                     int n)
 {
     char *script;
 
     f->dir = g_dir_make_tmp("hc-drbdsync-XXXXXX", NULL);
     assert_non_null(f->dir);
-    put(f->dir, "snap0", snap_sync(0, 131032, 0));
+    put(f->dir, "snap0", snap0 ? snap0 : snap_sync(0, 131032, 0));
     for (int i = 0; i < n; i++) {
         char name[16];
 
@@ -125,7 +129,7 @@ static void drbd9_initial_sync_followed(void **state)
     polls[0] = p1;
     polls[1] = p2;
     polls[2] = p3;
-    fake_new(&f, polls, 3);
+    fake_new(&f, NULL, polls, 3);
     o.drbdsetup = f.drbdsetup;
     rc = hc_drbd_wait_synced("r0", &o, 20000, 1, collect, lines, &err);
     for (guint i = 0; i < lines->len; i++) {
@@ -175,7 +179,7 @@ static void drbd9_stuck_sync_times_out(void **state)
 
     (void)state;
     polls[0] = p1;
-    fake_new(&f, polls, 1);
+    fake_new(&f, NULL, polls, 1);
     o.drbdsetup = f.drbdsetup;
     assert_int_equal(hc_drbd_wait_synced("r0", &o, 1500, 1, collect, lines,
                                          &err), -ETIMEDOUT);
@@ -185,6 +189,52 @@ static void drbd9_stuck_sync_times_out(void **state)
     g_free(err);
     g_ptr_array_unref(lines);
     g_free(p1);
+    fake_free(&f);
+}
+
+static char *capture(const char *name)
+{
+    const char *top = getenv("HACON_TOP");
+    char *p = g_strdup_printf("%s/tests/drbd/captures/%s", top ? top : ".",
+                              name);
+    char *text = NULL;
+
+    assert_true(g_file_get_contents(p, &text, NULL, NULL));
+    g_free(p);
+    return text;
+}
+
+static void captured_initial_sync_followed(void **state)
+{
+    char *early = capture("sync-early.alpha.events2");
+    char *polls_owned[3] = { capture("sync-mid.alpha.events2"),
+                             capture("sync-late.alpha.events2"),
+                             capture("connected-uptodate.alpha.events2") };
+    const char *polls[3] = { polls_owned[0], polls_owned[1],
+                             polls_owned[2] };
+    fake f;
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    hc_drbd_follow_opts o = { .proc_path = "/nonexistent/proc/drbd",
+                              .poll_sync_ms = 10, .poll_idle_ms = 10 };
+    char *err = NULL;
+
+    (void)state;
+    fake_new(&f, early, polls, 3);
+    o.drbdsetup = f.drbdsetup;
+    assert_int_equal(hc_drbd_wait_synced("r0", &o, 20000, 1, collect, lines,
+                                         &err), 0);
+    for (guint i = 0; i < lines->len; i++) {
+        print_message("# %s\n", (char *) lines->pdata[i]);
+    }
+    assert_true(lines->len >= 3);
+    assert_non_null(strstr(lines->pdata[0], "SyncSource oos=52312"));
+    assert_non_null(strstr(lines->pdata[lines->len - 1],
+                           "UpToDate/UpToDate Connected Established oos=0"));
+    g_ptr_array_unref(lines);
+    g_free(early);
+    for (int i = 0; i < 3; i++) {
+        g_free(polls_owned[i]);
+    }
     fake_free(&f);
 }
 
@@ -206,6 +256,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(drbd9_initial_sync_followed),
         cmocka_unit_test(drbd9_stuck_sync_times_out),
+        cmocka_unit_test(captured_initial_sync_followed),
         cmocka_unit_test(no_drbdsetup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
