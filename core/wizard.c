@@ -371,7 +371,49 @@ struct hc_wizard {
     void (*progress)(const char *, void *);
     void *progress_data;
     char *checkpoint;   /* of the step being applied: where undos go */
+    /* "NODE:DEVICE" the admin named for overwriting (never an answer). */
+    GPtrArray *overwrite;
 };
+
+int hc_wizard_add_overwrite(hc_wizard *w, const char *node_dev,
+                            char **ret_err)
+{
+    const char *colon = strchr(node_dev, ':');
+
+    if (!colon || colon == node_dev || colon[1] != '/') {
+        char *e = hc_escape(node_dev, 60);
+
+        *ret_err = g_strdup_printf("--overwrite %s: give NODE:DEVICE, as "
+                                   "the plan names it (alpha:/dev/sdb1)", e);
+        g_free(e);
+        return -EINVAL;
+    }
+    if (!w->overwrite) {
+        w->overwrite = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_ptr_array_add(w->overwrite, g_strdup(node_dev));
+    return 0;
+}
+
+bool hc_wizard_overwrite(const hc_wizard *w, const char *node,
+                         const char *dev)
+{
+    size_t n = strlen(node);
+
+    for (guint i = 0; w->overwrite && i < w->overwrite->len; i++) {
+        const char *o = w->overwrite->pdata[i];
+
+        if (!strncmp(o, node, n) && o[n] == ':' && !strcmp(o + n + 1, dev)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const GPtrArray *hc_wizard_overwrites(const hc_wizard *w)
+{
+    return w->overwrite;
+}
 
 int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
                          char **ret_err)
@@ -559,6 +601,9 @@ void hc_wizard_free(hc_wizard *w)
     g_free(w->state_dir);
     g_free(w->uname);
     g_free(w->checkpoint);
+    if (w->overwrite) {
+        g_ptr_array_unref(w->overwrite);
+    }
     g_free(w);
 }
 

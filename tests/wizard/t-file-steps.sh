@@ -424,6 +424,19 @@ else
     tap_check "drbd: ... and says so, offering a shared disk" \
         grep -q 'DRBD kernel module is not available.*storage=shared' "$work/out"
 fi
+# Overwriting a disk's data is named on the command line, node and
+# device, for the drbd step only; it is no answer (the console's apply
+# passes answers and --yes, never --overwrite).
+setup plan drbd --answers "$ans" --overwrite nodetwo
+tap_check "drbd --overwrite: NODE without :DEVICE is refused (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'overwrite nodetwo: give NODE:DEVICE' '$work/out'"
+setup apply dhcp --answers "$ans" --yes --overwrite nodetwo:/dev/sdb1
+tap_check "drbd --overwrite: refused for another step (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'drbd step only' '$work/out'"
+{ cat "$ans"; echo overwrite=nodetwo:/dev/sdb1; } > "$work/ans.ow"
+setup plan drbd --answers "$work/ans.ow"
+tap_check "drbd --overwrite: no answers file can give it (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q \"unknown answer 'overwrite'\" '$work/out'"
 truncate -s 64M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
 if [ -n "$loop" ]; then
