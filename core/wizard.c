@@ -1551,19 +1551,26 @@ static void append_text(GString *out, const char *prefix, const char *s)
 static char *file_diff(const hc_plan_file *f)
 {
     char *dir = tmp_dir(), *a, *b, *out = NULL, *la, *lb;
+    GError *gerr = NULL;
     int status;
 
     if (!dir) {
-        return g_strdup("(no diff: cannot make a temporary directory)\n");
+        return g_strdup_printf("(no diff: cannot make a temporary directory "
+                               "in %s: %s)\n", g_get_tmp_dir(),
+                               strerror(errno));
     }
     a = g_build_filename(dir, "old", NULL);
     b = g_build_filename(dir, "new", NULL);
-    g_file_set_contents(a, f->old_text ? f->old_text : "",
-                        (gssize) f->old_len, NULL);
-    g_file_set_contents(b, f->new_text, (gssize) f->new_len, NULL);
     la = g_strdup_printf("%s (now)", f->path);
     lb = g_strdup_printf("%s (planned)", f->path);
-    {
+    if (!g_file_set_contents(a, f->old_text ? f->old_text : "",
+                             (gssize) f->old_len, &gerr)
+        || !g_file_set_contents(b, f->new_text, (gssize) f->new_len, &gerr)) {
+        /* Said where the diff would be: a diff of a half-written file
+         * would show changes that are not planned. */
+        out = g_strdup_printf("(no diff: %s)\n", gerr->message);
+        g_error_free(gerr);
+    } else {
         const char *argv[] = { "diff", "-u", "--label", la, "--label", lb,
                                f->old_text ? a : "/dev/null", b, NULL };
 

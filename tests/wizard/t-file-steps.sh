@@ -605,5 +605,80 @@ tap_check "authkey: in no file of the state directory, not in the output" [ -z "
 cp_dir=$(ls -d "$HACON_STATE_DIR"/checkpoints/cluster-* | tail -1)
 tap_check "authkey: the checkpoint's transcript has the read, not the key" \
     grep -q 'secret output: [0-9]* bytes, not kept' "$cp_dir/transcript"
+# ------------------------------------------------------------ a full disk
+# The state directory on a small tmpfs of this test's mount namespace;
+# the daemons' start (a script) fills it, as a log that grows can.  The
+# undo of the start is on record before the start ran; the next command's
+# undo cannot be recorded: the step stops there, naming the file, and the
+# rollback still stops what was started and restores every file on both
+# nodes byte for byte; the transcript that cannot be saved is named too.
+full=$work/fullstate
+mkdir -p "$full"
+if mount -t tmpfs -o size=256k,mode=0700 hc-full "$full" 2> /dev/null; then
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f" ]; then
+            cp -p "$f" "$f.hc-before"
+            stat -c '%a %u %g' "$f" > "$f.hc-mode"
+        fi
+    done
+    : > "$work/svc.log"
+    cat > "$work/svc-fill" <<EOF
+#!/bin/sh
+echo "\$@" >> "$work/svc.log"
+[ "\$1" = start ] && cat /dev/zero > "$full/fill" 2> /dev/null
+exit 0
+EOF
+    chmod 755 "$work/svc-fill"
+    { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-fill"; } \
+        > "$work/ans.full"
+    HACON_STATE_DIR=$full setup apply cluster --answers "$work/ans.full" --yes
+    rc=$?
+    cp "$work/out" "$work/out.full"
+    sed 's/^/#   /' "$work/out.full" | tail -n 12
+    tap_check "full disk: the step fails (exit 1)" [ $rc -eq 1 ]
+    tap_check "full disk: ... naming the undo record it could not write" \
+        grep -q "cannot record the undo in $full/checkpoints/cluster-[0-9-]*/undo: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: ... and the transcript it could not save" \
+        grep -q "cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: one daemon was started, and stopped by the rollback" \
+        sh -c "[ \"\$(cat '$work/svc.log')\" = 'start corosync
+stop corosync' ]"
+    same=true
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f.hc-before" ]; then
+            cmp -s "$f.hc-before" "$f" &&
+                [ "$(stat -c '%a %u %g' "$f")" = "$(cat "$f.hc-mode")" ] ||
+                { same=false; echo "# changed: $f"; }
+        elif [ -e "$f" ]; then
+            same=false; echo "# appeared: $f"
+        fi
+    done
+    tap_check "full disk: every file on both nodes as before (bytes, mode, owner)" $same
+    # An explicit rollback on the full disk: done, and the record it
+    # cannot write is named.
+    HACON_STATE_DIR=$full setup rollback cluster --answers "$work/ans.full" --yes
+    rc=$?
+    tap_check "full disk: rollback: exit 1, the transcript it cannot save named" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device' '$work/out'"
+    # A CIB step on a CIB file: its checkpoint cannot be written, so it
+    # changes nothing.
+    cp "$HACON_TOP/tests/golden/cib/bare.xml" "$work/full-cib.xml"
+    cp "$work/full-cib.xml" "$work/full-cib.before"
+    CIB_file=$work/full-cib.xml HACON_STATE_DIR=$full \
+        setup apply stonith --answers "$ans" --yes
+    rc=$?
+    tap_check "full disk: a CIB step fails (exit 1), naming the checkpoint file" \
+        sh -c "[ $rc -eq 1 ] && grep -q '$full/checkpoints/stonith-[0-9-]*/cib.xml' '$work/out'"
+    cmp -s "$work/full-cib.before" "$work/full-cib.xml"
+    tap_check "full disk: ... and the CIB is as it was" [ $? -eq 0 ]
+    umount "$full"
+else
+    for i in 1 2 3 4 5 6 7 8; do tap_skip "full disk: cannot mount a tmpfs"; done
+fi
 tap_done
-
