@@ -312,6 +312,7 @@ cli "$HACON" probe --interface cli0 --timeout 1500 broadcast \
     > "$HCA_T/offer" 2>&1
 tap_check "the new pool is in effect (offer from 10.88.0.200-210)" \
     grep -q 'offers 10\.88\.0\.2[01][0-9]' "$HCA_T/offer"
+sed 's/^/# /' "$HCA_T/offer"
 cp "$HCA_T/good.conf" "$CONF"
 expect "monitor after reload" monitor 0
 expect "stop" stop 0
