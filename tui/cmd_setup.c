@@ -3,7 +3,9 @@
  * the same transcript; progress lines go to stdout as they happen, so that
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,10 +15,11 @@
 #include "commands.h"
 #include "util.h"
 #include "wizard.h"
+#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
-    char *e = hc_escape(line, 0);
+    char *e = hc_escape_text(line, 0, false);
 
     printf("  ... %s\n", e);
     fflush(stdout);
@@ -27,10 +30,12 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: hacon setup list [--answers FILE]\n"
-        "       hacon setup plan STEP [--answers FILE]\n"
+        "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
+        "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
-        "       hacon setup answers [--answers FILE]\n"
+        "       hacon setup test drbd [--answers FILE] [--yes]\n"
+        "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
 }
 
@@ -45,7 +50,7 @@ static int do_list(hc_wizard *w)
         char *why = NULL, *e;
 
         hc_wizard_check(w, steps[i], &st, &why);
-        e = hc_escape(why, 0);
+        e = hc_escape_text(why, 0, false);
         printf("%zu %-10s %-12s %s%s%s\n", i + 1, steps[i]->name,
                hc_step_state_str(st), steps[i]->title, *e ? ": " : "", e);
         blocked += st == HC_STEP_BLOCKED;
@@ -73,6 +78,31 @@ static bool confirm(const char *what, bool yes)
                                                 || line[0] == 'Y');
 }
 
+/* As wipefs and mkfs do: destroying data takes typing its name. */
+static bool confirm_typed(const GPtrArray *names)
+{
+    char line[256];
+
+    if (!isatty(0)) {
+        return true;    /* the --overwrite on the command line named it */
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+
+        printf("This destroys what %s holds. Type %s to go on: ", n, n);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) {
+            return false;
+        }
+        line[strcspn(line, "\n")] = 0;
+        if (strcmp(line, n)) {
+            printf("Not the same: nothing done.\n");
+            return false;
+        }
+    }
+    return true;
+}
+
 static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
 {
     hc_plan *p = NULL;
@@ -81,11 +111,17 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
     int rc = hc_wizard_plan(w, s, &p, &err);
 
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        /* Escaped line by line: a reason may have several. */
+        char **l = g_strsplit(err ? err : "", "\n", -1);
 
-        fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
-                s->name, e);
-        g_free(e);
+        fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
+        for (char **q = l; *q; q++) {
+            char *e = hc_escape_text(*q, 0, false);
+
+            fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
+            g_free(e);
+        }
+        g_strfreev(l);
         g_free(err);
         return 3;
     }
@@ -98,6 +134,11 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
         return 0;
     }
     printf("\n");
+    if (p->warnings->len && hc_wizard_overwrites(w) && !yes
+        && !confirm_typed(hc_wizard_overwrites(w))) {
+        hc_plan_free(p);
+        return 2;
+    }
     if (!confirm("Apply", yes)) {
         hc_plan_free(p);
         return 2;
@@ -107,7 +148,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
     rc = hc_wizard_apply(w, s, p, &cp, &err);
     hc_plan_free(p);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         printf("FAILED: %s\n", e);
         fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name, e);
@@ -131,7 +172,7 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     }
     rc = hc_wizard_rollback(w, s, &err);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: rollback of %s failed: %s\n", s->name, e);
         g_free(e);
@@ -142,25 +183,91 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     return 0;
 }
 
+static int do_test(hc_wizard *w, const hc_step *s, bool yes)
+{
+    GString *report = g_string_new(NULL);
+    char *err = NULL;
+    int rc;
+
+    if (strcmp(s->name, "drbd")) {
+        fprintf(stderr, "hacon setup: only the drbd step has a test\n");
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    printf("The tutorial's test of DRBD by hand: %s switched to the other "
+           "node and back, mounted on each in turn, a file written on one "
+           "node read on the other.\n", hc_wizard_answer(w, "drbd_resource"));
+    if (!confirm("Run the test", yes)) {
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    {
+        /* Interrupted half way, r0 would stay switched over or mounted:
+         * the signals wait until it is back as it was (each turn has its
+         * deadline), then end the command as they would have. */
+        sigset_t hold, old;
+
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigaddset(&hold, SIGQUIT);
+        printf("(Ctrl-C waits until %s is back as it was.)\n",
+               hc_wizard_answer(w, "drbd_resource"));
+        fflush(stdout);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = hc_step_drbd_try(w, report, &err);
+        fwrite(report->str, 1, report->len, stdout);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    g_string_free(report, TRUE);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        printf("FAILED: %s\n", e);
+        fprintf(stderr, "hacon setup: the DRBD test failed: %s\n", e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("DRBD test passed: each node read what the other wrote.\n");
+    return 0;
+}
+
 static int setup_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "overwrite", required_argument, NULL, 'o' },
+        { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
     const char *answers = NULL, *verb, *name = NULL;
+    /* One per node at most. */
+    const char *overwrite[2];
+    int n_overwrite = 0;
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false;
+    bool yes = false, detect = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "a:yh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:ydh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'o':
+            if (n_overwrite == 2) {
+                fprintf(stderr, "hacon setup: --overwrite at most twice "
+                        "(one disk per node)\n");
+                return 2;
+            }
+            overwrite[n_overwrite++] = optarg;
+            break;
+        case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -191,11 +298,29 @@ static int setup_run(int argc, char **argv)
         return 2;
     }
     if (hc_wizard_new(answers, &w, &err) < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: %s\n", e);
         g_free(e);
         g_free(err);
+        return 2;
+    }
+    for (int i = 0; i < n_overwrite; i++) {
+        if (hc_wizard_add_overwrite(w, overwrite[i], &err) < 0) {
+            char *e = hc_escape(err, 0);
+
+            fprintf(stderr, "hacon setup: %s\n", e);
+            g_free(e);
+            g_free(err);
+            hc_wizard_free(w);
+            return 2;
+        }
+    }
+    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+                        || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
+        fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
+                "the drbd step only\n");
+        hc_wizard_free(w);
         return 2;
     }
     hc_wizard_set_progress(w, print_progress, NULL);
@@ -204,6 +329,12 @@ static int setup_run(int argc, char **argv)
     } else if (!strcmp(verb, "answers")) {
         GString *out = g_string_new(NULL);
 
+        if (detect && hc_wizard_detect(w) == -EHOSTUNREACH) {
+            char *e = hc_escape(hc_wizard_peer(w), 0);
+
+            printf("# not detected: %s cannot be reached with ssh\n", e);
+            g_free(e);
+        }
         hc_wizard_format_answers(w, out);
         fwrite(out->str, 1, out->len, stdout);
         g_string_free(out, TRUE);
@@ -214,6 +345,8 @@ static int setup_run(int argc, char **argv)
         rc = do_plan_apply(w, s, true, yes);
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
+    } else if (!strcmp(verb, "test")) {
+        rc = do_test(w, s, yes);
     } else {
         usage(stderr);
         rc = 2;
@@ -223,6 +356,6 @@ static int setup_run(int argc, char **argv)
 }
 
 const hc_command hc_cmd_setup = {
-    "setup", "list|plan|apply|rollback STEP",
+    "setup", "list|plan|apply|rollback STEP, test drbd",
     "the guided setup, step by step, without the console", setup_run,
 };
