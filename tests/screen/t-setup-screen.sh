@@ -78,6 +78,15 @@ tap_check "l: the list says it is checking again while the old states show" \
              screen c | grep -q '^7 resources'"
 wait_gone c "re-checking" 30 > /dev/null
 
+# The steps' commands ran in `hacon setup` children: the console's
+# Transcript view has them, as typed.
+key c Escape 6
+tap_check "the Transcript view holds the setup's commands" \
+    wait_re c "\\$ \\[node(one|two)\\] sh -c 'if \\[ -e \"\\\$1\" \\]; then echo present" 10
+key c w
+wait_for c "re-checking" 10 > /dev/null
+wait_gone c "re-checking" 30 > /dev/null
+
 # ---------------------------------------------------------------- blocked -> answer
 key c Up Up Up
 tap_check "Up x3: quorum, blocked, is selected" \
