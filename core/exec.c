@@ -134,10 +134,10 @@ void hc_transcript_set_sink(int fd)
 }
 
 /* A string field: NUL-terminated text with C escapes (g_strescape: no tab,
- * no newline, no byte above 0x7e), cut at max bytes. */
+ * no newline, no byte above 0x7e), cut at max bytes (0: whole). */
 static void record_field(GString *out, const char *s, size_t max)
 {
-    char *cut = g_strndup(s ? s : "", max);
+    char *cut = max ? g_strndup(s ? s : "", max) : g_strdup(s ? s : "");
     char *e = g_strescape(cut, NULL);
 
     g_string_append_c(out, '\t');
@@ -152,8 +152,8 @@ char *hc_transcript_record(const hc_transcript_entry *e)
 
     g_string_append_printf(out, "\t%lld\t%d\t%d\t%.0f", (long long) e->when,
                            e->status, e->timed_out ? 1 : 0, e->ms);
-    record_field(out, e->node, 256);
-    record_field(out, e->cmdline, 4096);
+    record_field(out, e->node, 0);
+    record_field(out, e->cmdline, 0);
     record_field(out, e->out, RECORD_OUT_MAX);
     record_field(out, e->err, RECORD_OUT_MAX);
     g_string_append_c(out, '\n');
@@ -168,6 +168,18 @@ static bool record_int(const char *s, long long lo, long long hi,
     errno = 0;
     *ret = strtoll(s, &end, 10);
     return *s && !*end && errno == 0 && *ret >= lo && *ret <= hi;
+}
+
+/* A field as g_strescape() writes it: never an odd run of backslashes at
+ * its end (g_strcompress() would warn on the terminal). */
+static bool record_str_ok(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+
+    while (k < n && s[n - 1 - k] == '\\') {
+        k++;
+    }
+    return k % 2 == 0;
 }
 
 static void transcript_append(hc_transcript_entry *e)
@@ -196,7 +208,9 @@ int hc_transcript_add_record(const char *buf, size_t len)
         && record_int(f[1], 0, G_MAXINT64, &when)
         && record_int(f[2], -1, 255 + 128, &status)
         && record_int(f[3], 0, 1, &timed_out)
-        && record_int(f[4], 0, 365LL * 24 * 3600 * 1000, &ms)) {
+        && record_int(f[4], 0, 365LL * 24 * 3600 * 1000, &ms)
+        && record_str_ok(f[5]) && record_str_ok(f[6]) && record_str_ok(f[7])
+        && record_str_ok(f[8])) {
         hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
         char *node = g_strcompress(f[5]);
 

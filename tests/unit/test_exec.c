@@ -114,6 +114,9 @@ static void test_transcript_record(void **state)
     g_free(r);
     assert_int_equal(hc_transcript_add_record("hct1\t1\t2\n", 10), -EINVAL);
     assert_int_equal(hc_transcript_add_record("not a record\n", 13), -EINVAL);
+    /* A field that ends in a lone backslash is no field g_strescape made. */
+    assert_int_equal(hc_transcript_add_record("hct1\t1\t0\t0\t4\t\tls \\\t\t\n",
+                                              21), -EINVAL);
     assert_int_equal(t->len, n + 2);
 }
 
