@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include "exec.h"
 #include "util.h"
 
 /* One child whose stdout is fed line by line into the model. */
@@ -331,4 +332,72 @@ void hc_drbd_follow_stop(hc_drbd_follow *f)
 unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f)
 {
     return f ? f->restarts : 0;
+}
+
+/* One short run of a DRBD tool; its stdout (g_free) or NULL. */
+static char *run_tool(const char *const *argv)
+{
+    hc_exec_opts eo = { .timeout_ms = 5000 };
+    hc_exec_result res = { 0 };
+    char *out = NULL;
+
+    if (hc_exec(argv, &eo, &res) == 0 && res.status == 0 && !res.timed_out) {
+        out = res.out;
+        res.out = NULL;
+    }
+    hc_exec_result_clear(&res);
+    return out;
+}
+
+int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
+                          GHashTable *names, hc_drbd *ref)
+{
+    const char *setup = drbdsetup ? drbdsetup : "drbdsetup";
+    const char *adm = drbdadm ? drbdadm : "drbdadm";
+    const char *ev[] = { setup, "events2", "--now", "all", NULL };
+    const char *show[] = { setup, "show", NULL };
+    const char *dump[] = { adm, "dump", "all", NULL };
+    const char *const *cmds[] = { show, dump };
+    char *out;
+    int n = 0;
+
+    out = run_tool(ev);
+    if (out && hc_drbd_feed_events2(ref, out, strlen(out), 0) >= 0) {
+        for (guint i = 0; i < ref->resources->len; i++) {
+            const hc_drbd_resource *r = ref->resources->pdata[i];
+            for (guint j = 0; j < r->devices->len; j++) {
+                const hc_drbd_device *v = r->devices->pdata[j];
+                if (v->minor >= 0) {
+                    g_hash_table_replace(names,
+                                         g_strdup_printf("%d", v->minor),
+                                         g_strdup(r->name));
+                    n++;
+                }
+            }
+        }
+    }
+    g_free(out);
+    /* The configurations name minors the kernel does not run (a capture
+     * from another time), never over what the kernel says. */
+    for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+        GHashTable *more = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                 g_free, g_free);
+        GHashTableIter it;
+        gpointer key, val;
+
+        out = run_tool(cmds[k]);
+        if (out) {
+            hc_drbd_parse_config_minors(out, strlen(out), more);
+        }
+        g_free(out);
+        g_hash_table_iter_init(&it, more);
+        while (g_hash_table_iter_next(&it, &key, &val)) {
+            if (!g_hash_table_contains(names, key)) {
+                g_hash_table_insert(names, g_strdup(key), g_strdup(val));
+                n++;
+            }
+        }
+        g_hash_table_destroy(more);
+    }
+    return n;
 }

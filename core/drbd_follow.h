@@ -33,6 +33,16 @@ hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
 /* Stops the children and the timers; NULL is fine. */
 void hc_drbd_follow_stop(hc_drbd_follow *f);
 
+/* Names and sizes of the minors that /proc/drbd shows by number only:
+ * `drbdsetup events2 --now all` (what the kernel runs: names and sizes),
+ * then `drbdsetup show` (the kernel's configuration) and `drbdadm dump
+ * all` (the configuration files) for minors still unnamed.  drbdsetup and
+ * drbdadm are paths or NULL for PATH's.  Fills names ("N" -> "NAME", a
+ * table made with g_free for keys and values) and ref (the events2 model,
+ * for hc_drbd_take_sizes()); returns the number of minors named. */
+int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
+                          GHashTable *names, hc_drbd *ref);
+
 /* Restarts of the events2 child so far (for tests and the status line). */
 unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f);
 

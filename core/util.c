@@ -49,7 +49,31 @@ static void escape_append(GString *out, const char *str, size_t len,
         char tmp[8];
         size_t w = 1, adv = 1;
         unsigned c = s[i];
+        size_t run = 0;
 
+        /* Plain printable ASCII, most of every CIB, goes in one piece. */
+        while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f
+               && (!quotes || (s[i + run] != '\\' && s[i + run] != '"'))) {
+            run++;
+        }
+        if (run > 0) {
+            if (max_cols && cols + run > max_cols) {
+                run = max_cols - cols;
+                g_string_append_len(out, str + i, (gssize) run);
+                cols += run;
+                i += run;
+                if (i < len) {
+                    /* the next character does not fit: cut as below */
+                    g_string_append(out, "...");
+                    return;
+                }
+                continue;
+            }
+            g_string_append_len(out, str + i, (gssize) run);
+            cols += run;
+            i += run;
+            continue;
+        }
         if (quotes && (c == '\\' || c == '"')) {
             tmp[0] = '\\'; tmp[1] = (char) c; tmp[2] = 0; w = 2;
         } else if (c == '\n') {

@@ -19,34 +19,8 @@
 #include "steps/steps.h"
 
 #define APPARMOR "/etc/apparmor.d/usr.sbin.dhcpd"
-
-/* AppArmor confines dhcpd on node (NULL: here) when its profile is
- * there and AppArmor is enabled in the kernel (the module's parameter
- * says Y): a profile file alone confines nothing. */
-static bool apparmor_confines(hc_wizard *w, const char *node)
-{
-    static const char *const enabled = "/sys/module/apparmor/parameters/enabled";
-
-    if (!node) {
-        char *prof = hc_wizard_path(w, APPARMOR);
-        char *en = hc_wizard_path(w, enabled), *text = NULL;
-        size_t len = 0;
-        bool on = g_file_test(prof, G_FILE_TEST_EXISTS)
-                  && hc_read_file(en, &text, &len) == 0 && len && text[0] == 'Y';
-
-        g_free(text);
-        g_free(en);
-        g_free(prof);
-        return on;
-    }
-    {
-        const char *argv[] = { "sh", "-c", "[ -e \"$1\" ] && "
-                               "[ \"$(cat \"$2\" 2>/dev/null)\" = Y ]", "sh",
-                               APPARMOR, enabled, NULL };
-
-        return hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0;
-    }
-}
+#define APPARMOR_LOCAL "/etc/apparmor.d/local/usr.sbin.dhcpd"
+#define APPARMOR_ENABLED "/sys/module/apparmor/parameters/enabled"
 
 /* The nodes' own network on the service interface: the answer, or what
  * `ip` says the interface has here. */
@@ -282,6 +256,19 @@ static int dhcpd_ids(hc_wizard *w, const char *node, char **ret,
     return rc;
 }
 
+/* What the tutorial copies (ERRATA 12): the directory /var/lib/dhcp with
+ * its owners and modes, as the lease file's directory ($1) on the shared
+ * filesystem; into a directory that is there already, its files (never
+ * over one there).  A lease file ($2) still missing is made with the
+ * directory's owner. */
+#define COPY_LEASES \
+    "src=/var/lib/dhcp; " \
+    "if [ -d \"$src\" ] && [ -e \"$1\" ]; then cp -a -n \"$src/.\" \"$1/\"; " \
+    "elif [ -d \"$src\" ]; then mkdir -p \"$(dirname \"$1\")\"; " \
+    "cp -a \"$src\" \"$1\"; else mkdir -p \"$1\"; fi; " \
+    "if [ ! -e \"$2\" ]; then touch \"$2\"; " \
+    "chown --reference=\"$1\" \"$2\"; fi"
+
 /* The filesystem is not mounted here: as the tutorial does before
  * Pacemaker manages it, mount it for a moment and copy the leases there
  * (dhcpd's agent refuses a missing lease directory).  Only when it is
@@ -319,19 +306,79 @@ static bool leases_on_disk(hc_wizard *w, hc_plan *p, const char *peer)
     g_free(out);
     g_free(rel);
     if (!there) {
-        hc_plan_cmd_add(p, NULL, 60000, "the leases onto the shared "
-                        "filesystem: mounted here for the copy, then "
-                        "unmounted (Pacemaker mounts it from now on)",
-                        "sh", "-c", "set -e; mount -t \"$4\" \"$1\" \"$2\"; "
-                        "trap 'umount \"$2\"' EXIT; mkdir -p \"$(dirname "
-                        "\"$3\")\"; if [ ! -e \"$3\" ]; then if [ -s "
-                        "/var/lib/dhcp/dhcpd.leases ]; then cp -p "
-                        "/var/lib/dhcp/dhcpd.leases \"$3\"; else touch \"$3\"; "
-                        "fi; fi", "sh", dev, mnt, leases, fst, NULL);
-        hc_plan_crm(p, "mount %s %s; cp -a /var/lib/dhcp %s/; umount %s",
-                    dev, mnt, mnt, mnt);
+        char *dir = g_path_get_dirname(leases);
+
+        hc_plan_cmd_add(p, NULL, 60000, "the lease directory onto the shared "
+                        "filesystem, with its owners and modes: mounted here "
+                        "for the copy, then unmounted (Pacemaker mounts it "
+                        "from now on)", "sh", "-c", "set -e; mount -t \"$4\" "
+                        "\"$3\" \"$5\"; trap 'umount \"$5\"' EXIT; "
+                        COPY_LEASES, "sh", dir, leases, dev, fst, mnt, NULL);
+        hc_plan_crm(p, "mount %s %s; cp -a /var/lib/dhcp %s; umount %s",
+                    dev, mnt, dir, mnt);
+        g_free(dir);
     }
     return true;
+}
+
+/* AppArmor's profile for dhcpd confines it to /var/lib/dhcp: a lease file
+ * on the shared filesystem is denied unless the profile's local part
+ * allows it (ERRATA 12).  Checked on both nodes, and only where AppArmor
+ * is enabled.  This node is read under HACON_ROOT (tests), the peer over
+ * ssh. */
+static void warn_apparmor(hc_wizard *w, hc_plan *p, const char *nodes[2])
+{
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    const char *probe[] = { "sh", "-c", "[ -f " APPARMOR " ] && echo profile;"
+        " grep -qsF \"$1/\" " APPARMOR_LOCAL " && echo allowed;"
+        " grep -qs Y " APPARMOR_ENABLED " && echo enabled; true", "sh", mnt,
+        NULL };
+    GString *where = g_string_new(NULL);
+
+    for (int i = 0; i < 2; i++) {
+        bool profile, allowed, enabled;
+
+        if (i == 0) {
+            char *pf = hc_wizard_path(w, APPARMOR);
+            char *lf = hc_wizard_path(w, APPARMOR_LOCAL);
+            char *ef = hc_wizard_path(w, APPARMOR_ENABLED);
+            char *local = NULL, *en = NULL, *pat = g_strdup_printf("%s/", mnt);
+
+            profile = g_file_test(pf, G_FILE_TEST_EXISTS);
+            allowed = g_file_get_contents(lf, &local, NULL, NULL)
+                      && strstr(local, pat);
+            enabled = g_file_get_contents(ef, &en, NULL, NULL) && *en == 'Y';
+            g_free(pf);
+            g_free(lf);
+            g_free(ef);
+            g_free(local);
+            g_free(en);
+            g_free(pat);
+        } else {
+            char *out = NULL;
+
+            if (hc_wizard_run(w, nodes[1], 15000, &out, NULL, probe) < 0) {
+                g_free(out);
+                continue;
+            }
+            profile = strstr(out, "profile") != NULL;
+            allowed = strstr(out, "allowed") != NULL;
+            enabled = strstr(out, "enabled") != NULL;
+            g_free(out);
+        }
+        if (profile && enabled && !allowed) {
+            g_string_append_printf(where, "%s%s", where->len ? " and " : "",
+                                   nodes[i]);
+        }
+    }
+    if (where->len) {
+        hc_plan_warn(p, "AppArmor is enabled on %s and confines dhcpd (%s) "
+                     "to /var/lib/dhcp: add \"%s/** lrw,\" to %s there and "
+                     "reload AppArmor (systemctl reload apparmor), or dhcpd "
+                     "cannot open %s (ERRATA 12)", where->str, APPARMOR, mnt,
+                     APPARMOR_LOCAL, hc_wizard_answer(w, "leases"));
+    }
+    g_string_free(where, TRUE);
 }
 
 /* The node where the cluster runs the service's dhcpd now, or NULL (no
@@ -361,7 +408,7 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *leases = hc_wizard_answer(w, "leases");
     char *net = static_net(w, ret_err);
     char *conf = net ? conf_text(w, net, ret_err) : NULL;
-    char *ids[2] = { NULL, NULL }, *aa, *kept = NULL;
+    char *ids[2] = { NULL, NULL }, *kept = NULL;
     char *cluster_node = NULL;
     int rc = conf ? 0 : -EINVAL;
 
@@ -435,19 +482,17 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     if (rc == 0) {
         char *dir = g_path_get_dirname(leases);
-        char *cmd = g_strdup_printf("mkdir -p %s && if [ ! -e %s ]; then "
-                                    "if [ -s /var/lib/dhcp/dhcpd.leases ]; "
-                                    "then cp -p /var/lib/dhcp/dhcpd.leases %s; "
-                                    "else touch %s; fi; fi", dir, leases,
-                                    leases, leases);
         const char *mp[] = { "mountpoint", "-q",
                              hc_wizard_answer(w, "mountpoint"), NULL };
         char *lp = hc_wizard_path(w, leases);
 
         if (!g_file_test(lp, G_FILE_TEST_EXISTS)) {
             if (hc_wizard_run(w, NULL, 10000, NULL, NULL, mp) == 0) {
-                hc_plan_cmd_add(p, NULL, 30000, "move the existing leases to "
-                                "the shared filesystem", "sh", "-c", cmd, NULL);
+                hc_plan_cmd_add(p, NULL, 30000, "copy the lease directory to "
+                                "the shared filesystem, with its owners and "
+                                "modes", "sh", "-c", "set -e; " COPY_LEASES,
+                                "sh", dir, leases, NULL);
+                hc_plan_crm(p, "cp -a /var/lib/dhcp %s", dir);
             } else if (leases_on_disk(w, p, nodes[1])) {
                 /* planned, or there already */
             } else {
@@ -458,28 +503,11 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             }
         }
         g_free(lp);
-        g_free(cmd);
         g_free(dir);
     }
-    aa = g_strdup("");
-    for (int i = 0; rc == 0 && i < 2; i++) {
-        if (apparmor_confines(w, i ? nodes[1] : NULL)) {
-            char *more = g_strdup_printf("%s%s", *aa ? aa : "",
-                                         *aa ? " and " : "");
-
-            g_free(aa);
-            aa = g_strconcat(more, i ? nodes[1] : hc_wizard_local(w), NULL);
-            g_free(more);
-        }
+    if (rc == 0) {
+        warn_apparmor(w, p, nodes);
     }
-    if (*aa) {
-        hc_plan_warn(p, "AppArmor is enabled on %s and confines dhcpd (%s) to "
-                     "/var/lib/dhcp: add \"%s/** lrw,\" to "
-                     "/etc/apparmor.d/local/usr.sbin.dhcpd there and reload "
-                     "AppArmor, or dhcpd cannot open %s", aa, APPARMOR,
-                     hc_wizard_answer(w, "mountpoint"), leases);
-    }
-    g_free(aa);
     hc_plan_note(p, "Tutorial says: lease-file-name with typographic quotes "
                  "and a placeholder subnet. hacon writes lease-file-name "
                  "\"%s\", declares the nodes' own subnet and the service "

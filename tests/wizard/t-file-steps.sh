@@ -374,6 +374,29 @@ tap_check "dhcp: a hand-edited dhcpd.conf that fails dhcpd -t is replaced (diff)
 cp "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 cp "$work/dhcpd.before" /etc/dhcp/dhcpd.conf
 
+# AppArmor on both nodes, where it is enabled: here (under HACON_ROOT) the
+# profile without the shared filesystem, enabled; on the peer (its own
+# /etc/apparmor.d) the profile with the line that allows it.
+mkdir -p "$HACON_ROOT/etc/apparmor.d/local" \
+    "$HACON_ROOT/sys/module/apparmor/parameters" "$work/aa/local"
+echo 'profile dhcpd {}' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.dhcpd"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+echo 'profile dhcpd {}' > "$work/aa/usr.sbin.dhcpd"
+echo '/data/** lrw,' > "$work/aa/local/usr.sbin.dhcpd"
+mount --bind "$work/aa" /etc/apparmor.d
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor: the node whose profile denies /data is named" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone and confines dhcpd .*: add "/data/\*\* lrw,"' \
+    "$work/out"
+tap_check "AppArmor: the node whose profile allows it is not" \
+    sh -c "! grep -q 'AppArmor.*nodetwo' '$work/out'"
+echo N > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor: no warning where AppArmor is not enabled" \
+    sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+umount /etc/apparmor.d
+rm -rf "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
 # ------------------------------------------------------------ drbd
 if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
     tap_skip "drbd: this machine has the DRBD module (the blocked path needs none)"
@@ -397,6 +420,40 @@ EOF
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
     setup apply drbd --answers "$work/ans.shared" --yes
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    # The lease copy (ERRATA 12): what the tutorial copies, /var/lib/dhcp
+    # with its owners and modes (here a dhcpd user's, nobody), onto the
+    # shared disk mounted for the copy.
+    mkdir -p "$work/vardhcp" "$work/mnt"
+    printf 'lease 10.10.101.150 {\n}\n' > "$work/vardhcp/dhcpd.leases"
+    printf 'old\n' > "$work/vardhcp/dhcpd.leases~"
+    chown -R nobody:nogroup "$work/vardhcp"
+    chmod 750 "$work/vardhcp"
+    mount --bind "$work/vardhcp" /var/lib/dhcp
+    printf 'leases=%s\nservice_net=10.10.102.0/24\n' "$work/data/dhcp/dhcpd.leases" \
+        >> "$work/ans.shared"
+    setup plan dhcp --answers "$work/ans.shared"
+    tap_check "lease copy: the crm line is the copy that runs (cp -a /var/lib/dhcp)" \
+        grep -qF "mount $loop $work/data; cp -a /var/lib/dhcp $work/data/dhcp; umount $work/data" \
+        "$work/out"
+    cp "$work/out" "$work/out.leasecopy-plan"
+    setup apply dhcp --answers "$work/ans.shared" --yes
+    tap_check "lease copy: dhcp applied" [ $? -eq 0 ]
+    cp "$work/out" "$work/out.leasecopy"
+    if mount "$loop" "$work/mnt"; then
+        if [ "$(stat -c '%U:%G %a' "$work/mnt/dhcp")" = "nobody:nogroup 750" ] \
+            && [ "$(stat -c %U "$work/mnt/dhcp/dhcpd.leases")" = nobody ] \
+            && [ -e "$work/mnt/dhcp/dhcpd.leases~" ] \
+            && grep -q 10.10.101.150 "$work/mnt/dhcp/dhcpd.leases"; then
+            tap_ok "lease copy: the directory and its files, with owners and modes"
+        else
+            tap_fail "lease copy: the directory and its files, with owners and modes"
+            ls -la "$work/mnt" "$work/mnt/dhcp" | sed 's/^/# /'
+        fi
+        umount "$work/mnt"
+    else
+        tap_fail "lease copy: the shared disk mounts for the check"
+    fi
+    umount /var/lib/dhcp
     if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
         tap_skip "detected answers: this machine has the DRBD module"
     else
