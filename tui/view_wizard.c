@@ -531,6 +531,13 @@ static const char *answer_to_unblock(void)
         wz_step *s = wz.steps->pdata[wz.sel];
 
         key = hc_answers_named_in(s->line);
+        /* Else the first blocked step's: what stands in the way. */
+        for (guint i = 0; i < wz.steps->len && !key; i++) {
+            s = wz.steps->pdata[i];
+            if (!strcmp(s->state, "blocked")) {
+                key = hc_answers_named_in(s->line);
+            }
+        }
     }
     return key;
 }
@@ -915,6 +922,8 @@ bool hc_wizard_ui_key(hc_console *con, int key)
         case 'l':
             if (!child_busy()) {
                 go_list();
+            } else if (strcmp(wz.verb, "list")) {
+                wz.list_pending = true;     /* after the facts */
             }
             break;
         case 'e':
