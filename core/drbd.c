@@ -899,6 +899,10 @@ static bool parse_timestamp(const char *s, size_t len, double *ret)
         char *e;
         frac = strtod(p, &e);
         p = e;
+        /* ".5e999" is a number to strtod, not a fraction of a second. */
+        if (!(frac >= 0 && frac < 1)) {
+            return false;
+        }
     }
     if (*p == '+' || *p == '-') {
         unsigned hh = 0, mm = 0;
@@ -1676,9 +1680,11 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
             for (size_t k = 0; k < r->hist_len; k++) {
                 const hc_drbd_change *h =
                     &r->history[(r->hist_first + k) % HC_DRBD_HISTORY];
-                time_t tt = (time_t)h->t;
+                /* Converted only when it fits a time_t. */
+                bool clock = h->t > 1e8 && h->t < 1e15;
+                time_t tt = clock ? (time_t)h->t : 0;
                 struct tm tm;
-                if (h->t > 1e8 && gmtime_r(&tt, &tm)) {
+                if (clock && gmtime_r(&tt, &tm)) {
                     strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
                 } else {
                     snprintf(tbuf, sizeof(tbuf), "%8.1f", h->t);

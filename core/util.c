@@ -166,19 +166,48 @@ void hc_json_str(GString *out, const char *str)
     g_string_append_c(out, '"');
 }
 
+/* fsync of the directory that holds path: the rename is on disk. */
+static int sync_dir_of(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+    if (fd < 0 || fsync(fd) < 0) {
+        rc = -errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    g_free(dir);
+    return rc;
+}
+
 int hc_write_file_atomic(const char *path, const char *data, size_t len,
                          mode_t mode, bool keep_backup)
 {
     char *tmp = g_strdup_printf("%s.hacon-XXXXXX", path);
-    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
-    int rc = 0;
+    struct stat st;
+    bool existed = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    int fd, rc = 0;
 
+    if (existed) {
+        /* The file's own mode, less any group or other access that the
+         * caller's mode does not give (a secret stays secret). */
+        mode = (st.st_mode & 07777) & ~(~mode & 077);
+    }
+    /* Created 0600 (g_mkstemp_full's mode is masked by the umask), then
+     * given its mode before a byte is written. */
+    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = -errno;
         g_free(tmp);
         return rc;
     }
-    if (fchmod(fd, mode) < 0) {
+    if (existed && (st.st_uid != geteuid() || st.st_gid != getegid())
+        && fchown(fd, st.st_uid, st.st_gid) < 0) {
+        rc = -errno;
+    }
+    if (rc == 0 && fchmod(fd, mode) < 0) {
         rc = -errno;
     }
     for (size_t off = 0; rc == 0 && off < len;) {
@@ -199,7 +228,7 @@ int hc_write_file_atomic(const char *path, const char *data, size_t len,
     if (close(fd) < 0 && rc == 0) {
         rc = -errno;
     }
-    if (rc == 0 && keep_backup && access(path, F_OK) == 0) {
+    if (rc == 0 && keep_backup && existed) {
         char *bak = g_strdup_printf("%s~", path);
 
         unlink(bak);
@@ -213,6 +242,8 @@ int hc_write_file_atomic(const char *path, const char *data, size_t len,
     }
     if (rc != 0) {
         unlink(tmp);
+    } else {
+        rc = sync_dir_of(path);
     }
     g_free(tmp);
     return rc;

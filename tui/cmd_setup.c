@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "exec.h"
 #include "util.h"
 #include "wizard.h"
+#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
@@ -31,9 +33,11 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: hacon setup list [--answers FILE]\n"
-        "       hacon setup plan STEP [--answers FILE]\n"
+        "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes]\n"
+        "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
+        "       hacon setup test drbd [--answers FILE] [--yes]\n"
         "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.\n");
 }
@@ -77,6 +81,31 @@ static bool confirm(const char *what, bool yes)
                                                 || line[0] == 'Y');
 }
 
+/* As wipefs and mkfs do: destroying data takes typing its name. */
+static bool confirm_typed(const GPtrArray *names)
+{
+    char line[256];
+
+    if (!isatty(0)) {
+        return true;    /* the --overwrite on the command line named it */
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+
+        printf("This destroys what %s holds. Type %s to go on: ", n, n);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) {
+            return false;
+        }
+        line[strcspn(line, "\n")] = 0;
+        if (strcmp(line, n)) {
+            printf("Not the same: nothing done.\n");
+            return false;
+        }
+    }
+    return true;
+}
+
 static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
 {
     hc_plan *p = NULL;
@@ -108,6 +137,11 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
         return 0;
     }
     printf("\n");
+    if (p->warnings->len && hc_wizard_overwrites(w) && !yes
+        && !confirm_typed(hc_wizard_overwrites(w))) {
+        hc_plan_free(p);
+        return 2;
+    }
     if (!confirm("Apply", yes)) {
         hc_plan_free(p);
         return 2;
@@ -171,16 +205,72 @@ static void transcript_to_parent(void)
     unsetenv("HACON_TRANSCRIPT_FD");
 }
 
+static int do_test(hc_wizard *w, const hc_step *s, bool yes)
+{
+    GString *report = g_string_new(NULL);
+    char *err = NULL;
+    int rc;
+
+    if (strcmp(s->name, "drbd")) {
+        fprintf(stderr, "hacon setup: only the drbd step has a test\n");
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    printf("The tutorial's test of DRBD by hand: %s switched to the other "
+           "node and back, mounted on each in turn, a file written on one "
+           "node read on the other.\n", hc_wizard_answer(w, "drbd_resource"));
+    if (!confirm("Run the test", yes)) {
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    {
+        /* Interrupted half way, r0 would stay switched over or mounted:
+         * the signals wait until it is back as it was (each turn has its
+         * deadline), then end the command as they would have. */
+        sigset_t hold, old;
+
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigaddset(&hold, SIGQUIT);
+        printf("(Ctrl-C waits until %s is back as it was.)\n",
+               hc_wizard_answer(w, "drbd_resource"));
+        fflush(stdout);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = hc_step_drbd_try(w, report, &err);
+        fwrite(report->str, 1, report->len, stdout);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    g_string_free(report, TRUE);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        printf("FAILED: %s\n", e);
+        fprintf(stderr, "hacon setup: the DRBD test failed: %s\n", e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("DRBD test passed: each node read what the other wrote.\n");
+    return 0;
+}
+
 static int setup_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "overwrite", required_argument, NULL, 'o' },
         { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
     const char *answers = NULL, *verb, *name = NULL;
+    /* One per node at most. */
+    const char *overwrite[2];
+    int n_overwrite = 0;
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
@@ -191,6 +281,14 @@ static int setup_run(int argc, char **argv)
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'o':
+            if (n_overwrite == 2) {
+                fprintf(stderr, "hacon setup: --overwrite at most twice "
+                        "(one disk per node)\n");
+                return 2;
+            }
+            overwrite[n_overwrite++] = optarg;
+            break;
         case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -229,6 +327,24 @@ static int setup_run(int argc, char **argv)
         g_free(err);
         return 2;
     }
+    for (int i = 0; i < n_overwrite; i++) {
+        if (hc_wizard_add_overwrite(w, overwrite[i], &err) < 0) {
+            char *e = hc_escape(err, 0);
+
+            fprintf(stderr, "hacon setup: %s\n", e);
+            g_free(e);
+            g_free(err);
+            hc_wizard_free(w);
+            return 2;
+        }
+    }
+    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+                        || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
+        fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
+                "the drbd step only\n");
+        hc_wizard_free(w);
+        return 2;
+    }
     hc_wizard_set_progress(w, print_progress, NULL);
     transcript_to_parent();
     if (!strcmp(verb, "list")) {
@@ -252,6 +368,8 @@ static int setup_run(int argc, char **argv)
         rc = do_plan_apply(w, s, true, yes);
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
+    } else if (!strcmp(verb, "test")) {
+        rc = do_test(w, s, yes);
     } else {
         usage(stderr);
         rc = 2;
@@ -261,6 +379,6 @@ static int setup_run(int argc, char **argv)
 }
 
 const hc_command hc_cmd_setup = {
-    "setup", "list|plan|apply|rollback STEP",
+    "setup", "list|plan|apply|rollback STEP, test drbd",
     "the guided setup, step by step, without the console", setup_run,
 };

@@ -43,7 +43,7 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
 {
     GPtrArray *t = hc_transcript();
 
-    /* The failover test's worker thread may be adding a command. */
+    /* The Leases pane's remote read may be adding a command (a thread). */
     hc_transcript_lock();
     if (!t->len) {
         hc_transcript_unlock();
@@ -78,9 +78,9 @@ static uint64_t transcript_digest(const hc_console *con)
 {
     uint64_t d;
 
-    hc_transcript_lock();
-    d = hc_digest_int(HC_DIGEST_INIT, hc_transcript()->len);
-    hc_transcript_unlock();
+    /* The count of entries stops growing at the bound; their seq does
+     * not. */
+    d = hc_digest_int(HC_DIGEST_INIT, hc_transcript_next_seq());
     return d;
 }
 

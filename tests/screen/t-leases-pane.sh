@@ -29,13 +29,13 @@ cp "$HACON_TOP/tests/leases/fixtures/edge-hostile/dhcpd.leases" \
 cp "$HACON_TOP/tests/leases/fixtures/edge-hostile/dhcpd.conf" \
     "$work/hostile.conf"
 
-# ssh [OPTIONS] NODE -- COMMAND: COMMAND here, after the hold is gone
+# ssh [OPTIONS] -- NODE COMMAND: COMMAND here, after the hold is gone
 # (60 s at most); each call leaves a mark.
 mkdir "$work/bin"
 cat > "$work/bin/ssh" <<EOF
 #!/bin/sh
 while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
-shift
+shift 2
 echo "\$*" >> "$work/ssh-calls"
 end=\$((\$(date +%s) + 60))
 while [ -e "$work/hold" ] && [ \$(date +%s) -lt \$end ]; do sleep 0.1; done

@@ -13,7 +13,12 @@
 #    disabled in the init links), a rerun finds it done and changes nothing;
 #  * a peer that refuses the write (read-only) fails the step after the
 #    local files were written: they are restored byte for byte, a file
-#    that was absent is absent again.
+#    that was absent is absent again;
+#  * the authkey: written on the peer to a fresh name under umask 077 (the
+#    peer's base64 is watched: the file it writes is 0600), restored by a
+#    rollback, and its bytes (raw or base64, the old key's and the new
+#    one's) are in no file of the state directory (checkpoints,
+#    transcripts) and not in hacon's output.
 . "$HACON_TOP/tests/tap.sh"
 tap_need_root
 tap_need_cmd unshare sshd ssh ssh-keygen dhcpd corosync
@@ -58,9 +63,22 @@ done
 # .bashrc: this machine's may be slow (an interpreter manager's set-up
 # took 0.6 s per command, ~60 commands here).  A fresh node's is empty.
 root_home=$(getent passwd root | cut -d: -f6)
+# The peer's commands find $work/bin first: its base64 notes the mode and
+# name of the file it decodes into (the authkey's temporary file).
+mkdir -p "$work/bin"
+cat > "$work/bin/base64" <<EOF
+#!/bin/sh
+if [ "\$1" = -d ]; then
+    echo "\$(stat -L -c %a /proc/\$\$/fd/1) \$(readlink /proc/\$\$/fd/1)" >> "$work/base64.log"
+fi
+exec /usr/bin/base64 "\$@"
+EOF
+chmod 755 "$work/bin/base64"
+watched=false
 if [ -f "$root_home/.bashrc" ]; then
-    : > "$work/bashrc"
+    echo "PATH=$work/bin:\$PATH" > "$work/bashrc"
     mount --bind "$work/bashrc" "$root_home/.bashrc"
+    watched=true
 fi
 ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$work/id"
@@ -406,6 +424,19 @@ else
     tap_check "drbd: ... and says so, offering a shared disk" \
         grep -q 'DRBD kernel module is not available.*storage=shared' "$work/out"
 fi
+# Overwriting a disk's data is named on the command line, node and
+# device, for the drbd step only; it is no answer (the console's apply
+# passes answers and --yes, never --overwrite).
+setup plan drbd --answers "$ans" --overwrite nodetwo
+tap_check "drbd --overwrite: NODE without :DEVICE is refused (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'overwrite nodetwo: give NODE:DEVICE' '$work/out'"
+setup apply dhcp --answers "$ans" --yes --overwrite nodetwo:/dev/sdb1
+tap_check "drbd --overwrite: refused for another step (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'drbd step only' '$work/out'"
+{ cat "$ans"; echo overwrite=nodetwo:/dev/sdb1; } > "$work/ans.ow"
+setup plan drbd --answers "$work/ans.ow"
+tap_check "drbd --overwrite: no answers file can give it (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q \"unknown answer 'overwrite'\" '$work/out'"
 truncate -s 64M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
 if [ -n "$loop" ]; then
@@ -515,4 +546,139 @@ else
     tap_ok "cluster: nothing was started"
 fi
 mount -o remount,bind,rw /etc/corosync
+
+# ------------------------------------------------------------ the authkey
+# This node's key (kept by the plan: it is long enough) goes to the peer,
+# whose old key is another.  The daemons' start is a script that notes what
+# it was asked; a failure injected after the apply makes the rollback
+# restore the peer's old key.
+head -c 256 /dev/urandom > "$work/key.new"
+head -c 256 /dev/urandom > "$work/key.old"
+install -m 0400 "$work/key.new" "$HACON_ROOT/etc/corosync/authkey"
+install -m 0400 "$work/key.old" "$peer/corosync/authkey"
+: > "$work/base64.log"
+printf '#!/bin/sh\necho "$@" >> %s/svc.log\n' "$work" > "$work/svc"
+chmod 755 "$work/svc"
+{ cat "$ans"; echo service_manager=command; echo "start_command=$work/svc"; } \
+    > "$work/ans.key"
+HACON_WIZARD_FAIL=cluster:apply setup apply cluster --answers "$work/ans.key" --yes
+tap_check "authkey: the step wrote the peer and was rolled back (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'rolled back to' '$work/out'"
+cp "$work/out" "$work/out.key"
+cmp -s "$work/key.old" "$peer/corosync/authkey"
+tap_check "authkey: the peer's old key is restored byte for byte" [ $? -eq 0 ]
+tap_check "authkey: ... with mode 400" [ "$(stat -c %a "$peer/corosync/authkey")" = 400 ]
+tap_check "authkey: the daemons' start ran and its undo too" \
+    grep -q 'stop corosync' "$work/svc.log"
+if $watched && [ -s "$work/base64.log" ]; then
+    sed 's/^/# peer wrote: /' "$work/base64.log"
+    tap_check "authkey: every file the peer wrote was 0600 while written" \
+        sh -c "! grep -v '^600 ' '$work/base64.log'"
+    tap_check "authkey: ... under a fresh name (mktemp), not a fixed one" \
+        sh -c "grep -q '/authkey\.hacon-[A-Za-z0-9]\{6\}\$' '$work/base64.log' &&
+               ! grep -q 'hacon-tmp' '$work/base64.log'"
+else
+    tap_skip "authkey: the peer's writes cannot be watched (no root .bashrc)"
+    tap_skip "authkey: ... under a fresh name"
+fi
+# The keys' bytes, raw and base64 (whole, a part, and a line as a
+# 76-column encoder cuts it), in every file under the state directory and
+# in hacon's output.
+leaks=$(python3 - "$work/key.old" "$work/key.new" "$HACON_STATE_DIR" "$work/out.key" <<'PY'
+import base64, os, sys
+needles = []
+for k in sys.argv[1:3]:
+    k = open(k, 'rb').read()
+    b = base64.b64encode(k)
+    needles += [k, k[:32], b, b[:44], base64.encodebytes(k).split(b'\n')[0]]
+files = [sys.argv[4]]
+for d, _, fs in os.walk(sys.argv[3]):
+    files += [os.path.join(d, f) for f in fs]
+for f in files:
+    data = open(f, 'rb').read()
+    if any(n in data for n in needles):
+        print(f)
+PY
+)
+tap_check "authkey: in no file of the state directory, not in the output" [ -z "$leaks" ]
+[ -z "$leaks" ] || echo "$leaks" | sed 's/^/# the key is in: /'
+cp_dir=$(ls -d "$HACON_STATE_DIR"/checkpoints/cluster-* | tail -1)
+tap_check "authkey: the checkpoint's transcript has the read, not the key" \
+    grep -q 'secret output: [0-9]* bytes, not kept' "$cp_dir/transcript"
+# ------------------------------------------------------------ a full disk
+# The state directory on a small tmpfs of this test's mount namespace;
+# the daemons' start (a script) fills it, as a log that grows can.  The
+# undo of the start is on record before the start ran; the next command's
+# undo cannot be recorded: the step stops there, naming the file, and the
+# rollback still stops what was started and restores every file on both
+# nodes byte for byte; the transcript that cannot be saved is named too.
+full=$work/fullstate
+mkdir -p "$full"
+if mount -t tmpfs -o size=256k,mode=0700 hc-full "$full" 2> /dev/null; then
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f" ]; then
+            cp -p "$f" "$f.hc-before"
+            stat -c '%a %u %g' "$f" > "$f.hc-mode"
+        fi
+    done
+    : > "$work/svc.log"
+    cat > "$work/svc-fill" <<EOF
+#!/bin/sh
+echo "\$@" >> "$work/svc.log"
+[ "\$1" = start ] && cat /dev/zero > "$full/fill" 2> /dev/null
+exit 0
+EOF
+    chmod 755 "$work/svc-fill"
+    { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-fill"; } \
+        > "$work/ans.full"
+    HACON_STATE_DIR=$full setup apply cluster --answers "$work/ans.full" --yes
+    rc=$?
+    cp "$work/out" "$work/out.full"
+    sed 's/^/#   /' "$work/out.full" | tail -n 12
+    tap_check "full disk: the step fails (exit 1)" [ $rc -eq 1 ]
+    tap_check "full disk: ... naming the undo record it could not write" \
+        grep -q "cannot record the undo in $full/checkpoints/cluster-[0-9-]*/undo: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: ... and the transcript it could not save" \
+        grep -q "cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: one daemon was started, and stopped by the rollback" \
+        sh -c "[ \"\$(cat '$work/svc.log')\" = 'start corosync
+stop corosync' ]"
+    same=true
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f.hc-before" ]; then
+            cmp -s "$f.hc-before" "$f" &&
+                [ "$(stat -c '%a %u %g' "$f")" = "$(cat "$f.hc-mode")" ] ||
+                { same=false; echo "# changed: $f"; }
+        elif [ -e "$f" ]; then
+            same=false; echo "# appeared: $f"
+        fi
+    done
+    tap_check "full disk: every file on both nodes as before (bytes, mode, owner)" $same
+    # An explicit rollback on the full disk: done, and the record it
+    # cannot write is named.
+    HACON_STATE_DIR=$full setup rollback cluster --answers "$work/ans.full" --yes
+    rc=$?
+    tap_check "full disk: rollback: exit 1, the transcript it cannot save named" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device' '$work/out'"
+    # A CIB step on a CIB file: its checkpoint cannot be written, so it
+    # changes nothing.
+    cp "$HACON_TOP/tests/golden/cib/bare.xml" "$work/full-cib.xml"
+    cp "$work/full-cib.xml" "$work/full-cib.before"
+    CIB_file=$work/full-cib.xml HACON_STATE_DIR=$full \
+        setup apply stonith --answers "$ans" --yes
+    rc=$?
+    tap_check "full disk: a CIB step fails (exit 1), naming the checkpoint file" \
+        sh -c "[ $rc -eq 1 ] && grep -q '$full/checkpoints/stonith-[0-9-]*/cib.xml' '$work/out'"
+    cmp -s "$work/full-cib.before" "$work/full-cib.xml"
+    tap_check "full disk: ... and the CIB is as it was" [ $? -eq 0 ]
+    umount "$full"
+else
+    for i in 1 2 3 4 5 6 7 8; do tap_skip "full disk: cannot mount a tmpfs"; done
+fi
 tap_done
