@@ -349,6 +349,9 @@ else
     tap_fail "dhcp: the admin's router, DNS servers, domain and lease times"
     sed 's/^/# /' "$work/out"
 fi
+tap_check "dhcp: the plan says what the tutorial copies and how hacon does" \
+    grep -q 'Tutorial says: copy the directory /var/lib/dhcp .* hacon does so with cp -a' \
+    "$work/out"
 tap_check "dhcp: the floating IP is not the clients' router by default" \
     sh -c "! grep -q 'option routers' '$golden/dhcpd.conf'"
 
