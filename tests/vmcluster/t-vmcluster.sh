@@ -192,6 +192,28 @@ tap_check "drbd test: nothing left mounted, the test file gone" \
     sh -c '[ "$(grep -cx mounts=0 "$1")" = 2 ] && grep -q lost+found "$1" && ! grep -q hacon-drbd-test "$1"' sh "$f"
 phase "drbd test" $t
 
+# r0 down on beta before Pacemaker manages it (beta just rebooted): the
+# step brings it up there and runs nothing else.  Only a disk named with
+# --overwrite gets create-md --force, and that plan (not applied) says
+# what it would destroy.
+t=$SECONDS
+run beta 60 'drbdadm down r0'
+run alpha 300 "hacon setup plan drbd --answers /root/answers --overwrite beta:/dev/vda" \
+    > "$LOG/down-overwrite-plan.log" 2>&1
+tap_check "r0 down on beta: --overwrite beta:/dev/vda plans create-md --force, warning what it destroys" \
+    sh -c 'grep -q "WARNING: DESTROYS what beta:/dev/vda holds (64.0 MiB; signatures: .*ext4 at 0x438.*DRBD meta data, generation identifiers" "$1" &&
+           [ "$(grep -c "drbdadm create-md --force r0" "$1")" -ge 1 ] && ! grep -q "primary --force r0" "$1"' sh "$LOG/down-overwrite-plan.log"
+run alpha 300 "hacon setup apply drbd --answers /root/answers --yes" \
+    > "$LOG/down-apply.log" 2>&1
+tap_check "r0 down on beta: the step brings it up there (drbdadm up), nothing else" \
+    sh -c 'grep -q "running \[beta\] drbdadm up r0" "$1" && grep -q "^Step drbd applied" "$1" &&
+           [ "$(grep -c "^  \.\.\. running" "$1")" = 1 ]' sh "$LOG/down-apply.log"
+grep -E '^  \.\.\. running|FAILED' "$LOG/down-apply.log" | sed 's/^/#   /'
+out=$(run alpha 120 'drbdadm wait-connect r0; sleep 2; cat /proc/drbd')
+tap_check "r0 down on beta: Connected again, UpToDate/UpToDate" \
+    grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
+phase "r0 down on beta" $t
+
 t=$SECONDS
 apply dhcp
 both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
