@@ -214,7 +214,9 @@ mount --bind "$work/varlib" /var/lib/hacon
 mount --bind "$work/hosts" /etc/hosts
 truncate -s 8M "$work/pre.img"
 preloop=$(losetup -f --show "$work/pre.img" 2> /dev/null)
-install -D -m 755 "$HACON_TOP/agents/dhcpd" "$HACON_ROOT$ocf/hacon/dhcpd"
+for a in "$HACON_TOP"/agents/*; do
+    install -D -m 755 "$a" "$HACON_ROOT$ocf/hacon/${a##*/}"
+done
 version=$("$HACON" --version | sed 's/^hacon //')
 { cat "$ans"; echo ha_if=lo; echo service_if=lo; echo "drbd_disk=${preloop:-/dev/null}"; } \
     > "$work/ans.hacon"
@@ -225,7 +227,7 @@ else
     setup plan preflight --answers "$work/ans.hacon"
     tap_check "preflight: a peer without hacon is no longer a blocker (exit 0)" [ $? -eq 0 ]
     cp "$work/out" "$work/preflight.plan"
-    grep -q "nodetwo: no hacon on its PATH, the agent $ocf/hacon/dhcpd is missing: hacon $version is installed there from this node" "$work/out"
+    grep -q "nodetwo: no hacon on its PATH, the agent $ocf/hacon/dhcpd is missing, the agent $ocf/hacon/kea-dhcp4 is missing: hacon $version is installed there from this node" "$work/out"
     tap_check "preflight: the plan says what the peer lacks and what is done" [ $? -eq 0 ]
     tap_check "preflight: the plan shows the program copied to nodetwo:/usr/local/bin/hacon" \
         grep -q "this node's hacon, $HACON, copied to nodetwo over ssh" "$work/out"
@@ -240,6 +242,8 @@ else
     tap_check "preflight: nodetwo has this hacon's agent" \
         cmp -s "$HACON_TOP/agents/dhcpd" "$ocf/hacon/dhcpd"
     tap_check "preflight: the agent is executable there" test -x "$ocf/hacon/dhcpd"
+    tap_check "preflight: nodetwo has this hacon's Kea agent" \
+        cmp -s "$HACON_TOP/agents/kea-dhcp4" "$ocf/hacon/kea-dhcp4"
     "$HACON" setup list --answers "$work/ans.hacon" > "$work/list" 2>&1
     tap_check "preflight: done after the install" grep -Eq '^1 preflight +done' "$work/list"
     setup apply preflight --answers "$work/ans.hacon" --yes
@@ -686,5 +690,49 @@ stop corosync' ]"
     umount "$full"
 else
     for i in 1 2 3 4 5 6 7 8; do tap_skip "full disk: cannot mount a tmpfs"; done
+fi
+
+# ------------------------------------------------------------ a start that hangs
+# The daemons' start starts a daemon (its own session, as daemons do) and
+# then hangs until its deadline (60 s): the command fails by timing out,
+# and the rollback still runs its undo, which stops the daemon.
+cat > "$work/svc-hang" <<EOF
+#!/bin/sh
+echo "\$@" >> "$work/svc-hang.log"
+case \$1 in
+start) setsid sh -c 'echo \$\$ > "$work/daemon.pid"; exec sleep 600' \
+           < /dev/null > /dev/null 2>&1 &
+       sleep 120 ;;
+stop) [ -s "$work/daemon.pid" ] && kill "\$(cat "$work/daemon.pid")" ;;
+esac
+exit 0
+EOF
+chmod 755 "$work/svc-hang"
+: > "$work/svc-hang.log"
+{ cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-hang"; } \
+    > "$work/ans.hang"
+setup apply cluster --answers "$work/ans.hang" --yes
+rc=$?
+cp "$work/out" "$work/out.hang"
+tap_check "hanging start: the step fails when the start times out (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'svc-hang start corosync: timed out' '$work/out.hang'"
+tap_check "hanging start: the rollback ran the undo of the command that timed out" \
+    grep -q '^stop corosync$' "$work/svc-hang.log"
+dpid=$(cat "$work/daemon.pid" 2> /dev/null)
+# Stopped: gone, or a zombie that this machine's init has yet to reap.
+alive() {
+    [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2> /dev/null)" != Z ]
+}
+for _ in $(seq 50); do
+    [ -n "$dpid" ] && alive "$dpid" || break
+    sleep 0.1
+done
+if [ -z "$dpid" ]; then
+    tap_fail "hanging start: the daemon did not start"
+elif alive "$dpid"; then
+    tap_fail "hanging start: the daemon it started is still running (pid $dpid)"
+    kill "$dpid"
+else
+    tap_ok "hanging start: the daemon it started is stopped"
 fi
 tap_done
