@@ -158,8 +158,11 @@ detect_answers() {
     wait_for f "dhcp (ocf:hacon:dhcpd)" 20 > /dev/null
     T send-keys -t f w
     wait_gone f "checking" 60 > /dev/null
+    wait_re f "Detected on the nodes: storage=shared, shared_disk=$loop" 30
+    tap_check "the setup list says what the nodes have (storage=shared, $loop)" [ $? -eq 0 ]
     T send-keys -t f e
     wait_for f "Answers of the guided setup" 10 > /dev/null
+    T send-keys -t f g
     for _ in $(seq 13); do T send-keys -t f Down; done
     wait_re f '^storage += shared +detected' 30 &&
         wait_for f 'detected: nodeone has no DRBD kernel module' 5
