@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -314,6 +315,7 @@ struct hc_wizard {
     void (*progress)(const char *, void *);
     void *progress_data;
     char *checkpoint;   /* of the step being applied: where undos go */
+    time_t apply_started;   /* of the step being applied, else 0 */
 };
 
 int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
@@ -896,7 +898,7 @@ static int run_tool(const char *const *argv, int timeout_ms, char **out,
  * primitives once they have started, as the agent would with both disks
  * in sync. */
 static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
-                           char **log)
+                           int rounds, char **log)
 {
     GString *all = g_string_new(NULL);
     GPtrArray *drbd = g_ptr_array_new_with_free_func(g_free);
@@ -912,7 +914,7 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
         g_ptr_array_add(drbd, g_strdup(crm_element_value(x, "id")));
     }
     freeXpathObject(xo);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < rounds; i++) {
         const char *argv[] = { "crm_simulate", "-x", i ? out_path : in, "-S",
                                "-O", out_path, NULL };
         char *o = NULL;
@@ -965,16 +967,14 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
     return status == 0 ? 0 : -EIO;
 }
 
-int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
-                     hc_status **ret, char **ret_err)
+/* The state after rounds transitions of crm_simulate (5: settled). */
+static int status_simulated(xmlNode *cib, int rounds, hc_status **ret,
+                            char **ret_err)
 {
     char *dir, *in, *out, *log = NULL;
     xmlNode *res;
     int rc;
 
-    if (!simulate) {
-        return hc_status_from_xml(cib, 0, ret, ret_err);
-    }
     dir = tmp_dir();
     if (!dir) {
         *ret_err = g_strdup("cannot make a temporary directory");
@@ -984,7 +984,7 @@ int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
     out = g_build_filename(dir, "out.xml", NULL);
     rc = write_xml_file(cib, in, FALSE) < 0 ? -EIO : 0;
     if (rc == 0) {
-        rc = simulate_settle(cib, in, out, &log);
+        rc = simulate_settle(cib, in, out, rounds, &log);
         if (rc < 0) {
             *ret_err = g_strdup_printf("crm_simulate failed: %s", log);
         }
@@ -1005,6 +1005,15 @@ int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
     rm_tree(dir);
     g_free(dir);
     return rc;
+}
+
+int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
+                     hc_status **ret, char **ret_err)
+{
+    if (!simulate) {
+        return hc_status_from_xml(cib, 0, ret, ret_err);
+    }
+    return status_simulated(cib, 5, ret, ret_err);
 }
 
 const char *hc_wizard_rsc_node(const hc_status *st, const char *id)
@@ -1200,6 +1209,65 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
     return rc;
 }
 
+/* Where the service ends up once the cluster has run the planned CIB to
+ * the end (crm_simulate until nothing is left to do): said in a note, or,
+ * when it would not run, in the first warning of the plan. */
+static void plan_outcome(hc_wizard *w, hc_plan *p)
+{
+    hc_status *st = NULL;
+    char *err = NULL, *node;
+    GString *where;
+
+    if (hc_wizard_status(w, p->cib_new, true, &st, &err) < 0) {
+        hc_plan_warn(p, "the simulation of the planned CIB failed: %s",
+                     err ? err : "?");
+        g_free(err);
+        return;
+    }
+    where = g_string_new(NULL);
+    node = hc_steps_placed_on(w, st, where);
+    if (node) {
+        hc_status *first = NULL;
+        char *first_node = NULL;
+        GString *first_where = g_string_new(NULL);
+
+        /* The preview shows one transition: with DRBD that one ends with
+         * both instances Unpromoted and the service stopped, until DRBD's
+         * agent reports its disks UpToDate (the promotion score); said,
+         * so that the preview's Stopped is not read as the outcome. */
+        if (status_simulated(p->cib_new, 1, &first, &err) == 0) {
+            first_node = hc_steps_placed_on(w, first, first_where);
+        }
+        g_clear_pointer(&err, g_free);
+        hc_status_free(first);
+        if (!first_node) {
+            hc_plan_note(p, "The preview below is the first transition "
+                         "only: it ends with %s. DRBD starts Unpromoted; "
+                         "its agent sets the promotion score once the "
+                         "disks are UpToDate (step drbd done), and then "
+                         "the service starts.", first_where->str);
+        }
+        g_free(first_node);
+        g_string_free(first_where, TRUE);
+        hc_plan_note(p, "At the end of the simulation (crm_simulate, run "
+                     "until the cluster has nothing left to do) the service "
+                     "runs on %s: %s.", node, where->str);
+        g_hash_table_replace(p->data, g_strdup("outcome"),
+                             g_strdup_printf("runs on %s", node));
+    } else {
+        g_ptr_array_insert(p->warnings, 0, g_strdup_printf(
+            "THE SERVICE WOULD NOT RUN: at the end of the simulation of "
+            "this plan (crm_simulate, run until the cluster has nothing "
+            "left to do) %s. Applying it leaves the service stopped.",
+            where->str));
+        g_hash_table_replace(p->data, g_strdup("outcome"),
+                             g_strdup("stopped"));
+    }
+    g_free(node);
+    g_string_free(where, TRUE);
+    hc_status_free(st);
+}
+
 int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
                    char **ret_err)
 {
@@ -1213,6 +1281,9 @@ int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
     }
     if (rc == 0 && p->cib_new) {
         rc = plan_cib_preview(p, ret_err);
+    }
+    if (rc == 0 && p->cib_new && hc_cib_find_id(p->cib_new, HC_SERVICE_RSC)) {
+        plan_outcome(w, p);
     }
     if (rc < 0) {
         hc_plan_free(p);
@@ -1372,6 +1443,71 @@ int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
 
     *ret_why = g_string_free(why, FALSE);
     return rc;
+}
+
+/* What each step builds on, in the tutorial's order: the direct
+ * prerequisites only (each of those has its own).  On a CIB file only the
+ * CIB steps among them count (cib_needs). */
+typedef struct step_needs {
+    const char *step;
+    const char *needs[5];
+    const char *cib_needs[3];
+} step_needs;
+
+static const step_needs prereq_table[] = {
+    { "preflight", { NULL }, { NULL } },
+    { "cluster", { "preflight", NULL }, { NULL } },
+    { "stonith", { "cluster", NULL }, { NULL } },
+    { "quorum", { "cluster", NULL }, { NULL } },
+    { "drbd", { "cluster", NULL }, { NULL } },
+    { "dhcp", { "drbd", NULL }, { NULL } },
+    { "resources", { "stonith", "quorum", "drbd", "dhcp", NULL },
+      { "stonith", "quorum", NULL } },
+    { "migrate", { "resources", NULL }, { "resources", NULL } },
+};
+
+const char *const *hc_step_prereqs(hc_wizard *w, const hc_step *s)
+{
+    static const char *const none[] = { NULL };
+    bool file = hc_wizard_cib_is_file(w);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(prereq_table); i++) {
+        if (!strcmp(prereq_table[i].step, s->name)) {
+            return file ? prereq_table[i].cib_needs : prereq_table[i].needs;
+        }
+    }
+    return none;
+}
+
+int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
+{
+    const char *const *need = hc_step_prereqs(w, s);
+    int n = 0;
+
+    for (size_t i = 0; need[i]; i++) {
+        const hc_step *p = hc_step_find(need[i]);
+        hc_step_state st;
+        char *why = NULL;
+        int rc;
+
+        if (!p) {
+            continue;
+        }
+        hc_wizard_progress(w, "checking step %s (needed first)", p->name);
+        rc = hc_wizard_check(w, p, &st, &why);
+        if (rc < 0) {
+            g_free(why);
+            return rc;
+        }
+        if (st != HC_STEP_DONE) {
+            g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
+                                   p->name, hc_step_state_str(st),
+                                   why && *why ? ": " : "", why ? why : "");
+            n++;
+        }
+        g_free(why);
+    }
+    return n;
 }
 
 int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
@@ -1838,6 +1974,7 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
     }
     hc_wizard_progress(w, "checkpoint %s", cp);
     w->checkpoint = g_strdup(cp);
+    w->apply_started = time(NULL);
     rc = s->apply ? s->apply(w, p, &err) : apply_plan(w, p, &err);
     g_clear_pointer(&w->checkpoint, g_free);
     if (rc == 0 && injected(s, "apply")) {
@@ -1914,4 +2051,9 @@ int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err)
 const char *hc_wizard_state_dir(const hc_wizard *w)
 {
     return w->state_dir;
+}
+
+time_t hc_wizard_apply_started(const hc_wizard *w)
+{
+    return w->apply_started;
 }

@@ -127,6 +127,15 @@ void hc_wizard_progress(hc_wizard *w, const char *fmt, ...)
 int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                     char **ret_why);
 
+/* The steps that must be done before s, NULL-terminated (names).  On a
+ * CIB file only the CIB steps count: the nodes' files and daemons are not
+ * there to check. */
+const char *const *hc_step_prereqs(hc_wizard *w, const hc_step *s);
+/* Checks s's prerequisites; every one not done goes to *unmet as
+ * "NAME (STATE: why)", separated by "; ".  Returns how many are not done,
+ * or a negative errno. */
+int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet);
+
 /* Computes the plan, with the CIB diff, crm_verify and crm_simulate
  * preview filled in.  Free with hc_plan_free(). */
 int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
@@ -149,6 +158,9 @@ int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err);
 
 /* HACON_STATE_DIR (checkpoints, records of steps done). */
 const char *hc_wizard_state_dir(const hc_wizard *w);
+/* When the apply of the step under way started (0: none is): what the
+ * cluster reported before it is not this step's doing. */
+time_t hc_wizard_apply_started(const hc_wizard *w);
 /* HACON_ROOT + path, newly allocated. */
 char *hc_wizard_path(const hc_wizard *w, const char *path);
 /* The peer of this node: node2 when this host is node1, else node1. */

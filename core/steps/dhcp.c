@@ -48,8 +48,11 @@ static char *static_net(hc_wizard *w, char **ret_err)
     g_strfreev(f);
     g_free(out);
     if (!net) {
-        *ret_err = g_strdup_printf("%s has no IPv4 address here: answer "
-                                   "service_net=A.B.C.D/N",
+        *ret_err = g_strdup_printf("%s: service_if=%s has no IPv4 "
+                                   "address there: give it the node's own "
+                                   "static address on the service network, "
+                                   "or answer service_net=A.B.C.D/N",
+                                   hc_wizard_local(w),
                                    hc_wizard_answer(w, "service_if"));
     }
     return net;

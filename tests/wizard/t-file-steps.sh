@@ -104,14 +104,22 @@ cat > "$ans" <<EOF
 local_node=nodeone
 service_net=10.10.102.0/24
 EOF
+# Each step alone, out of the tutorial's order (the steps before it are
+# not done here): applied with --force.
 setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 
 # ------------------------------------------------------------ preflight
-{ cat "$ans"; echo ha_if=hcnoif0; } > "$work/ans.pre"
+{ cat "$ans"; echo ha_if=hcnoif0; echo drbd_disk=/dev/hcnodisk1; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: blocked here (exit 3)" [ $? -eq 3 ]
-tap_check "preflight: names what is missing on the peer" \
-    grep -q 'nodetwo: the HA interface is missing' "$work/out"
+tap_check "preflight: names the node, the answer with its value and what to do" \
+    grep -q 'nodetwo: ha_if=hcnoif0 is no network interface there (ip link): answer ha_if= the interface on the HA network' "$work/out"
+tap_check "preflight: the disk named with its answer, and the way out without DRBD" \
+    grep -q 'nodeone: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
+{ cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
+setup plan preflight --answers "$work/ans.pre"
+tap_check "preflight: storage=shared: shared_disk named with its value" \
+    grep -q 'nodetwo: shared_disk=/dev/hcnodisk2 (storage=shared) is not a block device there: answer shared_disk= a disk both nodes see' "$work/out"
 
 # ------------------------------------------------------------ dhcp
 setup plan dhcp --answers "$ans"
@@ -120,7 +128,7 @@ tap_check "dhcp: the plan shows the file for both nodes" \
     grep -q '\[nodetwo\] /etc/dhcp/dhcpd.conf' "$work/out"
 tap_check "dhcp: the plan shows the corrected lease-file-name" \
     grep -q '+lease-file-name "/data/dhcp/dhcpd.leases";' "$work/out"
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: applied and verified with dhcpd -t" [ $? -eq 0 ]
 tap_diff "dhcp: dhcpd.conf as golden" "$golden/dhcpd.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 cmp -s "$HACON_ROOT/etc/dhcp/dhcpd.conf" "$peer/dhcp/dhcpd.conf"
@@ -136,7 +144,7 @@ cp -a "$HACON_ROOT/etc/dhcp/dhcpd.conf" "$work/dhcpd.before"
 "$HACON" setup list --answers "$ans" > "$work/list" 2>&1
 grep -q '^[0-9] dhcp  *done' "$work/list"
 tap_check "dhcp: rerun finds it done" [ $? -eq 0 ]
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
 cmp -s "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 tap_check "dhcp: rerun leaves the file as it was" [ $? -eq 0 ]
@@ -144,7 +152,7 @@ tap_check "dhcp: rerun leaves the file as it was" [ $? -eq 0 ]
 # A changed range and a peer that refuses the write: rolled back.
 printf 'range_start=10.10.101.50\n' >> "$ans"
 mount -o remount,bind,ro /etc/dhcp
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: a peer that cannot be written fails the step (exit 1)" [ $? -eq 1 ]
 tap_check "dhcp: ... and says it rolled back" grep -q 'rolled back to' "$work/out"
 cp "$work/out" "$work/out.dhcpfail"
@@ -158,8 +166,8 @@ if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
 else
     setup plan drbd --answers "$ans"
     tap_check "drbd: without the module the step is blocked (exit 3)" [ $? -eq 3 ]
-    tap_check "drbd: ... and says so, offering a shared disk" \
-        grep -q 'DRBD kernel module is not available.*storage=shared' "$work/out"
+    tap_check "drbd: ... and says so: the node, the answer, what to do, the shared disk's state" \
+        grep -q 'nodeone: storage=drbd, but the node has no DRBD kernel module (no /proc/drbd, modinfo drbd finds none): install DRBD on both nodes, or answer storage=shared with shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both nodes)' "$work/out"
 fi
 truncate -s 64M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
@@ -170,10 +178,10 @@ storage=shared
 shared_disk=$loop
 mountpoint=$work/data
 EOF
-    setup apply drbd --answers "$work/ans.shared" --yes
+    setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: applied (mkfs, mount point on both nodes)" [ $? -eq 0 ]
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
-    setup apply drbd --answers "$work/ans.shared" --yes
+    setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
     losetup -d "$loop" && loop=
 else
@@ -202,7 +210,7 @@ else
     tap_ok "cluster: corosync's parser accepts corosync.conf"
 fi
 mount -o remount,bind,ro /etc/corosync
-setup apply cluster --answers "$ans" --yes
+setup apply cluster --answers "$ans" --yes --force
 tap_check "cluster: a peer that cannot be written fails the step (exit 1)" [ $? -eq 1 ]
 cmp -s "$work/corosync.before" "$HACON_ROOT/etc/corosync/corosync.conf"
 tap_check "cluster: the old corosync.conf is restored byte for byte" [ $? -eq 0 ]
