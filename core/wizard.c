@@ -1328,7 +1328,9 @@ static void append_text(GString *out, const char *prefix, const char *s)
     }
 }
 
-static char *file_diff(const hc_plan_file *f)
+char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
+                     const char *new_text, size_t new_len,
+                     const char *old_label, const char *new_label)
 {
     char *dir = tmp_dir(), *a, *b, *out = NULL, *la, *lb;
     int status;
@@ -1338,14 +1340,13 @@ static char *file_diff(const hc_plan_file *f)
     }
     a = g_build_filename(dir, "old", NULL);
     b = g_build_filename(dir, "new", NULL);
-    g_file_set_contents(a, f->old_text ? f->old_text : "",
-                        (gssize) f->old_len, NULL);
-    g_file_set_contents(b, f->new_text, (gssize) f->new_len, NULL);
-    la = g_strdup_printf("%s (now)", f->path);
-    lb = g_strdup_printf("%s (planned)", f->path);
+    g_file_set_contents(a, old_text ? old_text : "", (gssize) old_len, NULL);
+    g_file_set_contents(b, new_text, (gssize) new_len, NULL);
+    la = g_strdup_printf("%s (%s)", path, old_label);
+    lb = g_strdup_printf("%s (%s)", path, new_label);
     {
         const char *argv[] = { "diff", "-u", "--label", la, "--label", lb,
-                               f->old_text ? a : "/dev/null", b, NULL };
+                               old_text ? a : "/dev/null", b, NULL };
 
         run_tool(argv, 10000, &out, &status);
     }
@@ -1364,7 +1365,19 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
     if (p->empty) {
+        const char *done = g_hash_table_lookup(p->data, "done");
+
         g_string_append(out, "\nNothing to do: the step is done.\n");
+        if (done) {
+            append_text(out, "  ", done);
+        }
+        /* What the step found in place instead of writing it (an
+         * equivalent file and how it differs). */
+        if (g_hash_table_lookup(p->data, "kept")) {
+            for (guint i = 0; i < p->notes->len; i++) {
+                append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+            }
+        }
         return;
     }
     for (guint i = 0; i < p->notes->len; i++) {
@@ -1388,7 +1401,9 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
             g_string_append_printf(out, "    (secret: %zu bytes, not shown)\n",
                                    f->new_len);
         } else {
-            char *d = file_diff(f);
+            char *d = hc_wizard_diff(f->path, f->old_text, f->old_len,
+                                     f->new_text, f->new_len, "now",
+                                     "planned");
 
             append_text(out, "    ", d);
             g_free(d);
@@ -1466,10 +1481,9 @@ static const step_needs prereq_table[] = {
     { "migrate", { "resources", NULL }, { "resources", NULL } },
 };
 
-const char *const *hc_step_prereqs(hc_wizard *w, const hc_step *s)
+const char *const *hc_step_prereqs(const hc_step *s, bool file)
 {
     static const char *const none[] = { NULL };
-    bool file = hc_wizard_cib_is_file(w);
 
     for (size_t i = 0; i < G_N_ELEMENTS(prereq_table); i++) {
         if (!strcmp(prereq_table[i].step, s->name)) {
@@ -1481,7 +1495,7 @@ const char *const *hc_step_prereqs(hc_wizard *w, const hc_step *s)
 
 int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
 {
-    const char *const *need = hc_step_prereqs(w, s);
+    const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
     int n = 0;
 
     for (size_t i = 0; need[i]; i++) {

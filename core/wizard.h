@@ -128,9 +128,9 @@ int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                     char **ret_why);
 
 /* The steps that must be done before s, NULL-terminated (names).  On a
- * CIB file only the CIB steps count: the nodes' files and daemons are not
- * there to check. */
-const char *const *hc_step_prereqs(hc_wizard *w, const hc_step *s);
+ * CIB file (cib_file: hc_wizard_cib_is_file()) only the CIB steps count:
+ * the nodes' files and daemons are not there to check. */
+const char *const *hc_step_prereqs(const hc_step *s, bool cib_file);
 /* Checks s's prerequisites; every one not done goes to *unmet as
  * "NAME (STATE: why)", separated by "; ".  Returns how many are not done,
  * or a negative errno. */
@@ -191,6 +191,12 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
  * plan's files; runs one of its commands (with its progress line). */
 int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err);
 int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err);
+
+/* diff -u of two texts labelled "PATH (old_label)" and "PATH (new_label)"
+ * (old_text NULL: absent), newly allocated. */
+char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
+                     const char *new_text, size_t new_len,
+                     const char *old_label, const char *new_label);
 
 /* Reads a file on node (NULL: here, under HACON_ROOT).  *ret is NULL and
  * 0 is returned when the file does not exist. */

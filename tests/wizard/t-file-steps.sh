@@ -222,4 +222,24 @@ else
     tap_ok "cluster: nothing was started"
 fi
 mount -o remount,bind,rw /etc/corosync
+
+# An equivalent corosync.conf on both nodes (the same cluster in other
+# words: a token timeout, other logging, comments) is kept, and the plan
+# shows how it differs; one without two_node is replaced.
+{ echo "# the admin's own"; sed 's/^\tcrypto_hash: sha256$/&\n\ttoken: 3000/; /to_syslog/d' \
+    "$golden/corosync.conf"; } > "$HACON_ROOT/etc/corosync/corosync.conf"
+cp "$HACON_ROOT/etc/corosync/corosync.conf" "$peer/corosync/corosync.conf"
+setup plan cluster --answers "$ans"
+tap_check "cluster: an equivalent corosync.conf is kept on both nodes, said so" sh -c \
+    "grep -q '\[nodeone\] /etc/corosync/corosync.conf: an equivalent configuration is in place' '$work/out' &&
+     grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent configuration is in place' '$work/out' &&
+     ! grep -q '\] /etc/corosync/corosync.conf (mode' '$work/out'"
+tap_check "cluster: ... with the diff of what differs" sh -c \
+    "grep -q '^ *-# the admin.s own' '$work/out' && grep -q '^ *- *token: 3000' '$work/out' &&
+     grep -q '^ *+ *to_syslog: yes' '$work/out'"
+sed -i '/two_node/d' "$peer/corosync/corosync.conf"
+setup plan cluster --answers "$ans"
+tap_check "cluster: a corosync.conf without two_node: 1 is not equivalent: replaced" sh -c \
+    "grep -q '\[nodetwo\] /etc/corosync/corosync.conf (mode 0644, changed' '$work/out' &&
+     ! grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent' '$work/out'"
 tap_done
