@@ -10,11 +10,13 @@
 #   tests/*/t-*.sh           -> run by tests/run.sh in make check
 #   tests/bench/bench-*.sh   -> run by make bench
 #   man/*.[1-8]              -> installed by make install
+#   debian/                  -> make deb: hacon_VERSION_ARCH.deb
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 OCFROOT  ?= /usr/lib/ocf
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR  ?=
 B        := build
 
@@ -37,8 +39,8 @@ ifneq ($(SANITIZE),)
 SAN := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 
-HC_CFLAGS := -std=gnu11 $(WARN) $(SAN) -Icore -D_GNU_SOURCE \
-             $(call pc_cflags,$(PKG_TUI)) $(CFLAGS)
+HC_CFLAGS := -std=gnu11 $(WARN) $(SAN) -Icore -I$(B)/gen -D_GNU_SOURCE \
+             $(call pc_cflags,$(PKG_TUI)) $(CPPFLAGS) $(CFLAGS)
 HC_LDFLAGS := $(SAN) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard core/*.c core/steps/*.c))
@@ -54,22 +56,42 @@ MANPAGES := $(sort $(wildcard man/*.[1-8]))
 GEN_MAN  := $(if $(wildcard man/ocf-agent.xsl),$(B)/man/ocf_hacon_dhcpd.7)
 AGENTS   := $(sort $(wildcard agents/*))
 
+# The version is kept in one place: the first line of debian/changelog,
+# "hacon (VERSION) ...", which is also the package's.
+VERSION  := $(shell awk 'NR == 1 { gsub(/[()]/, "", $$2); print $$2; exit }' \
+                debian/changelog)
+DEB_ARCH := $(shell dpkg --print-architecture 2> /dev/null || echo amd64)
+DEB      := hacon_$(VERSION)_$(DEB_ARCH).deb
+
 # Debian packages: to build, to test, and for the VM tests.
 DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	libquorum-dev libvotequorum-dev libcorosync-common-dev libglib2.0-dev \
 	libncurses-dev libreadline-dev libcmocka-dev libxml2-dev libxml2-utils \
-	xsltproc time
+	xsltproc time debhelper dpkg-dev fakeroot lintian
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
-	shellcheck clang drbd-utils strace groff-base
+	shellcheck clang drbd-utils strace groff-base bash-completion dpkg-repack
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
 
 NPROC := $(shell nproc 2> /dev/null || echo 2)
 
-.PHONY: all check deps install clean bench fuzz demo demo-down
+.PHONY: all check deps install clean bench fuzz demo demo-down deb unit-check
 all: $(B)/hacon $(B)/libhacon.a $(UNIT_BIN) man-gen
+
+# The version and the checksums of the agents this hacon ships, for
+# `hacon --version` and the setup's check that both nodes run the same.
+$(B)/gen/hc_version.h: debian/changelog $(AGENTS)
+	@mkdir -p $(@D)
+	@test -n "$(VERSION)" || { echo "no version in debian/changelog" >&2; exit 1; }
+	@{ printf '#define HC_VERSION "%s"\n' '$(VERSION)'; \
+	  printf '#define HC_AGENT_SUMS'; \
+	  for a in $(AGENTS); do \
+	    printf ' \\\n    { "%s", "%s" },' "$${a##*/}" \
+	        "$$(sha256sum < $$a | cut -d' ' -f1)"; done; \
+	  printf '\n'; } > $@.tmp && mv $@.tmp $@
+$(B)/core/version.o $(B)/fuzz/obj/core/version.o: $(B)/gen/hc_version.h
 
 $(B)/%.o: %.c $(wildcard core/*.h core/steps/*.h tui/*.h)
 	@mkdir -p $(@D)
@@ -107,7 +129,7 @@ check: deps
 # libFuzzer targets; `make check` replays their corpora under ASan/UBSan.
 # The core is compiled once with the sanitizers, then linked into each
 # target.
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Icore -D_GNU_SOURCE \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Icore -I$(B)/gen -D_GNU_SOURCE \
 	       $(call pc_cflags,$(PKG_CORE))
 FUZZ_OBJ := $(CORE_SRC:%.c=$(B)/fuzz/obj/%.o)
 fuzz: $(FUZZ_BIN)
@@ -170,6 +192,32 @@ install: all
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	for a in $(AGENTS); do \
 	    install -m 755 $$a $(DESTDIR)$(OCFROOT)/resource.d/hacon/; done
+	install -d $(DESTDIR)$(COMPDIR)
+	install -m 644 completion/hacon $(DESTDIR)$(COMPDIR)/hacon
+
+# The unit tests alone (no root, no cluster): the package build runs them.
+unit-check: $(UNIT_BIN)
+	@HACON_TOP=$(CURDIR) tests/run.sh build/tests/
+
+# The Debian package, built with debhelper (debian/) from a copy of the
+# tree without its build outputs, test state and logs, so that nothing
+# here is cleaned or changed.  The .deb lands here, for
+# `apt install ./hacon_*.deb`; the .changes and the rest in build/deb/.
+# lintian must find no error and no warning.
+deb:
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/hacon-$(VERSION)
+	tar -c --exclude-vcs --exclude=./build --exclude=./tests/log \
+	    --exclude='./tests/*/state' --exclude='./hacon_*' \
+	    --exclude='*.o' --exclude='*.a' . | \
+	    tar -x -C $(B)/deb/hacon-$(VERSION)
+	cd $(B)/deb/hacon-$(VERSION) && \
+	    DEB_BUILD_OPTIONS="parallel=$(NPROC) $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -b -us -uc > ../build.log 2>&1 \
+	    || { tail -n 30 ../build.log >&2; exit 1; }
+	lintian --fail-on error,warning --info $(B)/deb/hacon_$(VERSION)_$(DEB_ARCH).changes
+	rm -f hacon_*_$(DEB_ARCH).deb
+	cp $(B)/deb/$(DEB) .
+	@echo "built $(DEB)"
 
 clean:
-	rm -rf $(B) tests/log
+	rm -rf $(B) tests/log hacon_*_$(DEB_ARCH).deb

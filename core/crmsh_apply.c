@@ -692,8 +692,12 @@ static int apply_container(const hc_crm_cmd *c, xmlNode *cib,
     }
     const char *tag = c->verb == HC_CRM_GROUP ? "group" : "clone";
     xmlNode *first = find_rsc(cib, ((hc_crm_ref *)c->refs->pdata[0])->rsc);
-    xmlNode *box = create_xml_node(NULL, tag);
+    /* Made in the CIB's own document (a node made without a parent gets a
+     * document of its own, which nothing would free once the node moved),
+     * then put where the first resource is. */
+    xmlNode *box = create_xml_node(first->parent, tag);
     crm_xml_add(box, "id", c->id);
+    xmlUnlinkNode(box);
     xmlAddPrevSibling(first, box);
     GPtrArray *meta = g_ptr_array_new();
     for (guint i = 0; i < c->meta->len; i++) {

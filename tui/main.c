@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "console.h"
+#include "version.h"
 
 static const hc_command *const commands[] = {
     &hc_cmd_status,
@@ -41,6 +42,7 @@ static void usage(FILE *f)
             "         [--crash-cmd|--cut-cmd|--stop-cmd|--restore-cmd "
             "'CMD {node}']\n"
             "         [--report-dir DIR]       (the failover screen, f)\n"
+            "       hacon --version\n"
             "       hacon COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
         fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
@@ -95,6 +97,10 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     if (argc < 2) {
         return hc_console_run(false);
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("hacon %s\n", hc_version());
+        return 0;
     }
     if (argv[1][0] == '-' && strcmp(argv[1], "--help")
         && strcmp(argv[1], "-h")) {

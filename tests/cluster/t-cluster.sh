@@ -137,6 +137,11 @@ tap_check "admin ssh to nodeone, and nodeone ssh to nodetwo" sh -c \
     "[ \"\$('$CL' ssh nodeone 'hostname; ssh nodetwo hostname' | tr '\n' ' ')\" = 'nodeone nodetwo ' ]"
 tap_check "hacon is installed in the nodes (as make install puts it)" \
     X nodeone sh -c 'command -v hacon > /dev/null'
+tap_check "the nodes run this tree's agent, from a resource.d of their own" \
+    X nodeone sh -c "cmp -s '$HACON_TOP/agents/dhcpd' \
+        /usr/lib/ocf/resource.d/hacon/dhcpd \
+        && mountpoint -q /usr/lib/ocf/resource.d/hacon \
+        && test -d /usr/lib/ocf/resource.d/heartbeat"
 tap_check "hacon status over ssh on $B shows both nodes" sh -c \
     "'$CL' ssh $B hacon status | grep -q nodeone"
 compare_on nodeone "hacon status = crm_mon on nodeone (fresh cluster)"
