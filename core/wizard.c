@@ -1524,6 +1524,13 @@ int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
     return n;
 }
 
+void hc_wizard_answers_hint(GString *msg)
+{
+    if (strstr(msg->str, "answer ") && !strstr(msg->str, HC_WIZARD_FORM_HINT)) {
+        g_string_append(msg, " (" HC_WIZARD_FORM_HINT ")");
+    }
+}
+
 int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                           GString *why)
 {
@@ -1534,6 +1541,7 @@ int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
     if (rc < 0) {
         *ret = HC_STEP_BLOCKED;
         g_string_append(why, err ? err : "cannot plan");
+        hc_wizard_answers_hint(why);
         g_free(err);
         hc_plan_free(p);
         return 0;

@@ -127,6 +127,12 @@ void hc_wizard_progress(hc_wizard *w, const char *fmt, ...)
 int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                     char **ret_why);
 
+/* Where the answers are changed, added once to a blocked message that
+ * tells the admin to answer something. */
+#define HC_WIZARD_FORM_HINT "answers: e in the console's setup screen, " \
+    "or hacon --answers FILE"
+void hc_wizard_answers_hint(GString *msg);
+
 /* The steps that must be done before s, NULL-terminated (names).  On a
  * CIB file (cib_file: hc_wizard_cib_is_file()) only the CIB steps count:
  * the nodes' files and daemons are not there to check. */

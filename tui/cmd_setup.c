@@ -83,8 +83,12 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
     int rc = hc_wizard_plan(w, s, &p, &err), n_unmet = 0;
 
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        GString *m = g_string_new(err);
+        char *e;
 
+        hc_wizard_answers_hint(m);
+        e = hc_escape(m->str, 0);
+        g_string_free(m, TRUE);
         fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
                 s->name, e);
         g_free(e);

@@ -18,15 +18,32 @@ static void need(hc_wizard *w, const char *node, const char *script,
                  const char *arg, GString *bad, const char *fmt, ...)
 {
     const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+    const char *name = node ? node : hc_wizard_local(w);
     va_list ap;
+    char *msg, *mine, *at;
 
-    if (hc_wizard_run(w, node, 15000, NULL, NULL, argv) < 0) {
-        g_string_append_printf(bad, "%s%s: ", bad->len ? "; " : "",
-                               node ? node : hc_wizard_local(w));
-        va_start(ap, fmt);
-        g_string_append_vprintf(bad, fmt, ap);
-        va_end(ap);
+    if (hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0) {
+        return;
     }
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    /* The same failure on the first node already listed: the peer's name
+     * joins it ("nodeone, nodetwo: ..."), the message is not said twice. */
+    mine = g_strdup_printf("%s: %s", hc_wizard_local(w), msg);
+    at = node ? strstr(bad->str, mine) : NULL;
+    if (at && (at == bad->str || at[-1] == ' ')
+        && (at[strlen(mine)] == ';' || at[strlen(mine)] == 0)) {
+        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w)),
+                        ", ");
+        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w))
+                        + 2, name);
+    } else {
+        g_string_append_printf(bad, "%s%s: %s", bad->len ? "; " : "", name,
+                               msg);
+    }
+    g_free(mine);
+    g_free(msg);
 }
 
 static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -46,13 +63,17 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *argv[] = { "true", NULL };
 
     if (hc_wizard_run(w, nodes[1], 15000, NULL, NULL, argv) < 0) {
-        g_string_append_printf(bad, "%s: node2=%s cannot be reached with ssh "
+        g_string_append_printf(bad, "%s: %s=%s cannot be reached with ssh "
                                "as root by key (BatchMode): give %s's root "
                                "key to root there (ssh-copy-id root@%s) and "
                                "accept its host key once (ssh %s true), or "
-                               "answer node1/node2 with the nodes' names",
-                               hc_wizard_local(w), nodes[1], hc_wizard_local(w),
-                               nodes[1], nodes[1]);
+                               "answer %s= the peer's name (uname -n there)",
+                               hc_wizard_local(w),
+                               strcmp(nodes[1], hc_wizard_answer(w, "node1"))
+                               ? "node2" : "node1", nodes[1], hc_wizard_local(w),
+                               nodes[1], nodes[1],
+                               strcmp(nodes[1], hc_wizard_answer(w, "node1"))
+                               ? "node2" : "node1");
     } else {
         for (int i = 0; i < 2; i++) {
             const char *n = i ? nodes[1] : NULL;

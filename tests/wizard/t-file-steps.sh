@@ -112,14 +112,16 @@ setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 { cat "$ans"; echo ha_if=hcnoif0; echo drbd_disk=/dev/hcnodisk1; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: blocked here (exit 3)" [ $? -eq 3 ]
-tap_check "preflight: names the node, the answer with its value and what to do" \
-    grep -q 'nodetwo: ha_if=hcnoif0 is no network interface there (ip link): answer ha_if= the interface on the HA network' "$work/out"
+tap_check "preflight: names the nodes (once for both), the answer with its value and what to do" \
+    grep -q 'nodeone, nodetwo: ha_if=hcnoif0 is no network interface there (ip link): answer ha_if= the interface on the HA network' "$work/out"
 tap_check "preflight: the disk named with its answer, and the way out without DRBD" \
-    grep -q 'nodeone: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
+    grep -q 'nodeone, nodetwo: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
+tap_check "preflight: ... and where the answers are changed" \
+    grep -q "(answers: e in the console's setup screen, or hacon --answers FILE)\$" "$work/out"
 { cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: storage=shared: shared_disk named with its value" \
-    grep -q 'nodetwo: shared_disk=/dev/hcnodisk2 (storage=shared) is not a block device there: answer shared_disk= a disk both nodes see' "$work/out"
+    grep -q 'nodeone, nodetwo: shared_disk=/dev/hcnodisk2 (storage=shared) is not a block device there: answer shared_disk= a disk both nodes see' "$work/out"
 
 # ------------------------------------------------------------ dhcp
 setup plan dhcp --answers "$ans"
