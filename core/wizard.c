@@ -1971,6 +1971,50 @@ static void transcript_save(const char *dir, guint from)
     g_free(old);
 }
 
+/* After a rollback on a live cluster: the failures this apply caused (a
+ * start that found no agent) are cleared, so that the restored
+ * configuration runs as before; Pacemaker would otherwise keep a resource
+ * that failed with "not installed" away from those nodes. */
+static void cleanup_failures(hc_wizard *w)
+{
+    GHashTable *done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             NULL);
+    xmlNode *cib = NULL;
+    hc_status *st = NULL;
+    char *err = NULL;
+
+    if (hc_wizard_cib_is_file(w) || hc_wizard_cib(w, &cib, &err) < 0
+        || hc_status_from_xml(cib, 0, &st, &err) < 0) {
+        g_free(err);
+        free_xml(cib);
+        g_hash_table_destroy(done);
+        return;
+    }
+    for (guint i = 0; st->failed && i < st->failed->len; i++) {
+        hc_failed_action *f = st->failed->pdata[i];
+        char *id;
+
+        if (!f->resource || f->last_rc_change < w->apply_started) {
+            continue;
+        }
+        /* A clone instance's failure is the clone's primitive's. */
+        id = g_strndup(f->resource, strcspn(f->resource, ":"));
+        if (!g_hash_table_contains(done, id)) {
+            const char *argv[] = { "crm_resource", "--cleanup", "--resource",
+                                   id, NULL };
+
+            hc_wizard_progress(w, "clearing the failures of this apply: "
+                               "crm_resource --cleanup --resource %s", id);
+            hc_wizard_run(w, NULL, 60000, NULL, NULL, argv);
+            g_hash_table_add(done, g_strdup(id));
+        }
+        g_free(id);
+    }
+    hc_status_free(st);
+    free_xml(cib);
+    g_hash_table_destroy(done);
+}
+
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err)
 {
@@ -2018,6 +2062,9 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         rb = checkpoint_restore(w, cp, &rerr);
         if (rb == 0 && s->rollback) {
             rb = s->rollback(w, &rerr);
+        }
+        if (rb == 0 && p->cib_new) {
+            cleanup_failures(w);
         }
         if (rb == 0) {
             *ret_err = g_strdup_printf("%s; rolled back to %s", err, cp);

@@ -78,7 +78,7 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
              * not count. */
             if (!fatal && !file && (f->rc == 5 || f->rc == 6)
                 && f->last_rc_change >= since) {
-                fatal = g_strdup_printf("%s %s on %s returned \"%s\" (%d)%s%s:"
+                fatal = g_strdup_printf("%s %s on %s returned '%s' (%d)%s%s:"
                                         " the cluster does not recover from "
                                         "that by itself", f->resource,
                                         f->task, f->node, f->rc == 5
