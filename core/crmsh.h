@@ -126,6 +126,31 @@ char **hc_crm_cmd_cluster_argv(const hc_crm_cmd *cmd);
  * to a copy).  A command that needs the cluster returns -EOPNOTSUPP. */
 int hc_crm_apply(const hc_crm_cmd *cmd, xmlNode *cib, hc_crm_error *err);
 
+/* What hacon says about a line it accepts.  Warnings: the line is valid
+ * but likely does not do what was meant (a colocation written backwards,
+ * a promotable clone named without its role, a cluster option Pacemaker
+ * does not know).  Notes: what hacon wrote differently from the line (ms
+ * as a promotable clone).  fix: the line as it was meant, when hacon can
+ * tell, else NULL. */
+typedef struct hc_crm_advice {
+    GPtrArray *warnings;  /* char*, one message each */
+    GPtrArray *notes;     /* char* */
+    char *fix;
+} hc_crm_advice;
+
+hc_crm_advice *hc_crm_advice_new(void);
+void hc_crm_advice_free(hc_crm_advice *a);
+
+/* hc_crm_apply that also fills advice (NULL: none wanted); the corrected
+ * line is made from the command's words. */
+int hc_crm_apply_advised(const hc_crm_cmd *cmd, xmlNode *cib,
+                         hc_crm_advice *advice, hc_crm_error *err);
+
+/* The cluster options Pacemaker knows (crm_config), from the metadata of
+ * its daemons (pacemaker-schedulerd, -controld and -based), read once and
+ * cached; NULL when none can be read.  Borrowed (sorted). */
+const GPtrArray *hc_crm_cluster_options(void);
+
 /* Parse and apply in one go. */
 int hc_crm_apply_line(const char *line, xmlNode *cib, hc_crm_error *err);
 
@@ -198,6 +223,7 @@ typedef struct hc_crm_plan {
     char *preview;        /* crm_simulate's summary, or NULL */
     char *preview_error;  /* why there is no preview, or NULL */
     char **cluster_argv;  /* for commands that need the cluster, else NULL */
+    hc_crm_advice *advice; /* warnings, notes, the corrected line */
 } hc_crm_plan;
 
 /* Parses line and prepares what it does.  Errors in the line: -EINVAL and

@@ -160,6 +160,43 @@ static xmlNode *find_rsc(xmlNode *cib, const char *id)
     return is_rsc(n) ? n : NULL;
 }
 
+xmlNode *hc_crm_find_rsc(xmlNode *cib, const char *id)
+{
+    return id ? find_rsc(cib, id) : NULL;
+}
+
+const char *hc_crm_meta_value(xmlNode *rsc, const char *name)
+{
+    for (xmlNode *m = rsc ? rsc->children : NULL; m; m = m->next) {
+        if (m->type != XML_ELEMENT_NODE || !EL(m, "meta_attributes")) {
+            continue;
+        }
+        for (xmlNode *nv = m->children; nv; nv = nv->next) {
+            const char *n = nv->type == XML_ELEMENT_NODE && EL(nv, "nvpair")
+                ? crm_element_value(nv, "name") : NULL;
+
+            if (n && !strcmp(n, name)) {
+                return crm_element_value(nv, "value");
+            }
+        }
+    }
+    return NULL;
+}
+
+bool hc_crm_is_promotable(xmlNode *rsc)
+{
+    if (!rsc || rsc->type != XML_ELEMENT_NODE) {
+        return false;
+    }
+    if (EL(rsc, "master")) {
+        return true;
+    }
+    const char *v = EL(rsc, "clone") ? hc_crm_meta_value(rsc, "promotable")
+        : NULL;
+
+    return v && crm_is_true(v);
+}
+
 /* The clone, master or bundle that holds n, or NULL. */
 static xmlNode *outer_clone(xmlNode *n)
 {
@@ -190,8 +227,19 @@ static int fail_no_rsc(hc_crm_error *err, const hc_crm_cmd *c, int w,
                 break;
             }
         }
-        rc = hc_crm_fail(err, c->words, w, "no resource named %s; did you "
-                         "mean %s?", esc, near);
+        if (c->verb == HC_CRM_COLOCATION
+            && hc_crm_is_promotable(find_rsc(cib, near))) {
+            /* The clone alone would place the other resource with any
+             * instance, Unpromoted included. */
+            rc = hc_crm_fail(err, c->words, w, "no resource named %s; did "
+                             "you mean %s:Promoted? (%s is a promotable "
+                             "clone: name its role, or the colocation "
+                             "follows any instance, Unpromoted included)",
+                             esc, near, near);
+        } else {
+            rc = hc_crm_fail(err, c->words, w, "no resource named %s; did "
+                             "you mean %s?", esc, near);
+        }
     } else if (ids->len == 0) {
         rc = hc_crm_fail(err, c->words, w, "no resource named %s; there is "
                          "no resource yet", esc);
@@ -215,6 +263,15 @@ static int resolve_constraint_rsc(hc_crm_error *err, const hc_crm_cmd *c,
         return fail_no_rsc(err, c, r->word, cib, r->rsc);
     }
     xmlNode *outer = outer_clone(n);
+    if (outer && c->verb == HC_CRM_COLOCATION && !r->qual
+        && hc_crm_is_promotable(outer)) {
+        return hc_crm_fail(err, c->words, r->word, "%s is inside %s %s; "
+                           "a constraint must name %s, here with its role: "
+                           "%s:Promoted", r->rsc, (const char *)outer->name,
+                           crm_element_value(outer, "id"),
+                           crm_element_value(outer, "id"),
+                           crm_element_value(outer, "id"));
+    }
     if (outer) {
         return hc_crm_fail(err, c->words, r->word, "%s is inside %s %s; "
                            "a constraint must name %s", r->rsc,
@@ -346,12 +403,55 @@ static void set_nvpair(xmlNode *cib, xmlNode *set, const char *name,
 
 /* ---- configure ------------------------------------------------------ */
 
-static int apply_nvs(const hc_crm_cmd *c, xmlNode *cib)
+/* A cluster option Pacemaker does not know: a near one is a typo and is
+ * refused, another is stored (Pacemaker ignores it) with a warning. */
+static int check_cluster_options(const hc_crm_cmd *c, hc_crm_advice *adv,
+                                 hc_crm_error *err)
+{
+    const GPtrArray *known = hc_crm_cluster_options();
+
+    for (guint i = 0; known && i < c->params->len; i++) {
+        const hc_crm_nv *nv = g_ptr_array_index(c->params, i);
+        bool found = false;
+
+        for (guint k = 0; k < known->len && !found; k++) {
+            found = !strcmp(known->pdata[k], nv->name);
+        }
+        if (found) {
+            continue;
+        }
+        const char *near = hc_crm_nearest(nv->name,
+            (const char *const *)known->pdata, known->len);
+        char *esc = hc_escape(nv->name, 40);
+
+        if (near) {
+            int rc = hc_crm_fail(err, c->words, nv->word, "Pacemaker has no "
+                                 "cluster option %s; did you mean %s?", esc,
+                                 near);
+            g_free(esc);
+            return rc;
+        }
+        if (adv) {
+            g_ptr_array_add(adv->warnings, g_strdup_printf(
+                "Pacemaker has no cluster option %s (its daemons' metadata "
+                "lists none): it is stored, and Pacemaker ignores it.", esc));
+        }
+        g_free(esc);
+    }
+    return 0;
+}
+
+static int apply_nvs(const hc_crm_cmd *c, xmlNode *cib, hc_crm_advice *adv,
+                     hc_crm_error *err)
 {
     const char *section, *settag, *setid;
+    int rc;
 
     switch (c->verb) {
     case HC_CRM_PROPERTY:
+        if ((rc = check_cluster_options(c, adv, err))) {
+            return rc;
+        }
         section = "crm_config";
         settag = "cluster_property_set";
         setid = "cib-bootstrap-options";
@@ -604,6 +704,14 @@ static int apply_primitive(const hc_crm_cmd *c, xmlNode *cib,
     if (rc || (rc = resolve_agent(err, c, &cls, &prov))) {
         goto out;
     }
+    const char *instead = hc_crm_agent_replaced(prov, c->agent_type);
+    if (instead) {
+        char *esc = hc_escape(c->agent_type, 40);
+        rc = hc_crm_fail(err, c->words, c->agent_word, "%s:%s:%s: %s", cls,
+                         prov, esc, instead);
+        g_free(esc);
+        goto out;
+    }
     if (!strcmp(cls, "ocf")
         && (rc = check_agent_params(err, c, cls, prov))) {
         goto out;
@@ -649,10 +757,140 @@ out:
     return rc;
 }
 
+static void nv_free(gpointer p)
+{
+    hc_crm_nv *nv = p;
+
+    g_free(nv->name);
+    g_free(nv->value);
+    g_free(nv);
+}
+
+/* Agents that act on clone notifications and refuse to start without
+ * them: ocf:linbit:drbd checks OCF_RESKEY_CRM_meta_notify ("meta parameter
+ * misconfigured, expected notify=true"). */
+static bool agent_needs_notify(xmlNode *rsc)
+{
+    const char *prov = crm_element_value(rsc, "provider");
+    const char *type = crm_element_value(rsc, "type");
+
+    return EL(rsc, "primitive") && prov && type && !strcmp(prov, "linbit")
+        && !strcmp(type, "drbd");
+}
+
+/* The meta attributes of a new clone: Pacemaker 1's names (master-max,
+ * master-node-max) as Pacemaker 2 names them, promotable=true for ms, and
+ * notify=true for an agent that needs it; each change said in a note. */
+static GPtrArray *container_meta(const hc_crm_cmd *c, xmlNode *cib,
+                                 hc_crm_advice *adv, GPtrArray *owned)
+{
+    static const char *const renames[][2] = {
+        { "master-max", "promoted-max" },
+        { "master-node-max", "promoted-node-max" },
+    };
+    GPtrArray *meta = g_ptr_array_new();
+    bool promotable = c->verb == HC_CRM_MS, has_promotable = false;
+    const char *notify = NULL;
+    GString *renamed = g_string_new(NULL);
+
+    for (guint i = 0; i < c->meta->len; i++) {
+        const hc_crm_nv *nv = g_ptr_array_index(c->meta, i);
+
+        if (!strcmp(nv->name, "promotable")) {
+            has_promotable = true;
+            promotable = promotable || crm_is_true(nv->value);
+        } else if (!strcmp(nv->name, "notify")) {
+            notify = nv->value;
+        }
+    }
+    for (guint i = 0; i < c->meta->len; i++) {
+        hc_crm_nv *nv = g_ptr_array_index(c->meta, i);
+        const char *to = NULL;
+
+        for (size_t k = 0; promotable && k < G_N_ELEMENTS(renames); k++) {
+            if (!strcmp(nv->name, renames[k][0])) {
+                to = renames[k][1];
+            }
+        }
+        for (guint j = 0; to && j < c->meta->len; j++) {
+            const hc_crm_nv *o = g_ptr_array_index(c->meta, j);
+
+            if (!strcmp(o->name, to)) {
+                to = NULL;      /* both given: each is kept as typed */
+            }
+        }
+        if (to) {
+            hc_crm_nv *n = g_new0(hc_crm_nv, 1);
+
+            n->name = g_strdup(to);
+            n->value = g_strdup(nv->value);
+            n->word = nv->word;
+            g_ptr_array_add(owned, n);
+            g_ptr_array_add(meta, n);
+            g_string_append_printf(renamed, "%s%s=%s as %s=%s",
+                                   renamed->len ? ", " : "", nv->name,
+                                   nv->value, to, nv->value);
+        } else {
+            g_ptr_array_add(meta, nv);
+        }
+    }
+    if (c->verb == HC_CRM_MS && !has_promotable) {
+        /* The promotable clone that replaces Pacemaker 1's master
+         * resource; crmsh suggests exactly this for ms. */
+        hc_crm_nv *n = g_new0(hc_crm_nv, 1);
+
+        n->name = g_strdup("promotable");
+        n->value = g_strdup("true");
+        n->word = -1;
+        g_ptr_array_add(owned, n);
+        g_ptr_array_add(meta, n);
+    }
+    xmlNode *child = c->refs->len
+        ? find_rsc(cib, ((hc_crm_ref *)c->refs->pdata[0])->rsc) : NULL;
+    bool needs = child && agent_needs_notify(child);
+
+    if (needs && !notify) {
+        hc_crm_nv *n = g_new0(hc_crm_nv, 1);
+
+        n->name = g_strdup("notify");
+        n->value = g_strdup("true");
+        n->word = -1;
+        g_ptr_array_add(owned, n);
+        g_ptr_array_add(meta, n);
+    }
+    if (adv && c->verb == HC_CRM_MS) {
+        g_ptr_array_add(adv->notes, g_strdup_printf(
+            "ms is Pacemaker 1's master/slave resource: %s is written as a "
+            "promotable clone (clone with meta promotable=true), as "
+            "Pacemaker 2 has it.", c->id));
+    }
+    if (adv && renamed->len) {
+        g_ptr_array_add(adv->notes, g_strdup_printf(
+            "Written %s: the names since Pacemaker 2.0.", renamed->str));
+    }
+    if (adv && needs && !notify) {
+        g_ptr_array_add(adv->notes, g_strdup_printf(
+            "Added notify=true: %s:%s:%s acts on clone notifications and "
+            "refuses to start without them.",
+            crm_element_value(child, "class"),
+            crm_element_value(child, "provider"),
+            crm_element_value(child, "type")));
+    } else if (adv && needs && !crm_is_true(notify)) {
+        g_ptr_array_add(adv->warnings, g_strdup_printf(
+            "notify=%s: %s:%s:%s refuses to start without clone "
+            "notifications; write notify=true.", notify,
+            crm_element_value(child, "class"),
+            crm_element_value(child, "provider"),
+            crm_element_value(child, "type")));
+    }
+    g_string_free(renamed, TRUE);
+    return meta;
+}
+
 /* ms, clone, group: the new container takes the place of its first
  * member, as crmsh places it. */
 static int apply_container(const hc_crm_cmd *c, xmlNode *cib,
-                           hc_crm_error *err)
+                           hc_crm_advice *adv, hc_crm_error *err)
 {
     int rc = check_new_id(err, c, cib);
     xmlNode *rscs = hc_crm_section(cib, "resources", true);
@@ -699,26 +937,21 @@ static int apply_container(const hc_crm_cmd *c, xmlNode *cib,
     crm_xml_add(box, "id", c->id);
     xmlUnlinkNode(box);
     xmlAddPrevSibling(first, box);
-    GPtrArray *meta = g_ptr_array_new();
-    for (guint i = 0; i < c->meta->len; i++) {
-        g_ptr_array_add(meta, c->meta->pdata[i]);
-    }
-    hc_crm_nv promotable = { (char *)"promotable", (char *)"true", -1 };
-    bool has_promotable = false;
-    for (guint i = 0; i < c->meta->len; i++) {
-        const hc_crm_nv *nv = g_ptr_array_index(c->meta, i);
-        has_promotable = has_promotable || !strcmp(nv->name, "promotable");
-    }
-    if (c->verb == HC_CRM_MS && !has_promotable) {
-        /* The promotable clone that replaces Pacemaker 1's master
-         * resource; crmsh suggests exactly this for ms. */
-        g_ptr_array_add(meta, &promotable);
-    }
-    if (meta->len) {
+    GPtrArray *owned = g_ptr_array_new_with_free_func(nv_free);
+    GPtrArray *meta = c->verb == HC_CRM_GROUP ? NULL
+        : container_meta(c, cib, adv, owned);
+
+    if (c->verb == HC_CRM_GROUP && c->meta->len) {
+        add_nvset(cib, box, "meta_attributes", c->id, "meta_attributes",
+                  c->meta);
+    } else if (meta && meta->len) {
         add_nvset(cib, box, "meta_attributes", c->id, "meta_attributes",
                   meta);
     }
-    g_ptr_array_unref(meta);
+    if (meta) {
+        g_ptr_array_unref(meta);
+    }
+    g_ptr_array_unref(owned);
     for (guint i = 0; i < c->refs->len; i++) {
         const hc_crm_ref *r = g_ptr_array_index(c->refs, i);
         xmlNode *n = find_rsc(cib, r->rsc);
@@ -739,7 +972,7 @@ static void set_ref_attrs(xmlNode *cib, xmlNode *el, const hc_crm_ref *r,
 }
 
 static int apply_constraint(const hc_crm_cmd *c, xmlNode *cib,
-                            hc_crm_error *err)
+                            hc_crm_advice *adv, hc_crm_error *err)
 {
     int rc = check_new_id(err, c, cib);
 
@@ -752,6 +985,7 @@ static int apply_constraint(const hc_crm_cmd *c, xmlNode *cib,
             return rc;
         }
     }
+    hc_crm_advise_colocation(c, cib, adv);
     xmlNode *cons = hc_crm_section(cib, "constraints", true);
     const hc_crm_ref *a = c->refs->pdata[0];
 
@@ -1217,6 +1451,12 @@ static int apply_standby(const hc_crm_cmd *c, xmlNode *cib,
 
 int hc_crm_apply(const hc_crm_cmd *c, xmlNode *cib, hc_crm_error *err)
 {
+    return hc_crm_apply_advised(c, cib, NULL, err);
+}
+
+int hc_crm_apply_advised(const hc_crm_cmd *c, xmlNode *cib,
+                         hc_crm_advice *adv, hc_crm_error *err)
+{
     hc_crm_error dummy;
 
     if (!err) {
@@ -1230,17 +1470,17 @@ int hc_crm_apply(const hc_crm_cmd *c, xmlNode *cib, hc_crm_error *err)
     case HC_CRM_PROPERTY:
     case HC_CRM_RSC_DEFAULTS:
     case HC_CRM_OP_DEFAULTS:
-        return apply_nvs(c, cib);
+        return apply_nvs(c, cib, adv, err);
     case HC_CRM_PRIMITIVE:
         return apply_primitive(c, cib, err);
     case HC_CRM_MS:
     case HC_CRM_CLONE:
     case HC_CRM_GROUP:
-        return apply_container(c, cib, err);
+        return apply_container(c, cib, adv, err);
     case HC_CRM_COLOCATION:
     case HC_CRM_ORDER:
     case HC_CRM_LOCATION:
-        return apply_constraint(c, cib, err);
+        return apply_constraint(c, cib, adv, err);
     case HC_CRM_DELETE:
         return apply_delete(c, cib, err);
     case HC_CRM_MOVE:

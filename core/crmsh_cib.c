@@ -477,6 +477,7 @@ void hc_crm_plan_free(hc_crm_plan *p)
     g_free(p->preview);
     g_free(p->preview_error);
     g_strfreev(p->cluster_argv);
+    hc_crm_advice_free(p->advice);
     g_free(p);
 }
 
@@ -509,7 +510,8 @@ int hc_crm_plan_new_from(const char *line, xmlNode *cib, bool simulate,
         goto fail;
     }
     p->next = copy_xml(p->base);
-    if ((rc = hc_crm_apply(p->cmd, p->next, err))) {
+    p->advice = hc_crm_advice_new();
+    if ((rc = hc_crm_apply_advised(p->cmd, p->next, p->advice, err))) {
         goto fail;
     }
     p->diff = hc_crm_diff_text(p->base, p->next);

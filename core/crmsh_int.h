@@ -32,6 +32,26 @@ xmlNode *hc_crm_section(xmlNode *cib, const char *name, bool create);
  * cloned resource).  Borrowed strings, valid while cib lives. */
 void hc_crm_resource_ids(xmlNode *cib, GPtrArray *ids, GPtrArray *addr);
 
+/* The resource (primitive, group, clone, master, bundle) with this id,
+ * or NULL. */
+xmlNode *hc_crm_find_rsc(xmlNode *cib, const char *id);
+
+/* A promotable clone: <master>, or a clone with meta promotable=true. */
+bool hc_crm_is_promotable(xmlNode *rsc);
+
+/* The value of meta attribute name in rsc's own meta_attributes, or
+ * NULL. */
+const char *hc_crm_meta_value(xmlNode *rsc, const char *name);
+
+/* Warnings and the corrected line for a colocation, from the CIB before
+ * the colocation is added. */
+void hc_crm_advise_colocation(const hc_crm_cmd *c, xmlNode *cib,
+                              hc_crm_advice *adv);
+
+/* Agents that do not work and the one to use instead: the message for a
+ * primitive that names one (static), or NULL. */
+const char *hc_crm_agent_replaced(const char *provider, const char *type);
+
 /* Node names (uname) in the nodes section. */
 void hc_crm_node_names(xmlNode *cib, GPtrArray *names);
 

@@ -121,6 +121,7 @@ struct hc_failover {
     GPtrArray *leftover_rscs;    /* char* their resources */
 
     bool action_failed;
+    char *aborted;               /* why the run was asked to end, or NULL */
     bool placed_known;           /* service-placed is asserted */
     bool seen_failure;           /* kill: the cluster noticed */
     int max_failcount;
@@ -1194,6 +1195,47 @@ static int fail_start(hc_failover *fo, int rc, char *err)
     return rc;
 }
 
+/* crm_resource --clear for each resource of rscs, then a --wait (the
+ * service may move when its constraint goes: what comes next starts from
+ * where the cluster settles); a line per command in out.  Returns 0, or
+ * -EIO when a --clear failed. */
+static int clear_rscs(const GPtrArray *rscs, GString *out)
+{
+    const char *wait_argv[] = { "crm_resource", "--wait", "--timeout=60s",
+                                NULL };
+    hc_exec_result res = { 0 };
+    int ret = 0, rc;
+
+    for (guint i = 0; i < rscs->len; i++) {
+        const char *argv[] = { "crm_resource", "--clear", "-r",
+                               rscs->pdata[i], NULL };
+        char *cl = hc_exec_cmdline(argv, NULL);
+
+        rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
+        if (rc < 0 || res.status != 0) {
+            ret = -EIO;
+        }
+        g_string_append_printf(out, "%s: %s\n", cl,
+                               rc == 0 && res.status == 0 ? "done"
+                                                          : "failed");
+        g_free(cl);
+        if (rc == 0) {
+            hc_exec_result_clear(&res);
+        }
+    }
+    if (!rscs->len) {
+        return ret;
+    }
+    rc = hc_exec(wait_argv, &(hc_exec_opts) { .timeout_ms = 70000 }, &res);
+    g_string_append_printf(out, "crm_resource --wait: %s\n",
+                           rc == 0 && res.status == 0
+                           ? "the cluster is settled" : "did not settle");
+    if (rc == 0) {
+        hc_exec_result_clear(&res);
+    }
+    return ret;
+}
+
 static int baseline(hc_failover *fo)
 {
     xmlNode *xml = NULL;
@@ -1337,23 +1379,19 @@ static int baseline(hc_failover *fo)
         g_string_free(s, TRUE);
         return fail_start(fo, -EEXIST, msg);
     }
-    for (guint i = 0; i < fo->leftover_rscs->len; i++) {
-        const char *argv[] = { "crm_resource", "--clear", "-r",
-                               fo->leftover_rscs->pdata[i], NULL };
-        hc_exec_result res = { 0 };
-
-        hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
-        emit(fo, HC_FO_EV_ACTION, "cleared leftover constraints of %s: "
-             "exit %d", (char *) fo->leftover_rscs->pdata[i], res.status);
-        hc_exec_result_clear(&res);
-    }
     if (fo->leftover_rscs->len) {
-        const char *argv[] = { "crm_resource", "--wait", "--timeout=60s",
-                               NULL };
-        hc_exec_result res = { 0 };
+        GString *out = g_string_new(NULL);
+        char **v;
 
-        hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 70000 }, &res);
-        hc_exec_result_clear(&res);
+        clear_rscs(fo->leftover_rscs, out);
+        v = g_strsplit(out->str, "\n", -1);
+        for (char **l = v; *l; l++) {
+            if (**l) {
+                emit(fo, HC_FO_EV_ACTION, "%s", *l);
+            }
+        }
+        g_strfreev(v);
+        g_string_free(out, TRUE);
         refresh(fo, NULL, NULL);
         if (!service_node(fo) || strcmp(service_node(fo), fo->from)) {
             return fail_start(fo, -EAGAIN, g_strdup(
@@ -1953,6 +1991,11 @@ int hc_failover_step(hc_failover *fo)
 
     switch (fo->phase) {
     case PH_BASELINE:
+        if (fo->aborted) {
+            return fail_start(fo, -EINTR, g_strdup_printf(
+                "%s before the test started: nothing was changed",
+                fo->aborted));
+        }
         rc = baseline(fo);
         if (rc < 0) {
             return rc;
@@ -1963,6 +2006,12 @@ int hc_failover_step(hc_failover *fo)
         if (!io_finished(fo)) {
             return 1;
         }
+        if (fo->aborted) {
+            io_free(fo);
+            return fail_start(fo, -EINTR, g_strdup_printf(
+                "%s before the action: nothing was changed by the test",
+                fo->aborted));
+        }
         rc = baseline_done(fo);
         if (rc < 0) {
             return rc;
@@ -1970,6 +2019,11 @@ int hc_failover_step(hc_failover *fo)
         fo->phase = PH_ACTION;
         return 1;
     case PH_ACTION:
+        if (fo->aborted) {
+            return fail_start(fo, -EINTR, g_strdup_printf(
+                "%s before the action: nothing was changed by the test",
+                fo->aborted));
+        }
         fo->t0 = hc_now_ms();
         fo->wall0 = g_get_real_time() / 1e6;
         fo->deadline = fo->t0 + fo->o.timeout_s * 1000.0;
@@ -1989,7 +2043,13 @@ int hc_failover_step(hc_failover *fo)
         observe_cib(fo);
         observe_drbd(fo);
         if (!fo->placed_known) {
-            if (fo->action_failed) {
+            if (fo->aborted) {
+                assertion(fo, HC_FO_FAIL, "service-placed", "%s %.1f s "
+                          "after the action started (%s runs on %s): the "
+                          "cleanup runs now", fo->aborted,
+                          rel_ms(fo) / 1000.0, fo->service,
+                          service_node(fo) ? service_node(fo) : "no node");
+            } else if (fo->action_failed) {
                 assertion(fo, HC_FO_FAIL, "service-placed", "the %s action "
                           "failed; %s runs on %s", hc_fo_scenario_name(
                               fo->o.scenario), fo->service,
@@ -2029,7 +2089,7 @@ int hc_failover_step(hc_failover *fo)
             return 1;
         }
         observe_cib(fo);
-        if (drbd_settling(fo)) {
+        if (!fo->aborted && drbd_settling(fo)) {
             probe_tick(fo);
             return 1;
         }
@@ -2119,6 +2179,56 @@ void hc_failover_set_drbd_reader(hc_failover *fo, hc_fo_drbd_reader fn,
     fo->drbd_data = data;
 }
 
+void hc_failover_abort(hc_failover *fo, const char *why)
+{
+    if (fo->aborted || fo->phase == PH_DONE) {
+        return;
+    }
+    fo->aborted = g_strdup(why && *why ? why : "interrupted");
+    emit(fo, HC_FO_EV_WARN, "%s: %s", fo->aborted,
+         fo->phase < PH_ACTION ? "the test ends before its action"
+         : fo->phase == PH_OBSERVE ? "the action's command is let finish "
+           "(within its deadline), then the cleanup runs"
+         : "the cleanup goes on to its end");
+}
+
+bool hc_failover_aborted(const hc_failover *fo)
+{
+    return fo->aborted != NULL;
+}
+
+void hc_failover_note(hc_failover *fo, hc_fo_event_kind kind,
+                      const char *text)
+{
+    emit_at(fo, rel_ms(fo), kind, text);
+}
+
+int hc_failover_bound_s(const hc_failover *fo)
+{
+    /* The baseline: CIB reads, leftovers cleared (30 s each) and a wait
+     * (70 s), five probes (1.5 s) and a lease file read (20 + 60 s). */
+    int s = 30 + 30 * 4 + 70 + 8 + 80;
+
+    /* The action: its command's deadline, or the failover's. */
+    switch (fo->o.scenario) {
+    case HC_FO_STOP_STACK:
+        s += MAX(fo->o.timeout_s, fo->o.stop_cmd ? 300 : 360);
+        break;
+    case HC_FO_CRASH:
+    case HC_FO_CUT:
+        s += MAX(fo->o.timeout_s, 60);
+        break;
+    default:
+        s += MAX(fo->o.timeout_s, 30);
+        break;
+    }
+    /* The cleanup: the restore (300 s) or its own command, fail counts
+     * cleaned (30 s each, a few), the wait (130 s), DRBD's resync (the
+     * failover's timeout); the final probe and lease read. */
+    s += 300 + 30 * 4 + 130 + fo->o.timeout_s + 2 + 80;
+    return s;
+}
+
 void hc_failover_free(hc_failover *fo)
 {
     int rc;
@@ -2155,6 +2265,7 @@ void hc_failover_free(hc_failover *fo)
     g_free(fo->base_drbd);
     g_free(fo->drbd_last);
     g_free(fo->done_node);
+    g_free(fo->aborted);
     g_ptr_array_free(fo->chain, TRUE);
     g_array_free(fo->base_leases, TRUE);
     g_ptr_array_free(fo->base_lines, TRUE);
@@ -2232,7 +2343,7 @@ const GPtrArray *hc_failover_leftovers(const hc_failover *fo)
 int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
 {
     GPtrArray *rscs = g_ptr_array_new_with_free_func(g_free);
-    int ret = 0;
+    int ret;
 
     if (refresh(fo, NULL, NULL) < 0 || !fo->st) {
         g_ptr_array_free(rscs, TRUE);
@@ -2245,21 +2356,7 @@ int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
             g_ptr_array_add(rscs, g_strdup(c->rsc));
         }
     }
-    for (guint i = 0; i < rscs->len; i++) {
-        const char *argv[] = { "crm_resource", "--clear", "-r",
-                               rscs->pdata[i], NULL };
-        hc_exec_result res = { 0 };
-        int rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
-        char *cl = hc_exec_cmdline(argv, NULL);
-
-        if (rc < 0 || res.status != 0) {
-            ret = -EIO;
-        }
-        g_string_append_printf(out, "%s: %s\n", cl,
-                               rc == 0 && res.status == 0 ? "done" : "failed");
-        g_free(cl);
-        hc_exec_result_clear(&res);
-    }
+    ret = clear_rscs(rscs, out);
     g_ptr_array_free(rscs, TRUE);
     return ret;
 }

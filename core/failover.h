@@ -113,6 +113,21 @@ void hc_failover_set_drbd_reader(hc_failover *fo, hc_fo_drbd_reader fn,
  * was changed in the cluster). */
 int hc_failover_step(hc_failover *fo);
 int hc_failover_interval_ms(const hc_failover *fo);
+
+/* Asks the run to end as soon as it safely can (a signal, the admin):
+ * before the action it ends at once (hc_failover_step() returns -EINTR,
+ * nothing was changed); after it, the action's command is let finish
+ * within its deadline, service-placed fails with why, and the cleanup and
+ * the final checks run as always.  why goes into the timeline. */
+void hc_failover_abort(hc_failover *fo, const char *why);
+bool hc_failover_aborted(const hc_failover *fo);
+/* Adds a line of the caller's to the timeline (and so to the report). */
+void hc_failover_note(hc_failover *fo, hc_fo_event_kind kind,
+                      const char *text);
+/* The longest a run can take, in seconds: the sum of the deadlines of
+ * its commands and waits (the baseline, the action, the cleanup, the
+ * final checks).  A run that is not finished by then is stuck. */
+int hc_failover_bound_s(const hc_failover *fo);
 const char *hc_failover_error(const hc_failover *fo);
 
 /* Results, valid once hc_failover_step() returned 0. */
@@ -130,9 +145,11 @@ const GPtrArray *hc_failover_assertions(const hc_failover *fo);
 const GPtrArray *hc_failover_leftovers(const hc_failover *fo);
 
 /* Clears every cli-prefer/cli-ban constraint now in the CIB
- * (crm_resource --clear per resource, a line per command in out), for the
- * console's and the command's offer when the no-cli-constraints assertion
- * failed.  Returns 0, -EIO when a command failed, -ENOTCONN. */
+ * (crm_resource --clear per resource, then crm_resource --wait; a line per
+ * command in out), for the offer when the no-cli-constraints assertion
+ * failed.  Blocks up to 30 s per resource and 70 s for the wait: not for
+ * a loop that must answer.  Returns 0, -EIO when a --clear failed,
+ * -ENOTCONN. */
 int hc_failover_clear_leftovers(hc_failover *fo, GString *out);
 
 /* The probe so far: probes sent, answered, unanswered, and whether the

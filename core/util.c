@@ -40,7 +40,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 }
 
 static void escape_append(GString *out, const char *str, size_t len,
-                          size_t max_cols, bool ascii)
+                          size_t max_cols, bool ascii, bool quotes)
 {
     const unsigned char *s = (const unsigned char *) str;
     size_t cols = 0;
@@ -50,7 +50,7 @@ static void escape_append(GString *out, const char *str, size_t len,
         size_t w = 1, adv = 1;
         unsigned c = s[i];
 
-        if (c == '\\' || c == '"') {
+        if (quotes && (c == '\\' || c == '"')) {
             tmp[0] = '\\'; tmp[1] = (char) c; tmp[2] = 0; w = 2;
         } else if (c == '\n') {
             strcpy(tmp, "\\n"); w = 2;
@@ -78,7 +78,7 @@ static void escape_append(GString *out, const char *str, size_t len,
 
 void hc_escape_append(GString *out, const char *s, size_t len, size_t max_cols)
 {
-    escape_append(out, s, len, max_cols, false);
+    escape_append(out, s, len, max_cols, false, true);
 }
 
 char *hc_escape(const char *s, size_t max_cols)
@@ -86,7 +86,7 @@ char *hc_escape(const char *s, size_t max_cols)
     GString *out = g_string_new(NULL);
 
     if (s) {
-        escape_append(out, s, strlen(s), max_cols, false);
+        escape_append(out, s, strlen(s), max_cols, false, true);
     }
     return g_string_free(out, FALSE);
 }
@@ -96,7 +96,17 @@ char *hc_escape_ascii(const char *s, size_t max_cols)
     GString *out = g_string_new(NULL);
 
     if (s) {
-        escape_append(out, s, strlen(s), max_cols, true);
+        escape_append(out, s, strlen(s), max_cols, true, true);
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *hc_escape_text(const char *s, size_t max_cols, bool ascii)
+{
+    GString *out = g_string_new(NULL);
+
+    if (s) {
+        escape_append(out, s, strlen(s), max_cols, ascii, false);
     }
     return g_string_free(out, FALSE);
 }
@@ -246,6 +256,35 @@ const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n)
 double hc_now_ms(void)
 {
     return (double) g_get_monotonic_time() / 1000.0;
+}
+
+char **hc_wrap(const char *text, size_t width, const char *first,
+               const char *rest)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GString *l = g_string_new(first);
+    char **words = g_strsplit_set(text ? text : "", " \n", -1);
+    bool empty = true;
+
+    for (char **w = words; *w; w++) {
+        if (!**w) {
+            continue;
+        }
+        if (!empty && l->len + 1 + strlen(*w) > width) {
+            g_ptr_array_add(out, g_string_free(l, FALSE));
+            l = g_string_new(rest);
+            empty = true;
+        }
+        if (!empty) {
+            g_string_append_c(l, ' ');
+        }
+        g_string_append(l, *w);
+        empty = false;
+    }
+    g_ptr_array_add(out, g_string_free(l, FALSE));
+    g_ptr_array_add(out, NULL);
+    g_strfreev(words);
+    return (char **) g_ptr_array_free(out, FALSE);
 }
 
 void hc_child_detach_tty(void)

@@ -23,6 +23,12 @@ char *hc_escape(const char *s, size_t max_cols);
  * For terminals that cannot show UTF-8. */
 char *hc_escape_ascii(const char *s, size_t max_cols);
 
+/* Same as hc_escape() (hc_escape_ascii() when ascii) but '\\' and '"'
+ * are kept as they are: for text that is already what an admin types, a
+ * shell command line or an XML line, where \" would be wrong.  Control
+ * bytes and invalid UTF-8 are still escaped. */
+char *hc_escape_text(const char *s, size_t max_cols, bool ascii);
+
 /* Appends s to out as a JSON string literal (with quotes).  Invalid UTF-8
  * bytes become U+FFFD so that the output is always valid JSON. */
 void hc_json_str(GString *out, const char *s);
@@ -46,6 +52,13 @@ const char *hc_time_rel(time_t t, time_t now, char *buf, size_t n);
 
 /* Monotonic clock in milliseconds. */
 double hc_now_ms(void);
+
+/* text broken into lines of at most width columns at blanks (a longer
+ * word stays whole), the first line after first, the others after rest.
+ * Bytes are counted as columns: escape text first.  Newly allocated
+ * (g_strfreev). */
+char **hc_wrap(const char *text, size_t width, const char *first,
+               const char *rest);
 
 /* In a child forked by the console: the terminal's signals (SIGINT,
  * SIGHUP) ignored, SIGPIPE back to its default, and stdin, stdout and

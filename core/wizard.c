@@ -169,6 +169,11 @@ static bool check_path(const char *v, const char *arg)
     return true;
 }
 
+static bool check_opt_path(const char *v, const char *arg)
+{
+    return !*v || check_path(v, arg);
+}
+
 static bool check_agent(const char *v, const char *arg)
 {
     char **p = g_strsplit(v, ":", -1);
@@ -239,7 +244,8 @@ static const answer_def answer_defs[] = {
     { "drbd_device", "/dev/drbd1", check_path, NULL, "DRBD device" },
     { "drbd_port", "7789", check_int, "1024-65535", "DRBD TCP port" },
     { "drbd_version", "auto", check_choice, "auto|8.4|9",
-      "DRBD syntax (auto: from the kernel module / drbdadm)" },
+      "DRBD syntax (auto: the version in /proc/drbd, else modinfo's of "
+      "the drbd module, on each node)" },
     { "shared_disk", "/dev/drbd1", check_path, NULL,
       "the shared disk for storage=shared" },
     { "fstype", "ext4", check_choice, "ext3|ext4",
@@ -251,6 +257,10 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "hacon_deb", "", check_opt_path, NULL,
+      "the hacon .deb that preflight installs on the peer when this node's "
+      "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
+      "cache)" },
     { "quorum", "two_node", check_choice, "two_node|ignore",
       "two_node: corosync keeps quorum safely; ignore: the tutorial's "
       "no-quorum-policy=ignore" },
@@ -305,10 +315,21 @@ const char *hc_wizard_answer_help(const char *key)
     return d ? d->help : NULL;
 }
 
+const char *hc_wizard_answer_choices(const char *key)
+{
+    const answer_def *d = answer_find(key);
+
+    return d && d->check == check_choice ? d->arg : NULL;
+}
+
 /* ------------------------------------------------------------ the wizard */
 
 struct hc_wizard {
     GHashTable *answers;
+    /* key -> where its answer came from (GINT hc_answer_origin); a key
+     * that is not here has its default. */
+    GHashTable *origins;
+    GHashTable *detected_why;   /* key -> the fact that filled it */
     char *root;
     char *state_dir;
     char *uname;
@@ -337,7 +358,52 @@ int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
         return -EINVAL;
     }
     g_hash_table_replace(w->answers, g_strdup(key), g_strdup(value));
+    g_hash_table_replace(w->origins, g_strdup(key),
+                         GINT_TO_POINTER(HC_ANSWER_FILE));
+    g_hash_table_remove(w->detected_why, key);
     return 0;
+}
+
+int hc_wizard_set_detected(hc_wizard *w, const char *key, const char *value,
+                           const char *why, char **ret_err)
+{
+    int rc;
+
+    if (hc_wizard_answer_origin(w, key, NULL) == HC_ANSWER_FILE) {
+        return 0;
+    }
+    rc = hc_wizard_set_answer(w, key, value, ret_err);
+    if (rc == 0) {
+        g_hash_table_replace(w->origins, g_strdup(key),
+                             GINT_TO_POINTER(HC_ANSWER_DETECTED));
+        g_hash_table_replace(w->detected_why, g_strdup(key),
+                             g_strdup(why ? why : ""));
+    }
+    return rc;
+}
+
+hc_answer_origin hc_wizard_answer_origin(const hc_wizard *w, const char *key,
+                                         const char **ret_why)
+{
+    gpointer o;
+
+    if (ret_why) {
+        *ret_why = g_hash_table_lookup(w->detected_why, key);
+    }
+    if (!g_hash_table_lookup_extended(w->origins, key, NULL, &o)) {
+        return HC_ANSWER_DEFAULT;
+    }
+    return (hc_answer_origin) GPOINTER_TO_INT(o);
+}
+
+const char *hc_answer_origin_str(hc_answer_origin o)
+{
+    switch (o) {
+    case HC_ANSWER_DEFAULT: return "default";
+    case HC_ANSWER_FILE: return "file";
+    case HC_ANSWER_DETECTED: return "detected";
+    }
+    return "?";
 }
 
 static int answers_load(hc_wizard *w, const char *path, char **ret_err)
@@ -379,7 +445,7 @@ static int answers_load(hc_wizard *w, const char *path, char **ret_err)
 
 /* Cross-field checks: two distinct nodes, the floating IP outside the
  * leased range, the range in the floating IP's subnet. */
-static int answers_consistent(hc_wizard *w, char **ret_err)
+int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
 {
     struct in_addr vip, a, b;
     unsigned prefix = (unsigned) atoi(hc_wizard_answer(w, "vip_prefix"));
@@ -421,6 +487,9 @@ int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err)
 
     *ret = NULL;
     w->answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    w->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    w->detected_why = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            g_free);
     w->root = g_strdup(root && *root ? root : "/");
     w->state_dir = g_strdup(state && *state ? state : "/var/lib/hacon");
     w->uname = g_strdup(uname(&u) == 0 ? u.nodename : "localhost");
@@ -428,7 +497,7 @@ int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err)
         rc = answers_load(w, answers_path, ret_err);
     }
     if (rc == 0) {
-        rc = answers_consistent(w, ret_err);
+        rc = hc_wizard_check_answers(w, ret_err);
     }
     if (rc < 0) {
         hc_wizard_free(w);
@@ -444,6 +513,8 @@ void hc_wizard_free(hc_wizard *w)
         return;
     }
     g_hash_table_destroy(w->answers);
+    g_hash_table_destroy(w->origins);
+    g_hash_table_destroy(w->detected_why);
     g_free(w->root);
     g_free(w->state_dir);
     g_free(w->uname);
@@ -466,10 +537,67 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
 void hc_wizard_format_answers(const hc_wizard *w, GString *out)
 {
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        g_string_append_printf(out, "# %s\n%s=%s\n", answer_defs[i].help,
-                               answer_defs[i].key,
+        const char *why = NULL;
+
+        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+        if (hc_wizard_answer_origin(w, answer_defs[i].key, &why)
+            == HC_ANSWER_DETECTED) {
+            char *e = hc_escape_text(why, 0, false);
+
+            g_string_append_printf(out, "# detected: %s\n", e);
+            g_free(e);
+        }
+        g_string_append_printf(out, "%s=%s\n", answer_defs[i].key,
                                hc_wizard_answer(w, answer_defs[i].key));
     }
+}
+
+char *hc_wizard_answers_path(const hc_wizard *w)
+{
+    return g_build_filename(w->state_dir, "answers", NULL);
+}
+
+int hc_wizard_save_answers(const hc_wizard *w, const char *path,
+                           char **ret_err)
+{
+    GString *out = g_string_new("# hacon's answers for the guided setup "
+                                "(hacon setup ... --answers FILE), saved by "
+                                "the console's\n# answers form: key=value "
+                                "lines; a default is shown as a comment.\n");
+    char *dir = g_path_get_dirname(path);
+    int rc;
+
+    for (size_t i = 0; i < N_ANSWERS; i++) {
+        const char *key = answer_defs[i].key, *why = NULL;
+        hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
+
+        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+        if (o == HC_ANSWER_DETECTED) {
+            char *e = hc_escape_text(why, 0, false);
+
+            g_string_append_printf(out, "# detected: %s\n", e);
+            g_free(e);
+        }
+        g_string_append_printf(out, "%s%s=%s\n",
+                               o == HC_ANSWER_DEFAULT ? "#" : "", key,
+                               hc_wizard_answer(w, key));
+    }
+    rc = g_mkdir_with_parents(dir, 0700) < 0 ? -errno : 0;
+    if (rc == 0) {
+        rc = hc_write_file_atomic(path, out->str, out->len, 0600, true);
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                   strerror(-rc));
+    }
+    g_free(dir);
+    g_string_free(out, TRUE);
+    return rc;
+}
+
+int hc_wizard_detect(hc_wizard *w)
+{
+    return hc_steps_detect_storage(w);
 }
 
 void hc_wizard_set_progress(hc_wizard *w, void (*fn)(const char *, void *),
@@ -1170,6 +1298,48 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
     return 0;
 }
 
+/* What crm_verify -V found, one message a line without its function
+ * name, and what causes it and which step fixes it when hacon knows. */
+static char *verify_error(const char *out)
+{
+    static const struct {
+        const char *seen;
+        const char *cause;
+    } causes[] = {
+        { "no STONITH resources", "Cause: fencing is on (stonith-enabled is "
+          "not false) and no fence device is configured, so Pacemaker would "
+          "start no resource. Step stonith fixes it (the tutorial's "
+          "stonith-enabled=false): apply it first, or configure a fence "
+          "device." },
+    };
+    GString *m = g_string_new("crm_verify rejects the new CIB:");
+    char **l = g_strsplit(out ? out : "", "\n", -1);
+    const char *cause = NULL;
+
+    for (char **p = l; *p; p++) {
+        char *t = g_strstrip(*p);
+
+        /* "(unpack_resources) \terror: ..." */
+        if (*t == '(' && strchr(t, ')')) {
+            t = g_strstrip(strchr(t, ')') + 1);
+        }
+        if (!*t || g_str_has_prefix(t, "-V may provide")) {
+            continue;
+        }
+        g_string_append_printf(m, "\n  %s", t);
+        for (size_t i = 0; !cause && i < G_N_ELEMENTS(causes); i++) {
+            if (strstr(t, causes[i].seen)) {
+                cause = causes[i].cause;
+            }
+        }
+    }
+    if (cause) {
+        g_string_append_printf(m, "\n%s", cause);
+    }
+    g_strfreev(l);
+    return g_string_free(m, FALSE);
+}
+
 /* Fills the CIB parts of the plan: diff, crm_verify, crm_simulate. */
 static int plan_cib_preview(hc_plan *p, char **ret_err)
 {
@@ -1194,8 +1364,14 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
         run_tool(diff, 30000, &p->cib_diff, &status);
         run_tool(verify, 30000, &p->cib_verify, &status);
         if (status != 0) {
-            *ret_err = g_strdup_printf("crm_verify rejects the new CIB: %s",
-                                       p->cib_verify);
+            /* Without -V crm_verify only says that the CIB is not valid;
+             * with it, why. */
+            const char *verbose[] = { "crm_verify", "-V", "-x", new, NULL };
+            char *why = NULL;
+
+            run_tool(verbose, 30000, &why, &status);
+            *ret_err = verify_error(why);
+            g_free(why);
             rc = -EINVAL;
         }
         /* The scheduler's preview, bounded: a pathological CIB must not
@@ -1364,27 +1540,22 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
     g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
-    if (p->empty) {
-        const char *done = g_hash_table_lookup(p->data, "done");
-
-        g_string_append(out, "\nNothing to do: the step is done.\n");
-        if (done) {
-            append_text(out, "  ", done);
-        }
-        /* What the step found in place instead of writing it (an
-         * equivalent file and how it differs). */
-        if (g_hash_table_lookup(p->data, "kept")) {
-            for (guint i = 0; i < p->notes->len; i++) {
-                append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
-            }
-        }
-        return;
-    }
+    /* A step that is done still says what it is and why (the quorum
+     * step's explanation is the only place the admin learns it). */
     for (guint i = 0; i < p->notes->len; i++) {
         append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
     }
     for (guint i = 0; i < p->warnings->len; i++) {
         append_text(out, "WARNING: ", p->warnings->pdata[i]);
+    }
+    if (p->empty) {
+        const char *done = g_hash_table_lookup(p->data, "done");
+        char *d = done ? hc_escape(done, 0) : NULL;
+
+        g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
+                               "\n", d ? ": " : "", d ? d : "");
+        g_free(d);
+        return;
     }
     if (p->files->len) {
         g_string_append(out, "\nFiles:\n");

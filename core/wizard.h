@@ -106,16 +106,54 @@ const char *hc_step_state_str(hc_step_state s);
 int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err);
 void hc_wizard_free(hc_wizard *w);
 
-/* Sets one answer (validated as a file line would be). */
+/* Where an answer's value came from: its default, an answers file (or
+ * the admin, through hc_wizard_set_answer()), or a fact found on the
+ * nodes (hc_wizard_detect()). */
+typedef enum hc_answer_origin {
+    HC_ANSWER_DEFAULT,
+    HC_ANSWER_FILE,
+    HC_ANSWER_DETECTED,
+} hc_answer_origin;
+
+/* Sets one answer (validated as a file line would be); its origin is
+ * then HC_ANSWER_FILE. */
 int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
                          char **ret_err);
+/* Sets an answer from a fact found on the nodes, why saying which; an
+ * answer given by the file or the admin is kept (returns 0). */
+int hc_wizard_set_detected(hc_wizard *w, const char *key, const char *value,
+                           const char *why, char **ret_err);
+/* The origin of key's answer; *ret_why (may be NULL) gets the fact of a
+ * detected one (borrowed), else NULL. */
+hc_answer_origin hc_wizard_answer_origin(const hc_wizard *w, const char *key,
+                                         const char **ret_why);
+const char *hc_answer_origin_str(hc_answer_origin o);
+/* The checks across answers (two distinct nodes, the floating IP outside
+ * the range and in its subnet): 0, or -EINVAL with the reason. */
+int hc_wizard_check_answers(hc_wizard *w, char **ret_err);
+/* Fills the answers that neither the file nor the admin gave from what
+ * the nodes have: where a node lacks the DRBD kernel module, storage=shared
+ * with a disk that is a block device on both nodes.  Runs commands on both
+ * nodes; returns 0, or -EHOSTUNREACH when the peer cannot be asked
+ * (nothing is detected then). */
+int hc_wizard_detect(hc_wizard *w);
+/* HACON_STATE_DIR/answers, where the console saves them (g_free). */
+char *hc_wizard_answers_path(const hc_wizard *w);
+/* Writes the answers to path (temp file, fsync, rename; the old one kept
+ * as path~; mode 0600): given and detected answers as key=value lines,
+ * defaults as comments, so that a reload gives the same origins. */
+int hc_wizard_save_answers(const hc_wizard *w, const char *path,
+                           char **ret_err);
 /* The answer for key (its default when not given); never NULL for a
  * known key. */
 const char *hc_wizard_answer(const hc_wizard *w, const char *key);
 /* The known keys, NULL-terminated, and the help line of one. */
 const char *const *hc_wizard_answer_keys(void);
 const char *hc_wizard_answer_help(const char *key);
-/* All answers as key=value lines (an answers file). */
+/* The values a choice answer takes, "a|b|c", or NULL for a free one. */
+const char *hc_wizard_answer_choices(const char *key);
+/* All answers as key=value lines (an answers file), a detected one with
+ * a "# detected: FACT" comment. */
 void hc_wizard_format_answers(const hc_wizard *w, GString *out);
 
 /* Progress lines while a step runs ("writing ...", "waiting for ..."). */
@@ -129,8 +167,7 @@ int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
 
 /* Where the answers are changed, added once to a blocked message that
  * tells the admin to answer something. */
-#define HC_WIZARD_FORM_HINT "answers: e in the console's setup screen, " \
-    "or hacon --answers FILE"
+#define HC_WIZARD_FORM_HINT "e: answers form"
 void hc_wizard_answers_hint(GString *msg);
 
 /* The steps that must be done before s, NULL-terminated (names).  On a

@@ -1,7 +1,9 @@
-/* hacon crm [--dry-run] [--no-simulate] LINE: one crm shell line, parsed
- * and applied by hacon itself (no crmsh needed).  Prints the CIB changes
- * and what the cluster would do, then commits them as one replace of the
- * configuration (CIB_file= or the live cluster) unless --dry-run. */
+/* hacon crm [--dry-run] [--no-simulate] [--fix] LINE: one crm shell line,
+ * parsed and applied by hacon itself (no crmsh needed).  Prints what hacon
+ * has to say about the line (notes, warnings, the corrected line), the CIB
+ * changes and what the cluster would do, then commits them as one replace
+ * of the configuration (CIB_file= or the live cluster) unless --dry-run.
+ * --fix applies the corrected line instead of the line as written. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,9 +42,37 @@ static char *join_words(int argc, char **argv)
     return g_string_free(s, FALSE);
 }
 
+static void print_wrapped(FILE *f, const char *first, const char *text)
+{
+    char **l = hc_wrap(text, 78, first, "  ");
+
+    for (char **p = l; *p; p++) {
+        fprintf(f, "%s\n", *p);
+    }
+    g_strfreev(l);
+}
+
+/* Notes on stdout; warnings and the corrected line on stderr, after what
+ * stdout holds so far. */
+static void print_advice(const hc_crm_advice *a, bool fixing)
+{
+    for (guint i = 0; a && i < a->notes->len; i++) {
+        print_wrapped(stdout, "note: ", a->notes->pdata[i]);
+    }
+    fflush(stdout);
+    for (guint i = 0; a && i < a->warnings->len; i++) {
+        print_wrapped(stderr, "warning: ", a->warnings->pdata[i]);
+    }
+    if (a && a->fix && !fixing) {
+        fprintf(stderr, "The line as meant (hacon crm --fix applies it "
+                "instead):\n  %s\n", a->fix);
+    }
+    fflush(stderr);
+}
+
 static int crm_run(int argc, char **argv)
 {
-    bool dry_run = false, simulate = true;
+    bool dry_run = false, simulate = true, fix = false;
     int i = 1;
 
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
@@ -50,6 +80,8 @@ static int crm_run(int argc, char **argv)
             dry_run = true;
         } else if (!strcmp(argv[i], "--no-simulate")) {
             simulate = false;
+        } else if (!strcmp(argv[i], "--fix")) {
+            fix = true;
         } else if (!strcmp(argv[i], "--")) {
             i++;
             break;
@@ -60,7 +92,7 @@ static int crm_run(int argc, char **argv)
     }
     if (i >= argc) {
         fprintf(stderr, "usage: hacon crm [--dry-run] [--no-simulate] "
-                "'LINE'\n");
+                "[--fix] 'LINE'\n");
         return 2;
     }
     char *line = join_words(argc - i, argv + i);
@@ -82,6 +114,34 @@ static int crm_run(int argc, char **argv)
         fprintf(stderr, "hacon crm: %s\n", msg ? msg : g_strerror(-prc));
         rc = 1;
         goto out;
+    }
+    print_advice(plan->advice, fix);
+    if (fix && plan->advice && plan->advice->fix) {
+        char *meant = g_strdup(plan->advice->fix);
+
+        printf("Applying the line as meant: %s\n", meant);
+        hc_crm_plan_free(plan);
+        plan = NULL;
+        prc = hc_crm_plan_new(meant, simulate, &plan, &err, &msg);
+        if (prc == -EINVAL && !msg) {
+            char *m = hc_crm_error_format(meant, &err);
+
+            fflush(stdout);
+            fprintf(stderr, "%s\n", m);
+            g_free(m);
+        } else if (prc < 0) {
+            fflush(stdout);
+            fprintf(stderr, "hacon crm: %s\n", msg ? msg
+                    : g_strerror(-prc));
+        }
+        g_free(meant);
+        if (prc < 0) {
+            rc = 1;
+            goto out;
+        }
+        print_advice(plan->advice, true);
+    } else if (fix) {
+        printf("Nothing to correct: the line is applied as written.\n");
     }
     if (plan->cluster_argv) {
         char *cl = hc_exec_cmdline((const char *const *)plan->cluster_argv,
@@ -127,7 +187,7 @@ out:
 
 const hc_command hc_cmd_crm = {
     .name = "crm",
-    .usage = "[--dry-run] 'LINE'",
+    .usage = "[--dry-run] [--no-simulate] [--fix] 'LINE'",
     .summary = "apply one crm shell line (diff, preview, commit)",
     .run = crm_run,
 };

@@ -3,6 +3,7 @@
  * the same transcript; progress lines go to stdout as they happen, so that
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void usage(FILE *f)
         "       hacon setup plan STEP [--answers FILE]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes] [--force]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
-        "       hacon setup answers [--answers FILE]\n"
+        "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.  A step whose\n"
         "prerequisites are not done is applied only with --force.\n");
 }
@@ -83,15 +84,20 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
     int rc = hc_wizard_plan(w, s, &p, &err), n_unmet = 0;
 
     if (rc < 0) {
+        /* Escaped line by line: a reason may have several. */
         GString *m = g_string_new(err);
-        char *e;
+        char **l, *e;
 
         hc_wizard_answers_hint(m);
-        e = hc_escape(m->str, 0);
+        l = g_strsplit(m->str, "\n", -1);
         g_string_free(m, TRUE);
-        fprintf(stderr, "hacon setup: step %s cannot be planned: %s\n",
-                s->name, e);
-        g_free(e);
+        fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
+        for (char **q = l; *q; q++) {
+            e = hc_escape(*q, 0);
+            fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
+            g_free(e);
+        }
+        g_strfreev(l);
         g_free(err);
         /* Often because a step before it is not done: said. */
         unmet = g_string_new(NULL);
@@ -205,6 +211,7 @@ static int setup_run(int argc, char **argv)
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
         { "force", no_argument, NULL, 'f' },
+        { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
@@ -212,14 +219,15 @@ static int setup_run(int argc, char **argv)
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false, force = false;
+    bool yes = false, force = false, detect = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "a:yfh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:yfdh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
         case 'f': force = true; break;
+        case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -263,6 +271,12 @@ static int setup_run(int argc, char **argv)
     } else if (!strcmp(verb, "answers")) {
         GString *out = g_string_new(NULL);
 
+        if (detect && hc_wizard_detect(w) == -EHOSTUNREACH) {
+            char *e = hc_escape(hc_wizard_peer(w), 0);
+
+            printf("# not detected: %s cannot be reached with ssh\n", e);
+            g_free(e);
+        }
         hc_wizard_format_answers(w, out);
         fwrite(out->str, 1, out->len, stdout);
         g_string_free(out, TRUE);

@@ -7,8 +7,10 @@
  * readline would print (bell, match lists) goes to /dev/null or the pane.
  *
  * Enter runs the same plan as `hacon crm`: parse, apply to a copy of the
- * CIB, diff, crm_simulate preview; the pane shows it and asks; y/Enter
- * commits with the epoch check, Esc/n cancels. */
+ * CIB, diff, crm_simulate preview; the pane shows it with hacon's notes
+ * and warnings, and the bottom row asks; y/Enter commits with the epoch
+ * check, f commits the line as meant instead (when hacon knows it: a
+ * backwards colocation), Esc/n cancels. */
 #include "console.h"
 
 #include <errno.h>
@@ -119,6 +121,29 @@ static void pane_text(hc_tone tone, const char *text)
     g_strfreev(v);
 }
 
+/* Adds raw (untrusted) text as lines wrapped at the screen's width, the
+ * continuations indented: for messages, which are prose. */
+static void pane_wrapped(hc_tone tone, const char *first, const char *text)
+{
+    char **v = g_strsplit(text ? text : "", "\n", -1);
+    int width = MAX(cl.con->cols - 1, 20);
+
+    for (char **p = v; *p; p++) {
+        if (!p[1] && !**p && p != v) {
+            break;
+        }
+        char *e = esc(*p);
+        char **l = hc_wrap(e, (size_t) width, p == v ? first : "", "  ");
+
+        for (char **q = l; *q; q++) {
+            hc_line_add(cl.pane, tone, NULL, "%s", *q);
+        }
+        g_strfreev(l);
+        g_free(e);
+    }
+    g_strfreev(v);
+}
+
 GPtrArray *hc_cmdline_pane(hc_console *con, int *top)
 {
     (void) con;
@@ -149,9 +174,25 @@ static void transcript_add(const char *line, int status, double ms,
 
 /* ---- running a line ----------------------------------------------------- */
 
+static void show_advice(const hc_crm_advice *a)
+{
+    for (guint i = 0; a && i < a->notes->len; i++) {
+        pane_wrapped(HC_TONE_DIM, "note: ", a->notes->pdata[i]);
+    }
+    for (guint i = 0; a && i < a->warnings->len; i++) {
+        pane_wrapped(HC_TONE_WARN, "warning: ", a->warnings->pdata[i]);
+    }
+    if (a && a->fix) {
+        hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "The line as meant (f "
+                    "applies it instead):");
+        pane_wrapped(HC_TONE_NORMAL, "  ", a->fix);
+    }
+}
+
 static void show_plan(const hc_crm_plan *plan)
 {
     pane_clear();
+    show_advice(plan->advice);
     if (plan->cluster_argv) {
         char *c = hc_exec_cmdline((const char *const *) plan->cluster_argv,
                                   NULL);
@@ -182,13 +223,10 @@ static void show_plan(const hc_crm_plan *plan)
                         cl.plan_ms);
         }
     }
+    /* The question itself is in the bottom row (hc_cmdline_prompt). */
     if (cl.con->read_only) {
         hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console "
-                    "(--read-only or no write access): not applied.  "
-                    "Esc: back");
-    } else {
-        hc_line_add(cl.pane, HC_TONE_TITLE, NULL,
-                    "Apply? Enter/y: apply  Esc/n: cancel");
+                    "(--read-only or no write access): not applied.");
     }
 }
 
@@ -363,8 +401,17 @@ static void run_line(const char *line)
     cl.plan_ms = hc_now_ms() - t0;
     if (rc == -EINVAL && !msg) {
         char *m = hc_crm_error_format(line, &err);
+        char **l = g_strsplit(m, "\n", 3);
 
-        pane_text(HC_TONE_BAD, m);
+        /* The line and its caret as they are; the reason wrapped. */
+        for (int i = 0; l[i]; i++) {
+            if (i < 2) {
+                pane_text(HC_TONE_BAD, l[i]);
+            } else {
+                pane_wrapped(HC_TONE_BAD, "", l[i]);
+            }
+        }
+        g_strfreev(l);
         g_free(m);
     } else if (rc < 0) {
         char *m = g_strdup_printf("%s", msg ? msg : g_strerror(-rc));
@@ -372,6 +419,7 @@ static void run_line(const char *line)
         pane_text(HC_TONE_BAD, m);
         g_free(m);
     } else if (!plan->cluster_argv && !*plan->diff) {
+        show_advice(plan->advice);
         hc_line_add(cl.pane, HC_TONE_NORMAL, NULL, "No change to the CIB.");
     } else {
         cl.plan = plan;
@@ -423,6 +471,47 @@ static void end_confirm(void)
     cl.state = CL_EDIT;
 }
 
+static void history_add(const char *line);
+
+/* f: the line as meant, planned on the console's CIB and committed at
+ * once (its words were on the screen); it goes to the history too. */
+static void apply_fix(void)
+{
+    char *line = g_strdup(cl.plan->advice->fix);
+    hc_crm_error err;
+    char *msg = NULL;
+    hc_crm_plan *plan = NULL;
+    int rc;
+
+    end_confirm();
+    history_add(line);
+    memset(&err, 0, sizeof(err));
+    rc = hc_crm_plan_new_from(line, cl.con->cib_xml, false, &plan, &err,
+                              &msg);
+    if (rc < 0) {
+        char *m = rc == -EINVAL && !msg ? hc_crm_error_format(line, &err)
+            : g_strdup(msg ? msg : g_strerror(-rc));
+
+        pane_clear();
+        pane_text(HC_TONE_BAD, m);
+        g_free(m);
+    } else {
+        cl.plan = plan;
+        plan = NULL;
+        apply_plan();
+        if (cl.plan->diff && *cl.plan->diff) {
+            hc_line_add(cl.pane, HC_TONE_TITLE, NULL, "Applied as meant: "
+                        "%s", line);
+            pane_text(HC_TONE_NORMAL, cl.plan->diff);
+        }
+        hc_crm_plan_free(cl.plan);
+        cl.plan = NULL;
+    }
+    g_free(msg);
+    hc_crm_plan_free(plan);
+    g_free(line);
+}
+
 /* ---- readline ----------------------------------------------------------- */
 
 static int rl_getc_cb(FILE *f)
@@ -469,6 +558,25 @@ static void close_prompt(void)
     curs_set(0);
 }
 
+static void history_add(const char *line)
+{
+    HIST_ENTRY *last = history_length > 0
+                       ? history_get(history_base + history_length - 1)
+                       : NULL;
+
+    if (!last || strcmp(last->line, line)) {
+        add_history(line);
+        if (cl.history_path) {
+            /* append_history needs the file to exist. */
+            if (access(cl.history_path, F_OK) == 0) {
+                append_history(1, cl.history_path);
+            } else {
+                write_history(cl.history_path);
+            }
+        }
+    }
+}
+
 static void on_line(char *line)
 {
     if (!line) {            /* ^D on an empty line */
@@ -477,21 +585,7 @@ static void on_line(char *line)
     }
     g_strstrip(line);
     if (*line) {
-        HIST_ENTRY *last = history_length > 0
-                           ? history_get(history_base + history_length - 1)
-                           : NULL;
-
-        if (!last || strcmp(last->line, line)) {
-            add_history(line);
-            if (cl.history_path) {
-                /* append_history needs the file to exist. */
-                if (access(cl.history_path, F_OK) == 0) {
-                    append_history(1, cl.history_path);
-                } else {
-                    write_history(cl.history_path);
-                }
-            }
-        }
+        history_add(line);
         run_line(line);
     }
     free(line);
@@ -704,6 +798,9 @@ void hc_cmdline_key(hc_console *con, int key)
                    || key == '\r' || key == '\n' || key == KEY_ENTER)) {
             apply_plan();
             end_confirm();
+        } else if (!con->read_only && (key == 'f' || key == 'F')
+                   && cl.plan->advice && cl.plan->advice->fix) {
+            apply_fix();
         } else if (key == KEY_UP || key == KEY_DOWN) {
             pane_scroll(key == KEY_UP ? -1 : 1);
         }
@@ -736,7 +833,12 @@ char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
 
     if (cl.state == CL_CONFIRM) {
         *cursor = -1;
-        return g_strdup(con->read_only ? "Read-only: not applied  [Esc] back"
+        if (con->read_only) {
+            return g_strdup("Read-only: not applied  [Esc] back");
+        }
+        return g_strdup(cl.plan && cl.plan->advice && cl.plan->advice->fix
+                        ? "Apply? [Enter/y] as written  [f] as meant  "
+                        "[Esc/n] cancel"
                         : "Apply? [Enter/y] apply  [Esc/n] cancel");
     }
     point = MIN(point, strlen(buf));

@@ -484,8 +484,11 @@ static void draw_footer(hc_console *con)
     } else if (hc_fo_screen_active(con)) {
         snprintf(buf, sizeof(buf), "%s", hc_fo_screen_footer(con));
     } else {
-        snprintf(buf, sizeof(buf), "F1/? Help  Tab View  / Search  "
-                 "Enter Detail  q/F10 Quit");
+        /* What a newcomer needs first, in 79 columns: the guided setup,
+         * the failover test and the crm line are found here, not only
+         * in the help. */
+        snprintf(buf, sizeof(buf), "F1/? Help  w Setup  f Failover  : crm  "
+                 "Tab View  / Search  Enter Detail  q Quit");
     }
     move(con->rows - 1, 0);
     attrset(A_REVERSE);
@@ -738,6 +741,9 @@ bool hc_screen_key(hc_console *con, int key)
     if (!pane && hc_fo_screen_active(con) && hc_fo_screen_key(con, key)) {
         return true;
     }
+    if (hc_fo_screen_wants_quit()) {
+        return false;
+    }
     if (!pane && vs->view == &hc_view_leases && con->lsrc
         && hc_leases_src_key(con->lsrc, con, key)) {
         return true;
@@ -745,7 +751,8 @@ bool hc_screen_key(hc_console *con, int key)
     switch (key) {
     case 'q':
     case KEY_F(10):
-        return false;
+        /* A failover test that runs: asked first (it goes on anyway). */
+        return hc_fo_screen_quit_asks(con);
     case '?':
     case 'h':
     case KEY_F(1):

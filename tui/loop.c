@@ -58,6 +58,64 @@ static void schedule_draw(loop_state *s);
 static void cib_try_connect(loop_state *s);
 static void cs_try_connect(loop_state *s);
 
+/* Loop stalls: the time between the return of one poll(2) of the loop and
+ * the next call is what the loop spent on its sources, during which it
+ * answered no key and drew nothing.  Over STALL_MS it is a stall, and
+ * with HACON_STALL_LOG=FILE each one is a line there ("stall MS ms at
+ * MONO_MS"), and at the end "end: longest turn MS ms of N": the screen
+ * tests assert none during a failover test. */
+#define STALL_MS 100.0
+
+static struct {
+    GPollFunc poll;
+    double back_ms;             /* when the last poll returned, or 0 */
+    double max_ms;
+    unsigned long turns;
+    FILE *log;
+} stall;
+
+static gint stall_poll(GPollFD *fds, guint nfds, gint timeout)
+{
+    double now = hc_now_ms();
+    gint rc;
+
+    if (stall.back_ms > 0) {
+        stall.turns++;
+        stall.max_ms = MAX(stall.max_ms, now - stall.back_ms);
+    }
+    if (stall.back_ms > 0 && now - stall.back_ms > STALL_MS) {
+        fprintf(stall.log, "stall %.0f ms at %.0f\n", now - stall.back_ms,
+                now);
+        fflush(stall.log);
+    }
+    rc = stall.poll(fds, nfds, timeout);
+    stall.back_ms = hc_now_ms();
+    return rc;
+}
+
+static void stall_start(void)
+{
+    const char *path = getenv("HACON_STALL_LOG");
+
+    if (!path || !*path || !(stall.log = fopen(path, "ae"))) {
+        return;
+    }
+    stall.poll = g_main_context_get_poll_func(NULL);
+    g_main_context_set_poll_func(NULL, stall_poll);
+}
+
+static void stall_end(void)
+{
+    if (stall.log) {
+        fprintf(stall.log, "end: longest turn %.0f ms of %lu\n",
+                stall.max_ms, stall.turns);
+        g_main_context_set_poll_func(NULL, stall.poll);
+        fclose(stall.log);
+        stall.log = NULL;
+        stall.back_ms = 0;
+    }
+}
+
 static double cpu_ms(void)
 {
     struct rusage ru;
@@ -664,6 +722,7 @@ int hc_console_run(bool read_only)
                                    getenv("HACON_DHCPD_CONF"), on_source, &s);
     s.con.dsrc = hc_drbd_src_new(getenv("HACON_DRBD_PROC"),
                                  getenv("HACON_DRBD_EVENTS2"), on_source, &s);
+    hc_fo_screen_attach(&s.con);
     hc_screen_draw(&s.con);
     cib_try_connect(&s);
     if (!s.con.cib_is_file) {
@@ -671,7 +730,9 @@ int hc_console_run(bool read_only)
     }
     hc_console_model_changed(&s.con);
     schedule_draw(&s);
+    stall_start();
     g_main_loop_run(s.loop);
+    stall_end();
 
     hc_screen_end();
     hc_cmdline_end();

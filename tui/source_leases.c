@@ -6,8 +6,10 @@
  * sorted and filtered for the pane.
  *
  * Over ssh a read can take up to its deadline (a node that does not
- * answer): it runs in a child process, whose answer the loop reads as it
- * comes, so that the console never waits for it. */
+ * answer): it runs in a thread (hc_lease_follower_fetch(), which only
+ * reads the follower), whose answer the loop takes from an idle callback,
+ * so that the console never waits for it.  Not a forked copy of the
+ * console: a fork of a threaded process may not run GLib or malloc. */
 #include "sources.h"
 
 #include <errno.h>
@@ -27,7 +29,17 @@
 
 #define POLL_LOCAL_S 2
 #define POLL_REMOTE_S 5
-#define FETCH_STUCK_US (120 * G_USEC_PER_SEC)
+
+/* A remote read: the thread reads f (nothing else touches it meanwhile)
+ * and fills out; the loop takes the answer.  When the source lets go of
+ * it first (a new lease file, the end), orphan is set and the answer's
+ * callback frees f and the job. */
+typedef struct fetch_job {
+    hc_leases_src *s;
+    hc_lease_follower *f;
+    GString *out;
+    bool orphan;                /* set and read by the loop's thread only */
+} fetch_job;
 
 struct hc_leases_src {
     bool given;                 /* files given by the user, not the CIB */
@@ -56,12 +68,8 @@ struct hc_leases_src {
     int row_hw;
     bool row_ascii;
     time_t row_now;
-    /* The remote read in progress: its child, pipe and answer so far. */
-    pid_t fetch_pid;
-    gint64 fetch_start;
-    int fetch_fd;
-    guint fetch_src;
-    GString *fetch_out;
+    /* The remote read in progress, or NULL. */
+    fetch_job *fetch;
 };
 
 static void changed(hc_leases_src *s)
@@ -96,53 +104,44 @@ static void poll_done(hc_leases_src *s, int r, bool ch)
     }
 }
 
-static void fetch_reaped(GPid pid, gint status, gpointer data)
+static void fetch_job_free(fetch_job *j, bool with_f)
 {
-    g_spawn_close_pid(pid);
+    if (with_f) {
+        hc_lease_follower_free(j->f);
+    }
+    g_string_free(j->out, TRUE);
+    g_free(j);
 }
 
-/* Forgets the remote read in progress.  Its child is not killed: it ends
- * within hc_exec's deadlines, or at once by SIGPIPE when it writes to the
- * closed pipe; GLib reaps it. */
-static void fetch_stop(hc_leases_src *s)
+/* Lets go of the remote read in progress; true when it took the follower
+ * with it (its thread still reads it: freed when it is done). */
+static bool fetch_stop(hc_leases_src *s)
 {
-    if (s->fetch_src) {
-        g_source_remove(s->fetch_src);
-        s->fetch_src = 0;
+    if (!s->fetch) {
+        return false;
     }
-    if (s->fetch_fd > 0) {
-        close(s->fetch_fd);
-        s->fetch_fd = 0;
-    }
-    s->fetch_pid = 0;
-    if (s->fetch_out) {
-        g_string_free(s->fetch_out, TRUE);
-        s->fetch_out = NULL;
-    }
+    s->fetch->orphan = true;
+    s->fetch = NULL;
+    return true;
 }
 
-static gboolean on_fetch_data(gint fd, GIOCondition cond, gpointer data)
+/* In the loop's thread, once the read is done. */
+static gboolean on_fetch_done(gpointer data)
 {
-    hc_leases_src *s = data;
-    char buf[65536];
-    ssize_t n = read(fd, buf, sizeof(buf));
+    fetch_job *j = data;
+    hc_leases_src *s = j->s;
     unsigned loads = 0;
     bool ch = false;
     int r;
 
-    if (n > 0) {
-        g_string_append_len(s->fetch_out, buf, n);
-        return G_SOURCE_CONTINUE;
+    if (j->orphan) {
+        fetch_job_free(j, true);
+        return G_SOURCE_REMOVE;
     }
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-        return G_SOURCE_CONTINUE;
-    }
-    /* The child wrote all and exited: its answer is whole. */
+    s->fetch = NULL;
     hc_lease_follower_stats(s->f, &loads, NULL, NULL);
-    r = hc_lease_follower_apply(s->f, s->fetch_out->str, s->fetch_out->len,
-                                &ch);
-    s->fetch_src = 0;
-    fetch_stop(s);
+    r = hc_lease_follower_apply(s->f, j->out->str, j->out->len, &ch);
+    fetch_job_free(j, false);
     if (r != -EAGAIN) {
         poll_done(s, r, ch);
     }
@@ -153,49 +152,33 @@ static gboolean on_fetch_data(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+static gpointer fetch_main(gpointer data)
+{
+    fetch_job *j = data;
+
+    hc_lease_follower_fetch(j->f, j->out);
+    g_idle_add(on_fetch_done, j);
+    return NULL;
+}
+
 static void fetch_start(hc_leases_src *s)
 {
-    int fds[2];
-    pid_t pid;
+    fetch_job *j = g_new0(fetch_job, 1);
+    GError *e = NULL;
+    GThread *t;
 
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        poll_done(s, -errno, false);
-        return;
-    }
-    pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
+    j->s = s;
+    j->f = s->f;
+    j->out = g_string_new(NULL);
+    t = g_thread_try_new("hc-leases-fetch", fetch_main, j, &e);
+    if (!t) {
+        g_error_free(e);
+        fetch_job_free(j, false);
         poll_done(s, -EAGAIN, false);
         return;
     }
-    if (pid == 0) {
-        GString *out = g_string_new(NULL);
-
-        /* Not the console's handlers (GLib's); a closed pipe ends it. */
-        signal(SIGTERM, SIG_DFL);
-        hc_child_detach_tty();
-        close(fds[0]);
-        hc_lease_follower_fetch(s->f, out);
-        for (gsize off = 0; off < out->len;) {
-            ssize_t w = write(fds[1], out->str + off, out->len - off);
-
-            if (w <= 0) {
-                break;
-            }
-            off += (gsize) w;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
-    s->fetch_pid = pid;
-    s->fetch_start = g_get_monotonic_time();
-    s->fetch_fd = fds[0];
-    s->fetch_out = g_string_new(NULL);
-    s->fetch_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                 on_fetch_data, s);
-    g_child_watch_add(pid, fetch_reaped, NULL);
+    g_thread_unref(t);
+    s->fetch = j;
 }
 
 static void poll_once(hc_leases_src *s)
@@ -207,15 +190,9 @@ static void poll_once(hc_leases_src *s)
         return;
     }
     if (hc_lease_follower_node(s->f)) {
-        /* A child past hc_exec's deadlines (20 s + 60 s) is stuck: a
-         * lock that another thread held when it was forked. */
-        if (s->fetch_pid
-            && g_get_monotonic_time() - s->fetch_start > FETCH_STUCK_US) {
-            kill(s->fetch_pid, SIGKILL);
-            fetch_stop(s);
-        }
-        /* One remote read at a time: a slow one is not piled upon. */
-        if (!s->fetch_pid) {
+        /* One remote read at a time: a slow one is not piled upon (it
+         * ends within hc_exec's deadlines, 20 s + 60 s). */
+        if (!s->fetch) {
             fetch_start(s);
         }
         return;
@@ -232,13 +209,16 @@ static gboolean on_timer(gpointer data)
 
 static void stop(hc_leases_src *s)
 {
-    fetch_stop(s);
+    bool taken = fetch_stop(s);
+
     s->rows_table = NULL;
     if (s->timer) {
         g_source_remove(s->timer);
         s->timer = 0;
     }
-    hc_lease_follower_free(s->f);
+    if (!taken) {
+        hc_lease_follower_free(s->f);
+    }
     s->f = NULL;
     if (s->have_usage) {
         hc_dhcp_usage_clear(&s->usage);
@@ -576,7 +556,7 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
     t = s->f ? hc_lease_follower_table(s->f) : NULL;
     g_string_truncate(l, 0);
-    if (t && s->fetch_pid && s->err == 0) {
+    if (t && s->fetch && s->err == 0) {
         unsigned loads = 0;
 
         hc_lease_follower_stats(s->f, &loads, NULL, NULL);

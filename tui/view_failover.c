@@ -1,27 +1,39 @@
 /* The failover test screen: the scenario list with what each would do on
  * this cluster now, a confirmation (crash and cut only when their command
- * is configured, typed "yes"), then the run as `hacon failover-test` does
- * it: the engine of core/failover.c stepped from a GLib timer in the
- * console's own loop, so that the console keeps drawing and answering
- * keys; its worker thread runs the blocking cluster commands.  The screen
- * shows the baseline, the timeline as it grows, every probe (200 ms) as a
- * strip, and at the end the assertions, the downtime, the reports saved
- * and, for a repeat, the min/median/max summary.
+ * is configured, typed "yes"), then the run, which is not the console's:
+ * a child `hacon failover-test SCENARIO --events FILE` (this binary) in a
+ * session of its own runs it, so that it outlives the console (q, an ssh
+ * session that drops, SIGTERM) and always runs its cleanup.  The console
+ * follows the lines it appends to FILE (tui/cmd_failover.c describes
+ * them), from a 100 ms timer that reads what is new: nothing here waits
+ * for the cluster.  The screen shows the baseline, the timeline as it
+ * grows, every probe (200 ms) as a strip, and at the end the assertions,
+ * the downtime, the reports saved and, for a repeat, the summary.
+ *
+ * FILE is failover-run.events in the report directory; the test holds a
+ * lock on it while it runs.  A console that starts finds a run still
+ * going there and follows it, or one that ended with no console following
+ * it and shows how it ended; a run whose end was shown is renamed
+ * failover-run.last.
  *
  * Commands for crash, cut, stop and restore come from the environment
- * that `hacon --crash-cmd ...` sets and `hacon failover-test` reads too. */
+ * that `hacon --crash-cmd ...` sets and `hacon failover-test` reads too;
+ * the child inherits it. */
 #include "view_failover.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
+#include <glib-unix.h>
 
-#include "exec.h"
 #include "failover.h"
 #include "util.h"
 
@@ -32,49 +44,50 @@ typedef enum fs_state {
     FS_CLOSED,
     FS_PICK,
     FS_CONFIRM,
-    FS_RUN,
-    FS_CLEAR,           /* clearing cli-* constraints in a thread */
+    FS_RUN,             /* a child runs the test (or clears constraints) */
     FS_DONE,
 } fs_state;
 
-/* The clearing of cli-* constraints: crm_resource --clear per resource
- * and a --wait, in a thread (the wait can take a minute). */
-typedef struct clear_job {
-    GPtrArray *rscs;    /* char* */
-    GString *out;
-    GThread *thread;
-    gint done;
-    int rc;
-} clear_job;
-
 static struct {
-    fs_state state, back;   /* back: where Esc returns from FS_CLEAR */
+    fs_state state;
     bool shown;             /* the screen is on (a run goes on hidden) */
     hc_console *con;
     int sel, repeat;
     GString *typed;         /* "yes" for crash and cut */
-    hc_failover *fo;
+    /* The child and its event file. */
+    pid_t pid;              /* ours, or 0 (attached to an earlier one) */
+    int pipe_fd;            /* our end of its stdin: closed, it is alone */
+    int ev_fd;              /* the event file, read as it grows */
+    GString *partial;       /* an unfinished last line */
     guint tick;
+    double last_lock_ms;    /* when the lock was last tried */
+    bool attached;          /* following a run an earlier console began */
+    bool clearing;          /* the child clears cli-* constraints */
+    bool ask_quit, quit_ok; /* q during a run: asked, answered yes */
+    /* What the lines said. */
+    char *scen;             /* the scenario's name */
     int run_no;             /* 1-based, of repeat */
-    int failures, not_run;
-    GArray *downs;          /* double */
+    char *phase;
+    unsigned sent, answered, lost, interval;
+    bool last_ok;
+    GString *strip;         /* one character per probe */
+    GPtrArray *events;      /* hc_fo_event*: this run's timeline */
+    GPtrArray *asserts;     /* hc_line-ready "tone\ttext": this run's */
+    char *result;           /* "FROM TO PASS|FAIL DOWNTIME" of this run */
     GPtrArray *runs;        /* char*: one line per finished run */
     GPtrArray *reports;     /* char*: saved report paths */
     GPtrArray *clear_lines; /* char*: the clearing's output */
-    char stamp[32];
+    GPtrArray *headless;    /* char*: the console or terminal went away */
+    char *summary;
     char *error;            /* the last run could not start: why */
     int error_rc;
-    bool start_after_clear; /* the clearing was asked for by a start */
+    int end_status;         /* -1 until the end line */
+    long long deadline;     /* seconds since the epoch */
     bool cli_left;          /* a run left cli-* constraints */
-    GString *strip;         /* one character per probe */
-    unsigned strip_sent;
-    double max_step_ms, run_t0;
-    const char *max_step_phase;
-    clear_job *clear;
     GPtrArray *lines;
     int top;
     bool follow;
-} fs;
+} fs = { .pipe_fd = -1, .ev_fd = -1, .end_status = -1 };
 
 static const char *const scen_desc[HC_FO_N_SCENARIOS] = {
     "move the service to the other node (crm_resource --move, then "
@@ -345,34 +358,61 @@ static void build_confirm(void)
     }
 }
 
-static const char *verdict_str(hc_fo_verdict v)
+static hc_tone event_tone(const hc_fo_event *e)
 {
-    return v == HC_FO_PASS ? "PASS" : v == HC_FO_FAIL ? "FAIL" : "SKIP";
+    switch (e->kind) {
+    case HC_FO_EV_WARN:
+        return HC_TONE_WARN;
+    case HC_FO_EV_ASSERT:
+        return g_str_has_prefix(e->text, "fail") ? HC_TONE_BAD
+                                                  : HC_TONE_GOOD;
+    case HC_FO_EV_PROBE:
+        return strstr(e->text, "no answer") ? HC_TONE_BAD : HC_TONE_GOOD;
+    case HC_FO_EV_INFO:
+    case HC_FO_EV_ACTION:
+        return HC_TONE_DIM;
+    default:
+        return HC_TONE_NORMAL;
+    }
 }
 
 static void build_run(void)
 {
-    const GPtrArray *ev = fs.fo ? hc_failover_events(fs.fo) : NULL;
-    unsigned sent = 0, answered = 0, lost = 0;
-    bool last_ok = false;
+    const GPtrArray *ev = fs.events;
     int w = fs.con->cols > 4 ? fs.con->cols - 4 : 1;
+    const char *scen = fs.scen ? fs.scen
+                       : hc_fo_scenario_name((hc_fo_scenario) fs.sel);
 
-    add(HC_TONE_TITLE, "Failover test: %s  run %d of %d  %s",
-        hc_fo_scenario_name((hc_fo_scenario) fs.sel), fs.run_no, fs.repeat,
-        fs.state == FS_RUN && fs.fo ? hc_failover_phase(fs.fo)
-        : fs.state == FS_CLEAR ? "clearing constraints" : "finished");
+    if (fs.clearing) {
+        add(HC_TONE_TITLE, "Failover test: clearing cli-* constraints  %s",
+            fs.state == FS_RUN ? "running" : "finished");
+    } else {
+        add(HC_TONE_TITLE, "Failover test: %s  run %d of %d  %s", scen,
+            MAX(fs.run_no, 1), fs.repeat, fs.state == FS_RUN
+            ? (fs.phase ? fs.phase : "starting") : "finished");
+    }
+    if (fs.attached) {
+        add(HC_TONE_WARN, "  %s", fs.state == FS_RUN
+            ? "started by an earlier console: followed from its event file"
+            : "ended while no console followed it; its events as they "
+              "were written");
+    }
+    if (fs.state == FS_RUN && fs.deadline > 0) {
+        char when[32];
+
+        hc_time_str((time_t) fs.deadline, when, sizeof(when));
+        add(HC_TONE_DIM, "  it ends by %s at the latest (the sum of its "
+            "commands' deadlines); q leaves it running", when);
+    }
     /* The runs so far: here while running, with the summary at the end. */
     for (guint i = 0; fs.state != FS_DONE && i < fs.runs->len; i++) {
         add(HC_TONE_DIM, "  %s", (char *) fs.runs->pdata[i]);
     }
-    if (fs.fo) {
-        hc_failover_probe_counts(fs.fo, &sent, &answered, &lost, &last_ok);
-    }
-    if (sent) {
-        add(lost && !last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
-            "Probes every %d ms: %u sent, %u answered, %u unanswered%s",
-            hc_failover_interval_ms(fs.fo), sent, answered, lost,
-            sent ? (last_ok ? "; DHCP answers" : "; NO ANSWER") : "");
+    if (fs.sent) {
+        add(fs.lost && !fs.last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
+            "Probes every %u ms: %u sent, %u answered, %u unanswered%s",
+            fs.interval, fs.sent, fs.answered, fs.lost,
+            fs.last_ok ? "; DHCP answers" : "; NO ANSWER");
         if (fs.strip->len) {
             int n = MIN((int) fs.strip->len, w);
 
@@ -380,10 +420,10 @@ static void build_run(void)
         }
     }
     /* Baseline first, then the timeline, as the report has them. */
-    if (ev && ev->len) {
+    if (ev->len) {
         add(HC_TONE_TITLE, "Baseline");
     }
-    for (guint i = 0; ev && i < ev->len; i++) {
+    for (guint i = 0; i < ev->len; i++) {
         const hc_fo_event *e = ev->pdata[i];
 
         if (e->kind == HC_FO_EV_INFO && g_str_has_prefix(e->text,
@@ -391,107 +431,101 @@ static void build_run(void)
             add_escaped(HC_TONE_NORMAL, "  ", e->text + 9);
         }
     }
-    if (ev && ev->len) {
+    if (ev->len) {
         add(HC_TONE_TITLE, "Timeline (clock, seconds from the action, "
             "kind)");
     }
-    for (guint i = 0; ev && i < ev->len; i++) {
+    for (guint i = 0; i < ev->len; i++) {
         const hc_fo_event *e = ev->pdata[i];
-        GString *s;
-        hc_tone t = HC_TONE_NORMAL;
+        GString *l;
 
         if (e->kind == HC_FO_EV_INFO && g_str_has_prefix(e->text,
                                                           "baseline ")) {
             continue;
         }
-        s = g_string_new(NULL);
-        hc_fo_event_format(e, s);
-        g_strchomp(s->str);
-        if (e->kind == HC_FO_EV_WARN) {
-            t = HC_TONE_WARN;
-        } else if (e->kind == HC_FO_EV_ASSERT) {
-            t = g_str_has_prefix(e->text, "fail") ? HC_TONE_BAD
-                                                  : HC_TONE_GOOD;
-        } else if (e->kind == HC_FO_EV_PROBE) {
-            t = strstr(e->text, "no answer") ? HC_TONE_BAD : HC_TONE_GOOD;
-        } else if (e->kind == HC_FO_EV_INFO || e->kind == HC_FO_EV_ACTION) {
-            t = HC_TONE_DIM;
-        }
-        add_escaped(t, "  ", s->str);
-        g_string_free(s, TRUE);
+        l = g_string_new(NULL);
+        hc_fo_event_format(e, l);
+        g_strchomp(l->str);
+        add_escaped(event_tone(e), "  ", l->str);
+        g_string_free(l, TRUE);
     }
     if (fs.error) {
         add_escaped(HC_TONE_BAD, "Not run: ", fs.error);
-        if (fs.error_rc == -EEXIST) {
+        if (fs.error_rc == -EEXIST && fs.state == FS_DONE) {
             add(HC_TONE_TITLE, "c: clear them (crm_resource --clear) and "
                 "start the test");
         }
     }
-    if (fs.fo && fs.state != FS_RUN && !fs.error) {
-        const GPtrArray *as = hc_failover_assertions(fs.fo);
-        double d = hc_failover_downtime_ms(fs.fo);
-
+    /* Near the end, where the screen follows. */
+    for (guint i = 0; i < fs.headless->len; i++) {
+        add_escaped(HC_TONE_WARN, "", fs.headless->pdata[i]);
+    }
+    if (fs.asserts->len) {
         add(HC_TONE_TITLE, "Assertions");
-        for (guint i = 0; i < as->len; i++) {
-            const hc_fo_assertion *a = as->pdata[i];
-            char *p = g_strdup_printf("  [%s] %s: ", verdict_str(a->verdict),
-                                      a->name);
+        for (guint i = 0; i < fs.asserts->len; i++) {
+            const char *a = fs.asserts->pdata[i];
+            hc_tone t = g_str_has_prefix(a, "[PASS]") ? HC_TONE_GOOD
+                        : g_str_has_prefix(a, "[FAIL]") ? HC_TONE_BAD
+                        : HC_TONE_DIM;
 
-            add_escaped(a->verdict == HC_FO_PASS ? HC_TONE_GOOD
-                        : a->verdict == HC_FO_FAIL ? HC_TONE_BAD
-                        : HC_TONE_DIM, p, a->detail);
-            g_free(p);
+            add_escaped(t, "  ", a);
         }
-        {
+    }
+    if (fs.result) {
+        char **f = g_strsplit(fs.result, " ", 4);
+
+        if (g_strv_length(f) == 4) {
+            double d = g_ascii_strtod(f[3], NULL);
             char *dt = d < 0 ? g_strdup("unbounded (no answer again)")
                              : g_strdup_printf("%.0f ms", d);
+            char *l = g_strdup_printf("Result: %s %s -> %s: %s, downtime "
+                                      "%s", scen, f[0], f[1], f[2], dt);
 
-            add(hc_failover_passed(fs.fo) ? HC_TONE_GOOD : HC_TONE_BAD,
-                "Result: %s %s -> %s: %s, downtime %s",
-                hc_fo_scenario_name((hc_fo_scenario) fs.sel),
-                hc_failover_from_node(fs.fo), hc_failover_to_node(fs.fo),
-                hc_failover_passed(fs.fo) ? "PASS" : "FAIL", dt);
+            add_escaped(!strcmp(f[2], "PASS") ? HC_TONE_GOOD : HC_TONE_BAD,
+                        "", l);
+            g_free(l);
             g_free(dt);
         }
+        g_strfreev(f);
     }
     if (fs.clear_lines->len) {
         add(HC_TONE_TITLE, "Clearing cli-* constraints");
         for (guint i = 0; i < fs.clear_lines->len; i++) {
-            add(HC_TONE_NORMAL, "  %s", (char *) fs.clear_lines->pdata[i]);
+            add_escaped(HC_TONE_NORMAL, "  ", fs.clear_lines->pdata[i]);
         }
     }
     if (fs.state == FS_DONE) {
         if (fs.reports->len) {
             add(HC_TONE_TITLE, "Reports");
             for (guint i = 0; i < fs.reports->len; i++) {
-                add(HC_TONE_NORMAL, "  %s", (char *) fs.reports->pdata[i]);
+                add_escaped(HC_TONE_NORMAL, "  ", fs.reports->pdata[i]);
             }
         }
-        if (fs.repeat > 1) {
-            double mn, md, mx;
-
+        if (fs.repeat > 1 && fs.runs->len) {
             add(HC_TONE_TITLE, "Runs");
             for (guint i = 0; i < fs.runs->len; i++) {
-                add(HC_TONE_NORMAL, "  %s", (char *) fs.runs->pdata[i]);
+                add_escaped(HC_TONE_NORMAL, "  ", fs.runs->pdata[i]);
             }
-
-            hc_fo_downtime_summary((double *) (void *) fs.downs->data,
-                                   fs.downs->len, &mn, &md, &mx);
-            add(fs.failures || fs.not_run ? HC_TONE_BAD : HC_TONE_GOOD,
-                "Summary: %s x%d: %d failed, %d not run; downtime ms min "
-                "%.0f median %.0f max %.0f (over %u runs that measured one)",
-                hc_fo_scenario_name((hc_fo_scenario) fs.sel), fs.repeat,
-                fs.failures, fs.not_run, mn, md, mx, fs.downs->len);
+        }
+        if (fs.summary) {
+            add_escaped(strstr(fs.summary, " 0 failed, 0 not run")
+                        ? HC_TONE_GOOD : HC_TONE_BAD, "Summary: ",
+                        fs.summary);
         }
         if (fs.cli_left) {
             add(HC_TONE_WARN, "cli-prefer/cli-ban constraints are left: "
                 "c clears them");
         }
-        if (getenv("HACON_TIMING")) {
-            add(HC_TONE_DIM, "(longest engine step in the loop: %.0f ms, "
-                "in its %s phase)", fs.max_step_ms,
-                fs.max_step_phase ? fs.max_step_phase : "-");
+        if (fs.end_status < 0) {
+            add(HC_TONE_BAD, "The test ended without its last line (killed): "
+                "check the cluster");
         }
+    }
+    if (fs.ask_quit) {
+        add(HC_TONE_NORMAL, " ");
+        add(HC_TONE_TITLE, "A failover test is running. Quit the console? "
+            "The test goes on without it and cleans up (a console started "
+            "later shows it).  y: quit  n/Esc: stay");
     }
 }
 
@@ -520,7 +554,7 @@ GPtrArray *hc_fo_screen_lines(hc_console *con, int rows, int **ret_top)
     return fs.lines;
 }
 
-/* ---- running ------------------------------------------------------------ */
+/* ---- running: the child and its event file ------------------------------ */
 
 static void redraw(void)
 {
@@ -530,273 +564,523 @@ static void redraw(void)
     }
 }
 
-static void on_event(const hc_fo_event *ev, void *data)
+static char *events_path(void)
 {
-    (void) ev;
-    (void) data;
-    /* The tick that led to it redraws. */
+    return g_build_filename(hc_fo_env_report_dir(), "failover-run.events",
+                            NULL);
 }
 
-static void start_run(void);
-static void start_all(void);
-
-static gpointer clear_main(gpointer p)
+/* Whether a test holds the event file at fd (it runs). */
+static bool held(int fd)
 {
-    clear_job *j = p;
-
-    for (guint i = 0; i < j->rscs->len; i++) {
-        const char *argv[] = { "crm_resource", "--clear", "-r",
-                               j->rscs->pdata[i], NULL };
-        hc_exec_result res = { 0 };
-        int rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 30000 }, &res);
-        char *cl = hc_exec_cmdline(argv, NULL);
-
-        if (rc < 0 || res.status != 0) {
-            j->rc = -EIO;
-        }
-        g_string_append_printf(j->out, "%s: %s\n", cl, rc == 0
-                               && res.status == 0 ? "done" : "failed");
-        g_free(cl);
-        hc_exec_result_clear(&res);
+    if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+        return errno == EWOULDBLOCK;
     }
-    /* The service may move when its constraint goes: the test starts
-     * from where the cluster settles. */
-    {
-        const char *argv[] = { "crm_resource", "--wait", "--timeout=90s",
-                               NULL };
-        hc_exec_result res = { 0 };
-        int rc = hc_exec(argv, &(hc_exec_opts) { .timeout_ms = 100000 },
-                         &res);
-
-        g_string_append_printf(j->out, "crm_resource --wait: %s\n",
-                               rc == 0 && res.status == 0 ? "the cluster is "
-                               "settled" : "did not settle");
-        hc_exec_result_clear(&res);
-    }
-    g_atomic_int_set(&j->done, 1);
-    return NULL;
+    flock(fd, LOCK_UN);
+    return false;
 }
 
-static void clear_free(clear_job *j)
+static void model_reset_run(void)
 {
-    if (!j) {
-        return;
-    }
-    g_thread_join(j->thread);
-    g_ptr_array_free(j->rscs, TRUE);
-    g_string_free(j->out, TRUE);
-    g_free(j);
+    g_ptr_array_set_size(fs.events, 0);
+    g_ptr_array_set_size(fs.asserts, 0);
+    g_clear_pointer(&fs.result, g_free);
+    g_clear_pointer(&fs.phase, g_free);
+    g_string_truncate(fs.strip, 0);
+    fs.sent = fs.answered = fs.lost = 0;
+    fs.last_ok = false;
+    fs.interval = 200;
 }
 
-static gboolean on_clear_tick(gpointer data)
+static void model_reset(void)
 {
-    char **v;
-
-    (void) data;
-    if (!g_atomic_int_get(&fs.clear->done)) {
-        return G_SOURCE_CONTINUE;
-    }
-    fs.tick = 0;
-    v = g_strsplit(fs.clear->out->str, "\n", -1);
-    for (char **p = v; *p; p++) {
-        if (**p) {
-            g_ptr_array_add(fs.clear_lines, g_strdup(*p));
-        }
-    }
-    g_strfreev(v);
-    clear_free(fs.clear);
-    fs.clear = NULL;
-    fs.cli_left = false;
-    if (fs.start_after_clear) {
-        fs.start_after_clear = false;
-        start_all();
-    } else {
-        fs.state = FS_DONE;
-    }
-    redraw();
-    return G_SOURCE_REMOVE;
-}
-
-/* Clears every cli-* constraint the console's CIB shows, in a thread. */
-static void start_clear(bool then_start)
-{
-    const hc_status *st = fs.con->status;
-    clear_job *j;
-
-    if (!st) {
-        return;
-    }
-    j = g_new0(clear_job, 1);
-    j->rscs = g_ptr_array_new_with_free_func(g_free);
-    j->out = g_string_new(NULL);
-    for (guint i = 0; i < st->constraints->len; i++) {
-        const hc_constraint *c = st->constraints->pdata[i];
-        bool seen = false;
-
-        for (guint k = 0; c->leftover && c->rsc && k < j->rscs->len; k++) {
-            seen = !strcmp(j->rscs->pdata[k], c->rsc);
-        }
-        if (c->leftover && c->rsc && !seen) {
-            g_ptr_array_add(j->rscs, g_strdup(c->rsc));
-        }
-    }
+    model_reset_run();
+    g_ptr_array_set_size(fs.runs, 0);
+    g_ptr_array_set_size(fs.reports, 0);
     g_ptr_array_set_size(fs.clear_lines, 0);
-    fs.clear = j;
-    fs.state = FS_CLEAR;
-    fs.start_after_clear = then_start;
-    j->thread = g_thread_new("hc-fo-clear", clear_main, j);
-    fs.tick = g_timeout_add(100, on_clear_tick, NULL);
+    g_ptr_array_set_size(fs.headless, 0);
+    g_clear_pointer(&fs.summary, g_free);
+    g_clear_pointer(&fs.error, g_free);
+    g_clear_pointer(&fs.scen, g_free);
+    fs.error_rc = 0;
+    fs.end_status = -1;
+    fs.deadline = 0;
+    fs.cli_left = false;
+    fs.run_no = 0;
+    fs.ask_quit = false;
 }
 
-static void finish_all(void)
+static void event_free(gpointer p)
 {
+    hc_fo_event *e = p;
+
+    g_free(e->text);
+    g_free(e);
+}
+
+static int kind_from_name(const char *n)
+{
+    for (int k = HC_FO_EV_INFO; k <= HC_FO_EV_WARN; k++) {
+        if (!strcmp(n, hc_fo_event_kind_name((hc_fo_event_kind) k))) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* One line of the protocol (tui/cmd_failover.c).  Unknown lines are
+ * skipped: a newer test may say more. */
+static void take_line(char *l)
+{
+    char *rest = strchr(l, ' ');
+    char **f;
+
+    /* A second fence: no control character reaches the screen. */
+    for (char *p = l; *p; p++) {
+        if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+            *p = '?';
+        }
+    }
+    if (rest) {
+        *rest++ = '\0';
+    } else {
+        rest = l + strlen(l);
+    }
+    if (!strcmp(l, "start")) {
+        f = g_strsplit(rest, " ", 5);
+        if (g_strv_length(f) == 5) {
+            int sc = hc_fo_scenario_from_name(f[1]);
+
+            g_free(fs.scen);
+            fs.scen = g_strdup(f[1]);
+            fs.clearing = !strcmp(f[1], "clear");
+            if (sc >= 0) {
+                fs.sel = sc;
+            }
+            fs.repeat = MAX(atoi(f[2]), 1);
+            fs.deadline = g_ascii_strtoll(f[4], NULL, 10);
+        }
+        g_strfreev(f);
+    } else if (!strcmp(l, "run")) {
+        model_reset_run();
+        fs.run_no = atoi(rest);
+    } else if (!strcmp(l, "phase")) {
+        g_free(fs.phase);
+        fs.phase = g_strdup(rest);
+    } else if (!strcmp(l, "probe")) {
+        unsigned s = 0, a = 0, lo = 0, iv = 0;
+        int ok = 0;
+
+        if (sscanf(rest, "%u %u %u %d %u", &s, &a, &lo, &ok, &iv) == 5) {
+            for (unsigned i = fs.sent; i < s; i++) {
+                if (fs.strip->len >= STRIP_MAX) {
+                    g_string_erase(fs.strip, 0, STRIP_MAX / 2);
+                }
+                g_string_append_c(fs.strip, ok ? '.' : 'x');
+            }
+            fs.sent = s;
+            fs.answered = a;
+            fs.lost = lo;
+            fs.last_ok = ok;
+            fs.interval = iv;
+        }
+    } else if (!strcmp(l, "event")) {
+        f = g_strsplit(rest, " ", 4);
+        if (g_strv_length(f) == 4 && kind_from_name(f[0]) >= 0) {
+            hc_fo_event *e = g_new0(hc_fo_event, 1);
+
+            e->kind = (hc_fo_event_kind) kind_from_name(f[0]);
+            e->t_ms = !strcmp(f[1], "before") ? -0.0
+                      : g_ascii_strtod(f[1], NULL);
+            e->wall = g_ascii_strtod(f[2], NULL);
+            e->text = g_strdup(f[3]);
+            g_ptr_array_add(fs.events, e);
+        }
+        g_strfreev(f);
+    } else if (!strcmp(l, "assert")) {
+        f = g_strsplit(rest, " ", 4);
+        if (g_strv_length(f) == 4) {
+            g_ptr_array_add(fs.asserts, g_strdup_printf("[%s] %s: %s", f[1],
+                                                        f[2], f[3]));
+        }
+        g_strfreev(f);
+    } else if (!strcmp(l, "result")) {
+        f = g_strsplit(rest, " ", 5);
+        if (g_strv_length(f) == 5) {
+            double d = g_ascii_strtod(f[4], NULL);
+
+            g_free(fs.result);
+            fs.result = g_strdup_printf("%s %s %s %s", f[1], f[2], f[3],
+                                        f[4]);
+            g_ptr_array_add(fs.runs, d < 0
+                ? g_strdup_printf("run %s: %s -> %s %s, no answer again",
+                                  f[0], f[1], f[2], f[3])
+                : g_strdup_printf("run %s: %s -> %s %s, downtime %.0f ms",
+                                  f[0], f[1], f[2], f[3], d));
+        }
+        g_strfreev(f);
+    } else if (!strcmp(l, "notrun")) {
+        f = g_strsplit(rest, " ", 3);
+        if (g_strv_length(f) == 3) {
+            g_free(fs.error);
+            fs.error = g_strdup(f[2]);
+            fs.error_rc = atoi(f[1]);
+        }
+        g_strfreev(f);
+    } else if (!strcmp(l, "report")) {
+        const char *sp = strchr(rest, ' ');
+
+        g_ptr_array_add(fs.reports, g_strdup(sp ? sp + 1 : rest));
+    } else if (!strcmp(l, "reportfail")) {
+        const char *sp = strchr(rest, ' ');
+
+        g_ptr_array_add(fs.reports, g_strdup_printf(
+            "cannot save the report in %s", sp ? sp + 1 : rest));
+    } else if (!strcmp(l, "cli-left")) {
+        fs.cli_left = true;
+    } else if (!strcmp(l, "clear")) {
+        g_ptr_array_add(fs.clear_lines, g_strdup(rest));
+    } else if (!strcmp(l, "summary")) {
+        g_free(fs.summary);
+        fs.summary = g_strdup(rest);
+    } else if (!strcmp(l, "headless")) {
+        g_ptr_array_add(fs.headless, g_strdup(rest));
+    } else if (!strcmp(l, "end")) {
+        fs.end_status = atoi(rest);
+    }
+}
+
+/* Reads what the child added; true when something came. */
+static bool read_events(void)
+{
+    char buf[16384];
+    bool got = false;
+    ssize_t n;
+
+    while (fs.ev_fd >= 0 && (n = read(fs.ev_fd, buf, sizeof(buf))) > 0) {
+        got = true;
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+                take_line(fs.partial->str);
+                g_string_truncate(fs.partial, 0);
+            } else if (fs.partial->len < 65536) {
+                g_string_append_c(fs.partial, buf[i]);
+            }
+        }
+    }
+    return got;
+}
+
+/* The run's end was shown: the next console starts at the scenarios. */
+static void retire_events(void)
+{
+    char *p = events_path();
+    char *last = g_strconcat(hc_fo_env_report_dir(), "/failover-run.last",
+                             NULL);
+
+    if (rename(p, last) < 0 && errno != ENOENT) {
+        g_free(fs.con->message);
+        fs.con->message = g_strdup_printf("cannot rename %s: %s", p,
+                                          g_strerror(errno));
+    }
+    g_free(p);
+    g_free(last);
+}
+
+static void follow_stop(void)
+{
+    if (fs.tick) {
+        g_source_remove(fs.tick);
+        fs.tick = 0;
+    }
+    if (fs.ev_fd >= 0) {
+        close(fs.ev_fd);
+        fs.ev_fd = -1;
+    }
+    if (fs.pipe_fd >= 0) {
+        close(fs.pipe_fd);
+        fs.pipe_fd = -1;
+    }
+}
+
+static void run_finished(void)
+{
+    if (fs.partial->len) {
+        take_line(fs.partial->str);
+        g_string_truncate(fs.partial, 0);
+    }
+    follow_stop();
     fs.state = FS_DONE;
     fs.follow = true;
-}
-
-static void run_ended(int rc)
-{
-    char *p1 = NULL, *p2 = NULL;
-    const char *dir = hc_fo_env_report_dir();
-
-    if (rc < 0) {
-        g_free(fs.error);
-        fs.error = g_strdup(hc_failover_error(fs.fo));
-        fs.error_rc = rc;
-        fs.not_run++;
-        finish_all();
-        return;
+    fs.ask_quit = false;
+    retire_events();
+    if (!fs.shown) {
+        /* Hidden with Esc during the run: the status line says so. */
+        g_free(fs.con->message);
+        fs.con->message = g_strdup_printf(
+            "Failover test %s%s: %s (f shows it)", fs.scen ? fs.scen : "",
+            fs.attached ? " ended while no console followed it" : "",
+            fs.error ? "not run" : fs.end_status == 0 ? "PASS"
+            : fs.end_status < 0 ? "ended without its last line" : "FAIL");
+        hc_screen_draw(fs.con);
     }
-    if (!hc_failover_passed(fs.fo)) {
-        fs.failures++;
-    }
-    {
-        double d = hc_failover_downtime_ms(fs.fo);
-
-        if (d >= 0) {
-            g_array_append_val(fs.downs, d);
-        }
-        g_ptr_array_add(fs.runs, g_strdup_printf(
-            "run %d: %s -> %s %s, downtime %s%.0f ms", fs.run_no,
-            hc_failover_from_node(fs.fo), hc_failover_to_node(fs.fo),
-            hc_failover_passed(fs.fo) ? "PASS" : "FAIL", d < 0 ? ">" : "",
-            d < 0 ? (hc_now_ms() - fs.run_t0) : d));
-    }
-    for (guint i = 0; i < hc_failover_assertions(fs.fo)->len; i++) {
-        const hc_fo_assertion *a = hc_failover_assertions(fs.fo)->pdata[i];
-
-        if (!strcmp(a->name, "no-cli-constraints")
-            && a->verdict == HC_FO_FAIL) {
-            fs.cli_left = true;
-        }
-    }
-    if (g_mkdir_with_parents(dir, 0750) < 0
-        || hc_failover_save_report(fs.fo, dir, fs.stamp, fs.run_no, &p1,
-                                   &p2) < 0) {
-        g_ptr_array_add(fs.reports, g_strdup_printf(
-            "cannot save the report in %s", dir));
-        fs.failures++;
-    } else {
-        g_ptr_array_add(fs.reports, g_strdup_printf("%s %s", p1, p2));
-    }
-    g_free(p1);
-    g_free(p2);
-    if (fs.run_no < fs.repeat) {
-        fs.run_no++;
-        start_run();
-        return;
-    }
-    finish_all();
 }
 
 static gboolean on_tick(gpointer data)
 {
-    double t0 = hc_now_ms(), dt;
-    int rc;
-    unsigned sent, answered, lost;
-    bool last_ok;
-    const char *phase;
+    bool got;
 
     (void) data;
-    phase = hc_failover_phase(fs.fo);
-    rc = hc_failover_step(fs.fo);
-    dt = hc_now_ms() - t0;
-    if (dt > fs.max_step_ms) {
-        fs.max_step_ms = dt;
-        fs.max_step_phase = phase;
-    }
-    hc_failover_probe_counts(fs.fo, &sent, &answered, &lost, &last_ok);
-    if (sent != fs.strip_sent) {
-        fs.strip_sent = sent;
-        if (fs.strip->len >= STRIP_MAX) {
-            g_string_erase(fs.strip, 0, STRIP_MAX / 2);
-        }
-        g_string_append_c(fs.strip, last_ok ? '.' : 'x');
-    }
-    if (rc == 1) {
-        /* Every interval from the start of a step, not from its end: a
-         * probe that waited its 150 ms timeout must not stretch the 200 ms
-         * between probes. */
-        fs.tick = g_timeout_add((guint) MAX(hc_failover_interval_ms(fs.fo)
-                                            - dt, 0), on_tick, NULL);
+    got = read_events();
+    if (fs.end_status >= 0) {
+        fs.tick = 0;
+        run_finished();
         redraw();
         return G_SOURCE_REMOVE;
     }
-    fs.tick = 0;
-    run_ended(rc);
-    if (!fs.shown && fs.state == FS_DONE) {
-        /* Hidden with Esc during the run: the status line says so. */
-        g_free(fs.con->message);
-        fs.con->message = g_strdup_printf(
-            "Failover test %s: %s (f shows it)",
-            hc_fo_scenario_name((hc_fo_scenario) fs.sel),
-            fs.error ? "not run" : fs.failures ? "FAIL" : "PASS");
-        hc_screen_draw(fs.con);
+    /* A test killed (SIGKILL) writes no end line: its lock goes. */
+    if (!got && hc_now_ms() - fs.last_lock_ms > 1000) {
+        fs.last_lock_ms = hc_now_ms();
+        if (!held(fs.ev_fd) && !fs.pid) {
+            read_events();
+            fs.tick = 0;
+            run_finished();
+            redraw();
+            return G_SOURCE_REMOVE;
+        }
     }
-    redraw();
-    return G_SOURCE_REMOVE;
+    if (got) {
+        redraw();
+    }
+    return G_SOURCE_CONTINUE;
 }
 
-static void start_run(void)
+static void on_child_exit(GPid pid, gint status, gpointer data)
 {
-    hc_fo_opts o = { 0 };
+    (void) status;
+    (void) data;
+    g_spawn_close_pid(pid);
+    if (pid == fs.pid) {
+        fs.pid = 0;
+        /* The end line, if it came, is read by the next tick. */
+        fs.last_lock_ms = 0;
+    }
+}
 
-    o.scenario = (hc_fo_scenario) fs.sel;
-    o.crash_cmd = getenv("HACON_CRASH_CMD");
-    o.stop_cmd = getenv("HACON_STOP_CMD");
-    o.cut_cmd = getenv("HACON_CUT_CMD");
-    o.restore_cmd = getenv("HACON_RESTORE_CMD");
-    o.confirmed = dangerous(o.scenario);
-    hc_failover_free(fs.fo);
-    fs.fo = hc_failover_new(&o, on_event, NULL);
-    g_free(fs.error);
-    fs.error = NULL;
-    fs.error_rc = 0;
-    g_string_truncate(fs.strip, 0);
-    fs.strip_sent = 0;
+/* Follows the event file at fd from its start. */
+static void follow(int fd)
+{
+    fs.ev_fd = fd;
+    g_string_truncate(fs.partial, 0);
     fs.state = FS_RUN;
     fs.follow = true;
-    fs.run_t0 = hc_now_ms();
-    /* The first step (the baseline) after this screen was drawn. */
-    fs.tick = g_timeout_add(hc_failover_interval_ms(fs.fo), on_tick, NULL);
+    fs.last_lock_ms = hc_now_ms();
+    fs.tick = g_timeout_add(100, on_tick, NULL);
+    read_events();
 }
 
-static void start_all(void)
+static void start_failed(const char *what, int err)
 {
-    time_t now = time(NULL);
+    g_free(fs.error);
+    fs.error = g_strdup_printf("%s: %s", what, g_strerror(err));
+    fs.error_rc = -err;
+    fs.state = FS_DONE;
+}
 
-    strftime(fs.stamp, sizeof(fs.stamp), "%Y%m%d-%H%M%S", localtime(&now));
-    fs.run_no = 1;
-    fs.failures = fs.not_run = 0;
-    fs.cli_left = false;
-    g_array_set_size(fs.downs, 0);
-    g_ptr_array_set_size(fs.runs, 0);
-    g_ptr_array_set_size(fs.reports, 0);
-    fs.max_step_ms = 0;
-    start_run();
+/* Runs `hacon failover-test ARGS --events FILE` (this same binary), in a
+ * session of its own: the terminal's signals and its end do not reach it;
+ * its output goes to failover-run.log beside the event file. */
+static void spawn(const char *const *args)
+{
+    const char *dir = hc_fo_env_report_dir();
+    char *self = g_file_read_link("/proc/self/exe", NULL);
+    char *path = events_path();
+    char *log = g_build_filename(dir, "failover-run.log", NULL);
+    GPtrArray *argv = g_ptr_array_new();
+    int fds[2] = { -1, -1 }, rfd = -1, wfd = -1, lfd = -1;
+    pid_t pid;
+
+    model_reset();
+    follow_stop();
+    if (!self) {
+        start_failed("cannot find the hacon binary (/proc/self/exe)", ENOENT);
+        goto out;
+    }
+    if (g_mkdir_with_parents(dir, 0750) < 0) {
+        start_failed(dir, errno);
+        goto out;
+    }
+    /* A test that runs holds the file: then it is followed, not begun. */
+    rfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (rfd >= 0 && held(rfd)) {
+        fs.attached = true;
+        follow(rfd);
+        rfd = -1;
+        g_free(fs.con->message);
+        fs.con->message = g_strdup("A failover test is running already: "
+                                   "it is shown");
+        goto out;
+    }
+    if (rfd >= 0) {
+        close(rfd);
+    }
+    wfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    rfd = open(path, O_RDONLY | O_CLOEXEC);
+    lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (wfd < 0 || rfd < 0 || lfd < 0) {
+        start_failed(wfd < 0 || rfd < 0 ? path : log, errno);
+        goto out;
+    }
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        start_failed("cannot make a pipe", errno);
+        goto out;
+    }
+    g_ptr_array_add(argv, self);
+    g_ptr_array_add(argv, (gpointer) "failover-test");
+    for (const char *const *a = args; *a; a++) {
+        g_ptr_array_add(argv, (gpointer) *a);
+    }
+    g_ptr_array_add(argv, (gpointer) "--events");
+    g_ptr_array_add(argv, path);
+    g_ptr_array_add(argv, (gpointer) "--report-dir");
+    g_ptr_array_add(argv, (gpointer) dir);
+    g_ptr_array_add(argv, NULL);
+    pid = fork();
+    if (pid < 0) {
+        start_failed("cannot fork", errno);
+        goto out;
+    }
+    if (pid == 0) {
+        sigset_t none;
+
+        /* Only async-signal-safe calls between fork and exec. */
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        setsid();
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(fds[0], STDIN_FILENO);
+        dup2(lfd, STDOUT_FILENO);
+        dup2(lfd, STDERR_FILENO);
+        execv(self, (char **) argv->pdata);
+        _exit(127);
+    }
+    close(fds[0]);
+    fds[0] = -1;
+    fs.pipe_fd = fds[1];
+    fds[1] = -1;
+    fs.pid = pid;
+    fs.attached = false;
+    g_child_watch_add(pid, on_child_exit, NULL);
+    follow(rfd);
+    rfd = -1;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (fds[i] >= 0) {
+            close(fds[i]);
+        }
+    }
+    if (rfd >= 0) {
+        close(rfd);
+    }
+    if (wfd >= 0) {
+        close(wfd);
+    }
+    if (lfd >= 0) {
+        close(lfd);
+    }
+    g_ptr_array_free(argv, TRUE);
+    g_free(self);
+    g_free(path);
+    g_free(log);
+}
+
+/* The test, confirmed; clear: let it clear cli-* constraints first. */
+static void start_all(bool clear)
+{
+    char rep[16];
+    const char *args[8];
+    int n = 0;
+
+    snprintf(rep, sizeof(rep), "%d", fs.repeat);
+    args[n++] = hc_fo_scenario_name((hc_fo_scenario) fs.sel);
+    args[n++] = "--yes";
+    if (!clear) {
+        args[n++] = "--keep-leftovers";
+    }
+    args[n++] = "--repeat";
+    args[n++] = rep;
+    args[n] = NULL;
+    spawn(args);
+    fs.clearing = false;
+}
+
+/* Clears the cli-* constraints a run left (hc_failover_clear_leftovers in
+ * a child: it waits for the cluster to settle). */
+static void start_clear(void)
+{
+    const char *args[] = { "--clear-leftovers", NULL };
+    int repeat = fs.repeat;
+
+    spawn(args);
+    fs.repeat = repeat;
+    fs.clearing = true;
+}
+
+static void init_model(void);
+
+/* At the console's start: a run still going, or one that ended with no
+ * console following it, is taken up (shown by f). */
+void hc_fo_screen_attach(hc_console *con)
+{
+    char *path;
+    int fd;
+
+    fs.con = con;
+    if (con->read_only) {
+        return;
+    }
+    path = events_path();
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    g_free(path);
+    if (fd < 0) {
+        return;
+    }
+    init_model();
+    model_reset();
+    fs.attached = true;
+    g_free(con->message);
+    if (held(fd)) {
+        con->message = g_strdup("A failover test is running (started "
+                                "earlier): f shows it");
+        follow(fd);
+        return;
+    }
+    fs.ev_fd = fd;
+    read_events();
+    run_finished();
 }
 
 /* ---- the console's side ----------------------------------------------- */
+
+static void init_model(void)
+{
+    if (fs.typed) {
+        return;
+    }
+    fs.typed = g_string_new(NULL);
+    fs.strip = g_string_new(NULL);
+    fs.partial = g_string_new(NULL);
+    fs.events = g_ptr_array_new_with_free_func(event_free);
+    fs.asserts = g_ptr_array_new_with_free_func(g_free);
+    fs.runs = g_ptr_array_new_with_free_func(g_free);
+    fs.reports = g_ptr_array_new_with_free_func(g_free);
+    fs.clear_lines = g_ptr_array_new_with_free_func(g_free);
+    fs.headless = g_ptr_array_new_with_free_func(g_free);
+    fs.repeat = 1;
+}
 
 bool hc_fo_screen_active(const hc_console *con)
 {
@@ -814,21 +1098,29 @@ void hc_fo_screen_open(hc_console *con)
             : "No failover test in a read-only console (--read-only)");
         return;
     }
-    if (!fs.typed) {
-        fs.typed = g_string_new(NULL);
-        fs.strip = g_string_new(NULL);
-        fs.downs = g_array_new(FALSE, FALSE, sizeof(double));
-        fs.runs = g_ptr_array_new_with_free_func(g_free);
-        fs.reports = g_ptr_array_new_with_free_func(g_free);
-        fs.clear_lines = g_ptr_array_new_with_free_func(g_free);
-        fs.repeat = 1;
-    }
+    init_model();
     if (fs.state == FS_CLOSED) {
         fs.state = FS_PICK;
     }
     fs.shown = true;
     con->help = con->detail = false;
     con->all_dirty = true;
+}
+
+bool hc_fo_screen_quit_asks(hc_console *con)
+{
+    if (fs.state != FS_RUN || fs.quit_ok) {
+        return false;
+    }
+    hc_fo_screen_open(con);
+    fs.ask_quit = true;
+    fs.follow = true;
+    return true;
+}
+
+bool hc_fo_screen_wants_quit(void)
+{
+    return fs.quit_ok;
 }
 
 static void close_screen(void)
@@ -884,15 +1176,13 @@ static void confirm_key(int key)
     }
     if (!dangerous(s)) {
         if (key == '\r' || key == '\n' || key == KEY_ENTER || key == 'y') {
-            g_ptr_array_set_size(fs.clear_lines, 0);
-            start_all();
+            start_all(false);
         }
         return;
     }
     if (key == '\r' || key == '\n' || key == KEY_ENTER) {
         if (!strcmp(fs.typed->str, "yes")) {
-            g_ptr_array_set_size(fs.clear_lines, 0);
-            start_all();
+            start_all(false);
         } else {
             g_string_truncate(fs.typed, 0);
         }
@@ -920,6 +1210,9 @@ bool hc_fo_screen_key(hc_console *con, int key)
     con->body_dirty = true;
     if (screen_key(con, key)) {
         return true;
+    }
+    if (fs.quit_ok) {
+        return false;
     }
     return !console_key(key);
 }
@@ -972,7 +1265,16 @@ static bool screen_key(hc_console *con, int key)
         confirm_key(key);
         return true;
     case FS_RUN:
-    case FS_CLEAR:
+        if (fs.ask_quit) {
+            if (key == 'y' || key == 'Y') {
+                fs.quit_ok = true;
+                return false;
+            }
+            if (key == 'n' || key == 'N' || key == 27) {
+                fs.ask_quit = false;
+                return true;
+            }
+        }
         if (scroll_key(key)) {
             return true;
         }
@@ -982,9 +1284,8 @@ static bool screen_key(hc_console *con, int key)
             return true;
         }
         if (key == 'q' || key == KEY_F(10)) {
-            g_free(con->message);
-            con->message = g_strdup("A failover test is running: wait for "
-                                    "its end (Esc hides this screen)");
+            fs.ask_quit = true;
+            fs.follow = true;
             return true;
         }
         return false;
@@ -994,13 +1295,14 @@ static bool screen_key(hc_console *con, int key)
         }
         switch (key) {
         case 'c':
-            if (fs.cli_left || fs.error_rc == -EEXIST) {
-                start_clear(fs.error_rc == -EEXIST);
+            if (fs.error_rc == -EEXIST) {
+                start_all(true);
+            } else if (fs.cli_left) {
+                start_clear();
             }
             return true;
         case 'r':
-            g_ptr_array_set_size(fs.clear_lines, 0);
-            start_all();
+            start_all(false);
             return true;
         case 27:
             fs.state = FS_PICK;
@@ -1029,9 +1331,9 @@ const char *hc_fo_screen_footer(const hc_console *con)
                ? "Type yes, Enter: start  Esc: back"
                : "Enter/y Start  Esc/n Back";
     case FS_RUN:
-    case FS_CLEAR:
-        return "Running...  Up/Down PgUp/PgDn Scroll  End Follow  "
-               "Esc Hide (f shows it)";
+        return fs.ask_quit ? "y Quit (the test goes on)  n/Esc Stay"
+               : "Running...  Up/Down PgUp/PgDn Scroll  End Follow  "
+                 "Esc Hide (f shows it)  q Quit";
     case FS_DONE:
         return fs.cli_left || fs.error_rc == -EEXIST
                ? "c Clear cli-* constraints  r Run again  Esc Scenarios  "
@@ -1044,30 +1346,30 @@ const char *hc_fo_screen_footer(const hc_console *con)
 
 void hc_fo_screen_end(void)
 {
-    if (fs.tick) {
-        g_source_remove(fs.tick);
-        fs.tick = 0;
+    /* A test that runs is not ours to wait for or stop: it goes on in its
+     * own session, and the pipe that closes here tells it so. */
+    follow_stop();
+    if (fs.pid) {
+        fs.pid = 0;
     }
-    /* A running command is waited for inside (within its deadline). */
-    hc_failover_free(fs.fo);
-    fs.fo = NULL;
-    clear_free(fs.clear);
-    fs.clear = NULL;
     if (fs.lines) {
         g_ptr_array_free(fs.lines, TRUE);
         fs.lines = NULL;
     }
     if (fs.typed) {
+        model_reset();
         g_string_free(fs.typed, TRUE);
         g_string_free(fs.strip, TRUE);
-        g_array_free(fs.downs, TRUE);
+        g_string_free(fs.partial, TRUE);
+        g_ptr_array_free(fs.events, TRUE);
+        g_ptr_array_free(fs.asserts, TRUE);
         g_ptr_array_free(fs.runs, TRUE);
         g_ptr_array_free(fs.reports, TRUE);
         g_ptr_array_free(fs.clear_lines, TRUE);
+        g_ptr_array_free(fs.headless, TRUE);
         fs.typed = NULL;
     }
-    g_free(fs.error);
-    fs.error = NULL;
     fs.state = FS_CLOSED;
     fs.shown = false;
+    fs.quit_ok = false;
 }

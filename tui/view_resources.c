@@ -165,7 +165,8 @@ static void resources_build(hc_console *con, GPtrArray *lines, int width)
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "Resources");
     if (!st->resources->len) {
-        hc_line_add(lines, HC_TONE_DIM, "  ", "(none configured)");
+        hc_line_add(lines, HC_TONE_WARN, "  ", "no resources yet: press w for "
+                    "the guided setup");
     }
     for (guint i = 0; i < st->resources->len; i++) {
         add_rsc(con, lines, st->resources->pdata[i], prefix, true, true);

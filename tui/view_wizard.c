@@ -31,6 +31,7 @@ typedef enum wz_mode {
     WZ_LIST,        /* the steps and their state */
     WZ_PLAN,        /* one step's plan */
     WZ_RUN,         /* apply or rollback: its progress, then its result */
+    WZ_ANSWERS,     /* the answers form (view_answers.c) */
 } wz_mode;
 
 typedef struct wz_step {
@@ -55,6 +56,8 @@ static struct {
     bool force;             /* the apply asked for goes with --force */
     char *unmet;            /* the steps it needs that are not done */
     char *message;          /* footer message, or NULL */
+    bool detect_pending;    /* the form waits for the child to be free */
+    bool list_pending;      /* a check of the steps, after that */
     char *result;           /* how the last run ended */
     hc_tone result_tone;
     /* The child. */
@@ -141,6 +144,8 @@ static void parse_list(void)
     }
 }
 
+static void child_start(const char *verb, const char *step);
+
 static void child_finished(void)
 {
     const char *v = wz.verb;
@@ -157,16 +162,29 @@ static void child_finished(void)
         if (!wz.steps->len) {
             set_message("hacon setup list failed (exit %d)", rc);
         }
-        /* The first step that is not done is where the admin goes on. */
-        wz.sel = 0;
-        for (guint i = 0; i < wz.steps->len; i++) {
+        /* Where the admin goes on: the first step that can be applied
+         * (to do, partly done); when every step left is blocked, the first
+         * of them, whose message says what to answer. */
+        wz.sel = -1;
+        for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
+            wz_step *s = wz.steps->pdata[i];
+
+            if (!strcmp(s->state, "to do") || !strcmp(s->state, "partly done")) {
+                wz.sel = (int) i;
+            }
+        }
+        for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
             wz_step *s = wz.steps->pdata[i];
 
             if (strcmp(s->state, "done")) {
                 wz.sel = (int) i;
-                break;
             }
         }
+        if (wz.sel < 0) {
+            wz.sel = 0;
+        }
+    } else if (!strcmp(v, "detect")) {
+        hc_answers_form_detected(wz.text, rc);
     } else if (!strcmp(v, "plan")) {
         if (rc != 0) {
             g_ptr_array_add(wz.text, g_strdup_printf(
@@ -200,6 +218,13 @@ static void child_finished(void)
         }
         /* The end of the run in view. */
         wz.ptop = 1 << 20;
+    }
+    if (wz.detect_pending) {
+        wz.detect_pending = false;
+        child_start("detect", NULL);
+    } else if (wz.list_pending && wz.mode == WZ_LIST) {
+        wz.list_pending = false;
+        child_start("list", NULL);
     }
     redraw();
 }
@@ -286,9 +311,9 @@ static gboolean on_tick(gpointer data)
 /* Runs `hacon setup VERB [STEP] [--answers F] [--yes]`, this same binary. */
 static void child_start(const char *verb, const char *step)
 {
-    const char *answers = getenv("HACON_ANSWERS");
+    const char *answers = hc_answers_file();
     char *self = g_file_read_link("/proc/self/exe", NULL);
-    const char *argv[9];
+    const char *argv[10];
     int n = 0, fds[2];
     pid_t pid;
 
@@ -298,7 +323,12 @@ static void child_start(const char *verb, const char *step)
     }
     argv[n++] = self;
     argv[n++] = "setup";
-    argv[n++] = verb;
+    if (!strcmp(verb, "detect")) {
+        argv[n++] = "answers";
+        argv[n++] = "--detect";
+    } else {
+        argv[n++] = verb;
+    }
     if (step) {
         argv[n++] = step;
     }
@@ -390,6 +420,38 @@ static void go_run(const char *verb)
     wz.confirm = 0;
     g_clear_pointer(&wz.result, g_free);
     child_start(verb, wz.step);
+}
+
+/* The answers form, focused on an answer; the facts of the nodes are
+ * asked as soon as no other child runs. */
+static void go_answers(const char *focus)
+{
+    hc_answers_form_open(wz.con, focus);
+    wz.mode = WZ_ANSWERS;
+    wz.confirm = 0;
+    if (child_busy()) {
+        wz.detect_pending = true;
+    } else {
+        child_start("detect", NULL);
+    }
+}
+
+/* The answer that unblocks the selected step or the plan on the screen,
+ * as its message names it. */
+static const char *answer_to_unblock(void)
+{
+    const char *key = NULL;
+
+    if (wz.mode == WZ_PLAN) {
+        for (guint i = 0; i < wz.text->len && !key; i++) {
+            key = hc_answers_named_in(wz.text->pdata[i]);
+        }
+    } else if (wz.sel < (int) wz.steps->len) {
+        wz_step *s = wz.steps->pdata[wz.sel];
+
+        key = hc_answers_named_in(s->line);
+    }
+    return key;
 }
 
 bool hc_wizard_ui_active(const hc_console *con)
@@ -511,23 +573,35 @@ static int clamp(int v, int lo, int hi)
 
 GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
 {
-    const char *answers = getenv("HACON_ANSWERS");
+    const char *answers = hc_answers_file();
 
     wz.rows = rows;
     g_ptr_array_set_size(wz.shown, 0);
     *sel = -1;
+    if (wz.mode == WZ_ANSWERS) {
+        hc_answers_form_lines(con, wz.shown, rows, top, sel);
+        return wz.shown;
+    }
     if (wz.mode == WZ_LIST) {
-        char *a = hc_con_esc(con, answers && *answers ? answers
-                             : "the defaults; hacon --answers FILE", 0);
+        char *a = hc_con_esc(con, answers ? answers : "the defaults", 0);
+        bool again = child_busy() && !strcmp(wz.verb, "list")
+                     && wz.steps->len;
 
         add(HC_TONE_TITLE, "Guided setup: the tutorial's steps, as hacon does "
-            "them (answers: %s)", a);
+            "them (answers: %s; e edits them)", a);
         g_free(a);
         if (con->read_only) {
             add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
                 "Roll back are off.");
         }
-        add(HC_TONE_NORMAL, "%s", "");
+        /* The states below are the last check's until this one ends. */
+        if (again) {
+            add(HC_TONE_WARN, "re-checking every step on both nodes... "
+                "%.0f s (the states below are from before)",
+                (hc_now_ms() - wz.started_ms) / 1000.0);
+        } else {
+            add(HC_TONE_NORMAL, "%s", "");
+        }
         if (child_busy() && !wz.steps->len) {
             add(HC_TONE_DIM, "checking every step on both nodes... %.0f s",
                 (hc_now_ms() - wz.started_ms) / 1000.0);
@@ -538,7 +612,7 @@ GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
             if ((int) i == wz.sel) {
                 *sel = (int) wz.shown->len;
             }
-            add(state_tone(s->state), "%s", s->line);
+            add(again ? HC_TONE_DIM : state_tone(s->state), "%s", s->line);
         }
         if (child_busy() && wz.steps->len) {
             add(HC_TONE_DIM, "checking again... %.0f s",
@@ -582,6 +656,9 @@ const char *hc_wizard_ui_footer(const hc_console *con)
 {
     static char buf[256];
 
+    if (wz.mode == WZ_ANSWERS) {
+        return hc_answers_form_footer(con);
+    }
     if (wz.confirm == 'f') {
         snprintf(buf, sizeof(buf), "F: apply %s anyway  n/Esc: no  (NOT "
                  "DONE before it: %s)", wz.step, wz.unmet ? wz.unmet : "?");
@@ -590,13 +667,26 @@ const char *hc_wizard_ui_footer(const hc_console *con)
                  wz.confirm == 'a' ? "Apply" : "Roll back", wz.step);
     } else if (wz.message) {
         snprintf(buf, sizeof(buf), "%s", wz.message);
+    } else if (wz.mode == WZ_LIST && child_busy()
+               && !strcmp(wz.verb, "list")) {
+        snprintf(buf, sizeof(buf), "%s every step... %.0f s  e Answers  "
+                 "Esc Back", wz.steps->len ? "re-checking" : "checking",
+                 (hc_now_ms() - wz.started_ms) / 1000.0);
     } else if (wz.mode == WZ_LIST) {
-        snprintf(buf, sizeof(buf), "Enter Plan  Up/Down Step  l Check again  "
-                 "Esc Back to the console");
+        snprintf(buf, sizeof(buf), "Enter Plan  e Answers  Up/Down Step  "
+                 "l Check again  Esc Back");
     } else if (wz.mode == WZ_PLAN) {
-        snprintf(buf, sizeof(buf), "%sa Apply  s Skip  r Roll back  b/Esc "
-                 "Back  Up/Down/PgUp/PgDn Scroll",
-                 con->read_only ? "(read-only) " : "");
+        const char *key = answer_to_unblock();
+
+        if (key) {
+            snprintf(buf, sizeof(buf), "e Answer %s  %sa Apply  s Skip  "
+                     "b/Esc Back  PgUp/PgDn Scroll", key,
+                     con->read_only ? "(read-only) " : "");
+        } else {
+            snprintf(buf, sizeof(buf), "%sa Apply  s Skip  r Roll back  "
+                     "e Answers  b/Esc Back  PgUp/PgDn",
+                     con->read_only ? "(read-only) " : "");
+        }
     } else if (child_busy()) {
         snprintf(buf, sizeof(buf), "%s %s: running for %.0f s  "
                  "Up/Down/PgUp/PgDn Scroll", wz.verb, wz.step,
@@ -712,6 +802,30 @@ bool hc_wizard_ui_key(hc_console *con, int key)
         confirm_key(con, key);
         return true;
     }
+    if (wz.mode == WZ_ANSWERS) {
+        hc_answers_form_key(con, key);
+        if (!hc_answers_form_active()) {
+            bool saved = hc_answers_form_saved();
+
+            /* The steps checked again with what was saved. */
+            if (child_busy()) {
+                wz.mode = WZ_LIST;
+                set_message("%s", saved ? "answers saved: the steps are "
+                            "checked again once this check ends"
+                            : "answers not changed");
+                if (saved) {
+                    wz.list_pending = true;
+                }
+            } else {
+                go_list();
+                if (saved) {
+                    set_message("answers saved to %s: the steps use them "
+                                "from now on", hc_answers_file());
+                }
+            }
+        }
+        return true;
+    }
     if (wz.mode == WZ_LIST) {
         wz_step *s;
 
@@ -740,6 +854,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
                 go_list();
             }
             break;
+        case 'e':
+            go_answers(answer_to_unblock());
+            break;
         case 27:
         case 'q':
         case 'w':
@@ -765,6 +882,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
                 wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
                 wz.confirm = wz.unmet ? 'f' : (char) key;
             }
+            break;
+        case 'e':
+            go_answers(answer_to_unblock());
             break;
         case 's':
             /* Skip: on to the next step's plan, nothing done. */

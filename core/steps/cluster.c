@@ -96,11 +96,14 @@ static int start_argv(hc_wizard *w, const char *node, const char *daemon,
 }
 
 /* Asked through the daemons' own IPC (not the process table, which also
- * shows other nodes' daemons in PID namespaces below this one). */
+ * shows other nodes' daemons in PID namespaces below this one).  Without
+ * CIB_file: with it cibadmin reads the file, and a CIB file is not a
+ * running cluster. */
 static bool running(hc_wizard *w, const char *node, const char *daemon)
 {
     const char *cs[] = { "corosync-cfgtool", "-s", NULL };
-    const char *pcmk[] = { "cibadmin", "--query", "--scope", "nodes", NULL };
+    const char *pcmk[] = { "env", "-u", "CIB_file", "cibadmin", "--query",
+                           "--scope", "nodes", NULL };
 
     return hc_wizard_run(w, node, 15000, NULL, NULL,
                          strcmp(daemon, "corosync") ? pcmk : cs) == 0;
@@ -124,7 +127,8 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             *ret_err = g_strdup("cannot read random bytes for the authkey");
             rc = -EIO;
         }
-        hc_plan_crm(p, "corosync-keygen   # the authkey, then copy it to %s",
+        hc_plan_crm(p, "corosync-keygen   # hacon makes the same 256-byte "
+                    "authkey itself (getrandom), then copies it to %s",
                     nodes[1]);
     }
     for (int i = 0; rc == 0 && i < 2; i++) {

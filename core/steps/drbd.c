@@ -155,18 +155,13 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                 bool both = ok_on(w, NULL, "test -b \"$1\"", sd)
                             && ok_on(w, nodes[1], "test -b \"$1\"", sd);
 
-                *ret_err = g_strdup_printf("%s: storage=drbd, but the node "
-                                           "has no DRBD kernel module (no "
-                                           "/proc/drbd, modinfo drbd finds "
-                                           "none): install DRBD on both "
-                                           "nodes, or answer storage=shared "
-                                           "with shared_disk= a disk both "
-                                           "nodes see (shared_disk=%s %s)",
-                                           nodes[i], sd, both
-                                           ? "is a block device on both "
-                                             "nodes"
-                                           : "is not a block device on both "
-                                             "nodes");
+                *ret_err = g_strdup_printf("%s has no DRBD kernel module "
+                                           "(storage=drbd): install DRBD on "
+                                           "both nodes, or answer storage="
+                                           "shared and shared_disk= a disk "
+                                           "both nodes see (shared_disk=%s "
+                                           "is%s a block device on both)",
+                                           nodes[i], sd, both ? "" : " not");
                 g_free(path);
                 return -ENOENT;
             }
@@ -389,3 +384,74 @@ const hc_step hc_step_drbd = {
     .apply = drbd_apply,
     .verify = drbd_verify,
 };
+
+/* What the nodes say about storage, for the answers the admin left at
+ * their defaults: a node without the DRBD module cannot run storage=drbd,
+ * so storage=shared, with the first of the named disks (shared_disk,
+ * drbd_disk) that is a block device on both nodes.  A peer that ssh
+ * cannot reach tells nothing: the defaults stay. */
+int hc_steps_detect_storage(hc_wizard *w)
+{
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    const char *cand[2];
+    char *cands[2];
+    GString *why;
+    hc_drbd_version v;
+    int missing = -1;
+
+    if (hc_wizard_answer_origin(w, "storage", NULL) == HC_ANSWER_FILE) {
+        return 0;
+    }
+    if (!ok_on(w, nodes[1], "true", "")) {
+        return -EHOSTUNREACH;
+    }
+    for (int i = 0; i < 2 && missing < 0; i++) {
+        if (drbd_version(w, i ? nodes[1] : NULL, &v) < 0) {
+            missing = i;
+        }
+    }
+    if (missing < 0) {
+        return 0;
+    }
+    why = g_string_new(NULL);
+    g_string_printf(why, "%s has no DRBD kernel module", nodes[missing]);
+    cands[0] = g_strdup(hc_wizard_answer(w, "shared_disk"));
+    cands[1] = g_strdup(hc_wizard_answer(w, "drbd_disk"));
+    cand[0] = cands[0];
+    cand[1] = cands[1];
+    if (hc_wizard_answer_origin(w, "shared_disk", NULL) == HC_ANSWER_FILE) {
+        cand[1] = NULL;     /* the admin named the disk */
+    }
+    for (int k = 0; k < 2; k++) {
+        if (cand[k] && ok_on(w, NULL, "test -b \"$1\"", cand[k])
+            && ok_on(w, nodes[1], "test -b \"$1\"", cand[k])) {
+            char *disk_why = g_strdup_printf("%s is a block device on %s and "
+                                             "%s (the disk that is there)",
+                                             cand[k], nodes[0], nodes[1]);
+
+            char *err = NULL;
+
+            hc_wizard_set_detected(w, "shared_disk", cand[k], disk_why, &err);
+            g_free(err);
+            g_string_append_printf(why, "; %s is a block device on both "
+                                   "nodes", cand[k]);
+            g_free(disk_why);
+            break;
+        }
+        if (k == 1 || !cand[1]) {
+            g_string_append(why, "; no disk found on both nodes: answer "
+                            "shared_disk");
+            break;
+        }
+    }
+    {
+        char *err = NULL;
+
+        hc_wizard_set_detected(w, "storage", "shared", why->str, &err);
+        g_free(err);
+    }
+    g_string_free(why, TRUE);
+    g_free(cands[0]);
+    g_free(cands[1]);
+    return 0;
+}

@@ -136,8 +136,16 @@ static int migrate_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                         "crm_resource", "--move", "-r", anchor, "-N", to,
                         strcmp(anchor, "fs_data") ? "--promoted" : NULL, NULL);
     }
-    hc_plan_crm(p, "crm resource move %s %s%s%s", anchor, to,
-                *life ? " " : "", life);
+    if (strcmp(anchor, "fs_data")) {
+        /* crm resource move would place the clone's instances, not its
+         * promoted role. */
+        hc_plan_crm(p, "crm_resource --move -r %s -N %s%s%s --promoted   "
+                    "# crm resource move moves the clone, not the promoted "
+                    "role", anchor, to, *life ? " --lifetime " : "", life);
+    } else {
+        hc_plan_crm(p, "crm resource move %s %s%s%s", anchor, to,
+                    *life ? " " : "", life);
+    }
     hc_plan_note(p, "moves %s from %s to %s: the filesystem, the IP and dhcpd "
                  "follow it (they are colocated with it); hacon waits until "
                  "dhcp runs on %s", anchor, (char *) g_hash_table_lookup(p->data, "from"),

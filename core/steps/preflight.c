@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "steps/steps.h"
+#include "version.h"
 
 /* Runs script (with arg as $1) on node; when it fails, the message goes
  * to bad: the node, what is wrong (the answer with its value) and what to
@@ -46,6 +47,335 @@ static void need(hc_wizard *w, const char *node, const char *script,
     g_free(msg);
 }
 
+
+/* ------------------------------------------------ the same hacon on both */
+
+/* What a node has of hacon: its version ("" when none), the hacon on its
+ * PATH, its package's state ("ii 0.1.0"; "" when none) and the SHA-256
+ * of each agent of hc_agent_sums() ("-" when missing). */
+typedef struct hacon_node {
+    char *version;
+    char *path;
+    char *dpkg;
+    GPtrArray *sums;
+} hacon_node;
+
+static void hacon_node_clear(hacon_node *h)
+{
+    g_free(h->version);
+    g_free(h->path);
+    g_free(h->dpkg);
+    if (h->sums) {
+        g_ptr_array_free(h->sums, TRUE);
+    }
+    memset(h, 0, sizeof(*h));
+}
+
+static char *agent_path(const char *name)
+{
+    return g_strdup_printf("%s/%s", HC_AGENT_DIR, name);
+}
+
+/* The peer's hacon, in one ssh command. */
+static int peer_probe(hc_wizard *w, const char *peer, hacon_node *ret,
+                      char **ret_err)
+{
+    static const char script[] =
+        "v=$(hacon --version 2>/dev/null) || v=; echo \"version ${v#hacon }\"; "
+        "echo \"path $(command -v hacon)\"; "
+        "echo \"dpkg $(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "
+        "hacon 2>/dev/null)\"; "
+        "for a; do s=$(sha256sum < \"$a\" 2>/dev/null) || s=-; "
+        "echo \"agent ${s%% *}\"; done";
+    size_t n;
+    const hc_agent_sum *sums = hc_agent_sums(&n);
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    char *out = NULL, **lines;
+    int rc;
+
+    g_ptr_array_add(argv, g_strdup("sh"));
+    g_ptr_array_add(argv, g_strdup("-c"));
+    g_ptr_array_add(argv, g_strdup(script));
+    g_ptr_array_add(argv, g_strdup("sh"));
+    for (size_t i = 0; i < n; i++) {
+        g_ptr_array_add(argv, agent_path(sums[i].name));
+    }
+    g_ptr_array_add(argv, NULL);
+    rc = hc_wizard_run(w, peer, 15000, &out, ret_err,
+                       (const char *const *) argv->pdata);
+    g_ptr_array_free(argv, TRUE);
+    if (rc < 0) {
+        g_free(out);
+        return rc;
+    }
+    memset(ret, 0, sizeof(*ret));
+    ret->sums = g_ptr_array_new_with_free_func(g_free);
+    lines = g_strsplit(out, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "version ")) {
+            ret->version = g_strstrip(g_strdup(*l + 8));
+        } else if (g_str_has_prefix(*l, "path ")) {
+            ret->path = g_strstrip(g_strdup(*l + 5));
+        } else if (g_str_has_prefix(*l, "dpkg ")) {
+            ret->dpkg = g_strstrip(g_strdup(*l + 5));
+        } else if (g_str_has_prefix(*l, "agent ")) {
+            g_ptr_array_add(ret->sums, g_strstrip(g_strdup(*l + 6)));
+        }
+    }
+    g_strfreev(lines);
+    g_free(out);
+    if (!ret->version || !ret->path || !ret->dpkg || ret->sums->len != n) {
+        hacon_node_clear(ret);
+        *ret_err = g_strdup_printf("%s: unexpected answer to hacon's "
+                                   "version check", peer);
+        return -EIO;
+    }
+    return 0;
+}
+
+/* Whether the peer runs this hacon and its agents; *why (may be NULL)
+ * gets what differs. */
+static bool peer_same(const hacon_node *h, GString *why)
+{
+    size_t n;
+    const hc_agent_sum *sums = hc_agent_sums(&n);
+    bool same = !strcmp(h->version, hc_version());
+
+    if (!same && why) {
+        if (*h->version) {
+            g_string_append_printf(why, "hacon %s (this node: %s)",
+                                   h->version, hc_version());
+        } else {
+            g_string_append(why, "no hacon on its PATH");
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *s = h->sums->pdata[i];
+
+        if (strcmp(s, sums[i].sha256)) {
+            same = false;
+            if (why) {
+                g_string_append_printf(why, "%sthe agent %s/%s %s",
+                                       why->len ? ", " : "", HC_AGENT_DIR,
+                                       sums[i].name, strcmp(s, "-")
+                                       ? "is another version" : "is missing");
+            }
+        }
+    }
+    return same;
+}
+
+/* The command that copies the local file src to dest on node over ssh
+ * (written beside it, then renamed: never half a program there). */
+static void plan_copy(hc_plan *p, const char *node, const char *src,
+                      const char *dest, const char *mode, const char *why)
+{
+    char *remote_script = g_strdup_printf(
+        "set -e; mkdir -p \"${1%%/*}\"; cat > \"$1.hacon-new\"; "
+        "chmod %s \"$1.hacon-new\"; mv -f \"$1.hacon-new\" \"$1\"", mode);
+    char *q_script = g_shell_quote(remote_script);
+    char *q_dest = g_shell_quote(dest);
+    char *remote = g_strdup_printf("sh -c %s sh %s", q_script, q_dest);
+
+    hc_plan_cmd_add(p, NULL, 120000, why, "sh", "-c",
+                    "exec ssh ${HACON_SSH_CONFIG:+-F \"$HACON_SSH_CONFIG\"} "
+                    "-o BatchMode=yes -o ConnectTimeout=5 \"$1\" -- \"$2\" "
+                    "< \"$3\"", "sh", node, remote, src, NULL);
+    g_free(remote);
+    g_free(q_dest);
+    g_free(q_script);
+    g_free(remote_script);
+}
+
+/* A file about to be replaced on node: kept in the node's
+ * /var/lib/hacon/preflight, and put back (or removed, when there was
+ * none) by a rollback. */
+static void plan_keep(hc_plan *p, const char *node, const char *path)
+{
+    hc_plan_cmd_add(p, node, 15000, "keeps what is there, for a rollback",
+                    "sh", "-c", "set -e; d=/var/lib/hacon/preflight; "
+                    "mkdir -p \"$d\"; k=\"$d/$(echo \"$1\" | tr / _)\"; "
+                    "if [ -e \"$1\" ]; then cp -p \"$1\" \"$k\"; "
+                    "else rm -f \"$k\"; fi", "sh", path, NULL);
+    hc_plan_cmd_undo(p, "sh", "-c", "k=\"/var/lib/hacon/preflight/$(echo "
+                     "\"$1\" | tr / _)\"; if [ -e \"$k\" ]; then "
+                     "cp -p \"$k\" \"$1\"; else rm -f \"$1\"; fi", "sh",
+                     path, NULL);
+}
+
+/* The .deb of this hacon for the peer: the answer hacon_deb, else
+ * ~/hacon_V_A.deb or apt's cache.  NULL when there is none. */
+static char *local_deb(hc_wizard *w, const char *arch)
+{
+    const char *given = hc_wizard_answer(w, "hacon_deb");
+    char *name = g_strdup_printf("hacon_%s_%s.deb", hc_version(), arch);
+    char *cands[3] = {
+        *given ? g_strdup(given) : NULL,
+        g_build_filename(g_get_home_dir(), name, NULL),
+        g_build_filename("/var/cache/apt/archives", name, NULL),
+    };
+    char *found = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cands); i++) {
+        if (!found && cands[i]
+            && g_file_test(cands[i], G_FILE_TEST_IS_REGULAR)) {
+            found = g_strdup(cands[i]);
+        }
+        if (*given) {
+            break;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(cands); i++) {
+        g_free(cands[i]);
+    }
+    g_free(name);
+    return found;
+}
+
+/* This node's hacon is its package's when the running program is the
+ * package's /usr/bin/hacon and dpkg has this version installed. */
+static bool local_is_package(hc_wizard *w, char **ret_arch)
+{
+    const char *argv[] = { "dpkg-query", "-W", "-f",
+                           "${db:Status-Abbrev}${Version} ${Architecture}",
+                           "hacon", NULL };
+    char *exe = g_file_read_link("/proc/self/exe", NULL), *out = NULL;
+    char *want = g_strdup_printf("ii %s ", hc_version());
+    bool pkg = exe && !strcmp(exe, "/usr/bin/hacon")
+               && hc_wizard_run(w, NULL, 15000, &out, NULL, argv) == 0
+               && out && g_str_has_prefix(out, want);
+
+    *ret_arch = pkg ? g_strstrip(g_strdup(out + strlen(want))) : NULL;
+    g_free(want);
+    g_free(out);
+    g_free(exe);
+    return pkg;
+}
+
+/* The plan's part for hacon itself: the agents here are this hacon's,
+ * and the peer gets this hacon when it has another (or none). */
+static void plan_same_hacon(hc_wizard *w, hc_plan *p, const char *peer,
+                            GString *bad)
+{
+    size_t n;
+    const hc_agent_sum *sums = hc_agent_sums(&n);
+    hacon_node h;
+    GString *why = g_string_new(NULL);
+    char *err = NULL, *arch = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        char *path = agent_path(sums[i].name), *text = NULL, *sum = NULL;
+        size_t len;
+
+        if (hc_wizard_read(w, NULL, path, &text, &len, &err) < 0 || !text) {
+            g_string_append_printf(bad, "%sthis node lacks the agent %s of "
+                                   "hacon %s: install hacon here (apt install "
+                                   "./hacon_%s_*.deb, or make install)",
+                                   bad->len ? "; " : "", path, hc_version(),
+                                   hc_version());
+        } else if (strcmp(sum = g_compute_checksum_for_data(
+                       G_CHECKSUM_SHA256, (const guchar *) text, len),
+                       sums[i].sha256)) {
+            g_string_append_printf(bad, "%sthe agent %s on this node is not "
+                                   "hacon %s's: install hacon here again",
+                                   bad->len ? "; " : "", path, hc_version());
+        }
+        g_clear_pointer(&err, g_free);
+        g_free(sum);
+        g_free(text);
+        g_free(path);
+    }
+    if (peer_probe(w, peer, &h, &err) < 0) {
+        g_string_append_printf(bad, "%s%s", bad->len ? "; " : "", err);
+        g_free(err);
+        g_string_free(why, TRUE);
+        return;
+    }
+    if (peer_same(&h, why)) {
+        hc_plan_note(p, "%s runs hacon %s with the same agents as this node",
+                     peer, hc_version());
+        goto out;
+    }
+    hc_plan_note(p, "%s: %s: hacon %s is installed there from this node, "
+                 "then checked again", peer, why->str, hc_version());
+    if (local_is_package(w, &arch)) {
+        char *deb = local_deb(w, arch);
+        char *dest, *why_copy;
+
+        if (!deb) {
+            g_string_append_printf(bad, "%s%s needs hacon %s: this node's "
+                                   "is the package, but hacon_%s_%s.deb is "
+                                   "neither in ~ nor in apt's cache: answer "
+                                   "hacon_deb=PATH, or run apt install "
+                                   "./hacon_%s_%s.deb on %s",
+                                   bad->len ? "; " : "", peer, hc_version(),
+                                   hc_version(), arch, hc_version(), arch,
+                                   peer);
+            goto out;
+        }
+        dest = g_strdup_printf("/var/tmp/hacon_%s_%s.deb", hc_version(), arch);
+        why_copy = g_strdup_printf("this node's package, %s, copied to %s "
+                                   "over ssh", deb, peer);
+        plan_copy(p, peer, deb, dest, "644", why_copy);
+        hc_plan_cmd_add(p, peer, 300000, "installs the package", "dpkg",
+                        "-i", dest, NULL);
+        if (!g_str_has_prefix(h.dpkg, "ii ")) {
+            hc_plan_cmd_undo(p, "dpkg", "--purge", "hacon", NULL);
+        } else {
+            hc_plan_warn(p, "%s has the package hacon %s: it is upgraded, "
+                         "and a rollback does not bring it back", peer,
+                         h.dpkg + 3);
+        }
+        hc_plan_cmd_add(p, peer, 15000, "removes the copy", "rm", "-f",
+                        dest, NULL);
+        if (*h.path && strcmp(h.path, "/usr/bin/hacon")) {
+            hc_plan_warn(p, "%s has another hacon, %s, before the package's "
+                         "on its PATH: remove it there", peer, h.path);
+        }
+        g_free(why_copy);
+        g_free(dest);
+        g_free(deb);
+    } else {
+        char *exe = g_file_read_link("/proc/self/exe", NULL);
+        const char *dest = *h.path ? h.path : "/usr/local/bin/hacon";
+        char *why_copy;
+
+        if (g_str_has_prefix(h.dpkg, "ii ")) {
+            g_string_append_printf(bad, "%s%s has the package hacon %s and "
+                                   "this node a hacon installed from source: "
+                                   "install the same on both (apt install "
+                                   "./hacon_%s_*.deb, or make install)",
+                                   bad->len ? "; " : "", peer, h.dpkg + 3,
+                                   hc_version());
+            g_free(exe);
+            goto out;
+        }
+        why_copy = g_strdup_printf("this node's hacon, %s, copied to %s "
+                                   "over ssh", exe ? exe : "?", peer);
+        plan_keep(p, peer, dest);
+        plan_copy(p, peer, exe ? exe : "/proc/self/exe", dest, "755",
+                  why_copy);
+        g_free(why_copy);
+        for (size_t i = 0; i < n; i++) {
+            char *path = agent_path(sums[i].name);
+            char *src = hc_wizard_path(w, path);
+
+            why_copy = g_strdup_printf("this node's agent ocf:hacon:%s "
+                                       "copied to %s", sums[i].name, peer);
+            plan_keep(p, peer, path);
+            plan_copy(p, peer, src, path, "755", why_copy);
+            g_free(why_copy);
+            g_free(src);
+            g_free(path);
+        }
+        g_free(exe);
+    }
+out:
+    g_free(arch);
+    hacon_node_clear(&h);
+    g_string_free(why, TRUE);
+}
+
 static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     static const char *const pkgs[] = { "corosync", "pacemaker",
@@ -58,20 +388,18 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *disk = hc_wizard_answer(w, disk_key);
     const char *agent_ans = hc_wizard_answer(w, "dhcp_agent");
     char **agent = g_strsplit(agent_ans, ":", 3);
-    char *agent_path = g_strdup_printf("/usr/lib/ocf/resource.d/%s/%s",
+    char *dhcp_agent = g_strdup_printf("/usr/lib/ocf/resource.d/%s/%s",
                                        agent[1], agent[2]);
     const char *argv[] = { "true", NULL };
 
     if (hc_wizard_run(w, nodes[1], 15000, NULL, NULL, argv) < 0) {
-        g_string_append_printf(bad, "%s: %s=%s cannot be reached with ssh "
-                               "as root by key (BatchMode): give %s's root "
-                               "key to root there (ssh-copy-id root@%s) and "
-                               "accept its host key once (ssh %s true), or "
-                               "answer %s= the peer's name (uname -n there)",
+        g_string_append_printf(bad, "%s: %s=%s cannot be reached by ssh as "
+                               "root (BatchMode): ssh-copy-id root@%s, then "
+                               "ssh %s true once; or answer %s= its name",
                                hc_wizard_local(w),
                                strcmp(nodes[1], hc_wizard_answer(w, "node1"))
-                               ? "node2" : "node1", nodes[1], hc_wizard_local(w),
-                               nodes[1], nodes[1],
+                               ? "node2" : "node1", nodes[1], nodes[1],
+                               nodes[1],
                                strcmp(nodes[1], hc_wizard_answer(w, "node1"))
                                ? "node2" : "node1");
     } else {
@@ -93,10 +421,14 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                      "package %s is not installed there: apt-get install %s",
                      pkgs[k], pkgs[k]);
             }
-            need(w, n, "test -x \"$1\"", agent_path, bad,
-                 "dhcp_agent=%s is not installed there (no %s): install it "
-                 "on both nodes (hacon's make install), or answer "
-                 "dhcp_agent=ocf:heartbeat:dhcpd", agent_ans, agent_path);
+            /* hacon's own agents are checked, and installed on the
+             * peer, with hacon itself below. */
+            if (strcmp(agent[1], "hacon")) {
+                need(w, n, "test -x \"$1\"", dhcp_agent, bad,
+                     "dhcp_agent=%s is not installed there (no %s): install "
+                     "it on both nodes, or answer dhcp_agent=ocf:hacon:dhcpd",
+                     agent_ans, dhcp_agent);
+            }
             need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
                  hc_wizard_answer(w, "ha_if"), bad,
                  "ha_if=%s is no network interface there (ip link): answer "
@@ -125,10 +457,11 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                      disk);
             }
         }
+        plan_same_hacon(w, p, nodes[1], bad);
     }
     g_hash_table_replace(p->data, g_strdup("done"),
                          g_strdup("both nodes ready"));
-    g_free(agent_path);
+    g_free(dhcp_agent);
     g_strfreev(agent);
     if (bad->len) {
         *ret_err = g_string_free(bad, FALSE);
@@ -140,9 +473,33 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     return 0;
 }
 
+/* After an install on the peer: it runs this hacon and its agents now. */
 static int preflight_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
-    return 0;
+    const char *peer = hc_wizard_peer(w);
+    GString *why;
+    hacon_node h;
+    int rc;
+
+    if (!p->cmds->len) {
+        return 0;
+    }
+    rc = peer_probe(w, peer, &h, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    why = g_string_new(NULL);
+    if (!peer_same(&h, why)) {
+        *ret_err = g_strdup_printf("%s after the install: %s", peer,
+                                   why->str);
+        rc = -EIO;
+    } else {
+        hc_wizard_progress(w, "%s runs hacon %s with the same agents",
+                           peer, hc_version());
+    }
+    g_string_free(why, TRUE);
+    hacon_node_clear(&h);
+    return rc;
 }
 
 static int preflight_check(hc_wizard *w, hc_step_state *ret, GString *why)
@@ -155,9 +512,12 @@ const hc_step hc_step_preflight = {
     .title = "Both nodes ready",
     .tutorial = "apt-get install pacemaker corosync (drbd8-utils, "
                 "isc-dhcp-server), eth0/eth1/eth2, /dev/sdb1",
-    .hacon = "checks ssh to the peer, name resolution, the packages and the "
-             "dhcpd agent, the interfaces and the disk on both nodes; "
-             "changes nothing",
+    .hacon = "checks ssh to the peer, name resolution, the packages, the "
+             "interfaces and the disk on both nodes, and that both run the "
+             "same hacon and agents; installs this node's hacon on the peer "
+             "when it has another or none (its .deb with dpkg -i, or the "
+             "program and agents when hacon was installed from source), "
+             "and changes nothing else",
     .check = preflight_check,
     .plan = preflight_plan,
     .verify = preflight_verify,

@@ -38,4 +38,7 @@ char *hc_steps_placed_on(hc_wizard *w, const hc_status *st, GString *where);
 int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
                          char **ret_node, char **ret_err);
 
+/* hc_wizard_detect()'s part of the drbd step: storage and shared_disk. */
+int hc_steps_detect_storage(hc_wizard *w);
+
 #endif

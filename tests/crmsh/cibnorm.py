@@ -6,6 +6,10 @@ hacon and crmsh write differently on purpose:
 * crmsh 4.4 writes `ms` as a <master> element; hacon writes the promotable
   clone that replaces it (Pacemaker 2.x): <clone> with meta promotable=true
   at the end of its first meta_attributes set.
+* in a promotable clone hacon writes Pacemaker 2's promoted-max and
+  promoted-node-max where crmsh keeps master-max and master-node-max, and
+  adds notify=true (after promotable) when the clone holds ocf:linbit:drbd,
+  which refuses to start without it.
 * crmsh writes the roles Master/Slave; hacon writes Promoted/Unpromoted
   where the schema (pacemaker-3.7 and later) allows.
 * the end of a move's lifetime is "now + lifetime": it differs by the
@@ -22,6 +26,29 @@ ROLE_ATTRS = ("role", "rsc-role", "with-rsc-role", "first-role",
 ROLES = {"Master": "Promoted", "Slave": "Unpromoted"}
 
 
+RENAMES = {"master-max": "promoted-max",
+           "master-node-max": "promoted-node-max"}
+
+
+def promoted_names(clone):
+    metas = [c for c in clone if c.tag == "meta_attributes"]
+    if not metas or not any(n.get("name") == "promotable" and
+                            n.get("value") == "true" for n in metas[0]):
+        return
+    meta = metas[0]
+    names = [n.get("name") for n in meta]
+    for n in meta:
+        new = RENAMES.get(n.get("name"))
+        if new and new not in names:
+            n.set("name", new)
+            n.set("id", re.sub(r"master(-node)?-max$", new, n.get("id")))
+    drbd = any(c.tag == "primitive" and c.get("provider") == "linbit" and
+               c.get("type") == "drbd" for c in clone)
+    if drbd and "notify" not in names:
+        ET.SubElement(meta, "nvpair", name="notify", value="true",
+                      id=meta.get("id") + "-notify")
+
+
 def normalise(el):
     if el.tag == "master":
         el.tag = "clone"
@@ -35,6 +62,8 @@ def normalise(el):
         if not any(n.get("name") == "promotable" for n in meta):
             ET.SubElement(meta, "nvpair", name="promotable", value="true",
                           id=meta.get("id") + "-promotable")
+    if el.tag == "clone":
+        promoted_names(el)
     for a in ROLE_ATTRS:
         if el.get(a) in ROLES:
             el.set(a, ROLES[el.get(a)])

@@ -93,6 +93,10 @@ for f in /usr/bin/hacon /usr/lib/ocf/resource.d/hacon/dhcpd \
 done
 
 # ------------------------------------------------------------ as found
+# tests/wizard/t-file-steps.sh uses this machine as its ssh peer without
+# hacon: it holds this lock (shared) meanwhile.
+exec 8> /tmp/hacon-deb.lock
+flock 8
 # What is there before: the package's state, and which of its paths exist.
 before=$(status_of)
 [ -n "$before" ] || before=none

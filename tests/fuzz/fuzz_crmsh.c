@@ -1,5 +1,5 @@
 /* libFuzzer target for crm shell lines: parse any bytes; when they parse,
- * apply them to a small CIB and complete them.  OCF_ROOT points nowhere so
+ * apply them to a small CIB (with hacon's advice) and complete them.  OCF_ROOT points nowhere so
  * that no agent runs while fuzzing. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (hc_crm_parse((const char *)data, size, &cmd, &err) == 0) {
         xmlNode *cib = copy_xml(base);
-        hc_crm_apply(cmd, cib, &err);
+        hc_crm_advice *adv = hc_crm_advice_new();
+        hc_crm_apply_advised(cmd, cib, adv, &err);
+        hc_crm_advice_free(adv);
         free_xml(cib);
         hc_crm_cmd_free(cmd);
     }

@@ -1,9 +1,12 @@
 #!/bin/sh
 # The console's command line (`:`), on a copy of the tutorial's CIB in
 # tmux at 80x24: the prompt opens in the bottom row; the tutorial's wrong
-# colocation is refused naming the word; Tab completes a resource id; a
-# correct line shows its diff and preview, y/Enter commits it to the file
-# and n cancels; --read-only previews and never commits; the history file
+# colocation is refused naming the word and the promoted role; Tab
+# completes a resource id; a correct line shows its diff and preview (the
+# question asked once, in the bottom row), y/Enter commits it to the file
+# and n cancels; a backwards colocation is explained and f applies it as
+# meant; a misspelt cluster option gets a "did you mean"; --read-only
+# previews and never commits; the history file
 # gets the lines and Up recalls them in the next session; Esc closes;
 # the terminal is restored at exit.
 #
@@ -58,7 +61,7 @@ if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
     # The tutorial's colocation names a resource that does not exist.
     T send-keys -t cl -l "colocation drbd_on_net inf: testnet drbd"
     T send-keys -t cl Enter
-    wait_for cl "no resource named drbd; did you mean drbd-r0-master?" \
+    wait_for cl "no resource named drbd; did you mean drbd-r0-master:Promoted?" \
         && tap_ok "a wrong word is named, with a suggestion" \
         || tap_fail "a wrong word is named, with a suggestion"
     bottom cl ":" && tap_ok "the prompt stays open after an error" \
@@ -92,11 +95,39 @@ if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
     else
         tap_fail "a move shows the CIB diff and the crm_simulate preview"
     fi
+    n_apply=$(screen cl | grep -c "Apply?")
+    [ "$n_apply" = 1 ] && tap_ok "the question is asked once" \
+        || tap_fail "the question is asked once (seen $n_apply times)"
     T send-keys -t cl n
     wait_for cl "Cancelled." \
         && ! grep -q cli-prefer-dhcp "$work/cl.xml" \
         && tap_ok "n cancels: the CIB file is unchanged" \
         || tap_fail "n cancels: the CIB file is unchanged"
+
+    # The tutorial's backwards colocation: explained, f applies it as
+    # meant (dhcp placed with testnet).
+    T send-keys -t cl -l "colocation ip_dhcp inf: testnet dhcp"
+    T send-keys -t cl Enter
+    if wait_for cl "[f] as meant" && screen cl | grep -q "testnet follows dhcp" \
+        && screen cl | grep -q "colocation ip_dhcp inf: dhcp testnet"; then
+        tap_ok "a backwards colocation is explained, with the line as meant"
+    else
+        tap_fail "a backwards colocation is explained, with the line as meant"
+    fi
+    T send-keys -t cl f
+    wait_for cl "Applied as meant" \
+        && grep -q '<rsc_colocation id="ip_dhcp" score="INFINITY" rsc="dhcp" with-rsc="testnet"/>' \
+            "$work/cl.xml" \
+        && tap_ok "f applies the line as meant" \
+        || tap_fail "f applies the line as meant ($(grep ip_dhcp "$work/cl.xml"))"
+
+    # A misspelt cluster option, checked against Pacemaker's own list.
+    T send-keys -t cl -l "property no-quorum-polcy=ignore"
+    T send-keys -t cl Enter
+    wait_for cl "did you mean no-quorum-policy?" \
+        && tap_ok "a misspelt cluster option: did you mean" \
+        || tap_fail "a misspelt cluster option: did you mean"
+    T send-keys -t cl C-u
 
     # A property, applied with Enter.
     T send-keys -t cl -l "configure property maintenance-mode=true"
@@ -114,10 +145,13 @@ if wait_for cl "dhcp (ocf:hacon:dhcpd)"; then
         || tap_fail "the header shows the change"
 
     T send-keys -t cl Escape
-    bottom cl "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+    bottom cl "F1/? Help  w Setup  f Failover  : crm  Tab View  / Search  Enter Detail  q Quit" \
         && tap_ok "Esc closes the prompt" \
         || tap_fail "Esc closes the prompt"
+    # The newest entry is the last (G): reading Pacemaker's option list
+    # for the property lines came before it.
     T send-keys -t cl 6
+    wait_for cl "[6 Transcript]" && T send-keys -t cl G
     wait_for cl "crm configure property maintenance-mode=true" \
         && tap_ok "the commit is in the transcript" \
         || tap_fail "the commit is in the transcript"
@@ -167,7 +201,7 @@ if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
     # While crm_simulate sleeps, keys are answered (the pane scrolls).
     T send-keys -t slow PageDown
     if wait_gone slow "CIB changes:" 2 \
-        && screen slow | grep -q "Apply? Enter/y: apply"; then
+        && screen slow | grep -q "computing (crm_simulate)"; then
         tap_ok "slow preview: the console answers keys meanwhile"
     else
         tap_fail "slow preview: the console answers keys meanwhile"
@@ -240,7 +274,7 @@ if wait_for ro "dhcp (ocf:hacon:dhcpd)"; then
     # Esc leaves the preview, a second Esc the prompt.
     T send-keys -t ro Escape
     wait_for ro "Cancelled." && T send-keys -t ro Escape
-    bottom ro "F1/? Help  Tab View  / Search  Enter Detail  q/F10 Quit" \
+    bottom ro "F1/? Help  w Setup  f Failover  : crm  Tab View  / Search  Enter Detail  q Quit" \
         && [ "$(prop maintenance-mode)" = true ] \
         && tap_ok "read-only: Enter and y do not commit" \
         || tap_fail "read-only: Enter and y do not commit"

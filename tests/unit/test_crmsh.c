@@ -257,6 +257,165 @@ static void test_apply_semantic_errors(void **state)
     free_xml(cib);
 }
 
+
+/* The tutorial's stack, its DRBD clone made from an ms line. */
+static const char stack_cib[] =
+    "<cib validate-with=\"pacemaker-3.9\" epoch=\"1\" num_updates=\"0\" "
+    "admin_epoch=\"0\"><configuration><crm_config/>"
+    "<nodes><node id=\"1\" uname=\"nodeone\"/></nodes><resources>"
+    "<primitive id=\"testnet\" class=\"ocf\" provider=\"heartbeat\" "
+    "type=\"IPaddr2\"/>"
+    "<primitive id=\"drbd-r0\" class=\"ocf\" provider=\"linbit\" "
+    "type=\"drbd\"/>"
+    "<primitive id=\"fs_data\" class=\"ocf\" provider=\"heartbeat\" "
+    "type=\"Filesystem\"/>"
+    "<primitive id=\"dhcp\" class=\"ocf\" provider=\"hacon\" "
+    "type=\"dhcpd\"/>"
+    "<primitive id=\"web\" class=\"systemd\" type=\"nginx\"/>"
+    "</resources><constraints/></configuration><status/></cib>";
+
+static int apply_advised(xmlNode *cib, const char *line,
+                         hc_crm_advice *adv, hc_crm_error *err)
+{
+    hc_crm_cmd *c = NULL;
+    int rc = hc_crm_parse(line, strlen(line), &c, err);
+
+    if (rc == 0) {
+        rc = hc_crm_apply_advised(c, cib, adv, err);
+    }
+    hc_crm_cmd_free(c);
+    return rc;
+}
+
+static void test_advice(void **state)
+{
+    xmlNode *cib = string2xml(stack_cib);
+    hc_crm_advice *adv = hc_crm_advice_new();
+    hc_crm_error err;
+
+    /* ms: converted with notes, Pacemaker 2's names, notify for drbd. */
+    assert_int_equal(apply_advised(cib, "ms drbd-r0-master drbd-r0 meta "
+                                   "master-max=1 master-node-max=1 "
+                                   "clone-max=2", adv, &err), 0);
+    assert_int_equal(adv->notes->len, 3);
+    assert_non_null(strstr(adv->notes->pdata[0], "promotable clone"));
+    assert_string_equal(adv->notes->pdata[1], "Written master-max=1 as "
+                        "promoted-max=1, master-node-max=1 as "
+                        "promoted-node-max=1: the names since Pacemaker "
+                        "2.0.");
+    assert_non_null(strstr(adv->notes->pdata[2], "notify=true"));
+    assert_null(adv->fix);
+    assert_null(by_id(cib, "drbd-r0-master-meta_attributes-master-max"));
+    assert_string_equal(crm_element_value(by_id(cib,
+        "drbd-r0-master-meta_attributes-promoted-max"), "value"), "1");
+    assert_string_equal(crm_element_value(by_id(cib,
+        "drbd-r0-master-meta_attributes-notify"), "value"), "true");
+    hc_crm_advice_free(adv);
+
+    /* The tutorial's three backwards colocations: applied as written,
+     * with a warning and the line as meant. */
+    static const char *const backwards[][2] = {
+        { "crm configure colocation fs_on_drbd inf: drbd-r0-master:Master "
+          "fs_data", "crm configure colocation fs_on_drbd inf: fs_data "
+          "drbd-r0-master:Master" },
+        { "colocation dhcp_on_net inf: testnet dhcp",
+          "colocation dhcp_on_net inf: dhcp testnet" },
+        { "colocation dhcp_on_fs inf: fs_data dhcp",
+          "colocation dhcp_on_fs inf: dhcp fs_data" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(backwards); i++) {
+        adv = hc_crm_advice_new();
+        assert_int_equal(apply_advised(cib, backwards[i][0], adv, &err), 0);
+        assert_int_equal(adv->warnings->len, 1);
+        assert_non_null(strstr(adv->warnings->pdata[0], "follows"));
+        assert_string_equal(adv->fix, backwards[i][1]);
+        hc_crm_advice_free(adv);
+    }
+    assert_string_equal(crm_element_value(by_id(cib, "dhcp_on_net"), "rsc"),
+                        "testnet");
+    adv = hc_crm_advice_new();
+    assert_int_equal(apply_advised(cib, "colocation ok inf: dhcp testnet",
+                                   adv, &err), 0);
+    assert_int_equal(adv->warnings->len, 0);
+    assert_null(adv->fix);
+    /* Keeping apart is not following. */
+    assert_int_equal(apply_advised(cib, "colocation apart -inf: testnet "
+                                   "dhcp", adv, &err), 0);
+    assert_int_equal(adv->warnings->len, 0);
+    hc_crm_advice_free(adv);
+
+    /* An order says which resource depends on which, where the agents do
+     * not. */
+    adv = hc_crm_advice_new();
+    assert_int_equal(apply_advised(cib, "order web_first inf: web dhcp",
+                                   adv, &err), 0);
+    assert_int_equal(apply_advised(cib, "colocation w inf: web dhcp", adv,
+                                   &err), 0);
+    assert_int_equal(adv->warnings->len, 1);
+    assert_non_null(strstr(adv->warnings->pdata[0], "web_first"));
+    assert_string_equal(adv->fix, "colocation w inf: dhcp web");
+    hc_crm_advice_free(adv);
+
+    /* A promotable clone without a role: the fix names Promoted. */
+    adv = hc_crm_advice_new();
+    assert_int_equal(apply_advised(cib, "colocation ip inf: testnet "
+                                   "drbd-r0-master", adv, &err), 0);
+    assert_int_equal(adv->warnings->len, 1);
+    assert_non_null(strstr(adv->warnings->pdata[0], "Unpromoted included"));
+    assert_string_equal(adv->fix, "colocation ip inf: testnet "
+                        "drbd-r0-master:Promoted");
+    hc_crm_advice_free(adv);
+    /* Backwards and without a role: both corrected. */
+    adv = hc_crm_advice_new();
+    assert_int_equal(apply_advised(cib, "colocation ip2 inf: drbd-r0-master "
+                                   "testnet", adv, &err), 0);
+    assert_int_equal(adv->warnings->len, 2);
+    assert_string_equal(adv->fix, "colocation ip2 inf: testnet "
+                        "drbd-r0-master:Promoted");
+    hc_crm_advice_free(adv);
+    /* The hint for a wrong name is the clone with its role. */
+    assert_int_equal(hc_crm_apply_line("colocation x inf: testnet drbd",
+                                       cib, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "did you mean drbd-r0-master:Promoted?"));
+    assert_int_equal(hc_crm_apply_line("colocation x inf: testnet drbd-r0",
+                                       cib, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "drbd-r0-master:Promoted"));
+    /* The tutorial's own agent is refused, naming the one to use. */
+    assert_int_equal(hc_crm_apply_line("primitive d ocf:dieploegers:dhcp",
+                                       cib, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "use ocf:hacon:dhcpd"));
+    assert_non_null(strstr(err.msg, "ERRATA 17"));
+    free_xml(cib);
+}
+
+/* Cluster options come from Pacemaker's daemons; a near miss is a typo. */
+static void test_cluster_options(void **state)
+{
+    const GPtrArray *known = hc_crm_cluster_options();
+
+    if (!known) {
+        skip();     /* no pacemaker daemons here */
+    }
+    xmlNode *cib = new_cib();
+    hc_crm_advice *adv = hc_crm_advice_new();
+    hc_crm_error err;
+
+    assert_int_equal(apply_advised(cib, "property no-quorum-polcy=ignore",
+                                   adv, &err), -EINVAL);
+    assert_string_equal(err.msg, "Pacemaker has no cluster option "
+                        "no-quorum-polcy; did you mean no-quorum-policy?");
+    assert_int_equal(err.word, 1);
+    assert_int_equal(apply_advised(cib, "property stonith-enabled=false "
+                                   "cluster-name=c enable-acl=false "
+                                   "last-lrm-refresh=1", adv, &err), 0);
+    assert_int_equal(adv->warnings->len, 0);
+    assert_int_equal(apply_advised(cib, "property zzz-own-note=1", adv,
+                                   &err), 0);
+    assert_int_equal(adv->warnings->len, 1);
+    hc_crm_advice_free(adv);
+    free_xml(cib);
+}
+
 static void test_apply_move_clear_delete(void **state)
 {
     xmlNode *cib = new_cib();
@@ -471,6 +630,8 @@ int main(void)
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_apply_ms_promotable_roles),
         cmocka_unit_test(test_apply_semantic_errors),
+        cmocka_unit_test(test_advice),
+        cmocka_unit_test(test_cluster_options),
         cmocka_unit_test(test_apply_move_clear_delete),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_delete_container_keeps_resources),

@@ -79,15 +79,23 @@ else
 fi
 phase "VMs up" $t
 
-# Bare nodes, the hacon just built.
-out=$(run alpha 60 'hacon help >/dev/null && ls /usr/lib/ocf/resource.d/hacon/dhcpd /usr/share/man/man1/hacon.1')
-tap_check "alpha has the staged hacon, its agent and man page" \
-    grep -q /usr/lib/ocf/resource.d/hacon/dhcpd <<< "$out"
+# Bare nodes; hacon's package built here installed on alpha (dpkg -i), as
+# the admin installs it on the first node; beta has no hacon yet.
+version=$(awk 'NR == 1 { gsub(/[()]/, "", $2); print $2; exit }' "$HACON_TOP/debian/changelog")
+deb=$HACON_TOP/hacon_${version}_$(dpkg --print-architecture).deb
+pkg_state='dpkg-query -W -f="\${db:Status-Abbrev}\${Version}\n" hacon 2>/dev/null; hacon --version; dpkg -V hacon && echo verified; ls /usr/lib/ocf/resource.d/hacon/dhcpd /usr/share/man/man1/hacon.1.gz'
+out=$(run alpha 60 "$pkg_state")
+tap_check "alpha has hacon $version from its package (dpkg -i): files as packaged, agent, man page" \
+    bash -c 'grep -qx "ii $1" <<< "$0" && grep -qx "hacon $1" <<< "$0" &&
+           grep -qx verified <<< "$0" && grep -q /usr/share/man/man1/hacon.1.gz <<< "$0"' "$out" "$version"
+[ -f "$deb" ] && dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/hacon | sha256sum > "$LOG/deb-hacon.sum"
+tap_check "alpha's hacon is the package built here" \
+    [ "$(run alpha 30 'sha256sum < /usr/bin/hacon')" = "$(cat "$LOG/deb-hacon.sum" 2> /dev/null)" ]
+tap_check "beta has no hacon yet (no package, no program, no agent)" \
+    [ -z "$(run beta 30 'dpkg-query -W hacon 2>/dev/null; command -v hacon; ls /usr/lib/ocf/resource.d/hacon 2>/dev/null')" ]
 bare=$(run alpha 60 'ls /etc/corosync/corosync.conf /var/lib/pacemaker/cib/cib.xml /etc/drbd.d/r0.res 2>/dev/null; pidof corosync pacemakerd'; run beta 60 'ls /etc/corosync/corosync.conf 2>/dev/null; pidof corosync pacemakerd')
 tap_check "alpha and beta are bare: no configuration, corosync and pacemaker stopped" \
     [ -z "$bare" ]
-tap_check "the staged hacon is the one built here" \
-    cmp -s "$HACON" "$VMC_DIR/stage/usr/bin/hacon"
 
 run alpha 30 'cat > /root/answers' < "$HACON_TOP/tests/vmcluster/answers"
 
@@ -112,6 +120,14 @@ t=$SECONDS
 apply preflight
 grep -q "done" "$LOG/step-preflight.log"
 tap_check "preflight: both nodes ready (ssh, names, packages, interfaces, disk)" [ $? = 0 ]
+tap_check "preflight: the plan installs alpha's package on beta (dpkg -i)" \
+    grep -q "beta: no hacon on its PATH.*hacon $version is installed there from this node" "$LOG/step-preflight.log"
+out=$(run beta 60 "$pkg_state; ls /var/tmp/hacon_* 2>/dev/null")
+tap_check "preflight: beta has hacon $version from the same package now (dpkg -V clean, copy removed)" \
+    bash -c 'grep -qx "ii $1" <<< "$0" && grep -qx "hacon $1" <<< "$0" &&
+           grep -qx verified <<< "$0" && ! grep -q /var/tmp/ <<< "$0"' "$out" "$version"
+tap_check "preflight: beta's hacon is the package built here" \
+    [ "$(run beta 30 'sha256sum < /usr/bin/hacon')" = "$(cat "$LOG/deb-hacon.sum" 2> /dev/null)" ]
 phase "preflight" $t
 
 t=$SECONDS

@@ -70,6 +70,20 @@ setup list --answers "$ans"
 tap_check "list: stonith to do on the bare CIB" [ "$(state_of stonith)" = to ]
 tap_check "list: migrate blocked before resources" [ "$(state_of migrate)" = blocked ]
 
+# The quorum step before stonith: crm_verify's own messages, the cause
+# and the step that fixes it, on lines of their own.
+setup plan quorum --answers "$ans"
+tap_check "plan quorum before stonith: blocked (exit 3)" [ $? -eq 3 ]
+tap_check "... with crm_verify's messages" \
+    grep -q '^  error: Resource start-up disabled since no STONITH resources' "$d/out"
+tap_check "... the cause and the step that fixes it" \
+    grep -q '^Cause: fencing is on .* Step stonith fixes it' "$d/out"
+if grep -q '\\n' "$d/out"; then tap_fail "... no escaped newline (backslash-n)"
+    sed 's/^/# /' "$d/out"; else tap_ok "... no escaped newline (backslash-n)"; fi
+"$HACON" setup answers > "$d/answers.all" 2>&1
+tap_check "help: drbd_version says where auto looks" \
+    grep -q '^# DRBD syntax (auto: the version in /proc/drbd, else modinfo' "$d/answers.all"
+
 setup plan stonith --answers "$ans"
 tap_check "plan stonith shows the crm shell line" \
     grep -q 'crm configure property stonith-enabled=false' "$d/out"
@@ -85,6 +99,15 @@ for s in stonith quorum resources; do
     fi
     verify_clean "after $s"
 done
+# A step that is done still says what it is and why.
+setup plan quorum --answers "$ans"
+if grep -q 'Nothing to do: the step is done' "$d/out" \
+    && grep -q "two_node: 1 keeps quorum" "$d/out"; then
+    tap_ok "quorum done: the plan still explains two_node and ignore"
+else
+    tap_fail "quorum done: the plan still explains two_node and ignore"
+    sed 's/^/# /' "$d/out"
+fi
 snap
 has "stonith-enabled=false" 'stonith-enabled=false'
 has "no-quorum-policy=ignore (answer quorum=ignore)" 'no-quorum-policy=ignore'
@@ -110,6 +133,8 @@ hasnt "no IP or filesystem placed with dhcp (mistake 2)" '^colocation .* inf: (t
 settle
 setup apply migrate --answers "$ans" --yes
 tap_check "migrate: moved and verified" grep -q 'waiting until dhcp runs on nodetwo' "$d/out"
+tap_check "migrate: the crm line is the command that runs (--promoted)" \
+    grep -q '^  crm_resource --move -r drbd-r0-master -N nodetwo --promoted ' "$d/out"
 tap_check "migrate: followed until dhcp runs on nodetwo" \
     grep -q 'dhcp nodetwo, fs_data nodetwo, testnet nodetwo, drbd-r0-master nodetwo' "$d/out"
 snap

@@ -25,13 +25,21 @@ if [ -z "${HC_WIZ_NS:-}" ]; then
 fi
 
 work=$(mktemp -d /tmp/hacon-wizfile.XXXXXX)
-sshd_pid= loop=
+sshd_pid= loop= ocf_bound= preloop=
 cleanup() {
+    [ -n "${sock:-}" ] && tmux -L "$sock" kill-server 2> /dev/null
     [ -n "$loop" ] && losetup -d "$loop" 2> /dev/null
     [ -n "$sshd_pid" ] && {
         ssh -F "$work/ssh_config" -O exit nodetwo > /dev/null 2>&1
         kill "$sshd_pid" 2> /dev/null; }
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$work"
+    # The host's agent directories are bound into $work/ocf (a tmpfs):
+    # unmounted first, and rm never crosses into another filesystem.
+    if [ -n "$ocf_bound" ]; then
+        umount -R /usr/lib/ocf/resource.d 2> /dev/null
+        umount -R "$work/ocf" 2> /dev/null
+    fi
+    [ -n "$preloop" ] && losetup -d "$preloop" 2> /dev/null
+    [ -n "${HC_KEEP:-}" ] || rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 export LC_ALL=C TZ=UTC
@@ -108,6 +116,51 @@ EOF
 # not done here): applied with --force.
 setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 
+# detect_answers: without the DRBD module here, the facts fill storage and
+# shared_disk: on the command line, and in the console's answers form
+# (tmux), whose s saves them for the steps.  $loop is a block device on
+# both nodes (the peer is this machine).
+detect_answers() {
+    printf 'local_node=nodeone\ndrbd_disk=%s\n' "$loop" > "$work/ans.detect"
+    "$HACON" setup answers --detect --answers "$work/ans.detect" > "$work/detect" 2>&1
+    grep -A1 -x "# detected: nodeone has no DRBD kernel module; $loop is a block device on both nodes" \
+        "$work/detect" | grep -qx storage=shared
+    tap_check "answers --detect: storage=shared, with the fact that says why" [ $? -eq 0 ]
+    tap_check "answers --detect: the disk that is there as shared_disk" \
+        grep -qx "shared_disk=$loop" "$work/detect"
+    tap_check "answers --detect: an answer of the file is kept (drbd_disk)" \
+        grep -qx "drbd_disk=$loop" "$work/detect"
+    if ! command -v tmux > /dev/null; then
+        tap_skip "answers form: no tmux"
+        return
+    fi
+    sock=hcfile$$
+    cp "$HACON_TOP/tests/golden/cib/tutorial.xml" "$work/cib.xml"
+    tmux -L "$sock" new-session -d -s f -x 80 -y 24 \
+        "CIB_file=$work/cib.xml TERM=screen-256color LANG=C.UTF-8 '$HACON' --answers '$work/ans.detect'; sleep 600"
+    . "$HACON_TOP/tests/screen/screen-lib.sh"
+    wait_for f "dhcp (ocf:hacon:dhcpd)" 20 > /dev/null
+    T send-keys -t f w
+    wait_gone f "checking" 60 > /dev/null
+    T send-keys -t f e
+    wait_for f "Answers of the guided setup" 10 > /dev/null
+    for _ in $(seq 13); do T send-keys -t f Down; done
+    wait_re f '^storage += shared +detected' 30 &&
+        wait_for f 'detected: nodeone has no DRBD kernel module' 5
+    tap_check "answers form: storage=shared detected on the nodes, said on screen" [ $? -eq 0 ]
+    T send-keys -t f Down Down Down Down Down Down
+    tap_check "answers form: shared_disk=$loop detected" \
+        wait_re f "^shared_disk += $loop +detected" 10
+    T send-keys -t f s
+    tap_check "answers form: s saves them for the steps" \
+        wait_for f "answers saved to $HACON_STATE_DIR/answers" 10
+    tap_check "the saved file holds the detected answers and their facts" \
+        bash -c "grep -qx 'storage=shared' '$HACON_STATE_DIR/answers' &&
+                 grep -qx 'shared_disk=$loop' '$HACON_STATE_DIR/answers' &&
+                 grep -q '^# detected: nodeone has no DRBD' '$HACON_STATE_DIR/answers'"
+    tmux -L "$sock" kill-server 2> /dev/null
+}
+
 # ------------------------------------------------------------ preflight
 { cat "$ans"; echo ha_if=hcnoif0; echo drbd_disk=/dev/hcnodisk1; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
@@ -117,11 +170,97 @@ tap_check "preflight: names the nodes (once for both), the answer with its value
 tap_check "preflight: the disk named with its answer, and the way out without DRBD" \
     grep -q 'nodeone, nodetwo: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
 tap_check "preflight: ... and where the answers are changed" \
-    grep -q "(answers: e in the console's setup screen, or hacon --answers FILE)\$" "$work/out"
+    grep -q "(e: answers form)\$" "$work/out"
 { cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: storage=shared: shared_disk named with its value" \
     grep -q 'nodeone, nodetwo: shared_disk=/dev/hcnodisk2 (storage=shared) is not a block device there: answer shared_disk= a disk both nodes see' "$work/out"
+
+# ------------------------------------------------------------ hacon on both
+# The peer gets this node's hacon when it has none or another: here
+# hacon runs from the build tree (installed from source), so the program
+# and the agent are copied.  The peer's /usr/local/bin, its OCF agents'
+# directory and /var/lib/hacon are the test's own; nodeone and nodetwo
+# resolve; the HA and service interfaces are lo, the disk a loop device.
+# The hacon package is not installed here meanwhile (tests/deb/t-deb.sh
+# takes the same lock while it installs it).
+exec 8> /tmp/hacon-deb.lock
+flock -s 8
+ocf=/usr/lib/ocf/resource.d
+mkdir -p "$work/peerbin" "$work/ocf" "$work/varlib"
+mount --bind "$work/peerbin" /usr/local/bin
+mount -t tmpfs -o mode=0755,size=1m hc-ocf "$work/ocf"
+ocf_bound=1
+for d in "$ocf"/*; do
+    [ -d "$d" ] && [ "${d##*/}" != hacon ] || continue
+    mkdir "$work/ocf/${d##*/}" && mount --bind "$d" "$work/ocf/${d##*/}"
+done
+mount --rbind "$work/ocf" "$ocf"
+made_varlib=
+[ -d /var/lib/hacon ] || { mkdir /var/lib/hacon && made_varlib=1; }
+mount --bind "$work/varlib" /var/lib/hacon
+{ cat /etc/hosts; echo "127.0.0.1 nodeone nodetwo"; } > "$work/hosts"
+mount --bind "$work/hosts" /etc/hosts
+truncate -s 8M "$work/pre.img"
+preloop=$(losetup -f --show "$work/pre.img" 2> /dev/null)
+install -D -m 755 "$HACON_TOP/agents/dhcpd" "$HACON_ROOT$ocf/hacon/dhcpd"
+version=$("$HACON" --version | sed 's/^hacon //')
+{ cat "$ans"; echo ha_if=lo; echo service_if=lo; echo "drbd_disk=${preloop:-/dev/null}"; } \
+    > "$work/ans.hacon"
+peer() { ssh -F "$HACON_SSH_CONFIG" -o BatchMode=yes nodetwo "$@"; }
+if [ -z "$preloop" ]; then
+    tap_skip "preflight installs hacon on the peer: no loop device"
+else
+    setup plan preflight --answers "$work/ans.hacon"
+    tap_check "preflight: a peer without hacon is no longer a blocker (exit 0)" [ $? -eq 0 ]
+    cp "$work/out" "$work/preflight.plan"
+    grep -q "nodetwo: no hacon on its PATH, the agent $ocf/hacon/dhcpd is missing: hacon $version is installed there from this node" "$work/out"
+    tap_check "preflight: the plan says what the peer lacks and what is done" [ $? -eq 0 ]
+    tap_check "preflight: the plan shows the program copied to nodetwo:/usr/local/bin/hacon" \
+        grep -q "this node's hacon, $HACON, copied to nodetwo over ssh" "$work/out"
+    tap_check "preflight: the plan shows the agent copied" \
+        grep -q "this node's agent ocf:hacon:dhcpd copied to nodetwo" "$work/out"
+    "$HACON" setup list --answers "$work/ans.hacon" > "$work/list" 2>&1
+    tap_check "preflight: listed as to do" grep -Eq '^1 preflight +to do' "$work/list"
+    setup apply preflight --answers "$work/ans.hacon" --yes
+    tap_check "preflight: applied and verified" [ $? -eq 0 ]
+    tap_check "preflight: nodetwo runs hacon $version now" \
+        [ "$(peer hacon --version)" = "hacon $version" ]
+    tap_check "preflight: nodetwo has this hacon's agent" \
+        cmp -s "$HACON_TOP/agents/dhcpd" "$ocf/hacon/dhcpd"
+    tap_check "preflight: the agent is executable there" test -x "$ocf/hacon/dhcpd"
+    "$HACON" setup list --answers "$work/ans.hacon" > "$work/list" 2>&1
+    tap_check "preflight: done after the install" grep -Eq '^1 preflight +done' "$work/list"
+    setup apply preflight --answers "$work/ans.hacon" --yes
+    tap_check "preflight: a rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    # Another version of the agent there: replaced, and a rollback puts
+    # it back as it was.
+    echo "# another version" >> "$ocf/hacon/dhcpd"
+    cp -p "$ocf/hacon/dhcpd" "$work/agent.other"
+    setup plan preflight --answers "$work/ans.hacon"
+    tap_check "preflight: an agent of another version on the peer is named" \
+        grep -q "the agent $ocf/hacon/dhcpd is another version" "$work/out"
+    setup apply preflight --answers "$work/ans.hacon" --yes
+    tap_check "preflight: the peer's agent replaced by this hacon's" \
+        cmp -s "$HACON_TOP/agents/dhcpd" "$ocf/hacon/dhcpd"
+    setup rollback preflight --answers "$work/ans.hacon" --yes
+    tap_check "preflight: rollback puts the other agent back byte for byte" \
+        cmp -s "$work/agent.other" "$ocf/hacon/dhcpd"
+    # An agent here that is not this hacon's blocks: it cannot be right
+    # to copy it.
+    echo "# edited" >> "$HACON_ROOT$ocf/hacon/dhcpd"
+    setup plan preflight --answers "$work/ans.hacon"
+    tap_check "preflight: this node's own agent of another version blocks (exit 3)" [ $? -eq 3 ]
+    tap_check "preflight: and says so" \
+        grep -q "the agent $ocf/hacon/dhcpd on this node is not hacon $version's" "$work/out"
+    install -m 755 "$HACON_TOP/agents/dhcpd" "$HACON_ROOT$ocf/hacon/dhcpd"
+    losetup -d "$preloop" && preloop=
+fi
+umount /etc/hosts /var/lib/hacon /usr/local/bin
+umount -R "$ocf"
+umount -R "$work/ocf" && ocf_bound=
+[ -n "$made_varlib" ] && rmdir /var/lib/hacon
+flock -u 8
 
 # ------------------------------------------------------------ dhcp
 setup plan dhcp --answers "$ans"
@@ -169,7 +308,7 @@ else
     setup plan drbd --answers "$ans"
     tap_check "drbd: without the module the step is blocked (exit 3)" [ $? -eq 3 ]
     tap_check "drbd: ... and says so: the node, the answer, what to do, the shared disk's state" \
-        grep -q 'nodeone: storage=drbd, but the node has no DRBD kernel module (no /proc/drbd, modinfo drbd finds none): install DRBD on both nodes, or answer storage=shared with shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both nodes)' "$work/out"
+        grep -q 'nodeone has no DRBD kernel module (storage=drbd): install DRBD on both nodes, or answer storage=shared and shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both)' "$work/out"
 fi
 truncate -s 64M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
@@ -185,6 +324,11 @@ EOF
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
     setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
+        tap_skip "detected answers: this machine has the DRBD module"
+    else
+        detect_answers
+    fi
     losetup -d "$loop" && loop=
 else
     tap_skip "shared disk: no loop device"
@@ -200,6 +344,23 @@ cp "$work/out" "$work/out.clplan"
 tap_check "cluster: the authkey is planned but not shown" grep -q 'secret: 256 bytes' "$work/out"
 tap_check "cluster: the nodelist is in the diff" \
     grep -q '^ *+ *ring0_addr: 10.10.100.2$' "$work/out"
+tap_check "cluster: the plan says how hacon makes the authkey" \
+    grep -q 'corosync-keygen   # hacon makes the same 256-byte authkey itself (getrandom)' \
+    "$work/out"
+# A CIB file is not a cluster: with CIB_file= set, pacemaker is still
+# started (cibadmin would read the file and answer).
+cp "$HACON_TOP/tests/golden/cib/bare.xml" "$work/cib-file.xml"
+CIB_file=$work/cib-file.xml "$HACON" setup plan cluster --answers "$ans" \
+    > "$work/out.cibfile" 2>&1
+CIB_file=$work/cib-file.xml "$HACON" setup list --answers "$ans" \
+    > "$work/list.cibfile" 2>&1
+if grep -q '# start pacemakerd on nodeone' "$work/out.cibfile" \
+    && ! grep -q 'part of the cluster runs already' "$work/list.cibfile"; then
+    tap_ok "cluster: with CIB_file= the plan still starts pacemaker"
+else
+    tap_fail "cluster: with CIB_file= the plan still starts pacemaker"
+    grep -e 'start ' -e cluster "$work/out.cibfile" "$work/list.cibfile" | sed 's/^/# /'
+fi
 head -c 256 /dev/urandom > "$work/authkey"
 sed "s|crypto_hash: sha256|crypto_hash: sha256\n\tkeyfile: $work/authkey|" \
     "$golden/corosync.conf" > "$work/corosync.t.conf"

@@ -76,7 +76,7 @@ selected_is() {
 }
 
 # The answers form of the setup screen.
-FORM_HINT="(answers: e in the console's setup screen, or hacon --answers FILE)"
+FORM_HINT="(e: answers form)"
 answers_in_form() {
     return 1
 }
