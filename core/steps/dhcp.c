@@ -30,7 +30,12 @@ static char *static_net(hc_wizard *w, char **ret_err)
     if (*ans) {
         return g_strdup(ans);
     }
-    if (hc_wizard_run(w, NULL, 10000, &out, ret_err, argv) < 0) {
+    if (hc_wizard_run(w, NULL, 10000, &out, NULL, argv) < 0) {
+        *ret_err = g_strdup_printf("%s: service_if=%s is no network "
+                                   "interface there (ip addr): answer "
+                                   "service_if= the interface towards the "
+                                   "DHCP clients", hc_wizard_local(w),
+                                   hc_wizard_answer(w, "service_if"));
         g_free(out);
         return NULL;
     }

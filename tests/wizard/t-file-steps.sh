@@ -171,6 +171,10 @@ tap_check "preflight: the disk named with its answer, and the way out without DR
     grep -q 'nodeone, nodetwo: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
 tap_check "preflight: ... and where the answers are changed" \
     grep -q "(e: answers form)\$" "$work/out"
+printf 'local_node=nodeone\nservice_if=hcnoif0\n' > "$work/ans.noif"
+setup plan dhcp --answers "$work/ans.noif" --force
+tap_check "dhcp: a missing service interface named with its answer and what to do" \
+    grep -q 'nodeone: service_if=hcnoif0 is no network interface there (ip addr): answer service_if= the interface towards the DHCP clients (e: answers form)' "$work/out"
 { cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: storage=shared: shared_disk named with its value" \

@@ -72,13 +72,22 @@ step() {
 }
 # selected_is STEP: the list's selection (the reverse-video line) is STEP.
 selected_is() {
-    T capture-pane -e -p -t d | grep -E $'\e\\[[0-9;]*7m' | grep -qE "^.{0,12}[0-9] $1 "
+    T capture-pane -e -p -t d | grep -E $'\e\\[([0-9;]*;)?7[;m]' \
+        | sed 's/\x1b\[[0-9;]*m//g' | grep -qE "^[0-9] $1 "
 }
 
-# The answers form of the setup screen.
+# The answers form of the setup screen: e opens it and asks the nodes
+# what they have; on nodes without the DRBD module it fills storage=shared
+# and the disk both nodes see, says so, and s saves.
 FORM_HINT="(e: answers form)"
 answers_in_form() {
-    return 1
+    key e
+    see "detected on the nodes: check them, then s saves" 120 || return 1
+    screen d > "$W/form"
+    key s
+    see "answers saved to" 30 || return 1
+    "$CL" exec nodeone grep -qx 'storage=shared' /var/lib/hacon/answers &&
+        "$CL" exec nodeone grep -qx 'shared_disk=/dev/drbd1' /var/lib/hacon/answers
 }
 
 T0=$(now)
@@ -108,9 +117,10 @@ if grep -Eq '^1 preflight +blocked' "$W/list0"; then
     tap_check "preflight blocked: names the answer, its value, the node and the way out" \
         on_screen "nodeone: drbd_disk=/dev/sdb1 (storage=drbd) is not a block device there: answer drbd_disk="
     tap_check "... and the key of the answers form" on_screen "$FORM_HINT"
-    # A wrong turn: cluster's plan, a: the step before it is not done, so
-    # it needs an explicit F; n leaves it.
-    xkey Down
+    # A wrong turn: cluster's plan (the list selects it: it can be
+    # planned), a: the step before it is not done, so it needs an explicit
+    # F; n leaves it.
+    tap_check "the list selects cluster, the first step that can be planned" selected_is cluster
     xkey Enter
     see "Step cluster:" 60 > /dev/null && gone "computing the plan" 120 > /dev/null
     tap_check "the cluster plan says that preflight is not done" \
