@@ -12,8 +12,13 @@
 #include <crm/crm.h>
 #include <crm/cib.h>
 #include <crm/common/xml.h>
+#include <crm/msg_xml.h>
 
 #include "exec.h"
+
+/* libcrmcommon exports this without a public header; libcib's file
+ * backend strips a file's text the same way (filename2xml()). */
+void pcmk__strip_xml_text(xmlNode *xml);
 
 struct hc_cib {
     cib_t *cib;
@@ -39,7 +44,9 @@ static void xml_error_to_string(void *ctx, const char *msg, ...)
     va_end(ap);
 }
 
-int hc_cib_check_file(const char *path, char **ret_err)
+/* Parses a CIB file; keeps its document in *ret_doc when that is not
+ * NULL and all went well. */
+static int parse_file(const char *path, xmlDoc **ret_doc, char **ret_err)
 {
     GString *msg = g_string_new(NULL);
     xmlDoc *doc;
@@ -80,10 +87,54 @@ int hc_cib_check_file(const char *path, char **ret_err)
             }
             rc = -EINVAL;
         }
-        xmlFreeDoc(doc);
+        if (rc == 0 && ret_doc) {
+            *ret_doc = doc;
+        } else {
+            xmlFreeDoc(doc);
+        }
     }
     g_string_free(msg, TRUE);
     return rc;
+}
+
+int hc_cib_check_file(const char *path, char **ret_err)
+{
+    return parse_file(path, NULL, ret_err);
+}
+
+int hc_cib_load_file(const char *path, xmlNode **ret, char **ret_err)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *root;
+    int rc;
+
+    *ret = NULL;
+    crm_xml_init();
+    rc = parse_file(path, &doc, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    /* What libcib's file backend does on sign-on (cib_file.c,
+     * load_file_cib()): text between elements dropped, a status section
+     * added when there is none, and the schema check. */
+    root = xmlDocGetRootElement(doc);
+    pcmk__strip_xml_text(root);
+    if (!find_xml_node(root, XML_CIB_TAG_STATUS, FALSE)) {
+        create_xml_node(root, XML_CIB_TAG_STATUS);
+    }
+    if (!validate_xml(root, NULL, TRUE)) {
+        const char *schema = crm_element_value(root, XML_ATTR_VALIDATION);
+
+        if (ret_err) {
+            *ret_err = g_strdup_printf("%s does not validate against its "
+                                       "schema (%s)", path,
+                                       schema ? schema : "none named");
+        }
+        xmlFreeDoc(doc);
+        return -EINVAL;
+    }
+    *ret = root;
+    return 0;
 }
 
 int hc_cib_connect(hc_cib **ret, char **ret_err)

@@ -48,4 +48,11 @@ void hc_cib_free(hc_cib *c);
  * <cib>.  Returns 0, -EINVAL or -errno. */
 int hc_cib_check_file(const char *path, char **ret_err);
 
+/* Reads a CIB file once for a single look (hacon status): checked as
+ * hc_cib_check_file() does, then as libcib's file backend does on sign-on
+ * (a status section added when missing, the schema validated), without
+ * libcib's in-memory copy and the copy a query returns.  *ret is the root
+ * of a new document (free_xml()).  Returns 0, -EINVAL or -errno. */
+int hc_cib_load_file(const char *path, xmlNode **ret, char **ret_err);
+
 #endif

@@ -247,6 +247,7 @@ static hc_drbd_peer_device *peer_device_get(hc_drbd_connection *c,
     p->done_pct = -1;
     p->kernel_speed_kib_s = -1;
     p->kernel_eta_s = -1;
+    p->kernel_done_pct = -1;
     p->eta.speed_kib_s = -1;
     p->eta.eta_s = -1;
     g_ptr_array_add(c->peer_devices, p);
@@ -379,8 +380,14 @@ int hc_drbd_eta_compute(const hc_drbd_sample *s, size_t n, double now,
     if (n == 0) {
         return 0;
     }
-    if (s[n - 1].oos_kib == 0) {
-        ret->eta_s = 0;
+    /* Done only when the amount was seen to come down to nothing: a sync
+     * reported with nothing out of sync has just begun (events2 tells the
+     * change of state before the new amount). */
+    for (i = 0; s[n - 1].oos_kib == 0 && i + 1 < n; i++) {
+        if (s[i].oos_kib > 0) {
+            ret->eta_s = 0;
+            break;
+        }
     }
     /* A restart (new writes on a disconnected peer, a new sync) makes the
      * amount grow: the speed before it says nothing about what follows. */
@@ -515,6 +522,7 @@ static void proc_ctx_flush(hc_drbd *d, proc_ctx *x, double now)
         if (!x->have_pct) {
             x->p->kernel_speed_kib_s = -1;
             x->p->kernel_eta_s = -1;
+            x->p->kernel_done_pct = -1;
         }
         peer_device_sample(x->p, now, x->p->oos_kib, x->have_pct);
         if (!x->have_pct && !hc_drbd_repl_is_sync(x->p->repl)) {
@@ -579,16 +587,19 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
         return 0;
     }
     if (!hc_drbd_find_minor(d, (int)minor, &x->r)) {
+        bool unknown = false;
         snprintf(buf, sizeof(buf), "%u", (unsigned)minor);
         name = names ? g_hash_table_lookup(names, buf) : NULL;
-        if (!name) {
+        if (!name || !*name) {
             snprintf(buf, sizeof(buf), "minor%u", (unsigned)minor);
             name = buf;
+            unknown = true;
         }
         {
             char clean[HC_DRBD_NAME_MAX];
             copy_word(clean, sizeof(clean), name, strlen(name));
             x->r = resource_get(d, clean);
+            x->r->name_unknown = unknown;
         }
         /* 8.4 has one volume per minor as /proc shows it; a resource
          * named from the table may already have volume 0. */
@@ -603,11 +614,23 @@ static int proc_minor_line(hc_drbd *d, proc_ctx *x, const char *s, size_t len,
                                   : connection_get(x->r, 0, "peer");
     x->p = peer_device_get(x->c, x->v->volume);
     if (proc_cs_is_connection(cs, cs_len)) {
+        /* One vocabulary, events2's (and DRBD 9's): 8.4's waiting states
+         * are "Connecting" there; /proc/drbd's word is kept beside. */
+        if (word_eq(cs, cs_len, "WFConnection")
+            || word_eq(cs, cs_len, "WFReportParams")) {
+            set_word(x->c->cstate_proc, sizeof(x->c->cstate_proc), cs,
+                     cs_len);
+            cs = "Connecting";
+            cs_len = strlen(cs);
+        } else {
+            x->c->cstate_proc[0] = '\0';
+        }
         set_state(d, x->r, now, "connection", x->c->cstate, cs, cs_len);
         set_state(d, x->r, now, "replication", x->p->repl, "Off", 3);
     } else {
         bool was_sync = hc_drbd_repl_is_sync(x->p->repl);
         bool known = x->p->repl[0] != '\0';
+        x->c->cstate_proc[0] = '\0';
         set_state(d, x->r, now, "connection", x->c->cstate, "Connected", 9);
         if (word_eq(cs, cs_len, "Connected")) {
             cs = "Established";
@@ -756,7 +779,11 @@ static void proc_progress_line(hc_drbd *d, proc_ctx *x, const char *s,
     }
     /* The kernel rounds its percentage to bitmap extents (6.25 % steps on
      * a small device, 40 % for the first block of a short resync): the
-     * amounts beside it are exact. */
+     * amounts beside it are exact.  Its own figure is kept to be shown
+     * beside, for an admin who compares with `cat /proc/drbd`. */
+    if (pct >= 0 && pct <= 100) {
+        x->p->kernel_done_pct = pct;
+    }
     if (b > 0 && a <= b) {
         pct = 100.0 * (double)(b - a) / (double)b;
     }
@@ -872,6 +899,10 @@ static bool parse_timestamp(const char *s, size_t len, double *ret)
         char *e;
         frac = strtod(p, &e);
         p = e;
+        /* ".5e999" is a number to strtod, not a fraction of a second. */
+        if (!(frac >= 0 && frac < 1)) {
+            return false;
+        }
     }
     if (*p == '+' || *p == '-') {
         unsigned hh = 0, mm = 0;
@@ -966,6 +997,23 @@ static void drop_minor(hc_drbd *d, int minor)
         g_ptr_array_remove(d->resources, r);
     }
     d->dirty = true;
+}
+
+/* drbd-utils 9 drives 8.4 through drbdsetup-84, whose events2 names the
+ * one peer "peer" (node 0) and says "Connecting" where 8.4's /proc/drbd
+ * says "WFConnection": that word is kept beside, as /proc/drbd would give
+ * it, so that either source shows both. */
+static void note_proc_cstate(const hc_drbd *d, hc_drbd_connection *c)
+{
+    bool is84 = d->version_major == 8
+        || (d->version_major == 0 && c->peer_node_id == 0
+            && !strcmp(c->name, "peer"));
+
+    if (!is84 || strcmp(c->cstate, "Connecting")) {
+        c->cstate_proc[0] = '\0';
+    } else if (!c->cstate_proc[0]) {
+        strcpy(c->cstate_proc, "WFConnection");
+    }
 }
 
 int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
@@ -1194,6 +1242,7 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
         g_strlcpy(c->name, cname, sizeof(c->name));
         if (word_eq(words[1], wlen[1], "connection")) {
             EV_STATE("connection", "connection", c->cstate);
+            note_proc_cstate(d, c);
             EV_STATE("role", "peer role", c->peer_role);
             c->congested = ev_yes(ev_get(kv, n, "congested"));
             d->dirty = true;
@@ -1283,6 +1332,139 @@ int hc_drbd_feed_events2(hc_drbd *d, const char *buf, size_t len,
     return rc;
 }
 
+/* ---- names from the configuration ------------------------------------- */
+
+/* One token of `drbdsetup show` / `drbdadm dump` text: a word, a quoted
+ * string (quotes dropped), or one of "{};". */
+static size_t config_token(const char *s, size_t len, size_t *i,
+                           const char **ret)
+{
+    size_t j;
+
+    while (*i < len && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n'
+                        || s[*i] == '\r')) {
+        (*i)++;
+    }
+    if (*i < len && s[*i] == '#') {
+        while (*i < len && s[*i] != '\n') {
+            (*i)++;
+        }
+        return config_token(s, len, i, ret);
+    }
+    if (*i >= len) {
+        return 0;
+    }
+    if (strchr("{};", s[*i]) && s[*i]) {
+        *ret = s + *i;
+        (*i)++;
+        return 1;
+    }
+    if (s[*i] == '"') {
+        j = ++(*i);
+        while (*i < len && s[*i] != '"' && s[*i] != '\n') {
+            (*i)++;
+        }
+        *ret = s + j;
+        j = *i - j;
+        if (*i < len && s[*i] == '"') {
+            (*i)++;
+        }
+        return j ? j : 0;
+    }
+    j = *i;
+    while (*i < len && !strchr(" \t\r\n{};\"#", s[*i]) && s[*i]) {
+        (*i)++;
+    }
+    if (*i == j) {
+        (*i)++;     /* a NUL byte: skipped */
+        return config_token(s, len, i, ret);
+    }
+    *ret = s + j;
+    return *i - j;
+}
+
+int hc_drbd_parse_config_minors(const char *buf, size_t len,
+                                GHashTable *names)
+{
+    char res[HC_DRBD_NAME_MAX] = "";
+    const char *t, *prev = NULL;
+    size_t i = 0, l, prev_len = 0;
+    int depth = 0, found = 0, res_depth = -1;
+    bool want_name = false, in_device = false;
+
+    if (!buf || !names) {
+        return 0;
+    }
+    while ((l = config_token(buf, len, &i, &t)) > 0) {
+        if (l == 1 && *t == '{') {
+            if (want_name) {
+                want_name = false;
+                res_depth = depth;
+            }
+            depth++;
+        } else if (l == 1 && *t == '}') {
+            depth = depth > 0 ? depth - 1 : 0;
+            if (depth <= res_depth) {
+                res[0] = '\0';
+                res_depth = -1;
+            }
+            in_device = false;
+        } else if (l == 1 && *t == ';') {
+            in_device = false;
+            want_name = false;
+        } else if (depth == 0 && word_eq(t, l, "resource")) {
+            want_name = true;
+            res[0] = '\0';
+        } else if (want_name && !res[0]) {
+            size_t n = l < sizeof(res) - 1 ? l : sizeof(res) - 1;
+            memcpy(res, t, n);
+            res[n] = '\0';
+        } else if (res[0] && word_eq(t, l, "device")) {
+            in_device = true;
+        } else if (in_device && prev && word_eq(prev, prev_len, "minor")) {
+            uint64_t m;
+            if (parse_u64(t, l, &m) == l && m <= 1048575) {
+                g_hash_table_replace(names,
+                                     g_strdup_printf("%u", (unsigned)m),
+                                     g_strdup(res));
+                found++;
+            }
+        }
+        prev = t;
+        prev_len = l;
+    }
+    return found;
+}
+
+void hc_drbd_take_sizes(hc_drbd *d, const hc_drbd *ref)
+{
+    for (guint i = 0; i < d->resources->len; i++) {
+        hc_drbd_resource *r = d->resources->pdata[i];
+        for (guint j = 0; j < r->devices->len; j++) {
+            hc_drbd_device *v = r->devices->pdata[j];
+            const hc_drbd_device *w = v->minor >= 0 && !v->size_kib
+                ? hc_drbd_find_minor(ref, v->minor, NULL) : NULL;
+            if (w && w->size_kib) {
+                v->size_kib = w->size_kib;
+                d->dirty = true;
+            }
+        }
+    }
+}
+
+const char *hc_drbd_display_name(const hc_drbd_resource *r, char *buf,
+                                 size_t n)
+{
+    const hc_drbd_device *v = r->devices->len ? r->devices->pdata[0] : NULL;
+
+    if (r->name_unknown && v && v->minor >= 0) {
+        snprintf(buf, n, "minor %d (name unknown)", v->minor);
+    } else {
+        snprintf(buf, n, "%s", r->name);
+    }
+    return buf;
+}
+
 /* ---- formatting -------------------------------------------------------- */
 
 const char *hc_drbd_progress_bar(char *buf, size_t n, double pct, int cols)
@@ -1355,7 +1537,10 @@ static void shown_speed_eta(const hc_drbd_peer_device *p, double *speed,
     if (*speed < 0 && p->kernel_speed_kib_s >= 0) {
         *speed = p->kernel_speed_kib_s;
     }
-    if (*eta < 0 && !p->eta.stalled && p->kernel_eta_s >= 0) {
+    /* 8.4 prints "finish: 0:00:00" before the first resync request is
+     * answered: with data still out of sync that is no ETA. */
+    if (*eta < 0 && !p->eta.stalled && p->kernel_eta_s >= 0
+        && (p->kernel_eta_s > 0 || p->oos_kib == 0)) {
         *eta = p->kernel_eta_s;
     }
 }
@@ -1385,6 +1570,8 @@ static void format_progress(GString *out, const hc_drbd_peer_device *p,
         g_string_append(out, "  paused");
     } else if (p->eta.stalled) {
         g_string_append(out, "  stalled");
+    } else if (eta < 0) {
+        g_string_append(out, "  ETA unknown");
     } else {
         g_string_append_printf(out, "  ETA %s",
                                hc_drbd_fmt_duration(b3, sizeof(b3), eta));
@@ -1394,6 +1581,14 @@ static void format_progress(GString *out, const hc_drbd_peer_device *p,
                                 ? "  (%s differ)\n" : "  (%s to go)\n",
                            hc_drbd_fmt_kib(b1, sizeof(b1),
                                            (double)p->oos_kib));
+    /* DRBD's own figure, rounded to its bitmap's units, beside hacon's
+     * from the amounts: what `cat /proc/drbd` shows. */
+    if (p->kernel_done_pct >= 0) {
+        g_string_append_printf(out, "%s/proc/drbd: %s %.1f%%\n", indent,
+                               hc_drbd_repl_is_verify(p->repl)
+                                   ? "verified:" : "sync'ed:",
+                               p->kernel_done_pct);
+    }
 }
 
 void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
@@ -1408,8 +1603,9 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
     }
     for (guint i = 0; i < d->resources->len; i++) {
         const hc_drbd_resource *r = d->resources->pdata[i];
+        char nbuf[HC_DRBD_NAME_MAX + 32];
         g_string_append(out, "resource ");
-        esc(out, r->name);
+        esc(out, hc_drbd_display_name(r, nbuf, sizeof(nbuf)));
         g_string_append(out, ": role ");
         esc(out, r->role);
         if (strcmp(r->suspended, "no")) {
@@ -1453,6 +1649,11 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
             g_string_append(out, ", role ");
             esc(out, c->peer_role);
             g_string_append(out, c->congested ? ", congested\n" : "\n");
+            if (c->cstate_proc[0]) {
+                g_string_append(out, "    (");
+                esc(out, c->cstate_proc);
+                g_string_append(out, " in /proc/drbd)\n");
+            }
             for (guint k = 0; k < c->peer_devices->len; k++) {
                 const hc_drbd_peer_device *p = c->peer_devices->pdata[k];
                 g_string_append_printf(out, "    volume %d: ", p->volume);
@@ -1479,9 +1680,11 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
             for (size_t k = 0; k < r->hist_len; k++) {
                 const hc_drbd_change *h =
                     &r->history[(r->hist_first + k) % HC_DRBD_HISTORY];
-                time_t tt = (time_t)h->t;
+                /* Converted only when it fits a time_t. */
+                bool clock = h->t > 1e8 && h->t < 1e15;
+                time_t tt = clock ? (time_t)h->t : 0;
                 struct tm tm;
-                if (h->t > 1e8 && gmtime_r(&tt, &tm)) {
+                if (clock && gmtime_r(&tt, &tm)) {
                     strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
                 } else {
                     snprintf(tbuf, sizeof(tbuf), "%8.1f", h->t);
@@ -1513,7 +1716,11 @@ void hc_drbd_format_json(const hc_drbd *d, GString *out)
     for (guint i = 0; i < d->resources->len; i++) {
         const hc_drbd_resource *r = d->resources->pdata[i];
         g_string_append(out, i ? ",{\"name\":" : "{\"name\":");
-        hc_json_str(out, r->name);
+        if (r->name_unknown) {
+            g_string_append(out, "null");   /* minors say which */
+        } else {
+            hc_json_str(out, r->name);
+        }
         g_string_append(out, ",\"role\":");
         hc_json_str(out, r->role);
         g_string_append(out, ",\"suspended\":");
@@ -1527,8 +1734,14 @@ void hc_drbd_format_json(const hc_drbd *d, GString *out)
                                    "\"disk\":", j ? "," : "", v->volume,
                                    v->minor);
             hc_json_str(out, v->disk);
-            g_string_append_printf(out, ",\"size_kib\":%" G_GUINT64_FORMAT
-                                   ",\"quorum\":%s}", v->size_kib,
+            /* /proc/drbd gives no size: 0 there means not known. */
+            if (v->size_kib) {
+                g_string_append_printf(out, ",\"size_kib\":%"
+                                       G_GUINT64_FORMAT, v->size_kib);
+            } else {
+                g_string_append(out, ",\"size_kib\":null");
+            }
+            g_string_append_printf(out, ",\"quorum\":%s}",
                                    v->quorum < 0 ? "null"
                                    : v->quorum ? "true" : "false");
         }
@@ -1540,6 +1753,12 @@ void hc_drbd_format_json(const hc_drbd *d, GString *out)
             hc_json_str(out, c->name);
             g_string_append(out, ",\"connection\":");
             hc_json_str(out, c->cstate);
+            g_string_append(out, ",\"proc_connection\":");
+            if (c->cstate_proc[0]) {
+                hc_json_str(out, c->cstate_proc);
+            } else {
+                g_string_append(out, "null");
+            }
             g_string_append(out, ",\"peer_role\":");
             hc_json_str(out, c->peer_role);
             g_string_append_printf(out, ",\"congested\":%s,"
@@ -1560,6 +1779,8 @@ void hc_drbd_format_json(const hc_drbd *d, GString *out)
                 g_string_append_printf(out, ",\"out_of_sync_kib\":%"
                                        G_GUINT64_FORMAT, p->oos_kib);
                 json_num(out, "done_pct", p->done_pct, p->done_pct >= 0);
+                json_num(out, "kernel_done_pct", p->kernel_done_pct,
+                         p->kernel_done_pct >= 0);
                 json_num(out, "speed_kib_s", speed, speed >= 0);
                 json_num(out, "eta_s", eta, eta >= 0);
                 g_string_append_printf(out, ",\"stalled\":%s}",

@@ -73,6 +73,9 @@ typedef struct hc_drbd_peer_device {
     double done_pct;           /* < 0 unknown */
     double kernel_speed_kib_s; /* /proc/drbd "speed:"; < 0 unknown */
     double kernel_eta_s;       /* /proc/drbd "finish:"; < 0 unknown */
+    double kernel_done_pct;    /* /proc/drbd "sync'ed:" or "verified:" as
+                                * printed (8.4 rounds it to its bitmap's
+                                * 4 MiB units); < 0 unknown */
     hc_drbd_sample samples[HC_DRBD_SAMPLES];
     size_t n_samples;
     hc_drbd_eta eta;           /* hc_drbd_eta_compute() at the last update */
@@ -81,7 +84,11 @@ typedef struct hc_drbd_peer_device {
 typedef struct hc_drbd_connection {
     int peer_node_id;
     char name[HC_DRBD_NAME_MAX];       /* conn-name, "peer" on 8.4 */
-    char cstate[HC_DRBD_WORD_MAX];     /* Connected, StandAlone... */
+    char cstate[HC_DRBD_WORD_MAX];     /* Connected, StandAlone... in the
+                                        * words of events2 and DRBD 9
+                                        * (Connecting, not WFConnection) */
+    char cstate_proc[HC_DRBD_WORD_MAX]; /* 8.4's /proc/drbd word where it
+                                        * differs (WFConnection), or "" */
     char peer_role[HC_DRBD_WORD_MAX];
     bool congested;
     GPtrArray *peer_devices;           /* hc_drbd_peer_device* by volume */
@@ -102,7 +109,9 @@ typedef struct hc_drbd_change {
 } hc_drbd_change;
 
 typedef struct hc_drbd_resource {
-    char name[HC_DRBD_NAME_MAX];
+    char name[HC_DRBD_NAME_MAX];       /* "minor<N>" while name_unknown */
+    bool name_unknown;                 /* known from /proc/drbd by its
+                                        * minor only */
     char role[HC_DRBD_WORD_MAX];
     char suspended[HC_DRBD_WORD_MAX];  /* "no", or why I/O is suspended */
     char write_ordering[HC_DRBD_WORD_MAX];
@@ -153,6 +162,17 @@ hc_drbd_device *hc_drbd_find_minor(const hc_drbd *d, int minor,
 int hc_drbd_feed_proc(hc_drbd *d, const char *buf, size_t len, double now,
                       GHashTable *names);
 
+/* Reads the minors of `drbdsetup show` or `drbdadm dump` output (both
+ * write "resource NAME {" and, inside, "device ... minor N;") into names,
+ * "N" -> "NAME" (both g_strdup'ed: create the table with g_free for key
+ * and value).  Returns the number of minors found. */
+int hc_drbd_parse_config_minors(const char *buf, size_t len,
+                                GHashTable *names);
+
+/* Takes the size of every device of d whose size is not known from the
+ * device with the same minor in ref (one read from events2). */
+void hc_drbd_take_sizes(hc_drbd *d, const hc_drbd *ref);
+
 /* Feeds one `drbdsetup events2 [--timestamps] [--statistics]` line (no
  * newline needed).  now < 0 means use the line's timestamp (replays).
  * Returns 0, 1 when the line ended the initial dump ("exists -"), or
@@ -189,6 +209,11 @@ const char *hc_drbd_fmt_duration(char *buf, size_t n, double s);
 
 /* Human size of KiB: "64.0 MiB". */
 const char *hc_drbd_fmt_kib(char *buf, size_t n, double kib);
+
+/* The resource's name as a person reads it: its name, or "minor 1 (name
+ * unknown)" (not escaped). */
+const char *hc_drbd_display_name(const hc_drbd_resource *r, char *buf,
+                                 size_t n);
 
 /* Appends the model as text (what `hacon drbd` prints), one block per
  * resource, lines under 80 columns; untrusted names are escaped.  With

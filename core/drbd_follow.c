@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include "exec.h"
 #include "util.h"
 
 /* One child whose stdout is fed line by line into the model. */
@@ -331,4 +332,196 @@ void hc_drbd_follow_stop(hc_drbd_follow *f)
 unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f)
 {
     return f ? f->restarts : 0;
+}
+
+/* Every volume of r UpToDate here and on its peer. */
+static bool synced(const hc_drbd_resource *r)
+{
+    const hc_drbd_connection *c = r->connections->len
+                                  ? r->connections->pdata[0] : NULL;
+
+    if (!c || !r->devices->len) {
+        return false;
+    }
+    for (guint i = 0; i < r->devices->len; i++) {
+        const hc_drbd_device *v = r->devices->pdata[i];
+        const hc_drbd_peer_device *pd = NULL;
+
+        for (guint k = 0; k < c->peer_devices->len; k++) {
+            const hc_drbd_peer_device *x = c->peer_devices->pdata[k];
+
+            if (x->volume == v->volume) {
+                pd = x;
+            }
+        }
+        if (strcmp(v->disk, "UpToDate") || !pd
+            || strcmp(pd->peer_disk, "UpToDate")) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The brief lines of res only. */
+static char *brief_of(const hc_drbd_resource *r)
+{
+    hc_drbd one = { .resources = g_ptr_array_new() };
+    GString *s = g_string_new(NULL);
+
+    g_ptr_array_add(one.resources, (gpointer) r);
+    hc_drbd_format_brief(&one, s);
+    g_ptr_array_unref(one.resources);
+    while (s->len && s->str[s->len - 1] == '\n') {
+        g_string_truncate(s, s->len - 1);
+    }
+    return g_string_free(s, FALSE);
+}
+
+int hc_drbd_wait_synced(const char *res, const hc_drbd_follow_opts *opts,
+                        int timeout_ms, int interval_ms,
+                        void (*fn)(const char *line, void *data), void *data,
+                        char **ret_err)
+{
+    hc_drbd *d = hc_drbd_new();
+    hc_drbd_follow *f;
+    double start = now_s(), deadline = start + timeout_ms / 1000.0;
+    double last_t = 0, dumped_t = 0;
+    char *last = NULL, *err = NULL;
+    int rc = -ETIMEDOUT;
+
+    if (!interval_ms) {
+        interval_ms = 3000;
+    }
+    f = hc_drbd_follow_start(d, opts, NULL, NULL, &err);
+    if (!f) {
+        *ret_err = g_strdup_printf("cannot follow %s: %s", res,
+                                   err ? err : "no drbdsetup");
+        g_free(err);
+        hc_drbd_free(d);
+        return -ENOENT;
+    }
+    g_free(err);
+    while (now_s() < deadline) {
+        const hc_drbd_resource *r;
+
+        /* The follower's tick (250 ms) wakes this at the latest. */
+        g_main_context_iteration(NULL, TRUE);
+        while (g_main_context_iteration(NULL, FALSE)) {
+        }
+        r = hc_drbd_find(d, res);
+        if (!r) {
+            if (d->dump_done && !dumped_t) {
+                dumped_t = now_s();
+            }
+            /* The dump is done and res is not in it (a few seconds of
+             * grace: a device that just came up). */
+            if (dumped_t && now_s() - dumped_t > 5) {
+                *ret_err = g_strdup_printf("drbdsetup events2 does not show "
+                                           "%s", res);
+                rc = -ENOENT;
+                break;
+            }
+            continue;
+        }
+        {
+            bool done = synced(r);
+            char *line = brief_of(r);
+
+            if (g_strcmp0(line, last)
+                && (!last || done
+                    || (now_s() - last_t) * 1000 >= interval_ms)) {
+                if (fn) {
+                    fn(line, data);
+                }
+                g_free(last);
+                last = line;
+                last_t = now_s();
+            } else {
+                g_free(line);
+            }
+            if (done) {
+                rc = 0;
+                break;
+            }
+        }
+    }
+    if (rc == -ETIMEDOUT) {
+        *ret_err = g_strdup_printf("the sync of %s did not end in time: %s",
+                                   res, last ? last : "no state");
+    }
+    hc_drbd_follow_stop(f);
+    /* What the stopped follower left queued. */
+    while (g_main_context_iteration(NULL, FALSE)) {
+    }
+    g_free(last);
+    hc_drbd_free(d);
+    return rc;
+}
+
+/* One short run of a DRBD tool; its stdout (g_free) or NULL. */
+static char *run_tool(const char *const *argv)
+{
+    hc_exec_opts eo = { .timeout_ms = 5000 };
+    hc_exec_result res = { 0 };
+    char *out = NULL;
+
+    if (hc_exec(argv, &eo, &res) == 0 && res.status == 0 && !res.timed_out) {
+        out = res.out;
+        res.out = NULL;
+    }
+    hc_exec_result_clear(&res);
+    return out;
+}
+
+int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
+                          GHashTable *names, hc_drbd *ref)
+{
+    const char *setup = drbdsetup ? drbdsetup : "drbdsetup";
+    const char *adm = drbdadm ? drbdadm : "drbdadm";
+    const char *ev[] = { setup, "events2", "--now", "all", NULL };
+    const char *show[] = { setup, "show", NULL };
+    const char *dump[] = { adm, "dump", "all", NULL };
+    const char *const *cmds[] = { show, dump };
+    char *out;
+    int n = 0;
+
+    out = run_tool(ev);
+    if (out && hc_drbd_feed_events2(ref, out, strlen(out), 0) >= 0) {
+        for (guint i = 0; i < ref->resources->len; i++) {
+            const hc_drbd_resource *r = ref->resources->pdata[i];
+            for (guint j = 0; j < r->devices->len; j++) {
+                const hc_drbd_device *v = r->devices->pdata[j];
+                if (v->minor >= 0) {
+                    g_hash_table_replace(names,
+                                         g_strdup_printf("%d", v->minor),
+                                         g_strdup(r->name));
+                    n++;
+                }
+            }
+        }
+    }
+    g_free(out);
+    /* The configurations name minors the kernel does not run (a capture
+     * from another time), never over what the kernel says. */
+    for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+        GHashTable *more = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                 g_free, g_free);
+        GHashTableIter it;
+        gpointer key, val;
+
+        out = run_tool(cmds[k]);
+        if (out) {
+            hc_drbd_parse_config_minors(out, strlen(out), more);
+        }
+        g_free(out);
+        g_hash_table_iter_init(&it, more);
+        while (g_hash_table_iter_next(&it, &key, &val)) {
+            if (!g_hash_table_contains(names, key)) {
+                g_hash_table_insert(names, g_strdup(key), g_strdup(val));
+                n++;
+            }
+        }
+        g_hash_table_destroy(more);
+    }
+    return n;
 }

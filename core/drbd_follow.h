@@ -33,7 +33,31 @@ hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
 /* Stops the children and the timers; NULL is fine. */
 void hc_drbd_follow_stop(hc_drbd_follow *f);
 
+/* Names and sizes of the minors that /proc/drbd shows by number only:
+ * `drbdsetup events2 --now all` (what the kernel runs: names and sizes),
+ * then `drbdsetup show` (the kernel's configuration) and `drbdadm dump
+ * all` (the configuration files) for minors still unnamed.  drbdsetup and
+ * drbdadm are paths or NULL for PATH's.  Fills names ("N" -> "NAME", a
+ * table made with g_free for keys and values) and ref (the events2 model,
+ * for hc_drbd_take_sizes()); returns the number of minors named. */
+int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
+                          GHashTable *names, hc_drbd *ref);
+
 /* Restarts of the events2 child so far (for tests and the status line). */
 unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f);
+
+/* Follows resource res with hc_drbd_follow_start() on the default main
+ * context (for a process that runs no loop of its own: `hacon setup
+ * apply`) until every volume's disk and peer disk are UpToDate: the end
+ * of an initial sync, on DRBD 8.4 (/proc/drbd) and 9 (events2 --now
+ * polls) alike.  fn gets hc_drbd_format_brief()'s line for res when it
+ * changes, at most every interval_ms (0: 3 s) unless the sync ended.
+ * Returns 0 when synced, -ETIMEDOUT after timeout_ms (*ret_err says the
+ * last state), -ENOENT when drbdsetup cannot be run or does not know res
+ * once its dump is done. */
+int hc_drbd_wait_synced(const char *res, const hc_drbd_follow_opts *opts,
+                        int timeout_ms, int interval_ms,
+                        void (*fn)(const char *line, void *data), void *data,
+                        char **ret_err);
 
 #endif

@@ -17,6 +17,8 @@ static GMutex transcript_lock;
 static void (*listener)(void *);
 static void *listener_data;
 
+static guint64 next_seq;
+
 static void transcript_entry_free(gpointer p)
 {
     hc_transcript_entry *e = p;
@@ -50,6 +52,65 @@ void hc_transcript_set_listener(void (*fn)(void *), void *data)
 {
     listener = fn;
     listener_data = data;
+}
+
+guint64 hc_transcript_next_seq(void)
+{
+    guint64 n;
+
+    g_mutex_lock(&transcript_lock);
+    n = next_seq;
+    g_mutex_unlock(&transcript_lock);
+    return n;
+}
+
+char *hc_transcript_bound(const char *s, size_t len)
+{
+    const size_t half = HC_TRANSCRIPT_KEEP / 2;
+    GString *b;
+
+    if (!s) {
+        return NULL;
+    }
+    if (len <= HC_TRANSCRIPT_KEEP) {
+        return g_strndup(s, len);
+    }
+    b = g_string_sized_new(HC_TRANSCRIPT_KEEP + 64);
+    g_string_append_len(b, s, (gssize) half);
+    g_string_append_printf(b, "%s[... %zu bytes not kept ...]\n",
+                           s[half - 1] == '\n' ? "" : "\n", len - 2 * half);
+    g_string_append_len(b, s + len - half, (gssize) half);
+    return g_string_free(b, FALSE);
+}
+
+/* Adds e, whose output is bounded already. */
+static void append_entry(hc_transcript_entry *e)
+{
+    GPtrArray *t;
+
+    g_mutex_lock(&transcript_lock);
+    t = hc_transcript();
+    e->seq = next_seq++;
+    g_ptr_array_add(t, e);
+    if (t->len > HC_TRANSCRIPT_ENTRIES) {
+        g_ptr_array_remove_range(t, 0, t->len - HC_TRANSCRIPT_ENTRIES);
+    }
+    g_mutex_unlock(&transcript_lock);
+    if (listener) {
+        listener(listener_data);
+    }
+}
+
+void hc_transcript_append(hc_transcript_entry *e)
+{
+    char *out = hc_transcript_bound(e->out, e->out ? strlen(e->out) : 0);
+    char *err = hc_transcript_bound(e->err, e->err ? strlen(e->err) : 0);
+
+    g_free(e->out);
+    g_free(e->err);
+    e->out = out;
+    e->err = err;
+    append_entry(e);
 }
 
 char *hc_exec_cmdline(const char *const *argv, const char *node)
@@ -94,8 +155,10 @@ static char **ssh_argv(const char *node, const char *const *argv)
     g_ptr_array_add(a, g_strdup("BatchMode=yes"));
     g_ptr_array_add(a, g_strdup("-o"));
     g_ptr_array_add(a, g_strdup("ConnectTimeout=5"));
-    g_ptr_array_add(a, g_strdup(node));
+    /* "--" first: a node name that starts with "-" is a name, never an
+     * option (ssh reads options after the name unless "--" came before). */
     g_ptr_array_add(a, g_strdup("--"));
+    g_ptr_array_add(a, g_strdup(node));
     for (size_t i = 0; argv[i]; i++) {
         char *q = g_shell_quote(argv[i]);
 
@@ -130,15 +193,91 @@ static void transcript_add(const char *const *argv, const hc_exec_opts *o,
     e->status = res->status;
     e->timed_out = res->timed_out;
     e->ms = res->ms;
-    e->out = g_strdup(res->out);
-    e->err = g_strdup(res->err);
+    /* A secret's bytes never reach the transcript: only how many. */
+    e->out = o->secret_output
+             ? g_strdup_printf("(secret output: %zu bytes, not kept)\n",
+                               res->out_len)
+             : hc_transcript_bound(res->out, res->out_len);
+    e->err = hc_transcript_bound(res->err, strlen(res->err));
     e->when = time(NULL);
-    g_mutex_lock(&transcript_lock);
-    g_ptr_array_add(hc_transcript(), e);
-    g_mutex_unlock(&transcript_lock);
-    if (listener) {
-        listener(listener_data);
+    append_entry(e);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
     }
+}
+
+/* The environment of the child: ours with extra's NAME=VALUE entries set,
+ * built before the fork (setenv or putenv in the child of a threaded
+ * process can deadlock on the environment's lock). */
+static char **child_env(const char *const *extra)
+{
+    char **env = g_get_environ();
+
+    for (size_t i = 0; extra && extra[i]; i++) {
+        const char *eq = strchr(extra[i], '=');
+
+        if (eq) {
+            char *name = g_strndup(extra[i], (gsize) (eq - extra[i]));
+
+            env = g_environ_setenv(env, name, eq + 1, TRUE);
+            g_free(name);
+        }
+    }
+    return env;
+}
+
+/* After a failed exec in the child: only async-signal-safe calls. */
+static void child_exec_failed(const char *prog, int e)
+{
+    const char *why = e == ENOENT ? "No such file or directory"
+                      : e == EACCES ? "Permission denied"
+                      : e == ENOEXEC ? "Exec format error"
+                      : e == E2BIG ? "Argument list too long"
+                      : "cannot be executed";
+
+    if (write(2, prog, strlen(prog)) < 0 || write(2, ": ", 2) < 0
+        || write(2, why, strlen(why)) < 0 || write(2, "\n", 1) < 0) {
+        _exit(127);
+    }
+    _exit(127);
+}
+
+/* Waits for the child until the deadline, then kills it (its group) and
+ * reaps it; deadline 0: it was killed already, reap it.  Returns true
+ * when it was killed here. */
+static bool wait_child(pid_t pid, const hc_exec_opts *o, gint64 deadline,
+                       int *status)
+{
+    gulong nap = 100;
+
+    for (;;) {
+        pid_t r = waitpid(pid, status, deadline ? WNOHANG : 0);
+        gint64 left;
+
+        if (r == pid || (r < 0 && errno != EINTR)) {
+            return false;
+        }
+        if (r < 0) {
+            continue;
+        }
+        left = deadline - g_get_monotonic_time();
+        if (left <= 0) {
+            break;
+        }
+        /* A child that closed its output is normally gone in microseconds:
+         * poll often at first, then every 20 ms. */
+        g_usleep((gulong) MIN(left, (gint64) nap));
+        nap = MIN(nap * 2, 20000);
+    }
+    kill(o->same_group ? pid : -pid, SIGKILL);
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+    }
+    return true;
 }
 
 int hc_exec(const char *const *argv, const hc_exec_opts *opts,
@@ -147,34 +286,28 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     static const hc_exec_opts defaults = { 0 };
     const hc_exec_opts *o = opts ? opts : &defaults;
     int timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
-    char **run_argv = o->node ? ssh_argv(o->node, argv)
-                              : g_strdupv((char **) argv);
-    GString *out = g_string_new(NULL), *err = g_string_new(NULL);
-    int in_pipe[2] = { -1, -1 }, out_pipe[2], err_pipe[2];
+    char **run_argv = NULL, **envp = NULL;
+    GString *out = NULL, *err = NULL;
+    int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 },
+        err_pipe[2] = { -1, -1 };
     gint64 start = g_get_monotonic_time();
     gint64 deadline = start + (gint64) timeout_ms * 1000;
     size_t in_off = 0, in_len = o->input ? strlen(o->input) : 0;
-    int status = 0;
+    int status = 0, rc;
     pid_t pid;
 
     memset(res, 0, sizeof(*res));
-    if (pipe2(out_pipe, O_CLOEXEC) < 0) {
-        g_strfreev(run_argv);
-        return -errno;
+    if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0
+        || pipe2(in_pipe, O_CLOEXEC) < 0) {
+        rc = -errno;
+        goto fail;
     }
-    if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(in_pipe, O_CLOEXEC) < 0) {
-        int rc = -errno;
-
-        close(out_pipe[0]); close(out_pipe[1]);
-        g_strfreev(run_argv);
-        return rc;
-    }
+    run_argv = o->node ? ssh_argv(o->node, argv) : g_strdupv((char **) argv);
+    envp = child_env(o->env);
     pid = fork();
     if (pid < 0) {
-        int rc = -errno;
-
-        g_strfreev(run_argv);
-        return rc;
+        rc = -errno;
+        goto fail;
     }
     if (pid == 0) {
         dup2(in_pipe[0], 0);
@@ -185,25 +318,24 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             setpgid(0, 0);
         }
         signal(SIGPIPE, SIG_DFL);
-        for (size_t i = 0; o->env && o->env[i]; i++) {
-            putenv((char *) o->env[i]);
-        }
-        execvp(run_argv[0], run_argv);
-        dprintf(2, "%s: %s\n", run_argv[0], strerror(errno));
-        _exit(127);
+        execvpe(run_argv[0], run_argv, envp);
+        child_exec_failed(run_argv[0], errno);
     }
+    g_strfreev(envp);
+    envp = NULL;
     if (!o->same_group) {
         setpgid(pid, pid);
     }
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
+    close_fd(&in_pipe[0]);
+    close_fd(&out_pipe[1]);
+    close_fd(&err_pipe[1]);
     if (in_len == 0) {
-        close(in_pipe[1]);
-        in_pipe[1] = -1;
+        close_fd(&in_pipe[1]);
     } else {
         fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
     }
+    out = g_string_new(NULL);
+    err = g_string_new(NULL);
 
     while (out_pipe[0] >= 0 || err_pipe[0] >= 0 || in_pipe[1] >= 0) {
         struct pollfd pfd[3];
@@ -211,6 +343,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
 
         left = (int) ((deadline - g_get_monotonic_time()) / 1000);
         if (left <= 0) {
+            /* The child, or what it left behind holding its output. */
             res->timed_out = true;
             kill(o->same_group ? pid : -pid, SIGKILL);
             break;
@@ -243,20 +376,18 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
                     in_off += (size_t) w;
                 }
                 if ((w < 0 && errno != EAGAIN) || in_off >= in_len) {
-                    close(in_pipe[1]);
-                    in_pipe[1] = -1;
+                    close_fd(&in_pipe[1]);
                 }
             }
         }
     }
-    for (int *fd = (int[]) { out_pipe[0], err_pipe[0], in_pipe[1] }, i = 0;
-         i < 3; i++) {
-        if (fd[i] >= 0) {
-            close(fd[i]);
-        }
-    }
-    /* Output closed: the child is exiting; a deadline still applies. */
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    close_fd(&out_pipe[0]);
+    close_fd(&err_pipe[0]);
+    close_fd(&in_pipe[1]);
+    /* Output closed (or the deadline passed): the child has until the
+     * deadline to exit, then it is killed. */
+    if (wait_child(pid, o, res->timed_out ? 0 : deadline, &status)) {
+        res->timed_out = true;
     }
     if (WIFEXITED(status)) {
         res->status = WEXITSTATUS(status);
@@ -274,6 +405,16 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     transcript_add(argv, o, res);
     g_strfreev(run_argv);
     return 0;
+
+fail:
+    for (int i = 0; i < 2; i++) {
+        close_fd(&in_pipe[i]);
+        close_fd(&out_pipe[i]);
+        close_fd(&err_pipe[i]);
+    }
+    g_strfreev(envp);
+    g_strfreev(run_argv);
+    return rc;
 }
 
 char **hc_argv_from_va(va_list ap)

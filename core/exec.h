@@ -1,6 +1,9 @@
 /* The one way hacon runs a program: argv (never a shell string), an
  * optional node to run it on over ssh, a deadline, captured output and exit
- * status.  Every run is appended to the transcript that the console shows. */
+ * status.  Every run is appended to the transcript that the console shows;
+ * the transcript is bounded (HC_TRANSCRIPT_ENTRIES entries, the newest
+ * kept, each with at most HC_TRANSCRIPT_KEEP bytes of each output: its
+ * head and its tail). */
 #ifndef HC_EXEC_H
 #define HC_EXEC_H
 
@@ -19,19 +22,26 @@ typedef struct hc_exec_result {
 } hc_exec_result;
 
 typedef struct hc_exec_opts {
-    const char *node;     /* NULL: run here; else "ssh node -- argv"
-                           * (ssh -F $HACON_SSH_CONFIG when that is set) */
+    const char *node;     /* NULL: run here; else "ssh -- node argv" (the
+                           * "--" so that a node name is never an option;
+                           * ssh -F $HACON_SSH_CONFIG when that is set) */
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
     bool same_group;      /* stay in the caller's process group (a caller
                            * that is itself a group to be killed as one);
                            * default: a group of its own */
+    bool secret_output;   /* stdout is a secret (a key read from a node):
+                           * the transcript keeps only its size */
 } hc_exec_opts;
 
 /* Runs argv synchronously with its deadline and fills *res (free with
- * hc_exec_result_clear()).  Returns 0 when the program ran (whatever its
- * exit status), or a negative errno when it could not be started. */
+ * hc_exec_result_clear()).  The deadline covers the whole run: a child
+ * still there when it passes (output open or not) is killed with its
+ * process group.  Returns 0 when the program ran (whatever its exit
+ * status), or a negative errno when it could not be started (no pipe, no
+ * fork); then nothing is left open or allocated and *res is empty.
+ * opts->env is added to a copy of the environment made before the fork. */
 int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             hc_exec_result *res);
 
@@ -53,14 +63,36 @@ typedef struct hc_transcript_entry {
     int status;
     bool timed_out;
     double ms;
-    char *out;
+    char *out;          /* as kept: see HC_TRANSCRIPT_KEEP */
     char *err;
     time_t when;
+    guint64 seq;        /* 0 for the first entry ever added, then +1 */
 } hc_transcript_entry;
 
+/* The newest entries kept; older ones are dropped. */
+#define HC_TRANSCRIPT_ENTRIES 500
+/* Bytes of one output kept: output longer than this keeps its first and
+ * last HC_TRANSCRIPT_KEEP / 2 bytes around a line that says how many
+ * bytes were left out. */
+#define HC_TRANSCRIPT_KEEP 8192
+
 /* The process-wide transcript (GPtrArray of hc_transcript_entry*), oldest
- * first.  Never NULL. */
+ * first.  Never NULL.  Read it under hc_transcript_lock(). */
 GPtrArray *hc_transcript(void);
+
+/* The seq the next entry will get: entries with seq >= a value taken
+ * before some commands ran are those commands (and later ones). */
+guint64 hc_transcript_next_seq(void);
+
+/* Adds e (taking it) as the newest entry: sets e->seq, cuts out and err
+ * to HC_TRANSCRIPT_KEEP, drops the oldest entries beyond
+ * HC_TRANSCRIPT_ENTRIES, calls the listener.  Takes the lock itself. */
+void hc_transcript_append(hc_transcript_entry *e);
+
+/* The text kept of an output of len bytes: s itself (a copy) when it is
+ * short, else its head, a line "[... N bytes not kept ...]" and its tail.
+ * Newly allocated. */
+char *hc_transcript_bound(const char *s, size_t len);
 
 /* hc_exec may run in a worker thread (the failover test's actions): a
  * reader of hc_transcript() in another thread holds this lock while it

@@ -1,7 +1,8 @@
 /* dhcpd.conf for the clustered DHCP service (ERRATA rows 9, 10): the
  * lease file on the shared filesystem, the floating IP as server
  * identifier, the nodes' own static subnet and the service subnet in one
- * shared-network. */
+ * shared-network, and the options an admin sets for the clients (routers,
+ * DNS servers, domain name, lease times). */
 #ifndef HC_GEN_DHCPD_H
 #define HC_GEN_DHCPD_H
 
@@ -14,10 +15,21 @@ typedef struct hc_dhcpd_conf {
     const char *static_net;     /* "A.B.C.D/N" of the nodes on interface */
     const char *range_start, *range_end;
     const char *leases;
+    /* For the clients; NULL or "": not given.  Lists are comma-separated
+     * IPv4 addresses.  The floating IP is no router unless named here. */
+    const char *routers;
+    const char *dns_servers;
+    const char *domain_name;
+    unsigned default_lease_time;    /* seconds; 0: 600 */
+    unsigned max_lease_time;        /* seconds; 0: 7200 */
 } hc_dhcpd_conf;
 
+/* The first line of every file hacon writes starts so; a file without it
+ * is the admin's. */
+#define HC_DHCPD_CONF_MARK "# Written by hacon setup (step dhcp)"
+
 /* The file's text (g_free), or NULL with *ret_err when an address is not
- * IPv4. */
+ * IPv4 or the domain name would need quoting. */
 char *hc_gen_dhcpd_conf(const hc_dhcpd_conf *c, char **ret_err);
 
 #endif

@@ -2184,6 +2184,29 @@ size_t hc_lease_follower_pending(const hc_lease_follower *f)
     return f->carry_len;
 }
 
+size_t hc_lease_follower_finish(hc_lease_follower *f)
+{
+    size_t n = f->carry_len;
+
+    if (n) {
+        uint32_t line = f->t->line;
+        size_t i = 0;
+
+        /* The error is the cut, at the line where the cut statement
+         * starts: parsed as if complete, its last word would be "bad
+         * date" or the like, which the record is not. */
+        for (; i < n && g_ascii_isspace(f->carry[i]); i++) {
+            line += f->carry[i] == '\n';
+        }
+        add_error(f->t, line, "the last record is cut: %zu bytes up to the "
+                  "end of the file, not read (the file was cut short, or "
+                  "dhcpd was writing it)", n);
+        f->t->generation++;
+        f->carry_len = 0;
+    }
+    return n;
+}
+
 void hc_lease_follower_force_exec(hc_lease_follower *f, bool on)
 {
     f->force_exec = on;

@@ -168,6 +168,12 @@ void hc_lease_follower_stats(const hc_lease_follower *f, unsigned *ret_loads,
 /* Bytes at the end of the file that do not yet make a whole statement
  * (dhcpd is writing, or the file ends in a cut record). */
 size_t hc_lease_follower_pending(const hc_lease_follower *f);
+/* For a one-shot read, after the last poll: the pending bytes are taken
+ * as the end of the file, so that a cut last record becomes an error of
+ * the table (its line, "truncated record") instead of waiting for more.
+ * Returns how many bytes were pending (0: the file ended in a whole
+ * statement); pending is 0 afterwards. */
+size_t hc_lease_follower_finish(hc_lease_follower *f);
 /* The exec (ssh) poll in two halves, for a caller that must not wait on
  * ssh (the console runs the first in a child process):
  * hc_lease_follower_fetch() runs the commands (stat, then tail for what

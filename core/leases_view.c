@@ -442,15 +442,26 @@ void hc_leases_format_text(GString *out, const hc_lease_table *t,
     }
     if (hc_lease_table_n_errors(t)) {
         const GArray *e = hc_lease_table_errors(t);
+        char *label = hc_lease_source_label(src);
+        size_t n = hc_lease_table_n_errors(t);
 
-        g_string_append_printf(out, "\n%zu malformed records:\n",
-                               hc_lease_table_n_errors(t));
+        g_string_append_printf(out, "\n%zu malformed record%s in ", n,
+                               n == 1 ? "" : "s");
+        hc_escape_append(out, label, strlen(label), 0);
+        g_string_append(out, ":\n");
         for (guint i = 0; i < e->len && i < 10; i++) {
-            g_string_append_printf(out, "  line %u: %s\n",
+            g_string_append(out, "  ");
+            hc_escape_append(out, label, strlen(label), 0);
+            g_string_append_printf(out, ":%u: %s\n",
                                    g_array_index(e, hc_lease_error, i).line,
                                    g_array_index(e, hc_lease_error, i).msg);
         }
+        if (n > 10) {
+            g_string_append_printf(out, "  (%zu more)\n", n - 10);
+        }
+        g_free(label);
     }
+
     if (c && c->errors->len) {
         g_string_append(out, "\nconfig errors:\n");
         for (guint i = 0; i < c->errors->len && i < 10; i++) {
@@ -508,6 +519,15 @@ static void json_usage(GString *out, const hc_pool_usage *u)
                            (unsigned long long) u->touched,
                            (unsigned long long) u->backup,
                            (unsigned long long) (u->defined - u->used));
+}
+
+char *hc_lease_source_label(const hc_lease_source *src)
+{
+    if (!src || !src->leases_path) {
+        return g_strdup("the lease file");
+    }
+    return src->node ? g_strdup_printf("%s:%s", src->node, src->leases_path)
+                     : g_strdup(src->leases_path);
 }
 
 void hc_leases_format_json(GString *out, const hc_lease_table *t,
@@ -663,16 +683,23 @@ void hc_leases_format_json(GString *out, const hc_lease_table *t,
     g_string_append(out, ",\n  \"errors\": [");
     {
         const GArray *e = hc_lease_table_errors(t);
+        char *label = hc_lease_source_label(src);
 
         for (guint i = 0; i < e->len; i++) {
-            g_string_append_printf(out, "%s\n    {\"line\": %u, \"message\": ",
-                                   i ? "," : "",
+            g_string_append(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+            json_escaped(out, label);
+            g_string_append_printf(out, ", \"line\": %u, \"message\": ",
                                    g_array_index(e, hc_lease_error, i).line);
             hc_json_str(out, g_array_index(e, hc_lease_error, i).msg);
             g_string_append_c(out, '}');
         }
         g_string_append(out, e->len ? "\n  ]" : "]");
+        g_free(label);
     }
+    g_string_append_printf(out, ",\n  \"errors_total\": %zu,\n  "
+                           "\"unfinished_bytes\": %zu",
+                           hc_lease_table_n_errors(t),
+                           src ? src->unfinished : 0);
     if (c) {
         g_string_append(out, ",\n  \"config_errors\": [");
         for (guint i = 0; i < c->errors->len; i++) {

@@ -68,10 +68,19 @@ typedef struct hc_lease_source {
     const char *config_path;     /* NULL: no config, no usage */
     const char *where;           /* "leases on /data (fs_data, running on
                                   * nodeone)" or NULL */
+    const char *node;            /* the node the file was read on, or
+                                  * NULL (here): messages name NODE:FILE */
+    size_t unfinished;           /* bytes of a cut last record (read once,
+                                  * hc_lease_follower_finish()) */
 } hc_lease_source;
 
+/* The lease file as messages name it: "NODE:PATH", "PATH", or "the lease
+ * file" without a source.  Newly allocated. */
+char *hc_lease_source_label(const hc_lease_source *src);
+
 /* The report of `hacon leases`: a header, the lease table, the usage per
- * shared-network, subnet and range, the parse errors. c and u may be NULL. */
+ * shared-network, subnet and range, the parse errors (each with the file
+ * and line; a cut last record is one).  c and u may be NULL. */
 void hc_leases_format_text(GString *out, const hc_lease_table *t,
                            const GArray *rows, const hc_dhcp_conf *c,
                            const hc_dhcp_usage *u,

@@ -22,6 +22,12 @@
  * its nodes unclean), and hacon must show what crm_mon shows. */
 void pcmk__unpack_constraints(pe_working_set_t *data_set);
 
+/* libpe_status exports this without a public header (crm_mon's bundle
+ * output uses it): the resource inside the bundle replica whose guest node
+ * is node. */
+pe_resource_t *pe__find_bundle_replica(const pe_resource_t *bundle,
+                                       const pe_node_t *node);
+
 /* ---- freeing ---------------------------------------------------------- */
 
 static void nvpair_free(gpointer p)
@@ -72,6 +78,9 @@ static void resource_free(gpointer p)
     g_free(r->agent);
     g_free(r->role);
     g_free(r->target_role);
+    g_free(r->image);
+    g_free(r->replica_name);
+    g_free(r->replica_node);
     g_ptr_array_unref(r->places);
     g_ptr_array_unref(r->failcounts);
     g_ptr_array_unref(r->params);
@@ -171,6 +180,7 @@ const char *hc_rsc_kind_str(hc_rsc_kind k)
     case HC_RSC_CLONE: return "clone";
     case HC_RSC_PROMOTABLE: return "promotable";
     case HC_RSC_BUNDLE: return "bundle";
+    case HC_RSC_REPLICA: return "replica";
     }
     return "unknown";
 }
@@ -365,10 +375,163 @@ static pe_resource_t *top_ancestor(pe_resource_t *rsc)
     return rsc;
 }
 
+static bool has_child_element(const xmlNode *x, const char *name)
+{
+    for (const xmlNode *c = x ? x->children : NULL; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *) c->name,
+                                                    name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *xml_child_attr(const xmlNode *x, const char *const *names,
+                                  size_t n, const char *attr)
+{
+    for (const xmlNode *c = x ? x->children : NULL; c; c = c->next) {
+        for (size_t i = 0; c->type == XML_ELEMENT_NODE && i < n; i++) {
+            if (!strcmp((const char *) c->name, names[i])) {
+                return xml_attr(c, attr);
+            }
+        }
+    }
+    return NULL;
+}
+
+static hc_resource *replica_new(hc_resource *bundle, int offset)
+{
+    hc_resource *r = g_new0(hc_resource, 1);
+
+    r->parent = bundle;
+    r->kind = HC_RSC_REPLICA;
+    r->id = g_strdup_printf("%d", offset);
+    r->managed = true;
+    r->places = g_ptr_array_new_with_free_func(place_free);
+    r->failcounts = g_ptr_array_new_with_free_func(failcount_free);
+    r->children = g_ptr_array_new_with_free_func(resource_free);
+    r->params = g_ptr_array_new_with_free_func(nvpair_free);
+    r->meta = g_ptr_array_new_with_free_func(nvpair_free);
+    r->ops = g_ptr_array_new_with_free_func(op_free);
+    return r;
+}
+
+/* What crm_mon says of a replica on one line: the resource inside (else
+ * the container) in its role, on the container's node. */
+static void replica_summary(hc_resource *rep, const hc_resource *inner,
+                            const hc_resource *container,
+                            const hc_resource *remote)
+{
+    const hc_resource *main = inner ? inner : container;
+
+    rep->replica_name = g_strdup(remote ? remote->id
+                                 : container ? container->id : rep->id);
+    if (main) {
+        rep->agent = g_strdup(main->agent);
+        rep->role = g_strdup(main->role);
+    }
+    if (container && container->places->len) {
+        rep->replica_node = g_strdup(((hc_rsc_place *)
+                                      container->places->pdata[0])->node);
+    }
+    for (guint i = 0; i < rep->children->len; i++) {
+        const hc_resource *c = rep->children->pdata[i];
+
+        rep->failed |= c->failed;
+        rep->blocked |= c->blocked;
+        rep->managed &= c->managed;
+    }
+    rep->active = container ? container->active : main && main->active;
+}
+
+/* A bundle's replicas as crm_mon lists them.  libpe_status keeps each
+ * replica's container, IP address and remote connection in the bundle's
+ * children, replica after replica, container first (bundle.c,
+ * create_replica_resources()); the resource inside is an instance of the
+ * bundle's own clone, found through the replica's guest node, which has
+ * the remote connection's name. */
+static void add_bundle_replicas(hc_resource *r, pe_resource_t *bundle,
+                                pe_working_set_t *ws, GHashTable *failcounts)
+{
+    bool has_inner = has_child_element(bundle->xml, "primitive");
+    char *ip_prefix = g_strdup_printf("%s-ip-", bundle->id);
+    hc_resource *rep = NULL, *container = NULL, *ip = NULL, *remote = NULL;
+    pe_resource_t *remote_rsc = NULL;
+    GList *l = bundle->children;
+
+    for (;;) {
+        pe_resource_t *part = l ? l->data : NULL;
+        bool is_remote = part && part->container != NULL;
+        bool is_ip = part && g_str_has_prefix(part->id, ip_prefix);
+
+        /* A container (or the end) closes the replica before it. */
+        if (rep && (!part || (part->variant == pe_native && !is_remote
+                              && !is_ip))) {
+            pe_resource_t *in = NULL;
+            hc_resource *inner = NULL;
+
+            if (has_inner && remote_rsc) {
+                pe_node_t *guest = pe_find_node(ws->nodes, remote_rsc->id);
+
+                in = guest ? pe__find_bundle_replica(bundle, guest) : NULL;
+            }
+            if (in) {
+                inner = resource_new(in, ws, failcounts, rep);
+            }
+            /* crm_mon's order: IP, the resource inside, container,
+             * remote connection. */
+            if (ip) {
+                g_ptr_array_add(rep->children, ip);
+            }
+            if (inner) {
+                g_ptr_array_add(rep->children, inner);
+            }
+            if (container) {
+                g_ptr_array_add(rep->children, container);
+            }
+            if (remote) {
+                g_ptr_array_add(rep->children, remote);
+            }
+            replica_summary(rep, inner, container, remote);
+            g_ptr_array_add(r->children, rep);
+            rep = NULL;
+            container = ip = remote = NULL;
+            remote_rsc = NULL;
+        }
+        if (!part) {
+            break;
+        }
+        /* The bundle's own clone comes last: its instances are the
+         * replicas' insides, taken above. */
+        if (part->variant != pe_native) {
+            l = l->next;
+            continue;
+        }
+        if (!rep) {
+            const char *dash = strrchr(part->id, '-');
+
+            rep = replica_new(r, dash ? atoi(dash + 1)
+                                      : (int) r->children->len);
+        }
+        if (is_remote) {
+            remote = resource_new(part, ws, failcounts, rep);
+            remote_rsc = part;
+        } else if (is_ip) {
+            ip = resource_new(part, ws, failcounts, rep);
+        } else {
+            container = resource_new(part, ws, failcounts, rep);
+        }
+        l = l->next;
+    }
+    g_free(ip_prefix);
+}
+
 /* A bundle keeps its replicas out of rsc->children (in data private to
  * libpe_status); their active parts are found on the nodes instead. */
-static void add_bundle_parts(hc_resource *r, pe_resource_t *bundle,
-                             pe_working_set_t *ws, GHashTable *failcounts)
+static G_GNUC_UNUSED void add_bundle_parts(hc_resource *r,
+                                           pe_resource_t *bundle,
+                                           pe_working_set_t *ws,
+                                           GHashTable *failcounts)
 {
     for (GList *l = ws->nodes; l; l = l->next) {
         pe_node_t *node = l->data;
@@ -491,7 +654,15 @@ static hc_resource *resource_new(pe_resource_t *rsc, pe_working_set_t *ws,
         break;
     case pe_container:
         r->kind = HC_RSC_BUNDLE;
-        add_bundle_parts(r, rsc, ws, failcounts);
+        {
+            static const char *const kinds[] = { "docker", "podman",
+                                                 "rkt" };
+
+            r->image = g_strdup(xml_child_attr(cfg, kinds,
+                                               G_N_ELEMENTS(kinds),
+                                               "image"));
+        }
+        add_bundle_replicas(r, rsc, ws, failcounts);
         break;
     default:
         r->kind = HC_RSC_PRIMITIVE;
@@ -897,8 +1068,8 @@ static void cluster_props(hc_status *st, pe_working_set_t *ws, xmlNode *cib)
     cl->n_blocked = ws->blocked_resources;
 }
 
-int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
-                       char **ret_err)
+static int status_from_xml(xmlNode *cib, bool owned, time_t now,
+                           hc_status **ret, char **ret_err)
 {
     pe_working_set_t *ws;
     hc_status *st;
@@ -909,14 +1080,21 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
         if (ret_err) {
             *ret_err = g_strdup("not a CIB: the root element is not <cib>");
         }
+        if (owned) {
+            free_xml(cib);
+        }
         return -EINVAL;
     }
     ws = pe_new_working_set();
     if (!ws) {
+        if (owned) {
+            free_xml(cib);
+        }
         return -ENOMEM;
     }
-    /* As crm_mon: no fail-count bookkeeping for display purposes. */
-    ws->input = copy_xml(cib);
+    /* The working set owns its input and frees it. */
+    ws->input = owned ? cib : copy_xml(cib);
+    cib = ws->input;
     if (now > 0) {
         ws->now = crm_time_new(NULL);
         crm_time_set_timet(ws->now, &now);
@@ -961,6 +1139,18 @@ int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
     pe_free_working_set(ws);
     *ret = st;
     return 0;
+}
+
+int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
+                       char **ret_err)
+{
+    return status_from_xml(cib, false, now, ret, ret_err);
+}
+
+int hc_status_from_xml_owned(xmlNode *cib, time_t now, hc_status **ret,
+                             char **ret_err)
+{
+    return status_from_xml(cib, true, now, ret, ret_err);
 }
 
 /* ---- lookups ---------------------------------------------------------- */

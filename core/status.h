@@ -25,6 +25,7 @@ typedef enum hc_rsc_kind {
     HC_RSC_CLONE,
     HC_RSC_PROMOTABLE,
     HC_RSC_BUNDLE,
+    HC_RSC_REPLICA,     /* one replica of a bundle: its parts as children */
 } hc_rsc_kind;
 
 /* One name=value pair (instance attribute, meta attribute, node attr). */
@@ -75,8 +76,17 @@ struct hc_resource {
     GPtrArray *params;      /* hc_nvpair*: instance attributes */
     GPtrArray *meta;        /* hc_nvpair*: meta attributes */
     GPtrArray *ops;         /* hc_op*: configured operations */
-    GPtrArray *children;    /* hc_resource*: group members, clone instances */
+    GPtrArray *children;    /* hc_resource*: group members, clone instances,
+                             * a bundle's replicas, a replica's parts (IP,
+                             * the resource inside, container, remote
+                             * connection, in crm_mon's order) */
     hc_resource *parent;
+    /* A bundle: its container image.  A replica (id "0", "1"... as
+     * crm_mon's XML numbers them): the name crm_mon gives it (its remote
+     * connection's, else its container's) and the node its container
+     * runs on, NULL when stopped; role is that of the resource inside. */
+    char *image;
+    char *replica_name, *replica_node;
     /* A top-level resource's share of the cluster's instance, disabled
      * and blocked counts, so that an update of one resource can correct
      * the totals (status_update.c). */
@@ -156,6 +166,11 @@ typedef struct hc_status {
  * a negative errno with one line in *ret_err. */
 int hc_status_from_xml(xmlNode *cib, time_t now, hc_status **ret,
                        char **ret_err);
+
+/* The same, taking cib (which it frees) instead of working on a copy: for
+ * a single look that needs the CIB no longer. */
+int hc_status_from_xml_owned(xmlNode *cib, time_t now, hc_status **ret,
+                             char **ret_err);
 
 void hc_status_free(hc_status *st);
 

@@ -152,17 +152,65 @@ static void text_flags(GString *out, const hc_resource *r)
     }
 }
 
+/* A replica with an IP address of its own shows it after its name, as
+ * crm_mon does. */
+static void replica_ip(GString *out, const hc_resource *r)
+{
+    for (guint i = 0; i < r->children->len; i++) {
+        const hc_resource *c = g_ptr_array_index(r->children, i);
+
+        if (!c->agent || strcmp(c->agent, "ocf:heartbeat:IPaddr2")) {
+            continue;
+        }
+        for (guint j = 0; j < c->params->len; j++) {
+            const hc_nvpair *nv = g_ptr_array_index(c->params, j);
+
+            if (nv->name && !strcmp(nv->name, "ip") && nv->value) {
+                g_string_append(out, " (");
+                esc(out, nv->value);
+                g_string_append(out, ")");
+                return;
+            }
+        }
+    }
+}
+
 static void text_resource(GString *out, const hc_resource *r, int depth)
 {
     g_string_append_printf(out, "%*s", 2 + depth * 2, "");
+    if (r->kind == HC_RSC_REPLICA) {
+        g_string_append(out, "replica ");
+    }
     esc(out, r->id);
     if (r->kind == HC_RSC_PRIMITIVE) {
         g_string_append(out, " (");
         esc(out, r->agent);
         g_string_append(out, "): ");
         text_places(out, r);
+    } else if (r->kind == HC_RSC_REPLICA) {
+        /* crm_mon's line for a replica, then its parts. */
+        g_string_append(out, ": ");
+        esc(out, r->replica_name);
+        replica_ip(out, r);
+        if (r->agent) {
+            g_string_append(out, " (");
+            esc(out, r->agent);
+            g_string_append(out, ")");
+        }
+        g_string_append(out, ": ");
+        if (r->replica_node) {
+            esc(out, r->role);
+            g_string_append(out, " on ");
+            esc(out, r->replica_node);
+        } else {
+            g_string_append(out, "Stopped");
+        }
     } else {
         g_string_append_printf(out, " [%s]", hc_rsc_kind_str(r->kind));
+        if (r->image) {
+            g_string_append(out, " image ");
+            esc(out, r->image);
+        }
     }
     text_flags(out, r);
     g_string_append_c(out, '\n');
@@ -399,15 +447,87 @@ static void json_nvpairs(GString *out, const char *k, GPtrArray *a)
     g_string_append(out, "},");
 }
 
+/* Counts the instances below a collective per role: the primitives, and
+ * in a bundle each replica once, by the role of the resource inside. */
+static void count_roles(const hc_resource *r, GHashTable *counts,
+                        bool *any_active)
+{
+    for (guint i = 0; i < r->children->len; i++) {
+        const hc_resource *c = g_ptr_array_index(r->children, i);
+        const char *role = c->role ? c->role : "Stopped";
+
+        if (c->kind == HC_RSC_PRIMITIVE || c->kind == HC_RSC_REPLICA) {
+            gpointer n = g_hash_table_lookup(counts, role);
+
+            if (c->kind == HC_RSC_REPLICA && !c->replica_node) {
+                role = "Stopped";
+                n = g_hash_table_lookup(counts, role);
+            }
+            g_hash_table_insert(counts, (gpointer) role,
+                                GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+            *any_active |= c->active;
+        } else {
+            count_roles(c, counts, any_active);
+        }
+    }
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(a, b);
+}
+
+/* A collective (group, clone, bundle, replica) has no role of its own: it
+ * says how many of its instances are in each role, and is active when any
+ * of them is. */
+static void json_collective(GString *out, const hc_resource *r)
+{
+    GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
+    bool any = false;
+    GList *keys;
+
+    count_roles(r, counts, &any);
+    jkey(out, "role");
+    g_string_append(out, "null,");
+    jkey(out, "instances");
+    g_string_append_c(out, '{');
+    keys = g_list_sort(g_hash_table_get_keys(counts), cmp_str);
+    for (GList *l = keys; l; l = l->next) {
+        jint(out, l->data, GPOINTER_TO_INT(g_hash_table_lookup(counts,
+                                                              l->data)),
+             false);
+        if (l->next) {
+            g_string_append_c(out, ',');
+        }
+    }
+    g_list_free(keys);
+    g_string_append(out, "},");
+    if (r->kind == HC_RSC_BUNDLE) {
+        jstr(out, "image", r->image, true);
+    } else if (r->kind == HC_RSC_REPLICA) {
+        jstr(out, "name", r->replica_name, true);
+        jstr(out, "replica_role", r->replica_node ? r->role : "Stopped",
+             true);
+        jstr(out, "node", r->replica_node, true);
+    }
+    jstr(out, "target_role", r->target_role, true);
+    jbool(out, "active", any, true);
+    g_hash_table_destroy(counts);
+}
+
 static void json_resource(GString *out, const hc_resource *r)
 {
     g_string_append_c(out, '{');
     jstr(out, "id", r->id, true);
     jstr(out, "kind", hc_rsc_kind_str(r->kind), true);
     jstr(out, "agent", r->agent, true);
-    jstr(out, "role", r->role, true);
-    jstr(out, "target_role", r->target_role, true);
-    jbool(out, "active", r->active, true);
+    if (r->kind == HC_RSC_PRIMITIVE) {
+        jstr(out, "role", r->role, true);
+        jstr(out, "target_role", r->target_role, true);
+        jbool(out, "active", r->active, true);
+    } else {
+        json_collective(out, r);
+    }
     jbool(out, "managed", r->managed, true);
     jbool(out, "failed", r->failed, true);
     jbool(out, "disabled", r->disabled, true);

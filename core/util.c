@@ -49,7 +49,31 @@ static void escape_append(GString *out, const char *str, size_t len,
         char tmp[8];
         size_t w = 1, adv = 1;
         unsigned c = s[i];
+        size_t run = 0;
 
+        /* Plain printable ASCII, most of every CIB, goes in one piece. */
+        while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f
+               && (!quotes || (s[i + run] != '\\' && s[i + run] != '"'))) {
+            run++;
+        }
+        if (run > 0) {
+            if (max_cols && cols + run > max_cols) {
+                run = max_cols - cols;
+                g_string_append_len(out, str + i, (gssize) run);
+                cols += run;
+                i += run;
+                if (i < len) {
+                    /* the next character does not fit: cut as below */
+                    g_string_append(out, "...");
+                    return;
+                }
+                continue;
+            }
+            g_string_append_len(out, str + i, (gssize) run);
+            cols += run;
+            i += run;
+            continue;
+        }
         if (quotes && (c == '\\' || c == '"')) {
             tmp[0] = '\\'; tmp[1] = (char) c; tmp[2] = 0; w = 2;
         } else if (c == '\n') {
@@ -142,19 +166,48 @@ void hc_json_str(GString *out, const char *str)
     g_string_append_c(out, '"');
 }
 
+/* fsync of the directory that holds path: the rename is on disk. */
+static int sync_dir_of(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+    if (fd < 0 || fsync(fd) < 0) {
+        rc = -errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    g_free(dir);
+    return rc;
+}
+
 int hc_write_file_atomic(const char *path, const char *data, size_t len,
                          mode_t mode, bool keep_backup)
 {
     char *tmp = g_strdup_printf("%s.hacon-XXXXXX", path);
-    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
-    int rc = 0;
+    struct stat st;
+    bool existed = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    int fd, rc = 0;
 
+    if (existed) {
+        /* The file's own mode, less any group or other access that the
+         * caller's mode does not give (a secret stays secret). */
+        mode = (st.st_mode & 07777) & ~(~mode & 077);
+    }
+    /* Created 0600 (g_mkstemp_full's mode is masked by the umask), then
+     * given its mode before a byte is written. */
+    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = -errno;
         g_free(tmp);
         return rc;
     }
-    if (fchmod(fd, mode) < 0) {
+    if (existed && (st.st_uid != geteuid() || st.st_gid != getegid())
+        && fchown(fd, st.st_uid, st.st_gid) < 0) {
+        rc = -errno;
+    }
+    if (rc == 0 && fchmod(fd, mode) < 0) {
         rc = -errno;
     }
     for (size_t off = 0; rc == 0 && off < len;) {
@@ -175,7 +228,7 @@ int hc_write_file_atomic(const char *path, const char *data, size_t len,
     if (close(fd) < 0 && rc == 0) {
         rc = -errno;
     }
-    if (rc == 0 && keep_backup && access(path, F_OK) == 0) {
+    if (rc == 0 && keep_backup && existed) {
         char *bak = g_strdup_printf("%s~", path);
 
         unlink(bak);
@@ -189,6 +242,8 @@ int hc_write_file_atomic(const char *path, const char *data, size_t len,
     }
     if (rc != 0) {
         unlink(tmp);
+    } else {
+        rc = sync_dir_of(path);
     }
     g_free(tmp);
     return rc;

@@ -33,10 +33,14 @@ char *hc_escape_text(const char *s, size_t max_cols, bool ascii);
  * bytes become U+FFFD so that the output is always valid JSON. */
 void hc_json_str(GString *out, const char *s);
 
-/* Writes data to path through a temp file in the same directory, fsynced
- * and renamed over path.  When path existed and keep_backup is true, the
- * old file is kept as path + "~" (hard link taken before the rename).
- * Returns 0 or a negative errno. */
+/* Writes data to path through a temp file in the same directory (mode
+ * 0600 until it has its own), fsynced, renamed over path, and the
+ * directory fsynced.  A new file gets mode; a file that existed keeps its
+ * owner, group and mode, less any group or other access that mode does
+ * not give.  When path existed and keep_backup is true, the old file is
+ * kept as path + "~" (hard link taken before the rename).  Returns 0 or a
+ * negative errno (nothing changed at path then, except when only the
+ * directory's fsync failed). */
 int hc_write_file_atomic(const char *path, const char *data, size_t len,
                          mode_t mode, bool keep_backup);
 

@@ -109,6 +109,28 @@ static bool check_ipv4(const char *v, const char *arg)
     return inet_pton(AF_INET, v, &a) == 1;
 }
 
+static bool check_opt_ipv4_list(const char *v, const char *arg)
+{
+    char **l;
+    bool ok = true;
+
+    if (!*v) {
+        return true;
+    }
+    l = g_strsplit(v, ",", -1);
+    for (char **p = l; *p && ok; p++) {
+        ok = check_ipv4(g_strstrip(*p), arg);
+    }
+    g_strfreev(l);
+    return ok;
+}
+
+static bool check_opt_domain(const char *v, const char *arg)
+{
+    return !*v || (strlen(v) <= 253 && check_name(v, arg)
+                   && !strchr(v, '_'));
+}
+
 static bool check_opt_cidr(const char *v, const char *arg)
 {
     char *ip, *slash;
@@ -257,6 +279,20 @@ static const answer_def answer_defs[] = {
       "dhcpd configuration" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
       "resource agent of dhcpd" },
+    { "routers", "", check_opt_ipv4_list, NULL,
+      "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
+      "floating IP only if the nodes route for the clients)" },
+    { "dns_servers", "", check_opt_ipv4_list, NULL,
+      "DNS servers for the clients, A.B.C.D[,...] (default: none)" },
+    { "domain_name", "", check_opt_domain, NULL,
+      "the clients' DNS domain (default: none)" },
+    { "default_lease_time", "600", check_int, "60-31536000",
+      "lease time in seconds when a client asks for none" },
+    { "max_lease_time", "7200", check_int, "60-31536000",
+      "the longest lease in seconds" },
+    { "dhcpd_conf_rewrite", "no", check_choice, "no|yes",
+      "yes: replace a hand-edited dhcpd.conf that works (dhcpd -t passes, "
+      "leases on the shared disk) with hacon's; no: keep it" },
     { "hacon_deb", "", check_opt_path, NULL,
       "the hacon .deb that preflight installs on the peer when this node's "
       "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
@@ -337,7 +373,49 @@ struct hc_wizard {
     void *progress_data;
     char *checkpoint;   /* of the step being applied: where undos go */
     time_t apply_started;   /* of the step being applied, else 0 */
+    /* "NODE:DEVICE" the admin named for overwriting (never an answer). */
+    GPtrArray *overwrite;
 };
+
+int hc_wizard_add_overwrite(hc_wizard *w, const char *node_dev,
+                            char **ret_err)
+{
+    const char *colon = strchr(node_dev, ':');
+
+    if (!colon || colon == node_dev || colon[1] != '/') {
+        char *e = hc_escape(node_dev, 60);
+
+        *ret_err = g_strdup_printf("--overwrite %s: give NODE:DEVICE, as "
+                                   "the plan names it (alpha:/dev/sdb1)", e);
+        g_free(e);
+        return -EINVAL;
+    }
+    if (!w->overwrite) {
+        w->overwrite = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_ptr_array_add(w->overwrite, g_strdup(node_dev));
+    return 0;
+}
+
+bool hc_wizard_overwrite(const hc_wizard *w, const char *node,
+                         const char *dev)
+{
+    size_t n = strlen(node);
+
+    for (guint i = 0; w->overwrite && i < w->overwrite->len; i++) {
+        const char *o = w->overwrite->pdata[i];
+
+        if (!strncmp(o, node, n) && o[n] == ':' && !strcmp(o + n + 1, dev)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const GPtrArray *hc_wizard_overwrites(const hc_wizard *w)
+{
+    return w->overwrite;
+}
 
 int hc_wizard_set_answer(hc_wizard *w, const char *key, const char *value,
                          char **ret_err)
@@ -474,6 +552,12 @@ int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
                             "the floating IP must lie outside the range");
         return -EINVAL;
     }
+    if (atol(hc_wizard_answer(w, "max_lease_time"))
+        < atol(hc_wizard_answer(w, "default_lease_time"))) {
+        *ret_err = g_strdup("max_lease_time must not be below "
+                            "default_lease_time");
+        return -EINVAL;
+    }
     return 0;
 }
 
@@ -519,6 +603,9 @@ void hc_wizard_free(hc_wizard *w)
     g_free(w->state_dir);
     g_free(w->uname);
     g_free(w->checkpoint);
+    if (w->overwrite) {
+        g_ptr_array_unref(w->overwrite);
+    }
     g_free(w);
 }
 
@@ -646,12 +733,16 @@ const char *hc_wizard_peer(const hc_wizard *w)
 
 /* ------------------------------------------------------------ running */
 
-int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
-                  char **ret_out, char **ret_err, const char *const *argv)
+/* hc_wizard_run(); secret: stdout is a secret, kept out of the transcript
+ * and of the error message. */
+static int wizard_run(hc_wizard *w, const char *node, int timeout_ms,
+                      bool secret, char **ret_out, char **ret_err,
+                      const char *const *argv)
 {
     /* Every deadline stretched on a slow machine (answer slow_factor). */
     hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms
-                       * atoi(hc_wizard_answer(w, "slow_factor")) };
+                       * atoi(hc_wizard_answer(w, "slow_factor")),
+                       .secret_output = secret };
     hc_exec_result r;
     int rc;
 
@@ -668,7 +759,7 @@ int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
     if (r.timed_out || r.status != 0) {
         if (ret_err) {
             char *cmd = hc_exec_cmdline(argv, o.node);
-            char *e = g_strstrip(g_strdup(*r.err ? r.err : r.out));
+            char *e = g_strstrip(g_strdup(*r.err || secret ? r.err : r.out));
             char *nl = strrchr(e, '\n');
 
             *ret_err = g_strdup_printf("%s: %s%s", cmd,
@@ -693,13 +784,22 @@ int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
     return rc;
 }
 
+int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
+                  char **ret_out, char **ret_err, const char *const *argv)
+{
+    return wizard_run(w, node, timeout_ms, false, ret_out, ret_err, argv);
+}
+
 static int mkdir_p(const char *dir)
 {
     return g_mkdir_with_parents(dir, 0755) < 0 ? -errno : 0;
 }
 
-int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
-                   char **ret, size_t *ret_len, char **ret_err)
+/* hc_wizard_read(); secret: the file is a secret (an authkey), its bytes
+ * kept out of the transcript. */
+static int wizard_read(hc_wizard *w, const char *node, const char *path,
+                       bool secret, char **ret, size_t *ret_len,
+                       char **ret_err)
 {
     *ret = NULL;
     *ret_len = 0;
@@ -720,7 +820,7 @@ int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
             "if [ -e \"$1\" ]; then echo present; base64 -w0 < \"$1\"; "
             "else echo absent; fi", "sh", path, NULL };
         char *out = NULL;
-        int rc = hc_wizard_run(w, node, 15000, &out, ret_err, argv);
+        int rc = wizard_run(w, node, 15000, secret, &out, ret_err, argv);
 
         if (rc < 0) {
             return rc;
@@ -733,9 +833,18 @@ int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
             (*ret)[n] = 0;
             *ret_len = n;
         }
+        if (secret) {
+            explicit_bzero(out, strlen(out));
+        }
         g_free(out);
         return 0;
     }
+}
+
+int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
+                   char **ret, size_t *ret_len, char **ret_err)
+{
+    return wizard_read(w, node, path, false, ret, ret_len, ret_err);
 }
 
 /* Writes (text) or removes (text NULL) a file on node, the old one kept
@@ -762,13 +871,19 @@ static int wizard_write(hc_wizard *w, const char *node, const char *path,
         char *b64 = text ? g_base64_encode((const guchar *) text, len)
                          : g_strdup("");
         char *m = g_strdup_printf("%o", (unsigned) mode);
+        /* Under umask 077 to a fresh mktemp name (0600 from its first
+         * byte: an authkey is never readable by others, not even while
+         * it is written), the mode set, fsynced (a failed sync fails the
+         * write), the old file kept as FILE~, renamed, the directory
+         * fsynced. */
         const char *argv[] = { "sh", "-c",
-            "set -e; p=$1; mkdir -p \"$(dirname \"$p\")\"; "
-            "if [ \"$3\" = rm ]; then rm -f \"$p\"; exit 0; fi; "
-            "base64 -d > \"$p.hacon-tmp\"; chmod \"$2\" \"$p.hacon-tmp\"; "
+            "set -e; umask 077; p=$1; d=$(dirname \"$p\"); mkdir -p \"$d\"; "
+            "if [ \"$3\" = rm ]; then rm -f \"$p\"; sync \"$d\"; exit 0; fi; "
+            "t=$(mktemp \"$p.hacon-XXXXXX\"); "
+            "trap 'rm -f \"$t\"' EXIT; "
+            "base64 -d > \"$t\"; chmod \"$2\" \"$t\"; sync \"$t\"; "
             "if [ -e \"$p\" ]; then ln -f \"$p\" \"$p~\"; fi; "
-            "sync \"$p.hacon-tmp\" 2>/dev/null || true; "
-            "mv -f \"$p.hacon-tmp\" \"$p\"",
+            "mv -f \"$t\" \"$p\"; trap - EXIT; sync \"$d\"",
             "sh", path, m, text ? "write" : "rm", NULL };
         hc_exec_opts o = { .node = node, .timeout_ms = 20000, .input = b64 };
         hc_exec_result r;
@@ -1275,7 +1390,7 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
     hc_plan_file *f;
     char *old = NULL;
     size_t old_len = 0;
-    int rc = hc_wizard_read(w, node, path, &old, &old_len, ret_err);
+    int rc = wizard_read(w, node, path, secret, &old, &old_len, ret_err);
 
     if (rc < 0) {
         return rc;
@@ -1509,18 +1624,26 @@ char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
                      const char *old_label, const char *new_label)
 {
     char *dir = tmp_dir(), *a, *b, *out = NULL, *la, *lb;
+    GError *gerr = NULL;
     int status;
 
     if (!dir) {
-        return g_strdup("(no diff: cannot make a temporary directory)\n");
+        return g_strdup_printf("(no diff: cannot make a temporary directory "
+                               "in %s: %s)\n", g_get_tmp_dir(),
+                               strerror(errno));
     }
     a = g_build_filename(dir, "old", NULL);
     b = g_build_filename(dir, "new", NULL);
-    g_file_set_contents(a, old_text ? old_text : "", (gssize) old_len, NULL);
-    g_file_set_contents(b, new_text, (gssize) new_len, NULL);
     la = g_strdup_printf("%s (%s)", path, old_label);
     lb = g_strdup_printf("%s (%s)", path, new_label);
-    {
+    if (!g_file_set_contents(a, old_text ? old_text : "", (gssize) old_len,
+                             &gerr)
+        || !g_file_set_contents(b, new_text, (gssize) new_len, &gerr)) {
+        /* Said where the diff would be: a diff of a half-written file
+         * would show changes that are not planned. */
+        out = g_strdup_printf("(no diff: %s)\n", gerr->message);
+        g_error_free(gerr);
+    } else {
         const char *argv[] = { "diff", "-u", "--label", la, "--label", lb,
                                old_text ? a : "/dev/null", b, NULL };
 
@@ -1535,27 +1658,286 @@ char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
     return out;
 }
 
+/* What a CIB element is, in the words of crm shell. */
+static const char *element_word(const xmlNode *x)
+{
+    static const char *const words[][2] = {
+        { "primitive", "the resource" }, { "group", "the group" },
+        { "clone", "the clone" }, { "master", "the promotable clone" },
+        { "rsc_colocation", "the colocation" }, { "rsc_order", "the order" },
+        { "rsc_location", "the location constraint" },
+        { "rsc_ticket", "the ticket constraint" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        if (!strcmp((const char *) x->name, words[i][0])) {
+            return words[i][1];
+        }
+    }
+    return (const char *) x->name;
+}
+
+/* The CIB change in words: the resources and constraints added, changed
+ * or removed (top-level elements by id) and the cluster properties set or
+ * removed, one line each. */
+static void describe_cib_change(xmlNode *old, xmlNode *new_cib, GString *out)
+{
+    static const char *const sections[] = { "resources", "constraints" };
+    static const char *const props = "//configuration/crm_config//nvpair";
+
+    for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
+        char *xp = g_strdup_printf("//configuration/%s", sections[k]);
+        xmlNode *so = old ? get_xpath_object(xp, old, LOG_NEVER) : NULL;
+        xmlNode *sn = get_xpath_object(xp, new_cib, LOG_NEVER);
+
+        for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c;
+             c = xmlNextElementSibling(c)) {
+            const char *id = crm_element_value(c, "id");
+            xmlNode *was = NULL;
+
+            for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL;
+                 o && id && !was; o = xmlNextElementSibling(o)) {
+                if (!g_strcmp0(crm_element_value(o, "id"), id)) {
+                    was = o;
+                }
+            }
+            if (!was) {
+                const char *type = crm_element_value(c, "type");
+                const char *cls = crm_element_value(c, "class");
+                const char *prov = crm_element_value(c, "provider");
+
+                g_string_append_printf(out, "  adds %s %s", element_word(c),
+                                       id ? id : "?");
+                if (type) {
+                    g_string_append_printf(out, " (%s%s%s:%s)",
+                                           cls ? cls : "?", prov ? ":" : "",
+                                           prov ? prov : "", type);
+                }
+                g_string_append_c(out, '\n');
+            } else {
+                char *x = dump_xml_unformatted(was), *y = dump_xml_unformatted(c);
+
+                if (strcmp(x, y)) {
+                    g_string_append_printf(out, "  changes %s %s\n",
+                                           element_word(c), id);
+                }
+                free(x);
+                free(y);
+            }
+        }
+        for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL; o;
+             o = xmlNextElementSibling(o)) {
+            const char *id = crm_element_value(o, "id");
+            bool kept = false;
+
+            for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c && id;
+                 c = xmlNextElementSibling(c)) {
+                kept = kept || !g_strcmp0(crm_element_value(c, "id"), id);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes %s %s\n",
+                                       element_word(o), id ? id : "?");
+            }
+        }
+        g_free(xp);
+    }
+    {
+        xmlXPathObjectPtr xn = xpath_search(new_cib, props);
+        xmlXPathObjectPtr xo = old ? xpath_search(old, props) : NULL;
+        int nn = numXpathResults(xn), no = xo ? numXpathResults(xo) : 0;
+
+        for (int i = 0; i < nn; i++) {
+            xmlNode *n = getXpathResult(xn, i);
+            const char *name = crm_element_value(n, "name");
+            const char *v = crm_element_value(n, "value"), *was = NULL;
+
+            for (int j = 0; j < no && !was; j++) {
+                xmlNode *o = getXpathResult(xo, j);
+
+                if (!g_strcmp0(crm_element_value(o, "name"), name)) {
+                    was = crm_element_value(o, "value");
+                    was = was ? was : "";
+                }
+            }
+            if (!was || g_strcmp0(was, v)) {
+                g_string_append_printf(out, "  sets the property %s=%s%s%s%s\n",
+                                       name, v ? v : "", was ? " (was " : "",
+                                       was ? was : "", was ? ")" : "");
+            }
+        }
+        for (int j = 0; j < no; j++) {
+            xmlNode *o = getXpathResult(xo, j);
+            const char *name = crm_element_value(o, "name");
+            bool kept = false;
+
+            for (int i = 0; i < nn && !kept; i++) {
+                kept = !g_strcmp0(crm_element_value(getXpathResult(xn, i),
+                                                    "name"), name);
+            }
+            if (!kept) {
+                g_string_append_printf(out, "  removes the property %s\n",
+                                       name);
+            }
+        }
+        freeXpathObject(xn);
+        if (xo) {
+            freeXpathObject(xo);
+        }
+    }
+}
+
+/* The files and commands in words: each file with the nodes it goes to,
+ * the commands counted by node. */
+static void describe_files_cmds(const hc_plan *p, GString *out)
+{
+    for (guint i = 0; i < p->files->len; i++) {
+        hc_plan_file *f = p->files->pdata[i];
+        bool seen = false;
+        GString *nodes = g_string_new(NULL);
+
+        for (guint j = 0; j < i && !seen; j++) {
+            seen = !strcmp(((hc_plan_file *) p->files->pdata[j])->path,
+                           f->path);
+        }
+        if (seen) {
+            g_string_free(nodes, TRUE);
+            continue;
+        }
+        for (guint j = i; j < p->files->len; j++) {
+            hc_plan_file *g = p->files->pdata[j];
+
+            if (!strcmp(g->path, f->path)) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? " and " : "",
+                                       g->node ? g->node : "here");
+            }
+        }
+        g_string_append_printf(out, "  %s %s on %s\n",
+                               f->old_text ? "rewrites" : "writes", f->path,
+                               nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+    if (p->cmds->len) {
+        GString *nodes = g_string_new(NULL);
+
+        for (guint i = 0; i < p->cmds->len; i++) {
+            hc_plan_cmd *c = p->cmds->pdata[i];
+            const char *n = c->node ? c->node : "here";
+            bool seen = false;
+
+            for (guint j = 0; j < i && !seen; j++) {
+                hc_plan_cmd *d = p->cmds->pdata[j];
+
+                seen = !strcmp(d->node ? d->node : "here", n);
+            }
+            if (!seen) {
+                g_string_append_printf(nodes, "%s%s", nodes->len ? ", " : "",
+                                       n);
+            }
+        }
+        g_string_append_printf(out, "  runs %u command%s (on %s; each "
+                               "under Commands below)\n", p->cmds->len,
+                               p->cmds->len == 1 ? "" : "s", nodes->str);
+        g_string_free(nodes, TRUE);
+    }
+}
+
+/* The outcome of crm_simulate: its "Transition Summary" and "Revised
+ * Cluster Status" sections (the sections start at column 0); the whole
+ * output when it has neither. */
+static char *simulate_outcome(const char *sim)
+{
+    GString *o = g_string_new(NULL);
+    char **l = g_strsplit(sim ? sim : "", "\n", -1);
+    bool keep = false, in_summary = false, actions = false;
+
+    for (size_t i = 0; l[i]; i++) {
+        if (l[i][0] && l[i][0] != ' ') {
+            if (in_summary && !actions) {
+                g_string_append(o, "  (no action: every resource stays as "
+                                "it is)\n");
+            }
+            in_summary = g_str_has_prefix(l[i], "Transition Summary");
+            keep = in_summary
+                   || g_str_has_prefix(l[i], "Revised Cluster Status");
+        } else if (in_summary && strchr(l[i], '*')) {
+            actions = true;
+        }
+        /* The summary's blank lines dropped, the status's kept. */
+        if (keep && (l[i][strspn(l[i], " ")] || !in_summary)) {
+            g_string_append_printf(o, "%s\n", l[i]);
+        }
+    }
+    g_strfreev(l);
+    if (!o->len) {
+        g_string_assign(o, sim ? sim : "");
+    }
+    return g_string_free(o, FALSE);
+}
+
 void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
 {
     g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
     g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
                            s->tutorial, s->hacon);
-    /* A step that is done still says what it is and why (the quorum
-     * step's explanation is the only place the admin learns it). */
-    for (guint i = 0; i < p->notes->len; i++) {
-        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
-    }
-    for (guint i = 0; i < p->warnings->len; i++) {
-        append_text(out, "WARNING: ", p->warnings->pdata[i]);
-    }
     if (p->empty) {
         const char *done = g_hash_table_lookup(p->data, "done");
         char *d = done ? hc_escape(done, 0) : NULL;
 
+        /* A step that is done still says what it is and why (the quorum
+         * step's explanation is the only place the admin learns it). */
+        for (guint i = 0; i < p->notes->len; i++) {
+            append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+        }
+        for (guint i = 0; i < p->warnings->len; i++) {
+            append_text(out, "WARNING: ", p->warnings->pdata[i]);
+        }
         g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
                                "\n", d ? ": " : "", d ? d : "");
         g_free(d);
         return;
+    }
+    /* The readable part first (what changes, what the cluster will then
+     * do, the crm lines); the files, commands and the CIB diff after it,
+     * for whoever wants every line. */
+    g_string_append(out, "\nSummary: what changes\n");
+    {
+        GString *words = g_string_new(NULL);
+
+        describe_files_cmds(p, words);
+        if (p->cib_new) {
+            describe_cib_change(p->cib_old, p->cib_new, words);
+        }
+        if (!words->len) {
+            g_string_append(words, "  nothing in files, commands or the CIB\n");
+        }
+        append_text(out, "", words->str);
+        g_string_free(words, TRUE);
+    }
+    for (guint i = 0; i < p->warnings->len; i++) {
+        append_text(out, "WARNING: ", p->warnings->pdata[i]);
+    }
+    if (p->cib_new) {
+        char *outcome = simulate_outcome(p->simulate);
+
+        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        append_text(out, "  ", outcome);
+        g_free(outcome);
+        g_string_append(out, "\ncrm_verify of the planned CIB: ");
+        if (p->cib_verify && *p->cib_verify) {
+            g_string_append(out, "\n");
+            append_text(out, "  ", p->cib_verify);
+        } else {
+            g_string_append(out, "clean\n");
+        }
+    }
+    if (p->crm->len) {
+        g_string_append(out, "\nThe same in crm shell:\n");
+    }
+    for (guint i = 0; i < p->crm->len; i++) {
+        append_text(out, "  ", p->crm->pdata[i]);
+    }
+    for (guint i = 0; i < p->notes->len; i++) {
+        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
     }
     if (p->files->len) {
         g_string_append(out, "\nFiles:\n");
@@ -1601,21 +1983,9 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
         g_string_append(out, "\nCIB change, in one atomic update "
                         "(crm_diff -o now -n planned):\n");
         append_text(out, "  ", p->cib_diff);
-        g_string_append(out, "\ncrm_verify of the planned CIB: ");
-        if (p->cib_verify && *p->cib_verify) {
-            g_string_append(out, "\n");
-            append_text(out, "  ", p->cib_verify);
-        } else {
-            g_string_append(out, "clean\n");
-        }
-        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+        g_string_append(out, "\ncrm_simulate -S of the planned CIB, in "
+                        "full:\n");
         append_text(out, "  ", p->simulate);
-    }
-    if (p->crm->len) {
-        g_string_append(out, "\nThe same in crm shell:\n");
-    }
-    for (guint i = 0; i < p->crm->len; i++) {
-        append_text(out, "  ", p->crm->pdata[i]);
     }
 }
 
@@ -1776,9 +2146,22 @@ static char *checkpoint_new(hc_wizard *w, const hc_step *s, char **ret_err)
     return dir;
 }
 
+/* Where the checkpoint dir keeps the old content of a secret file: beside
+ * the file on its own node (same directory, mode 0400), never in the
+ * state directory, whose checkpoints are not secret. */
+static char *kept_path(const char *dir, const char *path)
+{
+    char *cp = g_path_get_basename(dir);
+    char *k = g_strdup_printf("%s.hacon-checkpoint-%s", path, cp);
+
+    g_free(cp);
+    return k;
+}
+
 /* The checkpoint holds cib.xml (the whole CIB, when there is one) and, for
  * every file of the plan, its old content and a manifest line:
- *   N<TAB>node or -<TAB>present|absent<TAB>mode<TAB>path */
+ *   N<TAB>node or -<TAB>present|absent|kept<TAB>mode<TAB>path
+ * "kept": a secret, whose old content is on its node (kept_path()). */
 static int checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
                            char **ret_err)
 {
@@ -1809,7 +2192,8 @@ static int checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
         mode_t mode = f->mode;
 
         /* Read again: the file may have changed since the plan. */
-        rc = hc_wizard_read(w, f->node, f->path, &text, &len, ret_err);
+        rc = wizard_read(w, f->node, f->path, f->secret, &text, &len,
+                         ret_err);
         if (rc == 0 && !f->node) {
             char *lp = hc_wizard_path(w, f->path);
 
@@ -1818,17 +2202,29 @@ static int checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
             }
             g_free(lp);
         }
-        if (rc == 0) {
+        if (rc == 0 && text && f->secret) {
+            char *k = kept_path(dir, f->path);
+
+            rc = wizard_write(w, f->node, k, text, len, 0400, ret_err);
+            g_free(k);
+        } else if (rc == 0 && text) {
             path = g_build_filename(dir, name, NULL);
-            if (text && hc_write_file_atomic(path, text, len, 0600, false) < 0) {
-                *ret_err = g_strdup_printf("cannot write %s", path);
-                rc = -EIO;
+            rc = hc_write_file_atomic(path, text, len, 0600, false);
+            if (rc < 0) {
+                *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                           strerror(-rc));
             }
+            g_free(path);
+        }
+        if (rc == 0) {
             g_string_append_printf(manifest, "%u\t%s\t%s\t%o\t%s\n", i,
                                    f->node ? f->node : "-",
-                                   text ? "present" : "absent",
+                                   !text ? "absent"
+                                   : f->secret ? "kept" : "present",
                                    (unsigned) mode, f->path);
-            g_free(path);
+        }
+        if (text && f->secret) {
+            explicit_bzero(text, len);
         }
         g_free(text);
         g_free(name);
@@ -1838,7 +2234,8 @@ static int checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
         rc = hc_write_file_atomic(path, manifest->str, manifest->len, 0600,
                                   false);
         if (rc < 0) {
-            *ret_err = g_strdup_printf("cannot write %s", path);
+            *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                       strerror(-rc));
         }
         g_free(path);
     }
@@ -1894,31 +2291,56 @@ static int checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
         char **f = g_strsplit(lines[i], "\t", 5), *text = NULL, *err = NULL;
         size_t tl = 0;
         const char *node;
+        bool secret;
 
         if (g_strv_length(f) != 5) {
             g_strfreev(f);
             continue;
         }
         node = strcmp(f[1], "-") ? f[1] : NULL;
+        secret = !strcmp(f[2], "kept");
         if (!strcmp(f[2], "present")) {
             char *fp = g_strdup_printf("%s/file%s", dir, f[0]);
 
             rc = hc_read_file(fp, &text, &tl);
+            if (rc < 0) {
+                err = g_strdup_printf("cannot read %s: %s", fp, strerror(-rc));
+            }
             g_free(fp);
+        } else if (secret) {
+            char *k = kept_path(dir, f[4]);
+
+            rc = wizard_read(w, node, k, true, &text, &tl, &err);
+            if (rc == 0 && !text) {
+                err = g_strdup_printf("the old content of %s, kept as %s%s%s, "
+                                      "is gone", f[4], node ? node : "",
+                                      node ? ":" : "", k);
+                rc = -ENOENT;
+            }
+            g_free(k);
         }
         if (rc == 0) {
             char *now = NULL;
             size_t nl = 0;
 
             /* A file the step did not get to write stays as it is. */
-            if (hc_wizard_read(w, node, f[4], &now, &nl, &err) == 0
+            if (wizard_read(w, node, f[4], secret, &now, &nl, &err) == 0
                 && (now ? text && nl == tl && !memcmp(now, text, tl) : !text)) {
+                if (secret) {
+                    explicit_bzero(text, tl);
+                    if (now) {
+                        explicit_bzero(now, nl);
+                    }
+                }
                 g_free(now);
                 g_strfreev(f);
                 g_free(text);
                 continue;
             }
             g_clear_pointer(&err, g_free);
+            if (now && secret) {
+                explicit_bzero(now, nl);
+            }
             g_free(now);
             rc = wizard_write(w, node, f[4], text, tl,
                               (mode_t) strtoul(f[3], NULL, 8), &err);
@@ -1932,6 +2354,9 @@ static int checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
         }
         rc = 0;
         g_free(err);
+        if (text && secret) {
+            explicit_bzero(text, tl);
+        }
         g_free(text);
         g_strfreev(f);
     }
@@ -1971,16 +2396,20 @@ static char *checkpoint_latest(hc_wizard *w, const hc_step *s)
 
 /* ------------------------------------------------------------ applying */
 
-/* The checkpoint's "undo" file: one line per command that ran and has an
- * undo, node (or -) then the undo's words, tab-separated and escaped. */
-static void undo_record(hc_wizard *w, const hc_plan_cmd *c)
+/* The checkpoint's "undo" file: one line per command that was started
+ * and has an undo, node (or -) then the undo's words, tab-separated and
+ * escaped.  Written before the command runs: a command that times out may
+ * still have started what its undo stops.  Returns 0 or a negative errno
+ * with the message in *ret_err. */
+static int undo_record(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
 {
     char *path, *old = NULL;
     size_t len = 0;
     GString *s;
+    int rc;
 
     if (!w->checkpoint) {
-        return;
+        return 0;
     }
     path = g_build_filename(w->checkpoint, "undo", NULL);
     s = g_string_new(NULL);
@@ -1995,10 +2424,15 @@ static void undo_record(hc_wizard *w, const hc_plan_cmd *c)
         g_free(e);
     }
     g_string_append_c(s, '\n');
-    hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    rc = hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot record the undo in %s: %s", path,
+                                   strerror(-rc));
+    }
     g_string_free(s, TRUE);
     g_free(old);
     g_free(path);
+    return rc;
 }
 
 /* Runs the checkpoint's undo commands, the last first; every one is tried.
@@ -2069,13 +2503,18 @@ int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
     char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
     int rc;
 
+    /* The undo first: without it nothing may start. */
+    if (c->undo) {
+        rc = undo_record(w, c, ret_err);
+        if (rc < 0) {
+            g_free(cmd);
+            return rc;
+        }
+    }
     hc_wizard_progress(w, "running %s", cmd);
     g_free(cmd);
     rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
                        (const char *const *) c->argv);
-    if (rc == 0 && c->undo) {
-        undo_record(w, c);
-    }
     return rc;
 }
 
@@ -2106,23 +2545,29 @@ static bool injected(const hc_step *s, const char *part)
     return yes;
 }
 
-/* Appends the transcript entries from index `from` on to DIR/transcript:
- * the record of what the step ran, kept with its checkpoint. */
-static void transcript_save(const char *dir, guint from)
+/* Appends the transcript entries from seq `from` on to DIR/transcript:
+ * the record of what the step ran, kept with its checkpoint.  Returns 0 or
+ * a negative errno with the message in *ret_err. */
+static int transcript_save(const char *dir, guint64 from, char **ret_err)
 {
-    GPtrArray *t = hc_transcript();
+    GPtrArray *t;
     GString *s = g_string_new(NULL);
     char *path = g_build_filename(dir, "transcript", NULL), *old = NULL;
     size_t len = 0;
+    int rc;
 
-    hc_read_file(path, &old, &len);
-    if (old) {
+    if (hc_read_file(path, &old, &len) == 0) {
         g_string_append_len(s, old, (gssize) len);
     }
-    for (guint i = from; i < t->len; i++) {
+    hc_transcript_lock();
+    t = hc_transcript();
+    for (guint i = 0; i < t->len; i++) {
         hc_transcript_entry *e = t->pdata[i];
         char when[32];
 
+        if (e->seq < from) {
+            continue;
+        }
         g_string_append_printf(s, "[%s] %s\n  exit %d%s, %.0f ms\n",
                                hc_time_str(e->when, when, sizeof(when)),
                                e->cmdline, e->status,
@@ -2136,10 +2581,16 @@ static void transcript_save(const char *dir, guint from)
                                    g_str_has_suffix(e->err, "\n") ? "" : "\n");
         }
     }
-    hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    hc_transcript_unlock();
+    rc = hc_write_file_atomic(path, s->str, s->len, 0600, false);
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                   strerror(-rc));
+    }
     g_string_free(s, TRUE);
     g_free(path);
     g_free(old);
+    return rc;
 }
 
 /* After a rollback on a live cluster: the failures this apply caused (a
@@ -2189,8 +2640,8 @@ static void cleanup_failures(hc_wizard *w)
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err)
 {
-    guint t0 = hc_transcript()->len;
-    char *cp, *err = NULL, *rerr = NULL;
+    guint64 t0 = hc_transcript_next_seq();
+    char *cp, *err = NULL, *rerr = NULL, *terr = NULL;
     int rc;
 
     if (ret_checkpoint) {
@@ -2226,8 +2677,12 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
             rc = -EIO;
         }
     }
+    /* A step whose record cannot be written is not done: rolled back. */
+    if (rc == 0) {
+        rc = transcript_save(cp, t0, &err);
+    }
     if (rc < 0) {
-        int rb;
+        int rb, ts;
 
         hc_wizard_progress(w, "failed: %s; rolling back", err);
         rb = checkpoint_restore(w, cp, &rerr);
@@ -2237,19 +2692,21 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         if (rb == 0 && p->cib_new) {
             cleanup_failures(w);
         }
+        ts = transcript_save(cp, t0, &terr);
         if (rb == 0) {
-            *ret_err = g_strdup_printf("%s; rolled back to %s", err, cp);
+            *ret_err = g_strdup_printf("%s; rolled back to %s%s%s", err, cp,
+                                       ts < 0 ? "; " : "", ts < 0 ? terr : "");
         } else {
             *ret_err = g_strdup_printf("%s; ROLLBACK FAILED: %s (checkpoint "
-                                       "%s)", err, rerr, cp);
+                                       "%s)%s%s", err, rerr, cp,
+                                       ts < 0 ? "; " : "", ts < 0 ? terr : "");
         }
         g_free(err);
         g_free(rerr);
-        transcript_save(cp, t0);
+        g_free(terr);
         g_free(cp);
         return rc;
     }
-    transcript_save(cp, t0);
     hc_wizard_progress(w, "done");
     if (ret_checkpoint) {
         *ret_checkpoint = cp;
@@ -2261,29 +2718,46 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
 
 int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err)
 {
-    char *cp = checkpoint_latest(w, s);
-    int rc;
+    char *cp = checkpoint_latest(w, s), *terr = NULL;
+    int rc, ts;
 
     if (!cp) {
         *ret_err = g_strdup_printf("no checkpoint of step %s in %s/checkpoints",
                                    s->name, w->state_dir);
         return -ENOENT;
     }
-    guint t0 = hc_transcript()->len;
+    guint64 t0 = hc_transcript_next_seq();
 
     hc_wizard_progress(w, "rolling back to %s", cp);
     rc = checkpoint_restore(w, cp, ret_err);
     if (rc == 0 && s->rollback) {
         rc = s->rollback(w, ret_err);
     }
-    transcript_save(cp, t0);
+    ts = transcript_save(cp, t0, &terr);
+    if (rc == 0 && ts < 0) {
+        /* Rolled back, but not recorded: said, and the checkpoint stays
+         * (the rollback can be run again: it finds the files restored). */
+        *ret_err = g_strdup_printf("rolled back to %s, but %s", cp, terr);
+        rc = ts;
+    } else if (ts < 0) {
+        char *both = g_strdup_printf("%s; %s", *ret_err, terr);
+
+        g_free(*ret_err);
+        *ret_err = both;
+    }
     if (rc == 0) {
         /* A checkpoint is used once; the one before it is next. */
         char *used = g_strdup_printf("%s.rolled-back", cp);
 
-        rename(cp, used);
+        if (rename(cp, used) < 0) {
+            rc = -errno;
+            *ret_err = g_strdup_printf("rolled back to %s, but cannot mark "
+                                       "it used (rename to %s): %s", cp, used,
+                                       strerror(-rc));
+        }
         g_free(used);
     }
+    g_free(terr);
     g_free(cp);
     return rc;
 }

@@ -156,6 +156,19 @@ const char *hc_wizard_answer_choices(const char *key);
  * a "# detected: FACT" comment. */
 void hc_wizard_format_answers(const hc_wizard *w, GString *out);
 
+/* A disk the admin named, NODE:DEVICE, whose data a step may destroy
+ * (the DRBD step's create-md --force).  Never an answer: neither the
+ * answers file nor the console's apply can give it, only the admin's own
+ * `hacon setup apply drbd --overwrite NODE:DEVICE`.  -EINVAL (with
+ * *ret_err) when it is not NODE:/DEVICE. */
+int hc_wizard_add_overwrite(hc_wizard *w, const char *node_dev,
+                            char **ret_err);
+/* Was node's dev named? */
+bool hc_wizard_overwrite(const hc_wizard *w, const char *node,
+                         const char *dev);
+/* All that were named (char*), or NULL. */
+const GPtrArray *hc_wizard_overwrites(const hc_wizard *w);
+
 /* Progress lines while a step runs ("writing ...", "waiting for ..."). */
 void hc_wizard_set_progress(hc_wizard *w, void (*fn)(const char *, void *),
                             void *data);

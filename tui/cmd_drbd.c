@@ -33,6 +33,9 @@ typedef struct drbd_opts {
     const char *events2;
     const char *status_json;
     const char *drbdsetup;
+    const char *drbdadm;
+    GHashTable *names;          /* minor -> name for /proc/drbd */
+    hc_drbd *ref;               /* the kernel's view, for the sizes */
     const char *cib;
     const char *node;
     /* --gen-res: print a resource file instead */
@@ -91,7 +94,10 @@ static int replay_snapshot(hc_drbd *d, const char *s, size_t len, double t,
     if (len == 0) {
         return 0;
     }
-    rc = hc_drbd_feed_proc(d, s, len, t, NULL);
+    rc = hc_drbd_feed_proc(d, s, len, t, o->names);
+    if (o->ref) {
+        hc_drbd_take_sizes(d, o->ref);
+    }
     if (rc == 0 && o->follow) {
         GString *out = g_string_new(NULL);
         g_string_append_printf(out, "@ %.2f\n", t);
@@ -282,9 +288,18 @@ static int run_follow(hc_drbd *d, const drbd_opts *o)
     return x.status;
 }
 
+/* /proc/drbd shows minors, not names or sizes: ask the tools that know
+ * them (drbd_follow.h); what none names is shown as "name unknown". */
+static void lookup_names(drbd_opts *o)
+{
+    o->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    o->ref = hc_drbd_new();
+    hc_drbd_lookup_minors(o->drbdsetup, o->drbdadm, o->names, o->ref);
+}
+
 /* One look at the live system: events2 --now for names and states, then
  * /proc/drbd (8.4) for the sync progress it alone shows. */
-static int run_once(hc_drbd *d, const drbd_opts *o)
+static int run_once(hc_drbd *d, drbd_opts *o)
 {
     const char *argv[] = { o->drbdsetup ? o->drbdsetup : "drbdsetup",
                            "events2", "--now", "--timestamps",
@@ -302,8 +317,15 @@ static int run_once(hc_drbd *d, const drbd_opts *o)
     }
     hc_exec_result_clear(&res);
     if (hc_read_file("/proc/drbd", &buf, &len) == 0) {
+        /* Without events2, /proc/drbd knows its minors by number only. */
+        if (!any) {
+            lookup_names(o);
+        }
         hc_drbd_feed_proc(d, buf, len, (double)g_get_real_time() / 1e6,
-                          NULL);
+                          o->names);
+        if (o->ref) {
+            hc_drbd_take_sizes(d, o->ref);
+        }
         any = true;
         g_free(buf);
     }
@@ -357,7 +379,7 @@ static void drbd_usage(FILE *f)
             " --status-json FILE | --follow]\n"
             "                  [--until-synced] [--timeout SECS]"
             " [--dump-deadline SECS]\n"
-            "                  [--drbdsetup PATH]\n"
+            "                  [--drbdsetup PATH] [--drbdadm PATH]\n"
             "                  [--cib FILE [--node NAME]]\n"
             "       hacon drbd --gen-res NAME --host N=ADDR --host N=ADDR\n"
             "                  [--drbd-version 8|9] [--minor N] [--disk DEV]"
@@ -379,6 +401,7 @@ static int cmd_drbd(int argc, char **argv)
         { "timeout", required_argument, NULL, 't' },
         { "dump-deadline", required_argument, NULL, 'T' },
         { "drbdsetup", required_argument, NULL, 'd' },
+        { "drbdadm", required_argument, NULL, 'A' },
         { "cib", required_argument, NULL, 'c' },
         { "node", required_argument, NULL, 'n' },
         { "gen-res", required_argument, NULL, 'G' },
@@ -436,6 +459,9 @@ static int cmd_drbd(int argc, char **argv)
             break;
         case 'd':
             o.drbdsetup = optarg;
+            break;
+        case 'A':
+            o.drbdadm = optarg;
             break;
         case 'c':
             o.cib = optarg;
@@ -500,6 +526,9 @@ static int cmd_drbd(int argc, char **argv)
             hc_drbd_free(d);
             return 1;
         }
+        if (o.proc) {
+            lookup_names(&o);
+        }
         rc = o.proc ? replay_proc(d, buf, len, &o)
            : o.events2 ? replay_events2(d, buf, len, &o)
            : hc_drbd_feed_status_json(d, buf, len, 0);
@@ -512,16 +541,20 @@ static int cmd_drbd(int argc, char **argv)
                 fprintf(stderr, "hacon drbd: %s: %s\n", path,
                         d->err[0] ? d->err : "malformed");
             }
-            hc_drbd_free(d);
-            return 1;
+            rc = 1;
+        } else {
+            rc = o.follow ? 0 : print_model(d, &o);
         }
-        rc = o.follow ? 0 : print_model(d, &o);
     } else if (o.follow) {
         rc = run_follow(d, &o);
     } else {
         rc = run_once(d, &o);
     }
     hc_drbd_free(d);
+    hc_drbd_free(o.ref);
+    if (o.names) {
+        g_hash_table_destroy(o.names);
+    }
     return rc;
 }
 

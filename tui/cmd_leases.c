@@ -157,6 +157,31 @@ static int follow(hc_lease_follower *f, const opts *o)
     }
 }
 
+/* The malformed records (a cut last record is one), on stderr as well
+ * (the report on stdout may go to a file or a program).  Returns whether
+ * there was any. */
+static bool report_errors(const hc_lease_table *t, const hc_lease_source *src)
+{
+    const GArray *e = hc_lease_table_errors(t);
+    size_t n = hc_lease_table_n_errors(t);
+    char *label = hc_lease_source_label(src), *l = hc_escape(label, 0);
+
+    for (guint i = 0; i < e->len && i < 10; i++) {
+        char *msg = hc_escape(g_array_index(e, hc_lease_error, i).msg, 0);
+
+        fprintf(stderr, "hacon leases: %s:%u: %s\n", l,
+                g_array_index(e, hc_lease_error, i).line, msg);
+        g_free(msg);
+    }
+    if (n > 10) {
+        fprintf(stderr, "hacon leases: %s: %zu malformed records in all "
+                "(10 shown)\n", l, n);
+    }
+    g_free(l);
+    g_free(label);
+    return n > 0 || src->unfinished > 0;
+}
+
 static int run(const opts *o)
 {
     hc_leases_location loc = { 0 };
@@ -168,6 +193,7 @@ static int run(const opts *o)
     hc_lease_query q = { .sort = HC_LCOL_IP, .state = -1 };
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint));
     GString *out = g_string_new(NULL);
+    size_t unfinished;
     int rc, ret = 1;
 
     if (!leases) {
@@ -220,6 +246,9 @@ static int run(const opts *o)
         ret = follow(f, o);
         goto out;
     }
+    /* Read once: what is left at the end is a cut record, not one that
+     * is still coming. */
+    unfinished = hc_lease_follower_finish(f);
     if (conf) {
         hc_dhcp_usage_compute(conf, hc_lease_follower_table(f), &usage);
     }
@@ -229,7 +258,8 @@ static int run(const opts *o)
     q.state = o->state ? hc_lease_state_from_name(o->state) : -1;
     hc_lease_query_run(hc_lease_follower_table(f), &q, rows);
     {
-        hc_lease_source src = { leases, conf ? config : NULL, where };
+        hc_lease_source src = { leases, conf ? config : NULL, where, node,
+                                unfinished };
 
         if (o->format == 1) {
             hc_leases_format_json(out, hc_lease_follower_table(f), rows, conf,
@@ -241,16 +271,10 @@ static int run(const opts *o)
 
             hc_leases_format_text(out, hc_lease_follower_table(f), rows, conf,
                                   conf ? &usage : NULL, &src, now);
-            if (hc_lease_follower_pending(f)) {
-                g_string_append_printf(out, "\n%zu bytes of an unfinished "
-                                       "record at the end of the file (dhcpd "
-                                       "is writing it)\n",
-                                       hc_lease_follower_pending(f));
-            }
         }
+        fwrite(out->str, 1, out->len, stdout);
+        ret = report_errors(hc_lease_follower_table(f), &src) ? 3 : 0;
     }
-    fwrite(out->str, 1, out->len, stdout);
-    ret = 0;
 out:
     hc_dhcp_usage_clear(&usage);
     hc_dhcp_conf_free(conf);

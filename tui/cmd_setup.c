@@ -5,6 +5,7 @@
  * follow it. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,10 +15,11 @@
 #include "commands.h"
 #include "util.h"
 #include "wizard.h"
+#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
-    char *e = hc_escape(line, 0);
+    char *e = hc_escape_text(line, 0, false);
 
     printf("  ... %s\n", e);
     fflush(stdout);
@@ -28,9 +30,11 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: hacon setup list [--answers FILE]\n"
-        "       hacon setup plan STEP [--answers FILE]\n"
+        "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
         "       hacon setup apply STEP [--answers FILE] [--yes] [--force]\n"
+        "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
+        "       hacon setup test drbd [--answers FILE] [--yes]\n"
         "       hacon setup answers [--answers FILE] [--detect]\n"
         "STEP is a name from `hacon setup list` or its number.  A step whose\n"
         "prerequisites are not done is applied only with --force.\n");
@@ -47,7 +51,7 @@ static int do_list(hc_wizard *w)
         char *why = NULL, *e;
 
         hc_wizard_check(w, steps[i], &st, &why);
-        e = hc_escape(why, 0);
+        e = hc_escape_text(why, 0, false);
         printf("%zu %-10s %-12s %s%s%s\n", i + 1, steps[i]->name,
                hc_step_state_str(st), steps[i]->title, *e ? ": " : "", e);
         blocked += st == HC_STEP_BLOCKED;
@@ -75,6 +79,31 @@ static bool confirm(const char *what, bool yes)
                                                 || line[0] == 'Y');
 }
 
+/* As wipefs and mkfs do: destroying data takes typing its name. */
+static bool confirm_typed(const GPtrArray *names)
+{
+    char line[256];
+
+    if (!isatty(0)) {
+        return true;    /* the --overwrite on the command line named it */
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+
+        printf("This destroys what %s holds. Type %s to go on: ", n, n);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) {
+            return false;
+        }
+        line[strcspn(line, "\n")] = 0;
+        if (strcmp(line, n)) {
+            printf("Not the same: nothing done.\n");
+            return false;
+        }
+    }
+    return true;
+}
+
 static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
                          bool force)
 {
@@ -93,7 +122,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         g_string_free(m, TRUE);
         fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
         for (char **q = l; *q; q++) {
-            e = hc_escape(*q, 0);
+            e = hc_escape_text(*q, 0, false);
             fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
             g_free(e);
         }
@@ -102,7 +131,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         /* Often because a step before it is not done: said. */
         unmet = g_string_new(NULL);
         if (hc_wizard_prereqs(w, s, unmet) > 0) {
-            e = hc_escape(unmet->str, 0);
+            e = hc_escape_text(unmet->str, 0, false);
             fprintf(stderr, "hacon setup: step %s needs first: %s\n",
                     s->name, e);
             g_free(e);
@@ -142,7 +171,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
     }
     printf("\n");
     if (n_unmet > 0 && !force) {
-        char *e = hc_escape(unmet->str, 0);
+        char *e = hc_escape_text(unmet->str, 0, false);
 
         printf("NOT APPLIED: step %s needs first: %s\n", s->name, e);
         fprintf(stderr, "hacon setup: step %s not applied: it needs first: "
@@ -153,13 +182,18 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         return 4;
     }
     if (n_unmet > 0) {
-        char *e = hc_escape(unmet->str, 0);
+        char *e = hc_escape_text(unmet->str, 0, false);
 
         printf("Applying %s with --force, before: %s\n", s->name, e);
         g_free(e);
     }
     if (unmet) {
         g_string_free(unmet, TRUE);
+    }
+    if (p->warnings->len && hc_wizard_overwrites(w) && !yes
+        && !confirm_typed(hc_wizard_overwrites(w))) {
+        hc_plan_free(p);
+        return 2;
     }
     if (!confirm("Apply", yes)) {
         hc_plan_free(p);
@@ -170,7 +204,7 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
     rc = hc_wizard_apply(w, s, p, &cp, &err);
     hc_plan_free(p);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         printf("FAILED: %s\n", e);
         fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name, e);
@@ -194,7 +228,7 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     }
     rc = hc_wizard_rollback(w, s, &err);
     if (rc < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: rollback of %s failed: %s\n", s->name, e);
         g_free(e);
@@ -205,21 +239,77 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     return 0;
 }
 
+static int do_test(hc_wizard *w, const hc_step *s, bool yes)
+{
+    GString *report = g_string_new(NULL);
+    char *err = NULL;
+    int rc;
+
+    if (strcmp(s->name, "drbd")) {
+        fprintf(stderr, "hacon setup: only the drbd step has a test\n");
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    printf("The tutorial's test of DRBD by hand: %s switched to the other "
+           "node and back, mounted on each in turn, a file written on one "
+           "node read on the other.\n", hc_wizard_answer(w, "drbd_resource"));
+    if (!confirm("Run the test", yes)) {
+        g_string_free(report, TRUE);
+        return 2;
+    }
+    {
+        /* Interrupted half way, r0 would stay switched over or mounted:
+         * the signals wait until it is back as it was (each turn has its
+         * deadline), then end the command as they would have. */
+        sigset_t hold, old;
+
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigaddset(&hold, SIGQUIT);
+        printf("(Ctrl-C waits until %s is back as it was.)\n",
+               hc_wizard_answer(w, "drbd_resource"));
+        fflush(stdout);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = hc_step_drbd_try(w, report, &err);
+        fwrite(report->str, 1, report->len, stdout);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    g_string_free(report, TRUE);
+    if (rc < 0) {
+        char *e = hc_escape(err, 0);
+
+        printf("FAILED: %s\n", e);
+        fprintf(stderr, "hacon setup: the DRBD test failed: %s\n", e);
+        g_free(e);
+        g_free(err);
+        return 1;
+    }
+    printf("DRBD test passed: each node read what the other wrote.\n");
+    return 0;
+}
+
 static int setup_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
         { "force", no_argument, NULL, 'f' },
+        { "overwrite", required_argument, NULL, 'o' },
         { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
     const char *answers = NULL, *verb, *name = NULL;
+    /* One per node at most. */
+    const char *overwrite[2];
+    int n_overwrite = 0;
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false, force = false, detect = false;
+    bool yes = false, detect = false, force = false;
     int c, rc;
 
     while ((c = getopt_long(argc, argv, "a:yfdh", opts, NULL)) != -1) {
@@ -227,6 +317,14 @@ static int setup_run(int argc, char **argv)
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
         case 'f': force = true; break;
+        case 'o':
+            if (n_overwrite == 2) {
+                fprintf(stderr, "hacon setup: --overwrite at most twice "
+                        "(one disk per node)\n");
+                return 2;
+            }
+            overwrite[n_overwrite++] = optarg;
+            break;
         case 'd': detect = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -258,11 +356,29 @@ static int setup_run(int argc, char **argv)
         return 2;
     }
     if (hc_wizard_new(answers, &w, &err) < 0) {
-        char *e = hc_escape(err, 0);
+        char *e = hc_escape_text(err, 0, false);
 
         fprintf(stderr, "hacon setup: %s\n", e);
         g_free(e);
         g_free(err);
+        return 2;
+    }
+    for (int i = 0; i < n_overwrite; i++) {
+        if (hc_wizard_add_overwrite(w, overwrite[i], &err) < 0) {
+            char *e = hc_escape(err, 0);
+
+            fprintf(stderr, "hacon setup: %s\n", e);
+            g_free(e);
+            g_free(err);
+            hc_wizard_free(w);
+            return 2;
+        }
+    }
+    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+                        || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
+        fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
+                "the drbd step only\n");
+        hc_wizard_free(w);
         return 2;
     }
     hc_wizard_set_progress(w, print_progress, NULL);
@@ -287,6 +403,8 @@ static int setup_run(int argc, char **argv)
         rc = do_plan_apply(w, s, true, yes, force);
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
+    } else if (!strcmp(verb, "test")) {
+        rc = do_test(w, s, yes);
     } else {
         usage(stderr);
         rc = 2;
@@ -296,6 +414,6 @@ static int setup_run(int argc, char **argv)
 }
 
 const hc_command hc_cmd_setup = {
-    "setup", "list|plan|apply|rollback STEP",
+    "setup", "list|plan|apply|rollback STEP, test drbd",
     "the guided setup, step by step, without the console", setup_run,
 };

@@ -1,6 +1,7 @@
 /* hacon status [--format=text|json]: the status model, printed once. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -22,7 +23,9 @@ static int status_run(int argc, char **argv)
     xmlNode *xml = NULL;
     hc_status *st = NULL;
     char *err = NULL;
+    const char *file = getenv("CIB_file");
     GString *out;
+    int rc;
 
     while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
         switch (c) {
@@ -41,8 +44,20 @@ static int status_run(int argc, char **argv)
             return 2;
         }
     }
-    if (hc_cib_connect(&cib, &err) < 0 || hc_cib_query(cib, &xml, &err) < 0
-        || hc_status_from_xml(xml, 0, &st, &err) < 0) {
+    /* A CIB file is read once, with libcib's checks (hc_cib_load_file),
+     * and its tree handed to the status engine: no sign-on copy, no query
+     * copy.  A live cluster is asked through libcib. */
+    if (file && *file) {
+        rc = hc_cib_load_file(file, &xml, &err);
+        if (rc == 0) {
+            rc = hc_status_from_xml_owned(xml, 0, &st, &err);
+            xml = NULL;
+        }
+    } else if ((rc = hc_cib_connect(&cib, &err)) == 0
+               && (rc = hc_cib_query(cib, &xml, &err)) == 0) {
+        rc = hc_status_from_xml(xml, 0, &st, &err);
+    }
+    if (rc < 0) {
         fprintf(stderr, "hacon status: %s\n", err ? err : "failed");
         g_free(err);
         free_xml(xml);

@@ -166,9 +166,7 @@ static void transcript_add(const char *line, int status, double ms,
     e->out = g_strdup(out ? out : "");
     e->err = g_strdup(err ? err : "");
     e->when = time(NULL);
-    hc_transcript_lock();
-    g_ptr_array_add(hc_transcript(), e);
-    hc_transcript_unlock();
+    hc_transcript_append(e);
     hc_console_model_changed(cl.con);
 }
 

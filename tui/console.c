@@ -641,9 +641,14 @@ void hc_screen_draw(hc_console *con)
 
 /* ---- keys -------------------------------------------------------------- */
 
-static bool line_matches(hc_line *l, const char *q)
+/* A line holds the search text as typed, copied from the screen
+ * ("\x1b]0;evil", a\"b), or escaped as the screen shows it (a"b typed
+ * for a\"b shown, UTF-8 typed where an ASCII terminal shows \xNN). */
+static bool line_matches(hc_line *l, const char *typed, const char *shown)
 {
-    return *q && strcasestr(hc_line_text(l), q) != NULL;
+    const char *t = hc_line_text(l);
+
+    return *typed && (strcasestr(t, typed) || strcasestr(t, shown));
 }
 
 /* Selects the next line (after the selected one, wrapping) holding the
@@ -657,7 +662,7 @@ static void search_next(hc_console *con)
     for (int k = 1; k <= n; k++) {
         int i = (vs->sel + k) % n;
 
-        if (line_matches(vs->lines->pdata[i], q)) {
+        if (line_matches(vs->lines->pdata[i], con->search->str, q)) {
             vs->sel = i;
             g_free(con->message);
             con->message = NULL;

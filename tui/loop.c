@@ -665,8 +665,8 @@ static gboolean on_transcript_idle(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Called from the thread that ran the command (the failover test's worker
- * runs them too): the console is updated from its own loop. */
+/* Called from the thread that ran the command (the Leases pane's remote
+ * read runs them in a thread): the console is updated from its own loop. */
 static void on_transcript(void *data)
 {
     g_idle_add(on_transcript_idle, data);

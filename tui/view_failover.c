@@ -35,10 +35,10 @@
 #include <glib-unix.h>
 
 #include "failover.h"
+#include "failover_events.h"
 #include "util.h"
 
 #define REPEAT_MAX 100
-#define STRIP_MAX 512
 
 typedef enum fs_state {
     FS_CLOSED,
@@ -58,36 +58,16 @@ static struct {
     pid_t pid;              /* ours, or 0 (attached to an earlier one) */
     int pipe_fd;            /* our end of its stdin: closed, it is alone */
     int ev_fd;              /* the event file, read as it grows */
-    GString *partial;       /* an unfinished last line */
     guint tick;
     double last_lock_ms;    /* when the lock was last tried */
     bool attached;          /* following a run an earlier console began */
     bool clearing;          /* the child clears cli-* constraints */
     bool ask_quit, quit_ok; /* q during a run: asked, answered yes */
-    /* What the lines said. */
-    char *scen;             /* the scenario's name */
-    int run_no;             /* 1-based, of repeat */
-    char *phase;
-    unsigned sent, answered, lost, interval;
-    bool last_ok;
-    GString *strip;         /* one character per probe */
-    GPtrArray *events;      /* hc_fo_event*: this run's timeline */
-    GPtrArray *asserts;     /* hc_line-ready "tone\ttext": this run's */
-    char *result;           /* "FROM TO PASS|FAIL DOWNTIME" of this run */
-    GPtrArray *runs;        /* char*: one line per finished run */
-    GPtrArray *reports;     /* char*: saved report paths */
-    GPtrArray *clear_lines; /* char*: the clearing's output */
-    GPtrArray *headless;    /* char*: the console or terminal went away */
-    char *summary;
-    char *error;            /* the last run could not start: why */
-    int error_rc;
-    int end_status;         /* -1 until the end line */
-    long long deadline;     /* seconds since the epoch */
-    bool cli_left;          /* a run left cli-* constraints */
+    hc_fo_follow *m;        /* what the lines said */
     GPtrArray *lines;
     int top;
     bool follow;
-} fs = { .pipe_fd = -1, .ev_fd = -1, .end_status = -1 };
+} fs = { .pipe_fd = -1, .ev_fd = -1 };
 
 static const char *const scen_desc[HC_FO_N_SCENARIOS] = {
     "move the service to the other node (crm_resource --move, then "
@@ -378,9 +358,9 @@ static hc_tone event_tone(const hc_fo_event *e)
 
 static void build_run(void)
 {
-    const GPtrArray *ev = fs.events;
+    const GPtrArray *ev = fs.m->events;
     int w = fs.con->cols > 4 ? fs.con->cols - 4 : 1;
-    const char *scen = fs.scen ? fs.scen
+    const char *scen = fs.m->scen ? fs.m->scen
                        : hc_fo_scenario_name((hc_fo_scenario) fs.sel);
 
     if (fs.clearing) {
@@ -388,8 +368,8 @@ static void build_run(void)
             fs.state == FS_RUN ? "running" : "finished");
     } else {
         add(HC_TONE_TITLE, "Failover test: %s  run %d of %d  %s", scen,
-            MAX(fs.run_no, 1), fs.repeat, fs.state == FS_RUN
-            ? (fs.phase ? fs.phase : "starting") : "finished");
+            MAX(fs.m->run_no, 1), fs.repeat, fs.state == FS_RUN
+            ? (fs.m->phase ? fs.m->phase : "starting") : "finished");
     }
     if (fs.attached) {
         add(HC_TONE_WARN, "  %s", fs.state == FS_RUN
@@ -397,26 +377,26 @@ static void build_run(void)
             : "ended while no console followed it; its events as they "
               "were written");
     }
-    if (fs.state == FS_RUN && fs.deadline > 0) {
+    if (fs.state == FS_RUN && fs.m->deadline > 0) {
         char when[32];
 
-        hc_time_str((time_t) fs.deadline, when, sizeof(when));
+        hc_time_str((time_t) fs.m->deadline, when, sizeof(when));
         add(HC_TONE_DIM, "  it ends by %s at the latest (the sum of its "
             "commands' deadlines); q leaves it running", when);
     }
     /* The runs so far: here while running, with the summary at the end. */
-    for (guint i = 0; fs.state != FS_DONE && i < fs.runs->len; i++) {
-        add(HC_TONE_DIM, "  %s", (char *) fs.runs->pdata[i]);
+    for (guint i = 0; fs.state != FS_DONE && i < fs.m->runs->len; i++) {
+        add(HC_TONE_DIM, "  %s", (char *) fs.m->runs->pdata[i]);
     }
-    if (fs.sent) {
-        add(fs.lost && !fs.last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
+    if (fs.m->sent) {
+        add(fs.m->lost && !fs.m->last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
             "Probes every %u ms: %u sent, %u answered, %u unanswered%s",
-            fs.interval, fs.sent, fs.answered, fs.lost,
-            fs.last_ok ? "; DHCP answers" : "; NO ANSWER");
-        if (fs.strip->len) {
-            int n = MIN((int) fs.strip->len, w);
+            fs.m->interval_ms, fs.m->sent, fs.m->answered, fs.m->lost,
+            fs.m->last_ok ? "; DHCP answers" : "; NO ANSWER");
+        if (fs.m->strip->len) {
+            int n = MIN((int) fs.m->strip->len, w);
 
-            add(HC_TONE_DIM, "  %s", fs.strip->str + fs.strip->len - n);
+            add(HC_TONE_DIM, "  %s", fs.m->strip->str + fs.m->strip->len - n);
         }
     }
     /* Baseline first, then the timeline, as the report has them. */
@@ -449,21 +429,21 @@ static void build_run(void)
         add_escaped(event_tone(e), "  ", l->str);
         g_string_free(l, TRUE);
     }
-    if (fs.error) {
-        add_escaped(HC_TONE_BAD, "Not run: ", fs.error);
-        if (fs.error_rc == -EEXIST && fs.state == FS_DONE) {
+    if (fs.m->error) {
+        add_escaped(HC_TONE_BAD, "Not run: ", fs.m->error);
+        if (fs.m->error_rc == -EEXIST && fs.state == FS_DONE) {
             add(HC_TONE_TITLE, "c: clear them (crm_resource --clear) and "
                 "start the test");
         }
     }
     /* Near the end, where the screen follows. */
-    for (guint i = 0; i < fs.headless->len; i++) {
-        add_escaped(HC_TONE_WARN, "", fs.headless->pdata[i]);
+    for (guint i = 0; i < fs.m->headless->len; i++) {
+        add_escaped(HC_TONE_WARN, "", fs.m->headless->pdata[i]);
     }
-    if (fs.asserts->len) {
+    if (fs.m->asserts->len) {
         add(HC_TONE_TITLE, "Assertions");
-        for (guint i = 0; i < fs.asserts->len; i++) {
-            const char *a = fs.asserts->pdata[i];
+        for (guint i = 0; i < fs.m->asserts->len; i++) {
+            const char *a = fs.m->asserts->pdata[i];
             hc_tone t = g_str_has_prefix(a, "[PASS]") ? HC_TONE_GOOD
                         : g_str_has_prefix(a, "[FAIL]") ? HC_TONE_BAD
                         : HC_TONE_DIM;
@@ -471,8 +451,8 @@ static void build_run(void)
             add_escaped(t, "  ", a);
         }
     }
-    if (fs.result) {
-        char **f = g_strsplit(fs.result, " ", 4);
+    if (fs.m->result) {
+        char **f = g_strsplit(fs.m->result, " ", 4);
 
         if (g_strv_length(f) == 4) {
             double d = g_ascii_strtod(f[3], NULL);
@@ -488,35 +468,35 @@ static void build_run(void)
         }
         g_strfreev(f);
     }
-    if (fs.clear_lines->len) {
+    if (fs.m->clear_lines->len) {
         add(HC_TONE_TITLE, "Clearing cli-* constraints");
-        for (guint i = 0; i < fs.clear_lines->len; i++) {
-            add_escaped(HC_TONE_NORMAL, "  ", fs.clear_lines->pdata[i]);
+        for (guint i = 0; i < fs.m->clear_lines->len; i++) {
+            add_escaped(HC_TONE_NORMAL, "  ", fs.m->clear_lines->pdata[i]);
         }
     }
     if (fs.state == FS_DONE) {
-        if (fs.reports->len) {
+        if (fs.m->reports->len) {
             add(HC_TONE_TITLE, "Reports");
-            for (guint i = 0; i < fs.reports->len; i++) {
-                add_escaped(HC_TONE_NORMAL, "  ", fs.reports->pdata[i]);
+            for (guint i = 0; i < fs.m->reports->len; i++) {
+                add_escaped(HC_TONE_NORMAL, "  ", fs.m->reports->pdata[i]);
             }
         }
-        if (fs.repeat > 1 && fs.runs->len) {
+        if (fs.repeat > 1 && fs.m->runs->len) {
             add(HC_TONE_TITLE, "Runs");
-            for (guint i = 0; i < fs.runs->len; i++) {
-                add_escaped(HC_TONE_NORMAL, "  ", fs.runs->pdata[i]);
+            for (guint i = 0; i < fs.m->runs->len; i++) {
+                add_escaped(HC_TONE_NORMAL, "  ", fs.m->runs->pdata[i]);
             }
         }
-        if (fs.summary) {
-            add_escaped(strstr(fs.summary, " 0 failed, 0 not run")
+        if (fs.m->summary) {
+            add_escaped(strstr(fs.m->summary, " 0 failed, 0 not run")
                         ? HC_TONE_GOOD : HC_TONE_BAD, "Summary: ",
-                        fs.summary);
+                        fs.m->summary);
         }
-        if (fs.cli_left) {
+        if (fs.m->cli_left) {
             add(HC_TONE_WARN, "cli-prefer/cli-ban constraints are left: "
                 "c clears them");
         }
-        if (fs.end_status < 0) {
+        if (fs.m->end_status < 0) {
             add(HC_TONE_BAD, "The test ended without its last line (killed): "
                 "check the cluster");
         }
@@ -580,173 +560,24 @@ static bool held(int fd)
     return false;
 }
 
-static void model_reset_run(void)
-{
-    g_ptr_array_set_size(fs.events, 0);
-    g_ptr_array_set_size(fs.asserts, 0);
-    g_clear_pointer(&fs.result, g_free);
-    g_clear_pointer(&fs.phase, g_free);
-    g_string_truncate(fs.strip, 0);
-    fs.sent = fs.answered = fs.lost = 0;
-    fs.last_ok = false;
-    fs.interval = 200;
-}
-
 static void model_reset(void)
 {
-    model_reset_run();
-    g_ptr_array_set_size(fs.runs, 0);
-    g_ptr_array_set_size(fs.reports, 0);
-    g_ptr_array_set_size(fs.clear_lines, 0);
-    g_ptr_array_set_size(fs.headless, 0);
-    g_clear_pointer(&fs.summary, g_free);
-    g_clear_pointer(&fs.error, g_free);
-    g_clear_pointer(&fs.scen, g_free);
-    fs.error_rc = 0;
-    fs.end_status = -1;
-    fs.deadline = 0;
-    fs.cli_left = false;
-    fs.run_no = 0;
+    hc_fo_follow_reset(fs.m);
     fs.ask_quit = false;
 }
 
-static void event_free(gpointer p)
+/* What the view keeps of the stream's start line. */
+static void sync_model(void)
 {
-    hc_fo_event *e = p;
+    int sc;
 
-    g_free(e->text);
-    g_free(e);
-}
-
-static int kind_from_name(const char *n)
-{
-    for (int k = HC_FO_EV_INFO; k <= HC_FO_EV_WARN; k++) {
-        if (!strcmp(n, hc_fo_event_kind_name((hc_fo_event_kind) k))) {
-            return k;
-        }
+    if (!fs.m->scen) {
+        return;
     }
-    return -1;
-}
-
-/* One line of the protocol (tui/cmd_failover.c).  Unknown lines are
- * skipped: a newer test may say more. */
-static void take_line(char *l)
-{
-    char *rest = strchr(l, ' ');
-    char **f;
-
-    /* A second fence: no control character reaches the screen. */
-    for (char *p = l; *p; p++) {
-        if ((unsigned char) *p < 0x20 || *p == 0x7f) {
-            *p = '?';
-        }
-    }
-    if (rest) {
-        *rest++ = '\0';
-    } else {
-        rest = l + strlen(l);
-    }
-    if (!strcmp(l, "start")) {
-        f = g_strsplit(rest, " ", 5);
-        if (g_strv_length(f) == 5) {
-            int sc = hc_fo_scenario_from_name(f[1]);
-
-            g_free(fs.scen);
-            fs.scen = g_strdup(f[1]);
-            fs.clearing = !strcmp(f[1], "clear");
-            if (sc >= 0) {
-                fs.sel = sc;
-            }
-            fs.repeat = MAX(atoi(f[2]), 1);
-            fs.deadline = g_ascii_strtoll(f[4], NULL, 10);
-        }
-        g_strfreev(f);
-    } else if (!strcmp(l, "run")) {
-        model_reset_run();
-        fs.run_no = atoi(rest);
-    } else if (!strcmp(l, "phase")) {
-        g_free(fs.phase);
-        fs.phase = g_strdup(rest);
-    } else if (!strcmp(l, "probe")) {
-        unsigned s = 0, a = 0, lo = 0, iv = 0;
-        int ok = 0;
-
-        if (sscanf(rest, "%u %u %u %d %u", &s, &a, &lo, &ok, &iv) == 5) {
-            for (unsigned i = fs.sent; i < s; i++) {
-                if (fs.strip->len >= STRIP_MAX) {
-                    g_string_erase(fs.strip, 0, STRIP_MAX / 2);
-                }
-                g_string_append_c(fs.strip, ok ? '.' : 'x');
-            }
-            fs.sent = s;
-            fs.answered = a;
-            fs.lost = lo;
-            fs.last_ok = ok;
-            fs.interval = iv;
-        }
-    } else if (!strcmp(l, "event")) {
-        f = g_strsplit(rest, " ", 4);
-        if (g_strv_length(f) == 4 && kind_from_name(f[0]) >= 0) {
-            hc_fo_event *e = g_new0(hc_fo_event, 1);
-
-            e->kind = (hc_fo_event_kind) kind_from_name(f[0]);
-            e->t_ms = !strcmp(f[1], "before") ? -0.0
-                      : g_ascii_strtod(f[1], NULL);
-            e->wall = g_ascii_strtod(f[2], NULL);
-            e->text = g_strdup(f[3]);
-            g_ptr_array_add(fs.events, e);
-        }
-        g_strfreev(f);
-    } else if (!strcmp(l, "assert")) {
-        f = g_strsplit(rest, " ", 4);
-        if (g_strv_length(f) == 4) {
-            g_ptr_array_add(fs.asserts, g_strdup_printf("[%s] %s: %s", f[1],
-                                                        f[2], f[3]));
-        }
-        g_strfreev(f);
-    } else if (!strcmp(l, "result")) {
-        f = g_strsplit(rest, " ", 5);
-        if (g_strv_length(f) == 5) {
-            double d = g_ascii_strtod(f[4], NULL);
-
-            g_free(fs.result);
-            fs.result = g_strdup_printf("%s %s %s %s", f[1], f[2], f[3],
-                                        f[4]);
-            g_ptr_array_add(fs.runs, d < 0
-                ? g_strdup_printf("run %s: %s -> %s %s, no answer again",
-                                  f[0], f[1], f[2], f[3])
-                : g_strdup_printf("run %s: %s -> %s %s, downtime %.0f ms",
-                                  f[0], f[1], f[2], f[3], d));
-        }
-        g_strfreev(f);
-    } else if (!strcmp(l, "notrun")) {
-        f = g_strsplit(rest, " ", 3);
-        if (g_strv_length(f) == 3) {
-            g_free(fs.error);
-            fs.error = g_strdup(f[2]);
-            fs.error_rc = atoi(f[1]);
-        }
-        g_strfreev(f);
-    } else if (!strcmp(l, "report")) {
-        const char *sp = strchr(rest, ' ');
-
-        g_ptr_array_add(fs.reports, g_strdup(sp ? sp + 1 : rest));
-    } else if (!strcmp(l, "reportfail")) {
-        const char *sp = strchr(rest, ' ');
-
-        g_ptr_array_add(fs.reports, g_strdup_printf(
-            "cannot save the report in %s", sp ? sp + 1 : rest));
-    } else if (!strcmp(l, "cli-left")) {
-        fs.cli_left = true;
-    } else if (!strcmp(l, "clear")) {
-        g_ptr_array_add(fs.clear_lines, g_strdup(rest));
-    } else if (!strcmp(l, "summary")) {
-        g_free(fs.summary);
-        fs.summary = g_strdup(rest);
-    } else if (!strcmp(l, "headless")) {
-        g_ptr_array_add(fs.headless, g_strdup(rest));
-    } else if (!strcmp(l, "end")) {
-        fs.end_status = atoi(rest);
+    fs.clearing = !strcmp(fs.m->scen, "clear");
+    if ((sc = hc_fo_scenario_from_name(fs.m->scen)) >= 0) {
+        fs.sel = sc;
+        fs.repeat = fs.m->repeat;
     }
 }
 
@@ -759,14 +590,10 @@ static bool read_events(void)
 
     while (fs.ev_fd >= 0 && (n = read(fs.ev_fd, buf, sizeof(buf))) > 0) {
         got = true;
-        for (ssize_t i = 0; i < n; i++) {
-            if (buf[i] == '\n') {
-                take_line(fs.partial->str);
-                g_string_truncate(fs.partial, 0);
-            } else if (fs.partial->len < 65536) {
-                g_string_append_c(fs.partial, buf[i]);
-            }
-        }
+        hc_fo_follow_feed(fs.m, buf, (size_t) n);
+    }
+    if (got) {
+        sync_model();
     }
     return got;
 }
@@ -805,10 +632,8 @@ static void follow_stop(void)
 
 static void run_finished(void)
 {
-    if (fs.partial->len) {
-        take_line(fs.partial->str);
-        g_string_truncate(fs.partial, 0);
-    }
+    hc_fo_follow_flush(fs.m);
+    sync_model();
     follow_stop();
     fs.state = FS_DONE;
     fs.follow = true;
@@ -818,10 +643,10 @@ static void run_finished(void)
         /* Hidden with Esc during the run: the status line says so. */
         g_free(fs.con->message);
         fs.con->message = g_strdup_printf(
-            "Failover test %s%s: %s (f shows it)", fs.scen ? fs.scen : "",
+            "Failover test %s%s: %s (f shows it)", fs.m->scen ? fs.m->scen : "",
             fs.attached ? " ended while no console followed it" : "",
-            fs.error ? "not run" : fs.end_status == 0 ? "PASS"
-            : fs.end_status < 0 ? "ended without its last line" : "FAIL");
+            fs.m->error ? "not run" : fs.m->end_status == 0 ? "PASS"
+            : fs.m->end_status < 0 ? "ended without its last line" : "FAIL");
         hc_screen_draw(fs.con);
     }
 }
@@ -832,7 +657,7 @@ static gboolean on_tick(gpointer data)
 
     (void) data;
     got = read_events();
-    if (fs.end_status >= 0) {
+    if (fs.m->end_status >= 0) {
         fs.tick = 0;
         run_finished();
         redraw();
@@ -871,7 +696,6 @@ static void on_child_exit(GPid pid, gint status, gpointer data)
 static void follow(int fd)
 {
     fs.ev_fd = fd;
-    g_string_truncate(fs.partial, 0);
     fs.state = FS_RUN;
     fs.follow = true;
     fs.last_lock_ms = hc_now_ms();
@@ -881,9 +705,9 @@ static void follow(int fd)
 
 static void start_failed(const char *what, int err)
 {
-    g_free(fs.error);
-    fs.error = g_strdup_printf("%s: %s", what, g_strerror(err));
-    fs.error_rc = -err;
+    g_free(fs.m->error);
+    fs.m->error = g_strdup_printf("%s: %s", what, g_strerror(err));
+    fs.m->error_rc = -err;
     fs.state = FS_DONE;
 }
 
@@ -964,6 +788,10 @@ static void spawn(const char *const *args)
         dup2(fds[0], STDIN_FILENO);
         dup2(lfd, STDOUT_FILENO);
         dup2(lfd, STDERR_FILENO);
+        /* Nothing else of the console's (its CIB and corosync
+         * connections, the terminal) goes with the test, which may
+         * outlive it by minutes. */
+        close_range(3, ~0U, 0);
         execv(self, (char **) argv->pdata);
         _exit(127);
     }
@@ -1071,14 +899,7 @@ static void init_model(void)
         return;
     }
     fs.typed = g_string_new(NULL);
-    fs.strip = g_string_new(NULL);
-    fs.partial = g_string_new(NULL);
-    fs.events = g_ptr_array_new_with_free_func(event_free);
-    fs.asserts = g_ptr_array_new_with_free_func(g_free);
-    fs.runs = g_ptr_array_new_with_free_func(g_free);
-    fs.reports = g_ptr_array_new_with_free_func(g_free);
-    fs.clear_lines = g_ptr_array_new_with_free_func(g_free);
-    fs.headless = g_ptr_array_new_with_free_func(g_free);
+    fs.m = hc_fo_follow_new();
     fs.repeat = 1;
 }
 
@@ -1295,9 +1116,9 @@ static bool screen_key(hc_console *con, int key)
         }
         switch (key) {
         case 'c':
-            if (fs.error_rc == -EEXIST) {
+            if (fs.m->error_rc == -EEXIST) {
                 start_all(true);
-            } else if (fs.cli_left) {
+            } else if (fs.m->cli_left) {
                 start_clear();
             }
             return true;
@@ -1335,7 +1156,7 @@ const char *hc_fo_screen_footer(const hc_console *con)
                : "Running...  Up/Down PgUp/PgDn Scroll  End Follow  "
                  "Esc Hide (f shows it)  q Quit";
     case FS_DONE:
-        return fs.cli_left || fs.error_rc == -EEXIST
+        return fs.m->cli_left || fs.m->error_rc == -EEXIST
                ? "c Clear cli-* constraints  r Run again  Esc Scenarios  "
                  "q Quit"
                : "r Run again  Esc Scenarios  Up/Down Scroll  q Quit";
@@ -1357,16 +1178,9 @@ void hc_fo_screen_end(void)
         fs.lines = NULL;
     }
     if (fs.typed) {
-        model_reset();
         g_string_free(fs.typed, TRUE);
-        g_string_free(fs.strip, TRUE);
-        g_string_free(fs.partial, TRUE);
-        g_ptr_array_free(fs.events, TRUE);
-        g_ptr_array_free(fs.asserts, TRUE);
-        g_ptr_array_free(fs.runs, TRUE);
-        g_ptr_array_free(fs.reports, TRUE);
-        g_ptr_array_free(fs.clear_lines, TRUE);
-        g_ptr_array_free(fs.headless, TRUE);
+        hc_fo_follow_free(fs.m);
+        fs.m = NULL;
         fs.typed = NULL;
     }
     fs.state = FS_CLOSED;

@@ -121,6 +121,59 @@ static void quorum_text(const hc_console *con, GString *q, hc_tone *tone)
     }
 }
 
+/* name in at most room columns, with "..." in its middle when it is
+ * longer (both ends of a file name say most). */
+static char *ellipsize(const char *e, glong room)
+{
+    glong n = g_utf8_strlen(e, -1), head, tail;
+    GString *m;
+
+    if (n <= room) {
+        return g_strdup(e);
+    }
+    head = room > 3 ? (room - 3) / 2 : 0;
+    tail = room > 3 ? room - 3 - head : 0;
+    m = g_string_new(NULL);
+    g_string_append_len(m, e, g_utf8_offset_to_pointer(e, head) - e);
+    g_string_append(m, "...");
+    g_string_append(m, g_utf8_offset_to_pointer(e, n - tail));
+    return g_string_free(m, FALSE);
+}
+
+/* The CIB's source ("file /a/long/path/cib.xml") in at most room
+ * columns, so that the counts after it always fit: the file's base name,
+ * then an ellipsis in its middle, then without the word "file". */
+static char *short_source(const hc_console *con, int room)
+{
+    const char *src = con->cib_source ? con->cib_source : "";
+    const char *sp = strchr(src, ' ');
+    char *e = hc_con_esc(con, src, 0), *kind, *name, *out;
+    const char *slash;
+
+    if (g_utf8_strlen(e, -1) <= room || !sp) {
+        out = ellipsize(e, room);
+        g_free(e);
+        return out;
+    }
+    g_free(e);
+    slash = strrchr(sp, '/');
+    out = g_strndup(src, (gsize) (sp - src));
+    kind = hc_con_esc(con, out, 0);
+    g_free(out);
+    name = hc_con_esc(con, slash ? slash + 1 : sp + 1, 0);
+    if ((glong) strlen(kind) + 1 + 8 <= room) {
+        char *n2 = ellipsize(name, room - (glong) strlen(kind) - 1);
+
+        out = g_strdup_printf("%s %s", kind, n2);
+        g_free(n2);
+    } else {
+        out = ellipsize(name, room);
+    }
+    g_free(kind);
+    g_free(name);
+    return out;
+}
+
 int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
                     int width)
 {
@@ -129,7 +182,6 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
     char *name = hc_con_esc(con, st ? st->cluster.name : NULL, 24);
     char *stack = hc_con_esc(con, st ? st->cluster.stack : NULL, 16);
     char *dc = hc_con_esc(con, st ? st->cluster.dc : NULL, 24);
-    char *src = hc_con_esc(con, con->cib_source, 60);
     hc_tone tone = HC_TONE_NORMAL;
     GPtrArray *warn;
     int n = 0;
@@ -166,9 +218,24 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
         for (guint i = 0; i < st->failed->len; i++) {
             failed++;
         }
-        hc_line_add(lines, HC_TONE_NORMAL, NULL, "CIB: %s  Nodes: %d/%u "
-                    "online  Resources: %d  Failed: %d", src, online,
-                    st->nodes->len, st->cluster.n_resources, failed);
+        char *counts = g_strdup_printf("Nodes: %d/%u online  Resources: "
+                                       "%d  Failed: %d", online,
+                                       st->nodes->len,
+                                       st->cluster.n_resources, failed);
+        int room = width - (int) strlen("CIB: ") - 2 - (int) strlen(counts);
+
+        /* The counts never fall off the line: the source gives way,
+         * down to nothing on a very narrow terminal. */
+        if (room >= 8) {
+            char *src = short_source(con, room);
+
+            hc_line_add(lines, HC_TONE_NORMAL, NULL, "CIB: %s  %s", src,
+                        counts);
+            g_free(src);
+        } else {
+            hc_line_add(lines, HC_TONE_NORMAL, NULL, "%s", counts);
+        }
+        g_free(counts);
     } else {
         char *err = hc_con_esc(con, con->cib_error, 0);
 
@@ -186,6 +253,5 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
     g_free(name);
     g_free(stack);
     g_free(dc);
-    g_free(src);
     return n;
 }

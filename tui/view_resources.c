@@ -32,10 +32,125 @@ static hc_tone rsc_tone(const hc_resource *r)
     return HC_TONE_GOOD;
 }
 
+static bool placed_on(const hc_resource *r, const char *node)
+{
+    for (guint i = 0; node && i < r->places->len; i++) {
+        const hc_rsc_place *p = r->places->pdata[i];
+
+        if (p->node && !strcmp(p->node, node)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const hc_failcount *failcount_on(const hc_resource *r,
+                                        const char *node)
+{
+    for (guint i = 0; node && i < r->failcounts->len; i++) {
+        const hc_failcount *f = r->failcounts->pdata[i];
+
+        if (f->node && !strcmp(f->node, node)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void append_failcount(GString *t, const hc_failcount *f)
+{
+    if (f->count >= 1000000) {
+        g_string_append(t, " (fail-count INFINITY)");
+    } else {
+        g_string_append_printf(t, " (fail-count %d)", f->count);
+    }
+}
+
+/* A leftover cli-prefer / cli-ban (crm_resource --move, --ban) pins the
+ * resource until it is cleared: said where the admin looks first, not
+ * only in the Constraints view. */
+static void leftover_marks(hc_console *con, const hc_resource *r,
+                           GString *t)
+{
+    const hc_status *st = con->status;
+
+    for (guint i = 0; st && i < st->constraints->len; i++) {
+        const hc_constraint *c = st->constraints->pdata[i];
+        char *node;
+
+        if (!c->leftover || c->kind != HC_CONS_LOCATION || !c->rsc
+            || strcmp(c->rsc, r->id) || !c->node) {
+            continue;
+        }
+        node = hc_con_esc(con, c->node, 40);
+        g_string_append_printf(t, "  MOVED: %s %s", c->score
+                               && c->score[0] == '-' ? "banned from"
+                               : "pinned to", node);
+        if (c->rsc_role && *c->rsc_role) {
+            char *role = hc_con_esc(con, c->rsc_role, 20);
+
+            g_string_append_printf(t, " (as %s)", role);
+            g_free(role);
+        }
+        g_free(node);
+    }
+}
+
+static bool has_leftover(const hc_console *con, const hc_resource *r)
+{
+    const hc_status *st = con->status;
+
+    for (guint i = 0; st && i < st->constraints->len; i++) {
+        const hc_constraint *c = st->constraints->pdata[i];
+
+        if (c->leftover && c->kind == HC_CONS_LOCATION && c->rsc
+            && !strcmp(c->rsc, r->id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A bundle replica as crm_mon shows it: its name, the agent inside, its
+ * role on the container's node. */
+static void replica_text(hc_console *con, const hc_resource *r, GString *t)
+{
+    char *id = hc_con_esc(con, r->id, 8);
+    char *name = hc_con_esc(con, r->replica_name, 40);
+
+    g_string_append_printf(t, "replica %s: %s", id, name);
+    if (r->agent) {
+        char *a = hc_con_esc(con, r->agent, 40);
+
+        g_string_append_printf(t, " (%s)", a);
+        g_free(a);
+    }
+    if (r->replica_node) {
+        char *role = hc_con_esc(con, r->role, 20);
+        char *node = hc_con_esc(con, r->replica_node, 40);
+
+        g_string_append_printf(t, ": %s on %s", role, node);
+        g_free(role);
+        g_free(node);
+    } else {
+        g_string_append(t, ": Stopped");
+    }
+    if (r->failed) {
+        g_string_append(t, " FAILED");
+    }
+    g_free(id);
+    g_free(name);
+}
+
 static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
 {
-    char *id = hc_con_esc(con, r->id, 40);
+    char *id;
 
+    if (r->kind == HC_RSC_REPLICA) {
+        replica_text(con, r, t);
+        return;
+    }
+    id = hc_con_esc(con, r->id, 40);
     g_string_append(t, id);
     g_free(id);
     if (r->agent) {
@@ -45,6 +160,12 @@ static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
         g_free(a);
     } else {
         g_string_append_printf(t, " [%s]", hc_rsc_kind_str(r->kind));
+        if (r->image) {
+            char *img = hc_con_esc(con, r->image, 60);
+
+            g_string_append_printf(t, " %s", img);
+            g_free(img);
+        }
     }
     if (r->kind == HC_RSC_PRIMITIVE) {
         char *role = hc_con_esc(con, r->role, 20);
@@ -53,9 +174,14 @@ static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
         g_free(role);
         for (guint i = 0; i < r->places->len; i++) {
             const hc_rsc_place *p = r->places->pdata[i];
+            const hc_failcount *f = failcount_on(r, p->node);
             char *node = hc_con_esc(con, p->node, 40);
 
             g_string_append_printf(t, "%s%s", i ? ", " : " on ", node);
+            /* The node is named once: its fail count beside it. */
+            if (f) {
+                append_failcount(t, f);
+            }
             g_free(node);
         }
     }
@@ -73,8 +199,12 @@ static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
     }
     for (guint i = 0; i < r->failcounts->len; i++) {
         const hc_failcount *f = r->failcounts->pdata[i];
-        char *node = hc_con_esc(con, f->node, 40);
+        char *node;
 
+        if (r->kind == HC_RSC_PRIMITIVE && placed_on(r, f->node)) {
+            continue;   /* said beside the node above */
+        }
+        node = hc_con_esc(con, f->node, 40);
         if (f->count >= 1000000) {
             g_string_append_printf(t, " fail-count INFINITY on %s", node);
         } else {
@@ -82,6 +212,7 @@ static void rsc_text(hc_console *con, const hc_resource *r, GString *t)
         }
         g_free(node);
     }
+    leftover_marks(con, r, t);
 }
 
 /* prefix: the tree drawn so far for the ancestors ("|  " or "   "). */
@@ -97,8 +228,12 @@ static void add_rsc(hc_console *con, GPtrArray *lines, const hc_resource *r,
         g_string_append(tree, last ? "`- " : "+- ");
     }
     rsc_text(con, r, t);
-    l = hc_line_add(lines, rsc_tone(r), tree->str, "%s", t->str);
-    l->ref = g_strdup(r->id);
+    l = hc_line_add(lines, rsc_tone(r) == HC_TONE_GOOD && has_leftover(con, r)
+                    ? HC_TONE_WARN : rsc_tone(r), tree->str, "%s", t->str);
+    /* A replica's detail is that of its remote connection (or container),
+     * whose id is unique; "0" is not. */
+    l->ref = g_strdup(r->kind == HC_RSC_REPLICA && r->replica_name
+                      ? r->replica_name : r->id);
     if (!top) {
         g_string_append(prefix, last ? "   " : "|  ");
     }
@@ -225,6 +360,15 @@ static uint64_t resources_digest(const hc_console *con)
     }
     for (guint i = 0; i < st->resources->len; i++) {
         h = digest_rsc(h, st->resources->pdata[i]);
+    }
+    /* The marks of leftover moves on the resources' lines. */
+    for (guint i = 0; i < st->constraints->len; i++) {
+        const hc_constraint *c = st->constraints->pdata[i];
+
+        if (c->leftover) {
+            h = hc_digest_str(hc_digest_str(h, c->rsc), c->node);
+            h = hc_digest_str(hc_digest_str(h, c->score), c->rsc_role);
+        }
     }
     for (guint i = 0; i < st->failed->len; i++) {
         const hc_failed_action *f = st->failed->pdata[i];

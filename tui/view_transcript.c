@@ -1,5 +1,7 @@
 /* The transcript: every command hacon ran (core/exec.c), its exit status,
- * time and the first lines of its output. */
+ * time and the first lines of its output.  Commands are shown as an admin
+ * types them (shell quoting, no \" escapes): control bytes only are
+ * escaped. */
 #include "console.h"
 
 #include <string.h>
@@ -29,7 +31,7 @@ static void add_output(hc_console *con, GPtrArray *lines, const char *text,
             hc_line_add(lines, HC_TONE_DIM, "      ", "...");
             break;
         }
-        l = hc_con_esc(con, parts[i], 0);
+        l = hc_escape_text(parts[i], 0, con->ascii);
         hc_line_add(lines, tone, "      ", "%s", l);
         g_free(l);
         n++;
@@ -41,7 +43,7 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
 {
     GPtrArray *t = hc_transcript();
 
-    /* The failover test's worker thread may be adding a command. */
+    /* The Leases pane's remote read may be adding a command (a thread). */
     hc_transcript_lock();
     if (!t->len) {
         hc_transcript_unlock();
@@ -51,7 +53,7 @@ static void transcript_build(hc_console *con, GPtrArray *lines, int width)
     }
     for (guint i = 0; i < t->len; i++) {
         const hc_transcript_entry *e = t->pdata[i];
-        char *cmd = hc_con_esc(con, e->cmdline, 0);
+        char *cmd = hc_escape_text(e->cmdline, 0, con->ascii);
         char when[32];
         hc_tone tone = e->status == 0 && !e->timed_out ? HC_TONE_GOOD
                        : HC_TONE_BAD;
@@ -76,9 +78,9 @@ static uint64_t transcript_digest(const hc_console *con)
 {
     uint64_t d;
 
-    hc_transcript_lock();
-    d = hc_digest_int(HC_DIGEST_INIT, hc_transcript()->len);
-    hc_transcript_unlock();
+    /* The count of entries stops growing at the bound; their seq does
+     * not. */
+    d = hc_digest_int(HC_DIGEST_INIT, hc_transcript_next_seq());
     return d;
 }
 

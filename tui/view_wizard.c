@@ -496,7 +496,8 @@ static hc_tone text_tone(const char *l)
 {
     static const char *const titles[] = { "Step ", "Notes:", "Files:",
         "Commands:", "CIB change", "crm_verify", "What the cluster",
-        "The same in crm shell", "Applying step", "Nothing to do" };
+        "The same in crm shell", "Applying step", "Nothing to do",
+        "Summary:", "crm_simulate -S of" };
 
     if (g_str_has_prefix(l, "WARNING") || strstr(l, "FAILED")
         || strstr(l, "failed:")) {
@@ -652,6 +653,16 @@ GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
     return wz.shown;
 }
 
+/* "line 19 of 240": where the screen is in a plan or a run's output
+ * (the first line shown, of all). */
+static void line_of(char *buf, size_t n)
+{
+    int total = wz.shown ? (int) wz.shown->len : 0;
+
+    snprintf(buf, n, "line %d of %d", total ? MIN(wz.ptop + 1, total) : 0,
+             total);
+}
+
 const char *hc_wizard_ui_footer(const hc_console *con)
 {
     static char buf[256];
@@ -677,14 +688,16 @@ const char *hc_wizard_ui_footer(const hc_console *con)
                  "l Check again  Esc Back");
     } else if (wz.mode == WZ_PLAN) {
         const char *key = answer_to_unblock();
+        char where[48];
 
+        line_of(where, sizeof(where));
         if (key) {
-            snprintf(buf, sizeof(buf), "e Answer %s  %sa Apply  s Skip  "
-                     "b/Esc Back  PgUp/PgDn Scroll", key,
+            snprintf(buf, sizeof(buf), "%s  e Answer %s  %sa Apply  "
+                     "s Skip  b/Esc Back", where, key,
                      con->read_only ? "(read-only) " : "");
         } else {
-            snprintf(buf, sizeof(buf), "%sa Apply  s Skip  r Roll back  "
-                     "e Answers  b/Esc Back  PgUp/PgDn",
+            snprintf(buf, sizeof(buf), "%s  %sa Apply  s Skip  r Roll back  "
+                     "e Answers  b/Esc Back", where,
                      con->read_only ? "(read-only) " : "");
         }
     } else if (child_busy()) {
@@ -692,8 +705,11 @@ const char *hc_wizard_ui_footer(const hc_console *con)
                  "Up/Down/PgUp/PgDn Scroll", wz.verb, wz.step,
                  (hc_now_ms() - wz.started_ms) / 1000.0);
     } else {
-        snprintf(buf, sizeof(buf), "Enter/Esc Back to the steps  "
-                 "Up/Down/PgUp/PgDn Scroll");
+        char where[48];
+
+        line_of(where, sizeof(where));
+        snprintf(buf, sizeof(buf), "%s  Enter/Esc Back to the steps  "
+                 "PgUp/PgDn Scroll", where);
     }
     return buf;
 }

@@ -7,16 +7,20 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <crm/crm.h>
 #include <crm/common/xml.h>
 
+#include "dhcpconf.h"
 #include "gen_dhcpd.h"
 #include "status.h"
 #include "util.h"
 #include "steps/steps.h"
 
 #define APPARMOR "/etc/apparmor.d/usr.sbin.dhcpd"
+#define APPARMOR_LOCAL "/etc/apparmor.d/local/usr.sbin.dhcpd"
+#define APPARMOR_ENABLED "/sys/module/apparmor/parameters/enabled"
 
 /* The nodes' own network on the service interface: the answer, or what
  * `ip` says the interface has here. */
@@ -31,10 +35,9 @@ static char *static_net(hc_wizard *w, char **ret_err)
         return g_strdup(ans);
     }
     if (hc_wizard_run(w, NULL, 10000, &out, NULL, argv) < 0) {
-        *ret_err = g_strdup_printf("%s: service_if=%s is no network "
-                                   "interface there (ip addr): answer "
-                                   "service_if= the interface towards the "
-                                   "DHCP clients", hc_wizard_local(w),
+        *ret_err = g_strdup_printf("%s: no interface service_if=%s: "
+                                   "answer service_if= (the clients' side)",
+                                   hc_wizard_local(w),
                                    hc_wizard_answer(w, "service_if"));
         g_free(out);
         return NULL;
@@ -63,9 +66,106 @@ static char *static_net(hc_wizard *w, char **ret_err)
     return net;
 }
 
-static char *conf_text(hc_wizard *w, char **ret_err)
+/* a.b.c.d/n -> network and mask (host order); false when it is none. */
+static bool parse_cidr(const char *cidr, uint32_t *net, uint32_t *mask)
 {
-    char *net = static_net(w, ret_err), *text;
+    char *ip = g_strdup(cidr), *slash = strchr(ip, '/');
+    struct in_addr a;
+    bool ok = slash != NULL;
+    int n = 0;
+
+    if (ok) {
+        *slash = 0;
+        n = atoi(slash + 1);
+        ok = inet_pton(AF_INET, ip, &a) == 1 && n >= 0 && n <= 32;
+    }
+    if (ok) {
+        *mask = n ? ~0u << (32 - n) : 0;
+        *net = ntohl(a.s_addr) & *mask;
+    }
+    g_free(ip);
+    return ok;
+}
+
+/* dhcpd answers on an interface only when the interface's own address lies
+ * in a declared subnet (ERRATA 10): the nodes' static network and the
+ * service subnet.  Warns for each node whose address is in neither, and
+ * for the tutorial's placeholder when the interface cannot be read. */
+static void warn_unserved(hc_wizard *w, hc_plan *p, const char *static_net)
+{
+    const char *ifname = hc_wizard_answer(w, "service_if");
+    const char *argv[] = { "ip", "-o", "-4", "addr", "show", "dev", ifname,
+                           NULL };
+    char *vipnet = g_strdup_printf("%s/%s", hc_wizard_answer(w, "vip"),
+                                   hc_wizard_answer(w, "vip_prefix"));
+    uint32_t sn = 0, sm = 0, vn = 0, vm = 0;
+    bool have_s = parse_cidr(static_net, &sn, &sm);
+    bool read_any = false;
+
+    parse_cidr(vipnet, &vn, &vm);
+    for (int i = 0; i < 2; i++) {
+        const char *node = i ? hc_wizard_peer(w) : NULL;
+        char *out = NULL, **f;
+        GString *outside = g_string_new(NULL);
+        bool inside = false;
+
+        if (hc_wizard_run(w, node, 10000, &out, NULL, argv) < 0) {
+            g_free(out);
+            g_string_free(outside, TRUE);
+            continue;
+        }
+        f = g_strsplit_set(out, " \t\n", -1);
+        for (size_t k = 0; f[k]; k++) {
+            uint32_t an, am;
+
+            if (strcmp(f[k], "inet") || !f[k + 1]
+                || !parse_cidr(f[k + 1], &an, &am)) {
+                continue;
+            }
+            read_any = true;
+            {
+                char *ip = g_strndup(f[k + 1], strcspn(f[k + 1], "/"));
+                struct in_addr a;
+                uint32_t h;
+
+                inet_pton(AF_INET, ip, &a);
+                h = ntohl(a.s_addr);
+                if ((have_s && (h & sm) == sn) || (h & vm) == vn) {
+                    inside = true;
+                } else {
+                    g_string_append_printf(outside, "%s%s",
+                                           outside->len ? ", " : "", ip);
+                }
+                g_free(ip);
+            }
+        }
+        if (!inside && outside->len) {
+            hc_plan_warn(p, "on %s, %s has %s, which lies in no subnet of "
+                         "dhcpd.conf (%s, %s): dhcpd will not serve %s there "
+                         "(ERRATA 10). Answer service_net= the nodes' own "
+                         "network on %s, or leave it empty to read it from "
+                         "the interface.", i ? hc_wizard_peer(w)
+                         : hc_wizard_local(w), ifname, outside->str,
+                         static_net, vipnet, ifname, ifname);
+        }
+        g_strfreev(f);
+        g_free(out);
+        g_string_free(outside, TRUE);
+    }
+    if (!read_any && have_s && (sm == ~0u || (sn >> 24) == 127)) {
+        hc_plan_warn(p, "service_net=%s looks like the tutorial's placeholder "
+                     "(127.0.1.10/32): dhcpd serves %s only when its own "
+                     "address lies in a declared subnet, and no address of "
+                     "%s lies in %s (ERRATA 10). Answer service_net= the "
+                     "nodes' real static network on %s.", static_net,
+                     ifname, ifname, static_net, ifname);
+    }
+    g_free(vipnet);
+}
+
+static char *conf_text(hc_wizard *w, const char *net, char **ret_err)
+{
+    char *text;
     hc_dhcpd_conf c = {
         .interface = hc_wizard_answer(w, "service_if"),
         .vip = hc_wizard_answer(w, "vip"),
@@ -74,14 +174,74 @@ static char *conf_text(hc_wizard *w, char **ret_err)
         .range_start = hc_wizard_answer(w, "range_start"),
         .range_end = hc_wizard_answer(w, "range_end"),
         .leases = hc_wizard_answer(w, "leases"),
+        .routers = hc_wizard_answer(w, "routers"),
+        .dns_servers = hc_wizard_answer(w, "dns_servers"),
+        .domain_name = hc_wizard_answer(w, "domain_name"),
+        .default_lease_time = (unsigned) atoi(hc_wizard_answer(w,
+                                             "default_lease_time")),
+        .max_lease_time = (unsigned) atoi(hc_wizard_answer(w,
+                                                           "max_lease_time")),
     };
 
-    if (!net) {
+    text = hc_gen_dhcpd_conf(&c, ret_err);
+    return text;
+}
+
+/* The dhcpd.conf here when an admin wrote it and it works: it does not
+ * start with the line hacon writes first, dhcpd -t accepts it and its
+ * lease file is on the shared filesystem.  Such a file is kept (and copied to the peer) unless the
+ * admin answers dhcpd_conf_rewrite=yes; the plan says which.  NULL: write
+ * hacon's. */
+static char *admin_conf(hc_wizard *w, hc_plan *p, const char *generated)
+{
+    const char *path = hc_wizard_answer(w, "dhcpd_conf");
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    bool rewrite = !strcmp(hc_wizard_answer(w, "dhcpd_conf_rewrite"), "yes");
+    char *old = NULL, *lp, *err = NULL;
+    size_t len = 0, ml = strlen(mnt);
+    hc_dhcp_conf *c;
+    const char *lf;
+
+    if (hc_wizard_read(w, NULL, path, &old, &len, NULL) < 0 || !old
+        || g_str_has_prefix(old, HC_DHCPD_CONF_MARK)
+        || (len == strlen(generated) && !memcmp(old, generated, len))) {
+        g_free(old);
         return NULL;
     }
-    text = hc_gen_dhcpd_conf(&c, ret_err);
-    g_free(net);
-    return text;
+    c = hc_dhcp_conf_new();
+    hc_dhcp_conf_parse(c, old, len, path, false);
+    lf = c->lease_file_name;
+    lp = hc_wizard_path(w, path);
+    {
+        const char *argv[] = { "dhcpd", "-t", "-q", "-cf", lp, NULL };
+
+        if (hc_wizard_run(w, NULL, 15000, NULL, &err, argv) < 0) {
+            hc_plan_note(p, "%s here fails dhcpd -t: hacon's replaces it "
+                         "(the diff shows what changes).", path);
+            g_clear_pointer(&old, g_free);
+        } else if (!lf || strncmp(lf, mnt, ml) || lf[ml] != '/') {
+            hc_plan_note(p, "%s here keeps its leases in %s, not on the "
+                         "shared filesystem %s: a failover would lose them. "
+                         "hacon's replaces it (the diff shows what changes).",
+                         path, lf ? lf : "dhcpd's default place", mnt);
+            g_clear_pointer(&old, g_free);
+        } else if (rewrite) {
+            hc_plan_note(p, "%s here was edited by hand and works; "
+                         "dhcpd_conf_rewrite=yes: hacon's replaces it (the "
+                         "diff shows what changes).", path);
+            g_clear_pointer(&old, g_free);
+        } else {
+            hc_plan_note(p, "%s here was edited by hand: dhcpd -t accepts it "
+                         "and it keeps the leases on the shared filesystem "
+                         "(%s), so hacon keeps it, the same on both nodes. "
+                         "Answer dhcpd_conf_rewrite=yes to replace it with "
+                         "hacon's (the plan then shows the diff).", path, lf);
+        }
+    }
+    g_free(err);
+    g_free(lp);
+    hc_dhcp_conf_free(c);
+    return old;
 }
 
 /* "uid:gid" of the dhcpd user on node, "" when there is none (Debian runs
@@ -102,6 +262,19 @@ static int dhcpd_ids(hc_wizard *w, const char *node, char **ret,
     }
     return rc;
 }
+
+/* What the tutorial copies (ERRATA 12): the directory /var/lib/dhcp with
+ * its owners and modes, as the lease file's directory ($1) on the shared
+ * filesystem; into a directory that is there already, its files (never
+ * over one there).  A lease file ($2) still missing is made with the
+ * directory's owner. */
+#define COPY_LEASES \
+    "src=/var/lib/dhcp; " \
+    "if [ -d \"$src\" ] && [ -e \"$1\" ]; then cp -a -n \"$src/.\" \"$1/\"; " \
+    "elif [ -d \"$src\" ]; then mkdir -p \"$(dirname \"$1\")\"; " \
+    "cp -a \"$src\" \"$1\"; else mkdir -p \"$1\"; fi; " \
+    "if [ ! -e \"$2\" ]; then touch \"$2\"; " \
+    "chown --reference=\"$1\" \"$2\"; fi"
 
 /* The filesystem is not mounted here: as the tutorial does before
  * Pacemaker manages it, mount it for a moment and copy the leases there
@@ -140,19 +313,79 @@ static bool leases_on_disk(hc_wizard *w, hc_plan *p, const char *peer)
     g_free(out);
     g_free(rel);
     if (!there) {
-        hc_plan_cmd_add(p, NULL, 60000, "the leases onto the shared "
-                        "filesystem: mounted here for the copy, then "
-                        "unmounted (Pacemaker mounts it from now on)",
-                        "sh", "-c", "set -e; mount -t \"$4\" \"$1\" \"$2\"; "
-                        "trap 'umount \"$2\"' EXIT; mkdir -p \"$(dirname "
-                        "\"$3\")\"; if [ ! -e \"$3\" ]; then if [ -s "
-                        "/var/lib/dhcp/dhcpd.leases ]; then cp -p "
-                        "/var/lib/dhcp/dhcpd.leases \"$3\"; else touch \"$3\"; "
-                        "fi; fi", "sh", dev, mnt, leases, fst, NULL);
-        hc_plan_crm(p, "mount %s %s; cp -a /var/lib/dhcp %s/; umount %s",
-                    dev, mnt, mnt, mnt);
+        char *dir = g_path_get_dirname(leases);
+
+        hc_plan_cmd_add(p, NULL, 60000, "the lease directory onto the shared "
+                        "filesystem, with its owners and modes: mounted here "
+                        "for the copy, then unmounted (Pacemaker mounts it "
+                        "from now on)", "sh", "-c", "set -e; mount -t \"$4\" "
+                        "\"$3\" \"$5\"; trap 'umount \"$5\"' EXIT; "
+                        COPY_LEASES, "sh", dir, leases, dev, fst, mnt, NULL);
+        hc_plan_crm(p, "mount %s %s; cp -a /var/lib/dhcp %s; umount %s",
+                    dev, mnt, dir, mnt);
+        g_free(dir);
     }
     return true;
+}
+
+/* AppArmor's profile for dhcpd confines it to /var/lib/dhcp: a lease file
+ * on the shared filesystem is denied unless the profile's local part
+ * allows it (ERRATA 12).  Checked on both nodes, and only where AppArmor
+ * is enabled.  This node is read under HACON_ROOT (tests), the peer over
+ * ssh. */
+static void warn_apparmor(hc_wizard *w, hc_plan *p, const char *nodes[2])
+{
+    const char *mnt = hc_wizard_answer(w, "mountpoint");
+    const char *probe[] = { "sh", "-c", "[ -f " APPARMOR " ] && echo profile;"
+        " grep -qsF \"$1/\" " APPARMOR_LOCAL " && echo allowed;"
+        " grep -qs Y " APPARMOR_ENABLED " && echo enabled; true", "sh", mnt,
+        NULL };
+    GString *where = g_string_new(NULL);
+
+    for (int i = 0; i < 2; i++) {
+        bool profile, allowed, enabled;
+
+        if (i == 0) {
+            char *pf = hc_wizard_path(w, APPARMOR);
+            char *lf = hc_wizard_path(w, APPARMOR_LOCAL);
+            char *ef = hc_wizard_path(w, APPARMOR_ENABLED);
+            char *local = NULL, *en = NULL, *pat = g_strdup_printf("%s/", mnt);
+
+            profile = g_file_test(pf, G_FILE_TEST_EXISTS);
+            allowed = g_file_get_contents(lf, &local, NULL, NULL)
+                      && strstr(local, pat);
+            enabled = g_file_get_contents(ef, &en, NULL, NULL) && *en == 'Y';
+            g_free(pf);
+            g_free(lf);
+            g_free(ef);
+            g_free(local);
+            g_free(en);
+            g_free(pat);
+        } else {
+            char *out = NULL;
+
+            if (hc_wizard_run(w, nodes[1], 15000, &out, NULL, probe) < 0) {
+                g_free(out);
+                continue;
+            }
+            profile = strstr(out, "profile") != NULL;
+            allowed = strstr(out, "allowed") != NULL;
+            enabled = strstr(out, "enabled") != NULL;
+            g_free(out);
+        }
+        if (profile && enabled && !allowed) {
+            g_string_append_printf(where, "%s%s", where->len ? " and " : "",
+                                   nodes[i]);
+        }
+    }
+    if (where->len) {
+        hc_plan_warn(p, "AppArmor is enabled on %s and confines dhcpd (%s) "
+                     "to /var/lib/dhcp: add \"%s/** lrw,\" to %s there and "
+                     "reload AppArmor (systemctl reload apparmor), or dhcpd "
+                     "cannot open %s (ERRATA 12)", where->str, APPARMOR, mnt,
+                     APPARMOR_LOCAL, hc_wizard_answer(w, "leases"));
+    }
+    g_string_free(where, TRUE);
 }
 
 /* The node where the cluster runs the service's dhcpd now, or NULL (no
@@ -180,13 +413,21 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
     const char *path = hc_wizard_answer(w, "dhcpd_conf");
     const char *leases = hc_wizard_answer(w, "leases");
-    char *conf = conf_text(w, ret_err), *ids[2] = { NULL, NULL }, *aa;
+    char *net = static_net(w, ret_err);
+    char *conf = net ? conf_text(w, net, ret_err) : NULL;
+    char *ids[2] = { NULL, NULL }, *kept = NULL;
     char *cluster_node = NULL;
     int rc = conf ? 0 : -EINVAL;
 
+    if (rc == 0) {
+        warn_unserved(w, p, net);
+        kept = admin_conf(w, p, conf);
+    }
     for (int i = 0; rc == 0 && i < 2; i++) {
-        rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, conf,
-                              strlen(conf), 0644, false, ret_err);
+        const char *text = kept ? kept : conf;
+
+        rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, text,
+                              strlen(text), 0644, false, ret_err);
     }
     for (int i = 0; rc == 0 && i < 2; i++) {
         rc = dhcpd_ids(w, i ? nodes[1] : NULL, &ids[i], ret_err);
@@ -248,19 +489,17 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     if (rc == 0) {
         char *dir = g_path_get_dirname(leases);
-        char *cmd = g_strdup_printf("mkdir -p %s && if [ ! -e %s ]; then "
-                                    "if [ -s /var/lib/dhcp/dhcpd.leases ]; "
-                                    "then cp -p /var/lib/dhcp/dhcpd.leases %s; "
-                                    "else touch %s; fi; fi", dir, leases,
-                                    leases, leases);
         const char *mp[] = { "mountpoint", "-q",
                              hc_wizard_answer(w, "mountpoint"), NULL };
         char *lp = hc_wizard_path(w, leases);
 
         if (!g_file_test(lp, G_FILE_TEST_EXISTS)) {
             if (hc_wizard_run(w, NULL, 10000, NULL, NULL, mp) == 0) {
-                hc_plan_cmd_add(p, NULL, 30000, "move the existing leases to "
-                                "the shared filesystem", "sh", "-c", cmd, NULL);
+                hc_plan_cmd_add(p, NULL, 30000, "copy the lease directory to "
+                                "the shared filesystem, with its owners and "
+                                "modes", "sh", "-c", "set -e; " COPY_LEASES,
+                                "sh", dir, leases, NULL);
+                hc_plan_crm(p, "cp -a /var/lib/dhcp %s", dir);
             } else if (leases_on_disk(w, p, nodes[1])) {
                 /* planned, or there already */
             } else {
@@ -271,18 +510,11 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             }
         }
         g_free(lp);
-        g_free(cmd);
         g_free(dir);
     }
-    aa = hc_wizard_path(w, APPARMOR);
-    if (rc == 0 && g_file_test(aa, G_FILE_TEST_EXISTS)) {
-        hc_plan_warn(p, "AppArmor confines dhcpd (%s) to /var/lib/dhcp: add "
-                     "\"%s/** lrw,\" to /etc/apparmor.d/local/usr.sbin.dhcpd "
-                     "on both nodes and reload AppArmor, or dhcpd cannot "
-                     "open %s", APPARMOR, hc_wizard_answer(w, "mountpoint"),
-                     leases);
+    if (rc == 0) {
+        warn_apparmor(w, p, nodes);
     }
-    g_free(aa);
     hc_plan_note(p, "Tutorial says: lease-file-name with typographic quotes "
                  "and a placeholder subnet. hacon writes lease-file-name "
                  "\"%s\", declares the nodes' own subnet and the service "
@@ -296,6 +528,8 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     g_free(ids[0]);
     g_free(ids[1]);
     g_free(conf);
+    g_free(kept);
+    g_free(net);
     g_free(cluster_node);
     return rc;
 }

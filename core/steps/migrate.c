@@ -195,7 +195,9 @@ static int migrate_apply(hc_wizard *w, hc_plan *p, char **ret_err)
     return rc;
 }
 
-static void record_done(hc_wizard *w, hc_plan *p)
+/* The record that the move test was done; 0 or a negative errno with the
+ * file named in *ret_err. */
+static int record_done(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *to = g_hash_table_lookup(p->data, "to");
     char *rec = record_path(w), *dir = g_path_get_dirname(rec);
@@ -206,11 +208,18 @@ static void record_done(hc_wizard *w, hc_plan *p)
                                 strcmp(hc_wizard_answer(w, "move_clear"),
                                        "yes") ? "" : ", move cleared");
 
-    g_mkdir_with_parents(dir, 0755);
-    hc_write_file_atomic(rec, txt, strlen(txt), 0644, false);
+    int rc = g_mkdir_with_parents(dir, 0755) < 0 ? -errno : 0;
+
+    if (rc == 0) {
+        rc = hc_write_file_atomic(rec, txt, strlen(txt), 0644, false);
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("cannot write %s: %s", rec, strerror(-rc));
+    }
     g_free(txt);
     g_free(dir);
     g_free(rec);
+    return rc;
 }
 
 static int migrate_verify(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -240,7 +249,7 @@ static int migrate_verify(hc_wizard *w, hc_plan *p, char **ret_err)
                                   : to, NULL, ret_err);
     }
     if (rc == 0 && to) {
-        record_done(w, p);
+        rc = record_done(w, p, ret_err);
     }
     return rc;
 }

@@ -27,5 +27,5 @@ print(f"{'':14}{'wall s':>10}{'peak RSS KiB':>14}")
 print(f"{'hacon status':14}{ht:10.3f}{hm:14d}")
 print(f"{'crm_mon -1':14}{ct:10.3f}{cm:14d}")
 print(f"ratio hacon/crm_mon: time {ht/ct:.2f}x, memory {hm/cm:.2f}x "
-      f"(goal <= 1.0x each)")
+      f"(goal: time <= 0.8x, memory <= 1.0x)")
 PY

@@ -39,7 +39,7 @@ def mon_resources(parent, out, path):
             rec = {"kind": "primitive", "role": el.get("role"),
                    "nodes": sorted(n.get("name") for n in el.findall("node"))}
             out.setdefault(key, []).append(rec)
-        elif el.tag in ("group", "clone", "bundle"):
+        elif el.tag in ("group", "clone", "bundle", "replica"):
             kind = el.tag
             if el.tag == "clone" and truth(el.get("multi_state")):
                 kind = "promotable"
@@ -59,7 +59,9 @@ def json_resources(lst, out, path):
             rec["nodes"] = sorted(p["node"] if isinstance(p, dict) else p
                                   for p in places)
         out.setdefault(key, []).append(rec)
-        kids = r.get("children", []) or r.get("instances", []) or []
+        kids = r.get("children", []) or []
+        if not kids and isinstance(r.get("instances"), list):
+            kids = r["instances"]   # an older form; now counts per role
         json_resources(kids, out, key)
 
 

@@ -22,10 +22,25 @@ golden() {  # golden NAME ARGS...
     tap_diff "drbd $name" "$dir/expected/$name" "$tmp/$name"
 }
 
+# /proc/drbd names no resource: hacon asks drbdsetup and drbdadm.  None
+# can be run for these (the path does not exist), as on a machine without
+# DRBD: "minor 1 (name unknown)".
+none="--drbdsetup $dir/bin/none --drbdadm $dir/bin/none"
 for f in "$dir"/captures/*.proc; do
     b=$(basename "$f" .proc)
-    golden "$b.proc.txt" --history --proc "$f"
+    golden "$b.proc.txt" --history --proc "$f" $none
 done
+# A node whose kernel runs r0: name and size from `drbdsetup events2
+# --now`; one with only the configuration: the name from `drbdadm dump`.
+golden sync-mid.alpha.named.proc.txt --proc "$dir/captures/sync-mid.alpha.proc" \
+    --drbdsetup "$dir/bin/drbdsetup-now" --drbdadm "$dir/bin/none"
+if command -v drbdadm > /dev/null; then
+    golden disconnected.beta.dump.proc.json --format=json \
+        --proc "$dir/captures/disconnected.beta.proc" \
+        --drbdsetup "$dir/bin/none" --drbdadm "$dir/bin/drbdadm-r0"
+else
+    tap_skip "drbdadm not installed (make deps)"
+fi
 for f in "$dir"/captures/*.events2 "$dir"/doc/*.events2; do
     b=$(basename "$f" .events2)
     golden "$b.events2.txt" --history --events2 "$f"
@@ -35,14 +50,14 @@ for f in "$dir"/doc/*.status.json; do
     golden "$b.status.txt" --history --status-json "$f"
 done
 for b in sync-mid.alpha.proc verify-running.alpha.proc paused-sync.beta.proc; do
-    golden "$b.json" --format=json --proc "$dir/captures/$b"
+    golden "$b.json" --format=json --proc "$dir/captures/$b" $none
 done
 for b in split-brain.alpha.events2 drbd9-three-nodes.events2; do
     f=$dir/captures/$b; [ -f "$f" ] || f=$dir/doc/$b
     golden "$b.json" --format=json --events2 "$f"
 done
 for f in "$dir"/captures/*.procseq; do
-    golden "$(basename "$f").follow" --follow --proc "$f"
+    golden "$(basename "$f").follow" --follow --proc "$f" $none
 done
 golden live.alpha.events2.follow --follow --events2 "$dir/captures/live.alpha.events2"
 golden drbd9-three-nodes.follow --follow --events2 "$dir/doc/drbd9-three-nodes.events2"
@@ -75,9 +90,9 @@ cd "$tmp" || exit 1
 printf 'exists resource name:r0\nexists device name:r0 minor:1\n' > bad.events2
 golden bad.events2.txt --events2 bad.events2
 printf 'version: 8.4.11 (api:1/proto:86-101)\n 1: ro:Primary/Secondary\n' > bad.proc
-golden bad.proc.txt --proc bad.proc
-golden missing.txt --proc no-such-file
+golden bad.proc.txt --proc bad.proc $none
+golden missing.txt --proc no-such-file $none
 printf '[{"name":"r0"' > bad.json
 golden bad.json.txt --status-json bad.json
-golden not-a-cib.txt --proc "$dir/captures/sync-mid.alpha.proc" --cib bad.proc
+golden not-a-cib.txt --proc "$dir/captures/sync-mid.alpha.proc" --cib bad.proc $none
 tap_done

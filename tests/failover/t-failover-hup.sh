@@ -150,7 +150,9 @@ wait_for fo1 "Start? Enter/y: start" > /dev/null
 : > "$STALL"
 t0=$(now)
 T send-keys -t fo1 y
-tap_check "standby: the action runs" wait_for fo1 "standby --update on" 120
+# The timeline's line ("action run: ..."), not the plan's ("runs: ...").
+tap_check "standby: the action runs" \
+    wait_for fo1 "action run: crm_attribute --node $a --name standby --update on" 120
 T kill-session -t fo1
 sleep 1
 tap_check "standby: the console is gone (SIGHUP), the test runs on" running
@@ -199,7 +201,7 @@ wait_for fo3 "Start? Enter/y: start" > /dev/null
 t0=$(now)
 T send-keys -t fo3 y
 tap_check "stop-stack: the stack of $a is being stopped" \
-    wait_for fo3 "stop-stack: start" 120
+    wait_for fo3 "action stop-stack: start" 120
 T send-keys -t fo3 q
 tap_check "q during the run asks first" \
     wait_for fo3 "A failover test is running. Quit the console?" 10

@@ -1,8 +1,10 @@
 /* libFuzzer target for the dhcpd.leases parser: the input whole, then cut
  * in two where its first byte says (as the follower feeds it), then the
- * table through pool usage and both output forms; last, the file read in
- * two halves by two threads, split where its second byte says, must give
- * what the sequential read gives. */
+ * table through pool usage and both output forms; then the file read once
+ * by a follower (as `hacon leases` reads it), a cut last record taken as
+ * the end (hc_lease_follower_finish()), both forms naming NODE:FILE; last,
+ * the file read in two halves by two threads, split where its second byte
+ * says, must give what the sequential read gives. */
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -21,7 +23,8 @@ static const char conf_text[] =
     "subnet 192.168.0.0 netmask 255.255.0.0 { range 192.168.0.1 192.168.9.9;"
     " range 192.168.5.0 192.168.5.10; }";
 
-static void check(hc_lease_table *t, const hc_dhcp_conf *c)
+static void check_src(hc_lease_table *t, const hc_dhcp_conf *c,
+                      const hc_lease_source *src)
 {
     hc_dhcp_usage u;
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -31,8 +34,8 @@ static void check(hc_lease_table *t, const hc_dhcp_conf *c)
 
     hc_dhcp_usage_compute(c, t, &u);
     hc_lease_query_run(t, &q, rows);
-    hc_leases_format_text(out, t, rows, c, &u, NULL, 1795600800);
-    hc_leases_format_json(out, t, rows, c, &u, NULL);
+    hc_leases_format_text(out, t, rows, c, &u, src, 1795600800);
+    hc_leases_format_json(out, t, rows, c, &u, src);
     /* Nothing from the input reaches the output as a control byte. */
     for (size_t i = 0; i < out->len; i++) {
         unsigned char ch = (unsigned char) out->str[i];
@@ -46,7 +49,39 @@ static void check(hc_lease_table *t, const hc_dhcp_conf *c)
     hc_dhcp_usage_clear(&u);
 }
 
-static void check_split(const uint8_t *data, size_t size)
+static void check(hc_lease_table *t, const hc_dhcp_conf *c)
+{
+    check_src(t, c, NULL);
+}
+
+/* Read once by a follower: everything the whole parse with eof gives,
+ * the cut last record as one error more at most. */
+static void check_follow(const char *path, const hc_dhcp_conf *c,
+                         const hc_lease_table *whole)
+{
+    hc_lease_follower *f = NULL;
+    hc_lease_source src = { path, NULL, NULL, "node\x1b", 0 };
+    size_t before;
+
+    if (hc_lease_follower_new(path, NULL, &f) < 0
+        || hc_lease_follower_poll(f, NULL) < 0) {
+        __builtin_trap();
+    }
+    before = hc_lease_table_n_errors(hc_lease_follower_table(f));
+    src.unfinished = hc_lease_follower_finish(f);
+    if (hc_lease_follower_pending(f) != 0
+        || hc_lease_table_n_errors(hc_lease_follower_table(f))
+           != before + (src.unfinished ? 1 : 0)
+        || hc_lease_table_count(hc_lease_follower_table(f))
+           > hc_lease_table_count(whole)) {
+        __builtin_trap();
+    }
+    check_src(hc_lease_follower_table(f), c, &src);
+    hc_lease_follower_free(f);
+}
+
+static void check_split(const uint8_t *data, size_t size,
+                        const hc_dhcp_conf *c, const hc_lease_table *whole)
 {
     int fd = memfd_create("fuzz-leases", MFD_CLOEXEC);
     char path[64];
@@ -62,6 +97,7 @@ static void check_split(const uint8_t *data, size_t size)
         __builtin_trap();
     }
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    check_follow(path, c, whole);
     a = hc_lease_table_new();
     b = hc_lease_table_new();
     if (hc_leases_load_split(a, path, 0) < 0
@@ -78,7 +114,7 @@ static void check_split(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static hc_dhcp_conf *c;
-    hc_lease_table *t = hc_lease_table_new();
+    hc_lease_table *t = hc_lease_table_new(), *whole = hc_lease_table_new();
     size_t cut;
     ssize_t used;
     GString *rest;
@@ -91,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     }
     check(t, c);
+    hc_leases_parse(whole, (const char *) data, size, true);
     hc_lease_table_reset(t);
 
     cut = size ? (size_t) data[0] * size / 256 : 0;
@@ -106,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_free(rest, TRUE);
     check(t, c);
     hc_lease_table_free(t);
-    check_split(data, size);
+    check_split(data, size, c, whole);
+    hc_lease_table_free(whole);
     return 0;
 }

@@ -42,6 +42,49 @@ for f in "$here"/cib/*.xml "$work/large-32x1000.xml"; do
     fi
 done
 
+# Groups, clones and bundles have no role of their own: JSON gives their
+# instances per role, and calls them active when any instance is (before,
+# a promotable clone with its Promoted instance running read "role":
+# "Stopped", "active": false on standby.xml).
+for f in "$work"/*.json; do
+    name=$(basename "$f" .json)
+    if python3 - "$f" > "$work/$name.coll" 2>&1 <<'PY'
+import json, sys
+from collections import Counter
+bad = []
+def leaves(r):
+    if r["kind"] in ("primitive", "replica"):
+        return [r]
+    return [x for c in r["children"] for x in leaves(c)]
+def check(r):
+    if r["kind"] == "primitive":
+        return
+    ls = [x for c in r["children"] for x in leaves(c)]
+    want = Counter("Stopped" if x["kind"] == "replica" and not x["node"]
+                   else (x["replica_role"] if x["kind"] == "replica"
+                         else x["role"]) for x in ls)
+    if r["role"] is not None:
+        bad.append(f"{r['id']}: role {r['role']}, none expected")
+    if Counter(r["instances"]) != want:
+        bad.append(f"{r['id']}: instances {r['instances']}, want {dict(want)}")
+    if r["active"] != any(x["active"] for x in ls):
+        bad.append(f"{r['id']}: active {r['active']} with instances "
+                   f"{dict(want)}")
+    for c in r["children"]:
+        check(c)
+for r in json.load(open(sys.argv[1]))["resources"]:
+    check(r)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+    then
+        tap_ok "status $name (json): collectives give instances per role"
+    else
+        tap_fail "status $name (json): collectives give instances per role"
+        sed 's/^/# /' "$work/$name.coll"
+    fi
+done
+
 # Bad input: one clear line naming the file, and a non-zero exit.
 expect_error() { # description, expected substring, env..., -- args
     desc=$1 want=$2; shift 2
@@ -65,6 +108,13 @@ expect_error "XML that is not a CIB is refused" \
     CIB_file="$work/notcib.xml"
 expect_error "truncated CIB names the file" \
     "$work/truncated.xml is not valid XML" CIB_file="$work/truncated.xml"
+# The schema check that crm_mon (through libcib) makes is kept when
+# hacon reads the file itself: a primitive without its class.
+sed 's#<resources/>#<resources><primitive id="x" type="Dummy"/></resources>#' \
+    "$here/cib/bare.xml" > "$work/invalid.xml"
+expect_error "a CIB that its schema refuses is refused, as crm_mon does" \
+    "$work/invalid.xml does not validate against its schema (pacemaker-" \
+    CIB_file="$work/invalid.xml"
 expect_error "missing file is named" \
     "cannot read $work/missing.xml: No such file or directory" \
     CIB_file="$work/missing.xml"

@@ -13,12 +13,17 @@ for d in "$HACON_TOP"/tests/leases/fixtures/*/; do
     name=$(basename "$d")
     for fmt in text json; do
         (cd "$d" && "$HACON" leases --format=$fmt --leases dhcpd.leases \
-            --config dhcpd.conf) > "$tmp/$name.$fmt" 2>&1
+            --config dhcpd.conf) > "$tmp/$name.$fmt" 2> "$tmp/$name.$fmt.err"
+        echo "exit $?" >> "$tmp/$name.$fmt.err"
         if [ -n "${HACON_UPDATE_GOLDEN:-}" ]; then
             cp "$tmp/$name.$fmt" "$g/$name.$fmt"
+            cp "$tmp/$name.$fmt.err" "$g/$name.$fmt.err"
         fi
         tap_diff "$name: hacon leases --format=$fmt" "$g/$name.$fmt" \
             "$tmp/$name.$fmt"
+        # Malformed records also on stderr, and exit 3.
+        tap_diff "$name: hacon leases --format=$fmt: stderr and exit status" \
+            "$g/$name.$fmt.err" "$tmp/$name.$fmt.err"
     done
 done
 

@@ -17,8 +17,11 @@ for d in "$HACON_TOP"/tests/leases/fixtures/*/; do
         tap_fail "$name: dhcpd-pools failed: $(head -c 200 "$tmp/$name.err")"
         continue
     fi
-    if ! (cd "$d" && "$HACON" leases --format=json --leases dhcpd.leases \
-            --config dhcpd.conf) > "$tmp/$name.json" 2> "$tmp/$name.herr"; then
+    # Exit 3: read, with malformed or cut records (the edge fixtures).
+    (cd "$d" && "$HACON" leases --format=json --leases dhcpd.leases \
+        --config dhcpd.conf) > "$tmp/$name.json" 2> "$tmp/$name.herr"
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
         tap_fail "$name: hacon leases failed: $(head -c 200 "$tmp/$name.herr")"
         continue
     fi

@@ -38,7 +38,7 @@ EOF
 cat > "$tmp/bin/ssh" <<EOF
 #!/bin/sh
 while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
-shift
+shift 2
 echo "\$*" >> "$tmp/ssh-calls"
 exec sh -c "\$(printf '%s' "\$*" | sed 's|$rdir|$tmp/node|g')"
 EOF

@@ -29,13 +29,13 @@ cp "$HACON_TOP/tests/leases/fixtures/edge-hostile/dhcpd.leases" \
 cp "$HACON_TOP/tests/leases/fixtures/edge-hostile/dhcpd.conf" \
     "$work/hostile.conf"
 
-# ssh [OPTIONS] NODE -- COMMAND: COMMAND here, after the hold is gone
+# ssh [OPTIONS] -- NODE COMMAND: COMMAND here, after the hold is gone
 # (60 s at most); each call leaves a mark.
 mkdir "$work/bin"
 cat > "$work/bin/ssh" <<EOF
 #!/bin/sh
 while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
-shift
+shift 2
 echo "\$*" >> "$work/ssh-calls"
 end=\$((\$(date +%s) + 60))
 while [ -e "$work/hold" ] && [ \$(date +%s) -lt \$end ]; do sleep 0.1; done
@@ -95,6 +95,51 @@ else
     T kill-session -t slow
 fi
 rm -f "$work/hold"
+
+# --- / finds what the screen shows ----------------------------------------
+# The hostile hostnames are shown escaped (\x1b[2J, a\"b): a search typed
+# as the screen shows them selects their row (the row drawn in reverse).
+selected() {
+    T capture-pane -e -p -t "$1" | grep -E "$(printf '\033')\[([0-9]+;)*7m" \
+        | sed "s/$(printf '\033')\[[0-9;]*m//g"
+}
+# find NAME TEXT ADDRESS: / TEXT Enter selects the row of ADDRESS.
+find_row() {
+    T send-keys -t "$1" -l "/$2"
+    T send-keys -t "$1" Enter
+    _end=$(($(date +%s) + 10))
+    while [ "$(date +%s)" -le $_end ]; do
+        selected "$1" | grep -q "^$3 " && return 0
+        sleep 0.2
+    done
+    return 1
+}
+start srch 80x24 $U8 CIB_file=tutorial.xml HACON_NOW=1795600800 \
+    HACON_LEASES=hostile.leases
+if wait_for srch "[1 Resources]" && T send-keys -t srch 5 \
+    && wait_for srch "ADDRESS^"; then
+    for q in 'a\"b;c 10.10.101.101' '\x1b[2J 10.10.101.100' \
+             'nul\x00in 10.10.101.104' 'a"b 10.10.101.101'; do
+        text=${q% *} addr=${q##* }
+        if find_row srch "$text" "$addr"; then
+            tap_ok "/$text selects $addr, whose hostname shows it"
+        else
+            tap_fail "/$text selects $addr (selected: $(selected srch))"
+            screen srch | sed 's/^/#   /'
+        fi
+    done
+    T send-keys -t srch -l "/no-such-host"
+    T send-keys -t srch Enter
+    if wait_for srch "not found: no-such-host" 10; then
+        tap_ok "/ text that no row shows: not found"
+    else
+        tap_fail "/ text that no row shows: not found"
+    fi
+    quit_ok srch "leases search"
+else
+    tap_fail "leases search: the pane opens"
+    T kill-session -t srch
+fi
 
 # --- t: only the leases in one state -------------------------------------
 # rows_in NAME STATE: the table rows on the screen, and how many of them

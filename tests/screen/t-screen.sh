@@ -124,6 +124,60 @@ else
     tap_fail "console at 100x40"
 fi
 
+# --- a bundle's replicas, as crm_mon lists them --------------------------
+corpus=${HACON_CORPUS:-$HACON_TOP/../shared/corpus/pacemaker-scheduler}
+if [ -f "$corpus/bundle-order-stop-on-remote.xml" ]; then
+    cp "$corpus/bundle-order-stop-on-remote.xml" "$work/bundle.xml"
+    start bundle 100x60 $U8 CIB_file=bundle.xml
+    if wait_for bundle "replica 0: galera-bundle-0 (ocf:heartbeat:galera): Promoted on database-0 FAILED"; then
+        tap_ok "bundle: each replica on crm_mon's line, its parts below it"
+        tap_check "bundle: a replica's parts under it" sh -c \
+            "tmux -L '$sock' capture-pane -p -t bundle | grep -A3 'replica 1: galera-bundle-1 (ocf:heartbeat:galera): Promoted on database-1' | grep -q 'galera-bundle-docker-1 (ocf:heartbeat:docker): Started on database-1'"
+        quit_ok bundle "bundle"
+    else
+        tap_fail "bundle: each replica on crm_mon's line, its parts below it"
+        screen bundle | sed 's/^/#   /'
+        T kill-session -t bundle
+    fi
+else
+    tap_skip "no scheduler corpus at $corpus (../shared/corpus is absent)"
+fi
+
+# --- the header's third line: the counts never fall off ------------------
+# A long CIB_file path gives way to the file's name, a long name to an
+# ellipsis in its middle; on a narrow terminal the line still ends with
+# the counts, never mid-word.
+counts="Nodes: 2/2 online  Resources: 5  Failed: 1"
+line3() { screen "$1" | sed -n 3p | sed 's/[[:space:]]*$//'; }
+deep=$work/a-rather-long-directory-name/another-level-of-directories/x
+mkdir -p "$deep"
+cp "$fix/failed.xml" "$deep/failed.xml"
+cp "$fix/failed.xml" "$deep/cluster-captured-after-the-failover-test-of-tuesday.xml"
+start deep 80x24 $U8 "CIB_file=$deep/failed.xml"
+if wait_for deep "Failed: 1"; then
+    l=$(line3 deep)
+    tap_check "long CIB_file path: the file's name and all counts ($l)" \
+        [ "$l" = "CIB: file failed.xml  $counts" ]
+    T resize-window -t deep -x 60 -y 15
+    wait_for deep "Failed: 1" > /dev/null
+    l=$(line3 deep)
+    tap_check "at 60 columns the line ends with the counts ($l)" \
+        sh -c "[ \"\${#1}\" -le 60 ] && case \"\$1\" in *\"$counts\") true;; *) false;; esac" - "$l"
+    quit_ok deep "long path"
+else
+    tap_fail "console with a long CIB_file path"
+fi
+start longname 80x24 $U8 \
+    "CIB_file=$deep/cluster-captured-after-the-failover-test-of-tuesday.xml"
+if wait_for longname "Failed: 1"; then
+    l=$(line3 longname)
+    tap_check "long file name: cut in its middle, all counts ($l)" \
+        sh -c "[ \"\${#1}\" -le 80 ] && case \"\$1\" in 'CIB: file cluster-'*'...'*'tuesday.xml  $counts') true;; *) false;; esac" - "$l"
+    quit_ok longname "long file name"
+else
+    tap_fail "console with a long CIB_file name"
+fi
+
 # --- ASCII terminals and monochrome ------------------------------------
 for term in vt100 linux; do
     start "a$term" 80x24 TERM=$term LANG=C LC_ALL=C CIB_file=tutorial.xml

@@ -64,6 +64,10 @@ wait_gone c "checking" 30 > /dev/null
 tap_check "the list selects the first step that can be applied (resources)" \
     bash -c "$(declare -f T selected); sock=$sock
              selected c | grep -q '^7 resources *to do'"
+tap_check "a command in a step's message reads as typed (\"\$1\", no backslashes)" \
+    bash -c "$(declare -f T screen); sock=$sock
+             screen c | grep -qF 'sh -c '\''if [ -e \"\$1\" ]; then' &&
+             ! screen c | grep -qF '\\\"'"
 tap_check "the key line of the list offers e Answers" \
     bash -c "$(declare -f T screen footer); sock=$sock
              footer c | grep -qF 'e Answers'"
@@ -134,6 +138,40 @@ tap_check "the list names the answers file" wait_for c "state/answers; e edits t
 env $ENV CIB_file="$work/tutorial.xml" "$HACON" setup list --answers "$work/state/answers" > "$work/list" 2>&1
 tap_check "hacon setup --answers reads the saved file the same way" \
     bash -c "grep -q '^4 quorum' '$work/list' && ! grep -q '^4 quorum *blocked' '$work/list'"
+
+# ---------------------------------------------------------------- a plan
+# Enter on resources: the plan opens with its summary (the change in
+# words, what the cluster will then do, the crm lines); the files, the
+# commands and the CIB diff come after; the key line says where one is.
+key c Enter
+wait_for c "Step resources:" 30 > /dev/null && wait_gone c "computing the plan" 60 > /dev/null
+tap_check "a plan opens with the change in words and the simulation's outcome" \
+    bash -c "$(declare -f T screen); sock=$sock
+             screen c | grep -q '^Summary: what changes' &&
+             screen c | grep -q '^  changes the resource testnet' &&
+             screen c | grep -q '^What the cluster will do (crm_simulate -S):' &&
+             ! screen c | grep -q 'CIB change'"
+tap_check "the key line says line 1 of the plan's lines" \
+    bash -c "$(declare -f T screen footer); sock=$sock
+             footer c | grep -Eq '^line 1 of [0-9]{2,}  '"
+key c NPage
+tap_check "PgDn: the line indicator follows" \
+    wait_re c "^line [1-9][0-9] of [0-9]{2,}  " 5
+# The CIB diff, found a page at a time upwards from the end: after the
+# summary's page.
+key c G
+cib_at=0
+for _ in $(seq 10); do
+    sleep 0.3
+    if screen c | grep -q 'CIB change, in one atomic update'; then
+        cib_at=$(footer c | sed -n 's/^line \([0-9]*\) of.*/\1/p'); break
+    fi
+    key c PPage
+done
+tap_check "the CIB diff comes after the summary (from line ${cib_at:-?} on)" \
+    test "${cib_at:-0}" -gt 20
+key c b
+wait_for c "Enter Plan" 30 > /dev/null
 
 # The form again: the saved answer comes from the file; Esc with edits.
 key c e

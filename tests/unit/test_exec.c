@@ -1,14 +1,68 @@
 /* Unit tests of core/exec.c: argv runs, deadlines, output capture, the
- * transcript. */
+ * transcript, and what hc_exec leaves behind when a system call fails.
+ *
+ * pipe2() and fork() are defined here: the executable's definitions come
+ * before libc's, so that hc_exec's calls can be made to fail on demand
+ * (fail_pipe2_at: the Nth call from now fails with EMFILE; fail_fork: the
+ * next fork fails with EAGAIN).  Every other call goes to the system. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "exec.h"
+
+static int fail_pipe2_at;   /* 0: none; N: the Nth call from now fails */
+static bool fail_fork;
+
+int pipe2(int fds[2], int flags)
+{
+    if (fail_pipe2_at > 0 && --fail_pipe2_at == 0) {
+        errno = EMFILE;
+        return -1;
+    }
+    return (int) syscall(SYS_pipe2, fds, flags);
+}
+
+pid_t fork(void)
+{
+    if (fail_fork) {
+        fail_fork = false;
+        errno = EAGAIN;
+        return -1;
+    }
+    static pid_t (*real_fork)(void);
+
+    if (!real_fork) {
+        real_fork = (pid_t (*)(void)) dlsym(RTLD_NEXT, "fork");
+    }
+    return real_fork();
+}
+
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d))) {
+        n += e->d_name[0] != '.';
+    }
+    closedir(d);
+    return n;
+}
 
 static void test_exec_output(void **state)
 {
@@ -87,6 +141,197 @@ static void test_cmdline_node(void **state)
     g_free(s);
 }
 
+/* A pipe that cannot be made (the first, second or third): an error, and
+ * nothing left open, nothing in the transcript, *res empty. */
+static void test_exec_pipe_fails(void **state)
+{
+    const char *argv[] = { "echo", "never", NULL };
+    hc_exec_opts o = { .input = "x", .env = (const char *const[]) {
+                           "HC_T=1", NULL } };
+
+    for (int at = 1; at <= 3; at++) {
+        hc_exec_result r;
+        int fds = open_fds();
+        guint64 seq = hc_transcript_next_seq();
+
+        fail_pipe2_at = at;
+        assert_int_equal(hc_exec(argv, &o, &r), -EMFILE);
+        fail_pipe2_at = 0;
+        assert_int_equal(open_fds(), fds);
+        assert_null(r.out);
+        assert_null(r.err);
+        assert_int_equal(hc_transcript_next_seq(), seq);
+    }
+}
+
+static void test_exec_fork_fails(void **state)
+{
+    const char *argv[] = { "echo", "never", NULL };
+    hc_exec_opts o = { .node = "nodetwo", .input = "x" };
+    hc_exec_result r;
+    int fds = open_fds();
+
+    fail_fork = true;
+    assert_int_equal(hc_exec(argv, &o, &r), -EAGAIN);
+    assert_false(fail_fork);
+    assert_int_equal(open_fds(), fds);
+    assert_null(r.out);
+    /* And the next run works. */
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_string_equal(r.out, "never\n");
+    hc_exec_result_clear(&r);
+    assert_int_equal(open_fds(), fds);
+}
+
+/* The extra environment reaches the child, not this process. */
+static void test_exec_env(void **state)
+{
+    const char *argv[] = { "sh", "-c", "echo \"$HC_T1:$HC_T2:$HOME\"", NULL };
+    const char *env[] = { "HC_T1=one", "HC_T2=a=b", NULL };
+    hc_exec_opts o = { .env = env };
+    hc_exec_result r;
+    char *want;
+
+    setenv("HOME", "/hc-home", 1);
+    want = g_strdup_printf("one:a=b:%s\n", getenv("HOME"));
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_string_equal(r.out, want);
+    assert_null(getenv("HC_T1"));
+    hc_exec_result_clear(&r);
+    g_free(want);
+}
+
+/* A child that closed its output but does not exit still has a deadline. */
+static void test_exec_deadline_after_output(void **state)
+{
+    const char *argv[] = { "sh", "-c", "exec > /dev/null 2>&1; sleep 30",
+                           NULL };
+    hc_exec_opts o = { .timeout_ms = 300 };
+    hc_exec_result r;
+
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_true(r.timed_out);
+    assert_true(r.ms < 5000);
+    hc_exec_result_clear(&r);
+}
+
+/* A node named like an option is a name for ssh: "--" comes before it.
+ * (OpenSSH 9 refuses a host name that starts with "-" by itself; an older
+ * ssh took "-oProxyCommand=..." as an option.)  The ssh here is a script
+ * first in PATH that prints the arguments it was given, one a line. */
+static void test_exec_node_not_option(void **state)
+{
+    char dir[] = "/tmp/hc-test-exec.XXXXXX";
+    char *ssh, *path, *old_path = g_strdup(getenv("PATH"));
+    const char *argv[] = { "cat", "/etc/x y", NULL };
+    hc_exec_opts o = { .node = "-oProxyCommand=touch /tmp/x" };
+    hc_exec_result r;
+
+    assert_non_null(g_mkdtemp(dir));
+    ssh = g_build_filename(dir, "ssh", NULL);
+    assert_true(g_file_set_contents(ssh, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n",
+                                    -1, NULL));
+    assert_int_equal(chmod(ssh, 0755), 0);
+    path = g_strdup_printf("%s:%s", dir, old_path);
+    setenv("PATH", path, 1);
+    unsetenv("HACON_SSH_CONFIG");
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    setenv("PATH", old_path, 1);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "-o\nBatchMode=yes\n-o\nConnectTimeout=5\n--\n"
+                        "-oProxyCommand=touch /tmp/x\n'cat' '/etc/x y'\n");
+    hc_exec_result_clear(&r);
+    unlink(ssh);
+    rmdir(dir);
+    g_free(ssh);
+    g_free(path);
+    g_free(old_path);
+}
+
+/* The caller gets all the output; the transcript its head and tail. */
+static void test_transcript_bounded_output(void **state)
+{
+    const char *argv[] = { "sh", "-c", "printf HEAD; head -c 1000000 "
+                           "/dev/zero | tr '\\0' x; printf TAIL", NULL };
+    GPtrArray *t = hc_transcript();
+    hc_transcript_entry *e;
+    hc_exec_result r;
+    char *out;
+
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.out_len, 1000008);
+    hc_exec_result_clear(&r);
+    hc_transcript_lock();
+    e = g_ptr_array_index(t, t->len - 1);
+    out = g_strdup(e->out);
+    hc_transcript_unlock();
+    assert_true(strlen(out) <= HC_TRANSCRIPT_KEEP + 64);
+    assert_true(g_str_has_prefix(out, "HEADxxx"));
+    assert_true(g_str_has_suffix(out, "xxxTAIL"));
+    assert_non_null(strstr(out, "\n[... 991816 bytes not kept ...]\n"));
+    g_free(out);
+}
+
+/* The transcript keeps the newest HC_TRANSCRIPT_ENTRIES entries. */
+static void test_transcript_ring(void **state)
+{
+    GPtrArray *t = hc_transcript();
+    guint64 first = hc_transcript_next_seq(), seq0, seq1;
+    hc_transcript_entry *e;
+    char *out0, *out1;
+    guint len;
+
+    for (int i = 0; i < HC_TRANSCRIPT_ENTRIES + 100; i++) {
+        char n[16];
+        const char *argv[] = { "echo", n, NULL };
+        hc_exec_result r;
+
+        snprintf(n, sizeof(n), "%d", i);
+        assert_int_equal(hc_exec(argv, NULL, &r), 0);
+        hc_exec_result_clear(&r);
+    }
+    hc_transcript_lock();
+    len = t->len;
+    e = g_ptr_array_index(t, 0);
+    seq0 = e->seq;
+    out0 = g_strdup(e->out);
+    e = g_ptr_array_index(t, t->len - 1);
+    seq1 = e->seq;
+    out1 = g_strdup(e->out);
+    hc_transcript_unlock();
+    assert_int_equal(len, HC_TRANSCRIPT_ENTRIES);
+    assert_int_equal(seq0, first + 100);
+    assert_string_equal(out0, "100\n");
+    assert_int_equal(seq1, first + HC_TRANSCRIPT_ENTRIES + 99);
+    assert_string_equal(out1, "599\n");
+    g_free(out0);
+    g_free(out1);
+    assert_int_equal(hc_transcript_next_seq(), first + HC_TRANSCRIPT_ENTRIES
+                     + 100);
+}
+
+/* A secret's bytes go to the caller only. */
+static void test_transcript_secret(void **state)
+{
+    const char *argv[] = { "printf", "s3cr3t-key", NULL };
+    hc_exec_opts o = { .secret_output = true };
+    GPtrArray *t = hc_transcript();
+    hc_transcript_entry *e;
+    hc_exec_result r;
+    char *out;
+
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_string_equal(r.out, "s3cr3t-key");
+    hc_exec_result_clear(&r);
+    hc_transcript_lock();
+    e = g_ptr_array_index(t, t->len - 1);
+    out = g_strdup(e->out);
+    hc_transcript_unlock();
+    assert_null(strstr(out, "s3cr3t"));
+    assert_string_equal(out, "(secret output: 10 bytes, not kept)\n");
+    g_free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +341,14 @@ int main(void)
         cmocka_unit_test(test_exec_missing),
         cmocka_unit_test(test_transcript),
         cmocka_unit_test(test_cmdline_node),
+        cmocka_unit_test(test_exec_pipe_fails),
+        cmocka_unit_test(test_exec_fork_fails),
+        cmocka_unit_test(test_exec_env),
+        cmocka_unit_test(test_exec_deadline_after_output),
+        cmocka_unit_test(test_exec_node_not_option),
+        cmocka_unit_test(test_transcript_bounded_output),
+        cmocka_unit_test(test_transcript_ring),
+        cmocka_unit_test(test_transcript_secret),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

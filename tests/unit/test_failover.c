@@ -8,12 +8,14 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include <crm/common/xml.h>
 #include <libxml/parser.h>
 
 #include "failover.h"
+#include "failover_events.h"
 #include "status.h"
 
 static hc_status *status_of(xmlDoc *doc)
@@ -246,6 +248,89 @@ static void test_refuses_cib_file(void **state)
     g_string_free(js, TRUE);
 }
 
+/* The event stream as `hacon failover-test --events` writes it, read by
+ * the console as it grows: the same whatever the pieces it comes in. */
+static const char stream[] =
+    "start 4242 standby 2 20261206-081807 1796546600\n"
+    "run 1\n"
+    "phase observe\n"
+    "probe 3 2 1 0 200\n"
+    "event action 0.162 1796545308.560 run: crm_attribute --update on\n"
+    "event info before 1796545300.000 baseline placement\n"
+    "headless the console that started this test is gone (finished "
+    "headless)\n"
+    "probe 5 4 1 1 200\n"
+    "assert 1 PASS service-placed dhcp runs on nodetwo\n"
+    "result 1 nodeone nodetwo PASS 1804\n"
+    "report 1 /r/a.txt /r/a.json\n"
+    "run 2\n"
+    "notrun 2 -17 constraints left: clear them\n"
+    "cli-left 2\n"
+    "summary standby x2: 0 failed, 1 not run\n"
+    "bogus line a newer test may write\n"
+    "end 3\n";
+
+static void check_follow(const hc_fo_follow *m)
+{
+    assert_string_equal(m->scen, "standby");
+    assert_int_equal(m->repeat, 2);
+    assert_int_equal(m->deadline, 1796546600LL);
+    /* Run 2 began: run 1's timeline and probes were forgotten, its
+     * result line kept. */
+    assert_int_equal(m->run_no, 2);
+    assert_int_equal(m->events->len, 0);
+    assert_int_equal(m->sent, 0);
+    assert_int_equal(m->runs->len, 1);
+    assert_string_equal(m->runs->pdata[0],
+                        "run 1: nodeone -> nodetwo PASS, downtime 1804 ms");
+    assert_int_equal(m->reports->len, 1);
+    assert_string_equal(m->reports->pdata[0], "/r/a.txt /r/a.json");
+    assert_int_equal(m->headless->len, 1);
+    assert_string_equal(m->error, "constraints left: clear them");
+    assert_int_equal(m->error_rc, -17);
+    assert_true(m->cli_left);
+    assert_string_equal(m->summary, "standby x2: 0 failed, 1 not run");
+    assert_int_equal(m->end_status, 3);
+}
+
+static void test_follow(void **state)
+{
+    size_t n = sizeof(stream) - 1;
+    hc_fo_follow *m = hc_fo_follow_new();
+
+    (void) state;
+    /* Whole, then cut at every byte: a line is taken at its newline. */
+    hc_fo_follow_feed(m, stream, n);
+    check_follow(m);
+    for (size_t cut = 1; cut < n; cut++) {
+        hc_fo_follow_reset(m);
+        hc_fo_follow_feed(m, stream, cut);
+        hc_fo_follow_feed(m, stream + cut, n - cut);
+        check_follow(m);
+    }
+    /* Up to run 1's end: its timeline, probes (one strip character per
+     * probe sent) and assertions. */
+    hc_fo_follow_reset(m);
+    hc_fo_follow_feed(m, stream, strstr(stream, "run 2\n") - stream);
+    assert_int_equal(m->events->len, 2);
+    assert_true(signbit(((hc_fo_event *) m->events->pdata[1])->t_ms));
+    assert_int_equal(m->sent, 5);
+    assert_true(m->last_ok);
+    assert_string_equal(m->strip->str, "xxx..");
+    assert_string_equal(m->asserts->pdata[0],
+                        "[PASS] service-placed: dhcp runs on nodetwo");
+    assert_string_equal(m->result, "nodeone nodetwo PASS 1804");
+    assert_int_equal(m->end_status, -1);
+    /* Control characters never reach a screen; an unfinished last line
+     * is taken when the stream ends. */
+    hc_fo_follow_reset(m);
+    hc_fo_follow_feed(m, "notrun 1 -5 a\x1b[2Jb", 18);
+    assert_null(m->error);
+    hc_fo_follow_flush(m);
+    assert_string_equal(m->error, "a?[2Jb");
+    hc_fo_follow_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_leases_lost),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_refuses_cib_file),
+        cmocka_unit_test(test_follow),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

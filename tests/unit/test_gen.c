@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <glib.h>
@@ -74,6 +75,64 @@ static void test_dhcpd_tutorial(void **state)
     assert_string_equal(text, want);
     g_free(text);
     g_free(want);
+}
+
+static void test_dhcpd_admin_options(void **state)
+{
+    /* What an admin sets for the clients; the floating IP is no router
+     * unless it is named. */
+    hc_dhcpd_conf c = {
+        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+        .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
+        .range_end = "10.10.101.200", .leases = "/data/l",
+        .routers = "10.10.101.254", .dns_servers = "10.10.101.53, 192.0.2.53",
+        .domain_name = "example.org", .default_lease_time = 3600,
+        .max_lease_time = 86400,
+    };
+    char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
+
+    assert_null(err);
+    assert_non_null(strstr(text, "default-lease-time 3600;\n"));
+    assert_non_null(strstr(text, "max-lease-time 86400;\n"));
+    assert_non_null(strstr(text, "\t\toption routers 10.10.101.254;\n"));
+    assert_null(strstr(text, "option routers 10.10.101.1;"));
+    assert_non_null(strstr(text, "\t\toption domain-name-servers "
+                           "10.10.101.53, 192.0.2.53;\n"));
+    assert_non_null(strstr(text, "\t\toption domain-name \"example.org\";\n"));
+    if (access("/usr/sbin/dhcpd", X_OK) == 0) {
+        /* dhcpd's own parser accepts it. */
+        char path[] = "/tmp/hacon-test-dhcpd-XXXXXX";
+        int fd = mkstemp(path), status = -1;
+        char *argv[] = { "/usr/sbin/dhcpd", "-t", "-q", "-cf", path, NULL };
+
+        assert_true(fd >= 0);
+        assert_true(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
+        close(fd);
+        assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                                 | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 NULL, NULL, &status, NULL));
+        unlink(path);
+        assert_int_equal(status, 0);
+    }
+    g_free(text);
+
+    c.routers = NULL;
+    c.dns_servers = NULL;
+    c.domain_name = NULL;
+    text = hc_gen_dhcpd_conf(&c, &err);
+    assert_null(strstr(text, "option routers"));
+    assert_null(strstr(text, "domain-name"));
+    g_free(text);
+
+    c.routers = "10.10.101.254,nonsense";
+    assert_null(hc_gen_dhcpd_conf(&c, &err));
+    assert_non_null(strstr(err, "nonsense"));
+    g_free(err);
+    err = NULL;
+    c.routers = NULL;
+    c.domain_name = "evil\"; } include \"/etc/shadow";
+    assert_null(hc_gen_dhcpd_conf(&c, &err));
+    g_free(err);
 }
 
 static void test_dhcpd_same_subnet(void **state)
@@ -146,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_corosync_tutorial),
         cmocka_unit_test(test_corosync_keyfile),
         cmocka_unit_test(test_dhcpd_tutorial),
+        cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),
         cmocka_unit_test(test_dhcpd_bad_address),
         cmocka_unit_test(test_drbd_84),

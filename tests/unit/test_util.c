@@ -65,6 +65,26 @@ static void test_escape_ascii(void **state)
     g_free(s);
 }
 
+/* A command line or an XML line as an admin types it: quotes and
+ * backslashes as they are, control bytes and bad UTF-8 still escaped. */
+static void test_escape_text(void **state)
+{
+    char *s = hc_escape_text("sh -c 'if [ \"$(cat /proc/1/comm)\" = systemd ]'",
+                             0, false);
+
+    assert_string_equal(s, "sh -c 'if [ \"$(cat /proc/1/comm)\" = systemd ]'");
+    g_free(s);
+    s = hc_escape_text("<op id=\"a\\b\"/>\x1b[2J\n\xff", 0, false);
+    assert_string_equal(s, "<op id=\"a\\b\"/>\\x1b[2J\\n\\xff");
+    g_free(s);
+    s = hc_escape_text("caf\xc3\xa9 \"x\"", 0, true);
+    assert_string_equal(s, "caf\\xc3\\xa9 \"x\"");
+    g_free(s);
+    s = hc_escape_text(NULL, 0, false);
+    assert_string_equal(s, "");
+    g_free(s);
+}
+
 static void test_json_str(void **state)
 {
     GString *s = g_string_new(NULL);
@@ -127,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_escape_utf8),
         cmocka_unit_test(test_escape_cap),
         cmocka_unit_test(test_escape_ascii),
+        cmocka_unit_test(test_escape_text),
         cmocka_unit_test(test_json_str),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_time_rel),

@@ -7,7 +7,9 @@
 # client VM then gets a lease through the floating IP; the wizard again
 # finds every step done and changes nothing; then hacon failover-test
 # (move, standby, crash: the harness kills the active node's qemu and boots
-# it again) with every assertion, leases and DRBD included.
+# it again) with every assertion, leases and DRBD included.  Between the
+# two, the cluster is stopped on both nodes and the wizard run again: the
+# DRBD step must find r0's data and plan nothing that writes it.
 #
 # Each phase's time is printed.  Deadlines only, no timing assertion: the
 # VMs run under software emulation, 20 times slower than hardware.
@@ -167,6 +169,29 @@ tap_check "drbd: ext4 on /dev/drbd1, /data on alpha" \
 tap_check "drbd: /data on beta" run beta 30 'test -d /data'
 phase "drbd" $t
 
+# The tutorial's test by hand, before Pacemaker takes r0 over: hacon
+# switches r0 to beta and back, mounted on each, a file written on one
+# node read on the other.  beta's kernel says it was Primary.
+t=$SECONDS
+run alpha 300 "hacon setup test drbd --answers /root/answers --yes" \
+    > "$LOG/drbd-test.log" 2>&1
+rc=$?
+tap_check "drbd test: passed (exit $rc)" grep -q '^DRBD test passed' "$LOG/drbd-test.log"
+grep -E '^(alpha|beta):|FAILED' "$LOG/drbd-test.log" | sed 's/^/#   /'
+tap_check "drbd test: beta read the file alpha wrote, alpha read beta's" \
+    grep -q '^alpha: r0 promoted, /data mounted, the file written on the other node read back and removed' \
+    "$LOG/drbd-test.log"
+tap_check "drbd test: beta's kernel made r0 Primary there" \
+    run beta 30 'dmesg | grep -q "role( Secondary -> Primary )"'
+{ run alpha 60 'cat /proc/drbd; echo mounts=$(grep -c /dev/drbd1 /proc/mounts); mount /dev/drbd1 /mnt && ls -a /mnt; umount /mnt'
+  run beta 30 'echo mounts=$(grep -c /dev/drbd1 /proc/mounts)'; } > "$LOG/drbd-test-after.txt" 2>&1
+f=$LOG/drbd-test-after.txt
+tap_check "drbd test: alpha Primary again" \
+    grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" "$f"
+tap_check "drbd test: nothing left mounted, the test file gone" \
+    sh -c '[ "$(grep -cx mounts=0 "$1")" = 2 ] && grep -q lost+found "$1" && ! grep -q hacon-drbd-test "$1"' sh "$f"
+phase "drbd test" $t
+
 t=$SECONDS
 apply dhcp
 both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
@@ -233,6 +258,67 @@ snap > "$LOG/snap-after.txt"
 tap_diff "wizard again: CIB configuration and files unchanged" \
     "$LOG/snap-before.txt" "$LOG/snap-after.txt"
 phase "wizard again" $t
+fi
+
+# The cluster stopped on both nodes (r0 down everywhere, as after a power
+# cut) and the wizard run again, as an admin would to see where things
+# stand: the DRBD step finds the data on both disks (meta data, ext4) and
+# plans no create-md, no --force promotion, no mkfs; Pacemaker manages r0
+# and brings it up.  The cluster step starts the cluster again; the lease
+# is still on the DRBD disk.  drbdmeta's generation identifiers show that
+# nothing was written to the disks while r0 was down.
+gi() { local n; for n in alpha beta; do run $n 60 'drbdmeta 1 v08 /dev/vda internal get-gi 2>&1'; done; }
+lacks() { ! grep -qE "$1" "$2"; }
+if have_time 360 "cluster stopped"; then
+    t=$SECONDS
+    # One node after the other, as an admin would: the passive one first,
+    # so that nothing moves (both at once keeps Pacemaker's shutdown
+    # waiting on itself for minutes under emulation).
+    [ "$active" = alpha ] && pas=beta || pas=alpha
+    run "$pas" 400 '/etc/init.d/pacemaker stop' > "$LOG/stopped-stop.log" 2>&1
+    run "$active" 400 '/etc/init.d/pacemaker stop' >> "$LOG/stopped-stop.log" 2>&1
+    both 120 '/etc/init.d/corosync stop' >> "$LOG/stopped-stop.log" 2>&1
+    out=$(both 30 'pidof corosync pacemakerd; grep "^ 1:" /proc/drbd')
+    tap_check "cluster stopped: no corosync, pacemaker or r0 on either node" \
+        [ -z "$out" ]
+    [ -n "$out" ] && echo "$out" | sed 's/^/#   /'
+    gi > "$LOG/stopped-gi-before.txt"
+    run alpha 300 "hacon setup list --answers /root/answers" \
+        > "$LOG/stopped-list.log" 2>&1
+    sed 's/^/#   /' "$LOG/stopped-list.log"
+    tap_check "cluster stopped: setup list shows drbd done, r0 left to Pacemaker" \
+        grep -qE '^5 drbd +done .*down on alpha, beta, left to Pacemaker' \
+        "$LOG/stopped-list.log"
+    run alpha 300 "hacon setup plan drbd --answers /root/answers" \
+        > "$LOG/stopped-plan.log" 2>&1
+    tap_check "cluster stopped: the drbd plan shows what each disk holds" \
+        test "$(grep -cE '(alpha|beta):/dev/vda holds data \(64.0 MiB; signatures: .*ext4 at 0x438.*; DRBD meta data, generation identifiers [0-9A-F]{16}:' "$LOG/stopped-plan.log")" = 2
+    tap_check "cluster stopped: ... and plans no command (no create-md, primary --force or mkfs)" \
+        lacks '^Commands:|^ +(\[[a-z]+\] )?(ssh .* )?(drbdadm|mkfs)' "$LOG/stopped-plan.log"
+    run alpha 300 "hacon setup apply drbd --answers /root/answers --yes" \
+        > "$LOG/stopped-apply.log" 2>&1
+    tap_check "cluster stopped: setup apply drbd changes nothing" \
+        grep -q '^Nothing to do: the step is done' "$LOG/stopped-apply.log"
+    tap_check "cluster stopped: ... runs no command" \
+        lacks '^Applying step|^Commands:' "$LOG/stopped-apply.log"
+    gi > "$LOG/stopped-gi-after.txt"
+    tap_check "cluster stopped: drbdmeta reads r0's meta data on both disks" \
+        test "$(grep -cE '^[0-9A-F]{16}:[0-9A-F]{16}:' "$LOG/stopped-gi-before.txt")" = 2
+    tap_diff "cluster stopped: the DRBD generation identifiers unchanged" \
+        "$LOG/stopped-gi-before.txt" "$LOG/stopped-gi-after.txt"
+    apply cluster
+    end=$((SECONDS + 300)) active=""
+    while [ $SECONDS -lt $end ] && [ -z "$active" ]; do
+        sleep 5
+        out=$(run alpha 60 'crm_mon -1 2>&1')
+        active=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
+    done
+    echo "$out" > "$LOG/stopped-restarted.txt"
+    tap_check "cluster stopped: started again by the cluster step, dhcp Started (on ${active:-no node})" \
+        [ -n "$active" ]
+    tap_check "cluster stopped: the lease $lease still in /data/dhcp/dhcpd.leases on ${active:-no node}" \
+        run "${active:-alpha}" 30 "grep -q 'lease $lease ' /data/dhcp/dhcpd.leases"
+    phase "cluster stopped" $t
 fi
 
 # The console over real ssh, in tmux, on the node that runs the service

@@ -149,6 +149,28 @@ tap_check "corosync: knet, two_node, 2 members" sh -c \
     "'$CL' exec nodeone corosync-cmapctl -g totem.transport | grep -q knet &&
      '$CL' exec nodeone corosync-quorumtool -s | grep -Eq '^Nodes: +2' &&
      '$CL' exec nodeone corosync-quorumtool -s | grep -q 2Node"
+# The authkey's bytes (raw, base64, parts) in no file of the state
+# directory on either node (checkpoints, their transcripts of both runs,
+# the rolled back one included) and not in hacon's output.
+key_leaks() {
+    X "$1" python3 - /etc/corosync/authkey /var/lib/hacon "$2" <<'PY'
+import base64, os, sys
+k = open(sys.argv[1], 'rb').read()
+b = base64.b64encode(k)
+needles = [k, k[:32], b, b[:44], base64.encodebytes(k).split(b'\n')[0]]
+files = [f for f in sys.argv[3:] if f]
+for d, _, fs in os.walk(sys.argv[2]):
+    files += [os.path.join(d, f) for f in fs]
+for f in files:
+    if any(n in open(f, 'rb').read() for n in needles):
+        print(f)
+PY
+}
+cp "$W/cluster.out" "$S/cluster.out" 2> /dev/null
+leaks="$(key_leaks nodeone "$S/cluster.out")$(key_leaks nodetwo)"
+tap_check "the authkey is in no file of either node's state directory, nor in the output" \
+    [ -z "$leaks" ]
+[ -z "$leaks" ] || echo "$leaks" | sed 's/^/#   the key is in: /'
 phase "cluster"
 
 # ---------------------------------------------------------------- stonith, quorum

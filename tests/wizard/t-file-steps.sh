@@ -13,7 +13,12 @@
 #    disabled in the init links), a rerun finds it done and changes nothing;
 #  * a peer that refuses the write (read-only) fails the step after the
 #    local files were written: they are restored byte for byte, a file
-#    that was absent is absent again.
+#    that was absent is absent again;
+#  * the authkey: written on the peer to a fresh name under umask 077 (the
+#    peer's base64 is watched: the file it writes is 0600), restored by a
+#    rollback, and its bytes (raw or base64, the old key's and the new
+#    one's) are in no file of the state directory (checkpoints,
+#    transcripts) and not in hacon's output.
 . "$HACON_TOP/tests/tap.sh"
 tap_need_root
 tap_need_cmd unshare sshd ssh ssh-keygen dhcpd corosync
@@ -58,9 +63,22 @@ done
 # .bashrc: this machine's may be slow (an interpreter manager's set-up
 # took 0.6 s per command, ~60 commands here).  A fresh node's is empty.
 root_home=$(getent passwd root | cut -d: -f6)
+# The peer's commands find $work/bin first: its base64 notes the mode and
+# name of the file it decodes into (the authkey's temporary file).
+mkdir -p "$work/bin"
+cat > "$work/bin/base64" <<EOF
+#!/bin/sh
+if [ "\$1" = -d ]; then
+    echo "\$(stat -L -c %a /proc/\$\$/fd/1) \$(readlink /proc/\$\$/fd/1)" >> "$work/base64.log"
+fi
+exec /usr/bin/base64 "\$@"
+EOF
+chmod 755 "$work/bin/base64"
+watched=false
 if [ -f "$root_home/.bashrc" ]; then
-    : > "$work/bashrc"
+    echo "PATH=$work/bin:\$PATH" > "$work/bashrc"
     mount --bind "$work/bashrc" "$root_home/.bashrc"
+    watched=true
 fi
 ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$work/id"
@@ -174,7 +192,7 @@ tap_check "preflight: ... and where the answers are changed" \
 printf 'local_node=nodeone\nservice_if=hcnoif0\n' > "$work/ans.noif"
 setup plan dhcp --answers "$work/ans.noif" --force
 tap_check "dhcp: a missing service interface named with its answer and what to do" \
-    grep -q 'nodeone: service_if=hcnoif0 is no network interface there (ip addr): answer service_if= the interface towards the DHCP clients (e: answers form)' "$work/out"
+    grep -q 'nodeone: no interface service_if=hcnoif0: answer service_if= (the clients'"'"' side) (e: answers form)' "$work/out"
 { cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: storage=shared: shared_disk named with its value" \
@@ -273,6 +291,30 @@ tap_check "dhcp: the plan shows the file for both nodes" \
     grep -q '\[nodetwo\] /etc/dhcp/dhcpd.conf' "$work/out"
 tap_check "dhcp: the plan shows the corrected lease-file-name" \
     grep -q '+lease-file-name "/data/dhcp/dhcpd.leases";' "$work/out"
+# AppArmor: a dhcpd profile confines only where AppArmor is enabled (the
+# module's parameter, checked on each node; the peer, this machine, has
+# the profile of Debian's package and AppArmor off, or on).
+mkdir -p "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys/module/apparmor/parameters"
+echo '# profile' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.dhcpd"
+peer_aa=false
+[ -e /etc/apparmor.d/usr.sbin.dhcpd ] && \
+    [ "$(cat /sys/module/apparmor/parameters/enabled 2> /dev/null)" = Y ] && peer_aa=true
+setup plan dhcp --answers "$ans"
+if $peer_aa; then
+    tap_skip "AppArmor: enabled on this machine (the peer): a warning is right"
+else
+    tap_check "AppArmor: a profile where AppArmor is not enabled: no warning" \
+        sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+fi
+echo N > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+$peer_aa || tap_check "AppArmor: enabled=N: no warning" sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor enabled here: the warning names this node" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone' "$work/out"
+rm -r "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
 setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: applied and verified with dhcpd -t" [ $? -eq 0 ]
 tap_diff "dhcp: dhcpd.conf as golden" "$golden/dhcpd.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
@@ -305,6 +347,88 @@ cmp -s "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 tap_check "dhcp: the local dhcpd.conf is restored byte for byte" [ $? -eq 0 ]
 mount -o remount,bind,rw /etc/dhcp
 
+# What an admin sets for the clients; the floating IP is no router unless
+# the admin says so.
+{ cat "$ans"; printf '%s\n' routers=10.10.101.254 dns_servers=10.10.101.53 \
+    domain_name=example.org default_lease_time=3600 max_lease_time=86400; } \
+    > "$work/ans.opts"
+setup plan dhcp --answers "$work/ans.opts"
+if grep -q '^ *+ *option routers 10.10.101.254;' "$work/out" \
+    && grep -q '^ *+ *option domain-name-servers 10.10.101.53;' "$work/out" \
+    && grep -q '^ *+ *option domain-name "example.org";' "$work/out" \
+    && grep -q '^ *+default-lease-time 3600;' "$work/out" \
+    && grep -q '^ *+max-lease-time 86400;' "$work/out"; then
+    tap_ok "dhcp: the admin's router, DNS servers, domain and lease times"
+else
+    tap_fail "dhcp: the admin's router, DNS servers, domain and lease times"
+    sed 's/^/# /' "$work/out"
+fi
+tap_check "dhcp: the floating IP is not the clients' router by default" \
+    sh -c "! grep -q 'option routers' '$golden/dhcpd.conf'"
+
+# The tutorial's placeholder as the nodes' own subnet: warned about.
+sed 's|^service_net=.*|service_net=127.0.1.10/32|' "$ans" > "$work/ans.ph"
+setup plan dhcp --answers "$work/ans.ph"
+tap_check "dhcp: the placeholder subnet 127.0.1.10/32 is warned about" \
+    grep -q "^WARNING: service_net=127.0.1.10/32 looks like the tutorial's placeholder" \
+    "$work/out"
+
+# The admin's own dhcpd.conf (hacon's first line removed, edited), the same
+# on both nodes: dhcpd -t accepts it and it keeps the leases on /data, so
+# the step is done and the file stays.
+sed -e '1d' -e 's/^default-lease-time 600;/default-lease-time 900;/' \
+    "$HACON_ROOT/etc/dhcp/dhcpd.conf" > "$work/admin.conf"
+cp "$work/admin.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+cp "$work/admin.conf" /etc/dhcp/dhcpd.conf
+"$HACON" setup list --answers "$ans" > "$work/list" 2>&1
+tap_check "dhcp: a working hand-edited dhcpd.conf is done" \
+    [ "$(awk '$2 == "dhcp" { print $3 }' "$work/list")" = done ]
+setup apply dhcp --answers "$ans" --yes --force
+if grep -q 'edited by hand: dhcpd -t accepts it' "$work/out" \
+    && grep -q 'Nothing to do' "$work/out" \
+    && cmp -s "$work/admin.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf" \
+    && cmp -s "$work/admin.conf" /etc/dhcp/dhcpd.conf; then
+    tap_ok "dhcp: ... kept on both nodes, and the plan says why"
+else
+    tap_fail "dhcp: ... kept on both nodes, and the plan says why"
+    sed 's/^/# /' "$work/out"
+fi
+{ cat "$ans"; echo dhcpd_conf_rewrite=yes; } > "$work/ans.rw"
+setup plan dhcp --answers "$work/ans.rw"
+tap_check "dhcp: dhcpd_conf_rewrite=yes shows the diff that replaces it" \
+    grep -q '^ *-default-lease-time 900;' "$work/out"
+# A hand edit that dhcpd -t refuses is replaced, with the diff.
+printf 'this is not dhcpd syntax;\n' >> "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+setup plan dhcp --answers "$ans"
+tap_check "dhcp: a hand-edited dhcpd.conf that fails dhcpd -t is replaced (diff)" \
+    sh -c "grep -q 'fails dhcpd -t' '$work/out' &&
+           grep -q '^ *-this is not dhcpd syntax;' '$work/out'"
+cp "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
+cp "$work/dhcpd.before" /etc/dhcp/dhcpd.conf
+
+# AppArmor on both nodes, where it is enabled: here (under HACON_ROOT) the
+# profile without the shared filesystem, enabled; on the peer (its own
+# /etc/apparmor.d) the profile with the line that allows it.
+mkdir -p "$HACON_ROOT/etc/apparmor.d/local" \
+    "$HACON_ROOT/sys/module/apparmor/parameters" "$work/aa/local"
+echo 'profile dhcpd {}' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.dhcpd"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+echo 'profile dhcpd {}' > "$work/aa/usr.sbin.dhcpd"
+echo '/data/** lrw,' > "$work/aa/local/usr.sbin.dhcpd"
+mount --bind "$work/aa" /etc/apparmor.d
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor: the node whose profile denies /data is named" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone and confines dhcpd .*: add "/data/\*\* lrw,"' \
+    "$work/out"
+tap_check "AppArmor: the node whose profile allows it is not" \
+    sh -c "! grep -q 'AppArmor.*nodetwo' '$work/out'"
+echo N > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$ans"
+tap_check "AppArmor: no warning where AppArmor is not enabled" \
+    sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
+umount /etc/apparmor.d
+rm -rf "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
 # ------------------------------------------------------------ drbd
 if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
     tap_skip "drbd: this machine has the DRBD module (the blocked path needs none)"
@@ -314,6 +438,19 @@ else
     tap_check "drbd: ... and says so: the node, the answer, what to do, the shared disk's state" \
         grep -q 'nodeone has no DRBD kernel module (storage=drbd): install DRBD on both nodes, or answer storage=shared and shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both)' "$work/out"
 fi
+# Overwriting a disk's data is named on the command line, node and
+# device, for the drbd step only; it is no answer (the console's apply
+# passes answers and --yes, never --overwrite).
+setup plan drbd --answers "$ans" --overwrite nodetwo
+tap_check "drbd --overwrite: NODE without :DEVICE is refused (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'overwrite nodetwo: give NODE:DEVICE' '$work/out'"
+setup apply dhcp --answers "$ans" --yes --overwrite nodetwo:/dev/sdb1
+tap_check "drbd --overwrite: refused for another step (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q 'drbd step only' '$work/out'"
+{ cat "$ans"; echo overwrite=nodetwo:/dev/sdb1; } > "$work/ans.ow"
+setup plan drbd --answers "$work/ans.ow"
+tap_check "drbd --overwrite: no answers file can give it (exit 2)" sh -c \
+    "[ $? -eq 2 ] && grep -q \"unknown answer 'overwrite'\" '$work/out'"
 truncate -s 64M "$work/disk.img"
 loop=$(losetup -f --show "$work/disk.img" 2> /dev/null)
 if [ -n "$loop" ]; then
@@ -328,6 +465,40 @@ EOF
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
     setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+    # The lease copy (ERRATA 12): what the tutorial copies, /var/lib/dhcp
+    # with its owners and modes (here a dhcpd user's, nobody), onto the
+    # shared disk mounted for the copy.
+    mkdir -p "$work/vardhcp" "$work/mnt"
+    printf 'lease 10.10.101.150 {\n}\n' > "$work/vardhcp/dhcpd.leases"
+    printf 'old\n' > "$work/vardhcp/dhcpd.leases~"
+    chown -R nobody:nogroup "$work/vardhcp"
+    chmod 750 "$work/vardhcp"
+    mount --bind "$work/vardhcp" /var/lib/dhcp
+    printf 'leases=%s\nservice_net=10.10.102.0/24\n' "$work/data/dhcp/dhcpd.leases" \
+        >> "$work/ans.shared"
+    setup plan dhcp --answers "$work/ans.shared"
+    tap_check "lease copy: the crm line is the copy that runs (cp -a /var/lib/dhcp)" \
+        grep -qF "mount $loop $work/data; cp -a /var/lib/dhcp $work/data/dhcp; umount $work/data" \
+        "$work/out"
+    cp "$work/out" "$work/out.leasecopy-plan"
+    setup apply dhcp --answers "$work/ans.shared" --yes --force
+    tap_check "lease copy: dhcp applied" [ $? -eq 0 ]
+    cp "$work/out" "$work/out.leasecopy"
+    if mount "$loop" "$work/mnt"; then
+        if [ "$(stat -c '%U:%G %a' "$work/mnt/dhcp")" = "nobody:nogroup 750" ] \
+            && [ "$(stat -c %U "$work/mnt/dhcp/dhcpd.leases")" = nobody ] \
+            && [ -e "$work/mnt/dhcp/dhcpd.leases~" ] \
+            && grep -q 10.10.101.150 "$work/mnt/dhcp/dhcpd.leases"; then
+            tap_ok "lease copy: the directory and its files, with owners and modes"
+        else
+            tap_fail "lease copy: the directory and its files, with owners and modes"
+            ls -la "$work/mnt" "$work/mnt/dhcp" | sed 's/^/# /'
+        fi
+        umount "$work/mnt"
+    else
+        tap_fail "lease copy: the shared disk mounts for the check"
+    fi
+    umount /var/lib/dhcp
     if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
         tap_skip "detected answers: this machine has the DRBD module"
     else
@@ -409,4 +580,139 @@ setup plan cluster --answers "$ans"
 tap_check "cluster: a corosync.conf without two_node: 1 is not equivalent: replaced" sh -c \
     "grep -q '\[nodetwo\] /etc/corosync/corosync.conf (mode 0644, changed' '$work/out' &&
      ! grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent' '$work/out'"
+
+# ------------------------------------------------------------ the authkey
+# This node's key (kept by the plan: it is long enough) goes to the peer,
+# whose old key is another.  The daemons' start is a script that notes what
+# it was asked; a failure injected after the apply makes the rollback
+# restore the peer's old key.
+head -c 256 /dev/urandom > "$work/key.new"
+head -c 256 /dev/urandom > "$work/key.old"
+install -m 0400 "$work/key.new" "$HACON_ROOT/etc/corosync/authkey"
+install -m 0400 "$work/key.old" "$peer/corosync/authkey"
+: > "$work/base64.log"
+printf '#!/bin/sh\necho "$@" >> %s/svc.log\n' "$work" > "$work/svc"
+chmod 755 "$work/svc"
+{ cat "$ans"; echo service_manager=command; echo "start_command=$work/svc"; } \
+    > "$work/ans.key"
+HACON_WIZARD_FAIL=cluster:apply setup apply cluster --answers "$work/ans.key" --yes --force
+tap_check "authkey: the step wrote the peer and was rolled back (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'rolled back to' '$work/out'"
+cp "$work/out" "$work/out.key"
+cmp -s "$work/key.old" "$peer/corosync/authkey"
+tap_check "authkey: the peer's old key is restored byte for byte" [ $? -eq 0 ]
+tap_check "authkey: ... with mode 400" [ "$(stat -c %a "$peer/corosync/authkey")" = 400 ]
+tap_check "authkey: the daemons' start ran and its undo too" \
+    grep -q 'stop corosync' "$work/svc.log"
+if $watched && [ -s "$work/base64.log" ]; then
+    sed 's/^/# peer wrote: /' "$work/base64.log"
+    tap_check "authkey: every file the peer wrote was 0600 while written" \
+        sh -c "! grep -v '^600 ' '$work/base64.log'"
+    tap_check "authkey: ... under a fresh name (mktemp), not a fixed one" \
+        sh -c "grep -q '/authkey\.hacon-[A-Za-z0-9]\{6\}\$' '$work/base64.log' &&
+               ! grep -q 'hacon-tmp' '$work/base64.log'"
+else
+    tap_skip "authkey: the peer's writes cannot be watched (no root .bashrc)"
+    tap_skip "authkey: ... under a fresh name"
+fi
+# The keys' bytes, raw and base64 (whole, a part, and a line as a
+# 76-column encoder cuts it), in every file under the state directory and
+# in hacon's output.
+leaks=$(python3 - "$work/key.old" "$work/key.new" "$HACON_STATE_DIR" "$work/out.key" <<'PY'
+import base64, os, sys
+needles = []
+for k in sys.argv[1:3]:
+    k = open(k, 'rb').read()
+    b = base64.b64encode(k)
+    needles += [k, k[:32], b, b[:44], base64.encodebytes(k).split(b'\n')[0]]
+files = [sys.argv[4]]
+for d, _, fs in os.walk(sys.argv[3]):
+    files += [os.path.join(d, f) for f in fs]
+for f in files:
+    data = open(f, 'rb').read()
+    if any(n in data for n in needles):
+        print(f)
+PY
+)
+tap_check "authkey: in no file of the state directory, not in the output" [ -z "$leaks" ]
+[ -z "$leaks" ] || echo "$leaks" | sed 's/^/# the key is in: /'
+cp_dir=$(ls -d "$HACON_STATE_DIR"/checkpoints/cluster-* | tail -1)
+tap_check "authkey: the checkpoint's transcript has the read, not the key" \
+    grep -q 'secret output: [0-9]* bytes, not kept' "$cp_dir/transcript"
+# ------------------------------------------------------------ a full disk
+# The state directory on a small tmpfs of this test's mount namespace;
+# the daemons' start (a script) fills it, as a log that grows can.  The
+# undo of the start is on record before the start ran; the next command's
+# undo cannot be recorded: the step stops there, naming the file, and the
+# rollback still stops what was started and restores every file on both
+# nodes byte for byte; the transcript that cannot be saved is named too.
+full=$work/fullstate
+mkdir -p "$full"
+if mount -t tmpfs -o size=256k,mode=0700 hc-full "$full" 2> /dev/null; then
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f" ]; then
+            cp -p "$f" "$f.hc-before"
+            stat -c '%a %u %g' "$f" > "$f.hc-mode"
+        fi
+    done
+    : > "$work/svc.log"
+    cat > "$work/svc-fill" <<EOF
+#!/bin/sh
+echo "\$@" >> "$work/svc.log"
+[ "\$1" = start ] && cat /dev/zero > "$full/fill" 2> /dev/null
+exit 0
+EOF
+    chmod 755 "$work/svc-fill"
+    { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-fill"; } \
+        > "$work/ans.full"
+    HACON_STATE_DIR=$full setup apply cluster --answers "$work/ans.full" --yes --force
+    rc=$?
+    cp "$work/out" "$work/out.full"
+    sed 's/^/#   /' "$work/out.full" | tail -n 12
+    tap_check "full disk: the step fails (exit 1)" [ $rc -eq 1 ]
+    tap_check "full disk: ... naming the undo record it could not write" \
+        grep -q "cannot record the undo in $full/checkpoints/cluster-[0-9-]*/undo: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: ... and the transcript it could not save" \
+        grep -q "cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device" \
+        "$work/out.full"
+    tap_check "full disk: one daemon was started, and stopped by the rollback" \
+        sh -c "[ \"\$(cat '$work/svc.log')\" = 'start corosync
+stop corosync' ]"
+    same=true
+    for f in "$HACON_ROOT/etc/corosync/corosync.conf" \
+             "$HACON_ROOT/etc/corosync/authkey" \
+             "$peer/corosync/corosync.conf" "$peer/corosync/authkey"; do
+        if [ -e "$f.hc-before" ]; then
+            cmp -s "$f.hc-before" "$f" &&
+                [ "$(stat -c '%a %u %g' "$f")" = "$(cat "$f.hc-mode")" ] ||
+                { same=false; echo "# changed: $f"; }
+        elif [ -e "$f" ]; then
+            same=false; echo "# appeared: $f"
+        fi
+    done
+    tap_check "full disk: every file on both nodes as before (bytes, mode, owner)" $same
+    # An explicit rollback on the full disk: done, and the record it
+    # cannot write is named.
+    HACON_STATE_DIR=$full setup rollback cluster --answers "$work/ans.full" --yes
+    rc=$?
+    tap_check "full disk: rollback: exit 1, the transcript it cannot save named" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'cannot write $full/checkpoints/cluster-[0-9-]*/transcript: No space left on device' '$work/out'"
+    # A CIB step on a CIB file: its checkpoint cannot be written, so it
+    # changes nothing.
+    cp "$HACON_TOP/tests/golden/cib/bare.xml" "$work/full-cib.xml"
+    cp "$work/full-cib.xml" "$work/full-cib.before"
+    CIB_file=$work/full-cib.xml HACON_STATE_DIR=$full \
+        setup apply stonith --answers "$ans" --yes
+    rc=$?
+    tap_check "full disk: a CIB step fails (exit 1), naming the checkpoint file" \
+        sh -c "[ $rc -eq 1 ] && grep -q '$full/checkpoints/stonith-[0-9-]*/cib.xml' '$work/out'"
+    cmp -s "$work/full-cib.before" "$work/full-cib.xml"
+    tap_check "full disk: ... and the CIB is as it was" [ $? -eq 0 ]
+    umount "$full"
+else
+    for i in 1 2 3 4 5 6 7 8; do tap_skip "full disk: cannot mount a tmpfs"; done
+fi
 tap_done
