@@ -52,9 +52,10 @@ TUI_OBJ  := $(TUI_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 MANPAGES := $(sort $(wildcard man/*.[1-8]))
-# Pages generated at build time (the agent's, from its own meta-data).
-GEN_MAN  := $(if $(wildcard man/ocf-agent.xsl),$(B)/man/ocf_hacon_dhcpd.7)
 AGENTS   := $(sort $(wildcard agents/*))
+# Pages generated at build time: each agent's, ocf_hacon_NAME(7), from its
+# own meta-data.
+GEN_MAN  := $(if $(wildcard man/ocf-agent.xsl),$(AGENTS:agents/%=$(B)/man/ocf_hacon_%.7))
 
 # The version is kept in one place: the first line of debian/changelog,
 # "hacon (VERSION) ...", which is also the package's.
@@ -69,7 +70,7 @@ DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 	libncurses-dev libreadline-dev libcmocka-dev libxml2-dev libxml2-utils \
 	xsltproc time debhelper dpkg-dev fakeroot lintian
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
-	isc-dhcp-server dhcpd-pools tmux openssh-server openssh-client busybox \
+	isc-dhcp-server kea-dhcp4-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
 	shellcheck clang drbd-utils strace groff-base bash-completion dpkg-repack
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
@@ -114,10 +115,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/libhacon.a
 
 .PHONY: man-gen
 man-gen: $(GEN_MAN)
-$(B)/man/ocf_hacon_dhcpd.7: agents/dhcpd man/ocf-agent.xsl
+$(B)/man/ocf_hacon_%.7: agents/% man/ocf-agent.xsl
 	@mkdir -p $(@D)
-	OCF_ROOT=$(OCFROOT) sh agents/dhcpd meta-data > $(B)/man/dhcpd.xml
-	xsltproc --novalid --nonet -o $@.tmp man/ocf-agent.xsl $(B)/man/dhcpd.xml
+	OCF_ROOT=$(OCFROOT) sh agents/$* meta-data > $(B)/man/$*.xml
+	xsltproc --novalid --nonet -o $@.tmp man/ocf-agent.xsl $(B)/man/$*.xml
 	mv $@.tmp $@
 
 # Tests: every suite prints TAP; tests/run.sh counts and prints

@@ -163,7 +163,8 @@ char *hc_crm_error_format(const char *line, const hc_crm_error *err);
  * last unquoted blank; "" after a blank), for the console's readline: pass
  * the text before the cursor (rl_line_buffer up to rl_point).  Offers
  * commands, resource and constraint ids, node names, agents, an agent's
- * parameters (from its meta-data), roles and actions.  *ret is a new
+ * parameters (from its meta-data), cluster options (from Pacemaker's
+ * daemons), roles and actions.  *ret is a new
  * array of g_strdup'ed words (g_ptr_array_unref), sorted, unique, each
  * beginning with the partial word.  Returns 0 or a negative errno. */
 int hc_crm_complete(const char *line, xmlNode *cib, GPtrArray **ret);

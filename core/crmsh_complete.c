@@ -456,6 +456,16 @@ int hc_crm_complete(const char *line, xmlNode *cib, GPtrArray **ret)
     } else if (!strcmp(w[0], "delete")) {
         add_resources(out, partial, cib, false);
         add_constraint_ids(out, partial, cib);
+    } else if (!strcmp(w[0], "property") && !strchr(partial, '=')) {
+        /* Pacemaker's own names, as the line is checked against them. */
+        const GPtrArray *opts = hc_crm_cluster_options();
+
+        for (guint i = 0; opts && i < opts->len; i++) {
+            char *nv = g_strdup_printf("%s=", (char *) opts->pdata[i]);
+
+            add_if(out, partial, nv);
+            g_free(nv);
+        }
     }
 
     g_ptr_array_sort(out, cmp_str);

@@ -183,6 +183,110 @@ static void read_into(int *fd, GString *buf)
     }
 }
 
+/* ---- transcript records: a child's commands into its parent's ---- */
+
+#define RECORD_TAG "hct1"
+/* Output kept per stream in a record: the view shows the first lines. */
+#define RECORD_OUT_MAX 2048
+
+static int sink_fd = -1;
+
+void hc_transcript_set_sink(int fd)
+{
+    sink_fd = fd;
+}
+
+/* A string field: NUL-terminated text with C escapes (g_strescape: no tab,
+ * no newline, no byte above 0x7e), cut at max bytes (0: whole). */
+static void record_field(GString *out, const char *s, size_t max)
+{
+    char *cut = max ? g_strndup(s ? s : "", max) : g_strdup(s ? s : "");
+    char *e = g_strescape(cut, NULL);
+
+    g_string_append_c(out, '\t');
+    g_string_append(out, e);
+    g_free(e);
+    g_free(cut);
+}
+
+char *hc_transcript_record(const hc_transcript_entry *e)
+{
+    GString *out = g_string_new(RECORD_TAG);
+
+    g_string_append_printf(out, "\t%lld\t%d\t%d\t%.0f", (long long) e->when,
+                           e->status, e->timed_out ? 1 : 0, e->ms);
+    record_field(out, e->node, 0);
+    record_field(out, e->cmdline, 0);
+    record_field(out, e->out, RECORD_OUT_MAX);
+    record_field(out, e->err, RECORD_OUT_MAX);
+    g_string_append_c(out, '\n');
+    return g_string_free(out, FALSE);
+}
+
+static bool record_int(const char *s, long long lo, long long hi,
+                       long long *ret)
+{
+    char *end;
+
+    errno = 0;
+    *ret = strtoll(s, &end, 10);
+    return *s && !*end && errno == 0 && *ret >= lo && *ret <= hi;
+}
+
+/* A field as g_strescape() writes it: never an odd run of backslashes at
+ * its end (g_strcompress() would warn on the terminal). */
+static bool record_str_ok(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+
+    while (k < n && s[n - 1 - k] == '\\') {
+        k++;
+    }
+    return k % 2 == 0;
+}
+
+int hc_transcript_add_record(const char *buf, size_t len)
+{
+    char *line = g_strndup(buf, len);
+    char **f;
+    long long when, status, timed_out, ms;
+    int rc = -EINVAL;
+
+    /* The newline only: an empty last field ends in a tab. */
+    if (len && line[len - 1] == '\n') {
+        line[len - 1] = '\0';
+    }
+    f = g_strsplit(line, "\t", 10);
+    if (g_strv_length(f) == 9 && !strcmp(f[0], RECORD_TAG)
+        && record_int(f[1], 0, G_MAXINT64, &when)
+        && record_int(f[2], -1, 255 + 128, &status)
+        && record_int(f[3], 0, 1, &timed_out)
+        && record_int(f[4], 0, 365LL * 24 * 3600 * 1000, &ms)
+        && record_str_ok(f[5]) && record_str_ok(f[6]) && record_str_ok(f[7])
+        && record_str_ok(f[8])) {
+        hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
+        char *node = g_strcompress(f[5]);
+
+        e->when = (time_t) when;
+        e->status = (int) status;
+        e->timed_out = timed_out != 0;
+        e->ms = (double) ms;
+        /* An empty node: run here (the child's here). */
+        e->node = *node ? node : NULL;
+        if (!*node) {
+            g_free(node);
+        }
+        e->cmdline = g_strcompress(f[6]);
+        e->out = g_strcompress(f[7]);
+        e->err = g_strcompress(f[8]);
+        hc_transcript_append(e);
+        rc = 0;
+    }
+    g_strfreev(f);
+    g_free(line);
+    return rc;
+}
+
 static void transcript_add(const char *const *argv, const hc_exec_opts *o,
                            const hc_exec_result *res)
 {
@@ -200,6 +304,24 @@ static void transcript_add(const char *const *argv, const hc_exec_opts *o,
              : hc_transcript_bound(res->out, res->out_len);
     e->err = hc_transcript_bound(res->err, strlen(res->err));
     e->when = time(NULL);
+    if (sink_fd >= 0) {
+        char *r = hc_transcript_record(e);
+        size_t n = strlen(r), off = 0;
+
+        /* Best effort: a parent that went away costs nothing (EPIPE). */
+        while (off < n) {
+            ssize_t w = write(sink_fd, r + off, n - off);
+
+            if (w < 0 && errno == EINTR) {
+                continue;
+            }
+            if (w <= 0) {
+                break;
+            }
+            off += (size_t) w;
+        }
+        g_free(r);
+    }
     append_entry(e);
 }
 

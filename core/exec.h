@@ -103,4 +103,17 @@ void hc_transcript_unlock(void);
  * from the thread that ran the command, which may not be the main loop's. */
 void hc_transcript_set_listener(void (*fn)(void *), void *data);
 
+/* A process run by another hacon (the console's `hacon setup` child)
+ * hands each command it runs to its parent's transcript: set fd, every
+ * entry added is then also written there as one record line. */
+void hc_transcript_set_sink(int fd);
+/* One entry as a record line ("hct1", when, status, timed out, ms, then
+ * node, command line, stdout and stderr, C-escaped, tab-separated; the
+ * outputs cut at 2 KiB); newly allocated. */
+char *hc_transcript_record(const hc_transcript_entry *e);
+/* Parses a record line and appends its entry to this process's
+ * transcript (the listener is called): 0, or -EINVAL for a line that is
+ * not a record. */
+int hc_transcript_add_record(const char *buf, size_t len);
+
 #endif

@@ -111,7 +111,16 @@
   </xsl:for-each>
   <xsl:text>.RE&#10;.fi&#10;</xsl:text>
   <xsl:text>.SH SEE ALSO&#10;</xsl:text>
-  <xsl:text>.BR hacon (1),&#10;.BR dhcpd (8),&#10;.BR dhcpd.conf (5),&#10;.BR crm (8)&#10;</xsl:text>
+  <xsl:text>.BR hacon (1),&#10;</xsl:text>
+  <xsl:choose>
+    <xsl:when test="$agent = 'kea-dhcp4'">
+      <xsl:text>.BR kea\-dhcp4 (8),&#10;</xsl:text>
+    </xsl:when>
+    <xsl:otherwise>
+      <xsl:text>.BR dhcpd (8),&#10;.BR dhcpd.conf (5),&#10;</xsl:text>
+    </xsl:otherwise>
+  </xsl:choose>
+  <xsl:text>.BR crm (8)&#10;</xsl:text>
 </xsl:template>
 
 <xsl:template match="parameter">

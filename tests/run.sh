@@ -100,7 +100,7 @@ run_one() {
     cat "$res/$name.line"
 }
 
-slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|newcomer)|^tests/screen/t-live|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
+slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|newcomer)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
 # The long suites that take longest, started first.
 longest="tests/failover/t-failover.sh tests/wizard/t-newcomer.sh tests/wizard/t-console.sh
     tests/oracle/t-corpus.sh tests/wizard/t-e2e.sh tests/cluster/t-cluster.sh"

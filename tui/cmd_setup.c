@@ -4,15 +4,18 @@
  * the console can run `hacon setup apply STEP --yes` as a child and
  * follow it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "commands.h"
+#include "exec.h"
 #include "util.h"
 #include "wizard.h"
 #include "steps/steps.h"
@@ -239,6 +242,25 @@ static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
     return 0;
 }
 
+/* Under the console (HACON_TRANSCRIPT_FD): every command this run makes
+ * goes to the console's Transcript view too.  The descriptor is not
+ * handed on to the commands themselves. */
+static void transcript_to_parent(void)
+{
+    const char *v = getenv("HACON_TRANSCRIPT_FD");
+    char *end;
+    long fd;
+
+    if (!v || !*v) {
+        return;
+    }
+    fd = strtol(v, &end, 10);
+    if (!*end && fd > 2 && fd < 1024 && fcntl((int) fd, F_SETFD, FD_CLOEXEC) == 0) {
+        hc_transcript_set_sink((int) fd);
+    }
+    unsetenv("HACON_TRANSCRIPT_FD");
+}
+
 static int do_test(hc_wizard *w, const hc_step *s, bool yes)
 {
     GString *report = g_string_new(NULL);
@@ -382,6 +404,7 @@ static int setup_run(int argc, char **argv)
         return 2;
     }
     hc_wizard_set_progress(w, print_progress, NULL);
+    transcript_to_parent();
     if (!strcmp(verb, "list")) {
         rc = do_list(w);
     } else if (!strcmp(verb, "answers")) {

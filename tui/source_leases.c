@@ -248,9 +248,12 @@ static void start(hc_leases_src *s)
         s->f = NULL;
         s->err = -EINVAL;
     }
-    /* The config is read here only: over ssh it would be another exec on
-     * every change, and the pool layout rarely changes. */
-    if (s->config && !node && hc_dhcp_conf_load(s->config, &s->conf) < 0) {
+    /* The config is read here, also when the lease file is on the other
+     * node: both nodes have the same dhcpd.conf (the setup's dhcp step
+     * writes it on both and checks it), and over ssh it would be another
+     * exec on every change while the pool layout rarely changes.  A node
+     * without the file has no usage bars. */
+    if (s->config && hc_dhcp_conf_load(s->config, &s->conf) < 0) {
         s->conf = NULL;
     }
     poll_once(s);

@@ -24,6 +24,7 @@
 #include <curses.h>
 #include <glib-unix.h>
 
+#include "exec.h"
 #include "util.h"
 #include "wizard.h"
 
@@ -66,6 +67,11 @@ static struct {
     int fd;
     guint fd_src, tick_src;
     GString *partial;       /* an unfinished last line */
+    /* The child's transcript records (HACON_TRANSCRIPT_FD): its commands
+     * go to the console's Transcript view. */
+    int tfd;
+    guint tfd_src;
+    GString *tpartial;
     bool eof, exited;
     int status;
     double started_ms;
@@ -248,9 +254,65 @@ static void take_output(const char *buf, size_t n)
     }
 }
 
+/* Record lines into the transcript; a partial one waits for its end. */
+static void take_records(bool all)
+{
+    char buf[4096];
+    ssize_t n;
+
+    while (wz.tfd >= 0) {
+        n = read(wz.tfd, buf, sizeof(buf));
+        if (n > 0) {
+            g_string_append_len(wz.tpartial, buf, n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            || all) {
+            if (wz.tfd_src) {
+                g_source_remove(wz.tfd_src);
+                wz.tfd_src = 0;
+            }
+            close(wz.tfd);
+            wz.tfd = -1;
+        }
+        break;
+    }
+    for (;;) {
+        char *nl = memchr(wz.tpartial->str, '\n', wz.tpartial->len);
+
+        if (!nl) {
+            break;
+        }
+        hc_transcript_add_record(wz.tpartial->str,
+                                 (size_t) (nl - wz.tpartial->str));
+        g_string_erase(wz.tpartial, 0, nl - wz.tpartial->str + 1);
+    }
+    /* A record never grows without end. */
+    if (wz.tpartial->len > 64 * 1024 || (all && wz.tfd < 0)) {
+        g_string_truncate(wz.tpartial, 0);
+    }
+}
+
+static gboolean on_records(gint fd, GIOCondition cond, gpointer data)
+{
+    (void) fd;
+    (void) cond;
+    (void) data;
+    take_records(false);
+    if (wz.tfd < 0) {
+        wz.tfd_src = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
 static void maybe_finished(void)
 {
     if (wz.eof && wz.exited) {
+        take_records(true);
         if (wz.partial->len) {
             take_output("\n", 1);
         }
@@ -314,7 +376,8 @@ static void child_start(const char *verb, const char *step)
     const char *answers = hc_answers_file();
     char *self = g_file_read_link("/proc/self/exe", NULL);
     const char *argv[10];
-    int n = 0, fds[2];
+    int n = 0, fds[2], tfds[2];
+    char **envp;
     pid_t pid;
 
     if (!self) {
@@ -348,11 +411,22 @@ static void child_start(const char *verb, const char *step)
         g_free(self);
         return;
     }
+    if (pipe2(tfds, O_CLOEXEC) < 0) {
+        tfds[0] = tfds[1] = -1;
+    }
+    /* The records come on descriptor 3 of the child. */
+    envp = g_environ_setenv(g_get_environ(), "HACON_TRANSCRIPT_FD",
+                            tfds[1] >= 0 ? "3" : "", TRUE);
     pid = fork();
     if (pid < 0) {
         set_message("cannot fork: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
+        if (tfds[0] >= 0) {
+            close(tfds[0]);
+            close(tfds[1]);
+        }
+        g_strfreev(envp);
         g_free(self);
         return;
     }
@@ -372,11 +446,27 @@ static void child_start(const char *verb, const char *step)
         }
         dup2(fds[1], STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
-        execv(self, (char **) argv);
+        if (tfds[1] == 3) {
+            fcntl(3, F_SETFD, 0);
+        } else if (tfds[1] >= 0) {
+            dup2(tfds[1], 3);
+        }
+        execve(self, (char **) argv, envp);
         _exit(127);
     }
     close(fds[1]);
+    g_strfreev(envp);
     g_free(self);
+    if (wz.tfd >= 0) {
+        take_records(true);     /* what the last child left */
+    }
+    if (tfds[0] >= 0) {
+        close(tfds[1]);
+        g_unix_set_fd_nonblocking(tfds[0], TRUE, NULL);
+        wz.tfd = tfds[0];
+        wz.tfd_src = g_unix_fd_add(tfds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                   on_records, NULL);
+    }
     g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
     g_free(wz.verb);
     wz.verb = g_strdup(verb);
@@ -450,6 +540,13 @@ static const char *answer_to_unblock(void)
         wz_step *s = wz.steps->pdata[wz.sel];
 
         key = hc_answers_named_in(s->line);
+        /* Else the first blocked step's: what stands in the way. */
+        for (guint i = 0; i < wz.steps->len && !key; i++) {
+            s = wz.steps->pdata[i];
+            if (!strcmp(s->state, "blocked")) {
+                key = hc_answers_named_in(s->line);
+            }
+        }
     }
     return key;
 }
@@ -467,7 +564,9 @@ void hc_wizard_ui_open(hc_console *con)
         wz.text = g_ptr_array_new_with_free_func(g_free);
         wz.shown = g_ptr_array_new_with_free_func(hc_line_free);
         wz.partial = g_string_new(NULL);
+        wz.tpartial = g_string_new(NULL);
         wz.fd = -1;
+        wz.tfd = -1;
     }
     wz.con = con;
     wz.open = true;
@@ -868,6 +967,8 @@ bool hc_wizard_ui_key(hc_console *con, int key)
         case 'l':
             if (!child_busy()) {
                 go_list();
+            } else if (strcmp(wz.verb, "list")) {
+                wz.list_pending = true;     /* after the facts */
             }
             break;
         case 'e':

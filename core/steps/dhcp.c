@@ -520,6 +520,13 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                  "\"%s\", declares the nodes' own subnet and the service "
                  "subnet, and names the floating IP as server-identifier "
                  "(ERRATA 9, 10).", leases);
+    hc_plan_note(p, "Tutorial says: copy the directory /var/lib/dhcp to the "
+                 "cluster device with its permissions and ownership. hacon "
+                 "does so with cp -a, into %s's directory (ERRATA 12). The "
+                 "clients get the router, DNS servers, domain and lease "
+                 "times the answers give (routers, dns_servers, domain_name, "
+                 "default_lease_time, max_lease_time): the floating IP is "
+                 "their router only when it is named there.", leases);
     g_hash_table_replace(p->data, g_strdup("done"),
                          g_strdup_printf("%s the same on both nodes, the "
                                          "packaged service disabled", path));

@@ -50,34 +50,13 @@ static void need(hc_wizard *w, const char *node, const char *script,
 
 /* ------------------------------------------------ the same hacon on both */
 
-/* What a node has of hacon: its version ("" when none), the hacon on its
- * PATH, its package's state ("ii 0.1.0"; "" when none) and the SHA-256
- * of each agent of hc_agent_sums() ("-" when missing). */
-typedef struct hacon_node {
-    char *version;
-    char *path;
-    char *dpkg;
-    GPtrArray *sums;
-} hacon_node;
-
-static void hacon_node_clear(hacon_node *h)
-{
-    g_free(h->version);
-    g_free(h->path);
-    g_free(h->dpkg);
-    if (h->sums) {
-        g_ptr_array_free(h->sums, TRUE);
-    }
-    memset(h, 0, sizeof(*h));
-}
-
 static char *agent_path(const char *name)
 {
     return g_strdup_printf("%s/%s", HC_AGENT_DIR, name);
 }
 
-/* The peer's hacon, in one ssh command. */
-static int peer_probe(hc_wizard *w, const char *peer, hacon_node *ret,
+/* The peer's hacon, in one ssh command (see hc_hacon_install_parse()). */
+static int peer_probe(hc_wizard *w, const char *peer, hc_hacon_install *ret,
                       char **ret_err)
 {
     static const char script[] =
@@ -90,7 +69,7 @@ static int peer_probe(hc_wizard *w, const char *peer, hacon_node *ret,
     size_t n;
     const hc_agent_sum *sums = hc_agent_sums(&n);
     GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-    char *out = NULL, **lines;
+    char *out = NULL, *err = NULL;
     int rc;
 
     g_ptr_array_add(argv, g_strdup("sh"));
@@ -104,65 +83,16 @@ static int peer_probe(hc_wizard *w, const char *peer, hacon_node *ret,
     rc = hc_wizard_run(w, peer, 15000, &out, ret_err,
                        (const char *const *) argv->pdata);
     g_ptr_array_free(argv, TRUE);
-    if (rc < 0) {
-        g_free(out);
-        return rc;
-    }
-    memset(ret, 0, sizeof(*ret));
-    ret->sums = g_ptr_array_new_with_free_func(g_free);
-    lines = g_strsplit(out, "\n", -1);
-    for (char **l = lines; *l; l++) {
-        if (g_str_has_prefix(*l, "version ")) {
-            ret->version = g_strstrip(g_strdup(*l + 8));
-        } else if (g_str_has_prefix(*l, "path ")) {
-            ret->path = g_strstrip(g_strdup(*l + 5));
-        } else if (g_str_has_prefix(*l, "dpkg ")) {
-            ret->dpkg = g_strstrip(g_strdup(*l + 5));
-        } else if (g_str_has_prefix(*l, "agent ")) {
-            g_ptr_array_add(ret->sums, g_strstrip(g_strdup(*l + 6)));
+    if (rc == 0) {
+        rc = hc_hacon_install_parse(out, strlen(out), ret, &err);
+        if (rc < 0) {
+            *ret_err = g_strdup_printf("%s: hacon's check there: %s", peer,
+                                       err);
+            g_free(err);
         }
     }
-    g_strfreev(lines);
     g_free(out);
-    if (!ret->version || !ret->path || !ret->dpkg || ret->sums->len != n) {
-        hacon_node_clear(ret);
-        *ret_err = g_strdup_printf("%s: unexpected answer to hacon's "
-                                   "version check", peer);
-        return -EIO;
-    }
-    return 0;
-}
-
-/* Whether the peer runs this hacon and its agents; *why (may be NULL)
- * gets what differs. */
-static bool peer_same(const hacon_node *h, GString *why)
-{
-    size_t n;
-    const hc_agent_sum *sums = hc_agent_sums(&n);
-    bool same = !strcmp(h->version, hc_version());
-
-    if (!same && why) {
-        if (*h->version) {
-            g_string_append_printf(why, "hacon %s (this node: %s)",
-                                   h->version, hc_version());
-        } else {
-            g_string_append(why, "no hacon on its PATH");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *s = h->sums->pdata[i];
-
-        if (strcmp(s, sums[i].sha256)) {
-            same = false;
-            if (why) {
-                g_string_append_printf(why, "%sthe agent %s/%s %s",
-                                       why->len ? ", " : "", HC_AGENT_DIR,
-                                       sums[i].name, strcmp(s, "-")
-                                       ? "is another version" : "is missing");
-            }
-        }
-    }
-    return same;
+    return rc;
 }
 
 /* The command that copies the local file src to dest on node over ssh
@@ -259,7 +189,7 @@ static void plan_same_hacon(hc_wizard *w, hc_plan *p, const char *peer,
 {
     size_t n;
     const hc_agent_sum *sums = hc_agent_sums(&n);
-    hacon_node h;
+    hc_hacon_install h;
     GString *why = g_string_new(NULL);
     char *err = NULL, *arch = NULL;
 
@@ -291,7 +221,7 @@ static void plan_same_hacon(hc_wizard *w, hc_plan *p, const char *peer,
         g_string_free(why, TRUE);
         return;
     }
-    if (peer_same(&h, why)) {
+    if (hc_hacon_install_same(&h, why)) {
         hc_plan_note(p, "%s runs hacon %s with the same agents as this node",
                      peer, hc_version());
         goto out;
@@ -372,7 +302,7 @@ static void plan_same_hacon(hc_wizard *w, hc_plan *p, const char *peer,
     }
 out:
     g_free(arch);
-    hacon_node_clear(&h);
+    hc_hacon_install_clear(&h);
     g_string_free(why, TRUE);
 }
 
@@ -478,7 +408,7 @@ static int preflight_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *peer = hc_wizard_peer(w);
     GString *why;
-    hacon_node h;
+    hc_hacon_install h;
     int rc;
 
     if (!p->cmds->len) {
@@ -489,7 +419,7 @@ static int preflight_verify(hc_wizard *w, hc_plan *p, char **ret_err)
         return rc;
     }
     why = g_string_new(NULL);
-    if (!peer_same(&h, why)) {
+    if (!hc_hacon_install_same(&h, why)) {
         *ret_err = g_strdup_printf("%s after the install: %s", peer,
                                    why->str);
         rc = -EIO;
@@ -498,7 +428,7 @@ static int preflight_verify(hc_wizard *w, hc_plan *p, char **ret_err)
                            peer, hc_version());
     }
     g_string_free(why, TRUE);
-    hacon_node_clear(&h);
+    hc_hacon_install_clear(&h);
     return rc;
 }
 

@@ -32,12 +32,35 @@ subnet 10.88.0.0 netmask 255.255.255.0 {
 CONF
 }
 
+# The same service for Kea (kea-dhcp4.conf), its lease file in $HCA_T/lib.
+hca_write_kea_conf() {
+    cat > "$1" <<CONF
+// Written by the hacon agent tests.
+{ "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "srv0" ] },  # the service link
+    "lease-database": {
+        "type": "memfile",
+        "name": "$HCA_T/lib/kea-leases4.csv",
+        "lfc-interval": 3600
+    },
+    /* Short leases, as dhcpd.conf above. */
+    "valid-lifetime": 600,
+    "subnet4": [ {
+        "subnet": "10.88.0.0/24",
+        "pools": [ { "pool": "10.88.0.100 - 10.88.0.150" } ],
+        "option-data": [ { "name": "routers", "data": "10.88.0.1" } ]
+    } ]
+} }
+CONF
+}
+
 hca_setup() {
     HCA_T=$(mktemp -d /tmp/hca.XXXXXX) || return 1
     # ocf-tester runs `meta-data` as nobody: the agent must be reachable.
     chmod 755 "$HCA_T"
     mkdir -p "$HCA_T/run" "$HCA_T/lib"
     hca_write_conf "$HCA_T/dhcpd.conf"
+    hca_write_kea_conf "$HCA_T/kea-dhcp4.conf"
     ip netns add "$SRV" || return 1
     ip netns add "$CLI" || return 1
     ip link add name srv0 netns "$SRV" type veth peer name cli0 \
@@ -66,8 +89,29 @@ hca_our_dhcpd_pids() {
     done
 }
 
+# Every kea-dhcp4 (and kea-lfc) that this run started: in our server
+# namespace, with a config or lease file under $HCA_T.
+hca_our_kea_pids() {
+    [ -n "$HCA_T" ] || return 0
+    for p in $(ip netns pids "$SRV" 2>/dev/null); do
+        case $(cat "/proc/$p/comm" 2>/dev/null) in
+            kea-dhcp4|kea-lfc) ;;
+            *) continue ;;
+        esac
+        # The agent itself is named kea-dhcp4 too: a shell.
+        case $(readlink "/proc/$p/exe" 2>/dev/null) in
+            */kea-dhcp4|*/kea-lfc) ;;
+            *) continue ;;
+        esac
+        if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null \
+            | grep -q -- " $HCA_T/"; then
+            echo "$p"
+        fi
+    done
+}
+
 hca_teardown() {
-    for p in $(hca_our_dhcpd_pids); do
+    for p in $(hca_our_dhcpd_pids) $(hca_our_kea_pids); do
         kill -CONT "$p" 2>/dev/null
         kill -KILL "$p" 2>/dev/null
     done

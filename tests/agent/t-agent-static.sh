@@ -60,27 +60,39 @@ for ag in "$HACON_TOP"/agents/*; do
     fi
 done
 
-# The man page: generated from the current meta-data, and groff-clean.
-page=$HACON_TOP/build/man/ocf_hacon_dhcpd.7
-if [ -r "$page" ]; then
-    sh "$HACON_TOP/agents/dhcpd" meta-data > "$T/md.xml"
+# Each agent's man page: generated from its current meta-data, and
+# groff-clean.
+for ag in "$HACON_TOP"/agents/*; do
+    name=${ag##*/}
+    page=$HACON_TOP/build/man/ocf_hacon_$name.7
+    if [ ! -r "$page" ]; then
+        tap_skip "$name: man page not built (make)"
+        continue
+    fi
+    sh "$ag" meta-data > "$T/md.xml"
     xsltproc --novalid --nonet -o "$T/page.7" \
         "$HACON_TOP/man/ocf-agent.xsl" "$T/md.xml"
-    tap_diff "man page in build/ matches the agent's meta-data" \
+    tap_diff "$name: man page in build/ matches the agent's meta-data" \
         "$T/page.7" "$page"
     MANWIDTH=80 man --warnings -E UTF-8 -l "$page" > "$T/man.txt" \
         2> "$T/man.err"
-    tap_check "man -l prints no warnings" test ! -s "$T/man.err"
+    tap_check "$name: man -l prints no warnings" test ! -s "$T/man.err"
     sed 's/^/# /' "$T/man.err" | head -10
+    missing=""
     for p in $(xmllint --xpath '//parameter/@name' "$T/md.xml" \
             | sed 's/ name="\([^"]*\)"/\1 /g'); do
-        grep -q "^       $p (" "$T/man.txt" || missing="${missing:-} $p"
+        grep -q "^       $p (" "$T/man.txt" || missing="$missing $p"
     done
-    tap_check "man page documents every parameter${missing:+ (not:$missing)}" \
-        test -z "${missing:-}"
-else
-    tap_skip "man page not built (make)"
-fi
+    tap_check "$name: man page documents every parameter${missing:+ (not:$missing)}" \
+        test -z "$missing"
+    # SEE ALSO names the agent's own server.
+    case $name in
+        kea-dhcp4) server="kea-dhcp4(8)" ;;
+        *) server="$name(8)" ;;
+    esac
+    tap_check "$name: man page refers to $server" \
+        sh -c 'sed -n "/^SEE ALSO/,\$p" "$1" | grep -qF "$2"' - "$T/man.txt" "$server"
+done
 
 page=$HACON_TOP/man/hacon-probe.1
 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" > /dev/null 2> "$T/man.err"
@@ -88,9 +100,13 @@ tap_check "hacon-probe.1: man -l prints no warnings" test ! -s "$T/man.err"
 
 # ocf-tester's own meta-data check runs `meta-data` as nobody.
 if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
-    cp "$HACON_TOP/agents/dhcpd" "$T/dhcpd"
-    chmod 755 "$T" "$T/dhcpd"
-    tap_check "meta-data works as user nobody" \
-        su nobody -s /bin/sh -c "OCF_ROOT=/usr/lib/ocf $T/dhcpd meta-data > /dev/null"
+    chmod 755 "$T"
+    for ag in "$HACON_TOP"/agents/*; do
+        name=${ag##*/}
+        cp "$ag" "$T/$name"
+        chmod 755 "$T/$name"
+        tap_check "$name: meta-data works as user nobody" \
+            su nobody -s /bin/sh -c "OCF_ROOT=/usr/lib/ocf $T/$name meta-data > /dev/null"
+    done
 fi
 tap_done

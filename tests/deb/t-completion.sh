@@ -91,7 +91,8 @@ tap_check "hacon setup list names the steps" test -s "$work/steps"
 offers "hacon setup plan <Tab> offers every step" hacon setup plan "" :: \
     $(cat "$work/steps")
 offers "hacon setup <Tab> offers the actions" hacon setup "" :: \
-    list plan apply rollback answers
+    $("$HACON" setup --help 2>&1 | sed -n 's/^ *\(usage: \)\{0,1\}hacon setup \([a-z]*\).*/\2/p' | sort -u)
+offers "hacon setup test <Tab> offers drbd" hacon setup test "" :: drbd
 offers "hacon setup --answers FILE apply d<Tab> skips the option's value" \
     hacon setup --answers ans apply d :: drbd dhcp
 # shellcheck disable=SC2046

@@ -78,15 +78,17 @@ tap_check "the package is hacon $version for $arch" \
 tap_check "Depends: Pacemaker's tools and the libraries (shlibs)" sh -c \
     "grep '^Depends:' '$work/control' | grep -q 'pacemaker-cli-utils' &&
      grep '^Depends:' '$work/control' | grep -q 'libcib'"
-tap_check "Recommends: corosync, pacemaker, drbd-utils, isc-dhcp-server" sh -c \
-    "for p in corosync pacemaker drbd-utils isc-dhcp-server resource-agents; do
+tap_check "Recommends: corosync, pacemaker, drbd-utils, isc-dhcp-server or kea-dhcp4-server" sh -c \
+    "for p in corosync pacemaker drbd-utils isc-dhcp-server kea-dhcp4-server resource-agents; do
          grep '^Recommends:' '$work/control' | grep -qw \$p || exit 1; done"
 
 # The package's paths, as dpkg -L lists them ("/." is the root).
 dpkg-deb -c "$deb" | awk '{ p = $6; sub(/^\./, "", p); sub(/\/$/, "", p);
     print (p == "" ? "/." : p) }' | sort > "$work/paths"
 for f in /usr/bin/hacon /usr/lib/ocf/resource.d/hacon/dhcpd \
+    /usr/lib/ocf/resource.d/hacon/kea-dhcp4 \
     /usr/share/man/man1/hacon.1.gz /usr/share/man/man7/ocf_hacon_dhcpd.7.gz \
+    /usr/share/man/man7/ocf_hacon_kea-dhcp4.7.gz \
     /usr/share/bash-completion/completions/hacon \
     /usr/share/doc/hacon/copyright /usr/share/doc/hacon/changelog.gz; do
     tap_check "the package has $f" grep -qxF "$f" "$work/paths"
@@ -178,6 +180,11 @@ tap_check "man ocf_hacon_dhcpd finds the agent's page" \
 crm_resource --show-metadata ocf:hacon:dhcpd > "$work/meta" 2>&1
 tap_check "Pacemaker finds ocf:hacon:dhcpd and its meta-data" \
     grep -q '<resource-agent name="dhcpd"' "$work/meta"
+tap_check "man ocf_hacon_kea-dhcp4 finds the Kea agent's page" \
+    [ "$(man -w 7 ocf_hacon_kea-dhcp4 2> /dev/null)" = /usr/share/man/man7/ocf_hacon_kea-dhcp4.7.gz ]
+crm_resource --show-metadata ocf:hacon:kea-dhcp4 > "$work/meta" 2>&1
+tap_check "Pacemaker finds ocf:hacon:kea-dhcp4 and its meta-data" \
+    grep -q '<resource-agent name="kea-dhcp4"' "$work/meta"
 tap_check "the copyright file says which licence (DEP-5)" sh -c \
     "head -1 /usr/share/doc/hacon/copyright | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' &&
      grep -q '^License: ' /usr/share/doc/hacon/copyright"

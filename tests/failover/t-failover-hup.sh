@@ -12,7 +12,9 @@
 # while the stack is being stopped; the run ends with no console at all,
 # and a console started afterwards says how it ended and shows it.
 # Both consoles' loops log their stalls over 100 ms (HACON_STALL_LOG):
-# none while they follow a run.
+# none while they follow a run.  Then the clearing that the screen's c runs
+# after a run that left a cli-* constraint (--clear-leftovers), and SIGINT
+# to a `hacon failover-test` during its run: it ends through its cleanup.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -231,6 +233,19 @@ tap_check "and that it was finished headless" \
     wait_for fo4 "finished headless" 5
 T send-keys -t fo4 q
 wait_for fo4 "EXITED" 20 > /dev/null
+
+# ---- the clearing the screen's c runs after a run that left cli-*. ----
+a=$(rsc_node dhcp nodeone)
+"$CL" exec "$a" cibadmin -C -o constraints -X "<rsc_location id=\"cli-prefer-dhcp\" rsc=\"dhcp\" role=\"Started\" node=\"$a\" score=\"INFINITY\"/>" \
+    > "$W/cib.log" 2>&1
+"$CL" exec "$(other "$a")" hacon failover-test --clear-leftovers \
+    --events "$REP/clear.events" > "$W/clear.log" 2>&1
+rc=$?
+sed 's/^/#   /' "$REP/clear.events"
+tap_check "--clear-leftovers clears a cli-prefer and waits (exit $rc)" \
+    sh -c "[ $rc = 0 ] && grep -q '^clear crm_resource --clear -r dhcp: done' '$REP/clear.events' \
+           && grep -q '^end 0' '$REP/clear.events' \
+           && ! '$CL' exec $a cibadmin -Q -o constraints | grep -q 'id=\"cli-'"
 
 # ---- SIGINT to hacon failover-test itself (^C in a terminal). ----
 a=$(rsc_node dhcp nodeone)

@@ -2,7 +2,7 @@
 # Screen tests of the console's Leases pane beyond t-screen.sh:
 #  * a lease file read over ssh that answers slowly: the console goes on
 #    answering keys while ssh waits, then the leases arrive (and later an
-#    appended one).  The "ssh" first in PATH is a wrapper that runs the
+#    appended one), with the pool usage bars of this node's dhcpd.conf.  The "ssh" first in PATH is a wrapper that runs the
 #    command here, but only once the test removes a hold file;
 #  * the state filter key (t): active, free, expired, ..., all, in the
 #    pane's title, and only the leases in that state listed.
@@ -56,7 +56,7 @@ wait_file() {
 touch "$work/hold"
 start slow 80x24 $U8 "PATH=$work/bin:$PATH" CIB_file=tutorial.xml \
     HACON_NOW=1795600800 "HACON_LEASES=$work/hostile.leases" \
-    HACON_LEASES_NODE=peer
+    "HACON_DHCPD_CONF=$work/hostile.conf" HACON_LEASES_NODE=peer
 if wait_for slow "[1 Resources]" && T send-keys -t slow 5 \
     && wait_for slow "reading the lease file on peer (ssh)..." \
     && wait_file "$work/ssh-calls" 20; then
@@ -81,6 +81,8 @@ if wait_for slow "[1 Resources]" && T send-keys -t slow 5 \
     else
         tap_fail "leases over ssh: the leases arrive once ssh answers"
     fi
+    tap_check "leases over ssh: the pool usage bars (dhcpd.conf read here)" \
+        wait_re slow '^range 10\.10\.101\.100-10\.10\.101\.199 +\[[#+.]{20}\] ' 5
     tap_check "leases over ssh: read with stat and tail through ssh" \
         sh -c "grep -q \"^'stat' '-L'\" '$work/ssh-calls' && grep -q \"^'tail' '-c' '+1'\" '$work/ssh-calls'"
     printf 'lease 10.10.101.150 {\n  starts 3 2026/11/25 10:00:00;\n  ends 3 2026/11/25 22:00:00;\n  binding state active;\n  hardware ethernet 02:00:00:00:01:50;\n  client-hostname "appended";\n}\n' >> "$work/hostile.leases"

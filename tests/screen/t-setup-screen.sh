@@ -77,6 +77,23 @@ tap_check "l: the list says it is checking again while the old states show" \
              wait_for c 're-checking every step' 5 &&
              screen c | grep -q '^7 resources'"
 wait_gone c "re-checking" 30 > /dev/null
+key c e
+tap_check "e on a step that names no answer: the form on what the first blocked step names (quorum)" \
+    bash -c "$(declare -f T selected screen _wait wait_for); sock=$sock
+             wait_for c 'Answers of the guided setup' 10 &&
+             selected c | grep -q '^quorum *= two_node *default'"
+key c Escape
+wait_for c "answers not changed" 10 > /dev/null
+sleep 3   # the facts asked of the nodes (no sign outside the form)
+
+# The steps' commands ran in `hacon setup` children: the console's
+# Transcript view has them, as typed.
+key c Escape 6
+tap_check "the Transcript view holds the setup's commands" \
+    wait_re c "\\$ \\[node(one|two)\\] sh -c 'if \\[ -e \"\\\$1\" \\]; then echo present" 10
+key c w
+wait_for c "re-checking" 10 > /dev/null
+wait_gone c "re-checking" 30 > /dev/null
 
 # ---------------------------------------------------------------- blocked -> answer
 key c Up Up Up
@@ -178,7 +195,10 @@ key c e
 wait_for c "Answers of the guided setup" 10 > /dev/null
 tap_check "the form again: read from the saved file" \
     wait_for c "read from: $work/state/answers" 5
-key c Enter C-u x Enter Escape
+tap_check "quorum answered: e goes to the answer drbd's message names (storage)" \
+    bash -c "$(declare -f T selected); sock=$sock
+             selected c | grep -q '^storage *= drbd *default'"
+key c g Enter C-u x Enter Escape
 tap_check "Esc with an edit not saved asks first" \
     wait_for c "edited and not saved: s saves, Esc again drops the edits" 5
 key c Escape

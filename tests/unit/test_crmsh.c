@@ -412,6 +412,12 @@ static void test_cluster_options(void **state)
     assert_int_equal(apply_advised(cib, "property zzz-own-note=1", adv,
                                    &err), 0);
     assert_int_equal(adv->warnings->len, 1);
+    /* Tab offers the same names. */
+    GPtrArray *got = NULL;
+    assert_int_equal(hc_crm_complete("property no-quorum-p", cib, &got), 0);
+    assert_int_equal(got->len, 1);
+    assert_string_equal(got->pdata[0], "no-quorum-policy=");
+    g_ptr_array_unref(got);
     hc_crm_advice_free(adv);
     free_xml(cib);
 }

@@ -127,6 +127,43 @@ static void test_write_atomic(void **state)
     g_free(bak);
 }
 
+/* A file that exists keeps its owner, group and mode; only group or other
+ * access that the caller's mode does not give is taken away. */
+static void test_write_atomic_keeps(void **state)
+{
+    char dir[] = "/tmp/hacon-unit-XXXXXX";
+    char *path;
+    struct stat st;
+
+    assert_non_null(mkdtemp(dir));
+    path = g_strdup_printf("%s/f.conf", dir);
+    assert_int_equal(hc_write_file_atomic(path, "one\n", 4, 0644, false), 0);
+    assert_int_equal(chmod(path, 0604), 0);
+    if (geteuid() == 0) {
+        assert_int_equal(chown(path, 1, 2), 0);
+    }
+    assert_int_equal(hc_write_file_atomic(path, "two\n", 4, 0644, true), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0604);
+    if (geteuid() == 0) {
+        assert_int_equal(st.st_uid, 1);
+        assert_int_equal(st.st_gid, 2);
+    }
+    /* A secret's mode: others lose their read. */
+    assert_int_equal(hc_write_file_atomic(path, "key\n", 4, 0400, true), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    if (geteuid() == 0) {
+        assert_int_equal(st.st_uid, 1);
+    }
+    unlink(path);
+    g_free(path);
+    path = g_strdup_printf("%s/f.conf~", dir);
+    unlink(path);
+    g_free(path);
+    rmdir(dir);
+}
+
 static void test_time_rel(void **state)
 {
     char buf[32];
@@ -150,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_escape_text),
         cmocka_unit_test(test_json_str),
         cmocka_unit_test(test_write_atomic),
+        cmocka_unit_test(test_write_atomic_keeps),
         cmocka_unit_test(test_time_rel),
     };
 

@@ -225,7 +225,9 @@ mount --bind "$work/varlib" /var/lib/hacon
 mount --bind "$work/hosts" /etc/hosts
 truncate -s 8M "$work/pre.img"
 preloop=$(losetup -f --show "$work/pre.img" 2> /dev/null)
-install -D -m 755 "$HACON_TOP/agents/dhcpd" "$HACON_ROOT$ocf/hacon/dhcpd"
+for a in "$HACON_TOP"/agents/*; do
+    install -D -m 755 "$a" "$HACON_ROOT$ocf/hacon/${a##*/}"
+done
 version=$("$HACON" --version | sed 's/^hacon //')
 { cat "$ans"; echo ha_if=lo; echo service_if=lo; echo "drbd_disk=${preloop:-/dev/null}"; } \
     > "$work/ans.hacon"
@@ -236,7 +238,7 @@ else
     setup plan preflight --answers "$work/ans.hacon"
     tap_check "preflight: a peer without hacon is no longer a blocker (exit 0)" [ $? -eq 0 ]
     cp "$work/out" "$work/preflight.plan"
-    grep -q "nodetwo: no hacon on its PATH, the agent $ocf/hacon/dhcpd is missing: hacon $version is installed there from this node" "$work/out"
+    grep -q "nodetwo: no hacon on its PATH, the agent $ocf/hacon/dhcpd is missing, the agent $ocf/hacon/kea-dhcp4 is missing: hacon $version is installed there from this node" "$work/out"
     tap_check "preflight: the plan says what the peer lacks and what is done" [ $? -eq 0 ]
     tap_check "preflight: the plan shows the program copied to nodetwo:/usr/local/bin/hacon" \
         grep -q "this node's hacon, $HACON, copied to nodetwo over ssh" "$work/out"
@@ -251,6 +253,8 @@ else
     tap_check "preflight: nodetwo has this hacon's agent" \
         cmp -s "$HACON_TOP/agents/dhcpd" "$ocf/hacon/dhcpd"
     tap_check "preflight: the agent is executable there" test -x "$ocf/hacon/dhcpd"
+    tap_check "preflight: nodetwo has this hacon's Kea agent" \
+        cmp -s "$HACON_TOP/agents/kea-dhcp4" "$ocf/hacon/kea-dhcp4"
     "$HACON" setup list --answers "$work/ans.hacon" > "$work/list" 2>&1
     tap_check "preflight: done after the install" grep -Eq '^1 preflight +done' "$work/list"
     setup apply preflight --answers "$work/ans.hacon" --yes
@@ -363,6 +367,9 @@ else
     tap_fail "dhcp: the admin's router, DNS servers, domain and lease times"
     sed 's/^/# /' "$work/out"
 fi
+tap_check "dhcp: the plan says what the tutorial copies and how hacon does" \
+    grep -q 'Tutorial says: copy the directory /var/lib/dhcp .* hacon does so with cp -a' \
+    "$work/out"
 tap_check "dhcp: the floating IP is not the clients' router by default" \
     sh -c "! grep -q 'option routers' '$golden/dhcpd.conf'"
 
