@@ -14,7 +14,8 @@
 # The VM cluster suite (three emulated VMs: the longest, bound by the
 # CPU and slowed by anything beside it) runs first, alone.  Then the fast
 # tests run one after the other while the long suites (a test cluster or
-# VMs each, mostly waiting on the cluster's own timers; the oracles on
+# VMs each, mostly waiting on the cluster's own timers; the file steps,
+# which wait a minute on a start that hangs; the oracles on
 # the corpus and crmsh, the fuzz replay, the incremental model's proof:
 # long and busy, they would make the fast tests' chain the longest) run
 # beside them, HACON_TEST_JOBS at a time (default 3; 1 runs everything
@@ -100,7 +101,7 @@ run_one() {
     cat "$res/$name.line"
 }
 
-slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|newcomer)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
+slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|file-steps|newcomer)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
 # The long suites that take longest, started first.
 longest="tests/failover/t-failover.sh tests/wizard/t-newcomer.sh tests/wizard/t-console.sh
     tests/oracle/t-corpus.sh tests/wizard/t-e2e.sh tests/cluster/t-cluster.sh"

@@ -58,6 +58,11 @@ static struct {
     char *unmet;            /* the steps it needs that are not done */
     char *message;          /* footer message, or NULL */
     bool detect_pending;    /* the form waits for the child to be free */
+    /* The facts of the nodes, asked once the steps were first checked:
+     * "storage=shared, shared_disk=/dev/drbd1", or NULL. */
+    char *facts;
+    bool facts_asked;
+    char *plan_pending;     /* Enter while the facts were asked */
     bool list_pending;      /* a check of the steps, after that */
     char *result;           /* how the last run ended */
     hc_tone result_tone;
@@ -151,6 +156,7 @@ static void parse_list(void)
 }
 
 static void child_start(const char *verb, const char *step);
+static void go_plan(const char *step);
 
 static void child_finished(void)
 {
@@ -190,7 +196,21 @@ static void child_finished(void)
             wz.sel = 0;
         }
     } else if (!strcmp(v, "detect")) {
+        GString *f = g_string_new(NULL);
+        bool next = false;
+
         hc_answers_form_detected(wz.text, rc);
+        for (guint i = 0; rc == 0 && i < wz.text->len; i++) {
+            const char *l = wz.text->pdata[i];
+
+            if (next && l[0] != '#') {
+                g_string_append_printf(f, "%s%s", f->len ? ", " : "", l);
+            }
+            next = g_str_has_prefix(l, "# detected: ");
+        }
+        g_free(wz.facts);
+        wz.facts = f->len ? g_string_free(f, FALSE)
+                          : (g_string_free(f, TRUE), NULL);
     } else if (!strcmp(v, "plan")) {
         if (rc != 0) {
             g_ptr_array_add(wz.text, g_strdup_printf(
@@ -225,7 +245,17 @@ static void child_finished(void)
         /* The end of the run in view. */
         wz.ptop = 1 << 20;
     }
-    if (wz.detect_pending) {
+    if (!strcmp(v, "list") && !wz.facts_asked && wz.mode == WZ_LIST) {
+        /* What the nodes have, said on the list (the form shows why). */
+        wz.facts_asked = true;
+        wz.detect_pending = false;  /* this one feeds an open form too */
+        child_start("detect", NULL);
+    } else if (wz.plan_pending && wz.mode == WZ_LIST) {
+        char *step = g_steal_pointer(&wz.plan_pending);
+
+        go_plan(step);
+        g_free(step);
+    } else if (wz.detect_pending) {
         wz.detect_pending = false;
         child_start("detect", NULL);
     } else if (wz.list_pending && wz.mode == WZ_LIST) {
@@ -519,9 +549,9 @@ static void go_answers(const char *focus)
     hc_answers_form_open(wz.con, focus);
     wz.mode = WZ_ANSWERS;
     wz.confirm = 0;
-    if (child_busy()) {
+    if (child_busy() && strcmp(wz.verb, "detect")) {
         wz.detect_pending = true;
-    } else {
+    } else if (!child_busy()) {
         child_start("detect", NULL);
     }
 }
@@ -570,6 +600,7 @@ void hc_wizard_ui_open(hc_console *con)
     }
     wz.con = con;
     wz.open = true;
+    wz.facts_asked = false;
     g_clear_pointer(&wz.message, g_free);
     con->all_dirty = true;
     if (!child_busy()) {
@@ -693,6 +724,13 @@ GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
         if (con->read_only) {
             add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
                 "Roll back are off.");
+        }
+        if (wz.facts) {
+            char *f = hc_con_esc(con, wz.facts, 0);
+
+            add(HC_TONE_GOOD, "Detected on the nodes: %s (not used until "
+                "saved: e shows why, s there saves)", f);
+            g_free(f);
         }
         /* The states below are the last check's until this one ends. */
         if (again) {
@@ -922,6 +960,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
         if (!hc_answers_form_active()) {
             bool saved = hc_answers_form_saved();
 
+            if (saved) {
+                g_clear_pointer(&wz.facts, g_free);
+            }
             /* The steps checked again with what was saved. */
             if (child_busy()) {
                 wz.mode = WZ_LIST;
@@ -960,6 +1001,10 @@ bool hc_wizard_ui_key(hc_console *con, int key)
             s = selected();
             if (s && !child_busy()) {
                 go_plan(s->name);
+            } else if (s && !strcmp(wz.verb, "detect")) {
+                /* The facts take a moment; the plan follows them. */
+                g_free(wz.plan_pending);
+                wz.plan_pending = g_strdup(s->name);
             } else if (child_busy()) {
                 set_message("still checking the steps");
             }

@@ -343,6 +343,40 @@ OCF_RESKEY_config=$HCA_T/star.conf OCF_RESKEY_interface="" \
 OCF_RESKEY_config=$HCA_T/star.conf OCF_RESKEY_interface="" \
     expect "stop" stop 0
 
+# Lease file cleanup: Kea runs kea-lfc every lfc-interval seconds; stop
+# ends one of this lease file that is still running, and nothing else.
+sed 's/"lfc-interval": 3600/"lfc-interval": 1/' "$HCA_T/good.conf" > "$CONF"
+expect "start with lfc-interval 1" start 0
+cli timeout 20 busybox udhcpc -i cli0 -n -q -f -t 5 -T 1 -s /bin/true \
+    > /dev/null 2>&1
+n=0
+until [ -e "$LEASES.completed" ] || [ -e "$LEASES.2" ] || [ $n -ge 300 ]; do
+    sleep 0.02; n=$((n + 1))
+done
+tap_check "Kea ran its lease file cleanup (kea-lfc)" \
+    test -e "$LEASES.completed" -o -e "$LEASES.2"
+expect "stop" stop 0
+tap_check "stop left nothing (no Kea, no kea-lfc, no pid file)" nothing_left
+cp "$HCA_T/good.conf" "$CONF"
+# A kea-lfc of our lease file that outlived its Kea (a copy of the shell
+# so named, with the lease file copy on its command line, as Kea runs
+# kea-lfc -i LEASES.1), and one of another lease file.
+cp "$(command -v dash)" "$HCA_T/fake/kea-lfc"
+ip netns exec "$SRV" "$HCA_T/fake/kea-lfc" -c 'sleep 300; :' -i "$LEASES.1" &
+lfc=$!
+ip netns exec "$SRV" "$HCA_T/fake/kea-lfc" -c 'sleep 300; :' -i "$HCA_T/lib/other.csv.1" &
+otherlfc=$!
+sleep 0.2
+sleeps=$(cat "/proc/$lfc/task/$lfc/children" \
+    "/proc/$otherlfc/task/$otherlfc/children" 2>/dev/null)
+expect "monitor: a kea-lfc alone is not a running Kea" monitor 7
+expect "stop ends our kea-lfc" stop 0
+tap_check "our kea-lfc is gone" gone "$lfc"
+tap_check "the other lease file's kea-lfc was left alone" kill -0 "$otherlfc"
+# shellcheck disable=SC2086
+kill $sleeps "$otherlfc" 2>/dev/null
+wait "$lfc" "$otherlfc" 2>/dev/null
+
 # 9. OCF plumbing.
 srv "$AG" > /dev/null 2>&1
 tap_check "no action: OCF_ERR_ARGS" test $? -eq 2

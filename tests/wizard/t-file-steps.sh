@@ -160,8 +160,11 @@ detect_answers() {
     wait_for f "dhcp (ocf:hacon:dhcpd)" 20 > /dev/null
     T send-keys -t f w
     wait_gone f "checking" 60 > /dev/null
+    wait_re f "Detected on the nodes: storage=shared, shared_disk=$loop" 30
+    tap_check "the setup list says what the nodes have (storage=shared, $loop)" [ $? -eq 0 ]
     T send-keys -t f e
     wait_for f "Answers of the guided setup" 10 > /dev/null
+    T send-keys -t f g
     for _ in $(seq 13); do T send-keys -t f Down; done
     wait_re f '^storage += shared +detected' 30 &&
         wait_for f 'detected: nodeone has no DRBD kernel module' 5
@@ -721,5 +724,49 @@ stop corosync' ]"
     umount "$full"
 else
     for i in 1 2 3 4 5 6 7 8; do tap_skip "full disk: cannot mount a tmpfs"; done
+fi
+
+# ------------------------------------------------------------ a start that hangs
+# The daemons' start starts a daemon (its own session, as daemons do) and
+# then hangs until its deadline (60 s): the command fails by timing out,
+# and the rollback still runs its undo, which stops the daemon.
+cat > "$work/svc-hang" <<EOF
+#!/bin/sh
+echo "\$@" >> "$work/svc-hang.log"
+case \$1 in
+start) setsid sh -c 'echo \$\$ > "$work/daemon.pid"; exec sleep 600' \
+           < /dev/null > /dev/null 2>&1 &
+       sleep 120 ;;
+stop) [ -s "$work/daemon.pid" ] && kill "\$(cat "$work/daemon.pid")" ;;
+esac
+exit 0
+EOF
+chmod 755 "$work/svc-hang"
+: > "$work/svc-hang.log"
+{ cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-hang"; } \
+    > "$work/ans.hang"
+setup apply cluster --answers "$work/ans.hang" --yes
+rc=$?
+cp "$work/out" "$work/out.hang"
+tap_check "hanging start: the step fails when the start times out (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'svc-hang start corosync: timed out' '$work/out.hang'"
+tap_check "hanging start: the rollback ran the undo of the command that timed out" \
+    grep -q '^stop corosync$' "$work/svc-hang.log"
+dpid=$(cat "$work/daemon.pid" 2> /dev/null)
+# Stopped: gone, or a zombie that this machine's init has yet to reap.
+alive() {
+    [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2> /dev/null)" != Z ]
+}
+for _ in $(seq 50); do
+    [ -n "$dpid" ] && alive "$dpid" || break
+    sleep 0.1
+done
+if [ -z "$dpid" ]; then
+    tap_fail "hanging start: the daemon did not start"
+elif alive "$dpid"; then
+    tap_fail "hanging start: the daemon it started is still running (pid $dpid)"
+    kill "$dpid"
+else
+    tap_ok "hanging start: the daemon it started is stopped"
 fi
 tap_done
