@@ -745,7 +745,7 @@ chmod 755 "$work/svc-hang"
 : > "$work/svc-hang.log"
 { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-hang"; } \
     > "$work/ans.hang"
-setup apply cluster --answers "$work/ans.hang" --yes
+setup apply cluster --answers "$work/ans.hang" --yes --force
 rc=$?
 cp "$work/out" "$work/out.hang"
 tap_check "hanging start: the step fails when the start times out (exit 1)" \
