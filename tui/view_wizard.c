@@ -26,6 +26,7 @@
 
 #include "exec.h"
 #include "util.h"
+#include "wizard.h"
 
 typedef enum wz_mode {
     WZ_LIST,        /* the steps and their state */
@@ -51,7 +52,10 @@ static struct {
     int ptop;               /* first shown line of text */
     int rows;               /* body height at the last draw */
     GPtrArray *shown;       /* hc_line* handed to the screen */
-    char confirm;           /* 'a' or 'r' while asking, else 0 */
+    char confirm;           /* 'a', 'r' or 'f' (apply before the steps
+                             * it needs) while asking, else 0 */
+    bool force;             /* the apply asked for goes with --force */
+    char *unmet;            /* the steps it needs that are not done */
     char *message;          /* footer message, or NULL */
     bool detect_pending;    /* the form waits for the child to be free */
     /* The facts of the nodes, asked once the steps were first checked:
@@ -233,6 +237,8 @@ static void child_finished(void)
                                         apply ? "Step" : "Rollback of",
                                         wz.step, rc, rc == 3 ? "blocked"
                                         : rc == 2 ? "bad answers or usage"
+                                        : rc == 4 ? "a step it needs is not "
+                                          "done; see above"
                                         : "killed");
             wz.result_tone = HC_TONE_BAD;
         }
@@ -399,7 +405,7 @@ static void child_start(const char *verb, const char *step)
 {
     const char *answers = hc_answers_file();
     char *self = g_file_read_link("/proc/self/exe", NULL);
-    const char *argv[9];
+    const char *argv[10];
     int n = 0, fds[2], tfds[2];
     char **envp;
     pid_t pid;
@@ -425,6 +431,9 @@ static void child_start(const char *verb, const char *step)
     }
     if (!strcmp(verb, "apply") || !strcmp(verb, "rollback")) {
         argv[n++] = "--yes";
+    }
+    if (!strcmp(verb, "apply") && wz.force) {
+        argv[n++] = "--force";
     }
     argv[n] = NULL;
     if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -798,7 +807,10 @@ const char *hc_wizard_ui_footer(const hc_console *con)
     if (wz.mode == WZ_ANSWERS) {
         return hc_answers_form_footer(con);
     }
-    if (wz.confirm) {
+    if (wz.confirm == 'f') {
+        snprintf(buf, sizeof(buf), "F: apply %s anyway  n/Esc: no  (NOT "
+                 "DONE before it: %s)", wz.step, wz.unmet ? wz.unmet : "?");
+    } else if (wz.confirm) {
         snprintf(buf, sizeof(buf), "%s step %s? y: yes  n/Esc: no",
                  wz.confirm == 'a' ? "Apply" : "Roll back", wz.step);
     } else if (wz.message) {
@@ -884,7 +896,8 @@ static void confirm_key(hc_console *con, int key)
     char what = wz.confirm;
 
     wz.confirm = 0;
-    if (key != 'y' && key != 'Y') {
+    /* Applying before the steps it needs: only a capital F. */
+    if (what == 'f' ? key != 'F' : key != 'y' && key != 'Y') {
         set_message("not done");
         return;
     }
@@ -892,7 +905,39 @@ static void confirm_key(hc_console *con, int key)
         set_message("read-only: not done");
         return;
     }
-    go_run(what == 'a' ? "apply" : "rollback");
+    wz.force = what == 'f';
+    go_run(what == 'r' ? "rollback" : "apply");
+    wz.force = false;
+}
+
+/* The steps the plan's step needs that the list does not show done, or
+ * NULL (g_free). */
+static char *unmet_prereqs(void)
+{
+    const hc_step *s = wz.step ? hc_step_find(wz.step) : NULL;
+    const char *const *need;
+    GString *out;
+
+    if (!s) {
+        return NULL;
+    }
+    need = hc_step_prereqs(s, hc_wizard_cib_is_file(NULL));
+    out = g_string_new(NULL);
+    for (size_t i = 0; need[i]; i++) {
+        for (guint k = 0; k < wz.steps->len; k++) {
+            wz_step *x = wz.steps->pdata[k];
+
+            if (!strcmp(x->name, need[i]) && strcmp(x->state, "done")) {
+                g_string_append_printf(out, "%s%s (%s)", out->len ? ", " : "",
+                                       x->name, x->state);
+            }
+        }
+    }
+    if (!out->len) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
 }
 
 bool hc_wizard_ui_key(hc_console *con, int key)
@@ -995,7 +1040,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
             } else if (child_busy()) {
                 set_message("the plan is still being made");
             } else {
-                wz.confirm = (char) key;
+                g_free(wz.unmet);
+                wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
+                wz.confirm = wz.unmet ? 'f' : (char) key;
             }
             break;
         case 'e':
