@@ -2393,15 +2393,30 @@ int hc_failover_save_report(const hc_failover *fo, const char *dir,
     char *p2 = g_strconcat(base, ".json", NULL);
     int rc;
 
+    if (ret_txt) {
+        *ret_txt = NULL;
+    }
+    if (ret_json) {
+        *ret_json = NULL;
+    }
     hc_failover_report_text(fo, txt);
     hc_failover_report_json(fo, js);
     rc = hc_write_file_atomic(p1, txt->str, txt->len, 0640, true);
-    if (rc == 0) {
+    if (rc < 0) {
+        if (ret_txt) {
+            *ret_txt = p1;
+            p1 = NULL;
+        }
+    } else {
         rc = hc_write_file_atomic(p2, js->str, js->len, 0640, true);
-    }
-    if (rc == 0 && ret_txt) {
-        *ret_txt = p1;
-        p1 = NULL;
+        if (ret_txt) {
+            *ret_txt = rc < 0 ? p2 : p1;
+            if (rc < 0) {
+                p2 = NULL;
+            } else {
+                p1 = NULL;
+            }
+        }
     }
     if (rc == 0 && ret_json) {
         *ret_json = p2;

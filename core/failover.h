@@ -162,7 +162,10 @@ const char *hc_failover_phase(const hc_failover *fo);
 
 /* Saves the report as DIR/failover-SCENARIO-STAMP-NN.txt and .json
  * (hc_write_file_atomic); *ret_txt and *ret_json (g_free, may be NULL)
- * get the paths.  Returns 0 or the negative errno of the write. */
+ * get the paths.  Returns 0 or the negative errno of the write that
+ * failed; then *ret_txt gets the path of the file that could not be
+ * written and *ret_json is NULL (the text file may be on disk when the
+ * JSON one failed). */
 int hc_failover_save_report(const hc_failover *fo, const char *dir,
                             const char *stamp, int n, char **ret_txt,
                             char **ret_json);

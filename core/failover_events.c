@@ -210,8 +210,7 @@ static void take_line(hc_fo_follow *m, char *l)
     } else if (!strcmp(l, "reportfail")) {
         const char *sp = strchr(rest, ' ');
 
-        g_ptr_array_add(m->reports, g_strdup_printf(
-            "cannot save the report in %s", sp ? sp + 1 : rest));
+        g_ptr_array_add(m->reports, g_strdup(sp ? sp + 1 : rest));
     } else if (!strcmp(l, "cli-left")) {
         m->cli_left = true;
     } else if (!strcmp(l, "clear")) {

@@ -195,6 +195,16 @@ const char *hc_cons_kind_str(hc_cons_kind k);
  * "dhcp runs where fs_data runs", "testnet starts before dhcp". */
 char *hc_constraint_describe(const hc_constraint *c);
 
+/* The leftover cli-prefer / cli-ban location constraints (left by
+ * crm_resource --move or --ban) on the resource id, which pin it to or
+ * ban it from a node until cleared: the first at or after *iter (start
+ * with 0; *iter is moved past it), NULL when there is no more.  The
+ * console's Resources view and `hacon status` mark a resource with them. */
+const hc_constraint *hc_status_next_leftover(const hc_status *st,
+                                             const char *rsc, guint *iter);
+/* "banned from" for a negative score (cli-ban), else "pinned to". */
+const char *hc_leftover_verb(const hc_constraint *c);
+
 /* Renders the model as text (what `hacon status` prints) or JSON. */
 void hc_status_format_text(const hc_status *st, GString *out);
 void hc_status_format_json(const hc_status *st, GString *out);

@@ -110,7 +110,50 @@ char *hc_constraint_describe(const hc_constraint *c)
     return g_string_free(s, FALSE);
 }
 
+const hc_constraint *hc_status_next_leftover(const hc_status *st,
+                                             const char *rsc, guint *iter)
+{
+    for (; st && rsc && *iter < st->constraints->len; (*iter)++) {
+        const hc_constraint *c = g_ptr_array_index(st->constraints, *iter);
+
+        if (c->leftover && c->kind == HC_CONS_LOCATION && c->rsc
+            && !strcmp(c->rsc, rsc)) {
+            (*iter)++;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+const char *hc_leftover_verb(const hc_constraint *c)
+{
+    return c->score && c->score[0] == '-' ? "banned from" : "pinned to";
+}
+
 /* ---- text ------------------------------------------------------------- */
+
+/* "  MOVED: pinned to NODE (as ROLE)" for each leftover move, as the
+ * console's Resources view says it. */
+static void text_moved(GString *out, const hc_status *st,
+                       const hc_resource *r)
+{
+    const hc_constraint *c;
+    guint it = 0;
+
+    while ((c = hc_status_next_leftover(st, r->id, &it))) {
+        if (!c->node) {
+            continue;
+        }
+        g_string_append_printf(out, "  MOVED: %s ", hc_leftover_verb(c));
+        esc(out, c->node);
+        if (c->rsc_role && *c->rsc_role
+            && strcmp(c->rsc_role, "Started") != 0) {
+            g_string_append(out, " (as ");
+            esc(out, c->rsc_role);
+            g_string_append(out, ")");
+        }
+    }
+}
 
 static void text_places(GString *out, const hc_resource *r)
 {
@@ -175,7 +218,8 @@ static void replica_ip(GString *out, const hc_resource *r)
     }
 }
 
-static void text_resource(GString *out, const hc_resource *r, int depth)
+static void text_resource(GString *out, const hc_status *st,
+                          const hc_resource *r, int depth)
 {
     g_string_append_printf(out, "%*s", 2 + depth * 2, "");
     if (r->kind == HC_RSC_REPLICA) {
@@ -213,9 +257,11 @@ static void text_resource(GString *out, const hc_resource *r, int depth)
         }
     }
     text_flags(out, r);
+    text_moved(out, st, r);
     g_string_append_c(out, '\n');
     for (guint i = 0; i < r->children->len; i++) {
-        text_resource(out, g_ptr_array_index(r->children, i), depth + 1);
+        text_resource(out, st, g_ptr_array_index(r->children, i),
+                      depth + 1);
     }
 }
 
@@ -341,7 +387,7 @@ void hc_status_format_text(const hc_status *st, GString *out)
         g_string_append(out, "  (none configured)\n");
     }
     for (guint i = 0; i < st->resources->len; i++) {
-        text_resource(out, g_ptr_array_index(st->resources, i), 0);
+        text_resource(out, st, g_ptr_array_index(st->resources, i), 0);
     }
 
     if (st->failed->len) {
@@ -515,7 +561,35 @@ static void json_collective(GString *out, const hc_resource *r)
     g_hash_table_destroy(counts);
 }
 
-static void json_resource(GString *out, const hc_resource *r)
+/* "moved": the leftover moves that pin the resource, as in the text. */
+static void json_moved(GString *out, const hc_status *st,
+                       const hc_resource *r)
+{
+    const hc_constraint *c;
+    guint it = 0;
+    bool first = true;
+
+    jkey(out, "moved");
+    g_string_append_c(out, '[');
+    while ((c = hc_status_next_leftover(st, r->id, &it))) {
+        if (!c->node) {
+            continue;
+        }
+        g_string_append(out, first ? "{" : ",{");
+        first = false;
+        jstr(out, "constraint", c->id, true);
+        jstr(out, "how", c->score && c->score[0] == '-' ? "banned"
+                                                        : "pinned", true);
+        jstr(out, "node", c->node, true);
+        jstr(out, "role", c->rsc_role && *c->rsc_role ? c->rsc_role : NULL,
+             false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "],");
+}
+
+static void json_resource(GString *out, const hc_status *st,
+                          const hc_resource *r)
 {
     g_string_append_c(out, '{');
     jstr(out, "id", r->id, true);
@@ -534,6 +608,7 @@ static void json_resource(GString *out, const hc_resource *r)
     jbool(out, "blocked", r->blocked, true);
     jbool(out, "orphaned", r->orphaned, true);
     jint(out, "migration_threshold", r->migration_threshold, true);
+    json_moved(out, st, r);
     jkey(out, "nodes");
     g_string_append_c(out, '[');
     for (guint i = 0; i < r->places->len; i++) {
@@ -577,7 +652,7 @@ static void json_resource(GString *out, const hc_resource *r)
         if (i) {
             g_string_append_c(out, ',');
         }
-        json_resource(out, g_ptr_array_index(r->children, i));
+        json_resource(out, st, g_ptr_array_index(r->children, i));
     }
     g_string_append(out, "]}");
 }
@@ -640,7 +715,7 @@ void hc_status_format_json(const hc_status *st, GString *out)
     g_string_append(out, "],\n\"resources\":[");
     for (guint i = 0; i < st->resources->len; i++) {
         g_string_append(out, i ? ",\n" : "\n");
-        json_resource(out, g_ptr_array_index(st->resources, i));
+        json_resource(out, st, g_ptr_array_index(st->resources, i));
     }
     g_string_append(out, "],\n\"failed_actions\":[");
     for (guint i = 0; i < st->failed->len; i++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -371,6 +372,7 @@ struct hc_wizard {
     void (*progress)(const char *, void *);
     void *progress_data;
     char *checkpoint;   /* of the step being applied: where undos go */
+    time_t apply_started;   /* of the step being applied, else 0 */
     /* "NODE:DEVICE" the admin named for overwriting (never an answer). */
     GPtrArray *overwrite;
 };
@@ -1139,7 +1141,7 @@ static int run_tool(const char *const *argv, int timeout_ms, char **out,
  * primitives once they have started, as the agent would with both disks
  * in sync. */
 static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
-                           char **log)
+                           int rounds, char **log)
 {
     GString *all = g_string_new(NULL);
     GPtrArray *drbd = g_ptr_array_new_with_free_func(g_free);
@@ -1155,7 +1157,7 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
         g_ptr_array_add(drbd, g_strdup(crm_element_value(x, "id")));
     }
     freeXpathObject(xo);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < rounds; i++) {
         const char *argv[] = { "crm_simulate", "-x", i ? out_path : in, "-S",
                                "-O", out_path, NULL };
         char *o = NULL;
@@ -1208,16 +1210,14 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
     return status == 0 ? 0 : -EIO;
 }
 
-int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
-                     hc_status **ret, char **ret_err)
+/* The state after rounds transitions of crm_simulate (5: settled). */
+static int status_simulated(xmlNode *cib, int rounds, hc_status **ret,
+                            char **ret_err)
 {
     char *dir, *in, *out, *log = NULL;
     xmlNode *res;
     int rc;
 
-    if (!simulate) {
-        return hc_status_from_xml(cib, 0, ret, ret_err);
-    }
     dir = tmp_dir();
     if (!dir) {
         *ret_err = g_strdup("cannot make a temporary directory");
@@ -1227,7 +1227,7 @@ int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
     out = g_build_filename(dir, "out.xml", NULL);
     rc = write_xml_file(cib, in, FALSE) < 0 ? -EIO : 0;
     if (rc == 0) {
-        rc = simulate_settle(cib, in, out, &log);
+        rc = simulate_settle(cib, in, out, rounds, &log);
         if (rc < 0) {
             *ret_err = g_strdup_printf("crm_simulate failed: %s", log);
         }
@@ -1248,6 +1248,15 @@ int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
     rm_tree(dir);
     g_free(dir);
     return rc;
+}
+
+int hc_wizard_status(hc_wizard *w, xmlNode *cib, bool simulate,
+                     hc_status **ret, char **ret_err)
+{
+    if (!simulate) {
+        return hc_status_from_xml(cib, 0, ret, ret_err);
+    }
+    return status_simulated(cib, 5, ret, ret_err);
 }
 
 const char *hc_wizard_rsc_node(const hc_status *st, const char *id)
@@ -1491,6 +1500,65 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
     return rc;
 }
 
+/* Where the service ends up once the cluster has run the planned CIB to
+ * the end (crm_simulate until nothing is left to do): said in a note, or,
+ * when it would not run, in the first warning of the plan. */
+static void plan_outcome(hc_wizard *w, hc_plan *p)
+{
+    hc_status *st = NULL;
+    char *err = NULL, *node;
+    GString *where;
+
+    if (hc_wizard_status(w, p->cib_new, true, &st, &err) < 0) {
+        hc_plan_warn(p, "the simulation of the planned CIB failed: %s",
+                     err ? err : "?");
+        g_free(err);
+        return;
+    }
+    where = g_string_new(NULL);
+    node = hc_steps_placed_on(w, st, where);
+    if (node) {
+        hc_status *first = NULL;
+        char *first_node = NULL;
+        GString *first_where = g_string_new(NULL);
+
+        /* The preview shows one transition: with DRBD that one ends with
+         * both instances Unpromoted and the service stopped, until DRBD's
+         * agent reports its disks UpToDate (the promotion score); said,
+         * so that the preview's Stopped is not read as the outcome. */
+        if (status_simulated(p->cib_new, 1, &first, &err) == 0) {
+            first_node = hc_steps_placed_on(w, first, first_where);
+        }
+        g_clear_pointer(&err, g_free);
+        hc_status_free(first);
+        if (!first_node) {
+            hc_plan_note(p, "The preview below is the first transition "
+                         "only: it ends with %s. DRBD starts Unpromoted; "
+                         "its agent sets the promotion score once the "
+                         "disks are UpToDate (step drbd done), and then "
+                         "the service starts.", first_where->str);
+        }
+        g_free(first_node);
+        g_string_free(first_where, TRUE);
+        hc_plan_note(p, "At the end of the simulation (crm_simulate, run "
+                     "until the cluster has nothing left to do) the service "
+                     "runs on %s: %s.", node, where->str);
+        g_hash_table_replace(p->data, g_strdup("outcome"),
+                             g_strdup_printf("runs on %s", node));
+    } else {
+        g_ptr_array_insert(p->warnings, 0, g_strdup_printf(
+            "THE SERVICE WOULD NOT RUN: at the end of the simulation of "
+            "this plan (crm_simulate, run until the cluster has nothing "
+            "left to do) %s. Applying it leaves the service stopped.",
+            where->str));
+        g_hash_table_replace(p->data, g_strdup("outcome"),
+                             g_strdup("stopped"));
+    }
+    g_free(node);
+    g_string_free(where, TRUE);
+    hc_status_free(st);
+}
+
 int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
                    char **ret_err)
 {
@@ -1504,6 +1572,9 @@ int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
     }
     if (rc == 0 && p->cib_new) {
         rc = plan_cib_preview(p, ret_err);
+    }
+    if (rc == 0 && p->cib_new && hc_cib_find_id(p->cib_new, HC_SERVICE_RSC)) {
+        plan_outcome(w, p);
     }
     if (rc < 0) {
         hc_plan_free(p);
@@ -1548,7 +1619,9 @@ static void append_text(GString *out, const char *prefix, const char *s)
     }
 }
 
-static char *file_diff(const hc_plan_file *f)
+char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
+                     const char *new_text, size_t new_len,
+                     const char *old_label, const char *new_label)
 {
     char *dir = tmp_dir(), *a, *b, *out = NULL, *la, *lb;
     GError *gerr = NULL;
@@ -1561,18 +1634,18 @@ static char *file_diff(const hc_plan_file *f)
     }
     a = g_build_filename(dir, "old", NULL);
     b = g_build_filename(dir, "new", NULL);
-    la = g_strdup_printf("%s (now)", f->path);
-    lb = g_strdup_printf("%s (planned)", f->path);
-    if (!g_file_set_contents(a, f->old_text ? f->old_text : "",
-                             (gssize) f->old_len, &gerr)
-        || !g_file_set_contents(b, f->new_text, (gssize) f->new_len, &gerr)) {
+    la = g_strdup_printf("%s (%s)", path, old_label);
+    lb = g_strdup_printf("%s (%s)", path, new_label);
+    if (!g_file_set_contents(a, old_text ? old_text : "", (gssize) old_len,
+                             &gerr)
+        || !g_file_set_contents(b, new_text, (gssize) new_len, &gerr)) {
         /* Said where the diff would be: a diff of a half-written file
          * would show changes that are not planned. */
         out = g_strdup_printf("(no diff: %s)\n", gerr->message);
         g_error_free(gerr);
     } else {
         const char *argv[] = { "diff", "-u", "--label", la, "--label", lb,
-                               f->old_text ? a : "/dev/null", b, NULL };
+                               old_text ? a : "/dev/null", b, NULL };
 
         run_tool(argv, 10000, &out, &status);
     }
@@ -1881,7 +1954,9 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
             g_string_append_printf(out, "    (secret: %zu bytes, not shown)\n",
                                    f->new_len);
         } else {
-            char *d = file_diff(f);
+            char *d = hc_wizard_diff(f->path, f->old_text, f->old_len,
+                                     f->new_text, f->new_len, "now",
+                                     "planned");
 
             append_text(out, "    ", d);
             g_free(d);
@@ -1926,6 +2001,77 @@ int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
     return rc;
 }
 
+/* What each step builds on, in the tutorial's order: the direct
+ * prerequisites only (each of those has its own).  On a CIB file only the
+ * CIB steps among them count (cib_needs). */
+typedef struct step_needs {
+    const char *step;
+    const char *needs[5];
+    const char *cib_needs[3];
+} step_needs;
+
+static const step_needs prereq_table[] = {
+    { "preflight", { NULL }, { NULL } },
+    { "cluster", { "preflight", NULL }, { NULL } },
+    { "stonith", { "cluster", NULL }, { NULL } },
+    { "quorum", { "cluster", NULL }, { NULL } },
+    { "drbd", { "cluster", NULL }, { NULL } },
+    { "dhcp", { "drbd", NULL }, { NULL } },
+    { "resources", { "stonith", "quorum", "drbd", "dhcp", NULL },
+      { "stonith", "quorum", NULL } },
+    { "migrate", { "resources", NULL }, { "resources", NULL } },
+};
+
+const char *const *hc_step_prereqs(const hc_step *s, bool file)
+{
+    static const char *const none[] = { NULL };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(prereq_table); i++) {
+        if (!strcmp(prereq_table[i].step, s->name)) {
+            return file ? prereq_table[i].cib_needs : prereq_table[i].needs;
+        }
+    }
+    return none;
+}
+
+int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
+{
+    const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
+    int n = 0;
+
+    for (size_t i = 0; need[i]; i++) {
+        const hc_step *p = hc_step_find(need[i]);
+        hc_step_state st;
+        char *why = NULL;
+        int rc;
+
+        if (!p) {
+            continue;
+        }
+        hc_wizard_progress(w, "checking step %s (needed first)", p->name);
+        rc = hc_wizard_check(w, p, &st, &why);
+        if (rc < 0) {
+            g_free(why);
+            return rc;
+        }
+        if (st != HC_STEP_DONE) {
+            g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
+                                   p->name, hc_step_state_str(st),
+                                   why && *why ? ": " : "", why ? why : "");
+            n++;
+        }
+        g_free(why);
+    }
+    return n;
+}
+
+void hc_wizard_answers_hint(GString *msg)
+{
+    if (strstr(msg->str, "answer ") && !strstr(msg->str, HC_WIZARD_FORM_HINT)) {
+        g_string_append(msg, " (" HC_WIZARD_FORM_HINT ")");
+    }
+}
+
 int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                           GString *why)
 {
@@ -1936,6 +2082,7 @@ int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
     if (rc < 0) {
         *ret = HC_STEP_BLOCKED;
         g_string_append(why, err ? err : "cannot plan");
+        hc_wizard_answers_hint(why);
         g_free(err);
         hc_plan_free(p);
         return 0;
@@ -2446,6 +2593,50 @@ static int transcript_save(const char *dir, guint64 from, char **ret_err)
     return rc;
 }
 
+/* After a rollback on a live cluster: the failures this apply caused (a
+ * start that found no agent) are cleared, so that the restored
+ * configuration runs as before; Pacemaker would otherwise keep a resource
+ * that failed with "not installed" away from those nodes. */
+static void cleanup_failures(hc_wizard *w)
+{
+    GHashTable *done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             NULL);
+    xmlNode *cib = NULL;
+    hc_status *st = NULL;
+    char *err = NULL;
+
+    if (hc_wizard_cib_is_file(w) || hc_wizard_cib(w, &cib, &err) < 0
+        || hc_status_from_xml(cib, 0, &st, &err) < 0) {
+        g_free(err);
+        free_xml(cib);
+        g_hash_table_destroy(done);
+        return;
+    }
+    for (guint i = 0; st->failed && i < st->failed->len; i++) {
+        hc_failed_action *f = st->failed->pdata[i];
+        char *id;
+
+        if (!f->resource || f->last_rc_change < w->apply_started) {
+            continue;
+        }
+        /* A clone instance's failure is the clone's primitive's. */
+        id = g_strndup(f->resource, strcspn(f->resource, ":"));
+        if (!g_hash_table_contains(done, id)) {
+            const char *argv[] = { "crm_resource", "--cleanup", "--resource",
+                                   id, NULL };
+
+            hc_wizard_progress(w, "clearing the failures of this apply: "
+                               "crm_resource --cleanup --resource %s", id);
+            hc_wizard_run(w, NULL, 60000, NULL, NULL, argv);
+            g_hash_table_add(done, g_strdup(id));
+        }
+        g_free(id);
+    }
+    hc_status_free(st);
+    free_xml(cib);
+    g_hash_table_destroy(done);
+}
+
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err)
 {
@@ -2471,6 +2662,7 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
     }
     hc_wizard_progress(w, "checkpoint %s", cp);
     w->checkpoint = g_strdup(cp);
+    w->apply_started = time(NULL);
     rc = s->apply ? s->apply(w, p, &err) : apply_plan(w, p, &err);
     g_clear_pointer(&w->checkpoint, g_free);
     if (rc == 0 && injected(s, "apply")) {
@@ -2496,6 +2688,9 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         rb = checkpoint_restore(w, cp, &rerr);
         if (rb == 0 && s->rollback) {
             rb = s->rollback(w, &rerr);
+        }
+        if (rb == 0 && p->cib_new) {
+            cleanup_failures(w);
         }
         ts = transcript_save(cp, t0, &terr);
         if (rb == 0) {
@@ -2570,4 +2765,9 @@ int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err)
 const char *hc_wizard_state_dir(const hc_wizard *w)
 {
     return w->state_dir;
+}
+
+time_t hc_wizard_apply_started(const hc_wizard *w)
+{
+    return w->apply_started;
 }

@@ -178,6 +178,20 @@ void hc_wizard_progress(hc_wizard *w, const char *fmt, ...)
 int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                     char **ret_why);
 
+/* Where the answers are changed, added once to a blocked message that
+ * tells the admin to answer something. */
+#define HC_WIZARD_FORM_HINT "e: answers form"
+void hc_wizard_answers_hint(GString *msg);
+
+/* The steps that must be done before s, NULL-terminated (names).  On a
+ * CIB file (cib_file: hc_wizard_cib_is_file()) only the CIB steps count:
+ * the nodes' files and daemons are not there to check. */
+const char *const *hc_step_prereqs(const hc_step *s, bool cib_file);
+/* Checks s's prerequisites; every one not done goes to *unmet as
+ * "NAME (STATE: why)", separated by "; ".  Returns how many are not done,
+ * or a negative errno. */
+int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet);
+
 /* Computes the plan, with the CIB diff, crm_verify and crm_simulate
  * preview filled in.  Free with hc_plan_free(). */
 int hc_wizard_plan(hc_wizard *w, const hc_step *s, hc_plan **ret,
@@ -200,6 +214,9 @@ int hc_wizard_rollback(hc_wizard *w, const hc_step *s, char **ret_err);
 
 /* HACON_STATE_DIR (checkpoints, records of steps done). */
 const char *hc_wizard_state_dir(const hc_wizard *w);
+/* When the apply of the step under way started (0: none is): what the
+ * cluster reported before it is not this step's doing. */
+time_t hc_wizard_apply_started(const hc_wizard *w);
 /* HACON_ROOT + path, newly allocated. */
 char *hc_wizard_path(const hc_wizard *w, const char *path);
 /* The peer of this node: node2 when this host is node1, else node1. */
@@ -230,6 +247,12 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
  * plan's files; runs one of its commands (with its progress line). */
 int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err);
 int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err);
+
+/* diff -u of two texts labelled "PATH (old_label)" and "PATH (new_label)"
+ * (old_text NULL: absent), newly allocated. */
+char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
+                     const char *new_text, size_t new_len,
+                     const char *old_label, const char *new_label);
 
 /* Reads a file on node (NULL: here, under HACON_ROOT).  *ret is NULL and
  * 0 is returned when the file does not exist. */

@@ -30,7 +30,9 @@
  *   result N FROM TO PASS|FAIL DOWNTIME_MS     -1: no answer again
  *   notrun N RC TEXT           the run could not start (nothing changed)
  *   report N TXT JSON          the report's files
- *   reportfail N DIR           the report could not be saved
+ *   reportfail N TEXT          a report file could not be written (N 0:
+ *                              the directory or the summary); TEXT names
+ *                              the file and the error
  *   clear TEXT                 the clearing of cli-* constraints
  *   summary TEXT               after a repeat
  *   headless TEXT              the console or the terminal went away
@@ -263,6 +265,8 @@ static gboolean tick(gpointer data)
 }
 
 /* Saves the run's report as DIR/failover-SCENARIO-STAMP-N.txt and .json. */
+/* Saves run N's report and adds "TXT JSON" to names; a file that could
+ * not be written is said on stderr and in the events, with the error. */
 static int save_report(const hc_failover *fo, const char *dir,
                        const char *stamp, int n, GString *names)
 {
@@ -271,6 +275,11 @@ static int save_report(const hc_failover *fo, const char *dir,
 
     if (rc == 0) {
         g_string_append_printf(names, "%s %s\n", p1, p2);
+    } else {
+        fprintf(stderr, "hacon failover-test: cannot write the report %s: "
+                "%s\n", p1 ? p1 : dir, g_strerror(-rc));
+        ev_line("reportfail %d cannot write %s: %s", n, p1 ? p1 : dir,
+                g_strerror(-rc));
     }
     g_free(p1);
     g_free(p2);
@@ -365,7 +374,8 @@ static int cmd_failover(int argc, char **argv)
     };
     hc_fo_opts o = { 0 };
     const char *dir = hc_fo_env_report_dir(), *events = NULL;
-    int repeat = 1, c, scen = -1, failures = 0, not_run = 0, ret;
+    int repeat = 1, c, scen = -1, failures = 0, not_run = 0, unsaved = 0;
+    int ret;
     bool yes = false, keep = false, clear = false;
     GArray *downs;
     GString *names;
@@ -467,8 +477,8 @@ static int cmd_failover(int argc, char **argv)
         fprintf(stderr, "hacon failover-test: cannot create %s: %s\n", dir,
                 g_strerror(e));
         ev_line("reportfail 0 cannot create %s: %s", dir, g_strerror(e));
-        ev_line("end 1");
-        return 1;
+        ev_line("end 5");
+        return 5;
     }
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
     {
@@ -569,10 +579,7 @@ static int cmd_failover(int argc, char **argv)
             }
         }
         if (save_report(rc.fo, dir, stamp, n, names) < 0) {
-            fprintf(stderr, "hacon failover-test: cannot save the report in "
-                    "%s\n", dir);
-            ev_line("reportfail %d %s", n, dir);
-            failures++;
+            unsaved++;
         } else {
             const char *last = strrchr(names->str, '\n');
             const char *start = names->str;
@@ -603,6 +610,7 @@ static int cmd_failover(int argc, char **argv)
                                      argv[optind], stamp);
         double mn = 0, md = 0, mx = 0;
         char *l;
+        int wrc;
 
         hc_fo_downtime_summary((double *) (void *) downs->data, downs->len,
                                &mn, &md, &mx);
@@ -619,12 +627,21 @@ static int cmd_failover(int argc, char **argv)
                                "\"median\":%.1f,\"max\":%.1f,\"n\":%u}}\n",
                                argv[optind], repeat, failures, not_run, mn,
                                md, mx, downs->len);
-        hc_write_file_atomic(path, js->str, js->len, 0640, true);
-        printf("summary: %s\n", path);
+        wrc = hc_write_file_atomic(path, js->str, js->len, 0640, true);
+        if (wrc < 0) {
+            fprintf(stderr, "hacon failover-test: cannot write the "
+                    "summary %s: %s\n", path, g_strerror(-wrc));
+            ev_line("reportfail 0 cannot write %s: %s", path,
+                    g_strerror(-wrc));
+            unsaved++;
+        } else {
+            printf("summary: %s\n", path);
+        }
         g_free(path);
         g_string_free(js, TRUE);
     }
-    ret = not_run ? 3 : failures ? 1 : 0;
+    /* The test's own result first; 5 only when it is otherwise a pass. */
+    ret = not_run ? 3 : failures ? 1 : unsaved ? 5 : 0;
     ev_line("end %d", ret);
     g_array_free(downs, TRUE);
     g_string_free(names, TRUE);

@@ -34,12 +34,13 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: hacon setup list [--answers FILE]\n"
         "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
-        "       hacon setup apply STEP [--answers FILE] [--yes]\n"
+        "       hacon setup apply STEP [--answers FILE] [--yes] [--force]\n"
         "                              [--overwrite NODE:DEV]\n"
         "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
         "       hacon setup test drbd [--answers FILE] [--yes]\n"
         "       hacon setup answers [--answers FILE] [--detect]\n"
-        "STEP is a name from `hacon setup list` or its number.\n");
+        "STEP is a name from `hacon setup list` or its number.  A step whose\n"
+        "prerequisites are not done is applied only with --force.\n");
 }
 
 static int do_list(hc_wizard *w)
@@ -106,37 +107,92 @@ static bool confirm_typed(const GPtrArray *names)
     return true;
 }
 
-static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes)
+static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
+                         bool force)
 {
     hc_plan *p = NULL;
     char *err = NULL, *cp = NULL;
-    GString *out;
-    int rc = hc_wizard_plan(w, s, &p, &err);
+    GString *out, *unmet = NULL;
+    int rc = hc_wizard_plan(w, s, &p, &err), n_unmet = 0;
 
     if (rc < 0) {
         /* Escaped line by line: a reason may have several. */
-        char **l = g_strsplit(err ? err : "", "\n", -1);
+        GString *m = g_string_new(err);
+        char **l, *e;
 
+        hc_wizard_answers_hint(m);
+        l = g_strsplit(m->str, "\n", -1);
+        g_string_free(m, TRUE);
         fprintf(stderr, "hacon setup: step %s cannot be planned:", s->name);
         for (char **q = l; *q; q++) {
-            char *e = hc_escape_text(*q, 0, false);
-
+            e = hc_escape_text(*q, 0, false);
             fprintf(stderr, "%s%s\n", q == l ? " " : "", e);
             g_free(e);
         }
         g_strfreev(l);
         g_free(err);
+        /* Often because a step before it is not done: said. */
+        unmet = g_string_new(NULL);
+        if (hc_wizard_prereqs(w, s, unmet) > 0) {
+            e = hc_escape_text(unmet->str, 0, false);
+            fprintf(stderr, "hacon setup: step %s needs first: %s\n",
+                    s->name, e);
+            g_free(e);
+        }
+        g_string_free(unmet, TRUE);
         return 3;
+    }
+    if (!p->empty) {
+        /* What this step builds on must be done first: said at the top of
+         * the plan, and apply refuses without --force. */
+        unmet = g_string_new(NULL);
+        n_unmet = hc_wizard_prereqs(w, s, unmet);
+        if (n_unmet < 0) {
+            g_string_assign(unmet, "the steps before it (they cannot be "
+                            "checked)");
+            n_unmet = 1;
+        }
+        if (n_unmet > 0) {
+            g_ptr_array_insert(p->warnings, 0, g_strdup_printf(
+                "NOT READY: this step needs %s done first: %s. Apply %s "
+                "first; applying %s now needs an explicit override "
+                "(--force; in the console F).", n_unmet > 1
+                ? "these steps" : "this step", unmet->str, n_unmet > 1
+                ? "them" : "it", s->name));
+        }
     }
     out = g_string_new(NULL);
     hc_plan_format(s, p, out);
     fwrite(out->str, 1, out->len, stdout);
     g_string_free(out, TRUE);
     if (!apply || p->empty) {
+        if (unmet) {
+            g_string_free(unmet, TRUE);
+        }
         hc_plan_free(p);
         return 0;
     }
     printf("\n");
+    if (n_unmet > 0 && !force) {
+        char *e = hc_escape_text(unmet->str, 0, false);
+
+        printf("NOT APPLIED: step %s needs first: %s\n", s->name, e);
+        fprintf(stderr, "hacon setup: step %s not applied: it needs first: "
+                "%s (--force applies it anyway)\n", s->name, e);
+        g_free(e);
+        g_string_free(unmet, TRUE);
+        hc_plan_free(p);
+        return 4;
+    }
+    if (n_unmet > 0) {
+        char *e = hc_escape_text(unmet->str, 0, false);
+
+        printf("Applying %s with --force, before: %s\n", s->name, e);
+        g_free(e);
+    }
+    if (unmet) {
+        g_string_free(unmet, TRUE);
+    }
     if (p->warnings->len && hc_wizard_overwrites(w) && !yes
         && !confirm_typed(hc_wizard_overwrites(w))) {
         hc_plan_free(p);
@@ -262,6 +318,7 @@ static int setup_run(int argc, char **argv)
     static const struct option opts[] = {
         { "answers", required_argument, NULL, 'a' },
         { "yes", no_argument, NULL, 'y' },
+        { "force", no_argument, NULL, 'f' },
         { "overwrite", required_argument, NULL, 'o' },
         { "detect", no_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
@@ -274,13 +331,14 @@ static int setup_run(int argc, char **argv)
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false, detect = false;
+    bool yes = false, detect = false, force = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "a:ydh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:yfdh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': answers = optarg; break;
         case 'y': yes = true; break;
+        case 'f': force = true; break;
         case 'o':
             if (n_overwrite == 2) {
                 fprintf(stderr, "hacon setup: --overwrite at most twice "
@@ -363,9 +421,9 @@ static int setup_run(int argc, char **argv)
         g_string_free(out, TRUE);
         rc = 0;
     } else if (!strcmp(verb, "plan")) {
-        rc = do_plan_apply(w, s, false, yes);
+        rc = do_plan_apply(w, s, false, yes, force);
     } else if (!strcmp(verb, "apply")) {
-        rc = do_plan_apply(w, s, true, yes);
+        rc = do_plan_apply(w, s, true, yes, force);
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
     } else if (!strcmp(verb, "test")) {

@@ -72,21 +72,20 @@ static void append_failcount(GString *t, const hc_failcount *f)
 static void leftover_marks(hc_console *con, const hc_resource *r,
                            GString *t)
 {
-    const hc_status *st = con->status;
+    const hc_constraint *c;
+    guint it = 0;
 
-    for (guint i = 0; st && i < st->constraints->len; i++) {
-        const hc_constraint *c = st->constraints->pdata[i];
+    while ((c = hc_status_next_leftover(con->status, r->id, &it))) {
         char *node;
 
-        if (!c->leftover || c->kind != HC_CONS_LOCATION || !c->rsc
-            || strcmp(c->rsc, r->id) || !c->node) {
+        if (!c->node) {
             continue;
         }
         node = hc_con_esc(con, c->node, 40);
-        g_string_append_printf(t, "  MOVED: %s %s", c->score
-                               && c->score[0] == '-' ? "banned from"
-                               : "pinned to", node);
-        if (c->rsc_role && *c->rsc_role) {
+        g_string_append_printf(t, "  MOVED: %s %s", hc_leftover_verb(c),
+                               node);
+        if (c->rsc_role && *c->rsc_role
+            && strcmp(c->rsc_role, "Started") != 0) {
             char *role = hc_con_esc(con, c->rsc_role, 20);
 
             g_string_append_printf(t, " (as %s)", role);
@@ -98,17 +97,9 @@ static void leftover_marks(hc_console *con, const hc_resource *r,
 
 static bool has_leftover(const hc_console *con, const hc_resource *r)
 {
-    const hc_status *st = con->status;
+    guint it = 0;
 
-    for (guint i = 0; st && i < st->constraints->len; i++) {
-        const hc_constraint *c = st->constraints->pdata[i];
-
-        if (c->leftover && c->kind == HC_CONS_LOCATION && c->rsc
-            && !strcmp(c->rsc, r->id)) {
-            return true;
-        }
-    }
-    return false;
+    return hc_status_next_leftover(con->status, r->id, &it) != NULL;
 }
 
 /* A bundle replica as crm_mon shows it: its name, the agent inside, its

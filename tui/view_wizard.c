@@ -26,6 +26,7 @@
 
 #include "exec.h"
 #include "util.h"
+#include "wizard.h"
 
 typedef enum wz_mode {
     WZ_LIST,        /* the steps and their state */
@@ -51,9 +52,17 @@ static struct {
     int ptop;               /* first shown line of text */
     int rows;               /* body height at the last draw */
     GPtrArray *shown;       /* hc_line* handed to the screen */
-    char confirm;           /* 'a' or 'r' while asking, else 0 */
+    char confirm;           /* 'a', 'r' or 'f' (apply before the steps
+                             * it needs) while asking, else 0 */
+    bool force;             /* the apply asked for goes with --force */
+    char *unmet;            /* the steps it needs that are not done */
     char *message;          /* footer message, or NULL */
     bool detect_pending;    /* the form waits for the child to be free */
+    /* The facts of the nodes, asked once the steps were first checked:
+     * "storage=shared, shared_disk=/dev/drbd1", or NULL. */
+    char *facts;
+    bool facts_asked;
+    char *plan_pending;     /* Enter while the facts were asked */
     bool list_pending;      /* a check of the steps, after that */
     char *result;           /* how the last run ended */
     hc_tone result_tone;
@@ -147,6 +156,7 @@ static void parse_list(void)
 }
 
 static void child_start(const char *verb, const char *step);
+static void go_plan(const char *step);
 
 static void child_finished(void)
 {
@@ -186,7 +196,21 @@ static void child_finished(void)
             wz.sel = 0;
         }
     } else if (!strcmp(v, "detect")) {
+        GString *f = g_string_new(NULL);
+        bool next = false;
+
         hc_answers_form_detected(wz.text, rc);
+        for (guint i = 0; rc == 0 && i < wz.text->len; i++) {
+            const char *l = wz.text->pdata[i];
+
+            if (next && l[0] != '#') {
+                g_string_append_printf(f, "%s%s", f->len ? ", " : "", l);
+            }
+            next = g_str_has_prefix(l, "# detected: ");
+        }
+        g_free(wz.facts);
+        wz.facts = f->len ? g_string_free(f, FALSE)
+                          : (g_string_free(f, TRUE), NULL);
     } else if (!strcmp(v, "plan")) {
         if (rc != 0) {
             g_ptr_array_add(wz.text, g_strdup_printf(
@@ -213,13 +237,25 @@ static void child_finished(void)
                                         apply ? "Step" : "Rollback of",
                                         wz.step, rc, rc == 3 ? "blocked"
                                         : rc == 2 ? "bad answers or usage"
+                                        : rc == 4 ? "a step it needs is not "
+                                          "done; see above"
                                         : "killed");
             wz.result_tone = HC_TONE_BAD;
         }
         /* The end of the run in view. */
         wz.ptop = 1 << 20;
     }
-    if (wz.detect_pending) {
+    if (!strcmp(v, "list") && !wz.facts_asked && wz.mode == WZ_LIST) {
+        /* What the nodes have, said on the list (the form shows why). */
+        wz.facts_asked = true;
+        wz.detect_pending = false;  /* this one feeds an open form too */
+        child_start("detect", NULL);
+    } else if (wz.plan_pending && wz.mode == WZ_LIST) {
+        char *step = g_steal_pointer(&wz.plan_pending);
+
+        go_plan(step);
+        g_free(step);
+    } else if (wz.detect_pending) {
         wz.detect_pending = false;
         child_start("detect", NULL);
     } else if (wz.list_pending && wz.mode == WZ_LIST) {
@@ -369,7 +405,7 @@ static void child_start(const char *verb, const char *step)
 {
     const char *answers = hc_answers_file();
     char *self = g_file_read_link("/proc/self/exe", NULL);
-    const char *argv[9];
+    const char *argv[10];
     int n = 0, fds[2], tfds[2];
     char **envp;
     pid_t pid;
@@ -395,6 +431,9 @@ static void child_start(const char *verb, const char *step)
     }
     if (!strcmp(verb, "apply") || !strcmp(verb, "rollback")) {
         argv[n++] = "--yes";
+    }
+    if (!strcmp(verb, "apply") && wz.force) {
+        argv[n++] = "--force";
     }
     argv[n] = NULL;
     if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -510,9 +549,9 @@ static void go_answers(const char *focus)
     hc_answers_form_open(wz.con, focus);
     wz.mode = WZ_ANSWERS;
     wz.confirm = 0;
-    if (child_busy()) {
+    if (child_busy() && strcmp(wz.verb, "detect")) {
         wz.detect_pending = true;
-    } else {
+    } else if (!child_busy()) {
         child_start("detect", NULL);
     }
 }
@@ -561,6 +600,7 @@ void hc_wizard_ui_open(hc_console *con)
     }
     wz.con = con;
     wz.open = true;
+    wz.facts_asked = false;
     g_clear_pointer(&wz.message, g_free);
     con->all_dirty = true;
     if (!child_busy()) {
@@ -685,6 +725,13 @@ GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
             add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
                 "Roll back are off.");
         }
+        if (wz.facts) {
+            char *f = hc_con_esc(con, wz.facts, 0);
+
+            add(HC_TONE_GOOD, "Detected on the nodes: %s (not used until "
+                "saved: e shows why, s there saves)", f);
+            g_free(f);
+        }
         /* The states below are the last check's until this one ends. */
         if (again) {
             add(HC_TONE_WARN, "re-checking every step on both nodes... "
@@ -760,7 +807,10 @@ const char *hc_wizard_ui_footer(const hc_console *con)
     if (wz.mode == WZ_ANSWERS) {
         return hc_answers_form_footer(con);
     }
-    if (wz.confirm) {
+    if (wz.confirm == 'f') {
+        snprintf(buf, sizeof(buf), "F: apply %s anyway  n/Esc: no  (NOT "
+                 "DONE before it: %s)", wz.step, wz.unmet ? wz.unmet : "?");
+    } else if (wz.confirm) {
         snprintf(buf, sizeof(buf), "%s step %s? y: yes  n/Esc: no",
                  wz.confirm == 'a' ? "Apply" : "Roll back", wz.step);
     } else if (wz.message) {
@@ -846,7 +896,8 @@ static void confirm_key(hc_console *con, int key)
     char what = wz.confirm;
 
     wz.confirm = 0;
-    if (key != 'y' && key != 'Y') {
+    /* Applying before the steps it needs: only a capital F. */
+    if (what == 'f' ? key != 'F' : key != 'y' && key != 'Y') {
         set_message("not done");
         return;
     }
@@ -854,7 +905,39 @@ static void confirm_key(hc_console *con, int key)
         set_message("read-only: not done");
         return;
     }
-    go_run(what == 'a' ? "apply" : "rollback");
+    wz.force = what == 'f';
+    go_run(what == 'r' ? "rollback" : "apply");
+    wz.force = false;
+}
+
+/* The steps the plan's step needs that the list does not show done, or
+ * NULL (g_free). */
+static char *unmet_prereqs(void)
+{
+    const hc_step *s = wz.step ? hc_step_find(wz.step) : NULL;
+    const char *const *need;
+    GString *out;
+
+    if (!s) {
+        return NULL;
+    }
+    need = hc_step_prereqs(s, hc_wizard_cib_is_file(NULL));
+    out = g_string_new(NULL);
+    for (size_t i = 0; need[i]; i++) {
+        for (guint k = 0; k < wz.steps->len; k++) {
+            wz_step *x = wz.steps->pdata[k];
+
+            if (!strcmp(x->name, need[i]) && strcmp(x->state, "done")) {
+                g_string_append_printf(out, "%s%s (%s)", out->len ? ", " : "",
+                                       x->name, x->state);
+            }
+        }
+    }
+    if (!out->len) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
 }
 
 bool hc_wizard_ui_key(hc_console *con, int key)
@@ -877,6 +960,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
         if (!hc_answers_form_active()) {
             bool saved = hc_answers_form_saved();
 
+            if (saved) {
+                g_clear_pointer(&wz.facts, g_free);
+            }
             /* The steps checked again with what was saved. */
             if (child_busy()) {
                 wz.mode = WZ_LIST;
@@ -915,6 +1001,10 @@ bool hc_wizard_ui_key(hc_console *con, int key)
             s = selected();
             if (s && !child_busy()) {
                 go_plan(s->name);
+            } else if (s && !strcmp(wz.verb, "detect")) {
+                /* The facts take a moment; the plan follows them. */
+                g_free(wz.plan_pending);
+                wz.plan_pending = g_strdup(s->name);
             } else if (child_busy()) {
                 set_message("still checking the steps");
             }
@@ -950,7 +1040,9 @@ bool hc_wizard_ui_key(hc_console *con, int key)
             } else if (child_busy()) {
                 set_message("the plan is still being made");
             } else {
-                wz.confirm = (char) key;
+                g_free(wz.unmet);
+                wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
+                wz.confirm = wz.unmet ? 'f' : (char) key;
             }
             break;
         case 'e':

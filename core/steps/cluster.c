@@ -134,19 +134,52 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *n = i ? nodes[1] : NULL;
         size_t before = p->files->len;
+        char *have = NULL, *differs = NULL;
+        size_t have_len = 0;
 
-        rc = hc_plan_file_add(w, p, n, CONF, conf, strlen(conf), 0644, false,
-                              ret_err);
+        rc = hc_wizard_read(w, n, CONF, &have, &have_len, ret_err);
+        if (rc == 0 && have && (have_len != strlen(conf)
+                                || memcmp(have, conf, have_len))) {
+            differs = hc_corosync_conf_differs(have, have_len, conf,
+                                               strlen(conf));
+        }
+        if (rc == 0 && have && !differs
+            && (have_len != strlen(conf) || memcmp(have, conf, have_len))) {
+            /* The same cluster in other words (timeouts, logging,
+             * comments): kept, and the difference shown. */
+            char *d = hc_wizard_diff(CONF, have, have_len, conf, strlen(conf),
+                                     "on the node", "as hacon writes it");
+
+            hc_plan_note(p, "[%s] %s: an equivalent configuration is in "
+                         "place (the same cluster name, nodes and addresses, "
+                         "knet with the same crypto, votequorum with "
+                         "two_node: 1): kept, not rewritten. What differs "
+                         "from hacon's:\n%s", nodes[i], CONF, d);
+            g_free(d);
+            g_hash_table_replace(p->data, g_strdup("kept"), g_strdup(
+                g_hash_table_contains(p->data, "kept") ? "both" : nodes[i]));
+        } else if (rc == 0) {
+            rc = hc_plan_file_add(w, p, n, CONF, conf, strlen(conf), 0644,
+                                  false, ret_err);
+        }
         if (rc == 0) {
             rc = hc_plan_file_add(w, p, n, AUTHKEY, key, key_len, 0400, true,
                                   ret_err);
         }
         if (rc == 0 && p->files->len != before && running(w, n, "corosync")) {
-            *ret_err = g_strdup_printf("corosync runs on %s with another "
-                                       "configuration; stop the cluster there "
-                                       "before changing it", nodes[i]);
+            *ret_err = g_strdup_printf("%s: corosync runs there with another "
+                                       "configuration (%s%s): stop the "
+                                       "cluster there (crm cluster stop) "
+                                       "before hacon changes it, or answer "
+                                       "cluster_name, node1, node2, node1_ha "
+                                       "and node2_ha to match it", nodes[i],
+                                       differs ? "corosync.conf differs: "
+                                       : "its authkey is not ",
+                                       differs ? differs : nodes[0]);
             rc = -EBUSY;
         }
+        g_free(differs);
+        g_free(have);
     }
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *n = i ? nodes[1] : NULL;
@@ -188,9 +221,18 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         g_hash_table_replace(p->data, g_strdup("partial"),
                              g_strdup("part of the cluster runs already"));
     }
-    g_hash_table_replace(p->data, g_strdup("done"),
-                         g_strdup("corosync.conf and authkey the same on both "
-                                  "nodes, corosync and pacemaker running"));
+    {
+        const char *kept = g_hash_table_lookup(p->data, "kept");
+
+        g_hash_table_replace(p->data, g_strdup("done"), kept
+            ? g_strdup_printf("an equivalent corosync.conf kept on %s (the "
+                              "plan shows what differs); the authkey the "
+                              "same on both nodes, corosync and pacemaker "
+                              "running", !strcmp(kept, "both")
+                              ? "both nodes" : kept)
+            : g_strdup("corosync.conf and authkey the same on both nodes, "
+                       "corosync and pacemaker running"));
+    }
     hc_plan_note(p, "Tutorial says: edit bindnetaddr and start corosync; "
                  "pacemaker starts by itself. hacon writes a corosync 3 "
                  "configuration (knet, a nodelist on the HA network, "

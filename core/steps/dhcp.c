@@ -34,7 +34,11 @@ static char *static_net(hc_wizard *w, char **ret_err)
     if (*ans) {
         return g_strdup(ans);
     }
-    if (hc_wizard_run(w, NULL, 10000, &out, ret_err, argv) < 0) {
+    if (hc_wizard_run(w, NULL, 10000, &out, NULL, argv) < 0) {
+        *ret_err = g_strdup_printf("%s: no interface service_if=%s: "
+                                   "answer service_if= (the clients' side)",
+                                   hc_wizard_local(w),
+                                   hc_wizard_answer(w, "service_if"));
         g_free(out);
         return NULL;
     }
@@ -52,8 +56,11 @@ static char *static_net(hc_wizard *w, char **ret_err)
     g_strfreev(f);
     g_free(out);
     if (!net) {
-        *ret_err = g_strdup_printf("%s has no IPv4 address here: answer "
-                                   "service_net=A.B.C.D/N",
+        *ret_err = g_strdup_printf("%s: service_if=%s has no IPv4 "
+                                   "address there: give it the node's own "
+                                   "static address on the service network, "
+                                   "or answer service_net=A.B.C.D/N",
+                                   hc_wizard_local(w),
                                    hc_wizard_answer(w, "service_if"));
     }
     return net;

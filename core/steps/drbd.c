@@ -503,8 +503,11 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 
         for (int i = 0; i < 2; i++) {
             if (!ok_on(w, i ? nodes[1] : NULL, "test -b \"$1\"", disk)) {
-                *ret_err = g_strdup_printf("%s is not a block device on %s",
-                                           disk, nodes[i]);
+                *ret_err = g_strdup_printf("%s: shared_disk=%s (storage="
+                                           "shared) is not a block device "
+                                           "there: answer shared_disk= a "
+                                           "disk both nodes see", nodes[i],
+                                           disk);
                 return -ENOENT;
             }
         }
@@ -545,12 +548,17 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 
         for (int i = 0; i < 2; i++) {
             if (drbd_version(w, i ? nodes[1] : NULL, &v[i]) < 0) {
-                *ret_err = g_strdup_printf("the DRBD kernel module is not "
-                                           "available on %s: hacon cannot "
-                                           "replicate with DRBD there; answer "
-                                           "storage=shared and shared_disk= a "
-                                           "disk both nodes see, or install "
-                                           "DRBD", nodes[i]);
+                const char *sd = hc_wizard_answer(w, "shared_disk");
+                bool both = ok_on(w, NULL, "test -b \"$1\"", sd)
+                            && ok_on(w, nodes[1], "test -b \"$1\"", sd);
+
+                *ret_err = g_strdup_printf("%s has no DRBD kernel module "
+                                           "(storage=drbd): install DRBD on "
+                                           "both nodes, or answer storage="
+                                           "shared and shared_disk= a disk "
+                                           "both nodes see (shared_disk=%s "
+                                           "is%s a block device on both)",
+                                           nodes[i], sd, both ? "" : " not");
                 g_free(path);
                 return -ENOENT;
             }

@@ -2,6 +2,7 @@
  * (everything started together) and migrate (on the other node). */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <crm/crm.h>
 #include <crm/common/xml.h>
@@ -10,9 +11,7 @@
 #include "util.h"
 #include "steps/steps.h"
 
-/* The node where dhcp, fs_data, testnet (and the promoted DRBD) all run,
- * or NULL; *ret_where says where each is, for progress and errors. */
-static char *placed_on(hc_wizard *w, const hc_status *st, GString *where)
+char *hc_steps_placed_on(hc_wizard *w, const hc_status *st, GString *where)
 {
     static const char *const rsc[] = { HC_SERVICE_RSC, "fs_data", "testnet",
                                        "drbd-r0-master" };
@@ -44,6 +43,9 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
                       + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
     char *last = NULL;
     bool settled = file;
+    time_t since = hc_wizard_apply_started(w) ? hc_wizard_apply_started(w)
+                                              : time(NULL);
+    char *fatal = NULL;
     int rc;
 
     for (;;) {
@@ -61,7 +63,7 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
             g_string_free(where, TRUE);
             break;
         }
-        node = placed_on(w, st, where);
+        node = hc_steps_placed_on(w, st, where);
         for (guint i = 0; st->failed && i < st->failed->len; i++) {
             hc_failed_action *f = st->failed->pdata[i];
             char *e = hc_escape(f->exit_reason ? f->exit_reason
@@ -70,6 +72,19 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
             g_string_append_printf(where, "; %s %s failed on %s%s%s",
                                    f->resource, f->task, f->node,
                                    *e ? ": " : "", e);
+            /* "not installed" (5) and "not configured" (6): the cluster
+             * does not retry them, so there is nothing to wait for.  A
+             * failure from before this wait (an earlier attempt's) does
+             * not count. */
+            if (!fatal && !file && (f->rc == 5 || f->rc == 6)
+                && f->last_rc_change >= since) {
+                fatal = g_strdup_printf("%s %s on %s returned '%s' (%d)%s%s:"
+                                        " the cluster does not recover from "
+                                        "that by itself", f->resource,
+                                        f->task, f->node, f->rc == 5
+                                        ? "not installed" : "not configured",
+                                        f->rc, *e ? ": " : "", e);
+            }
             g_free(e);
         }
         hc_status_free(st);
@@ -78,6 +93,14 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
         }
         g_free(last);
         last = g_string_free(where, FALSE);
+        if (fatal) {
+            *ret_err = g_strdup_printf("%s (%s); not waiting for the rest of "
+                                       "the %s s", fatal, last,
+                                       hc_wizard_answer(w, "timeout"));
+            g_free(node);
+            rc = -EPROTO;
+            break;
+        }
         if (node && (!want_node || !strcmp(node, want_node)) && !settled) {
             /* A start in progress already shows the resource on its node:
              * wait until the cluster has nothing left to do, then look
@@ -122,5 +145,6 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
         g_usleep(1000 * 1000);
     }
     g_free(last);
+    g_free(fatal);
     return rc;
 }

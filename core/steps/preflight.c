@@ -3,20 +3,48 @@
  * HA and service interfaces, the disk.  Nothing to apply: the step is
  * done when every check passes, blocked with every failure listed. */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "steps/steps.h"
 #include "version.h"
 
-static void need(hc_wizard *w, const char *node, const char *label,
-                 const char *script, const char *arg, GString *bad)
+/* Runs script (with arg as $1) on node; when it fails, the message goes
+ * to bad: the node, what is wrong (the answer with its value) and what to
+ * do, as the admin reads it in the step list. */
+static void need(hc_wizard *w, const char *node, const char *script,
+                 const char *arg, GString *bad, const char *fmt, ...)
+    G_GNUC_PRINTF(6, 7);
+static void need(hc_wizard *w, const char *node, const char *script,
+                 const char *arg, GString *bad, const char *fmt, ...)
 {
     const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+    const char *name = node ? node : hc_wizard_local(w);
+    va_list ap;
+    char *msg, *mine, *at;
 
-    if (hc_wizard_run(w, node, 15000, NULL, NULL, argv) < 0) {
-        g_string_append_printf(bad, "%s%s: %s", bad->len ? "; " : "",
-                               node ? node : hc_wizard_local(w), label);
+    if (hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0) {
+        return;
     }
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    /* The same failure on the first node already listed: the peer's name
+     * joins it ("nodeone, nodetwo: ..."), the message is not said twice. */
+    mine = g_strdup_printf("%s: %s", hc_wizard_local(w), msg);
+    at = node ? strstr(bad->str, mine) : NULL;
+    if (at && (at == bad->str || at[-1] == ' ')
+        && (at[strlen(mine)] == ';' || at[strlen(mine)] == 0)) {
+        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w)),
+                        ", ");
+        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w))
+                        + 2, name);
+    } else {
+        g_string_append_printf(bad, "%s%s: %s", bad->len ? "; " : "", name,
+                               msg);
+    }
+    g_free(mine);
+    g_free(msg);
 }
 
 
@@ -286,48 +314,77 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *nodes[2] = { NULL, hc_wizard_peer(w) };
     GString *bad = g_string_new(NULL);
     bool drbd = !strcmp(hc_wizard_answer(w, "storage"), "drbd");
-    const char *disk = drbd ? hc_wizard_answer(w, "drbd_disk")
-                            : hc_wizard_answer(w, "shared_disk");
-    char **agent = g_strsplit(hc_wizard_answer(w, "dhcp_agent"), ":", 3);
+    const char *disk_key = drbd ? "drbd_disk" : "shared_disk";
+    const char *disk = hc_wizard_answer(w, disk_key);
+    const char *agent_ans = hc_wizard_answer(w, "dhcp_agent");
+    char **agent = g_strsplit(agent_ans, ":", 3);
     char *dhcp_agent = g_strdup_printf("/usr/lib/ocf/resource.d/%s/%s",
                                        agent[1], agent[2]);
     const char *argv[] = { "true", NULL };
 
     if (hc_wizard_run(w, nodes[1], 15000, NULL, NULL, argv) < 0) {
-        g_string_append_printf(bad, "%s cannot be reached with ssh "
-                               "(BatchMode, as root, by key)", nodes[1]);
+        /* The way out is ssh's, not an answer (unless the name is wrong,
+         * which the message lets the admin see). */
+        g_string_append_printf(bad, "%s: %s=%s cannot be reached by ssh as "
+                               "root (BatchMode): ssh-copy-id root@%s, then "
+                               "ssh %s true once",
+                               hc_wizard_local(w),
+                               strcmp(nodes[1], hc_wizard_answer(w, "node1"))
+                               ? "node2" : "node1", nodes[1], nodes[1],
+                               nodes[1]);
     } else {
         for (int i = 0; i < 2; i++) {
-            const char *n = nodes[i];
+            const char *n = i ? nodes[1] : NULL;
 
-            need(w, n, "node1 does not resolve", "getent hosts \"$1\" "
-                 ">/dev/null", hc_wizard_answer(w, "node1"), bad);
-            need(w, n, "node2 does not resolve", "getent hosts \"$1\" "
-                 ">/dev/null", hc_wizard_answer(w, "node2"), bad);
+            for (int k = 1; k <= 2; k++) {
+                const char *key = k == 1 ? "node1" : "node2";
+                const char *v = hc_wizard_answer(w, key);
+
+                need(w, n, "getent hosts \"$1\" >/dev/null", v, bad,
+                     "%s=%s does not resolve there (getent hosts): add it to "
+                     "/etc/hosts there, or answer %s= the node's name "
+                     "(uname -n)", key, v, key);
+            }
             for (size_t k = 0; k < G_N_ELEMENTS(pkgs); k++) {
-                char *label = g_strdup_printf("package %s missing", pkgs[k]);
-
-                need(w, n, label, "dpkg-query -W -f='${Status}' \"$1\" "
-                     "2>/dev/null | grep -q 'ok installed'", pkgs[k], bad);
-                g_free(label);
+                need(w, n, "dpkg-query -W -f='${Status}' \"$1\" "
+                     "2>/dev/null | grep -q 'ok installed'", pkgs[k], bad,
+                     "package %s is not installed there: apt-get install %s",
+                     pkgs[k], pkgs[k]);
             }
             /* hacon's own agents are checked, and installed on the
              * peer, with hacon itself below. */
             if (strcmp(agent[1], "hacon")) {
-                need(w, n, "the dhcpd agent is not installed",
-                     "test -x \"$1\"", dhcp_agent, bad);
+                need(w, n, "test -x \"$1\"", dhcp_agent, bad,
+                     "dhcp_agent=%s is not installed there (no %s): install "
+                     "it on both nodes, or answer dhcp_agent=ocf:hacon:dhcpd",
+                     agent_ans, dhcp_agent);
             }
-            need(w, n, "the HA interface is missing", "ip link show \"$1\" "
-                 ">/dev/null 2>&1", hc_wizard_answer(w, "ha_if"), bad);
-            need(w, n, "the service interface is missing", "ip link show "
-                 "\"$1\" >/dev/null 2>&1", hc_wizard_answer(w, "service_if"),
-                 bad);
-            need(w, n, "the disk is not a block device", "test -b \"$1\"",
-                 disk, bad);
+            need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
+                 hc_wizard_answer(w, "ha_if"), bad,
+                 "ha_if=%s is no network interface there (ip link): answer "
+                 "ha_if= the interface on the HA network",
+                 hc_wizard_answer(w, "ha_if"));
+            need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
+                 hc_wizard_answer(w, "service_if"), bad,
+                 "service_if=%s is no network interface there (ip link): "
+                 "answer service_if= the interface towards the DHCP clients",
+                 hc_wizard_answer(w, "service_if"));
             if (drbd) {
+                need(w, n, "test -b \"$1\"", disk, bad,
+                     "drbd_disk=%s (storage=drbd) is not a block device "
+                     "there: answer drbd_disk= the disk DRBD replicates, or, "
+                     "without DRBD, storage=shared and shared_disk= a disk "
+                     "both nodes see", disk);
                 /* DRBD's backing disk must not be in use (mounted). */
-                need(w, n, "the DRBD backing disk is mounted", "! grep -q "
-                     "\"^$(readlink -f \"$1\") \" /proc/mounts", disk, bad);
+                need(w, n, "! grep -q \"^$(readlink -f \"$1\") \" "
+                     "/proc/mounts", disk, bad,
+                     "drbd_disk=%s is mounted there: DRBD needs it unused: "
+                     "unmount it, or answer drbd_disk= another disk", disk);
+            } else {
+                need(w, n, "test -b \"$1\"", disk, bad,
+                     "%s=%s (storage=shared) is not a block device there: "
+                     "answer shared_disk= a disk both nodes see", disk_key,
+                     disk);
             }
         }
         plan_same_hacon(w, p, nodes[1], bad);

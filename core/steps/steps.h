@@ -37,6 +37,11 @@ int hc_steps_plan_cib(hc_wizard *w, hc_plan *p, char **ret_err);
  * (hc_status_free). */
 int hc_steps_status(hc_wizard *w, hc_status **ret, char **ret_err);
 
+/* The node where dhcp, fs_data, testnet (and the promoted DRBD) all run,
+ * or NULL (g_free); where gets where each is ("dhcp nodeone, fs_data
+ * stopped, ..."), for progress and errors. */
+char *hc_steps_placed_on(hc_wizard *w, const hc_status *st, GString *where);
+
 /* Waits (live cluster) or simulates (CIB file) until the service runs
  * with its filesystem and address on one node, and on want_node when it
  * is not NULL.  *ret_node (may be NULL) gets that node (g_free). */

@@ -1,18 +1,22 @@
 #!/bin/bash
 # demo.sh [--final] [--batch [--keep]]: `make demo`.  Brings the two-node test
-# cluster up (bare, to walk through the wizards; --final: the tutorial's
-# final configuration already running), then opens hacon on nodeone the way
-# an admin logged in over ssh sees it.  Afterwards it asks whether to keep
-# the cluster; `make demo-down` tears it down later.
-#   --batch  no terminal needed: runs `hacon status` over ssh and tears
-#            down, or with --keep keeps the cluster (the tests)
+# cluster up, then opens hacon on nodeone the way an admin logged in over
+# ssh sees it.  Without --final the nodes are two fresh machines (hc-cluster
+# up --bare: no corosync.conf, no authkey, the packaged dhcpd.conf, a blank
+# shared disk, corosync and pacemaker not started), for the guided setup
+# (w); --final: the tutorial's final configuration already running.
+# Afterwards it asks whether to keep the cluster; `make demo-down` tears it
+# down later.
+#   --batch  no terminal needed: runs `hacon status` (fresh machines:
+#            `hacon setup list`) over ssh and tears down, or with --keep
+#            keeps the cluster (the tests)
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" batch=0 keep=0
+final="" up=--bare batch=0 keep=0
 for a in "$@"; do
     case $a in
-        --final) final=--final ;;
+        --final) final=--final up=--final ;;
         --batch) batch=1 ;;
         --keep) keep=1 ;;
         *) echo "usage: demo.sh [--final] [--batch [--keep]]" >&2; exit 2 ;;
@@ -20,25 +24,41 @@ for a in "$@"; do
 done
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
 
-echo "Starting the test cluster: nodeone and nodetwo (real corosync and pacemaker,"
-echo "each node in its own namespaces on this machine)..."
-"$CL" up $final || exit 1
+if [ -n "$final" ]; then
+    echo "Starting the test cluster: nodeone and nodetwo (real corosync and pacemaker,"
+    echo "each node in its own namespaces on this machine)..."
+    disk="a loop device with ext4 standing in for DRBD (DRBD needs
+                     a kernel module this machine cannot load); the active
+                     node mounts it on /data"
+    conf="the tutorial's final one: fs_data, testnet, dhcp"
+else
+    echo "Starting two fresh machines, nodeone and nodetwo, each in its own"
+    echo "namespaces on this machine (packages installed, nothing set up)..."
+    disk="a blank loop device both nodes see, standing in for a
+                     shared disk (DRBD needs a kernel module this machine
+                     cannot load): answer storage=shared"
+    conf="none: press w in hacon for the guided setup"
+fi
+"$CL" up $up || exit 1
 cat <<EOF
 
   nodeone, nodetwo   eth0 10.10.99.1/.2 (ssh)  eth1 10.10.100.1/.2 (corosync)
                      eth2 10.10.102.1/.2 (service; floating IP 10.10.101.1)
-  /dev/drbd1         a loop device with ext4 standing in for DRBD (DRBD needs
-                     a kernel module this machine cannot load); the active
-                     node mounts it on /data
+  /dev/drbd1         $disk
   client             a DHCP client on the service network:
                      $CL dhcp obtain
-  $( [ -n "$final" ] && echo "configuration      the tutorial's final one: fs_data, testnet, dhcp" \
-                     || echo "configuration      none yet: the wizards build it")
+  configuration      $conf
 
 EOF
 
 if [ "$batch" = 1 ]; then
-    "$CL" ssh nodeone hacon status
+    # Fresh machines have no cluster to show the status of: the guided
+    # setup's steps instead.
+    if [ -n "$final" ]; then
+        "$CL" ssh nodeone hacon status
+    else
+        "$CL" ssh nodeone hacon setup list
+    fi
     rc=$?
     if [ "$keep" = 1 ]; then
         echo "Kept.  Back in: $CL ssh nodeone   Tear down: make demo-down"

@@ -114,6 +114,18 @@ tap_check "the demo showed hacon status of both nodes over ssh, kept the cluster
     sh -c "[ $demo_rc = 0 ] && grep -q nodetwo '$W/up.log' && grep -q '^Kept' '$W/up.log'"
 phase "demo --final (up)"
 
+# The test cluster's corosync.conf is not hacon's text (a token timeout,
+# other logging, its own comment) but makes the same cluster: the guided
+# setup's cluster step finds it done and says so, with the diff.
+X nodeone hacon setup plan cluster > "$W/cluster.plan" 2>&1
+tap_check "setup: the running cluster's equivalent corosync.conf makes step cluster done" sh -c \
+    "'$CL' exec nodeone hacon setup list 2>&1 | grep -Eq '^2 cluster +done .*an equivalent corosync.conf kept on both nodes'"
+tap_check "setup: its plan shows what differs from hacon's file" sh -c \
+    "grep -q 'Nothing to do: the step is done' '$W/cluster.plan' &&
+     grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent configuration is in place' '$W/cluster.plan' &&
+     grep -q '^ *- *token: ' '$W/cluster.plan'"
+phase "setup on the running cluster"
+
 tap_check "both nodes see both nodes online" both_online
 A=$(rsc_node dhcp)
 B=$(other "$A")

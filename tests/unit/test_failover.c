@@ -265,6 +265,7 @@ static const char stream[] =
     "report 1 /r/a.txt /r/a.json\n"
     "run 2\n"
     "notrun 2 -17 constraints left: clear them\n"
+    "reportfail 2 cannot write /r/b.txt: No space left on device\n"
     "cli-left 2\n"
     "summary standby x2: 0 failed, 1 not run\n"
     "bogus line a newer test may write\n"
@@ -283,8 +284,11 @@ static void check_follow(const hc_fo_follow *m)
     assert_int_equal(m->runs->len, 1);
     assert_string_equal(m->runs->pdata[0],
                         "run 1: nodeone -> nodetwo PASS, downtime 1804 ms");
-    assert_int_equal(m->reports->len, 1);
+    assert_int_equal(m->reports->len, 2);
     assert_string_equal(m->reports->pdata[0], "/r/a.txt /r/a.json");
+    /* A report not written: the file and the error, as on stderr. */
+    assert_string_equal(m->reports->pdata[1],
+                        "cannot write /r/b.txt: No space left on device");
     assert_int_equal(m->headless->len, 1);
     assert_string_equal(m->error, "constraints left: clear them");
     assert_int_equal(m->error_rc, -17);

@@ -196,6 +196,9 @@ setup apply quorum --answers "$ans" --yes
 crm_attribute --node nodeone --name standby --update on > /dev/null 2>&1
 crm_attribute --node nodetwo --name standby --update on > /dev/null 2>&1
 conf > "$d/conf.2"
+setup plan resources --answers "$ans"
+tap_check "resources: the plan warns first that the service would not run" \
+    sh -c "grep '^WARNING: ' '$d/out' | head -1 | grep -q '^WARNING: THE SERVICE WOULD NOT RUN: .*dhcp stopped, fs_data stopped'"
 setup apply resources --answers "$ans" --yes
 tap_check "resources: verify fails when nothing can run (exit 1)" [ $? -eq 1 ]
 tap_check "resources: the error says where things are" grep -q 'dhcp stopped' "$d/out"
@@ -232,6 +235,37 @@ setup apply migrate --answers "$d/a4" --yes
 snap
 has "migrate move_clear=no: the cli-prefer constraint stays" '^location cli-prefer-drbd-r0-master'
 tap_check "migrate move_clear=no: step then partly done" [ "$(state_of migrate)" = partly ]
+
+# ------------------------------------------------------------ prerequisites
+# resources before stonith: crm_verify refuses the plan (no fencing
+# device), and the refusal says which step is missing.  Then resources
+# before quorum: its plan says what is missing first; apply refuses
+# without --force and changes nothing; --force applies it.
+fresh prereq
+setup plan resources --answers "$ans"
+tap_check "prereq: resources before stonith is blocked (exit 3)" [ $? -eq 3 ]
+tap_check "prereq: the blocked plan names the step needed first" \
+    grep -q 'step resources needs first: stonith (to do' "$d/out"
+setup apply stonith --answers "$ans" --yes
+setup plan resources --answers "$ans"
+tap_check "prereq: the plan starts its warnings with the step needed first" \
+    sh -c "grep '^WARNING: ' '$d/out' | head -1 | grep -q '^WARNING: NOT READY: this step needs this step done first: quorum (to do'"
+tap_check "prereq: the plan says where the simulation ends, the first transition explained" \
+    sh -c "grep -q 'At the end of the simulation .* the service runs on node' '$d/out' &&
+           grep -q 'The preview below is the first transition only: it ends with dhcp stopped' '$d/out'"
+cp "$CIB_file" "$d/cib.before"
+setup apply resources --answers "$ans" --yes
+tap_check "prereq: apply without --force refused (exit 4)" [ $? -eq 4 ]
+tap_check "prereq: the refusal names the missing step and the override" \
+    grep -q 'not applied: it needs first: quorum (to do.*(--force applies it anyway)' "$d/out"
+cmp -s "$d/cib.before" "$CIB_file"; tap_check "prereq: the refusal changed nothing" [ $? -eq 0 ]
+setup apply resources --answers "$ans" --yes --force
+tap_check "prereq: --force applies it" sh -c \
+    "[ $? -eq 0 ] && grep -q 'Applying resources with --force, before: quorum' '$d/out'"
+setup apply quorum --answers "$ans" --yes
+setup plan migrate --answers "$ans"
+tap_check "prereq: with every step before it done, no NOT READY" \
+    sh -c "! grep -q 'NOT READY' '$d/out'"
 
 # ------------------------------------------------------------ from the tutorial's own CIB
 fresh tutorial

@@ -48,6 +48,9 @@ console() {
         echo EXITED \$rc; exec sleep 600"
 }
 . "$HACON_TOP/tests/screen/screen-lib.sh"
+# A session that stays, so that the tmux server does not exit (and race
+# the next new-session) when the read-only console's session is killed.
+T new-session -d -s keep -x 80 -y 24 "exec sleep 1200"
 # see / gone NAME TEXT [SECONDS]: the plans take their time (30 s).
 see() { wait_for "$1" "$2" "${3:-30}"; }
 gone() { wait_gone "$1" "$2" "${3:-30}"; }

@@ -245,6 +245,31 @@ tap_check "lease ${LEASE:-none} from the pool, server identifier $VIP, acknowled
      '$CL' exec $A grep -q 'DHCPACK on $LEASE' /var/log/syslog"
 phase "resources, first lease"
 
+# ---------------------------------------------------------------- no agent
+# dhcp's agent answered wrong (ocf:hacon:nosuch): the cluster reports
+# "not installed" (5) at once; the step stops there instead of waiting
+# out its 120 s, rolls back and clears those failures, so that dhcp runs
+# again where it ran.
+{ cat "$ANS"; echo dhcp_agent=ocf:hacon:nosuch; } > "$S/nosuch.answers"
+t=$(now)
+X nodeone hacon setup apply resources --answers "$S/nosuch.answers" --yes --force \
+    > "$W/nosuch.out" 2>&1
+rc=$?
+secs=$(elapsed "$t")
+tap_check "no agent: the step fails (exit $rc) at the cluster's 'not installed', after ${secs} s, not 120" sh -c \
+    "[ $rc = 1 ] && grep -q \"^FAILED: dhcp [a-z]* on node[a-z]* returned 'not installed' (5)\" '$W/nosuch.out' &&
+     grep -q 'not waiting for the rest of the 120 s; rolled back' '$W/nosuch.out' &&
+     awk -v s=$secs 'BEGIN { exit !(s < 60) }'"
+wait_for 60 "dhcp to run again on $A" all_on "$A" nodeone
+tap_check "no agent: dhcp runs again on ${A:-?}" all_on "${A:-none}" nodeone
+# The rollback clears the failures the apply caused (crm_resource
+# --cleanup, when Pacemaker has not dropped them with the old definition).
+tap_check "no agent: no failed action is left" sh -c \
+    "! '$CL' exec nodeone crm_mon -1 | grep -q 'Failed Resource Actions'"
+tap_check "no agent: the CIB has no trace of the wrong agent" sh -c \
+    "! '$CL' exec nodeone cibadmin -Q -o resources | grep -q nosuch"
+phase "resources with no agent"
+
 # ---------------------------------------------------------------- migrate
 B=$(other "${A:-nodeone}")
 apply migrate

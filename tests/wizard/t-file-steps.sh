@@ -130,6 +130,8 @@ cat > "$ans" <<EOF
 local_node=nodeone
 service_net=10.10.102.0/24
 EOF
+# Each step alone, out of the tutorial's order (the steps before it are
+# not done here): applied with --force.
 setup() { "$HACON" setup "$@" > "$work/out" 2>&1; }
 
 # detect_answers: without the DRBD module here, the facts fill storage and
@@ -158,8 +160,11 @@ detect_answers() {
     wait_for f "dhcp (ocf:hacon:dhcpd)" 20 > /dev/null
     T send-keys -t f w
     wait_gone f "checking" 60 > /dev/null
+    wait_re f "Detected on the nodes: storage=shared, shared_disk=$loop" 30
+    tap_check "the setup list says what the nodes have (storage=shared, $loop)" [ $? -eq 0 ]
     T send-keys -t f e
     wait_for f "Answers of the guided setup" 10 > /dev/null
+    T send-keys -t f g
     for _ in $(seq 13); do T send-keys -t f Down; done
     wait_re f '^storage += shared +detected' 30 &&
         wait_for f 'detected: nodeone has no DRBD kernel module' 5
@@ -178,11 +183,23 @@ detect_answers() {
 }
 
 # ------------------------------------------------------------ preflight
-{ cat "$ans"; echo ha_if=hcnoif0; } > "$work/ans.pre"
+{ cat "$ans"; echo ha_if=hcnoif0; echo drbd_disk=/dev/hcnodisk1; } > "$work/ans.pre"
 setup plan preflight --answers "$work/ans.pre"
 tap_check "preflight: blocked here (exit 3)" [ $? -eq 3 ]
-tap_check "preflight: names what is missing on the peer" \
-    grep -q 'nodetwo: the HA interface is missing' "$work/out"
+tap_check "preflight: names the nodes (once for both), the answer with its value and what to do" \
+    grep -q 'nodeone, nodetwo: ha_if=hcnoif0 is no network interface there (ip link): answer ha_if= the interface on the HA network' "$work/out"
+tap_check "preflight: the disk named with its answer, and the way out without DRBD" \
+    grep -q 'nodeone, nodetwo: drbd_disk=/dev/hcnodisk1 (storage=drbd) is not a block device there: answer drbd_disk= the disk DRBD replicates, or, without DRBD, storage=shared and shared_disk= a disk both nodes see' "$work/out"
+tap_check "preflight: ... and where the answers are changed" \
+    grep -q "(e: answers form)\$" "$work/out"
+printf 'local_node=nodeone\nservice_if=hcnoif0\n' > "$work/ans.noif"
+setup plan dhcp --answers "$work/ans.noif" --force
+tap_check "dhcp: a missing service interface named with its answer and what to do" \
+    grep -q 'nodeone: no interface service_if=hcnoif0: answer service_if= (the clients'"'"' side) (e: answers form)' "$work/out"
+{ cat "$ans"; echo storage=shared; echo shared_disk=/dev/hcnodisk2; } > "$work/ans.pre"
+setup plan preflight --answers "$work/ans.pre"
+tap_check "preflight: storage=shared: shared_disk named with its value" \
+    grep -q 'nodeone, nodetwo: shared_disk=/dev/hcnodisk2 (storage=shared) is not a block device there: answer shared_disk= a disk both nodes see' "$work/out"
 
 # ------------------------------------------------------------ hacon on both
 # The peer gets this node's hacon when it has none or another: here
@@ -305,7 +322,7 @@ tap_check "AppArmor enabled here: the warning names this node" \
     grep -q '^WARNING: AppArmor is enabled on nodeone' "$work/out"
 rm -r "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
 
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: applied and verified with dhcpd -t" [ $? -eq 0 ]
 tap_diff "dhcp: dhcpd.conf as golden" "$golden/dhcpd.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 cmp -s "$HACON_ROOT/etc/dhcp/dhcpd.conf" "$peer/dhcp/dhcpd.conf"
@@ -321,7 +338,7 @@ cp -a "$HACON_ROOT/etc/dhcp/dhcpd.conf" "$work/dhcpd.before"
 "$HACON" setup list --answers "$ans" > "$work/list" 2>&1
 grep -q '^[0-9] dhcp  *done' "$work/list"
 tap_check "dhcp: rerun finds it done" [ $? -eq 0 ]
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
 cmp -s "$work/dhcpd.before" "$HACON_ROOT/etc/dhcp/dhcpd.conf"
 tap_check "dhcp: rerun leaves the file as it was" [ $? -eq 0 ]
@@ -329,7 +346,7 @@ tap_check "dhcp: rerun leaves the file as it was" [ $? -eq 0 ]
 # A changed range and a peer that refuses the write: rolled back.
 printf 'range_start=10.10.101.50\n' >> "$ans"
 mount -o remount,bind,ro /etc/dhcp
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 tap_check "dhcp: a peer that cannot be written fails the step (exit 1)" [ $? -eq 1 ]
 tap_check "dhcp: ... and says it rolled back" grep -q 'rolled back to' "$work/out"
 cp "$work/out" "$work/out.dhcpfail"
@@ -376,7 +393,7 @@ cp "$work/admin.conf" /etc/dhcp/dhcpd.conf
 "$HACON" setup list --answers "$ans" > "$work/list" 2>&1
 tap_check "dhcp: a working hand-edited dhcpd.conf is done" \
     [ "$(awk '$2 == "dhcp" { print $3 }' "$work/list")" = done ]
-setup apply dhcp --answers "$ans" --yes
+setup apply dhcp --answers "$ans" --yes --force
 if grep -q 'edited by hand: dhcpd -t accepts it' "$work/out" \
     && grep -q 'Nothing to do' "$work/out" \
     && cmp -s "$work/admin.conf" "$HACON_ROOT/etc/dhcp/dhcpd.conf" \
@@ -428,8 +445,8 @@ if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then
 else
     setup plan drbd --answers "$ans"
     tap_check "drbd: without the module the step is blocked (exit 3)" [ $? -eq 3 ]
-    tap_check "drbd: ... and says so, offering a shared disk" \
-        grep -q 'DRBD kernel module is not available.*storage=shared' "$work/out"
+    tap_check "drbd: ... and says so: the node, the answer, what to do, the shared disk's state" \
+        grep -q 'nodeone has no DRBD kernel module (storage=drbd): install DRBD on both nodes, or answer storage=shared and shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both)' "$work/out"
 fi
 # Overwriting a disk's data is named on the command line, node and
 # device, for the drbd step only; it is no answer (the console's apply
@@ -453,10 +470,10 @@ storage=shared
 shared_disk=$loop
 mountpoint=$work/data
 EOF
-    setup apply drbd --answers "$work/ans.shared" --yes
+    setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: applied (mkfs, mount point on both nodes)" [ $? -eq 0 ]
     tap_check "shared disk: ext4 on $loop" [ "$(blkid -o value -s TYPE "$loop")" = ext4 ]
-    setup apply drbd --answers "$work/ans.shared" --yes
+    setup apply drbd --answers "$work/ans.shared" --yes --force
     tap_check "shared disk: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
     # The lease copy (ERRATA 12): what the tutorial copies, /var/lib/dhcp
     # with its owners and modes (here a dhcpd user's, nobody), onto the
@@ -474,7 +491,7 @@ EOF
         grep -qF "mount $loop $work/data; cp -a /var/lib/dhcp $work/data/dhcp; umount $work/data" \
         "$work/out"
     cp "$work/out" "$work/out.leasecopy-plan"
-    setup apply dhcp --answers "$work/ans.shared" --yes
+    setup apply dhcp --answers "$work/ans.shared" --yes --force
     tap_check "lease copy: dhcp applied" [ $? -eq 0 ]
     cp "$work/out" "$work/out.leasecopy"
     if mount "$loop" "$work/mnt"; then
@@ -541,7 +558,7 @@ else
     tap_ok "cluster: corosync's parser accepts corosync.conf"
 fi
 mount -o remount,bind,ro /etc/corosync
-setup apply cluster --answers "$ans" --yes
+setup apply cluster --answers "$ans" --yes --force
 tap_check "cluster: a peer that cannot be written fails the step (exit 1)" [ $? -eq 1 ]
 cmp -s "$work/corosync.before" "$HACON_ROOT/etc/corosync/corosync.conf"
 tap_check "cluster: the old corosync.conf is restored byte for byte" [ $? -eq 0 ]
@@ -553,6 +570,26 @@ else
     tap_ok "cluster: nothing was started"
 fi
 mount -o remount,bind,rw /etc/corosync
+
+# An equivalent corosync.conf on both nodes (the same cluster in other
+# words: a token timeout, other logging, comments) is kept, and the plan
+# shows how it differs; one without two_node is replaced.
+{ echo "# the admin's own"; sed 's/^\tcrypto_hash: sha256$/&\n\ttoken: 3000/; /to_syslog/d' \
+    "$golden/corosync.conf"; } > "$HACON_ROOT/etc/corosync/corosync.conf"
+cp "$HACON_ROOT/etc/corosync/corosync.conf" "$peer/corosync/corosync.conf"
+setup plan cluster --answers "$ans"
+tap_check "cluster: an equivalent corosync.conf is kept on both nodes, said so" sh -c \
+    "grep -q '\[nodeone\] /etc/corosync/corosync.conf: an equivalent configuration is in place' '$work/out' &&
+     grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent configuration is in place' '$work/out' &&
+     ! grep -q '\] /etc/corosync/corosync.conf (mode' '$work/out'"
+tap_check "cluster: ... with the diff of what differs" sh -c \
+    "grep -q '^ *-# the admin.s own' '$work/out' && grep -q '^ *- *token: 3000' '$work/out' &&
+     grep -q '^ *+ *to_syslog: yes' '$work/out'"
+sed -i '/two_node/d' "$peer/corosync/corosync.conf"
+setup plan cluster --answers "$ans"
+tap_check "cluster: a corosync.conf without two_node: 1 is not equivalent: replaced" sh -c \
+    "grep -q '\[nodetwo\] /etc/corosync/corosync.conf (mode 0644, changed' '$work/out' &&
+     ! grep -q '\[nodetwo\] /etc/corosync/corosync.conf: an equivalent' '$work/out'"
 
 # ------------------------------------------------------------ the authkey
 # This node's key (kept by the plan: it is long enough) goes to the peer,
@@ -568,7 +605,7 @@ printf '#!/bin/sh\necho "$@" >> %s/svc.log\n' "$work" > "$work/svc"
 chmod 755 "$work/svc"
 { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc"; } \
     > "$work/ans.key"
-HACON_WIZARD_FAIL=cluster:apply setup apply cluster --answers "$work/ans.key" --yes
+HACON_WIZARD_FAIL=cluster:apply setup apply cluster --answers "$work/ans.key" --yes --force
 tap_check "authkey: the step wrote the peer and was rolled back (exit 1)" \
     sh -c "[ $? -eq 1 ] && grep -q 'rolled back to' '$work/out'"
 cp "$work/out" "$work/out.key"
@@ -640,7 +677,7 @@ EOF
     chmod 755 "$work/svc-fill"
     { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-fill"; } \
         > "$work/ans.full"
-    HACON_STATE_DIR=$full setup apply cluster --answers "$work/ans.full" --yes
+    HACON_STATE_DIR=$full setup apply cluster --answers "$work/ans.full" --yes --force
     rc=$?
     cp "$work/out" "$work/out.full"
     sed 's/^/#   /' "$work/out.full" | tail -n 12
@@ -708,7 +745,7 @@ chmod 755 "$work/svc-hang"
 : > "$work/svc-hang.log"
 { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-hang"; } \
     > "$work/ans.hang"
-setup apply cluster --answers "$work/ans.hang" --yes
+setup apply cluster --answers "$work/ans.hang" --yes --force
 rc=$?
 cp "$work/out" "$work/out.hang"
 tap_check "hanging start: the step fails when the start times out (exit 1)" \
