@@ -286,6 +286,32 @@ static int save_report(const hc_failover *fo, const char *dir,
     return rc;
 }
 
+/* Two runs started in the same second (a refused run, then the one the
+ * console starts after clearing) must not overwrite each other's
+ * reports: STAMP becomes STAMP-2, STAMP-3, ... while a report of that
+ * name is already in DIR. */
+static void unique_stamp(const char *dir, const char *scenario, char *stamp,
+                         size_t size)
+{
+    char *base = g_strdup(stamp);
+
+    for (int i = 2; i < 100; i++) {
+        char *p1 = g_strdup_printf("%s/failover-%s-%s-01.txt", dir, scenario,
+                                   stamp);
+        char *p2 = g_strdup_printf("%s/failover-%s-%s-01.json", dir,
+                                   scenario, stamp);
+        bool taken = access(p1, F_OK) == 0 || access(p2, F_OK) == 0;
+
+        g_free(p1);
+        g_free(p2);
+        if (!taken) {
+            break;
+        }
+        snprintf(stamp, size, "%s-%d", base, i);
+    }
+    g_free(base);
+}
+
 static bool ask(const char *question)
 {
     char line[64];
@@ -481,6 +507,7 @@ static int cmd_failover(int argc, char **argv)
         return 5;
     }
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+    unique_stamp(dir, argv[optind], stamp, sizeof(stamp));
     {
         hc_failover *fo = hc_failover_new(&o, NULL, NULL);
 

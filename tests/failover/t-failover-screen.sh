@@ -138,10 +138,12 @@ done
 tap_check "move: PASS with the measured downtime" \
     grep -qE "Result: move $a -> $p: PASS, downtime [0-9]+ ms" "$W/move.screen"
 echo "# move from the screen: $(elapsed "$t_move")s"
+# Two move reports: the run refused over the leftover cli-prefer, and the
+# one c started, often in the same second: neither overwrites the other.
 n_rep=$(find "$REP" -name 'failover-move-*-01.txt' | wc -l)
-tap_check "move: the report paths are on the screen and saved ($n_rep)" \
-    sh -c "[ $n_rep = 1 ] && grep -q '$REP/failover-move-' '$W/move.screen' \
-           && grep -q '^hacon failover-test move: PASS' $REP/failover-move-*.txt"
+n_pass=$(grep -l '^hacon failover-test move: PASS' "$REP"/failover-move-*-01.txt | wc -l)
+tap_check "move: the report paths are on the screen and saved ($n_rep, $n_pass PASS)" \
+    sh -c "[ $n_rep = 2 ] && [ $n_pass = 1 ] && grep -q '$REP/failover-move-' '$W/move.screen'"
 tap_check "no cli-* constraint is left in the CIB" \
     sh -c "! '$CL' exec $p cibadmin -Q -o constraints | grep -q 'id=\"cli-'"
 tap_check "dhcp runs on $p now" test "$(rsc_node dhcp "$p")" = "$p"
