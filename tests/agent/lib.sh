@@ -124,3 +124,45 @@ hca_teardown() {
 hca_now_ms() {
     echo $(( $(date +%s%N) / 1000000 ))
 }
+
+# What both agents' suites do: run an action ($AG in the server
+# namespace), check its status and exit reason, probe, see a process gone.
+# ra ACTION: runs the agent in the server namespace; the exit reason goes
+# to $HCA_T/reason, the status to $rc.
+ra() {
+    srv timeout 40 "$AG" "$1" > "$HCA_T/out" 2> "$HCA_T/err"
+    rc=$?
+    sed -n 's/^ocf-exit-reason://p' "$HCA_T/err" > "$HCA_T/reason"
+}
+
+# expect DESC ACTION RC [REASON-SUBSTRING]
+expect() {
+    _d=$1 _a=$2 _rc=$3 _why=$4
+    ra "$_a"
+    if [ "$rc" -ne "$_rc" ]; then
+        tap_fail "$_d: $_a returned $rc, expected $_rc"
+        sed 's/^/# /' "$HCA_T/err" | head -5
+        return
+    fi
+    if [ -n "$_why" ] && ! grep -qF -- "$_why" "$HCA_T/reason"; then
+        tap_fail "$_d: exit reason lacks '$_why'"
+        sed 's/^/# reason: /' "$HCA_T/reason"
+        return
+    fi
+    tap_ok "$_d ($_a: rc $rc${_why:+, reason: $(head -c 120 "$HCA_T/reason")})"
+}
+
+# probe [TIMEOUT_MS]: one DHCP exchange with the server on srv0.
+probe() { srv "$HACON" probe --interface srv0 --timeout "${1:-1500}" broadcast; }
+no_answer() { ! probe "$1" > /dev/null; }
+
+# A killed process may linger as a zombie when PID 1 does not reap it, and
+# may be reaped at any moment: its state is read once, and a process whose
+# state cannot be read is gone (kill -0 then a read of /proc/PID/stat
+# raced with the reaper).
+gone() {
+    _st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+    [ -z "$_st" ] || [ "$_st" = Z ] && return 0
+    echo "# pid $1 is in state $_st: $(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)"
+    return 1
+}

@@ -34,40 +34,7 @@ export OCF_RESKEY_probe_binary="$HACON"
 export OCF_RESKEY_probe_timeout=1500
 unset OCF_RESKEY_binary OCF_CHECK_LEVEL OCF_RESKEY_CRM_meta_interval
 
-# ra ACTION: runs the agent in the server namespace; the exit reason goes
-# to $HCA_T/reason, the status to $rc.
-ra() {
-    srv timeout 40 "$AG" "$1" > "$HCA_T/out" 2> "$HCA_T/err"
-    rc=$?
-    sed -n 's/^ocf-exit-reason://p' "$HCA_T/err" > "$HCA_T/reason"
-}
-
-# expect DESC ACTION RC [REASON-SUBSTRING]
-expect() {
-    _d=$1 _a=$2 _rc=$3 _why=$4
-    ra "$_a"
-    if [ "$rc" -ne "$_rc" ]; then
-        tap_fail "$_d: $_a returned $rc, expected $_rc"
-        sed 's/^/# /' "$HCA_T/err" | head -5
-        return
-    fi
-    if [ -n "$_why" ] && ! grep -qF -- "$_why" "$HCA_T/reason"; then
-        tap_fail "$_d: exit reason lacks '$_why'"
-        sed 's/^/# reason: /' "$HCA_T/reason"
-        return
-    fi
-    tap_ok "$_d ($_a: rc $rc${_why:+, reason: $(head -c 120 "$HCA_T/reason")})"
-}
-
 pid_now() { cat "$PIDFILE" 2>/dev/null; }
-probe() { srv "$HACON" probe --interface srv0 --timeout "${1:-1500}" broadcast; }
-no_answer() { ! probe "$1" > /dev/null; }
-gone() {
-    _st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-    [ -z "$_st" ] || [ "$_st" = Z ] && return 0
-    echo "# pid $1 is in state $_st: $(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)"
-    return 1
-}
 # Live (not zombie) Kea processes of this run.
 live_keas() {
     for _p in $(hca_our_kea_pids); do
