@@ -301,6 +301,29 @@ OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
 expect "stop" stop 0
 tap_check "stop left nothing" nothing_left
 
+# Kea opens UDP 67, then a packet socket, then binds that to the
+# interface: until then it listens on no interface, and with "*" the
+# agent must not take it for serving (seen as "listens on no interface"
+# from start on a loaded machine).
+ip netns exec "$SRV" python3 -c 'import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("0.0.0.0", 67))
+p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+print("ready", flush=True)
+time.sleep(60)' > "$HCA_T/halfopen.out" 2>&1 &
+halfopen=$!
+n=0
+until grep -q ready "$HCA_T/halfopen.out" 2>/dev/null || [ $n -ge 100 ]; do
+    sleep 0.05; n=$((n + 1))
+done
+sed -n '/^kea_listening() {/,/^}/p' "$AG" > "$HCA_T/listening.sh"
+# (ip netns exec execs python3: $! is its pid.)
+got=$(srv sh -c '. "$1"; kea_listening "$2"' - "$HCA_T/listening.sh" "$halfopen")
+tap_check "a packet socket not bound to an interface yet is not listening (got \"$got\")" \
+    test "$got" = "udp67 "
+kill "$halfopen" 2>/dev/null
+wait "$halfopen" 2>/dev/null
+
 # "*": any interface Kea listens on.
 sed 's/\[ "srv0" \]/[ "*" ]/' "$HCA_T/good.conf" > "$HCA_T/star.conf"
 OCF_RESKEY_config=$HCA_T/star.conf OCF_RESKEY_interface="" \
