@@ -4,11 +4,14 @@
 #
 # A test is a cmocka binary in build/tests/ or an executable tests/*/t-*.sh.
 # Each prints TAP ("ok N - name", "not ok N - name", "ok N # SKIP reason").
-# A test that prints no TAP line counts by its exit status: 0 passed,
-# 77 skipped, anything else failed.  A test that prints TAP and then exits
-# non-zero (a crash, a timeout) counts one failure more.
+# A test that prints no TAP line counts by its exit status: 77 skipped
+# (tap_skip_all, with its reason), anything else failed: a suite that ran
+# no test proves nothing.  A test that prints TAP and then exits non-zero
+# (a crash, a timeout) counts one failure more.
 #
-# Arguments, when given, are substrings: only tests whose path holds one run.
+# Arguments, when given, are substrings: only tests whose path holds one
+# run.  A run in which no test ran fails, as does a pattern that selects
+# none (a misspelt suite name must not pass).
 # Logs go to tests/log/<name>.log; a failing test's log tail is printed.
 #
 # The VM cluster suite (three emulated VMs: the longest, bound by the
@@ -73,8 +76,8 @@ run_one() {
     p=$((p - k))
     if [ $((p + k + f)) -eq 0 ]; then
         case $rc in
-            0) p=1 ;;
             77) k=1 ;;
+            0) echo "not ok - $t ran no test" >> "$out"; f=1 ;;
             *) f=1 ;;
         esac
     elif [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ "$f" -eq 0 ]; then
@@ -123,6 +126,20 @@ for t in $all; do
            else fast_list="$fast_list $t"; fi ;;
     esac
 done
+
+# A pattern that selects no test is a mistake (tests/run.sh unit/test_x
+# where the name is unit_test_x): say so, and fail, rather than pass on
+# nothing.
+unmatched=""
+for pat in "$@"; do
+    echo "$all" | grep -qF -- "$pat" || unmatched="$unmatched $pat"
+done
+if [ -n "$unmatched" ] || [ -z "$vm_list$fast_list$slow_list" ]; then
+    echo "no test matches:${unmatched:- $*} (tests are tests/*/t-*.sh" \
+         "and build/tests/test_*)" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
 
 for t in $vm_list; do
     run_one "$t"

@@ -518,7 +518,7 @@ static const hc_opt drbd_opts_table[] = {
 };
 
 static const char *const drbd_forms[] = {
-    "[--proc F | --events2 F | --status-json F | --follow]",
+    "[--proc F|--events2 F|--status-json F|--follow]",
     "--gen-res NAME --host N=ADDR --host N=ADDR",
     NULL,
 };
