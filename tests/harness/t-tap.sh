@@ -21,6 +21,10 @@ suite skipped 'tap_skip_all "needs a unicorn"'
 suite one 'tap_ok "a test"
 tap_done'
 suite quiet 'exit 0'
+# cmocka's TAP for a test that called skip().
+printf '#!/bin/sh\necho "ok 1 - a"\necho "not ok 2 # SKIP b"\necho 1..2\n' \
+    > "$work/tests/x/t-cmockaskip.sh"
+chmod +x "$work/tests/x/t-cmockaskip.sh"
 # A test that prints the plan of no test and nothing else.
 printf '#!/bin/sh\necho 1..0\n' > "$work/tests/x/t-plan0.sh"
 chmod +x "$work/tests/x/t-plan0.sh"
@@ -49,6 +53,8 @@ line plan0 | grep -q FAIL
 tap_check "run.sh: a plan of 1..0 without a skip is a failure" test $? -eq 0
 line skipped | grep -q SKIP
 tap_check "run.sh: tap_skip_all is a skip" test $? -eq 0
+line cmockaskip | grep -q '1 passed   0 failed   1 skipped'
+tap_check "run.sh: cmocka's skipped test (not ok, SKIP directive) is a skip" test $? -eq 0
 line one | grep -q PASS
 tap_check "run.sh: a suite with a passing test passes" test $? -eq 0
 tap_check "run.sh: the run fails" test $rc -ne 0
