@@ -9,8 +9,8 @@
 # no test proves nothing.  A test that prints TAP and then exits non-zero
 # (a crash, a timeout) counts one failure more.
 #
-# Arguments, when given, are substrings: only tests whose path holds one
-# run.  A run in which no test ran fails, as does a pattern that selects
+# Arguments, when given, are substrings: only tests whose path or name
+# (unit_test_leases, unit/test_leases, wizard_t-e2e) holds one run.  A run in which no test ran fails, as does a pattern that selects
 # none (a misspelt suite name must not pass).
 # Logs go to tests/log/<name>.log; a failing test's log tail is printed.
 #
@@ -47,17 +47,26 @@ res=$(mktemp -d "${TMPDIR:-/tmp}/hacon-run.XXXXXX") || exit 2
 trap 'rm -rf "$res"' EXIT
 trap 'exit 130' INT TERM
 
+name_of() {
+    echo "$1" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||'
+}
+
+# The names a pattern is matched against: the path, the suite's name in
+# the logs (unit_test_leases, wizard_t-e2e) and, for a unit test, its
+# source (tests/unit/test_leases.c).
+names_of() {
+    printf '%s %s %s\n' "$1" "$(name_of "$1")" \
+        "$(echo "$1" | sed 's|^build/tests/\(.*\)|tests/unit/\1.c|')"
+}
+
 selected() {
     [ $# -eq 1 ] && return 0
     t=$1; shift
+    n=$(names_of "$t")
     for pat in "$@"; do
-        case $t in *"$pat"*) return 0 ;; esac
+        case $n in *"$pat"*) return 0 ;; esac
     done
     return 1
-}
-
-name_of() {
-    echo "$1" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||'
 }
 
 # run_one TEST: runs it, counts its TAP, prints its line (and the failing
@@ -135,7 +144,10 @@ done
 # nothing.
 unmatched=""
 for pat in "$@"; do
-    echo "$all" | grep -qF -- "$pat" || unmatched="$unmatched $pat"
+    for t in $all; do
+        selected "$t" "$pat" && continue 2
+    done
+    unmatched="$unmatched $pat"
 done
 if [ -n "$unmatched" ] || [ -z "$vm_list$fast_list$slow_list" ]; then
     echo "no test matches:${unmatched:- $*} (tests are tests/*/t-*.sh" \

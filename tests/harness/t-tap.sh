@@ -65,6 +65,16 @@ rc=$?
 tap_check "run.sh: no test selected: the run fails" test $rc -ne 0
 tap_check "run.sh: no test selected: it says so" \
     grep -q 'no test matches: x/t-nosuch' "$work/run.out"
+# A unit test binary is found by its path, its name and its source.
+mkdir -p "$work/build/tests"
+printf '#!/bin/sh\necho "ok 1 - a"\necho 1..1\n' > "$work/build/tests/test_fake"
+chmod +x "$work/build/tests/test_fake"
+for pat in unit unit_test_fake unit/test_fake build/tests/test_fake; do
+    run "$pat"
+    rc=$?
+    tap_check "run.sh $pat runs the unit test" \
+        sh -c "[ $rc -eq 0 ] && grep -q '^unit_test_fake .*PASS' '$work/run.out'"
+done
 run x/t-one x/t-typo
 tap_check "run.sh: a pattern that selects no test fails the run" test $? -ne 0
 tap_done
