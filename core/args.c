@@ -213,8 +213,10 @@ static int parse_long(hc_args *a, int argc, char **argv, int *i,
         return 0;
     }
     if (!o) {
-        char *e = hc_escape(argv[*i], 40);
+        /* The option, not its value. */
+        char *n = g_strndup(argv[*i], len + 2), *e = hc_escape(n, 40);
 
+        g_free(n);
         *ret_err = g_strdup_printf("unknown option %s", e);
         g_free(e);
         return -EINVAL;
