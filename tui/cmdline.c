@@ -390,6 +390,9 @@ static void run_line(const char *line)
 
     memset(&err, 0, sizeof(err));
     pane_clear();
+    /* The agents as installed now (a package, the guided setup's step may
+     * have added one since the last line), as `hacon crm` sees them. */
+    hc_crm_agent_cache_clear();
     /* The plan without the preview (parse, apply, diff) is quick; the
      * preview runs in a child. */
     double t0 = hc_now_ms();
