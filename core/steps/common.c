@@ -1,5 +1,8 @@
-/* What several steps do alike: start a plan from the cluster's CIB, and
- * read the cluster's state to verify a step. */
+/* What several steps do alike: start a plan from the cluster's CIB, read
+ * the cluster's state to verify a step, and name the DHCP server's
+ * files. */
+#include <string.h>
+
 #include <crm/crm.h>
 #include <crm/common/xml.h>
 
@@ -30,4 +33,19 @@ int hc_steps_status(hc_wizard *w, hc_status **ret, char **ret_err)
     }
     free_xml(cib);
     return rc;
+}
+
+bool hc_steps_kea(const hc_wizard *w)
+{
+    return !strcmp(hc_wizard_answer(w, "dhcp_server"), "kea");
+}
+
+const char *hc_steps_dhcp_conf(const hc_wizard *w)
+{
+    return hc_wizard_answer(w, hc_steps_kea(w) ? "kea_conf" : "dhcpd_conf");
+}
+
+const char *hc_steps_dhcp_leases(const hc_wizard *w)
+{
+    return hc_wizard_answer(w, hc_steps_kea(w) ? "kea_leases" : "leases");
 }
