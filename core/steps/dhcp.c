@@ -552,25 +552,29 @@ static int plan_packaged_dhcpd(hc_wizard *w, const server *sv, hc_plan *p,
     return rc;
 }
 
-/* A kea-dhcp4 that Pacemaker did not start: its environment has no
+/* The packaged service's Kea: a kea-dhcp4 on the configuration ($1)
+ * that Pacemaker did not start: its environment has no
  * OCF_RESOURCE_INSTANCE (the agent's Kea inherits the agent's).  The
  * packaged init script is never asked to stop Kea: its stop ends every
  * kea-dhcp4 of the machine, the cluster's too. */
 #define KEA_NOT_OURS \
     "for p in $(pidof kea-dhcp4); do " \
     "[ \"$(readlink /proc/$p/exe)\" = /usr/sbin/kea-dhcp4 ] || continue; " \
+    "tr '\\0' '\\n' < /proc/$p/cmdline 2>/dev/null | " \
+    "grep -qxF -- \"$1\" || continue; " \
     "tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | " \
     "grep -q '^OCF_RESOURCE_INSTANCE=' || echo \"$p\"; done"
 
-static int plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
-                             char **ret_err)
+static int plan_packaged_kea(hc_wizard *w, const server *sv, hc_plan *p,
+                             const char *node, char **ret_err)
 {
     const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
         "systemd ]; then systemctl is-enabled -q kea-dhcp4-server "
         "2>/dev/null && echo enabled; systemctl is-active -q "
         "kea-dhcp4-server && echo active; else ls /etc/rc[2345].d/S* "
         "2>/dev/null | grep -q kea-dhcp4-server && echo enabled; "
-        "[ -n \"$(" KEA_NOT_OURS ")\" ] && echo active; fi; true", NULL };
+        "[ -n \"$(" KEA_NOT_OURS ")\" ] && echo active; fi; true", "sh",
+        sv->conf, NULL };
     char *out = NULL;
     int rc = hc_wizard_run(w, node, 15000, &out, ret_err, probe);
 
@@ -585,7 +589,7 @@ static int plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
                         "kill -TERM $pids; for i in $(seq 100); do "
                         "[ -n \"$(" KEA_NOT_OURS ")\" ] || exit 0; "
                         "sleep 0.1; done; echo \"kea-dhcp4 $pids did not "
-                        "stop\" >&2; exit 1; fi", NULL);
+                        "stop\" >&2; exit 1; fi", "sh", sv->conf, NULL);
     }
     g_free(out);
     return rc;
@@ -635,7 +639,7 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *node = i ? nodes[1] : NULL;
 
-        rc = sv.kea ? plan_packaged_kea(w, p, node, ret_err)
+        rc = sv.kea ? plan_packaged_kea(w, &sv, p, node, ret_err)
              : plan_packaged_dhcpd(w, &sv, p, node, cluster_node
                                    && !strcmp(cluster_node, nodes[i]),
                                    ret_err);
