@@ -79,177 +79,219 @@ void hc__fo_final_start(hc_failover *fo)
     hc_leases_location_clear(&loc);
 }
 
-void hc__fo_final_assertions(hc_failover *fo)
+static void assert_dhcp_answers(hc_failover *fo)
 {
-    const char *where = fo->final_where;
-    io_task *t = fo->io;
-    int rc;
-
-    /* DHCP. */
     if (fo->recovered >= 0 || (fo->lost == 0 && fo->answered > 0)) {
         hc__fo_assert(fo, HC_FO_PASS, "dhcp-answers",
-                  "DHCP at %s answered again; downtime %.0f ms "
-                  "(%u of %u probes every %d ms unanswered)", fo->vip,
-                  hc_failover_downtime_ms(fo), fo->lost, fo->sent,
-                  fo->o.probe_interval_ms);
+                      "DHCP at %s answered again; downtime %.0f ms "
+                      "(%u of %u probes every %d ms unanswered)", fo->vip,
+                      hc_failover_downtime_ms(fo), fo->lost, fo->sent,
+                      fo->o.probe_interval_ms);
     } else {
         hc__fo_assert(fo, HC_FO_FAIL, "dhcp-answers",
-                  "DHCP at %s did not answer again (%u of %u probes "
-                  "unanswered, the first at %+.3f s)", fo->vip, fo->lost,
-                  fo->sent, fo->first_fail / 1000.0);
+                      "DHCP at %s did not answer again (%u of %u probes "
+                      "unanswered, the first at %+.3f s)", fo->vip, fo->lost,
+                      fo->sent, fo->first_fail / 1000.0);
     }
-    /* Still running after the cleanup. */
-    hc__fo_assert(fo, where && t->probe_ok ? HC_FO_PASS : HC_FO_FAIL,
-              "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
-              fo->service, where ? "runs on " : "is not running",
-              where ? where : "", t->probe_ok ? "answers" : "does not answer");
-    /* Leases: where the lease file is now. */
-    {
-        const char *ln = t->lease_node;
-        GArray *now = t->leases;
+}
 
-        if (!fo->base_leases->len) {
-            hc__fo_assert(fo, HC_FO_SKIP, "leases-kept", "no active lease before "
-                      "the test: nothing to compare");
-        } else if (t->lease_rc < 0) {
-            hc__fo_assert(fo, HC_FO_FAIL, "leases-kept",
+/* Still running after the cleanup. */
+static void assert_after_cleanup(hc_failover *fo, const io_task *t)
+{
+    const char *where = fo->final_where;
+
+    hc__fo_assert(fo, where && t->probe_ok ? HC_FO_PASS : HC_FO_FAIL,
+                  "after-cleanup", "after the cleanup %s %s%s and DHCP %s",
+                  fo->service, where ? "runs on " : "is not running",
+                  where ? where : "",
+                  t->probe_ok ? "answers" : "does not answer");
+}
+
+/* Every lease active before is active after, where the lease file is
+ * now, or ran out at its own end time. */
+static void assert_leases_kept(hc_failover *fo, const io_task *t)
+{
+    const char *ln = t->lease_node;
+    GArray *now = t->leases;
+    GString *missing;
+    unsigned n_missing, n_ended = 0, n_active = 0;
+
+    if (!fo->base_leases->len) {
+        hc__fo_assert(fo, HC_FO_SKIP, "leases-kept", "no active lease "
+                      "before the test: nothing to compare");
+        return;
+    }
+    if (t->lease_rc < 0) {
+        hc__fo_assert(fo, HC_FO_FAIL, "leases-kept",
                       "cannot read the lease file after the test: %s",
                       t->lease_err);
-        } else {
-            GString *missing = g_string_new(NULL);
-            unsigned n_missing, n_ended = 0, n_active = 0;
-
-            for (guint k = 0; k < now->len; k++) {
-                n_active += g_array_index(now, base_lease, k).active;
-            }
-            n_missing = hc_fo_leases_lost(fo->base_leases, now,
-                                          t->lease_read_at, &n_ended,
-                                          missing);
-            if (n_missing) {
-                hc__fo_assert(fo, HC_FO_FAIL, "leases-kept",
-                          "%u of %u leases active before are not active in "
-                          "%s on %s:%s", n_missing, fo->base_leases->len,
-                          fo->leases_path, ln, missing->str);
-            } else if (n_ended) {
-                hc__fo_assert(fo, HC_FO_PASS, "leases-kept",
-                          "all %u leases active before are in %s on %s with "
-                          "the same address and MAC: %u active, %u ran out "
-                          "during the test at their own end time (%u active "
-                          "now)", fo->base_leases->len, fo->leases_path, ln,
-                          fo->base_leases->len - n_ended, n_ended, n_active);
-            } else {
-                hc__fo_assert(fo, HC_FO_PASS, "leases-kept",
-                          "all %u leases active before are active in %s on "
-                          "%s with the same address and MAC (%u active now)",
-                          fo->base_leases->len, fo->leases_path, ln,
-                          n_active);
-            }
-            g_string_free(missing, TRUE);
-        }
+        return;
     }
-    /* DRBD. */
+    missing = g_string_new(NULL);
+    for (guint k = 0; k < now->len; k++) {
+        n_active += g_array_index(now, base_lease, k).active;
+    }
+    n_missing = hc_fo_leases_lost(fo->base_leases, now, t->lease_read_at,
+                                  &n_ended, missing);
+    if (n_missing) {
+        hc__fo_assert(fo, HC_FO_FAIL, "leases-kept",
+                      "%u of %u leases active before are not active in "
+                      "%s on %s:%s", n_missing, fo->base_leases->len,
+                      fo->leases_path, ln, missing->str);
+    } else if (n_ended) {
+        hc__fo_assert(fo, HC_FO_PASS, "leases-kept",
+                      "all %u leases active before are in %s on %s with "
+                      "the same address and MAC: %u active, %u ran out "
+                      "during the test at their own end time (%u active "
+                      "now)", fo->base_leases->len, fo->leases_path, ln,
+                      fo->base_leases->len - n_ended, n_ended, n_active);
+    } else {
+        hc__fo_assert(fo, HC_FO_PASS, "leases-kept",
+                      "all %u leases active before are active in %s on "
+                      "%s with the same address and MAC (%u active now)",
+                      fo->base_leases->len, fo->leases_path, ln, n_active);
+    }
+    g_string_free(missing, TRUE);
+}
+
+static void assert_drbd_uptodate(hc_failover *fo)
+{
+    const char *prim = fo->final_where ? fo->final_where : fo->to;
+    char *text = NULL;
+    int rc;
+
     if (!fo->drbd_rsc) {
         hc__fo_assert(fo, HC_FO_SKIP, "drbd-uptodate",
-                  "no DRBD resource in the CIB: skipped");
-    } else if (!fo->drbd) {
-        hc__fo_assert(fo, HC_FO_SKIP, "drbd-uptodate", "%s is in the CIB but "
-                  "this build reads no DRBD state: skipped", fo->drbd_rsc);
-    } else {
-        char *text = NULL;
-        const char *prim = where ? where : fo->to;
-
-        rc = fo->drbd(prim, &text, fo->drbd_data);
-        hc__fo_assert(fo, rc == 0 ? HC_FO_PASS : HC_FO_FAIL, "drbd-uptodate",
+                      "no DRBD resource in the CIB: skipped");
+        return;
+    }
+    if (!fo->drbd) {
+        hc__fo_assert(fo, HC_FO_SKIP, "drbd-uptodate", "%s is in the CIB "
+                      "but this build reads no DRBD state: skipped",
+                      fo->drbd_rsc);
+        return;
+    }
+    rc = fo->drbd(prim, &text, fo->drbd_data);
+    hc__fo_assert(fo, rc == 0 ? HC_FO_PASS : HC_FO_FAIL, "drbd-uptodate",
                   "%s Primary wanted on %s: %s", fo->drbd_rsc, prim,
                   text ? text : g_strerror(rc < 0 ? -rc : EIO));
-        g_free(text);
-    }
-    /* No cli-* left. */
-    {
-        GString *left = g_string_new(NULL);
-        unsigned n = 0;
+    g_free(text);
+}
 
-        for (guint i = 0; fo->st && i < fo->st->constraints->len; i++) {
-            hc_constraint *c = fo->st->constraints->pdata[i];
+/* No cli-* constraint left. */
+static void assert_no_cli_constraints(hc_failover *fo)
+{
+    GString *left = g_string_new(NULL);
+    unsigned n = 0;
 
-            if (c->leftover) {
-                g_string_append_printf(left, " %s", c->id);
-                n++;
-            }
+    for (guint i = 0; fo->st && i < fo->st->constraints->len; i++) {
+        hc_constraint *c = fo->st->constraints->pdata[i];
+
+        if (c->leftover) {
+            g_string_append_printf(left, " %s", c->id);
+            n++;
         }
-        if (n) {
-            hc__fo_assert(fo, HC_FO_FAIL, "no-cli-constraints",
+    }
+    if (n) {
+        hc__fo_assert(fo, HC_FO_FAIL, "no-cli-constraints",
                       "%u left:%s (crm_resource --clear -r RSC removes "
                       "them)", n, left->str);
-        } else {
-            hc__fo_assert(fo, HC_FO_PASS, "no-cli-constraints",
+    } else {
+        hc__fo_assert(fo, HC_FO_PASS, "no-cli-constraints",
                       "no cli-prefer/cli-ban constraint left");
-        }
-        g_string_free(left, TRUE);
     }
-    /* Fail counts. */
-    {
-        GHashTable *h = fo->st ? hc__fo_snapshot(fo) : NULL;
-        GString *left = g_string_new(NULL);
-        GHashTableIter it;
-        gpointer k, v;
+    g_string_free(left, TRUE);
+}
 
-        if (h) {
-            g_hash_table_iter_init(&it, h);
-            while (g_hash_table_iter_next(&it, &k, &v)) {
-                if (g_str_has_prefix(k, "fail ")
-                    && !hc__fo_in_list(fo->base_fails, (char *) k + 5)) {
-                    g_string_append_printf(left, " %s=%s", (char *) k + 5,
-                                           (char *) v);
-                }
-            }
-            g_hash_table_unref(h);
+/* " RSC@NODE=COUNT" for each fail count now that was not there before. */
+static void new_failcounts(hc_failover *fo, GString *left)
+{
+    GHashTable *h = fo->st ? hc__fo_snapshot(fo) : NULL;
+    GHashTableIter it;
+    gpointer k, v;
+
+    if (!h) {
+        return;
+    }
+    g_hash_table_iter_init(&it, h);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        if (g_str_has_prefix(k, "fail ")
+            && !hc__fo_in_list(fo->base_fails, (char *) k + 5)) {
+            g_string_append_printf(left, " %s=%s", (char *) k + 5,
+                                   (char *) v);
         }
-        if (left->len) {
-            hc__fo_assert(fo, HC_FO_FAIL, "failcounts-clean",
+    }
+    g_hash_table_unref(h);
+}
+
+static void assert_failcounts_clean(hc_failover *fo)
+{
+    GString *left = g_string_new(NULL);
+
+    new_failcounts(fo, left);
+    if (left->len) {
+        hc__fo_assert(fo, HC_FO_FAIL, "failcounts-clean",
                       "fail counts left by the test:%s (crm_resource "
                       "--cleanup -r RSC)", left->str);
-        } else if (fo->o.scenario != HC_FO_KILL && fo->cleaned->len) {
-            GString *c = g_string_new(NULL);
+    } else if (fo->o.scenario != HC_FO_KILL && fo->cleaned->len) {
+        GString *c = g_string_new(NULL);
 
-            for (guint i = 0; i < fo->cleaned->len; i++) {
-                g_string_append_printf(c, " %s",
-                                       (char *) fo->cleaned->pdata[i]);
-            }
-            hc__fo_assert(fo, HC_FO_PASS, "failcounts-clean",
+        for (guint i = 0; i < fo->cleaned->len; i++) {
+            g_string_append_printf(c, " %s",
+                                   (char *) fo->cleaned->pdata[i]);
+        }
+        hc__fo_assert(fo, HC_FO_PASS, "failcounts-clean",
                       "the test caused fail counts:%s; crm_resource "
                       "--cleanup cleared them", c->str);
-            g_string_free(c, TRUE);
-        } else if (fo->o.scenario == HC_FO_KILL) {
-            hc__fo_assert(fo, fo->seen_failure ? HC_FO_PASS : HC_FO_FAIL,
+        g_string_free(c, TRUE);
+    } else if (fo->o.scenario == HC_FO_KILL) {
+        hc__fo_assert(fo, fo->seen_failure ? HC_FO_PASS : HC_FO_FAIL,
                       "failcounts-clean", fo->seen_failure
                       ? "the kill raised the fail count of %s on %s to %d; "
                         "crm_resource --cleanup cleared it"
                       : "the cluster never counted the failure of %s on "
-                        "%s (%d)", fo->service, fo->from, fo->max_failcount);
-        } else {
-            hc__fo_assert(fo, HC_FO_PASS, "failcounts-clean",
+                        "%s (%d)", fo->service, fo->from,
+                      fo->max_failcount);
+    } else {
+        hc__fo_assert(fo, HC_FO_PASS, "failcounts-clean",
                       "no fail count caused by the test");
-        }
-        g_string_free(left, TRUE);
     }
-    /* The node that was taken out. */
-    if (fo->o.scenario == HC_FO_STOP_STACK || fo->o.scenario == HC_FO_CRASH
-        || fo->o.scenario == HC_FO_CUT) {
-        bool restore = fo->o.restore_cmd
-                       || (fo->o.scenario == HC_FO_STOP_STACK
-                           && !fo->o.stop_cmd);
+    g_string_free(left, TRUE);
+}
 
-        if (!restore) {
-            hc__fo_assert(fo, HC_FO_SKIP, "node-back", "no --restore-cmd: %s is "
-                      "left out of the cluster", fo->from);
-        } else {
-            hc__fo_assert(fo, node_online(fo, fo->from) ? HC_FO_PASS : HC_FO_FAIL,
+/* The node that was taken out is back, when the test was told how to
+ * bring it back. */
+static void assert_node_back(hc_failover *fo)
+{
+    bool restore = fo->o.restore_cmd
+                   || (fo->o.scenario == HC_FO_STOP_STACK
+                       && !fo->o.stop_cmd);
+
+    if (fo->o.scenario != HC_FO_STOP_STACK && fo->o.scenario != HC_FO_CRASH
+        && fo->o.scenario != HC_FO_CUT) {
+        return;
+    }
+    if (!restore) {
+        hc__fo_assert(fo, HC_FO_SKIP, "node-back", "no --restore-cmd: %s "
+                      "is left out of the cluster", fo->from);
+    } else {
+        hc__fo_assert(fo, node_online(fo, fo->from) ? HC_FO_PASS
+                                                    : HC_FO_FAIL,
                       "node-back", "%s is %s", fo->from,
                       node_online(fo, fo->from) ? "online again"
                                                 : "not back online");
-        }
     }
+}
+
+void hc__fo_final_assertions(hc_failover *fo)
+{
+    assert_dhcp_answers(fo);
+    assert_after_cleanup(fo, fo->io);
+    assert_leases_kept(fo, fo->io);
+    assert_drbd_uptodate(fo);
+    assert_no_cli_constraints(fo);
+    assert_failcounts_clean(fo);
+    assert_node_back(fo);
 }
 
 /* After the cleanup (the node back), DRBD resyncs what changed while the
