@@ -129,7 +129,8 @@ void hc__fo_assert(hc_failover *fo, hc_fo_verdict v, const char *name,
     a->verdict = v;
     a->detail = hc_escape(detail, 0);
     g_ptr_array_add(fo->asserts, a);
-    hc__fo_emit(fo, HC_FO_EV_ASSERT, "%s: %s: %s", hc__fo_verdict_name(v), name, detail);
+    hc__fo_emit(fo, HC_FO_EV_ASSERT, "%s: %s: %s", hc__fo_verdict_name(v),
+                name, detail);
     g_free(detail);
 }
 
@@ -257,7 +258,8 @@ static void snap_diff(hc_failover *fo, GHashTable *now)
         const char *nv = g_hash_table_lookup(now, key);
         const char *ov = fo->snap ? g_hash_table_lookup(fo->snap, key) : NULL;
 
-        if (!g_strcmp0(nv, ov) || (!fo->snap && g_str_has_prefix(key, "fail"))) {
+        if (!g_strcmp0(nv, ov)
+            || (!fo->snap && g_str_has_prefix(key, "fail"))) {
             continue;
         }
         if (!strcmp(key, "dc")) {
@@ -266,13 +268,14 @@ static void snap_diff(hc_failover *fo, GHashTable *now)
             hc__fo_emit(fo, HC_FO_EV_QUORUM, "quorum: %s", nv);
         } else if (g_str_has_prefix(key, "fail ")) {
             hc__fo_emit(fo, HC_FO_EV_CIB, "fail count %s: %s", key + 5,
-                 nv ? nv : "cleared");
+                        nv ? nv : "cleared");
         } else if (g_str_has_prefix(key, "cons ")) {
             hc__fo_emit(fo, HC_FO_EV_CIB, "constraint %s %s%s%s", key + 5,
-                 nv ? "added (" : "removed", nv ? nv : "", nv ? ")" : "");
+                        nv ? "added (" : "removed", nv ? nv : "",
+                        nv ? ")" : "");
         } else {
-            hc__fo_emit(fo, snap_kind(key), "%s: %s", key + (key[0] == 'n' ? 5 : 4),
-                 nv ? nv : "gone");
+            hc__fo_emit(fo, snap_kind(key), "%s: %s",
+                        key + (key[0] == 'n' ? 5 : 4), nv ? nv : "gone");
         }
     }
     g_ptr_array_free(keys, TRUE);
@@ -345,7 +348,8 @@ int hc__fo_refresh(hc_failover *fo, xmlNode **ret_xml, char **ret_err)
     }
     if (rc < 0) {
         if (!fo->cib_lost) {
-            hc__fo_emit(fo, HC_FO_EV_WARN, "CIB: %s", err ? err : g_strerror(-rc));
+            hc__fo_emit(fo, HC_FO_EV_WARN, "CIB: %s",
+                        err ? err : g_strerror(-rc));
         }
         fo->cib_lost = true;
         free_xml(xml);
@@ -525,7 +529,7 @@ int hc_failover_step(hc_failover *fo)
         fo->wall0 = g_get_real_time() / 1e6;
         fo->deadline = fo->t0 + fo->o.timeout_s * 1000.0;
         hc__fo_emit(fo, HC_FO_EV_ACTION, "%s: start",
-             hc_fo_scenario_name(fo->o.scenario));
+                    hc_fo_scenario_name(fo->o.scenario));
         fo->job = hc__fo_action_job(fo);
         hc__fo_job_start(fo->job);
         fo->phase = PH_OBSERVE;
@@ -541,27 +545,31 @@ int hc_failover_step(hc_failover *fo)
         hc__fo_observe_drbd(fo);
         if (!fo->placed_known) {
             if (fo->aborted) {
-                hc__fo_assert(fo, HC_FO_FAIL, "service-placed", "%s %.1f s "
-                          "after the action started (%s runs on %s): the "
-                          "cleanup runs now", fo->aborted,
-                          hc__fo_rel_ms(fo) / 1000.0, fo->service,
-                          hc__fo_service_node(fo) ? hc__fo_service_node(fo) : "no node");
+                hc__fo_assert(fo, HC_FO_FAIL, "service-placed",
+                              "%s %.1f s after the action started (%s "
+                              "runs on %s): the cleanup runs now",
+                              fo->aborted, hc__fo_rel_ms(fo) / 1000.0,
+                              fo->service,
+                              hc__fo_service_node(fo) ? hc__fo_service_node(fo)
+                                                      : "no node");
             } else if (fo->action_failed) {
-                hc__fo_assert(fo, HC_FO_FAIL, "service-placed", "the %s action "
-                          "failed; %s runs on %s", hc_fo_scenario_name(
-                              fo->o.scenario), fo->service,
-                          hc__fo_service_node(fo) ? hc__fo_service_node(fo) : "no node");
+                hc__fo_assert(fo, HC_FO_FAIL, "service-placed",
+                              "the %s action failed; %s runs on %s",
+                              hc_fo_scenario_name(fo->o.scenario), fo->service,
+                              hc__fo_service_node(fo) ? hc__fo_service_node(fo)
+                                                      : "no node");
             } else if (done && hc__fo_failover_complete(fo)) {
                 fo->done_ms = hc__fo_rel_ms(fo);
                 hc__fo_assert(fo, HC_FO_PASS, "service-placed",
-                          "%s runs on %s, %.1f s after the action started",
-                          fo->service, fo->to, fo->done_ms / 1000.0);
+                              "%s runs on %s, %.1f s after the action started",
+                              fo->service, fo->to, fo->done_ms / 1000.0);
             } else if (hc_now_ms() > fo->deadline) {
                 hc__fo_assert(fo, HC_FO_FAIL, "service-placed",
-                          "after %d s %s runs on %s, not on %s",
-                          fo->o.timeout_s, fo->service,
-                          hc__fo_service_node(fo) ? hc__fo_service_node(fo) : "no node",
-                          fo->to);
+                              "after %d s %s runs on %s, not on %s",
+                              fo->o.timeout_s, fo->service,
+                              hc__fo_service_node(fo) ? hc__fo_service_node(fo)
+                                                      : "no node",
+                              fo->to);
             } else {
                 return 1;
             }
@@ -607,8 +615,8 @@ int hc_failover_step(hc_failover *fo)
             fo->final_xml = NULL;
         }
         hc__fo_emit(fo, HC_FO_EV_INFO, "%s: %s",
-             hc_fo_scenario_name(fo->o.scenario),
-             hc_failover_passed(fo) ? "pass" : "FAIL");
+                    hc_fo_scenario_name(fo->o.scenario),
+                    hc_failover_passed(fo) ? "pass" : "FAIL");
         fo->phase = PH_DONE;
         return 0;
     case PH_DONE:
@@ -683,10 +691,11 @@ void hc_failover_abort(hc_failover *fo, const char *why)
     }
     fo->aborted = g_strdup(why && *why ? why : "interrupted");
     hc__fo_emit(fo, HC_FO_EV_WARN, "%s: %s", fo->aborted,
-         fo->phase < PH_ACTION ? "the test ends before its action"
-         : fo->phase == PH_OBSERVE ? "the action's command is let finish "
-           "(within its deadline), then the cleanup runs"
-         : "the cleanup goes on to its end");
+                fo->phase < PH_ACTION ? "the test ends before its action"
+                : fo->phase == PH_OBSERVE
+                    ? "the action's command is let finish "
+                      "(within its deadline), then the cleanup runs"
+                    : "the cleanup goes on to its end");
 }
 
 bool hc_failover_aborted(const hc_failover *fo)
@@ -830,11 +839,6 @@ const GPtrArray *hc_failover_events(const hc_failover *fo)
 const GPtrArray *hc_failover_assertions(const hc_failover *fo)
 {
     return fo->asserts;
-}
-
-const GPtrArray *hc_failover_leftovers(const hc_failover *fo)
-{
-    return fo->leftovers;
 }
 
 int hc_failover_clear_leftovers(hc_failover *fo, GString *out)
