@@ -29,8 +29,8 @@ job *hc__fo_action_job(hc_failover *fo)
             hc__fo_job_add(j, NULL, 30000, false, "crm_resource", "--move",
                     "--promoted", "-r", fo->anchor, "-N", fo->to, JOB_END);
         } else {
-            hc__fo_job_add(j, NULL, 30000, false, "crm_resource", "--move", "-r",
-                    fo->anchor, "-N", fo->to, JOB_END);
+            hc__fo_job_add(j, NULL, 30000, false, "crm_resource", "--move",
+                           "-r", fo->anchor, "-N", fo->to, JOB_END);
         }
         break;
     case HC_FO_STANDBY:
@@ -50,10 +50,10 @@ job *hc__fo_action_job(hc_failover *fo)
         if (fo->o.stop_cmd) {
             job_add_shell(j, fo->o.stop_cmd, n, 300000);
         } else {
-            hc__fo_job_add(j, n, 300000, false, "systemctl", "stop", "pacemaker",
-                    JOB_END);
+            hc__fo_job_add(j, n, 300000, false, "systemctl", "stop",
+                           "pacemaker", JOB_END);
             hc__fo_job_add(j, n, 60000, false, "systemctl", "stop", "corosync",
-                    JOB_END);
+                           JOB_END);
         }
         break;
     case HC_FO_CRASH:
@@ -75,15 +75,16 @@ job *hc__fo_cleanup_job(hc_failover *fo)
     switch (fo->o.scenario) {
     case HC_FO_MOVE:
         hc__fo_job_add(j, NULL, 30000, true, "crm_resource", "--clear", "-r",
-                fo->anchor, JOB_END);
+                       fo->anchor, JOB_END);
         break;
     case HC_FO_STANDBY:
-        hc__fo_job_add(j, NULL, 30000, true, "crm_attribute", "--node", fo->from,
-                "--name", "standby", "--update", "off", JOB_END);
+        hc__fo_job_add(j, NULL, 30000, true, "crm_attribute", "--node",
+                       fo->from, "--name", "standby", "--update", "off",
+                       JOB_END);
         break;
     case HC_FO_KILL:
         hc__fo_job_add(j, NULL, 30000, true, "crm_resource", "--cleanup", "-r",
-                fo->service, "-N", fo->from, JOB_END);
+                       fo->service, "-N", fo->from, JOB_END);
         break;
     case HC_FO_STOP_STACK:
     case HC_FO_CRASH:
@@ -133,8 +134,8 @@ job *hc__fo_cleanup_job(hc_failover *fo)
             if (!(fo->o.scenario == HC_FO_KILL
                   && !strcmp(rsc, fo->service)
                   && !strcmp(at + 1, fo->from))) {
-                hc__fo_job_add(j, NULL, 30000, true, "crm_resource", "--cleanup",
-                        "-r", rsc, "-N", at + 1, JOB_END);
+                hc__fo_job_add(j, NULL, 30000, true, "crm_resource",
+                               "--cleanup", "-r", rsc, "-N", at + 1, JOB_END);
             }
             g_free(rsc);
         }

@@ -63,8 +63,9 @@ void hc__fo_final_start(hc_failover *fo)
 
     rc = hc__fo_refresh(fo, &fo->final_xml, &err);
     if (rc < 0) {
-        hc__fo_emit(fo, HC_FO_EV_WARN, "cannot read the CIB after the test: %s",
-             err ? err : g_strerror(-rc));
+        hc__fo_emit(fo, HC_FO_EV_WARN,
+                    "cannot read the CIB after the test: %s",
+                    err ? err : g_strerror(-rc));
     }
     g_free(err);
     where = hc__fo_service_node(fo);
@@ -300,7 +301,8 @@ void hc__fo_final_assertions(hc_failover *fo)
  * while it should wait on. */
 bool hc__fo_drbd_settling(hc_failover *fo)
 {
-    const char *prim = hc__fo_service_node(fo) ? hc__fo_service_node(fo) : fo->to;
+    const char *prim =
+        hc__fo_service_node(fo) ? hc__fo_service_node(fo) : fo->to;
     char *text = NULL;
     int rc;
 

@@ -235,7 +235,8 @@ static int scenario_ready(hc_failover *fo, char **ret_err)
             *ret_err = g_strdup_printf(
                 "the %s scenario %s %s: confirm it (--yes)",
                 hc_fo_scenario_name(fo->o.scenario),
-                fo->o.scenario == HC_FO_CRASH ? "crashes" : "cuts the HA link of",
+                fo->o.scenario == HC_FO_CRASH ? "crashes"
+                                              : "cuts the HA link of",
                 fo->from);
             return -EPERM;
         }

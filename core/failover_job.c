@@ -135,7 +135,7 @@ static void job_drain(hc_failover *fo)
     }
     while ((m = g_async_queue_try_pop(fo->job->msgs))) {
         hc__fo_emit_at(fo, fo->t0 > 0 ? m->when_ms - fo->t0 : -0.0,
-                HC_FO_EV_ACTION, m->text);
+                       HC_FO_EV_ACTION, m->text);
         job_msg_free(m);
     }
 }
@@ -173,8 +173,8 @@ static gpointer io_main(gpointer p)
     }
     if (t->lease_node) {
         t->lease_read_at = (uint32_t) time(NULL);
-        t->lease_rc = hc__fo_read_leases(fo, t->lease_node, t->leases,
-                                  &t->lease_err);
+        t->lease_rc =
+            hc__fo_read_leases(fo, t->lease_node, t->leases, &t->lease_err);
     }
     g_atomic_int_set(&t->done, 1);
     return NULL;
