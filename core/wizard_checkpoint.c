@@ -359,30 +359,56 @@ int hc_wizard_checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
     return first;
 }
 
-/* The newest checkpoint of the step (names sort by time). */
+/* Where a checkpoint's name (after "STEP-") sorts: by its stamp, then by
+ * the number that a second checkpoint made in the same second got
+ * (STAMP.N, hc_wizard_checkpoint_new()).  False for a name that is not a
+ * checkpoint's, or one that was rolled back (used). */
+static bool checkpoint_order(const char *name, char **ret_stamp, long *ret_n)
+{
+    const char *dot = strchr(name, '.');
+
+    if (!isdigit((unsigned char) name[0])
+        || g_str_has_suffix(name, ".rolled-back")) {
+        return false;
+    }
+    *ret_stamp = dot ? g_strndup(name, (gsize) (dot - name)) : g_strdup(name);
+    *ret_n = dot ? strtol(dot + 1, NULL, 10) : 0;
+    return true;
+}
+
+/* The newest checkpoint of the step that was not rolled back. */
 char *hc_wizard_checkpoint_latest(hc_wizard *w, const hc_step *s)
 {
     char *base = g_build_filename(w->state_dir, "checkpoints", NULL);
     GDir *d = g_dir_open(base, 0, NULL);
     char *prefix = g_strdup_printf("%s-", s->name), *best = NULL;
+    char *best_stamp = NULL;
+    long best_n = 0;
     const char *e;
 
     while (d && (e = g_dir_read_name(d))) {
-        if (g_str_has_prefix(e, prefix) && isdigit((unsigned char) e[strlen(prefix)])
-            && (!best || strcmp(e, best) > 0)) {
-            g_free(best);
-            best = g_strdup(e);
+        char *stamp = NULL;
+        long n;
+        int cmp;
+
+        if (!g_str_has_prefix(e, prefix)
+            || !checkpoint_order(e + strlen(prefix), &stamp, &n)) {
+            continue;
         }
+        cmp = best_stamp ? strcmp(stamp, best_stamp) : 1;
+        if (cmp > 0 || (cmp == 0 && n > best_n)) {
+            g_free(best);
+            g_free(best_stamp);
+            best = g_build_filename(base, e, NULL);
+            best_stamp = g_steal_pointer(&stamp);
+            best_n = n;
+        }
+        g_free(stamp);
     }
     if (d) {
         g_dir_close(d);
     }
-    if (best) {
-        char *full = g_build_filename(base, best, NULL);
-
-        g_free(best);
-        best = full;
-    }
+    g_free(best_stamp);
     g_free(prefix);
     g_free(base);
     return best;
