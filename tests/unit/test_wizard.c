@@ -543,6 +543,75 @@ static void empty_plan_makes_no_checkpoint(void **state)
     g_free(dir);
 }
 
+/* Applies the real step name on the CIB file; it must succeed. */
+static void apply_step(hc_wizard *w, const char *name)
+{
+    const hc_step *s = hc_step_find(name);
+    hc_plan *p = NULL;
+    char *err = NULL;
+
+    assert_non_null(s);
+    if (hc_wizard_plan(w, s, &p, &err) < 0
+        || hc_wizard_apply(w, s, p, NULL, &err) < 0) {
+        fail_msg("step %s: %s", name, err);
+    }
+    hc_plan_free(p);
+}
+
+/* The migrate step runs its own apply (it waits for the service between
+ * its commands), but each command goes through the engine: its undo is
+ * recorded before it runs and run by the rollback, as for every step. */
+static void migrate_commands_have_their_undo(void **state)
+{
+    const hc_step *migrate = hc_step_find("migrate");
+    char *answers = g_build_filename(fx->dir, "answers", NULL);
+    const char *text = "quorum=ignore\nstorage=shared\n";
+    hc_wizard *w = NULL;
+    hc_plan *p = NULL;
+    char *err = NULL, *log, *undo_line, *v;
+    xmlNode *cib = NULL;
+    bool moved = false;
+
+    assert_int_equal(hc_write_file_atomic(answers, text, strlen(text), 0600,
+                                          false), 0);
+    assert_int_equal(hc_wizard_new(answers, &w, &err), 0);
+    apply_step(w, "stonith");
+    apply_step(w, "quorum");
+    apply_step(w, "resources");
+
+    assert_int_equal(hc_wizard_plan(w, migrate, &p, &err), 0);
+    undo_line = g_strdup_printf("echo undone >> '%s'", fx->log);
+    for (guint i = 0; i < p->cmds->len; i++) {
+        hc_plan_cmd *c = p->cmds->pdata[i];
+
+        if (!strcmp(c->argv[1], "--move")) {
+            const char *undo[] = { "sh", "-c", undo_line, NULL };
+
+            c->undo = g_strdupv((char **) undo);
+            moved = true;
+        }
+    }
+    assert_true(moved);
+    setenv("HACON_WIZARD_FAIL", "migrate:verify", 1);
+    assert_int_equal(hc_wizard_apply(w, migrate, p, NULL, &err), -EIO);
+    unsetenv("HACON_WIZARD_FAIL");
+    assert_non_null(strstr(err, "rolled back to"));
+    log = read_log();
+    assert_string_equal(log, "undone\n");
+    /* The move's constraint went with the CIB's restore. */
+    assert_int_equal(hc_wizard_cib(w, &cib, &err), 0);
+    v = dump_xml_unformatted(cib);
+    assert_null(strstr(v, "cli-prefer"));
+    free(v);
+    free_xml(cib);
+    g_free(log);
+    g_free(undo_line);
+    g_free(err);
+    hc_plan_free(p);
+    hc_wizard_free(w);
+    g_free(answers);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +635,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(empty_plan_makes_no_checkpoint, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
