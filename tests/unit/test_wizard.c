@@ -543,6 +543,74 @@ static void empty_plan_makes_no_checkpoint(void **state)
     g_free(dir);
 }
 
+/* The answers API the console's answers form uses: the keys with their
+ * help, a value checked as a file line is, the origins, and a save that a
+ * reload reads back with the same values and origins. */
+static void answers_set_save_reload(void **state)
+{
+    const char *const *keys = hc_wizard_answer_keys();
+    char *err = NULL, *path = g_build_filename(fx->dir, "answers", NULL);
+    char *text = NULL;
+    size_t n = 0, len;
+    hc_wizard *again = NULL;
+    const char *why = NULL;
+
+    for (n = 0; keys[n]; n++) {
+        assert_non_null(hc_wizard_answer_help(keys[n]));
+        assert_non_null(hc_wizard_answer(fx->w, keys[n]));
+    }
+    assert_true(n > 30);
+    assert_null(hc_wizard_answer_help("no_such_key"));
+    assert_string_equal(hc_wizard_answer_choices("storage"), "drbd|shared");
+    assert_null(hc_wizard_answer_choices("vip"));
+
+    assert_int_equal(hc_wizard_set_answer(fx->w, "vip", "10.10.101.2", &err),
+                     0);
+    assert_int_equal(hc_wizard_answer_origin(fx->w, "vip", NULL),
+                     HC_ANSWER_FILE);
+    assert_int_equal(hc_wizard_set_answer(fx->w, "vip", "10.10.101.300",
+                                          &err), -EINVAL);
+    assert_string_equal(err, "bad value 10.10.101.300 for vip (floating IP "
+                        "of the service)");
+    g_clear_pointer(&err, g_free);
+    assert_string_equal(hc_wizard_answer(fx->w, "vip"), "10.10.101.2");
+    assert_int_equal(hc_wizard_set_answer(fx->w, "storage", "nfs", &err),
+                     -EINVAL);
+    assert_non_null(strstr(err, ": drbd|shared)"));
+    g_clear_pointer(&err, g_free);
+    assert_int_equal(hc_wizard_set_answer(fx->w, "colour", "x", &err),
+                     -EINVAL);
+    assert_string_equal(err, "unknown answer 'colour'");
+    g_clear_pointer(&err, g_free);
+
+    /* A detected answer keeps what the admin gave. */
+    assert_int_equal(hc_wizard_set_detected(fx->w, "vip", "10.10.101.3",
+                                            "a fact", &err), 0);
+    assert_string_equal(hc_wizard_answer(fx->w, "vip"), "10.10.101.2");
+    assert_int_equal(hc_wizard_set_detected(fx->w, "storage", "shared",
+                                            "no drbd module on nodetwo",
+                                            &err), 0);
+    assert_int_equal(hc_wizard_answer_origin(fx->w, "storage", &why),
+                     HC_ANSWER_DETECTED);
+    assert_string_equal(why, "no drbd module on nodetwo");
+
+    assert_int_equal(hc_wizard_save_answers(fx->w, path, &err), 0);
+    assert_int_equal(hc_read_file(path, &text, &len), 0);
+    assert_non_null(strstr(text, "\nvip=10.10.101.2\n"));
+    assert_non_null(strstr(text, "\n# detected: no drbd module on nodetwo\n"
+                           "storage=shared\n"));
+    assert_non_null(strstr(text, "\n#node1=nodeone\n"));
+    assert_int_equal(hc_wizard_new(path, &again, &err), 0);
+    assert_string_equal(hc_wizard_answer(again, "vip"), "10.10.101.2");
+    assert_int_equal(hc_wizard_answer_origin(again, "vip", NULL),
+                     HC_ANSWER_FILE);
+    assert_int_equal(hc_wizard_answer_origin(again, "node1", NULL),
+                     HC_ANSWER_DEFAULT);
+    hc_wizard_free(again);
+    g_free(text);
+    g_free(path);
+}
+
 /* Applies the real step name on the CIB file; it must succeed. */
 static void apply_step(hc_wizard *w, const char *name)
 {
@@ -634,6 +702,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(secret_kept_beside_the_file, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(empty_plan_makes_no_checkpoint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(answers_set_save_reload, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,
                                         setup, teardown),
