@@ -214,12 +214,22 @@ static const answer_def answer_defs[] = {
     { "fstype", "ext4", check_choice, "ext3|ext4",
       "filesystem on the device (the tutorial: ext3)" },
     { "mountpoint", "/data", check_path, NULL, "where the active node mounts it" },
+    { "dhcp_server", "isc", check_choice, "isc|kea",
+      "isc: ISC dhcpd, as in the tutorial; kea: ISC Kea, recommended for "
+      "a new cluster: dhcpd reached its end of life in December 2022 (no "
+      "more fixes, security ones included) and ISC points every new "
+      "deployment to Kea, which Debian ships as kea-dhcp4-server" },
     { "leases", "/data/dhcp/dhcpd.leases", check_path, NULL,
       "dhcpd's lease file (on the shared filesystem)" },
     { "dhcpd_conf", "/etc/dhcp/dhcpd.conf", check_path, NULL,
       "dhcpd configuration" },
+    { "kea_leases", "/data/kea/kea-leases4.csv", check_path, NULL,
+      "Kea's lease file with dhcp_server=kea (on the shared filesystem)" },
+    { "kea_conf", "/etc/kea/kea-dhcp4.conf", check_path, NULL,
+      "Kea's configuration with dhcp_server=kea" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
-      "resource agent of dhcpd" },
+      "resource agent of the DHCP server (with dhcp_server=kea, "
+      "ocf:hacon:kea-dhcp4 unless given)" },
     { "routers", "", check_opt_ipv4_list, NULL,
       "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
       "floating IP only if the nodes route for the clients)" },
@@ -440,6 +450,25 @@ int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
                             "default_lease_time");
         return -EINVAL;
     }
+    {
+        /* An agent given for the other server would start the wrong
+         * daemon on the other server's configuration. */
+        bool kea = !strcmp(hc_wizard_answer(w, "dhcp_server"), "kea");
+        const char *agent = hc_wizard_answer(w, "dhcp_agent");
+        const char *type = strrchr(agent, ':');
+
+        if (type && ((kea && !strcmp(type, ":dhcpd"))
+                     || (!kea && !strcmp(type, ":kea-dhcp4")))) {
+            *ret_err = g_strdup_printf("dhcp_agent=%s runs %s, but "
+                                       "dhcp_server=%s: answer dhcp_agent= "
+                                       "an agent of %s, or leave it unset",
+                                       agent, kea ? "dhcpd" : "Kea",
+                                       kea ? "kea" : "isc",
+                                       kea ? "Kea (ocf:hacon:kea-dhcp4)"
+                                           : "dhcpd (ocf:hacon:dhcpd)");
+            return -EINVAL;
+        }
+    }
     return 0;
 }
 
@@ -450,6 +479,12 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
 
     if (v) {
         return v;
+    }
+    /* Kea's agent runs Kea: the default follows the server. */
+    if (!strcmp(key, "dhcp_agent")
+        && !g_strcmp0(g_hash_table_lookup(w->answers, "dhcp_server"),
+                      "kea")) {
+        return "ocf:hacon:kea-dhcp4";
     }
     d = answer_find(key);
     return d ? d->def : NULL;

@@ -1,6 +1,7 @@
 /* What several steps do alike: start a plan from the cluster's CIB, read
- * the cluster's state to verify a step, and find where the service runs
- * (resources starts it on one node, migrate moves it to the other). */
+ * the cluster's state to verify a step, find where the service runs
+ * (resources starts it on one node, migrate moves it to the other), and
+ * name the DHCP server's files. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,4 +201,19 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
     g_free(last);
     g_free(fatal);
     return rc;
+}
+
+bool hc_steps_kea(const hc_wizard *w)
+{
+    return !strcmp(hc_wizard_answer(w, "dhcp_server"), "kea");
+}
+
+const char *hc_steps_dhcp_conf(const hc_wizard *w)
+{
+    return hc_wizard_answer(w, hc_steps_kea(w) ? "kea_conf" : "dhcpd_conf");
+}
+
+const char *hc_steps_dhcp_leases(const hc_wizard *w)
+{
+    return hc_wizard_answer(w, hc_steps_kea(w) ? "kea_leases" : "leases");
 }
