@@ -490,21 +490,31 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
     return d ? d->def : NULL;
 }
 
+/* Answer i as an answers file has it: its help line, the fact that
+ * filled a detected one, and key=value (commented out for a default when
+ * default_commented). */
+static void append_answer(const hc_wizard *w, size_t i,
+                          bool default_commented, GString *out)
+{
+    const char *key = answer_defs[i].key, *why = NULL;
+    hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
+
+    g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+    if (o == HC_ANSWER_DETECTED) {
+        char *e = hc_escape_text(why, 0, false);
+
+        g_string_append_printf(out, "# detected: %s\n", e);
+        g_free(e);
+    }
+    g_string_append_printf(out, "%s%s=%s\n",
+                           default_commented && o == HC_ANSWER_DEFAULT
+                           ? "#" : "", key, hc_wizard_answer(w, key));
+}
+
 void hc_wizard_format_answers(const hc_wizard *w, GString *out)
 {
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *why = NULL;
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (hc_wizard_answer_origin(w, answer_defs[i].key, &why)
-            == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s=%s\n", answer_defs[i].key,
-                               hc_wizard_answer(w, answer_defs[i].key));
+        append_answer(w, i, false, out);
     }
 }
 
@@ -524,19 +534,7 @@ int hc_wizard_save_answers(const hc_wizard *w, const char *path,
     int rc;
 
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *key = answer_defs[i].key, *why = NULL;
-        hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (o == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s%s=%s\n",
-                               o == HC_ANSWER_DEFAULT ? "#" : "", key,
-                               hc_wizard_answer(w, key));
+        append_answer(w, i, true, out);
     }
     rc = g_mkdir_with_parents(dir, 0700) < 0 ? -errno : 0;
     if (rc == 0) {
