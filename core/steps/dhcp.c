@@ -573,4 +573,5 @@ const hc_step hc_step_dhcp = {
     .check = dhcp_check,
     .plan = dhcp_plan,
     .verify = dhcp_verify,
+    .needs = { "drbd" },
 };

@@ -308,4 +308,6 @@ const hc_step hc_step_migrate = {
     .apply = migrate_apply,
     .verify = migrate_verify,
     .rollback = migrate_rollback,
+    .needs = { "resources" },
+    .cib_needs = { "resources" },
 };

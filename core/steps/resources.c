@@ -41,12 +41,6 @@ static void want(GPtrArray *a, const char *section, const char *id,
     g_ptr_array_add(a, x);
 }
 
-const char *hc_steps_anchor(const hc_wizard *w)
-{
-    return strcmp(hc_wizard_answer(w, "storage"), "drbd") ? "fs_data"
-                                                           : "drbd-r0-master";
-}
-
 static bool use_drbd(const hc_wizard *w)
 {
     return !strcmp(hc_wizard_answer(w, "storage"), "drbd");
@@ -459,4 +453,6 @@ const hc_step hc_step_resources = {
     .check = resources_check,
     .plan = resources_plan,
     .verify = resources_verify,
+    .needs = { "stonith", "quorum", "drbd", "dhcp" },
+    .cib_needs = { "stonith", "quorum" },
 };

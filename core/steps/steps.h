@@ -1,7 +1,9 @@
-/* The tutorial's steps, one file each, in the table of core/wizard.c. */
+/* The tutorial's steps, one file each, in the table of table.c; what
+ * several steps share is in common.c. */
 #ifndef HC_STEPS_H
 #define HC_STEPS_H
 
+#include "cib.h"
 #include "status.h"
 #include "wizard.h"
 
