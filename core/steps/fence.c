@@ -794,11 +794,9 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
     }
     if (!diskless) {
         GString *x = g_string_new(NULL);
-        char *s = g_markup_printf_escaped("<primitive id=\"st_sbd\" "
-                                          "class=\"stonith\" type=\"fence_sbd\">"
-                                          "\n    <instance_attributes "
-                                          "id=\"st_sbd-instance_attributes\">\n",
-                                          NULL);
+        char *s = g_strdup("<primitive id=\"st_sbd\" class=\"stonith\" "
+                           "type=\"fence_sbd\">\n    <instance_attributes "
+                           "id=\"st_sbd-instance_attributes\">\n");
         char *ts = g_strdup_printf("%ds", timeout);
         char *d = g_strdup_printf("%ss", delay);
 
@@ -1038,7 +1036,10 @@ static char *passive_node(hc_wizard *w)
                                                                           "node2");
 
     if (hc_steps_status(w, &st, &err) == 0) {
-        active = hc_steps_placed_on(w, st, NULL);
+        GString *where = g_string_new(NULL);
+
+        active = hc_steps_placed_on(w, st, where);
+        g_string_free(where, TRUE);
     }
     hc_status_free(st);
     g_free(err);
@@ -1185,16 +1186,19 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
     if (rc < 0 || hc_wizard_cib_is_file(w)) {
         return rc;
     }
-    /* The fencer itself can fence each node. */
+    /* The fencer of the other node (which runs the device) can fence
+     * each node. */
     for (int i = 0; rc == 0 && strcmp(m, "qdevice") && i < 2; i++) {
         const char *argv[] = { "stonith_admin", "--list", nodes[i], NULL };
+        const char *on = strcmp(nodes[!i], hc_wizard_local(w)) ? nodes[!i]
+                                                                : NULL;
         char *out = NULL;
 
-        rc = hc_wizard_run(w, NULL, 30000, &out, ret_err, argv);
+        rc = hc_wizard_run(w, on, 30000, &out, ret_err, argv);
         if (rc == 0 && (!out || strstr(out, "0 fence devices"))) {
-            *ret_err = g_strdup_printf("the fencer has no device that can "
+            *ret_err = g_strdup_printf("%s's fencer has no device that can "
                                        "fence %s (stonith_admin --list %s)",
-                                       nodes[i], nodes[i]);
+                                       nodes[!i], nodes[i], nodes[i]);
             rc = -EPROTO;
         }
         g_free(out);
@@ -1234,4 +1238,5 @@ const hc_step hc_step_fence = {
     .check = fence_check,
     .plan = fence_plan,
     .verify = fence_verify,
+    .needs = { "cluster" },
 };
