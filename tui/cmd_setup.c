@@ -396,10 +396,11 @@ static int setup_run(int argc, char **argv)
             return 2;
         }
     }
-    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+    if (n_overwrite && (!s || (strcmp(s->name, "drbd")
+                               && strcmp(s->name, "fence"))
                         || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
         fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
-                "the drbd step only\n");
+                "the drbd and fence steps only\n");
         hc_wizard_free(w);
         return 2;
     }

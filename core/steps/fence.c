@@ -742,6 +742,15 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
                 rc = -EEXIST;
             } else {
                 char *s1 = g_strdup_printf("%d", wd);
+
+                if (type && *type) {
+                    char *t = hc_escape(type, 20);
+
+                    hc_plan_warn(p, "sbd create overwrites the start of %s, "
+                                 "which holds %s data (--overwrite %s:%s).",
+                                 dev, t, nodes[0], dev);
+                    g_free(t);
+                }
                 char *s4 = g_strdup_printf("%d", msgwait);
 
                 hc_plan_cmd_add(p, NULL, 60000, "write sbd's header and "
@@ -789,9 +798,6 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
     /* 20 % over msgwait: a fence by sbd is only done when the victim has
      * had msgwait to read its message and be reset. */
     timeout = msgwait + (msgwait + 4) / 5;
-    if (timeout < 20) {
-        timeout = 20;
-    }
     if (!diskless) {
         GString *x = g_string_new(NULL);
         char *s = g_strdup("<primitive id=\"st_sbd\" class=\"stonith\" "
@@ -832,6 +838,15 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
         char *t = g_strdup_printf("%ds", 2 * wd);
 
         hc_cib_set_property(p->cib_new, "stonith-watchdog-timeout", t);
+        /* Pacemaker's controller sets have-watchdog=true itself once sbd
+         * runs with its watchdog (this plan starts it before the CIB
+         * changes); without it the planned CIB would have no fencing at
+         * all, for crm_verify and for the cluster.  Verify checks the
+         * controller's own value. */
+        hc_cib_set_property(p->cib_new, "have-watchdog", "true");
+        hc_plan_note(p, "have-watchdog=true: Pacemaker sets it when sbd runs "
+                     "with its watchdog; the plan assumes it, and verify "
+                     "checks that Pacemaker says so.");
         hc_plan_crm(p, "crm configure property stonith-watchdog-timeout=%s",
                     t);
         g_free(t);
@@ -973,6 +988,23 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                  "the service over only once the other node is known to be "
                  "off, so that DRBD, /data and dhcpd never run twice.");
     checks = g_ptr_array_new();
+    /* The devices of another method hacon set up earlier go. */
+    for (int i = 0; i < 2; i++) {
+        const char *n = hc_wizard_answer(w, i ? "node2" : "node1");
+        char *id = device_id(n), *lid = g_strdup_printf("l_%s", id);
+
+        if (strcmp(m, "agent") && hc_cib_find_id(p->cib_new, id)) {
+            hc_cib_remove_id(p->cib_new, lid);
+            hc_cib_remove_id(p->cib_new, id);
+            hc_plan_crm(p, "crm configure delete %s %s", lid, id);
+        }
+        g_free(id);
+        g_free(lid);
+    }
+    if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
+        hc_cib_remove_id(p->cib_new, "st_sbd");
+        hc_plan_crm(p, "crm configure delete st_sbd");
+    }
     if (!strcmp(m, "agent")) {
         rc = agent_plan(w, p, checks, ret_err);
     } else if (!strcmp(m, "sbd")) {
@@ -981,7 +1013,7 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = qdevice_plan(w, p, ret_err);
     }
     v = hc_cib_property(p->cib_old, "stonith-enabled");
-    if (rc == 0 && v && !crm_is_true(v)) {
+    if (rc == 0 && (!v || strcmp(v, "true"))) {
         hc_cib_set_property(p->cib_new, "stonith-enabled", "true");
         hc_plan_crm(p, "crm configure property stonith-enabled=true");
     }
@@ -1004,7 +1036,8 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     if (rc < 0) {
         return rc;
     }
-    if (strcmp(hc_wizard_answer(w, "fence_delay"), "0")) {
+    if (strcmp(hc_wizard_answer(w, "fence_delay"), "0")
+        && strcmp(m, "qdevice")) {
         hc_plan_note(p, "Two nodes: each fence waits a random delay of up to "
                      "%s s (pcmk_delay_max), so that after a split the two "
                      "nodes never shoot each other at the same moment.",
@@ -1202,6 +1235,18 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
             rc = -EPROTO;
         }
         g_free(out);
+    }
+    if (rc == 0 && !strcmp(m, "qdevice")) {
+        xmlNode *cib = NULL;
+
+        rc = hc_wizard_cib(w, &cib, ret_err);
+        if (rc == 0 && !crm_is_true(hc_cib_property(cib, "have-watchdog"))) {
+            *ret_err = g_strdup("Pacemaker does not report a watchdog "
+                                "(have-watchdog is not true): sbd does not "
+                                "run with one");
+            rc = -EPROTO;
+        }
+        free_xml(cib);
     }
     /* sbd runs on both nodes with the watchdog open. */
     for (int i = 0; rc == 0 && strcmp(m, "agent") && i < 2; i++) {
