@@ -25,7 +25,6 @@
 #include "exec.h"
 #include "sources.h"
 #include "util.h"
-#include "cmdline.h"
 #include "view_failover.h"
 
 #define RETRY_MIN_MS 500
@@ -735,8 +734,6 @@ int hc_console_run(bool read_only)
     stall_end();
 
     hc_screen_end();
-    hc_cmdline_end();
-    hc_fo_screen_end();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(&s);
     hc_cib_free(s.cib);

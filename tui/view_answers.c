@@ -10,7 +10,7 @@
  * The facts (no DRBD module on a node, the disk both nodes have) are
  * found by `hacon setup answers --detect`, run by the setup screen as a
  * child: it asks both nodes, and the console does not wait for ssh. */
-#include "console.h"
+#include "view_answers.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -19,6 +19,7 @@
  * Commands for crash, cut, stop and restore come from the environment
  * that `hacon --crash-cmd ...` sets and `hacon failover-test` reads too;
  * the child inherits it. */
+#include "mode.h"
 #include "view_failover.h"
 
 #include <errno.h>
@@ -509,7 +510,9 @@ static void build_run(void)
     }
 }
 
-GPtrArray *hc_fo_screen_lines(hc_console *con, int rows, int **ret_top)
+/* The screen's lines from fs.top, which follows the end of a run (End)
+ * and stays within the lines. */
+static void fo_body(hc_console *con, int rows, hc_mode_body *b)
 {
     fs.con = con;
     if (!fs.lines) {
@@ -530,8 +533,10 @@ GPtrArray *hc_fo_screen_lines(hc_console *con, int rows, int **ret_top)
     if (fs.follow) {
         fs.top = (int) fs.lines->len - rows;
     }
-    *ret_top = &fs.top;
-    return fs.lines;
+    fs.top = MIN(fs.top, (int) fs.lines->len - rows);
+    fs.top = MAX(fs.top, 0);
+    b->lines = fs.lines;
+    b->top = fs.top;
 }
 
 /* ---- running: the child and its event file ------------------------------ */
@@ -540,7 +545,7 @@ static void redraw(void)
 {
     if (fs.shown) {
         fs.con->body_dirty = true;
-        hc_screen_draw(fs.con);
+        hc_console_redraw(fs.con);
     }
 }
 
@@ -647,7 +652,7 @@ static void run_finished(void)
             fs.attached ? " ended while no console followed it" : "",
             fs.m->error ? "not run" : fs.m->end_status == 0 ? "PASS"
             : fs.m->end_status < 0 ? "ended without its last line" : "FAIL");
-        hc_screen_draw(fs.con);
+        hc_console_redraw(fs.con);
     }
 }
 
@@ -903,13 +908,13 @@ static void init_model(void)
     fs.repeat = 1;
 }
 
-bool hc_fo_screen_active(const hc_console *con)
+static bool fo_active(const hc_console *con)
 {
     (void) con;
     return fs.shown;
 }
 
-void hc_fo_screen_open(hc_console *con)
+static void fo_open(hc_console *con)
 {
     fs.con = con;
     if (con->read_only) {
@@ -928,20 +933,16 @@ void hc_fo_screen_open(hc_console *con)
     con->all_dirty = true;
 }
 
-bool hc_fo_screen_quit_asks(hc_console *con)
+/* q or F10 while a run goes on: the screen asks first. */
+static bool fo_quit_asks(hc_console *con)
 {
     if (fs.state != FS_RUN || fs.quit_ok) {
         return false;
     }
-    hc_fo_screen_open(con);
+    fo_open(con);
     fs.ask_quit = true;
     fs.follow = true;
     return true;
-}
-
-bool hc_fo_screen_wants_quit(void)
-{
-    return fs.quit_ok;
 }
 
 static void close_screen(void)
@@ -1025,17 +1026,19 @@ static bool console_key(int key)
 
 static bool screen_key(hc_console *con, int key);
 
-bool hc_fo_screen_key(hc_console *con, int key)
+/* The screen's keys; q, ?, :, ^L go to the console, and no other (the
+ * views' keys do not act behind the screen). */
+static hc_key_rc fo_key(hc_console *con, int key)
 {
     fs.con = con;
     con->body_dirty = true;
     if (screen_key(con, key)) {
-        return true;
+        return HC_KEY_DONE;
     }
     if (fs.quit_ok) {
-        return false;
+        return HC_KEY_QUIT;
     }
-    return !console_key(key);
+    return console_key(key) ? HC_KEY_PASS : HC_KEY_DONE;
 }
 
 static bool screen_key(hc_console *con, int key)
@@ -1141,7 +1144,7 @@ static bool screen_key(hc_console *con, int key)
     }
 }
 
-const char *hc_fo_screen_footer(const hc_console *con)
+static const char *fo_footer(const hc_console *con)
 {
     (void) con;
     switch (fs.state) {
@@ -1165,7 +1168,7 @@ const char *hc_fo_screen_footer(const hc_console *con)
     }
 }
 
-void hc_fo_screen_end(void)
+static void fo_end(void)
 {
     /* A test that runs is not ours to wait for or stop: it goes on in its
      * own session, and the pipe that closes here tells it so. */
@@ -1187,3 +1190,15 @@ void hc_fo_screen_end(void)
     fs.shown = false;
     fs.quit_ok = false;
 }
+
+const hc_mode hc_mode_failover = {
+    .name = "failover",
+    .open_key = 'f',
+    .active = fo_active,
+    .open = fo_open,
+    .key = fo_key,
+    .body = fo_body,
+    .footer = fo_footer,
+    .quit_asks = fo_quit_asks,
+    .end = fo_end,
+};

@@ -1,7 +1,7 @@
 /* The header: cluster, stack, DC, quorum, connection state and the
  * warnings that must stay visible whatever view is open. */
-#include "console.h"
 #include "sources.h"
+#include "views.h"
 
 #include <string.h>
 

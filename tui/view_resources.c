@@ -1,7 +1,7 @@
 /* Nodes and resources: the nodes with their state, the resource tree
  * (groups, clones, primitives) with role and node, fail counts and failed
  * actions.  Enter on a resource opens its detail (hc_detail_build). */
-#include "console.h"
+#include "views.h"
 
 #include <string.h>
 
@@ -373,7 +373,8 @@ static uint64_t resources_digest(const hc_console *con)
 }
 
 const hc_view hc_view_resources = {
-    "Resources", '1', resources_build, resources_digest,
+    .name = "Resources", .key = '1',
+    .build = resources_build, .digest = resources_digest,
 };
 
 /* ---- detail pane ------------------------------------------------------- */

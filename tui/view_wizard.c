@@ -10,7 +10,7 @@
  * shown line by line.  A running apply or rollback is never killed: the
  * console going away leaves it to finish (its commands have deadlines)
  * rather than half done without its rollback. */
-#include "console.h"
+#include "mode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,7 @@
 
 #include "exec.h"
 #include "util.h"
+#include "view_answers.h"
 #include "wizard.h"
 
 typedef enum wz_mode {
@@ -107,7 +108,7 @@ static void redraw(void)
 {
     if (wz.con) {
         wz.con->all_dirty = true;
-        hc_screen_draw(wz.con);
+        hc_console_redraw(wz.con);
     }
 }
 
@@ -581,13 +582,13 @@ static const char *answer_to_unblock(void)
     return key;
 }
 
-bool hc_wizard_ui_active(const hc_console *con)
+static bool wizard_active(const hc_console *con)
 {
     (void) con;
     return wz.open;
 }
 
-void hc_wizard_ui_open(hc_console *con)
+static void wizard_open(hc_console *con)
 {
     if (!wz.steps) {
         wz.steps = g_ptr_array_new_with_free_func(step_free);
@@ -702,7 +703,7 @@ static int clamp(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-GPtrArray *hc_wizard_ui_lines(hc_console *con, int rows, int *top, int *sel)
+static GPtrArray *wizard_lines(hc_console *con, int rows, int *top, int *sel)
 {
     const char *answers = hc_answers_file();
 
@@ -800,7 +801,7 @@ static void line_of(char *buf, size_t n)
              total);
 }
 
-const char *hc_wizard_ui_footer(const hc_console *con)
+static const char *wizard_footer(const hc_console *con)
 {
     static char buf[256];
 
@@ -940,16 +941,12 @@ static char *unmet_prereqs(void)
     return g_string_free(out, FALSE);
 }
 
-bool hc_wizard_ui_key(hc_console *con, int key)
+static bool wizard_key(hc_console *con, int key)
 {
     g_clear_pointer(&wz.message, g_free);
     con->all_dirty = true;
     if (key == KEY_F(10)) {
         return false;
-    }
-    if (key == KEY_RESIZE) {
-        hc_screen_resize(con);
-        return true;
     }
     if (wz.confirm) {
         confirm_key(con, key);
@@ -1096,3 +1093,24 @@ bool hc_wizard_ui_key(hc_console *con, int key)
     }
     return true;
 }
+
+static void wizard_body(hc_console *con, int rows, hc_mode_body *b)
+{
+    b->lines = wizard_lines(con, rows, &b->top, &b->sel);
+}
+
+static hc_key_rc wizard_mode_key(hc_console *con, int key)
+{
+    return wizard_key(con, key) ? HC_KEY_DONE : HC_KEY_QUIT;
+}
+
+const hc_mode hc_mode_wizard = {
+    .name = "setup",
+    .flags = HC_MODE_KEEPS_MESSAGE,
+    .open_key = 'w',
+    .active = wizard_active,
+    .open = wizard_open,
+    .key = wizard_mode_key,
+    .body = wizard_body,
+    .footer = wizard_footer,
+};
