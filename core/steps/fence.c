@@ -973,8 +973,7 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     if (!strcmp(m, "none")) {
         g_hash_table_replace(p->data, g_strdup("done"), g_strdup(
-            "skipped (fencing=none): step stonith disables fencing; "
-            "recommended: fencing=agent, sbd or qdevice"));
+            "skipped: fencing=none"));
         hc_plan_note(p, "fencing=none: nothing to do here; step stonith "
                      "disables fencing as the tutorial does, which leaves a "
                      "split network able to run the service on both nodes. "

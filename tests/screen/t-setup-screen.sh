@@ -151,7 +151,11 @@ wait_gone c "re-checking" 30 > /dev/null
 tap_check "the steps use the saved answers: quorum is no longer blocked" \
     bash -c "$(declare -f T screen); sock=$sock
              screen c | grep -q '^5 quorum' && ! screen c | grep -q '^5 quorum *blocked'"
-tap_check "the list names the answers file" wait_for c "state/answers; e edits them" 5
+# Nine steps with their messages fill 80x24: the list's title is at its
+# top, above the first step.
+key c Up Up Up Up Up Up Up
+tap_check "the list names the answers file (at its top)" wait_for c "state/answers; e edits them" 5
+key c Down Down Down Down Down Down Down
 env $ENV CIB_file="$work/tutorial.xml" "$HACON" setup list --answers "$work/state/answers" > "$work/list" 2>&1
 tap_check "hacon setup --answers reads the saved file the same way" \
     bash -c "grep -q '^5 quorum' '$work/list' && ! grep -q '^5 quorum *blocked' '$work/list'"
