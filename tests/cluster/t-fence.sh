@@ -7,7 +7,8 @@
 #     it joins again;
 #   * step fence with fencing=agent (fence_ipmilan): wrong answers are
 #     blocked with their name (a parameter the agent does not have, a
-#     password in the answers, a secret file others can read); a wrong
+#     password in the answers, a secret file others can read); on a
+#     terminal the password is asked without echo and kept 0600; a wrong
 #     password fails the live -o status check before the CIB changes, and
 #     the rollback leaves CIB and files as they were; then plan and apply
 #     with fence_test=yes: two devices, stonith-enabled=true, the secret in
@@ -145,6 +146,28 @@ ocheck "plan: two fence_ipmilan devices, each kept off its own node, stonith on,
      grep -q 'live check: nodetwo.s fence device answers (fence_ipmilan -o status from nodeone)' '$W/out'"
 ocheck "plan: the secret files are named but not shown, the password nowhere" sh -c \
     "grep -q '(secret: [0-9]* bytes, not shown)' '$W/out' && ! grep -qF '$PW' '$W/out'"
+
+# On a terminal without fence_secret_file, apply asks for the password
+# without echo and keeps it in HACON_STATE_DIR/fence.secret (0600).
+grep -v '^fence_secret_file=' "$ANS" > "$S/a5"
+sock=hcfence$$
+X nodeone tmux -L "$sock" new-session -d -x 100 -y 30 \
+    "hacon setup apply fence --answers $S/a5; echo EXIT=\$?; sleep 60"
+tscreen() { X nodeone tmux -L "$sock" capture-pane -p; }
+wait_for 20 "the password prompt" sh -c "$(declare -f X tscreen); CL='$CL' sock=$sock; tscreen | grep -q \"node1's device\""
+X nodeone tmux -L "$sock" send-keys "$PW" Enter
+wait_for 10 "the second prompt" sh -c "$(declare -f X tscreen); CL='$CL' sock=$sock; tscreen | grep -q \"node2's device\""
+X nodeone tmux -L "$sock" send-keys Enter
+wait_for 60 "the Apply question" sh -c "$(declare -f X tscreen); CL='$CL' sock=$sock; tscreen | grep -q 'Apply?'"
+X nodeone tmux -L "$sock" send-keys n Enter
+wait_for 10 "apply to end" sh -c "$(declare -f X tscreen); CL='$CL' sock=$sock; tscreen | grep -q 'EXIT='"
+tscreen > "$W/tty.screen"
+X nodeone tmux -L "$sock" kill-server 2> /dev/null
+tap_check "on a terminal: the password typed without echo, kept in /var/lib/hacon/fence.secret (0600), not applied when refused" sh -c \
+    "grep -q 'EXIT=2' '$W/tty.screen' && ! grep -qF '$PW' '$W/tty.screen' &&
+     [ \"\$('$CL' exec nodeone stat -c %a /var/lib/hacon/fence.secret)\" = 600 ] &&
+     '$CL' exec nodeone grep -qx 'node2=$PW' /var/lib/hacon/fence.secret"
+X nodeone rm -f /var/lib/hacon/fence.secret
 phase "answers and plan"
 
 # ---------------------------------------------------------------- wrong password
