@@ -27,6 +27,13 @@ extern const hc_step hc_step_migrate;
  * roles of before). */
 int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err);
 
+/* dhcp_server=kea: ISC Kea serves instead of dhcpd. */
+bool hc_steps_kea(const hc_wizard *w);
+/* The DHCP server's configuration and lease file: the answers dhcpd_conf
+ * and leases, or kea_conf and kea_leases with dhcp_server=kea. */
+const char *hc_steps_dhcp_conf(const hc_wizard *w);
+const char *hc_steps_dhcp_leases(const hc_wizard *w);
+
 /* The resource that carries the service when it moves (the promoted DRBD
  * clone, or the filesystem on a shared disk), and the service itself. */
 const char *hc_steps_anchor(const hc_wizard *w);

@@ -1,10 +1,14 @@
 #!/bin/bash
-# demo.sh [--final] [--fence] [--batch [--keep]]: `make demo`.  Brings the two-node test
+# demo.sh [--final] [--kea] [--fence] [--batch [--keep]]: `make demo`.  Brings the two-node test
 # cluster up, then opens hacon on nodeone the way an admin logged in over
 # ssh sees it.  Without --final the nodes are two fresh machines (hc-cluster
 # up --bare: no corosync.conf, no authkey, the packaged dhcpd.conf, a blank
 # shared disk, corosync and pacemaker not started), for the guided setup
 # (w); --final: the tutorial's final configuration already running.
+# --kea (make demo KEA=1): ISC Kea instead of dhcpd, the final
+# configuration's, or the answer dhcp_server=kea already given for the
+# guided setup (nodeone's /var/lib/hacon/answers, which the console's
+# answers form shows and saves).
 # --fence (`make demo FENCE=1`): each node gets a BMC (hc-cluster up --bmc,
 # OpenIPMI's ipmi_sim) and nodeone's answers file names them for the fence
 # step (fencing=agent, fence_ipmilan; the password in a 0600 file); with
@@ -18,14 +22,15 @@
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" up=--bare batch=0 keep=0 fence=0
+final="" up=--bare batch=0 keep=0 kea="" fence=0
 for a in "$@"; do
     case $a in
         --final) final=--final up=--final ;;
         --batch) batch=1 ;;
         --keep) keep=1 ;;
+        --kea) kea=--kea ;;
         --fence) fence=1 ;;
-        *) echo "usage: demo.sh [--final] [--fence] [--batch [--keep]]" >&2; exit 2 ;;
+        *) echo "usage: demo.sh [--final] [--kea] [--fence] [--batch [--keep]]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
@@ -37,6 +42,8 @@ if [ -n "$final" ]; then
                      a kernel module this machine cannot load); the active
                      node mounts it on /data"
     conf="the tutorial's final one: fs_data, testnet, dhcp"
+    [ -n "$kea" ] && conf="$conf (ISC Kea,
+                     ocf:hacon:kea-dhcp4, leases in /data/kea)"
 else
     echo "Starting two fresh machines, nodeone and nodetwo, each in its own"
     echo "namespaces on this machine (packages installed, nothing set up)..."
@@ -44,9 +51,20 @@ else
                      shared disk (DRBD needs a kernel module this machine
                      cannot load): answer storage=shared"
     conf="none: press w in hacon for the guided setup"
+    [ -n "$kea" ] && conf="$conf (answered:
+                     dhcp_server=kea, ISC Kea instead of dhcpd)"
+fi
+bmc=""
+[ "$fence" = 1 ] && bmc=--bmc
+"$CL" up $up $kea $bmc || exit 1
+if [ -n "$kea" ] && [ -z "$final" ]; then
+    # What the admin would answer in the form (e), saved where the
+    # console reads it.
+    "$CL" exec nodeone sh -c 'umask 077 && mkdir -p /var/lib/hacon &&
+        printf "%s\n" "# ISC Kea (dhcpd reached its end of life in December 2022)" \
+            dhcp_server=kea > /var/lib/hacon/answers' || exit 1
 fi
 if [ "$fence" = 1 ]; then
-    "$CL" up $up --bmc || exit 1
     . "$here/lib.sh"
     # nodeone's answers (its /var/lib/hacon): the BMCs for the fence step,
     # the password in a file only root reads.
@@ -54,7 +72,7 @@ if [ "$fence" = 1 ]; then
     ( umask 077
       printf 'node1=%s\nnode2=%s\n' "$(cat "$S/bmc/password")" \
           "$(cat "$S/bmc/password")" > "$st/fence.secret"
-      cat > "$st/answers" <<ANS
+      cat >> "$st/answers" <<ANS
 # make demo FENCE=1: the test cluster's shared disk and its BMCs.
 storage=shared
 shared_disk=$DISK_DEV
@@ -81,7 +99,6 @@ ANS
                      nodetwo ${BMC_IP[nodetwo]} (port 623, user $BMC_USER, password
                      in $S/bmc/password)"
 else
-    "$CL" up $up || exit 1
     if [ -n "$final" ]; then
         fencing="none (stonith-enabled=false, as the tutorial); make demo
                      FINAL=1 FENCE=1 gives each node a BMC and fences"
