@@ -1043,11 +1043,11 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                      hc_wizard_answer(w, "fence_delay"));
     }
     if (!strcmp(hc_wizard_answer(w, "storage"), "drbd")) {
-        hc_plan_note(p, "DRBD: with fencing, r0 should have `fencing "
-                     "resource-and-stonith` and the crm-fence-peer handlers "
-                     "(a Primary then never outlives its fenced peer's "
-                     "data); step drbd's configuration does not have them "
-                     "yet: add them to /etc/drbd.d/r0.res by hand.");
+        hc_plan_note(p, "DRBD: with fencing=%s, step drbd writes r0 with "
+                     "`fencing resource-and-stonith` and the crm-fence-peer "
+                     "handlers (a Primary then never outlives its fenced "
+                     "peer's data); where step drbd was applied before, "
+                     "apply it again: its plan shows the change.", m);
     }
     if (!strcmp(hc_wizard_answer(w, "fence_test"), "yes")) {
         hc_plan_warn(p, "fence_test=yes: verify ends with one real fence of "
