@@ -32,7 +32,7 @@ typedef enum hc_lease_state {
     HC_LEASE_BACKUP,
     HC_LEASE_BOOTP,
     HC_LEASE_DECLINED,     /* Kea state 1 */
-    HC_LEASE_RECLAIMED,    /* Kea state 2, "expired-reclaimed" */
+    HC_LEASE_RECLAIMED,    /* Kea state 2, expired-reclaimed: "reclaimed" */
     HC_LEASE_N_STATES
 } hc_lease_state;
 

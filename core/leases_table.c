@@ -22,7 +22,7 @@ const char *const hc__lease_state_names[HC_LEASE_N_STATES] = {
     [HC_LEASE_BACKUP] = "backup",
     [HC_LEASE_BOOTP] = "bootp",
     [HC_LEASE_DECLINED] = "declined",
-    [HC_LEASE_RECLAIMED] = "expired-reclaimed",
+    [HC_LEASE_RECLAIMED] = "reclaimed",
 };
 
 const char *hc_lease_state_name(hc_lease_state s)
