@@ -78,6 +78,9 @@ typedef struct hc_lease {
 typedef struct hc_lease_error {
     uint32_t line;
     char *msg;
+    /* NULL: the file read; else appended to its name, the older file of
+     * a Kea set the error is in (".2", ".1", ".completed"). */
+    const char *suffix;
 } hc_lease_error;
 
 /* A failover peer's state block ("failover peer NAME state { ... }"). */

@@ -117,9 +117,17 @@ size_t hc_lease_follower_finish(hc_lease_follower *f)
         for (; i < n && g_ascii_isspace(f->carry[i]); i++) {
             line += f->carry[i] == '\n';
         }
-        hc__lease_add_error(f->t, line, "the last record is cut: %zu bytes up to the "
-                  "end of the file, not read (the file was cut short, or "
-                  "dhcpd was writing it)", n);
+        if (hc_lease_table_format(f->t) == HC_LEASE_FMT_KEA) {
+            hc__lease_add_error(f->t, line, "the last row is cut: %zu bytes "
+                                "up to the end of the file, not read (the "
+                                "file was cut short, or Kea was writing "
+                                "it)", n);
+        } else {
+            hc__lease_add_error(f->t, line, "the last record is cut: %zu "
+                                "bytes up to the end of the file, not read "
+                                "(the file was cut short, or dhcpd was "
+                                "writing it)", n);
+        }
         f->t->generation++;
         f->carry_len = 0;
     }
@@ -192,23 +200,19 @@ static void read_aux(hc_lease_follower *f, unsigned i, const char *buf,
 {
     hc_lease_table *t = f->t;
     size_t stop = SIZE_MAX;
-    char *base = g_path_get_basename(f->path);
 
     if (hc__kea_detect(buf, len, true) != 1) {
-        g_free(base);
         return;
     }
     t->line = 1;
     t->format = HC_LEASE_FMT_UNKNOWN;
     t->kea_skip = false;
-    t->err_prefix = g_strdup_printf("%s%s: ", base, kea_aux[i]);
+    t->err_suffix = kea_aux[i];
     hc__leases_parse_until(t, buf, len, true, &stop);
-    g_free(t->err_prefix);
-    t->err_prefix = NULL;
+    t->err_suffix = NULL;
     t->line = 1;
     t->format = HC_LEASE_FMT_UNKNOWN;
     t->kea_skip = false;
-    g_free(base);
 }
 
 /* Whether aux i is read, given which exist (bit i of have). */

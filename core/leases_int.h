@@ -36,9 +36,8 @@ struct hc_lease_table {
     /* Kea: the field of each column of the header, KEA_F_*. */
     uint8_t kea_cols[HC_KEA_MAX_COLS];
     uint8_t kea_ncols;
-    /* Prefixed to the errors' messages (the file of a Kea set other than
-     * the current one, "kea-leases4.csv.2: "), or NULL. */
-    char *err_prefix;
+    /* The errors' hc_lease_error.suffix (a static string), or NULL. */
+    const char *err_suffix;
     /* Kea: the rest of a row longer than KEA_MAX_ROW is being skipped. */
     bool kea_skip;
 };

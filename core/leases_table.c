@@ -144,8 +144,7 @@ void hc_lease_table_reset(hc_lease_table *t)
     t->format = HC_LEASE_FMT_UNKNOWN;
     t->kea_ncols = 0;
     t->kea_skip = false;
-    g_free(t->err_prefix);
-    t->err_prefix = NULL;
+    t->err_suffix = NULL;
 }
 
 void hc_lease_table_free(hc_lease_table *t)
@@ -160,7 +159,6 @@ void hc_lease_table_free(hc_lease_table *t)
     g_array_free(t->errors, TRUE);
     g_ptr_array_free(t->failover, TRUE);
     g_byte_array_free(t->extras, TRUE);
-    g_free(t->err_prefix);
     g_free(t);
 }
 
@@ -299,12 +297,7 @@ void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
         va_start(ap, fmt);
         e.msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
-        if (t->err_prefix) {
-            char *m = g_strconcat(t->err_prefix, e.msg, NULL);
-
-            g_free(e.msg);
-            e.msg = m;
-        }
+        e.suffix = t->err_suffix;
         g_array_append_val(t->errors, e);
     }
 }
@@ -555,7 +548,8 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
         const hc_lease_error *x = &g_array_index(a->errors, hc_lease_error, i);
         const hc_lease_error *y = &g_array_index(b->errors, hc_lease_error, i);
 
-        if (x->line != y->line || strcmp(x->msg, y->msg)) {
+        if (x->line != y->line || strcmp(x->msg, y->msg)
+            || g_strcmp0(x->suffix, y->suffix)) {
             return false;
         }
     }
