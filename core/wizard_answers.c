@@ -214,12 +214,22 @@ static const answer_def answer_defs[] = {
     { "fstype", "ext4", check_choice, "ext3|ext4",
       "filesystem on the device (the tutorial: ext3)" },
     { "mountpoint", "/data", check_path, NULL, "where the active node mounts it" },
+    { "dhcp_server", "isc", check_choice, "isc|kea",
+      "isc: ISC dhcpd, as in the tutorial; kea: ISC Kea, recommended for "
+      "a new cluster: dhcpd reached its end of life in December 2022 (no "
+      "more fixes, security ones included) and ISC points every new "
+      "deployment to Kea, which Debian ships as kea-dhcp4-server" },
     { "leases", "/data/dhcp/dhcpd.leases", check_path, NULL,
       "dhcpd's lease file (on the shared filesystem)" },
     { "dhcpd_conf", "/etc/dhcp/dhcpd.conf", check_path, NULL,
       "dhcpd configuration" },
+    { "kea_leases", "/data/kea/kea-leases4.csv", check_path, NULL,
+      "Kea's lease file with dhcp_server=kea (on the shared filesystem)" },
+    { "kea_conf", "/etc/kea/kea-dhcp4.conf", check_path, NULL,
+      "Kea's configuration with dhcp_server=kea" },
     { "dhcp_agent", "ocf:hacon:dhcpd", check_agent, NULL,
-      "resource agent of dhcpd" },
+      "resource agent of the DHCP server (with dhcp_server=kea, "
+      "ocf:hacon:kea-dhcp4 unless given)" },
     { "routers", "", check_opt_ipv4_list, NULL,
       "the clients' default gateway(s), A.B.C.D[,...] (default: none; the "
       "floating IP only if the nodes route for the clients)" },
@@ -440,6 +450,25 @@ int hc_wizard_check_answers(hc_wizard *w, char **ret_err)
                             "default_lease_time");
         return -EINVAL;
     }
+    {
+        /* An agent given for the other server would start the wrong
+         * daemon on the other server's configuration. */
+        bool kea = !strcmp(hc_wizard_answer(w, "dhcp_server"), "kea");
+        const char *agent = hc_wizard_answer(w, "dhcp_agent");
+        const char *type = strrchr(agent, ':');
+
+        if (type && ((kea && !strcmp(type, ":dhcpd"))
+                     || (!kea && !strcmp(type, ":kea-dhcp4")))) {
+            *ret_err = g_strdup_printf("dhcp_agent=%s runs %s, but "
+                                       "dhcp_server=%s: answer dhcp_agent= "
+                                       "an agent of %s, or leave it unset",
+                                       agent, kea ? "dhcpd" : "Kea",
+                                       kea ? "kea" : "isc",
+                                       kea ? "Kea (ocf:hacon:kea-dhcp4)"
+                                           : "dhcpd (ocf:hacon:dhcpd)");
+            return -EINVAL;
+        }
+    }
     return 0;
 }
 
@@ -451,25 +480,41 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
     if (v) {
         return v;
     }
+    /* Kea's agent runs Kea: the default follows the server. */
+    if (!strcmp(key, "dhcp_agent")
+        && !g_strcmp0(g_hash_table_lookup(w->answers, "dhcp_server"),
+                      "kea")) {
+        return "ocf:hacon:kea-dhcp4";
+    }
     d = answer_find(key);
     return d ? d->def : NULL;
+}
+
+/* Answer i as an answers file has it: its help line, the fact that
+ * filled a detected one, and key=value (commented out for a default when
+ * default_commented). */
+static void append_answer(const hc_wizard *w, size_t i,
+                          bool default_commented, GString *out)
+{
+    const char *key = answer_defs[i].key, *why = NULL;
+    hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
+
+    g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+    if (o == HC_ANSWER_DETECTED) {
+        char *e = hc_escape_text(why, 0, false);
+
+        g_string_append_printf(out, "# detected: %s\n", e);
+        g_free(e);
+    }
+    g_string_append_printf(out, "%s%s=%s\n",
+                           default_commented && o == HC_ANSWER_DEFAULT
+                           ? "#" : "", key, hc_wizard_answer(w, key));
 }
 
 void hc_wizard_format_answers(const hc_wizard *w, GString *out)
 {
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *why = NULL;
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (hc_wizard_answer_origin(w, answer_defs[i].key, &why)
-            == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s=%s\n", answer_defs[i].key,
-                               hc_wizard_answer(w, answer_defs[i].key));
+        append_answer(w, i, false, out);
     }
 }
 
@@ -489,19 +534,7 @@ int hc_wizard_save_answers(const hc_wizard *w, const char *path,
     int rc;
 
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *key = answer_defs[i].key, *why = NULL;
-        hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (o == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s%s=%s\n",
-                               o == HC_ANSWER_DEFAULT ? "#" : "", key,
-                               hc_wizard_answer(w, key));
+        append_answer(w, i, true, out);
     }
     rc = g_mkdir_with_parents(dir, 0700) < 0 ? -errno : 0;
     if (rc == 0) {
