@@ -9,7 +9,7 @@
 . "${HACON_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 tap_need_cmd python3
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built"
-fix=$HACON_TOP/tests/leases/fixtures
+fix=$HACON_TOP/tests/leases/kea
 tmp=$(mktemp -d /tmp/hc-kea-fix.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -27,7 +27,7 @@ for s in sorted(used):
     print(s, used[s], total[s])'
 }
 
-for d in "$fix"/kea-*/; do
+for d in "$fix"/*/; do
     name=$(basename "$d")
     want=$(cat "$d/kea-counts")
     got=$(counts --leases "$d/kea-leases4.csv")
@@ -37,7 +37,7 @@ done
 
 # A malformed row, in the file and in an older one: file and line.
 mkdir "$tmp/bad"
-cp "$fix/kea-cleanup/"kea-leases4.csv* "$tmp/bad/"
+cp "$fix/cleanup/"kea-leases4.csv* "$tmp/bad/"
 echo "10.88.0.300,02:00:00:00:00:aa,,600,1900000000,1,0,0,x,0," \
     >> "$tmp/bad/kea-leases4.csv"
 sed -i '2s/,600,/,6x0,/' "$tmp/bad/kea-leases4.csv.2"
@@ -56,7 +56,7 @@ tap_check "a row of FILE.2 is named by FILE.2 and its line" \
 # Kea's own escapes (&#x2c) kept as Kea wrote them.
 mkdir "$tmp/hostile"
 {
-    head -n 1 "$fix/kea-cleanup/kea-leases4.csv"
+    head -n 1 "$fix/cleanup/kea-leases4.csv"
     printf '10.88.0.100,02:00:00:00:00:01,,600,1900000000,1,0,0,'
     printf 'evil\033]0;pwned\007\033[2Jname&#x2cx,0,{ "c": "\033[31m" }\n'
 } > "$tmp/hostile/kea-leases4.csv"
