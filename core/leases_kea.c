@@ -156,39 +156,45 @@ static bool kea_uint(const char *s, size_t n, uint64_t max, uint64_t *ret)
     return true;
 }
 
-static int kea_hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* The value of a hex digit, 16 for any other byte (a table: this runs
+ * for every byte of two columns of every row). */
+static const uint8_t kea_hexval[256] = {
+#define X16 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16
+    X16, X16, X16,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 16, 16, 16, 16, 16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    X16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    X16, X16, X16, X16, X16, X16, X16, X16, X16,
+#undef X16
+};
 
 /* "08:00:2b:01:02:03" (Kea writes two digits a byte; one is accepted as
  * Kea's own parser does); "" is no bytes.  false when it is not that. */
 static bool kea_hex(const char *s, size_t n, uint8_t *out, size_t max,
                     size_t *ret_len)
 {
-    size_t o = 0;
-    unsigned v = 0, digits = 0;
+    size_t o = 0, i = 0;
 
-    if (!n) {
-        *ret_len = 0;
-        return true;
-    }
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == ':') {
-            if (!digits || o >= max) {
+    while (i < n) {
+        unsigned hi = kea_hexval[(uint8_t) s[i]], lo;
+
+        if (hi > 15 || o >= max) {
+            return false;
+        }
+        lo = i + 1 < n ? kea_hexval[(uint8_t) s[i + 1]] : 16;
+        if (lo <= 15) {
+            out[o++] = (uint8_t) (hi << 4 | lo);
+            i += 2;
+        } else {
+            out[o++] = (uint8_t) hi;
+            i++;
+        }
+        if (i < n) {
+            if (s[i] != ':' || i + 1 == n) {
                 return false;
             }
-            out[o++] = (uint8_t) v;
-            v = digits = 0;
-        } else if (kea_hexval(s[i]) >= 0 && digits < 2) {
-            v = v * 16 + (unsigned) kea_hexval(s[i]);
-            digits++;
-        } else {
-            return false;
+            i++;
         }
     }
     *ret_len = o;
