@@ -35,6 +35,21 @@ for d in "$fix"/*/; do
         test "$got" = "$want"
 done
 
+# From the CIB: ocf:hacon:kea-dhcp4's config names the lease file.
+mkdir "$tmp/cib"
+cp "$fix/declined/kea-leases4.csv" "$tmp/cib/"
+sed "s|\"name\": \"kea-leases4.csv\"|\"name\": \"$tmp/cib/kea-leases4.csv\"|" \
+    "$fix/kea-db.json" > "$tmp/cib/kea-db.json"
+sed "s|<?include \"kea-db.json\"?>|<?include \"$tmp/cib/kea-db.json\"?>|" \
+    "$fix/kea-dhcp4.conf" > "$tmp/cib/kea-dhcp4.conf"
+sed "s|<nvpair id=\"p1\" name=\"interface\" value=\"eth1\"/>|&<nvpair id=\"p2\" name=\"config\" value=\"$tmp/cib/kea-dhcp4.conf\"/>|" \
+    "$HACON_TOP/tests/leases/cib/kea-agent.xml" > "$tmp/cib/cib.xml"
+"$HACON" leases --cib "$tmp/cib/cib.xml" --local > "$tmp/cib/out" 2>&1
+tap_check "from a CIB with ocf:hacon:kea-dhcp4: the lease file its config names" \
+    grep -q "^lease file: $tmp/cib/kea-leases4.csv" "$tmp/cib/out"
+tap_check "from that CIB: Kea's count of assigned addresses (6 of 9)" \
+    grep -q "subnet 10.88.0.0/24 .* 6/9 used" "$tmp/cib/out"
+
 # A malformed row, in the file and in an older one: file and line.
 mkdir "$tmp/bad"
 cp "$fix/cleanup/"kea-leases4.csv* "$tmp/bad/"
