@@ -374,18 +374,24 @@ bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key)
         s->q.descending = !s->q.descending;
         break;
     case 't': {
-        /* all, then each state a pool's lease can be in, then all. */
-        static const int cycle[] = {
+        /* all, then each state a pool's lease can be in (dhcpd's or
+         * Kea's), then all. */
+        static const int dhcpd[] = {
             -1, HC_LEASE_ACTIVE, HC_LEASE_FREE, HC_LEASE_EXPIRED,
             HC_LEASE_RELEASED, HC_LEASE_ABANDONED, HC_LEASE_BACKUP,
-            HC_LEASE_DECLINED, HC_LEASE_RECLAIMED,
         };
-        size_t i = 0;
+        static const int kea[] = {
+            -1, HC_LEASE_ACTIVE, HC_LEASE_DECLINED, HC_LEASE_RECLAIMED,
+        };
+        bool is_kea = s->f && hc_lease_table_format(hc_lease_follower_table(
+                                  s->f)) == HC_LEASE_FMT_KEA;
+        const int *cycle = is_kea ? kea : dhcpd;
+        size_t n = is_kea ? G_N_ELEMENTS(kea) : G_N_ELEMENTS(dhcpd), i = 0;
 
-        while (i < G_N_ELEMENTS(cycle) && cycle[i] != s->q.state) {
+        while (i < n && cycle[i] != s->q.state) {
             i++;
         }
-        s->q.state = cycle[(i + 1) % G_N_ELEMENTS(cycle)];
+        s->q.state = cycle[(i + 1) % n];
         break;
     }
     case 'F':
