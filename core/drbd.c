@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "util.h"
 
 /* ---- small text helpers ------------------------------------------------ */
@@ -1771,109 +1772,121 @@ void hc_drbd_format_text(const hc_drbd *d, GString *out, bool history)
     }
 }
 
-static void json_num(GString *out, const char *key, double v, bool known)
+/* A number with one decimal, or null when it is not known. */
+static void json_num(hc_jw *w, const char *key, double v, bool known)
 {
-    g_string_append_printf(out, ",\"%s\":", key);
     if (known) {
-        g_string_append_printf(out, "%.1f", v);
+        hc_jw_num(w, key, v, 1);
     } else {
-        g_string_append(out, "null");
+        hc_jw_null(w, key);
     }
+}
+
+static void json_device(hc_jw *w, const hc_drbd_device *v)
+{
+    hc_jw_obj(w, NULL);
+    hc_jw_int(w, "volume", v->volume);
+    hc_jw_int(w, "minor", v->minor);
+    hc_jw_str(w, "disk", v->disk);
+    /* /proc/drbd gives no size: 0 there means not known. */
+    if (v->size_kib) {
+        hc_jw_uint(w, "size_kib", v->size_kib);
+    } else {
+        hc_jw_null(w, "size_kib");
+    }
+    if (v->quorum < 0) {
+        hc_jw_null(w, "quorum");
+    } else {
+        hc_jw_bool(w, "quorum", v->quorum);
+    }
+    hc_jw_end(w);
+}
+
+static void json_peer_device(hc_jw *w, const hc_drbd_peer_device *p)
+{
+    double speed, eta;
+
+    shown_speed_eta(p, &speed, &eta);
+    hc_jw_obj(w, NULL);
+    hc_jw_int(w, "volume", p->volume);
+    hc_jw_str(w, "replication", p->repl);
+    hc_jw_str(w, "peer_disk", p->peer_disk);
+    hc_jw_str(w, "resync_suspended", p->resync_suspended);
+    hc_jw_uint(w, "out_of_sync_kib", p->oos_kib);
+    json_num(w, "done_pct", p->done_pct, p->done_pct >= 0);
+    json_num(w, "kernel_done_pct", p->kernel_done_pct,
+             p->kernel_done_pct >= 0);
+    json_num(w, "speed_kib_s", speed, speed >= 0);
+    json_num(w, "eta_s", eta, eta >= 0);
+    hc_jw_bool(w, "stalled", p->eta.stalled);
+    hc_jw_end(w);
+}
+
+static void json_connection(hc_jw *w, const hc_drbd_connection *c)
+{
+    hc_jw_obj(w, NULL);
+    hc_jw_int(w, "peer_node_id", c->peer_node_id);
+    hc_jw_str(w, "name", c->name);
+    hc_jw_str(w, "connection", c->cstate);
+    hc_jw_str(w, "proc_connection", c->cstate_proc[0] ? c->cstate_proc
+                                                      : NULL);
+    hc_jw_str(w, "peer_role", c->peer_role);
+    hc_jw_bool(w, "congested", c->congested);
+    hc_jw_arr(w, "peer_devices");
+    for (guint k = 0; k < c->peer_devices->len; k++) {
+        json_peer_device(w, c->peer_devices->pdata[k]);
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+static void json_resource(hc_jw *w, const hc_drbd_resource *r)
+{
+    hc_jw_obj(w, NULL);
+    /* A resource known by its minor only: the minors say which. */
+    hc_jw_str(w, "name", r->name_unknown ? NULL : r->name);
+    hc_jw_str(w, "role", r->role);
+    hc_jw_str(w, "suspended", r->suspended);
+    hc_jw_bool(w, "split_brain", r->split_brain);
+    hc_jw_arr(w, "devices");
+    for (guint j = 0; j < r->devices->len; j++) {
+        json_device(w, r->devices->pdata[j]);
+    }
+    hc_jw_end(w);
+    hc_jw_arr(w, "connections");
+    for (guint j = 0; j < r->connections->len; j++) {
+        json_connection(w, r->connections->pdata[j]);
+    }
+    hc_jw_end(w);
+    hc_jw_arr(w, "history");
+    for (size_t k = 0; k < r->hist_len; k++) {
+        const hc_drbd_change *h =
+            &r->history[(r->hist_first + k) % HC_DRBD_HISTORY];
+
+        hc_jw_obj(w, NULL);
+        hc_jw_num(w, "t", h->t, 6);
+        hc_jw_str(w, "change", h->text);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
 }
 
 void hc_drbd_format_json(const hc_drbd *d, GString *out)
 {
-    g_string_append(out, "{\"version\":");
-    hc_json_str(out, d->version);
-    g_string_append_printf(out, ",\"dump_done\":%s,\"resources\":[",
-                           d->dump_done ? "true" : "false");
+    hc_jw w;
+
+    hc_jw_init(&w, out);
+    hc_jw_obj(&w, NULL);
+    hc_jw_str(&w, "version", d->version);
+    hc_jw_bool(&w, "dump_done", d->dump_done);
+    hc_jw_arr(&w, "resources");
     for (guint i = 0; i < d->resources->len; i++) {
-        const hc_drbd_resource *r = d->resources->pdata[i];
-        g_string_append(out, i ? ",{\"name\":" : "{\"name\":");
-        if (r->name_unknown) {
-            g_string_append(out, "null");   /* minors say which */
-        } else {
-            hc_json_str(out, r->name);
-        }
-        g_string_append(out, ",\"role\":");
-        hc_json_str(out, r->role);
-        g_string_append(out, ",\"suspended\":");
-        hc_json_str(out, r->suspended);
-        g_string_append_printf(out, ",\"split_brain\":%s",
-                               r->split_brain ? "true" : "false");
-        g_string_append(out, ",\"devices\":[");
-        for (guint j = 0; j < r->devices->len; j++) {
-            const hc_drbd_device *v = r->devices->pdata[j];
-            g_string_append_printf(out, "%s{\"volume\":%d,\"minor\":%d,"
-                                   "\"disk\":", j ? "," : "", v->volume,
-                                   v->minor);
-            hc_json_str(out, v->disk);
-            /* /proc/drbd gives no size: 0 there means not known. */
-            if (v->size_kib) {
-                g_string_append_printf(out, ",\"size_kib\":%"
-                                       G_GUINT64_FORMAT, v->size_kib);
-            } else {
-                g_string_append(out, ",\"size_kib\":null");
-            }
-            g_string_append_printf(out, ",\"quorum\":%s}",
-                                   v->quorum < 0 ? "null"
-                                   : v->quorum ? "true" : "false");
-        }
-        g_string_append(out, "],\"connections\":[");
-        for (guint j = 0; j < r->connections->len; j++) {
-            const hc_drbd_connection *c = r->connections->pdata[j];
-            g_string_append_printf(out, "%s{\"peer_node_id\":%d,\"name\":",
-                                   j ? "," : "", c->peer_node_id);
-            hc_json_str(out, c->name);
-            g_string_append(out, ",\"connection\":");
-            hc_json_str(out, c->cstate);
-            g_string_append(out, ",\"proc_connection\":");
-            if (c->cstate_proc[0]) {
-                hc_json_str(out, c->cstate_proc);
-            } else {
-                g_string_append(out, "null");
-            }
-            g_string_append(out, ",\"peer_role\":");
-            hc_json_str(out, c->peer_role);
-            g_string_append_printf(out, ",\"congested\":%s,"
-                                   "\"peer_devices\":[",
-                                   c->congested ? "true" : "false");
-            for (guint k = 0; k < c->peer_devices->len; k++) {
-                const hc_drbd_peer_device *p = c->peer_devices->pdata[k];
-                double speed, eta;
-                shown_speed_eta(p, &speed, &eta);
-                g_string_append_printf(out, "%s{\"volume\":%d,"
-                                       "\"replication\":", k ? "," : "",
-                                       p->volume);
-                hc_json_str(out, p->repl);
-                g_string_append(out, ",\"peer_disk\":");
-                hc_json_str(out, p->peer_disk);
-                g_string_append(out, ",\"resync_suspended\":");
-                hc_json_str(out, p->resync_suspended);
-                g_string_append_printf(out, ",\"out_of_sync_kib\":%"
-                                       G_GUINT64_FORMAT, p->oos_kib);
-                json_num(out, "done_pct", p->done_pct, p->done_pct >= 0);
-                json_num(out, "kernel_done_pct", p->kernel_done_pct,
-                         p->kernel_done_pct >= 0);
-                json_num(out, "speed_kib_s", speed, speed >= 0);
-                json_num(out, "eta_s", eta, eta >= 0);
-                g_string_append_printf(out, ",\"stalled\":%s}",
-                                       p->eta.stalled ? "true" : "false");
-            }
-            g_string_append(out, "]}");
-        }
-        g_string_append(out, "],\"history\":[");
-        for (size_t k = 0; k < r->hist_len; k++) {
-            const hc_drbd_change *h =
-                &r->history[(r->hist_first + k) % HC_DRBD_HISTORY];
-            g_string_append_printf(out, "%s{\"t\":%.6f,\"change\":",
-                                   k ? "," : "", h->t);
-            hc_json_str(out, h->text);
-            g_string_append(out, "}");
-        }
-        g_string_append(out, "]}");
+        json_resource(&w, d->resources->pdata[i]);
     }
-    g_string_append(out, "]}\n");
+    hc_jw_end(&w);
+    hc_jw_end(&w);
+    g_string_append_c(out, '\n');
 }
 
 void hc_drbd_format_brief(const hc_drbd *d, GString *out)
