@@ -451,8 +451,11 @@ void hc_leases_format_text(GString *out, const hc_lease_table *t,
         hc_escape_append(out, label, strlen(label), 0);
         g_string_append(out, ":\n");
         for (guint i = 0; i < e->len && i < 10; i++) {
+            const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+
             g_string_append(out, "  ");
             hc_escape_append(out, label, strlen(label), 0);
+            g_string_append(out, sfx ? sfx : "");
             g_string_append_printf(out, ":%u: %s\n",
                                    g_array_index(e, hc_lease_error, i).line,
                                    g_array_index(e, hc_lease_error, i).msg);
@@ -667,8 +670,13 @@ static void json_errors(hc_jw *w, const hc_lease_table *t,
     hc_jw_arr(w, "errors");
     hc_jw_lines(w);
     for (guint i = 0; i < e->len; i++) {
+        /* The older file of a Kea set the error is in: its suffix. */
+        const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+        char *name = g_strconcat(label, sfx, NULL);
+
         hc_jw_obj(w, NULL);
-        json_escaped(w, "file", label);
+        json_escaped(w, "file", name);
+        g_free(name);
         hc_jw_uint(w, "line", g_array_index(e, hc_lease_error, i).line);
         hc_jw_str(w, "message", g_array_index(e, hc_lease_error, i).msg
                                    ? g_array_index(e, hc_lease_error, i).msg
