@@ -148,9 +148,9 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 
 # `hacon drbd` alone, linked statically (GLib and libc only) so that the
 # drbdvm test VMs run the project's own DRBD code in their busybox initramfs.
-DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c core/drbd.c \
-	core/drbd_follow.c core/drbd_json.c core/gen_drbd.c core/util.c \
-	core/exec.c
+DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c tui/commands.c \
+	core/args.c core/drbd.c core/drbd_follow.c core/drbd_json.c \
+	core/gen_drbd.c core/util.c core/exec.c
 $(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -Icore -Itui -D_GNU_SOURCE \
@@ -164,7 +164,7 @@ bench: deps all
 
 # VM=1: the tutorial in three qemu VMs (tests/vmcluster), hacon over ssh.
 demo: deps all
-	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,))
+	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,))
 
 demo-down:
 	$(if $(VM),VMC_DIR=$(CURDIR)/build/vmcluster/demo tests/vmcluster/vmc down,tests/cluster/hc-cluster down)

@@ -412,3 +412,120 @@ void hc_cib_free(hc_cib *c)
     g_free(c->source);
     g_free(c);
 }
+
+/* ------------------------------------------------------------ editing a CIB
+ * in memory: what the wizard's steps change before one atomic update */
+
+static char *config_text(xmlNode *cib)
+{
+    xmlNode *cfg = cib ? pcmk_find_cib_element(cib, "configuration") : NULL;
+
+    return cfg ? dump_xml_unformatted(cfg) : g_strdup("");
+}
+
+bool hc_cib_same_config(xmlNode *a, xmlNode *b)
+{
+    char *x = config_text(a), *y = config_text(b);
+    bool same = !strcmp(x, y);
+
+    free(x);
+    free(y);
+    return same;
+}
+
+const char *hc_cib_property(xmlNode *cib, const char *name)
+{
+    char *xp = g_strdup_printf("//crm_config/cluster_property_set"
+                               "/nvpair[@name='%s']", name);
+    xmlNode *n = get_xpath_object(xp, cib, LOG_NEVER);
+
+    g_free(xp);
+    return n ? crm_element_value(n, "value") : NULL;
+}
+
+int hc_cib_set_property(xmlNode *cib, const char *name, const char *value)
+{
+    char *xp = g_strdup_printf("//crm_config/cluster_property_set"
+                               "/nvpair[@name='%s']", name);
+    xmlNode *n = get_xpath_object(xp, cib, LOG_NEVER), *set;
+
+    g_free(xp);
+    if (!value) {
+        if (n) {
+            free_xml(n);
+        }
+        return 0;
+    }
+    if (n) {
+        crm_xml_add(n, "value", value);
+        return 0;
+    }
+    set = get_xpath_object("//crm_config/cluster_property_set"
+                           "[@id='cib-bootstrap-options']", cib, LOG_NEVER);
+    if (!set) {
+        xmlNode *cc = get_xpath_object("//configuration/crm_config", cib,
+                                       LOG_NEVER);
+
+        if (!cc) {
+            return -EINVAL;
+        }
+        set = create_xml_node(cc, "cluster_property_set");
+        crm_xml_add(set, "id", "cib-bootstrap-options");
+    }
+    n = create_xml_node(set, "nvpair");
+    /* crm_attribute's id scheme, so crm shell and hacon agree. */
+    crm_xml_set_id(n, "%s-%s", crm_element_value(set, "id"), name);
+    crm_xml_add(n, "name", name);
+    crm_xml_add(n, "value", value);
+    return 0;
+}
+
+xmlNode *hc_cib_find_id(xmlNode *cib, const char *id)
+{
+    char *xp;
+    xmlNode *n;
+
+    if (strchr(id, '\'')) {
+        return NULL;
+    }
+    xp = g_strdup_printf("//configuration//*[@id='%s']", id);
+    n = get_xpath_object(xp, cib, LOG_NEVER);
+    g_free(xp);
+    return n;
+}
+
+bool hc_cib_remove_id(xmlNode *cib, const char *id)
+{
+    xmlNode *n = hc_cib_find_id(cib, id);
+
+    if (n) {
+        free_xml(n);
+    }
+    return n != NULL;
+}
+
+int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text)
+{
+    char *xp = g_strdup_printf("//configuration/%s", section);
+    xmlNode *sec = get_xpath_object(xp, cib, LOG_NEVER);
+    /* Parsed strictly: string2xml() would recover broken XML into an
+     * element without its attributes (and leaks text that has none). */
+    xmlDoc *doc = xmlReadMemory(xml_text, (int) strlen(xml_text), NULL, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR
+                                | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+    xmlNode *frag = doc ? xmlDocGetRootElement(doc) : NULL;
+
+    g_free(xp);
+    if (frag && !sec) {
+        xmlNode *cfg = pcmk_find_cib_element(cib, "configuration");
+
+        sec = cfg ? create_xml_node(cfg, section) : NULL;
+    }
+    if (!frag || !sec) {
+        xmlFreeDoc(doc);
+        return -EINVAL;
+    }
+    add_node_copy(sec, frag);
+    xmlFreeDoc(doc);
+    return 0;
+}

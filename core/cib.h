@@ -55,4 +55,26 @@ int hc_cib_check_file(const char *path, char **ret_err);
  * of a new document (free_xml()).  Returns 0, -EINVAL or -errno. */
 int hc_cib_load_file(const char *path, xmlNode **ret, char **ret_err);
 
+/* Editing a CIB document in memory (a copy of the CIB the wizard's steps
+ * change before writing it in one update). */
+
+/* Whether a and b have the same configuration section (NULL: none). */
+bool hc_cib_same_config(xmlNode *a, xmlNode *b);
+/* The value of the cluster property name (crm_config), or NULL
+ * (borrowed from cib). */
+const char *hc_cib_property(xmlNode *cib, const char *name);
+/* Sets the cluster property name in cib-bootstrap-options, with
+ * crm_attribute's id, or removes it (value NULL).  -EINVAL when cib has
+ * no crm_config. */
+int hc_cib_set_property(xmlNode *cib, const char *name, const char *value);
+/* The configuration element with that id, or NULL (borrowed). */
+xmlNode *hc_cib_find_id(xmlNode *cib, const char *id);
+/* Removes the configuration element with that id; false when none. */
+bool hc_cib_remove_id(xmlNode *cib, const char *id);
+/* Parses an XML fragment (one element) and appends it to the named
+ * configuration section ("resources", "constraints"), created when
+ * missing.  -EINVAL for a fragment that is not well-formed XML or a CIB
+ * without configuration. */
+int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text);
+
 #endif

@@ -94,12 +94,35 @@ typedef struct hc_step {
     /* Run after the engine restored files and CIB (stop what the step
      * started); may be NULL. */
     int (*rollback)(hc_wizard *w, char **ret_err);
+    /* The steps this one builds on, by name, NULL-terminated: the direct
+     * prerequisites only (each of those has its own).  On a CIB file only
+     * cib_needs count (hc_step_prereqs()). */
+    const char *needs[8];
+    const char *cib_needs[8];
+    /* Fills the answers this step needs from facts found on the nodes
+     * (hc_wizard_detect()); may be NULL. */
+    int (*detect)(hc_wizard *w);
 } hc_step;
+
+/* The steps in tutorial order, NULL-terminated: the table of
+ * core/steps/table.c, which the engine walks. */
+extern const hc_step *const hc_step_table[];
 
 /* The steps in tutorial order; *n gets their number. */
 const hc_step *const *hc_steps(size_t *n);
 const hc_step *hc_step_find(const char *name);
 const char *hc_step_state_str(hc_step_state s);
+
+/* The drbd step's own test (hacon setup test drbd), the tutorial's
+ * test of DRBD by hand before Pacemaker manages it: r0 switched to the
+ * other node and back, mounted on each in turn, a file written on one
+ * node read on the other, then removed; the roles as they were before.
+ * Refused when Pacemaker manages r0, when r0 is not Connected and
+ * UpToDate on both nodes, or when the device is mounted.  One line per
+ * turn is appended to report.  Returns 0 or a negative errno (with
+ * *ret_err); a failed turn is undone (unmounted, demoted, the roles of
+ * before).  Defined in core/steps/drbd.c. */
+int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err);
 
 /* Reads the answers file (NULL: defaults only).  An unknown key or a bad
  * value is an error with file and line in *ret_err. */
@@ -132,10 +155,10 @@ const char *hc_answer_origin_str(hc_answer_origin o);
  * the range and in its subnet): 0, or -EINVAL with the reason. */
 int hc_wizard_check_answers(hc_wizard *w, char **ret_err);
 /* Fills the answers that neither the file nor the admin gave from what
- * the nodes have: where a node lacks the DRBD kernel module, storage=shared
- * with a disk that is a block device on both nodes.  Runs commands on both
- * nodes; returns 0, or -EHOSTUNREACH when the peer cannot be asked
- * (nothing is detected then). */
+ * the nodes have (each step's detect, in the table's order): where a node
+ * lacks the DRBD kernel module, storage=shared with a disk that is a
+ * block device on both nodes.  Runs commands on both nodes; returns 0, or
+ * -EHOSTUNREACH when the peer cannot be asked (nothing is detected then). */
 int hc_wizard_detect(hc_wizard *w);
 /* HACON_STATE_DIR/answers, where the console saves them (g_free). */
 char *hc_wizard_answers_path(const hc_wizard *w);
@@ -270,16 +293,6 @@ int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
  * through the data key "partial"). */
 int hc_step_check_by_plan(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                           GString *why);
-
-/* CIB editing helpers for the steps. */
-bool hc_cib_same_config(xmlNode *a, xmlNode *b);
-const char *hc_cib_property(xmlNode *cib, const char *name);
-int hc_cib_set_property(xmlNode *cib, const char *name, const char *value);
-xmlNode *hc_cib_find_id(xmlNode *cib, const char *id);
-bool hc_cib_remove_id(xmlNode *cib, const char *id);
-/* Parses an XML fragment and appends it to the named configuration
- * section ("resources", "constraints"). */
-int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text);
 
 /* The status the scheduler gives: for a live cluster the CIB as it is;
  * for a CIB file, the state after crm_simulate runs the transitions (what

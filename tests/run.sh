@@ -4,11 +4,14 @@
 #
 # A test is a cmocka binary in build/tests/ or an executable tests/*/t-*.sh.
 # Each prints TAP ("ok N - name", "not ok N - name", "ok N # SKIP reason").
-# A test that prints no TAP line counts by its exit status: 0 passed,
-# 77 skipped, anything else failed.  A test that prints TAP and then exits
-# non-zero (a crash, a timeout) counts one failure more.
+# A test that prints no TAP line counts by its exit status: 77 skipped
+# (tap_skip_all, with its reason), anything else failed: a suite that ran
+# no test proves nothing.  A test that prints TAP and then exits non-zero
+# (a crash, a timeout) counts one failure more.
 #
-# Arguments, when given, are substrings: only tests whose path holds one run.
+# Arguments, when given, are substrings: only tests whose path or name
+# (unit_test_leases, unit/test_leases, wizard_t-e2e) holds one run.  A run in which no test ran fails, as does a pattern that selects
+# none (a misspelt suite name must not pass).
 # Logs go to tests/log/<name>.log; a failing test's log tail is printed.
 #
 # The VM cluster suite (three emulated VMs: the longest, bound by the
@@ -44,17 +47,26 @@ res=$(mktemp -d "${TMPDIR:-/tmp}/hacon-run.XXXXXX") || exit 2
 trap 'rm -rf "$res"' EXIT
 trap 'exit 130' INT TERM
 
+name_of() {
+    echo "$1" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||'
+}
+
+# The names a pattern is matched against: the path, the suite's name in
+# the logs (unit_test_leases, wizard_t-e2e) and, for a unit test, its
+# source (tests/unit/test_leases.c).
+names_of() {
+    printf '%s %s %s\n' "$1" "$(name_of "$1")" \
+        "$(echo "$1" | sed 's|^build/tests/\(.*\)|tests/unit/\1.c|')"
+}
+
 selected() {
     [ $# -eq 1 ] && return 0
     t=$1; shift
+    n=$(names_of "$t")
     for pat in "$@"; do
-        case $t in *"$pat"*) return 0 ;; esac
+        case $n in *"$pat"*) return 0 ;; esac
     done
     return 1
-}
-
-name_of() {
-    echo "$1" | sed 's|^build/tests/|unit/|; s|^tests/||; s|/|_|g; s|\.sh$||'
 }
 
 # run_one TEST: runs it, counts its TAP, prints its line (and the failing
@@ -67,14 +79,16 @@ run_one() {
     timeout -k 10 "$limit" "$t" > "$out" 2>&1 < /dev/null
     rc=$?
     s1=$(date +%s)
+    # cmocka writes a skipped test as "not ok N # SKIP name": a skip.
     p=$(grep -cE '^ok [0-9]+' "$out")
     k=$(grep -cE '^ok [0-9]+.*# *(SKIP|skip)' "$out")
+    ks=$(grep -cE '^not ok [0-9]+.*# *(SKIP|skip)' "$out")
     f=$(grep -cE '^not ok [0-9]+' "$out")
-    p=$((p - k))
+    p=$((p - k)) f=$((f - ks)) k=$((k + ks))
     if [ $((p + k + f)) -eq 0 ]; then
         case $rc in
-            0) p=1 ;;
             77) k=1 ;;
+            0) echo "not ok - $t ran no test" >> "$out"; f=1 ;;
             *) f=1 ;;
         esac
     elif [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ "$f" -eq 0 ]; then
@@ -90,7 +104,8 @@ run_one() {
         printf '%-40s %3d passed %3d failed %3d skipped  %4ss  %s\n' \
             "$name" "$p" "$f" "$k" "$((s1 - s0))" "$status"
         if [ "$f" -gt 0 ]; then
-            grep -E '^not ok' "$out" | head -20 | sed 's/^/    /'
+            grep -E '^not ok' "$out" | grep -vE '# *(SKIP|skip)' | head -20 |
+                sed 's/^/    /'
             tail -n 25 "$out" | sed 's/^/    | /'
         fi
         if [ "$k" -gt 0 ] && [ "$p" -eq 0 ]; then
@@ -123,6 +138,23 @@ for t in $all; do
            else fast_list="$fast_list $t"; fi ;;
     esac
 done
+
+# A pattern that selects no test is a mistake (tests/run.sh unit/test_x
+# where the name is unit_test_x): say so, and fail, rather than pass on
+# nothing.
+unmatched=""
+for pat in "$@"; do
+    for t in $all; do
+        selected "$t" "$pat" && continue 2
+    done
+    unmatched="$unmatched $pat"
+done
+if [ -n "$unmatched" ] || [ -z "$vm_list$fast_list$slow_list" ]; then
+    echo "no test matches:${unmatched:- $*} (tests are tests/*/t-*.sh" \
+         "and build/tests/test_*)" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
 
 for t in $vm_list; do
     run_one "$t"

@@ -4,6 +4,8 @@
 #   tap_diff DESC EXPECTED ACTUAL   passes when the files are equal (diff shown)
 #   tap_skip_all REASON       the whole suite cannot run here: exit 77
 #   tap_done                  prints the plan, exits 1 when anything failed
+#                             or when no test ran (a suite that cannot run
+#                             here says why with tap_skip_all)
 # HACON_TOP and HACON are set by tests/run.sh; defaults allow running alone.
 
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -31,6 +33,9 @@ tap_diff() {
 }
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 77; }
 tap_done() {
+    if [ "$_tap_n" -eq 0 ]; then
+        tap_fail "the suite ran no test (tap_skip_all says why one cannot run)"
+    fi
     echo "1..$_tap_n"
     [ "$_tap_failed" -eq 0 ] || exit 1
     exit 0

@@ -70,32 +70,12 @@ static void print_advice(const hc_crm_advice *a, bool fixing)
     fflush(stderr);
 }
 
-static int crm_run(int argc, char **argv)
+static int crm_run(const hc_args *a)
 {
-    bool dry_run = false, simulate = true, fix = false;
-    int i = 1;
-
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-        if (!strcmp(argv[i], "--dry-run")) {
-            dry_run = true;
-        } else if (!strcmp(argv[i], "--no-simulate")) {
-            simulate = false;
-        } else if (!strcmp(argv[i], "--fix")) {
-            fix = true;
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else {
-            fprintf(stderr, "hacon crm: unknown option %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (i >= argc) {
-        fprintf(stderr, "usage: hacon crm [--dry-run] [--no-simulate] "
-                "[--fix] 'LINE'\n");
-        return 2;
-    }
-    char *line = join_words(argc - i, argv + i);
+    bool dry_run = hc_args_has(a, "dry-run");
+    bool simulate = !hc_args_has(a, "no-simulate");
+    bool fix = hc_args_has(a, "fix");
+    char *line = join_words(hc_args_argc(a), hc_args_argv(a));
     hc_crm_plan *plan = NULL;
     hc_crm_error err;
     char *msg = NULL, *out = NULL;
@@ -185,9 +165,25 @@ out:
     return rc;
 }
 
+static const hc_opt crm_opts[] = {
+    { "dry-run", 0, HC_OPT_FLAG, NULL, .help = "show the changes, apply nothing" },
+    { "no-simulate", 0, HC_OPT_FLAG, NULL, .help = "skip the preview of what the "
+      "cluster would do" },
+    { "fix", 0, HC_OPT_FLAG, NULL, .help = "apply the corrected line instead of the "
+      "line as written" },
+    { NULL },
+};
+
+static const char *const crm_forms[] = { "'LINE'", NULL };
+
 const hc_command hc_cmd_crm = {
     .name = "crm",
     .usage = "[--dry-run] [--no-simulate] [--fix] 'LINE'",
     .summary = "apply one crm shell line (diff, preview, commit)",
+    .forms = crm_forms,
+    .notes = "The options come before the line; the words of the line may "
+             "also be given\nunquoted, one argument each.\n",
+    /* The line's own words may start with a dash. */
+    .args = { crm_opts, 1, -1, true },
     .run = crm_run,
 };

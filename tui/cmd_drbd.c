@@ -5,7 +5,6 @@
  * where the two disagree.  A --proc file may hold several /proc/drbd snapshots, each after a
  * line "@ SECONDS", replayed in order as samples of a sync. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +40,7 @@ typedef struct drbd_opts {
     /* --gen-res: print a resource file instead */
     hc_drbd_res_opts res;
     int n_hosts;
+    char *host_names[2];
     bool gen_res;
 } drbd_opts;
 
@@ -338,15 +338,16 @@ static int run_once(hc_drbd *d, drbd_opts *o)
 }
 
 /* --host NAME=ADDRESS, twice. */
-static int parse_host(drbd_opts *o, char *arg)
+/* NAME=ADDR: the strings are o's, freed by cmd_drbd. */
+static int parse_host(drbd_opts *o, const char *arg)
 {
-    char *eq = strchr(arg, '=');
+    const char *eq = strchr(arg, '=');
 
     if (!eq || o->n_hosts == 2) {
         return -1;
     }
-    *eq = '\0';
-    o->res.hosts[o->n_hosts].name = arg;
+    o->host_names[o->n_hosts] = g_strndup(arg, (gsize) (eq - arg));
+    o->res.hosts[o->n_hosts].name = o->host_names[o->n_hosts];
     o->res.hosts[o->n_hosts++].address = eq + 1;
     return 0;
 }
@@ -372,149 +373,61 @@ static int run_gen_res(drbd_opts *o)
     return rc < 0 ? 1 : 0;
 }
 
-static void drbd_usage(FILE *f)
+static int cmd_drbd(const hc_args *a)
 {
-    fprintf(f, "usage: hacon drbd [--format=text|json] [--history]\n"
-            "                  [--proc FILE | --events2 FILE |"
-            " --status-json FILE | --follow]\n"
-            "                  [--until-synced] [--timeout SECS]"
-            " [--dump-deadline SECS]\n"
-            "                  [--drbdsetup PATH] [--drbdadm PATH]\n"
-            "                  [--cib FILE [--node NAME]]\n"
-            "       hacon drbd --gen-res NAME --host N=ADDR --host N=ADDR\n"
-            "                  [--drbd-version 8|9] [--minor N] [--disk DEV]"
-            " [--port P]\n"
-            "                  [--fencing] [--resync-rate R]"
-            " [--verify-alg ALG]\n");
-}
-
-static int cmd_drbd(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "history", no_argument, NULL, 'H' },
-        { "proc", required_argument, NULL, 'p' },
-        { "events2", required_argument, NULL, 'e' },
-        { "status-json", required_argument, NULL, 'j' },
-        { "follow", no_argument, NULL, 'F' },
-        { "until-synced", no_argument, NULL, 'u' },
-        { "timeout", required_argument, NULL, 't' },
-        { "dump-deadline", required_argument, NULL, 'T' },
-        { "drbdsetup", required_argument, NULL, 'd' },
-        { "drbdadm", required_argument, NULL, 'A' },
-        { "cib", required_argument, NULL, 'c' },
-        { "node", required_argument, NULL, 'n' },
-        { "gen-res", required_argument, NULL, 'G' },
-        { "drbd-version", required_argument, NULL, 'V' },
-        { "minor", required_argument, NULL, 'm' },
-        { "disk", required_argument, NULL, 'D' },
-        { "host", required_argument, NULL, 'o' },
-        { "port", required_argument, NULL, 'P' },
-        { "fencing", no_argument, NULL, 'x' },
-        { "resync-rate", required_argument, NULL, 'r' },
-        { "verify-alg", required_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    drbd_opts o = {
+        .json = hc_args_choice(a, "format", 0),
+        .history = hc_args_has(a, "history"),
+        .proc = hc_args_str(a, "proc", NULL),
+        .events2 = hc_args_str(a, "events2", NULL),
+        .status_json = hc_args_str(a, "status-json", NULL),
+        .follow = hc_args_has(a, "follow"),
+        .until_synced = hc_args_has(a, "until-synced"),
+        .timeout_s = hc_args_real(a, "timeout", 0),
+        .dump_deadline_s = hc_args_real(a, "dump-deadline", 0),
+        .drbdsetup = hc_args_str(a, "drbdsetup", NULL),
+        .drbdadm = hc_args_str(a, "drbdadm", NULL),
+        .cib = hc_args_str(a, "cib", NULL),
+        .node = hc_args_str(a, "node", NULL),
+        .gen_res = hc_args_has(a, "gen-res"),
+        .res = {
+            .name = hc_args_str(a, "gen-res", NULL),
+            .drbd_major = (int) hc_args_int(a, "drbd-version", 8),
+            .minor = (int) hc_args_int(a, "minor", 1),
+            .disk = hc_args_str(a, "disk", "/dev/sdb1"),
+            .port = (int) hc_args_int(a, "port", 0),
+            .fencing = hc_args_has(a, "fencing"),
+            .resync_rate = hc_args_str(a, "resync-rate", NULL),
+            .verify_alg = hc_args_str(a, "verify-alg", NULL),
+        },
     };
-    drbd_opts o = { .res = { .drbd_major = 8, .minor = 1,
-                             .disk = "/dev/sdb1" } };
     hc_drbd *d;
     char *buf = NULL;
     size_t len = 0;
-    int c, rc;
+    int rc;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            o.json = hc_parse_format(optarg);
-            if (o.json < 0) {
-                drbd_usage(stderr);
-                return 2;
-            }
-            break;
-        case 'H':
-            o.history = true;
-            break;
-        case 'p':
-            o.proc = optarg;
-            break;
-        case 'e':
-            o.events2 = optarg;
-            break;
-        case 'j':
-            o.status_json = optarg;
-            break;
-        case 'F':
-            o.follow = true;
-            break;
-        case 'u':
-            o.until_synced = true;
-            break;
-        case 't':
-            o.timeout_s = atof(optarg);
-            break;
-        case 'T':
-            o.dump_deadline_s = atof(optarg);
-            break;
-        case 'd':
-            o.drbdsetup = optarg;
-            break;
-        case 'A':
-            o.drbdadm = optarg;
-            break;
-        case 'c':
-            o.cib = optarg;
-            break;
-        case 'n':
-            o.node = optarg;
-            break;
-        case 'G':
-            o.gen_res = true;
-            o.res.name = optarg;
-            break;
-        case 'V':
-            o.res.drbd_major = atoi(optarg);
-            break;
-        case 'm':
-            o.res.minor = atoi(optarg);
-            break;
-        case 'D':
-            o.res.disk = optarg;
-            break;
-        case 'o':
-            if (parse_host(&o, optarg) < 0) {
-                drbd_usage(stderr);
-                return 2;
-            }
-            break;
-        case 'P':
-            o.res.port = atoi(optarg);
-            break;
-        case 'x':
-            o.res.fencing = true;
-            break;
-        case 'r':
-            o.res.resync_rate = optarg;
-            break;
-        case 'v':
-            o.res.verify_alg = optarg;
-            break;
-        case 'h':
-            drbd_usage(stdout);
-            return 0;
-        default:
-            drbd_usage(stderr);
-            return 2;
+    for (unsigned i = 0; i < hc_args_count(a, "host"); i++) {
+        if (parse_host(&o, hc_args_nth(a, "host", i)) < 0) {
+            char *e = hc_escape(hc_args_nth(a, "host", i), 40);
+            char *m = g_strdup_printf("--host: \"%s\" is not NAME=ADDR", e);
+
+            rc = hc_command_usage_error(&hc_cmd_drbd, m);
+            g_free(m);
+            g_free(e);
+            g_free(o.host_names[0]);
+            g_free(o.host_names[1]);
+            return rc;
         }
     }
-    if (optind < argc
-        || (!!o.proc + !!o.events2 + !!o.status_json) > 1) {
-        drbd_usage(stderr);
-        return 2;
+    if ((!!o.proc + !!o.events2 + !!o.status_json) > 1) {
+        return hc_command_usage_error(&hc_cmd_drbd, "--proc, --events2 and "
+                                      "--status-json: one at most");
     }
     if (o.gen_res) {
-        return run_gen_res(&o);
+        rc = run_gen_res(&o);
+        g_free(o.host_names[0]);
+        g_free(o.host_names[1]);
+        return rc;
     }
     d = hc_drbd_new();
     if (o.proc || o.events2 || o.status_json) {
@@ -558,9 +471,63 @@ static int cmd_drbd(int argc, char **argv)
     return rc;
 }
 
+static const hc_opt drbd_opts_table[] = {
+    HC_FORMAT_OPT,
+    { "history", 0, HC_OPT_FLAG, NULL, .help = "the recent state changes too" },
+    { "proc", 0, HC_OPT_STRING, "FILE", .help = "read a captured /proc/drbd "
+      "(DRBD 8.4)", .complete = HC_OPT_FILE },
+    { "events2", 0, HC_OPT_STRING, "FILE", .help = "read captured drbdsetup events2 "
+      "lines (DRBD 9)", .complete = HC_OPT_FILE },
+    { "status-json", 0, HC_OPT_STRING, "FILE", .help = "read captured drbdsetup "
+      "status in JSON", .complete = HC_OPT_FILE },
+    { "follow", 0, HC_OPT_FLAG, NULL, .help = "follow drbdsetup events2 and print "
+      "each change" },
+    { "until-synced", 0, HC_OPT_FLAG, NULL, .help = "--follow: end when every "
+      "resource is in sync" },
+    { "timeout", 0, HC_OPT_REAL, "SECS", .help = "--follow: end with status 1 after "
+      "SECS (0: never)", 0, 86400, "seconds" },
+    { "dump-deadline", 0, HC_OPT_REAL, "SECS", .help = "--follow: how long the "
+      "initial dump may take (0: 10 s)", 0, 3600, "seconds" },
+    { "drbdsetup", 0, HC_OPT_STRING, "PATH", .help = "the drbdsetup program",
+      .complete = HC_OPT_FILE },
+    { "drbdadm", 0, HC_OPT_STRING, "PATH", .help = "the drbdadm program",
+      .complete = HC_OPT_FILE },
+    { "cib", 0, HC_OPT_STRING, "FILE", .help = "compare with what this CIB says of "
+      "the same resources", .complete = HC_OPT_FILE },
+    { "node", 0, HC_OPT_STRING, "NAME", .help = "--cib: this node's name (default: "
+      "the host name)" },
+    { "gen-res", 0, HC_OPT_STRING, "NAME", .help = "print a resource file for NAME "
+      "instead" },
+    { "host", 0, HC_OPT_STRING, "N=ADDR", .help = "--gen-res: a node and its "
+      "replication address", .repeat = 2 },
+    { "drbd-version", 0, HC_OPT_INT, "8|9", .help = "--gen-res: the DRBD version "
+      "(default 8)", 8, 9 },
+    { "minor", 0, HC_OPT_INT, "N", .help = "--gen-res: the device minor (default "
+      "1)", 0, 1048575 },
+    { "disk", 0, HC_OPT_STRING, "DEV", .help = "--gen-res: the backing disk "
+      "(default /dev/sdb1)", .complete = HC_OPT_FILE },
+    { "port", 0, HC_OPT_INT, "P", .help = "--gen-res: the TCP port (default 7789)",
+      1, 65535 },
+    { "fencing", 0, HC_OPT_FLAG, NULL, .help = "--gen-res: resource-level fencing "
+      "through Pacemaker" },
+    { "resync-rate", 0, HC_OPT_STRING, "R", .help = "--gen-res: the resync rate "
+      "(40M)" },
+    { "verify-alg", 0, HC_OPT_STRING, "ALG", .help = "--gen-res: the online "
+      "verification algorithm" },
+    { NULL },
+};
+
+static const char *const drbd_forms[] = {
+    "[--proc F|--events2 F|--status-json F|--follow]",
+    "--gen-res NAME --host N=ADDR --host N=ADDR",
+    NULL,
+};
+
 const hc_command hc_cmd_drbd = {
     .name = "drbd",
     .usage = "[--format=text|json] [--proc F|--events2 F|--follow]",
     .summary = "DRBD replication state and sync progress",
+    .forms = drbd_forms,
+    .args = { drbd_opts_table, 0, 0, false },
     .run = cmd_drbd,
 };

@@ -39,7 +39,6 @@
  *   end STATUS                 the exit status; the last line */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -189,19 +188,6 @@ static gboolean on_watchdog(gpointer data)
     fprintf(stderr, "hacon failover-test: the test passed its deadline "
             "(stuck): it ends here; check the cluster\n");
     _exit(4);
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: hacon failover-test SCENARIO [--repeat N] [--service RSC]\n"
-        "           [--vip IP] [--interface IF] [--leases FILE]\n"
-        "           [--crash-cmd 'CMD {node}'] [--stop-cmd 'CMD {node}']\n"
-        "           [--cut-cmd 'CMD {node}'] [--restore-cmd 'CMD {node}']\n"
-        "           [--timeout S] [--report-dir DIR] [--yes]\n"
-        "           [--keep-leftovers] [--events FILE]\n"
-        "       hacon failover-test --clear-leftovers [--events FILE]\n"
-        "SCENARIO: move, standby, stop-stack, kill, crash, cut\n");
 }
 
 static void print_event(const hc_fo_event *ev, void *data)
@@ -377,32 +363,17 @@ static int clear_only(const hc_fo_opts *o)
     return rc < 0 ? 1 : 0;
 }
 
-static int cmd_failover(int argc, char **argv)
+static int cmd_failover(const hc_args *args)
 {
-    static const struct option longopts[] = {
-        { "repeat", required_argument, NULL, 'n' },
-        { "service", required_argument, NULL, 's' },
-        { "vip", required_argument, NULL, 'v' },
-        { "interface", required_argument, NULL, 'i' },
-        { "leases", required_argument, NULL, 'l' },
-        { "crash-cmd", required_argument, NULL, 'C' },
-        { "stop-cmd", required_argument, NULL, 'S' },
-        { "cut-cmd", required_argument, NULL, 'U' },
-        { "restore-cmd", required_argument, NULL, 'R' },
-        { "timeout", required_argument, NULL, 't' },
-        { "report-dir", required_argument, NULL, 'd' },
-        { "events", required_argument, NULL, 'e' },
-        { "keep-leftovers", no_argument, NULL, 'K' },
-        { "clear-leftovers", no_argument, NULL, 'L' },
-        { "yes", no_argument, NULL, 'y' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     hc_fo_opts o = { 0 };
-    const char *dir = hc_fo_env_report_dir(), *events = NULL;
-    int repeat = 1, c, scen = -1, failures = 0, not_run = 0, unsaved = 0;
+    const char *dir = hc_args_str(args, "report-dir", hc_fo_env_report_dir());
+    const char *events = hc_args_str(args, "events", NULL);
+    const char *scenario = hc_args_argv(args)[0];
+    int repeat = (int) hc_args_int(args, "repeat", 1);
+    int scen = -1, failures = 0, not_run = 0, unsaved = 0;
     int ret;
-    bool yes = false, keep = false, clear = false;
+    bool yes = hc_args_has(args, "yes"), keep = hc_args_has(args, "keep-leftovers");
+    bool clear = hc_args_has(args, "clear-leftovers");
     GArray *downs;
     GString *names;
     char stamp[32];
@@ -411,56 +382,34 @@ static int cmd_failover(int argc, char **argv)
 
     /* The console takes the same commands (hacon --crash-cmd ...), and
      * both read them from the environment when not given. */
-    o.crash_cmd = getenv("HACON_CRASH_CMD");
-    o.stop_cmd = getenv("HACON_STOP_CMD");
-    o.cut_cmd = getenv("HACON_CUT_CMD");
-    o.restore_cmd = getenv("HACON_RESTORE_CMD");
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "n:s:v:i:l:t:d:yh", longopts,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            repeat = atoi(optarg);
-            if (repeat < 1 || repeat > 1000) {
-                fprintf(stderr, "hacon failover-test: bad --repeat '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 's': o.service = optarg; break;
-        case 'v': o.vip = optarg; break;
-        case 'i': o.ifname = optarg; break;
-        case 'l': o.leases = optarg; break;
-        case 'C': o.crash_cmd = optarg; break;
-        case 'S': o.stop_cmd = optarg; break;
-        case 'U': o.cut_cmd = optarg; break;
-        case 'R': o.restore_cmd = optarg; break;
-        case 't':
-            o.timeout_s = atoi(optarg);
-            if (o.timeout_s < 1 || o.timeout_s > 3600) {
-                fprintf(stderr, "hacon failover-test: bad --timeout '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'd': dir = optarg; break;
-        case 'e': events = optarg; break;
-        case 'K': keep = true; break;
-        case 'L': clear = true; break;
-        case 'y': yes = true; break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
-        }
+    o.crash_cmd = hc_args_str(args, "crash-cmd", getenv("HACON_CRASH_CMD"));
+    o.stop_cmd = hc_args_str(args, "stop-cmd", getenv("HACON_STOP_CMD"));
+    o.cut_cmd = hc_args_str(args, "cut-cmd", getenv("HACON_CUT_CMD"));
+    o.restore_cmd = hc_args_str(args, "restore-cmd",
+                                getenv("HACON_RESTORE_CMD"));
+    o.service = hc_args_str(args, "service", NULL);
+    o.vip = hc_args_str(args, "vip", NULL);
+    o.ifname = hc_args_str(args, "interface", NULL);
+    o.leases = hc_args_str(args, "leases", NULL);
+    o.timeout_s = (int) hc_args_int(args, "timeout", 0);
+    if (clear && scenario) {
+        return hc_command_usage_error(&hc_cmd_failover, "--clear-leftovers "
+                                      "takes no scenario");
     }
-    if (clear ? optind != argc
-        : (optind != argc - 1
-           || (scen = hc_fo_scenario_from_name(argv[optind])) < 0)) {
-        usage(stderr);
-        return 2;
+    if (!clear && !scenario) {
+        return hc_command_usage_error(&hc_cmd_failover, "which scenario? "
+                                      "(move, standby, stop-stack, kill, "
+                                      "crash, cut)");
+    }
+    if (!clear && (scen = hc_fo_scenario_from_name(scenario)) < 0) {
+        char *e = hc_escape(scenario, 40);
+        char *m = g_strdup_printf("no scenario \"%s\" (move, standby, "
+                                  "stop-stack, kill, crash, cut)", e);
+
+        ret = hc_command_usage_error(&hc_cmd_failover, m);
+        g_free(m);
+        g_free(e);
+        return ret;
     }
     /* From here on an interruption goes through the cleanup; a dead
      * terminal or console does not stop the test. */
@@ -507,14 +456,14 @@ static int cmd_failover(int argc, char **argv)
         return 5;
     }
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-    unique_stamp(dir, argv[optind], stamp, sizeof(stamp));
+    unique_stamp(dir, scenario, stamp, sizeof(stamp));
     {
         hc_failover *fo = hc_failover_new(&o, NULL, NULL);
 
         deadline_s = hc_failover_bound_s(fo) * repeat;
         hc_failover_free(fo);
     }
-    ev_line("start %d %s %d %s %lld", (int) getpid(), argv[optind], repeat,
+    ev_line("start %d %s %d %s %lld", (int) getpid(), scenario, repeat,
             stamp, (long long) now + deadline_s);
     g_timeout_add_seconds((guint) deadline_s, on_watchdog, NULL);
     downs = g_array_new(FALSE, FALSE, sizeof(double));
@@ -571,7 +520,7 @@ static int cmd_failover(int argc, char **argv)
                                        a->detail);
                 ev_line("assert %d %s %s %s", n, v, a->name, a->detail);
             }
-            g_string_append_printf(txt, "%s %s -> %s: %s\n", argv[optind],
+            g_string_append_printf(txt, "%s %s -> %s: %s\n", scenario,
                                    hc_failover_from_node(rc.fo),
                                    hc_failover_to_node(rc.fo),
                                    hc_failover_passed(rc.fo) ? "PASS"
@@ -634,7 +583,7 @@ static int cmd_failover(int argc, char **argv)
     if (repeat > 1) {
         GString *js = g_string_new(NULL);
         char *path = g_strdup_printf("%s/failover-%s-%s-summary.json", dir,
-                                     argv[optind], stamp);
+                                     scenario, stamp);
         double mn = 0, md = 0, mx = 0;
         char *l;
         int wrc;
@@ -643,7 +592,7 @@ static int cmd_failover(int argc, char **argv)
                                &mn, &md, &mx);
         l = g_strdup_printf("%s x%d: %d failed, %d not run; downtime ms "
                             "min %.0f median %.0f max %.0f (over %u runs "
-                            "that measured one)", argv[optind], repeat,
+                            "that measured one)", scenario, repeat,
                             failures, not_run, mn, md, mx, downs->len);
         ev_line("summary %s", l);
         printf("summary: %s\n", l);
@@ -652,7 +601,7 @@ static int cmd_failover(int argc, char **argv)
                                "\"failed\":%d,\"not_run\":%d,"
                                "\"downtime_ms\":{\"min\":%.1f,"
                                "\"median\":%.1f,\"max\":%.1f,\"n\":%u}}\n",
-                               argv[optind], repeat, failures, not_run, mn,
+                               scenario, repeat, failures, not_run, mn,
                                md, mx, downs->len);
         wrc = hc_write_file_atomic(path, js->str, js->len, 0640, true);
         if (wrc < 0) {
@@ -677,9 +626,54 @@ static int cmd_failover(int argc, char **argv)
     return ret;
 }
 
+static const hc_opt failover_opts[] = {
+    { "repeat", 'n', HC_OPT_INT, "N", .help = "run the scenario N times, with a "
+      "summary", 1, 1000 },
+    { "service", 's', HC_OPT_STRING, "RSC", .help = "the resource (group) that "
+      "fails over (default: the dhcpd's)" },
+    { "vip", 'v', HC_OPT_STRING, "IP", .help = "the service address to probe "
+      "(default: the IPaddr2's)" },
+    { "interface", 'i', HC_OPT_STRING, "IF", .help = "probe from this interface",
+      .complete = HC_OPT_IFACE },
+    { "leases", 'l', HC_OPT_STRING, "FILE", .help = "the lease file to check "
+      "(default: the dhcpd's)", .complete = HC_OPT_FILE },
+    { "crash-cmd", 0, HC_OPT_STRING, "'CMD {node}'", .help = "crash: how to crash "
+      "a node" },
+    { "stop-cmd", 0, HC_OPT_STRING, "'CMD {node}'", .help = "stop-stack: how to "
+      "stop a node's cluster stack" },
+    { "cut-cmd", 0, HC_OPT_STRING, "'CMD {node}'", .help = "cut: how to cut a "
+      "node's HA link" },
+    { "restore-cmd", 0, HC_OPT_STRING, "'CMD {node}'", .help = "how to bring the "
+      "node back afterwards" },
+    { "timeout", 't', HC_OPT_INT, "SECS", .help = "how long the failover may take "
+      "(default 120)",
+      1, 3600, "seconds" },
+    { "report-dir", 'd', HC_OPT_STRING, "DIR", .help = "where the reports go (default "
+      "/var/lib/hacon/failover)",
+      .complete = HC_OPT_DIR },
+    { "yes", 'y', HC_OPT_FLAG, NULL, .help = "no questions (crash and cut ask; "
+      "clears leftovers)" },
+    { "keep-leftovers", 0, HC_OPT_FLAG, NULL, .help = "with --yes: refuse to run "
+      "over leftovers instead of clearing them" },
+    { "clear-leftovers", 0, HC_OPT_FLAG, NULL, .help = "only clear what an "
+      "interrupted test left (cli-* constraints)" },
+    { "events", 0, HC_OPT_STRING, "FILE", .help = "write the run's events to FILE "
+      "(for the console)", .complete = HC_OPT_FILE },
+    { NULL },
+};
+
+static const char *const failover_forms[] = {
+    "SCENARIO",
+    "--clear-leftovers [--events FILE]",
+    NULL,
+};
+
 const hc_command hc_cmd_failover = {
     .name = "failover-test",
     .usage = "SCENARIO [--repeat N]",
     .summary = "fail the DHCP service over and check it (move, standby, ...)",
+    .forms = failover_forms,
+    .notes = "SCENARIO: move, standby, stop-stack, kill, crash, cut\n",
+    .args = { failover_opts, 0, 1, false },
     .run = cmd_failover,
 };

@@ -4,7 +4,7 @@
  * file; when that filesystem is mounted on another node, the file is read
  * there over ssh. */
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +26,6 @@ typedef struct opts {
     int format;
     int interval_ms, changes;
 } opts;
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hacon leases [--leases=FILE] [--config=FILE] [--cib=FILE]\n"
-            "                    [--node=NODE | --local] [--format=text|json]\n"
-            "                    [--sort=ip|mac|hostname|state|starts|ends]\n"
-            "                    [--reverse] [--filter=TEXT] [--state=STATE]\n"
-            "                    [--no-config]\n"
-            "       hacon leases --follow [--interval=MS] [--changes=N] ...\n");
-}
 
 static xmlDoc *read_cib(const char *file, char **ret_err)
 {
@@ -290,89 +279,71 @@ out:
     return ret;
 }
 
-static int cmd_leases(int argc, char **argv)
+static int cmd_leases(const hc_args *a)
 {
-    static const struct option longopts[] = {
-        { "leases", required_argument, NULL, 'l' },
-        { "config", required_argument, NULL, 'c' },
-        { "cib", required_argument, NULL, 'C' },
-        { "node", required_argument, NULL, 'n' },
-        { "local", no_argument, NULL, 'L' },
-        { "format", required_argument, NULL, 'f' },
-        { "sort", required_argument, NULL, 's' },
-        { "reverse", no_argument, NULL, 'r' },
-        { "filter", required_argument, NULL, 'F' },
-        { "state", required_argument, NULL, 'S' },
-        { "no-config", no_argument, NULL, 'N' },
-        { "follow", no_argument, NULL, 'w' },
-        { "interval", required_argument, NULL, 'i' },
-        { "changes", required_argument, NULL, 'k' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    opts o = {
+        .leases = hc_args_str(a, "leases", NULL),
+        .config = hc_args_str(a, "config", NULL),
+        .cib = hc_args_str(a, "cib", NULL),
+        .node = hc_args_str(a, "node", NULL),
+        .local = hc_args_has(a, "local"),
+        .format = hc_args_choice(a, "format", 0),
+        .sort = hc_args_str(a, "sort", NULL),
+        .reverse = hc_args_has(a, "reverse"),
+        .filter = hc_args_str(a, "filter", NULL),
+        .state = hc_args_str(a, "state", NULL),
+        .no_config = hc_args_has(a, "no-config"),
+        .follow = hc_args_has(a, "follow"),
+        .interval_ms = (int) hc_args_int(a, "interval", 500),
+        .changes = (int) hc_args_int(a, "changes", 0),
     };
-    opts o = { .interval_ms = 500 };
-    int c;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "l:c:n:f:s:rF:S:h", longopts,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'l': o.leases = optarg; break;
-        case 'c': o.config = optarg; break;
-        case 'C': o.cib = optarg; break;
-        case 'n': o.node = optarg; break;
-        case 'L': o.local = true; break;
-        case 'r': o.reverse = true; break;
-        case 'F': o.filter = optarg; break;
-        case 'N': o.no_config = true; break;
-        case 'w': o.follow = true; break;
-        case 'i':
-            o.interval_ms = atoi(optarg);
-            if (o.interval_ms < 10 || o.interval_ms > 3600000) {
-                fprintf(stderr, "hacon leases: bad --interval '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'k': o.changes = atoi(optarg); break;
-        case 'f':
-            o.format = hc_parse_format(optarg);
-            if (o.format < 0) {
-                fprintf(stderr, "hacon leases: bad --format '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 's':
-            if (hc_lease_col_from_name(optarg) < 0) {
-                fprintf(stderr, "hacon leases: bad --sort '%s'\n", optarg);
-                return 2;
-            }
-            o.sort = optarg;
-            break;
-        case 'S':
-            if (hc_lease_state_from_name(optarg) < 0) {
-                fprintf(stderr, "hacon leases: bad --state '%s'\n", optarg);
-                return 2;
-            }
-            o.state = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        usage(stderr);
-        return 2;
-    }
     return run(&o);
 }
+
+static const char *const sort_names[] = {
+    "ip", "mac", "hostname", "state", "starts", "ends", NULL,
+};
+static const char *const state_names[] = {
+    "active", "free", "backup", "expired", "released", "abandoned", "reset",
+    "bootp", "none", NULL,
+};
+
+static const hc_opt leases_opts[] = {
+    { "leases", 'l', HC_OPT_STRING, "FILE", .help = "the lease file (default: the "
+      "dhcpd resource's)", .complete = HC_OPT_FILE },
+    { "config", 'c', HC_OPT_STRING, "FILE", .help = "dhcpd.conf, for the pools "
+      "(default: the dhcpd resource's)", .complete = HC_OPT_FILE },
+    { "cib", 0, HC_OPT_STRING, "FILE", .help = "read the resources from this CIB "
+      "file", .complete = HC_OPT_FILE },
+    { "node", 'n', HC_OPT_STRING, "NODE", .help = "read the files on NODE over ssh" },
+    { "local", 0, HC_OPT_FLAG, NULL, .help = "read the files here, wherever the "
+      "resource runs" },
+    HC_FORMAT_OPT,
+    { "sort", 's', HC_OPT_STRING, "COLUMN", .help = "sort by this column",
+      .choices = sort_names, .check = hc_lease_col_from_name },
+    { "reverse", 'r', HC_OPT_FLAG, NULL, .help = "sort in descending order" },
+    { "filter", 'F', HC_OPT_STRING, "TEXT", .help = "only the leases whose address, "
+      "MAC or hostname holds TEXT" },
+    { "state", 'S', HC_OPT_STRING, "STATE", .help = "only the leases in this state",
+      .choices = state_names, .check = hc_lease_state_from_name },
+    { "no-config", 0, HC_OPT_FLAG, NULL, .help = "no dhcpd.conf: no pools" },
+    { "follow", 0, HC_OPT_FLAG, NULL, .help = "keep reading the file and print each "
+      "change" },
+    { "interval", 0, HC_OPT_INT, "MS", .help = "--follow: how often to look at the "
+      "file", 10, 3600000, "milliseconds" },
+    { "changes", 0, HC_OPT_INT, "N", .help = "--follow: stop after N changes (0: "
+      "never)", 0, INT_MAX },
+    { NULL },
+};
+
+static const char *const leases_forms[] = { "", "--follow", NULL };
 
 const hc_command hc_cmd_leases = {
     .name = "leases",
     .usage = "[--leases F] [--config F]",
     .summary = "DHCP leases and pool usage",
+    .forms = leases_forms,
+    .args = { leases_opts, 0, 0, false },
     .run = cmd_leases,
 };

@@ -6,7 +6,6 @@
  * or the probe could not run (no such interface, no permission). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -18,30 +17,6 @@
 #include "commands.h"
 #include "dhcpprobe.h"
 #include "util.h"
-
-static void probe_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hacon probe [--interface IF] [--timeout MS] "
-            "[--count N] [--interval MS]\n"
-            "                   [--inform|--discover] [--format=text|json] "
-            "SERVER\n"
-            "SERVER is an IPv4 address or 'broadcast' (needs --interface).\n");
-}
-
-static bool parse_int(const char *s, int min, int max, int *ret)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max) {
-        return false;
-    }
-    *ret = (int) v;
-    return true;
-}
 
 static void print_result(GString *out, int json, int seq, int r,
                          const hc_dhcpprobe_result *res, const char *ifname)
@@ -84,77 +59,29 @@ static void print_result(GString *out, int json, int seq, int r,
     }
 }
 
-static int probe_run(int argc, char **argv)
+static int probe_run(const hc_args *a)
 {
-    static const struct option longopts[] = {
-        { "interface", required_argument, NULL, 'i' },
-        { "timeout", required_argument, NULL, 't' },
-        { "count", required_argument, NULL, 'c' },
-        { "interval", required_argument, NULL, 'I' },
-        { "inform", no_argument, NULL, 'F' },
-        { "discover", no_argument, NULL, 'D' },
-        { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     hc_dhcpprobe_opts opts = { 0 };
     hc_dhcpprobe *p = NULL;
-    int timeout = 1000, count = 1, interval = 1000, json = 0;
-    int answered = 0, c, r;
+    int timeout = (int) hc_args_int(a, "timeout", 1000);
+    int count = (int) hc_args_int(a, "count", 1);
+    int interval = (int) hc_args_int(a, "interval", 1000);
+    int json = hc_args_choice(a, "format", 0);
+    const char *server = hc_args_argv(a)[0];
+    int answered = 0, r;
     GString *line;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "i:t:c:I:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            opts.ifname = optarg;
-            break;
-        case 't':
-            if (!parse_int(optarg, 1, 600000, &timeout)) {
-                fprintf(stderr, "hacon probe: bad --timeout\n");
-                return 2;
-            }
-            break;
-        case 'c':
-            if (!parse_int(optarg, 1, INT_MAX, &count)) {
-                fprintf(stderr, "hacon probe: bad --count\n");
-                return 2;
-            }
-            break;
-        case 'I':
-            if (!parse_int(optarg, 0, 3600000, &interval)) {
-                fprintf(stderr, "hacon probe: bad --interval\n");
-                return 2;
-            }
-            break;
-        case 'F':
-            opts.type = HC_DHCPINFORM;
-            break;
-        case 'D':
-            opts.type = HC_DHCPDISCOVER;
-            break;
-        case 'f':
-            json = hc_parse_format(optarg);
-            if (json < 0) {
-                fprintf(stderr, "hacon probe: bad --format\n");
-                return 2;
-            }
-            break;
-        case 'h':
-            probe_usage(stdout);
-            return 0;
-        default:
-            probe_usage(stderr);
-            return 2;
-        }
+    opts.ifname = hc_args_str(a, "interface", NULL);
+    /* Neither --inform nor --discover: the library's choice. */
+    if (hc_args_has(a, "inform")) {
+        opts.type = HC_DHCPINFORM;
     }
-    if (optind != argc - 1) {
-        probe_usage(stderr);
-        return 2;
+    if (hc_args_has(a, "discover")) {
+        opts.type = HC_DHCPDISCOVER;
     }
-    if (!strcmp(argv[optind], "broadcast")) {
+    if (!strcmp(server, "broadcast")) {
         opts.server.s_addr = htonl(INADDR_BROADCAST);
-    } else if (inet_pton(AF_INET, argv[optind], &opts.server) != 1) {
+    } else if (inet_pton(AF_INET, server, &opts.server) != 1) {
         fprintf(stderr, "hacon probe: not an IPv4 address\n");
         return 2;
     }
@@ -209,9 +136,32 @@ static int probe_run(int argc, char **argv)
     return answered == count ? 0 : 1;
 }
 
+static const hc_opt probe_opts[] = {
+    { "interface", 'i', HC_OPT_STRING, "IF", .help = "the interface to send on",
+      .complete = HC_OPT_IFACE },
+    { "timeout", 't', HC_OPT_INT, "MS", .help = "how long to wait for each answer",
+      1, 600000, "milliseconds" },
+    { "count", 'c', HC_OPT_INT, "N", .help = "how many probes to send", 1, INT_MAX },
+    { "interval", 'I', HC_OPT_INT, "MS", .help = "from the start of one probe to "
+      "the next", 0, 3600000, "milliseconds" },
+    { "inform", 0, HC_OPT_FLAG, NULL, .help = "send a DHCPINFORM (no lease is "
+      "offered or taken)" },
+    { "discover", 0, HC_OPT_FLAG, NULL, .help = "send a DHCPDISCOVER (the server "
+      "offers a lease, none is committed)" },
+    HC_FORMAT_OPT,
+    { NULL },
+};
+
+static const char *const probe_forms[] = { "SERVER", NULL };
+
 const hc_command hc_cmd_probe = {
     .name = "probe",
     .usage = "[--interface IF] SERVER",
     .summary = "send a DHCP request and wait for the answer",
+    .forms = probe_forms,
+    .notes = "SERVER is an IPv4 address or 'broadcast' (needs --interface).\n"
+             "Exit status: 0 every probe was answered, 1 at least one was "
+             "not,\n2 usage or the probe could not run.\n",
+    .args = { probe_opts, 1, 1, false },
     .run = probe_run,
 };

@@ -5,7 +5,6 @@
  * follow it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,6 @@
 #include "exec.h"
 #include "util.h"
 #include "wizard.h"
-#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
@@ -27,20 +25,6 @@ static void print_progress(const char *line, void *data)
     printf("  ... %s\n", e);
     fflush(stdout);
     g_free(e);
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: hacon setup list [--answers FILE]\n"
-        "       hacon setup plan STEP [--answers FILE] [--overwrite NODE:DEV]\n"
-        "       hacon setup apply STEP [--answers FILE] [--yes] [--force]\n"
-        "                              [--overwrite NODE:DEV]\n"
-        "       hacon setup rollback STEP [--answers FILE] [--yes]\n"
-        "       hacon setup test drbd [--answers FILE] [--yes]\n"
-        "       hacon setup answers [--answers FILE] [--detect]\n"
-        "STEP is a name from `hacon setup list` or its number.  A step whose\n"
-        "prerequisites are not done is applied only with --force.\n");
 }
 
 static int do_list(hc_wizard *w)
@@ -313,56 +297,34 @@ static int do_test(hc_wizard *w, const hc_step *s, bool yes)
     return 0;
 }
 
-static int setup_run(int argc, char **argv)
+static int setup_run(const hc_args *a)
 {
-    static const struct option opts[] = {
-        { "answers", required_argument, NULL, 'a' },
-        { "yes", no_argument, NULL, 'y' },
-        { "force", no_argument, NULL, 'f' },
-        { "overwrite", required_argument, NULL, 'o' },
-        { "detect", no_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    const char *answers = NULL, *verb, *name = NULL;
-    /* One per node at most. */
-    const char *overwrite[2];
-    int n_overwrite = 0;
+    const char *answers = hc_args_str(a, "answers", NULL), *name = NULL;
+    const char *verb = hc_args_argv(a)[0];
+    unsigned n_overwrite = hc_args_count(a, "overwrite");
     const hc_step *s = NULL;
     hc_wizard *w = NULL;
     char *err = NULL;
-    bool yes = false, detect = false, force = false;
-    int c, rc;
+    bool yes = hc_args_has(a, "yes"), detect = hc_args_has(a, "detect");
+    bool force = hc_args_has(a, "force");
+    bool no_step = !strcmp(verb, "list") || !strcmp(verb, "answers");
+    int rc;
 
-    while ((c = getopt_long(argc, argv, "a:yfdh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a': answers = optarg; break;
-        case 'y': yes = true; break;
-        case 'f': force = true; break;
-        case 'o':
-            if (n_overwrite == 2) {
-                fprintf(stderr, "hacon setup: --overwrite at most twice "
-                        "(one disk per node)\n");
-                return 2;
-            }
-            overwrite[n_overwrite++] = optarg;
-            break;
-        case 'd': detect = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
+    if (!no_step && hc_args_argc(a) < 2) {
+        return hc_command_usage_error(&hc_cmd_setup, "which step? (see "
+                                      "hacon setup list)");
     }
-    if (optind >= argc) {
-        usage(stderr);
-        return 2;
+    if (no_step && hc_args_argc(a) > 1) {
+        char *e = hc_escape(hc_args_argv(a)[1], 40);
+        char *m = g_strdup_printf("unexpected argument \"%s\"", e);
+
+        rc = hc_command_usage_error(&hc_cmd_setup, m);
+        g_free(m);
+        g_free(e);
+        return rc;
     }
-    verb = argv[optind++];
-    if (strcmp(verb, "list") && strcmp(verb, "answers")) {
-        if (optind >= argc) {
-            usage(stderr);
-            return 2;
-        }
-        name = argv[optind++];
+    if (!no_step) {
+        name = hc_args_argv(a)[1];
         s = hc_step_find(name);
         if (!s) {
             char *e = hc_escape(name, 40);
@@ -373,10 +335,6 @@ static int setup_run(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        usage(stderr);
-        return 2;
-    }
     if (hc_wizard_new(answers, &w, &err) < 0) {
         char *e = hc_escape_text(err, 0, false);
 
@@ -385,8 +343,9 @@ static int setup_run(int argc, char **argv)
         g_free(err);
         return 2;
     }
-    for (int i = 0; i < n_overwrite; i++) {
-        if (hc_wizard_add_overwrite(w, overwrite[i], &err) < 0) {
+    for (unsigned i = 0; i < n_overwrite; i++) {
+        if (hc_wizard_add_overwrite(w, hc_args_nth(a, "overwrite", i),
+                                    &err) < 0) {
             char *e = hc_escape(err, 0);
 
             fprintf(stderr, "hacon setup: %s\n", e);
@@ -429,14 +388,50 @@ static int setup_run(int argc, char **argv)
     } else if (!strcmp(verb, "test")) {
         rc = do_test(w, s, yes);
     } else {
-        usage(stderr);
-        rc = 2;
+        char *e = hc_escape(verb, 40);
+        char *m = g_strdup_printf("no action \"%s\"", e);
+
+        rc = hc_command_usage_error(&hc_cmd_setup, m);
+        g_free(m);
+        g_free(e);
     }
     hc_wizard_free(w);
     return fflush(stdout) == 0 ? rc : 1;
 }
 
+static const hc_opt setup_opts[] = {
+    { "answers", 'a', HC_OPT_STRING, "FILE", .help = "the answers file",
+      .complete = HC_OPT_FILE },
+    { "yes", 'y', HC_OPT_FLAG, NULL, .help = "apply, roll back or test without "
+      "asking" },
+    { "force", 'f', HC_OPT_FLAG, NULL, .help = "apply a step whose prerequisites "
+      "are not done" },
+    { "overwrite", 0, HC_OPT_STRING, "NODE:DEV", .help = "the drbd step may "
+      "overwrite this disk (one per node)", .repeat = 2 },
+    { "detect", 'd', HC_OPT_FLAG, NULL, .help = "answers: fill in what the nodes "
+      "tell (over ssh)" },
+    { NULL },
+};
+
+static const char *const setup_forms[] = {
+    "list",
+    "plan STEP",
+    "apply STEP",
+    "rollback STEP",
+    "test drbd",
+    "answers",
+    NULL,
+};
+
 const hc_command hc_cmd_setup = {
-    "setup", "list|plan|apply|rollback STEP, test drbd",
-    "the guided setup, step by step, without the console", setup_run,
+    .name = "setup",
+    .usage = "list|plan|apply|rollback STEP, test drbd",
+    .summary = "the guided setup, step by step, without the console",
+    .forms = setup_forms,
+    .notes = "STEP is a name from `hacon setup list` or its number.  A step "
+             "whose\nprerequisites are not done is applied only with "
+             "--force.  --overwrite is for\nplan and apply of the drbd "
+             "step; --detect for answers.\n",
+    .args = { setup_opts, 1, 2, false },
+    .run = setup_run,
 };

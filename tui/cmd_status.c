@@ -1,5 +1,4 @@
 /* hacon status [--format=text|json]: the status model, printed once. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +10,9 @@
 #include "cib.h"
 #include "status.h"
 
-static int status_run(int argc, char **argv)
+static int status_run(const hc_args *a)
 {
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    int json = 0, c;
+    int json = hc_args_choice(a, "format", 0);
     hc_cib *cib = NULL;
     xmlNode *xml = NULL;
     hc_status *st = NULL;
@@ -27,23 +21,6 @@ static int status_run(int argc, char **argv)
     GString *out;
     int rc;
 
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            json = hc_parse_format(optarg);
-            if (json < 0) {
-                fprintf(stderr, "hacon status: unknown format '%s' "
-                        "(text or json)\n", optarg);
-                return 2;
-            }
-            break;
-        case 'h':
-            printf("usage: hacon status [--format=text|json]\n");
-            return 0;
-        default:
-            return 2;
-        }
-    }
     /* A CIB file is read once, with libcib's checks (hc_cib_load_file),
      * and its tree handed to the status engine: no sign-on copy, no query
      * copy.  A live cluster is asked through libcib. */
@@ -78,7 +55,17 @@ static int status_run(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+static const hc_opt status_opts[] = {
+    HC_FORMAT_OPT,
+    { NULL },
+};
+
 const hc_command hc_cmd_status = {
-    "status", "[--format=text|json]",
-    "print nodes, resources, constraints and failures once", status_run,
+    .name = "status",
+    .usage = "[--format=text|json]",
+    .summary = "print nodes, resources, constraints and failures once",
+    .notes = "The CIB is read from CIB_file when it is set, otherwise from "
+             "the live cluster.\n",
+    .args = { status_opts, 0, 0, false },
+    .run = status_run,
 };

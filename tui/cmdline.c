@@ -11,7 +11,7 @@
  * and warnings, and the bottom row asks; y/Enter commits with the epoch
  * check, f commits the line as meant instead (when hacon knows it: a
  * backwards colocation), Esc/n cancels. */
-#include "console.h"
+#include "mode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +31,6 @@
 #include <crm/common/xml.h>
 #include <glib-unix.h>
 
-#include "cmdline.h"
 #include "crmsh.h"
 #include "exec.h"
 #include "util.h"
@@ -144,7 +143,7 @@ static void pane_wrapped(hc_tone tone, const char *first, const char *text)
     g_strfreev(v);
 }
 
-GPtrArray *hc_cmdline_pane(hc_console *con, int *top)
+static GPtrArray *cmdline_pane(hc_console *con, int *top)
 {
     (void) con;
     *top = cl.pane_top;
@@ -221,7 +220,7 @@ static void show_plan(const hc_crm_plan *plan)
                         cl.plan_ms);
         }
     }
-    /* The question itself is in the bottom row (hc_cmdline_prompt). */
+    /* The question itself is in the bottom row (cmdline_prompt). */
     if (cl.con->read_only) {
         hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Read-only console "
                     "(--read-only or no write access): not applied.");
@@ -263,7 +262,7 @@ static void sim_stop(void)
     }
 }
 
-void hc_cmdline_end(void)
+static void cmdline_end(void)
 {
     sim_stop();
 }
@@ -304,7 +303,7 @@ static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
             show_plan(cl.plan);
             cl.pane_top = top;
             con->all_dirty = true;
-            hc_screen_draw(con);
+            hc_console_redraw(con);
         }
     }
     g_string_free(cl.sim_out, TRUE);
@@ -391,6 +390,9 @@ static void run_line(const char *line)
 
     memset(&err, 0, sizeof(err));
     pane_clear();
+    /* The agents as installed now (a package, the guided setup's step may
+     * have added one since the last line), as `hacon crm` sees them. */
+    hc_crm_agent_cache_clear();
     /* The plan without the preview (parse, apply, diff) is quick; the
      * preview runs in a child. */
     double t0 = hc_now_ms();
@@ -532,7 +534,7 @@ static int rl_avail_cb(void)
 
 static void rl_redisplay_cb(void)
 {
-    /* Drawn by hc_screen_draw() from rl_line_buffer. */
+    /* Drawn by the console (cmdline_prompt) from rl_line_buffer. */
 }
 
 static void rl_prep_cb(int meta)
@@ -701,13 +703,13 @@ static void rl_setup(void)
 
 /* ---- the console's side ------------------------------------------------- */
 
-bool hc_cmdline_active(const hc_console *con)
+static bool cmdline_active(const hc_console *con)
 {
     (void) con;
     return cl.state != CL_CLOSED;
 }
 
-void hc_cmdline_open(hc_console *con)
+static void cmdline_open(hc_console *con)
 {
     /* readline reads its terminal description once; keep curses' own. */
     TERMINAL *term = cur_term;
@@ -776,38 +778,29 @@ static void pane_scroll(int d)
     }
 }
 
-void hc_cmdline_key(hc_console *con, int key)
+/* The confirmation of a plan: y/Enter applies, f applies the line as
+ * meant, n/Esc cancels, Up/Down scroll the pane. */
+static void confirm_key(hc_console *con, int key)
 {
-    con->all_dirty = true;
-    if (key == KEY_RESIZE) {
-        hc_screen_resize(con);
-        return;
+    if (key == 27 || key == 'n' || key == 'N') {
+        end_confirm();
+        pane_clear();
+        hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Cancelled.");
+    } else if (!con->read_only && (key == 'y' || key == 'Y'
+               || key == '\r' || key == '\n' || key == KEY_ENTER)) {
+        apply_plan();
+        end_confirm();
+    } else if (!con->read_only && (key == 'f' || key == 'F')
+               && cl.plan->advice && cl.plan->advice->fix) {
+        apply_fix();
+    } else if (key == KEY_UP || key == KEY_DOWN) {
+        pane_scroll(key == KEY_UP ? -1 : 1);
     }
-    if (key == KEY_PPAGE || key == KEY_NPAGE) {
-        pane_scroll(key == KEY_PPAGE ? -(con->rows / 2) : con->rows / 2);
-        return;
-    }
-    if (cl.state == CL_CONFIRM) {
-        if (key == 27 || key == 'n' || key == 'N') {
-            end_confirm();
-            pane_clear();
-            hc_line_add(cl.pane, HC_TONE_WARN, NULL, "Cancelled.");
-        } else if (!con->read_only && (key == 'y' || key == 'Y'
-                   || key == '\r' || key == '\n' || key == KEY_ENTER)) {
-            apply_plan();
-            end_confirm();
-        } else if (!con->read_only && (key == 'f' || key == 'F')
-                   && cl.plan->advice && cl.plan->advice->fix) {
-            apply_fix();
-        } else if (key == KEY_UP || key == KEY_DOWN) {
-            pane_scroll(key == KEY_UP ? -1 : 1);
-        }
-        return;
-    }
-    if (key == 27) {
-        close_prompt();
-        return;
-    }
+}
+
+/* A key for readline, as the byte it binds. */
+static void feed_readline(int key)
+{
     int b = rl_byte(key);
 
     if (b < 0 || cl.qlen >= (int) G_N_ELEMENTS(cl.queue)) {
@@ -820,9 +813,26 @@ void hc_cmdline_key(hc_console *con, int key)
     cl.qlen = 0;
 }
 
+/* Every key while the line is open is the line's: the confirmation's, or
+ * readline's. */
+static hc_key_rc cmdline_key(hc_console *con, int key)
+{
+    con->all_dirty = true;
+    if (key == KEY_PPAGE || key == KEY_NPAGE) {
+        pane_scroll(key == KEY_PPAGE ? -(con->rows / 2) : con->rows / 2);
+    } else if (cl.state == CL_CONFIRM) {
+        confirm_key(con, key);
+    } else if (key == 27) {
+        close_prompt();
+    } else {
+        feed_readline(key);
+    }
+    return HC_KEY_DONE;
+}
+
 /* The prompt and the line, escaped, scrolled so that the cursor shows;
  * *cursor is the cursor's column. */
-char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
+static char *cmdline_prompt(hc_console *con, int cols, int *cursor)
 {
     const char *buf = rl_line_buffer ? rl_line_buffer : "";
     size_t point = rl_point >= 0 ? (size_t) rl_point : 0;
@@ -874,3 +884,15 @@ char *hc_cmdline_prompt(hc_console *con, int cols, int *cursor)
     g_free(all);
     return ret;
 }
+
+const hc_mode hc_mode_cmdline = {
+    .name = "cmdline",
+    .flags = HC_MODE_MOUSE | HC_MODE_KEEPS_MESSAGE,
+    .open_key = ':',
+    .active = cmdline_active,
+    .open = cmdline_open,
+    .key = cmdline_key,
+    .prompt = cmdline_prompt,
+    .pane = cmdline_pane,
+    .end = cmdline_end,
+};

@@ -14,16 +14,6 @@
 #define BUTTON5_PRESSED 0
 #endif
 
-bool hc_mouse_enable(void)
-{
-    mmask_t want = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
-                   | BUTTON5_PRESSED;
-
-    /* Presses, not clicks: no wait for a release to tell them apart. */
-    mouseinterval(0);
-    return mousemask(want, NULL) != 0;
-}
-
 /* Which tab is under column x: the tabs are drawn one after the other
  * as " K Name " (or "[K Name]" for the open one), the same width. */
 static int tab_at(const hc_console *con, int x)

@@ -10,7 +10,7 @@
 #include <libxml/tree.h>
 #include <glib.h>
 
-#include "console.h"
+#include "model.h"
 
 /* Called by a source after its data changed. */
 typedef void (*hc_src_changed_fn)(void *data);

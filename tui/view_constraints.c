@@ -1,6 +1,6 @@
 /* Constraints in words ("dhcp runs where fs_data runs"), grouped by kind,
  * with what a move left behind (cli-prefer-*, cli-ban-*) marked. */
-#include "console.h"
+#include "views.h"
 
 #include <string.h>
 
@@ -104,5 +104,6 @@ static uint64_t constraints_digest(const hc_console *con)
 }
 
 const hc_view hc_view_constraints = {
-    "Constraints", '2', constraints_build, constraints_digest,
+    .name = "Constraints", .key = '2',
+    .build = constraints_build, .digest = constraints_digest,
 };

@@ -1,6 +1,6 @@
 /* Corosync: quorum, members, votes and the knet links of each node, as
  * votequorum and cfg report them (core/corosync.c). */
-#include "console.h"
+#include "views.h"
 
 static void corosync_build(hc_console *con, GPtrArray *lines, int width)
 {
@@ -94,5 +94,6 @@ static uint64_t corosync_digest(const hc_console *con)
 }
 
 const hc_view hc_view_corosync = {
-    "Corosync", '3', corosync_build, corosync_digest,
+    .name = "Corosync", .key = '3',
+    .build = corosync_build, .digest = corosync_digest,
 };

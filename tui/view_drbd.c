@@ -1,8 +1,8 @@
 /* The DRBD pane: what the console's own source (tui/source_drbd.c) follows
  * from the loop; until the loop starts it, the pane says no source is
  * configured. */
-#include "console.h"
 #include "sources.h"
+#include "views.h"
 
 static void drbd_build(hc_console *con, GPtrArray *lines, int width)
 {
@@ -28,5 +28,6 @@ static uint64_t drbd_digest(const hc_console *con)
 }
 
 const hc_view hc_view_drbd = {
-    "DRBD", '4', drbd_build, drbd_digest,
+    .name = "DRBD", .key = '4',
+    .build = drbd_build, .digest = drbd_digest,
 };

@@ -1,5 +1,5 @@
 /* Help, on ? or F1: keys and views.  hacon(1) says the same at length. */
-#include "console.h"
+#include "views.h"
 
 static const char *const help_text[] = {
     "#hacon console: keys",

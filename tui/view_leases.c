@@ -1,8 +1,8 @@
 /* The Leases pane: what the console's own source (tui/source_leases.c) follows
  * from the loop; until the loop starts it, the pane says no source is
  * configured. */
-#include "console.h"
 #include "sources.h"
+#include "views.h"
 
 static void leases_build(hc_console *con, GPtrArray *lines, int width)
 {
@@ -27,6 +27,13 @@ static uint64_t leases_digest(const hc_console *con)
                          (int64_t) hc_leases_src_generation(con->lsrc));
 }
 
+/* s, r, F, t: the pane's sort and filter (tui/source_leases.c). */
+static bool leases_key(hc_console *con, int key)
+{
+    return con->lsrc && hc_leases_src_key(con->lsrc, con, key);
+}
+
 const hc_view hc_view_leases = {
-    "Leases", '5', leases_build, leases_digest,
+    .name = "Leases", .key = '5', .build = leases_build,
+    .digest = leases_digest, .view_key = leases_key,
 };

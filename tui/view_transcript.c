@@ -2,7 +2,7 @@
  * time and the first lines of its output.  Commands are shown as an admin
  * types them (shell quoting, no \" escapes): control bytes only are
  * escaped. */
-#include "console.h"
+#include "views.h"
 
 #include <string.h>
 
@@ -85,5 +85,6 @@ static uint64_t transcript_digest(const hc_console *con)
 }
 
 const hc_view hc_view_transcript = {
-    "Transcript", '6', transcript_build, transcript_digest,
+    .name = "Transcript", .key = '6',
+    .build = transcript_build, .digest = transcript_digest,
 };

@@ -312,4 +312,5 @@ const hc_step hc_step_cluster = {
     .check = cluster_check,
     .plan = cluster_plan,
     .verify = cluster_verify,
+    .needs = { "preflight" },
 };

@@ -722,6 +722,8 @@ const hc_step hc_step_drbd = {
     .plan = drbd_plan,
     .apply = drbd_apply,
     .verify = drbd_verify,
+    .needs = { "cluster" },
+    .detect = hc_steps_detect_storage,
 };
 
 /* ---------------------------------------------------------- the hand test */

@@ -308,8 +308,9 @@ out:
 
 static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
-    static const char *const pkgs[] = { "corosync", "pacemaker",
-        "pacemaker-cli-utils", "resource-agents", "isc-dhcp-server",
+    const char *const pkgs[] = { "corosync", "pacemaker",
+        "pacemaker-cli-utils", "resource-agents",
+        hc_steps_kea(w) ? "kea-dhcp4-server" : "isc-dhcp-server",
         "drbd-utils" };
     const char *nodes[2] = { NULL, hc_wizard_peer(w) };
     GString *bad = g_string_new(NULL);
@@ -356,8 +357,9 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             if (strcmp(agent[1], "hacon")) {
                 need(w, n, "test -x \"$1\"", dhcp_agent, bad,
                      "dhcp_agent=%s is not installed there (no %s): install "
-                     "it on both nodes, or answer dhcp_agent=ocf:hacon:dhcpd",
-                     agent_ans, dhcp_agent);
+                     "it on both nodes, or answer dhcp_agent=%s",
+                     agent_ans, dhcp_agent, hc_steps_kea(w)
+                     ? "ocf:hacon:kea-dhcp4" : "ocf:hacon:dhcpd");
             }
             need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
                  hc_wizard_answer(w, "ha_if"), bad,

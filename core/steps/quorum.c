@@ -153,4 +153,5 @@ const hc_step hc_step_quorum = {
     .check = quorum_check,
     .plan = quorum_plan,
     .verify = quorum_verify,
+    .needs = { "cluster" },
 };

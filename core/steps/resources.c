@@ -41,12 +41,6 @@ static void want(GPtrArray *a, const char *section, const char *id,
     g_ptr_array_add(a, x);
 }
 
-const char *hc_steps_anchor(const hc_wizard *w)
-{
-    return strcmp(hc_wizard_answer(w, "storage"), "drbd") ? "fs_data"
-                                                           : "drbd-r0-master";
-}
-
 static bool use_drbd(const hc_wizard *w)
 {
     return !strcmp(hc_wizard_answer(w, "storage"), "drbd");
@@ -95,9 +89,15 @@ static GPtrArray *wanted_list(hc_wizard *w)
     const char *vip = hc_wizard_answer(w, "vip");
     const char *pfx = hc_wizard_answer(w, "vip_prefix");
     const char *nic = hc_wizard_answer(w, "service_if");
-    const char *conf = hc_wizard_answer(w, "dhcpd_conf");
-    const char *leases = hc_wizard_answer(w, "leases");
+    const char *conf = hc_steps_dhcp_conf(w);
+    const char *leases = hc_steps_dhcp_leases(w);
     char **agent = g_strsplit(hc_wizard_answer(w, "dhcp_agent"), ":", 3);
+    /* Kea's agent reads the lease file from its configuration. */
+    bool kea = hc_steps_kea(w);
+    char *leases_xml = kea ? g_strdup("") : g_strdup_printf(
+"<nvpair id=\"dhcp-params-leases\" name=\"leases\" value=\"%s\"/>", leases);
+    char *leases_crm = kea ? g_strdup("")
+                           : g_strdup_printf(" leases=%s", leases);
 
     if (use_drbd(w)) {
         const char *r = hc_wizard_answer(w, "drbd_resource");
@@ -157,7 +157,7 @@ static GPtrArray *wanted_list(hc_wizard *w)
 "<primitive id=\"dhcp\" class=\"ocf\" provider=\"%s\" type=\"%s\">"
 "<instance_attributes id=\"dhcp-params\">"
 "<nvpair id=\"dhcp-params-config\" name=\"config\" value=\"%s\"/>"
-"<nvpair id=\"dhcp-params-leases\" name=\"leases\" value=\"%s\"/>"
+"%s"
 "<nvpair id=\"dhcp-params-interface\" name=\"interface\" value=\"%s\"/>"
 "</instance_attributes>"
 "<meta_attributes id=\"dhcp-meta\">"
@@ -165,12 +165,15 @@ static GPtrArray *wanted_list(hc_wizard *w)
 "</meta_attributes>"
 "<operations>"
 "<op id=\"dhcp-monitor-10s\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/>"
-"</operations></primitive>", agent[1], agent[2], conf, leases, nic),
-        g_strdup_printf("crm configure primitive dhcp %s params config=%s "
-                        "leases=%s interface=%s op monitor interval=10s "
+"</operations></primitive>", agent[1], agent[2], conf, leases_xml, nic),
+        g_strdup_printf("crm configure primitive dhcp %s params config=%s"
+                        "%s interface=%s op monitor interval=10s "
                         "timeout=20s meta migration-threshold=3",
-                        hc_wizard_answer(w, "dhcp_agent"), conf, leases, nic));
+                        hc_wizard_answer(w, "dhcp_agent"), conf, leases_crm,
+                        nic));
     g_strfreev(agent);
+    g_free(leases_xml);
+    g_free(leases_crm);
 
 #define COLOC(id, rsc, with, role) \
     want(a, "constraints", id, g_strdup_printf( \
@@ -380,7 +383,9 @@ static int resources_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     hc_plan_note(p, "Colocations name the dependent first (crm shell places "
                  "the second resource first, ERRATA 14); an order starts the "
-                 "IP before dhcpd, which must see its address (ERRATA 15).");
+                 "IP before %s, which must see its address (ERRATA 15).",
+                 hc_steps_kea(w) ? "Kea (dhcp, ocf:hacon:kea-dhcp4, placed "
+                 "and ordered as dhcpd would be)" : "dhcpd");
     if (use_drbd(w)) {
         hc_plan_note(p, "DRBD is a promotable clone with roles Promoted and "
                      "Unpromoted, not the tutorial's ms with Master/Slave "
@@ -453,10 +458,13 @@ const hc_step hc_step_resources = {
     .tutorial = "primitives testnet, drbd-r0 (ms drbd-r0-master), fs_data, "
                 "dhcp (its own agent) and colocations/orders, one crm line "
                 "at a time",
-    .hacon = "a promotable clone, ocf:hacon:dhcpd, colocations in the right "
-             "direction, the IP ordered before dhcpd; one atomic update "
-             "previewed with crm_simulate",
+    .hacon = "a promotable clone, ocf:hacon:dhcpd (ocf:hacon:kea-dhcp4 with "
+             "dhcp_server=kea), colocations in the right direction, the IP "
+             "ordered before the DHCP server; one atomic update previewed "
+             "with crm_simulate",
     .check = resources_check,
     .plan = resources_plan,
     .verify = resources_verify,
+    .needs = { "stonith", "quorum", "drbd", "dhcp" },
+    .cib_needs = { "stonith", "quorum" },
 };

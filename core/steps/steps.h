@@ -1,7 +1,9 @@
-/* The tutorial's steps, one file each, in the table of core/wizard.c. */
+/* The tutorial's steps, one file each, in the table of table.c; what
+ * several steps share is in common.c. */
 #ifndef HC_STEPS_H
 #define HC_STEPS_H
 
+#include "cib.h"
 #include "status.h"
 #include "wizard.h"
 
@@ -14,15 +16,12 @@ extern const hc_step hc_step_dhcp;
 extern const hc_step hc_step_resources;
 extern const hc_step hc_step_migrate;
 
-/* The tutorial's test of DRBD by hand, before Pacemaker manages it: r0
- * switched to the other node and back, mounted on each in turn, a file
- * written on one node read on the other, then removed; the roles as they
- * were before.  Refused when Pacemaker manages r0, when r0 is not
- * Connected and UpToDate on both nodes, or when the device is mounted.
- * One line per turn is appended to report.  Returns 0 or a negative
- * errno (with *ret_err); a failed turn is undone (unmounted, demoted, the
- * roles of before). */
-int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err);
+/* dhcp_server=kea: ISC Kea serves instead of dhcpd. */
+bool hc_steps_kea(const hc_wizard *w);
+/* The DHCP server's configuration and lease file: the answers dhcpd_conf
+ * and leases, or kea_conf and kea_leases with dhcp_server=kea. */
+const char *hc_steps_dhcp_conf(const hc_wizard *w);
+const char *hc_steps_dhcp_leases(const hc_wizard *w);
 
 /* The resource that carries the service when it moves (the promoted DRBD
  * clone, or the filesystem on a shared disk), and the service itself. */

@@ -65,4 +65,5 @@ const hc_step hc_step_stonith = {
     .check = stonith_check,
     .plan = stonith_plan,
     .verify = stonith_verify,
+    .needs = { "cluster" },
 };

@@ -1,10 +1,14 @@
 #!/bin/bash
-# demo.sh [--final] [--batch [--keep]]: `make demo`.  Brings the two-node test
+# demo.sh [--final] [--kea] [--batch [--keep]]: `make demo`.  Brings the two-node test
 # cluster up, then opens hacon on nodeone the way an admin logged in over
 # ssh sees it.  Without --final the nodes are two fresh machines (hc-cluster
 # up --bare: no corosync.conf, no authkey, the packaged dhcpd.conf, a blank
 # shared disk, corosync and pacemaker not started), for the guided setup
 # (w); --final: the tutorial's final configuration already running.
+# --kea (make demo KEA=1): ISC Kea instead of dhcpd, the final
+# configuration's, or the answer dhcp_server=kea already given for the
+# guided setup (nodeone's /var/lib/hacon/answers, which the console's
+# answers form shows and saves).
 # Afterwards it asks whether to keep the cluster; `make demo-down` tears it
 # down later.
 #   --batch  no terminal needed: runs `hacon status` (fresh machines:
@@ -13,13 +17,14 @@
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" up=--bare batch=0 keep=0
+final="" up=--bare batch=0 keep=0 kea=""
 for a in "$@"; do
     case $a in
         --final) final=--final up=--final ;;
         --batch) batch=1 ;;
         --keep) keep=1 ;;
-        *) echo "usage: demo.sh [--final] [--batch [--keep]]" >&2; exit 2 ;;
+        --kea) kea=--kea ;;
+        *) echo "usage: demo.sh [--final] [--kea] [--batch [--keep]]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
@@ -31,6 +36,8 @@ if [ -n "$final" ]; then
                      a kernel module this machine cannot load); the active
                      node mounts it on /data"
     conf="the tutorial's final one: fs_data, testnet, dhcp"
+    [ -n "$kea" ] && conf="$conf (ISC Kea,
+                     ocf:hacon:kea-dhcp4, leases in /data/kea)"
 else
     echo "Starting two fresh machines, nodeone and nodetwo, each in its own"
     echo "namespaces on this machine (packages installed, nothing set up)..."
@@ -38,8 +45,17 @@ else
                      shared disk (DRBD needs a kernel module this machine
                      cannot load): answer storage=shared"
     conf="none: press w in hacon for the guided setup"
+    [ -n "$kea" ] && conf="$conf (answered:
+                     dhcp_server=kea, ISC Kea instead of dhcpd)"
 fi
-"$CL" up $up || exit 1
+"$CL" up $up $kea || exit 1
+if [ -n "$kea" ] && [ -z "$final" ]; then
+    # What the admin would answer in the form (e), saved where the
+    # console reads it.
+    "$CL" exec nodeone sh -c 'umask 077 && mkdir -p /var/lib/hacon &&
+        printf "%s\n" "# ISC Kea (dhcpd reached its end of life in December 2022)" \
+            dhcp_server=kea > /var/lib/hacon/answers' || exit 1
+fi
 cat <<EOF
 
   nodeone, nodetwo   eth0 10.10.99.1/.2 (ssh)  eth1 10.10.100.1/.2 (corosync)

@@ -31,14 +31,12 @@ S=$HC_CLUSTER_STATE
 # the test cluster starts with it shortened.
 : "${HC_CLUSTER_DC_DEADTIME:=3s}"
 
-# The dhcpd resource agent of the final configuration: one line to switch.
-# The project's own agent is used once it is in the tree.
-if [ -z "${HC_DHCP_AGENT:-}" ]; then
-    if [ -f "$HC_TOP/agents/dhcpd" ]; then
-        HC_DHCP_AGENT=ocf:hacon:dhcpd
-    else
-        HC_DHCP_AGENT=ocf:heartbeat:dhcpd
-    fi
+# The DHCP server of the instance: isc (dhcpd, the tutorial's) or kea
+# (ISC Kea); `hc-cluster up --kea` records kea for the later commands.
+HC_DHCP_AGENT_GIVEN=${HC_DHCP_AGENT:-}
+if [ -z "${HC_DHCP_SERVER:-}" ]; then
+    HC_DHCP_SERVER=isc
+    { read -r HC_DHCP_SERVER < "$S/server"; } 2> /dev/null
 fi
 
 NODES=(nodeone nodetwo)
@@ -69,13 +67,31 @@ DISK_SIZE=32M
 DISK_LABEL=hcshared
 DISK_DEV=/dev/drbd1
 DATA_DIR=/data
-LEASES=$DATA_DIR/dhcp/dhcpd.leases
+# server_settings: the lease file and the agent of the final
+# configuration for HC_DHCP_SERVER.  The dhcpd agent is one line to
+# switch; the project's own is used once it is in the tree.
+server_settings() {
+    if [ "$HC_DHCP_SERVER" = kea ]; then
+        LEASES=$DATA_DIR/kea/kea-leases4.csv
+        HC_DHCP_AGENT=${HC_DHCP_AGENT_GIVEN:-ocf:hacon:kea-dhcp4}
+    else
+        LEASES=$DATA_DIR/dhcp/dhcpd.leases
+        HC_DHCP_AGENT=$HC_DHCP_AGENT_GIVEN
+        if [ -z "$HC_DHCP_AGENT" ] && [ -f "$HC_TOP/agents/dhcpd" ]; then
+            HC_DHCP_AGENT=ocf:hacon:dhcpd
+        elif [ -z "$HC_DHCP_AGENT" ]; then
+            HC_DHCP_AGENT=ocf:heartbeat:dhcpd
+        fi
+    fi
+}
+server_settings
+KEA_CONF=/etc/kea/kea-dhcp4.conf
 
 # Per-node directories bind-mounted from $S/NODE/root over the host's.
 # The init scripts' runlevel links are per node too: the guided setup
-# disables the packaged isc-dhcp-server there (update-rc.d), which must not
-# change the host's; /var/lib/hacon holds the setup's checkpoints.
-BIND_DIRS=(/etc/corosync /etc/dhcp /etc/ssh /var/lib/pacemaker
+# disables the packaged isc-dhcp-server or kea-dhcp4-server there
+# (update-rc.d), which must not change the host's; /var/lib/hacon holds the setup's checkpoints.
+BIND_DIRS=(/etc/corosync /etc/dhcp /etc/kea /etc/ssh /var/lib/pacemaker
            /var/lib/corosync /var/lib/heartbeat /var/log /root
            /etc/rc0.d /etc/rc1.d /etc/rc2.d /etc/rc3.d /etc/rc4.d
            /etc/rc5.d /etc/rc6.d /etc/rcS.d /var/lib/hacon)

@@ -1,9 +1,10 @@
 #!/bin/bash
 # bash completion (completion/hacon) against the program itself: every
-# command of `hacon help`, every option of each command's --help and of
-# the console's usage, the setup's steps as `hacon setup list` names them
-# and the failover scenarios as `hacon failover-test --help` names them are
-# offered; option values (--format=, --sort=) are completed.
+# command of `hacon help`, exactly the options of each command's table and
+# of the console's (`hacon --list-options`, from the tables that also write
+# --help and check the arguments), the values they take, the setup's steps
+# as `hacon setup list` names them and the failover scenarios as
+# `hacon failover-test --help` names them are offered.
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 bc=/usr/share/bash-completion/bash_completion
 [ -r "$bc" ] || tap_skip_all "needs bash-completion (make deps installs it)"
@@ -57,31 +58,53 @@ tap_check "hacon <Tab> offers no command hacon lacks${extra:+ ($extra)}" \
     [ -z "$extra" ]
 offers "hacon se<Tab> completes setup" hacon se :: setup
 
-# The options of a command as its --help (or its usage in hacon help)
-# writes them: --name, --name=VALUE written as --name=.
-opts_of() {
-    { "$HACON" "$1" --help 2> /dev/null; "$HACON" help | grep "^  $1 "; } |
-        grep -oE -- '--[a-z][a-z0-9-]*=?' | sort -u
-}
-while read -r cmd; do
-    opts=$(opts_of "$cmd")
-    comp hacon "$cmd" -- > "$work/got"
-    missing=
-    for o in $opts; do
-        grep -qxF -- "$o" "$work/got" || grep -qxF -- "${o%=}" "$work/got" \
-            || grep -qxF -- "$o=" "$work/got" || missing="$missing $o"
-    done
-    if [ -n "$opts" ] && [ -z "$missing" ]; then
-        tap_ok "hacon $cmd --<Tab> offers its options ($(echo "$opts" | wc -w))"
-    else
-        tap_fail "hacon $cmd --<Tab> offers its options (missing:$missing)"
+# The options against the commands' own tables (hacon --list-options,
+# "COMMAND --NAME KIND [WORDS]", the console's under "hacon"): completion
+# offers every option and no other, knows which take a value, and offers
+# each option's values (its choices, files, directories, interfaces).
+"$HACON" --list-options > "$work/list" 2> /dev/null
+tap_check "hacon --list-options lists the options" test -s "$work/list"
+mkdir "$work/cwd" "$work/cwd/zzdir" && : > "$work/cwd/zzfile"
+for cmd in $(awk '{ print $1 }' "$work/list" | sort -u); do
+    if [ "$cmd" = hacon ]; then words=(hacon); else words=(hacon "$cmd"); fi
+    awk -v c="$cmd" '$1 == c { print $2 }' "$work/list" | sort -u > "$work/want"
+    comp "${words[@]}" -- | sed 's/=$//' | sort -u > "$work/got"
+    if [ "$cmd" = hacon ]; then
+        # The commands' list is offered too when the word is empty: only
+        # options count here.
+        grep -- '^--' "$work/got" > "$work/got2"; mv "$work/got2" "$work/got"
     fi
-done < "$work/commands"
-
-# shellcheck disable=SC2046
-offers "hacon --<Tab> offers the console's options and --version" hacon -- :: \
-    $("$HACON" --help | sed -n '1,/^commands:/p' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u) \
-    --version
+    if cmp -s "$work/want" "$work/got"; then
+        tap_ok "${words[*]} --<Tab> offers the options of its table ($(wc -l < "$work/want"))"
+    else
+        tap_fail "${words[*]} --<Tab> offers the options of its table"
+        diff "$work/want" "$work/got" | sed 's/^/# (< table, > completion) /'
+    fi
+    bad=
+    while read -r _ opt kind rest; do
+        if [ "$kind" = flag ]; then
+            _hacon_takes_value "$opt" && bad="$bad $opt(takes no value)"
+            continue
+        fi
+        _hacon_takes_value "$opt" || { bad="$bad $opt(takes a value)"; continue; }
+        case $kind in
+            choice) want=$rest; cur= ;;
+            file) want=zzfile; cur=zz ;;
+            dir) want=zzdir; cur=zz ;;
+            interface) want=lo; cur=l ;;
+            *) continue ;;
+        esac
+        got=$(cd "$work/cwd" && comp "${words[@]}" "$opt" "$cur" | sed 's|/$||')
+        for w in $want; do
+            echo "$got" | grep -qxF -- "$w" || bad="$bad $opt($w not offered)"
+        done
+        if [ "$kind" = dir ] && echo "$got" | grep -qxF zzfile; then
+            bad="$bad $opt(a file offered for a directory)"
+        fi
+    done < <(awk -v c="$cmd" '$1 == c' "$work/list")
+    tap_check "${words[*]}: each option's value is completed as its table says${bad:+ (wrong:$bad)}" \
+        [ -z "$bad" ]
+done
 
 CIB_file=$HACON_TOP/tests/golden/cib/bare.xml "$HACON" setup list \
     > "$work/list" 2>&1

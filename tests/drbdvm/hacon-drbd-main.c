@@ -4,7 +4,6 @@
  * commands of tui/main.c, which need the cluster's libraries. */
 #include <errno.h>
 #include <locale.h>
-#include <string.h>
 
 #include "commands.h"
 #include "drbd_cib.h"
@@ -18,16 +17,8 @@ int hc_drbd_cib_report_file(const char *path, const hc_drbd *d,
     return -ENOTSUP;
 }
 
-int hc_parse_format(const char *arg)
-{
-    if (!strcmp(arg, "text")) {
-        return 0;
-    }
-    return !strcmp(arg, "json") ? 1 : -1;
-}
-
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    return hc_cmd_drbd.run(argc, argv);
+    return hc_command_exec(&hc_cmd_drbd, argc, argv);
 }

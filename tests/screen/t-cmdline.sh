@@ -283,4 +283,62 @@ else
     tap_fail "read-only console shows the tutorial cluster"
 fi
 
+# --- an agent installed while the console runs (a package, the guided
+# setup's step): the next line sees it, as `hacon crm` would; the agents'
+# meta-data are not kept from before ---------------------------------------
+mkdir -p "$work/ocf/resource.d" "$work/late"
+for d in /usr/lib/ocf/resource.d/* /usr/lib/ocf/lib; do
+    [ -e "$d" ] && ln -s "$d" "$work/ocf/${d#/usr/lib/ocf/}"
+done
+cp "$fix/tutorial.xml" "$work/late.xml"
+start late 80x24 $U8 HACON_HISTORY="$work/late/history" CIB_file=late.xml \
+    OCF_ROOT="$work/ocf"
+if wait_for late "dhcp (ocf:hacon:dhcpd)"; then
+    T send-keys -t late :
+    T send-keys -t late -l "primitive late1 ocf:late:thing"
+    T send-keys -t late Enter
+    wait_for late "no agent ocf:late:thing" \
+        && tap_ok "late agent: a line naming an agent not installed is refused" \
+        || tap_fail "late agent: a line naming an agent not installed is refused"
+    bottom late ":" || true
+    mkdir -p "$work/ocf/resource.d/late"
+    cat > "$work/late/thing" <<'AGENT'
+#!/bin/sh
+case $1 in
+meta-data) cat <<'XML'
+<?xml version="1.0"?>
+<resource-agent name="thing" version="1.0">
+  <version>1.1</version>
+  <shortdesc lang="en">a thing</shortdesc>
+  <parameters>
+    <parameter name="size" required="0"><content type="string"/></parameter>
+  </parameters>
+  <actions><action name="meta-data" timeout="5s"/></actions>
+</resource-agent>
+XML
+;;
+*) exit 3 ;;
+esac
+AGENT
+    chmod +x "$work/late/thing"
+    mv "$work/late/thing" "$work/ocf/resource.d/late/thing"
+    # The same line again, in the same prompt.
+    T send-keys -t late -l "primitive late1 ocf:late:thing params size=4"
+    T send-keys -t late Enter
+    if wait_for late "CIB changes:" \
+        && ! screen late | grep -q "no agent"; then
+        tap_ok "late agent: once installed, the next line uses it"
+    else
+        tap_fail "late agent: once installed, the next line uses it"
+    fi
+    # Esc cancels the plan (or closes the prompt), Esc closes the prompt.
+    T send-keys -t late Escape
+    wait_re late "Cancelled\.|F1/\? Help" 10 || true
+    T send-keys -t late Escape
+    bottom late "F1/? Help  w Setup  f Failover  : crm  Tab View  / Search  Enter Detail  q Quit" || true
+    quit_ok late "late agent"
+else
+    tap_fail "late agent: the console starts"
+fi
+
 tap_done

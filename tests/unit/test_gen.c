@@ -1,6 +1,6 @@
 /* The generators of the wizard's files against golden copies
  * (tests/wizard/golden/), which t-file-steps.sh also feeds to corosync's
- * parser and dhcpd -t. */
+ * parser, dhcpd -t and kea-dhcp4 -t. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 #include "gen_corosync.h"
 #include "gen_drbd.h"
 #include "gen_dhcpd.h"
+#include "gen_kea.h"
 
 static char *golden(const char *name)
 {
@@ -169,6 +170,124 @@ static void test_dhcpd_bad_address(void **state)
     g_free(err);
 }
 
+/* kea-dhcp4 -t on text: its exit status, or 0 when Kea is not here.
+ * Kea refuses an interface this machine lacks: eth2 is checked as lo. */
+static int kea_check(const char *conf)
+{
+    char path[] = "/tmp/hacon-test-kea-XXXXXX";
+    int fd, status = -1;
+    char *argv[] = { "/usr/sbin/kea-dhcp4", "-t", path, NULL };
+    char **parts = g_strsplit(conf, "\"eth2\"", -1);
+    char *text = g_strjoinv("\"lo\"", parts);
+
+    g_strfreev(parts);
+    if (access("/usr/sbin/kea-dhcp4", X_OK) != 0) {
+        g_free(text);
+        return 0;
+    }
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
+    close(fd);
+    assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                             | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                             NULL, NULL, &status, NULL));
+    unlink(path);
+    g_free(text);
+    return status;
+}
+
+static void test_kea_tutorial(void **state)
+{
+    hc_kea_conf c = {
+        .dhcp = {
+            .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+            .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
+            .range_end = "10.10.101.200",
+            .leases = "/data/kea/kea-leases4.csv",
+        },
+        .control_socket = "/run/kea/kea4-ctrl-socket",
+    };
+    char *err = NULL, *text = hc_gen_kea_conf(&c, &err);
+    char *want = golden("kea-dhcp4.conf");
+
+    assert_null(err);
+    assert_string_equal(text, want);
+    assert_int_equal(kea_check(text), 0);
+    g_free(text);
+    g_free(want);
+}
+
+static void test_kea_admin_options(void **state)
+{
+    hc_kea_conf c = {
+        .dhcp = {
+            .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+            .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
+            .range_end = "10.10.101.200", .leases = "/data/kea/l.csv",
+            .routers = "10.10.101.254",
+            .dns_servers = "10.10.101.53,192.0.2.53",
+            .domain_name = "example.org", .default_lease_time = 3600,
+            .max_lease_time = 86400,
+        },
+        .lfc_interval = 600,
+    };
+    char *err = NULL, *text = hc_gen_kea_conf(&c, &err);
+
+    assert_null(err);
+    assert_non_null(strstr(text, "\"valid-lifetime\": 3600,\n"));
+    assert_non_null(strstr(text, "\"max-valid-lifetime\": 86400,\n"));
+    assert_non_null(strstr(text, "\"lfc-interval\": 600\n"));
+    assert_non_null(strstr(text, "{ \"name\": \"routers\", "
+                           "\"data\": \"10.10.101.254\" }"));
+    assert_non_null(strstr(text, "{ \"name\": \"domain-name-servers\", "
+                           "\"data\": \"10.10.101.53, 192.0.2.53\" }"));
+    assert_non_null(strstr(text, "{ \"name\": \"domain-name\", "
+                           "\"data\": \"example.org\" }"));
+    assert_null(strstr(text, "control-socket"));
+    assert_int_equal(kea_check(text), 0);
+    g_free(text);
+
+    /* The nodes' static addresses in the service subnet: one subnet. */
+    c.dhcp.static_net = "10.10.101.7/24";
+    c.dhcp.routers = NULL;
+    text = hc_gen_kea_conf(&c, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"subnet\": \"10.10.101.0/24\""));
+    assert_null(strstr(text, "\"id\": 2"));
+    assert_null(strstr(text, "\"routers\""));
+    assert_int_equal(kea_check(text), 0);
+    g_free(text);
+
+    /* Nothing that would need escaping reaches the JSON. */
+    c.dhcp.domain_name = "evil\" } ], \"hooks-libraries\": [ { \"x";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    assert_non_null(strstr(err, "not a domain name"));
+    g_free(err);
+    c.dhcp.domain_name = NULL;
+    c.dhcp.leases = "/data/kea/\"x.csv";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    assert_non_null(strstr(err, "/data/kea/\"x.csv"));
+    g_free(err);
+    c.dhcp.leases = "kea-leases4.csv";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    g_free(err);
+    c.dhcp.leases = "/data/kea/l.csv";
+    c.dhcp.interface = "eth2\"";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    g_free(err);
+    c.dhcp.interface = "eth2";
+    c.dhcp.vip = "10.10.101.300";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    assert_non_null(strstr(err, "10.10.101.300"));
+    g_free(err);
+    c.dhcp.vip = "10.10.101.1";
+    c.dhcp.dns_servers = "10.10.101.53,nonsense";
+    assert_null(hc_gen_kea_conf(&c, &err));
+    assert_non_null(strstr(err, "nonsense"));
+    g_free(err);
+}
+
 static void drbd_golden(int major, const char *name)
 {
     hc_drbd_res_opts r = {
@@ -208,6 +327,8 @@ int main(void)
         cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),
         cmocka_unit_test(test_dhcpd_bad_address),
+        cmocka_unit_test(test_kea_tutorial),
+        cmocka_unit_test(test_kea_admin_options),
         cmocka_unit_test(test_drbd_84),
         cmocka_unit_test(test_drbd_9),
     };

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The wizard's file steps (cluster: corosync.conf and authkey; dhcp:
-# dhcpd.conf and the packaged service) with a real peer over ssh.
+# dhcpd.conf or kea-dhcp4.conf and the packaged service) with a real peer
+# over ssh.
 #
 # The test runs in a mount namespace of its own: the "peer" nodetwo is an
 # sshd on 127.0.0.1 that sees /etc/corosync and /etc/dhcp bind-mounted
@@ -438,6 +439,83 @@ tap_check "AppArmor: no warning where AppArmor is not enabled" \
     sh -c "! grep -q 'WARNING: AppArmor' '$work/out'"
 umount /etc/apparmor.d
 rm -rf "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+
+# ------------------------------------------------------------ dhcp, Kea
+# dhcp_server=kea: kea-dhcp4.conf from the same answers, the same on both
+# nodes, checked by kea-dhcp4 -t (which wants the interface: lo here), the
+# packaged kea-dhcp4-server disabled in the init links, Kea's AppArmor
+# profile (Debian's has no local part: the rule goes in the profile).
+if ! command -v kea-dhcp4 > /dev/null; then
+    tap_skip "kea: no kea-dhcp4 (kea-dhcp4-server)"
+else
+mkdir -p "$peer/kea" "$HACON_ROOT/etc/kea"
+mount --bind "$peer/kea" /etc/kea
+cat > "$work/ans.kea" <<EOF
+local_node=nodeone
+service_net=10.10.102.0/24
+dhcp_server=kea
+service_if=lo
+EOF
+sed -e 's/"eth2"/"lo"/g' -e 's/addresses on eth2:/addresses on lo:/' "$golden/kea-dhcp4.conf" > "$work/kea-golden.conf"
+setup plan dhcp --answers "$work/ans.kea"
+tap_check "kea: the plan shows kea-dhcp4.conf for both nodes" \
+    grep -q '\[nodetwo\] /etc/kea/kea-dhcp4.conf' "$work/out"
+tap_check "kea: the plan says why Kea (dhcpd's end of life in December 2022)" \
+    grep -q 'ISC Kea serves, not the tutorial.s dhcpd, which reached its end of life in December 2022' "$work/out"
+mkdir -p "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys/module/apparmor/parameters"
+echo 'profile kea-dhcp4 {}' > "$HACON_ROOT/etc/apparmor.d/usr.sbin.kea-dhcp4"
+echo Y > "$HACON_ROOT/sys/module/apparmor/parameters/enabled"
+setup plan dhcp --answers "$work/ans.kea"
+tap_check "kea: AppArmor: this node's Kea profile denies the lease file: named, with the rule" \
+    grep -q '^WARNING: AppArmor is enabled on nodeone and confines Kea .*add "owner /data/kea/kea-leases4.csv\* rw," to both profiles' \
+    "$work/out"
+printf 'profile kea-dhcp4 {\n  owner /data/kea/kea-leases4.csv* rw,\n}\n' \
+    > "$HACON_ROOT/etc/apparmor.d/usr.sbin.kea-dhcp4"
+setup plan dhcp --answers "$work/ans.kea"
+tap_check "kea: AppArmor: a profile with the rule is not warned about" \
+    sh -c "! grep -q 'AppArmor is enabled on nodeone' '$work/out'"
+rm -rf "$HACON_ROOT/etc/apparmor.d" "$HACON_ROOT/sys"
+setup apply dhcp --answers "$work/ans.kea" --yes --force
+tap_check "kea: dhcp applied and verified with kea-dhcp4 -t on both nodes" [ $? -eq 0 ]
+tap_diff "kea: kea-dhcp4.conf as golden (its interface lo)" "$work/kea-golden.conf" \
+    "$HACON_ROOT/etc/kea/kea-dhcp4.conf"
+tap_check "kea: the same file on the peer" \
+    cmp -s "$HACON_ROOT/etc/kea/kea-dhcp4.conf" "$peer/kea/kea-dhcp4.conf"
+if ls /etc/rc2.d/S*kea-dhcp4-server > /dev/null 2>&1; then
+    tap_fail "kea: the packaged kea-dhcp4-server still starts at boot"
+else
+    tap_ok "kea: the packaged kea-dhcp4-server no longer starts at boot"
+fi
+setup apply dhcp --answers "$work/ans.kea" --yes --force
+tap_check "kea: rerun has nothing to do" grep -q 'Nothing to do' "$work/out"
+# The admin's own kea-dhcp4.conf (hacon's first line removed, edited) that
+# Kea accepts and that keeps the leases on /data: kept on both nodes.
+sed -e '1d' -e 's/"valid-lifetime": 600/"valid-lifetime": 900/' \
+    "$HACON_ROOT/etc/kea/kea-dhcp4.conf" > "$work/kea-admin.conf"
+cp "$work/kea-admin.conf" "$HACON_ROOT/etc/kea/kea-dhcp4.conf"
+cp "$work/kea-admin.conf" /etc/kea/kea-dhcp4.conf
+setup apply dhcp --answers "$work/ans.kea" --yes --force
+if grep -q 'edited by hand: kea-dhcp4 -t accepts it' "$work/out" \
+    && grep -q 'Nothing to do' "$work/out" \
+    && cmp -s "$work/kea-admin.conf" "$HACON_ROOT/etc/kea/kea-dhcp4.conf"; then
+    tap_ok "kea: a working hand-edited kea-dhcp4.conf is kept, and the plan says why"
+else
+    tap_fail "kea: a working hand-edited kea-dhcp4.conf is kept"
+    sed 's/^/# /' "$work/out"
+fi
+# ... but not one whose leases are off the shared filesystem.
+sed 's|/data/kea/kea-leases4.csv|/var/lib/kea/kea-leases4.csv|' "$work/kea-admin.conf" \
+    > "$HACON_ROOT/etc/kea/kea-dhcp4.conf"
+setup plan dhcp --answers "$work/ans.kea"
+tap_check "kea: a hand-edited kea-dhcp4.conf with its leases off /data is replaced (diff)" \
+    sh -c "grep -q 'keeps its leases in /var/lib/kea/kea-leases4.csv, not on the shared filesystem' '$work/out' &&
+           grep -q '^ *+ *\"name\": \"/data/kea/kea-leases4.csv\",' '$work/out'"
+{ cat "$work/ans.kea"; echo dhcp_agent=ocf:hacon:dhcpd; } > "$work/ans.kea-bad"
+setup plan dhcp --answers "$work/ans.kea-bad"
+tap_check "kea: dhcp_agent=ocf:hacon:dhcpd with dhcp_server=kea is refused, with what to answer" \
+    grep -q 'dhcp_agent=ocf:hacon:dhcpd runs dhcpd, but dhcp_server=kea' "$work/out"
+umount /etc/kea
+fi
 
 # ------------------------------------------------------------ drbd
 if [ -e /proc/drbd ] || modinfo drbd > /dev/null 2>&1; then

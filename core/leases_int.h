@@ -1,0 +1,101 @@
+/* What the lease modules share, not part of the API: the table's layout
+ * (leases_table.c owns it), the parser's entry point for the loader and
+ * the helpers the parser and the follower use to fill a table. */
+#ifndef HC_LEASES_INT_H
+#define HC_LEASES_INT_H
+
+#include "leases.h"
+
+#define MAX_ERRORS 100
+#define MAX_STR 65535u
+
+/* The key is kept in the slot so that a probe touches one cache line. */
+typedef struct hc_slot {
+    uint32_t ip;
+    uint32_t idx;           /* lease index + 1, 0: empty */
+} hc_slot;
+
+struct hc_lease_table {
+    hc_lease *leases;
+    size_t n, cap;
+    hc_slot *index;         /* open addressing by address */
+    size_t index_cap;       /* power of two */
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t records;
+    uint64_t generation;
+    uint32_t line;          /* line at the end of the consumed bytes */
+    GArray *errors;         /* hc_lease_error */
+    size_t n_errors;
+    GPtrArray *failover;    /* hc_lease_failover* */
+    uint8_t *duid;
+    size_t duid_len;
+    GByteArray *extras;     /* scratch for one record's extras */
+};
+
+/* Names of hc_lease_state, indexed by it. */
+extern const char *const hc__lease_state_names[HC_LEASE_N_STATES];
+
+/* Eight neighbouring addresses share one 64-byte line of slots, and the
+ * groups of eight are scattered by a Fibonacci hash: dhcpd writes a pool
+ * mostly in address order, so a full read misses the cache once per eight
+ * leases instead of once per lease, while pools cannot pile up into the
+ * long runs that make linear probing slow. */
+static inline size_t hc__lease_slot_of(uint32_t ip, size_t cap)
+{
+    unsigned bits = (unsigned) __builtin_ctzll((unsigned long long) cap);
+    uint64_t group = ((uint64_t) (ip >> 3) * 0x9e3779b97f4a7c15ull)
+                     >> (64 - (bits - 3));
+
+    return (size_t) (group << 3 | (ip & 7));
+}
+
+/* The slot of ip: its own, or the empty one where it would go. */
+static inline size_t hc__lease_index_lookup(const hc_lease_table *t,
+                                            uint32_t ip)
+{
+    size_t s = hc__lease_slot_of(ip, t->index_cap);
+
+    while (t->index[s].idx && t->index[s].ip != ip) {
+        s = (s + 1) & (t->index_cap - 1);
+    }
+    return s;
+}
+
+/* Makes room for n more bytes in the arena (it may move). */
+void hc__lease_arena_grow(hc_lease_table *t, size_t n);
+
+static inline void hc__lease_arena_reserve(hc_lease_table *t, size_t n)
+{
+    if (t->arena_len + n > t->arena_cap) {
+        hc__lease_arena_grow(t, n);
+    }
+}
+
+/* Sizes the table for about n leases and bytes of strings. */
+void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes);
+
+/* Records a malformed record (at most MAX_ERRORS kept, all counted). */
+void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
+                         ...) G_GNUC_PRINTF(3, 4);
+
+/* Stores one parsed record: the last record for an address wins, a state
+ * that does not count keeps the address's old usage.  The scratch extras
+ * of the table become the lease's. */
+void hc__lease_commit(hc_lease_table *t, hc_lease *l);
+
+void hc__lease_failover_free(hc_lease_failover *p);
+
+/* Appends u (the rest of a file, read from a record boundary with lines
+ * counted from 1 there) to t, as if t had read on; takes u's errors,
+ * failover states and server-duid. */
+void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u);
+
+/* hc_leases_parse(), which also stops before a top-level statement that
+ * starts at byte *stop of buf (*stop is then set to SIZE_MAX - 1).  A
+ * statement that runs over *stop sets it to SIZE_MAX: the stop was not a
+ * statement boundary, and the parse goes on. */
+ssize_t hc__leases_parse_until(hc_lease_table *t, const char *buf,
+                               size_t len, bool eof, size_t *stop);
+
+#endif

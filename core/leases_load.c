@@ -1,0 +1,186 @@
+/* Reading a whole lease file, in two halves by two threads when it is
+ * large: the second half is parsed into a table of its own from the first
+ * record at or after the middle, and joined to the first in file order
+ * (hc__lease_table_append()), which gives what a sequential read gives. */
+#include "leases.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leases_int.h"
+
+/* Reads the file from byte `from` to its end into t.  With stop (a file
+ * offset, UINT64_MAX: none), ends early, with *ret_stopped set, when a
+ * top-level statement starts exactly there.  cancel (may be NULL) is
+ * looked at between reads. */
+static int load_range(hc_lease_table *t, int fd, uint64_t from,
+                      uint64_t stop, bool *ret_stopped, const gint *cancel)
+{
+    /* A buffer that stays in the L2 cache: the copy out of the page cache
+     * is then nearly free for the scanner that follows it. */
+    size_t cap = 256u << 10, have = 0;
+    uint64_t bufoff = from;     /* file offset of buf[0] */
+    char *buf = g_malloc(cap);
+    int rc = 0;
+
+    if (ret_stopped) {
+        *ret_stopped = false;
+    }
+    for (;;) {
+        ssize_t n = pread(fd, buf + have, cap - have,
+                          (off_t) (bufoff + have));
+        ssize_t used;
+        size_t rel;
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            rc = -errno;
+            break;
+        }
+        if (cancel && g_atomic_int_get(cancel)) {
+            rc = -ECANCELED;
+            break;
+        }
+        have += (size_t) n;
+        rel = stop != UINT64_MAX && stop >= bufoff
+              ? (size_t) (stop - bufoff) : SIZE_MAX;
+        used = hc__leases_parse_until(t, buf, have, n == 0, &rel);
+        if (used < 0) {
+            rc = (int) used;
+            break;
+        }
+        if (rel == SIZE_MAX - 1) {
+            *ret_stopped = true;
+            break;
+        }
+        if (rel == SIZE_MAX) {
+            /* The stop fell inside a statement: read on to the end. */
+            stop = UINT64_MAX;
+        }
+        memmove(buf, buf + used, have - (size_t) used);
+        have -= (size_t) used;
+        bufoff += (uint64_t) used;
+        if (n == 0) {
+            break;
+        }
+        if (have == cap) {
+            /* One statement longer than the buffer: let it grow. */
+            cap *= 2;
+            buf = g_realloc(buf, cap);
+        }
+    }
+    g_free(buf);
+    return rc;
+}
+
+/* The second half of a split read, in its own thread. */
+typedef struct load_half {
+    hc_lease_table *t;
+    int fd;
+    uint64_t from;
+    gint cancel;
+    int rc;
+} load_half;
+
+static gpointer load_half_run(gpointer data)
+{
+    load_half *h = data;
+
+    h->rc = load_range(h->t, h->fd, h->from, UINT64_MAX, NULL, &h->cancel);
+    return NULL;
+}
+
+/* The first "lease" at the start of a line at or after byte `at`, within
+ * 64 KiB; 0 when there is none. */
+static uint64_t record_start_after(int fd, uint64_t at)
+{
+    char buf[64 << 10];
+    ssize_t n = pread(fd, buf, sizeof(buf), (off_t) (at - 1));
+    const char *q;
+
+    if (n < 8) {
+        return 0;
+    }
+    q = memmem(buf, (size_t) n, "\nlease ", 7);
+    return q ? at + (uint64_t) (q - buf) : 0;
+}
+
+int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    load_half h = { .fd = fd };
+    GThread *th = NULL;
+    bool stopped = false;
+    int rc;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    hc_lease_table_reset(t);
+    if (fstat(fd, &st) < 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    /* Strings are kept in at most as many bytes as they take in the file,
+     * and references are 32 bits: a split is for files well below 4 GiB. */
+    if (at > 0 && (uint64_t) st.st_size < (1ull << 30)
+        && at < (uint64_t) st.st_size) {
+        h.from = record_start_after(fd, at);
+    }
+    if (h.from) {
+        h.t = hc_lease_table_new();
+        /* dhcpd writes about 300 bytes a record, 40 of them strings. */
+        hc__lease_table_reserve(h.t, ((uint64_t) st.st_size - h.from) / 300 + 16,
+                      ((uint64_t) st.st_size - h.from) / 8 + 4096);
+        th = g_thread_try_new("hc-leases", load_half_run, &h, NULL);
+    }
+    if (st.st_size > 0) {
+        hc__lease_table_reserve(t, (size_t) st.st_size / 300 + 16,
+                      (size_t) st.st_size / 8 + 4096);
+    }
+    rc = load_range(t, fd, 0, th ? h.from : UINT64_MAX, &stopped, NULL);
+    if (th) {
+        if (!stopped || rc < 0) {
+            /* The first half read the whole file (the split point was
+             * inside a statement), or failed: the second is not needed. */
+            g_atomic_int_set(&h.cancel, 1);
+        }
+        g_thread_join(th);
+        if (stopped && rc == 0) {
+            rc = h.rc;
+            if (rc == 0) {
+                hc__lease_table_append(t, h.t);
+            }
+        }
+        hc_lease_table_free(h.t);
+    }
+    close(fd);
+    return rc;
+}
+
+/* Below SPLIT_MIN a second thread costs more than it saves.  Above
+ * SPLIT_MAX one thread reads: the second half's own table lives next to
+ * the whole one until they are joined, half as much memory again, which a
+ * file of a million leases cannot afford (128 MB). */
+#define SPLIT_MIN (8u << 20)
+#define SPLIT_MAX (128u << 20)
+
+int hc_leases_load(hc_lease_table *t, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) == 0 && st.st_size >= SPLIT_MIN
+        && st.st_size <= SPLIT_MAX) {
+        return hc_leases_load_split(t, path, (uint64_t) st.st_size / 2);
+    }
+    return hc_leases_load_split(t, path, 0);
+}

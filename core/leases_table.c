@@ -1,0 +1,518 @@
+/* The lease table: 60 bytes a lease, strings in one arena, an
+ * open-addressing index by address; the last record for an address wins.
+ * The big arrays are anonymous mappings (see big_resize()).  The parsers
+ * fill it through leases_int.h; views read it through leases.h. */
+#include "leases.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "leases_int.h"
+#include "util.h"
+
+const char *const hc__lease_state_names[HC_LEASE_N_STATES] = {
+    [HC_LEASE_NONE] = "none",
+    [HC_LEASE_FREE] = "free",
+    [HC_LEASE_ACTIVE] = "active",
+    [HC_LEASE_EXPIRED] = "expired",
+    [HC_LEASE_RELEASED] = "released",
+    [HC_LEASE_ABANDONED] = "abandoned",
+    [HC_LEASE_RESET] = "reset",
+    [HC_LEASE_BACKUP] = "backup",
+    [HC_LEASE_BOOTP] = "bootp",
+};
+
+const char *hc_lease_state_name(hc_lease_state s)
+{
+    return (unsigned) s < HC_LEASE_N_STATES ? hc__lease_state_names[s] : "?";
+}
+
+int hc_lease_state_from_name(const char *s)
+{
+    for (int i = 0; i < HC_LEASE_N_STATES; i++) {
+        if (!strcmp(s, hc__lease_state_names[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* The three big arrays live in their own mappings: growth is an mremap
+ * (no copy), fresh pages are zero, and transparent huge pages save the
+ * thousands of page faults that a full read of a large file would take
+ * otherwise (they were a fifth of its time). */
+#define HUGE ((size_t) 2 << 20)
+
+static void *big_resize(void *p, size_t old_size, size_t size)
+{
+    void *q;
+
+    size = (size + 4095) & ~(size_t) 4095;
+    old_size = (old_size + 4095) & ~(size_t) 4095;
+    if (p && size == old_size) {
+        return p;
+    }
+    if (p) {
+        q = mremap(p, old_size, size, MREMAP_MAYMOVE);
+    } else if (size >= HUGE) {
+        /* Aligned on a huge page, or only the aligned middle of the
+         * mapping gets huge pages and the rest faults 4 KiB at a time. */
+        char *m = mmap(NULL, size + HUGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        size_t head;
+
+        if (m == MAP_FAILED) {
+            g_error("hacon: out of memory (%zu bytes)", size);
+        }
+        head = (HUGE - ((uintptr_t) m & (HUGE - 1))) & (HUGE - 1);
+        if (head) {
+            munmap(m, head);
+        }
+        munmap(m + head + size, HUGE - head);
+        q = m + head;
+    } else {
+        q = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    if (q == MAP_FAILED) {
+        g_error("hacon: out of memory (%zu bytes)", size);
+    }
+    if (size >= HUGE) {
+        madvise(q, size, MADV_HUGEPAGE);
+    }
+    return q;
+}
+
+static void big_free(void *p, size_t size)
+{
+    if (p) {
+        munmap(p, (size + 4095) & ~(size_t) 4095);
+    }
+}
+
+
+hc_lease_table *hc_lease_table_new(void)
+{
+    hc_lease_table *t = g_new0(hc_lease_table, 1);
+
+    t->errors = g_array_new(FALSE, TRUE, sizeof(hc_lease_error));
+    t->failover = g_ptr_array_new();
+    t->extras = g_byte_array_new();
+    hc_lease_table_reset(t);
+    return t;
+}
+
+void hc__lease_failover_free(hc_lease_failover *p)
+{
+    if (p) {
+        g_free(p->name);
+        g_free(p);
+    }
+}
+
+void hc_lease_table_reset(hc_lease_table *t)
+{
+    big_free(t->leases, t->cap * sizeof(hc_lease));
+    big_free(t->index, t->index_cap * sizeof(hc_slot));
+    big_free(t->arena, t->arena_cap);
+    t->leases = NULL;
+    t->n = t->cap = 0;
+    t->index_cap = 1024;
+    t->index = big_resize(NULL, 0, t->index_cap * sizeof(hc_slot));
+    t->arena_cap = 4096;
+    t->arena = big_resize(NULL, 0, t->arena_cap);
+    t->arena[0] = 0;
+    t->arena_len = 1;       /* reference 0 means "absent" */
+    t->records = 0;
+    t->line = 1;
+    t->generation++;
+    for (guint i = 0; i < t->errors->len; i++) {
+        g_free(g_array_index(t->errors, hc_lease_error, i).msg);
+    }
+    g_array_set_size(t->errors, 0);
+    t->n_errors = 0;
+    for (guint i = 0; i < t->failover->len; i++) {
+        hc__lease_failover_free(t->failover->pdata[i]);
+    }
+    g_ptr_array_set_size(t->failover, 0);
+    g_free(t->duid);
+    t->duid = NULL;
+    t->duid_len = 0;
+}
+
+void hc_lease_table_free(hc_lease_table *t)
+{
+    if (!t) {
+        return;
+    }
+    hc_lease_table_reset(t);
+    big_free(t->leases, t->cap * sizeof(hc_lease));
+    big_free(t->index, t->index_cap * sizeof(hc_slot));
+    big_free(t->arena, t->arena_cap);
+    g_array_free(t->errors, TRUE);
+    g_ptr_array_free(t->failover, TRUE);
+    g_byte_array_free(t->extras, TRUE);
+    g_free(t);
+}
+
+size_t hc_lease_table_count(const hc_lease_table *t)
+{
+    return t->n;
+}
+
+const hc_lease *hc_lease_table_get(const hc_lease_table *t, size_t i)
+{
+    return i < t->n ? &t->leases[i] : NULL;
+}
+
+size_t hc_lease_table_records(const hc_lease_table *t)
+{
+    return t->records;
+}
+
+uint64_t hc_lease_table_generation(const hc_lease_table *t)
+{
+    return t->generation;
+}
+
+const GArray *hc_lease_table_errors(const hc_lease_table *t)
+{
+    return t->errors;
+}
+
+size_t hc_lease_table_n_errors(const hc_lease_table *t)
+{
+    return t->n_errors;
+}
+
+const GPtrArray *hc_lease_table_failover(const hc_lease_table *t)
+{
+    return t->failover;
+}
+
+const uint8_t *hc_lease_table_server_duid(const hc_lease_table *t,
+                                          size_t *ret_len)
+{
+    *ret_len = t->duid_len;
+    return t->duid;
+}
+
+const hc_lease *hc_lease_table_find(const hc_lease_table *t, uint32_t ip)
+{
+    size_t s = hc__lease_index_lookup(t, ip);
+
+    return t->index[s].idx ? &t->leases[t->index[s].idx - 1] : NULL;
+}
+
+static void index_resize(hc_lease_table *t, size_t cap)
+{
+    big_free(t->index, t->index_cap * sizeof(hc_slot));
+    t->index = big_resize(NULL, 0, cap * sizeof(hc_slot));
+    t->index_cap = cap;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t s = hc__lease_index_lookup(t, t->leases[i].ip);
+
+        t->index[s] = (hc_slot) { t->leases[i].ip, (uint32_t) i + 1 };
+    }
+}
+
+/* Sizes the table for about n leases and bytes of strings, so that a
+ * full read does not grow (and copy) its arrays step by step. */
+void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
+{
+    size_t cap = t->index_cap;
+
+    if (n > t->cap) {
+        t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
+                               n * sizeof(hc_lease));
+        t->cap = n;
+    }
+    while (cap < n * 2) {
+        cap *= 2;
+    }
+    if (cap != t->index_cap) {
+        index_resize(t, cap);
+    }
+    if (bytes > t->arena_cap) {
+        t->arena = big_resize(t->arena, t->arena_cap, bytes);
+        t->arena_cap = bytes;
+    }
+}
+
+void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
+                         ...)
+{
+    t->n_errors++;
+    if (t->errors->len < MAX_ERRORS) {
+        hc_lease_error e = { .line = line };
+        va_list ap;
+
+        va_start(ap, fmt);
+        e.msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_array_append_val(t->errors, e);
+    }
+}
+
+const uint8_t *hc_lease_str(const hc_lease_table *t, uint32_t ref,
+                            size_t *ret_len)
+{
+    const uint8_t *p;
+
+    if (!ref || ref + 2 > t->arena_len) {
+        *ret_len = 0;
+        return NULL;
+    }
+    p = (const uint8_t *) t->arena + ref;
+    *ret_len = (size_t) p[0] | (size_t) p[1] << 8;
+    return p + 2;
+}
+
+void hc_lease_str_escaped(GString *out, const hc_lease_table *t, uint32_t ref,
+                          size_t max_cols)
+{
+    size_t n;
+    const uint8_t *s = hc_lease_str(t, ref, &n);
+
+    if (s) {
+        hc_escape_append(out, (const char *) s, n, max_cols);
+    }
+}
+
+bool hc_lease_extra_next(const hc_lease_table *t, const hc_lease *l,
+                         size_t *pos, const uint8_t **name, size_t *name_len,
+                         const uint8_t **val, size_t *val_len)
+{
+    size_t n;
+    const uint8_t *b = hc_lease_str(t, l->extras, &n);
+
+    if (!b || *pos + 3 > n) {
+        return false;
+    }
+    *name_len = b[*pos];
+    *name = b + *pos + 1;
+    *pos += 1 + *name_len;
+    if (*pos + 2 > n) {
+        return false;
+    }
+    *val_len = (size_t) b[*pos] | (size_t) b[*pos + 1] << 8;
+    *val = b + *pos + 2;
+    *pos += 2 + *val_len;
+    return *pos <= n;
+}
+
+void hc__lease_arena_grow(hc_lease_table *t, size_t n)
+{
+    size_t cap = t->arena_cap;
+
+    while (t->arena_len + n > cap) {
+        cap *= 2;
+    }
+    t->arena = big_resize(t->arena, t->arena_cap, cap);
+    t->arena_cap = cap;
+}
+
+static uint32_t arena_put_bytes(hc_lease_table *t, const uint8_t *s,
+                                size_t n)
+{
+    size_t ref = t->arena_len;
+
+    if (n > MAX_STR) {
+        n = MAX_STR;
+    }
+    hc__lease_arena_reserve(t, n + 2);
+    t->arena[ref] = (char) (n & 0xff);
+    t->arena[ref + 1] = (char) (n >> 8);
+    memcpy(t->arena + ref + 2, s, n);
+    t->arena_len = ref + 2 + n;
+    return (uint32_t) ref;
+}
+
+void hc__lease_commit(hc_lease_table *t, hc_lease *l)
+{
+    size_t s;
+
+    switch (l->state) {
+    case HC_LEASE_ACTIVE:
+        l->usage = HC_USAGE_USED;
+        break;
+    case HC_LEASE_FREE:
+    case HC_LEASE_EXPIRED:
+    case HC_LEASE_RELEASED:
+    case HC_LEASE_ABANDONED:
+        l->usage = HC_USAGE_TOUCHED;
+        break;
+    case HC_LEASE_BACKUP:
+        l->usage = HC_USAGE_BACKUP;
+        break;
+    default:
+        l->usage = HC_USAGE_NONE;
+        break;
+    }
+    if (t->extras->len) {
+        l->extras = arena_put_bytes(t, t->extras->data, t->extras->len);
+    }
+    t->records++;
+    t->generation++;
+    s = hc__lease_index_lookup(t, l->ip);
+    if (t->index[s].idx) {
+        hc_lease *old = &t->leases[t->index[s].idx - 1];
+
+        /* dhcpd-pools ignores states it does not know: the address keeps
+         * the class it had. */
+        if (l->usage == HC_USAGE_NONE) {
+            l->usage = old->usage;
+        }
+        *old = *l;
+        return;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+
+        t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
+                               cap * sizeof(hc_lease));
+        t->cap = cap;
+    }
+    t->leases[t->n] = *l;
+    t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
+    if (t->n * 2 > t->index_cap) {
+        index_resize(t, t->index_cap * 2);
+    }
+}
+
+/* Appends the reading of the rest of a file (u, parsed from a record
+ * boundary on, lines counted from 1 there) to t, as if t had read on:
+ * the last record for an address wins, an address keeps the place where
+ * it first appeared, a state that does not count keeps the old usage. */
+void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+{
+    uint32_t lines = t->line - 1;
+    size_t shift = t->arena_len - 1;
+
+    hc__lease_arena_reserve(t, u->arena_len);
+    memcpy(t->arena + t->arena_len, u->arena + 1, u->arena_len - 1);
+    t->arena_len += u->arena_len - 1;
+    hc__lease_table_reserve(t, t->n + u->n, 0);
+    for (size_t i = 0; i < u->n; i++) {
+        hc_lease l = u->leases[i];
+        size_t s;
+
+        l.line += lines;
+        l.hostname += l.hostname ? (uint32_t) shift : 0;
+        l.uid += l.uid ? (uint32_t) shift : 0;
+        l.vclass += l.vclass ? (uint32_t) shift : 0;
+        l.extras += l.extras ? (uint32_t) shift : 0;
+        s = hc__lease_index_lookup(t, l.ip);
+        if (t->index[s].idx) {
+            hc_lease *old = &t->leases[t->index[s].idx - 1];
+
+            if (l.usage == HC_USAGE_NONE) {
+                l.usage = old->usage;
+            }
+            *old = l;
+            continue;
+        }
+        t->leases[t->n] = l;
+        t->index[s] = (hc_slot) { l.ip, (uint32_t) ++t->n };
+        if (t->n * 2 > t->index_cap) {
+            index_resize(t, t->index_cap * 2);
+        }
+    }
+    t->records += u->records;
+    for (guint i = 0; i < u->errors->len; i++) {
+        hc_lease_error *e = &g_array_index(u->errors, hc_lease_error, i);
+
+        if (t->errors->len < MAX_ERRORS) {
+            hc_lease_error c = { .line = e->line + lines, .msg = e->msg };
+
+            g_array_append_val(t->errors, c);
+        } else {
+            g_free(e->msg);
+        }
+    }
+    g_array_set_size(u->errors, 0);
+    t->n_errors += u->n_errors;
+    for (guint i = 0; i < u->failover->len; i++) {
+        hc_lease_failover *fo = u->failover->pdata[i];
+        guint j;
+
+        for (j = 0; j < t->failover->len; j++) {
+            hc_lease_failover *o = t->failover->pdata[j];
+
+            if (!strcmp(o->name, fo->name)) {
+                hc__lease_failover_free(o);
+                t->failover->pdata[j] = fo;
+                break;
+            }
+        }
+        if (j == t->failover->len) {
+            g_ptr_array_add(t->failover, fo);
+        }
+    }
+    g_ptr_array_set_size(u->failover, 0);
+    if (u->duid) {
+        g_free(t->duid);
+        t->duid = u->duid;
+        t->duid_len = u->duid_len;
+        u->duid = NULL;
+    }
+    t->line = u->line + lines;
+    t->generation++;
+}
+
+static bool str_equal(const hc_lease_table *a, uint32_t ra,
+                      const hc_lease_table *b, uint32_t rb)
+{
+    size_t na, nb;
+    const uint8_t *sa = hc_lease_str(a, ra, &na);
+    const uint8_t *sb = hc_lease_str(b, rb, &nb);
+
+    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+}
+
+bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
+{
+    if (a->n != b->n || a->records != b->records || a->line != b->line
+        || a->n_errors != b->n_errors || a->errors->len != b->errors->len
+        || a->failover->len != b->failover->len
+        || a->duid_len != b->duid_len || !a->duid != !b->duid
+        || (a->duid_len && memcmp(a->duid, b->duid, a->duid_len))) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        hc_lease x = a->leases[i], y = b->leases[i];
+
+        if (!str_equal(a, x.hostname, b, y.hostname)
+            || !str_equal(a, x.uid, b, y.uid)
+            || !str_equal(a, x.vclass, b, y.vclass)
+            || !str_equal(a, x.extras, b, y.extras)) {
+            return false;
+        }
+        x.hostname = x.uid = x.vclass = x.extras = 0;
+        y.hostname = y.uid = y.vclass = y.extras = 0;
+        if (memcmp(&x, &y, sizeof(x))) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->errors->len; i++) {
+        const hc_lease_error *x = &g_array_index(a->errors, hc_lease_error, i);
+        const hc_lease_error *y = &g_array_index(b->errors, hc_lease_error, i);
+
+        if (x->line != y->line || strcmp(x->msg, y->msg)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->failover->len; i++) {
+        const hc_lease_failover *x = a->failover->pdata[i];
+        const hc_lease_failover *y = b->failover->pdata[i];
+
+        if (strcmp(x->name, y->name) || strcmp(x->my_state, y->my_state)
+            || strcmp(x->partner_state, y->partner_state)
+            || x->my_since != y->my_since
+            || x->partner_since != y->partner_since || x->mclt != y->mclt) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,80 @@
+#!/bin/bash
+# The test harness itself: a suite that ran no test fails, both in
+# tests/tap.sh (tap_done) and in tests/run.sh's count, while a suite that
+# says why it cannot run (tap_skip_all) is a skip; tests/run.sh fails when
+# its patterns select no test.  run.sh and tap.sh are the tree's own,
+# copied beside throw-away suites.
+. "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
+work=$(mktemp -d /tmp/hacon-harness.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/tests/x"
+cp "$HACON_TOP/tests/run.sh" "$HACON_TOP/tests/tap.sh" "$work/tests/"
+
+# suite NAME BODY: tests/x/t-NAME.sh, which sources tap.sh and runs BODY.
+suite() {
+    printf '#!/bin/sh\n. "$HACON_TOP/tests/tap.sh"\n%s\n' "$2" \
+        > "$work/tests/x/t-$1.sh"
+    chmod +x "$work/tests/x/t-$1.sh"
+}
+suite none 'tap_done'
+suite skipped 'tap_skip_all "needs a unicorn"'
+suite one 'tap_ok "a test"
+tap_done'
+suite quiet 'exit 0'
+# cmocka's TAP for a test that called skip().
+printf '#!/bin/sh\necho "ok 1 - a"\necho "not ok 2 # SKIP b"\necho 1..2\n' \
+    > "$work/tests/x/t-cmockaskip.sh"
+chmod +x "$work/tests/x/t-cmockaskip.sh"
+# A test that prints the plan of no test and nothing else.
+printf '#!/bin/sh\necho 1..0\n' > "$work/tests/x/t-plan0.sh"
+chmod +x "$work/tests/x/t-plan0.sh"
+
+# tap_done itself.
+HACON_TOP=$work "$work/tests/x/t-none.sh" > "$work/none.out" 2>&1
+rc=$?
+tap_check "tap_done after no test: exit 1" test $rc -eq 1
+tap_check "tap_done after no test: a 'not ok' line says so" \
+    grep -q '^not ok 1 - the suite ran no test' "$work/none.out"
+HACON_TOP=$work "$work/tests/x/t-skipped.sh" > "$work/skip.out" 2>&1
+rc=$?
+tap_check "tap_skip_all: exit 77, the reason in the plan" \
+    sh -c "[ $rc -eq 77 ] && grep -qx '1..0 # SKIP needs a unicorn' '$work/skip.out'"
+
+# run.sh's count.
+run() { (cd "$work" && env -u HACON_TOP tests/run.sh "$@") > "$work/run.out" 2>&1; }
+line() { grep "^x_t-$1 " "$work/run.out"; }
+run x/t-
+rc=$?
+line none | grep -q FAIL
+tap_check "run.sh: a suite that ran no test is a failure" test $? -eq 0
+line quiet | grep -q FAIL
+tap_check "run.sh: a suite that prints no TAP and exits 0 is a failure" test $? -eq 0
+line plan0 | grep -q FAIL
+tap_check "run.sh: a plan of 1..0 without a skip is a failure" test $? -eq 0
+line skipped | grep -q SKIP
+tap_check "run.sh: tap_skip_all is a skip" test $? -eq 0
+line cmockaskip | grep -q '1 passed   0 failed   1 skipped'
+tap_check "run.sh: cmocka's skipped test (not ok, SKIP directive) is a skip" test $? -eq 0
+line one | grep -q PASS
+tap_check "run.sh: a suite with a passing test passes" test $? -eq 0
+tap_check "run.sh: the run fails" test $rc -ne 0
+run x/t-one
+tap_check "run.sh: a run of a passing suite passes" test $? -eq 0
+run x/t-nosuch
+rc=$?
+tap_check "run.sh: no test selected: the run fails" test $rc -ne 0
+tap_check "run.sh: no test selected: it says so" \
+    grep -q 'no test matches: x/t-nosuch' "$work/run.out"
+# A unit test binary is found by its path, its name and its source.
+mkdir -p "$work/build/tests"
+printf '#!/bin/sh\necho "ok 1 - a"\necho 1..1\n' > "$work/build/tests/test_fake"
+chmod +x "$work/build/tests/test_fake"
+for pat in unit unit_test_fake unit/test_fake build/tests/test_fake; do
+    run "$pat"
+    rc=$?
+    tap_check "run.sh $pat runs the unit test" \
+        sh -c "[ $rc -eq 0 ] && grep -q '^unit_test_fake .*PASS' '$work/run.out'"
+done
+run x/t-one x/t-typo
+tap_check "run.sh: a pattern that selects no test fails the run" test $? -ne 0
+tap_done
