@@ -3,7 +3,9 @@
 # (tests/cluster/hc-cluster): a client lease first, then the move, standby,
 # kill, stop-stack and crash scenarios and a repeated move, each of whose
 # reports must say pass (every assertion pass or skip), with the reports
-# saved as text and JSON and no lease lost.
+# saved as text and JSON and no lease lost; and hang, which on this
+# unfenced cluster must fail saying why (split brain) and resume what it
+# stopped.
 #
 # hacon runs inside the node that does not run dhcpd (it needs that node's
 # live CIB; the scenarios that take the active node out need it to run on
@@ -16,8 +18,11 @@
 #   direction; each move takes 15-20 s on a small loaded machine, and the
 #   suite runs beside the other cluster suites, so make check does not
 #   wait for it).
-# HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash";
-#   "cut" (HA link down, split brain without fencing) runs on request;
+# HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash
+#   hang" (hang: corosync and pacemaker stopped on the active node of this
+#   unfenced cluster: the run must show the split brain and fail, and
+#   resume them); "cut" (HA link down, split brain without fencing) runs
+#   on request;
 #   "none" runs only the repeat.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -38,7 +43,7 @@ unset HC_CLUSTER_STATE
 CL=$HACON_TOP/tests/cluster/hc-cluster
 REQ=$HACON_TOP/tests/failover/host-request
 REPEAT=${HC_FAILOVER_REPEAT:-10}
-SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash}
+SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash hang}
 W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
 relay_pid=""
 cleanup() {
@@ -151,6 +156,30 @@ for s in $SCENARIOS; do
             # dhcpd and mount the shared disk until the link is back.
             run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
                 --restore-cmd "$REQ $RD {node} uncut" ;;
+        hang)
+            # Without fencing nothing resets the hung node, which keeps
+            # dhcpd and the floating IP while the other one starts them
+            # too (split brain): the run must say so and fail, and its
+            # cleanup must resume the stopped daemons.
+            a=$(rsc_node dhcp nodeone)
+            [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
+            p=$(other "$a")
+            t0=$(now)
+            timeout 400 "$CL" exec "$p" hacon failover-test hang --yes \
+                --report-dir "$REPORTS/hang" --timeout 60 > "$W/hang.log" 2>&1
+            rc=$?
+            grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert|action) ' "$W/hang.log" \
+                | sed 's/^/#   /'
+            tap_check "hang without fencing ($a hung, hacon on $p): the run fails, as it must (exit $rc, $(elapsed "$t0")s)" \
+                test "$rc" = 1
+            tap_check "hang without fencing: assertion fenced says nothing fenced $a (split brain)" \
+                grep -q "assert fail: fenced: .*nothing fenced $a.*split brain" "$W/hang.log"
+            tap_check "hang: the action stopped (SIGSTOP) corosync and pacemaker on $a" \
+                grep -q "stopped (SIGSTOP) corosync and pacemaker" "$W/hang.log"
+            st=$("$CL" exec "$a" sh -c 'for p in $(pidof corosync pacemakerd pacemaker-controld pacemaker-based); do grep "^State:" /proc/$p/status; done' 2>&1)
+            tap_check "hang: the cleanup resumed them (SIGCONT): none stopped on $a" \
+                bash -c '[ "$(grep -c "^State:" <<< "$1")" -ge 4 ] && ! grep -q "T (stopped)" <<< "$1"' sh "$st"
+            "$CL" exec "$p" crm_resource --wait --timeout=120s > /dev/null 2>&1 ;;
         kill)
             run_scenario kill
             # The resource's own dhcpd, by its pid file, not every dhcpd.
