@@ -461,14 +461,18 @@ for s in ${VMC_FAILOVER:-move standby crash}; do
     phase "failover-test $s" $t
 done
 
-# Fencing, as on real machines: sbd on the disk both nodes share (vdc)
-# with each node's watchdog (i6300esb), and a fence_ipmilan device per
-# node reaching the other node's BMC (ipmi_sim) over the management
-# network; priority-fencing-delay so that a cut HA link fences the node
-# without the service.  Then failover-test cut and hang on the fenced
-# cluster, with the host sampling both nodes every second through their
-# admin network (not the HA link the test cuts): never two DRBD Primaries,
-# never two dhcpd.
+# Fencing, as on real machines, from the setup wizard's step fence on the
+# running cluster: first sbd on the disk both nodes share (vdc) with each
+# node's watchdog (i6300esb), then fence_ipmilan, a device per node that
+# reaches the node's BMC (ipmi_sim) over the management network, which
+# replaces st_sbd (sbd keeps running: its watchdog resets a node that
+# hangs); step drbd again for r0's `fencing resource-and-stonith`.  The
+# admin's one line more: priority-fencing-delay with a priority on the
+# service, so that a cut HA link fences the node without the service
+# (fence_delay=0: no random delay).  Then failover-test cut and hang on
+# the fenced cluster, with the host sampling both nodes every second
+# through their admin network (not the HA link the test cuts): never two
+# DRBD Primaries, never two dhcpd.
 fenced=""
 if have_time 600 "fencing"; then
     t=$SECONDS
@@ -480,41 +484,54 @@ if have_time 600 "fencing"; then
     out=$(run alpha 60 "fence_ipmilan --ip 10.10.103.12 -l admin --password-script 'cat /root/bmc.pass' --lanplus --cipher 3 -o status 2>&1")
     tap_check "fencing hardware: fence_ipmilan on alpha reaches beta's BMC (Status: ON)" \
         grep -q 'Status: ON' <<< "$out"
-    # Until the setup wizard sets fencing up, the admin's crm lines.
-    run alpha 60 'sbd -d /dev/vdc -1 10 -4 20 create' > "$LOG/fence-sbd-create.log" 2>&1
-    both 60 'cat > /etc/default/sbd <<EOF
-SBD_DEVICE=/dev/vdc
-SBD_PACEMAKER=yes
-SBD_STARTMODE=always
-SBD_DELAY_START=no
-SBD_WATCHDOG_DEV=/dev/watchdog
-SBD_WATCHDOG_TIMEOUT=10
-SBD_TIMEOUT_ACTION=flush,reboot
+    run alpha 30 'cat /root/answers - > /root/answers-sbd <<EOF
+fencing=sbd
+sbd_device=/dev/vdc
+sbd_watchdog_timeout=10
+fence_delay=0
 EOF
-/etc/init.d/sbd start' >> "$LOG/fence-sbd-create.log" 2>&1
-    out=$(run alpha 60 'sbd -d /dev/vdc list; pgrep -c -x sbd'; run beta 60 'pgrep -c -x sbd')
-    tap_check "fencing: sbd runs on both nodes, both slots on the shared disk" \
-        sh -c 'grep -q "alpha" "$1" && grep -q "beta" "$1"' sh <(echo "$out")
-    run alpha 120 'crm configure load update - <<EOF
-primitive st_sbd stonith:fence_sbd params devices=/dev/vdc
-primitive st_alpha stonith:fence_ipmilan params ip=10.10.103.11 username=admin password_script="cat /root/bmc.pass" lanplus=1 cipher=3 pcmk_host_list=alpha
-primitive st_beta stonith:fence_ipmilan params ip=10.10.103.12 username=admin password_script="cat /root/bmc.pass" lanplus=1 cipher=3 pcmk_host_list=beta
-location l_st_alpha st_alpha -inf: alpha
-location l_st_beta st_beta -inf: beta
-fencing_topology alpha: st_alpha st_sbd beta: st_beta st_sbd
-property stonith-enabled=true stonith-timeout=90s priority-fencing-delay=20s
-EOF
-crm resource meta dhcp set priority 10' > "$LOG/fence-crm.log" 2>&1
-    end=$((SECONDS + 240))
+cat /root/answers - > /root/answers-agent <<EOF
+fencing=agent
+fence_agent=fence_ipmilan
+fence_node1_params=ip=10.10.103.11 username=admin lanplus=1 cipher=3
+fence_node2_params=ip=10.10.103.12 username=admin lanplus=1 cipher=3
+fence_secret_file=/root/bmc.pass
+fence_delay=0
+EOF'
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply fence --answers /root/answers-sbd --yes" \
+        > "$LOG/step-fence-sbd.log" 2>&1
+    rc=$?
+    tap_check "setup step fence, fencing=sbd: applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
+    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-sbd.log" | tail -n 15 | sed 's/^/#   /'
+    out=$(run alpha 60 'sbd -d /dev/vdc list; pgrep -x sbd > /dev/null && echo sbd-runs'; run beta 60 'pgrep -x sbd > /dev/null && echo sbd-runs')
+    echo "$out" > "$LOG/fence-sbd.txt"
+    tap_check "fencing=sbd: sbd runs on both nodes, both slots on the shared disk" \
+        bash -c '[ "$(grep -c sbd-runs <<< "$1")" = 2 ] && grep -q alpha <<< "$1" && grep -q beta <<< "$1"' sh "$out"
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply fence --answers /root/answers-agent --yes" \
+        > "$LOG/step-fence-agent.log" 2>&1
+    rc=$?
+    tap_check "setup step fence, fencing=agent (fence_ipmilan): applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
+    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-agent.log" | tail -n 15 | sed 's/^/#   /'
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply drbd --answers /root/answers-agent --yes" \
+        > "$LOG/step-fence-drbd.log" 2>&1
+    tap_check "setup step drbd again: r0 with fencing resource-and-stonith on both nodes ($((SECONDS - t1)) s)" \
+        both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res && drbdsetup show r0 | grep -q resource-and-stonith'
+    run alpha 120 'crm configure property priority-fencing-delay=30s && crm resource meta dhcp set priority 10' \
+        > "$LOG/fence-crm.log" 2>&1
+    end=$((SECONDS + 300))
     while [ $SECONDS -lt $end ]; do
         out=$(run alpha 60 'crm_mon -1 2>&1')
-        [ "$(grep -cE 'st_(alpha|beta|sbd) .*Started' <<< "$out")" = 3 ] && break
+        [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && break
         sleep 5
     done
     echo "$out" > "$LOG/fence-crm-mon.txt"
-    tap_check "fencing: st_alpha, st_beta (fence_ipmilan) and st_sbd Started" \
-        test "$(grep -cE 'st_(alpha|beta|sbd) .*Started' <<< "$out")" = 3
-    [ "$(grep -cE 'st_(alpha|beta|sbd) .*Started' <<< "$out")" = 3 ] && fenced=yes
+    tap_check "fencing: two fence_ipmilan devices Started, stonith-enabled=true" \
+        bash -c '[ "$(grep -cE "stonith:fence_ipmilan.*Started" <<< "$1")" = 2 ] &&
+                 [ "$2" = true ]' sh "$out" "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')"
+    [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && fenced=yes
     phase "fencing" $t
 fi
 
