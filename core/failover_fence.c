@@ -240,9 +240,10 @@ void hc__fo_fence_assertions(hc_failover *fo)
                       fo->victim, fo->fence_seen_ms / 1000.0);
     } else {
         hc__fo_assert(fo, HC_FO_PASS, "one-active", "at every one of %u "
-                      "samples of the CIB %s ran on at most one node and "
-                      "DRBD was Primary on at most one; %s %s",
-                      fo->fence_samples, fo->service, fo->to,
+                      "samples of the CIB %s ran on at most one node%s; "
+                      "%s %s", fo->fence_samples, fo->service,
+                      fo->drbd_rsc ? " and DRBD was Primary on at most one"
+                                   : "", fo->to,
                       g_strcmp0(fo->to, fo->from)
                       ? "took the service over after the fence"
                       : "kept the service throughout");

@@ -142,6 +142,35 @@ for f in sys.argv[1:]:
 PY
 }
 
+# unfenced_run NAME ARGS...: cut or hang on this cluster, which has no
+# fencing: nothing resets the node taken out, which keeps dhcpd and the
+# floating IP while the other one starts them too (split brain).  The run
+# must say so and fail; hang's cleanup must resume the stopped daemons.
+unfenced_run() {
+    local s=$1 a p t0 rc st; shift
+    a=$(rsc_node dhcp nodeone)
+    [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
+    p=$(other "$a")
+    t0=$(now)
+    timeout 400 "$CL" exec "$p" hacon failover-test "$s" --yes "$@" \
+        --report-dir "$REPORTS/$s" --timeout 60 > "$W/$s.log" 2>&1
+    rc=$?
+    grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert|action) ' "$W/$s.log" \
+        | sed 's/^/#   /'
+    tap_check "$s without fencing ($a taken out, hacon on $p): the run fails, as it must (exit $rc, $(elapsed "$t0")s)" \
+        test "$rc" = 1
+    tap_check "$s without fencing: assertion fenced says nothing fenced $a (split brain)" \
+        grep -q "assert fail: fenced: .*nothing fenced $a.*split brain" "$W/$s.log"
+    if [ "$s" = hang ]; then
+        tap_check "hang: the action stopped (SIGSTOP) corosync and pacemaker on $a" \
+            grep -q "stopped (SIGSTOP) corosync and pacemaker" "$W/$s.log"
+        st=$("$CL" exec "$a" sh -c 'for p in $(pidof corosync pacemakerd pacemaker-controld pacemaker-based); do grep "^State:" /proc/$p/status; done' 2>&1)
+        tap_check "hang: the cleanup resumed them (SIGCONT): none stopped on $a" \
+            bash -c '[ "$(grep -c "^State:" <<< "$1")" -ge 4 ] && ! grep -q "T (stopped)" <<< "$1"' sh "$st"
+    fi
+    "$CL" exec "$p" crm_resource --wait --timeout=120s > /dev/null 2>&1
+}
+
 for s in $SCENARIOS; do
     case $s in
         none) ;;
@@ -152,34 +181,12 @@ for s in $SCENARIOS; do
             run_scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
                 --restore-cmd "$REQ $RD {node} start" ;;
         cut)
-            # Not in the default list: without fencing both halves run
-            # dhcpd and mount the shared disk until the link is back.
-            run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
+            # Not in the default list: both halves run dhcpd until the
+            # link is back.
+            unfenced_run cut --cut-cmd "$REQ $RD {node} cut" \
                 --restore-cmd "$REQ $RD {node} uncut" ;;
         hang)
-            # Without fencing nothing resets the hung node, which keeps
-            # dhcpd and the floating IP while the other one starts them
-            # too (split brain): the run must say so and fail, and its
-            # cleanup must resume the stopped daemons.
-            a=$(rsc_node dhcp nodeone)
-            [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
-            p=$(other "$a")
-            t0=$(now)
-            timeout 400 "$CL" exec "$p" hacon failover-test hang --yes \
-                --report-dir "$REPORTS/hang" --timeout 60 > "$W/hang.log" 2>&1
-            rc=$?
-            grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert|action) ' "$W/hang.log" \
-                | sed 's/^/#   /'
-            tap_check "hang without fencing ($a hung, hacon on $p): the run fails, as it must (exit $rc, $(elapsed "$t0")s)" \
-                test "$rc" = 1
-            tap_check "hang without fencing: assertion fenced says nothing fenced $a (split brain)" \
-                grep -q "assert fail: fenced: .*nothing fenced $a.*split brain" "$W/hang.log"
-            tap_check "hang: the action stopped (SIGSTOP) corosync and pacemaker on $a" \
-                grep -q "stopped (SIGSTOP) corosync and pacemaker" "$W/hang.log"
-            st=$("$CL" exec "$a" sh -c 'for p in $(pidof corosync pacemakerd pacemaker-controld pacemaker-based); do grep "^State:" /proc/$p/status; done' 2>&1)
-            tap_check "hang: the cleanup resumed them (SIGCONT): none stopped on $a" \
-                bash -c '[ "$(grep -c "^State:" <<< "$1")" -ge 4 ] && ! grep -q "T (stopped)" <<< "$1"' sh "$st"
-            "$CL" exec "$p" crm_resource --wait --timeout=120s > /dev/null 2>&1 ;;
+            unfenced_run hang ;;
         kill)
             run_scenario kill
             # The resource's own dhcpd, by its pid file, not every dhcpd.
