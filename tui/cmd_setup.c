@@ -17,7 +17,6 @@
 #include "exec.h"
 #include "util.h"
 #include "wizard.h"
-#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
