@@ -341,7 +341,6 @@ static const char *const leases_forms[] = { "", "--follow", NULL };
 
 const hc_command hc_cmd_leases = {
     .name = "leases",
-    .usage = "[--leases F] [--config F]",
     .summary = "DHCP leases and pool usage",
     .forms = leases_forms,
     .args = { leases_opts, 0, 0, false },

@@ -222,32 +222,12 @@ static void add_escaped(hc_tone tone, const char *prefix, const char *text)
     g_free(e);
 }
 
-static void plan_lines(hc_fo_scenario s, bool full)
+/* What the scenario runs on this cluster (from: the active node, to: the
+ * one expected after), and what puts it back. */
+static void command_lines(hc_fo_scenario s, const char *from, const char *to)
 {
-    const hc_status *st = fs.con->status;
-    const hc_resource *svc = st ? find_dhcpd(st->resources) : NULL;
-    const char *from = rsc_node(svc);
-    const char *to = s == HC_FO_KILL ? from : other_node(st, from);
     const char *c = scen_cmd(s), *restore = getenv("HACON_RESTORE_CMD");
-    char host[256] = "";
 
-    if (!svc) {
-        add(HC_TONE_BAD, "  no dhcpd resource (ocf:hacon:dhcpd, "
-            "ocf:heartbeat:dhcpd) in the CIB");
-        return;
-    }
-    add(HC_TONE_NORMAL, "  service %s runs on %s; expected after the test "
-        "on %s", svc->id, from ? from : "no node", to ? to : "(no other "
-        "node online)");
-    if (gethostname(host, sizeof(host) - 1) == 0 && from
-        && !strcmp(host, from)
-        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_CUT)) {
-        add(HC_TONE_WARN, "  hacon runs on %s, the active node, which this "
-            "scenario takes out: run it on the other node", host);
-    }
-    if (!full) {
-        return;
-    }
     switch (s) {
     case HC_FO_MOVE:
         add(HC_TONE_NORMAL, "  runs: crm_resource --move -r (the chain's "
@@ -283,6 +263,34 @@ static void plan_lines(hc_fo_scenario s, bool full)
     default:
         break;
     }
+}
+
+static void plan_lines(hc_fo_scenario s, bool full)
+{
+    const hc_status *st = fs.con->status;
+    const hc_resource *svc = st ? find_dhcpd(st->resources) : NULL;
+    const char *from = rsc_node(svc);
+    const char *to = s == HC_FO_KILL ? from : other_node(st, from);
+    char host[256] = "";
+
+    if (!svc) {
+        add(HC_TONE_BAD, "  no dhcpd resource (ocf:hacon:dhcpd, "
+            "ocf:heartbeat:dhcpd) in the CIB");
+        return;
+    }
+    add(HC_TONE_NORMAL, "  service %s runs on %s; expected after the test "
+        "on %s", svc->id, from ? from : "no node", to ? to : "(no other "
+        "node online)");
+    if (gethostname(host, sizeof(host) - 1) == 0 && from
+        && !strcmp(host, from)
+        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_CUT)) {
+        add(HC_TONE_WARN, "  hacon runs on %s, the active node, which this "
+            "scenario takes out: run it on the other node", host);
+    }
+    if (!full) {
+        return;
+    }
+    command_lines(s, from, to);
     if (s == HC_FO_CUT && st && !st->cluster.stonith_enabled) {
         add(HC_TONE_BAD, "  WARNING: fencing is off (stonith-enabled="
             "false): with the HA link cut both nodes run the service "

@@ -9,6 +9,7 @@
 
 extern const hc_step hc_step_preflight;
 extern const hc_step hc_step_cluster;
+extern const hc_step hc_step_fence;
 extern const hc_step hc_step_stonith;
 extern const hc_step hc_step_quorum;
 extern const hc_step hc_step_drbd;

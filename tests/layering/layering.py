@@ -10,6 +10,9 @@ Rules (README, Layout):
                   core/steps/ and by the wizard engine (core/wizard*)
   no-circles      no include circle between files of different modules
                   (a module is x.c, x.h and x_int.h)
+  console-private the console's screen (tui/console.h) is included only by
+                  the console (console.c, mouse.c, loop.c, main.c): views
+                  and modes read tui/model.h and draw with tui/draw.h
 
 Prints one line per rule, "ok RULE" or "FAIL RULE", and below a failing
 rule each offending include as FILE:LINE: #include "NAME" (-> RESOLVED).
@@ -76,6 +79,10 @@ def is_engine(path):
     return re.match(r'core/wizard[^/]*\.[ch]$', path) is not None
 
 
+def is_console(path):
+    return re.match(r'tui/(console|mouse|loop|main)\.c$', path) is not None
+
+
 def circles(edges):
     graph = {}
     for src, _, _, t in edges:
@@ -120,7 +127,7 @@ def main(argv):
     top = argv[1] if len(argv) == 2 else '.'
     edges = includes(top, sources(top))
     bad = {'core-no-tui': [], 'steps-no-tui': [], 'steps-private': [],
-           'no-circles': []}
+           'no-circles': [], 'console-private': []}
 
     def shown(e):
         return '%s:%d: #include "%s" (-> %s)' % e
@@ -134,6 +141,8 @@ def main(argv):
         if t.startswith('core/steps/') and t.endswith('.h') \
                 and not src.startswith('core/steps/') and not is_engine(src):
             bad['steps-private'].append(shown(e))
+        if t == 'tui/console.h' and src != t and not is_console(src):
+            bad['console-private'].append(shown(e))
     for comp in circles(edges):
         members = set(comp)
         bad['no-circles'].append('circle of %d modules: %s'

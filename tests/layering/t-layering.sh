@@ -2,7 +2,8 @@
 # The layering of the sources, from their #include lines (layering.py):
 # core/ and core/steps/ never include tui/; a step header is included only
 # in core/steps/ and by the wizard engine; no include circle between files
-# of different modules.  A broken rule fails with each offending include
+# of different modules; only the console includes its screen's header
+# (tui/console.h), never a view or a mode.  A broken rule fails with each offending include
 # as FILE:LINE.  First the checker itself, on small trees that break each
 # rule, so that a checker that finds nothing cannot pass.
 . "${HACON_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
@@ -53,6 +54,9 @@ broken step-header steps-private 'tui/cmd.c:1: #include "steps/s.h"'
 tree circle 'core/a.c=#include "b.h"' 'core/a.h=' 'core/b.c=' \
     'core/b.h=#include "a.h"'
 broken circle no-circles 'core/b.h:1: #include "a.h" (-> core/a.h)'
+tree view-console 'tui/console.h=' 'tui/console.c=#include "console.h"' \
+    'tui/view_x.c=#include "console.h"'
+broken view-console console-private 'tui/view_x.c:1: #include "console.h"'
 
 # The sources.
 python3 "$check" "$HACON_TOP" > "$tmp/top.out" 2>&1
@@ -73,6 +77,6 @@ while read -r verdict rule; do
         ;;
     esac
 done < "$tmp/top.out"
-[ "$(grep -cE '^(ok|FAIL) ' "$tmp/top.out")" -eq 4 ] \
-    || tap_fail "sources: layering.py checked 4 rules"
+[ "$(grep -cE '^(ok|FAIL) ' "$tmp/top.out")" -eq 5 ] \
+    || tap_fail "sources: layering.py checked 5 rules"
 tap_done
