@@ -148,7 +148,12 @@ void hc_status_free(hc_status *st)
     g_free(st->cluster.last_change_client);
     g_free(st->cluster.last_change_origin);
     g_free(st->cluster.no_quorum_policy);
+    g_free(st->cluster.watchdog_timeout);
     g_free(st->cluster.epoch);
+    g_free(st->fence_why);
+    if (st->fence_history) {
+        g_ptr_array_unref(st->fence_history);
+    }
     g_ptr_array_unref(st->cluster.warnings);
     g_ptr_array_unref(st->nodes);
     g_ptr_array_unref(st->resources);
@@ -970,11 +975,7 @@ static void add_warnings(hc_status *st)
 {
     hc_cluster *cl = &st->cluster;
 
-    if (!cl->stonith_enabled) {
-        warn(st, "fencing is disabled (stonith-enabled=false): a split "
-                 "network can run the service and DRBD Primary on both "
-                 "nodes");
-    }
+    hc__status_fence_warnings(st);
     if (cl->no_quorum_policy && !strcmp(cl->no_quorum_policy, "ignore")) {
         warn(st, "no-quorum-policy=ignore: a node without quorum keeps "
                  "running resources");
@@ -1047,6 +1048,15 @@ static void cluster_props(hc_status *st, pe_working_set_t *ws, xmlNode *cib)
     cl->dc = ws->dc_node ? g_strdup(ws->dc_node->details->uname) : NULL;
     cl->quorate = pcmk_is_set(ws->flags, pe_flag_have_quorum);
     cl->stonith_enabled = pcmk_is_set(ws->flags, pe_flag_stonith_enabled);
+    v = ws->config_hash ? g_hash_table_lookup(ws->config_hash,
+                                              "have-watchdog") : NULL;
+    cl->have_watchdog = crm_is_true(v);
+    v = ws->config_hash ? g_hash_table_lookup(ws->config_hash,
+                                              "stonith-watchdog-timeout")
+                        : NULL;
+    if (v && *v && strcmp(v, "0") && strcmp(v, "0s")) {
+        cl->watchdog_timeout = g_strdup(v);
+    }
     cl->maintenance_mode = pcmk_is_set(ws->flags, pe_flag_maintenance_mode);
     cl->stop_all_resources = pcmk_is_set(ws->flags, pe_flag_stop_everything);
     cl->shutdown_lock = pcmk_is_set(ws->flags, pe_flag_shutdown_lock);
@@ -1108,6 +1118,7 @@ static int status_from_xml(xmlNode *cib, bool owned, time_t now,
     st->resources = g_ptr_array_new_with_free_func(resource_free);
     st->failed = g_ptr_array_new_with_free_func(failed_free);
     st->constraints = g_ptr_array_new_with_free_func(constraint_free);
+    st->fence_why = g_strdup("not asked");
 
     cluster_props(st, ws, cib);
     for (GList *l = ws->nodes; l; l = l->next) {

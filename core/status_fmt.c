@@ -295,6 +295,62 @@ static void text_failcounts(GString *out, const hc_resource *r, bool *hdr)
     }
 }
 
+/* Fencing: whether it works, the devices and where they run, the
+ * fencer's history (or why it is not known). */
+static void text_fencing(GString *out, const hc_status *st)
+{
+    hc_fence_summary sum;
+    GPtrArray *dev = g_ptr_array_new();
+
+    hc_status_fence_summary(st, &sum);
+    hc_status_fence_devices(st, dev);
+    g_string_append(out, "\nFencing: ");
+    if (!st->cluster.stonith_enabled) {
+        g_string_append(out, "DISABLED (stonith-enabled=false)");
+    } else if (sum.works) {
+        g_string_append(out, "enabled");
+    } else {
+        g_string_append(out, "enabled but NO DEVICE RUNS");
+    }
+    g_string_append_printf(out, ", %d device%s, %d running", sum.devices,
+                           sum.devices == 1 ? "" : "s", sum.running);
+    if (st->cluster.watchdog_timeout) {
+        g_string_append(out, ", stonith-watchdog-timeout=");
+        esc(out, st->cluster.watchdog_timeout);
+        g_string_append(out, st->cluster.have_watchdog ? " (watchdog armed)"
+                                                       : " (NO watchdog)");
+    }
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        g_string_append(out, "  device ");
+        esc(out, r->id);
+        g_string_append(out, " (");
+        esc(out, r->agent);
+        g_string_append(out, "): ");
+        text_places(out, r);
+        text_flags(out, r);
+        g_string_append_c(out, '\n');
+    }
+    g_ptr_array_free(dev, TRUE);
+    if (!st->fence_known) {
+        g_string_append(out, "  history: not available (");
+        esc(out, st->fence_why);
+        g_string_append(out, ")\n");
+        return;
+    }
+    g_string_append_printf(out, "  history:%s\n",
+                           st->fence_history->len ? "" : " none");
+    for (guint i = 0; i < st->fence_history->len; i++) {
+        char *d = hc_fence_event_describe(g_ptr_array_index(st->fence_history,
+                                                            i));
+
+        g_string_append_printf(out, "    %s\n", d); /* already escaped */
+        g_free(d);
+    }
+}
+
 void hc_status_format_text(const hc_status *st, GString *out)
 {
     const hc_cluster *cl = &st->cluster;
@@ -413,6 +469,8 @@ void hc_status_format_text(const hc_status *st, GString *out)
                                                sizeof(tbuf)));
         }
     }
+
+    text_fencing(out, st);
 
     nfc = 0;
     for (guint i = 0; i < st->resources->len; i++) {
@@ -657,6 +715,71 @@ static void json_resource(GString *out, const hc_status *st,
     g_string_append(out, "]}");
 }
 
+/* "fencing":{...}: whether fencing works, the devices, the history. */
+static void json_fencing(GString *out, const hc_status *st)
+{
+    hc_fence_summary sum;
+    GPtrArray *dev = g_ptr_array_new();
+
+    hc_status_fence_summary(st, &sum);
+    hc_status_fence_devices(st, dev);
+    g_string_append(out, "\"fencing\":{");
+    jbool(out, "enabled", st->cluster.stonith_enabled, true);
+    jbool(out, "works", sum.works, true);
+    jint(out, "devices_configured", sum.devices, true);
+    jint(out, "devices_running", sum.running, true);
+    jint(out, "devices_failed", sum.failed, true);
+    jstr(out, "watchdog_timeout", st->cluster.watchdog_timeout, true);
+    jbool(out, "have_watchdog", st->cluster.have_watchdog, true);
+    jkey(out, "devices");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        g_string_append(out, i ? ",\n{" : "\n{");
+        jstr(out, "id", r->id, true);
+        jstr(out, "agent", r->agent, true);
+        jstr(out, "role", r->role, true);
+        jbool(out, "failed", r->failed, true);
+        jbool(out, "managed", r->managed, true);
+        jkey(out, "nodes");
+        g_string_append_c(out, '[');
+        for (guint j = 0; j < r->places->len; j++) {
+            const hc_rsc_place *pl = g_ptr_array_index(r->places, j);
+
+            g_string_append(out, j ? ",{" : "{");
+            jstr(out, "node", pl->node, true);
+            jstr(out, "role", pl->role, false);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, "]}");
+    }
+    g_string_append(out, "],");
+    jbool(out, "history_known", st->fence_known, true);
+    jstr(out, "history_unknown_why", st->fence_known ? NULL : st->fence_why,
+         true);
+    jint(out, "pending", sum.pending, true);
+    jint(out, "failed_targets", sum.failed_targets, true);
+    jkey(out, "history");
+    g_string_append_c(out, '[');
+    for (guint i = 0; st->fence_known && i < st->fence_history->len; i++) {
+        const hc_fence_event *e = g_ptr_array_index(st->fence_history, i);
+
+        g_string_append(out, i ? ",\n{" : "\n{");
+        jstr(out, "target", e->target, true);
+        jstr(out, "action", e->action, true);
+        jstr(out, "state", hc_fence_state_str(e->state), true);
+        jstr(out, "delegate", e->delegate, true);
+        jstr(out, "origin", e->origin, true);
+        jstr(out, "client", e->client, true);
+        jstr(out, "exit_reason", e->exit_reason, true);
+        jint(out, "completed", (long long) e->completed, false);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "]}");
+    g_ptr_array_free(dev, TRUE);
+}
+
 void hc_status_format_json(const hc_status *st, GString *out)
 {
     const hc_cluster *cl = &st->cluster;
@@ -734,7 +857,9 @@ void hc_status_format_json(const hc_status *st, GString *out)
         jint(out, "last_rc_change", (long long) f->last_rc_change, false);
         g_string_append_c(out, '}');
     }
-    g_string_append(out, "],\n\"constraints\":[");
+    g_string_append(out, "],\n");
+    json_fencing(out, st);
+    g_string_append(out, ",\n\"constraints\":[");
     for (guint i = 0; i < st->constraints->len; i++) {
         const hc_constraint *c = g_ptr_array_index(st->constraints, i);
         char *d = hc_constraint_describe(c);
