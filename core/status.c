@@ -216,6 +216,16 @@ static char *dup_attr(const xmlNode *x, const char *name)
 /* The nvpairs of the first child block named block (instance_attributes,
  * meta_attributes), in CIB order.  Rules in the blocks are not evaluated
  * here: the detail pane shows what is configured. */
+/* A parameter that holds a secret (a fence device's password, passwd,
+ * snmp_priv_passwd ...): the model keeps "(hidden)" instead, so that
+ * neither `hacon status` nor the console ever shows it. */
+static bool secret_param(const char *name)
+{
+    return name && (g_str_has_suffix(name, "password")
+                    || g_str_has_suffix(name, "passwd")
+                    || !strcmp(name, "secret"));
+}
+
 static GPtrArray *nvpairs_of(const xmlNode *x, const char *block)
 {
     GPtrArray *a = g_ptr_array_new_with_free_func(nvpair_free);
@@ -234,7 +244,8 @@ static GPtrArray *nvpairs_of(const xmlNode *x, const char *block)
             }
             p = g_new0(hc_nvpair, 1);
             p->name = dup_attr(nv, "name");
-            p->value = dup_attr(nv, "value");
+            p->value = secret_param(p->name) ? g_strdup("(hidden)")
+                                             : dup_attr(nv, "value");
             g_ptr_array_add(a, p);
         }
     }
