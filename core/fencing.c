@@ -127,6 +127,15 @@ void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
     hc__status_warnings(st);
 }
 
+void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node)
+{
+    hc_sbd_state_free(st->sbd);
+    st->sbd = sbd;
+    g_free(st->sbd_node);
+    st->sbd_node = g_strdup(node);
+    hc__status_warnings(st);
+}
+
 static void devices_in(GPtrArray *a, GPtrArray *out)
 {
     for (guint i = 0; a && i < a->len; i++) {
@@ -158,6 +167,13 @@ void hc_status_fence_summary(const hc_status *st, hc_fence_summary *sum)
         sum->devices++;
         sum->running += r->active && r->places->len > 0 && !r->failed;
         sum->failed += r->failed;
+        if (g_str_has_suffix(r->agent, "sbd")) {
+            sum->sbd_expected = true;
+        }
+    }
+    if (st->cluster.watchdog_timeout
+        || (st->sbd && st->sbd->disks->len)) {
+        sum->sbd_expected = true;
     }
     g_ptr_array_free(dev, TRUE);
     sum->watchdog = st->cluster.watchdog_timeout && st->cluster.have_watchdog;
@@ -232,6 +248,16 @@ void hc__status_fence_warnings(hc_status *st)
         }
     }
     g_ptr_array_free(dev, TRUE);
+    if (st->sbd && st->sbd->config_error) {
+        warn(st, "sbd: %s", st->sbd->config_error);
+    } else if (st->sbd && sum.sbd_expected && !st->sbd->running) {
+        warn(st, "sbd is configured (%s) but does not run on %s: its "
+                 "disk and watchdog fence nothing here", st->sbd->config_path,
+             or_q(st->sbd_node));
+    } else if (st->sbd && st->sbd->running && !st->sbd->watchdog_open) {
+        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
+             or_q(st->sbd_node), or_q(st->sbd->watchdog_dev));
+    }
     if (sum.first_pending) {
         const hc_fence_event *e = sum.first_pending;
 

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
+#include "sbd.h"
+
 typedef enum hc_node_state {
     HC_NODE_ONLINE,
     HC_NODE_STANDBY,
@@ -187,6 +189,10 @@ typedef struct hc_status {
     char *fence_why;
     GPtrArray *fence_history; /* hc_fence_event*: pending first, then the
                                * newest first */
+    /* This node's sbd and watchdog (hc_status_set_sbd), NULL when not
+     * looked at (a CIB file), and this node's name. */
+    hc_sbd_state *sbd;
+    char *sbd_node;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -247,6 +253,10 @@ int hc_fence_history_query(GPtrArray **ret, char **ret_err);
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
                                  const char *why);
 
+/* Gives st this node's sbd state (taken) and name, and recomputes the
+ * warnings (sbd configured but not running, its watchdog not open). */
+void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
+
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */
 void hc_status_fence_devices(const hc_status *st, GPtrArray *out);
@@ -257,6 +267,9 @@ typedef struct hc_fence_summary {
     bool watchdog;      /* watchdog fencing (stonith-watchdog-timeout and
                          * have-watchdog): works without a device */
     bool works;         /* enabled and a device runs (or the watchdog) */
+    bool sbd_expected;  /* sbd should run here: its configuration names a
+                         * disk, a fence_sbd device exists, or watchdog
+                         * fencing is on (stonith-watchdog-timeout) */
     int pending;        /* fence operations in flight */
     int failed_targets; /* nodes whose last fence failed */
     const hc_fence_event *last_failed; /* the newest of those */

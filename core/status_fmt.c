@@ -295,6 +295,75 @@ static void text_failcounts(GString *out, const hc_resource *r, bool *hdr)
     }
 }
 
+/* This node's sbd and watchdog, and the slots on its disks. */
+static void text_sbd(GString *out, const hc_status *st)
+{
+    const hc_sbd_state *s = st->sbd;
+    hc_fence_summary sum;
+
+    if (!s) {
+        return;
+    }
+    g_string_append(out, "  sbd on ");
+    esc(out, st->sbd_node ? st->sbd_node : "this node");
+    g_string_append(out, ": ");
+    hc_status_fence_summary(st, &sum);
+    if (!s->running && !sum.sbd_expected) {
+        g_string_append(out, "not in use (no SBD_DEVICE in ");
+        esc(out, s->config_path);
+        g_string_append(out, s->configured ? "" : ", which does not exist");
+        g_string_append(out, ", no fence_sbd device, no watchdog fencing)\n");
+        return;
+    }
+    if (s->running) {
+        g_string_append_printf(out, "running (pid %d), watchdog ", s->pid);
+        esc(out, s->watchdog_dev);
+        g_string_append(out, s->watchdog_open ? " open" : " NOT open");
+    } else {
+        g_string_append(out, "NOT running, watchdog ");
+        esc(out, s->watchdog_dev);
+    }
+    if (s->watchdog_timeout) {
+        g_string_append(out, ", watchdog timeout ");
+        esc(out, s->watchdog_timeout);
+        g_string_append(out, " s");
+    }
+    g_string_append(out, s->disks->len ? "\n" : ", diskless\n");
+    if (s->config_error) {
+        g_string_append(out, "    ");
+        esc(out, s->config_error);
+        g_string_append_c(out, '\n');
+    }
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+
+        g_string_append(out, "    disk ");
+        esc(out, d->device);
+        g_string_append(out, ":");
+        if (d->error) {
+            g_string_append(out, " ");
+            esc(out, d->error);
+        }
+        for (guint j = 0; j < d->slots->len; j++) {
+            const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
+
+            g_string_append_printf(out, "%s slot %d ", j ? "," : "",
+                                   sl->slot);
+            esc(out, sl->node);
+            g_string_append_c(out, ' ');
+            esc(out, sl->message);
+            if (sl->from && strcmp(sl->message, "clear") != 0) {
+                g_string_append(out, " from ");
+                esc(out, sl->from);
+            }
+        }
+        if (!d->error && !d->slots->len) {
+            g_string_append(out, " no node has a slot yet");
+        }
+        g_string_append_c(out, '\n');
+    }
+}
+
 /* Fencing: whether it works, the devices and where they run, the
  * fencer's history (or why it is not known). */
 static void text_fencing(GString *out, const hc_status *st)
@@ -334,6 +403,7 @@ static void text_fencing(GString *out, const hc_status *st)
         g_string_append_c(out, '\n');
     }
     g_ptr_array_free(dev, TRUE);
+    text_sbd(out, st);
     if (!st->fence_known) {
         g_string_append(out, "  history: not available (");
         esc(out, st->fence_why);
@@ -715,6 +785,52 @@ static void json_resource(GString *out, const hc_status *st,
     g_string_append(out, "]}");
 }
 
+static void json_sbd(GString *out, const hc_status *st)
+{
+    const hc_sbd_state *s = st->sbd;
+    hc_fence_summary sum;
+
+    if (!s) {
+        g_string_append(out, "null");
+        return;
+    }
+    hc_status_fence_summary(st, &sum);
+    g_string_append_c(out, '{');
+    jstr(out, "node", st->sbd_node, true);
+    jstr(out, "config", s->config_path, true);
+    jbool(out, "configured", s->configured, true);
+    jbool(out, "expected", sum.sbd_expected, true);
+    jstr(out, "config_error", s->config_error, true);
+    jbool(out, "running", s->running, true);
+    jint(out, "pid", s->pid, true);
+    jstr(out, "watchdog_dev", s->watchdog_dev, true);
+    jbool(out, "watchdog_open", s->watchdog_open, true);
+    jstr(out, "watchdog_timeout", s->watchdog_timeout, true);
+    jkey(out, "disks");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+
+        g_string_append(out, i ? ",{" : "{");
+        jstr(out, "device", d->device, true);
+        jstr(out, "error", d->error, true);
+        jkey(out, "slots");
+        g_string_append_c(out, '[');
+        for (guint j = 0; j < d->slots->len; j++) {
+            const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
+
+            g_string_append(out, j ? ",{" : "{");
+            jint(out, "slot", sl->slot, true);
+            jstr(out, "node", sl->node, true);
+            jstr(out, "message", sl->message, true);
+            jstr(out, "from", sl->from, false);
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, "]}");
+    }
+    g_string_append(out, "]}");
+}
+
 /* "fencing":{...}: whether fencing works, the devices, the history. */
 static void json_fencing(GString *out, const hc_status *st)
 {
@@ -758,6 +874,9 @@ static void json_fencing(GString *out, const hc_status *st)
     jbool(out, "history_known", st->fence_known, true);
     jstr(out, "history_unknown_why", st->fence_known ? NULL : st->fence_why,
          true);
+    jkey(out, "sbd");
+    json_sbd(out, st);
+    g_string_append_c(out, ',');
     jint(out, "pending", sum.pending, true);
     jint(out, "failed_targets", sum.failed_targets, true);
     jkey(out, "history");

@@ -57,6 +57,9 @@ static int status_run(const hc_args *a)
             hc_status_set_fence_history(st, hist, NULL);
         }
         g_free(herr);
+        /* This node's sbd, its watchdog and its disks' slots. */
+        hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
+                          g_get_host_name());
     }
     out = g_string_new(NULL);
     if (json) {

@@ -332,6 +332,7 @@ static bool fence_history_refresh(loop_state *s)
 {
     hc_console *con = &s->con;
     GPtrArray *hist = NULL;
+    hc_sbd_state *sbd = NULL;
     char *err = NULL;
     GString *fp = g_string_new(NULL);
     bool changed;
@@ -342,18 +343,30 @@ static bool fence_history_refresh(loop_state *s)
     }
     if (con->cib_is_file) {
         g_string_append(fp, "file");
-    } else if (hc_fence_history_query(&hist, &err) < 0) {
-        g_string_append_printf(fp, "error %s", err ? err : "");
     } else {
-        for (guint i = 0; i < hist->len; i++) {
-            char *d = hc_fence_event_describe(hist->pdata[i]);
+        if (hc_fence_history_query(&hist, &err) < 0) {
+            g_string_append_printf(fp, "error %s\n", err ? err : "");
+        } else {
+            for (guint i = 0; i < hist->len; i++) {
+                char *d = hc_fence_event_describe(hist->pdata[i]);
 
-            g_string_append_printf(fp, "%s\n", d);
-            g_free(d);
+                g_string_append_printf(fp, "%s\n", d);
+                g_free(d);
+            }
         }
+        /* This node's sbd and watchdog (the disks' slots are for
+         * `hacon status`: a disk read must not stall the console). */
+        sbd = hc_sbd_local(getenv("HACON_SBD_CONFIG"), false);
+        g_string_append_printf(fp, "sbd %d %d %d %d %s", sbd->configured,
+                               sbd->running, sbd->pid, sbd->watchdog_open,
+                               sbd->config_error ? sbd->config_error : "");
     }
     changed = g_strcmp0(fp->str, s->fence_fp) != 0;
     if (changed) {
+        if (sbd) {
+            hc_status_set_sbd(con->status, sbd, g_get_host_name());
+            sbd = NULL;
+        }
         hc_status_set_fence_history(con->status, hist,
                                     con->cib_is_file
                                     ? "a CIB file: no fencer to ask"
@@ -363,6 +376,7 @@ static bool fence_history_refresh(loop_state *s)
          * keeps it; a new model resets fence_fp). */
         g_ptr_array_unref(hist);
     }
+    hc_sbd_state_free(sbd);
     g_free(s->fence_fp);
     s->fence_fp = g_string_free(fp, FALSE);
     g_free(err);

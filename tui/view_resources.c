@@ -313,6 +313,25 @@ static void fencing_lines(hc_console *con, GPtrArray *lines)
         g_free(id);
     }
     g_ptr_array_free(dev, TRUE);
+    if (st->sbd) {
+        const hc_sbd_state *sb = st->sbd;
+        char *node = hc_con_esc(con, st->sbd_node, 30);
+        char *wd = hc_con_esc(con, sb->watchdog_dev, 40);
+
+        if (!sb->running && !sum.sbd_expected) {
+            hc_line_add(lines, HC_TONE_NORMAL, "  ", "sbd on %s: not in "
+                        "use", node);
+        } else {
+            hc_line_add(lines, sb->running && sb->watchdog_open
+                        ? HC_TONE_NORMAL : HC_TONE_BAD, "  ",
+                        "sbd on %s: %s, watchdog %s %s%s", node,
+                        sb->running ? "running" : "NOT running", wd,
+                        sb->watchdog_open ? "open" : "NOT open",
+                        sb->disks->len ? "" : ", diskless");
+        }
+        g_free(node);
+        g_free(wd);
+    }
     if (!st->fence_known) {
         char *why = hc_con_esc(con, st->fence_why, 60);
 
@@ -447,6 +466,11 @@ static uint64_t resources_digest(const hc_console *con)
     /* The Fencing section: the history (the devices are resources). */
     h = hc_digest_int(h, st->fence_known | st->cluster.stonith_enabled << 1);
     h = hc_digest_str(h, st->fence_why);
+    if (st->sbd) {
+        h = hc_digest_int(h, 1 | st->sbd->configured << 1
+                          | st->sbd->running << 2
+                          | st->sbd->watchdog_open << 3);
+    }
     for (guint i = 0; st->fence_known && i < st->fence_history->len; i++) {
         const hc_fence_event *e = st->fence_history->pdata[i];
 

@@ -13,7 +13,13 @@
 #   * nodetwo's BMC gone, a fence asked by hand: the console's header says
 #     FENCING nodetwo (pending) while the fencer tries, then "fence of
 #     nodetwo FAILED", and `hacon status` warns of the failure (text and
-#     JSON).
+#     JSON);
+#   * sbd per node: without a disk or a use for it "not in use"; with a
+#     configuration (HACON_SBD_CONFIG: a namespace node shares the host's
+#     /etc/default) naming the shared disk with a real sbd header, slots
+#     allocated and a test message: sbd NOT running, the warning, each
+#     node's slot and message (text and JSON); a bad line named.  sbd
+#     itself is not started (its watchdog would reset this machine).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -189,6 +195,32 @@ tcheck "JSON: one node whose last fence failed, in the warnings too" \
             and any('fencing of nodetwo (reboot) FAILED' in w for w in j['cluster']['warnings'])"
 T send-keys -t con q
 tap_check "console: q leaves it (exit 0)" wait_for con "EXITED 0" 10
+
+# ---------------------------------------------------------------- sbd
+X nodeone hacon status > "$W/st.txt" 2>&1
+tcheck "sbd: no disk in /etc/default/sbd, no fence_sbd, no watchdog fencing: not in use, no warning" \
+    sh -c "grep -q '^  sbd on nodeone: not in use (no SBD_DEVICE in /etc/default/sbd' '$W/st.txt' && ! grep -q '! sbd' '$W/st.txt'"
+X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" allocate nodeone >> "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" allocate nodetwo >> "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" message nodetwo test >> "$W/sbd.out" 2>&1
+tap_check "an sbd header on the shared disk, both nodes' slots, a test message to nodetwo" [ $? = 0 ]
+printf '# sbd\nSBD_DEVICE="%s"\nSBD_WATCHDOG_DEV=/dev/watchdog\nSBD_WATCHDOG_TIMEOUT=5\n' \
+    "$DISK_DEV" > "$S/sbd.conf"
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
+tcheck "sbd text: NOT running here, its watchdog, each node's slot and message, and the warning" \
+    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s' '$W/st.txt' &&
+           grep -q '^    disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone' '$W/st.txt' &&
+           grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodeone' '$W/st.txt'"
+tcheck "sbd JSON: configured, not running, the slots" \
+    jcheck "j['fencing']['sbd']['configured'] and not j['fencing']['sbd']['running']
+            and [(x['node'], x['message']) for x in j['fencing']['sbd']['disks'][0]['slots']]
+                == [('nodeone', 'clear'), ('nodetwo', 'test')]"
+printf 'SBD_DEVICE="/dev/drbd1\n' > "$S/sbd-bad.conf"
+X nodeone env HACON_SBD_CONFIG="$S/sbd-bad.conf" hacon status > "$W/st.txt" 2>&1
+tcheck "sbd: a quote not closed in the configuration is named with its line" \
+    grep -q "! sbd: $S/sbd-bad.conf line 1: a quote is not closed" "$W/st.txt"
 
 if "$CL" down > "$W/down.log" 2>&1; then
     down_done=1
