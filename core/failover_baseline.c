@@ -75,8 +75,30 @@ void hc__fo_lease_str(const base_lease *b, GString *out)
     }
 }
 
-/* The lease file: --leases, else the dhcpd resource's parameter, else
- * lease-file-name in its dhcpd.conf (read on the node running dhcpd). */
+/* The server's config file on the node fo reads it from (includes too:
+ * Kea's lease-database may be in one). */
+static int read_conf_file(const char *path, char **ret_buf, size_t *ret_len,
+                          void *data)
+{
+    const char *argv[] = { "cat", path, NULL };
+    hc_exec_result res = { 0 };
+    int rc = hc_exec(argv, &(hc_exec_opts) { .node = data }, &res);
+
+    if (rc == 0 && res.status != 0) {
+        rc = strstr(res.err, "No such file") ? -ENOENT : -EIO;
+    }
+    if (rc == 0) {
+        *ret_buf = g_strndup(res.out, res.out_len);
+        *ret_len = res.out_len;
+    }
+    hc_exec_result_clear(&res);
+    return rc;
+}
+
+/* The lease file: --leases, else the server resource's parameter, else
+ * the file its config names (dhcpd.conf's lease-file-name, Kea's
+ * lease-database), read on the node running the server, else the
+ * server's default. */
 static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
 {
     hc_leases_location loc = { 0 };
@@ -90,23 +112,18 @@ static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
     } else if (rc == 0 && loc.leases) {
         fo->leases_path = g_strdup(loc.leases);
     } else if (rc == 0 && loc.config) {
-        const char *argv[] = { "cat", loc.config, NULL };
         const char *node = hc__fo_is_local(fo, fo->from) ? NULL : fo->from;
-        hc_exec_result res = { 0 };
+        hc_dhcp_conf *conf = NULL;
 
-        if (hc_exec(argv, &(hc_exec_opts) { .node = node }, &res) == 0
-            && res.status == 0) {
-            hc_dhcp_conf *conf = hc_dhcp_conf_new();
-
-            if (hc_dhcp_conf_parse(conf, res.out, res.out_len, loc.config,
-                                   false) >= 0 && conf->lease_file_name) {
-                fo->leases_path = g_strdup(conf->lease_file_name);
-            }
-            hc_dhcp_conf_free(conf);
+        if (hc_dhcp_conf_load_via(loc.config, read_conf_file, (void *) node,
+                                  &conf) == 0 && conf->lease_file_name) {
+            fo->leases_path = g_strdup(conf->lease_file_name);
         }
-        hc_exec_result_clear(&res);
+        hc_dhcp_conf_free(conf);
         if (!fo->leases_path) {
-            fo->leases_path = g_strdup("/var/lib/dhcp/dhcpd.leases");
+            fo->leases_path = g_strdup(loc.kea
+                                       ? "/var/lib/kea/kea-leases4.csv"
+                                       : "/var/lib/dhcp/dhcpd.leases");
         }
     }
     hc_leases_location_clear(&loc);
