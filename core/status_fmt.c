@@ -380,7 +380,9 @@ static void text_fencing(GString *out, const hc_status *st)
     } else if (sum.works) {
         g_string_append(out, "enabled");
     } else {
-        g_string_append(out, "enabled but NO DEVICE RUNS");
+        g_string_append(out, sum.devices || sum.watchdog
+                             ? "enabled but NO DEVICE RUNS"
+                             : "enabled but NO DEVICE CONFIGURED");
     }
     g_string_append_printf(out, ", %d device%s, %d running", sum.devices,
                            sum.devices == 1 ? "" : "s", sum.running);

@@ -286,7 +286,9 @@ static void fencing_lines(hc_console *con, GPtrArray *lines)
     hc_line_add(lines, tone, "  ", "%s, %d device%s, %d running%s",
                 !st->cluster.stonith_enabled
                 ? "DISABLED (stonith-enabled=false)"
-                : sum.works ? "enabled" : "enabled but NO DEVICE RUNS",
+                : sum.works ? "enabled"
+                : sum.devices || sum.watchdog ? "enabled but NO DEVICE RUNS"
+                : "enabled but NO DEVICE CONFIGURED",
                 sum.devices, sum.devices == 1 ? "" : "s", sum.running,
                 sum.watchdog ? ", watchdog fencing" : "");
     for (guint i = 0; i < dev->len; i++) {
