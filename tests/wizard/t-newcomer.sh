@@ -123,11 +123,14 @@ if grep -Eq '^1 preflight +blocked' "$W/list0"; then
     tap_check "preflight blocked: names the answer, its value, the node and the way out" \
         on_screen "nodeone, nodetwo: drbd_disk=/dev/sdb1 (storage=drbd) is not a block device there: answer drbd_disk="
     tap_check "... and the key of the answers form" on_screen "$FORM_HINT"
-    # A wrong turn: cluster's plan (the list selects it: it can be
-    # planned), a: the step before it is not done, so it needs an explicit
-    # F; n leaves it.
-    tap_check "the list selects cluster, the first step that can be planned" selected_is cluster
+    # Every other step builds on preflight: none can be applied, and the
+    # list selects preflight, whose message says what to answer.
+    tap_check "the list selects preflight: blocked, and no step can be applied before it" selected_is preflight
+    # A wrong turn: Down to cluster, its plan, a: the step before it is
+    # not done, so it needs an explicit F; n leaves it.
     T_DETOUR=$(now)
+    xkey Down
+    tap_check "Down: cluster is selected" selected_is cluster
     xkey Enter
     see "Step cluster:" 60 > /dev/null && gone "computing the plan" 120 > /dev/null
     tap_check "the cluster plan says that preflight is not done" \
