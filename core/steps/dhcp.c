@@ -590,9 +590,26 @@ static int plan_packaged_kea(hc_wizard *w, const server *sv, hc_plan *p,
                         "[ -n \"$(" KEA_NOT_OURS ")\" ] || exit 0; "
                         "sleep 0.1; done; echo \"kea-dhcp4 $pids did not "
                         "stop\" >&2; exit 1; fi", "sh", sv->conf, NULL);
+        /* A rollback starts it at boot again (it is not restarted: the
+         * cluster's Kea serves). */
+        if (strstr(out, "enabled")) {
+            hc_plan_cmd_undo(p, "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                             "systemd ]; then systemctl enable "
+                             "kea-dhcp4-server; else update-rc.d "
+                             "kea-dhcp4-server enable; fi", NULL);
+        }
     }
     g_free(out);
     return rc;
+}
+
+int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
+                               char **ret_err)
+{
+    server sv;
+
+    server_of(w, &sv);
+    return plan_packaged_kea(w, &sv, p, node, ret_err);
 }
 
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -606,6 +623,15 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     int rc;
 
     server_of(w, &sv);
+    if (net && hc_steps_kea_pending(w)) {
+        /* Kea's configuration is the translation of the running dhcpd's,
+         * which step kea writes with the leases. */
+        *ret_err = g_strdup("dhcp runs dhcpd and dhcp_server=kea: step kea "
+                            "migrates it to Kea with its configuration and "
+                            "leases (apply kea)");
+        g_free(net);
+        return -EBUSY;
+    }
     conf = net ? conf_text(w, &sv, net, ret_err) : NULL;
     rc = conf ? 0 : -EINVAL;
     if (rc == 0) {

@@ -15,6 +15,7 @@ extern const hc_step hc_step_drbd;
 extern const hc_step hc_step_dhcp;
 extern const hc_step hc_step_resources;
 extern const hc_step hc_step_migrate;
+extern const hc_step hc_step_kea;
 
 /* The tutorial's test of DRBD by hand, before Pacemaker manages it: r0
  * switched to the other node and back, mounted on each in turn, a file
@@ -32,6 +33,18 @@ bool hc_steps_kea(const hc_wizard *w);
  * and leases, or kea_conf and kea_leases with dhcp_server=kea. */
 const char *hc_steps_dhcp_conf(const hc_wizard *w);
 const char *hc_steps_dhcp_leases(const hc_wizard *w);
+
+/* The service's primitive in the CIB runs dhcpd (ocf:*:dhcpd) while
+ * dhcp_server=kea is answered: the migration (step kea) is to do, which
+ * the dhcp and resources steps leave to it. */
+bool hc_steps_kea_pending(hc_wizard *w);
+/* The service's primitive as the resources step writes it (XML text,
+ * g_free). */
+char *hc_steps_service_xml(hc_wizard *w);
+/* Plans, on node (NULL: here), stopping the packaged kea-dhcp4-server's
+ * Kea and disabling it at boot, when it is enabled or runs. */
+int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
+                               char **ret_err);
 
 /* The resource that carries the service when it moves (the promoted DRBD
  * clone, or the filesystem on a shared disk), and the service itself. */
