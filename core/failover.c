@@ -17,6 +17,7 @@
 #include "exec.h"
 #include "leases.h"
 #include "leases_locate.h"
+#include "kea_read.h"
 #include "status.h"
 #include "util.h"
 
@@ -117,6 +118,7 @@ struct hc_failover {
     GPtrArray *cleaned;          /* char* "rsc@node=count": fail counts
                                   * the test caused, cleaned up after it */
     char *pidfile;               /* the dhcpd resource's pid file */
+    char *kea_config;            /* Kea's configuration, when Kea serves */
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
 
@@ -460,10 +462,16 @@ static hc_resource *top_of(hc_resource *r)
     return r;
 }
 
+static bool is_kea_agent(const char *a)
+{
+    return a && !strcmp(a, "ocf:hacon:kea-dhcp4");
+}
+
+/* The DHCP service: dhcpd's agents or Kea's. */
 static bool is_dhcpd_agent(const char *a)
 {
     return a && (!strcmp(a, "ocf:hacon:dhcpd")
-                 || !strcmp(a, "ocf:heartbeat:dhcpd"));
+                 || !strcmp(a, "ocf:heartbeat:dhcpd") || is_kea_agent(a));
 }
 
 static hc_resource *find_by_agent(GPtrArray *rscs, bool (*match)(const char *))
@@ -505,6 +513,23 @@ static const char *param(const hc_resource *r, const char *name)
 static char *dhcpd_pidfile(const hc_resource *r)
 {
     const char *pid, *ch, *root;
+
+    if (is_kea_agent(r->agent)) {
+        /* Kea's: RUNDIR/NAME.kea-dhcp4.pid, NAME the configuration's file
+         * name without its extension (ocf:hacon:kea-dhcp4). */
+        const char *cf = param(r, "config"), *rd = param(r, "rundir");
+        char *base = g_path_get_basename(cf && *cf ? cf
+                                         : "/etc/kea/kea-dhcp4.conf");
+        char *dot = strrchr(base, '.'), *ret;
+
+        if (dot && dot != base) {
+            *dot = 0;
+        }
+        ret = g_strdup_printf("%s/%s.kea-dhcp4.pid", rd && *rd ? rd
+                              : "/run/kea", base);
+        g_free(base);
+        return ret;
+    }
 
     if (r->agent && !strcmp(r->agent, "ocf:hacon:dhcpd")) {
         pid = param(r, "pidfile");
@@ -1020,6 +1045,45 @@ static bool is_local(const hc_failover *fo, const char *node)
     return node && fo->local && !strcmp(node, fo->local);
 }
 
+/* Kea's memfile: its files in the order Kea reads them, later rows
+ * superseding earlier ones (kea_read.h). */
+static int read_kea_leases(hc_failover *fo, const char *node, GArray *out,
+                           char **ret_err)
+{
+    const char *argv[] = { "sh", "-c", "for f in \"$1.2\" \"$1.completed\" "
+                           "\"$1.1\" \"$1\"; do [ ! -e \"$f\" ] || cat -- "
+                           "\"$f\" || exit 1; done", "sh", fo->leases_path,
+                           NULL };
+    hc_exec_result res = { 0 };
+    unsigned bad = 0, line = 0;
+    int rc = hc_exec(argv, &(hc_exec_opts) {
+                         .node = is_local(fo, node) ? NULL : node }, &res);
+
+    if (rc == 0 && res.status != 0) {
+        rc = -EIO;
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("%s%s%s: cannot read Kea's lease files",
+                                   node ? node : "", node ? ":" : "",
+                                   fo->leases_path);
+    } else {
+        hc_kea_csv_leases(res.out, res.out_len, (uint32_t) time(NULL), out,
+                          &bad, &line);
+        if (bad) {
+            /* Kea writes whole rows: one that is not is the file's fault,
+             * and the comparison would not be sound. */
+            *ret_err = g_strdup_printf("%s%s%s: %u rows are not Kea lease "
+                                       "rows (the first at line %u of the "
+                                       "files read in turn)", node ? node
+                                       : "", node ? ":" : "",
+                                       fo->leases_path, bad, line);
+            rc = -EINVAL;
+        }
+    }
+    hc_exec_result_clear(&res);
+    return rc;
+}
+
 /* Every lease record of the file, the last one of each address (active
  * or not: a lease that ran out during a test is still recorded). */
 static int read_leases(hc_failover *fo, const char *node, GArray *out,
@@ -1028,8 +1092,13 @@ static int read_leases(hc_failover *fo, const char *node, GArray *out,
     hc_lease_follower *f = NULL;
     hc_lease_table *t;
     uint32_t now = (uint32_t) time(NULL);
-    int rc = hc_lease_follower_new(fo->leases_path,
-                                   is_local(fo, node) ? NULL : node, &f);
+    int rc;
+
+    if (fo->kea_config) {
+        return read_kea_leases(fo, node, out, ret_err);
+    }
+    rc = hc_lease_follower_new(fo->leases_path,
+                               is_local(fo, node) ? NULL : node, &f);
 
     if (rc == 0) {
         rc = hc_lease_follower_poll(f, NULL);
@@ -1084,6 +1153,21 @@ static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
     }
     if (fo->o.leases) {
         fo->leases_path = g_strdup(fo->o.leases);
+    } else if (fo->kea_config) {
+        /* Kea's lease file is named in its configuration, read where it
+         * runs (Kea's default place when it names none). */
+        const char *argv[] = { "cat", fo->kea_config, NULL };
+        const char *node = is_local(fo, fo->from) ? NULL : fo->from;
+        hc_exec_result res = { 0 };
+
+        if (hc_exec(argv, &(hc_exec_opts) { .node = node }, &res) == 0
+            && res.status == 0) {
+            fo->leases_path = hc_kea_conf_lease_file(res.out, res.out_len);
+        }
+        hc_exec_result_clear(&res);
+        if (!fo->leases_path) {
+            fo->leases_path = g_strdup("/var/lib/kea/kea-leases4.csv");
+        }
     } else if (rc == 0 && loc.leases) {
         fo->leases_path = g_strdup(loc.leases);
     } else if (rc == 0 && loc.config) {
@@ -1263,11 +1347,17 @@ static int baseline(hc_failover *fo)
         free_xml(xml);
         return fail_start(fo, -ENOENT, fo->o.service
             ? g_strdup_printf("no resource %s in the CIB", fo->o.service)
-            : g_strdup("no dhcpd resource (ocf:hacon:dhcpd, "
-                       "ocf:heartbeat:dhcpd) in the CIB (give --service)"));
+            : g_strdup("no DHCP server resource (ocf:hacon:dhcpd, "
+                       "ocf:heartbeat:dhcpd, ocf:hacon:kea-dhcp4) in the "
+                       "CIB (give --service)"));
     }
     fo->service = g_strdup(svc->id);
     fo->pidfile = dhcpd_pidfile(svc);
+    if (is_kea_agent(svc->agent)) {
+        const char *cf = param(svc, "config");
+
+        fo->kea_config = g_strdup(cf && *cf ? cf : "/etc/kea/kea-dhcp4.conf");
+    }
     hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
                      &fo->anchor_promoted);
     {
@@ -2272,6 +2362,7 @@ void hc_failover_free(hc_failover *fo)
     g_ptr_array_free(fo->base_fails, TRUE);
     g_ptr_array_free(fo->cleaned, TRUE);
     g_free(fo->pidfile);
+    g_free(fo->kea_config);
     g_ptr_array_free(fo->leftovers, TRUE);
     g_ptr_array_free(fo->leftover_rscs, TRUE);
     g_ptr_array_free(fo->events, TRUE);

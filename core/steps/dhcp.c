@@ -18,6 +18,7 @@
 #include "dhcpconf.h"
 #include "gen_dhcpd.h"
 #include "gen_kea.h"
+#include "kea_read.h"
 #include "status.h"
 #include "util.h"
 #include "steps/steps.h"
@@ -228,24 +229,6 @@ static char *conf_text(hc_wizard *w, const server *sv, const char *net,
     return text;
 }
 
-/* The lease file a kea-dhcp4.conf names (lease-database, memfile), or
- * NULL (g_free).  A first look, for the admin's own file: Kea's -t has
- * checked the syntax. */
-static char *kea_conf_leases(const char *text)
-{
-    GRegex *re = g_regex_new("\"lease-database\"\\s*:\\s*\\{[^}]*"
-                             "\"name\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
-    GMatchInfo *m = NULL;
-    char *name = NULL;
-
-    if (g_regex_match(re, text, 0, &m)) {
-        name = g_match_info_fetch(m, 1);
-    }
-    g_match_info_free(m);
-    g_regex_unref(re);
-    return name;
-}
-
 /* The dhcpd.conf here when an admin wrote it and it works: it does not
  * start with the line hacon writes first, dhcpd -t accepts it and its
  * lease file is on the shared filesystem.  Such a file is kept (and copied to the peer) unless the
@@ -269,7 +252,7 @@ static char *admin_conf(hc_wizard *w, const server *sv, hc_plan *p,
         return NULL;
     }
     if (sv->kea) {
-        lf = kea_conf_leases(old);
+        lf = hc_kea_conf_lease_file(old, len);
     } else {
         c = hc_dhcp_conf_new();
         hc_dhcp_conf_parse(c, old, len, path, false);
