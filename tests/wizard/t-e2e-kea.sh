@@ -17,8 +17,8 @@
 #               the floating IP, in Kea's lease file
 #   migrate     the service moves, the client renews the same address from
 #               the other node's Kea
-#   failover    hacon failover-test move, standby and crash, each passing
-#               with every lease kept
+#   failover    hacon failover-test move, standby, kill and crash, each
+#               passing with every lease kept
 #   again       every step done, nothing changes
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -251,11 +251,14 @@ scenario() {
 }
 scenario move
 scenario standby
+scenario kill
+tap_check "kill: Kea killed through its pid file, not another kea-dhcp4" \
+    grep -q 'done in .*kill -KILL.* sh /run/kea/kea-dhcp4.kea-dhcp4.pid kea-dhcp4' "$W/fo-kill.log"
 scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
     --restore-cmd "$REQ $RD {node} start"
 kill "$relay_pid" 2> /dev/null; relay_pid=""
 wait_for 60 "both nodes online again" both_online
-phase "failover-test move, standby, crash"
+phase "failover-test move, standby, kill, crash"
 
 # ---------------------------------------------------------------- again
 snapshot() {
