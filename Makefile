@@ -72,7 +72,8 @@ DEPS_BUILD := build-essential pkg-config pacemaker-dev libcmap-dev libcfg-dev \
 DEPS_RUN := pacemaker pacemaker-cli-utils corosync crmsh resource-agents \
 	isc-dhcp-server kea-dhcp4-server dhcpd-pools tmux openssh-server openssh-client busybox \
 	iproute2 kmod e2fsprogs util-linux procps psmisc python3 man-db \
-	shellcheck clang drbd-utils strace groff-base bash-completion dpkg-repack
+	shellcheck clang drbd-utils strace groff-base bash-completion dpkg-repack \
+	sbd fence-agents corosync-qdevice corosync-qnetd openipmi ipmitool
 DEPS_VM := qemu-system-x86 qemu-utils vde2 linux-image-amd64 cpio
 DEPS := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_VM)
 
@@ -164,7 +165,7 @@ bench: deps all
 
 # VM=1: the tutorial in three qemu VMs (tests/vmcluster), hacon over ssh.
 demo: deps all
-	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,))
+	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,) $(if $(FENCE),--fence,))
 
 demo-down:
 	$(if $(VM),VMC_DIR=$(CURDIR)/build/vmcluster/demo tests/vmcluster/vmc down,tests/cluster/hc-cluster down)

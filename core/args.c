@@ -358,7 +358,7 @@ int hc_args_argc(const hc_args *a)
 }
 
 static const opt_value *lookup(const hc_args *a, const char *name,
-                               hc_opt_type *ret_type)
+                               const hc_opt **ret_opt)
 {
     const hc_opt *o = find_long(a->t, name, strlen(name));
 
@@ -366,9 +366,7 @@ static const opt_value *lookup(const hc_args *a, const char *name,
         g_critical("hc_args: no option --%s in the template", name);
         return NULL;
     }
-    if (ret_type) {
-        *ret_type = o->type;
-    }
+    *ret_opt = o;
     return &a->v[o - a->t->opts];
 }
 
@@ -379,64 +377,67 @@ bool hc_args_has(const hc_args *a, const char *name)
 
 unsigned hc_args_count(const hc_args *a, const char *name)
 {
-    const opt_value *v = lookup(a, name, NULL);
+    const hc_opt *o;
+    const opt_value *v = lookup(a, name, &o);
 
     return v ? v->count : 0;
 }
 
 const char *hc_args_str(const hc_args *a, const char *name, const char *def)
 {
-    const opt_value *v = lookup(a, name, NULL);
+    const hc_opt *o;
+    const opt_value *v = lookup(a, name, &o);
 
     if (!v || !v->count) {
         return def;
     }
-    /* A repeated option keeps each value; any other keeps the last. */
-    return v->str[v->count <= HC_OPT_MAX_REPEAT && v->str[v->count - 1]
-                  ? v->count - 1 : 0];
+    /* A repeated option keeps each value; any other only the last. */
+    return v->str[o->repeat > 0 ? v->count - 1 : 0];
 }
 
 const char *hc_args_nth(const hc_args *a, const char *name, unsigned i)
 {
-    const opt_value *v = lookup(a, name, NULL);
+    const hc_opt *o;
+    const opt_value *v = lookup(a, name, &o);
 
-    return v && i < v->count && i < HC_OPT_MAX_REPEAT ? v->str[i] : NULL;
+    if (!v || i >= v->count) {
+        return NULL;
+    }
+    return o->repeat > 0 ? v->str[i] : i == 0 ? v->str[0] : NULL;
+}
+
+static const opt_value *typed(const hc_args *a, const char *name,
+                              hc_opt_type type)
+{
+    const hc_opt *o;
+    const opt_value *v = lookup(a, name, &o);
+
+    if (v && o->type != type) {
+        g_critical("hc_args: --%s is read as the wrong type", name);
+        return NULL;
+    }
+    return v && v->count ? v : NULL;
 }
 
 long hc_args_int(const hc_args *a, const char *name, long def)
 {
-    hc_opt_type type = HC_OPT_FLAG;
-    const opt_value *v = lookup(a, name, &type);
+    const opt_value *v = typed(a, name, HC_OPT_INT);
 
-    if (v && type != HC_OPT_INT) {
-        g_critical("hc_args: --%s is not a whole number", name);
-        return def;
-    }
-    return v && v->count ? v->num : def;
+    return v ? v->num : def;
 }
 
 double hc_args_real(const hc_args *a, const char *name, double def)
 {
-    hc_opt_type type = HC_OPT_FLAG;
-    const opt_value *v = lookup(a, name, &type);
+    const opt_value *v = typed(a, name, HC_OPT_REAL);
 
-    if (v && type != HC_OPT_REAL) {
-        g_critical("hc_args: --%s is not a number", name);
-        return def;
-    }
-    return v && v->count ? v->real : def;
+    return v ? v->real : def;
 }
 
 int hc_args_choice(const hc_args *a, const char *name, int def)
 {
-    hc_opt_type type = HC_OPT_FLAG;
-    const opt_value *v = lookup(a, name, &type);
+    const opt_value *v = typed(a, name, HC_OPT_CHOICE);
 
-    if (v && type != HC_OPT_CHOICE) {
-        g_critical("hc_args: --%s is not a choice", name);
-        return def;
-    }
-    return v && v->count ? v->choice : def;
+    return v ? v->choice : def;
 }
 
 /* "-t, --timeout SECS" or "    --format text|json". */

@@ -508,22 +508,24 @@ int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text)
 {
     char *xp = g_strdup_printf("//configuration/%s", section);
     xmlNode *sec = get_xpath_object(xp, cib, LOG_NEVER);
-    xmlNode *frag = string2xml(xml_text);
+    /* Parsed strictly: string2xml() would recover broken XML into an
+     * element without its attributes (and leaks text that has none). */
+    xmlDoc *doc = xmlReadMemory(xml_text, (int) strlen(xml_text), NULL, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR
+                                | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+    xmlNode *frag = doc ? xmlDocGetRootElement(doc) : NULL;
 
     g_free(xp);
-    if (!frag) {
-        return -EINVAL;
-    }
-    if (!sec) {
+    if (frag && !sec) {
         xmlNode *cfg = pcmk_find_cib_element(cib, "configuration");
 
-        if (!cfg) {
-            free_xml(frag);
-            return -EINVAL;
-        }
-        sec = create_xml_node(cfg, section);
+        sec = cfg ? create_xml_node(cfg, section) : NULL;
+    }
+    if (!frag || !sec) {
+        xmlFreeDoc(doc);
+        return -EINVAL;
     }
     add_node_copy(sec, frag);
-    free_xml(frag);
+    xmlFreeDoc(doc);
     return 0;
 }

@@ -71,9 +71,10 @@ int hc_cib_set_property(xmlNode *cib, const char *name, const char *value);
 xmlNode *hc_cib_find_id(xmlNode *cib, const char *id);
 /* Removes the configuration element with that id; false when none. */
 bool hc_cib_remove_id(xmlNode *cib, const char *id);
-/* Parses an XML fragment and appends it to the named configuration
- * section ("resources", "constraints"), created when missing.  -EINVAL
- * for a fragment that does not parse or a CIB without configuration. */
+/* Parses an XML fragment (one element) and appends it to the named
+ * configuration section ("resources", "constraints"), created when
+ * missing.  -EINVAL for a fragment that is not well-formed XML or a CIB
+ * without configuration. */
 int hc_cib_add_xml(xmlNode *cib, const char *section, const char *xml_text);
 
 #endif

@@ -1016,29 +1016,31 @@ static void note_proc_cstate(const hc_drbd *d, hc_drbd_connection *c)
     }
 }
 
-int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
-                              double now)
-{
+/* One events2 line cut into its words: [timestamp] action object
+ * key:value... */
+typedef struct ev_line {
+    const char *words[2];   /* the action and the object */
+    size_t wlen[2];
+    int nw;
     ev_kv kv[EV_MAX_KV];
-    size_t n = 0, i = 0, w0;
-    const char *words[3];
-    size_t wlen[3];
-    int nw = 0;
-    double t = now, ts;
-    bool destroy, create;
-    const ev_kv *name;
-    char rname[HC_DRBD_NAME_MAX];
-    hc_drbd_resource *r;
+    size_t n;
+    double t;               /* the line's time */
+} ev_line;
 
-    if (!d || (!line && len)) {
-        return -EINVAL;
-    }
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
-        len--;
-    }
-    d->sources |= HC_DRBD_SRC_EVENTS2;
-    /* Words: [timestamp] action object key:value... */
+/* Splits line into ev (which points into line).  The timestamp is the
+ * line's time when now is negative. */
+static int ev_split(hc_drbd *d, const char *line, size_t len, double now,
+                    ev_line *ev)
+{
+    size_t i = 0, w0;
+    double ts;
+
+    ev->nw = 0;
+    ev->n = 0;
+    ev->t = now;
     while (i < len) {
+        const char *c;
+
         while (i < len && line[i] == ' ') {
             i++;
         }
@@ -1049,256 +1051,328 @@ int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
         if (i == w0) {
             break;
         }
-        if (nw == 0 && n == 0 && isdigit((unsigned char)line[w0])
+        if (ev->nw == 0 && ev->n == 0 && isdigit((unsigned char)line[w0])
             && parse_timestamp(line + w0, i - w0, &ts)) {
             if (now < 0) {
-                t = ts;
+                ev->t = ts;
             }
             continue;
         }
-        if (nw < 2) {
-            words[nw] = line + w0;
-            wlen[nw++] = i - w0;
+        if (ev->nw < 2) {
+            ev->words[ev->nw] = line + w0;
+            ev->wlen[ev->nw++] = i - w0;
             continue;
         }
-        {
-            const char *c = memchr(line + w0, ':', i - w0);
-            if (!c) {
-                return ev_error(d, "events2: word without ':'");
+        c = memchr(line + w0, ':', i - w0);
+        if (!c) {
+            return ev_error(d, "events2: word without ':'");
+        }
+        if (ev->n == EV_MAX_KV) {
+            return ev_error(d, "events2: too many fields");
+        }
+        ev->kv[ev->n].k = line + w0;
+        ev->kv[ev->n].klen = (size_t)(c - (line + w0));
+        ev->kv[ev->n].v = c + 1;
+        ev->kv[ev->n].vlen = i - w0 - ev->kv[ev->n].klen - 1;
+        ev->n++;
+    }
+    return 0;
+}
+
+static bool ev_action_is(const ev_line *ev, const char *action)
+{
+    return word_eq(ev->words[0], ev->wlen[0], action);
+}
+
+static bool ev_object_is(const ev_line *ev, const char *object)
+{
+    return word_eq(ev->words[1], ev->wlen[1], object);
+}
+
+/* "call helper" and "response helper": the history says which helper
+ * the kernel called and what it returned. */
+static int ev_helper(hc_drbd *d, const ev_line *ev, const char *rname)
+{
+    const ev_kv *h = ev_get(ev->kv, ev->n, "helper");
+    const ev_kv *st = ev_get(ev->kv, ev->n, "status");
+    char hw[HC_DRBD_WORD_MAX] = "?", sw[16] = "";
+    bool called = *ev->words[0] == 'c';
+    hc_drbd_resource *r = hc_drbd_find(d, rname);
+
+    if (!r) {
+        return 0;
+    }
+    if (h) {
+        copy_word(hw, sizeof(hw), h->v, h->vlen);
+    }
+    /* The kernel calls the split-brain helper when it gave up on
+     * merging: the connection stays StandAlone until an operator
+     * discards one side's data. */
+    if (!strcmp(hw, "split-brain") && called) {
+        r->split_brain = true;
+    }
+    if (st) {
+        copy_word(sw, sizeof(sw), st->v, st->vlen);
+    }
+    history_add(r, ev->t, g_strdup_printf("%s helper %s%s%s",
+                                          called ? "called" : "returned",
+                                          hw, st ? " status " : "", sw));
+    d->dirty = true;
+    return 0;
+}
+
+static int ev_resource(hc_drbd *d, const ev_line *ev, const char *rname,
+                       bool destroy)
+{
+    const ev_kv *kv = ev->kv, *e;
+    size_t n = ev->n;
+    double t = ev->t;
+    hc_drbd_resource *r;
+
+    if (destroy) {
+        r = hc_drbd_find(d, rname);
+        if (r) {
+            g_ptr_array_remove(d->resources, r);
+            d->dirty = true;
+        }
+        return 0;
+    }
+    r = resource_get(d, rname);
+    EV_STATE("role", "role", r->role);
+    EV_STATE("suspended", "suspended", r->suspended);
+    e = ev_get(kv, n, "write-ordering");
+    if (e) {
+        set_word(r->write_ordering, sizeof(r->write_ordering), e->v,
+                 e->vlen);
+    }
+    return 0;
+}
+
+static int ev_device(hc_drbd *d, hc_drbd_resource *r, const ev_line *ev,
+                     bool destroy)
+{
+    const ev_kv *kv = ev->kv, *e;
+    size_t n = ev->n;
+    double t = ev->t;
+    int vol = 0, minor;
+    hc_drbd_device *v;
+
+    if (!ev_int(kv, n, "volume", &vol)) {
+        return ev_error(d, "events2: device without volume:");
+    }
+    if (destroy) {
+        for (guint k = 0; k < r->devices->len; k++) {
+            v = r->devices->pdata[k];
+            if (v->volume == vol) {
+                g_ptr_array_remove_index(r->devices, k);
+                break;
             }
-            if (n == EV_MAX_KV) {
-                return ev_error(d, "events2: too many fields");
+        }
+        d->dirty = true;
+        return 0;
+    }
+    v = device_get(r, vol);
+    if (ev_int(kv, n, "minor", &minor) && v->minor != minor) {
+        drop_minor(d, minor);
+        v->minor = minor;
+    }
+    EV_STATE("disk", "disk", v->disk);
+    ev_u64(kv, n, "size", &v->size_kib);
+    ev_u64(kv, n, "read", &v->read_kib);
+    ev_u64(kv, n, "written", &v->written_kib);
+    e = ev_get(kv, n, "quorum");
+    if (e) {
+        int q = ev_yes(e) ? 1 : 0;
+        if (q != v->quorum && v->quorum >= 0) {
+            history_add(r, t, g_strdup_printf("quorum %s",
+                                              q ? "gained" : "lost"));
+        }
+        v->quorum = q;
+    }
+    e = ev_get(kv, n, "blocked");
+    if (e) {
+        v->blocked = !word_eq(e->v, e->vlen, "no");
+    }
+    d->dirty = true;
+    return 0;
+}
+
+static int ev_peer_device(hc_drbd *d, hc_drbd_resource *r,
+                          hc_drbd_connection *c, const ev_line *ev,
+                          bool destroy)
+{
+    const ev_kv *kv = ev->kv, *e;
+    size_t n = ev->n;
+    double t = ev->t;
+    int vol = 0;
+    hc_drbd_peer_device *p;
+    uint64_t oos;
+    bool was_sync, known;
+
+    if (!ev_int(kv, n, "volume", &vol)) {
+        return ev_error(d, "events2: peer-device without volume:");
+    }
+    if (destroy) {
+        for (guint k = 0; k < c->peer_devices->len; k++) {
+            p = c->peer_devices->pdata[k];
+            if (p->volume == vol) {
+                g_ptr_array_remove_index(c->peer_devices, k);
+                break;
             }
-            kv[n].k = line + w0;
-            kv[n].klen = (size_t)(c - (line + w0));
-            kv[n].v = c + 1;
-            kv[n].vlen = i - w0 - kv[n].klen - 1;
-            n++;
+        }
+        d->dirty = true;
+        return 0;
+    }
+    p = peer_device_get(c, vol);
+    was_sync = hc_drbd_repl_is_sync(p->repl);
+    known = p->repl[0] != '\0';
+    EV_STATE("replication", "replication", p->repl);
+    note_sync_start(p, known, was_sync);
+    if (p->repl[0] && strcmp(p->repl, "Off")) {
+        r->split_brain = false;
+    }
+    EV_STATE("peer-disk", "peer disk", p->peer_disk);
+    e = ev_get(kv, n, "resync-suspended");
+    if (e) {
+        set_word(p->resync_suspended, sizeof(p->resync_suspended), e->v,
+                 e->vlen);
+    }
+    ev_u64(kv, n, "received", &p->received_kib);
+    ev_u64(kv, n, "sent", &p->sent_kib);
+    ev_u64(kv, n, "pending", &p->pending);
+    ev_u64(kv, n, "unacked", &p->unacked);
+    /* DRBD 9 reports the percentage itself during a resync. */
+    e = ev_get(kv, n, "done");
+    if (e) {
+        double pct;
+        if (parse_double(e->v, e->vlen, &pct)) {
+            p->done_pct = pct;
         }
     }
-    if (nw == 0) {
+    if (ev_u64(kv, n, "out-of-sync", &oos)) {
+        peer_device_sample(p, t, oos, ev_get(kv, n, "done") != NULL);
+    } else if (!hc_drbd_repl_is_sync(p->repl)) {
+        peer_device_sample(p, t, p->oos_kib, false);
+    }
+    d->dirty = true;
+    return 0;
+}
+
+/* A connection line, or a peer-device line (which names its
+ * connection's peer). */
+static int ev_connection(hc_drbd *d, hc_drbd_resource *r, const ev_line *ev,
+                         bool destroy)
+{
+    const ev_kv *kv = ev->kv;
+    size_t n = ev->n;
+    double t = ev->t;
+    bool is_conn = ev_object_is(ev, "connection");
+    int peer = 0;
+    const ev_kv *cn = ev_get(kv, n, "conn-name");
+    char cname[HC_DRBD_NAME_MAX] = "peer";
+    hc_drbd_connection *c = NULL;
+
+    if (!ev_int(kv, n, "peer-node-id", &peer)) {
+        return ev_error(d, "events2: no peer-node-id:");
+    }
+    if (cn) {
+        copy_word(cname, sizeof(cname), cn->v, cn->vlen);
+    }
+    for (guint k = 0; k < r->connections->len; k++) {
+        hc_drbd_connection *ck = r->connections->pdata[k];
+        if (ck->peer_node_id == peer) {
+            c = ck;
+            if (destroy && is_conn) {
+                g_ptr_array_remove_index(r->connections, k);
+                d->dirty = true;
+                return 0;
+            }
+        }
+    }
+    if (destroy && !c) {
+        return 0;
+    }
+    if (!c) {
+        c = connection_get(r, peer, cname);
+    }
+    g_strlcpy(c->name, cname, sizeof(c->name));
+    if (!is_conn) {
+        return ev_peer_device(d, r, c, ev, destroy);
+    }
+    EV_STATE("connection", "connection", c->cstate);
+    note_proc_cstate(d, c);
+    EV_STATE("role", "peer role", c->peer_role);
+    c->congested = ev_yes(ev_get(kv, n, "congested"));
+    d->dirty = true;
+    return 0;
+}
+
+int hc_drbd_feed_events2_line(hc_drbd *d, const char *line, size_t len,
+                              double now)
+{
+    ev_line ev;
+    bool destroy, create;
+    const ev_kv *name;
+    char rname[HC_DRBD_NAME_MAX];
+    hc_drbd_resource *r;
+    int rc;
+
+    if (!d || (!line && len)) {
+        return -EINVAL;
+    }
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+        len--;
+    }
+    d->sources |= HC_DRBD_SRC_EVENTS2;
+    rc = ev_split(d, line, len, now, &ev);
+    if (rc < 0) {
+        return rc;
+    }
+    if (ev.nw == 0) {
         return 0;   /* empty line */
     }
-    if (nw < 2) {
+    if (ev.nw < 2) {
         return ev_error(d, "events2: no object");
     }
-    if (t < 0) {
-        t = d->last_update;
+    if (ev.t < 0) {
+        ev.t = d->last_update;
     }
-    d->last_update = t;
-    words[2] = NULL;
-    wlen[2] = 0;
-    if (word_eq(words[1], wlen[1], "-")) {
-        if (word_eq(words[0], wlen[0], "exists")) {
+    d->last_update = ev.t;
+    if (ev_object_is(&ev, "-")) {
+        if (ev_action_is(&ev, "exists")) {
             d->dump_done = true;
             d->dirty = true;
             return 1;
         }
         return 0;
     }
-    destroy = word_eq(words[0], wlen[0], "destroy");
-    create = word_eq(words[0], wlen[0], "create");
-    if (!destroy && !create && !word_eq(words[0], wlen[0], "exists")
-        && !word_eq(words[0], wlen[0], "change")
-        && !word_eq(words[0], wlen[0], "call")
-        && !word_eq(words[0], wlen[0], "response")) {
+    destroy = ev_action_is(&ev, "destroy");
+    create = ev_action_is(&ev, "create");
+    if (!destroy && !create && !ev_action_is(&ev, "exists")
+        && !ev_action_is(&ev, "change") && !ev_action_is(&ev, "call")
+        && !ev_action_is(&ev, "response")) {
         return ev_error(d, "events2: unknown action");
     }
-    name = ev_get(kv, n, "name");
+    name = ev_get(ev.kv, ev.n, "name");
     if (!name || !name->vlen) {
         return ev_error(d, "events2: no name:");
     }
     copy_word(rname, sizeof(rname), name->v, name->vlen);
-    if (word_eq(words[0], wlen[0], "call")
-        || word_eq(words[0], wlen[0], "response")) {
-        const ev_kv *h = ev_get(kv, n, "helper");
-        const ev_kv *st = ev_get(kv, n, "status");
-        char hw[HC_DRBD_WORD_MAX] = "?", sw[16] = "";
-        r = hc_drbd_find(d, rname);
-        if (!r) {
-            return 0;
-        }
-        if (h) {
-            copy_word(hw, sizeof(hw), h->v, h->vlen);
-        }
-        /* The kernel calls the split-brain helper when it gave up on
-         * merging: the connection stays StandAlone until an operator
-         * discards one side's data. */
-        if (!strcmp(hw, "split-brain") && *words[0] == 'c') {
-            r->split_brain = true;
-        }
-        if (st) {
-            copy_word(sw, sizeof(sw), st->v, st->vlen);
-        }
-        history_add(r, t, g_strdup_printf("%s helper %s%s%s",
-                                          *words[0] == 'c' ? "called"
-                                                           : "returned",
-                                          hw, st ? " status " : "", sw));
-        d->dirty = true;
-        return 0;
+    if (ev_action_is(&ev, "call") || ev_action_is(&ev, "response")) {
+        return ev_helper(d, &ev, rname);
     }
-    if (word_eq(words[1], wlen[1], "resource")) {
-        if (destroy) {
-            r = hc_drbd_find(d, rname);
-            if (r) {
-                g_ptr_array_remove(d->resources, r);
-                d->dirty = true;
-            }
-            return 0;
-        }
-        r = resource_get(d, rname);
-        EV_STATE("role", "role", r->role);
-        EV_STATE("suspended", "suspended", r->suspended);
-        {
-            const ev_kv *e = ev_get(kv, n, "write-ordering");
-            if (e) {
-                set_word(r->write_ordering, sizeof(r->write_ordering),
-                         e->v, e->vlen);
-            }
-        }
-        return 0;
+    if (ev_object_is(&ev, "resource")) {
+        return ev_resource(d, &ev, rname, destroy);
     }
     r = destroy ? hc_drbd_find(d, rname) : resource_get(d, rname);
     if (!r) {
         return 0;
     }
-    if (word_eq(words[1], wlen[1], "device")) {
-        int vol = 0, minor;
-        hc_drbd_device *v;
-        if (!ev_int(kv, n, "volume", &vol)) {
-            return ev_error(d, "events2: device without volume:");
-        }
-        if (destroy) {
-            for (guint k = 0; k < r->devices->len; k++) {
-                v = r->devices->pdata[k];
-                if (v->volume == vol) {
-                    g_ptr_array_remove_index(r->devices, k);
-                    break;
-                }
-            }
-            d->dirty = true;
-            return 0;
-        }
-        v = device_get(r, vol);
-        if (ev_int(kv, n, "minor", &minor) && v->minor != minor) {
-            drop_minor(d, minor);
-            v->minor = minor;
-        }
-        EV_STATE("disk", "disk", v->disk);
-        ev_u64(kv, n, "size", &v->size_kib);
-        ev_u64(kv, n, "read", &v->read_kib);
-        ev_u64(kv, n, "written", &v->written_kib);
-        {
-            const ev_kv *e = ev_get(kv, n, "quorum");
-            if (e) {
-                int q = ev_yes(e) ? 1 : 0;
-                if (q != v->quorum && v->quorum >= 0) {
-                    history_add(r, t, g_strdup_printf("quorum %s",
-                                                      q ? "gained"
-                                                        : "lost"));
-                }
-                v->quorum = q;
-            }
-            e = ev_get(kv, n, "blocked");
-            if (e) {
-                v->blocked = !word_eq(e->v, e->vlen, "no");
-            }
-        }
-        d->dirty = true;
-        return 0;
+    if (ev_object_is(&ev, "device")) {
+        return ev_device(d, r, &ev, destroy);
     }
-    if (word_eq(words[1], wlen[1], "connection")
-        || word_eq(words[1], wlen[1], "peer-device")) {
-        int peer = 0, vol = 0;
-        const ev_kv *cn = ev_get(kv, n, "conn-name");
-        char cname[HC_DRBD_NAME_MAX] = "peer";
-        hc_drbd_connection *c = NULL;
-        hc_drbd_peer_device *p;
-        uint64_t oos;
-
-        if (!ev_int(kv, n, "peer-node-id", &peer)) {
-            return ev_error(d, "events2: no peer-node-id:");
-        }
-        if (cn) {
-            copy_word(cname, sizeof(cname), cn->v, cn->vlen);
-        }
-        for (guint k = 0; k < r->connections->len; k++) {
-            hc_drbd_connection *ck = r->connections->pdata[k];
-            if (ck->peer_node_id == peer) {
-                c = ck;
-                if (destroy && word_eq(words[1], wlen[1], "connection")) {
-                    g_ptr_array_remove_index(r->connections, k);
-                    d->dirty = true;
-                    return 0;
-                }
-            }
-        }
-        if (destroy && !c) {
-            return 0;
-        }
-        if (!c) {
-            c = connection_get(r, peer, cname);
-        }
-        g_strlcpy(c->name, cname, sizeof(c->name));
-        if (word_eq(words[1], wlen[1], "connection")) {
-            EV_STATE("connection", "connection", c->cstate);
-            note_proc_cstate(d, c);
-            EV_STATE("role", "peer role", c->peer_role);
-            c->congested = ev_yes(ev_get(kv, n, "congested"));
-            d->dirty = true;
-            return 0;
-        }
-        if (!ev_int(kv, n, "volume", &vol)) {
-            return ev_error(d, "events2: peer-device without volume:");
-        }
-        if (destroy) {
-            for (guint k = 0; k < c->peer_devices->len; k++) {
-                p = c->peer_devices->pdata[k];
-                if (p->volume == vol) {
-                    g_ptr_array_remove_index(c->peer_devices, k);
-                    break;
-                }
-            }
-            d->dirty = true;
-            return 0;
-        }
-        p = peer_device_get(c, vol);
-        {
-            bool was_sync = hc_drbd_repl_is_sync(p->repl);
-            bool known = p->repl[0] != '\0';
-            EV_STATE("replication", "replication", p->repl);
-            note_sync_start(p, known, was_sync);
-        }
-        if (p->repl[0] && strcmp(p->repl, "Off")) {
-            r->split_brain = false;
-        }
-        EV_STATE("peer-disk", "peer disk", p->peer_disk);
-        {
-            const ev_kv *e = ev_get(kv, n, "resync-suspended");
-            if (e) {
-                set_word(p->resync_suspended, sizeof(p->resync_suspended),
-                         e->v, e->vlen);
-            }
-            ev_u64(kv, n, "received", &p->received_kib);
-            ev_u64(kv, n, "sent", &p->sent_kib);
-            ev_u64(kv, n, "pending", &p->pending);
-            ev_u64(kv, n, "unacked", &p->unacked);
-            /* DRBD 9 reports the percentage itself during a resync. */
-            e = ev_get(kv, n, "done");
-            if (e) {
-                double pct;
-                if (parse_double(e->v, e->vlen, &pct)) {
-                    p->done_pct = pct;
-                }
-            }
-        }
-        if (ev_u64(kv, n, "out-of-sync", &oos)) {
-            peer_device_sample(p, t, oos, ev_get(kv, n, "done") != NULL);
-        } else if (!hc_drbd_repl_is_sync(p->repl)) {
-            peer_device_sample(p, t, p->oos_kib, false);
-        }
-        d->dirty = true;
-        return 0;
+    if (ev_object_is(&ev, "connection") || ev_object_is(&ev, "peer-device")) {
+        return ev_connection(d, r, &ev, destroy);
     }
     /* path, helper and objects of newer versions: nothing to show. */
     return 0;

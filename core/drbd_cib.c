@@ -8,59 +8,17 @@
 #include <libxml/parser.h>
 
 #include "util.h"
-
-/* The attribute's text without a copy (NULL when absent). */
-static const char *attr(const xmlNode *n, const char *name)
-{
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!strcmp((const char *)a->name, name)) {
-            return a->children && a->children->content
-                ? (const char *)a->children->content : "";
-        }
-    }
-    return NULL;
-}
-
-static bool is_elem(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
-
-static xmlNode *child(xmlNode *n, const char *name)
-{
-    for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-        if (is_elem(c, name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
+#include "xml_util.h"
 
 static bool eq(const char *a, const char *b)
 {
     return a && b && !strcmp(a, b);
 }
 
-/* A primitive's parameter (instance_attributes/nvpair). */
-static const char *param(xmlNode *prim, const char *name)
-{
-    for (xmlNode *ia = prim->children; ia; ia = ia->next) {
-        if (!is_elem(ia, "instance_attributes")) {
-            continue;
-        }
-        for (xmlNode *nv = ia->children; nv; nv = nv->next) {
-            if (is_elem(nv, "nvpair") && eq(attr(nv, "name"), name)) {
-                return attr(nv, "value");
-            }
-        }
-    }
-    return NULL;
-}
-
 static void collect_primitives(xmlNode *n, GPtrArray *out)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_elem(c, "primitive")) {
+        if (hc_xml_is_elem(c, "primitive")) {
             g_ptr_array_add(out, c);
         } else if (c->type == XML_ELEMENT_NODE) {
             collect_primitives(c, out);
@@ -100,16 +58,16 @@ static char *promoted_node(xmlNode *status, const char *prim)
 
     for (xmlNode *ns = status ? status->children : NULL; ns; ns = ns->next) {
         xmlNode *rs;
-        if (!is_elem(ns, "node_state")) {
+        if (!hc_xml_is_elem(ns, "node_state")) {
             continue;
         }
-        rs = child(child(ns, "lrm"), "lrm_resources");
+        rs = hc_xml_child(hc_xml_child(ns, "lrm"), "lrm_resources");
         for (xmlNode *lr = rs ? rs->children : NULL; lr; lr = lr->next) {
             const char *id;
-            if (!is_elem(lr, "lrm_resource")) {
+            if (!hc_xml_is_elem(lr, "lrm_resource")) {
                 continue;
             }
-            id = attr(lr, "id");
+            id = hc_xml_attr(lr, "id");
             /* Anonymous clone instances may carry ":N". */
             if (!id || strncmp(id, prim, plen)
                 || (id[plen] && id[plen] != ':')) {
@@ -118,18 +76,18 @@ static char *promoted_node(xmlNode *status, const char *prim)
             for (xmlNode *op = lr->children; op; op = op->next) {
                 const char *oid, *opn, *rc;
                 size_t ol;
-                if (!is_elem(op, "lrm_rsc_op")) {
+                if (!hc_xml_is_elem(op, "lrm_rsc_op")) {
                     continue;
                 }
-                oid = attr(op, "id");
-                opn = attr(op, "operation");
-                rc = attr(op, "rc-code");
+                oid = hc_xml_attr(op, "id");
+                opn = hc_xml_attr(op, "operation");
+                rc = hc_xml_attr(op, "rc-code");
                 ol = oid ? strlen(oid) : 0;
                 if (ol < 7 || strcmp(oid + ol - 7, "_last_0")) {
                     continue;
                 }
                 if ((eq(opn, "promote") && eq(rc, "0")) || eq(rc, "8")) {
-                    return safe(attr(ns, "uname"));
+                    return safe(hc_xml_attr(ns, "uname"));
                 }
             }
         }
@@ -175,22 +133,23 @@ static bool in_list(GPtrArray *a, const char *s)
 static GPtrArray *services_on(xmlNode *cfg, xmlNode *fs_prim)
 {
     GPtrArray *set = g_ptr_array_new_with_free_func(g_free);
-    xmlNode *cons = child(cfg, "constraints");
-    const char *fs = attr(fs_prim, "id");
+    xmlNode *cons = hc_xml_child(cfg, "constraints");
+    const char *fs = hc_xml_attr(fs_prim, "id");
     bool grew = true;
 
-    if (fs_prim->parent && is_elem(fs_prim->parent, "group")) {
+    if (fs_prim->parent && hc_xml_is_elem(fs_prim->parent, "group")) {
         for (xmlNode *m = fs_prim->next; m; m = m->next) {
-            if (is_elem(m, "primitive") && attr(m, "id")) {
-                g_ptr_array_add(set, g_strdup(attr(m, "id")));
+            if (hc_xml_is_elem(m, "primitive") && hc_xml_attr(m, "id")) {
+                g_ptr_array_add(set, g_strdup(hc_xml_attr(m, "id")));
             }
         }
     }
     while (grew) {
         grew = false;
         for (xmlNode *c = cons ? cons->children : NULL; c; c = c->next) {
-            const char *rsc = attr(c, "rsc"), *with = attr(c, "with-rsc");
-            if (!is_elem(c, "rsc_colocation") || !rsc || !with) {
+            const char *rsc = hc_xml_attr(c, "rsc"),
+                       *with = hc_xml_attr(c, "with-rsc");
+            if (!hc_xml_is_elem(c, "rsc_colocation") || !rsc || !with) {
                 continue;
             }
             if ((eq(with, fs) || in_list(set, with)) && !eq(rsc, fs)
@@ -208,11 +167,11 @@ int hc_drbd_cib_links(xmlNode *cib, const hc_drbd *d, GPtrArray *links)
     xmlNode *cfg, *res;
     GPtrArray *prims;
 
-    if (!cib || !is_elem(cib, "cib") || !links) {
+    if (!cib || !hc_xml_is_elem(cib, "cib") || !links) {
         return -EINVAL;
     }
-    cfg = child(cib, "configuration");
-    res = child(cfg, "resources");
+    cfg = hc_xml_child(cib, "configuration");
+    res = hc_xml_child(cfg, "resources");
     if (!res) {
         return 0;
     }
@@ -221,32 +180,37 @@ int hc_drbd_cib_links(xmlNode *cib, const hc_drbd *d, GPtrArray *links)
     for (guint i = 0; i < prims->len; i++) {
         xmlNode *p = prims->pdata[i], *parent = p->parent;
         hc_drbd_cib_link *l;
-        if (!eq(attr(p, "class"), "ocf") || !eq(attr(p, "provider"), "linbit")
-            || !eq(attr(p, "type"), "drbd") || !param(p, "drbd_resource")) {
+        if (!eq(hc_xml_attr(p, "class"), "ocf")
+            || !eq(hc_xml_attr(p, "provider"), "linbit")
+            || !eq(hc_xml_attr(p, "type"), "drbd")
+            || !hc_xml_param(p, "drbd_resource")) {
             continue;
         }
         l = g_new0(hc_drbd_cib_link, 1);
-        l->drbd_resource = safe(param(p, "drbd_resource"));
-        l->primitive = safe(attr(p, "id"));
-        if (parent && is_elem(parent, "group")) {
+        l->drbd_resource = safe(hc_xml_param(p, "drbd_resource"));
+        l->primitive = safe(hc_xml_attr(p, "id"));
+        if (parent && hc_xml_is_elem(parent, "group")) {
             parent = parent->parent;
         }
-        if (parent && (is_elem(parent, "clone") || is_elem(parent, "master"))) {
-            l->clone = safe(attr(parent, "id"));
+        if (parent
+            && (hc_xml_is_elem(parent, "clone")
+                || hc_xml_is_elem(parent, "master"))) {
+            l->clone = safe(hc_xml_attr(parent, "id"));
         }
-        l->promoted_node = promoted_node(child(cib, "status"),
-                                         attr(p, "id") ? attr(p, "id") : "");
+        l->promoted_node =
+            promoted_node(hc_xml_child(cib, "status"),
+                          hc_xml_attr(p, "id") ? hc_xml_attr(p, "id") : "");
         for (guint j = 0; j < prims->len; j++) {
             xmlNode *f = prims->pdata[j];
             char *name;
-            if (!eq(attr(f, "type"), "Filesystem")) {
+            if (!eq(hc_xml_attr(f, "type"), "Filesystem")) {
                 continue;
             }
-            name = device_resource(param(f, "device"), d);
-            if (eq(name, param(p, "drbd_resource"))) {
-                l->filesystem = safe(attr(f, "id"));
-                l->device = safe(param(f, "device"));
-                l->mountpoint = safe(param(f, "directory"));
+            name = device_resource(hc_xml_param(f, "device"), d);
+            if (eq(name, hc_xml_param(p, "drbd_resource"))) {
+                l->filesystem = safe(hc_xml_attr(f, "id"));
+                l->device = safe(hc_xml_param(f, "device"));
+                l->mountpoint = safe(hc_xml_param(f, "directory"));
                 l->services = services_on(cfg, f);
                 for (guint k = 0; k < l->services->len; k++) {
                     char *e = safe(l->services->pdata[k]);
@@ -333,7 +297,8 @@ int hc_drbd_cib_warnings(xmlNode *cib, const hc_drbd *d,
         g_free(node);
         return -EINVAL;
     }
-    links = g_ptr_array_new_with_free_func((GDestroyNotify)hc_drbd_cib_link_free);
+    links =
+        g_ptr_array_new_with_free_func((GDestroyNotify) hc_drbd_cib_link_free);
     rc = hc_drbd_cib_links(cib, d, links);
     if (rc < 0) {
         g_ptr_array_free(links, TRUE);
@@ -374,17 +339,18 @@ int hc_drbd_cib_warnings(xmlNode *cib, const hc_drbd *d,
     /* crm-fence-peer.sh forbids promotion elsewhere until the peer has
      * resynced; crm-unfence-peer.sh removes it after the resync, unless
      * the handler is not configured or the resync never ended. */
-    cons = child(child(cib, "configuration"), "constraints");
+    cons = hc_xml_child(hc_xml_child(cib, "configuration"), "constraints");
     for (xmlNode *c = cons ? cons->children : NULL; c; c = c->next) {
-        const char *id = attr(c, "id");
+        const char *id = hc_xml_attr(c, "id");
         char *sid;
-        if (!is_elem(c, "rsc_location") || !id
+        if (!hc_xml_is_elem(c, "rsc_location") || !id
             || strncmp(id, "drbd-fence-by-handler-", 22)) {
             continue;
         }
         sid = safe(id);
         {
-            char *srsc = safe(attr(c, "rsc") ? attr(c, "rsc") : "?");
+            char *srsc =
+                safe(hc_xml_attr(c, "rsc") ? hc_xml_attr(c, "rsc") : "?");
             warn(warnings, "constraint %s, left by the DRBD fence handler, "
                  "keeps %s from being promoted elsewhere; remove it once "
                  "the peer is UpToDate", sid, srsc);
@@ -439,7 +405,8 @@ int hc_drbd_cib_report_file(const char *path, const hc_drbd *d,
     if (!doc) {
         return -EINVAL;
     }
-    links = g_ptr_array_new_with_free_func((GDestroyNotify)hc_drbd_cib_link_free);
+    links =
+        g_ptr_array_new_with_free_func((GDestroyNotify) hc_drbd_cib_link_free);
     warnings = g_ptr_array_new_with_free_func(g_free);
     rc = hc_drbd_cib_links(xmlDocGetRootElement(doc), d, links);
     if (rc == 0) {

@@ -27,7 +27,6 @@ struct hc_drbd_follow {
     void *data;
     child *stream, *poll;
     guint tick_id, restart_id;
-    unsigned restarts;
     int backoff_ms;
     double stream_started;  /* when the last events2 child started */
     double last_poll;
@@ -170,7 +169,6 @@ static gboolean restart_cb(gpointer data)
     char *err = NULL;
 
     f->restart_id = 0;
-    f->restarts++;
     /* The new child's dump describes everything again. */
     hc_drbd_clear(f->d);
     f->stream = child_spawn(f, false, &err);
@@ -327,11 +325,6 @@ void hc_drbd_follow_stop(hc_drbd_follow *f)
     child_free(f->stream);
     child_free(f->poll);
     g_free(f);
-}
-
-unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f)
-{
-    return f ? f->restarts : 0;
 }
 
 /* Every volume of r UpToDate here and on its peer. */

@@ -43,9 +43,6 @@ void hc_drbd_follow_stop(hc_drbd_follow *f);
 int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
                           GHashTable *names, hc_drbd *ref);
 
-/* Restarts of the events2 child so far (for tests and the status line). */
-unsigned hc_drbd_follow_restarts(const hc_drbd_follow *f);
-
 /* Follows resource res with hc_drbd_follow_start() on the default main
  * context (for a process that runs no loop of its own: `hacon setup
  * apply`) until every volume's disk and peer disk are UpToDate: the end

@@ -141,8 +141,6 @@ const char *hc_failover_from_node(const hc_failover *fo);
 const char *hc_failover_to_node(const hc_failover *fo);
 const GPtrArray *hc_failover_events(const hc_failover *fo);
 const GPtrArray *hc_failover_assertions(const hc_failover *fo);
-/* The leftover cli-* constraints found before the run (char* ids). */
-const GPtrArray *hc_failover_leftovers(const hc_failover *fo);
 
 /* Clears every cli-prefer/cli-ban constraint now in the CIB
  * (crm_resource --clear per resource, then crm_resource --wait; a line per

@@ -57,6 +57,7 @@ int hc_gen_drbd_res(const hc_drbd_res_opts *o, GString *out,
 {
     struct in_addr a;
     int port = o->port ? o->port : 7789;
+    const char *policy = o->stonith ? "resource-and-stonith" : "resource-only";
     bool v9;
 
     if (!valid_name(o->name)) {
@@ -108,7 +109,7 @@ int hc_gen_drbd_res(const hc_drbd_res_opts *o, GString *out,
         if (v9) {
             g_string_append(out, "        protocol C;\n");
             if (o->fencing) {
-                g_string_append(out, "        fencing resource-only;\n");
+                g_string_append_printf(out, "        fencing %s;\n", policy);
             }
         }
         if (o->verify_alg) {
@@ -120,7 +121,7 @@ int hc_gen_drbd_res(const hc_drbd_res_opts *o, GString *out,
     if ((!v9 && o->fencing) || o->resync_rate) {
         g_string_append(out, "    disk {\n");
         if (!v9 && o->fencing) {
-            g_string_append(out, "        fencing resource-only;\n");
+            g_string_append_printf(out, "        fencing %s;\n", policy);
         }
         if (o->resync_rate) {
             /* c-plan-ahead 0: the fixed rate, not the dynamic

@@ -23,6 +23,9 @@ typedef struct hc_drbd_res_opts {
     hc_drbd_res_host hosts[2];
     int port;                  /* 0: 7789 */
     bool fencing;              /* resource-only, with Pacemaker handlers */
+    bool stonith;              /* with fencing: resource-and-stonith (the
+                                * cluster fences: I/O freezes until the
+                                * peer is fenced or its data outdated) */
     const char *resync_rate;   /* NULL, or a fixed rate such as "40M" */
     const char *verify_alg;    /* NULL, or "crc32c"... */
 } hc_drbd_res_opts;

@@ -9,55 +9,16 @@
 #include <string.h>
 #include <glib.h>
 
-static const char *attr(xmlNode *n, const char *name)
-{
-    xmlAttr *a = xmlHasProp(n, (const xmlChar *) name);
-
-    return a && a->children ? (const char *) a->children->content : NULL;
-}
-
-static bool is_elem(xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE
-           && !strcmp((const char *) n->name, name);
-}
-
-static xmlNode *child(xmlNode *n, const char *name)
-{
-    for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-        if (is_elem(c, name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
-
-/* A parameter of a primitive (first instance_attributes set that has it). */
-static const char *param(xmlNode *prim, const char *name)
-{
-    for (xmlNode *ia = prim->children; ia; ia = ia->next) {
-        if (!is_elem(ia, "instance_attributes")) {
-            continue;
-        }
-        for (xmlNode *nv = ia->children; nv; nv = nv->next) {
-            const char *n;
-
-            if (is_elem(nv, "nvpair") && (n = attr(nv, "name"))
-                && !strcmp(n, name)) {
-                return attr(nv, "value");
-            }
-        }
-    }
-    return NULL;
-}
+#include "xml_util.h"
 
 static void collect_primitives(xmlNode *n, GPtrArray *out)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_elem(c, "primitive")) {
+        if (hc_xml_is_elem(c, "primitive")) {
             g_ptr_array_add(out, c);
-        } else if (is_elem(c, "group") || is_elem(c, "clone")
-                   || is_elem(c, "master") || is_elem(c, "bundle")) {
+        } else if (hc_xml_is_elem(c, "group") || hc_xml_is_elem(c, "clone")
+                   || hc_xml_is_elem(c, "master")
+                   || hc_xml_is_elem(c, "bundle")) {
             collect_primitives(c, out);
         }
     }
@@ -86,14 +47,16 @@ static bool path_under(const char *path, const char *dir)
  * a successful start, promote, migrate_from or monitor. */
 static char *running_node(xmlNode *cib, const char *rsc)
 {
-    xmlNode *status = child(cib, "status");
+    xmlNode *status = hc_xml_child(cib, "status");
 
     if (!status || !rsc) {
         return NULL;
     }
     for (xmlNode *ns = status->children; ns; ns = ns->next) {
-        xmlNode *lrm_rscs = child(child(ns, "lrm"), "lrm_resources");
-        const char *uname = is_elem(ns, "node_state") ? attr(ns, "uname") : NULL;
+        xmlNode *lrm_rscs =
+            hc_xml_child(hc_xml_child(ns, "lrm"), "lrm_resources");
+        const char *uname =
+            hc_xml_is_elem(ns, "node_state") ? hc_xml_attr(ns, "uname") : NULL;
 
         if (!uname || !lrm_rscs) {
             continue;
@@ -101,15 +64,18 @@ static char *running_node(xmlNode *cib, const char *rsc)
         for (xmlNode *lr = lrm_rscs->children; lr; lr = lr->next) {
             xmlNode *newest = NULL;
             long best = -2;
-            const char *id = is_elem(lr, "lrm_resource") ? attr(lr, "id") : NULL;
+            const char *id = hc_xml_is_elem(lr, "lrm_resource")
+                                 ? hc_xml_attr(lr, "id")
+                                 : NULL;
             const char *op, *rc;
 
             if (!id || strcmp(id, rsc)) {
                 continue;
             }
             for (xmlNode *o = lr->children; o; o = o->next) {
-                const char *cid = is_elem(o, "lrm_rsc_op") ? attr(o, "call-id")
-                                                           : NULL;
+                const char *cid = hc_xml_is_elem(o, "lrm_rsc_op")
+                                      ? hc_xml_attr(o, "call-id")
+                                      : NULL;
                 long v = cid ? strtol(cid, NULL, 10) : -2;
 
                 if (cid && v > best) {
@@ -120,8 +86,8 @@ static char *running_node(xmlNode *cib, const char *rsc)
             if (!newest) {
                 continue;
             }
-            op = attr(newest, "operation");
-            rc = attr(newest, "rc-code");
+            op = hc_xml_attr(newest, "operation");
+            rc = hc_xml_attr(newest, "rc-code");
             if (op && rc && (!strcmp(rc, "0") || !strcmp(rc, "8"))
                 && (!strcmp(op, "start") || !strcmp(op, "monitor")
                     || !strcmp(op, "promote") || !strcmp(op, "migrate_from"))) {
@@ -134,7 +100,8 @@ static char *running_node(xmlNode *cib, const char *rsc)
 
 int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
 {
-    xmlNode *resources = child(child(cib, "configuration"), "resources");
+    xmlNode *resources =
+        hc_xml_child(hc_xml_child(cib, "configuration"), "resources");
     GPtrArray *prims = g_ptr_array_new();
     xmlNode *dhcpd = NULL;
     size_t best = 0;
@@ -147,8 +114,9 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
     collect_primitives(resources, prims);
     for (guint i = 0; i < prims->len && !dhcpd; i++) {
         xmlNode *p = prims->pdata[i];
-        const char *cls = attr(p, "class"), *prov = attr(p, "provider");
-        const char *type = attr(p, "type");
+        const char *cls = hc_xml_attr(p, "class"),
+                   *prov = hc_xml_attr(p, "provider");
+        const char *type = hc_xml_attr(p, "type");
 
         if (cls && type && prov && !strcmp(cls, "ocf") && !strcmp(type, "dhcpd")
             && (!strcmp(prov, "hacon") || !strcmp(prov, "heartbeat"))) {
@@ -159,13 +127,14 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
         g_ptr_array_free(prims, TRUE);
         return -ENOENT;
     }
-    loc->dhcpd_rsc = g_strdup(attr(dhcpd, "id"));
-    loc->agent = g_strdup_printf("ocf:%s:dhcpd", attr(dhcpd, "provider"));
-    if (!strcmp(attr(dhcpd, "provider"), "heartbeat")) {
+    loc->dhcpd_rsc = g_strdup(hc_xml_attr(dhcpd, "id"));
+    loc->agent =
+        g_strdup_printf("ocf:%s:dhcpd", hc_xml_attr(dhcpd, "provider"));
+    if (!strcmp(hc_xml_attr(dhcpd, "provider"), "heartbeat")) {
         /* Defaults from the agent's meta-data. */
-        const char *cfg = param(dhcpd, "config");
-        const char *root = param(dhcpd, "chrooted_path");
-        const char *lf = param(dhcpd, "leases");
+        const char *cfg = hc_xml_param(dhcpd, "config");
+        const char *root = hc_xml_param(dhcpd, "chrooted_path");
+        const char *lf = hc_xml_param(dhcpd, "leases");
 
         if (!root) {
             root = "/var/lib/dhcp";
@@ -176,16 +145,16 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
         loc->leases = g_build_filename(root, lf, NULL);
         if (cfg && *cfg) {
             loc->config = g_strdup(cfg);
-        } else if (is_true(param(dhcpd, "chrooted"))
-                   || !param(dhcpd, "chrooted")) {
+        } else if (is_true(hc_xml_param(dhcpd, "chrooted"))
+                   || !hc_xml_param(dhcpd, "chrooted")) {
             /* dhcpd's built-in default, seen from inside the chroot. */
             loc->config = g_build_filename(root, "etc/dhcp/dhcpd.conf", NULL);
         } else {
             loc->config = g_strdup("/etc/dhcp/dhcpd.conf");
         }
     } else {
-        const char *cfg = param(dhcpd, "config");
-        const char *lf = param(dhcpd, "leases");
+        const char *cfg = hc_xml_param(dhcpd, "config");
+        const char *lf = hc_xml_param(dhcpd, "leases");
 
         loc->config = g_strdup(cfg && *cfg ? cfg : "/etc/dhcp/dhcpd.conf");
         loc->leases = lf && *lf ? g_strdup(lf) : NULL;
@@ -193,7 +162,8 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
     /* The Filesystem with the longest mount point above the lease file. */
     for (guint i = 0; loc->leases && i < prims->len; i++) {
         xmlNode *p = prims->pdata[i];
-        const char *type = attr(p, "type"), *dir = param(p, "directory");
+        const char *type = hc_xml_attr(p, "type"),
+                   *dir = hc_xml_param(p, "directory");
 
         if (type && !strcmp(type, "Filesystem") && dir && *dir == '/'
             && path_under(loc->leases, dir) && strlen(dir) > best) {
@@ -201,9 +171,9 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
             g_free(loc->fs_rsc);
             g_free(loc->fs_directory);
             g_free(loc->fs_device);
-            loc->fs_rsc = g_strdup(attr(p, "id"));
+            loc->fs_rsc = g_strdup(hc_xml_attr(p, "id"));
             loc->fs_directory = g_strdup(dir);
-            loc->fs_device = g_strdup(param(p, "device"));
+            loc->fs_device = g_strdup(hc_xml_param(p, "device"));
         }
     }
     loc->node = running_node(cib, loc->fs_rsc ? loc->fs_rsc : loc->dhcpd_rsc);

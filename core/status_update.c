@@ -22,31 +22,7 @@
 #include <crm/common/xml.h>
 
 #include "status_int.h"
-
-static bool is_elem(const xmlNode *x, const char *name)
-{
-    return x && x->type == XML_ELEMENT_NODE
-           && !strcmp((const char *) x->name, name);
-}
-
-static xmlNode *next_elem(xmlNode *x)
-{
-    while (x && x->type != XML_ELEMENT_NODE) {
-        x = x->next;
-    }
-    return x;
-}
-
-static xmlNode *first_elem(const xmlNode *x)
-{
-    return x ? next_elem(x->children) : NULL;
-}
-
-static const char *prop_value(const xmlAttr *a)
-{
-    return a->children && a->children->content
-           ? (const char *) a->children->content : "";
-}
+#include "xml_util.h"
 
 static bool ignored(const xmlAttr *a, const char *const *ignore)
 {
@@ -77,7 +53,7 @@ static bool attrs_equal(const xmlNode *a, const xmlNode *b,
     for (; pa && pb; pa = next_prop(pa->next, ignore),
                      pb = next_prop(pb->next, ignore)) {
         if (strcmp((const char *) pa->name, (const char *) pb->name)
-            || strcmp(prop_value(pa), prop_value(pb))) {
+            || strcmp(hc_xml_prop_value(pa), hc_xml_prop_value(pb))) {
             return false;
         }
     }
@@ -94,8 +70,8 @@ static bool elem_equal(const xmlNode *a, const xmlNode *b)
         || !attrs_equal(a, b, NULL)) {
         return false;
     }
-    for (ca = first_elem(a), cb = first_elem(b); ca && cb;
-         ca = next_elem(ca->next), cb = next_elem(cb->next)) {
+    for (ca = hc_xml_first_elem(a), cb = hc_xml_first_elem(b); ca && cb;
+         ca = hc_xml_next_elem(ca->next), cb = hc_xml_next_elem(cb->next)) {
         if (!elem_equal(ca, cb)) {
             return false;
         }
@@ -125,12 +101,12 @@ static void mark(change_set *cs, const char *id)
  * away are marked. */
 static void compare_lrm_resources(xmlNode *a, xmlNode *b, change_set *cs)
 {
-    xmlNode *ca = first_elem(a), *cb = first_elem(b);
+    xmlNode *ca = hc_xml_first_elem(a), *cb = hc_xml_first_elem(b);
     GHashTable *rest;
 
     /* Usually the same entries in the same order. */
     for (; ca && cb && !strcmp(xml_id(ca), xml_id(cb));
-         ca = next_elem(ca->next), cb = next_elem(cb->next)) {
+         ca = hc_xml_next_elem(ca->next), cb = hc_xml_next_elem(cb->next)) {
         if (!elem_equal(ca, cb)) {
             mark(cs, xml_id(ca));
         }
@@ -139,10 +115,10 @@ static void compare_lrm_resources(xmlNode *a, xmlNode *b, change_set *cs)
         return;
     }
     rest = g_hash_table_new(g_str_hash, g_str_equal);
-    for (xmlNode *x = cb; x; x = next_elem(x->next)) {
+    for (xmlNode *x = cb; x; x = hc_xml_next_elem(x->next)) {
         g_hash_table_insert(rest, (gpointer) xml_id(x), x);
     }
-    for (xmlNode *x = ca; x; x = next_elem(x->next)) {
+    for (xmlNode *x = ca; x; x = hc_xml_next_elem(x->next)) {
         xmlNode *y = g_hash_table_lookup(rest, xml_id(x));
 
         if (!y || !elem_equal(x, y)) {
@@ -166,16 +142,18 @@ static GHashTable *transient_pairs(xmlNode *ta, bool *ok)
 {
     GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 
-    for (xmlNode *ia = first_elem(ta); ia; ia = next_elem(ia->next)) {
-        if (!is_elem(ia, "instance_attributes")) {
+    for (xmlNode *ia = hc_xml_first_elem(ta); ia;
+         ia = hc_xml_next_elem(ia->next)) {
+        if (!hc_xml_is_elem(ia, "instance_attributes")) {
             *ok = false;
             continue;
         }
-        for (xmlNode *nv = first_elem(ia); nv; nv = next_elem(nv->next)) {
+        for (xmlNode *nv = hc_xml_first_elem(ia); nv;
+             nv = hc_xml_next_elem(nv->next)) {
             const char *n = crm_element_value(nv, "name");
             const char *v = crm_element_value(nv, "value");
 
-            if (!is_elem(nv, "nvpair") || !n) {
+            if (!hc_xml_is_elem(nv, "nvpair") || !n) {
                 *ok = false;
                 continue;
             }
@@ -239,13 +217,13 @@ static bool compare_transient(xmlNode *a, xmlNode *b, change_set *cs)
  * the lrm element holds anything else. */
 static bool lrm_resources_of(xmlNode *lrm, xmlNode **ret)
 {
-    xmlNode *r = first_elem(lrm);
+    xmlNode *r = hc_xml_first_elem(lrm);
 
     *ret = NULL;
     if (!r) {
         return true;
     }
-    if (!is_elem(r, "lrm_resources") || next_elem(r->next)) {
+    if (!hc_xml_is_elem(r, "lrm_resources") || hc_xml_next_elem(r->next)) {
         return false;
     }
     *ret = r;
@@ -254,9 +232,9 @@ static bool lrm_resources_of(xmlNode *lrm, xmlNode **ret)
 
 static xmlNode *next_other(xmlNode *x)
 {
-    for (x = next_elem(x); x && (is_elem(x, "lrm")
-                                 || is_elem(x, "transient_attributes"));
-         x = next_elem(x->next)) {
+    for (x = hc_xml_next_elem(x); x && (hc_xml_is_elem(x, "lrm")
+                                 || hc_xml_is_elem(x, "transient_attributes"));
+         x = hc_xml_next_elem(x->next)) {
     }
     return x;
 }
@@ -309,18 +287,19 @@ static bool find_changes(xmlNode *old_cib, xmlNode *new_cib, change_set *cs)
     };
     xmlNode *ca, *cb;
 
-    if (!is_elem(old_cib, "cib") || !is_elem(new_cib, "cib")
+    if (!hc_xml_is_elem(old_cib, "cib") || !hc_xml_is_elem(new_cib, "cib")
         || !attrs_equal(old_cib, new_cib, counters)) {
         return false;
     }
-    for (ca = first_elem(old_cib), cb = first_elem(new_cib); ca && cb;
-         ca = next_elem(ca->next), cb = next_elem(cb->next)) {
+    for (ca = hc_xml_first_elem(old_cib), cb = hc_xml_first_elem(new_cib);
+         ca && cb;
+         ca = hc_xml_next_elem(ca->next), cb = hc_xml_next_elem(cb->next)) {
         xmlNode *sa, *sb;
 
         if (strcmp((const char *) ca->name, (const char *) cb->name)) {
             return false;
         }
-        if (!is_elem(ca, "status")) {
+        if (!hc_xml_is_elem(ca, "status")) {
             if (!elem_equal(ca, cb)) {
                 return false;
             }
@@ -329,9 +308,10 @@ static bool find_changes(xmlNode *old_cib, xmlNode *new_cib, change_set *cs)
         if (!attrs_equal(ca, cb, NULL)) {
             return false;
         }
-        for (sa = first_elem(ca), sb = first_elem(cb); sa && sb;
-             sa = next_elem(sa->next), sb = next_elem(sb->next)) {
-            if (is_elem(sa, "node_state") && is_elem(sb, "node_state")
+        for (sa = hc_xml_first_elem(ca), sb = hc_xml_first_elem(cb); sa && sb;
+             sa = hc_xml_next_elem(sa->next), sb = hc_xml_next_elem(sb->next)) {
+            if (hc_xml_is_elem(sa, "node_state")
+                && hc_xml_is_elem(sb, "node_state")
                 && !strcmp(xml_id(sa), xml_id(sb))) {
                 if (!compare_node_state(sa, sb, cs)) {
                     return false;
@@ -369,21 +349,21 @@ static bool map_resource(xmlNode *x, xmlNode *top, GHashTable *map)
 {
     const char *cls = crm_element_value(x, "class");
 
-    if (is_elem(x, "bundle")
-        || (is_elem(x, "primitive") && cls && !strcmp(cls, "ocf")
+    if (hc_xml_is_elem(x, "bundle")
+        || (hc_xml_is_elem(x, "primitive") && cls && !strcmp(cls, "ocf")
             && !g_strcmp0(crm_element_value(x, "provider"), "pacemaker")
             && !g_strcmp0(crm_element_value(x, "type"), "remote"))) {
         return false;
     }
-    if (is_elem(x, "nvpair")
+    if (hc_xml_is_elem(x, "nvpair")
         && !g_strcmp0(crm_element_value(x, "name"), "remote-node")) {
         return false;
     }
-    if (is_elem(x, "primitive") || is_elem(x, "group") || is_elem(x, "clone")
-        || is_elem(x, "master")) {
+    if (hc_xml_is_elem(x, "primitive") || hc_xml_is_elem(x, "group")
+        || hc_xml_is_elem(x, "clone") || hc_xml_is_elem(x, "master")) {
         g_hash_table_insert(map, (gpointer) xml_id(x), top);
     }
-    for (xmlNode *c = first_elem(x); c; c = next_elem(c->next)) {
+    for (xmlNode *c = hc_xml_first_elem(x); c; c = hc_xml_next_elem(c->next)) {
         if (!map_resource(c, top, map)) {
             return false;
         }
@@ -393,8 +373,8 @@ static bool map_resource(xmlNode *x, xmlNode *top, GHashTable *map)
 
 static xmlNode *section(xmlNode *x, const char *name)
 {
-    for (xmlNode *c = first_elem(x); c; c = next_elem(c->next)) {
-        if (is_elem(c, name)) {
+    for (xmlNode *c = hc_xml_first_elem(x); c; c = hc_xml_next_elem(c->next)) {
+        if (hc_xml_is_elem(c, name)) {
             return c;
         }
     }
@@ -403,8 +383,9 @@ static xmlNode *section(xmlNode *x, const char *name)
 
 static bool has_tickets(xmlNode *cons)
 {
-    for (xmlNode *c = first_elem(cons); c; c = next_elem(c->next)) {
-        if (is_elem(c, "rsc_ticket")) {
+    for (xmlNode *c = hc_xml_first_elem(cons); c;
+         c = hc_xml_next_elem(c->next)) {
+        if (hc_xml_is_elem(c, "rsc_ticket")) {
             return true;
         }
     }
@@ -415,7 +396,7 @@ static bool has_tickets(xmlNode *cons)
 
 static bool is_fencing_device(const xmlNode *x)
 {
-    return is_elem(x, "primitive")
+    return hc_xml_is_elem(x, "primitive")
            && !g_strcmp0(crm_element_value(x, "class"), "stonith");
 }
 
@@ -428,55 +409,61 @@ static xmlNode *reduced_cib(xmlNode *cib, GHashTable *dirty_tops,
     xmlNode *out = create_xml_node(NULL, "cib");
 
     copy_in_properties(out, cib);
-    for (xmlNode *s = first_elem(cib); s; s = next_elem(s->next)) {
-        if (is_elem(s, "configuration")) {
+    for (xmlNode *s = hc_xml_first_elem(cib); s;
+         s = hc_xml_next_elem(s->next)) {
+        if (hc_xml_is_elem(s, "configuration")) {
             xmlNode *conf = create_xml_node(out, "configuration");
 
             copy_in_properties(conf, s);
-            for (xmlNode *c = first_elem(s); c; c = next_elem(c->next)) {
+            for (xmlNode *c = hc_xml_first_elem(s); c;
+                 c = hc_xml_next_elem(c->next)) {
                 xmlNode *res;
 
-                if (is_elem(c, "constraints")) {
+                if (hc_xml_is_elem(c, "constraints")) {
                     create_xml_node(conf, "constraints");
                     continue;
                 }
-                if (!is_elem(c, "resources")) {
+                if (!hc_xml_is_elem(c, "resources")) {
                     add_node_copy(conf, c);
                     continue;
                 }
                 res = create_xml_node(conf, "resources");
-                for (xmlNode *r = first_elem(c); r; r = next_elem(r->next)) {
-                    if (is_elem(r, "template") || is_fencing_device(r)
+                for (xmlNode *r = hc_xml_first_elem(c); r;
+                     r = hc_xml_next_elem(r->next)) {
+                    if (hc_xml_is_elem(r, "template") || is_fencing_device(r)
                         || g_hash_table_contains(dirty_tops, r)) {
                         add_node_copy(res, r);
                     }
                 }
             }
-        } else if (is_elem(s, "status")) {
+        } else if (hc_xml_is_elem(s, "status")) {
             xmlNode *st = create_xml_node(out, "status");
 
             copy_in_properties(st, s);
-            for (xmlNode *ns = first_elem(s); ns; ns = next_elem(ns->next)) {
+            for (xmlNode *ns = hc_xml_first_elem(s); ns;
+                 ns = hc_xml_next_elem(ns->next)) {
                 xmlNode *ns2;
 
-                if (!is_elem(ns, "node_state")) {
+                if (!hc_xml_is_elem(ns, "node_state")) {
                     add_node_copy(st, ns);
                     continue;
                 }
                 ns2 = create_xml_node(st, "node_state");
                 copy_in_properties(ns2, ns);
-                for (xmlNode *c = first_elem(ns); c; c = next_elem(c->next)) {
-                    xmlNode *lrs = first_elem(c), *lrm, *lrs2;
+                for (xmlNode *c = hc_xml_first_elem(ns); c;
+                     c = hc_xml_next_elem(c->next)) {
+                    xmlNode *lrs = hc_xml_first_elem(c), *lrm, *lrs2;
 
-                    if (!is_elem(c, "lrm") || !is_elem(lrs, "lrm_resources")) {
+                    if (!hc_xml_is_elem(c, "lrm")
+                        || !hc_xml_is_elem(lrs, "lrm_resources")) {
                         add_node_copy(ns2, c);
                         continue;
                     }
                     lrm = create_xml_node(ns2, "lrm");
                     copy_in_properties(lrm, c);
                     lrs2 = create_xml_node(lrm, "lrm_resources");
-                    for (xmlNode *lr = first_elem(lrs); lr;
-                         lr = next_elem(lr->next)) {
+                    for (xmlNode *lr = hc_xml_first_elem(lrs); lr;
+                         lr = hc_xml_next_elem(lr->next)) {
                         const char *id = xml_id(lr);
                         xmlNode *top;
 
@@ -570,15 +557,17 @@ static bool order_failed(hc_status *st, xmlNode *cib, GArray *keys)
     GHashTable *lrm_of = g_hash_table_new(g_str_hash, g_str_equal);
     bool ok = true;
 
-    for (xmlNode *ns = first_elem(status); ns; ns = next_elem(ns->next)) {
-        n_states += is_elem(ns, "node_state");
+    for (xmlNode *ns = hc_xml_first_elem(status); ns;
+         ns = hc_xml_next_elem(ns->next)) {
+        n_states += hc_xml_is_elem(ns, "node_state");
     }
-    for (xmlNode *ns = first_elem(status); ns; ns = next_elem(ns->next)) {
+    for (xmlNode *ns = hc_xml_first_elem(status); ns;
+         ns = hc_xml_next_elem(ns->next)) {
         const char *uname = crm_element_value(ns, "uname");
         hc_node *n;
         long r;
 
-        if (!is_elem(ns, "node_state") || !uname) {
+        if (!hc_xml_is_elem(ns, "node_state") || !uname) {
             continue;
         }
         n = hc_status_find_node(st, uname);
@@ -588,7 +577,7 @@ static bool order_failed(hc_status *st, xmlNode *cib, GArray *keys)
         if (!g_hash_table_contains(rank, uname)) {
             g_hash_table_insert(rank, (gpointer) uname, (gpointer) (r + 1));
             g_hash_table_insert(lrm_of, (gpointer) uname,
-                                first_elem(section(ns, "lrm")));
+                                hc_xml_first_elem(section(ns, "lrm")));
         }
     }
     for (guint i = 0; ok && i < keys->len; i++) {
@@ -609,7 +598,8 @@ static bool order_failed(hc_status *st, xmlNode *cib, GArray *keys)
         /* An anonymous clone's instance ("rsc:0") has its history under
          * the primitive's id. */
         base = base_id(k->f->resource);
-        for (xmlNode *lr = first_elem(lrs); lr; lr = next_elem(lr->next)) {
+        for (xmlNode *lr = hc_xml_first_elem(lrs); lr;
+             lr = hc_xml_next_elem(lr->next)) {
             if (!strcmp(xml_id(lr), k->f->resource)
                 || (k->lrm_index < 0 && !strcmp(xml_id(lr), base))) {
                 k->lrm_index = j;
@@ -703,8 +693,8 @@ int hc_status_update(hc_status *st, xmlNode *old_cib, xmlNode *new_cib,
         || has_tickets(section(conf, "constraints"))) {
         goto out;
     }
-    for (xmlNode *r = first_elem(section(conf, "resources")); r;
-         r = next_elem(r->next)) {
+    for (xmlNode *r = hc_xml_first_elem(section(conf, "resources")); r;
+         r = hc_xml_next_elem(r->next)) {
         if (!map_resource(r, r, map)) {
             goto out;
         }

@@ -113,6 +113,17 @@ const hc_step *const *hc_steps(size_t *n);
 const hc_step *hc_step_find(const char *name);
 const char *hc_step_state_str(hc_step_state s);
 
+/* The drbd step's own test (hacon setup test drbd), the tutorial's
+ * test of DRBD by hand before Pacemaker manages it: r0 switched to the
+ * other node and back, mounted on each in turn, a file written on one
+ * node read on the other, then removed; the roles as they were before.
+ * Refused when Pacemaker manages r0, when r0 is not Connected and
+ * UpToDate on both nodes, or when the device is mounted.  One line per
+ * turn is appended to report.  Returns 0 or a negative errno (with
+ * *ret_err); a failed turn is undone (unmounted, demoted, the roles of
+ * before).  Defined in core/steps/drbd.c. */
+int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err);
+
 /* Reads the answers file (NULL: defaults only).  An unknown key or a bad
  * value is an error with file and line in *ret_err. */
 int hc_wizard_new(const char *answers_path, hc_wizard **ret, char **ret_err);

@@ -137,6 +137,36 @@ static bool check_opt_path(const char *v, const char *arg)
     return !*v || check_path(v, arg);
 }
 
+static bool check_fence_agent(const char *v, const char *arg)
+{
+    if (!g_str_has_prefix(v, "fence_") || strlen(v) > 64 || !v[6]) {
+        return false;
+    }
+    for (const char *p = v; *p; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Words as a shell splits them (quotes allowed). */
+static bool check_words(const char *v, const char *arg)
+{
+    char **argv = NULL;
+    GError *e = NULL;
+    bool ok = !*v || g_shell_parse_argv(v, NULL, &argv, &e);
+
+    g_clear_error(&e);
+    g_strfreev(argv);
+    return ok;
+}
+
+static bool check_watchdog(const char *v, const char *arg)
+{
+    return !strcmp(v, "auto") || check_path(v, arg);
+}
+
 static bool check_agent(const char *v, const char *arg)
 {
     char **p = g_strsplit(v, ":", -1);
@@ -248,6 +278,41 @@ static const answer_def answer_defs[] = {
       "the hacon .deb that preflight installs on the peer when this node's "
       "hacon is the package (default: ~/hacon_VERSION_ARCH.deb or apt's "
       "cache)" },
+    { "fencing", "none", check_choice, "none|agent|sbd|qdevice",
+      "how a node is fenced (step fence): agent (a fence device per node: "
+      "a BMC, a power switch, a hypervisor), sbd (a small shared disk and "
+      "a watchdog), qdevice (diskless sbd with a third host's vote); none: "
+      "the tutorial's stonith-enabled=false (not safe; step stonith)" },
+    { "fence_agent", "fence_ipmilan", check_fence_agent, NULL,
+      "with fencing=agent: the fence agent (stonith_admin "
+      "--list-installed lists them)" },
+    { "fence_node1_params", "", check_words, NULL,
+      "with fencing=agent: the parameters of node1's fence device as "
+      "NAME=VALUE words, no password (fence_ipmilan: ip=ADDR "
+      "username=USER lanplus=1)" },
+    { "fence_node2_params", "", check_words, NULL,
+      "with fencing=agent: the parameters of node2's fence device" },
+    { "fence_secret_file", "", check_opt_path, NULL,
+      "with fencing=agent: a file of mode 0600 with the devices' "
+      "passwords, lines node1=SECRET and node2=SECRET (or one line for "
+      "both); never shown or logged" },
+    { "fence_delay", "15", check_int, "0-120",
+      "seconds of random delay before a fence (pcmk_delay_max), so that "
+      "two nodes never shoot each other at once (0: none)" },
+    { "fence_test", "no", check_choice, "no|yes",
+      "yes: step fence's verify ends with one real fence of the passive "
+      "node (it is power-cycled and joins again)" },
+    { "sbd_device", "", check_opt_path, NULL,
+      "with fencing=sbd: a small disk both nodes see (8 MB), by a stable "
+      "name; sbd overwrites its start" },
+    { "sbd_watchdog", "auto", check_watchdog, NULL,
+      "the watchdog sbd feeds: auto (a hardware one, else softdog) or a "
+      "device path" },
+    { "sbd_watchdog_timeout", "5", check_int, "1-60",
+      "seconds without sbd before the watchdog resets the node (msgwait "
+      "is twice that)" },
+    { "qnetd_host", "", check_opt_name, NULL,
+      "with fencing=qdevice: the third host that runs corosync-qnetd" },
     { "quorum", "two_node", check_choice, "two_node|ignore",
       "two_node: corosync keeps quorum safely; ignore: the tutorial's "
       "no-quorum-policy=ignore" },
@@ -490,21 +555,31 @@ const char *hc_wizard_answer(const hc_wizard *w, const char *key)
     return d ? d->def : NULL;
 }
 
+/* Answer i as an answers file has it: its help line, the fact that
+ * filled a detected one, and key=value (commented out for a default when
+ * default_commented). */
+static void append_answer(const hc_wizard *w, size_t i,
+                          bool default_commented, GString *out)
+{
+    const char *key = answer_defs[i].key, *why = NULL;
+    hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
+
+    g_string_append_printf(out, "# %s\n", answer_defs[i].help);
+    if (o == HC_ANSWER_DETECTED) {
+        char *e = hc_escape_text(why, 0, false);
+
+        g_string_append_printf(out, "# detected: %s\n", e);
+        g_free(e);
+    }
+    g_string_append_printf(out, "%s%s=%s\n",
+                           default_commented && o == HC_ANSWER_DEFAULT
+                           ? "#" : "", key, hc_wizard_answer(w, key));
+}
+
 void hc_wizard_format_answers(const hc_wizard *w, GString *out)
 {
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *why = NULL;
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (hc_wizard_answer_origin(w, answer_defs[i].key, &why)
-            == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s=%s\n", answer_defs[i].key,
-                               hc_wizard_answer(w, answer_defs[i].key));
+        append_answer(w, i, false, out);
     }
 }
 
@@ -524,19 +599,7 @@ int hc_wizard_save_answers(const hc_wizard *w, const char *path,
     int rc;
 
     for (size_t i = 0; i < N_ANSWERS; i++) {
-        const char *key = answer_defs[i].key, *why = NULL;
-        hc_answer_origin o = hc_wizard_answer_origin(w, key, &why);
-
-        g_string_append_printf(out, "# %s\n", answer_defs[i].help);
-        if (o == HC_ANSWER_DETECTED) {
-            char *e = hc_escape_text(why, 0, false);
-
-            g_string_append_printf(out, "# detected: %s\n", e);
-            g_free(e);
-        }
-        g_string_append_printf(out, "%s%s=%s\n",
-                               o == HC_ANSWER_DEFAULT ? "#" : "", key,
-                               hc_wizard_answer(w, key));
+        append_answer(w, i, true, out);
     }
     rc = g_mkdir_with_parents(dir, 0700) < 0 ? -errno : 0;
     if (rc == 0) {

@@ -209,11 +209,72 @@ static void cleanup_failures(hc_wizard *w)
     g_hash_table_destroy(done);
 }
 
+/* The step's apply (its own, or the engine's) and verify, then the
+ * record of what it ran (a step whose record cannot be written is not
+ * done); 0 or a negative errno with *ret_err. */
+static int apply_verify_record(hc_wizard *w, const hc_step *s, hc_plan *p,
+                               const char *cp, guint64 t0, char **ret_err)
+{
+    int rc;
+
+    w->checkpoint = g_strdup(cp);
+    w->apply_started = time(NULL);
+    rc = s->apply ? s->apply(w, p, ret_err) : apply_plan(w, p, ret_err);
+    g_clear_pointer(&w->checkpoint, g_free);
+    if (rc == 0 && injected(s, "apply")) {
+        *ret_err = g_strdup("failure injected by HACON_WIZARD_FAIL");
+        rc = -EIO;
+    }
+    if (rc == 0) {
+        hc_wizard_progress(w, "verifying");
+        rc = s->verify(w, p, ret_err);
+        if (rc == 0 && injected(s, "verify")) {
+            *ret_err = g_strdup("failure injected by HACON_WIZARD_FAIL");
+            rc = -EIO;
+        }
+    }
+    if (rc == 0) {
+        rc = transcript_save(cp, t0, ret_err);
+    }
+    return rc;
+}
+
+/* After a failed apply (err: why): back to the checkpoint cp, the step's
+ * own rollback, the failures of this apply cleared, the transcript kept;
+ * *ret_err says what failed and whether the rollback did its work. */
+static void roll_back_failed(hc_wizard *w, const hc_step *s, hc_plan *p,
+                             const char *cp, guint64 t0, const char *err,
+                             char **ret_err)
+{
+    char *rerr = NULL, *terr = NULL;
+    int rb, ts;
+
+    hc_wizard_progress(w, "failed: %s; rolling back", err);
+    rb = hc_wizard_checkpoint_restore(w, cp, &rerr);
+    if (rb == 0 && s->rollback) {
+        rb = s->rollback(w, &rerr);
+    }
+    if (rb == 0 && p->cib_new) {
+        cleanup_failures(w);
+    }
+    ts = transcript_save(cp, t0, &terr);
+    if (rb == 0) {
+        *ret_err = g_strdup_printf("%s; rolled back to %s%s%s", err, cp,
+                                   ts < 0 ? "; " : "", ts < 0 ? terr : "");
+    } else {
+        *ret_err = g_strdup_printf("%s; ROLLBACK FAILED: %s (checkpoint "
+                                   "%s)%s%s", err, rerr, cp,
+                                   ts < 0 ? "; " : "", ts < 0 ? terr : "");
+    }
+    g_free(rerr);
+    g_free(terr);
+}
+
 int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
                     char **ret_checkpoint, char **ret_err)
 {
     guint64 t0 = hc_transcript_next_seq();
-    char *cp, *err = NULL, *rerr = NULL, *terr = NULL;
+    char *cp, *err = NULL;
     int rc;
 
     if (ret_checkpoint) {
@@ -233,49 +294,10 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
         return rc;
     }
     hc_wizard_progress(w, "checkpoint %s", cp);
-    w->checkpoint = g_strdup(cp);
-    w->apply_started = time(NULL);
-    rc = s->apply ? s->apply(w, p, &err) : apply_plan(w, p, &err);
-    g_clear_pointer(&w->checkpoint, g_free);
-    if (rc == 0 && injected(s, "apply")) {
-        err = g_strdup("failure injected by HACON_WIZARD_FAIL");
-        rc = -EIO;
-    }
-    if (rc == 0) {
-        hc_wizard_progress(w, "verifying");
-        rc = s->verify(w, p, &err);
-        if (rc == 0 && injected(s, "verify")) {
-            err = g_strdup("failure injected by HACON_WIZARD_FAIL");
-            rc = -EIO;
-        }
-    }
-    /* A step whose record cannot be written is not done: rolled back. */
-    if (rc == 0) {
-        rc = transcript_save(cp, t0, &err);
-    }
+    rc = apply_verify_record(w, s, p, cp, t0, &err);
     if (rc < 0) {
-        int rb, ts;
-
-        hc_wizard_progress(w, "failed: %s; rolling back", err);
-        rb = hc_wizard_checkpoint_restore(w, cp, &rerr);
-        if (rb == 0 && s->rollback) {
-            rb = s->rollback(w, &rerr);
-        }
-        if (rb == 0 && p->cib_new) {
-            cleanup_failures(w);
-        }
-        ts = transcript_save(cp, t0, &terr);
-        if (rb == 0) {
-            *ret_err = g_strdup_printf("%s; rolled back to %s%s%s", err, cp,
-                                       ts < 0 ? "; " : "", ts < 0 ? terr : "");
-        } else {
-            *ret_err = g_strdup_printf("%s; ROLLBACK FAILED: %s (checkpoint "
-                                       "%s)%s%s", err, rerr, cp,
-                                       ts < 0 ? "; " : "", ts < 0 ? terr : "");
-        }
+        roll_back_failed(w, s, p, cp, t0, err, ret_err);
         g_free(err);
-        g_free(rerr);
-        g_free(terr);
         g_free(cp);
         return rc;
     }

@@ -65,14 +65,12 @@ static char *kept_path(const char *dir, const char *path)
     return k;
 }
 
-/* The checkpoint holds cib.xml (the whole CIB, when there is one) and, for
- * every file of the plan, its old content and a manifest line:
- *   N<TAB>node or -<TAB>present|absent|kept<TAB>mode<TAB>path
- * "kept": a secret, whose old content is on its node (kept_path()). */
-int hc_wizard_checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
-                              char **ret_err)
+/* The CIB as it is now, as DIR/cib.xml; a CIB that cannot be read is an
+ * error only for a plan that changes it (a file step on nodes without a
+ * cluster yet). */
+static int save_cib(hc_wizard *w, const char *dir, const hc_plan *p,
+                    char **ret_err)
 {
-    GString *manifest = g_string_new(NULL);
     xmlNode *cib = NULL;
     char *err = NULL, *path;
     int rc = 0;
@@ -86,59 +84,93 @@ int hc_wizard_checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
         g_free(path);
         free_xml(cib);
     } else if (p->cib_new) {
-        *ret_err = err;
-        err = NULL;
+        *ret_err = g_steal_pointer(&err);
         rc = -EIO;
     }
     g_free(err);
-    for (guint i = 0; rc == 0 && i < p->files->len; i++) {
-        hc_plan_file *f = p->files->pdata[i];
-        char *text = NULL, *name = g_strdup_printf("file%u", i);
-        size_t len = 0;
-        struct stat st;
-        mode_t mode = f->mode;
+    return rc;
+}
 
-        /* Read again: the file may have changed since the plan. */
-        rc = hc_wizard_remote_read(w, f->node, f->path, f->secret, &text, &len,
-                                   ret_err);
-        if (rc == 0 && !f->node) {
-            char *lp = hc_wizard_path(w, f->path);
+/* The mode of a local file as it is (a file the admin made stricter
+ * keeps it when restored), else the plan's. */
+static mode_t mode_now(hc_wizard *w, const hc_plan_file *f)
+{
+    mode_t mode = f->mode;
+    struct stat st;
 
-            if (stat(lp, &st) == 0) {
-                mode = st.st_mode & 07777;
-            }
-            g_free(lp);
-        }
-        if (rc == 0 && text && f->secret) {
-            char *k = kept_path(dir, f->path);
+    if (!f->node) {
+        char *lp = hc_wizard_path(w, f->path);
 
-            rc = hc_wizard_remote_write(w, f->node, k, text, len, 0400,
-                                        ret_err);
-            g_free(k);
-        } else if (rc == 0 && text) {
-            path = g_build_filename(dir, name, NULL);
-            rc = hc_write_file_atomic(path, text, len, 0600, false);
-            if (rc < 0) {
-                *ret_err = g_strdup_printf("cannot write %s: %s", path,
-                                           strerror(-rc));
-            }
-            g_free(path);
+        if (stat(lp, &st) == 0) {
+            mode = st.st_mode & 07777;
         }
-        if (rc == 0) {
-            g_string_append_printf(manifest, "%u\t%s\t%s\t%o\t%s\n", i,
-                                   f->node ? f->node : "-",
-                                   !text ? "absent"
-                                   : f->secret ? "kept" : "present",
-                                   (unsigned) mode, f->path);
+        g_free(lp);
+    }
+    return mode;
+}
+
+/* Keeps the old content of file i of the plan (as DIR/fileI, or beside a
+ * secret on its node) and appends its manifest line. */
+static int save_file(hc_wizard *w, const char *dir, const hc_plan_file *f,
+                     guint i, GString *manifest, char **ret_err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    mode_t mode;
+    /* Read again: the file may have changed since the plan. */
+    int rc = hc_wizard_remote_read(w, f->node, f->path, f->secret, &text,
+                                   &len, ret_err);
+
+    if (rc < 0) {
+        return rc;
+    }
+    mode = mode_now(w, f);
+    if (text && f->secret) {
+        char *k = kept_path(dir, f->path);
+
+        rc = hc_wizard_remote_write(w, f->node, k, text, len, 0400,
+                                    ret_err);
+        g_free(k);
+    } else if (text) {
+        char *path = g_strdup_printf("%s/file%u", dir, i);
+
+        rc = hc_write_file_atomic(path, text, len, 0600, false);
+        if (rc < 0) {
+            *ret_err = g_strdup_printf("cannot write %s: %s", path,
+                                       strerror(-rc));
         }
-        if (text && f->secret) {
-            explicit_bzero(text, len);
-        }
-        g_free(text);
-        g_free(name);
+        g_free(path);
     }
     if (rc == 0) {
-        path = g_build_filename(dir, "files", NULL);
+        g_string_append_printf(manifest, "%u\t%s\t%s\t%o\t%s\n", i,
+                               f->node ? f->node : "-",
+                               !text ? "absent"
+                               : f->secret ? "kept" : "present",
+                               (unsigned) mode, f->path);
+    }
+    if (text && f->secret) {
+        explicit_bzero(text, len);
+    }
+    g_free(text);
+    return rc;
+}
+
+/* The checkpoint holds cib.xml (the whole CIB, when there is one) and, for
+ * every file of the plan, its old content and a manifest line:
+ *   N<TAB>node or -<TAB>present|absent|kept<TAB>mode<TAB>path
+ * "kept": a secret, whose old content is on its node (kept_path()). */
+int hc_wizard_checkpoint_save(hc_wizard *w, const char *dir, hc_plan *p,
+                              char **ret_err)
+{
+    GString *manifest = g_string_new(NULL);
+    int rc = save_cib(w, dir, p, ret_err);
+
+    for (guint i = 0; rc == 0 && i < p->files->len; i++) {
+        rc = save_file(w, dir, p->files->pdata[i], i, manifest, ret_err);
+    }
+    if (rc == 0) {
+        char *path = g_build_filename(dir, "files", NULL);
+
         rc = hc_write_file_atomic(path, manifest->str, manifest->len, 0600,
                                   false);
         if (rc < 0) {
@@ -238,36 +270,137 @@ static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
     return first;
 }
 
-/* Apply went files, commands, CIB; the restore goes back the other way:
- * the CIB (while the cluster the step may have started still runs), the
- * commands undone, then the files. */
-int hc_wizard_checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
+/* The checkpoint's CIB, when it has one, written back (its configuration
+ * section). */
+static int restore_cib(hc_wizard *w, const char *dir, char **ret_err)
 {
-    char *path, *manifest = NULL;
-    size_t len;
-    int rc, first = 0;
-    char **lines;
+    char *path = g_build_filename(dir, "cib.xml", NULL);
+    int rc = 0;
 
-    path = g_build_filename(dir, "cib.xml", NULL);
     if (g_file_test(path, G_FILE_TEST_EXISTS)) {
         xmlNode *old = filename2xml(path);
 
         if (!old) {
             *ret_err = g_strdup_printf("cannot read %s", path);
-            first = -EIO;
+            rc = -EIO;
         } else {
-            first = hc_wizard_cib_write(w, NULL, old, ret_err);
-            if (first == 0) {
+            rc = hc_wizard_cib_write(w, NULL, old, ret_err);
+            if (rc == 0) {
                 hc_wizard_progress(w, "restored the CIB configuration");
             }
             free_xml(old);
         }
     }
     g_free(path);
-    if (first < 0) {
-        return first;
+    return rc;
+}
+
+/* The old content of the file of manifest line f (see
+ * hc_wizard_checkpoint_save()): from the checkpoint ("present"), from
+ * beside the file on its node ("kept"), or none ("absent": the file did
+ * not exist; *ret stays NULL). */
+static int kept_content(hc_wizard *w, const char *dir, char **f,
+                        const char *node, char **ret, size_t *ret_len,
+                        char **ret_err)
+{
+    int rc = 0;
+
+    if (!strcmp(f[2], "present")) {
+        char *fp = g_strdup_printf("%s/file%s", dir, f[0]);
+
+        rc = hc_read_file(fp, ret, ret_len);
+        if (rc < 0) {
+            *ret_err = g_strdup_printf("cannot read %s: %s", fp,
+                                       strerror(-rc));
+        }
+        g_free(fp);
+    } else if (!strcmp(f[2], "kept")) {
+        char *k = kept_path(dir, f[4]);
+
+        rc = hc_wizard_remote_read(w, node, k, true, ret, ret_len, ret_err);
+        if (rc == 0 && !*ret) {
+            *ret_err = g_strdup_printf("the old content of %s, kept as "
+                                       "%s%s%s, is gone", f[4],
+                                       node ? node : "", node ? ":" : "", k);
+            rc = -ENOENT;
+        }
+        g_free(k);
     }
-    first = undo_run(w, dir, ret_err);
+    return rc;
+}
+
+/* Whether path on node has that content (text NULL: is absent): then a
+ * restore has nothing to do (the step did not get to write it). */
+static bool has_content(hc_wizard *w, const char *node, const char *path,
+                        bool secret, const char *text, size_t len)
+{
+    char *now = NULL, *err = NULL;
+    size_t now_len = 0;
+    bool same = hc_wizard_remote_read(w, node, path, secret, &now, &now_len,
+                                      &err) == 0
+                && (now ? text && now_len == len && !memcmp(now, text, len)
+                        : !text);
+
+    if (now && secret) {
+        explicit_bzero(now, now_len);
+    }
+    g_free(now);
+    g_free(err);
+    return same;
+}
+
+/* Restores the file of one manifest line, with its progress line; 0 (also
+ * for a line that names no file) or a negative errno with *ret_err. */
+static int restore_file(hc_wizard *w, const char *dir, const char *line,
+                        char **ret_err)
+{
+    char **f = g_strsplit(line, "\t", 5), *text = NULL, *err = NULL;
+    size_t len = 0;
+    const char *node;
+    bool secret;
+    int rc;
+
+    if (g_strv_length(f) != 5) {
+        g_strfreev(f);
+        return 0;
+    }
+    node = strcmp(f[1], "-") ? f[1] : NULL;
+    secret = !strcmp(f[2], "kept");
+    rc = kept_content(w, dir, f, node, &text, &len, &err);
+    if (rc == 0 && has_content(w, node, f[4], secret, text, len)) {
+        goto out;
+    }
+    if (rc == 0) {
+        rc = hc_wizard_remote_write(w, node, f[4], text, len,
+                                    (mode_t) strtoul(f[3], NULL, 8), &err);
+    }
+    hc_wizard_progress(w, "restored %s%s%s: %s", node ? node : "",
+                       node ? ":" : "", f[4], rc == 0 ? "ok" : err);
+    if (rc < 0) {
+        *ret_err = g_steal_pointer(&err);
+    }
+out:
+    g_free(err);
+    if (text && secret) {
+        explicit_bzero(text, len);
+    }
+    g_free(text);
+    g_strfreev(f);
+    return rc;
+}
+
+/* Apply went files, commands, CIB; the restore goes back the other way:
+ * the CIB (while the cluster the step may have started still runs), the
+ * commands undone, then the files. */
+int hc_wizard_checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
+{
+    char *path, *manifest = NULL, **lines;
+    size_t len;
+    int rc, first = restore_cib(w, dir, ret_err);
+
+    if (first == 0) {
+        first = undo_run(w, dir, ret_err);
+    }
     if (first < 0) {
         return first;
     }
@@ -281,108 +414,70 @@ int hc_wizard_checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
     lines = g_strsplit(manifest, "\n", -1);
     /* Every file is restored even when one fails: as much as possible. */
     for (size_t i = 0; lines[i]; i++) {
-        char **f = g_strsplit(lines[i], "\t", 5), *text = NULL, *err = NULL;
-        size_t tl = 0;
-        const char *node;
-        bool secret;
+        char *err = NULL;
 
-        if (g_strv_length(f) != 5) {
-            g_strfreev(f);
-            continue;
-        }
-        node = strcmp(f[1], "-") ? f[1] : NULL;
-        secret = !strcmp(f[2], "kept");
-        if (!strcmp(f[2], "present")) {
-            char *fp = g_strdup_printf("%s/file%s", dir, f[0]);
-
-            rc = hc_read_file(fp, &text, &tl);
-            if (rc < 0) {
-                err = g_strdup_printf("cannot read %s: %s", fp, strerror(-rc));
-            }
-            g_free(fp);
-        } else if (secret) {
-            char *k = kept_path(dir, f[4]);
-
-            rc = hc_wizard_remote_read(w, node, k, true, &text, &tl, &err);
-            if (rc == 0 && !text) {
-                err = g_strdup_printf("the old content of %s, kept as %s%s%s, "
-                                      "is gone", f[4], node ? node : "",
-                                      node ? ":" : "", k);
-                rc = -ENOENT;
-            }
-            g_free(k);
-        }
-        if (rc == 0) {
-            char *now = NULL;
-            size_t nl = 0;
-
-            /* A file the step did not get to write stays as it is. */
-            if (hc_wizard_remote_read(w, node, f[4], secret, &now, &nl,
-                                      &err) == 0
-                && (now ? text && nl == tl && !memcmp(now, text, tl) : !text)) {
-                if (secret) {
-                    explicit_bzero(text, tl);
-                    if (now) {
-                        explicit_bzero(now, nl);
-                    }
-                }
-                g_free(now);
-                g_strfreev(f);
-                g_free(text);
-                continue;
-            }
-            g_clear_pointer(&err, g_free);
-            if (now && secret) {
-                explicit_bzero(now, nl);
-            }
-            g_free(now);
-            rc = hc_wizard_remote_write(w, node, f[4], text, tl,
-                                        (mode_t) strtoul(f[3], NULL, 8), &err);
-        }
-        hc_wizard_progress(w, "restored %s%s%s: %s", node ? node : "",
-                           node ? ":" : "", f[4], rc == 0 ? "ok" : err);
+        rc = restore_file(w, dir, lines[i], &err);
         if (rc < 0 && !first) {
             first = rc;
-            *ret_err = err;
-            err = NULL;
+            *ret_err = g_steal_pointer(&err);
         }
-        rc = 0;
         g_free(err);
-        if (text && secret) {
-            explicit_bzero(text, tl);
-        }
-        g_free(text);
-        g_strfreev(f);
     }
     g_strfreev(lines);
     g_free(manifest);
     return first;
 }
 
-/* The newest checkpoint of the step (names sort by time). */
+/* Where a checkpoint's name (after "STEP-") sorts: by its stamp, then by
+ * the number that a second checkpoint made in the same second got
+ * (STAMP.N, hc_wizard_checkpoint_new()).  False for a name that is not a
+ * checkpoint's, or one that was rolled back (used). */
+static bool checkpoint_order(const char *name, char **ret_stamp, long *ret_n)
+{
+    const char *dot = strchr(name, '.');
+
+    if (!isdigit((unsigned char) name[0])
+        || g_str_has_suffix(name, ".rolled-back")) {
+        return false;
+    }
+    *ret_stamp = dot ? g_strndup(name, (gsize) (dot - name)) : g_strdup(name);
+    *ret_n = dot ? strtol(dot + 1, NULL, 10) : 0;
+    return true;
+}
+
+/* The newest checkpoint of the step that was not rolled back. */
 char *hc_wizard_checkpoint_latest(hc_wizard *w, const hc_step *s)
 {
     char *base = g_build_filename(w->state_dir, "checkpoints", NULL);
     GDir *d = g_dir_open(base, 0, NULL);
     char *prefix = g_strdup_printf("%s-", s->name), *best = NULL;
+    char *best_stamp = NULL;
+    long best_n = 0;
     const char *e;
 
     while (d && (e = g_dir_read_name(d))) {
-        if (g_str_has_prefix(e, prefix) && isdigit((unsigned char) e[strlen(prefix)])
-            && (!best || strcmp(e, best) > 0)) {
-            g_free(best);
-            best = g_strdup(e);
+        char *stamp = NULL;
+        long n;
+        int cmp;
+
+        if (!g_str_has_prefix(e, prefix)
+            || !checkpoint_order(e + strlen(prefix), &stamp, &n)) {
+            continue;
         }
+        cmp = best_stamp ? strcmp(stamp, best_stamp) : 1;
+        if (cmp > 0 || (cmp == 0 && n > best_n)) {
+            g_free(best);
+            g_free(best_stamp);
+            best = g_build_filename(base, e, NULL);
+            best_stamp = g_steal_pointer(&stamp);
+            best_n = n;
+        }
+        g_free(stamp);
     }
     if (d) {
         g_dir_close(d);
     }
-    if (best) {
-        char *full = g_build_filename(base, best, NULL);
-
-        g_free(best);
-        best = full;
-    }
+    g_free(best_stamp);
     g_free(prefix);
     g_free(base);
     return best;

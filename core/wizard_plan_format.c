@@ -104,113 +104,129 @@ static const char *element_word(const xmlNode *x)
     return (const char *) x->name;
 }
 
+/* The child of section with that id, or NULL. */
+static xmlNode *child_by_id(xmlNode *section, const char *id)
+{
+    for (xmlNode *o = section ? xmlFirstElementChild(section) : NULL;
+         o && id; o = xmlNextElementSibling(o)) {
+        if (!g_strcmp0(crm_element_value(o, "id"), id)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* "  adds the resource dhcp (ocf:hacon:dhcpd)" */
+static void describe_added(xmlNode *c, GString *out)
+{
+    const char *id = crm_element_value(c, "id");
+    const char *type = crm_element_value(c, "type");
+    const char *cls = crm_element_value(c, "class");
+    const char *prov = crm_element_value(c, "provider");
+
+    g_string_append_printf(out, "  adds %s %s", element_word(c),
+                           id ? id : "?");
+    if (type) {
+        g_string_append_printf(out, " (%s%s%s:%s)", cls ? cls : "?",
+                               prov ? ":" : "", prov ? prov : "", type);
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* The top-level elements of one configuration section added, changed or
+ * removed, by id. */
+static void describe_section_change(xmlNode *old, xmlNode *new_cib,
+                                    const char *section, GString *out)
+{
+    char *xp = g_strdup_printf("//configuration/%s", section);
+    xmlNode *so = old ? get_xpath_object(xp, old, LOG_NEVER) : NULL;
+    xmlNode *sn = get_xpath_object(xp, new_cib, LOG_NEVER);
+
+    for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c;
+         c = xmlNextElementSibling(c)) {
+        const char *id = crm_element_value(c, "id");
+        xmlNode *was = child_by_id(so, id);
+
+        if (!was) {
+            describe_added(c, out);
+        } else {
+            char *x = dump_xml_unformatted(was), *y = dump_xml_unformatted(c);
+
+            if (strcmp(x, y)) {
+                g_string_append_printf(out, "  changes %s %s\n",
+                                       element_word(c), id);
+            }
+            free(x);
+            free(y);
+        }
+    }
+    for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL; o;
+         o = xmlNextElementSibling(o)) {
+        const char *id = crm_element_value(o, "id");
+
+        if (!id || !child_by_id(sn, id)) {
+            g_string_append_printf(out, "  removes %s %s\n",
+                                   element_word(o), id ? id : "?");
+        }
+    }
+    g_free(xp);
+}
+
+/* The cluster properties set (with the value they had) or removed. */
+static void describe_property_change(xmlNode *old, xmlNode *new_cib,
+                                     GString *out)
+{
+    static const char *const props = "//configuration/crm_config//nvpair";
+    xmlXPathObjectPtr xn = xpath_search(new_cib, props);
+    xmlXPathObjectPtr xo = old ? xpath_search(old, props) : NULL;
+    int nn = numXpathResults(xn), no = xo ? numXpathResults(xo) : 0;
+
+    for (int i = 0; i < nn; i++) {
+        xmlNode *n = getXpathResult(xn, i);
+        const char *name = crm_element_value(n, "name");
+        const char *v = crm_element_value(n, "value"), *was = NULL;
+
+        for (int j = 0; j < no && !was; j++) {
+            xmlNode *o = getXpathResult(xo, j);
+
+            if (!g_strcmp0(crm_element_value(o, "name"), name)) {
+                was = crm_element_value(o, "value");
+                was = was ? was : "";
+            }
+        }
+        if (!was || g_strcmp0(was, v)) {
+            g_string_append_printf(out, "  sets the property %s=%s%s%s%s\n",
+                                   name, v ? v : "", was ? " (was " : "",
+                                   was ? was : "", was ? ")" : "");
+        }
+    }
+    for (int j = 0; j < no; j++) {
+        xmlNode *o = getXpathResult(xo, j);
+        const char *name = crm_element_value(o, "name");
+        bool kept = false;
+
+        for (int i = 0; i < nn && !kept; i++) {
+            kept = !g_strcmp0(crm_element_value(getXpathResult(xn, i),
+                                                "name"), name);
+        }
+        if (!kept) {
+            g_string_append_printf(out, "  removes the property %s\n", name);
+        }
+    }
+    freeXpathObject(xn);
+    if (xo) {
+        freeXpathObject(xo);
+    }
+}
+
 /* The CIB change in words: the resources and constraints added, changed
  * or removed (top-level elements by id) and the cluster properties set or
  * removed, one line each. */
 static void describe_cib_change(xmlNode *old, xmlNode *new_cib, GString *out)
 {
-    static const char *const sections[] = { "resources", "constraints" };
-    static const char *const props = "//configuration/crm_config//nvpair";
-
-    for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
-        char *xp = g_strdup_printf("//configuration/%s", sections[k]);
-        xmlNode *so = old ? get_xpath_object(xp, old, LOG_NEVER) : NULL;
-        xmlNode *sn = get_xpath_object(xp, new_cib, LOG_NEVER);
-
-        for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c;
-             c = xmlNextElementSibling(c)) {
-            const char *id = crm_element_value(c, "id");
-            xmlNode *was = NULL;
-
-            for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL;
-                 o && id && !was; o = xmlNextElementSibling(o)) {
-                if (!g_strcmp0(crm_element_value(o, "id"), id)) {
-                    was = o;
-                }
-            }
-            if (!was) {
-                const char *type = crm_element_value(c, "type");
-                const char *cls = crm_element_value(c, "class");
-                const char *prov = crm_element_value(c, "provider");
-
-                g_string_append_printf(out, "  adds %s %s", element_word(c),
-                                       id ? id : "?");
-                if (type) {
-                    g_string_append_printf(out, " (%s%s%s:%s)",
-                                           cls ? cls : "?", prov ? ":" : "",
-                                           prov ? prov : "", type);
-                }
-                g_string_append_c(out, '\n');
-            } else {
-                char *x = dump_xml_unformatted(was), *y = dump_xml_unformatted(c);
-
-                if (strcmp(x, y)) {
-                    g_string_append_printf(out, "  changes %s %s\n",
-                                           element_word(c), id);
-                }
-                free(x);
-                free(y);
-            }
-        }
-        for (xmlNode *o = so ? xmlFirstElementChild(so) : NULL; o;
-             o = xmlNextElementSibling(o)) {
-            const char *id = crm_element_value(o, "id");
-            bool kept = false;
-
-            for (xmlNode *c = sn ? xmlFirstElementChild(sn) : NULL; c && id;
-                 c = xmlNextElementSibling(c)) {
-                kept = kept || !g_strcmp0(crm_element_value(c, "id"), id);
-            }
-            if (!kept) {
-                g_string_append_printf(out, "  removes %s %s\n",
-                                       element_word(o), id ? id : "?");
-            }
-        }
-        g_free(xp);
-    }
-    {
-        xmlXPathObjectPtr xn = xpath_search(new_cib, props);
-        xmlXPathObjectPtr xo = old ? xpath_search(old, props) : NULL;
-        int nn = numXpathResults(xn), no = xo ? numXpathResults(xo) : 0;
-
-        for (int i = 0; i < nn; i++) {
-            xmlNode *n = getXpathResult(xn, i);
-            const char *name = crm_element_value(n, "name");
-            const char *v = crm_element_value(n, "value"), *was = NULL;
-
-            for (int j = 0; j < no && !was; j++) {
-                xmlNode *o = getXpathResult(xo, j);
-
-                if (!g_strcmp0(crm_element_value(o, "name"), name)) {
-                    was = crm_element_value(o, "value");
-                    was = was ? was : "";
-                }
-            }
-            if (!was || g_strcmp0(was, v)) {
-                g_string_append_printf(out, "  sets the property %s=%s%s%s%s\n",
-                                       name, v ? v : "", was ? " (was " : "",
-                                       was ? was : "", was ? ")" : "");
-            }
-        }
-        for (int j = 0; j < no; j++) {
-            xmlNode *o = getXpathResult(xo, j);
-            const char *name = crm_element_value(o, "name");
-            bool kept = false;
-
-            for (int i = 0; i < nn && !kept; i++) {
-                kept = !g_strcmp0(crm_element_value(getXpathResult(xn, i),
-                                                    "name"), name);
-            }
-            if (!kept) {
-                g_string_append_printf(out, "  removes the property %s\n",
-                                       name);
-            }
-        }
-        freeXpathObject(xn);
-        if (xo) {
-            freeXpathObject(xo);
-        }
-    }
+    describe_section_change(old, new_cib, "resources", out);
+    describe_section_change(old, new_cib, "constraints", out);
+    describe_property_change(old, new_cib, out);
 }
 
 /* The files and commands in words: each file with the nodes it goes to,
@@ -301,71 +317,73 @@ static char *simulate_outcome(const char *sim)
     return g_string_free(o, FALSE);
 }
 
-void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
+/* The notes (a first one under "Notes:") and the warnings of a plan. */
+static void format_notes(const hc_plan *p, GString *out)
 {
-    g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
-    g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
-                           s->tutorial, s->hacon);
-    if (p->empty) {
-        const char *done = g_hash_table_lookup(p->data, "done");
-        char *d = done ? hc_escape(done, 0) : NULL;
-
-        /* A step that is done still says what it is and why (the quorum
-         * step's explanation is the only place the admin learns it). */
-        for (guint i = 0; i < p->notes->len; i++) {
-            append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
-        }
-        for (guint i = 0; i < p->warnings->len; i++) {
-            append_text(out, "WARNING: ", p->warnings->pdata[i]);
-        }
-        g_string_append_printf(out, "\nNothing to do: the step is done%s%s."
-                               "\n", d ? ": " : "", d ? d : "");
-        g_free(d);
-        return;
-    }
-    /* The readable part first (what changes, what the cluster will then
-     * do, the crm lines); the files, commands and the CIB diff after it,
-     * for whoever wants every line. */
-    g_string_append(out, "\nSummary: what changes\n");
-    {
-        GString *words = g_string_new(NULL);
-
-        describe_files_cmds(p, words);
-        if (p->cib_new) {
-            describe_cib_change(p->cib_old, p->cib_new, words);
-        }
-        if (!words->len) {
-            g_string_append(words, "  nothing in files, commands or the CIB\n");
-        }
-        append_text(out, "", words->str);
-        g_string_free(words, TRUE);
-    }
-    for (guint i = 0; i < p->warnings->len; i++) {
-        append_text(out, "WARNING: ", p->warnings->pdata[i]);
-    }
-    if (p->cib_new) {
-        char *outcome = simulate_outcome(p->simulate);
-
-        g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
-        append_text(out, "  ", outcome);
-        g_free(outcome);
-        g_string_append(out, "\ncrm_verify of the planned CIB: ");
-        if (p->cib_verify && *p->cib_verify) {
-            g_string_append(out, "\n");
-            append_text(out, "  ", p->cib_verify);
-        } else {
-            g_string_append(out, "clean\n");
-        }
-    }
-    if (p->crm->len) {
-        g_string_append(out, "\nThe same in crm shell:\n");
-    }
-    for (guint i = 0; i < p->crm->len; i++) {
-        append_text(out, "  ", p->crm->pdata[i]);
-    }
     for (guint i = 0; i < p->notes->len; i++) {
         append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
     }
+}
+
+static void format_warnings(const hc_plan *p, GString *out)
+{
+    for (guint i = 0; i < p->warnings->len; i++) {
+        append_text(out, "WARNING: ", p->warnings->pdata[i]);
+    }
+}
+
+/* A step that is done still says what it is and why (the quorum step's
+ * explanation is the only place the admin learns it). */
+static void format_done(const hc_plan *p, GString *out)
+{
+    const char *done = g_hash_table_lookup(p->data, "done");
+    char *d = done ? hc_escape(done, 0) : NULL;
+
+    format_notes(p, out);
+    format_warnings(p, out);
+    g_string_append_printf(out, "\nNothing to do: the step is done%s%s.\n",
+                           d ? ": " : "", d ? d : "");
+    g_free(d);
+}
+
+/* What changes, in words. */
+static void format_summary(const hc_plan *p, GString *out)
+{
+    GString *words = g_string_new(NULL);
+
+    g_string_append(out, "\nSummary: what changes\n");
+    describe_files_cmds(p, words);
+    if (p->cib_new) {
+        describe_cib_change(p->cib_old, p->cib_new, words);
+    }
+    if (!words->len) {
+        g_string_append(words, "  nothing in files, commands or the CIB\n");
+    }
+    append_text(out, "", words->str);
+    g_string_free(words, TRUE);
+}
+
+/* What the cluster will do with the planned CIB, and crm_verify's word
+ * on it. */
+static void format_cluster_outcome(const hc_plan *p, GString *out)
+{
+    char *outcome = simulate_outcome(p->simulate);
+
+    g_string_append(out, "\nWhat the cluster will do (crm_simulate -S):\n");
+    append_text(out, "  ", outcome);
+    g_free(outcome);
+    g_string_append(out, "\ncrm_verify of the planned CIB: ");
+    if (p->cib_verify && *p->cib_verify) {
+        g_string_append(out, "\n");
+        append_text(out, "  ", p->cib_verify);
+    } else {
+        g_string_append(out, "clean\n");
+    }
+}
+
+/* Every file with its diff (a secret with its size only). */
+static void format_files(const hc_plan *p, GString *out)
+{
     if (p->files->len) {
         g_string_append(out, "\nFiles:\n");
     }
@@ -389,6 +407,11 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
             g_free(d);
         }
     }
+}
+
+/* Every command with its node, purpose, deadline and undo. */
+static void format_cmds(const hc_plan *p, GString *out)
+{
     if (p->cmds->len) {
         g_string_append(out, "\nCommands:\n");
     }
@@ -406,6 +429,34 @@ void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
             g_free(cmd);
         }
     }
+}
+
+void hc_plan_format(const hc_step *s, const hc_plan *p, GString *out)
+{
+    g_string_append_printf(out, "Step %s: %s\n", s->name, s->title);
+    g_string_append_printf(out, "  Tutorial: %s\n  hacon:    %s\n",
+                           s->tutorial, s->hacon);
+    if (p->empty) {
+        format_done(p, out);
+        return;
+    }
+    /* The readable part first (what changes, what the cluster will then
+     * do, the crm lines); the files, commands and the CIB diff after it,
+     * for whoever wants every line. */
+    format_summary(p, out);
+    format_warnings(p, out);
+    if (p->cib_new) {
+        format_cluster_outcome(p, out);
+    }
+    if (p->crm->len) {
+        g_string_append(out, "\nThe same in crm shell:\n");
+    }
+    for (guint i = 0; i < p->crm->len; i++) {
+        append_text(out, "  ", p->crm->pdata[i]);
+    }
+    format_notes(p, out);
+    format_files(p, out);
+    format_cmds(p, out);
     if (p->cib_new) {
         g_string_append(out, "\nCIB change, in one atomic update "
                         "(crm_diff -o now -n planned):\n");

@@ -70,6 +70,54 @@ int hc_wizard_run_tool(const char *const *argv, int timeout_ms, char **out,
     return 0;
 }
 
+/* The ids of the promotable DRBD primitives of the CIB (g_free each). */
+static GPtrArray *drbd_primitives(xmlNode *cib)
+{
+    GPtrArray *drbd = g_ptr_array_new_with_free_func(g_free);
+    xmlXPathObject *xo = xpath_search(cib, "//configuration//clone"
+                                      "/primitive[@provider='linbit']"
+                                      "[@type='drbd']");
+    int n = numXpathResults(xo);
+
+    for (int i = 0; i < n; i++) {
+        xmlNode *x = getXpathResult(xo, i);
+
+        g_ptr_array_add(drbd, g_strdup(crm_element_value(x, "id")));
+    }
+    freeXpathObject(xo);
+    return drbd;
+}
+
+/* What DRBD's agent does once both disks are UpToDate: the promotion
+ * score master-RSC of primitive rsc on every node of the CIB file. */
+static void set_promotion_score(const char *cib_path, const char *rsc)
+{
+    xmlNode *res = filename2xml(cib_path);
+    xmlXPathObject *nodes = res ? xpath_search(res, "//status/node_state")
+                                : NULL;
+    char *env_file = g_strdup_printf("CIB_file=%s", cib_path);
+    char *name = g_strdup_printf("master-%s", rsc);
+
+    for (int k = 0; k < numXpathResults(nodes); k++) {
+        const char *uname = crm_element_value(getXpathResult(nodes, k),
+                                              "uname");
+        const char *argv[] = { "crm_attribute", "--node", uname,
+                               "--lifetime", "reboot", "--name", name,
+                               "--update", "10000", NULL };
+        const char *env[] = { env_file, NULL };
+        hc_exec_opts o = { .timeout_ms = 10000, .env = env };
+        hc_exec_result r;
+
+        if (uname && hc_exec(argv, &o, &r) == 0) {
+            hc_exec_result_clear(&r);
+        }
+    }
+    g_free(name);
+    g_free(env_file);
+    freeXpathObject(nodes);
+    free_xml(res);
+}
+
 /* The state after crm_simulate has run the transitions until nothing is
  * left to do (a move takes two: stop there, start here).  DRBD's agent
  * sets a promotion score (master-RSC) on a node whose disk is UpToDate;
@@ -80,24 +128,13 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
                            int rounds, char **log)
 {
     GString *all = g_string_new(NULL);
-    GPtrArray *drbd = g_ptr_array_new_with_free_func(g_free);
-    xmlXPathObject *xo = xpath_search(cib, "//configuration//clone"
-                                      "/primitive[@provider='linbit']"
-                                      "[@type='drbd']");
-    int status = 0, n = numXpathResults(xo);
-    char *env_file = g_strdup_printf("CIB_file=%s", out_path);
+    GPtrArray *drbd = drbd_primitives(cib);
+    int status = 0;
 
-    for (int i = 0; i < n; i++) {
-        xmlNode *x = getXpathResult(xo, i);
-
-        g_ptr_array_add(drbd, g_strdup(crm_element_value(x, "id")));
-    }
-    freeXpathObject(xo);
     for (int i = 0; i < rounds; i++) {
         const char *argv[] = { "crm_simulate", "-x", i ? out_path : in, "-S",
                                "-O", out_path, NULL };
         char *o = NULL;
-
         bool idle;
 
         hc_wizard_run_tool(argv, 30000, &o, &status);
@@ -111,32 +148,9 @@ static int simulate_settle(xmlNode *cib, const char *in, const char *out_path,
             break;
         }
         for (guint d = 0; i == 0 && d < drbd->len; d++) {
-            xmlNode *res = filename2xml(out_path);
-            xmlXPathObject *nodes = res ? xpath_search(res, "//status/node_state")
-                                        : NULL;
-
-            for (int k = 0; k < numXpathResults(nodes); k++) {
-                const char *uname = crm_element_value(getXpathResult(nodes, k),
-                                                      "uname");
-                char *name = g_strdup_printf("master-%s",
-                                             (char *) drbd->pdata[d]);
-                const char *argv2[] = { "crm_attribute", "--node", uname,
-                                        "--lifetime", "reboot", "--name", name,
-                                        "--update", "10000", NULL };
-                const char *env[] = { env_file, NULL };
-                hc_exec_opts o2 = { .timeout_ms = 10000, .env = env };
-                hc_exec_result r;
-
-                if (uname && hc_exec(argv2, &o2, &r) == 0) {
-                    hc_exec_result_clear(&r);
-                }
-                g_free(name);
-            }
-            freeXpathObject(nodes);
-            free_xml(res);
+            set_promotion_score(out_path, drbd->pdata[d]);
         }
     }
-    g_free(env_file);
     g_ptr_array_free(drbd, TRUE);
     if (log) {
         *log = g_string_free(all, FALSE);

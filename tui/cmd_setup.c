@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -17,7 +18,6 @@
 #include "exec.h"
 #include "util.h"
 #include "wizard.h"
-#include "steps/steps.h"
 
 static void print_progress(const char *line, void *data)
 {
@@ -206,6 +206,86 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
     return 0;
 }
 
+/* Reads a line from the terminal without echo (the terminal's mode
+ * restored after); NULL at end of input. */
+static char *read_secret(const char *prompt)
+{
+    struct termios old, quiet;
+    char line[512], *r = NULL;
+    bool tty = tcgetattr(0, &old) == 0;
+
+    printf("%s", prompt);
+    fflush(stdout);
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t) ECHO;
+        tcsetattr(0, TCSAFLUSH, &quiet);
+    }
+    if (fgets(line, sizeof(line), stdin)) {
+        line[strcspn(line, "\r\n")] = 0;
+        r = g_strdup(line);
+    }
+    explicit_bzero(line, sizeof(line));
+    if (tty) {
+        tcsetattr(0, TCSAFLUSH, &old);
+    }
+    printf("\n");
+    return r;
+}
+
+/* Step fence with a fence agent and no fence_secret_file, on a terminal:
+ * the devices' password is typed without echo and kept in
+ * HACON_STATE_DIR/fence.secret (mode 0600), which the answer then names.
+ * An empty password: none (an agent that needs none). */
+static int ask_fence_secret(hc_wizard *w)
+{
+    char *p1, *p2 = NULL, *path, *text, *err = NULL;
+    int rc;
+
+    if (strcmp(hc_wizard_answer(w, "fencing"), "agent")
+        || *hc_wizard_answer(w, "fence_secret_file") || !isatty(0)) {
+        return 0;
+    }
+    printf("Step fence: the password of each node's fence device (%s), "
+           "typed without echo; it is kept in a file only root reads, "
+           "never shown or logged.\n", hc_wizard_answer(w, "fence_agent"));
+    p1 = read_secret("Password of node1's device (empty: none): ");
+    if (!p1) {
+        return -EINVAL;
+    }
+    if (!*p1) {
+        g_free(p1);
+        return 0;
+    }
+    p2 = read_secret("Password of node2's device (empty: the same): ");
+    text = g_strdup_printf("node1=%s\nnode2=%s\n", p1,
+                           p2 && *p2 ? p2 : p1);
+    path = g_build_filename(hc_wizard_state_dir(w), "fence.secret", NULL);
+    g_mkdir_with_parents(hc_wizard_state_dir(w), 0700);
+    rc = hc_write_file_atomic(path, text, strlen(text), 0600, false);
+    if (rc == 0) {
+        rc = hc_wizard_set_answer(w, "fence_secret_file", path, &err);
+    }
+    if (rc < 0) {
+        fprintf(stderr, "hacon setup: cannot keep the password in %s: %s\n",
+                path, err ? err : strerror(-rc));
+    } else {
+        printf("The password is in %s (mode 0600); fence_secret_file "
+               "names it.\n", path);
+    }
+    explicit_bzero(text, strlen(text));
+    explicit_bzero(p1, strlen(p1));
+    if (p2) {
+        explicit_bzero(p2, strlen(p2));
+    }
+    g_free(text);
+    g_free(p1);
+    g_free(p2);
+    g_free(path);
+    g_free(err);
+    return rc;
+}
+
 static int do_rollback(hc_wizard *w, const hc_step *s, bool yes)
 {
     char *err = NULL;
@@ -356,10 +436,11 @@ static int setup_run(const hc_args *a)
             return 2;
         }
     }
-    if (n_overwrite && (!s || strcmp(s->name, "drbd")
+    if (n_overwrite && (!s || (strcmp(s->name, "drbd")
+                               && strcmp(s->name, "fence"))
                         || (strcmp(verb, "plan") && strcmp(verb, "apply")))) {
         fprintf(stderr, "hacon setup: --overwrite is for plan and apply of "
-                "the drbd step only\n");
+                "the drbd and fence steps only\n");
         hc_wizard_free(w);
         return 2;
     }
@@ -383,7 +464,8 @@ static int setup_run(const hc_args *a)
     } else if (!strcmp(verb, "plan")) {
         rc = do_plan_apply(w, s, false, yes, force);
     } else if (!strcmp(verb, "apply")) {
-        rc = do_plan_apply(w, s, true, yes, force);
+        rc = strcmp(s->name, "fence") || ask_fence_secret(w) == 0
+             ? do_plan_apply(w, s, true, yes, force) : 2;
     } else if (!strcmp(verb, "rollback")) {
         rc = do_rollback(w, s, yes);
     } else if (!strcmp(verb, "test")) {

@@ -20,12 +20,12 @@ static const hc_view *const view_table[HC_N_VIEWS] = {
     &hc_view_drbd, &hc_view_leases, &hc_view_transcript,
 };
 
-static const hc_mode mode_search, mode_views;
+static const hc_mode mode_views;
 
 /* In order: the first active one takes the keys; the tabbed views are
  * always active, under every other. */
 static const hc_mode *const mode_table[] = {
-    &hc_mode_cmdline, &mode_search, &hc_mode_wizard, &hc_mode_help,
+    &hc_mode_cmdline, &hc_mode_search, &hc_mode_wizard, &hc_mode_help,
     &hc_mode_detail, &hc_mode_failover, &mode_views,
 };
 
@@ -227,108 +227,6 @@ void hc_screen_draw(hc_console *con)
     doupdate();
 }
 
-/* ---- the search prompt (/) ---------------------------------------------- */
-
-/* A line holds the search text as typed, copied from the screen
- * ("\x1b]0;evil", a\"b), or escaped as the screen shows it (a"b typed
- * for a\"b shown, UTF-8 typed where an ASCII terminal shows \xNN). */
-static bool line_matches(hc_line *l, const char *typed, const char *shown)
-{
-    const char *t = hc_line_text(l);
-
-    return *typed && (strcasestr(t, typed) || strcasestr(t, shown));
-}
-
-/* Selects the next line (after the selected one, wrapping) holding the
- * search text; the text is compared with the displayed, escaped, line. */
-static void search_next(hc_console *con)
-{
-    hc_view_state *vs = &con->views[con->cur];
-    char *q = hc_con_esc(con, con->search->str, 0);
-    int n = (int) vs->lines->len;
-
-    for (int k = 1; k <= n; k++) {
-        int i = (vs->sel + k) % n;
-
-        if (line_matches(vs->lines->pdata[i], con->search->str, q)) {
-            vs->sel = i;
-            g_free(con->message);
-            con->message = NULL;
-            g_free(q);
-            return;
-        }
-    }
-    g_free(con->message);
-    con->message = g_strdup_printf("not found: %s", q);
-    g_free(q);
-}
-
-static bool search_active(const hc_console *con)
-{
-    return con->searching;
-}
-
-/* Drops the last UTF-8 character of the search text. */
-static void search_backspace(GString *s)
-{
-    gsize n;
-
-    if (!s->len) {
-        return;
-    }
-    n = s->len - 1;
-    while (n > 0 && (s->str[n] & 0xc0) == 0x80) {
-        n--;
-    }
-    g_string_truncate(s, n);
-}
-
-static hc_key_rc search_key(hc_console *con, int key)
-{
-    switch (key) {
-    case 27:
-        con->searching = false;
-        break;
-    case '\r':
-    case '\n':
-    case KEY_ENTER:
-        con->searching = false;
-        search_next(con);
-        con->body_dirty = true;
-        break;
-    case KEY_BACKSPACE:
-    case 127:
-    case 8:
-        search_backspace(con->search);
-        break;
-    default:
-        if (key >= 0x20 && key < 0x100 && key != 0x7f
-            && con->search->len < 200) {
-            g_string_append_c(con->search, (char) key);
-        }
-        break;
-    }
-    return HC_KEY_DONE;
-}
-
-static const char *search_footer(const hc_console *con)
-{
-    static char buf[512];
-    char *q = hc_con_esc(con, con->search->str, 0);
-
-    snprintf(buf, sizeof(buf), "Search: %s", q);
-    g_free(q);
-    return buf;
-}
-
-static const hc_mode mode_search = {
-    .name = "search",
-    .flags = HC_MODE_KEEPS_MESSAGE | HC_MODE_FOOTER_OVER_MESSAGE,
-    .active = search_active,
-    .key = search_key,
-    .footer = search_footer,
-};
-
 /* ---- the tabbed views --------------------------------------------------- */
 
 static bool views_active(const hc_console *con)
@@ -411,12 +309,11 @@ static hc_key_rc views_key(hc_console *con, int key)
     }
     switch (key) {
     case '/':
-        con->searching = true;
-        g_string_truncate(con->search, 0);
+        hc_mode_search.open(con);
         return HC_KEY_DONE;
     case 'n':
         if (con->search->len) {
-            search_next(con);
+            hc_search_next(con);
             con->body_dirty = true;
         }
         return HC_KEY_DONE;

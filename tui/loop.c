@@ -679,6 +679,46 @@ static bool locale_is_utf8(void)
                   || !g_ascii_strcasecmp(cs, "utf8"));
 }
 
+/* The loop's sources: signals, keys, the transcript, the panes' data. */
+static void add_sources(loop_state *s)
+{
+    /* After initscr(), so that ours, not ncurses', handles SIGWINCH. */
+    g_unix_signal_add(SIGWINCH, on_winch, s);
+    g_unix_signal_add(SIGTERM, on_quit_signal, s);
+    g_unix_signal_add(SIGINT, on_quit_signal, s);
+    g_unix_signal_add(SIGHUP, on_quit_signal, s);
+    g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, s);
+    hc_transcript_set_listener(on_transcript, s);
+    s->con.lsrc = hc_leases_src_new(getenv("HACON_LEASES"),
+                                    getenv("HACON_DHCPD_CONF"), on_source, s);
+    s->con.dsrc = hc_drbd_src_new(getenv("HACON_DRBD_PROC"),
+                                  getenv("HACON_DRBD_EVENTS2"), on_source, s);
+}
+
+/* After the loop: the terminal back, every connection and model freed. */
+static void teardown(loop_state *s)
+{
+    hc_screen_end();
+    hc_transcript_set_listener(NULL, NULL);
+    cs_drop(s);
+    hc_cib_free(s->cib);
+    if (s->inotify_fd >= 0) {
+        close(s->inotify_fd);
+    }
+    if (s->timing) {
+        fclose(s->timing);
+    }
+    hc_leases_src_free(s->con.lsrc);
+    hc_drbd_src_free(s->con.dsrc);
+    hc_status_free(s->con.status);
+    free_xml(s->con.cib_xml);
+    free_xml(s->cib_next);
+    free_xml(s->cib_old);
+    g_free(s->watch_base);
+    g_free(s->watch_path);
+    g_main_loop_unref(s->loop);
+}
+
 int hc_console_run(bool read_only)
 {
     loop_state s;
@@ -710,17 +750,7 @@ int hc_console_run(bool read_only)
         return 1;
     }
     s.loop = g_main_loop_new(NULL, FALSE);
-    /* After initscr(), so that ours, not ncurses', handles SIGWINCH. */
-    g_unix_signal_add(SIGWINCH, on_winch, &s);
-    g_unix_signal_add(SIGTERM, on_quit_signal, &s);
-    g_unix_signal_add(SIGINT, on_quit_signal, &s);
-    g_unix_signal_add(SIGHUP, on_quit_signal, &s);
-    g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, &s);
-    hc_transcript_set_listener(on_transcript, &s);
-    s.con.lsrc = hc_leases_src_new(getenv("HACON_LEASES"),
-                                   getenv("HACON_DHCPD_CONF"), on_source, &s);
-    s.con.dsrc = hc_drbd_src_new(getenv("HACON_DRBD_PROC"),
-                                 getenv("HACON_DRBD_EVENTS2"), on_source, &s);
+    add_sources(&s);
     hc_fo_screen_attach(&s.con);
     hc_screen_draw(&s.con);
     cib_try_connect(&s);
@@ -732,25 +762,6 @@ int hc_console_run(bool read_only)
     stall_start();
     g_main_loop_run(s.loop);
     stall_end();
-
-    hc_screen_end();
-    hc_transcript_set_listener(NULL, NULL);
-    cs_drop(&s);
-    hc_cib_free(s.cib);
-    if (s.inotify_fd >= 0) {
-        close(s.inotify_fd);
-    }
-    if (s.timing) {
-        fclose(s.timing);
-    }
-    hc_leases_src_free(s.con.lsrc);
-    hc_drbd_src_free(s.con.dsrc);
-    hc_status_free(s.con.status);
-    free_xml(s.con.cib_xml);
-    free_xml(s.cib_next);
-    free_xml(s.cib_old);
-    g_free(s.watch_base);
-    g_free(s.watch_path);
-    g_main_loop_unref(s.loop);
+    teardown(&s);
     return s.exit_status;
 }

@@ -65,7 +65,12 @@ typedef struct hc_mode {
  * True when the key was one of them (*pos then in range). */
 bool hc_scroll_key(int key, int *pos, int page, int last);
 
+/* Selects the next line of the current view that holds the search text
+ * (tui/search.c); a message when none does. */
+void hc_search_next(hc_console *con);
+
 extern const hc_mode hc_mode_cmdline;    /* tui/cmdline.c */
+extern const hc_mode hc_mode_search;     /* tui/search.c */
 extern const hc_mode hc_mode_wizard;     /* tui/view_wizard.c */
 extern const hc_mode hc_mode_help;       /* tui/panes.c */
 extern const hc_mode hc_mode_detail;     /* tui/panes.c */

@@ -526,26 +526,11 @@ static void fill_row(hc_line *line)
     line->text = g_string_free(l, FALSE);
 }
 
-void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
-                         int width)
+/* "leases from FILE [on NODE]", or where the CIB says they are. */
+static void title_line(hc_leases_src *s, hc_console *con, GPtrArray *lines)
 {
-    const hc_lease_table *t;
-    GString *l = g_string_new(NULL), *h = g_string_new(NULL);
-    GArray *rows;
-    time_t now = now_time();
-    int hw = width - 68;
-    char ip[20];
+    GString *l = g_string_new(NULL);
 
-    if (!s->leases) {
-        hc_line_add(lines, HC_TONE_DIM, NULL, "No lease file: the CIB has "
-                    "no dhcpd resource (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd)");
-        hc_line_add(lines, HC_TONE_DIM, NULL, "and none was given "
-                    "(hacon --leases FILE --config FILE).");
-        goto out;
-    }
-    if (hw < 8) {
-        hw = 8;
-    }
     if (s->where) {
         esc_path(con, l, s->where);
     } else {
@@ -557,27 +542,44 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
         }
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
-    t = s->f ? hc_lease_follower_table(s->f) : NULL;
-    g_string_truncate(l, 0);
-    if (t && s->fetch && s->err == 0) {
-        unsigned loads = 0;
+    g_string_free(l, TRUE);
+}
 
+/* No table to show yet (the first remote read) or at all (an error): the
+ * line that says why, and true. */
+static bool no_table_line(hc_leases_src *s, hc_console *con,
+                          const hc_lease_table *t, GPtrArray *lines)
+{
+    GString *l = g_string_new(NULL);
+    unsigned loads = 0;
+    bool none = true;
+
+    if (t && s->fetch && s->err == 0) {
         hc_lease_follower_stats(s->f, &loads, NULL, NULL);
-        if (!loads) {
-            g_string_append(l, "reading the lease file on ");
-            esc_path(con, l, hc_lease_follower_node(s->f));
-            g_string_append(l, " (ssh)...");
-            hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
-            goto out;
-        }
     }
-    if (s->err < 0 || !t) {
+    if (t && s->fetch && s->err == 0 && !loads) {
+        g_string_append(l, "reading the lease file on ");
+        esc_path(con, l, hc_lease_follower_node(s->f));
+        g_string_append(l, " (ssh)...");
+        hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
+    } else if (s->err < 0 || !t) {
         g_string_append(l, "cannot read ");
         esc_path(con, l, s->leases);
         g_string_append_printf(l, ": %s", g_strerror(-s->err));
         hc_line_add(lines, HC_TONE_BAD, NULL, "%s", l->str);
-        goto out;
+    } else {
+        none = false;
     }
+    g_string_free(l, TRUE);
+    return none;
+}
+
+/* "N addresses, N records; sort COL; state S; filter "F"; N malformed". */
+static void summary_line(hc_leases_src *s, hc_console *con,
+                         const hc_lease_table *t, GPtrArray *lines)
+{
+    GString *l = g_string_new(NULL);
+
     g_string_append_printf(l, "%zu addresses, %zu records; sort %s%s",
                            hc_lease_table_count(t), hc_lease_table_records(t),
                            hc_lease_col_name(s->q.sort),
@@ -596,60 +598,105 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
                                hc_lease_table_n_errors(t));
     }
     hc_line_add(lines, HC_TONE_DIM, NULL, "%s", l->str);
-    if (s->conf && s->have_usage) {
-        for (guint i = 0; i < s->conf->shared->len; i++) {
-            const hc_dhcp_shared *sh = &g_array_index(s->conf->shared,
-                                                      hc_dhcp_shared, i);
+    g_string_free(l, TRUE);
+}
 
-            g_string_assign(l, "shared-network ");
-            esc_path(con, l, sh->name);
-            usage_row(lines, l->str, &s->usage.shared[i], width);
-        }
-        for (guint i = 0; i < s->conf->ranges->len; i++) {
-            const hc_dhcp_range *r = &g_array_index(s->conf->ranges,
-                                                    hc_dhcp_range, i);
-            char ip2[20];
+/* The pools' usage bars: each shared-network, then each range. */
+static void usage_lines(hc_leases_src *s, hc_console *con, GPtrArray *lines,
+                        int width)
+{
+    GString *l = g_string_new(NULL);
+    char ip[20], ip2[20];
 
-            g_string_printf(l, "range %s-%s",
-                            hc_ipv4_str(r->first, ip, sizeof(ip)),
-                            hc_ipv4_str(r->last, ip2, sizeof(ip2)));
-            usage_row(lines, l->str, &s->usage.range[i], width);
-        }
+    for (guint i = 0; i < s->conf->shared->len; i++) {
+        const hc_dhcp_shared *sh = &g_array_index(s->conf->shared,
+                                                  hc_dhcp_shared, i);
+
+        g_string_assign(l, "shared-network ");
+        esc_path(con, l, sh->name);
+        usage_row(lines, l->str, &s->usage.shared[i], width);
     }
-    g_string_truncate(l, 0);
+    for (guint i = 0; i < s->conf->ranges->len; i++) {
+        const hc_dhcp_range *r = &g_array_index(s->conf->ranges,
+                                                hc_dhcp_range, i);
+
+        g_string_printf(l, "range %s-%s",
+                        hc_ipv4_str(r->first, ip, sizeof(ip)),
+                        hc_ipv4_str(r->last, ip2, sizeof(ip2)));
+        usage_row(lines, l->str, &s->usage.range[i], width);
+    }
+    g_string_free(l, TRUE);
+}
+
+/* The columns' titles, the sorted one marked ^ (or v reversed); hw: the
+ * host name's width. */
+static void column_titles(hc_leases_src *s, GPtrArray *lines, int hw)
+{
+    GString *l = g_string_new(NULL);
+
     for (int c = 0; c < HC_LCOL_N; c++) {
         char title[32];
 
         g_snprintf(title, sizeof(title), "%s%s", col_title[c],
                    (int) s->q.sort == c ? (s->q.descending ? "v" : "^") : "");
-        g_string_append_printf(l, c == HC_LCOL_HOSTNAME ? "%-*s " : "%-*s ",
+        g_string_append_printf(l, "%-*s ",
                                c == HC_LCOL_IP ? 15 : c == HC_LCOL_MAC ? 17
                                : c == HC_LCOL_HOSTNAME ? hw
                                : c == HC_LCOL_STATE ? 9
                                : c == HC_LCOL_STARTS ? 11 : 1, title);
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
-    rows = sorted_rows(s, t);
+    g_string_free(l, TRUE);
+}
+
+/* One lazy line per lease shown, in the sort order: fill_row() formats
+ * those that reach the screen. */
+static void lease_rows(hc_leases_src *s, hc_console *con,
+                       const hc_lease_table *t, GPtrArray *lines, int hw)
+{
+    GArray *rows = sorted_rows(s, t);
+    hc_line *row;
+
     s->row_hw = hw;
     s->row_ascii = con->ascii;
-    s->row_now = now;
-    {
-        hc_line *row = hc_lines_add_lazy(lines, rows->len, fill_row, s);
+    s->row_now = now_time();
+    row = hc_lines_add_lazy(lines, rows->len, fill_row, s);
+    for (guint i = 0; i < rows->len; i++) {
+        guint k = g_array_index(rows, guint, i);
+        const hc_lease *le = hc_lease_table_get(t, k);
 
-        for (guint i = 0; i < rows->len; i++) {
-            guint k = g_array_index(rows, guint, i);
-            const hc_lease *le = hc_lease_table_get(t, k);
-
-            row[i].fill_index = k;
-            row[i].tone = le->state == HC_LEASE_ACTIVE ? HC_TONE_GOOD
-                        : le->state == HC_LEASE_ABANDONED ? HC_TONE_BAD
-                        : HC_TONE_NORMAL;
-        }
+        row[i].fill_index = k;
+        row[i].tone = le->state == HC_LEASE_ACTIVE ? HC_TONE_GOOD
+                    : le->state == HC_LEASE_ABANDONED ? HC_TONE_BAD
+                    : HC_TONE_NORMAL;
     }
     if (!rows->len) {
         hc_line_add(lines, HC_TONE_DIM, NULL, "(no lease matches)");
     }
-out:
-    g_string_free(l, TRUE);
-    g_string_free(h, TRUE);
+}
+
+void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
+                         int width)
+{
+    const hc_lease_table *t;
+    int hw = MAX(width - 68, 8);
+
+    if (!s->leases) {
+        hc_line_add(lines, HC_TONE_DIM, NULL, "No lease file: the CIB has "
+                    "no dhcpd resource (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd)");
+        hc_line_add(lines, HC_TONE_DIM, NULL, "and none was given "
+                    "(hacon --leases FILE --config FILE).");
+        return;
+    }
+    title_line(s, con, lines);
+    t = s->f ? hc_lease_follower_table(s->f) : NULL;
+    if (no_table_line(s, con, t, lines)) {
+        return;
+    }
+    summary_line(s, con, t, lines);
+    if (s->conf && s->have_usage) {
+        usage_lines(s, con, lines, width);
+    }
+    column_titles(s, lines, hw);
+    lease_rows(s, con, t, lines, hw);
 }

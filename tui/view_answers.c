@@ -238,19 +238,14 @@ static const char *origin_label(const char *key, const char **why)
     }
 }
 
-void hc_answers_form_lines(hc_console *con, GPtrArray *shown, int rows,
-                           int *top, int *sel)
+/* The form's title lines: where the answers come from, the detection. */
+static void head_lines(hc_console *con, GPtrArray *shown, int width)
 {
-    int width = con->cols > 20 ? con->cols : 80;
-    size_t n = n_keys();
-    int sel_line = 0, sel_end = 0, head;
-    char *f, *t;
-    GPtrArray *all = shown;
+    char *f = hc_con_esc(con, af.loaded ? af.loaded : "none: the defaults", 0);
+    char *t = g_strdup_printf("read from: %s", f);
 
-    f = hc_con_esc(con, af.loaded ? af.loaded : "none: the defaults", 0);
     hc_line_add(shown, HC_TONE_TITLE, NULL, "Answers of the guided setup: "
                 "every value the steps use");
-    t = g_strdup_printf("read from: %s", f);
     add_wrapped(shown, HC_TONE_DIM, 0, width, t);
     g_free(t);
     g_free(f);
@@ -266,61 +261,101 @@ void hc_answers_form_lines(hc_console *con, GPtrArray *shown, int rows,
     } else if (af.detect_note) {
         hc_line_add(shown, HC_TONE_DIM, NULL, "%s", af.detect_note);
     }
+}
+
+/* The value being typed and whether it is valid. */
+static void edit_lines(hc_console *con, GPtrArray *out, const char *key,
+                       int width, bool value)
+{
+    char *e;
+
+    if (value) {
+        e = hc_con_esc(con, af.edit->str, 0);
+        hc_line_add(out, af.edit_error ? HC_TONE_BAD : HC_TONE_GOOD, NULL,
+                    "%-16s = %s_", key, e);
+        g_free(e);
+    } else if (af.edit_error) {
+        e = hc_con_esc(con, af.edit_error, 0);
+        add_wrapped(out, HC_TONE_BAD, 4, width, e);
+        g_free(e);
+    } else {
+        hc_line_add(out, HC_TONE_GOOD, NULL, "    valid: Enter takes it");
+    }
+}
+
+/* One answer: KEY = VALUE ORIGIN (or the value being typed), its help,
+ * what was detected, whether the typed value is valid. */
+static void answer_lines(hc_console *con, GPtrArray *out, int i, int width)
+{
+    const char *key = key_at(i), *why = NULL;
+    const char *origin = origin_label(key, &why);
+    bool editing = i == af.sel && af.editing;
+    hc_tone tone = !strcmp(origin, "default") ? HC_TONE_NORMAL
+                   : !strcmp(origin, "detected") ? HC_TONE_GOOD
+                   : HC_TONE_WARN;
+    char *h;
+
+    if (editing) {
+        edit_lines(con, out, key, width, true);
+    } else {
+        char *v = hc_con_esc(con, hc_wizard_answer(af.w, key), 40);
+
+        hc_line_add(out, tone, NULL, "%-16s = %-30s %s", key,
+                    *v ? v : "(empty)", origin);
+        g_free(v);
+    }
+    h = hc_con_esc(con, hc_wizard_answer_help(key), 0);
+    add_wrapped(out, HC_TONE_DIM, 4, width, h);
+    g_free(h);
+    if (why && *why) {
+        char *w = hc_con_esc(con, why, 0), *d;
+
+        d = g_strdup_printf("detected: %s", w);
+        add_wrapped(out, HC_TONE_GOOD, 4, width, d);
+        g_free(d);
+        g_free(w);
+    }
+    if (editing) {
+        edit_lines(con, out, key, width, false);
+    }
+}
+
+/* Moves the lines from af.top that fit in rows from all to shown, and
+ * frees all with the others. */
+static void take_window(GPtrArray *all, GPtrArray *shown, int rows)
+{
+    for (int i = af.top; i < (int) all->len && i < af.top + rows; i++) {
+        g_ptr_array_add(shown, all->pdata[i]);
+        all->pdata[i] = NULL;
+    }
+    g_ptr_array_set_free_func(all, NULL);
+    for (guint i = 0; i < all->len; i++) {
+        if (all->pdata[i]) {
+            hc_line_free(all->pdata[i]);
+        }
+    }
+    g_ptr_array_free(all, TRUE);
+}
+
+void hc_answers_form_lines(hc_console *con, GPtrArray *shown, int rows,
+                           int *top, int *sel)
+{
+    int width = con->cols > 20 ? con->cols : 80;
+    size_t n = n_keys();
+    int sel_line = 0, sel_end = 0, head;
+    GPtrArray *all = g_ptr_array_new_with_free_func(hc_line_free);
+
+    head_lines(con, shown, width);
     head = (int) shown->len;
     /* The answers below the title lines, which stay in view. */
     rows = MAX(rows - head, 1);
-    shown = g_ptr_array_new_with_free_func(hc_line_free);
     for (size_t i = 0; i < n; i++) {
-        const char *key = key_at((int) i), *why = NULL;
-        const char *origin = origin_label(key, &why);
-        bool on = (int) i == af.sel;
-        hc_tone tone = !strcmp(origin, "default") ? HC_TONE_NORMAL
-                       : !strcmp(origin, "detected") ? HC_TONE_GOOD
-                       : HC_TONE_WARN;
-        char *v;
-
-        if (on) {
-            sel_line = (int) shown->len;
+        if ((int) i == af.sel) {
+            sel_line = (int) all->len;
         }
-        if (on && af.editing) {
-            char *e = hc_con_esc(con, af.edit->str, 0);
-
-            hc_line_add(shown, af.edit_error ? HC_TONE_BAD : HC_TONE_GOOD,
-                        NULL, "%-16s = %s_", key, e);
-            g_free(e);
-        } else {
-            v = hc_con_esc(con, hc_wizard_answer(af.w, key), 40);
-            hc_line_add(shown, tone, NULL, "%-16s = %-30s %s", key,
-                        *v ? v : "(empty)", origin);
-            g_free(v);
-        }
-        {
-            char *h = hc_con_esc(con, hc_wizard_answer_help(key), 0);
-
-            add_wrapped(shown, HC_TONE_DIM, 4, width, h);
-            g_free(h);
-        }
-        if (why && *why) {
-            char *w = hc_con_esc(con, why, 0), *d;
-
-            d = g_strdup_printf("detected: %s", w);
-            add_wrapped(shown, HC_TONE_GOOD, 4, width, d);
-            g_free(d);
-            g_free(w);
-        }
-        if (on && af.editing) {
-            if (af.edit_error) {
-                char *e = hc_con_esc(con, af.edit_error, 0);
-
-                add_wrapped(shown, HC_TONE_BAD, 4, width, e);
-                g_free(e);
-            } else {
-                hc_line_add(shown, HC_TONE_GOOD, NULL, "    valid: Enter "
-                            "takes it");
-            }
-        }
-        if (on) {
-            sel_end = (int) shown->len - 1;
+        answer_lines(con, all, (int) i, width);
+        if ((int) i == af.sel) {
+            sel_end = (int) all->len - 1;
         }
     }
     /* The selected answer whole in view. */
@@ -330,18 +365,8 @@ void hc_answers_form_lines(hc_console *con, GPtrArray *shown, int rows,
     if (sel_end >= af.top + rows) {
         af.top = sel_end - rows + 1;
     }
-    af.top = CLAMP(af.top, 0, MAX((int) shown->len - rows, 0));
-    for (int i = af.top; i < (int) shown->len && i < af.top + rows; i++) {
-        g_ptr_array_add(all, shown->pdata[i]);
-        shown->pdata[i] = NULL;
-    }
-    g_ptr_array_set_free_func(shown, NULL);
-    for (guint i = 0; i < shown->len; i++) {
-        if (shown->pdata[i]) {
-            hc_line_free(shown->pdata[i]);
-        }
-    }
-    g_ptr_array_free(shown, TRUE);
+    af.top = CLAMP(af.top, 0, MAX((int) all->len - rows, 0));
+    take_window(all, shown, rows);
     *top = 0;
     *sel = head + sel_line - af.top;
 }

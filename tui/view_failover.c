@@ -222,32 +222,12 @@ static void add_escaped(hc_tone tone, const char *prefix, const char *text)
     g_free(e);
 }
 
-static void plan_lines(hc_fo_scenario s, bool full)
+/* What the scenario runs on this cluster (from: the active node, to: the
+ * one expected after), and what puts it back. */
+static void command_lines(hc_fo_scenario s, const char *from, const char *to)
 {
-    const hc_status *st = fs.con->status;
-    const hc_resource *svc = st ? find_dhcpd(st->resources) : NULL;
-    const char *from = rsc_node(svc);
-    const char *to = s == HC_FO_KILL ? from : other_node(st, from);
     const char *c = scen_cmd(s), *restore = getenv("HACON_RESTORE_CMD");
-    char host[256] = "";
 
-    if (!svc) {
-        add(HC_TONE_BAD, "  no dhcpd resource (ocf:hacon:dhcpd, "
-            "ocf:heartbeat:dhcpd) in the CIB");
-        return;
-    }
-    add(HC_TONE_NORMAL, "  service %s runs on %s; expected after the test "
-        "on %s", svc->id, from ? from : "no node", to ? to : "(no other "
-        "node online)");
-    if (gethostname(host, sizeof(host) - 1) == 0 && from
-        && !strcmp(host, from)
-        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_CUT)) {
-        add(HC_TONE_WARN, "  hacon runs on %s, the active node, which this "
-            "scenario takes out: run it on the other node", host);
-    }
-    if (!full) {
-        return;
-    }
     switch (s) {
     case HC_FO_MOVE:
         add(HC_TONE_NORMAL, "  runs: crm_resource --move -r (the chain's "
@@ -283,6 +263,34 @@ static void plan_lines(hc_fo_scenario s, bool full)
     default:
         break;
     }
+}
+
+static void plan_lines(hc_fo_scenario s, bool full)
+{
+    const hc_status *st = fs.con->status;
+    const hc_resource *svc = st ? find_dhcpd(st->resources) : NULL;
+    const char *from = rsc_node(svc);
+    const char *to = s == HC_FO_KILL ? from : other_node(st, from);
+    char host[256] = "";
+
+    if (!svc) {
+        add(HC_TONE_BAD, "  no dhcpd resource (ocf:hacon:dhcpd, "
+            "ocf:heartbeat:dhcpd) in the CIB");
+        return;
+    }
+    add(HC_TONE_NORMAL, "  service %s runs on %s; expected after the test "
+        "on %s", svc->id, from ? from : "no node", to ? to : "(no other "
+        "node online)");
+    if (gethostname(host, sizeof(host) - 1) == 0 && from
+        && !strcmp(host, from)
+        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_CUT)) {
+        add(HC_TONE_WARN, "  hacon runs on %s, the active node, which this "
+            "scenario takes out: run it on the other node", host);
+    }
+    if (!full) {
+        return;
+    }
+    command_lines(s, from, to);
     if (s == HC_FO_CUT && st && !st->cluster.stonith_enabled) {
         add(HC_TONE_BAD, "  WARNING: fencing is off (stonith-enabled="
             "false): with the HA link cut both nodes run the service "
@@ -357,13 +365,9 @@ static hc_tone event_tone(const hc_fo_event *e)
     }
 }
 
-static void build_run(void)
+/* The title, where the run comes from, its deadline, the runs so far. */
+static void run_heading(const char *scen)
 {
-    const GPtrArray *ev = fs.m->events;
-    int w = fs.con->cols > 4 ? fs.con->cols - 4 : 1;
-    const char *scen = fs.m->scen ? fs.m->scen
-                       : hc_fo_scenario_name((hc_fo_scenario) fs.sel);
-
     if (fs.clearing) {
         add(HC_TONE_TITLE, "Failover test: clearing cli-* constraints  %s",
             fs.state == FS_RUN ? "running" : "finished");
@@ -389,26 +393,44 @@ static void build_run(void)
     for (guint i = 0; fs.state != FS_DONE && i < fs.m->runs->len; i++) {
         add(HC_TONE_DIM, "  %s", (char *) fs.m->runs->pdata[i]);
     }
-    if (fs.m->sent) {
-        add(fs.m->lost && !fs.m->last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
-            "Probes every %u ms: %u sent, %u answered, %u unanswered%s",
-            fs.m->interval_ms, fs.m->sent, fs.m->answered, fs.m->lost,
-            fs.m->last_ok ? "; DHCP answers" : "; NO ANSWER");
-        if (fs.m->strip->len) {
-            int n = MIN((int) fs.m->strip->len, w);
+}
 
-            add(HC_TONE_DIM, "  %s", fs.m->strip->str + fs.m->strip->len - n);
-        }
+/* The probes' counts and the strip of the last ones, as wide as fits. */
+static void probe_lines(void)
+{
+    int w = fs.con->cols > 4 ? fs.con->cols - 4 : 1;
+
+    if (!fs.m->sent) {
+        return;
     }
-    /* Baseline first, then the timeline, as the report has them. */
+    add(fs.m->lost && !fs.m->last_ok ? HC_TONE_BAD : HC_TONE_NORMAL,
+        "Probes every %u ms: %u sent, %u answered, %u unanswered%s",
+        fs.m->interval_ms, fs.m->sent, fs.m->answered, fs.m->lost,
+        fs.m->last_ok ? "; DHCP answers" : "; NO ANSWER");
+    if (fs.m->strip->len) {
+        int n = MIN((int) fs.m->strip->len, w);
+
+        add(HC_TONE_DIM, "  %s", fs.m->strip->str + fs.m->strip->len - n);
+    }
+}
+
+static bool is_baseline(const hc_fo_event *e)
+{
+    return e->kind == HC_FO_EV_INFO && g_str_has_prefix(e->text, "baseline ");
+}
+
+/* Baseline first, then the timeline, as the report has them. */
+static void event_lines(void)
+{
+    const GPtrArray *ev = fs.m->events;
+
     if (ev->len) {
         add(HC_TONE_TITLE, "Baseline");
     }
     for (guint i = 0; i < ev->len; i++) {
         const hc_fo_event *e = ev->pdata[i];
 
-        if (e->kind == HC_FO_EV_INFO && g_str_has_prefix(e->text,
-                                                          "baseline ")) {
+        if (is_baseline(e)) {
             add_escaped(HC_TONE_NORMAL, "  ", e->text + 9);
         }
     }
@@ -420,8 +442,7 @@ static void build_run(void)
         const hc_fo_event *e = ev->pdata[i];
         GString *l;
 
-        if (e->kind == HC_FO_EV_INFO && g_str_has_prefix(e->text,
-                                                          "baseline ")) {
+        if (is_baseline(e)) {
             continue;
         }
         l = g_string_new(NULL);
@@ -430,6 +451,92 @@ static void build_run(void)
         add_escaped(event_tone(e), "  ", l->str);
         g_string_free(l, TRUE);
     }
+}
+
+static void assertion_lines(void)
+{
+    if (!fs.m->asserts->len) {
+        return;
+    }
+    add(HC_TONE_TITLE, "Assertions");
+    for (guint i = 0; i < fs.m->asserts->len; i++) {
+        const char *a = fs.m->asserts->pdata[i];
+        hc_tone t = g_str_has_prefix(a, "[PASS]") ? HC_TONE_GOOD
+                    : g_str_has_prefix(a, "[FAIL]") ? HC_TONE_BAD
+                    : HC_TONE_DIM;
+
+        add_escaped(t, "  ", a);
+    }
+}
+
+/* "Result: SCEN FROM -> TO: PASS, downtime 812 ms" from the result line
+ * "FROM TO PASS MS". */
+static void result_line(const char *scen)
+{
+    char **f;
+
+    if (!fs.m->result) {
+        return;
+    }
+    f = g_strsplit(fs.m->result, " ", 4);
+    if (g_strv_length(f) == 4) {
+        double d = g_ascii_strtod(f[3], NULL);
+        char *dt = d < 0 ? g_strdup("unbounded (no answer again)")
+                         : g_strdup_printf("%.0f ms", d);
+        char *l = g_strdup_printf("Result: %s %s -> %s: %s, downtime "
+                                  "%s", scen, f[0], f[1], f[2], dt);
+
+        add_escaped(!strcmp(f[2], "PASS") ? HC_TONE_GOOD : HC_TONE_BAD,
+                    "", l);
+        g_free(l);
+        g_free(dt);
+    }
+    g_strfreev(f);
+}
+
+/* A title and its lines, when there are any. */
+static void titled_lines(const char *title, const GPtrArray *lines)
+{
+    if (!lines->len) {
+        return;
+    }
+    add(HC_TONE_TITLE, "%s", title);
+    for (guint i = 0; i < lines->len; i++) {
+        add_escaped(HC_TONE_NORMAL, "  ", lines->pdata[i]);
+    }
+}
+
+/* Once it ended: the reports saved, the runs of a repeat and their
+ * summary, what is left to clear, a test that was killed. */
+static void ending_lines(void)
+{
+    titled_lines("Reports", fs.m->reports);
+    if (fs.repeat > 1) {
+        titled_lines("Runs", fs.m->runs);
+    }
+    if (fs.m->summary) {
+        add_escaped(strstr(fs.m->summary, " 0 failed, 0 not run")
+                    ? HC_TONE_GOOD : HC_TONE_BAD, "Summary: ",
+                    fs.m->summary);
+    }
+    if (fs.m->cli_left) {
+        add(HC_TONE_WARN, "cli-prefer/cli-ban constraints are left: "
+            "c clears them");
+    }
+    if (fs.m->end_status < 0) {
+        add(HC_TONE_BAD, "The test ended without its last line (killed): "
+            "check the cluster");
+    }
+}
+
+static void build_run(void)
+{
+    const char *scen = fs.m->scen ? fs.m->scen
+                       : hc_fo_scenario_name((hc_fo_scenario) fs.sel);
+
+    run_heading(scen);
+    probe_lines();
+    event_lines();
     if (fs.m->error) {
         add_escaped(HC_TONE_BAD, "Not run: ", fs.m->error);
         if (fs.m->error_rc == -EEXIST && fs.state == FS_DONE) {
@@ -441,66 +548,11 @@ static void build_run(void)
     for (guint i = 0; i < fs.m->headless->len; i++) {
         add_escaped(HC_TONE_WARN, "", fs.m->headless->pdata[i]);
     }
-    if (fs.m->asserts->len) {
-        add(HC_TONE_TITLE, "Assertions");
-        for (guint i = 0; i < fs.m->asserts->len; i++) {
-            const char *a = fs.m->asserts->pdata[i];
-            hc_tone t = g_str_has_prefix(a, "[PASS]") ? HC_TONE_GOOD
-                        : g_str_has_prefix(a, "[FAIL]") ? HC_TONE_BAD
-                        : HC_TONE_DIM;
-
-            add_escaped(t, "  ", a);
-        }
-    }
-    if (fs.m->result) {
-        char **f = g_strsplit(fs.m->result, " ", 4);
-
-        if (g_strv_length(f) == 4) {
-            double d = g_ascii_strtod(f[3], NULL);
-            char *dt = d < 0 ? g_strdup("unbounded (no answer again)")
-                             : g_strdup_printf("%.0f ms", d);
-            char *l = g_strdup_printf("Result: %s %s -> %s: %s, downtime "
-                                      "%s", scen, f[0], f[1], f[2], dt);
-
-            add_escaped(!strcmp(f[2], "PASS") ? HC_TONE_GOOD : HC_TONE_BAD,
-                        "", l);
-            g_free(l);
-            g_free(dt);
-        }
-        g_strfreev(f);
-    }
-    if (fs.m->clear_lines->len) {
-        add(HC_TONE_TITLE, "Clearing cli-* constraints");
-        for (guint i = 0; i < fs.m->clear_lines->len; i++) {
-            add_escaped(HC_TONE_NORMAL, "  ", fs.m->clear_lines->pdata[i]);
-        }
-    }
+    assertion_lines();
+    result_line(scen);
+    titled_lines("Clearing cli-* constraints", fs.m->clear_lines);
     if (fs.state == FS_DONE) {
-        if (fs.m->reports->len) {
-            add(HC_TONE_TITLE, "Reports");
-            for (guint i = 0; i < fs.m->reports->len; i++) {
-                add_escaped(HC_TONE_NORMAL, "  ", fs.m->reports->pdata[i]);
-            }
-        }
-        if (fs.repeat > 1 && fs.m->runs->len) {
-            add(HC_TONE_TITLE, "Runs");
-            for (guint i = 0; i < fs.m->runs->len; i++) {
-                add_escaped(HC_TONE_NORMAL, "  ", fs.m->runs->pdata[i]);
-            }
-        }
-        if (fs.m->summary) {
-            add_escaped(strstr(fs.m->summary, " 0 failed, 0 not run")
-                        ? HC_TONE_GOOD : HC_TONE_BAD, "Summary: ",
-                        fs.m->summary);
-        }
-        if (fs.m->cli_left) {
-            add(HC_TONE_WARN, "cli-prefer/cli-ban constraints are left: "
-                "c clears them");
-        }
-        if (fs.m->end_status < 0) {
-            add(HC_TONE_BAD, "The test ended without its last line (killed): "
-                "check the cluster");
-        }
+        ending_lines();
     }
     if (fs.ask_quit) {
         add(HC_TONE_NORMAL, " ");
@@ -716,6 +768,52 @@ static void start_failed(const char *what, int err)
     fs.state = FS_DONE;
 }
 
+/* self failover-test ARGS --events PATH --report-dir DIR (borrowed
+ * strings; g_ptr_array_free). */
+static GPtrArray *test_argv(char *self, const char *const *args,
+                            char *path, const char *dir)
+{
+    GPtrArray *argv = g_ptr_array_new();
+
+    g_ptr_array_add(argv, self);
+    g_ptr_array_add(argv, (gpointer) "failover-test");
+    for (const char *const *a = args; *a; a++) {
+        g_ptr_array_add(argv, (gpointer) *a);
+    }
+    g_ptr_array_add(argv, (gpointer) "--events");
+    g_ptr_array_add(argv, path);
+    g_ptr_array_add(argv, (gpointer) "--report-dir");
+    g_ptr_array_add(argv, (gpointer) dir);
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
+/* In the child: the test in a session of its own, stdin the pipe whose
+ * end tells it that the console went, its output to the log.  Only
+ * async-signal-safe calls between fork and exec. */
+G_GNUC_NORETURN static void exec_test(const char *self, GPtrArray *argv,
+                                      int in_fd, int log_fd)
+{
+    sigset_t none;
+
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    setsid();
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    dup2(in_fd, STDIN_FILENO);
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    /* Nothing else of the console's (its CIB and corosync connections,
+     * the terminal) goes with the test, which may outlive it by
+     * minutes. */
+    close_range(3, ~0U, 0);
+    execv(self, (char **) argv->pdata);
+    _exit(127);
+}
+
 /* Runs `hacon failover-test ARGS --events FILE` (this same binary), in a
  * session of its own: the terminal's signals and its end do not reach it;
  * its output goes to failover-run.log beside the event file. */
@@ -725,7 +823,7 @@ static void spawn(const char *const *args)
     char *self = g_file_read_link("/proc/self/exe", NULL);
     char *path = events_path();
     char *log = g_build_filename(dir, "failover-run.log", NULL);
-    GPtrArray *argv = g_ptr_array_new();
+    GPtrArray *argv = NULL;
     int fds[2] = { -1, -1 }, rfd = -1, wfd = -1, lfd = -1;
     pid_t pid;
 
@@ -764,41 +862,14 @@ static void spawn(const char *const *args)
         start_failed("cannot make a pipe", errno);
         goto out;
     }
-    g_ptr_array_add(argv, self);
-    g_ptr_array_add(argv, (gpointer) "failover-test");
-    for (const char *const *a = args; *a; a++) {
-        g_ptr_array_add(argv, (gpointer) *a);
-    }
-    g_ptr_array_add(argv, (gpointer) "--events");
-    g_ptr_array_add(argv, path);
-    g_ptr_array_add(argv, (gpointer) "--report-dir");
-    g_ptr_array_add(argv, (gpointer) dir);
-    g_ptr_array_add(argv, NULL);
+    argv = test_argv(self, args, path, dir);
     pid = fork();
     if (pid < 0) {
         start_failed("cannot fork", errno);
         goto out;
     }
     if (pid == 0) {
-        sigset_t none;
-
-        /* Only async-signal-safe calls between fork and exec. */
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        setsid();
-        signal(SIGHUP, SIG_IGN);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        dup2(fds[0], STDIN_FILENO);
-        dup2(lfd, STDOUT_FILENO);
-        dup2(lfd, STDERR_FILENO);
-        /* Nothing else of the console's (its CIB and corosync
-         * connections, the terminal) goes with the test, which may
-         * outlive it by minutes. */
-        close_range(3, ~0U, 0);
-        execv(self, (char **) argv->pdata);
-        _exit(127);
+        exec_test(self, argv, fds[0], lfd);
     }
     close(fds[0]);
     fds[0] = -1;
@@ -824,7 +895,9 @@ out:
     if (lfd >= 0) {
         close(lfd);
     }
-    g_ptr_array_free(argv, TRUE);
+    if (argv) {
+        g_ptr_array_free(argv, TRUE);
+    }
     g_free(self);
     g_free(path);
     g_free(log);
@@ -1041,104 +1114,126 @@ static hc_key_rc fo_key(hc_console *con, int key)
     return console_key(key) ? HC_KEY_PASS : HC_KEY_DONE;
 }
 
+/* Enter on a scenario: its confirmation, unless it cannot run here. */
+static void pick_scenario(hc_console *con)
+{
+    const char *why = unavailable((hc_fo_scenario) fs.sel);
+
+    if (why) {
+        g_free(con->message);
+        con->message = g_strdup_printf("%s %s",
+            hc_fo_scenario_name((hc_fo_scenario) fs.sel), why);
+        return;
+    }
+    g_string_truncate(fs.typed, 0);
+    fs.state = FS_CONFIRM;
+}
+
+static bool pick_key(hc_console *con, int key)
+{
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        fs.sel = (fs.sel + HC_FO_N_SCENARIOS - 1) % HC_FO_N_SCENARIOS;
+        return true;
+    case KEY_DOWN:
+    case 'j':
+        fs.sel = (fs.sel + 1) % HC_FO_N_SCENARIOS;
+        return true;
+    case '+':
+        fs.repeat = MIN(fs.repeat + 1, REPEAT_MAX);
+        return true;
+    case '-':
+        fs.repeat = MAX(fs.repeat - 1, 1);
+        return true;
+    case '\r':
+    case '\n':
+    case KEY_ENTER:
+        pick_scenario(con);
+        return true;
+    case 27:
+        close_screen();
+        return true;
+    default:
+        if (key >= '1' && key < '1' + HC_FO_N_SCENARIOS) {
+            fs.sel = key - '1';
+            return true;
+        }
+        return false;
+    }
+}
+
+/* While a run goes on: scroll, hide (it goes on), q asks first. */
+static bool running_key(int key)
+{
+    if (fs.ask_quit) {
+        if (key == 'y' || key == 'Y') {
+            fs.quit_ok = true;
+            return false;
+        }
+        if (key == 'n' || key == 'N' || key == 27) {
+            fs.ask_quit = false;
+            return true;
+        }
+    }
+    if (scroll_key(key)) {
+        return true;
+    }
+    if (key == 27 || key == 'f') {
+        /* The run goes on; f shows it again. */
+        close_screen();
+        return true;
+    }
+    if (key == 'q' || key == KEY_F(10)) {
+        fs.ask_quit = true;
+        fs.follow = true;
+        return true;
+    }
+    return false;
+}
+
+/* Once it ended: c clears what it left, r runs it again. */
+static bool done_key(int key)
+{
+    if (scroll_key(key)) {
+        return true;
+    }
+    switch (key) {
+    case 'c':
+        if (fs.m->error_rc == -EEXIST) {
+            start_all(true);
+        } else if (fs.m->cli_left) {
+            start_clear();
+        }
+        return true;
+    case 'r':
+        start_all(false);
+        return true;
+    case 27:
+        fs.state = FS_PICK;
+        fs.follow = false;
+        fs.top = 0;
+        return true;
+    case 'f':
+        close_screen();
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool screen_key(hc_console *con, int key)
 {
     switch (fs.state) {
     case FS_PICK:
-        switch (key) {
-        case KEY_UP:
-        case 'k':
-            fs.sel = (fs.sel + HC_FO_N_SCENARIOS - 1) % HC_FO_N_SCENARIOS;
-            return true;
-        case KEY_DOWN:
-        case 'j':
-            fs.sel = (fs.sel + 1) % HC_FO_N_SCENARIOS;
-            return true;
-        case '+':
-            fs.repeat = MIN(fs.repeat + 1, REPEAT_MAX);
-            return true;
-        case '-':
-            fs.repeat = MAX(fs.repeat - 1, 1);
-            return true;
-        case '\r':
-        case '\n':
-        case KEY_ENTER: {
-            const char *why = unavailable((hc_fo_scenario) fs.sel);
-
-            if (why) {
-                g_free(con->message);
-                con->message = g_strdup_printf("%s %s",
-                    hc_fo_scenario_name((hc_fo_scenario) fs.sel), why);
-                return true;
-            }
-            g_string_truncate(fs.typed, 0);
-            fs.state = FS_CONFIRM;
-            return true;
-        }
-        case 27:
-            close_screen();
-            return true;
-        default:
-            if (key >= '1' && key < '1' + HC_FO_N_SCENARIOS) {
-                fs.sel = key - '1';
-                return true;
-            }
-            return false;
-        }
+        return pick_key(con, key);
     case FS_CONFIRM:
         confirm_key(key);
         return true;
     case FS_RUN:
-        if (fs.ask_quit) {
-            if (key == 'y' || key == 'Y') {
-                fs.quit_ok = true;
-                return false;
-            }
-            if (key == 'n' || key == 'N' || key == 27) {
-                fs.ask_quit = false;
-                return true;
-            }
-        }
-        if (scroll_key(key)) {
-            return true;
-        }
-        if (key == 27 || key == 'f') {
-            /* The run goes on; f shows it again. */
-            close_screen();
-            return true;
-        }
-        if (key == 'q' || key == KEY_F(10)) {
-            fs.ask_quit = true;
-            fs.follow = true;
-            return true;
-        }
-        return false;
+        return running_key(key);
     case FS_DONE:
-        if (scroll_key(key)) {
-            return true;
-        }
-        switch (key) {
-        case 'c':
-            if (fs.m->error_rc == -EEXIST) {
-                start_all(true);
-            } else if (fs.m->cli_left) {
-                start_clear();
-            }
-            return true;
-        case 'r':
-            start_all(false);
-            return true;
-        case 27:
-            fs.state = FS_PICK;
-            fs.follow = false;
-            fs.top = 0;
-            return true;
-        case 'f':
-            close_screen();
-            return true;
-        default:
-            return false;
-        }
+        return done_key(key);
     default:
         return false;
     }

@@ -174,17 +174,14 @@ static char *short_source(const hc_console *con, int room)
     return out;
 }
 
-int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
-                    int width)
+/* "hacon  Cluster: NAME  Stack: S  DC: NODE  [read-only]". */
+static void title_line(const hc_console *con, GPtrArray *lines)
 {
     const hc_status *st = con->status;
-    GString *l = g_string_new(NULL);
     char *name = hc_con_esc(con, st ? st->cluster.name : NULL, 24);
     char *stack = hc_con_esc(con, st ? st->cluster.stack : NULL, 16);
     char *dc = hc_con_esc(con, st ? st->cluster.dc : NULL, 24);
-    hc_tone tone = HC_TONE_NORMAL;
-    GPtrArray *warn;
-    int n = 0;
+    GString *l = g_string_new(NULL);
 
     g_string_append_printf(l, "hacon  Cluster: %s  Stack: %s  DC: %s",
                            *name ? name : "-", *stack ? stack : "-",
@@ -194,64 +191,80 @@ int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
                         ? "  [read-only: ACLs deny writes]" : "  [read-only]");
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "%s", l->str);
-    n++;
-    g_string_truncate(l, 0);
-    quorum_text(con, l, &tone);
-    hc_line_add(lines, tone, NULL, "%s", l->str);
-    n++;
-    g_string_truncate(l, 0);
+    g_string_free(l, TRUE);
+    g_free(name);
+    g_free(stack);
+    g_free(dc);
+}
+
+/* "CIB: SOURCE  Nodes: 2/2 online  Resources: 5  Failed: 0"; the counts
+ * never fall off the line: the source gives way, down to nothing on a
+ * very narrow terminal. */
+static void counts_line(const hc_console *con, GPtrArray *lines, int width)
+{
+    const hc_status *st = con->status;
+    int online = 0, room;
+    char *counts;
+
+    for (guint i = 0; i < st->nodes->len; i++) {
+        online += ((hc_node *) st->nodes->pdata[i])->online;
+    }
+    counts = g_strdup_printf("Nodes: %d/%u online  Resources: %d  Failed: %u",
+                             online, st->nodes->len, st->cluster.n_resources,
+                             st->failed->len);
+    room = width - (int) strlen("CIB: ") - 2 - (int) strlen(counts);
+    if (room >= 8) {
+        char *src = short_source(con, room);
+
+        hc_line_add(lines, HC_TONE_NORMAL, NULL, "CIB: %s  %s", src, counts);
+        g_free(src);
+    } else {
+        hc_line_add(lines, HC_TONE_NORMAL, NULL, "%s", counts);
+    }
+    g_free(counts);
+}
+
+/* The CIB's line: connecting, not connected (and why), or the counts. */
+static void cib_line(const hc_console *con, GPtrArray *lines, int width)
+{
+    char *err;
+
     if (!con->cib_connected && !con->cib_error) {
         hc_line_add(lines, HC_TONE_WARN, NULL, "Connecting to the CIB...");
     } else if (!con->cib_connected) {
-        char *err = hc_con_esc(con, con->cib_error, 0);
-
+        err = hc_con_esc(con, con->cib_error, 0);
         hc_line_add(lines, HC_TONE_BAD, NULL, "! NOT CONNECTED (%s)%s: %s",
                     con->cib_is_file ? "waiting for the file" : "retrying",
-                    st ? ", last state shown" : "", *err ? err : "no CIB");
+                    con->status ? ", last state shown" : "",
+                    *err ? err : "no CIB");
         g_free(err);
-    } else if (st) {
-        int online = 0, failed = 0;
-
-        for (guint i = 0; i < st->nodes->len; i++) {
-            online += ((hc_node *) st->nodes->pdata[i])->online;
-        }
-        for (guint i = 0; i < st->failed->len; i++) {
-            failed++;
-        }
-        char *counts = g_strdup_printf("Nodes: %d/%u online  Resources: "
-                                       "%d  Failed: %d", online,
-                                       st->nodes->len,
-                                       st->cluster.n_resources, failed);
-        int room = width - (int) strlen("CIB: ") - 2 - (int) strlen(counts);
-
-        /* The counts never fall off the line: the source gives way,
-         * down to nothing on a very narrow terminal. */
-        if (room >= 8) {
-            char *src = short_source(con, room);
-
-            hc_line_add(lines, HC_TONE_NORMAL, NULL, "CIB: %s  %s", src,
-                        counts);
-            g_free(src);
-        } else {
-            hc_line_add(lines, HC_TONE_NORMAL, NULL, "%s", counts);
-        }
-        g_free(counts);
+    } else if (con->status) {
+        counts_line(con, lines, width);
     } else {
-        char *err = hc_con_esc(con, con->cib_error, 0);
-
+        err = hc_con_esc(con, con->cib_error, 0);
         hc_line_add(lines, HC_TONE_BAD, NULL, "! %s", err);
         g_free(err);
     }
-    n++;
+}
+
+int hc_header_build(const hc_console *con, GPtrArray *lines, int max,
+                    int width)
+{
+    GString *l = g_string_new(NULL);
+    hc_tone tone = HC_TONE_NORMAL;
+    GPtrArray *warn;
+    int n = 3;
+
+    title_line(con, lines);
+    quorum_text(con, l, &tone);
+    hc_line_add(lines, tone, NULL, "%s", l->str);
+    g_string_free(l, TRUE);
+    cib_line(con, lines, width);
     warn = warning_lines(con, width);
     for (guint i = 0; i < warn->len && n < max; i++, n++) {
         hc_line_add(lines, HC_TONE_BAD, NULL, "%s",
                     (char *) warn->pdata[i]);
     }
     g_ptr_array_free(warn, TRUE);
-    g_string_free(l, TRUE);
-    g_free(name);
-    g_free(stack);
-    g_free(dc);
     return n;
 }

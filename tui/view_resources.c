@@ -423,30 +423,12 @@ static void node_detail(hc_console *con, const hc_node *n, GPtrArray *lines)
     g_free(type);
 }
 
-void hc_detail_build(hc_console *con, const char *ref, GPtrArray *lines)
+/* The resource's id, agent, target-role, kind and where it runs. */
+static void rsc_summary(hc_console *con, const hc_resource *r,
+                        GPtrArray *lines)
 {
-    const hc_status *st = con->status;
-    const hc_resource *r;
-    GString *t;
-    char *id;
+    GString *t = g_string_new(NULL);
 
-    if (st && ref && g_str_has_prefix(ref, "node:")) {
-        const hc_node *n = hc_status_find_node(st, ref + 5);
-
-        if (n) {
-            node_detail(con, n, lines);
-            return;
-        }
-    }
-    r = st && ref ? hc_status_find_resource(st, ref) : NULL;
-    if (!r) {
-        id = hc_con_esc(con, ref, 0);
-        hc_line_add(lines, HC_TONE_WARN, NULL,
-                    "%s is no longer in the cluster status.", id);
-        g_free(id);
-        return;
-    }
-    t = g_string_new(NULL);
     rsc_text(con, r, t);
     hc_line_add(lines, HC_TONE_TITLE, NULL, "Resource %s", t->str);
     g_string_free(t, TRUE);
@@ -468,8 +450,10 @@ void hc_detail_build(hc_console *con, const char *ref, GPtrArray *lines)
         g_free(node);
         g_free(role);
     }
-    add_pairs(con, lines, "Parameters", r->params);
-    add_pairs(con, lines, "Meta attributes", r->meta);
+}
+
+static void op_lines(hc_console *con, const hc_resource *r, GPtrArray *lines)
+{
     hc_line_add(lines, HC_TONE_TITLE, NULL, "Operations");
     if (!r->ops->len) {
         hc_line_add(lines, HC_TONE_DIM, "  ", "(none)");
@@ -489,32 +473,66 @@ void hc_detail_build(hc_console *con, const char *ref, GPtrArray *lines)
         g_free(to);
         g_free(role);
     }
+}
+
+/* Its fail counts and failed actions. */
+static void history_lines(hc_console *con, const hc_status *st,
+                          const hc_resource *r, GPtrArray *lines)
+{
+    int n = 0;
+
     hc_line_add(lines, HC_TONE_TITLE, NULL, "History (fail counts, failed "
                 "actions)");
-    {
-        int n = 0;
+    for (guint i = 0; i < r->failcounts->len; i++, n++) {
+        const hc_failcount *f = r->failcounts->pdata[i];
+        char *node = hc_con_esc(con, f->node, 0);
 
-        for (guint i = 0; i < r->failcounts->len; i++, n++) {
-            const hc_failcount *f = r->failcounts->pdata[i];
-            char *node = hc_con_esc(con, f->node, 0);
+        hc_line_add(lines, HC_TONE_WARN, "  ", "fail-count %d on %s",
+                    f->count, node);
+        g_free(node);
+    }
+    for (guint i = 0; i < st->failed->len; i++) {
+        const hc_failed_action *f = st->failed->pdata[i];
 
-            hc_line_add(lines, HC_TONE_WARN, "  ", "fail-count %d on %s",
-                        f->count, node);
-            g_free(node);
-        }
-        for (guint i = 0; i < st->failed->len; i++) {
-            const hc_failed_action *f = st->failed->pdata[i];
+        if (f->resource && !strcmp(f->resource, r->id)) {
+            GString *t = g_string_new(NULL);
 
-            if (f->resource && !strcmp(f->resource, r->id)) {
-                t = g_string_new(NULL);
-                failed_text(con, f, t);
-                hc_line_add(lines, HC_TONE_BAD, "  ", "%s", t->str);
-                g_string_free(t, TRUE);
-                n++;
-            }
-        }
-        if (!n) {
-            hc_line_add(lines, HC_TONE_DIM, "  ", "(no failures recorded)");
+            failed_text(con, f, t);
+            hc_line_add(lines, HC_TONE_BAD, "  ", "%s", t->str);
+            g_string_free(t, TRUE);
+            n++;
         }
     }
+    if (!n) {
+        hc_line_add(lines, HC_TONE_DIM, "  ", "(no failures recorded)");
+    }
+}
+
+void hc_detail_build(hc_console *con, const char *ref, GPtrArray *lines)
+{
+    const hc_status *st = con->status;
+    const hc_resource *r;
+
+    if (st && ref && g_str_has_prefix(ref, "node:")) {
+        const hc_node *n = hc_status_find_node(st, ref + 5);
+
+        if (n) {
+            node_detail(con, n, lines);
+            return;
+        }
+    }
+    r = st && ref ? hc_status_find_resource(st, ref) : NULL;
+    if (!r) {
+        char *id = hc_con_esc(con, ref, 0);
+
+        hc_line_add(lines, HC_TONE_WARN, NULL,
+                    "%s is no longer in the cluster status.", id);
+        g_free(id);
+        return;
+    }
+    rsc_summary(con, r, lines);
+    add_pairs(con, lines, "Parameters", r->params);
+    add_pairs(con, lines, "Meta attributes", r->meta);
+    op_lines(con, r, lines);
+    history_lines(con, st, r, lines);
 }

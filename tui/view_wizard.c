@@ -159,94 +159,91 @@ static void parse_list(void)
 static void child_start(const char *verb, const char *step);
 static void go_plan(const char *step);
 
-static void child_finished(void)
+/* `hacon setup list` ended: the steps, and where the admin goes on: the
+ * first step that can be applied (to do, partly done); when every step
+ * left is blocked, the first of them, whose message says what to answer. */
+static void list_finished(int rc)
 {
-    const char *v = wz.verb;
-    int rc = WIFEXITED(wz.status) ? WEXITSTATUS(wz.status) : 128;
-    double secs = (hc_now_ms() - wz.started_ms) / 1000.0;
-
-    if (wz.tick_src) {
-        g_source_remove(wz.tick_src);
-        wz.tick_src = 0;
+    parse_list();
+    if (!wz.steps->len) {
+        set_message("hacon setup list failed (exit %d)", rc);
     }
-    wz.pid = 0;
-    if (!strcmp(v, "list")) {
-        parse_list();
-        if (!wz.steps->len) {
-            set_message("hacon setup list failed (exit %d)", rc);
-        }
-        /* Where the admin goes on: the first step that can be applied
-         * (to do, partly done); when every step left is blocked, the first
-         * of them, whose message says what to answer. */
-        wz.sel = -1;
-        for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
-            wz_step *s = wz.steps->pdata[i];
+    wz.sel = -1;
+    for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
+        wz_step *s = wz.steps->pdata[i];
 
-            if (!strcmp(s->state, "to do") || !strcmp(s->state, "partly done")) {
-                wz.sel = (int) i;
-            }
+        if (!strcmp(s->state, "to do") || !strcmp(s->state, "partly done")) {
+            wz.sel = (int) i;
         }
-        for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
-            wz_step *s = wz.steps->pdata[i];
+    }
+    for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
+        wz_step *s = wz.steps->pdata[i];
 
-            if (strcmp(s->state, "done")) {
-                wz.sel = (int) i;
-            }
+        if (strcmp(s->state, "done")) {
+            wz.sel = (int) i;
         }
-        if (wz.sel < 0) {
-            wz.sel = 0;
-        }
-    } else if (!strcmp(v, "detect")) {
-        GString *f = g_string_new(NULL);
-        bool next = false;
+    }
+    if (wz.sel < 0) {
+        wz.sel = 0;
+    }
+}
 
-        hc_answers_form_detected(wz.text, rc);
-        for (guint i = 0; rc == 0 && i < wz.text->len; i++) {
-            const char *l = wz.text->pdata[i];
+/* `hacon setup answers --detect` ended: the form gets its output, the list
+ * the facts ("# detected: ..." then the answers' lines). */
+static void detect_finished(int rc)
+{
+    GString *f = g_string_new(NULL);
+    bool next = false;
 
-            if (next && l[0] != '#') {
-                g_string_append_printf(f, "%s%s", f->len ? ", " : "", l);
-            }
-            next = g_str_has_prefix(l, "# detected: ");
+    hc_answers_form_detected(wz.text, rc);
+    for (guint i = 0; rc == 0 && i < wz.text->len; i++) {
+        const char *l = wz.text->pdata[i];
+
+        if (next && l[0] != '#') {
+            g_string_append_printf(f, "%s%s", f->len ? ", " : "", l);
         }
-        g_free(wz.facts);
-        wz.facts = f->len ? g_string_free(f, FALSE)
-                          : (g_string_free(f, TRUE), NULL);
-    } else if (!strcmp(v, "plan")) {
-        if (rc != 0) {
-            g_ptr_array_add(wz.text, g_strdup_printf(
-                "The step cannot be planned (exit %d): it is blocked.", rc));
-        }
+        next = g_str_has_prefix(l, "# detected: ");
+    }
+    g_free(wz.facts);
+    wz.facts = f->len ? g_string_free(f, FALSE)
+                      : (g_string_free(f, TRUE), NULL);
+}
+
+/* An apply or a rollback ended: how, by its exit status. */
+static void run_finished(int rc, double secs)
+{
+    bool apply = !strcmp(wz.verb, "apply");
+
+    g_free(wz.result);
+    if (rc == 0) {
+        wz.result = g_strdup_printf("%s %s after %.1f s",
+                                    apply ? "Applied and verified"
+                                          : "Rolled back", wz.step, secs);
+        wz.result_tone = HC_TONE_GOOD;
+    } else if (rc == 1) {
+        wz.result = g_strdup_printf("%s %s FAILED after %.1f s%s",
+                                    apply ? "Step" : "Rollback of",
+                                    wz.step, secs, apply
+                                    ? "; rolled back (see above)" : "");
+        wz.result_tone = HC_TONE_BAD;
     } else {
-        bool apply = !strcmp(v, "apply");
-
-        g_free(wz.result);
-        if (rc == 0) {
-            wz.result = g_strdup_printf("%s %s after %.1f s",
-                                        apply ? "Applied and verified"
-                                              : "Rolled back", wz.step,
-                                        secs);
-            wz.result_tone = HC_TONE_GOOD;
-        } else if (rc == 1) {
-            wz.result = g_strdup_printf("%s %s FAILED after %.1f s%s",
-                                        apply ? "Step" : "Rollback of",
-                                        wz.step, secs, apply
-                                        ? "; rolled back (see above)" : "");
-            wz.result_tone = HC_TONE_BAD;
-        } else {
-            wz.result = g_strdup_printf("%s %s: not done (exit %d: %s)",
-                                        apply ? "Step" : "Rollback of",
-                                        wz.step, rc, rc == 3 ? "blocked"
-                                        : rc == 2 ? "bad answers or usage"
-                                        : rc == 4 ? "a step it needs is not "
-                                          "done; see above"
-                                        : "killed");
-            wz.result_tone = HC_TONE_BAD;
-        }
-        /* The end of the run in view. */
-        wz.ptop = 1 << 20;
+        wz.result = g_strdup_printf("%s %s: not done (exit %d: %s)",
+                                    apply ? "Step" : "Rollback of",
+                                    wz.step, rc, rc == 3 ? "blocked"
+                                    : rc == 2 ? "bad answers or usage"
+                                    : rc == 4 ? "a step it needs is not "
+                                      "done; see above"
+                                    : "killed");
+        wz.result_tone = HC_TONE_BAD;
     }
-    if (!strcmp(v, "list") && !wz.facts_asked && wz.mode == WZ_LIST) {
+    /* The end of the run in view. */
+    wz.ptop = 1 << 20;
+}
+
+/* The child that waited for this one to end, if any. */
+static void start_pending(const char *ended)
+{
+    if (!strcmp(ended, "list") && !wz.facts_asked && wz.mode == WZ_LIST) {
         /* What the nodes have, said on the list (the form shows why). */
         wz.facts_asked = true;
         wz.detect_pending = false;  /* this one feeds an open form too */
@@ -263,6 +260,32 @@ static void child_finished(void)
         wz.list_pending = false;
         child_start("list", NULL);
     }
+}
+
+static void child_finished(void)
+{
+    const char *v = wz.verb;
+    int rc = WIFEXITED(wz.status) ? WEXITSTATUS(wz.status) : 128;
+    double secs = (hc_now_ms() - wz.started_ms) / 1000.0;
+
+    if (wz.tick_src) {
+        g_source_remove(wz.tick_src);
+        wz.tick_src = 0;
+    }
+    wz.pid = 0;
+    if (!strcmp(v, "list")) {
+        list_finished(rc);
+    } else if (!strcmp(v, "detect")) {
+        detect_finished(rc);
+    } else if (!strcmp(v, "plan")) {
+        if (rc != 0) {
+            g_ptr_array_add(wz.text, g_strdup_printf(
+                "The step cannot be planned (exit %d): it is blocked.", rc));
+        }
+    } else {
+        run_finished(rc, secs);
+    }
+    start_pending(v);
     redraw();
 }
 
@@ -401,20 +424,14 @@ static gboolean on_tick(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-/* Runs `hacon setup VERB [STEP] [--answers F] [--yes]`, this same binary. */
-static void child_start(const char *verb, const char *step)
+/* self setup VERB [STEP] [--answers F] [--yes] [--force] into argv (at
+ * most 10; borrowed strings). */
+static void setup_argv(const char **argv, char *self, const char *verb,
+                       const char *step)
 {
     const char *answers = hc_answers_file();
-    char *self = g_file_read_link("/proc/self/exe", NULL);
-    const char *argv[10];
-    int n = 0, fds[2], tfds[2];
-    char **envp;
-    pid_t pid;
+    int n = 0;
 
-    if (!self) {
-        set_message("cannot find the hacon binary (/proc/self/exe)");
-        return;
-    }
     argv[n++] = self;
     argv[n++] = "setup";
     if (!strcmp(verb, "detect")) {
@@ -437,6 +454,52 @@ static void child_start(const char *verb, const char *step)
         argv[n++] = "--force";
     }
     argv[n] = NULL;
+}
+
+/* In the child: its own process group, away from the terminal's signals;
+ * a console that quits closes the pipe, and the step goes on to its end
+ * (EPIPE, not SIGPIPE) instead of dying half applied.  Its output to
+ * out_fd, its transcript records to descriptor 3. */
+G_GNUC_NORETURN static void exec_setup(const char *self, const char **argv,
+                                       char **envp, int out_fd, int rec_fd)
+{
+    int nul = open("/dev/null", O_RDONLY);
+
+    setpgid(0, 0);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, SIG_DFL);
+    if (nul >= 0) {
+        dup2(nul, STDIN_FILENO);
+    }
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(out_fd, STDERR_FILENO);
+    if (rec_fd == 3) {
+        fcntl(3, F_SETFD, 0);
+    } else if (rec_fd >= 0) {
+        dup2(rec_fd, 3);
+    }
+    execve(self, (char **) argv, envp);
+    _exit(127);
+}
+
+static void follow_child(const char *verb, pid_t pid, int fd, int tfds[2]);
+
+/* Runs `hacon setup VERB [STEP] [--answers F] [--yes]`, this same binary. */
+static void child_start(const char *verb, const char *step)
+{
+    char *self = g_file_read_link("/proc/self/exe", NULL);
+    const char *argv[10];
+    int fds[2], tfds[2];
+    char **envp;
+    pid_t pid;
+
+    if (!self) {
+        set_message("cannot find the hacon binary (/proc/self/exe)");
+        return;
+    }
+    setup_argv(argv, self, verb, step);
     if (pipe2(fds, O_CLOEXEC) < 0) {
         set_message("cannot make a pipe: %s", strerror(errno));
         g_free(self);
@@ -462,32 +525,17 @@ static void child_start(const char *verb, const char *step)
         return;
     }
     if (pid == 0) {
-        int nul = open("/dev/null", O_RDONLY);
-
-        /* Its own process group, away from the terminal's signals; a
-         * console that quits closes the pipe, and the step goes on to its
-         * end (EPIPE, not SIGPIPE) instead of dying half applied. */
-        setpgid(0, 0);
-        signal(SIGINT, SIG_IGN);
-        signal(SIGHUP, SIG_IGN);
-        signal(SIGPIPE, SIG_IGN);
-        signal(SIGTERM, SIG_DFL);
-        if (nul >= 0) {
-            dup2(nul, STDIN_FILENO);
-        }
-        dup2(fds[1], STDOUT_FILENO);
-        dup2(fds[1], STDERR_FILENO);
-        if (tfds[1] == 3) {
-            fcntl(3, F_SETFD, 0);
-        } else if (tfds[1] >= 0) {
-            dup2(tfds[1], 3);
-        }
-        execve(self, (char **) argv, envp);
-        _exit(127);
+        exec_setup(self, argv, envp, fds[1], tfds[1]);
     }
     close(fds[1]);
     g_strfreev(envp);
     g_free(self);
+    follow_child(verb, pid, fds[0], tfds);
+}
+
+/* The new child's output, records and end are followed from the loop. */
+static void follow_child(const char *verb, pid_t pid, int fd, int tfds[2])
+{
     if (wz.tfd >= 0) {
         take_records(true);     /* what the last child left */
     }
@@ -498,17 +546,17 @@ static void child_start(const char *verb, const char *step)
         wz.tfd_src = g_unix_fd_add(tfds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
                                    on_records, NULL);
     }
-    g_unix_set_fd_nonblocking(fds[0], TRUE, NULL);
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     g_free(wz.verb);
     wz.verb = g_strdup(verb);
     wz.pid = pid;
-    wz.fd = fds[0];
+    wz.fd = fd;
     wz.eof = wz.exited = false;
     wz.status = 0;
     wz.started_ms = hc_now_ms();
     g_string_truncate(wz.partial, 0);
     g_ptr_array_set_size(wz.text, 0);
-    wz.fd_src = g_unix_fd_add(fds[0], G_IO_IN | G_IO_HUP | G_IO_ERR,
+    wz.fd_src = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                               on_child_data, NULL);
     g_child_watch_add(pid, on_child_exit, NULL);
     wz.tick_src = g_timeout_add_seconds(1, on_tick, NULL);
@@ -703,66 +751,61 @@ static int clamp(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static GPtrArray *wizard_lines(hc_console *con, int rows, int *top, int *sel)
+/* The steps with their state, the selected one kept on the screen. */
+static void list_lines(hc_console *con, int rows, int *top, int *sel)
 {
     const char *answers = hc_answers_file();
+    char *a = hc_con_esc(con, answers ? answers : "the defaults", 0);
+    bool again = child_busy() && !strcmp(wz.verb, "list") && wz.steps->len;
 
-    wz.rows = rows;
-    g_ptr_array_set_size(wz.shown, 0);
-    *sel = -1;
-    if (wz.mode == WZ_ANSWERS) {
-        hc_answers_form_lines(con, wz.shown, rows, top, sel);
-        return wz.shown;
+    add(HC_TONE_TITLE, "Guided setup: the tutorial's steps, as hacon does "
+        "them (answers: %s; e edits them)", a);
+    g_free(a);
+    if (con->read_only) {
+        add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
+            "Roll back are off.");
     }
-    if (wz.mode == WZ_LIST) {
-        char *a = hc_con_esc(con, answers ? answers : "the defaults", 0);
-        bool again = child_busy() && !strcmp(wz.verb, "list")
-                     && wz.steps->len;
+    if (wz.facts) {
+        char *f = hc_con_esc(con, wz.facts, 0);
 
-        add(HC_TONE_TITLE, "Guided setup: the tutorial's steps, as hacon does "
-            "them (answers: %s; e edits them)", a);
-        g_free(a);
-        if (con->read_only) {
-            add(HC_TONE_WARN, "Read-only: plans can be read; Apply and "
-                "Roll back are off.");
-        }
-        if (wz.facts) {
-            char *f = hc_con_esc(con, wz.facts, 0);
-
-            add(HC_TONE_GOOD, "Detected on the nodes: %s (not used until "
-                "saved: e shows why, s there saves)", f);
-            g_free(f);
-        }
-        /* The states below are the last check's until this one ends. */
-        if (again) {
-            add(HC_TONE_WARN, "re-checking every step on both nodes... "
-                "%.0f s (the states below are from before)",
-                (hc_now_ms() - wz.started_ms) / 1000.0);
-        } else {
-            add(HC_TONE_NORMAL, "%s", "");
-        }
-        if (child_busy() && !wz.steps->len) {
-            add(HC_TONE_DIM, "checking every step on both nodes... %.0f s",
-                (hc_now_ms() - wz.started_ms) / 1000.0);
-        }
-        for (guint i = 0; i < wz.steps->len; i++) {
-            wz_step *s = wz.steps->pdata[i];
-
-            if ((int) i == wz.sel) {
-                *sel = (int) wz.shown->len;
-            }
-            add(again ? HC_TONE_DIM : state_tone(s->state), "%s", s->line);
-        }
-        if (child_busy() && wz.steps->len) {
-            add(HC_TONE_DIM, "checking again... %.0f s",
-                (hc_now_ms() - wz.started_ms) / 1000.0);
-        }
-        *top = 0;
-        if (*sel >= rows) {
-            *top = *sel - rows + 1;
-        }
-        return wz.shown;
+        add(HC_TONE_GOOD, "Detected on the nodes: %s (not used until "
+            "saved: e shows why, s there saves)", f);
+        g_free(f);
     }
+    /* The states below are the last check's until this one ends. */
+    if (again) {
+        add(HC_TONE_WARN, "re-checking every step on both nodes... "
+            "%.0f s (the states below are from before)",
+            (hc_now_ms() - wz.started_ms) / 1000.0);
+    } else {
+        add(HC_TONE_NORMAL, "%s", "");
+    }
+    if (child_busy() && !wz.steps->len) {
+        add(HC_TONE_DIM, "checking every step on both nodes... %.0f s",
+            (hc_now_ms() - wz.started_ms) / 1000.0);
+    }
+    for (guint i = 0; i < wz.steps->len; i++) {
+        wz_step *s = wz.steps->pdata[i];
+
+        if ((int) i == wz.sel) {
+            *sel = (int) wz.shown->len;
+        }
+        add(again ? HC_TONE_DIM : state_tone(s->state), "%s", s->line);
+    }
+    if (child_busy() && wz.steps->len) {
+        add(HC_TONE_DIM, "checking again... %.0f s",
+            (hc_now_ms() - wz.started_ms) / 1000.0);
+    }
+    *top = 0;
+    if (*sel >= rows) {
+        *top = *sel - rows + 1;
+    }
+}
+
+/* A plan, or an apply's or rollback's output with how it ended, from the
+ * scroll offset. */
+static void text_lines(int rows, int *top)
+{
     if (wz.mode == WZ_RUN && wz.result) {
         add(wz.result_tone, "%s", wz.result);
     } else if (wz.mode == WZ_RUN) {
@@ -788,7 +831,21 @@ static GPtrArray *wizard_lines(hc_console *con, int rows, int *top, int *sel)
     }
     wz.ptop = clamp(wz.ptop, 0, MAX((int) wz.shown->len - rows, 0));
     *top = wz.ptop;
-    return wz.shown;
+}
+
+static void wizard_body(hc_console *con, int rows, hc_mode_body *b)
+{
+    wz.rows = rows;
+    g_ptr_array_set_size(wz.shown, 0);
+    b->sel = -1;
+    if (wz.mode == WZ_ANSWERS) {
+        hc_answers_form_lines(con, wz.shown, rows, &b->top, &b->sel);
+    } else if (wz.mode == WZ_LIST) {
+        list_lines(con, rows, &b->top, &b->sel);
+    } else {
+        text_lines(rows, &b->top);
+    }
+    b->lines = wz.shown;
 }
 
 /* "line 19 of 240": where the screen is in a plan or a run's output
@@ -941,137 +998,145 @@ static char *unmet_prereqs(void)
     return g_string_free(out, FALSE);
 }
 
-static bool wizard_key(hc_console *con, int key)
+/* The answers form has the keys; once it closed, the steps are checked
+ * again with what it saved. */
+static void answers_key(hc_console *con, int key)
 {
-    g_clear_pointer(&wz.message, g_free);
-    con->all_dirty = true;
-    if (key == KEY_F(10)) {
-        return false;
-    }
-    if (wz.confirm) {
-        confirm_key(con, key);
-        return true;
-    }
-    if (wz.mode == WZ_ANSWERS) {
-        hc_answers_form_key(con, key);
-        if (!hc_answers_form_active()) {
-            bool saved = hc_answers_form_saved();
+    bool saved;
 
-            if (saved) {
-                g_clear_pointer(&wz.facts, g_free);
-            }
-            /* The steps checked again with what was saved. */
-            if (child_busy()) {
-                wz.mode = WZ_LIST;
-                set_message("%s", saved ? "answers saved: the steps are "
-                            "checked again once this check ends"
-                            : "answers not changed");
-                if (saved) {
-                    wz.list_pending = true;
-                }
-            } else {
-                go_list();
-                if (saved) {
-                    set_message("answers saved to %s: the steps use them "
-                                "from now on", hc_answers_file());
-                }
-            }
-        }
-        return true;
+    hc_answers_form_key(con, key);
+    if (hc_answers_form_active()) {
+        return;
     }
-    if (wz.mode == WZ_LIST) {
-        wz_step *s;
+    saved = hc_answers_form_saved();
+    if (saved) {
+        g_clear_pointer(&wz.facts, g_free);
+    }
+    if (child_busy()) {
+        wz.mode = WZ_LIST;
+        set_message("%s", saved ? "answers saved: the steps are "
+                    "checked again once this check ends"
+                    : "answers not changed");
+        if (saved) {
+            wz.list_pending = true;
+        }
+    } else {
+        go_list();
+        if (saved) {
+            set_message("answers saved to %s: the steps use them "
+                        "from now on", hc_answers_file());
+        }
+    }
+}
 
-        switch (key) {
-        case KEY_UP:
-        case 'k':
-            wz.sel = MAX(wz.sel - 1, 0);
-            break;
-        case KEY_DOWN:
-        case 'j':
-            wz.sel = MIN(wz.sel + 1, MAX((int) wz.steps->len - 1, 0));
-            break;
-        case '\r':
-        case '\n':
-        case KEY_ENTER:
-        case 'p':
-            s = selected();
-            if (s && !child_busy()) {
-                go_plan(s->name);
-            } else if (s && !strcmp(wz.verb, "detect")) {
-                /* The facts take a moment; the plan follows them. */
-                g_free(wz.plan_pending);
-                wz.plan_pending = g_strdup(s->name);
-            } else if (child_busy()) {
-                set_message("still checking the steps");
-            }
-            break;
-        case 'l':
-            if (!child_busy()) {
-                go_list();
-            } else if (strcmp(wz.verb, "list")) {
-                wz.list_pending = true;     /* after the facts */
-            }
-            break;
-        case 'e':
-            go_answers(answer_to_unblock());
-            break;
-        case 27:
-        case 'q':
-        case 'w':
-        case KEY_BACKSPACE:
-            wz.open = false;
-            break;
-        default:
-            break;
-        }
-        return true;
+/* Enter on a step: its plan, once the check (or the facts) ended. */
+static void open_plan(void)
+{
+    wz_step *s = selected();
+
+    if (s && !child_busy()) {
+        go_plan(s->name);
+    } else if (s && !strcmp(wz.verb, "detect")) {
+        /* The facts take a moment; the plan follows them. */
+        g_free(wz.plan_pending);
+        wz.plan_pending = g_strdup(s->name);
+    } else if (child_busy()) {
+        set_message("still checking the steps");
     }
-    if (wz.mode == WZ_PLAN) {
-        switch (key) {
-        case 'a':
-        case 'r':
-            if (con->read_only) {
-                set_message("read-only (--read-only or no write access): "
-                            "Apply and Roll back are off");
-            } else if (child_busy()) {
-                set_message("the plan is still being made");
-            } else {
-                g_free(wz.unmet);
-                wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
-                wz.confirm = wz.unmet ? 'f' : (char) key;
-            }
-            break;
-        case 'e':
-            go_answers(answer_to_unblock());
-            break;
-        case 's':
-            /* Skip: on to the next step's plan, nothing done. */
-            if (!child_busy() && wz.sel + 1 < (int) wz.steps->len) {
-                wz.sel++;
-                go_plan(selected()->name);
-            } else if (!child_busy()) {
-                go_list();
-            }
-            break;
-        case 27:
-        case 'b':
-        case 'q':
-        case KEY_BACKSPACE:
-        case KEY_LEFT:
-            if (!child_busy()) {
-                go_list();
-            } else {
-                set_message("the plan is still being made");
-            }
-            break;
-        default:
-            scroll_key(key);
-            break;
+}
+
+static void list_key(int key)
+{
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        wz.sel = MAX(wz.sel - 1, 0);
+        break;
+    case KEY_DOWN:
+    case 'j':
+        wz.sel = MIN(wz.sel + 1, MAX((int) wz.steps->len - 1, 0));
+        break;
+    case '\r':
+    case '\n':
+    case KEY_ENTER:
+    case 'p':
+        open_plan();
+        break;
+    case 'l':
+        if (!child_busy()) {
+            go_list();
+        } else if (strcmp(wz.verb, "list")) {
+            wz.list_pending = true;     /* after the facts */
         }
-        return true;
+        break;
+    case 'e':
+        go_answers(answer_to_unblock());
+        break;
+    case 27:
+    case 'q':
+    case 'w':
+    case KEY_BACKSPACE:
+        wz.open = false;
+        break;
+    default:
+        break;
     }
-    /* WZ_RUN */
+}
+
+/* a or r on a plan: asks first (F when steps it needs are not done). */
+static void ask_apply(hc_console *con, int key)
+{
+    if (con->read_only) {
+        set_message("read-only (--read-only or no write access): "
+                    "Apply and Roll back are off");
+    } else if (child_busy()) {
+        set_message("the plan is still being made");
+    } else {
+        g_free(wz.unmet);
+        wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
+        wz.confirm = wz.unmet ? 'f' : (char) key;
+    }
+}
+
+static void plan_key(hc_console *con, int key)
+{
+    switch (key) {
+    case 'a':
+    case 'r':
+        ask_apply(con, key);
+        break;
+    case 'e':
+        go_answers(answer_to_unblock());
+        break;
+    case 's':
+        /* Skip: on to the next step's plan, nothing done. */
+        if (!child_busy() && wz.sel + 1 < (int) wz.steps->len) {
+            wz.sel++;
+            go_plan(selected()->name);
+        } else if (!child_busy()) {
+            go_list();
+        }
+        break;
+    case 27:
+    case 'b':
+    case 'q':
+    case KEY_BACKSPACE:
+    case KEY_LEFT:
+        if (!child_busy()) {
+            go_list();
+        } else {
+            set_message("the plan is still being made");
+        }
+        break;
+    default:
+        scroll_key(key);
+        break;
+    }
+}
+
+/* An apply or a rollback: its output scrolls; it is never stopped. */
+static void run_key(int key)
+{
     switch (key) {
     case 27:
     case 'b':
@@ -1091,17 +1156,34 @@ static bool wizard_key(hc_console *con, int key)
         scroll_key(key);
         break;
     }
-    return true;
 }
 
-static void wizard_body(hc_console *con, int rows, hc_mode_body *b)
+static hc_key_rc wizard_key(hc_console *con, int key)
 {
-    b->lines = wizard_lines(con, rows, &b->top, &b->sel);
-}
-
-static hc_key_rc wizard_mode_key(hc_console *con, int key)
-{
-    return wizard_key(con, key) ? HC_KEY_DONE : HC_KEY_QUIT;
+    g_clear_pointer(&wz.message, g_free);
+    con->all_dirty = true;
+    if (key == KEY_F(10)) {
+        return HC_KEY_QUIT;
+    }
+    if (wz.confirm) {
+        confirm_key(con, key);
+        return HC_KEY_DONE;
+    }
+    switch (wz.mode) {
+    case WZ_ANSWERS:
+        answers_key(con, key);
+        break;
+    case WZ_LIST:
+        list_key(key);
+        break;
+    case WZ_PLAN:
+        plan_key(con, key);
+        break;
+    default:
+        run_key(key);
+        break;
+    }
+    return HC_KEY_DONE;
 }
 
 const hc_mode hc_mode_wizard = {
@@ -1110,7 +1192,7 @@ const hc_mode hc_mode_wizard = {
     .open_key = 'w',
     .active = wizard_active,
     .open = wizard_open,
-    .key = wizard_mode_key,
+    .key = wizard_key,
     .body = wizard_body,
     .footer = wizard_footer,
 };

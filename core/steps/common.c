@@ -70,6 +70,56 @@ char *hc_steps_placed_on(hc_wizard *w, const hc_status *st, GString *where)
     return together && node ? g_strdup(node) : NULL;
 }
 
+/* Every failed action of st appended to where; returns the first one
+ * since `since` that the cluster does not retry (g_free), or NULL.
+ * "not installed" (5) and "not configured" (6): there is nothing to wait
+ * for.  A failure from before this wait (an earlier attempt's) does not
+ * count, and a CIB file's failures are its fixture's. */
+static char *failures(const hc_status *st, GString *where, bool file,
+                      time_t since)
+{
+    char *fatal = NULL;
+
+    for (guint i = 0; st->failed && i < st->failed->len; i++) {
+        hc_failed_action *f = st->failed->pdata[i];
+        char *e = hc_escape(f->exit_reason ? f->exit_reason
+                            : f->rc_text ? f->rc_text : "", 120);
+
+        g_string_append_printf(where, "; %s %s failed on %s%s%s",
+                               f->resource, f->task, f->node,
+                               *e ? ": " : "", e);
+        if (!fatal && !file && (f->rc == 5 || f->rc == 6)
+            && f->last_rc_change >= since) {
+            fatal = g_strdup_printf("%s %s on %s returned '%s' (%d)%s%s:"
+                                    " the cluster does not recover from "
+                                    "that by itself", f->resource,
+                                    f->task, f->node, f->rc == 5
+                                    ? "not installed" : "not configured",
+                                    f->rc, *e ? ": " : "", e);
+        }
+        g_free(e);
+    }
+    return fatal;
+}
+
+/* crm_resource --wait: until the cluster has nothing left to do, for
+ * what is left until deadline (5 s at least). */
+static int wait_settled(hc_wizard *w, double deadline, char **ret_err)
+{
+    const char *argv[] = { "crm_resource", "--wait", "--timeout", NULL,
+                           NULL };
+    int left = (int) ((deadline - hc_now_ms()) / 1000);
+    char *t = g_strdup_printf("%ds", left > 5 ? left : 5);
+    int rc;
+
+    argv[3] = t;
+    hc_wizard_progress(w, "waiting until the cluster settles");
+    rc = hc_wizard_run(w, NULL, (left > 5 ? left : 5) * 1000 + 10000, NULL,
+                       ret_err, argv);
+    g_free(t);
+    return rc;
+}
+
 int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
                          char **ret_node, char **ret_err)
 {
@@ -99,29 +149,7 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
             break;
         }
         node = hc_steps_placed_on(w, st, where);
-        for (guint i = 0; st->failed && i < st->failed->len; i++) {
-            hc_failed_action *f = st->failed->pdata[i];
-            char *e = hc_escape(f->exit_reason ? f->exit_reason
-                                : f->rc_text ? f->rc_text : "", 120);
-
-            g_string_append_printf(where, "; %s %s failed on %s%s%s",
-                                   f->resource, f->task, f->node,
-                                   *e ? ": " : "", e);
-            /* "not installed" (5) and "not configured" (6): the cluster
-             * does not retry them, so there is nothing to wait for.  A
-             * failure from before this wait (an earlier attempt's) does
-             * not count. */
-            if (!fatal && !file && (f->rc == 5 || f->rc == 6)
-                && f->last_rc_change >= since) {
-                fatal = g_strdup_printf("%s %s on %s returned '%s' (%d)%s%s:"
-                                        " the cluster does not recover from "
-                                        "that by itself", f->resource,
-                                        f->task, f->node, f->rc == 5
-                                        ? "not installed" : "not configured",
-                                        f->rc, *e ? ": " : "", e);
-            }
-            g_free(e);
-        }
+        fatal = failures(st, where, file, since);
         hc_status_free(st);
         if (!last || strcmp(last, where->str)) {
             hc_wizard_progress(w, "%s", where->str);
@@ -140,16 +168,7 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
             /* A start in progress already shows the resource on its node:
              * wait until the cluster has nothing left to do, then look
              * again (the start may have failed and the service moved). */
-            const char *argv[] = { "crm_resource", "--wait", "--timeout",
-                                   NULL, NULL };
-            int left = (int) ((deadline - hc_now_ms()) / 1000);
-            char *t = g_strdup_printf("%ds", left > 5 ? left : 5);
-
-            argv[3] = t;
-            hc_wizard_progress(w, "waiting until the cluster settles");
-            rc = hc_wizard_run(w, NULL, (left > 5 ? left : 5) * 1000 + 10000,
-                               NULL, ret_err, argv);
-            g_free(t);
+            rc = wait_settled(w, deadline, ret_err);
             g_free(node);
             if (rc < 0) {
                 break;

@@ -540,8 +540,11 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                          hc_wizard_answer(w, "node1_ha") },
                        { hc_wizard_answer(w, "node2"),
                          hc_wizard_answer(w, "node2_ha") } },
-            /* Pacemaker's fence handlers, as ERRATA row 5 says. */
+            /* Pacemaker's fence handlers, as ERRATA row 5 says; with
+             * fencing (step fence), resource-and-stonith: a Primary never
+             * outlives its fenced peer's data. */
             .fencing = true,
+            .stonith = strcmp(hc_wizard_answer(w, "fencing"), "none") != 0,
         };
         GString *res_text = g_string_new(NULL);
         const char *why = NULL;

@@ -12,7 +12,6 @@
 #include <crm/crm.h>
 #include <crm/common/xml.h>
 
-#include "exec.h"
 #include "status.h"
 #include "util.h"
 #include "steps/steps.h"
@@ -164,29 +163,18 @@ static int migrate_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     return 0;
 }
 
-static int run_cmd(hc_wizard *w, hc_plan_cmd *c, char **ret_err)
-{
-    char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
-    int rc;
-
-    hc_wizard_progress(w, "running %s", cmd);
-    g_free(cmd);
-    rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
-                       (const char *const *) c->argv);
-    return rc;
-}
-
 static int migrate_apply(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *to = g_hash_table_lookup(p->data, "to");
     int rc = 0;
 
     /* In order: leftovers cleared, the move, then (when asked) its clear,
-     * but only once the service runs on the other node. */
+     * but only once the service runs on the other node.  Each command as
+     * the engine runs it (its undo recorded first). */
     for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
         hc_plan_cmd *c = p->cmds->pdata[i];
 
-        rc = run_cmd(w, c, ret_err);
+        rc = hc_wizard_apply_cmd(w, c, ret_err);
         if (rc == 0 && to && !strcmp(c->argv[1], "--move")) {
             hc_wizard_progress(w, "waiting until dhcp runs on %s", to);
             rc = hc_steps_wait_placed(w, to, NULL, ret_err);

@@ -9,6 +9,7 @@
 
 extern const hc_step hc_step_preflight;
 extern const hc_step hc_step_cluster;
+extern const hc_step hc_step_fence;
 extern const hc_step hc_step_stonith;
 extern const hc_step hc_step_quorum;
 extern const hc_step hc_step_drbd;
@@ -16,16 +17,6 @@ extern const hc_step hc_step_dhcp;
 extern const hc_step hc_step_resources;
 extern const hc_step hc_step_migrate;
 extern const hc_step hc_step_kea;
-
-/* The tutorial's test of DRBD by hand, before Pacemaker manages it: r0
- * switched to the other node and back, mounted on each in turn, a file
- * written on one node read on the other, then removed; the roles as they
- * were before.  Refused when Pacemaker manages r0, when r0 is not
- * Connected and UpToDate on both nodes, or when the device is mounted.
- * One line per turn is appended to report.  Returns 0 or a negative
- * errno (with *ret_err); a failed turn is undone (unmounted, demoted, the
- * roles of before). */
-int hc_step_drbd_try(hc_wizard *w, GString *report, char **ret_err);
 
 /* dhcp_server=kea: ISC Kea serves instead of dhcpd. */
 bool hc_steps_kea(const hc_wizard *w);

@@ -10,6 +10,7 @@
 const hc_step *const hc_step_table[] = {
     &hc_step_preflight,
     &hc_step_cluster,
+    &hc_step_fence,
     &hc_step_stonith,
     &hc_step_quorum,
     &hc_step_drbd,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# demo.sh [--final] [--kea] [--batch [--keep]]: `make demo`.  Brings the two-node test
+# demo.sh [--final] [--kea] [--fence] [--batch [--keep]]: `make demo`.  Brings the two-node test
 # cluster up, then opens hacon on nodeone the way an admin logged in over
 # ssh sees it.  Without --final the nodes are two fresh machines (hc-cluster
 # up --bare: no corosync.conf, no authkey, the packaged dhcpd.conf, a blank
@@ -9,22 +9,28 @@
 # configuration's, or the answer dhcp_server=kea already given for the
 # guided setup (nodeone's /var/lib/hacon/answers, which the console's
 # answers form shows and saves).
-# Afterwards it asks whether to keep the cluster; `make demo-down` tears it
-# down later.
+# --fence (`make demo FENCE=1`): each node gets a BMC (hc-cluster up --bmc,
+# OpenIPMI's ipmi_sim) and nodeone's answers file names them for the fence
+# step (fencing=agent, fence_ipmilan; the password in a 0600 file); with
+# --final the fence step is applied too, so the final cluster is fenced.
+# Without it the cluster has no fencing (stonith-enabled=false, as the
+# tutorial).  Afterwards it asks whether to keep the cluster; `make
+# demo-down` tears it down later.
 #   --batch  no terminal needed: runs `hacon status` (fresh machines:
 #            `hacon setup list`) over ssh and tears down, or with --keep
 #            keeps the cluster (the tests)
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" up=--bare batch=0 keep=0 kea=""
+final="" up=--bare batch=0 keep=0 kea="" fence=0
 for a in "$@"; do
     case $a in
         --final) final=--final up=--final ;;
         --batch) batch=1 ;;
         --keep) keep=1 ;;
         --kea) kea=--kea ;;
-        *) echo "usage: demo.sh [--final] [--kea] [--batch [--keep]]" >&2; exit 2 ;;
+        --fence) fence=1 ;;
+        *) echo "usage: demo.sh [--final] [--kea] [--fence] [--batch [--keep]]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
@@ -48,13 +54,59 @@ else
     [ -n "$kea" ] && conf="$conf (answered:
                      dhcp_server=kea, ISC Kea instead of dhcpd)"
 fi
-"$CL" up $up $kea || exit 1
+bmc=""
+[ "$fence" = 1 ] && bmc=--bmc
+"$CL" up $up $kea $bmc || exit 1
 if [ -n "$kea" ] && [ -z "$final" ]; then
     # What the admin would answer in the form (e), saved where the
     # console reads it.
     "$CL" exec nodeone sh -c 'umask 077 && mkdir -p /var/lib/hacon &&
         printf "%s\n" "# ISC Kea (dhcpd reached its end of life in December 2022)" \
             dhcp_server=kea > /var/lib/hacon/answers' || exit 1
+fi
+if [ "$fence" = 1 ]; then
+    . "$here/lib.sh"
+    # nodeone's answers (its /var/lib/hacon): the BMCs for the fence step,
+    # the password in a file only root reads.
+    st=$S/nodeone/root/var/lib/hacon
+    ( umask 077
+      printf 'node1=%s\nnode2=%s\n' "$(cat "$S/bmc/password")" \
+          "$(cat "$S/bmc/password")" > "$st/fence.secret"
+      cat >> "$st/answers" <<ANS
+# make demo FENCE=1: the test cluster's shared disk and its BMCs.
+storage=shared
+shared_disk=$DISK_DEV
+fencing=agent
+fence_agent=fence_ipmilan
+fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
+fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
+fence_secret_file=/var/lib/hacon/fence.secret
+ANS
+    )
+    if [ -n "$final" ]; then
+        echo "Fencing the final cluster (hacon setup apply fence on nodeone)..."
+        "$CL" ssh nodeone hacon setup apply fence \
+            --answers /var/lib/hacon/answers --yes > "$S/demo-fence.log" 2>&1 \
+            || { tail -n 20 "$S/demo-fence.log" >&2; exit 1; }
+        fencing="fence_ipmilan per node through the BMCs below (step fence
+                     applied; a split or hung node is power-cycled)"
+    else
+        fencing="the BMCs below are in nodeone's answers: step fence
+                     (w) sets fencing=agent up with fence_ipmilan"
+    fi
+    bmcs="
+  BMCs               ipmi_sim on the admin station: nodeone ${BMC_IP[nodeone]},
+                     nodetwo ${BMC_IP[nodetwo]} (port 623, user $BMC_USER, password
+                     in $S/bmc/password)"
+else
+    if [ -n "$final" ]; then
+        fencing="none (stonith-enabled=false, as the tutorial); make demo
+                     FINAL=1 FENCE=1 gives each node a BMC and fences"
+    else
+        fencing="step fence (w) offers it; make demo FENCE=1 gives each
+                     node a BMC for it"
+    fi
+    bmcs=""
 fi
 cat <<EOF
 
@@ -64,6 +116,7 @@ cat <<EOF
   client             a DHCP client on the service network:
                      $CL dhcp obtain
   configuration      $conf
+  fencing            $fencing$bmcs
 
 EOF
 

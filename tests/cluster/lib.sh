@@ -46,6 +46,12 @@ declare -A MGMT_IP=([nodeone]=10.10.99.1 [nodetwo]=10.10.99.2)   # eth0
 declare -A HA_IP=([nodeone]=10.10.100.1 [nodetwo]=10.10.100.2)   # eth1
 declare -A SVC_IP=([nodeone]=10.10.102.1 [nodetwo]=10.10.102.2)  # eth2 static
 ADMIN_IP=10.10.99.254
+# The nodes' power switches (hc-cluster up --bmc): an IPMI BMC per node,
+# OpenIPMI's ipmi_sim, on an address of its own on the admin station's
+# management link, port 623, user BMC_USER (the password is made at `up`,
+# in $S/bmc/password, mode 0600).
+declare -A BMC_IP=([nodeone]=10.10.99.201 [nodetwo]=10.10.99.202)
+BMC_USER=admin
 VIP=10.10.101.1
 POOL_START=10.10.101.100
 POOL_END=10.10.101.199

@@ -167,6 +167,13 @@ while read -r cmd; do
         tap_fail "hacon $cmd --help lists the options of its table"
         diff "$work/want" "$work/got" | sed 's/^/# /'
     fi
+    # The usage forms and notes, and the command's line in hacon help,
+    # name no option that its table lacks.
+    { cat "$work/help"; "$HACON" help | grep "^  $cmd "; } |
+        grep -oE -- '--[a-z][a-z0-9-]*' | sort -u > "$work/named"
+    extra=$(comm -23 "$work/named" "$work/want" | tr '\n' ' ')
+    tap_check "hacon $cmd: its help and usage name only options of its table${extra:+ (not in it: $extra)}" \
+        [ -z "$extra" ]
     "$HACON" help "$cmd" > "$work/help2" 2>&1
     tap_check "hacon help $cmd says what hacon $cmd --help says" \
         cmp -s "$work/help" "$work/help2"

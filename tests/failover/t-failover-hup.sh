@@ -235,13 +235,24 @@ T send-keys -t fo4 q
 wait_for fo4 "EXITED" 20 > /dev/null
 
 # ---- the clearing the screen's c runs after a run that left cli-*. ----
+# Two resources' leftovers, one of them's before and after the other's:
+# each resource is cleared once (a copy of the clearing that the screen
+# once had cleared dhcp twice here).
 a=$(rsc_node dhcp nodeone)
-"$CL" exec "$a" cibadmin -C -o constraints -X "<rsc_location id=\"cli-prefer-dhcp\" rsc=\"dhcp\" role=\"Started\" node=\"$a\" score=\"INFINITY\"/>" \
-    > "$W/cib.log" 2>&1
+for x in "cli-prefer-dhcp dhcp $a INFINITY" "cli-prefer-testnet testnet $a INFINITY" \
+    "cli-ban-dhcp-on-$(other "$a") dhcp $(other "$a") -INFINITY"; do
+    # shellcheck disable=SC2086 # the words of x
+    set -- $x
+    "$CL" exec "$a" cibadmin -C -o constraints -X "<rsc_location id=\"$1\" rsc=\"$2\" role=\"Started\" node=\"$3\" score=\"$4\"/>" \
+        >> "$W/cib.log" 2>&1
+done
 "$CL" exec "$(other "$a")" hacon failover-test --clear-leftovers \
     --events "$REP/clear.events" > "$W/clear.log" 2>&1
 rc=$?
 sed 's/^/#   /' "$REP/clear.events"
+tap_check "--clear-leftovers clears each resource's cli-* once" \
+    sh -c "[ \$(grep -c '^clear crm_resource --clear -r dhcp:' '$REP/clear.events') = 1 ] \
+           && [ \$(grep -c '^clear crm_resource --clear -r testnet:' '$REP/clear.events') = 1 ]"
 tap_check "--clear-leftovers clears a cli-prefer and waits (exit $rc)" \
     sh -c "[ $rc = 0 ] && grep -q '^clear crm_resource --clear -r dhcp: done' '$REP/clear.events' \
            && grep -q '^end 0' '$REP/clear.events' \

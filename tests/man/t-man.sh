@@ -1,7 +1,8 @@
 #!/bin/sh
 # Man pages: every man/*.[1-8] renders with `man -l` without a warning;
-# hacon(1) has a COMMANDS subsection for every command of `hacon help`
-# and names every view of the console; `make install` installs it.
+# hacon(1) has a COMMANDS subsection for every command of `hacon help`,
+# names every view of the console and every option of the commands'
+# tables; `make install` installs it.
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 tap_need_cmd man groff
 work=$(mktemp -d /tmp/hacon-man.XXXXXX)
@@ -35,9 +36,22 @@ for view in Resources Constraints Corosync DRBD Leases Transcript; do
     tap_check "hacon.1 documents the view $view" \
         grep -q "^\.B [0-9] $view" "$page"
 done
-# Options as roff writes them (\- is a hyphen).
-for opt in 'read\-only'; do
-    tap_check "hacon.1 documents --$opt" grep -qF -- "\\-\\-$opt" "$page"
+# Every option of every command's table (hacon --list-options; the
+# console's under "hacon"), as roff writes it (\- is a hyphen); probe's
+# are in hacon-probe(1).
+"$HACON" --list-options > "$work/options"
+tap_check "hacon --list-options lists options" test -s "$work/options"
+for cmd in $(awk '{ print $1 }' "$work/options" | sort -u); do
+    in=$page
+    [ "$cmd" = probe ] && in=$HACON_TOP/man/hacon-probe.1
+    missing=
+    for opt in $(awk -v c="$cmd" '$1 == c && $2 != "--help" { print $2 }' \
+                 "$work/options"); do
+        grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$in" \
+            || missing="$missing $opt"
+    done
+    tap_check "$(basename "$in") documents every option of $cmd${missing:+ (missing:$missing)}" \
+        [ -z "$missing" ]
 done
 
 make -s -C "$HACON_TOP" install DESTDIR="$work/root" PREFIX=/usr \

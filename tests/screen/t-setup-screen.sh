@@ -57,13 +57,13 @@ T kill-session -t bare
 start c 80x24 $ENV CIB_file=tutorial.xml
 wait_for c "dhcp (ocf:hacon:dhcpd)" > /dev/null
 key c w
-wait_for c "7 resources" 30 > /dev/null
+wait_for c "8 resources" 30 > /dev/null
 wait_gone c "checking" 30 > /dev/null
 # preflight and cluster are blocked (no peer), stonith done, quorum, drbd
 # and dhcp blocked: resources is the first step that can be applied.
 tap_check "the list selects the first step that can be applied (resources)" \
     bash -c "$(declare -f T selected); sock=$sock
-             selected c | grep -q '^7 resources *to do'"
+             selected c | grep -q '^8 resources *to do'"
 tap_check "a command in a step's message reads as typed (\"\$1\", no backslashes)" \
     bash -c "$(declare -f T screen); sock=$sock
              screen c | grep -qF 'sh -c '\''if [ -e \"\$1\" ]; then' &&
@@ -75,7 +75,7 @@ key c l
 tap_check "l: the list says it is checking again while the old states show" \
     bash -c "$(declare -f T screen _wait wait_for); sock=$sock
              wait_for c 're-checking every step' 5 &&
-             screen c | grep -q '^7 resources'"
+             screen c | grep -q '^8 resources'"
 wait_gone c "re-checking" 30 > /dev/null
 key c e
 tap_check "e on a step that names no answer: the form on what the first blocked step names (quorum)" \
@@ -99,7 +99,7 @@ wait_gone c "re-checking" 30 > /dev/null
 key c Up Up Up
 tap_check "Up x3: quorum, blocked, is selected" \
     bash -c "$(declare -f T selected); sock=$sock
-             selected c | grep -q '^4 quorum *blocked'"
+             selected c | grep -q '^5 quorum *blocked'"
 key c e
 wait_for c "Answers of the guided setup" 10 > /dev/null
 tap_check "e on the blocked quorum step opens the form on the answer it names" \
@@ -150,11 +150,15 @@ tap_check "the answers file is not world-readable (0600)" \
 wait_gone c "re-checking" 30 > /dev/null
 tap_check "the steps use the saved answers: quorum is no longer blocked" \
     bash -c "$(declare -f T screen); sock=$sock
-             screen c | grep -q '^4 quorum' && ! screen c | grep -q '^4 quorum *blocked'"
-tap_check "the list names the answers file" wait_for c "state/answers; e edits them" 5
+             screen c | grep -q '^5 quorum' && ! screen c | grep -q '^5 quorum *blocked'"
+# Nine steps with their messages fill 80x24: the list's title is at its
+# top, above the first step.
+key c Up Up Up Up Up Up Up
+tap_check "the list names the answers file (at its top)" wait_for c "state/answers; e edits them" 5
+key c Down Down Down Down Down Down Down
 env $ENV CIB_file="$work/tutorial.xml" "$HACON" setup list --answers "$work/state/answers" > "$work/list" 2>&1
 tap_check "hacon setup --answers reads the saved file the same way" \
-    bash -c "grep -q '^4 quorum' '$work/list' && ! grep -q '^4 quorum *blocked' '$work/list'"
+    bash -c "grep -q '^5 quorum' '$work/list' && ! grep -q '^5 quorum *blocked' '$work/list'"
 
 # ---------------------------------------------------------------- a plan
 # Enter on resources: the plan opens with its summary (the change in

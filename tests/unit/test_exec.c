@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
@@ -373,6 +374,285 @@ static void test_transcript_secret(void **state)
     g_free(out);
 }
 
+/* A copy of the newest transcript entry (entry_free). */
+static hc_transcript_entry *last_entry(void)
+{
+    GPtrArray *t = hc_transcript();
+    hc_transcript_entry *e, *c = g_new0(hc_transcript_entry, 1);
+
+    hc_transcript_lock();
+    e = g_ptr_array_index(t, t->len - 1);
+    c->cmdline = g_strdup(e->cmdline);
+    c->node = g_strdup(e->node);
+    c->status = e->status;
+    c->timed_out = e->timed_out;
+    c->out = g_strdup(e->out);
+    c->err = g_strdup(e->err);
+    hc_transcript_unlock();
+    return c;
+}
+
+static void entry_free(hc_transcript_entry *e)
+{
+    g_free(e->cmdline);
+    g_free(e->node);
+    g_free(e->out);
+    g_free(e->err);
+    g_free(e);
+}
+
+/* A program that is nowhere in PATH: exit status 127, spawn_failed, the
+ * name and the reason on stderr and in the transcript. */
+static void test_exec_not_in_path(void **state)
+{
+    const char *argv[] = { "hc-no-such-program", "x", NULL };
+    hc_transcript_entry *e;
+    hc_exec_result r;
+
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.status, 127);
+    assert_true(r.spawn_failed);
+    assert_false(r.timed_out);
+    assert_string_equal(r.err,
+                        "hc-no-such-program: No such file or directory\n");
+    assert_int_equal(r.out_len, 0);
+    hc_exec_result_clear(&r);
+    e = last_entry();
+    assert_string_equal(e->cmdline, "hc-no-such-program x");
+    assert_int_equal(e->status, 127);
+    assert_non_null(strstr(e->err, "No such file or directory"));
+    entry_free(e);
+}
+
+/* A file that is not executable: 127, spawn_failed, "Permission denied". */
+static void test_exec_not_executable(void **state)
+{
+    char path[] = "/tmp/hc-test-exec-noexec.XXXXXX";
+    int fd = mkstemp(path);
+    const char *argv[] = { path, NULL };
+    hc_exec_result r;
+    char *want;
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "#!/bin/sh\necho ran\n", 19), 19);
+    close(fd);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.status, 127);
+    assert_true(r.spawn_failed);
+    want = g_strdup_printf("%s: Permission denied\n", path);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
+    hc_exec_result_clear(&r);
+    unlink(path);
+    g_free(want);
+}
+
+/* A program that exits 127 itself (a shell's "command not found" inside
+ * it) did start: not spawn_failed. */
+static void test_exec_127_of_its_own(void **state)
+{
+    const char *argv[] = { "sh", "-c", "hc-no-such-program-either", NULL };
+    hc_exec_result r;
+
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.status, 127);
+    assert_false(r.spawn_failed);
+    assert_non_null(strstr(r.err, "hc-no-such-program-either"));
+    hc_exec_result_clear(&r);
+}
+
+/* Killed by a signal (not by the deadline): 128 + the signal, what it
+ * wrote before is kept, not timed out; the transcript says the same. */
+static void test_exec_killed_by_signal(void **state)
+{
+    const char *argv[] = { "sh", "-c", "echo before; echo oops >&2; "
+                           "kill -TERM $$; echo after", NULL };
+    const char *argv9[] = { "sh", "-c", "kill -KILL $$", NULL };
+    hc_transcript_entry *e;
+    hc_exec_result r;
+
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.status, 128 + SIGTERM);
+    assert_false(r.timed_out);
+    assert_false(r.spawn_failed);
+    assert_string_equal(r.out, "before\n");
+    assert_string_equal(r.err, "oops\n");
+    assert_true(r.ms < 5000);
+    hc_exec_result_clear(&r);
+    e = last_entry();
+    assert_int_equal(e->status, 128 + SIGTERM);
+    assert_false(e->timed_out);
+    assert_string_equal(e->out, "before\n");
+    entry_free(e);
+    assert_int_equal(hc_exec(argv9, NULL, &r), 0);
+    assert_int_equal(r.status, 128 + SIGKILL);
+    assert_false(r.timed_out);
+    hc_exec_result_clear(&r);
+}
+
+/* pid runs (exists and is not a zombie). */
+static bool process_alive(pid_t pid)
+{
+    char *st = g_strdup_printf("/proc/%d/stat", (int) pid);
+    char *text = NULL;
+    bool alive = g_file_get_contents(st, &text, NULL, NULL)
+                 && !strstr(text, ") Z ");
+
+    g_free(st);
+    g_free(text);
+    return alive;
+}
+
+/* At the deadline the child is killed (SIGKILL, its status says so), what
+ * it wrote until then is kept, the transcript marks it timed out, and the
+ * grandchild that held its output is gone too. */
+static void test_exec_timeout_result(void **state)
+{
+    char pidfile[] = "/tmp/hc-test-exec-pid.XXXXXX";
+    int fd = mkstemp(pidfile);
+    char *script = g_strdup_printf("echo started; sleep 30 & echo $! > %s; "
+                                   "wait", pidfile);
+    const char *argv[] = { "sh", "-c", script, NULL };
+    hc_exec_opts o = { .timeout_ms = 400 };
+    hc_transcript_entry *e;
+    hc_exec_result r;
+    char *pid_text = NULL;
+    pid_t grandchild;
+
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_true(r.timed_out);
+    assert_int_equal(r.status, 128 + SIGKILL);
+    assert_false(r.spawn_failed);
+    assert_string_equal(r.out, "started\n");
+    /* Not before the deadline (the loop counts whole milliseconds). */
+    print_message("# ran %.1f ms\n", r.ms);
+    assert_true(r.ms >= 399 && r.ms < 5000);
+    hc_exec_result_clear(&r);
+    e = last_entry();
+    assert_true(e->timed_out);
+    entry_free(e);
+    assert_true(g_file_get_contents(pidfile, &pid_text, NULL, NULL));
+    grandchild = (pid_t) atoi(pid_text);
+    assert_true(grandchild > 0);
+    /* Killed with the group: gone, or a zombie until init reaps it. */
+    for (int i = 0; i < 100 && process_alive(grandchild); i++) {
+        g_usleep(20000);
+    }
+    assert_false(process_alive(grandchild));
+    unlink(pidfile);
+    g_free(pid_text);
+    g_free(script);
+}
+
+/* Output far beyond a pipe's buffer on stdout and stderr at once, each
+ * more than the transcript keeps: no deadlock, the caller gets every
+ * byte of both, the transcript and the record line keep their bounds. */
+static void test_exec_output_beyond_bounds(void **state)
+{
+    const char *argv[] = { "sh", "-c", "i=0; while [ $i -lt 40 ]; do "
+                           "head -c 20000 /dev/zero | tr '\\0' o; "
+                           "head -c 20000 /dev/zero | tr '\\0' e >&2; "
+                           "i=$((i+1)); done; printf END; printf END >&2",
+                           NULL };
+    hc_transcript_entry *e;
+    hc_exec_result r;
+    char *rec;
+
+    assert_int_equal(hc_exec(argv, NULL, &r), 0);
+    assert_int_equal(r.status, 0);
+    assert_false(r.timed_out);
+    assert_int_equal(r.out_len, 800003);
+    assert_int_equal(strlen(r.err), 800003);
+    assert_true(g_str_has_suffix(r.out, "oooEND"));
+    assert_true(g_str_has_suffix(r.err, "eeeEND"));
+    hc_exec_result_clear(&r);
+    e = last_entry();
+    assert_true(strlen(e->out) <= HC_TRANSCRIPT_KEEP + 64);
+    assert_true(strlen(e->err) <= HC_TRANSCRIPT_KEEP + 64);
+    assert_true(g_str_has_suffix(e->out, "oooEND"));
+    assert_true(g_str_has_suffix(e->err, "eeeEND"));
+    assert_non_null(strstr(e->err, " bytes not kept ...]\n"));
+    rec = hc_transcript_record(e);
+    assert_true(strlen(rec) < 2 * 2048 + 512);
+    g_free(rec);
+    entry_free(e);
+}
+
+/* ssh_config of the test's own: the node is this host on a port where
+ * nothing listens, so that the real ssh fails at once. */
+static char *refusing_ssh_config(char *dir)
+{
+    char *cfg;
+
+    assert_non_null(g_mkdtemp(dir));
+    cfg = g_build_filename(dir, "ssh_config", NULL);
+    assert_true(g_file_set_contents(cfg, "Host *\n  HostName 127.0.0.1\n"
+                                    "  Port 1\n  StrictHostKeyChecking no\n"
+                                    "  UserKnownHostsFile /dev/null\n", -1,
+                                    NULL));
+    return cfg;
+}
+
+/* ssh that cannot reach the node: it ran (not spawn_failed), its status
+ * is ssh's 255 and its reason is on stderr; the transcript names the
+ * node. */
+static void test_exec_ssh_refused(void **state)
+{
+    char dir[] = "/tmp/hc-test-exec-ssh.XXXXXX";
+    char *cfg, *old = g_strdup(getenv("HACON_SSH_CONFIG"));
+    const char *argv[] = { "true", NULL };
+    hc_exec_opts o = { .node = "nodetwo", .timeout_ms = 20000 };
+    hc_transcript_entry *e;
+    hc_exec_result r;
+
+    if (!g_find_program_in_path("ssh")) {
+        skip();
+    }
+    cfg = refusing_ssh_config(dir);
+    setenv("HACON_SSH_CONFIG", cfg, 1);
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    if (old) {
+        setenv("HACON_SSH_CONFIG", old, 1);
+    } else {
+        unsetenv("HACON_SSH_CONFIG");
+    }
+    assert_int_equal(r.status, 255);
+    assert_false(r.spawn_failed);
+    assert_false(r.timed_out);
+    assert_non_null(strstr(r.err, "Connection refused"));
+    hc_exec_result_clear(&r);
+    e = last_entry();
+    assert_string_equal(e->node, "nodetwo");
+    assert_string_equal(e->cmdline, "[nodetwo] true");
+    assert_int_equal(e->status, 255);
+    entry_free(e);
+    unlink(cfg);
+    rmdir(dir);
+    g_free(cfg);
+    g_free(old);
+}
+
+/* No ssh at all: the run over ssh failed to start, and says so. */
+static void test_exec_ssh_missing(void **state)
+{
+    char *old_path = g_strdup(getenv("PATH"));
+    const char *argv[] = { "true", NULL };
+    hc_exec_opts o = { .node = "nodetwo" };
+    hc_exec_result r;
+
+    setenv("PATH", "/nonexistent", 1);
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    setenv("PATH", old_path, 1);
+    assert_int_equal(r.status, 127);
+    assert_true(r.spawn_failed);
+    assert_string_equal(r.err, "ssh: No such file or directory\n");
+    hc_exec_result_clear(&r);
+    g_free(old_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +671,14 @@ int main(void)
         cmocka_unit_test(test_transcript_bounded_output),
         cmocka_unit_test(test_transcript_ring),
         cmocka_unit_test(test_transcript_secret),
+        cmocka_unit_test(test_exec_not_in_path),
+        cmocka_unit_test(test_exec_not_executable),
+        cmocka_unit_test(test_exec_127_of_its_own),
+        cmocka_unit_test(test_exec_killed_by_signal),
+        cmocka_unit_test(test_exec_timeout_result),
+        cmocka_unit_test(test_exec_output_beyond_bounds),
+        cmocka_unit_test(test_exec_ssh_refused),
+        cmocka_unit_test(test_exec_ssh_missing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -288,11 +288,11 @@ static void test_kea_admin_options(void **state)
     g_free(err);
 }
 
-static void drbd_golden(int major, const char *name)
+static void drbd_golden(int major, bool stonith, const char *name)
 {
     hc_drbd_res_opts r = {
         .name = "r0", .drbd_major = major, .minor = 1, .disk = "/dev/sdb1",
-        .port = 7789, .fencing = true,
+        .port = 7789, .fencing = true, .stonith = stonith,
         .hosts = { { "nodeone", "10.10.100.1" }, { "nodetwo", "10.10.100.2" } },
     };
     GString *out = g_string_new(NULL);
@@ -310,12 +310,20 @@ static void drbd_golden(int major, const char *name)
 
 static void test_drbd_84(void **state)
 {
-    drbd_golden(8, "r0-8.4.res");
+    drbd_golden(8, false, "r0-8.4.res");
 }
 
 static void test_drbd_9(void **state)
 {
-    drbd_golden(9, "r0-9.res");
+    drbd_golden(9, false, "r0-9.res");
+}
+
+/* With fencing configured (step fence): resource-and-stonith, in disk {}
+ * for 8.4 and net {} for 9, with the same crm-fence-peer handlers. */
+static void test_drbd_stonith(void **state)
+{
+    drbd_golden(8, true, "r0-8.4-stonith.res");
+    drbd_golden(9, true, "r0-9-stonith.res");
 }
 
 int main(void)
@@ -331,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_kea_admin_options),
         cmocka_unit_test(test_drbd_84),
         cmocka_unit_test(test_drbd_9),
+        cmocka_unit_test(test_drbd_stonith),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

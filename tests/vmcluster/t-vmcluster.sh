@@ -309,7 +309,7 @@ if have_time 360 "cluster stopped"; then
         > "$LOG/stopped-list.log" 2>&1
     sed 's/^/#   /' "$LOG/stopped-list.log"
     tap_check "cluster stopped: setup list shows drbd done, r0 left to Pacemaker" \
-        grep -qE '^5 drbd +done .*down on alpha, beta, left to Pacemaker' \
+        grep -qE '^6 drbd +done .*down on alpha, beta, left to Pacemaker' \
         "$LOG/stopped-list.log"
     run alpha 300 "hacon setup plan drbd --answers /root/answers" \
         > "$LOG/stopped-plan.log" 2>&1

@@ -148,8 +148,8 @@ verify_clean "after migrate"
 # Rerun: everything is done, nothing changes.
 cp "$CIB_file" "$d/before-rerun.xml"
 "$HACON" setup list --answers "$ans" > "$d/list"
-n=$(grep -Ec '^[0-9] (stonith|quorum|resources|migrate) +done ' "$d/list")
-tap_check "rerun: all 4 CIB steps done ($n)" [ "$n" -eq 4 ]
+n=$(grep -Ec '^ *[0-9]+ (fence|stonith|quorum|resources|migrate) +done ' "$d/list")
+tap_check "rerun: all 4 CIB steps done, and fence (fencing=none) ($n)" [ "$n" -eq 5 ]
 for s in stonith quorum resources migrate; do
     setup apply $s --answers "$ans" --yes
     grep -q 'Nothing to do' "$d/out"; tap_check "rerun apply $s: nothing to do" [ $? -eq 0 ]

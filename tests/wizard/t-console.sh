@@ -86,7 +86,7 @@ whole() {
 has() { grep -qF -- "$1" "$W/flat"; }
 # list_ready NAME: the steps are listed and checked.
 list_ready() {
-    see "$1" "Enter Plan" 60 && see "$1" "8 migrate" 60 && gone "$1" "checking" 60
+    see "$1" "Enter Plan" 60 && see "$1" "9 migrate" 60 && gone "$1" "checking" 60
 }
 # plan NAME STEP: Enter on the selected step; its plan, complete.
 plan() {
@@ -139,7 +139,7 @@ see c "hacon  Cluster" 30 > /dev/null
 key c w
 if list_ready c && screen c | grep -Eq '^1 preflight +done' \
     && screen c | grep -Eq '^2 cluster +to do' \
-    && screen c | grep -Eq '^3 stonith +blocked'; then
+    && screen c | grep -Eq '^4 stonith +blocked'; then
     tap_ok "w: the steps on the bare nodes (preflight done, cluster to do, stonith blocked)"
 else
     tap_fail "w: the steps on the bare nodes"; screen c | sed 's/^/#   /'
@@ -177,7 +177,7 @@ list_ready c > /dev/null
 # Roll back from the screen: Up twice from drbd (quorum is done already).
 tap_check "the list goes on at drbd; stonith and quorum done" bash -c \
     "$(declare -f screen T); sock=$sock
-     screen c | grep -Eq '^3 stonith +done' && screen c | grep -Eq '^4 quorum +done'"
+     screen c | grep -Eq '^4 stonith +done' && screen c | grep -Eq '^5 quorum +done'"
 key c Up Up
 plan c stonith
 tap_check "stonith again: nothing to do" see c "Nothing to do: the step is done" 10
@@ -204,7 +204,7 @@ gone c "computing the plan" 90
 key c b
 list_ready c > /dev/null
 tap_check "b goes back to the list, which is still at drbd" bash -c \
-    "$(declare -f screen T); sock=$sock; screen c | grep -Eq '^5 drbd +to do'"
+    "$(declare -f screen T); sock=$sock; screen c | grep -Eq '^6 drbd +to do'"
 plan c drbd
 run c drbd
 tap_check "drbd applied: $DISK_DEV has ext4" bash -c \
@@ -252,8 +252,8 @@ else
 fi
 key c Enter
 list_ready c > /dev/null
-tap_check "all 8 steps done on the screen" \
-    test "$(screen c | grep -Ec '^[1-8] [a-z]+ +done ')" = 8
+tap_check "all 9 steps done on the screen" \
+    test "$(screen c | grep -Ec '^[1-9] [a-z]+ +done ')" = 9
 key c Escape
 tap_check "Esc leaves the setup screen: the resources view shows dhcp on $B" bash -c \
     "$(declare -f see screen T gone _wait wait_for wait_gone); sock=$sock

@@ -111,7 +111,7 @@ running_on() { X "$1" pidof "$2" > /dev/null; }
 out=$(X nodeone hacon setup list --answers "$ANS" 2>&1)
 if echo "$out" | grep -Eq '^1 preflight +done' &&
     echo "$out" | grep -Eq '^2 cluster +to do' &&
-    echo "$out" | grep -Eq '^3 stonith +blocked'; then
+    echo "$out" | grep -Eq '^4 stonith +blocked'; then
     tap_ok "setup list on the bare nodes: preflight done, cluster to do, the CIB steps blocked"
 else
     tap_fail "setup list on the bare nodes"; echo "$out" | sed 's/^/#   /'
@@ -301,10 +301,10 @@ snapshot() {
 }
 snapshot "$W/before"
 out=$(X nodeone hacon setup list --answers "$ANS" 2>&1)
-if [ "$(echo "$out" | grep -Ec '^[1-8] [a-z]+ +done ')" = 8 ]; then
-    tap_ok "setup list again: all 8 steps done"
+if [ "$(echo "$out" | grep -Ec '^[1-9] [a-z]+ +done ')" = 9 ]; then
+    tap_ok "setup list again: all 9 steps done"
 else
-    tap_fail "setup list again: all 8 steps done"; echo "$out" | sed 's/^/#   /'
+    tap_fail "setup list again: all 9 steps done"; echo "$out" | sed 's/^/#   /'
 fi
 again_ok=1
 for s in preflight cluster stonith quorum drbd dhcp resources migrate; do

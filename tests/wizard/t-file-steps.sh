@@ -527,14 +527,14 @@ else
         grep -q 'nodeone has no DRBD kernel module (storage=drbd): install DRBD on both nodes, or answer storage=shared and shared_disk= a disk both nodes see (shared_disk=/dev/drbd1 is not a block device on both)' "$work/out"
 fi
 # Overwriting a disk's data is named on the command line, node and
-# device, for the drbd step only; it is no answer (the console's apply
+# device, for the drbd and fence steps only; it is no answer (the console's apply
 # passes answers and --yes, never --overwrite).
 setup plan drbd --answers "$ans" --overwrite nodetwo
 tap_check "drbd --overwrite: NODE without :DEVICE is refused (exit 2)" sh -c \
     "[ $? -eq 2 ] && grep -q 'overwrite nodetwo: give NODE:DEVICE' '$work/out'"
 setup apply dhcp --answers "$ans" --yes --overwrite nodetwo:/dev/sdb1
 tap_check "drbd --overwrite: refused for another step (exit 2)" sh -c \
-    "[ $? -eq 2 ] && grep -q 'drbd step only' '$work/out'"
+    "[ $? -eq 2 ] && grep -q 'drbd and fence steps only' '$work/out'"
 { cat "$ans"; echo overwrite=nodetwo:/dev/sdb1; } > "$work/ans.ow"
 setup plan drbd --answers "$work/ans.ow"
 tap_check "drbd --overwrite: no answers file can give it (exit 2)" sh -c \

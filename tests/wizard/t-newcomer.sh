@@ -56,7 +56,7 @@ gone() { wait_gone d "$1" "${2:-30}"; }
 flat() { screen d | sed 's/^ *//' | tr '\n' ' ' | tr -s ' '; }
 on_screen() { flat | grep -qF -- "$1"; }
 # list_ready: the steps listed and checked.
-list_ready() { see "Enter Plan" 120 && see "8 migrate" 120 && gone "checking" 180; }
+list_ready() { see "Enter Plan" 120 && see "9 migrate" 120 && gone "checking" 180; }
 # step STEP [SECONDS]: on the list, with STEP selected: Enter (its plan),
 # a, y, and its result; Enter back to the list, checked again.
 step() {

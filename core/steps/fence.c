@@ -1,0 +1,1286 @@
+/* Step 3: fencing, before the tutorial's "disable STONITH" (which stays,
+ * with its warnings, for fencing=none).  Answer "fencing" chooses:
+ *
+ *   agent    a fence device per node, of the fence agent the admin names
+ *            (fence_ipmilan, fence_virsh, fence_xvm, any installed one):
+ *            its parameters checked against the agent's own meta-data, the
+ *            secret (a password) kept in a file of mode 0600 on both nodes
+ *            and handed to the agent through password_script (never in the
+ *            CIB, the plan, the transcript or an argv), each device's
+ *            `-o status` run live before the CIB is changed
+ *   sbd      sbd on a small shared disk (poison pill) with a watchdog (a
+ *            hardware one where the node has it, softdog otherwise):
+ *            `sbd -d DEV create`, /etc/default/sbd on both nodes, sbd
+ *            started with pacemaker, stonith:fence_sbd, stonith-timeout
+ *            from sbd's msgwait
+ *   qdevice  diskless sbd (watchdog only) with corosync-qdevice: the third
+ *            vote of corosync-qnetd on another host, stonith-watchdog-timeout
+ *   none     nothing here: step stonith then disables fencing
+ *
+ * With two nodes, every method gets a fence delay (pcmk_delay_max) so that
+ * both nodes never shoot each other at once.  Verify fences nothing by
+ * surprise: the devices run and answer, sbd runs with its watchdog open;
+ * one real test fence of the passive node only when the admin answered
+ * fence_test=yes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <crm/crm.h>
+#include <crm/common/xml.h>
+#include <crm/common/util.h>
+#include <libxml/parser.h>
+
+#include "status.h"
+#include "util.h"
+#include "steps/steps.h"
+
+#define SECRET_DIR "/var/lib/hacon/fence"
+#define SBD_CONF "/etc/default/sbd"
+#define SOFTDOG_CONF "/etc/modules-load.d/hacon-softdog.conf"
+#define COROSYNC_CONF "/etc/corosync/corosync.conf"
+
+static const char *method(const hc_wizard *w)
+{
+    return hc_wizard_answer(w, "fencing");
+}
+
+/* ------------------------------------------------------------ the agent */
+
+typedef struct agent_param {
+    char *name;
+    bool required;
+    bool deprecated;
+} agent_param;
+
+static void agent_param_free(gpointer p)
+{
+    agent_param *a = p;
+
+    g_free(a->name);
+    g_free(a);
+}
+
+/* A parameter that holds a secret: a password, not its script. */
+static bool is_secret(const char *name)
+{
+    return strstr(name, "passw") && !g_str_has_suffix(name, "_script");
+}
+
+/* The agent's parameters from `AGENT -o metadata`, run here. */
+static int agent_meta(hc_wizard *w, const char *agent, GPtrArray **ret,
+                      char **ret_err)
+{
+    const char *argv[] = { agent, "-o", "metadata", NULL };
+    char *out = NULL, *err = NULL;
+    xmlDoc *doc;
+    int rc = hc_wizard_run(w, NULL, 30000, &out, &err, argv);
+
+    *ret = NULL;
+    if (rc < 0 || !out || !*out) {
+        *ret_err = g_strdup_printf("fence agent %s gives no meta-data here "
+                                   "(%s): answer fence_agent with one that "
+                                   "`stonith_admin --list-installed` lists",
+                                   agent, err ? err : "no output");
+        g_free(out);
+        g_free(err);
+        return rc < 0 ? rc : -ENOENT;
+    }
+    doc = xmlReadMemory(out, (int) strlen(out), "meta-data", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR
+                        | XML_PARSE_NOWARNING);
+    g_free(out);
+    if (!doc || !xmlDocGetRootElement(doc)) {
+        *ret_err = g_strdup_printf("fence agent %s: its meta-data is not XML",
+                                   agent);
+        xmlFreeDoc(doc);
+        return -EINVAL;
+    }
+    *ret = g_ptr_array_new_with_free_func(agent_param_free);
+    for (xmlNode *s = xmlDocGetRootElement(doc)->children; s; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE
+            || strcmp((const char *) s->name, "parameters")) {
+            continue;
+        }
+        for (xmlNode *x = s->children; x; x = x->next) {
+            xmlChar *name, *req, *dep;
+            agent_param *a;
+
+            if (x->type != XML_ELEMENT_NODE
+                || strcmp((const char *) x->name, "parameter")) {
+                continue;
+            }
+            name = xmlGetProp(x, (const xmlChar *) "name");
+            if (!name) {
+                continue;
+            }
+            req = xmlGetProp(x, (const xmlChar *) "required");
+            dep = xmlGetProp(x, (const xmlChar *) "deprecated");
+            a = g_new0(agent_param, 1);
+            a->name = g_strdup((const char *) name);
+            a->required = req && !strcmp((const char *) req, "1");
+            a->deprecated = dep && !strcmp((const char *) dep, "1");
+            g_ptr_array_add(*ret, a);
+            xmlFree(name);
+            xmlFree(req);
+            xmlFree(dep);
+        }
+    }
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+static const agent_param *param_find(GPtrArray *params, const char *name)
+{
+    for (guint i = 0; i < params->len; i++) {
+        const agent_param *a = params->pdata[i];
+
+        if (!strcmp(a->name, name)) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* The parameters Pacemaker or hacon sets, never the admin's own. */
+static bool param_reserved(const char *name)
+{
+    return !strcmp(name, "action") || !strcmp(name, "plug")
+           || !strcmp(name, "port") || !strcmp(name, "pcmk_host_list")
+           || !strcmp(name, "password_script")
+           || !strcmp(name, "passwd_script");
+}
+
+/* fence_nodeN_params as NAME=VALUE pairs (a GPtrArray of "name", "value",
+ * ...), each name checked against the meta-data. */
+static int device_params(const hc_wizard *w, int i, GPtrArray *params,
+                         const char *agent, GPtrArray **ret, char **ret_err)
+{
+    const char *key = i ? "fence_node2_params" : "fence_node1_params";
+    const char *text = hc_wizard_answer(w, key);
+    char **words = NULL;
+    GError *e = NULL;
+
+    *ret = g_ptr_array_new_with_free_func(g_free);
+    if (!*text) {
+        GString *req = g_string_new(NULL);
+
+        for (guint k = 0; k < params->len; k++) {
+            const agent_param *a = params->pdata[k];
+
+            if (a->required && !a->deprecated && !param_reserved(a->name)) {
+                g_string_append_printf(req, " %s=...", a->name);
+            }
+        }
+        *ret_err = g_strdup_printf("answer %s: the parameters of %s's fence "
+                                   "device (%s) as NAME=VALUE words%s%s; the "
+                                   "password goes in fence_secret_file",
+                                   key, hc_wizard_answer(w, i ? "node2"
+                                                                : "node1"),
+                                   agent, req->len ? ", required:" : "",
+                                   req->str);
+        g_string_free(req, TRUE);
+        return -ENOENT;
+    }
+    if (!g_shell_parse_argv(text, NULL, &words, &e)) {
+        *ret_err = g_strdup_printf("answer %s: %s", key, e->message);
+        g_error_free(e);
+        return -EINVAL;
+    }
+    for (char **p = words; *p; p++) {
+        char *eq = strchr(*p, '='), *name;
+        int rc = 0;
+
+        if (!eq || eq == *p) {
+            char *x = hc_escape(*p, 40);
+
+            *ret_err = g_strdup_printf("answer %s: '%s' is not NAME=VALUE",
+                                       key, x);
+            g_free(x);
+            rc = -EINVAL;
+        } else {
+            name = g_strndup(*p, eq - *p);
+            if (is_secret(name)) {
+                *ret_err = g_strdup_printf("answer %s: %s is a secret: put it "
+                                           "in the file fence_secret_file "
+                                           "names (mode 0600), not in the "
+                                           "answers", key, name);
+                rc = -EINVAL;
+            } else if (param_reserved(name)) {
+                *ret_err = g_strdup_printf("answer %s: %s is set by hacon "
+                                           "(pcmk_host_list, the password "
+                                           "script) or by Pacemaker", key,
+                                           name);
+                rc = -EINVAL;
+            } else if (!g_str_has_prefix(name, "pcmk_")
+                       && !param_find(params, name)) {
+                char *x = hc_escape(name, 40);
+
+                *ret_err = g_strdup_printf("answer %s: %s has no parameter "
+                                           "'%s' (%s -o metadata lists "
+                                           "them)", key, agent, x, agent);
+                g_free(x);
+                rc = -EINVAL;
+            }
+            if (rc == 0) {
+                g_ptr_array_add(*ret, name);
+                g_ptr_array_add(*ret, g_strdup(eq + 1));
+            } else {
+                g_free(name);
+            }
+        }
+        if (rc < 0) {
+            g_strfreev(words);
+            return rc;
+        }
+    }
+    g_strfreev(words);
+    for (guint k = 0; k < params->len; k++) {
+        const agent_param *a = params->pdata[k];
+        bool given = false;
+
+        if (!a->required || a->deprecated || param_reserved(a->name)
+            || is_secret(a->name)) {
+            continue;
+        }
+        for (guint j = 0; j < (*ret)->len; j += 2) {
+            given |= !strcmp((*ret)->pdata[j], a->name);
+        }
+        if (!given) {
+            *ret_err = g_strdup_printf("answer %s: %s needs %s=...", key,
+                                       agent, a->name);
+            return -ENOENT;
+        }
+    }
+    return 0;
+}
+
+/* The secret of node i's device from fence_secret_file: a line
+ * "node1=SECRET" (or node2=, or the node's name=), else a line without
+ * "=" for both.  NULL (and 0) when no file is named.  The file must not
+ * be readable by others. */
+static int device_secret(const hc_wizard *w, int i, char **ret,
+                         char **ret_err)
+{
+    const char *path = hc_wizard_answer(w, "fence_secret_file");
+    const char *name = hc_wizard_answer(w, i ? "node2" : "node1");
+    const char *num = i ? "node2" : "node1";
+    struct stat sb;
+    char *text = NULL, **lines;
+    size_t len;
+    int rc;
+
+    *ret = NULL;
+    if (!*path) {
+        return 0;
+    }
+    if (stat(path, &sb) < 0) {
+        *ret_err = g_strdup_printf("fence_secret_file %s: %s", path,
+                                   strerror(errno));
+        return -errno;
+    }
+    if (sb.st_mode & 077) {
+        *ret_err = g_strdup_printf("fence_secret_file %s is readable by "
+                                   "others (mode %04o): chmod 600 it",
+                                   path, (unsigned) (sb.st_mode & 07777));
+        return -EPERM;
+    }
+    rc = hc_read_file(path, &text, &len);
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("fence_secret_file %s: %s", path,
+                                   strerror(-rc));
+        return rc;
+    }
+    lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l && !*ret; l++) {
+        char *eq = strchr(*l, '=');
+        size_t n = eq ? (size_t) (eq - *l) : 0;
+
+        if (eq && ((n == strlen(num) && !strncmp(*l, num, n))
+                   || (n == strlen(name) && !strncmp(*l, name, n)))) {
+            *ret = g_strdup(eq + 1);
+        }
+    }
+    for (char **l = lines; *l && !*ret; l++) {
+        if (**l && !strchr(*l, '=')) {
+            *ret = g_strdup(*l);
+        }
+    }
+    /* The copies of the secret are cleared before they are freed. */
+    for (char **l = lines; *l; l++) {
+        memset(*l, 0, strlen(*l));
+    }
+    g_strfreev(lines);
+    memset(text, 0, len);
+    g_free(text);
+    if (!*ret) {
+        *ret_err = g_strdup_printf("fence_secret_file %s has no line %s=... "
+                                   "(or %s=..., or one line for both "
+                                   "nodes)", path, num, name);
+        return -ENOENT;
+    }
+    return 0;
+}
+
+static char *device_id(const char *node)
+{
+    return g_strdup_printf("st_%s", node);
+}
+
+static char *secret_path(const char *id)
+{
+    return g_strdup_printf(SECRET_DIR "/%s.secret", id);
+}
+
+static void nvpair(GString *x, GString *crm, const char *id, const char *n,
+                   const char *v)
+{
+    char *s = g_markup_printf_escaped("      <nvpair id=\"%s-instance_"
+                                      "attributes-%s\" name=\"%s\" "
+                                      "value=\"%s\"/>\n", id, n, n, v);
+
+    g_string_append(x, s);
+    g_free(s);
+    if (crm) {
+        char *q = g_shell_quote(v);
+
+        g_string_append_printf(crm, " %s=%s", n,
+                               strpbrk(v, " \t\"'$\\") ? q : v);
+        g_free(q);
+    }
+}
+
+/* checks gets the live status checks (hc_plan_cmd*), which the plan runs
+ * only when it changes something. */
+static int agent_plan(hc_wizard *w, hc_plan *p, GPtrArray *checks,
+                      char **ret_err)
+{
+    const char *agent = hc_wizard_answer(w, "fence_agent");
+    const char *nodes[2] = { hc_wizard_answer(w, "node1"),
+                             hc_wizard_answer(w, "node2") };
+    const char *delay = hc_wizard_answer(w, "fence_delay");
+    GPtrArray *meta = NULL;
+    bool has_script;
+    int rc = agent_meta(w, agent, &meta, ret_err);
+
+    if (rc < 0) {
+        return rc;
+    }
+    has_script = param_find(meta, "password_script") != NULL;
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        /* Node i's device runs on the other node (a node never fences
+         * itself), which checks it. */
+        const char *target = nodes[i], *runner = nodes[!i];
+        const char *run_on = strcmp(runner, hc_wizard_local(w)) ? runner
+                                                                 : NULL;
+        GPtrArray *kv = NULL;
+        char *secret = NULL, *id = device_id(target), *spath = secret_path(id);
+        GString *x = g_string_new(NULL), *crm = g_string_new(NULL);
+        GString *check = g_string_new(NULL);
+        GPtrArray *argv;
+        char *s;
+
+        rc = device_params(w, i, meta, agent, &kv, ret_err);
+        if (rc == 0) {
+            rc = device_secret(w, i, &secret, ret_err);
+        }
+        if (rc == 0 && secret) {
+            /* The secret, on both nodes: either may run the device. */
+            for (int n = 0; rc == 0 && n < 2; n++) {
+                const char *on = strcmp(nodes[n], hc_wizard_local(w))
+                                 ? nodes[n] : NULL;
+                char *t = g_strdup_printf("%s\n", secret);
+
+                rc = hc_plan_file_add(w, p, on, spath, t, strlen(t), 0600,
+                                      true, ret_err);
+                memset(t, 0, strlen(t));
+                g_free(t);
+            }
+            memset(secret, 0, strlen(secret));
+        }
+        if (rc == 0) {
+            s = g_markup_printf_escaped("<primitive id=\"%s\" class=\"stonith\""
+                                        " type=\"%s\">\n    <instance_"
+                                        "attributes id=\"%s-instance_"
+                                        "attributes\">\n", id, agent, id);
+            g_string_append(x, s);
+            g_free(s);
+            g_string_append_printf(crm, "crm configure primitive %s "
+                                   "stonith:%s params", id, agent);
+            for (guint k = 0; k < kv->len; k += 2) {
+                nvpair(x, crm, id, kv->pdata[k], kv->pdata[k + 1]);
+            }
+            nvpair(x, crm, id, "pcmk_host_list", target);
+            if (strcmp(delay, "0")) {
+                char *d = g_strdup_printf("%ss", delay);
+
+                nvpair(x, crm, id, "pcmk_delay_max", d);
+                g_free(d);
+            }
+            if (secret && has_script) {
+                char *cmd = g_strdup_printf("cat %s", spath);
+
+                nvpair(x, crm, id, "password_script", cmd);
+                g_free(cmd);
+            } else if (secret) {
+                /* No script parameter: the password goes in the CIB. */
+                nvpair(x, NULL, id, "password", secret);
+                g_string_append(crm, " password=...");
+                hc_plan_warn(p, "%s has no password_script parameter: the "
+                             "password of %s's device is stored in the CIB "
+                             "(readable by root and the hacluster group "
+                             "only), where crm configure show masks it.",
+                             agent, target);
+            }
+            g_string_append_printf(x, "    </instance_attributes>\n    "
+                                   "<operations>\n      <op id=\"%s-monitor-"
+                                   "60s\" name=\"monitor\" interval=\"60s\" "
+                                   "timeout=\"30s\"/>\n    </operations>\n"
+                                   "</primitive>", id);
+            g_string_append(crm, " op monitor interval=60s timeout=30s");
+            hc_cib_remove_id(p->cib_new, id);
+            rc = hc_cib_add_xml(p->cib_new, "resources", x->str);
+            if (rc < 0) {
+                *ret_err = g_strdup_printf("cannot add %s to the CIB", id);
+            }
+        }
+        if (rc == 0) {
+            char *lid = g_strdup_printf("l_%s", id);
+
+            s = g_markup_printf_escaped("<rsc_location id=\"%s\" rsc=\"%s\" "
+                                        "node=\"%s\" score=\"-INFINITY\"/>",
+                                        lid, id, target);
+            hc_cib_remove_id(p->cib_new, lid);
+            rc = hc_cib_add_xml(p->cib_new, "constraints", s);
+            g_free(s);
+            hc_plan_crm(p, "%s", crm->str);
+            hc_plan_crm(p, "crm configure location %s %s -inf: %s", lid, id,
+                        target);
+            g_free(lid);
+        }
+        /* The live status check: the agent reads its options on stdin
+         * (NAME=VALUE lines), so that the secret is in no argv. */
+        if (rc == 0) {
+            argv = g_ptr_array_new();
+            g_string_append(check, "a=$1; s=$2; shift 2; { for o in \"$@\"; "
+                            "do printf '%s\\n' \"$o\"; done; ");
+            if (secret && has_script) {
+                g_string_append(check, "printf 'password_script=cat %s\\n' "
+                                "\"$s\"; ");
+            } else if (secret) {
+                g_string_append(check, "printf 'password=%s\\n' \"$(cat "
+                                "\"$s\")\"; ");
+            }
+            g_string_append(check, "echo action=status; } | \"$a\"");
+            g_ptr_array_add(argv, g_strdup("sh"));
+            g_ptr_array_add(argv, g_strdup("-c"));
+            g_ptr_array_add(argv, g_string_free(check, FALSE));
+            check = NULL;
+            g_ptr_array_add(argv, g_strdup("fence-status"));
+            g_ptr_array_add(argv, g_strdup(agent));
+            g_ptr_array_add(argv, g_strdup(spath));
+            for (guint k = 0; k < kv->len; k += 2) {
+                g_ptr_array_add(argv, g_strdup_printf("%s=%s",
+                                                      (char *) kv->pdata[k],
+                                                      (char *) kv->pdata[k + 1]));
+            }
+            g_ptr_array_add(argv, g_strdup_printf("plug=%s", target));
+            g_ptr_array_add(argv, NULL);
+            {
+                hc_plan_cmd *c = g_new0(hc_plan_cmd, 1);
+
+                c->node = g_strdup(run_on);
+                c->argv = (char **) g_ptr_array_free(argv, FALSE);
+                c->timeout_ms = 60000;
+                c->why = g_strdup_printf("live check: %s's fence device "
+                                         "answers (%s -o status from %s), "
+                                         "before it is committed", target,
+                                         agent, runner);
+                g_ptr_array_add(checks, c);
+            }
+        }
+        if (check) {
+            g_string_free(check, TRUE);
+        }
+        g_free(secret);
+        g_free(id);
+        g_free(spath);
+        g_string_free(x, TRUE);
+        g_string_free(crm, TRUE);
+        if (kv) {
+            g_ptr_array_unref(kv);
+        }
+    }
+    g_ptr_array_unref(meta);
+    if (rc == 0) {
+        hc_plan_note(p, "Chosen: fencing=agent, one %s device per node. "
+                     "Each device fences one node (pcmk_host_list) and never "
+                     "runs on that node. %s", agent, has_script
+                     ? "The password is in " SECRET_DIR "/st_NODE.secret "
+                       "(mode 0600) on both nodes, and the device reads it "
+                       "through password_script: it is not in the CIB."
+                     : "");
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ sbd */
+
+/* The text of /etc/default/sbd; dev NULL: diskless (watchdog only). */
+static char *sbd_conf(const char *dev, const char *watchdog, int wd_timeout)
+{
+    return g_strdup_printf(
+        "# sbd: written by hacon setup (step fence); read by sbd at its "
+        "start.\n"
+        "# %s\n"
+        "%s%s%s"
+        "SBD_PACEMAKER=yes\n"
+        "SBD_STARTMODE=always\n"
+        "SBD_DELAY_START=no\n"
+        "SBD_WATCHDOG_DEV=%s\n"
+        "SBD_WATCHDOG_TIMEOUT=%d\n"
+        "SBD_TIMEOUT_ACTION=flush,reboot\n"
+        "SBD_MOVE_TO_ROOT_CGROUP=auto\n"
+        "SBD_SYNC_RESOURCE_STARTUP=yes\n"
+        "SBD_OPTS=\n",
+        dev ? "A shared disk (poison pill) and the watchdog."
+            : "Diskless: the watchdog alone, with corosync-qdevice's vote.",
+        dev ? "SBD_DEVICE=\"" : "", dev ? dev : "", dev ? "\"\n" : "",
+        watchdog, wd_timeout);
+}
+
+/* The watchdog of a node: /dev/watchdog of a hardware driver, else
+ * softdog (loaded now and at boot). */
+static int plan_watchdog(hc_wizard *w, hc_plan *p, const char *node,
+                         char **ret_dev, char **ret_err)
+{
+    const char *want = hc_wizard_answer(w, "sbd_watchdog");
+    const char *probe[] = { "sh", "-c", "for d in /sys/class/watchdog/*; do "
+                            "[ -e \"$d/identity\" ] && cat \"$d/identity\"; "
+                            "done; true", NULL };
+    const char *on = strcmp(node, hc_wizard_local(w)) ? node : NULL;
+    char *out = NULL;
+    int rc;
+
+    if (strcmp(want, "auto")) {
+        *ret_dev = g_strdup(want);
+        hc_plan_note(p, "[%s] watchdog %s (answer sbd_watchdog).", node, want);
+        return 0;
+    }
+    *ret_dev = g_strdup("/dev/watchdog");
+    rc = hc_wizard_run(w, on, 15000, &out, ret_err, probe);
+    if (rc < 0) {
+        g_free(out);
+        return rc;
+    }
+    g_strstrip(out);
+    if (*out && !strstr(out, "Software Watchdog")) {
+        char *e = hc_escape(out, 60);
+
+        hc_plan_note(p, "[%s] hardware watchdog: %s (/dev/watchdog).", node, e);
+        g_free(e);
+    } else if (*out) {
+        hc_plan_note(p, "[%s] softdog is loaded: /dev/watchdog.", node);
+    } else {
+        hc_plan_note(p, "[%s] no hardware watchdog: softdog, a watchdog in "
+                     "the kernel, resets the node when sbd stops feeding it "
+                     "(it cannot help when the kernel itself hangs).", node);
+        hc_plan_cmd_add(p, on, 30000, "load softdog (the watchdog sbd feeds)",
+                        "modprobe", "softdog", NULL);
+        rc = hc_plan_file_add(w, p, on, SOFTDOG_CONF, "softdog\n", 8, 0644,
+                              false, ret_err);
+    }
+    g_free(out);
+    return rc;
+}
+
+/* How a node starts sbd so that it runs before pacemaker: systemd starts it
+ * with corosync once enabled (it refuses a manual start), so the cluster
+ * restarts on that node; an init script or the admin's start_command: stop
+ * pacemaker, start sbd, start pacemaker. */
+static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
+{
+    const char *on = strcmp(node, hc_wizard_local(w)) ? node : NULL;
+    const char *mgr = hc_wizard_answer(w, "service_manager");
+    char *out = NULL, *err = NULL;
+
+    if (!strcmp(mgr, "auto")) {
+        const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                                "systemd ]; then echo systemd; elif [ -x "
+                                "/etc/init.d/sbd ]; then echo init; else "
+                                "echo none; fi", NULL };
+
+        if (hc_wizard_run(w, on, 15000, &out, &err, probe) == 0) {
+            g_strstrip(out);
+            mgr = !strcmp(out, "systemd") ? "systemd"
+                  : !strcmp(out, "init") ? "init" : "command";
+        }
+    }
+    if (!strcmp(mgr, "systemd")) {
+        hc_plan_cmd_add(p, on, 30000, "sbd starts with corosync from now on",
+                        "systemctl", "enable", "sbd", NULL);
+        hc_plan_cmd_undo(p, "systemctl", "disable", "sbd", NULL);
+        hc_plan_cmd_add(p, on, 300000, "restart the cluster stack on the "
+                        "node, sbd first (its resources move away meanwhile)",
+                        "crm", "cluster", "restart", NULL);
+    } else {
+        const char *cmd = !strcmp(mgr, "command")
+                          ? hc_wizard_answer(w, "start_command") : "";
+        char **words = NULL;
+        GPtrArray *a[3];
+        static const char *const what[3][2] = {
+            { "pacemaker", "stop" }, { "sbd", "start" },
+            { "pacemaker", "start" } };
+
+        if (*cmd) {
+            g_shell_parse_argv(cmd, NULL, &words, NULL);
+        }
+        for (int k = 0; k < 3; k++) {
+            hc_plan_cmd *c = g_new0(hc_plan_cmd, 1);
+
+            a[k] = g_ptr_array_new();
+            if (words) {
+                for (char **wd = words; *wd; wd++) {
+                    g_ptr_array_add(a[k], g_strdup(*wd));
+                }
+                g_ptr_array_add(a[k], g_strdup(what[k][1]));
+                g_ptr_array_add(a[k], g_strdup(what[k][0]));
+            } else {
+                g_ptr_array_add(a[k], g_strdup_printf("/etc/init.d/%s",
+                                                      what[k][0]));
+                g_ptr_array_add(a[k], g_strdup(what[k][1]));
+            }
+            g_ptr_array_add(a[k], NULL);
+            c->node = g_strdup(on);
+            c->argv = (char **) g_ptr_array_free(a[k], FALSE);
+            c->timeout_ms = k == 1 ? 60000 : 300000;
+            c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
+                                     node, k == 0 ? " (its resources move "
+                                     "away), so that sbd starts before it"
+                                     : "");
+            g_ptr_array_add(p->cmds, c);
+        }
+        g_strfreev(words);
+    }
+    g_free(out);
+    g_free(err);
+    return 0;
+}
+
+/* msgwait of the sbd header on dev, or 0 when dev has none. */
+static int sbd_msgwait(hc_wizard *w, const char *dev, int *ret)
+{
+    const char *argv[] = { "sbd", "-d", dev, "dump", NULL };
+    char *out = NULL, *err = NULL, *m;
+
+    *ret = 0;
+    if (hc_wizard_run(w, NULL, 30000, &out, &err, argv) == 0 && out
+        && (m = strstr(out, "Timeout (msgwait)"))) {
+        m = strchr(m, ':');
+        *ret = m ? atoi(m + 1) : 0;
+    }
+    g_free(out);
+    g_free(err);
+    return 0;
+}
+
+static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
+{
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    const char *dev = diskless ? NULL : hc_wizard_answer(w, "sbd_device");
+    int wd = atoi(hc_wizard_answer(w, "sbd_watchdog_timeout"));
+    int msgwait = 2 * wd, timeout;
+    const char *delay = hc_wizard_answer(w, "fence_delay");
+    int rc = 0;
+
+    if (!diskless && !*dev) {
+        *ret_err = g_strdup("answer sbd_device: a small disk (8 MB is "
+                            "enough) that both nodes see, by a stable name "
+                            "(/dev/disk/by-id/...); sbd overwrites its "
+                            "start");
+        return -ENOENT;
+    }
+    if (!diskless) {
+        const char *blk[] = { "blkid", "-p", "-o", "value", "-s", "TYPE",
+                              dev, NULL };
+        char *type = NULL, *e = NULL;
+        int have = 0;
+
+        for (int i = 0; rc == 0 && i < 2; i++) {
+            const char *test[] = { "test", "-b", dev, NULL };
+
+            if (hc_wizard_run(w, i ? nodes[1] : NULL, 15000, NULL, NULL,
+                              test) < 0) {
+                *ret_err = g_strdup_printf("%s: %s is not a block device "
+                                           "there: answer sbd_device with a "
+                                           "disk both nodes see", nodes[i],
+                                           dev);
+                rc = -ENODEV;
+            }
+        }
+        if (rc < 0) {
+            return rc;
+        }
+        sbd_msgwait(w, dev, &have);
+        if (have) {
+            msgwait = have;
+            hc_plan_note(p, "%s has an sbd header already (msgwait %d s): "
+                         "kept, not created again.", dev, have);
+        } else {
+            hc_wizard_run(w, NULL, 15000, &type, &e, blk);
+            if (type && *g_strstrip(type)
+                && !hc_wizard_overwrite(w, nodes[0], dev)) {
+                char *t = hc_escape(type, 20);
+
+                *ret_err = g_strdup_printf("%s holds %s data: sbd create "
+                                           "overwrites its start; if that "
+                                           "is meant, run hacon setup apply "
+                                           "fence --overwrite %s:%s", dev, t,
+                                           nodes[0], dev);
+                g_free(t);
+                rc = -EEXIST;
+            } else {
+                char *s1 = g_strdup_printf("%d", wd);
+
+                if (type && *type) {
+                    char *t = hc_escape(type, 20);
+
+                    hc_plan_warn(p, "sbd create overwrites the start of %s, "
+                                 "which holds %s data (--overwrite %s:%s).",
+                                 dev, t, nodes[0], dev);
+                    g_free(t);
+                }
+                char *s4 = g_strdup_printf("%d", msgwait);
+
+                hc_plan_cmd_add(p, NULL, 60000, "write sbd's header and "
+                                "slots on the shared disk", "sbd", "-d", dev,
+                                "-1", s1, "-4", s4, "create", NULL);
+                hc_plan_crm(p, "sbd -d %s -1 %d -4 %d create", dev, wd,
+                            msgwait);
+                g_free(s1);
+                g_free(s4);
+            }
+            g_free(type);
+            g_free(e);
+        }
+    }
+    bool start[2] = { false, false };
+
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        char *wdev = NULL, *conf;
+        size_t before = p->files->len;
+        const char *pid[] = { "pidof", "sbd", NULL };
+
+        rc = plan_watchdog(w, p, nodes[i], &wdev, ret_err);
+        if (rc == 0) {
+            conf = sbd_conf(dev, wdev, wd);
+            rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, SBD_CONF, conf,
+                                  strlen(conf), 0644, false, ret_err);
+            g_free(conf);
+        }
+        /* sbd reads its configuration when it starts. */
+        start[i] = p->files->len != before
+                   || hc_wizard_run(w, i ? nodes[1] : NULL, 15000, NULL, NULL,
+                                    pid) < 0;
+        g_free(wdev);
+    }
+    /* The peer first: the node hacon runs on keeps the service until its
+     * own turn. */
+    for (int i = 1; rc == 0 && i >= 0; i--) {
+        if (start[i]) {
+            rc = plan_sbd_start(w, p, nodes[i]);
+        }
+    }
+    if (rc < 0) {
+        return rc;
+    }
+    /* 20 % over msgwait: a fence by sbd is only done when the victim has
+     * had msgwait to read its message and be reset. */
+    timeout = msgwait + (msgwait + 4) / 5;
+    if (!diskless) {
+        GString *x = g_string_new(NULL);
+        char *s = g_strdup("<primitive id=\"st_sbd\" class=\"stonith\" "
+                           "type=\"fence_sbd\">\n    <instance_attributes "
+                           "id=\"st_sbd-instance_attributes\">\n");
+        char *ts = g_strdup_printf("%ds", timeout);
+        char *d = g_strdup_printf("%ss", delay);
+
+        g_string_append(x, s);
+        g_free(s);
+        nvpair(x, NULL, "st_sbd", "devices", dev);
+        if (strcmp(delay, "0")) {
+            nvpair(x, NULL, "st_sbd", "pcmk_delay_max", d);
+        }
+        g_string_append(x, "    </instance_attributes>\n    <operations>\n"
+                        "      <op id=\"st_sbd-monitor-60s\" name=\"monitor\" "
+                        "interval=\"60s\" timeout=\"30s\"/>\n    </operations>"
+                        "\n</primitive>");
+        hc_cib_remove_id(p->cib_new, "st_sbd");
+        rc = hc_cib_add_xml(p->cib_new, "resources", x->str);
+        g_string_free(x, TRUE);
+        hc_cib_set_property(p->cib_new, "stonith-timeout", ts);
+        hc_plan_crm(p, "crm configure primitive st_sbd stonith:fence_sbd "
+                    "params devices=%s%s%s op monitor interval=60s "
+                    "timeout=30s", dev, strcmp(delay, "0")
+                    ? " pcmk_delay_max=" : "", strcmp(delay, "0") ? d : "");
+        hc_plan_crm(p, "crm configure property stonith-timeout=%s", ts);
+        hc_plan_note(p, "Chosen: fencing=sbd on %s. A node fences its peer "
+                     "by writing a poison pill in the peer's slot; the peer's "
+                     "sbd reads it and resets the node through the "
+                     "watchdog. A node that loses the disk or hangs stops "
+                     "feeding its watchdog and is reset within %d s. "
+                     "stonith-timeout=%s is msgwait (%d s) plus 20 %%.",
+                     dev, wd, ts, msgwait);
+        g_free(ts);
+        g_free(d);
+    } else {
+        char *t = g_strdup_printf("%ds", 2 * wd);
+
+        hc_cib_set_property(p->cib_new, "stonith-watchdog-timeout", t);
+        /* Pacemaker's controller sets have-watchdog=true itself once sbd
+         * runs with its watchdog (this plan starts it before the CIB
+         * changes); without it the planned CIB would have no fencing at
+         * all, for crm_verify and for the cluster.  Verify checks the
+         * controller's own value. */
+        hc_cib_set_property(p->cib_new, "have-watchdog", "true");
+        hc_plan_note(p, "have-watchdog=true: Pacemaker sets it when sbd runs "
+                     "with its watchdog; the plan assumes it, and verify "
+                     "checks that Pacemaker says so.");
+        hc_plan_crm(p, "crm configure property stonith-watchdog-timeout=%s",
+                    t);
+        g_free(t);
+    }
+    if (rc < 0) {
+        *ret_err = g_strdup("cannot add st_sbd to the CIB");
+    }
+    return rc;
+}
+
+/* corosync.conf with its quorum section's two_node replaced by the
+ * quorum device (corosync refuses both at once). */
+static char *qdevice_conf(const char *conf, const char *qnetd)
+{
+    GString *out = g_string_new(NULL);
+    char **lines = g_strsplit(conf, "\n", -1);
+    bool in_quorum = false, added = false;
+
+    for (char **l = lines; *l; l++) {
+        char *t = g_strstrip(g_strdup(*l));
+
+        if (g_str_has_prefix(t, "quorum") && strchr(t, '{')) {
+            in_quorum = true;
+        }
+        if (in_quorum && (g_str_has_prefix(t, "two_node")
+                          || g_str_has_prefix(t, "wait_for_all"))) {
+            g_free(t);
+            continue;
+        }
+        if (in_quorum && !strcmp(t, "}") && !added) {
+            g_string_append_printf(out, "\tdevice {\n\t\tmodel: net\n"
+                                   "\t\tvotes: 1\n\t\tnet {\n\t\t\thost: %s\n"
+                                   "\t\t\talgorithm: ffsplit\n\t\t}\n\t}\n",
+                                   qnetd);
+            added = true;
+            in_quorum = false;
+        }
+        g_string_append(out, *l);
+        if (l[1]) {
+            g_string_append_c(out, '\n');
+        }
+        g_free(t);
+    }
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
+}
+
+static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *qnetd = hc_wizard_answer(w, "qnetd_host");
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    char *conf = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (!*qnetd) {
+        *ret_err = g_strdup("answer qnetd_host: a third host (not a node) "
+                            "that runs corosync-qnetd and that both nodes "
+                            "reach; root on this node reaches it over ssh");
+        return -ENOENT;
+    }
+    hc_plan_note(p, "Chosen: fencing=qdevice, diskless sbd with a quorum "
+                 "device. Why the third vote: without a disk, sbd fences a "
+                 "node only by letting its watchdog reset it when the node "
+                 "loses quorum. With two nodes (two_node: 1) both halves of "
+                 "a split network keep quorum, so neither resets, and after "
+                 "stonith-watchdog-timeout each takes the other for fenced: "
+                 "both run the service. corosync-qnetd on %s gives its vote "
+                 "to exactly one half; the other half loses quorum and its "
+                 "watchdog resets it.", qnetd);
+    hc_plan_warn(p, "%s must run corosync-qnetd (Debian package "
+                 "corosync-qnetd) before this step; if it is down as well as "
+                 "one node, the other node loses quorum and stops the "
+                 "service.", qnetd);
+    rc = hc_wizard_read(w, NULL, COROSYNC_CONF, &conf, &len, ret_err);
+    if (rc == 0 && !conf) {
+        *ret_err = g_strdup("no " COROSYNC_CONF ": apply step cluster first");
+        rc = -ENOENT;
+    }
+    if (rc == 0 && !strstr(conf, "model: net")) {
+        char *q = qdevice_conf(conf, qnetd);
+
+        for (int i = 0; rc == 0 && i < 2; i++) {
+            rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, COROSYNC_CONF,
+                                  q, strlen(q), 0644, false, ret_err);
+        }
+        g_free(q);
+        hc_plan_cmd_add(p, NULL, 120000, "the nodes' certificates for "
+                        "qnetd (this tool reaches the other hosts over ssh)",
+                        "corosync-qdevice-net-certutil", "-Q", "-n",
+                        hc_wizard_answer(w, "cluster_name"), qnetd, nodes[0],
+                        nodes[1], NULL);
+        hc_plan_cmd_add(p, NULL, 30000, "corosync reads the new quorum "
+                        "section on both nodes", "corosync-cfgtool", "-R",
+                        NULL);
+        for (int i = 0; i < 2; i++) {
+            hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000, "start "
+                            "corosync-qdevice (the third vote's client)",
+                            "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                            "systemd ]; then systemctl enable --now "
+                            "corosync-qdevice; else /etc/init.d/"
+                            "corosync-qdevice start; fi", NULL);
+        }
+        hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s", qnetd);
+    }
+    g_free(conf);
+    if (rc == 0) {
+        rc = sbd_plan(w, p, true, ret_err);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ the step */
+
+static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *m = method(w);
+    GPtrArray *checks;
+    const char *v;
+    int rc = hc_steps_plan_cib(w, p, ret_err);
+
+    if (rc < 0) {
+        return rc;
+    }
+    if (!strcmp(m, "none")) {
+        g_hash_table_replace(p->data, g_strdup("done"), g_strdup(
+            "skipped: fencing=none"));
+        hc_plan_note(p, "fencing=none: nothing to do here; step stonith "
+                     "disables fencing as the tutorial does, which leaves a "
+                     "split network able to run the service on both nodes. "
+                     "Recommended: fencing=agent (a power switch or BMC per "
+                     "node), sbd (a small shared disk and a watchdog) or "
+                     "qdevice (a third host's vote).");
+        return 0;
+    }
+    hc_plan_note(p, "Tutorial says: disable STONITH. hacon recommends "
+                 "fencing instead: the survivor of a split or a hang takes "
+                 "the service over only once the other node is known to be "
+                 "off, so that DRBD, /data and dhcpd never run twice.");
+    checks = g_ptr_array_new();
+    /* The devices of another method hacon set up earlier go. */
+    for (int i = 0; i < 2; i++) {
+        const char *n = hc_wizard_answer(w, i ? "node2" : "node1");
+        char *id = device_id(n), *lid = g_strdup_printf("l_%s", id);
+
+        if (strcmp(m, "agent") && hc_cib_find_id(p->cib_new, id)) {
+            hc_cib_remove_id(p->cib_new, lid);
+            hc_cib_remove_id(p->cib_new, id);
+            hc_plan_crm(p, "crm configure delete %s %s", lid, id);
+        }
+        g_free(id);
+        g_free(lid);
+    }
+    if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
+        hc_cib_remove_id(p->cib_new, "st_sbd");
+        hc_plan_crm(p, "crm configure delete st_sbd");
+    }
+    if (!strcmp(m, "agent")) {
+        rc = agent_plan(w, p, checks, ret_err);
+    } else if (!strcmp(m, "sbd")) {
+        rc = sbd_plan(w, p, false, ret_err);
+    } else {
+        rc = qdevice_plan(w, p, ret_err);
+    }
+    v = hc_cib_property(p->cib_old, "stonith-enabled");
+    if (rc == 0 && (!v || strcmp(v, "true"))) {
+        hc_cib_set_property(p->cib_new, "stonith-enabled", "true");
+        hc_plan_crm(p, "crm configure property stonith-enabled=true");
+    }
+    /* The live checks run only before a change, never make one. */
+    for (guint i = 0; i < checks->len; i++) {
+        hc_plan_cmd *c = checks->pdata[i];
+
+        if (rc == 0 && (p->files->len
+                        || !hc_cib_same_config(p->cib_old, p->cib_new))) {
+            g_ptr_array_add(p->cmds, c);
+        } else {
+            g_strfreev(c->argv);
+            g_strfreev(c->undo);
+            g_free(c->node);
+            g_free(c->why);
+            g_free(c);
+        }
+    }
+    g_ptr_array_free(checks, TRUE);
+    if (rc < 0) {
+        return rc;
+    }
+    if (strcmp(hc_wizard_answer(w, "fence_delay"), "0")
+        && strcmp(m, "qdevice")) {
+        hc_plan_note(p, "Two nodes: each fence waits a random delay of up to "
+                     "%s s (pcmk_delay_max), so that after a split the two "
+                     "nodes never shoot each other at the same moment.",
+                     hc_wizard_answer(w, "fence_delay"));
+    }
+    if (!strcmp(hc_wizard_answer(w, "storage"), "drbd")) {
+        hc_plan_note(p, "DRBD: with fencing=%s, step drbd writes r0 with "
+                     "`fencing resource-and-stonith` and the crm-fence-peer "
+                     "handlers (a Primary then never outlives its fenced "
+                     "peer's data); where step drbd was applied before, "
+                     "apply it again: its plan shows the change.", m);
+    }
+    if (!strcmp(hc_wizard_answer(w, "fence_test"), "yes")) {
+        hc_plan_warn(p, "fence_test=yes: verify ends with one real fence of "
+                     "the passive node: it is power-cycled (or reset by its "
+                     "watchdog) and joins again.");
+    }
+    g_hash_table_replace(p->data, g_strdup("done"), g_strdup_printf(
+        "fencing=%s configured, stonith-enabled=true", m));
+    return 0;
+}
+
+/* The node that does not run the service (the peer when none runs it). */
+static char *passive_node(hc_wizard *w)
+{
+    hc_status *st = NULL;
+    char *err = NULL, *active = NULL;
+    const char *n1 = hc_wizard_answer(w, "node1"), *n2 = hc_wizard_answer(w,
+                                                                          "node2");
+
+    if (hc_steps_status(w, &st, &err) == 0) {
+        GString *where = g_string_new(NULL);
+
+        active = hc_steps_placed_on(w, st, where);
+        g_string_free(where, TRUE);
+    }
+    hc_status_free(st);
+    g_free(err);
+    if (!active) {
+        return g_strdup(hc_wizard_peer(w));
+    }
+    {
+        char *r = g_strdup(!strcmp(active, n1) ? n2 : n1);
+
+        g_free(active);
+        return r;
+    }
+}
+
+static int node_online(hc_wizard *w, const char *node)
+{
+    hc_status *st = NULL;
+    char *err = NULL;
+    int on = 0;
+
+    if (hc_steps_status(w, &st, &err) == 0) {
+        hc_node *n = hc_status_find_node(st, node);
+
+        on = n && n->online;
+    }
+    hc_status_free(st);
+    g_free(err);
+    return on;
+}
+
+static int test_fence(hc_wizard *w, char **ret_err)
+{
+    char *victim = passive_node(w), *out = NULL;
+    double t0 = hc_now_ms(), deadline;
+    int rc;
+
+    if (!strcmp(victim, hc_wizard_local(w))) {
+        hc_wizard_progress(w, "test fence skipped: the passive node is this "
+                           "one (%s); run the verify from %s", victim,
+                           hc_wizard_peer(w));
+        g_free(victim);
+        return 0;
+    }
+    hc_wizard_progress(w, "test fence: rebooting %s (the passive node)",
+                       victim);
+    {
+        const char *argv[] = { "stonith_admin", "--reboot", victim,
+                               "--delay=-1", "--timeout=120", NULL };
+
+        rc = hc_wizard_run(w, NULL, 150000, NULL, ret_err, argv);
+    }
+    if (rc < 0) {
+        g_free(victim);
+        return rc;
+    }
+    hc_wizard_progress(w, "%s fenced after %.1f s; waiting for it to join",
+                       victim, (hc_now_ms() - t0) / 1000);
+    deadline = hc_now_ms() + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    /* It first drops out, then comes back. */
+    g_usleep(2 * 1000 * 1000);
+    while (!node_online(w, victim)) {
+        if (hc_now_ms() > deadline) {
+            *ret_err = g_strdup_printf("%s was fenced but is not Online "
+                                       "again after %s s", victim,
+                                       hc_wizard_answer(w, "timeout"));
+            g_free(victim);
+            return -ETIMEDOUT;
+        }
+        g_usleep(1000 * 1000);
+    }
+    {
+        const char *argv[] = { "stonith_admin", "--history", victim, NULL };
+
+        rc = hc_wizard_run(w, NULL, 30000, &out, ret_err, argv);
+        if (rc == 0 && (!out || !strstr(out, "successful"))) {
+            *ret_err = g_strdup_printf("stonith_admin --history %s shows no "
+                                       "successful fence", victim);
+            rc = -EPROTO;
+        }
+    }
+    if (rc == 0) {
+        hc_wizard_progress(w, "test fence: %s power-cycled and Online again "
+                           "%.1f s after the fence began", victim,
+                           (hc_now_ms() - t0) / 1000);
+    }
+    g_free(out);
+    g_free(victim);
+    return rc;
+}
+
+static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *m = method(w);
+    const char *nodes[2] = { hc_wizard_answer(w, "node1"),
+                             hc_wizard_answer(w, "node2") };
+    double deadline = hc_now_ms()
+                      + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    int rc = 0;
+
+    if (!strcmp(m, "none")) {
+        return 0;
+    }
+    /* The devices run (their start and monitor called the agent). */
+    while (rc == 0) {
+        hc_status *st = NULL;
+        char *err = NULL;
+        GString *missing = g_string_new(NULL);
+
+        rc = hc_steps_status(w, &st, ret_err);
+        if (rc < 0) {
+            g_string_free(missing, TRUE);
+            break;
+        }
+        if (!st->cluster.stonith_enabled) {
+            g_string_append(missing, " stonith-enabled is not true;");
+        }
+        if (!strcmp(m, "agent")) {
+            for (int i = 0; i < 2; i++) {
+                char *id = device_id(nodes[i]);
+
+                if (!hc_wizard_rsc_node(st, id)) {
+                    g_string_append_printf(missing, " %s not started;", id);
+                }
+                g_free(id);
+            }
+        } else if (!strcmp(m, "sbd") && !hc_wizard_rsc_node(st, "st_sbd")) {
+            g_string_append(missing, " st_sbd not started;");
+        }
+        hc_status_free(st);
+        g_free(err);
+        if (!missing->len || hc_wizard_cib_is_file(w)) {
+            g_string_free(missing, TRUE);
+            break;
+        }
+        if (hc_now_ms() > deadline) {
+            *ret_err = g_strdup_printf("timed out:%s", missing->str);
+            rc = -ETIMEDOUT;
+        }
+        g_string_free(missing, TRUE);
+        if (rc == 0) {
+            g_usleep(1000 * 1000);
+        }
+    }
+    if (rc < 0 || hc_wizard_cib_is_file(w)) {
+        return rc;
+    }
+    /* The fencer of the other node (which runs the device) can fence
+     * each node. */
+    for (int i = 0; rc == 0 && strcmp(m, "qdevice") && i < 2; i++) {
+        const char *argv[] = { "stonith_admin", "--list", nodes[i], NULL };
+        const char *on = strcmp(nodes[!i], hc_wizard_local(w)) ? nodes[!i]
+                                                                : NULL;
+        char *out = NULL;
+
+        rc = hc_wizard_run(w, on, 30000, &out, ret_err, argv);
+        if (rc == 0 && (!out || strstr(out, "0 fence devices"))) {
+            *ret_err = g_strdup_printf("%s's fencer has no device that can "
+                                       "fence %s (stonith_admin --list %s)",
+                                       nodes[!i], nodes[i], nodes[i]);
+            rc = -EPROTO;
+        }
+        g_free(out);
+    }
+    if (rc == 0 && !strcmp(m, "qdevice")) {
+        xmlNode *cib = NULL;
+
+        rc = hc_wizard_cib(w, &cib, ret_err);
+        if (rc == 0 && !crm_is_true(hc_cib_property(cib, "have-watchdog"))) {
+            *ret_err = g_strdup("Pacemaker does not report a watchdog "
+                                "(have-watchdog is not true): sbd does not "
+                                "run with one");
+            rc = -EPROTO;
+        }
+        free_xml(cib);
+    }
+    /* sbd runs on both nodes with the watchdog open. */
+    for (int i = 0; rc == 0 && strcmp(m, "agent") && i < 2; i++) {
+        const char *argv[] = { "sh", "-c", "for p in $(pidof sbd); do ls -l "
+                               "/proc/$p/fd; done | grep -q watchdog", NULL };
+        const char *on = strcmp(nodes[i], hc_wizard_local(w)) ? nodes[i]
+                                                               : NULL;
+
+        if (hc_wizard_run(w, on, 15000, NULL, NULL, argv) < 0) {
+            *ret_err = g_strdup_printf("%s: sbd does not run with its "
+                                       "watchdog open", nodes[i]);
+            rc = -EPROTO;
+        }
+    }
+    if (rc == 0 && !strcmp(hc_wizard_answer(w, "fence_test"), "yes")) {
+        rc = test_fence(w, ret_err);
+    }
+    return rc;
+}
+
+static int fence_check(hc_wizard *w, hc_step_state *ret, GString *why)
+{
+    return hc_step_check_by_plan(w, &hc_step_fence, ret, why);
+}
+
+const hc_step hc_step_fence = {
+    .name = "fence",
+    .title = "Fencing (recommended)",
+    .tutorial = "(none: the tutorial disables STONITH in the next step)",
+    .hacon = "a fence device per node (a fence agent of the admin's choice, "
+             "checked live), sbd on a shared disk with a watchdog, or "
+             "diskless sbd with a quorum device; a fence delay for two "
+             "nodes; fencing=none leaves it to step stonith",
+    .check = fence_check,
+    .plan = fence_plan,
+    .verify = fence_verify,
+    .needs = { "cluster" },
+};
