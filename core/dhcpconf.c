@@ -1,6 +1,8 @@
 /* dhcpd.conf: a small tokenizer and a scope stack.  Only the declarations
  * that place addresses are interpreted; every other statement or block is
- * skipped by its punctuation, so unknown options never stop the parse. */
+ * skipped by its punctuation, so unknown options never stop the parse.
+ * A kea-dhcp4.conf (JSON) given to the same functions is read by
+ * dhcpconf_kea.c; the usage counts below serve both. */
 #include "dhcpconf.h"
 
 #include <errno.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcpconf_int.h"
 #include "util.h"
 
 #define MAX_TOKENS 64
@@ -58,8 +61,8 @@ void hc_dhcp_conf_free(hc_dhcp_conf *c)
     g_free(c);
 }
 
-static void conf_error(hc_dhcp_conf *c, const char *file, uint32_t line,
-                       const char *msg)
+void hc__dhcp_conf_error(hc_dhcp_conf *c, const char *file, uint32_t line,
+                         const char *msg)
 {
     hc_dhcp_conf_error e = { g_strdup(file), line, g_strdup(msg) };
 
@@ -206,7 +209,7 @@ typedef struct parse_ctx {
     void *read_data;
 } parse_ctx;
 
-static const char *intern_file(hc_dhcp_conf *c, const char *file)
+const char *hc__dhcp_conf_file(hc_dhcp_conf *c, const char *file)
 {
     for (guint i = 0; i < c->files->len; i++) {
         if (!strcmp(c->files->pdata[i], file)) {
@@ -228,7 +231,7 @@ static void do_include(parse_ctx *px, const ctok *name, const char *file,
     int rc;
 
     if (px->include_depth >= MAX_INCLUDE_DEPTH) {
-        conf_error(px->c, file, line, "includes nested too deep");
+        hc__dhcp_conf_error(px->c, file, line, "includes nested too deep");
         g_free(path);
         return;
     }
@@ -252,7 +255,7 @@ static void do_include(parse_ctx *px, const ctok *name, const char *file,
         char *msg = g_strdup_printf("cannot read include file: %s",
                                     g_strerror(-rc));
 
-        conf_error(px->c, file, line, msg);
+        hc__dhcp_conf_error(px->c, file, line, msg);
         g_free(msg);
     } else {
         px->include_depth++;
@@ -276,12 +279,12 @@ static void add_range(parse_ctx *px, const ctok *tk, int nt, const char *file)
         i++;
     }
     if (i >= nt || !ctok_ip(&tk[i], &r.first)) {
-        conf_error(px->c, file, tk[0].line, "bad range");
+        hc__dhcp_conf_error(px->c, file, tk[0].line, "bad range");
         return;
     }
     r.last = r.first;
     if (i + 1 < nt && !ctok_ip(&tk[i + 1], &r.last)) {
-        conf_error(px->c, file, tk[0].line, "bad range");
+        hc__dhcp_conf_error(px->c, file, tk[0].line, "bad range");
         return;
     }
     if (r.first > r.last) {
@@ -360,7 +363,7 @@ static void statement(parse_ctx *px, const ctok *tk, int nt, bool block,
 
             if (nt < 4 || !ctok_ip(&tk[1], &sn.net) || !ctok_is(&tk[2], "netmask")
                 || !ctok_ip(&tk[3], &sn.mask)) {
-                conf_error(c, file, tk[0].line, "bad subnet declaration");
+                hc__dhcp_conf_error(c, file, tk[0].line, "bad subnet declaration");
             } else {
                 sn.net &= sn.mask;
                 g_array_append_val(c->subnets, sn);
@@ -380,7 +383,7 @@ static void statement(parse_ctx *px, const ctok *tk, int nt, bool block,
             next.host = (int) c->hosts->len - 1;
         }
         if (px->depth + 1 >= MAX_DEPTH) {
-            conf_error(c, file, tk[0].line, "blocks nested too deep");
+            hc__dhcp_conf_error(c, file, tk[0].line, "blocks nested too deep");
             return;
         }
         px->stack[++px->depth] = next;
@@ -432,16 +435,16 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
     bool cut = false;
     ctok t;
 
-    file = intern_file(px->c, file);
+    file = hc__dhcp_conf_file(px->c, file);
     for (;;) {
         cnext(&lx, &t);
         switch (t.type) {
         case C_END:
             if (nt) {
-                conf_error(px->c, file, tk[0].line, "statement without ';'");
+                hc__dhcp_conf_error(px->c, file, tk[0].line, "statement without ';'");
             }
             if (px->depth != base_depth) {
-                conf_error(px->c, file, t.line, "missing '}' at end of file");
+                hc__dhcp_conf_error(px->c, file, t.line, "missing '}' at end of file");
                 px->depth = base_depth;
             }
             return 0;
@@ -466,7 +469,7 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
                 cut = false;
             }
             if (px->depth <= base_depth) {
-                conf_error(px->c, file, t.line, "unexpected '}'");
+                hc__dhcp_conf_error(px->c, file, t.line, "unexpected '}'");
             } else {
                 px->depth--;
             }
@@ -495,6 +498,10 @@ static int parse_via(hc_dhcp_conf *c, const char *buf, size_t len,
     parse_ctx px = { .c = c, .follow_includes = follow_includes,
                      .read = read, .read_data = read_data };
 
+    if (hc__kea_conf_detect(buf, len)) {
+        return hc__kea_conf_parse(c, buf, len, file ? file : "kea-dhcp4.conf",
+                                  follow_includes, read, read_data);
+    }
     px.stack[0] = (scope) { S_TOP, -1, -1, -1, false };
     return parse_buffer(&px, buf, len, file ? file : "dhcpd.conf");
 }

@@ -14,7 +14,6 @@
 #include "exec.h"
 #include "leases.h"
 #include "leases_locate.h"
-#include "kea_read.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ leases */
@@ -22,46 +21,6 @@
 bool hc__fo_is_local(const hc_failover *fo, const char *node)
 {
     return node && fo->local && !strcmp(node, fo->local);
-}
-
-/* Kea's memfile: its files in the order Kea reads them, later rows
- * superseding earlier ones (kea_read.h). */
-static int read_kea_leases(hc_failover *fo, const char *node, GArray *out,
-                           char **ret_err)
-{
-    const char *argv[] = { "sh", "-c", "for f in \"$1.2\" \"$1.completed\" "
-                           "\"$1.1\" \"$1\"; do [ ! -e \"$f\" ] || cat -- "
-                           "\"$f\" || exit 1; done", "sh", fo->leases_path,
-                           NULL };
-    hc_exec_result res = { 0 };
-    unsigned bad = 0, line = 0;
-    int rc = hc_exec(argv, &(hc_exec_opts) {
-                         .node = hc__fo_is_local(fo, node) ? NULL : node },
-                     &res);
-
-    if (rc == 0 && res.status != 0) {
-        rc = -EIO;
-    }
-    if (rc < 0) {
-        *ret_err = g_strdup_printf("%s%s%s: cannot read Kea's lease files",
-                                   node ? node : "", node ? ":" : "",
-                                   fo->leases_path);
-    } else {
-        hc_kea_csv_leases(res.out, res.out_len, (uint32_t) time(NULL), out,
-                          &bad, &line);
-        if (bad) {
-            /* Kea writes whole rows: one that is not is the file's fault,
-             * and the comparison would not be sound. */
-            *ret_err = g_strdup_printf("%s%s%s: %u rows are not Kea lease "
-                                       "rows (the first at line %u of the "
-                                       "files read in turn)", node ? node
-                                       : "", node ? ":" : "",
-                                       fo->leases_path, bad, line);
-            rc = -EINVAL;
-        }
-    }
-    hc_exec_result_clear(&res);
-    return rc;
 }
 
 /* Every lease record of the file, the last one of each address (active
@@ -72,13 +31,8 @@ int hc__fo_read_leases(hc_failover *fo, const char *node, GArray *out,
     hc_lease_follower *f = NULL;
     hc_lease_table *t;
     uint32_t now = (uint32_t) time(NULL);
-    int rc;
-
-    if (fo->kea_config) {
-        return read_kea_leases(fo, node, out, ret_err);
-    }
-    rc = hc_lease_follower_new(fo->leases_path,
-                               hc__fo_is_local(fo, node) ? NULL : node, &f);
+    int rc = hc_lease_follower_new(fo->leases_path,
+                                   hc__fo_is_local(fo, node) ? NULL : node, &f);
 
     if (rc == 0) {
         rc = hc_lease_follower_poll(f, NULL);
@@ -121,8 +75,30 @@ void hc__fo_lease_str(const base_lease *b, GString *out)
     }
 }
 
-/* The lease file: --leases, else the dhcpd resource's parameter, else
- * lease-file-name in its dhcpd.conf (read on the node running dhcpd). */
+/* The server's config file on the node fo reads it from (includes too:
+ * Kea's lease-database may be in one). */
+static int read_conf_file(const char *path, char **ret_buf, size_t *ret_len,
+                          void *data)
+{
+    const char *argv[] = { "cat", path, NULL };
+    hc_exec_result res = { 0 };
+    int rc = hc_exec(argv, &(hc_exec_opts) { .node = data }, &res);
+
+    if (rc == 0 && res.status != 0) {
+        rc = strstr(res.err, "No such file") ? -ENOENT : -EIO;
+    }
+    if (rc == 0) {
+        *ret_buf = g_strndup(res.out, res.out_len);
+        *ret_len = res.out_len;
+    }
+    hc_exec_result_clear(&res);
+    return rc;
+}
+
+/* The lease file: --leases, else the server resource's parameter, else
+ * the file its config names (dhcpd.conf's lease-file-name, Kea's
+ * lease-database), read on the node running the server, else the
+ * server's default. */
 static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
 {
     hc_leases_location loc = { 0 };
@@ -133,41 +109,21 @@ static int locate_leases(hc_failover *fo, xmlNode *xml, char **ret_err)
     }
     if (fo->o.leases) {
         fo->leases_path = g_strdup(fo->o.leases);
-    } else if (fo->kea_config) {
-        /* Kea's lease file is named in its configuration, read where it
-         * runs (Kea's default place when it names none). */
-        const char *argv[] = { "cat", fo->kea_config, NULL };
-        const char *node = hc__fo_is_local(fo, fo->from) ? NULL : fo->from;
-        hc_exec_result res = { 0 };
-
-        if (hc_exec(argv, &(hc_exec_opts) { .node = node }, &res) == 0
-            && res.status == 0) {
-            fo->leases_path = hc_kea_conf_lease_file(res.out, res.out_len);
-        }
-        hc_exec_result_clear(&res);
-        if (!fo->leases_path) {
-            fo->leases_path = g_strdup("/var/lib/kea/kea-leases4.csv");
-        }
     } else if (rc == 0 && loc.leases) {
         fo->leases_path = g_strdup(loc.leases);
     } else if (rc == 0 && loc.config) {
-        const char *argv[] = { "cat", loc.config, NULL };
         const char *node = hc__fo_is_local(fo, fo->from) ? NULL : fo->from;
-        hc_exec_result res = { 0 };
+        hc_dhcp_conf *conf = NULL;
 
-        if (hc_exec(argv, &(hc_exec_opts) { .node = node }, &res) == 0
-            && res.status == 0) {
-            hc_dhcp_conf *conf = hc_dhcp_conf_new();
-
-            if (hc_dhcp_conf_parse(conf, res.out, res.out_len, loc.config,
-                                   false) >= 0 && conf->lease_file_name) {
-                fo->leases_path = g_strdup(conf->lease_file_name);
-            }
-            hc_dhcp_conf_free(conf);
+        if (hc_dhcp_conf_load_via(loc.config, read_conf_file, (void *) node,
+                                  &conf) == 0 && conf->lease_file_name) {
+            fo->leases_path = g_strdup(conf->lease_file_name);
         }
-        hc_exec_result_clear(&res);
+        hc_dhcp_conf_free(conf);
         if (!fo->leases_path) {
-            fo->leases_path = g_strdup("/var/lib/dhcp/dhcpd.leases");
+            fo->leases_path = g_strdup(loc.kea
+                                       ? "/var/lib/kea/kea-leases4.csv"
+                                       : "/var/lib/dhcp/dhcpd.leases");
         }
     }
     hc_leases_location_clear(&loc);

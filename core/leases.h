@@ -1,7 +1,13 @@
-/* The ISC dhcpd lease database (dhcpd.leases, as dhcpd 4.4 writes it):
- * a streaming parser into a compact table where the last record for an
+/* The lease database of ISC dhcpd (dhcpd.leases, as dhcpd 4.4 writes it)
+ * or of Kea (its memfile, kea-leases4.csv, as Kea 2.x writes it): a
+ * streaming parser into a compact table where the last record for an
  * address wins, and a follower that keeps the table in step with the file
- * while dhcpd appends to it and rewrites it.
+ * while the server appends to it and rewrites it.  Which server wrote a
+ * file is told by its first line (Kea's starts with its column header).
+ *
+ * The table is leases_table.c, dhcpd's parser leases_parse.c, Kea's
+ * leases_kea.c, the whole-file loader leases_load.c and the follower
+ * leases_follow.c.
  *
  * Everything a lease holds that came from a client (hostname, client id,
  * vendor class, `set` variables) is kept as raw bytes; display code escapes
@@ -25,13 +31,19 @@ typedef enum hc_lease_state {
     HC_LEASE_RESET,
     HC_LEASE_BACKUP,
     HC_LEASE_BOOTP,
+    HC_LEASE_DECLINED,     /* Kea state 1 */
+    HC_LEASE_RECLAIMED,    /* Kea state 2, expired-reclaimed: "reclaimed" */
     HC_LEASE_N_STATES
 } hc_lease_state;
 
 /* How a lease counts in pool usage, as dhcpd-pools counts it: active is
  * used; free, expired, released and abandoned are "touched"; backup is
  * backup.  A record whose state is none of those (reset, bootp, missing)
- * keeps the class of the record before it for the same address. */
+ * keeps the class of the record before it for the same address.  Kea's
+ * leases count as Kea's statistics count them: default (active) and
+ * declined are used ("assigned-addresses"), expired-reclaimed touched; a
+ * row with valid_lifetime 0 (Kea's record of a deleted lease, e.g. after
+ * a RELEASE) removes the address from the table. */
 typedef enum hc_lease_usage {
     HC_USAGE_NONE = 0,
     HC_USAGE_USED,
@@ -66,6 +78,9 @@ typedef struct hc_lease {
 typedef struct hc_lease_error {
     uint32_t line;
     char *msg;
+    /* NULL: the file read; else appended to its name, the older file of
+     * a Kea set the error is in (".2", ".1", ".completed"). */
+    const char *suffix;
 } hc_lease_error;
 
 /* A failover peer's state block ("failover peer NAME state { ... }"). */
@@ -84,11 +99,21 @@ void hc_lease_table_free(hc_lease_table *t);
 /* Forgets every lease, error and peer (the file was rewritten). */
 void hc_lease_table_reset(hc_lease_table *t);
 
-/* Leases in the order their address first appeared; index < count. */
+/* Leases in the order their address first appeared (when Kea deletes a
+ * lease, the last one takes its place); index < count. */
 size_t hc_lease_table_count(const hc_lease_table *t);
 const hc_lease *hc_lease_table_get(const hc_lease_table *t, size_t i);
 /* The lease for ip (host order), or NULL. */
 const hc_lease *hc_lease_table_find(const hc_lease_table *t, uint32_t ip);
+typedef enum hc_lease_format {
+    HC_LEASE_FMT_UNKNOWN = 0,   /* nothing read yet */
+    HC_LEASE_FMT_DHCPD,
+    HC_LEASE_FMT_KEA,
+} hc_lease_format;
+
+/* Which server's file the table was read from. */
+hc_lease_format hc_lease_table_format(const hc_lease_table *t);
+
 /* Records read, duplicates included. */
 size_t hc_lease_table_records(const hc_lease_table *t);
 /* Bumped on every change; a view compares it with the one it drew. */
@@ -120,7 +145,7 @@ const char *hc_lease_state_name(hc_lease_state s);
 /* Parses a state name ("active"); returns -1 when unknown. */
 int hc_lease_state_from_name(const char *s);
 
-/* Parses the statements in buf.  Returns the number of bytes consumed
+/* Parses the statements (dhcpd) or rows (Kea) in buf.  Returns the number of bytes consumed
  * (whole statements only) or a negative errno.  Without eof, a statement
  * cut by the end of buf is left unconsumed, for the caller to pass again
  * with what follows; with eof it is reported as truncated.  Malformed

@@ -8,6 +8,7 @@
 
 #define MAX_ERRORS 100
 #define MAX_STR 65535u
+#define HC_KEA_MAX_COLS 32
 
 /* The key is kept in the slot so that a probe touches one cache line. */
 typedef struct hc_slot {
@@ -31,6 +32,14 @@ struct hc_lease_table {
     uint8_t *duid;
     size_t duid_len;
     GByteArray *extras;     /* scratch for one record's extras */
+    uint8_t format;         /* hc_lease_format */
+    /* Kea: the field of each column of the header, KEA_F_*. */
+    uint8_t kea_cols[HC_KEA_MAX_COLS];
+    uint8_t kea_ncols;
+    /* The errors' hc_lease_error.suffix (a static string), or NULL. */
+    const char *err_suffix;
+    /* Kea: the rest of a row longer than KEA_MAX_ROW is being skipped. */
+    bool kea_skip;
 };
 
 /* Names of hc_lease_state, indexed by it. */
@@ -86,6 +95,9 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l);
 
 void hc__lease_failover_free(hc_lease_failover *p);
 
+/* Removes the lease for ip, if any: the last lease takes its place. */
+void hc__lease_remove(hc_lease_table *t, uint32_t ip);
+
 /* Appends u (the rest of a file, read from a record boundary with lines
  * counted from 1 there) to t, as if t had read on; takes u's errors,
  * failover states and server-duid. */
@@ -97,5 +109,18 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u);
  * statement boundary, and the parse goes on. */
 ssize_t hc__leases_parse_until(hc_lease_table *t, const char *buf,
                                size_t len, bool eof, size_t *stop);
+
+/* Kea's memfile (leases_kea.c), with the same contract as
+ * hc__leases_parse_until(); a line starting at *stop is a row boundary. */
+ssize_t hc__kea_parse_until(hc_lease_table *t, const char *buf, size_t len,
+                            bool eof, size_t *stop);
+
+/* Whether buf (len bytes, all there is when eof) starts as Kea's memfile
+ * does ("address,"): 1 yes, 0 no, -1 cannot tell yet. */
+int hc__kea_detect(const char *buf, size_t len, bool eof);
+
+/* Takes Kea's column header (one line, without its newline) into t; false
+ * when it is not one. */
+bool hc__kea_header(hc_lease_table *t, const char *line, size_t len);
 
 #endif

@@ -111,13 +111,24 @@ static uint64_t record_start_after(int fd, uint64_t at)
     return q ? at + (uint64_t) (q - buf) : 0;
 }
 
+/* Whether the file is Kea's (its header is then taken into t). */
+static bool read_kea_header(hc_lease_table *t, int fd)
+{
+    char buf[4096];
+    ssize_t n = pread(fd, buf, sizeof(buf), 0);
+    const char *nl = n > 0 ? memchr(buf, '\n', (size_t) n) : NULL;
+
+    return nl && hc__kea_header(t, buf, (size_t) (nl - buf));
+}
+
 int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     load_half h = { .fd = fd };
     GThread *th = NULL;
-    bool stopped = false;
+    bool stopped = false, kea;
+    size_t rec;
     int rc;
 
     if (fd < 0) {
@@ -130,22 +141,29 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
         return rc;
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    kea = read_kea_header(t, fd);
     /* Strings are kept in at most as many bytes as they take in the file,
-     * and references are 32 bits: a split is for files well below 4 GiB. */
-    if (at > 0 && (uint64_t) st.st_size < (1ull << 30)
+     * and references are 32 bits: a split is for files well below 4 GiB.
+     * Kea's file is read in one: a row that deletes a lease moves the
+     * last one into its place, which a join of halves would not repeat
+     * (and a Kea row is a third of a dhcpd record). */
+    if (!kea && at > 0 && (uint64_t) st.st_size < (1ull << 30)
         && at < (uint64_t) st.st_size) {
         h.from = record_start_after(fd, at);
     }
+    /* dhcpd writes about 300 bytes a record, 40 of them strings; Kea
+     * about 100, 20 of them strings. */
+    rec = kea ? 100 : 300;
     if (h.from) {
         h.t = hc_lease_table_new();
-        /* dhcpd writes about 300 bytes a record, 40 of them strings. */
-        hc__lease_table_reserve(h.t, ((uint64_t) st.st_size - h.from) / 300 + 16,
-                      ((uint64_t) st.st_size - h.from) / 8 + 4096);
+        hc__lease_table_reserve(h.t,
+                                ((uint64_t) st.st_size - h.from) / rec + 16,
+                                ((uint64_t) st.st_size - h.from) / 8 + 4096);
         th = g_thread_try_new("hc-leases", load_half_run, &h, NULL);
     }
     if (st.st_size > 0) {
-        hc__lease_table_reserve(t, (size_t) st.st_size / 300 + 16,
-                      (size_t) st.st_size / 8 + 4096);
+        hc__lease_table_reserve(t, (size_t) st.st_size / rec + 16,
+                                (size_t) st.st_size / 8 + 4096);
     }
     rc = load_range(t, fd, 0, th ? h.from : UINT64_MAX, &stopped, NULL);
     if (th) {

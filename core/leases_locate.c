@@ -1,7 +1,9 @@
 /* Finding the lease file from the CIB.  ocf:heartbeat:dhcpd takes the
  * lease path relative to chrooted_path, chrooted or not (its start action
  * runs dhcpd with -lf $chrooted_path/$leases when not chrooted, and chroots
- * to chrooted_path otherwise); ocf:hacon:dhcpd takes absolute paths. */
+ * to chrooted_path otherwise); ocf:hacon:dhcpd takes absolute paths.
+ * ocf:hacon:kea-dhcp4 has no lease parameter: Kea's config names the file
+ * (its lease-database), which the caller reads. */
 #include "leases_locate.h"
 
 #include <errno.h>
@@ -118,8 +120,10 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
                    *prov = hc_xml_attr(p, "provider");
         const char *type = hc_xml_attr(p, "type");
 
-        if (cls && type && prov && !strcmp(cls, "ocf") && !strcmp(type, "dhcpd")
-            && (!strcmp(prov, "hacon") || !strcmp(prov, "heartbeat"))) {
+        if (cls && type && prov && !strcmp(cls, "ocf")
+            && ((!strcmp(type, "dhcpd")
+                 && (!strcmp(prov, "hacon") || !strcmp(prov, "heartbeat")))
+                || (!strcmp(type, "kea-dhcp4") && !strcmp(prov, "hacon")))) {
             dhcpd = p;
         }
     }
@@ -128,9 +132,15 @@ int hc_leases_locate(xmlNode *cib, hc_leases_location *loc)
         return -ENOENT;
     }
     loc->dhcpd_rsc = g_strdup(hc_xml_attr(dhcpd, "id"));
-    loc->agent =
-        g_strdup_printf("ocf:%s:dhcpd", hc_xml_attr(dhcpd, "provider"));
-    if (!strcmp(hc_xml_attr(dhcpd, "provider"), "heartbeat")) {
+    loc->agent = g_strdup_printf("ocf:%s:%s", hc_xml_attr(dhcpd, "provider"),
+                                 hc_xml_attr(dhcpd, "type"));
+    loc->kea = !strcmp(hc_xml_attr(dhcpd, "type"), "kea-dhcp4");
+    if (loc->kea) {
+        const char *cfg = hc_xml_param(dhcpd, "config");
+
+        /* The agent's default (its meta-data), Debian's path. */
+        loc->config = g_strdup(cfg && *cfg ? cfg : "/etc/kea/kea-dhcp4.conf");
+    } else if (!strcmp(hc_xml_attr(dhcpd, "provider"), "heartbeat")) {
         /* Defaults from the agent's meta-data. */
         const char *cfg = hc_xml_param(dhcpd, "config");
         const char *root = hc_xml_param(dhcpd, "chrooted_path");

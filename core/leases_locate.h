@@ -1,6 +1,6 @@
-/* Where the cluster keeps dhcpd's lease file and config: found in the CIB
- * from the dhcpd primitive's parameters (ocf:hacon:dhcpd or
- * ocf:heartbeat:dhcpd) and the Filesystem resource whose mount point holds
+/* Where the cluster keeps the DHCP server's lease file and config: found
+ * in the CIB from the server primitive's parameters (ocf:hacon:dhcpd,
+ * ocf:heartbeat:dhcpd or ocf:hacon:kea-dhcp4) and the Filesystem resource whose mount point holds
  * the lease file, with the node that runs that filesystem. */
 #ifndef HC_LEASES_LOCATE_H
 #define HC_LEASES_LOCATE_H
@@ -9,10 +9,14 @@
 #include <libxml/tree.h>
 
 typedef struct hc_leases_location {
-    char *dhcpd_rsc;        /* primitive id */
-    char *agent;            /* "ocf:hacon:dhcpd" */
-    char *leases;           /* absolute path of the lease file */
-    char *config;           /* dhcpd.conf path, NULL when not known */
+    char *dhcpd_rsc;        /* the server's primitive id */
+    char *agent;            /* "ocf:hacon:dhcpd", "ocf:hacon:kea-dhcp4" */
+    bool kea;               /* the server is Kea */
+    char *leases;           /* absolute path of the lease file; NULL when
+                             * the config names it (Kea, or ocf:hacon:dhcpd
+                             * without its leases parameter) */
+    char *config;           /* dhcpd.conf or kea-dhcp4.conf path, NULL
+                             * when not known */
     char *fs_rsc;           /* Filesystem primitive id, or NULL */
     char *fs_directory;     /* its mount point */
     char *fs_device;
@@ -22,7 +26,8 @@ typedef struct hc_leases_location {
 
 /* Looks through the CIB (root <cib> element, status section included when
  * present).  Returns 0 and fills *loc (free with
- * hc_leases_location_clear()), -ENOENT when there is no dhcpd primitive. */
+ * hc_leases_location_clear()), -ENOENT when there is no DHCP server
+ * primitive. */
 int hc_leases_locate(xmlNode *cib, hc_leases_location *loc);
 void hc_leases_location_clear(hc_leases_location *loc);
 

@@ -1342,8 +1342,8 @@ static bool skip_long_record(hc_lease_table *t, lexer *lx, const char *stmt,
     return true;
 }
 
-ssize_t hc__leases_parse_until(hc_lease_table *t, const char *buf,
-                               size_t len, bool eof, size_t *stop)
+static ssize_t dhcpd_parse_until(hc_lease_table *t, const char *buf,
+                                 size_t len, bool eof, size_t *stop)
 {
     lexer lx = { .p = buf, .end = buf + len, .base = buf, .line = t->line,
                  .eof = eof };
@@ -1405,6 +1405,25 @@ ssize_t hc__leases_parse_until(hc_lease_table *t, const char *buf,
     }
     /* At the end of the file everything is consumed, whatever it was. */
     return (ssize_t) (eof ? len : done);
+}
+
+/* The first bytes of a file tell whose it is: Kea's starts with its
+ * column header. */
+ssize_t hc__leases_parse_until(hc_lease_table *t, const char *buf,
+                               size_t len, bool eof, size_t *stop)
+{
+    if (t->format == HC_LEASE_FMT_UNKNOWN) {
+        int kea = hc__kea_detect(buf, len, eof);
+
+        if (kea < 0) {
+            return 0;
+        }
+        t->format = kea ? HC_LEASE_FMT_KEA : HC_LEASE_FMT_DHCPD;
+    }
+    if (t->format == HC_LEASE_FMT_KEA) {
+        return hc__kea_parse_until(t, buf, len, eof, stop);
+    }
+    return dhcpd_parse_until(t, buf, len, eof, stop);
 }
 
 ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,

@@ -21,6 +21,8 @@ const char *const hc__lease_state_names[HC_LEASE_N_STATES] = {
     [HC_LEASE_RESET] = "reset",
     [HC_LEASE_BACKUP] = "backup",
     [HC_LEASE_BOOTP] = "bootp",
+    [HC_LEASE_DECLINED] = "declined",
+    [HC_LEASE_RECLAIMED] = "reclaimed",
 };
 
 const char *hc_lease_state_name(hc_lease_state s)
@@ -139,6 +141,10 @@ void hc_lease_table_reset(hc_lease_table *t)
     g_free(t->duid);
     t->duid = NULL;
     t->duid_len = 0;
+    t->format = HC_LEASE_FMT_UNKNOWN;
+    t->kea_ncols = 0;
+    t->kea_skip = false;
+    t->err_suffix = NULL;
 }
 
 void hc_lease_table_free(hc_lease_table *t)
@@ -164,6 +170,11 @@ size_t hc_lease_table_count(const hc_lease_table *t)
 const hc_lease *hc_lease_table_get(const hc_lease_table *t, size_t i)
 {
     return i < t->n ? &t->leases[i] : NULL;
+}
+
+hc_lease_format hc_lease_table_format(const hc_lease_table *t)
+{
+    return (hc_lease_format) t->format;
 }
 
 size_t hc_lease_table_records(const hc_lease_table *t)
@@ -217,6 +228,41 @@ static void index_resize(hc_lease_table *t, size_t cap)
     }
 }
 
+void hc__lease_remove(hc_lease_table *t, uint32_t ip)
+{
+    size_t mask = t->index_cap - 1;
+    size_t s = hc__lease_index_lookup(t, ip), i, j;
+    uint32_t idx;
+
+    if (!t->index[s].idx) {
+        return;
+    }
+    idx = t->index[s].idx - 1;
+    if (idx != t->n - 1) {
+        /* The last lease moves into the hole; its slot follows it. */
+        size_t ls = hc__lease_index_lookup(t, t->leases[t->n - 1].ip);
+
+        t->leases[idx] = t->leases[t->n - 1];
+        t->index[ls].idx = idx + 1;
+    }
+    t->n--;
+    /* Linear probing without tombstones: the entries after the hole that
+     * could not sit in their home slot move back into it (Knuth's
+     * algorithm R). */
+    i = s;
+    for (j = (i + 1) & mask; t->index[j].idx; j = (j + 1) & mask) {
+        size_t home = hc__lease_slot_of(t->index[j].ip, t->index_cap);
+
+        /* Moves when home is not cyclically in (i, j]. */
+        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+            t->index[i] = t->index[j];
+            i = j;
+        }
+    }
+    t->index[i] = (hc_slot) { 0, 0 };
+    t->generation++;
+}
+
 /* Sizes the table for about n leases and bytes of strings, so that a
  * full read does not grow (and copy) its arrays step by step. */
 void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
@@ -251,6 +297,7 @@ void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
         va_start(ap, fmt);
         e.msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
+        e.suffix = t->err_suffix;
         g_array_append_val(t->errors, e);
     }
 }
@@ -335,12 +382,14 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
 
     switch (l->state) {
     case HC_LEASE_ACTIVE:
+    case HC_LEASE_DECLINED:     /* Kea counts them as assigned */
         l->usage = HC_USAGE_USED;
         break;
     case HC_LEASE_FREE:
     case HC_LEASE_EXPIRED:
     case HC_LEASE_RELEASED:
     case HC_LEASE_ABANDONED:
+    case HC_LEASE_RECLAIMED:
         l->usage = HC_USAGE_TOUCHED;
         break;
     case HC_LEASE_BACKUP:
@@ -499,7 +548,8 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
         const hc_lease_error *x = &g_array_index(a->errors, hc_lease_error, i);
         const hc_lease_error *y = &g_array_index(b->errors, hc_lease_error, i);
 
-        if (x->line != y->line || strcmp(x->msg, y->msg)) {
+        if (x->line != y->line || strcmp(x->msg, y->msg)
+            || g_strcmp0(x->suffix, y->suffix)) {
             return false;
         }
     }

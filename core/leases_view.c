@@ -450,8 +450,11 @@ void hc_leases_format_text(GString *out, const hc_lease_table *t,
         hc_escape_append(out, label, strlen(label), 0);
         g_string_append(out, ":\n");
         for (guint i = 0; i < e->len && i < 10; i++) {
+            const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+
             g_string_append(out, "  ");
             hc_escape_append(out, label, strlen(label), 0);
+            g_string_append(out, sfx ? sfx : "");
             g_string_append_printf(out, ":%u: %s\n",
                                    g_array_index(e, hc_lease_error, i).line,
                                    g_array_index(e, hc_lease_error, i).msg);
@@ -686,8 +689,12 @@ void hc_leases_format_json(GString *out, const hc_lease_table *t,
         char *label = hc_lease_source_label(src);
 
         for (guint i = 0; i < e->len; i++) {
+            const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+            char *name = g_strconcat(label, sfx, NULL);
+
             g_string_append(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
-            json_escaped(out, label);
+            json_escaped(out, name);
+            g_free(name);
             g_string_append_printf(out, ", \"line\": %u, \"message\": ",
                                    g_array_index(e, hc_lease_error, i).line);
             hc_json_str(out, g_array_index(e, hc_lease_error, i).msg);

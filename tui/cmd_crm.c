@@ -178,7 +178,6 @@ static const char *const crm_forms[] = { "'LINE'", NULL };
 
 const hc_command hc_cmd_crm = {
     .name = "crm",
-    .usage = "[--dry-run] [--no-simulate] [--fix] 'LINE'",
     .summary = "apply one crm shell line (diff, preview, commit)",
     .forms = crm_forms,
     .notes = "The options come before the line; the words of the line may "

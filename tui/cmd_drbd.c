@@ -525,7 +525,6 @@ static const char *const drbd_forms[] = {
 
 const hc_command hc_cmd_drbd = {
     .name = "drbd",
-    .usage = "[--format=text|json] [--proc F|--events2 F|--follow]",
     .summary = "DRBD replication state and sync progress",
     .forms = drbd_forms,
     .args = { drbd_opts_table, 0, 0, false },

@@ -670,7 +670,6 @@ static const char *const failover_forms[] = {
 
 const hc_command hc_cmd_failover = {
     .name = "failover-test",
-    .usage = "SCENARIO [--repeat N]",
     .summary = "fail the DHCP service over and check it (move, standby, ...)",
     .forms = failover_forms,
     .notes = "SCENARIO: move, standby, stop-stack, kill, crash, cut\n",

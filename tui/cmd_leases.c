@@ -158,7 +158,9 @@ static bool report_errors(const hc_lease_table *t, const hc_lease_source *src)
     for (guint i = 0; i < e->len && i < 10; i++) {
         char *msg = hc_escape(g_array_index(e, hc_lease_error, i).msg, 0);
 
-        fprintf(stderr, "hacon leases: %s:%u: %s\n", l,
+        const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+
+        fprintf(stderr, "hacon leases: %s%s:%u: %s\n", l, sfx ? sfx : "",
                 g_array_index(e, hc_lease_error, i).line, msg);
         g_free(msg);
     }
@@ -183,6 +185,7 @@ static int run(const opts *o)
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint));
     GString *out = g_string_new(NULL);
     size_t unfinished;
+    bool no_usage = false;
     int rc, ret = 1;
 
     if (!leases) {
@@ -195,8 +198,9 @@ static int run(const opts *o)
         rc = hc_leases_locate(xmlDocGetRootElement(doc), &loc);
         xmlFreeDoc(doc);
         if (rc < 0) {
-            fprintf(stderr, "hacon leases: no dhcpd resource in the CIB "
-                    "(give --leases FILE)\n");
+            fprintf(stderr, "hacon leases: no DHCP server resource in the "
+                    "CIB (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd or "
+                    "ocf:hacon:kea-dhcp4; give --leases FILE)\n");
             goto out;
         }
         if (!config && loc.config) {
@@ -216,13 +220,24 @@ static int run(const opts *o)
             }
         }
     }
+    if (!leases && !loc.leases && !conf && config) {
+        /* --no-config: the config is still where the lease file is named
+         * (Kea's lease-database). */
+        load_config(config, node, &conf);
+        no_usage = true;
+    }
     if (!leases) {
-        /* ocf:hacon:dhcpd without a leases parameter: dhcpd's own
-         * lease-file-name, else Debian's default. */
+        /* ocf:hacon:dhcpd without a leases parameter, or Kea: the
+         * server's own lease file name, else Debian's default. */
         leases = g_strdup(loc.leases ? loc.leases
                           : conf && conf->lease_file_name
                           ? conf->lease_file_name
+                          : loc.kea ? "/var/lib/kea/kea-leases4.csv"
                           : "/var/lib/dhcp/dhcpd.leases");
+    }
+    if (no_usage) {
+        hc_dhcp_conf_free(conf);
+        conf = NULL;
     }
     hc_lease_follower_new(leases, node, &f);
     rc = hc_lease_follower_poll(f, NULL);
@@ -306,14 +321,14 @@ static const char *const sort_names[] = {
 };
 static const char *const state_names[] = {
     "active", "free", "backup", "expired", "released", "abandoned", "reset",
-    "bootp", "none", NULL,
+    "bootp", "none", "declined", "reclaimed", NULL,
 };
 
 static const hc_opt leases_opts[] = {
     { "leases", 'l', HC_OPT_STRING, "FILE", .help = "the lease file (default: the "
-      "dhcpd resource's)", .complete = HC_OPT_FILE },
-    { "config", 'c', HC_OPT_STRING, "FILE", .help = "dhcpd.conf, for the pools "
-      "(default: the dhcpd resource's)", .complete = HC_OPT_FILE },
+      "DHCP server resource's)", .complete = HC_OPT_FILE },
+    { "config", 'c', HC_OPT_STRING, "FILE", .help = "dhcpd.conf or kea-dhcp4.conf, "
+      "for the pools (default: the DHCP server resource's)", .complete = HC_OPT_FILE },
     { "cib", 0, HC_OPT_STRING, "FILE", .help = "read the resources from this CIB "
       "file", .complete = HC_OPT_FILE },
     { "node", 'n', HC_OPT_STRING, "NODE", .help = "read the files on NODE over ssh" },
@@ -341,7 +356,6 @@ static const char *const leases_forms[] = { "", "--follow", NULL };
 
 const hc_command hc_cmd_leases = {
     .name = "leases",
-    .usage = "[--leases F] [--config F]",
     .summary = "DHCP leases and pool usage",
     .forms = leases_forms,
     .args = { leases_opts, 0, 0, false },

@@ -156,7 +156,6 @@ static const char *const probe_forms[] = { "SERVER", NULL };
 
 const hc_command hc_cmd_probe = {
     .name = "probe",
-    .usage = "[--interface IF] SERVER",
     .summary = "send a DHCP request and wait for the answer",
     .forms = probe_forms,
     .notes = "SERVER is an IPv4 address or 'broadcast' (needs --interface).\n"

@@ -508,7 +508,6 @@ static const char *const setup_forms[] = {
 
 const hc_command hc_cmd_setup = {
     .name = "setup",
-    .usage = "list|plan|apply|rollback STEP, test drbd",
     .summary = "the guided setup, step by step, without the console",
     .forms = setup_forms,
     .notes = "STEP is a name from `hacon setup list` or its number.  A step "

@@ -62,7 +62,6 @@ static const hc_opt status_opts[] = {
 
 const hc_command hc_cmd_status = {
     .name = "status",
-    .usage = "[--format=text|json]",
     .summary = "print nodes, resources, constraints and failures once",
     .notes = "The CIB is read from CIB_file when it is set, otherwise from "
              "the live cluster.\n",

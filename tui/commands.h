@@ -12,7 +12,6 @@
 
 typedef struct hc_command {
     const char *name;
-    const char *usage;    /* arguments, for the line in `hacon help` */
     const char *summary;  /* one line for `hacon help` and --help */
     /* The forms of the usage line, each what follows "hacon NAME ";
      * NULL-terminated. */

@@ -91,10 +91,10 @@ static void usage(FILE *f)
             "       hacon help [COMMAND]  (or hacon COMMAND --help)\n\n"
             "the console's %s\ncommands:\n", s->str);
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        fprintf(f, "  %-14s %-28s %s\n", commands[i]->name,
-                commands[i]->usage, commands[i]->summary);
+        fprintf(f, "  %-14s %s\n", commands[i]->name,
+                commands[i]->summary);
     }
-    fprintf(f, "\nSee hacon(1).\n");
+    fprintf(f, "\nhacon COMMAND --help describes a command.  See hacon(1).\n");
     g_string_free(s, TRUE);
 }
 

@@ -44,6 +44,9 @@ typedef struct fetch_job {
 struct hc_leases_src {
     bool given;                 /* files given by the user, not the CIB */
     char *leases, *config, *node, *where;
+    /* The lease file the CIB names (NULL: the config names it, as Kea's
+     * does); leases is then the config's lease file. */
+    char *cib_leases;
     hc_lease_follower *f;
     hc_dhcp_conf *conf;
     hc_dhcp_usage usage;
@@ -70,6 +73,7 @@ struct hc_leases_src {
     time_t row_now;
     /* The remote read in progress, or NULL. */
     fetch_job *fetch;
+    bool started;               /* a CIB's location was taken */
 };
 
 static void changed(hc_leases_src *s)
@@ -244,17 +248,24 @@ static void start(hc_leases_src *s)
 
     stop(s);
     s->err = 0;
-    if (hc_lease_follower_new(s->leases, node, &s->f) < 0) {
-        s->f = NULL;
-        s->err = -EINVAL;
-    }
     /* The config is read here, also when the lease file is on the other
-     * node: both nodes have the same dhcpd.conf (the setup's dhcp step
-     * writes it on both and checks it), and over ssh it would be another
-     * exec on every change while the pool layout rarely changes.  A node
-     * without the file has no usage bars. */
+     * node: both nodes have the same dhcpd.conf or kea-dhcp4.conf (the
+     * setup's dhcp step writes it on both and checks it), and over ssh it
+     * would be another exec on every change while the pool layout rarely
+     * changes.  A node without the file has no usage bars. */
     if (s->config && hc_dhcp_conf_load(s->config, &s->conf) < 0) {
         s->conf = NULL;
+    }
+    if (!s->given && !s->cib_leases) {
+        /* Kea's resource (or ocf:hacon:dhcpd without its leases
+         * parameter): the config's lease file. */
+        g_free(s->leases);
+        s->leases = s->conf && s->conf->lease_file_name
+                    ? g_strdup(s->conf->lease_file_name) : NULL;
+    }
+    if (!s->leases || hc_lease_follower_new(s->leases, node, &s->f) < 0) {
+        s->f = NULL;
+        s->err = -EINVAL;
     }
     poll_once(s);
     recompute_usage(s);
@@ -297,6 +308,7 @@ void hc_leases_src_free(hc_leases_src *s)
     }
     stop(s);
     g_free(s->leases);
+    g_free(s->cib_leases);
     g_free(s->config);
     g_free(s->node);
     g_free(s->where);
@@ -323,12 +335,15 @@ void hc_leases_src_cib(hc_leases_src *s, xmlNode *cib, bool remote_ok)
         g_free(loc.node);
         loc.node = NULL;
     }
-    if (g_strcmp0(loc.leases, s->leases) || g_strcmp0(loc.config, s->config)
-        || g_strcmp0(loc.node, s->node)) {
+    if (!s->started || g_strcmp0(loc.leases, s->cib_leases)
+        || g_strcmp0(loc.config, s->config) || g_strcmp0(loc.node, s->node)) {
         g_free(s->leases);
+        g_free(s->cib_leases);
         g_free(s->config);
         g_free(s->node);
+        s->started = true;
         s->leases = g_strdup(loc.leases);
+        s->cib_leases = g_strdup(loc.leases);
         s->config = g_strdup(loc.config);
         s->node = g_strdup(loc.node);
         g_free(s->where);
@@ -359,17 +374,24 @@ bool hc_leases_src_key(hc_leases_src *s, hc_console *con, int key)
         s->q.descending = !s->q.descending;
         break;
     case 't': {
-        /* all, then each state a pool's lease can be in, then all. */
-        static const int cycle[] = {
+        /* all, then each state a pool's lease can be in (dhcpd's or
+         * Kea's), then all. */
+        static const int dhcpd[] = {
             -1, HC_LEASE_ACTIVE, HC_LEASE_FREE, HC_LEASE_EXPIRED,
             HC_LEASE_RELEASED, HC_LEASE_ABANDONED, HC_LEASE_BACKUP,
         };
-        size_t i = 0;
+        static const int kea[] = {
+            -1, HC_LEASE_ACTIVE, HC_LEASE_DECLINED, HC_LEASE_RECLAIMED,
+        };
+        bool is_kea = s->f && hc_lease_table_format(hc_lease_follower_table(
+                                  s->f)) == HC_LEASE_FMT_KEA;
+        const int *cycle = is_kea ? kea : dhcpd;
+        size_t n = is_kea ? G_N_ELEMENTS(kea) : G_N_ELEMENTS(dhcpd), i = 0;
 
-        while (i < G_N_ELEMENTS(cycle) && cycle[i] != s->q.state) {
+        while (i < n && cycle[i] != s->q.state) {
             i++;
         }
-        s->q.state = cycle[(i + 1) % G_N_ELEMENTS(cycle)];
+        s->q.state = cycle[(i + 1) % n];
         break;
     }
     case 'F':
@@ -683,9 +705,10 @@ void hc_leases_src_build(hc_leases_src *s, hc_console *con, GPtrArray *lines,
 
     if (!s->leases) {
         hc_line_add(lines, HC_TONE_DIM, NULL, "No lease file: the CIB has "
-                    "no dhcpd resource (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd)");
-        hc_line_add(lines, HC_TONE_DIM, NULL, "and none was given "
-                    "(hacon --leases FILE --config FILE).");
+                    "no DHCP server resource (ocf:hacon:dhcpd, "
+                    "ocf:heartbeat:dhcpd, ocf:hacon:kea-dhcp4)");
+        hc_line_add(lines, HC_TONE_DIM, NULL, "with a lease file, and none "
+                    "was given (hacon --leases FILE --config FILE).");
         return;
     }
     title_line(s, con, lines);

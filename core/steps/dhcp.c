@@ -18,7 +18,6 @@
 #include "dhcpconf.h"
 #include "gen_dhcpd.h"
 #include "gen_kea.h"
-#include "kea_read.h"
 #include "status.h"
 #include "util.h"
 #include "steps/steps.h"
@@ -251,13 +250,10 @@ static char *admin_conf(hc_wizard *w, const server *sv, hc_plan *p,
         g_free(old);
         return NULL;
     }
-    if (sv->kea) {
-        lf = hc_kea_conf_lease_file(old, len);
-    } else {
-        c = hc_dhcp_conf_new();
-        hc_dhcp_conf_parse(c, old, len, path, false);
-        lf = g_strdup(c->lease_file_name);
-    }
+    /* dhcpd.conf or kea-dhcp4.conf: the reader tells them apart. */
+    c = hc_dhcp_conf_new();
+    hc_dhcp_conf_parse(c, old, len, path, false);
+    lf = g_strdup(c->lease_file_name);
     lp = hc_wizard_path(w, path);
     {
         const char *dhcpd[] = { "dhcpd", "-t", "-q", "-cf", lp, NULL };

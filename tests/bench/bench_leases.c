@@ -75,13 +75,22 @@ int main(int argc, char **argv)
             double t0;
 
             fp = fopen(argv[2], "a");
-            fprintf(fp, "lease 10.250.%d.%d {\n  starts 3 2026/11/25 10:00:00;\n"
-                    "  ends 3 2026/11/25 22:00:00;\n  cltt 3 2026/11/25 10:00:00;\n"
-                    "  binding state active;\n  next binding state free;\n"
-                    "  rewind binding state free;\n"
-                    "  hardware ethernet 52:54:00:00:%02x:%02x;\n"
-                    "  client-hostname \"appended-%d\";\n}\n",
-                    r / 250, r % 250 + 1, r / 256 % 256, r % 256, r);
+            if (hc_lease_table_format(hc_lease_follower_table(f))
+                == HC_LEASE_FMT_KEA) {
+                fprintf(fp, "10.250.%d.%d,52:54:00:00:%02x:%02x,,4000,"
+                        "1795004000,1,0,0,appended-%d,0,\n", r / 250,
+                        r % 250 + 1, r / 256 % 256, r % 256, r);
+            } else {
+                fprintf(fp, "lease 10.250.%d.%d {\n"
+                        "  starts 3 2026/11/25 10:00:00;\n"
+                        "  ends 3 2026/11/25 22:00:00;\n"
+                        "  cltt 3 2026/11/25 10:00:00;\n"
+                        "  binding state active;\n  next binding state free;\n"
+                        "  rewind binding state free;\n"
+                        "  hardware ethernet 52:54:00:00:%02x:%02x;\n"
+                        "  client-hostname \"appended-%d\";\n}\n",
+                        r / 250, r % 250 + 1, r / 256 % 256, r % 256, r);
+            }
             fclose(fp);
             t0 = hc_now_ms();
             hc_lease_follower_poll(f, &changed);

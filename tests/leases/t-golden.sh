@@ -89,6 +89,6 @@ else
 fi
 "$HACON" leases --cib "$HACON_TOP/tests/leases/cib/no-dhcpd.xml" \
     > /dev/null 2> "$tmp/none.err"
-tap_check "no dhcpd resource in the CIB: a clear error" \
-    grep -q "no dhcpd resource" "$tmp/none.err"
+tap_check "no DHCP server resource in the CIB: a clear error" \
+    grep -q "no DHCP server resource in the CIB (ocf:hacon:dhcpd, ocf:heartbeat:dhcpd or ocf:hacon:kea-dhcp4" "$tmp/none.err"
 tap_done

@@ -91,6 +91,25 @@ static void test_heartbeat_agent(void **state)
     xmlFreeDoc(doc);
 }
 
+/* ocf:hacon:kea-dhcp4: no lease parameter (Kea's config names the file),
+ * the agent's default config, the node where Kea runs. */
+static void test_kea_agent(void **state)
+{
+    xmlDoc *doc = load("kea-agent.xml");
+    hc_leases_location loc;
+
+    assert_int_equal(hc_leases_locate(xmlDocGetRootElement(doc), &loc), 0);
+    assert_string_equal(loc.dhcpd_rsc, "kea");
+    assert_string_equal(loc.agent, "ocf:hacon:kea-dhcp4");
+    assert_true(loc.kea);
+    assert_null(loc.leases);
+    assert_string_equal(loc.config, "/etc/kea/kea-dhcp4.conf");
+    assert_null(loc.fs_rsc);
+    assert_string_equal(loc.node, "nodeone");
+    hc_leases_location_clear(&loc);
+    xmlFreeDoc(doc);
+}
+
 static void test_defaults_and_none(void **state)
 {
     xmlDoc *doc = load("heartbeat-defaults.xml");
@@ -117,6 +136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hacon_agent),
         cmocka_unit_test(test_heartbeat_agent),
+        cmocka_unit_test(test_kea_agent),
         cmocka_unit_test(test_defaults_and_none),
     };
 

@@ -1,0 +1,460 @@
+/* Kea's memfile, kea-leases4.csv as Kea 2.x writes it (CSVLeaseFile4):
+ * a header line naming the columns, then one row a line, appended on
+ * every change of a lease.  The last row for an address wins; a row with
+ * valid_lifetime 0 is Kea's record of a deleted lease (a RELEASE, or a
+ * reclaimed lease removed), which takes the address out of the table.
+ *
+ * Kea escapes what would break its CSV in text fields (hostname,
+ * user_context) as "&#xHH;" (a comma is "&#x2c;"); those bytes are kept
+ * as Kea wrote them, and the views escape whatever else a client sent
+ * before it reaches a terminal.  Columns are read by the header's names,
+ * so that a file of an older or newer schema (fewer or more columns) is
+ * read as Kea reads it. */
+#include "leases.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "leases_int.h"
+
+/* The fields hacon reads; KEA_F_OTHER for a column it does not know. */
+enum {
+    KEA_F_OTHER = 0,
+    KEA_F_ADDRESS,
+    KEA_F_HWADDR,
+    KEA_F_CLIENT_ID,
+    KEA_F_VALID,
+    KEA_F_EXPIRE,
+    KEA_F_SUBNET,
+    KEA_F_FQDN_FWD,
+    KEA_F_FQDN_REV,
+    KEA_F_HOSTNAME,
+    KEA_F_STATE,
+    KEA_F_USER_CONTEXT,
+    KEA_F_POOL_ID,
+    KEA_F_N
+};
+
+static const char *const kea_field_names[KEA_F_N] = {
+    [KEA_F_ADDRESS] = "address",
+    [KEA_F_HWADDR] = "hwaddr",
+    [KEA_F_CLIENT_ID] = "client_id",
+    [KEA_F_VALID] = "valid_lifetime",
+    [KEA_F_EXPIRE] = "expire",
+    [KEA_F_SUBNET] = "subnet_id",
+    [KEA_F_FQDN_FWD] = "fqdn_fwd",
+    [KEA_F_FQDN_REV] = "fqdn_rev",
+    [KEA_F_HOSTNAME] = "hostname",
+    [KEA_F_STATE] = "state",
+    [KEA_F_USER_CONTEXT] = "user_context",
+    [KEA_F_POOL_ID] = "pool_id",
+};
+
+/* Kea 2.2's header, for rows read before any header (a file cut at its
+ * start). */
+static const char kea_default_header[] =
+    "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,"
+    "fqdn_rev,hostname,state,user_context";
+
+#define KEA_MAGIC "address,"
+/* A row longer than this is not Kea's (its longest fields are a client id
+ * of 255 bytes and a hostname of 255, escaped: about 3 KiB). */
+#define KEA_MAX_ROW (64u << 10)
+
+int hc__kea_detect(const char *buf, size_t len, bool eof)
+{
+    size_t n = len < 8 ? len : 8;
+
+    if (memcmp(buf, KEA_MAGIC, n)) {
+        return 0;
+    }
+    return n == 8 ? 1 : eof ? 0 : -1;
+}
+
+bool hc__kea_header(hc_lease_table *t, const char *line, size_t len)
+{
+    const char *p = line, *end = line + len;
+    uint8_t cols[HC_KEA_MAX_COLS];
+    unsigned n = 0;
+
+    if (len && end[-1] == '\r') {
+        end--;
+    }
+    if (hc__kea_detect(line, len, true) != 1) {
+        return false;
+    }
+    for (;;) {
+        const char *c = memchr(p, ',', (size_t) (end - p));
+        size_t fl = (size_t) ((c ? c : end) - p);
+        uint8_t f = KEA_F_OTHER;
+
+        if (n == HC_KEA_MAX_COLS) {
+            return false;
+        }
+        for (int i = 1; i < KEA_F_N; i++) {
+            if (strlen(kea_field_names[i]) == fl
+                && !memcmp(kea_field_names[i], p, fl)) {
+                f = (uint8_t) i;
+                break;
+            }
+        }
+        cols[n++] = f;
+        if (!c) {
+            break;
+        }
+        p = c + 1;
+    }
+    memcpy(t->kea_cols, cols, n);
+    t->kea_ncols = (uint8_t) n;
+    t->format = HC_LEASE_FMT_KEA;
+    return true;
+}
+
+static bool kea_ipv4(const char *s, size_t n, uint32_t *ret)
+{
+    uint32_t ip = 0;
+    unsigned part = 0, digits = 0, dots = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            part = part * 10 + (unsigned) (s[i] - '0');
+            if (++digits > 3 || part > 255) {
+                return false;
+            }
+        } else if (s[i] == '.' && digits && dots < 3) {
+            ip = ip << 8 | part;
+            part = digits = 0;
+            dots++;
+        } else {
+            return false;
+        }
+    }
+    if (dots != 3 || !digits) {
+        return false;
+    }
+    *ret = ip << 8 | part;
+    return true;
+}
+
+static bool kea_uint(const char *s, size_t n, uint64_t max, uint64_t *ret)
+{
+    uint64_t v = 0;
+
+    if (!n || n > 20) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (uint64_t) (s[i] - '0');
+        if (v > max) {
+            return false;
+        }
+    }
+    *ret = v;
+    return true;
+}
+
+/* The value of a hex digit, 16 for any other byte (a table: this runs
+ * for every byte of two columns of every row). */
+static const uint8_t kea_hexval[256] = {
+#define X16 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16
+    X16, X16, X16,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 16, 16, 16, 16, 16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    X16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    X16, X16, X16, X16, X16, X16, X16, X16, X16,
+#undef X16
+};
+
+/* "08:00:2b:01:02:03" (Kea writes two digits a byte; one is accepted as
+ * Kea's own parser does); "" is no bytes.  false when it is not that. */
+static bool kea_hex(const char *s, size_t n, uint8_t *out, size_t max,
+                    size_t *ret_len)
+{
+    size_t o = 0, i = 0;
+
+    while (i < n) {
+        unsigned hi = kea_hexval[(uint8_t) s[i]], lo;
+
+        if (hi > 15 || o >= max) {
+            return false;
+        }
+        lo = i + 1 < n ? kea_hexval[(uint8_t) s[i + 1]] : 16;
+        if (lo <= 15) {
+            out[o++] = (uint8_t) (hi << 4 | lo);
+            i += 2;
+        } else {
+            out[o++] = (uint8_t) hi;
+            i++;
+        }
+        if (i < n) {
+            if (s[i] != ':' || i + 1 == n) {
+                return false;
+            }
+            i++;
+        }
+    }
+    *ret_len = o;
+    return true;
+}
+
+static uint32_t kea_put(hc_lease_table *t, const void *s, size_t n)
+{
+    size_t ref = t->arena_len;
+
+    if (!n) {
+        return 0;
+    }
+    if (n > MAX_STR) {
+        n = MAX_STR;
+    }
+    hc__lease_arena_reserve(t, n + 2);
+    t->arena[ref] = (char) (n & 0xff);
+    t->arena[ref + 1] = (char) (n >> 8);
+    memcpy(t->arena + ref + 2, s, n);
+    t->arena_len = ref + 2 + n;
+    return (uint32_t) ref;
+}
+
+/* One name/value pair into the record's extras (see hc_lease_extra_next). */
+static void kea_extra(hc_lease_table *t, const char *name, const char *v,
+                      size_t vlen)
+{
+    size_t nlen = strlen(name);
+    uint8_t b[2];
+
+    if (vlen > MAX_STR) {
+        vlen = MAX_STR;
+    }
+    if (t->extras->len + 3 + nlen + vlen > MAX_STR) {
+        return;
+    }
+    b[0] = (uint8_t) nlen;
+    g_byte_array_append(t->extras, b, 1);
+    g_byte_array_append(t->extras, (const guint8 *) name, (guint) nlen);
+    b[0] = (uint8_t) (vlen & 0xff);
+    b[1] = (uint8_t) (vlen >> 8);
+    g_byte_array_append(t->extras, b, 2);
+    g_byte_array_append(t->extras, (const guint8 *) v, (guint) vlen);
+}
+
+typedef struct kea_row {
+    const char *s[KEA_F_N];
+    size_t n[KEA_F_N];
+    bool have[KEA_F_N];
+} kea_row;
+
+/* Splits a row into its fields by the header's columns.  NULL, or why
+ * the row is not one. */
+static const char *kea_split(const hc_lease_table *t, const char *p,
+                             const char *end, kea_row *r)
+{
+    unsigned col = 0;
+
+    memset(r->have, 0, sizeof(r->have));
+    for (;;) {
+        const char *c = memchr(p, ',', (size_t) (end - p));
+        const char *fe = c ? c : end;
+
+        if (col >= t->kea_ncols) {
+            return "more columns than the header";
+        }
+        if (t->kea_cols[col] != KEA_F_OTHER) {
+            uint8_t f = t->kea_cols[col];
+
+            r->s[f] = p;
+            r->n[f] = (size_t) (fe - p);
+            r->have[f] = true;
+        }
+        col++;
+        if (!c) {
+            break;
+        }
+        p = c + 1;
+    }
+    /* Kea reads a row of an older schema, with the newer columns left
+     * out; the columns every schema has must be there. */
+    for (int f = KEA_F_ADDRESS; f <= KEA_F_SUBNET; f++) {
+        if (!r->have[f]) {
+            return "fewer columns than the header";
+        }
+    }
+    return NULL;
+}
+
+/* The lease of a row; NULL or why it is malformed.  *ret_deleted: the
+ * row records a deleted lease (valid_lifetime 0). */
+static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
+                                 hc_lease *l, bool *ret_deleted)
+{
+    uint64_t valid, expire, v;
+    uint8_t buf[64];
+    size_t n;
+
+    if (!kea_ipv4(r->s[KEA_F_ADDRESS], r->n[KEA_F_ADDRESS], &l->ip)) {
+        return "bad address";
+    }
+    if (!kea_uint(r->s[KEA_F_VALID], r->n[KEA_F_VALID], UINT32_MAX,
+                  &valid)) {
+        return "bad valid_lifetime";
+    }
+    if (!kea_uint(r->s[KEA_F_EXPIRE], r->n[KEA_F_EXPIRE], INT64_MAX,
+                  &expire)) {
+        return "bad expire";
+    }
+    if (!kea_uint(r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET], UINT32_MAX, &v)) {
+        return "bad subnet_id";
+    }
+    if (!kea_hex(r->s[KEA_F_HWADDR], r->n[KEA_F_HWADDR], buf, 20, &n)) {
+        return "bad hwaddr";
+    }
+    l->hw_len = (uint8_t) (n > 6 ? 6 : n);
+    l->hw_type = n ? 1 : 0;
+    memcpy(l->mac, buf, l->hw_len);
+    if (!kea_hex(r->s[KEA_F_CLIENT_ID], r->n[KEA_F_CLIENT_ID], buf,
+                 sizeof(buf), &n)) {
+        return "bad client_id";
+    }
+    for (int f = KEA_F_FQDN_FWD; f <= KEA_F_FQDN_REV; f++) {
+        if (r->have[f] && (r->n[f] != 1 || (r->s[f][0] != '0'
+                                            && r->s[f][0] != '1'))) {
+            return f == KEA_F_FQDN_FWD ? "bad fqdn_fwd" : "bad fqdn_rev";
+        }
+    }
+    l->state = HC_LEASE_ACTIVE;
+    if (r->have[KEA_F_STATE]) {
+        uint64_t st;
+
+        if (!kea_uint(r->s[KEA_F_STATE], r->n[KEA_F_STATE], 255, &st)) {
+            return "bad state";
+        }
+        if (st > 2) {
+            return "unknown state";
+        }
+        l->state = st == 0 ? HC_LEASE_ACTIVE : st == 1 ? HC_LEASE_DECLINED
+                 : HC_LEASE_RECLAIMED;
+    }
+    *ret_deleted = valid == 0;
+    if (*ret_deleted) {
+        return NULL;
+    }
+    l->uid = kea_put(t, buf, n);
+    if (r->have[KEA_F_HOSTNAME]) {
+        l->hostname = kea_put(t, r->s[KEA_F_HOSTNAME], r->n[KEA_F_HOSTNAME]);
+    }
+    /* Kea: the client's last transmission is expire - valid_lifetime; an
+     * infinite lifetime (all ones) never ends. */
+    if (valid == UINT32_MAX) {
+        l->ends = HC_LEASE_NEVER;
+    } else {
+        l->ends = expire >= HC_LEASE_NEVER ? HC_LEASE_NEVER - 1
+                                           : (uint32_t) expire;
+    }
+    l->cltt = l->starts = expire >= valid
+                          ? (uint32_t) MIN(expire - valid,
+                                           (uint64_t) HC_LEASE_NEVER - 1)
+                          : 0;
+    kea_extra(t, "subnet-id", r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET]);
+    if (r->have[KEA_F_USER_CONTEXT] && r->n[KEA_F_USER_CONTEXT]) {
+        kea_extra(t, "user-context", r->s[KEA_F_USER_CONTEXT],
+                  r->n[KEA_F_USER_CONTEXT]);
+    }
+    return NULL;
+}
+
+/* One line of the file, without its newline. */
+static void kea_line(hc_lease_table *t, const char *p, const char *end,
+                     uint32_t line)
+{
+    size_t arena_mark = t->arena_len;
+    hc_lease l = { .line = line };
+    bool deleted = false;
+    const char *why;
+    kea_row r;
+
+    if (end > p && end[-1] == '\r') {
+        end--;
+    }
+    if (p == end) {
+        return;
+    }
+    if (hc__kea_header(t, p, (size_t) (end - p))) {
+        return;
+    }
+    if (!t->kea_ncols) {
+        hc__kea_header(t, kea_default_header, sizeof(kea_default_header) - 1);
+    }
+    g_byte_array_set_size(t->extras, 0);
+    why = kea_split(t, p, end, &r);
+    if (!why) {
+        why = kea_row_lease(t, &r, &l, &deleted);
+    }
+    if (why) {
+        t->arena_len = arena_mark;
+        hc__lease_add_error(t, line, "%s", why);
+        t->generation++;
+        return;
+    }
+    if (deleted) {
+        t->records++;
+        t->generation++;
+        hc__lease_remove(t, l.ip);
+        return;
+    }
+    hc__lease_commit(t, &l);
+}
+
+ssize_t hc__kea_parse_until(hc_lease_table *t, const char *buf, size_t len,
+                            bool eof, size_t *stop)
+{
+    const char *p = buf, *end = buf + len;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+
+        if ((size_t) (p - buf) >= *stop) {
+            if ((size_t) (p - buf) == *stop) {
+                *stop = SIZE_MAX - 1;
+                return p - buf;
+            }
+            *stop = SIZE_MAX;
+        }
+        if (t->kea_skip) {
+            if (!nl) {
+                p = end;
+                break;
+            }
+            t->kea_skip = false;
+            t->line++;
+            p = nl + 1;
+            continue;
+        }
+        if (!nl) {
+            if (!eof && end - p > KEA_MAX_ROW) {
+                /* Not something Kea wrote: reported once, and skipped to
+                 * its end, so that the follower does not hold it. */
+                hc__lease_add_error(t, t->line, "row longer than %u bytes",
+                                    KEA_MAX_ROW);
+                t->generation++;
+                t->kea_skip = true;
+                p = end;
+                break;
+            }
+            if (!eof) {
+                break;
+            }
+            /* Kea ends every row with a newline: one without is cut. */
+            hc__lease_add_error(t, t->line, "truncated row");
+            t->generation++;
+            p = end;
+            break;
+        }
+        kea_line(t, p, nl, t->line);
+        t->line++;
+        p = nl + 1;
+    }
+    return (ssize_t) (p - buf);
+}
