@@ -56,9 +56,12 @@ static void level_clear(level *l)
     }
 }
 
-/* Text that can stand in a JSON string as it is. */
+/* Text that can stand in a JSON string as it is (NULL: none can). */
 static bool plain(const char *s)
 {
+    if (!s) {
+        return false;
+    }
     for (; *s; s++) {
         if ((unsigned char) *s < 0x20 || (unsigned char) *s > 0x7e
             || *s == '"' || *s == '\\') {
