@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <libxml/parser.h>
 
+#include "json.h"
 #include "util.h"
 #include "xml_util.h"
 
@@ -379,14 +380,42 @@ int hc_drbd_cib_warnings_file(const char *path, const hc_drbd *d,
     return rc;
 }
 
-static void json_opt(GString *out, const char *key, const char *v)
+/* The members "pacemaker" and "warnings" of the object open at the end
+ * of out, after its other members. */
+static void report_json(GString *out, const GPtrArray *links,
+                        const GPtrArray *warnings)
 {
-    g_string_append_printf(out, ",\"%s\":", key);
-    if (v) {
-        hc_json_str(out, v);
-    } else {
-        g_string_append(out, "null");
+    hc_jw w;
+
+    hc_jw_init_in_object(&w, out, true);
+    hc_jw_arr(&w, "pacemaker");
+    for (guint i = 0; i < links->len; i++) {
+        const hc_drbd_cib_link *l = links->pdata[i];
+
+        hc_jw_obj(&w, NULL);
+        hc_jw_str(&w, "drbd_resource", l->drbd_resource ? l->drbd_resource
+                                                        : "");
+        hc_jw_str(&w, "primitive", l->primitive);
+        hc_jw_str(&w, "clone", l->clone);
+        hc_jw_str(&w, "promoted_node", l->promoted_node);
+        hc_jw_str(&w, "filesystem", l->filesystem);
+        hc_jw_str(&w, "device", l->device);
+        hc_jw_str(&w, "mountpoint", l->mountpoint);
+        hc_jw_arr(&w, "services");
+        for (guint k = 0; l->services && k < l->services->len; k++) {
+            const char *s = l->services->pdata[k];
+
+            hc_jw_str(&w, NULL, s ? s : "");
+        }
+        hc_jw_end(&w);
+        hc_jw_end(&w);
     }
+    hc_jw_end(&w);
+    hc_jw_arr(&w, "warnings");
+    for (guint i = 0; i < warnings->len; i++) {
+        hc_jw_str(&w, NULL, warnings->pdata[i]);
+    }
+    hc_jw_end(&w);
 }
 
 int hc_drbd_cib_report_file(const char *path, const hc_drbd *d,
@@ -414,31 +443,7 @@ int hc_drbd_cib_report_file(const char *path, const hc_drbd *d,
                                   warnings);
     }
     if (rc == 0 && json) {
-        g_string_append(out, ",\"pacemaker\":[");
-        for (guint i = 0; i < links->len; i++) {
-            hc_drbd_cib_link *l = links->pdata[i];
-            g_string_append(out, i ? ",{\"drbd_resource\":"
-                                   : "{\"drbd_resource\":");
-            hc_json_str(out, l->drbd_resource);
-            json_opt(out, "primitive", l->primitive);
-            json_opt(out, "clone", l->clone);
-            json_opt(out, "promoted_node", l->promoted_node);
-            json_opt(out, "filesystem", l->filesystem);
-            json_opt(out, "device", l->device);
-            json_opt(out, "mountpoint", l->mountpoint);
-            g_string_append(out, ",\"services\":[");
-            for (guint k = 0; l->services && k < l->services->len; k++) {
-                g_string_append(out, k ? "," : "");
-                hc_json_str(out, l->services->pdata[k]);
-            }
-            g_string_append(out, "]}");
-        }
-        g_string_append(out, "],\"warnings\":[");
-        for (guint i = 0; i < warnings->len; i++) {
-            g_string_append(out, i ? "," : "");
-            hc_json_str(out, warnings->pdata[i]);
-        }
-        g_string_append(out, "]");
+        report_json(out, links, warnings);
     } else if (rc == 0) {
         for (guint i = 0; i < links->len; i++) {
             hc_drbd_cib_link *l = links->pdata[i];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "json.h"
 #include "leases.h"
 #include "util.h"
 
@@ -191,46 +192,33 @@ void hc_failover_report_text(const hc_failover *fo, GString *out)
     }
 }
 
-static void json_kv_str(GString *out, const char *k, const char *v,
-                        bool comma)
-{
-    hc_json_str(out, k);
-    g_string_append_c(out, ':');
-    if (v) {
-        hc_json_str(out, v);
-    } else {
-        g_string_append(out, "null");
-    }
-    if (comma) {
-        g_string_append_c(out, ',');
-    }
-}
-
 void hc_failover_report_json(const hc_failover *fo, GString *out)
 {
-    g_string_append_c(out, '{');
-    json_kv_str(out, "scenario", hc_fo_scenario_name(fo->o.scenario), true);
-    json_kv_str(out, "result", fo->error ? "not-run"
-                : hc_failover_passed(fo) ? "pass" : "fail", true);
-    json_kv_str(out, "error", fo->error, true);
-    g_string_append_printf(out, "\"started\":%.3f,", fo->wall0);
-    json_kv_str(out, "service", fo->service, true);
-    json_kv_str(out, "anchor", fo->anchor, true);
-    g_string_append_printf(out, "\"anchor_promoted\":%s,",
-                           fo->anchor_promoted ? "true" : "false");
-    json_kv_str(out, "from", fo->from, true);
-    json_kv_str(out, "to", fo->to, true);
-    json_kv_str(out, "vip", fo->vip, true);
-    json_kv_str(out, "interface", fo->ifname, true);
-    json_kv_str(out, "leases_file", fo->leases_path, true);
-    g_string_append(out, "\"baseline\":{\"lines\":[");
+    GPtrArray *evs = sorted_events(fo);
+    hc_jw w;
+
+    hc_jw_init(&w, out);
+    hc_jw_obj(&w, NULL);
+    hc_jw_str(&w, "scenario", hc_fo_scenario_name(fo->o.scenario));
+    hc_jw_str(&w, "result", fo->error ? "not-run"
+              : hc_failover_passed(fo) ? "pass" : "fail");
+    hc_jw_str(&w, "error", fo->error);
+    hc_jw_num(&w, "started", fo->wall0, 3);
+    hc_jw_str(&w, "service", fo->service);
+    hc_jw_str(&w, "anchor", fo->anchor);
+    hc_jw_bool(&w, "anchor_promoted", fo->anchor_promoted);
+    hc_jw_str(&w, "from", fo->from);
+    hc_jw_str(&w, "to", fo->to);
+    hc_jw_str(&w, "vip", fo->vip);
+    hc_jw_str(&w, "interface", fo->ifname);
+    hc_jw_str(&w, "leases_file", fo->leases_path);
+    hc_jw_obj(&w, "baseline");
+    hc_jw_arr(&w, "lines");
     for (guint i = 0; i < fo->base_lines->len; i++) {
-        if (i) {
-            g_string_append_c(out, ',');
-        }
-        hc_json_str(out, fo->base_lines->pdata[i]);
+        hc_jw_str(&w, NULL, fo->base_lines->pdata[i]);
     }
-    g_string_append(out, "],\"leases\":[");
+    hc_jw_end(&w);
+    hc_jw_arr(&w, "leases");
     for (guint i = 0; i < fo->base_leases->len; i++) {
         base_lease *b = &g_array_index(fo->base_leases, base_lease, i);
         GString *s = g_string_new(NULL);
@@ -238,52 +226,57 @@ void hc_failover_report_json(const hc_failover *fo, GString *out)
 
         hc__fo_lease_str(b, s);
         parts = g_strsplit(s->str, " ", 2);
-        g_string_append_printf(out, "%s{", i ? "," : "");
-        json_kv_str(out, "address", parts[0], true);
-        json_kv_str(out, "mac", parts[1] ? parts[1] : "", true);
+        hc_jw_obj(&w, NULL);
+        hc_jw_str(&w, "address", parts[0]);
+        hc_jw_str(&w, "mac", parts[1] ? parts[1] : "");
         if (b->ends == HC_LEASE_NEVER) {
-            g_string_append(out, "\"ends\":null}");
+            hc_jw_null(&w, "ends");
         } else {
-            g_string_append_printf(out, "\"ends\":%u}", b->ends);
+            hc_jw_uint(&w, "ends", b->ends);
         }
+        hc_jw_end(&w);
         g_strfreev(parts);
         g_string_free(s, TRUE);
     }
-    g_string_append(out, "]},\"timeline\":[");
-    GPtrArray *evs = sorted_events(fo);
-
+    hc_jw_end(&w);
+    hc_jw_end(&w);
+    hc_jw_arr(&w, "timeline");
     for (guint i = 0; i < evs->len; i++) {
         hc_fo_event *ev = evs->pdata[i];
 
-        g_string_append_printf(out, "%s{\"t_ms\":%.1f,\"wall\":%.3f,"
-                               "\"before_action\":%s,", i ? "," : "",
-                               ev->t_ms, ev->wall,
-                               ev->t_ms == 0 && signbit(ev->t_ms)
-                               ? "true" : "false");
-        json_kv_str(out, "kind", hc_fo_event_kind_name(ev->kind), true);
-        json_kv_str(out, "text", ev->text, false);
-        g_string_append_c(out, '}');
+        hc_jw_obj(&w, NULL);
+        hc_jw_num(&w, "t_ms", ev->t_ms, 1);
+        hc_jw_num(&w, "wall", ev->wall, 3);
+        hc_jw_bool(&w, "before_action", ev->t_ms == 0 && signbit(ev->t_ms));
+        hc_jw_str(&w, "kind", hc_fo_event_kind_name(ev->kind));
+        hc_jw_str(&w, "text", ev->text);
+        hc_jw_end(&w);
     }
+    hc_jw_end(&w);
     g_ptr_array_free(evs, TRUE);
-    g_string_append_printf(out, "],\"probes\":{\"interval_ms\":%d,"
-                           "\"sent\":%u,\"answered\":%u,\"unanswered\":%u,"
-                           "\"downtime_ms\":", fo->o.probe_interval_ms,
-                           fo->sent, fo->answered, fo->lost);
+    hc_jw_obj(&w, "probes");
+    hc_jw_int(&w, "interval_ms", fo->o.probe_interval_ms);
+    hc_jw_uint(&w, "sent", fo->sent);
+    hc_jw_uint(&w, "answered", fo->answered);
+    hc_jw_uint(&w, "unanswered", fo->lost);
     if (hc_failover_downtime_ms(fo) < 0) {
-        g_string_append(out, "null},");
+        hc_jw_null(&w, "downtime_ms");
     } else {
-        g_string_append_printf(out, "%.1f},", hc_failover_downtime_ms(fo));
+        hc_jw_num(&w, "downtime_ms", hc_failover_downtime_ms(fo), 1);
     }
-    g_string_append(out, "\"assertions\":[");
+    hc_jw_end(&w);
+    hc_jw_arr(&w, "assertions");
     for (guint i = 0; i < fo->asserts->len; i++) {
         hc_fo_assertion *a = fo->asserts->pdata[i];
 
-        g_string_append_printf(out, "%s{", i ? "," : "");
-        json_kv_str(out, "name", a->name, true);
-        json_kv_str(out, "result", hc__fo_verdict_name(a->verdict), true);
-        json_kv_str(out, "detail", a->detail, false);
-        g_string_append_c(out, '}');
+        hc_jw_obj(&w, NULL);
+        hc_jw_str(&w, "name", a->name);
+        hc_jw_str(&w, "result", hc__fo_verdict_name(a->verdict));
+        hc_jw_str(&w, "detail", a->detail);
+        hc_jw_end(&w);
     }
-    g_string_append_printf(out, "],\"passed\":%s}\n",
-                           hc_failover_passed(fo) ? "true" : "false");
+    hc_jw_end(&w);
+    hc_jw_bool(&w, "passed", hc_failover_passed(fo));
+    hc_jw_end(&w);
+    g_string_append_c(out, '\n');
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
 
 static const char *const col_names[HC_LCOL_N] = {
@@ -480,48 +481,55 @@ void hc_leases_format_text(GString *out, const hc_lease_table *t,
 }
 
 /* An untrusted byte string as JSON: escaped for a terminal first (the JSON
- * is also read by people), then quoted. */
-static void json_bytes(GString *out, const hc_lease_table *t, uint32_t ref)
+ * is also read by people), then quoted; null when there is none. */
+static void json_bytes(hc_jw *w, const char *key, const hc_lease_table *t,
+                       uint32_t ref)
 {
-    GString *tmp = g_string_new(NULL);
+    GString *tmp;
 
     if (!ref) {
-        g_string_append(out, "null");
-    } else {
-        hc_lease_str_escaped(tmp, t, ref, HC_LEASE_DISPLAY_MAX);
-        hc_json_str(out, tmp->str);
+        hc_jw_null(w, key);
+        return;
     }
+    tmp = g_string_new(NULL);
+    hc_lease_str_escaped(tmp, t, ref, HC_LEASE_DISPLAY_MAX);
+    hc_jw_str(w, key, tmp->str);
     g_string_free(tmp, TRUE);
 }
 
-static void json_escaped(GString *out, const char *s)
+/* A string escaped for a terminal, or null. */
+static void json_escaped(hc_jw *w, const char *key, const char *s)
 {
-    GString *tmp = g_string_new(NULL);
+    GString *tmp;
 
+    if (!s) {
+        hc_jw_null(w, key);
+        return;
+    }
+    tmp = g_string_new(NULL);
     hc_escape_append(tmp, s, strlen(s), 0);
-    hc_json_str(out, tmp->str);
+    hc_jw_str(w, key, tmp->str);
     g_string_free(tmp, TRUE);
 }
 
-static void json_time(GString *out, const char *key, uint32_t v)
+/* A lease time: seconds since the epoch, "never", or left out when the
+ * file gave none. */
+static void json_time(hc_jw *w, const char *key, uint32_t v)
 {
     if (v == HC_LEASE_NEVER) {
-        g_string_append_printf(out, ", \"%s\": \"never\"", key);
+        hc_jw_str(w, key, "never");
     } else if (v) {
-        g_string_append_printf(out, ", \"%s\": %u", key, v);
+        hc_jw_uint(w, key, v);
     }
 }
 
-static void json_usage(GString *out, const hc_pool_usage *u)
+static void json_usage(hc_jw *w, const hc_pool_usage *u)
 {
-    g_string_append_printf(out, "\"defined\": %llu, \"used\": %llu, "
-                           "\"touched\": %llu, \"backup\": %llu, "
-                           "\"free\": %llu",
-                           (unsigned long long) u->defined,
-                           (unsigned long long) u->used,
-                           (unsigned long long) u->touched,
-                           (unsigned long long) u->backup,
-                           (unsigned long long) (u->defined - u->used));
+    hc_jw_uint(w, "defined", u->defined);
+    hc_jw_uint(w, "used", u->used);
+    hc_jw_uint(w, "touched", u->touched);
+    hc_jw_uint(w, "backup", u->backup);
+    hc_jw_uint(w, "free", u->defined - u->used);
 }
 
 char *hc_lease_source_label(const hc_lease_source *src)
@@ -533,195 +541,197 @@ char *hc_lease_source_label(const hc_lease_source *src)
                      : g_strdup(src->leases_path);
 }
 
+static void json_lease(hc_jw *w, const hc_lease_table *t,
+                       const hc_lease *l)
+{
+    char ip[20], mac[64];
+    size_t pos = 0, nl, vl;
+    const uint8_t *nm, *val;
+    bool first = true;
+
+    hc_jw_obj(w, NULL);
+    hc_jw_str(w, "ip", hc_ipv4_str(l->ip, ip, sizeof(ip)));
+    hc_jw_str(w, "mac", l->hw_len ? hc_lease_mac_str(l, mac, sizeof(mac))
+                                  : NULL);
+    hc_jw_str(w, "state", hc_lease_state_name(l->state));
+    if (l->next_state) {
+        hc_jw_str(w, "next_state", hc_lease_state_name(l->next_state));
+    }
+    json_bytes(w, "hostname", t, l->hostname);
+    if (l->uid) {
+        json_bytes(w, "uid", t, l->uid);
+    }
+    if (l->vclass) {
+        json_bytes(w, "vendor_class", t, l->vclass);
+    }
+    json_time(w, "starts", l->starts);
+    json_time(w, "ends", l->ends);
+    json_time(w, "tstp", l->tstp);
+    json_time(w, "tsfp", l->tsfp);
+    json_time(w, "atsfp", l->atsfp);
+    json_time(w, "cltt", l->cltt);
+    while (hc_lease_extra_next(t, l, &pos, &nm, &nl, &val, &vl)) {
+        GString *k = g_string_new(NULL), *v = g_string_new(NULL);
+
+        hc_escape_append(k, (const char *) nm, nl, HC_LEASE_DISPLAY_MAX);
+        hc_escape_append(v, (const char *) val, vl, HC_LEASE_DISPLAY_MAX);
+        if (first) {
+            hc_jw_obj(w, "set");
+            first = false;
+        }
+        hc_jw_str(w, k->str, v->str);
+        g_string_free(k, TRUE);
+        g_string_free(v, TRUE);
+    }
+    if (!first) {
+        hc_jw_end(w);
+    }
+    hc_jw_uint(w, "line", l->line);
+    hc_jw_end(w);
+}
+
+/* The name of shared network i, or null. */
+static void json_shared_name(hc_jw *w, const hc_dhcp_conf *c, int i)
+{
+    json_escaped(w, "shared_network",
+                 i >= 0 ? g_array_index(c->shared, hc_dhcp_shared, i).name
+                        : NULL);
+}
+
+static void json_pools(hc_jw *w, const hc_dhcp_conf *c,
+                       const hc_dhcp_usage *u)
+{
+    char ip[20], ip2[20];
+
+    hc_jw_arr(w, "shared_networks");
+    hc_jw_lines(w);
+    for (guint i = 0; i < c->shared->len; i++) {
+        const hc_dhcp_shared *sh = &g_array_index(c->shared,
+                                                  hc_dhcp_shared, i);
+
+        hc_jw_obj(w, NULL);
+        json_escaped(w, "name", sh->name ? sh->name : "");
+        json_usage(w, &u->shared[i]);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    hc_jw_arr(w, "subnets");
+    hc_jw_lines(w);
+    for (guint i = 0; i < c->subnets->len; i++) {
+        const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
+                                                  hc_dhcp_subnet, i);
+
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "subnet", hc_ipv4_str(sn->net, ip, sizeof(ip)));
+        hc_jw_str(w, "netmask", hc_ipv4_str(sn->mask, ip2, sizeof(ip2)));
+        json_shared_name(w, c, sn->shared);
+        json_usage(w, &u->subnet[i]);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    hc_jw_arr(w, "ranges");
+    hc_jw_lines(w);
+    for (guint i = 0; i < c->ranges->len; i++) {
+        const hc_dhcp_range *r = &g_array_index(c->ranges, hc_dhcp_range,
+                                                i);
+
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "first", hc_ipv4_str(r->first, ip, sizeof(ip)));
+        hc_jw_str(w, "last", hc_ipv4_str(r->last, ip2, sizeof(ip2)));
+        json_shared_name(w, c, r->shared);
+        if (r->subnet >= 0) {
+            const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
+                                                      hc_dhcp_subnet,
+                                                      r->subnet);
+            char *s = g_strdup_printf("%s/%d",
+                                      hc_ipv4_str(sn->net, ip, sizeof(ip)),
+                                      __builtin_popcount(sn->mask));
+
+            hc_jw_str(w, "subnet", s);
+            g_free(s);
+        }
+        hc_jw_bool(w, "pool", r->in_pool);
+        json_usage(w, &u->range[i]);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    hc_jw_obj(w, "summary");
+    json_usage(w, &u->all);
+    hc_jw_uint(w, "active_outside_ranges", u->active_outside);
+    hc_jw_end(w);
+}
+
+static void json_errors(hc_jw *w, const hc_lease_table *t,
+                        const hc_dhcp_conf *c, const hc_lease_source *src)
+{
+    const GArray *e = hc_lease_table_errors(t);
+    char *label = hc_lease_source_label(src);
+
+    hc_jw_arr(w, "errors");
+    hc_jw_lines(w);
+    for (guint i = 0; i < e->len; i++) {
+        /* The older file of a Kea set the error is in: its suffix. */
+        const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
+        char *name = g_strconcat(label, sfx, NULL);
+
+        hc_jw_obj(w, NULL);
+        json_escaped(w, "file", name);
+        g_free(name);
+        hc_jw_uint(w, "line", g_array_index(e, hc_lease_error, i).line);
+        hc_jw_str(w, "message", g_array_index(e, hc_lease_error, i).msg
+                                   ? g_array_index(e, hc_lease_error, i).msg
+                                   : "");
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    g_free(label);
+    hc_jw_uint(w, "errors_total", hc_lease_table_n_errors(t));
+    hc_jw_uint(w, "unfinished_bytes", src ? src->unfinished : 0);
+    if (!c) {
+        return;
+    }
+    hc_jw_arr(w, "config_errors");
+    hc_jw_lines(w);
+    for (guint i = 0; i < c->errors->len; i++) {
+        const hc_dhcp_conf_error *ce = &g_array_index(c->errors,
+                                                      hc_dhcp_conf_error, i);
+
+        hc_jw_obj(w, NULL);
+        json_escaped(w, "file", ce->file ? ce->file : "");
+        hc_jw_uint(w, "line", ce->line);
+        hc_jw_str(w, "message", ce->msg ? ce->msg : "");
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+}
+
 void hc_leases_format_json(GString *out, const hc_lease_table *t,
                            const GArray *rows, const hc_dhcp_conf *c,
                            const hc_dhcp_usage *u,
                            const hc_lease_source *src)
 {
-    char ip[20], ip2[20], mac[64];
+    hc_jw w;
 
-    g_string_append(out, "{\n  \"leases_file\": ");
-    if (src && src->leases_path) {
-        json_escaped(out, src->leases_path);
-    } else {
-        g_string_append(out, "null");
-    }
-    g_string_append(out, ",\n  \"config_file\": ");
-    if (src && src->config_path) {
-        json_escaped(out, src->config_path);
-    } else {
-        g_string_append(out, "null");
-    }
+    hc_jw_init_spaced(&w, out);
+    hc_jw_obj(&w, NULL);
+    hc_jw_lines(&w);
+    json_escaped(&w, "leases_file", src ? src->leases_path : NULL);
+    json_escaped(&w, "config_file", src ? src->config_path : NULL);
     if (src && src->where) {
-        g_string_append(out, ",\n  \"where\": ");
-        json_escaped(out, src->where);
+        json_escaped(&w, "where", src->where);
     }
-    g_string_append_printf(out, ",\n  \"records\": %zu,\n  \"leases\": [",
-                           hc_lease_table_records(t));
+    hc_jw_uint(&w, "records", hc_lease_table_records(t));
+    hc_jw_arr(&w, "leases");
+    hc_jw_lines(&w);
     for (guint i = 0; i < rows->len; i++) {
-        const hc_lease *l = hc_lease_table_get(t, g_array_index(rows, guint, i));
-        size_t pos = 0, nl, vl;
-        const uint8_t *nm, *val;
-        bool first = true;
-
-        g_string_append_printf(out, "%s\n    {\"ip\": \"%s\", \"mac\": ",
-                               i ? "," : "", hc_ipv4_str(l->ip, ip, sizeof(ip)));
-        if (l->hw_len) {
-            g_string_append_printf(out, "\"%s\"",
-                                   hc_lease_mac_str(l, mac, sizeof(mac)));
-        } else {
-            g_string_append(out, "null");
-        }
-        g_string_append_printf(out, ", \"state\": \"%s\"",
-                               hc_lease_state_name(l->state));
-        if (l->next_state) {
-            g_string_append_printf(out, ", \"next_state\": \"%s\"",
-                                   hc_lease_state_name(l->next_state));
-        }
-        g_string_append(out, ", \"hostname\": ");
-        json_bytes(out, t, l->hostname);
-        if (l->uid) {
-            g_string_append(out, ", \"uid\": ");
-            json_bytes(out, t, l->uid);
-        }
-        if (l->vclass) {
-            g_string_append(out, ", \"vendor_class\": ");
-            json_bytes(out, t, l->vclass);
-        }
-        json_time(out, "starts", l->starts);
-        json_time(out, "ends", l->ends);
-        json_time(out, "tstp", l->tstp);
-        json_time(out, "tsfp", l->tsfp);
-        json_time(out, "atsfp", l->atsfp);
-        json_time(out, "cltt", l->cltt);
-        while (hc_lease_extra_next(t, l, &pos, &nm, &nl, &val, &vl)) {
-            GString *k = g_string_new(NULL), *v = g_string_new(NULL);
-
-            hc_escape_append(k, (const char *) nm, nl, HC_LEASE_DISPLAY_MAX);
-            hc_escape_append(v, (const char *) val, vl, HC_LEASE_DISPLAY_MAX);
-            g_string_append(out, first ? ", \"set\": {" : ", ");
-            hc_json_str(out, k->str);
-            g_string_append(out, ": ");
-            hc_json_str(out, v->str);
-            first = false;
-            g_string_free(k, TRUE);
-            g_string_free(v, TRUE);
-        }
-        if (!first) {
-            g_string_append_c(out, '}');
-        }
-        g_string_append_printf(out, ", \"line\": %u}", l->line);
+        json_lease(&w, t, hc_lease_table_get(t, g_array_index(rows, guint,
+                                                              i)));
     }
-    g_string_append(out, rows->len ? "\n  ]" : "]");
+    hc_jw_end(&w);
     if (c && u) {
-        g_string_append(out, ",\n  \"shared_networks\": [");
-        for (guint i = 0; i < c->shared->len; i++) {
-            const hc_dhcp_shared *sh = &g_array_index(c->shared,
-                                                      hc_dhcp_shared, i);
-
-            g_string_append(out, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-            json_escaped(out, sh->name);
-            g_string_append(out, ", ");
-            json_usage(out, &u->shared[i]);
-            g_string_append_c(out, '}');
-        }
-        g_string_append(out, c->shared->len ? "\n  ]" : "]");
-        g_string_append(out, ",\n  \"subnets\": [");
-        for (guint i = 0; i < c->subnets->len; i++) {
-            const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
-                                                      hc_dhcp_subnet, i);
-
-            g_string_append_printf(out, "%s\n    {\"subnet\": \"%s\", "
-                                   "\"netmask\": \"%s\", \"shared_network\": ",
-                                   i ? "," : "",
-                                   hc_ipv4_str(sn->net, ip, sizeof(ip)),
-                                   hc_ipv4_str(sn->mask, ip2, sizeof(ip2)));
-            if (sn->shared >= 0) {
-                json_escaped(out, g_array_index(c->shared, hc_dhcp_shared,
-                                                sn->shared).name);
-            } else {
-                g_string_append(out, "null");
-            }
-            g_string_append(out, ", ");
-            json_usage(out, &u->subnet[i]);
-            g_string_append_c(out, '}');
-        }
-        g_string_append(out, c->subnets->len ? "\n  ]" : "]");
-        g_string_append(out, ",\n  \"ranges\": [");
-        for (guint i = 0; i < c->ranges->len; i++) {
-            const hc_dhcp_range *r = &g_array_index(c->ranges, hc_dhcp_range,
-                                                    i);
-
-            g_string_append_printf(out, "%s\n    {\"first\": \"%s\", "
-                                   "\"last\": \"%s\", \"shared_network\": ",
-                                   i ? "," : "",
-                                   hc_ipv4_str(r->first, ip, sizeof(ip)),
-                                   hc_ipv4_str(r->last, ip2, sizeof(ip2)));
-            if (r->shared >= 0) {
-                json_escaped(out, g_array_index(c->shared, hc_dhcp_shared,
-                                                r->shared).name);
-            } else {
-                g_string_append(out, "null");
-            }
-            if (r->subnet >= 0) {
-                const hc_dhcp_subnet *sn = &g_array_index(c->subnets,
-                                                          hc_dhcp_subnet,
-                                                          r->subnet);
-
-                g_string_append_printf(out, ", \"subnet\": \"%s/%d\"",
-                                       hc_ipv4_str(sn->net, ip, sizeof(ip)),
-                                       __builtin_popcount(sn->mask));
-            }
-            g_string_append_printf(out, ", \"pool\": %s, ",
-                                   r->in_pool ? "true" : "false");
-            json_usage(out, &u->range[i]);
-            g_string_append_c(out, '}');
-        }
-        g_string_append(out, c->ranges->len ? "\n  ]" : "]");
-        g_string_append(out, ",\n  \"summary\": {");
-        json_usage(out, &u->all);
-        g_string_append_printf(out, ", \"active_outside_ranges\": %llu}",
-                               (unsigned long long) u->active_outside);
+        json_pools(&w, c, u);
     }
-    g_string_append(out, ",\n  \"errors\": [");
-    {
-        const GArray *e = hc_lease_table_errors(t);
-        char *label = hc_lease_source_label(src);
-
-        for (guint i = 0; i < e->len; i++) {
-            const char *sfx = g_array_index(e, hc_lease_error, i).suffix;
-            char *name = g_strconcat(label, sfx, NULL);
-
-            g_string_append(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
-            json_escaped(out, name);
-            g_free(name);
-            g_string_append_printf(out, ", \"line\": %u, \"message\": ",
-                                   g_array_index(e, hc_lease_error, i).line);
-            hc_json_str(out, g_array_index(e, hc_lease_error, i).msg);
-            g_string_append_c(out, '}');
-        }
-        g_string_append(out, e->len ? "\n  ]" : "]");
-        g_free(label);
-    }
-    g_string_append_printf(out, ",\n  \"errors_total\": %zu,\n  "
-                           "\"unfinished_bytes\": %zu",
-                           hc_lease_table_n_errors(t),
-                           src ? src->unfinished : 0);
-    if (c) {
-        g_string_append(out, ",\n  \"config_errors\": [");
-        for (guint i = 0; i < c->errors->len; i++) {
-            const hc_dhcp_conf_error *ce = &g_array_index(c->errors,
-                                                          hc_dhcp_conf_error,
-                                                          i);
-
-            g_string_append(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
-            json_escaped(out, ce->file);
-            g_string_append_printf(out, ", \"line\": %u, \"message\": ",
-                                   ce->line);
-            hc_json_str(out, ce->msg);
-            g_string_append_c(out, '}');
-        }
-        g_string_append(out, c->errors->len ? "\n  ]" : "]");
-    }
-    g_string_append(out, "\n}\n");
+    json_errors(&w, t, c, src);
+    hc_jw_end(&w);
+    g_string_append_c(out, '\n');
 }

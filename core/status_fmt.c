@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
 
 static void esc(GString *out, const char *s)
@@ -441,56 +442,16 @@ void hc_status_format_text(const hc_status *st, GString *out)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void jkey(GString *out, const char *k)
+/* A block of nvpairs (params, meta) as an object. */
+static void json_nvpairs(hc_jw *w, const char *k, GPtrArray *a)
 {
-    hc_json_str(out, k);
-    g_string_append_c(out, ':');
-}
-
-static void jstr(GString *out, const char *k, const char *v, bool comma)
-{
-    jkey(out, k);
-    if (v) {
-        hc_json_str(out, v);
-    } else {
-        g_string_append(out, "null");
-    }
-    if (comma) {
-        g_string_append_c(out, ',');
-    }
-}
-
-static void jbool(GString *out, const char *k, bool v, bool comma)
-{
-    jkey(out, k);
-    g_string_append(out, v ? "true" : "false");
-    if (comma) {
-        g_string_append_c(out, ',');
-    }
-}
-
-static void jint(GString *out, const char *k, long long v, bool comma)
-{
-    jkey(out, k);
-    g_string_append_printf(out, "%lld", v);
-    if (comma) {
-        g_string_append_c(out, ',');
-    }
-}
-
-static void json_nvpairs(GString *out, const char *k, GPtrArray *a)
-{
-    jkey(out, k);
-    g_string_append_c(out, '{');
+    hc_jw_obj(w, k);
     for (guint i = 0; i < a->len; i++) {
         const hc_nvpair *nv = g_ptr_array_index(a, i);
 
-        if (i) {
-            g_string_append_c(out, ',');
-        }
-        jstr(out, nv->name ? nv->name : "", nv->value, false);
+        hc_jw_str(w, nv->name ? nv->name : "", nv->value);
     }
-    g_string_append(out, "},");
+    hc_jw_end(w);
 }
 
 /* Counts the instances below a collective per role: the primitives, and
@@ -526,238 +487,244 @@ static gint cmp_str(gconstpointer a, gconstpointer b)
 /* A collective (group, clone, bundle, replica) has no role of its own: it
  * says how many of its instances are in each role, and is active when any
  * of them is. */
-static void json_collective(GString *out, const hc_resource *r)
+static void json_collective(hc_jw *w, const hc_resource *r)
 {
     GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
     bool any = false;
     GList *keys;
 
     count_roles(r, counts, &any);
-    jkey(out, "role");
-    g_string_append(out, "null,");
-    jkey(out, "instances");
-    g_string_append_c(out, '{');
+    hc_jw_null(w, "role");
+    hc_jw_obj(w, "instances");
     keys = g_list_sort(g_hash_table_get_keys(counts), cmp_str);
     for (GList *l = keys; l; l = l->next) {
-        jint(out, l->data, GPOINTER_TO_INT(g_hash_table_lookup(counts,
-                                                              l->data)),
-             false);
-        if (l->next) {
-            g_string_append_c(out, ',');
-        }
+        hc_jw_int(w, l->data,
+                  GPOINTER_TO_INT(g_hash_table_lookup(counts, l->data)));
     }
     g_list_free(keys);
-    g_string_append(out, "},");
+    hc_jw_end(w);
     if (r->kind == HC_RSC_BUNDLE) {
-        jstr(out, "image", r->image, true);
+        hc_jw_str(w, "image", r->image);
     } else if (r->kind == HC_RSC_REPLICA) {
-        jstr(out, "name", r->replica_name, true);
-        jstr(out, "replica_role", r->replica_node ? r->role : "Stopped",
-             true);
-        jstr(out, "node", r->replica_node, true);
+        hc_jw_str(w, "name", r->replica_name);
+        hc_jw_str(w, "replica_role", r->replica_node ? r->role : "Stopped");
+        hc_jw_str(w, "node", r->replica_node);
     }
-    jstr(out, "target_role", r->target_role, true);
-    jbool(out, "active", any, true);
+    hc_jw_str(w, "target_role", r->target_role);
+    hc_jw_bool(w, "active", any);
     g_hash_table_destroy(counts);
 }
 
 /* "moved": the leftover moves that pin the resource, as in the text. */
-static void json_moved(GString *out, const hc_status *st,
-                       const hc_resource *r)
+static void json_moved(hc_jw *w, const hc_status *st, const hc_resource *r)
 {
     const hc_constraint *c;
     guint it = 0;
-    bool first = true;
 
-    jkey(out, "moved");
-    g_string_append_c(out, '[');
+    hc_jw_arr(w, "moved");
     while ((c = hc_status_next_leftover(st, r->id, &it))) {
         if (!c->node) {
             continue;
         }
-        g_string_append(out, first ? "{" : ",{");
-        first = false;
-        jstr(out, "constraint", c->id, true);
-        jstr(out, "how", c->score && c->score[0] == '-' ? "banned"
-                                                        : "pinned", true);
-        jstr(out, "node", c->node, true);
-        jstr(out, "role", c->rsc_role && *c->rsc_role ? c->rsc_role : NULL,
-             false);
-        g_string_append_c(out, '}');
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "constraint", c->id);
+        hc_jw_str(w, "how", c->score && c->score[0] == '-' ? "banned"
+                                                           : "pinned");
+        hc_jw_str(w, "node", c->node);
+        hc_jw_str(w, "role", c->rsc_role && *c->rsc_role ? c->rsc_role
+                                                         : NULL);
+        hc_jw_end(w);
     }
-    g_string_append(out, "],");
+    hc_jw_end(w);
 }
 
-static void json_resource(GString *out, const hc_status *st,
+static void json_resource(hc_jw *w, const hc_status *st,
                           const hc_resource *r)
 {
-    g_string_append_c(out, '{');
-    jstr(out, "id", r->id, true);
-    jstr(out, "kind", hc_rsc_kind_str(r->kind), true);
-    jstr(out, "agent", r->agent, true);
+    hc_jw_obj(w, NULL);
+    hc_jw_str(w, "id", r->id);
+    hc_jw_str(w, "kind", hc_rsc_kind_str(r->kind));
+    hc_jw_str(w, "agent", r->agent);
     if (r->kind == HC_RSC_PRIMITIVE) {
-        jstr(out, "role", r->role, true);
-        jstr(out, "target_role", r->target_role, true);
-        jbool(out, "active", r->active, true);
+        hc_jw_str(w, "role", r->role);
+        hc_jw_str(w, "target_role", r->target_role);
+        hc_jw_bool(w, "active", r->active);
     } else {
-        json_collective(out, r);
+        json_collective(w, r);
     }
-    jbool(out, "managed", r->managed, true);
-    jbool(out, "failed", r->failed, true);
-    jbool(out, "disabled", r->disabled, true);
-    jbool(out, "blocked", r->blocked, true);
-    jbool(out, "orphaned", r->orphaned, true);
-    jint(out, "migration_threshold", r->migration_threshold, true);
-    json_moved(out, st, r);
-    jkey(out, "nodes");
-    g_string_append_c(out, '[');
+    hc_jw_bool(w, "managed", r->managed);
+    hc_jw_bool(w, "failed", r->failed);
+    hc_jw_bool(w, "disabled", r->disabled);
+    hc_jw_bool(w, "blocked", r->blocked);
+    hc_jw_bool(w, "orphaned", r->orphaned);
+    hc_jw_int(w, "migration_threshold", r->migration_threshold);
+    json_moved(w, st, r);
+    hc_jw_arr(w, "nodes");
     for (guint i = 0; i < r->places->len; i++) {
         const hc_rsc_place *pl = g_ptr_array_index(r->places, i);
 
-        g_string_append(out, i ? ",{" : "{");
-        jstr(out, "node", pl->node, true);
-        jstr(out, "role", pl->role, false);
-        g_string_append_c(out, '}');
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "node", pl->node);
+        hc_jw_str(w, "role", pl->role);
+        hc_jw_end(w);
     }
-    g_string_append(out, "],");
-    jkey(out, "failcounts");
-    g_string_append_c(out, '{');
+    hc_jw_end(w);
+    hc_jw_obj(w, "failcounts");
     for (guint i = 0; i < r->failcounts->len; i++) {
         const hc_failcount *fc = g_ptr_array_index(r->failcounts, i);
 
-        if (i) {
-            g_string_append_c(out, ',');
-        }
-        jint(out, fc->node, fc->count, false);
+        hc_jw_int(w, fc->node, fc->count);
     }
-    g_string_append(out, "},");
-    json_nvpairs(out, "params", r->params);
-    json_nvpairs(out, "meta", r->meta);
-    jkey(out, "ops");
-    g_string_append_c(out, '[');
+    hc_jw_end(w);
+    json_nvpairs(w, "params", r->params);
+    json_nvpairs(w, "meta", r->meta);
+    hc_jw_arr(w, "ops");
     for (guint i = 0; i < r->ops->len; i++) {
         const hc_op *op = g_ptr_array_index(r->ops, i);
 
-        g_string_append(out, i ? ",{" : "{");
-        jstr(out, "name", op->name, true);
-        jstr(out, "interval", op->interval, true);
-        jstr(out, "timeout", op->timeout, true);
-        jstr(out, "role", op->role, false);
-        g_string_append_c(out, '}');
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "name", op->name);
+        hc_jw_str(w, "interval", op->interval);
+        hc_jw_str(w, "timeout", op->timeout);
+        hc_jw_str(w, "role", op->role);
+        hc_jw_end(w);
     }
-    g_string_append(out, "],");
-    jkey(out, "children");
-    g_string_append_c(out, '[');
+    hc_jw_end(w);
+    hc_jw_arr(w, "children");
     for (guint i = 0; i < r->children->len; i++) {
-        if (i) {
-            g_string_append_c(out, ',');
-        }
-        json_resource(out, st, g_ptr_array_index(r->children, i));
+        json_resource(w, st, g_ptr_array_index(r->children, i));
     }
-    g_string_append(out, "]}");
+    hc_jw_end(w);
+    hc_jw_end(w);
 }
 
+static void json_cluster(hc_jw *w, const hc_cluster *cl)
+{
+    hc_jw_obj(w, "cluster");
+    hc_jw_str(w, "name", cl->name);
+    hc_jw_str(w, "stack", cl->stack);
+    hc_jw_str(w, "dc", cl->dc);
+    hc_jw_str(w, "dc_version", cl->dc_version);
+    hc_jw_bool(w, "quorate", cl->quorate);
+    hc_jw_str(w, "last_written", cl->last_written);
+    hc_jw_str(w, "last_change_user", cl->last_change_user);
+    hc_jw_str(w, "last_change_client", cl->last_change_client);
+    hc_jw_str(w, "last_change_origin", cl->last_change_origin);
+    hc_jw_str(w, "epoch", cl->epoch);
+    hc_jw_bool(w, "stonith_enabled", cl->stonith_enabled);
+    hc_jw_str(w, "no_quorum_policy", cl->no_quorum_policy);
+    hc_jw_bool(w, "maintenance_mode", cl->maintenance_mode);
+    hc_jw_bool(w, "stop_all_resources", cl->stop_all_resources);
+    hc_jw_int(w, "nodes_configured", cl->n_nodes);
+    hc_jw_int(w, "resources_configured", cl->n_resources);
+    hc_jw_arr(w, "warnings");
+    for (guint i = 0; i < cl->warnings->len; i++) {
+        hc_jw_str(w, NULL, g_ptr_array_index(cl->warnings, i));
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+static void json_node(hc_jw *w, const hc_node *n)
+{
+    hc_jw_obj(w, NULL);
+    hc_jw_str(w, "id", n->id);
+    hc_jw_str(w, "name", n->name);
+    hc_jw_str(w, "type", n->type);
+    hc_jw_str(w, "state", hc_node_state_str(n->state));
+    hc_jw_bool(w, "online", n->online);
+    hc_jw_bool(w, "standby", n->standby);
+    hc_jw_bool(w, "maintenance", n->maintenance);
+    hc_jw_bool(w, "pending", n->pending);
+    hc_jw_bool(w, "unclean", n->unclean);
+    hc_jw_bool(w, "shutdown", n->shutdown);
+    hc_jw_bool(w, "is_dc", n->is_dc);
+    hc_jw_arr(w, "running");
+    for (guint j = 0; j < n->running->len; j++) {
+        hc_jw_str(w, NULL, g_ptr_array_index(n->running, j));
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+static void json_failed_action(hc_jw *w, const hc_failed_action *f)
+{
+    hc_jw_obj(w, NULL);
+    hc_jw_str(w, "resource", f->resource);
+    hc_jw_str(w, "op_key", f->op_key);
+    hc_jw_str(w, "task", f->task);
+    hc_jw_str(w, "node", f->node);
+    hc_jw_int(w, "interval_ms", f->interval_ms);
+    hc_jw_int(w, "rc", f->rc);
+    hc_jw_str(w, "rc_text", f->rc_text);
+    hc_jw_str(w, "status", f->status_text);
+    hc_jw_str(w, "exit_reason", f->exit_reason);
+    hc_jw_int(w, "last_rc_change", (long long) f->last_rc_change);
+    hc_jw_end(w);
+}
+
+static void json_constraint(hc_jw *w, const hc_constraint *c)
+{
+    char *d = hc_constraint_describe(c);
+
+    hc_jw_obj(w, NULL);
+    hc_jw_str(w, "id", c->id);
+    hc_jw_str(w, "kind", hc_cons_kind_str(c->kind));
+    hc_jw_str(w, "rsc", c->rsc);
+    hc_jw_str(w, "rsc_role", c->rsc_role);
+    hc_jw_str(w, c->kind == HC_CONS_ORDER ? "first" : "with_rsc",
+              c->with_rsc);
+    hc_jw_str(w, "with_role", c->with_role);
+    hc_jw_str(w, "node", c->node);
+    hc_jw_str(w, "score", c->score);
+    hc_jw_str(w, "first_action", c->with_action);
+    hc_jw_str(w, "then_action", c->action);
+    hc_jw_str(w, "order_kind", c->kind_str);
+    hc_jw_str(w, "sets", c->sets);
+    hc_jw_str(w, "expires", c->expires);
+    hc_jw_bool(w, "leftover", c->leftover);
+    hc_jw_str(w, "description", d);
+    hc_jw_end(w);
+    g_free(d);
+}
+
+/* One line per node, resource, failed action and constraint, so that the
+ * output can be read (and diffed) as text too. */
 void hc_status_format_json(const hc_status *st, GString *out)
 {
-    const hc_cluster *cl = &st->cluster;
+    hc_jw w;
 
-    g_string_append(out, "{\"cluster\":{");
-    jstr(out, "name", cl->name, true);
-    jstr(out, "stack", cl->stack, true);
-    jstr(out, "dc", cl->dc, true);
-    jstr(out, "dc_version", cl->dc_version, true);
-    jbool(out, "quorate", cl->quorate, true);
-    jstr(out, "last_written", cl->last_written, true);
-    jstr(out, "last_change_user", cl->last_change_user, true);
-    jstr(out, "last_change_client", cl->last_change_client, true);
-    jstr(out, "last_change_origin", cl->last_change_origin, true);
-    jstr(out, "epoch", cl->epoch, true);
-    jbool(out, "stonith_enabled", cl->stonith_enabled, true);
-    jstr(out, "no_quorum_policy", cl->no_quorum_policy, true);
-    jbool(out, "maintenance_mode", cl->maintenance_mode, true);
-    jbool(out, "stop_all_resources", cl->stop_all_resources, true);
-    jint(out, "nodes_configured", cl->n_nodes, true);
-    jint(out, "resources_configured", cl->n_resources, true);
-    jkey(out, "warnings");
-    g_string_append_c(out, '[');
-    for (guint i = 0; i < cl->warnings->len; i++) {
-        if (i) {
-            g_string_append_c(out, ',');
-        }
-        hc_json_str(out, g_ptr_array_index(cl->warnings, i));
-    }
-    g_string_append(out, "]},\n\"nodes\":[");
+    hc_jw_init(&w, out);
+    hc_jw_obj(&w, NULL);
+    json_cluster(&w, &st->cluster);
+    hc_jw_newline(&w);
+    hc_jw_arr(&w, "nodes");
     for (guint i = 0; i < st->nodes->len; i++) {
-        const hc_node *n = g_ptr_array_index(st->nodes, i);
-
-        g_string_append(out, i ? ",\n{" : "\n{");
-        jstr(out, "id", n->id, true);
-        jstr(out, "name", n->name, true);
-        jstr(out, "type", n->type, true);
-        jstr(out, "state", hc_node_state_str(n->state), true);
-        jbool(out, "online", n->online, true);
-        jbool(out, "standby", n->standby, true);
-        jbool(out, "maintenance", n->maintenance, true);
-        jbool(out, "pending", n->pending, true);
-        jbool(out, "unclean", n->unclean, true);
-        jbool(out, "shutdown", n->shutdown, true);
-        jbool(out, "is_dc", n->is_dc, true);
-        jkey(out, "running");
-        g_string_append_c(out, '[');
-        for (guint j = 0; j < n->running->len; j++) {
-            if (j) {
-                g_string_append_c(out, ',');
-            }
-            hc_json_str(out, g_ptr_array_index(n->running, j));
-        }
-        g_string_append(out, "]}");
+        hc_jw_newline(&w);
+        json_node(&w, g_ptr_array_index(st->nodes, i));
     }
-    g_string_append(out, "],\n\"resources\":[");
+    hc_jw_end(&w);
+    hc_jw_newline(&w);
+    hc_jw_arr(&w, "resources");
     for (guint i = 0; i < st->resources->len; i++) {
-        g_string_append(out, i ? ",\n" : "\n");
-        json_resource(out, st, g_ptr_array_index(st->resources, i));
+        hc_jw_newline(&w);
+        json_resource(&w, st, g_ptr_array_index(st->resources, i));
     }
-    g_string_append(out, "],\n\"failed_actions\":[");
+    hc_jw_end(&w);
+    hc_jw_newline(&w);
+    hc_jw_arr(&w, "failed_actions");
     for (guint i = 0; i < st->failed->len; i++) {
-        const hc_failed_action *f = g_ptr_array_index(st->failed, i);
-
-        g_string_append(out, i ? ",\n{" : "\n{");
-        jstr(out, "resource", f->resource, true);
-        jstr(out, "op_key", f->op_key, true);
-        jstr(out, "task", f->task, true);
-        jstr(out, "node", f->node, true);
-        jint(out, "interval_ms", f->interval_ms, true);
-        jint(out, "rc", f->rc, true);
-        jstr(out, "rc_text", f->rc_text, true);
-        jstr(out, "status", f->status_text, true);
-        jstr(out, "exit_reason", f->exit_reason, true);
-        jint(out, "last_rc_change", (long long) f->last_rc_change, false);
-        g_string_append_c(out, '}');
+        hc_jw_newline(&w);
+        json_failed_action(&w, g_ptr_array_index(st->failed, i));
     }
-    g_string_append(out, "],\n\"constraints\":[");
+    hc_jw_end(&w);
+    hc_jw_newline(&w);
+    hc_jw_arr(&w, "constraints");
     for (guint i = 0; i < st->constraints->len; i++) {
-        const hc_constraint *c = g_ptr_array_index(st->constraints, i);
-        char *d = hc_constraint_describe(c);
-
-        g_string_append(out, i ? ",\n{" : "\n{");
-        jstr(out, "id", c->id, true);
-        jstr(out, "kind", hc_cons_kind_str(c->kind), true);
-        jstr(out, "rsc", c->rsc, true);
-        jstr(out, "rsc_role", c->rsc_role, true);
-        jstr(out, c->kind == HC_CONS_ORDER ? "first" : "with_rsc",
-             c->with_rsc, true);
-        jstr(out, "with_role", c->with_role, true);
-        jstr(out, "node", c->node, true);
-        jstr(out, "score", c->score, true);
-        jstr(out, "first_action", c->with_action, true);
-        jstr(out, "then_action", c->action, true);
-        jstr(out, "order_kind", c->kind_str, true);
-        jstr(out, "sets", c->sets, true);
-        jstr(out, "expires", c->expires, true);
-        jbool(out, "leftover", c->leftover, true);
-        jstr(out, "description", d, false);
-        g_string_append_c(out, '}');
-        g_free(d);
+        hc_jw_newline(&w);
+        json_constraint(&w, g_ptr_array_index(st->constraints, i));
     }
-    g_string_append(out, "]}\n");
+    hc_jw_end(&w);
+    hc_jw_end(&w);
+    g_string_append_c(out, '\n');
 }

@@ -55,6 +55,7 @@
 #include "commands.h"
 #include "failover.h"
 #include "failover_drbd.h"
+#include "json.h"
 #include "util.h"
 
 typedef struct run_ctx {
@@ -586,6 +587,7 @@ static int cmd_failover(const hc_args *args)
                                      scenario, stamp);
         double mn = 0, md = 0, mx = 0;
         char *l;
+        hc_jw w;
         int wrc;
 
         hc_fo_downtime_summary((double *) (void *) downs->data, downs->len,
@@ -597,12 +599,20 @@ static int cmd_failover(const hc_args *args)
         ev_line("summary %s", l);
         printf("summary: %s\n", l);
         g_free(l);
-        g_string_append_printf(js, "{\"scenario\":\"%s\",\"runs\":%d,"
-                               "\"failed\":%d,\"not_run\":%d,"
-                               "\"downtime_ms\":{\"min\":%.1f,"
-                               "\"median\":%.1f,\"max\":%.1f,\"n\":%u}}\n",
-                               scenario, repeat, failures, not_run, mn,
-                               md, mx, downs->len);
+        hc_jw_init(&w, js);
+        hc_jw_obj(&w, NULL);
+        hc_jw_str(&w, "scenario", scenario);
+        hc_jw_int(&w, "runs", repeat);
+        hc_jw_int(&w, "failed", failures);
+        hc_jw_int(&w, "not_run", not_run);
+        hc_jw_obj(&w, "downtime_ms");
+        hc_jw_num(&w, "min", mn, 1);
+        hc_jw_num(&w, "median", md, 1);
+        hc_jw_num(&w, "max", mx, 1);
+        hc_jw_uint(&w, "n", downs->len);
+        hc_jw_end(&w);
+        hc_jw_end(&w);
+        g_string_append_c(js, '\n');
         wrc = hc_write_file_atomic(path, js->str, js->len, 0640, true);
         if (wrc < 0) {
             fprintf(stderr, "hacon failover-test: cannot write the "

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "dhcpprobe.h"
+#include "json.h"
 #include "util.h"
 
 static void print_result(GString *out, int json, int seq, int r,
@@ -27,20 +28,25 @@ static void print_result(GString *out, int json, int seq, int r,
     inet_ntop(AF_INET, &res->yiaddr, yi, sizeof(yi));
     inet_ntop(AF_INET, &res->ciaddr, ci, sizeof(ci));
     if (json) {
-        g_string_append_printf(out,
-            "{\"seq\":%d,\"interface\":", seq);
-        hc_json_str(out, ifname);
-        g_string_append_printf(out,
-            ",\"sent\":\"%s\",\"xid\":\"0x%08x\",\"answered\":%s",
-            hc_dhcp_type_name(res->sent_type), res->xid,
-            r == 0 ? "true" : "false");
+        char xid[16];
+        hc_jw w;
+
+        g_snprintf(xid, sizeof(xid), "0x%08x", res->xid);
+        hc_jw_init(&w, out);
+        hc_jw_obj(&w, NULL);
+        hc_jw_int(&w, "seq", seq);
+        hc_jw_str(&w, "interface", ifname ? ifname : "");
+        hc_jw_str(&w, "sent", hc_dhcp_type_name(res->sent_type));
+        hc_jw_str(&w, "xid", xid);
+        hc_jw_bool(&w, "answered", r == 0);
         if (r == 0) {
-            g_string_append_printf(out,
-                ",\"reply\":\"%s\",\"server_id\":\"%s\",\"yiaddr\":\"%s\","
-                "\"rtt_ms\":%.2f", hc_dhcp_type_name(res->type), sid, yi,
-                res->rtt_ms);
+            hc_jw_str(&w, "reply", hc_dhcp_type_name(res->type));
+            hc_jw_str(&w, "server_id", sid);
+            hc_jw_str(&w, "yiaddr", yi);
+            hc_jw_num(&w, "rtt_ms", res->rtt_ms, 2);
         }
-        g_string_append(out, "}\n");
+        hc_jw_end(&w);
+        g_string_append_c(out, '\n');
         return;
     }
     if (r == 0) {
