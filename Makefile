@@ -22,7 +22,8 @@ B        := build
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status libcmap libcfg \
+PKG_CORE := pacemaker pacemaker-cib pacemaker-pe_status pacemaker-fencing \
+            libcmap libcfg \
             libquorum libvotequorum glib-2.0 libxml-2.0 libpacemaker
 PKG_TUI  := $(PKG_CORE) ncursesw readline
 

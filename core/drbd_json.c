@@ -301,18 +301,80 @@ static int feed_line(hc_drbd *d, GString *line, double now)
     return rc < 0 ? rc : 0;
 }
 
+/* An events2 word and the JSON member it is read from. */
+typedef struct word_map {
+    const char *word;
+    const char *member;
+} word_map;
+
+/* A connection's words; its first two also name it in a peer-device
+ * line. */
+static const word_map connection_words[] = {
+    { "peer-node-id", "peer-node-id" },
+    { "conn-name", "name" },
+    { "connection", "connection-state" },
+    { "role", "peer-role" },
+    { "congested", "congested" },
+};
+#define CONNECTION_ID_WORDS 2
+
+static const word_map device_words[] = {
+    { "volume", "volume" },
+    { "minor", "minor" },
+    { "disk", "disk-state" },
+    { "quorum", "quorum" },
+    { "size", "size" },
+    { "read", "read" },
+    { "written", "written" },
+};
+
+static const word_map peer_device_words[] = {
+    { "volume", "volume" },
+    { "replication", "replication-state" },
+    { "peer-disk", "peer-disk-state" },
+    { "resync-suspended", "resync-suspended" },
+    { "received", "received" },
+    { "sent", "sent" },
+    { "out-of-sync", "out-of-sync" },
+    { "pending", "pending" },
+    { "unacked", "unacked" },
+};
+
+static void add_words(GString *line, const jval *o, const word_map *map,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        add_word(line, map[i].word, member(o, map[i].member));
+    }
+}
+
+/* "exists WHAT name:NAME", the start of every line of a resource. */
+static void start_line(GString *line, const char *what, const jval *name)
+{
+    g_string_append_printf(line, "exists %s", what);
+    add_word(line, "name", name);
+}
+
+/* Item i of arr, NULL past its end or when arr is not an array. */
+static const jval *item(const jval *arr, guint i)
+{
+    if (!arr || arr->type != J_ARR || i >= arr->items->len) {
+        return NULL;
+    }
+    return arr->items->pdata[i];
+}
+
 static int feed_resource(hc_drbd *d, const jval *r, double now)
 {
     GString *l = g_string_new(NULL);
-    const jval *name = member(r, "name"), *arr, *sus;
+    const jval *name = member(r, "name"), *sus, *v, *c, *p;
     int rc = 0;
 
     if (!name || name->type != J_STR) {
         g_string_free(l, TRUE);
         return -EINVAL;
     }
-    g_string_append(l, "exists resource");
-    add_word(l, "name", name);
+    start_line(l, "resource", name);
     add_word(l, "role", member(r, "role"));
     /* JSON says suspended: false/true; events2 says no or why. */
     sus = member(r, "suspended");
@@ -323,50 +385,21 @@ static int feed_resource(hc_drbd *d, const jval *r, double now)
     }
     add_word(l, "write-ordering", member(r, "write-ordering"));
     rc = feed_line(d, l, now);
-    arr = member(r, "devices");
-    for (guint i = 0; !rc && arr && arr->type == J_ARR
-         && i < arr->items->len; i++) {
-        const jval *v = arr->items->pdata[i];
-        g_string_append(l, "exists device");
-        add_word(l, "name", name);
-        add_word(l, "volume", member(v, "volume"));
-        add_word(l, "minor", member(v, "minor"));
-        add_word(l, "disk", member(v, "disk-state"));
-        add_word(l, "quorum", member(v, "quorum"));
-        add_word(l, "size", member(v, "size"));
-        add_word(l, "read", member(v, "read"));
-        add_word(l, "written", member(v, "written"));
+    for (guint i = 0; !rc && (v = item(member(r, "devices"), i)); i++) {
+        start_line(l, "device", name);
+        add_words(l, v, device_words, G_N_ELEMENTS(device_words));
         rc = feed_line(d, l, now);
     }
-    arr = member(r, "connections");
-    for (guint i = 0; !rc && arr && arr->type == J_ARR
-         && i < arr->items->len; i++) {
-        const jval *c = arr->items->pdata[i], *pds;
-        g_string_append(l, "exists connection");
-        add_word(l, "name", name);
-        add_word(l, "peer-node-id", member(c, "peer-node-id"));
-        add_word(l, "conn-name", member(c, "name"));
-        add_word(l, "connection", member(c, "connection-state"));
-        add_word(l, "role", member(c, "peer-role"));
-        add_word(l, "congested", member(c, "congested"));
+    for (guint i = 0; !rc && (c = item(member(r, "connections"), i)); i++) {
+        start_line(l, "connection", name);
+        add_words(l, c, connection_words, G_N_ELEMENTS(connection_words));
         rc = feed_line(d, l, now);
-        pds = member(c, "peer_devices");
-        for (guint k = 0; !rc && pds && pds->type == J_ARR
-             && k < pds->items->len; k++) {
-            const jval *p = pds->items->pdata[k];
-            g_string_append(l, "exists peer-device");
-            add_word(l, "name", name);
-            add_word(l, "peer-node-id", member(c, "peer-node-id"));
-            add_word(l, "conn-name", member(c, "name"));
-            add_word(l, "volume", member(p, "volume"));
-            add_word(l, "replication", member(p, "replication-state"));
-            add_word(l, "peer-disk", member(p, "peer-disk-state"));
-            add_word(l, "resync-suspended", member(p, "resync-suspended"));
-            add_word(l, "received", member(p, "received"));
-            add_word(l, "sent", member(p, "sent"));
-            add_word(l, "out-of-sync", member(p, "out-of-sync"));
-            add_word(l, "pending", member(p, "pending"));
-            add_word(l, "unacked", member(p, "unacked"));
+        for (guint k = 0; !rc && (p = item(member(c, "peer_devices"), k));
+             k++) {
+            start_line(l, "peer-device", name);
+            add_words(l, c, connection_words, CONNECTION_ID_WORDS);
+            add_words(l, p, peer_device_words,
+                      G_N_ELEMENTS(peer_device_words));
             rc = feed_line(d, l, now);
         }
     }

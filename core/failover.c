@@ -22,7 +22,7 @@
 #include "util.h"
 
 static const char *const scenario_names[HC_FO_N_SCENARIOS] = {
-    "move", "standby", "stop-stack", "kill", "crash", "cut",
+    "move", "standby", "stop-stack", "kill", "crash", "cut", "hang",
 };
 
 const char *hc_fo_scenario_name(hc_fo_scenario s)
@@ -542,6 +542,7 @@ int hc_failover_step(hc_failover *fo)
         }
         hc__fo_probe_tick(fo);
         hc__fo_observe_cib(fo);
+        hc__fo_fence_observe(fo);
         hc__fo_observe_drbd(fo);
         if (!fo->placed_known) {
             if (fo->aborted) {
@@ -590,11 +591,15 @@ int hc_failover_step(hc_failover *fo)
         if (!hc__fo_job_finished(fo, &rc)) {
             hc__fo_probe_tick(fo);
             hc__fo_observe_cib(fo);
+            hc__fo_fence_observe(fo);
+        hc__fo_fence_observe(fo);
             hc__fo_observe_drbd(fo);
             return 1;
         }
         hc__fo_observe_cib(fo);
-        if (!fo->aborted && hc__fo_drbd_settling(fo)) {
+        hc__fo_fence_observe(fo);
+        if (!fo->aborted && (hc__fo_drbd_settling(fo)
+                             || hc__fo_victim_returning(fo))) {
             hc__fo_probe_tick(fo);
             return 1;
         }
@@ -665,6 +670,7 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->fn_data = data;
     fo->chain = g_ptr_array_new_with_free_func(g_free);
     fo->first_fail = fo->last_fail = fo->recovered = -1;
+    fo->fence_seen_ms = fo->start_seen_ms = fo->two_at = -1;
     fo->done_ms = -1;
     fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
     fo->base_lines = g_ptr_array_new_with_free_func(g_free);
@@ -722,6 +728,7 @@ int hc_failover_bound_s(const hc_failover *fo)
         break;
     case HC_FO_CRASH:
     case HC_FO_CUT:
+    case HC_FO_HANG:
         s += MAX(fo->o.timeout_s, 60);
         break;
     default:
@@ -768,6 +775,7 @@ void hc_failover_free(hc_failover *fo)
     g_free(fo->local);
     g_free(fo->from);
     g_free(fo->to);
+    g_free(fo->victim);
     g_free(fo->base_drbd);
     g_free(fo->drbd_last);
     g_free(fo->done_node);

@@ -1,5 +1,6 @@
 /* The failover test: one scenario (move, standby, stop the stack, kill
- * dhcpd, crash the node, cut the HA link) run against the live cluster with
+ * dhcpd, crash the node, cut the HA link, hang the node's corosync and
+ * pacemaker) run against the live cluster with
  * a baseline before, a timeline during (CIB, membership, quorum, DRBD and a
  * DHCP probe of the floating IP every 200 ms) and assertions after, each
  * pass, fail or skip with its reason, as a report in text and JSON.
@@ -31,10 +32,11 @@ typedef enum hc_fo_scenario {
     HC_FO_KILL,
     HC_FO_CRASH,
     HC_FO_CUT,
+    HC_FO_HANG,
     HC_FO_N_SCENARIOS
 } hc_fo_scenario;
 
-/* "move", "standby", "stop-stack", "kill", "crash", "cut". */
+/* "move", "standby", "stop-stack", "kill", "crash", "cut", "hang". */
 const char *hc_fo_scenario_name(hc_fo_scenario s);
 /* Returns the scenario, or -1 for an unknown name. */
 int hc_fo_scenario_from_name(const char *name);

@@ -64,6 +64,9 @@ job *hc__fo_action_job(hc_failover *fo)
     case HC_FO_CUT:
         job_add_shell(j, fo->o.cut_cmd, n, 60000);
         break;
+    case HC_FO_HANG:
+        hc__fo_hang_action(fo, j);
+        break;
     default:
         break;
     }
@@ -100,6 +103,9 @@ job *hc__fo_cleanup_job(hc_failover *fo)
             hc__fo_job_add(j, fo->from, 120000, true, "systemctl", "start",
                     "corosync", "pacemaker", JOB_END);
         }
+        break;
+    case HC_FO_HANG:
+        hc__fo_hang_cleanup(fo, j);
         break;
     default:
         break;
@@ -156,7 +162,8 @@ bool hc__fo_failover_complete(hc_failover *fo)
     const char *now = hc__fo_service_node(fo);
     hc_resource *svc;
 
-    if (!now || strcmp(now, fo->to) || !fo->last_ok) {
+    if (!now || strcmp(now, fo->to) || !fo->last_ok
+        || !hc__fo_fence_complete(fo)) {
         return false;
     }
     if (fo->o.scenario == HC_FO_KILL) {

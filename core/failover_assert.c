@@ -264,23 +264,25 @@ static void assert_failcounts_clean(hc_failover *fo)
  * bring it back. */
 static void assert_node_back(hc_failover *fo)
 {
-    bool restore = fo->o.restore_cmd
+    /* hang: fenced, the node boots and joins by itself; not fenced,
+     * the cleanup resumes it. */
+    bool restore = fo->o.restore_cmd || fo->o.scenario == HC_FO_HANG
                    || (fo->o.scenario == HC_FO_STOP_STACK
                        && !fo->o.stop_cmd);
+    const char *n = fo->victim ? fo->victim : fo->from;
 
     if (fo->o.scenario != HC_FO_STOP_STACK && fo->o.scenario != HC_FO_CRASH
-        && fo->o.scenario != HC_FO_CUT) {
+        && !hc__fo_fence_scenario(fo)) {
         return;
     }
     if (!restore) {
         hc__fo_assert(fo, HC_FO_SKIP, "node-back", "no --restore-cmd: %s "
-                      "is left out of the cluster", fo->from);
+                      "is left out of the cluster", n);
     } else {
-        hc__fo_assert(fo, node_online(fo, fo->from) ? HC_FO_PASS
-                                                    : HC_FO_FAIL,
-                      "node-back", "%s is %s", fo->from,
-                      node_online(fo, fo->from) ? "online again"
-                                                : "not back online");
+        hc__fo_assert(fo, node_online(fo, n) ? HC_FO_PASS : HC_FO_FAIL,
+                      "node-back", "%s is %s", n,
+                      node_online(fo, n) ? "online again"
+                                         : "not back online");
     }
 }
 
@@ -293,6 +295,7 @@ void hc__fo_final_assertions(hc_failover *fo)
     assert_no_cli_constraints(fo);
     assert_failcounts_clean(fo);
     assert_node_back(fo);
+    hc__fo_fence_assertions(fo);
 }
 
 /* After the cleanup (the node back), DRBD resyncs what changed while the

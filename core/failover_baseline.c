@@ -227,11 +227,30 @@ static int choose_nodes(hc_failover *fo, char **ret_err)
         fo->to = g_strdup(fo->from);
         return 0;
     }
+    /* A cut with fencing: one side is fenced, and this run can only
+     * report from the side that is not, its own: run on the active node,
+     * it expects the active node to keep the service and the other one
+     * to be fenced. */
+    if (fo->o.scenario == HC_FO_CUT && fo->stonith
+        && hc__fo_is_local(fo, fo->from)) {
+        for (guint i = 0; i < fo->st->nodes->len; i++) {
+            hc_node *n = fo->st->nodes->pdata[i];
+
+            if (strcmp(n->name, fo->from) && node_usable(n)) {
+                fo->to = g_strdup(fo->from);
+                fo->victim = g_strdup(n->name);
+                return 0;
+            }
+        }
+    }
     for (guint i = 0; i < fo->st->nodes->len; i++) {
         hc_node *n = fo->st->nodes->pdata[i];
 
         if (strcmp(n->name, fo->from) && node_usable(n)) {
             fo->to = g_strdup(n->name);
+            if (hc__fo_fence_scenario(fo)) {
+                fo->victim = g_strdup(fo->from);
+            }
             return 0;
         }
     }
@@ -244,6 +263,20 @@ static int choose_nodes(hc_failover *fo, char **ret_err)
 static int scenario_ready(hc_failover *fo, char **ret_err)
 {
     switch (fo->o.scenario) {
+    case HC_FO_HANG:
+        if (!fo->o.confirmed) {
+            *ret_err = g_strdup_printf(
+                "the hang scenario stops (SIGSTOP) corosync and pacemaker "
+                "on %s: confirm it (--yes)", fo->from);
+            return -EPERM;
+        }
+        if (hc__fo_is_local(fo, fo->from)) {
+            *ret_err = g_strdup_printf(
+                "hacon runs on %s, the active node, which the hang "
+                "scenario hangs: run it on %s", fo->from, fo->to);
+            return -EINVAL;
+        }
+        break;
     case HC_FO_CRASH:
     case HC_FO_CUT:
         if (!(fo->o.scenario == HC_FO_CRASH ? fo->o.crash_cmd
@@ -262,6 +295,11 @@ static int scenario_ready(hc_failover *fo, char **ret_err)
                                               : "cuts the HA link of",
                 fo->from);
             return -EPERM;
+        }
+        /* With fencing a cut may be run on the active node (which
+         * then keeps the service). */
+        if (fo->o.scenario == HC_FO_CUT && fo->stonith) {
+            break;
         }
         /* fall through */
     case HC_FO_STOP_STACK:
@@ -379,6 +417,7 @@ static void announce(hc_failover *fo)
         "stop the cluster stack on the active node",
         "kill dhcpd on the active node", "crash the active node",
         "cut the HA link of the active node",
+        "hang the active node (SIGSTOP to corosync and pacemaker)",
     };
 
     hc__fo_emit(fo, HC_FO_EV_INFO, "%s: service %s, chain anchor %s%s, "
@@ -395,6 +434,18 @@ static void announce(hc_failover *fo)
                     "false): with the HA link cut both nodes think the "
                     "other is gone and both run the service (split brain); "
                     "the lease files diverge");
+    }
+    if (!fo->stonith && fo->o.scenario == HC_FO_HANG) {
+        hc__fo_emit(fo, HC_FO_EV_WARN, "fencing is off (stonith-enabled="
+                    "false): nothing resets %s, which keeps dhcpd, the "
+                    "floating IP and DRBD Primary while %s takes the "
+                    "service over (split brain)", fo->from, fo->to);
+    }
+    if (fo->stonith && fo->victim) {
+        hc__fo_emit(fo, HC_FO_EV_INFO, "fencing is on: %s is to be fenced "
+                    "(reset) and to come back, %s to %s the service",
+                    fo->victim, fo->to, strcmp(fo->to, fo->from)
+                    ? "take over" : "keep");
     }
 }
 

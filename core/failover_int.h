@@ -99,6 +99,13 @@ struct hc_failover {
     char *drbd_rsc;              /* a DRBD primitive in the CIB, or NULL */
     char *local, *from, *to;
     bool stonith;
+    /* cut, hang: the node to be fenced (fenced scenarios), what the CIB
+     * samples showed (failover_fence.c) */
+    char *victim;
+    bool victim_was_in;
+    double fence_seen_ms, start_seen_ms, two_at;  /* relative to t0, -1 */
+    double victim_wait_end;
+    unsigned fence_samples, two_samples;
 
     hc_dhcpprobe *probe;
     struct in_addr vip_addr;
@@ -231,5 +238,17 @@ void hc__fo_io_start(hc_failover *fo, int tries, int wait_ms,
 /* True once the thread is done (joined; results in fo->io). */
 bool hc__fo_io_finished(hc_failover *fo);
 void hc__fo_io_free(hc_failover *fo);
+
+/* failover_fence.c: the cut and hang scenarios with and without
+ * fencing. */
+bool hc__fo_fence_scenario(const hc_failover *fo);
+void hc__fo_hang_action(hc_failover *fo, job *j);
+void hc__fo_hang_cleanup(hc_failover *fo, job *j);
+void hc__fo_fence_observe(hc_failover *fo);
+bool hc__fo_fence_complete(const hc_failover *fo);
+bool hc__fo_victim_returning(hc_failover *fo);
+int hc__fo_fence_history(const char *victim, double since_wall,
+                         double *ret_s, char **ret_by, char **ret_err);
+void hc__fo_fence_assertions(hc_failover *fo);
 
 #endif

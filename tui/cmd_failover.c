@@ -400,12 +400,12 @@ static int cmd_failover(const hc_args *args)
     if (!clear && !scenario) {
         return hc_command_usage_error(&hc_cmd_failover, "which scenario? "
                                       "(move, standby, stop-stack, kill, "
-                                      "crash, cut)");
+                                      "crash, cut, hang)");
     }
     if (!clear && (scen = hc_fo_scenario_from_name(scenario)) < 0) {
         char *e = hc_escape(scenario, 40);
         char *m = g_strdup_printf("no scenario \"%s\" (move, standby, "
-                                  "stop-stack, kill, crash, cut)", e);
+                                  "stop-stack, kill, crash, cut, hang)", e);
 
         ret = hc_command_usage_error(&hc_cmd_failover, m);
         g_free(m);
@@ -441,11 +441,15 @@ static int cmd_failover(const hc_args *args)
     o.scenario = (hc_fo_scenario) scen;
     o.confirmed = yes;
     o.clear_leftovers = yes && !keep;
-    if ((scen == HC_FO_CRASH || scen == HC_FO_CUT) && !yes) {
+    if ((scen == HC_FO_CRASH || scen == HC_FO_CUT || scen == HC_FO_HANG)
+        && !yes) {
         o.confirmed = ask(scen == HC_FO_CRASH
                           ? "This crashes the active node. Type yes to go on:"
-                          : "This cuts the HA link of the active node. "
-                            "Type yes to go on:");
+                          : scen == HC_FO_CUT
+                          ? "This cuts the HA link of the active node. "
+                            "Type yes to go on:"
+                          : "This stops corosync and pacemaker on the "
+                            "active node (SIGSTOP). Type yes to go on:");
     }
     if (g_mkdir_with_parents(dir, 0750) < 0) {
         int e = errno;
@@ -682,7 +686,7 @@ const hc_command hc_cmd_failover = {
     .name = "failover-test",
     .summary = "fail the DHCP service over and check it (move, standby, ...)",
     .forms = failover_forms,
-    .notes = "SCENARIO: move, standby, stop-stack, kill, crash, cut\n",
+    .notes = "SCENARIO: move, standby, stop-stack, kill, crash, cut, hang\n",
     .args = { failover_opts, 0, 1, false },
     .run = cmd_failover,
 };

@@ -78,6 +78,8 @@ static const char *const scen_desc[HC_FO_N_SCENARIOS] = {
     "kill dhcpd (SIGKILL) on the active node; the cluster restarts it",
     "crash the active node (its crash command), then restore it",
     "cut the HA link of the active node, then restore it",
+    "hang corosync and pacemaker on the active node (SIGSTOP), then "
+    "resume them (SIGCONT)",
 };
 
 /* ---- the cluster as the console sees it --------------------------------- */
@@ -153,7 +155,7 @@ static const char *unavailable(hc_fo_scenario s)
 
 static bool dangerous(hc_fo_scenario s)
 {
-    return s == HC_FO_CRASH || s == HC_FO_CUT;
+    return s == HC_FO_CRASH || s == HC_FO_CUT || s == HC_FO_HANG;
 }
 
 /* ---- lines -------------------------------------------------------------- */
@@ -241,6 +243,11 @@ static void command_lines(hc_fo_scenario s, const char *from, const char *to)
         add(HC_TONE_NORMAL, "  runs: kill -KILL of dhcpd on %s; cleanup: "
             "crm_resource --cleanup", from ? from : "?");
         break;
+    case HC_FO_HANG:
+        add(HC_TONE_NORMAL, "  runs: kill -STOP of corosync and the "
+            "pacemaker daemons on %s over ssh; cleanup, always: kill -CONT",
+            from ? from : "?");
+        break;
     case HC_FO_STOP_STACK:
     case HC_FO_CRASH:
     case HC_FO_CUT:
@@ -283,7 +290,8 @@ static void plan_lines(hc_fo_scenario s, bool full)
         "node online)");
     if (gethostname(host, sizeof(host) - 1) == 0 && from
         && !strcmp(host, from)
-        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_CUT)) {
+        && (s == HC_FO_STOP_STACK || s == HC_FO_CRASH || s == HC_FO_HANG
+            || (s == HC_FO_CUT && !(st && st->cluster.stonith_enabled)))) {
         add(HC_TONE_WARN, "  hacon runs on %s, the active node, which this "
             "scenario takes out: run it on the other node", host);
     }
@@ -295,6 +303,18 @@ static void plan_lines(hc_fo_scenario s, bool full)
         add(HC_TONE_BAD, "  WARNING: fencing is off (stonith-enabled="
             "false): with the HA link cut both nodes run the service "
             "(split brain) and the lease files diverge until it is back");
+    }
+    if (s == HC_FO_HANG && st && !st->cluster.stonith_enabled) {
+        add(HC_TONE_BAD, "  WARNING: fencing is off (stonith-enabled="
+            "false): nothing resets the hung node, which keeps dhcpd and "
+            "DRBD while the other node starts them (split brain)");
+    }
+    if ((s == HC_FO_CUT || s == HC_FO_HANG) && st
+        && st->cluster.stonith_enabled) {
+        add(HC_TONE_NORMAL, "  fencing is on: %s is expected to be fenced "
+            "(reset) and to come back; a cut run on the active node "
+            "expects it to keep the service", s == HC_FO_HANG
+            ? (from ? from : "the active node") : "the other node");
     }
     add(HC_TONE_DIM, "  before: the baseline (placement, DRBD, active "
         "leases, a DHCP probe); during: a probe every 200 ms; after: the "

@@ -23,6 +23,7 @@
  * one real test fence of the passive node only when the admin answered
  * fence_test=yes. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,11 +49,7 @@ static const char *method(const hc_wizard *w)
 
 /* ------------------------------------------------------------ the agent */
 
-typedef struct agent_param {
-    char *name;
-    bool required;
-    bool deprecated;
-} agent_param;
+typedef hc_fence_param agent_param;
 
 static void agent_param_free(gpointer p)
 {
@@ -62,38 +59,18 @@ static void agent_param_free(gpointer p)
     g_free(a);
 }
 
-/* A parameter that holds a secret: a password, not its script. */
-static bool is_secret(const char *name)
+int hc_fence_meta_params(const char *xml, size_t len, GPtrArray **ret)
 {
-    return strstr(name, "passw") && !g_str_has_suffix(name, "_script");
-}
-
-/* The agent's parameters from `AGENT -o metadata`, run here. */
-static int agent_meta(hc_wizard *w, const char *agent, GPtrArray **ret,
-                      char **ret_err)
-{
-    const char *argv[] = { agent, "-o", "metadata", NULL };
-    char *out = NULL, *err = NULL;
     xmlDoc *doc;
-    int rc = hc_wizard_run(w, NULL, 30000, &out, &err, argv);
 
     *ret = NULL;
-    if (rc < 0 || !out || !*out) {
-        *ret_err = g_strdup_printf("fence agent %s gives no meta-data here "
-                                   "(%s): answer fence_agent with one that "
-                                   "`stonith_admin --list-installed` lists",
-                                   agent, err ? err : "no output");
-        g_free(out);
-        g_free(err);
-        return rc < 0 ? rc : -ENOENT;
+    if (len > INT_MAX) {
+        return -EINVAL;
     }
-    doc = xmlReadMemory(out, (int) strlen(out), "meta-data", NULL,
+    doc = xmlReadMemory(xml, (int) len, "meta-data", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR
                         | XML_PARSE_NOWARNING);
-    g_free(out);
     if (!doc || !xmlDocGetRootElement(doc)) {
-        *ret_err = g_strdup_printf("fence agent %s: its meta-data is not XML",
-                                   agent);
         xmlFreeDoc(doc);
         return -EINVAL;
     }
@@ -129,6 +106,39 @@ static int agent_meta(hc_wizard *w, const char *agent, GPtrArray **ret,
     }
     xmlFreeDoc(doc);
     return 0;
+}
+
+/* A parameter that holds a secret: a password, not its script. */
+static bool is_secret(const char *name)
+{
+    return strstr(name, "passw") && !g_str_has_suffix(name, "_script");
+}
+
+/* The agent's parameters from `AGENT -o metadata`, run here. */
+static int agent_meta(hc_wizard *w, const char *agent, GPtrArray **ret,
+                      char **ret_err)
+{
+    const char *argv[] = { agent, "-o", "metadata", NULL };
+    char *out = NULL, *err = NULL;
+    int rc = hc_wizard_run(w, NULL, 30000, &out, &err, argv);
+
+    *ret = NULL;
+    if (rc < 0 || !out || !*out) {
+        *ret_err = g_strdup_printf("fence agent %s gives no meta-data here "
+                                   "(%s): answer fence_agent with one that "
+                                   "`stonith_admin --list-installed` lists",
+                                   agent, err ? err : "no output");
+        g_free(out);
+        g_free(err);
+        return rc < 0 ? rc : -ENOENT;
+    }
+    rc = hc_fence_meta_params(out, strlen(out), ret);
+    g_free(out);
+    if (rc < 0) {
+        *ret_err = g_strdup_printf("fence agent %s: its meta-data is not XML",
+                                   agent);
+    }
+    return rc;
 }
 
 static const agent_param *param_find(GPtrArray *params, const char *name)
@@ -260,6 +270,33 @@ static int device_params(const hc_wizard *w, int i, GPtrArray *params,
  * "node1=SECRET" (or node2=, or the node's name=), else a line without
  * "=" for both.  NULL (and 0) when no file is named.  The file must not
  * be readable by others. */
+char *hc_fence_secret_pick(const char *text, const char *num,
+                           const char *name)
+{
+    char **lines = g_strsplit(text, "\n", -1), *r = NULL;
+
+    for (char **l = lines; *l && !r; l++) {
+        char *eq = strchr(*l, '=');
+        size_t n = eq ? (size_t) (eq - *l) : 0;
+
+        if (eq && ((n == strlen(num) && !strncmp(*l, num, n))
+                   || (n == strlen(name) && !strncmp(*l, name, n)))) {
+            r = g_strdup(eq + 1);
+        }
+    }
+    for (char **l = lines; *l && !r; l++) {
+        if (**l && !strchr(*l, '=')) {
+            r = g_strdup(*l);
+        }
+    }
+    /* The copies of the secret are cleared before they are freed. */
+    for (char **l = lines; *l; l++) {
+        explicit_bzero(*l, strlen(*l));
+    }
+    g_strfreev(lines);
+    return r;
+}
+
 static int device_secret(const hc_wizard *w, int i, char **ret,
                          char **ret_err)
 {
@@ -267,7 +304,7 @@ static int device_secret(const hc_wizard *w, int i, char **ret,
     const char *name = hc_wizard_answer(w, i ? "node2" : "node1");
     const char *num = i ? "node2" : "node1";
     struct stat sb;
-    char *text = NULL, **lines;
+    char *text = NULL;
     size_t len;
     int rc;
 
@@ -292,26 +329,7 @@ static int device_secret(const hc_wizard *w, int i, char **ret,
                                    strerror(-rc));
         return rc;
     }
-    lines = g_strsplit(text, "\n", -1);
-    for (char **l = lines; *l && !*ret; l++) {
-        char *eq = strchr(*l, '=');
-        size_t n = eq ? (size_t) (eq - *l) : 0;
-
-        if (eq && ((n == strlen(num) && !strncmp(*l, num, n))
-                   || (n == strlen(name) && !strncmp(*l, name, n)))) {
-            *ret = g_strdup(eq + 1);
-        }
-    }
-    for (char **l = lines; *l && !*ret; l++) {
-        if (**l && !strchr(*l, '=')) {
-            *ret = g_strdup(*l);
-        }
-    }
-    /* The copies of the secret are cleared before they are freed. */
-    for (char **l = lines; *l; l++) {
-        memset(*l, 0, strlen(*l));
-    }
-    g_strfreev(lines);
+    *ret = hc_fence_secret_pick(text, num, name);
     memset(text, 0, len);
     g_free(text);
     if (!*ret) {
@@ -654,6 +672,13 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
             g_ptr_array_add(a[k], NULL);
             c->node = g_strdup(on);
             c->argv = (char **) g_ptr_array_free(a[k], FALSE);
+            if (k == 1) {
+                /* A rollback stops the sbd this step started. */
+                c->undo = g_strdupv(c->argv);
+                g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
+                c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
+                    g_strdup("stop");
+            }
             c->timeout_ms = k == 1 ? 60000 : 300000;
             c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
                                      node, k == 0 ? " (its resources move "
@@ -859,7 +884,7 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
 
 /* corosync.conf with its quorum section's two_node replaced by the
  * quorum device (corosync refuses both at once). */
-static char *qdevice_conf(const char *conf, const char *qnetd)
+char *hc_fence_qdevice_conf(const char *conf, const char *qnetd)
 {
     GString *out = g_string_new(NULL);
     char **lines = g_strsplit(conf, "\n", -1);
@@ -927,7 +952,7 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = -ENOENT;
     }
     if (rc == 0 && !strstr(conf, "model: net")) {
-        char *q = qdevice_conf(conf, qnetd);
+        char *q = hc_fence_qdevice_conf(conf, qnetd);
 
         for (int i = 0; rc == 0 && i < 2; i++) {
             rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, COROSYNC_CONF,
@@ -949,6 +974,10 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                             "systemd ]; then systemctl enable --now "
                             "corosync-qdevice; else /etc/init.d/"
                             "corosync-qdevice start; fi", NULL);
+            hc_plan_cmd_undo(p, "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                             "systemd ]; then systemctl disable --now "
+                             "corosync-qdevice; else /etc/init.d/"
+                             "corosync-qdevice stop; fi", NULL);
         }
         hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s", qnetd);
     }

@@ -36,6 +36,23 @@ char *hc_steps_service_xml(hc_wizard *w);
  * Kea and disabling it at boot, when it is enabled or runs. */
 int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
                                char **ret_err);
+/* Step fence's readers, for its fuzz target. */
+typedef struct hc_fence_param {
+    char *name;
+    bool required;
+    bool deprecated;
+} hc_fence_param;
+/* A fence agent's meta-data (`AGENT -o metadata`): its parameters
+ * (hc_fence_param*, freed with the array), or -EINVAL when it is not XML. */
+int hc_fence_meta_params(const char *xml, size_t len, GPtrArray **ret);
+/* From the text of fence_secret_file, the secret of a node: the line
+ * "num=..." or "name=...", else the first line without "=", else NULL
+ * (g_free after clearing it). */
+char *hc_fence_secret_pick(const char *text, const char *num,
+                           const char *name);
+/* corosync.conf with two_node (and wait_for_all) in its quorum section
+ * replaced by a quorum device of corosync-qnetd on qnetd (g_free). */
+char *hc_fence_qdevice_conf(const char *conf, const char *qnetd);
 
 /* The resource that carries the service when it moves (the promoted DRBD
  * clone, or the filesystem on a shared disk), and the service itself. */

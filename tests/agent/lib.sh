@@ -166,3 +166,70 @@ gone() {
     echo "# pid $1 is in state $_st: $(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)"
     return 1
 }
+
+# hca_suite AGENT RESOURCE: what an agent's suite needs first (after its
+# own tap_need_*): resource-agents, ip netns and $HACON, or a skip; the
+# namespaces, torn down on exit; $AG, a copy of agents/AGENT that
+# ocf-tester's nobody can run; the OCF environment of resource RESOURCE.
+hca_suite() {
+    [ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] \
+        || tap_skip_all "needs resource-agents (make deps installs it)"
+    ip netns list > /dev/null 2>&1 || tap_skip_all "needs ip netns"
+    [ -x "$HACON" ] || tap_skip_all "needs $HACON (make)"
+
+    trap hca_teardown EXIT
+    trap 'exit 1' INT TERM
+    hca_setup || tap_skip_all "cannot create network namespaces here"
+
+    AG=$HCA_T/$1
+    cp "$HACON_TOP/agents/$1" "$AG"
+    chmod 755 "$AG"
+
+    export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$2
+    export HA_LOGFACILITY=none HA_LOGFILE="$HCA_T/ha.log"
+    export OCF_RESKEY_CRM_meta_timeout=20000
+}
+
+# hca_ocf_tester RESOURCE OPTION...: ocf-tester's conformance run of $AG
+# with a real server, its log's tail on a failure.
+hca_ocf_tester() {
+    _n=$1
+    shift
+    if srv ocf-tester -n "$_n" "$@" "$AG" > "$HCA_T/tester.log" 2>&1; then
+        tap_ok "ocf-tester passes"
+    else
+        tap_fail "ocf-tester"
+        sed 's/^/# /' "$HCA_T/tester.log" | tail -20
+    fi
+}
+
+# hca_client_lease: a real client (udhcpc on cli0) gets a lease.
+hca_client_lease() {
+    if cli timeout 20 busybox udhcpc -i cli0 -n -q -f -t 5 -T 1 -s /bin/true \
+            > "$HCA_T/udhcpc.log" 2>&1; then
+        tap_ok "udhcpc obtains a lease"
+    else
+        tap_fail "udhcpc obtains a lease"
+        sed 's/^/# /' "$HCA_T/udhcpc.log"
+    fi
+}
+
+# hca_no_interface_start: no interface given: start, then the deep monitor
+# on the interface the server listens on, also to a unicast probe_address
+# (the caller stops).
+hca_no_interface_start() {
+    OCF_RESKEY_interface="" expect "start without interface" start 0
+    OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
+        expect "deep monitor without interface" monitor 0
+    OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
+        OCF_RESKEY_probe_address=10.88.0.1 \
+        expect "deep monitor to a unicast probe_address" monitor 0
+}
+
+# hca_ocf_plumbing: no action and an unknown one, with their OCF codes.
+hca_ocf_plumbing() {
+    srv "$AG" > /dev/null 2>&1
+    tap_check "no action: OCF_ERR_ARGS" test $? -eq 2
+    srv "$AG" frobnicate > /dev/null 2>&1
+    tap_check "unknown action: OCF_ERR_UNIMPLEMENTED" test $? -eq 3
+}

@@ -7,22 +7,7 @@
 
 tap_need_root
 tap_need_cmd ip dhcpd ocf-tester busybox
-[ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] \
-    || tap_skip_all "needs resource-agents (make deps installs it)"
-ip netns list > /dev/null 2>&1 || tap_skip_all "needs ip netns"
-[ -x "$HACON" ] || tap_skip_all "needs $HACON (make)"
-
-trap hca_teardown EXIT
-trap 'exit 1' INT TERM
-hca_setup || tap_skip_all "cannot create network namespaces here"
-
-AG=$HCA_T/dhcpd
-cp "$HACON_TOP/agents/dhcpd" "$AG"
-chmod 755 "$AG"
-
-export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=p_dhcpd
-export HA_LOGFACILITY=none HA_LOGFILE="$HCA_T/ha.log"
-export OCF_RESKEY_CRM_meta_timeout=20000
+hca_suite dhcpd p_dhcpd
 base_env() {
     export OCF_RESKEY_config="$HCA_T/dhcpd.conf"
     export OCF_RESKEY_leases="$HCA_T/lib/dhcpd.leases"
@@ -37,15 +22,9 @@ base_env
 pid_now() { cat "$OCF_RESKEY_pidfile" 2>/dev/null; }
 
 # 1. ocf-tester: the standard conformance run, with a real dhcpd.
-if srv ocf-tester -n p_dhcpd -o config="$OCF_RESKEY_config" \
-        -o leases="$OCF_RESKEY_leases" -o pidfile="$OCF_RESKEY_pidfile" \
-        -o interface=srv0 -o probe_binary="$HACON" "$AG" \
-        > "$HCA_T/tester.log" 2>&1; then
-    tap_ok "ocf-tester passes"
-else
-    tap_fail "ocf-tester"
-    sed 's/^/# /' "$HCA_T/tester.log" | tail -20
-fi
+hca_ocf_tester p_dhcpd -o config="$OCF_RESKEY_config" \
+    -o leases="$OCF_RESKEY_leases" -o pidfile="$OCF_RESKEY_pidfile" \
+    -o interface=srv0 -o probe_binary="$HACON"
 tap_check "no dhcpd left after ocf-tester" test -z "$(hca_our_dhcpd_pids)"
 tap_check "no pid file left after ocf-tester" test ! -e "$OCF_RESKEY_pidfile"
 
@@ -69,13 +48,7 @@ expect "monitor of a running dhcpd" monitor 0
 OCF_CHECK_LEVEL=10 expect "deep monitor (DHCP exchange)" monitor 0
 
 # A real client gets a lease, and it is in the lease file.
-if cli timeout 20 busybox udhcpc -i cli0 -n -q -f -t 5 -T 1 -s /bin/true \
-        > "$HCA_T/udhcpc.log" 2>&1; then
-    tap_ok "udhcpc obtains a lease"
-else
-    tap_fail "udhcpc obtains a lease"
-    sed 's/^/# /' "$HCA_T/udhcpc.log"
-fi
+hca_client_lease
 tap_check "the lease is in the lease file" \
     grep -q '^lease 10\.88\.0\.1[0-9][0-9] ' "$OCF_RESKEY_leases"
 
@@ -197,12 +170,7 @@ expect "reload of a stopped resource" reload 7
 
 # No interface given: dhcpd picks its interfaces, the deep monitor probes
 # on the first one dhcpd listens on.
-OCF_RESKEY_interface="" expect "start without interface" start 0
-OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
-    expect "deep monitor without interface" monitor 0
-OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
-    OCF_RESKEY_probe_address=10.88.0.1 \
-    expect "deep monitor to a unicast probe_address" monitor 0
+hca_no_interface_start
 expect "stop" stop 0
 
 # The probe itself: usage errors, JSON, a count.
@@ -224,10 +192,7 @@ tap_check "the probe's DISCOVERs committed no lease" \
 expect "stop" stop 0
 
 # 9. OCF plumbing.
-srv "$AG" > /dev/null 2>&1
-tap_check "no action: OCF_ERR_ARGS" test $? -eq 2
-srv "$AG" frobnicate > /dev/null 2>&1
-tap_check "unknown action: OCF_ERR_UNIMPLEMENTED" test $? -eq 3
+hca_ocf_plumbing
 
 tap_check "no dhcpd of this run is left" test -z "$(hca_our_dhcpd_pids)"
 tap_done

@@ -8,25 +8,11 @@
 
 tap_need_root
 tap_need_cmd ip kea-dhcp4 ocf-tester busybox setpriv
-[ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] \
-    || tap_skip_all "needs resource-agents (make deps installs it)"
-ip netns list > /dev/null 2>&1 || tap_skip_all "needs ip netns"
-[ -x "$HACON" ] || tap_skip_all "needs $HACON (make)"
-
-trap hca_teardown EXIT
-trap 'exit 1' INT TERM
-hca_setup || tap_skip_all "cannot create network namespaces here"
-
-AG=$HCA_T/kea-dhcp4
-cp "$HACON_TOP/agents/kea-dhcp4" "$AG"
-chmod 755 "$AG"
+hca_suite kea-dhcp4 p_kea
 CONF=$HCA_T/kea-dhcp4.conf
 LEASES=$HCA_T/lib/kea-leases4.csv
 PIDFILE=$HCA_T/run/kea-dhcp4.kea-dhcp4.pid
 
-export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=p_kea
-export HA_LOGFACILITY=none HA_LOGFILE="$HCA_T/ha.log"
-export OCF_RESKEY_CRM_meta_timeout=20000
 export OCF_RESKEY_config="$CONF"
 export OCF_RESKEY_rundir="$HCA_T/run"
 export OCF_RESKEY_interface=srv0
@@ -52,14 +38,8 @@ nothing_left() {
 }
 
 # 1. ocf-tester: the standard conformance run, with a real Kea.
-if srv ocf-tester -n p_kea -o config="$CONF" -o rundir="$HCA_T/run" \
-        -o interface=srv0 -o probe_binary="$HACON" "$AG" \
-        > "$HCA_T/tester.log" 2>&1; then
-    tap_ok "ocf-tester passes"
-else
-    tap_fail "ocf-tester"
-    sed 's/^/# /' "$HCA_T/tester.log" | tail -20
-fi
+hca_ocf_tester p_kea -o config="$CONF" -o rundir="$HCA_T/run" \
+    -o interface=srv0 -o probe_binary="$HACON"
 tap_check "nothing left after ocf-tester (no Kea, no pid file)" nothing_left
 
 # 2. Probe on a node where Kea never ran, with nothing there.
@@ -83,13 +63,7 @@ expect "monitor of a running Kea" monitor 0
 OCF_CHECK_LEVEL=10 expect "deep monitor (DHCP exchange)" monitor 0
 
 # A real client gets a lease, and it is in the lease file.
-if cli timeout 20 busybox udhcpc -i cli0 -n -q -f -t 5 -T 1 -s /bin/true \
-        > "$HCA_T/udhcpc.log" 2>&1; then
-    tap_ok "udhcpc obtains a lease"
-else
-    tap_fail "udhcpc obtains a lease"
-    sed 's/^/# /' "$HCA_T/udhcpc.log"
-fi
+hca_client_lease
 tap_check "the lease is in Kea's lease file" \
     grep -q '^10\.88\.0\.1[0-9][0-9],' "$LEASES"
 
@@ -288,12 +262,7 @@ expect "reload of a stopped resource" reload 7
 
 # No interface given: the config's; the deep monitor probes there, also to
 # a unicast probe_address.
-OCF_RESKEY_interface="" expect "start without interface" start 0
-OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
-    expect "deep monitor without interface" monitor 0
-OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
-    OCF_RESKEY_probe_address=10.88.0.1 \
-    expect "deep monitor to a unicast probe_address" monitor 0
+hca_no_interface_start
 OCF_RESKEY_interface="" OCF_CHECK_LEVEL=10 \
     OCF_RESKEY_probe_address=10.88.0.77 OCF_RESKEY_probe_timeout=300 \
     expect "deep monitor to an address where no Kea is" monitor 1 \
@@ -368,10 +337,7 @@ kill $sleeps "$otherlfc" 2>/dev/null
 wait "$lfc" "$otherlfc" 2>/dev/null
 
 # 9. OCF plumbing.
-srv "$AG" > /dev/null 2>&1
-tap_check "no action: OCF_ERR_ARGS" test $? -eq 2
-srv "$AG" frobnicate > /dev/null 2>&1
-tap_check "unknown action: OCF_ERR_UNIMPLEMENTED" test $? -eq 3
+hca_ocf_plumbing
 
 tap_check "no Kea of this run is left" test -z "$(live_keas)"
 tap_done

@@ -8,16 +8,10 @@
 #   reports the failure (detected) or says all is well (missed).
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 . "$HACON_TOP/tests/agent/lib.sh"
+. "$HACON_TOP/tests/bench/lib-agent.sh"
 
 ROUNDS=${ROUNDS:-5}
-# On a shared machine other load decides how long a fork+exec takes (it
-# was 60-120 ms under a load of 10 on 2 cores, 6 ms at SCHED_FIFO), and
-# agents are mostly forks: by default the whole comparison runs at
-# real-time priority 10, both agents alike.  BENCH_RT=0 runs it as is.
-if [ "${BENCH_RT:-1}" = 1 ] && [ -z "${HCA_BENCH_RT:-}" ] \
-    && command -v chrt > /dev/null && [ "$(id -u)" = 0 ]; then
-    HCA_BENCH_RT=1 exec chrt -f 10 "$0" "$@"
-fi
+bench_rt "$@"
 HB=/usr/lib/ocf/resource.d/heartbeat/dhcpd
 [ "$(id -u)" = 0 ] || { echo "bench-agent: needs root"; exit 77; }
 for c in ip dhcpd; do
@@ -60,41 +54,7 @@ env_heartbeat() {
     PIDFILE=$HCA_T/run/dhcpd/hb.pid
 }
 
-ra() { srv timeout 40 "$AG" "$@" > /dev/null 2>&1; }
-ra_rc() { ra "$@"; echo $?; }
-answered() {
-    cli "$HACON" probe --interface cli0 --timeout "${1:-100}" broadcast \
-        > /dev/null 2>&1
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
-# measure AGENT: fills start_ret, first_answer, stop_ms (medians, ms).
-measure() {
-    env_"$1"
-    : > "$HCA_T/s" ; : > "$HCA_T/a"; : > "$HCA_T/p"
-    for _ in $(seq "$ROUNDS"); do
-        t0=$(hca_now_ms)
-        ra start
-        t1=$(hca_now_ms)
-        deadline=$((t0 + 10000))
-        until answered 50; do
-            [ "$(hca_now_ms)" -lt "$deadline" ] || break
-        done
-        t2=$(hca_now_ms)
-        ra stop
-        t3=$(hca_now_ms)
-        echo $((t1 - t0)) >> "$HCA_T/s"
-        echo $((t2 - t0)) >> "$HCA_T/a"
-        echo $((t3 - t2)) >> "$HCA_T/p"
-    done
-    start_ret=$(median < "$HCA_T/s")
-    first_answer=$(median < "$HCA_T/a")
-    stop_ms=$(median < "$HCA_T/p")
-}
-
-verdict() {   # verdict RC: 0 means the agent said all is well
-    if [ "$1" -eq 0 ]; then echo "rc $1 missed"; else echo "rc $1 detected"; fi
-}
+measure() { bench_measure "$1"; }
 
 # failures AGENT: one verdict per failure mode, in $HCA_T/f.AGENT
 failures() {
@@ -104,17 +64,13 @@ failures() {
     (
         env_"$1"
         OCF_RESKEY_config=$HCA_T/absent.conf
-        echo "missing config (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "missing config (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "missing config"
     ) >> "$out"
     printf 'subnet 10.88.0.0 netmask 255.255.255.0 {\n' > "$HCA_T/broken.conf"
     (
         env_"$1"
         OCF_RESKEY_config=$HCA_T/broken.conf
-        echo "config syntax error (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "config syntax error (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "config syntax error"
     ) >> "$out"
     (
         env_"$1"
@@ -128,16 +84,12 @@ failures() {
         else
             OCF_RESKEY_chrooted_path=$HCA_T/unmounted
         fi
-        echo "missing lease directory (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "missing lease directory (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "missing lease directory"
     ) >> "$out"
     (
         env_"$1"
         OCF_RESKEY_interface=nosuch0
-        echo "wrong interface (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "wrong interface (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "wrong interface"
     ) >> "$out"
     # Stale pid file naming a live process that is not dhcpd.
     sleep 300 &
@@ -164,14 +116,7 @@ failures() {
     echo "dhcpd hung, SIGSTOP (monitor depth 10)|$(verdict "$(OCF_CHECK_LEVEL=10 ra_rc monitor)")" >> "$out"
     kill -CONT "$p"
     ra stop
-    # Does start return only once dhcpd answers?  One probe right after.
-    ra start
-    if answered 30; then s=yes; else s=no; fi
-    echo "answers when start returns|$s" >> "$out"
-    ra stop
-    ok=yes
-    [ -e "$PIDFILE" ] && ok="no (left $PIDFILE)"
-    echo "no pid file after stop|$ok" >> "$out"
+    bench_answers_on_start >> "$out"
     # `usage` prints the usage, with no error.
     srv "$AG" usage > "$HCA_T/usage.out" 2> "$HCA_T/usage.err"
     if [ $? -eq 0 ] && [ ! -s "$HCA_T/usage.err" ] \
@@ -200,31 +145,6 @@ failures() {
     ) >> "$out"
 }
 
-# execs AGENT ACTION: how many programs one action runs.  On a busy
-# machine a fork+exec dominates the agent's time; this count does not
-# depend on the load.
-execs() {
-    env_"$1"
-    command -v strace > /dev/null || { echo "-"; return; }
-    f=$HCA_T/strace
-    rm -f "$f"
-    # strace would follow a daemonized dhcpd for ever: it is stopped (and
-    # detaches) once the agent's own process has exited.
-    srv strace -f -q -e trace=execve -o "$f" "$AG" "$2" > /dev/null 2>&1 &
-    st=$!
-    n=0
-    until [ -s "$f" ] && head -n 1 "$f" | awk '{ print $1 }' \
-            | { read -r top; grep -q "^$top +++ exited" "$f"; }; do
-        n=$((n + 1))
-        if [ $n -gt 600 ]; then break; fi
-        sleep 0.05
-    done
-    kill "$st" 2>/dev/null
-    wait "$st" 2>/dev/null
-    # The first execve is the agent itself.
-    echo $(($(grep -c 'execve(' "$f") - 1))
-}
-
 # Machine baseline: one fork+exec, median of 9.
 for _ in 1 2 3 4 5 6 7 8 9; do
     t0=$(date +%s%N); /bin/true; t1=$(date +%s%N)
@@ -243,12 +163,11 @@ failures hacon
 failures heartbeat
 
 printf '%s\n' "ocf:hacon:dhcpd vs ocf:heartbeat:dhcpd ($(dhcpd --version 2>&1 | head -1), $ROUNDS rounds, median ms; load $(cut -d' ' -f1 /proc/loadavg)${HCA_BENCH_RT:+, SCHED_FIFO 10})"
-printf '%-42s %-16s %-16s\n' "" "hacon:dhcpd" "heartbeat:dhcpd"
-printf '%-42s %-16s %-16s\n' "start returned (ms)" "$h_start" "$b_start"
-printf '%-42s %-16s %-16s\n' "start -> first DHCP answer (ms)" "$h_ans" "$b_ans"
-printf '%-42s %-16s %-16s\n' "stop (ms)" "$h_stop" "$b_stop"
-printf '%-42s %-16s %-16s\n' "programs run by start/monitor/stop" \
+bench_row "" "hacon:dhcpd" "heartbeat:dhcpd"
+bench_row "start returned (ms)" "$h_start" "$b_start"
+bench_row "start -> first DHCP answer (ms)" "$h_ans" "$b_ans"
+bench_row "stop (ms)" "$h_stop" "$b_stop"
+bench_row "programs run by start/monitor/stop" \
     "$h_x_start/$h_x_mon/$h_x_stop" "$b_x_start/$b_x_mon/$b_x_stop"
 printf '%-42s %-16s\n' "machine baseline: one fork+exec (us)" "$(cat "$HCA_T/base")"
-paste -d'|' "$HCA_T/f.hacon" "$HCA_T/f.heartbeat" \
-    | awk -F'|' '{ printf "%-42s %-16s %-16s\n", $1, $2, $4 }'
+bench_failure_rows hacon heartbeat

@@ -9,14 +9,10 @@
 #   reports the failure (detected) or says all is well (missed).
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 . "$HACON_TOP/tests/agent/lib.sh"
+. "$HACON_TOP/tests/bench/lib-agent.sh"
 
 ROUNDS=${ROUNDS:-5}
-# As bench-agent.sh: at real-time priority 10 by default, both agents
-# alike, so that other load on the machine does not decide.
-if [ "${BENCH_RT:-1}" = 1 ] && [ -z "${HCA_BENCH_RT:-}" ] \
-    && command -v chrt > /dev/null && [ "$(id -u)" = 0 ]; then
-    HCA_BENCH_RT=1 exec chrt -f 10 "$0" "$@"
-fi
+bench_rt "$@"
 [ "$(id -u)" = 0 ] || { echo "bench-kea-agent: needs root"; exit 77; }
 for c in ip dhcpd kea-dhcp4; do
     command -v "$c" > /dev/null || { echo "bench-kea-agent: needs $c"; exit 77; }
@@ -55,48 +51,21 @@ env_dhcpd() {
     LEASES=$OCF_RESKEY_leases
 }
 
-ra() { srv timeout 40 "$AG" "$@" > /dev/null 2>&1; }
-ra_rc() { ra "$@"; echo $?; }
-answered() {
-    cli "$HACON" probe --interface cli0 --timeout "${1:-100}" broadcast \
-        > /dev/null 2>&1
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # ms ACTION...: how long one action takes (ms).
 ms() { _t0=$(hca_now_ms); ra "$@"; echo $(($(hca_now_ms) - _t0)); }
+# monitors: one monitor and one deep monitor, timed (in each round).
+monitors() {
+    ms monitor >> "$HCA_T/m"
+    OCF_CHECK_LEVEL=10 ms monitor >> "$HCA_T/d"
+}
 
 # measure AGENT: start_ret, first_answer, stop_ms, mon_ms, deep_ms
 # (medians, ms).
 measure() {
-    env_"$1"
-    : > "$HCA_T/s"; : > "$HCA_T/a"; : > "$HCA_T/p"; : > "$HCA_T/m"
-    : > "$HCA_T/d"
-    for _ in $(seq "$ROUNDS"); do
-        t0=$(hca_now_ms)
-        ra start
-        t1=$(hca_now_ms)
-        deadline=$((t0 + 10000))
-        until answered 50; do
-            [ "$(hca_now_ms)" -lt "$deadline" ] || break
-        done
-        echo $(($(hca_now_ms) - t0)) >> "$HCA_T/a"
-        ms monitor >> "$HCA_T/m"
-        OCF_CHECK_LEVEL=10 ms monitor >> "$HCA_T/d"
-        t2=$(hca_now_ms)
-        ra stop
-        t3=$(hca_now_ms)
-        echo $((t1 - t0)) >> "$HCA_T/s"
-        echo $((t3 - t2)) >> "$HCA_T/p"
-    done
-    start_ret=$(median < "$HCA_T/s")
-    first_answer=$(median < "$HCA_T/a")
-    stop_ms=$(median < "$HCA_T/p")
+    : > "$HCA_T/m"; : > "$HCA_T/d"
+    bench_measure "$1" monitors
     mon_ms=$(median < "$HCA_T/m")
     deep_ms=$(median < "$HCA_T/d")
-}
-
-verdict() {   # verdict RC: 0 means the agent said all is well
-    if [ "$1" -eq 0 ]; then echo "rc $1 missed"; else echo "rc $1 detected"; fi
 }
 
 # failures AGENT: one verdict per failure mode, in $HCA_T/f.AGENT
@@ -107,9 +76,7 @@ failures() {
     (
         env_"$1"
         OCF_RESKEY_config=$HCA_T/absent.conf
-        echo "missing config (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "missing config (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "missing config"
     ) >> "$out"
     (
         env_"$1"
@@ -119,9 +86,7 @@ failures() {
             printf 'subnet 10.88.0.0 netmask 255.255.255.0 {\n' > "$HCA_T/broken.conf"
         fi
         OCF_RESKEY_config=$HCA_T/broken.conf
-        echo "config syntax error (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "config syntax error (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "config syntax error"
     ) >> "$out"
     (
         env_"$1"
@@ -137,16 +102,12 @@ failures() {
         else
             OCF_RESKEY_leases=$HCA_T/unmounted/dhcpd.leases
         fi
-        echo "missing lease directory (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "missing lease directory (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "missing lease directory"
     ) >> "$out"
     (
         env_"$1"
         OCF_RESKEY_interface=nosuch0
-        echo "wrong interface (validate-all)|$(verdict "$(ra_rc validate-all)")"
-        echo "wrong interface (start)|$(verdict "$(ra_rc start)")"
-        ra stop
+        bench_case "wrong interface"
     ) >> "$out"
     # Stale pid file naming a live process that is not the server.
     sleep 300 &
@@ -172,15 +133,7 @@ failures() {
     echo "server hung, SIGSTOP (monitor depth 10)|$(verdict "$(OCF_CHECK_LEVEL=10 ra_rc monitor)")" >> "$out"
     kill -CONT "$p"
     ra stop
-    # Does start return only once the server answers?  One probe right
-    # after.
-    ra start
-    if answered 30; then s=yes; else s=no; fi
-    echo "answers when start returns|$s" >> "$out"
-    ra stop
-    ok=yes
-    [ -e "$PIDFILE" ] && ok="no (left $PIDFILE)"
-    echo "no pid file after stop|$ok" >> "$out"
+    bench_answers_on_start >> "$out"
     ok=yes
     [ -n "$(hca_our_dhcpd_pids)$(hca_our_kea_pids)" ] && ok=no
     echo "no server process after stop|$ok" >> "$out"
@@ -196,28 +149,6 @@ failures() {
     echo "a client's lease in the lease file|$s" >> "$out"
 }
 
-# execs AGENT ACTION: how many programs one action runs (strace).
-execs() {
-    env_"$1"
-    command -v strace > /dev/null || { echo "-"; return; }
-    f=$HCA_T/strace
-    rm -f "$f"
-    srv strace -f -q -e trace=execve -o "$f" "$AG" "$2" > /dev/null 2>&1 &
-    st=$!
-    n=0
-    until [ -s "$f" ] && head -n 1 "$f" | awk '{ print $1 }' \
-            | { read -r top; grep -q "^$top +++ exited" "$f"; }; do
-        n=$((n + 1))
-        if [ $n -gt 600 ]; then break; fi
-        sleep 0.05
-    done
-    kill "$st" 2>/dev/null
-    wait "$st" 2>/dev/null
-    # The first execve is the agent itself; a server strace followed
-    # (Kea does not fork: strace follows it) counts as one.
-    echo $(($(grep -c 'execve(' "$f") - 1))
-}
-
 measure kea
 k_start=$start_ret k_ans=$first_answer k_stop=$stop_ms k_mon=$mon_ms k_deep=$deep_ms
 k_x_start=$(execs kea start) k_x_mon=$(execs kea monitor)
@@ -230,13 +161,12 @@ failures kea
 failures dhcpd
 
 printf '%s\n' "ocf:hacon:kea-dhcp4 vs ocf:hacon:dhcpd (Kea $(kea-dhcp4 -v 2>&1 | head -1), $(dhcpd --version 2>&1 | head -1), $ROUNDS rounds, median ms; load $(cut -d' ' -f1 /proc/loadavg)${HCA_BENCH_RT:+, SCHED_FIFO 10})"
-printf '%-42s %-16s %-16s\n' "" "hacon:kea-dhcp4" "hacon:dhcpd"
-printf '%-42s %-16s %-16s\n' "start returned (ms)" "$k_start" "$d_start"
-printf '%-42s %-16s %-16s\n' "start -> first DHCP answer (ms)" "$k_ans" "$d_ans"
-printf '%-42s %-16s %-16s\n' "stop (ms)" "$k_stop" "$d_stop"
-printf '%-42s %-16s %-16s\n' "monitor (ms)" "$k_mon" "$d_mon"
-printf '%-42s %-16s %-16s\n' "monitor depth 10 (ms)" "$k_deep" "$d_deep"
-printf '%-42s %-16s %-16s\n' "programs run by start/monitor/stop" \
+bench_row "" "hacon:kea-dhcp4" "hacon:dhcpd"
+bench_row "start returned (ms)" "$k_start" "$d_start"
+bench_row "start -> first DHCP answer (ms)" "$k_ans" "$d_ans"
+bench_row "stop (ms)" "$k_stop" "$d_stop"
+bench_row "monitor (ms)" "$k_mon" "$d_mon"
+bench_row "monitor depth 10 (ms)" "$k_deep" "$d_deep"
+bench_row "programs run by start/monitor/stop" \
     "$k_x_start/$k_x_mon/$k_x_stop" "$d_x_start/$d_x_mon/$d_x_stop"
-paste -d'|' "$HCA_T/f.kea" "$HCA_T/f.dhcpd" \
-    | awk -F'|' '{ printf "%-42s %-16s %-16s\n", $1, $2, $4 }'
+bench_failure_rows kea dhcpd

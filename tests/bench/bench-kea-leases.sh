@@ -13,33 +13,20 @@ command -v cc > /dev/null || { echo "bench-kea-leases: needs cc"; exit 77; }
 [ -f "$top/build/libhacon.a" ] || { echo "bench-kea-leases: build first (make)"; exit 77; }
 tmp=$(mktemp -d /tmp/hc-bench-kea.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-b=$top/build/bench
-mkdir -p "$b"
-cc -O2 -o "$b/genkea" "$top/tests/bench/genkea.c" || exit 1
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" $(pkg-config --cflags glib-2.0) \
-    -o "$b/bench_leases" "$top/tests/bench/bench_leases.c" \
-    "$top/build/libhacon.a" $(pkg-config --libs glib-2.0 libxml-2.0) || exit 1
+. "$top/tests/bench/lib-leases.sh"
+bench_build genkea || exit 1
 
 "$b/genkea" 200000 "$tmp" 20 1
 f=$tmp/kea-leases4.csv c=$tmp/kea-dhcp4.conf
 rows=$(( $(wc -l < "$f") - 1 ))
 mb=$(( $(stat -c %s "$f") / 1000000 ))
 
-ms() {
-    t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000 ))
-}
-median() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'; }
 # CPU (user+sys) of one run in ms, from 20 runs under one /usr/bin/time
 # (its resolution is 10 ms; wc -l takes less): the machine may be shared.
 cpu() {
     /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$@" > /dev/null 2>&1
     awk '{printf "%d\n", ($1 + $2) * 1000000 / 20}' "$tmp/cpu"
 }
-
 
 cat "$f" > /dev/null
 for _ in $(seq "$runs"); do
@@ -58,7 +45,6 @@ cp "$f" "$tmp/append.csv"
 app=$(awk '$1 == "append_ms" {print $2}' "$tmp/append.out")
 app_bytes=$(awk '$1 == "append_bytes" {print $2}' "$tmp/append.out")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 echo "input: $rows Kea rows, $mb MB; medians of $runs runs (wall ms / CPU ms)"
 printf '  %-28s %8s %8s\n' "" wall cpu
 printf '  %-28s %8s %8s\n' "wc -l" "$wc_ms" "$wc_cpu"

@@ -17,13 +17,8 @@ done
 [ -f "$top/build/libhacon.a" ] || { echo "bench-leases: build first (make)"; exit 77; }
 tmp=$(mktemp -d /tmp/hc-bench-leases.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-b=$top/build/bench
-mkdir -p "$b"
-cc -O2 -o "$b/genleases" "$top/tests/bench/genleases.c" || exit 1
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" $(pkg-config --cflags glib-2.0) \
-    -o "$b/bench_leases" "$top/tests/bench/bench_leases.c" \
-    "$top/build/libhacon.a" $(pkg-config --libs glib-2.0 libxml-2.0) || exit 1
+. "$top/tests/bench/lib-leases.sh"
+bench_build genleases || exit 1
 
 mkdir -p "$tmp/240k" "$tmp/1k" "$tmp/1m"
 "$b/genleases" 200000 "$tmp/240k" 20 1
@@ -32,14 +27,6 @@ f=$tmp/240k/dhcpd.leases c=$tmp/240k/dhcpd.conf
 recs=$(grep -c '^lease ' "$f")
 mb=$(( $(stat -c %s "$f") / 1000000 ))
 
-# Wall time of a command in ms (best resolution the shell gives: ns).
-ms() {
-    t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000 ))
-}
-median() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'; }
 # CPU (user+sys) of a command in ms: the machine may be shared.
 cpu() {
     /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$@" > /dev/null 2>&1
@@ -80,7 +67,6 @@ n1m=$(awk '$1 == "leases" {print $2}' "$tmp/1m.out")
     -f c > /dev/null 2> "$tmp/1m-dp.time"
 rss_dp=$(awk -F: '/Maximum resident/ {print int($2 / 1024)}' "$tmp/1m-dp.time")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 echo "input: $recs records, $mb MB; medians of $runs runs (wall ms / CPU ms)"
 printf '  %-28s %8s %8s\n' "" wall cpu
 printf '  %-28s %8s %8s\n' "wc -l" "$wc_ms" "$wc_cpu"

@@ -3,7 +3,9 @@
 # (tests/cluster/hc-cluster): a client lease first, then the move, standby,
 # kill, stop-stack and crash scenarios and a repeated move, each of whose
 # reports must say pass (every assertion pass or skip), with the reports
-# saved as text and JSON and no lease lost.
+# saved as text and JSON and no lease lost; and hang, which on this
+# unfenced cluster must fail saying why (split brain) and resume what it
+# stopped.
 #
 # hacon runs inside the node that does not run dhcpd (it needs that node's
 # live CIB; the scenarios that take the active node out need it to run on
@@ -16,8 +18,11 @@
 #   direction; each move takes 15-20 s on a small loaded machine, and the
 #   suite runs beside the other cluster suites, so make check does not
 #   wait for it).
-# HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash";
-#   "cut" (HA link down, split brain without fencing) runs on request;
+# HC_FAILOVER_SCENARIOS: default "move standby kill stop-stack crash
+#   hang" (hang: corosync and pacemaker stopped on the active node of this
+#   unfenced cluster: the run must show the split brain and fail, and
+#   resume them); "cut" (HA link down, split brain without fencing) runs
+#   on request;
 #   "none" runs only the repeat.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -38,7 +43,7 @@ unset HC_CLUSTER_STATE
 CL=$HACON_TOP/tests/cluster/hc-cluster
 REQ=$HACON_TOP/tests/failover/host-request
 REPEAT=${HC_FAILOVER_REPEAT:-10}
-SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash}
+SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash hang}
 W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
 relay_pid=""
 cleanup() {
@@ -137,6 +142,35 @@ for f in sys.argv[1:]:
 PY
 }
 
+# unfenced_run NAME ARGS...: cut or hang on this cluster, which has no
+# fencing: nothing resets the node taken out, which keeps dhcpd and the
+# floating IP while the other one starts them too (split brain).  The run
+# must say so and fail; hang's cleanup must resume the stopped daemons.
+unfenced_run() {
+    local s=$1 a p t0 rc st; shift
+    a=$(rsc_node dhcp nodeone)
+    [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
+    p=$(other "$a")
+    t0=$(now)
+    timeout 400 "$CL" exec "$p" hacon failover-test "$s" --yes "$@" \
+        --report-dir "$REPORTS/$s" --timeout 60 > "$W/$s.log" 2>&1
+    rc=$?
+    grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert|action) ' "$W/$s.log" \
+        | sed 's/^/#   /'
+    tap_check "$s without fencing ($a taken out, hacon on $p): the run fails, as it must (exit $rc, $(elapsed "$t0")s)" \
+        test "$rc" = 1
+    tap_check "$s without fencing: assertion fenced says nothing fenced $a (split brain)" \
+        grep -q "assert fail: fenced: .*nothing fenced $a.*split brain" "$W/$s.log"
+    if [ "$s" = hang ]; then
+        tap_check "hang: the action stopped (SIGSTOP) corosync and pacemaker on $a" \
+            grep -q "stopped (SIGSTOP) corosync and pacemaker" "$W/$s.log"
+        st=$("$CL" exec "$a" sh -c 'for p in $(pidof corosync pacemakerd pacemaker-controld pacemaker-based); do grep "^State:" /proc/$p/status; done' 2>&1)
+        tap_check "hang: the cleanup resumed them (SIGCONT): none stopped on $a" \
+            bash -c '[ "$(grep -c "^State:" <<< "$1")" -ge 4 ] && ! grep -q "T (stopped)" <<< "$1"' sh "$st"
+    fi
+    "$CL" exec "$p" crm_resource --wait --timeout=120s > /dev/null 2>&1
+}
+
 for s in $SCENARIOS; do
     case $s in
         none) ;;
@@ -147,10 +181,12 @@ for s in $SCENARIOS; do
             run_scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
                 --restore-cmd "$REQ $RD {node} start" ;;
         cut)
-            # Not in the default list: without fencing both halves run
-            # dhcpd and mount the shared disk until the link is back.
-            run_scenario cut --yes --cut-cmd "$REQ $RD {node} cut" \
+            # Not in the default list: both halves run dhcpd until the
+            # link is back.
+            unfenced_run cut --cut-cmd "$REQ $RD {node} cut" \
                 --restore-cmd "$REQ $RD {node} uncut" ;;
+        hang)
+            unfenced_run hang ;;
         kill)
             run_scenario kill
             # The resource's own dhcpd, by its pid file, not every dhcpd.

@@ -137,6 +137,8 @@ static void test_names(void **state)
     }
     assert_int_equal(hc_fo_scenario_from_name("stop-stack"),
                      HC_FO_STOP_STACK);
+    assert_int_equal(hc_fo_scenario_from_name("hang"), HC_FO_HANG);
+    assert_string_equal(hc_fo_scenario_name(HC_FO_HANG), "hang");
     assert_int_equal(hc_fo_scenario_from_name("reboot"), -1);
     assert_int_equal(hc_fo_scenario_from_name(NULL), -1);
 }

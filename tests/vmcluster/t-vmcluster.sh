@@ -14,8 +14,9 @@
 # Each phase's time is printed.  Deadlines only, no timing assertion: the
 # VMs run under software emulation, 20 times slower than hardware.
 # VMC_FAILOVER: the failover scenarios (default "move standby crash";
-# "none" skips them).  VMC_SKIP: phases to leave out ("client wizard
-# console"), for working on one part.
+# "none" skips them); VMC_FENCED: those on the fenced cluster (default
+# "cut hang"; they run with VMC_FENCING=1).  VMC_SKIP: phases to leave
+# out ("client wizard console fencing"), for working on one part.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -459,6 +460,148 @@ for s in ${VMC_FAILOVER:-move standby crash}; do
     run "$p" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
     phase "failover-test $s" $t
 done
+
+# Fencing, as on real machines, from the setup wizard's step fence on the
+# running cluster: first sbd on the disk both nodes share (vdc) with each
+# node's watchdog (i6300esb), then fence_ipmilan, a device per node that
+# reaches the node's BMC (ipmi_sim) over the management network, which
+# replaces st_sbd (sbd keeps running: its watchdog resets a node that
+# hangs); step drbd again for r0's `fencing resource-and-stonith`.  The
+# admin's one line more: priority-fencing-delay with a priority on the
+# service, so that a cut HA link fences the node without the service
+# (fence_delay=0: no random delay).  Then failover-test cut and hang on
+# the fenced cluster, with the host sampling both nodes every second
+# through their admin network (not the HA link the test cuts): never two
+# DRBD Primaries, never two dhcpd.
+fenced=""
+if [ "${VMC_FENCING:-0}" != 1 ]; then
+    tap_skip "fencing and failover-test cut, hang on the fenced cluster: VMC_FENCING=1 runs them"
+elif have_time 600 "fencing"; then
+    t=$SECONDS
+    pass=$(cat "$VMC_DIR/bmc.pass")
+    both 30 "umask 077 && echo '$pass' > /root/bmc.pass"
+    out=$(both 60 'ls -l /dev/vdc /dev/watchdog && cat /sys/class/watchdog/watchdog0/identity')
+    tap_check "fencing hardware: the shared disk vdc and an i6300esb watchdog on both nodes" \
+        test "$(grep -c 'i6300ESB' <<< "$out")" = 2
+    out=$(run alpha 60 "fence_ipmilan --ip 10.10.103.12 -l admin --password-script 'cat /root/bmc.pass' --lanplus --cipher 3 -o status 2>&1")
+    tap_check "fencing hardware: fence_ipmilan on alpha reaches beta's BMC (Status: ON)" \
+        grep -q 'Status: ON' <<< "$out"
+    run alpha 30 'cat /root/answers - > /root/answers-sbd <<EOF
+fencing=sbd
+sbd_device=/dev/vdc
+sbd_watchdog_timeout=10
+fence_delay=0
+EOF
+cat /root/answers - > /root/answers-agent <<EOF
+fencing=agent
+fence_agent=fence_ipmilan
+fence_node1_params=ip=10.10.103.11 username=admin lanplus=1 cipher=3
+fence_node2_params=ip=10.10.103.12 username=admin lanplus=1 cipher=3
+fence_secret_file=/root/bmc.pass
+fence_delay=0
+EOF'
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply fence --answers /root/answers-sbd --yes" \
+        > "$LOG/step-fence-sbd.log" 2>&1
+    rc=$?
+    tap_check "setup step fence, fencing=sbd: applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
+    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-sbd.log" | tail -n 15 | sed 's/^/#   /'
+    out=$(run alpha 60 'sbd -d /dev/vdc list; pgrep -x sbd > /dev/null && echo sbd-runs'; run beta 60 'pgrep -x sbd > /dev/null && echo sbd-runs')
+    echo "$out" > "$LOG/fence-sbd.txt"
+    tap_check "fencing=sbd: sbd runs on both nodes, both slots on the shared disk" \
+        bash -c '[ "$(grep -c sbd-runs <<< "$1")" = 2 ] && grep -q alpha <<< "$1" && grep -q beta <<< "$1"' sh "$out"
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply fence --answers /root/answers-agent --yes" \
+        > "$LOG/step-fence-agent.log" 2>&1
+    rc=$?
+    tap_check "setup step fence, fencing=agent (fence_ipmilan): applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
+    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-agent.log" | tail -n 15 | sed 's/^/#   /'
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply drbd --answers /root/answers-agent --yes" \
+        > "$LOG/step-fence-drbd.log" 2>&1
+    tap_check "setup step drbd again: r0 with fencing resource-and-stonith on both nodes ($((SECONDS - t1)) s)" \
+        both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res && drbdsetup show r0 | grep -q resource-and-stonith'
+    run alpha 120 'crm configure property priority-fencing-delay=30s && crm resource meta dhcp set priority 10' \
+        > "$LOG/fence-crm.log" 2>&1
+    end=$((SECONDS + 300))
+    while [ $SECONDS -lt $end ]; do
+        out=$(run alpha 60 'crm_mon -1 2>&1')
+        [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && break
+        sleep 5
+    done
+    echo "$out" > "$LOG/fence-crm-mon.txt"
+    tap_check "fencing: two fence_ipmilan devices Started, stonith-enabled=true" \
+        bash -c '[ "$(grep -cE "stonith:fence_ipmilan.*Started" <<< "$1")" = 2 ] &&
+                 [ "$2" = true ]' sh "$out" "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')"
+    [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && fenced=yes
+    phase "fencing" $t
+fi
+
+# sample NODE: "ROLE dhcpd|-" (DRBD r0's role, whether dhcpd runs), or down.
+sample_node() {
+    timeout 6 "$VMC" run "$1" 'r=$(sed -n "s/.* ro:\([A-Za-z]*\)\/.*/\1/p" /proc/drbd); echo "${r:-none} $(pidof dhcpd > /dev/null && echo dhcpd || echo -) $(cut -d. -f1 /proc/uptime)"' 2> /dev/null || echo down
+}
+sampler() {   # FILE: a line a second until killed
+    local a b
+    while :; do
+        sample_node alpha > "$1.a" & sample_node beta > "$1.b" & wait
+        a=$(cat "$1.a") b=$(cat "$1.b")
+        echo "$(date +%T) alpha $a beta $b" >> "$1"
+        sleep 1
+    done
+}
+for s in ${VMC_FENCED:-cut hang}; do
+    [ "$s" = none ] && break
+    [ -n "$fenced" ] || { tap_skip "failover-test $s on the fenced cluster: fencing not set up"; continue; }
+    have_time 300 "failover-test $s" || continue
+    t=$SECONDS
+    act=$(run alpha 60 'crm_mon -1 2>/dev/null' | sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' | head -1)
+    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; continue; }
+    p=$(passive "$act")
+    # cut: the node with the service keeps it (priority-fencing-delay),
+    # so hacon runs there; hang: the hung node is fenced, hacon runs on
+    # the other one.
+    if [ "$s" = cut ]; then
+        on=$act victim=$p
+        extra="--yes --cut-cmd '/run/vmc/vm-request {node} cut' --restore-cmd '/run/vmc/vm-request {node} uncut'"
+    else
+        on=$p victim=$act
+        extra="--yes"
+    fi
+    up0=$(sample_node "$victim" | awk '{ print $3 }')
+    : > "$LOG/samples-$s.txt"
+    sampler "$LOG/samples-$s.txt" &
+    smp=$!
+    run "$on" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
+        > "$LOG/failover-$s.log" 2>&1
+    rc=$?
+    kill "$smp"; wait "$smp" 2> /dev/null
+    grep -E ' (assert|drbd|dhcp|fence) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
+    if [ $rc = 0 ]; then
+        tap_ok "failover-test $s ($act active, hacon on $on, $victim to be fenced): pass ($((SECONDS - t)) s)"
+    else
+        tap_fail "failover-test $s ($act active, hacon on $on, $victim to be fenced): exit $rc"
+        tail -n 30 "$LOG/failover-$s.log" | sed 's/^/#   /'
+    fi
+    f=$LOG/samples-$s.txt
+    n=$(wc -l < "$f")
+    tap_check "$s: at every one of $n samples at most one node DRBD Primary" \
+        sh -c '[ "$2" -gt 5 ] && ! grep -q "alpha Primary .* beta Primary" "$1"' sh "$f" "$n"
+    tap_check "$s: at every one of $n samples at most one node runs dhcpd" \
+        sh -c '[ "$2" -gt 5 ] && ! grep -qE "alpha [A-Za-z]+ dhcpd .* beta [A-Za-z]+ dhcpd" "$1"' sh "$f" "$n"
+    up1=$(sample_node "$victim" | awk '{ print $3 }')
+    tap_check "$s: $victim was reset (uptime ${up0:-?} s before, ${up1:-?} s after) and is back" \
+        [ -n "$up1" ] && [ -n "$up0" ] && [ "$up1" -lt $((up0 + SECONDS - t)) ]
+    out=$(run "$on" 60 "stonith_admin --history $victim 2>&1")
+    echo "$out" > "$LOG/fence-history-$s.txt"
+    tap_check "$s: the fencer's history on $on: $victim fenced (reboot, successful)" \
+        grep -qE "reboot of $victim successful" <<< "$out"
+    tap_check "failover-test $s: leases kept (assertion passed)" \
+        grep -q 'assert pass: leases-kept' "$LOG/failover-$s.log"
+    sed -n 's/.*assert pass: \(fence[a-z-]*\|dhcp-bound\)/\1/p' "$LOG/failover-$s.log" | sed 's/^/#   /'
+    run "$on" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
+    phase "failover-test $s" $t
+done
 cat "$VMC_DIR/relay.log" 2> /dev/null | sed 's/^/# relay: /'
 
 # Where the nodes' CPU went (seconds, since each node's last boot): each
@@ -474,6 +617,12 @@ for n in alpha beta; do
         sort -k1,1nr | head -n 12 | sed 's/^/# cpu s (all, self, children): /'
 done
 
+# VMC_HOLD: a file; while it exists the VMs stay up (to look at them,
+# VMC_DIR as printed here).
+if [ -n "${VMC_HOLD:-}" ]; then
+    echo "# holding while $VMC_HOLD exists: VMC_DIR=$VMC_DIR"
+    while [ -e "$VMC_HOLD" ]; do sleep 5; done
+fi
 echo "# phases: $PHASES"
 echo "# whole suite: $((SECONDS - T_ALL)) s"
 tap_done
