@@ -30,6 +30,7 @@ static struct {
     int sel;                /* index of the selected answer */
     int top;
     bool editing;
+    bool secret;            /* typing a password: never shown */
     GString *edit;
     char *edit_error;       /* what is wrong with the typed value */
     bool detecting;
@@ -269,6 +270,17 @@ static void edit_lines(hc_console *con, GPtrArray *out, const char *key,
 {
     char *e;
 
+    if (af.secret) {
+        if (value) {
+            hc_line_add(out, HC_TONE_GOOD, NULL, "%-16s = password of the "
+                        "fence devices: (typed, not shown)_", key);
+        } else {
+            hc_line_add(out, HC_TONE_GOOD, NULL, "    Enter keeps it in "
+                        "HACON_STATE_DIR/fence.secret (mode 0600) for both "
+                        "nodes; Esc drops it");
+        }
+        return;
+    }
     if (value) {
         e = hc_con_esc(con, af.edit->str, 0);
         hc_line_add(out, af.edit_error ? HC_TONE_BAD : HC_TONE_GOOD, NULL,
@@ -307,6 +319,11 @@ static void answer_lines(hc_console *con, GPtrArray *out, int i, int width)
     h = hc_con_esc(con, hc_wizard_answer_help(key), 0);
     add_wrapped(out, HC_TONE_DIM, 4, width, h);
     g_free(h);
+    if (!strcmp(key, "fence_secret_file") && i == af.sel && !editing) {
+        add_wrapped(out, HC_TONE_DIM, 4, width, "p: type the password "
+                    "instead (not shown; kept in a 0600 file this answer "
+                    "then names)");
+    }
     if (why && *why) {
         char *w = hc_con_esc(con, why, 0), *d;
 
@@ -428,6 +445,66 @@ static void next_choice(void)
     check_edit();
 }
 
+/* The password typed for fence_secret_file: written to
+ * HACON_STATE_DIR/fence.secret (mode 0600), one line for both nodes, and
+ * the answer names that file; the typed bytes are cleared. */
+static void secret_key(hc_console *con, int key)
+{
+    char *err = NULL, *path, *text;
+    int rc;
+
+    switch (key) {
+    case 27:
+        break;
+    case '\r':
+    case '\n':
+    case KEY_ENTER:
+        if (!af.edit->len) {
+            set_message("no password typed: not changed");
+            break;
+        }
+        path = g_build_filename(hc_wizard_state_dir(af.w), "fence.secret",
+                                NULL);
+        text = g_strdup_printf("%s\n", af.edit->str);
+        g_mkdir_with_parents(hc_wizard_state_dir(af.w), 0700);
+        rc = con->read_only ? -EROFS
+             : hc_write_file_atomic(path, text, strlen(text), 0600, false);
+        if (rc == 0) {
+            rc = hc_wizard_set_answer(af.w, "fence_secret_file", path, &err);
+        }
+        if (rc == 0) {
+            g_hash_table_add(af.edited, g_strdup("fence_secret_file"));
+            set_message("password kept in %s (0600): s saves the answers",
+                        path);
+        } else {
+            set_message("password not kept: %s", err ? err : strerror(-rc));
+        }
+        explicit_bzero(text, strlen(text));
+        g_free(text);
+        g_free(path);
+        g_free(err);
+        break;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
+        if (af.edit->len) {
+            af.edit->str[af.edit->len - 1] = 0;
+            g_string_truncate(af.edit, af.edit->len - 1);
+        }
+        return;
+    default:
+        if (key >= 0x20 && key < 0x100 && key != 0x7f
+            && af.edit->len < 255) {
+            g_string_append_c(af.edit, (char) key);
+        }
+        return;
+    }
+    explicit_bzero(af.edit->str, af.edit->allocated_len);
+    g_string_truncate(af.edit, 0);
+    af.secret = false;
+    af.editing = false;
+}
+
 static void edit_key(int key)
 {
     const char *k = key_at(af.sel);
@@ -517,6 +594,10 @@ bool hc_answers_form_key(hc_console *con, int key)
 
     g_clear_pointer(&af.message, g_free);
     con->all_dirty = true;
+    if (af.editing && af.secret) {
+        secret_key(con, key);
+        return true;
+    }
     if (af.editing) {
         edit_key(key);
         return true;
@@ -554,6 +635,14 @@ bool hc_answers_form_key(hc_console *con, int key)
         af.editing = true;
         g_string_assign(af.edit, hc_wizard_answer(af.w, key_at(af.sel)));
         check_edit();
+        break;
+    case 'p':
+        if (!strcmp(key_at(af.sel), "fence_secret_file")) {
+            af.editing = true;
+            af.secret = true;
+            g_string_truncate(af.edit, 0);
+            g_clear_pointer(&af.edit_error, g_free);
+        }
         break;
     case 's':
         save(con);

@@ -61,44 +61,26 @@ failures() {
     env_"$1"
     out=$HCA_T/f.$1
     : > "$out"
-    (
-        env_"$1"
-        OCF_RESKEY_config=$HCA_T/absent.conf
-        bench_case "missing config"
-    ) >> "$out"
+    bench_case_with "$1" "missing config" OCF_RESKEY_config \
+        "$HCA_T/absent.conf" >> "$out"
     printf 'subnet 10.88.0.0 netmask 255.255.255.0 {\n' > "$HCA_T/broken.conf"
-    (
-        env_"$1"
-        OCF_RESKEY_config=$HCA_T/broken.conf
-        bench_case "config syntax error"
-    ) >> "$out"
+    bench_case_with "$1" "config syntax error" OCF_RESKEY_config \
+        "$HCA_T/broken.conf" >> "$out"
     (
         env_"$1"
         export OCF_RESKEY_binary=/nonexistent/dhcpd
         echo "missing binary (validate-all)|$(verdict "$(ra_rc validate-all)")"
     ) >> "$out"
-    (
-        env_"$1"
-        if [ "$1" = hacon ]; then
-            OCF_RESKEY_leases=$HCA_T/unmounted/dhcpd.leases
-        else
-            OCF_RESKEY_chrooted_path=$HCA_T/unmounted
-        fi
-        bench_case "missing lease directory"
-    ) >> "$out"
-    (
-        env_"$1"
-        OCF_RESKEY_interface=nosuch0
-        bench_case "wrong interface"
-    ) >> "$out"
-    # Stale pid file naming a live process that is not dhcpd.
-    sleep 300 &
-    decoy=$!
-    mkdir -p "${PIDFILE%/*}"
-    echo "$decoy" > "$PIDFILE"
-    echo "stale pid file, live pid (monitor)|$(verdict "$(ra_rc monitor)")" >> "$out"
-    kill "$decoy"; wait "$decoy" 2>/dev/null
-    rm -f "$PIDFILE"
+    if [ "$1" = hacon ]; then
+        bench_case_with "$1" "missing lease directory" OCF_RESKEY_leases \
+            "$HCA_T/unmounted/dhcpd.leases" >> "$out"
+    else
+        bench_case_with "$1" "missing lease directory" \
+            OCF_RESKEY_chrooted_path "$HCA_T/unmounted" >> "$out"
+    fi
+    bench_case_with "$1" "wrong interface" OCF_RESKEY_interface nosuch0 \
+        >> "$out"
+    bench_stale_pid >> "$out"
     ra start
     p=$(cat "$PIDFILE")
     kill -KILL "$p"

@@ -73,11 +73,8 @@ failures() {
     env_"$1"
     out=$HCA_T/f.$1
     : > "$out"
-    (
-        env_"$1"
-        OCF_RESKEY_config=$HCA_T/absent.conf
-        bench_case "missing config"
-    ) >> "$out"
+    bench_case_with "$1" "missing config" OCF_RESKEY_config \
+        "$HCA_T/absent.conf" >> "$out"
     (
         env_"$1"
         if [ "$1" = kea ]; then
@@ -104,18 +101,9 @@ failures() {
         fi
         bench_case "missing lease directory"
     ) >> "$out"
-    (
-        env_"$1"
-        OCF_RESKEY_interface=nosuch0
-        bench_case "wrong interface"
-    ) >> "$out"
-    # Stale pid file naming a live process that is not the server.
-    sleep 300 &
-    decoy=$!
-    echo "$decoy" > "$PIDFILE"
-    echo "stale pid file, live pid (monitor)|$(verdict "$(ra_rc monitor)")" >> "$out"
-    kill "$decoy"; wait "$decoy" 2>/dev/null
-    rm -f "$PIDFILE"
+    bench_case_with "$1" "wrong interface" OCF_RESKEY_interface nosuch0 \
+        >> "$out"
+    bench_stale_pid >> "$out"
     ra start
     p=$(cat "$PIDFILE")
     kill -KILL "$p"

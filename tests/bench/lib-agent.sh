@@ -9,6 +9,8 @@
 #   median                 the median of the numbers on stdin
 #   verdict RC             "rc N detected", or "rc 0 missed"
 #   bench_case LABEL       validate-all and start: one verdict each
+#   bench_case_with AGENT LABEL NAME VALUE  the same with NAME=VALUE
+#   bench_stale_pid        monitor over a pid file naming another process
 #   bench_answers_on_start "answers when start returns", "no pid file"
 #   bench_measure AGENT [HOOK]  start/answer/stop medians
 #   execs AGENT ACTION     how many programs one action runs
@@ -42,6 +44,28 @@ bench_case() {
     echo "$1 (validate-all)|$(verdict "$(ra_rc validate-all)")"
     echo "$1 (start)|$(verdict "$(ra_rc start)")"
     ra stop
+}
+
+# bench_case_with AGENT LABEL NAME VALUE: bench_case LABEL for AGENT with
+# its parameter NAME set to VALUE.
+bench_case_with() {
+    (
+        env_"$1"
+        export "$3=$4"
+        bench_case "$2"
+    )
+}
+
+# bench_stale_pid: the verdict of monitor over a stale pid file that names
+# a live process, not the server.
+bench_stale_pid() {
+    sleep 300 &
+    decoy=$!
+    mkdir -p "${PIDFILE%/*}"
+    echo "$decoy" > "$PIDFILE"
+    echo "stale pid file, live pid (monitor)|$(verdict "$(ra_rc monitor)")"
+    kill "$decoy"; wait "$decoy" 2>/dev/null
+    rm -f "$PIDFILE"
 }
 
 # bench_answers_on_start: does start return only once the server answers?

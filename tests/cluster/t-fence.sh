@@ -19,6 +19,8 @@
 #     node stays up, as a hung node would), nodeone fences it through its
 #     BMC and nodetwo joins again, in seconds;
 #   * `hacon setup rollback fence`: the devices and the secret files gone;
+#   * the console's answers form: p on fence_secret_file takes the password
+#     without showing it, into a 0600 file the saved answers name;
 #   * sbd and qdevice: their plans (sbd on the shared disk with a real sbd
 #     header: msgwait read from it, stonith-timeout derived; the generated
 #     /etc/default/sbd against a golden copy; qdevice's corosync.conf
@@ -250,6 +252,50 @@ tap_check "... the secret files are gone on both nodes" sh -c \
         '$CL' exec \$n sh -c 'ls /var/lib/hacon/fence/*.secret' > /dev/null 2>&1 && exit 1
      done; true"
 phase "rollback"
+
+# ---------------------------------------------------------------- console
+# The console's answers form: p on fence_secret_file takes the password
+# without showing it, into HACON_STATE_DIR/fence.secret (0600).
+idx=$(X nodeone hacon setup answers 2> /dev/null | grep -E '^#?[a-z0-9_]+=' \
+      | grep -n -E '^#?fence_secret_file=' | cut -d: -f1)
+csock=hcfcon$$
+X nodeone tmux -L "$csock" new-session -d -x 100 -y 40 "hacon; sleep 60"
+cscreen() { X nodeone tmux -L "$csock" capture-pane -p; }
+ckey() { X nodeone tmux -L "$csock" send-keys "$@"; }
+seen=""
+cwait() {   # cwait SECONDS REGEX: until the console shows it
+    wait_for "$1" "console: $2" sh -c "$(declare -f X cscreen); CL='$CL' csock=$csock; cscreen | grep -Eq \"$2\""
+    seen="$seen$(cscreen)"
+}
+cwait 30 "Resources"
+ckey w
+cwait 120 "Enter Plan"
+ckey e
+cwait 30 "Answers of the guided setup"
+ckey g
+for _ in $(seq $((idx - 1))); do ckey Down; done
+cwait 10 "p: type the password"
+ckey p
+cwait 10 "typed, not shown"
+ckey -l "$PW"
+cwait 10 "typed, not shown"
+ckey Enter
+cwait 10 "password kept in"
+ckey s
+cwait 60 "answers saved"
+seen="$seen$(cscreen)"
+ckey q
+X nodeone tmux -L "$csock" kill-server 2> /dev/null
+tap_check "console: p on fence_secret_file takes the password unseen, into /var/lib/hacon/fence.secret (0600), named by the saved answers" sh -c \
+    "[ \"\$('$CL' exec nodeone stat -c %a /var/lib/hacon/fence.secret)\" = 600 ] &&
+     [ \"\$('$CL' exec nodeone cat /var/lib/hacon/fence.secret)\" = '$PW' ] &&
+     '$CL' exec nodeone grep -qx 'fence_secret_file=/var/lib/hacon/fence.secret' /var/lib/hacon/answers"
+case $seen in
+    *"$PW"*) tap_fail "console: the password never on the screen" ;;
+    *) tap_ok "console: the password never on the screen" ;;
+esac
+X nodeone rm -f /var/lib/hacon/fence.secret /var/lib/hacon/answers
+phase "console: the password in the answers form"
 
 # ---------------------------------------------------------------- sbd, qdevice
 # A real sbd header on the shared disk (no watchdog is needed to write or

@@ -31,6 +31,50 @@ static char *golden(const char *name)
     return text;
 }
 
+/* The tutorial's DHCP service on eth2, its lease file leases. */
+static hc_dhcpd_conf tutorial_dhcp(const char *leases)
+{
+    hc_dhcpd_conf c = {
+        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
+        .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
+        .range_end = "10.10.101.200", .leases = leases,
+    };
+
+    return c;
+}
+
+/* PROG OPTS... FILE on text written to FILE: its exit status, or 0 when
+ * PROG is not here. */
+static int file_check(const char *prog, const char *const opts[],
+                      const char *text)
+{
+    char path[] = "/tmp/hacon-test-conf-XXXXXX";
+    GPtrArray *argv;
+    int fd, status = -1;
+
+    if (access(prog, X_OK) != 0) {
+        return 0;
+    }
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
+    close(fd);
+    argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *) prog);
+    for (size_t i = 0; opts[i]; i++) {
+        g_ptr_array_add(argv, (char *) opts[i]);
+    }
+    g_ptr_array_add(argv, path);
+    g_ptr_array_add(argv, NULL);
+    assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL,
+                             G_SPAWN_STDOUT_TO_DEV_NULL
+                             | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                             NULL, NULL, &status, NULL));
+    g_ptr_array_free(argv, TRUE);
+    unlink(path);
+    return status;
+}
+
 static void test_corosync_tutorial(void **state)
 {
     hc_corosync_conf c = {
@@ -64,11 +108,7 @@ static void test_corosync_keyfile(void **state)
 
 static void test_dhcpd_tutorial(void **state)
 {
-    hc_dhcpd_conf c = {
-        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
-        .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
-        .range_end = "10.10.101.200", .leases = "/data/dhcp/dhcpd.leases",
-    };
+    hc_dhcpd_conf c = tutorial_dhcp("/data/dhcp/dhcpd.leases");
     char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
     char *want = golden("dhcpd.conf");
 
@@ -82,15 +122,16 @@ static void test_dhcpd_admin_options(void **state)
 {
     /* What an admin sets for the clients; the floating IP is no router
      * unless it is named. */
-    hc_dhcpd_conf c = {
-        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
-        .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
-        .range_end = "10.10.101.200", .leases = "/data/l",
-        .routers = "10.10.101.254", .dns_servers = "10.10.101.53, 192.0.2.53",
-        .domain_name = "example.org", .default_lease_time = 3600,
-        .max_lease_time = 86400,
-    };
-    char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
+    static const char *const dhcpd_t[] = { "-t", "-q", "-cf", NULL };
+    hc_dhcpd_conf c = tutorial_dhcp("/data/l");
+    char *err = NULL, *text;
+
+    c.routers = "10.10.101.254";
+    c.dns_servers = "10.10.101.53, 192.0.2.53";
+    c.domain_name = "example.org";
+    c.default_lease_time = 3600;
+    c.max_lease_time = 86400;
+    text = hc_gen_dhcpd_conf(&c, &err);
 
     assert_null(err);
     assert_non_null(strstr(text, "default-lease-time 3600;\n"));
@@ -100,21 +141,8 @@ static void test_dhcpd_admin_options(void **state)
     assert_non_null(strstr(text, "\t\toption domain-name-servers "
                            "10.10.101.53, 192.0.2.53;\n"));
     assert_non_null(strstr(text, "\t\toption domain-name \"example.org\";\n"));
-    if (access("/usr/sbin/dhcpd", X_OK) == 0) {
-        /* dhcpd's own parser accepts it. */
-        char path[] = "/tmp/hacon-test-dhcpd-XXXXXX";
-        int fd = mkstemp(path), status = -1;
-        char *argv[] = { "/usr/sbin/dhcpd", "-t", "-q", "-cf", path, NULL };
-
-        assert_true(fd >= 0);
-        assert_true(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
-        close(fd);
-        assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
-                                 | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                                 NULL, NULL, &status, NULL));
-        unlink(path);
-        assert_int_equal(status, 0);
-    }
+    /* dhcpd's own parser accepts it. */
+    assert_int_equal(file_check("/usr/sbin/dhcpd", dhcpd_t, text), 0);
     g_free(text);
 
     c.routers = NULL;
@@ -139,14 +167,12 @@ static void test_dhcpd_admin_options(void **state)
 static void test_dhcpd_same_subnet(void **state)
 {
     /* The nodes' static addresses in the service subnet: one subnet. */
-    hc_dhcpd_conf c = {
-        .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
-        .static_net = "10.10.101.7/24", .range_start = "10.10.101.100",
-        .range_end = "10.10.101.200", .leases = "/data/l",
-    };
-    char *err = NULL, *text = hc_gen_dhcpd_conf(&c, &err);
-    char *first = strstr(text, "subnet 10.10.101.0 netmask 255.255.255.0");
+    hc_dhcpd_conf c = tutorial_dhcp("/data/l");
+    char *err = NULL, *text, *first;
 
+    c.static_net = "10.10.101.7/24";
+    text = hc_gen_dhcpd_conf(&c, &err);
+    first = strstr(text, "subnet 10.10.101.0 netmask 255.255.255.0");
     assert_non_null(first);
     assert_null(strstr(first + 1, "subnet "));
     g_free(text);
@@ -154,13 +180,11 @@ static void test_dhcpd_same_subnet(void **state)
 
 static void test_dhcpd_bad_address(void **state)
 {
-    hc_dhcpd_conf c = {
-        .interface = "eth2", .vip = "10.10.101.300", .vip_prefix = 24,
-        .range_start = "10.10.101.100", .range_end = "10.10.101.200",
-        .leases = "/data/l",
-    };
+    hc_dhcpd_conf c = tutorial_dhcp("/data/l");
     char *err = NULL;
 
+    c.vip = "10.10.101.300";
+    c.static_net = NULL;
     assert_null(hc_gen_dhcpd_conf(&c, &err));
     assert_non_null(strstr(err, "10.10.101.300"));
     g_free(err);
@@ -174,25 +198,12 @@ static void test_dhcpd_bad_address(void **state)
  * Kea refuses an interface this machine lacks: eth2 is checked as lo. */
 static int kea_check(const char *conf)
 {
-    char path[] = "/tmp/hacon-test-kea-XXXXXX";
-    int fd, status = -1;
-    char *argv[] = { "/usr/sbin/kea-dhcp4", "-t", path, NULL };
+    static const char *const kea_t[] = { "-t", NULL };
     char **parts = g_strsplit(conf, "\"eth2\"", -1);
     char *text = g_strjoinv("\"lo\"", parts);
+    int status = file_check("/usr/sbin/kea-dhcp4", kea_t, text);
 
     g_strfreev(parts);
-    if (access("/usr/sbin/kea-dhcp4", X_OK) != 0) {
-        g_free(text);
-        return 0;
-    }
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_true(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
-    close(fd);
-    assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
-                             | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                             NULL, NULL, &status, NULL));
-    unlink(path);
     g_free(text);
     return status;
 }
@@ -200,12 +211,7 @@ static int kea_check(const char *conf)
 static void test_kea_tutorial(void **state)
 {
     hc_kea_conf c = {
-        .dhcp = {
-            .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
-            .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
-            .range_end = "10.10.101.200",
-            .leases = "/data/kea/kea-leases4.csv",
-        },
+        .dhcp = tutorial_dhcp("/data/kea/kea-leases4.csv"),
         .control_socket = "/run/kea/kea4-ctrl-socket",
     };
     char *err = NULL, *text = hc_gen_kea_conf(&c, &err);
@@ -220,19 +226,16 @@ static void test_kea_tutorial(void **state)
 
 static void test_kea_admin_options(void **state)
 {
-    hc_kea_conf c = {
-        .dhcp = {
-            .interface = "eth2", .vip = "10.10.101.1", .vip_prefix = 24,
-            .static_net = "10.10.102.0/24", .range_start = "10.10.101.100",
-            .range_end = "10.10.101.200", .leases = "/data/kea/l.csv",
-            .routers = "10.10.101.254",
-            .dns_servers = "10.10.101.53,192.0.2.53",
-            .domain_name = "example.org", .default_lease_time = 3600,
-            .max_lease_time = 86400,
-        },
-        .lfc_interval = 600,
-    };
-    char *err = NULL, *text = hc_gen_kea_conf(&c, &err);
+    hc_kea_conf c = { .dhcp = tutorial_dhcp("/data/kea/l.csv"),
+                      .lfc_interval = 600 };
+    char *err = NULL, *text;
+
+    c.dhcp.routers = "10.10.101.254";
+    c.dhcp.dns_servers = "10.10.101.53,192.0.2.53";
+    c.dhcp.domain_name = "example.org";
+    c.dhcp.default_lease_time = 3600;
+    c.dhcp.max_lease_time = 86400;
+    text = hc_gen_kea_conf(&c, &err);
 
     assert_null(err);
     assert_non_null(strstr(text, "\"valid-lifetime\": 3600,\n"));
