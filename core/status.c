@@ -131,6 +131,7 @@ static void constraint_free(gpointer p)
     g_free(c->kind_str);
     g_free(c->sets);
     g_free(c->expires);
+    g_free(c->rule_node);
     g_free(c);
 }
 
@@ -895,14 +896,21 @@ static void add_constraints(hc_status *st, xmlNode *cib)
             }
             if (!strcmp((const char *) k->name, "rule")) {
                 c->has_rule = true;
-                if (!c->expires) {
-                    for (xmlNode *e = k->children; e; e = e->next) {
-                        if (e->type == XML_ELEMENT_NODE
-                            && !strcmp((const char *) e->name,
-                                       "date_expression")
-                            && xml_attr(e, "end")) {
-                            c->expires = dup_attr(e, "end");
-                        }
+                for (xmlNode *e = k->children; e; e = e->next) {
+                    const char *en = (const char *) e->name;
+
+                    if (e->type != XML_ELEMENT_NODE) {
+                        continue;
+                    }
+                    if (!c->expires && !strcmp(en, "date_expression")
+                        && xml_attr(e, "end")) {
+                        c->expires = dup_attr(e, "end");
+                    } else if (!c->rule_node && !strcmp(en, "expression")
+                               && g_strcmp0(xml_attr(e, "attribute"),
+                                            "#uname") == 0
+                               && g_strcmp0(xml_attr(e, "operation"),
+                                            "eq") == 0) {
+                        c->rule_node = dup_attr(e, "value");
                     }
                 }
             } else if (!strcmp((const char *) k->name, "resource_set")) {
@@ -1004,11 +1012,20 @@ static void add_warnings(hc_status *st)
         hc_constraint *c = g_ptr_array_index(st->constraints, i);
 
         if (c->leftover) {
-            warn(st, "%s is left from a move: it %s %s on %s until cleared "
+            const char *node = c->node ? c->node : c->rule_node;
+            char *where = node ? g_strdup_printf("on %s", node)
+                               : g_strdup("by a rule");
+            char *until = c->expires ? g_strdup_printf("until %s",
+                                                       c->expires)
+                                     : g_strdup("until cleared");
+
+            warn(st, "%s is left from a move: it %s %s %s %s "
                      "(crm resource clear %s)", c->id,
                  g_str_has_prefix(c->id, "cli-ban-") ? "bans" : "pins",
-                 c->rsc ? c->rsc : "?", c->node ? c->node : "?",
+                 c->rsc ? c->rsc : "?", where, until,
                  c->rsc ? c->rsc : "?");
+            g_free(where);
+            g_free(until);
         }
     }
     if (st->failed->len) {

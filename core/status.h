@@ -130,6 +130,9 @@ typedef struct hc_constraint {
     char *sets;                   /* resource sets as "( a b ) ( c )" */
     bool leftover;                /* cli-prefer-* / cli-ban-*: left by a move */
     char *expires;                /* lifetime of a move, when set */
+    /* location with a rule: the node its #uname eq expression names (as
+     * crm_resource --move/--ban --lifetime writes it), or NULL */
+    char *rule_node;
 } hc_constraint;
 
 typedef struct hc_cluster {
@@ -204,6 +207,11 @@ const hc_constraint *hc_status_next_leftover(const hc_status *st,
                                              const char *rsc, guint *iter);
 /* "banned from" for a negative score (cli-ban), else "pinned to". */
 const char *hc_leftover_verb(const hc_constraint *c);
+/* What a leftover move does, unescaped (g_free): "pinned to NODE",
+ * "banned from NODE", "pinned by rule" (a rule that names no node), then
+ * " (as ROLE)" for a role other than Started and " until DATE" for a
+ * lifetime; NULL when it names neither a node nor a rule. */
+char *hc_leftover_text(const hc_constraint *c);
 
 /* Renders the model as text (what `hacon status` prints) or JSON. */
 void hc_status_format_text(const hc_status *st, GString *out);

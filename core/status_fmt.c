@@ -131,6 +131,30 @@ const char *hc_leftover_verb(const hc_constraint *c)
     return c->score && c->score[0] == '-' ? "banned from" : "pinned to";
 }
 
+char *hc_leftover_text(const hc_constraint *c)
+{
+    const char *node = c->node ? c->node : c->rule_node;
+    bool ban = c->score && c->score[0] == '-';
+    GString *t;
+
+    if (!node && !c->has_rule) {
+        return NULL;
+    }
+    t = g_string_new(NULL);
+    if (node) {
+        g_string_append_printf(t, "%s %s", hc_leftover_verb(c), node);
+    } else {
+        g_string_append(t, ban ? "banned by rule" : "pinned by rule");
+    }
+    if (c->rsc_role && *c->rsc_role && strcmp(c->rsc_role, "Started") != 0) {
+        g_string_append_printf(t, " (as %s)", c->rsc_role);
+    }
+    if (c->expires) {
+        g_string_append_printf(t, " until %s", c->expires);
+    }
+    return g_string_free(t, FALSE);
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 /* "  MOVED: pinned to NODE (as ROLE)" for each leftover move, as the
@@ -142,17 +166,13 @@ static void text_moved(GString *out, const hc_status *st,
     guint it = 0;
 
     while ((c = hc_status_next_leftover(st, r->id, &it))) {
-        if (!c->node) {
-            continue;
+        char *what = hc_leftover_text(c);
+
+        if (what) {
+            g_string_append(out, "  MOVED: ");
+            esc(out, what);
         }
-        g_string_append_printf(out, "  MOVED: %s ", hc_leftover_verb(c));
-        esc(out, c->node);
-        if (c->rsc_role && *c->rsc_role
-            && strcmp(c->rsc_role, "Started") != 0) {
-            g_string_append(out, " (as ");
-            esc(out, c->rsc_role);
-            g_string_append(out, ")");
-        }
+        g_free(what);
     }
 }
 
@@ -523,14 +543,23 @@ static void json_moved(hc_jw *w, const hc_status *st, const hc_resource *r)
 
     hc_jw_arr(w, "moved");
     while ((c = hc_status_next_leftover(st, r->id, &it))) {
-        if (!c->node) {
+        const char *node = c->node ? c->node : c->rule_node;
+
+        if (!node && !c->has_rule) {
             continue;
         }
         hc_jw_obj(w, NULL);
         hc_jw_str(w, "constraint", c->id);
         hc_jw_str(w, "how", c->score && c->score[0] == '-' ? "banned"
                                                            : "pinned");
-        hc_jw_str(w, "node", c->node);
+        hc_jw_str(w, "node", node);
+        /* A rule (crm_resource --lifetime): said, with its end. */
+        if (c->has_rule) {
+            hc_jw_bool(w, "rule", true);
+            if (c->expires) {
+                hc_jw_str(w, "until", c->expires);
+            }
+        }
         hc_jw_str(w, "role", c->rsc_role && *c->rsc_role ? c->rsc_role
                                                          : NULL);
         hc_jw_end(w);

@@ -76,22 +76,14 @@ static void leftover_marks(hc_console *con, const hc_resource *r,
     guint it = 0;
 
     while ((c = hc_status_next_leftover(con->status, r->id, &it))) {
-        char *node;
+        char *what = hc_leftover_text(c);
+        char *e = what ? hc_con_esc(con, what, 100) : NULL;
 
-        if (!c->node) {
-            continue;
+        if (e) {
+            g_string_append_printf(t, "  MOVED: %s", e);
         }
-        node = hc_con_esc(con, c->node, 40);
-        g_string_append_printf(t, "  MOVED: %s %s", hc_leftover_verb(c),
-                               node);
-        if (c->rsc_role && *c->rsc_role
-            && strcmp(c->rsc_role, "Started") != 0) {
-            char *role = hc_con_esc(con, c->rsc_role, 20);
-
-            g_string_append_printf(t, " (as %s)", role);
-            g_free(role);
-        }
-        g_free(node);
+        g_free(e);
+        g_free(what);
     }
 }
 
