@@ -93,7 +93,7 @@ else
 fi
 
 # --- the other fixtures -------------------------------------------------
-for f in failed standby bare; do
+for f in failed standby bare fenced nodevice; do
     start "$f" 80x24 $U8 CIB_file=$f.xml
     if wait_for "$f" "CIB: file $f.xml"; then
         check "$f" "$f-resources"
