@@ -15,6 +15,7 @@
 #include <crm/msg_xml.h>
 
 #include "exec.h"
+#include "util.h"
 
 /* libcrmcommon exports this without a public header; libcib's file
  * backend strips a file's text the same way (filename2xml()). */
@@ -248,23 +249,6 @@ static xmlNode *write_probe(void)
     return probe;
 }
 
-static void remove_dir(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(dir, name, NULL);
-
-        g_unlink(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    g_rmdir(dir);
-}
-
 /* The file backend applies the ACLs of CIB_user= but ignores cib_dryrun,
  * and its CIB in memory is one per process: cibadmin makes the probe on
  * a copy of the file, in a private directory removed afterwards. */
@@ -308,7 +292,7 @@ static int check_file_acls(const char *file)
     }
     free(xml);
     g_free(env_file);
-    remove_dir(dir);
+    hc_rm_tree(dir);
     g_free(copy);
     g_free(dir);
     return rc;

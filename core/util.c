@@ -358,3 +358,25 @@ void hc_child_detach_tty(void)
         }
     }
 }
+
+void hc_rm_tree(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *e;
+
+    while (d && (e = g_dir_read_name(d))) {
+        char *p = g_build_filename(dir, e, NULL);
+
+        if (g_file_test(p, G_FILE_TEST_IS_DIR)
+            && !g_file_test(p, G_FILE_TEST_IS_SYMLINK)) {
+            hc_rm_tree(p);
+        } else {
+            unlink(p);
+        }
+        g_free(p);
+    }
+    if (d) {
+        g_dir_close(d);
+    }
+    rmdir(dir);
+}

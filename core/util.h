@@ -44,6 +44,11 @@ void hc_json_str(GString *out, const char *s);
 int hc_write_file_atomic(const char *path, const char *data, size_t len,
                          mode_t mode, bool keep_backup);
 
+/* Removes dir and everything under it; a symbolic link is removed, never
+ * followed.  What cannot be removed stays (best effort: scratch
+ * directories). */
+void hc_rm_tree(const char *dir);
+
 /* Reads a whole file into *ret (NUL-terminated, g_free()) and its length.
  * Returns 0 or a negative errno. */
 int hc_read_file(const char *path, char **ret, size_t *ret_len);

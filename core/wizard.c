@@ -40,10 +40,12 @@ const hc_step *hc_step_find(const char *name)
             return s[i];
         }
     }
-    /* The tutorial's order as numbers, for `hacon setup plan 3`. */
-    if (name[0] >= '1' && name[0] <= '9' && !name[1]
-        && (size_t) (name[0] - '1') < n) {
-        return s[name[0] - '1'];
+    /* The tutorial's order as numbers, for `hacon setup plan 3` (and 10
+     * once there are ten steps). */
+    if (name[0] >= '1' && name[0] <= '9' && strlen(name) <= 3
+        && strspn(name, "0123456789") == strlen(name)
+        && (size_t) atoi(name) <= n) {
+        return s[atoi(name) - 1];
     }
     return NULL;
 }

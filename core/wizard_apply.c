@@ -289,7 +289,7 @@ int hc_wizard_apply(hc_wizard *w, const hc_step *s, hc_plan *p,
     }
     rc = hc_wizard_checkpoint_save(w, cp, p, ret_err);
     if (rc < 0) {
-        hc_wizard_rm_tree(cp);
+        hc_rm_tree(cp);
         g_free(cp);
         return rc;
     }

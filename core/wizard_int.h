@@ -45,12 +45,11 @@ int hc_wizard_remote_write(hc_wizard *w, const char *node, const char *path,
                            char **ret_err);
 
 /* wizard_sim.c: a fresh scratch directory (g_free; NULL when it cannot
- * be made) and its removal; a tool that reads files only, not the
+ * be made; hc_rm_tree() removes it); a tool that reads files only, not the
  * cluster (*out: its stdout and stderr, *status: its exit status, 124
  * when it timed out); the status after rounds transitions of crm_simulate
  * (5: settled). */
 char *hc_wizard_tmp_dir(void);
-void hc_wizard_rm_tree(const char *dir);
 int hc_wizard_run_tool(const char *const *argv, int timeout_ms, char **out,
                        int *status);
 int hc_wizard_status_simulated(xmlNode *cib, int rounds, hc_status **ret,

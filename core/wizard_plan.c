@@ -223,7 +223,7 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
     }
     g_free(old);
     g_free(new);
-    hc_wizard_rm_tree(dir);
+    hc_rm_tree(dir);
     g_free(dir);
     return rc;
 }

@@ -80,7 +80,7 @@ char *hc_wizard_diff(const char *path, const char *old_text, size_t old_len,
     g_free(lb);
     g_free(a);
     g_free(b);
-    hc_wizard_rm_tree(dir);
+    hc_rm_tree(dir);
     g_free(dir);
     return out;
 }

@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "status.h"
+#include "util.h"
 #include "wizard_int.h"
 
 char *hc_wizard_tmp_dir(void)
@@ -24,28 +25,6 @@ char *hc_wizard_tmp_dir(void)
         return NULL;
     }
     return t;
-}
-
-void hc_wizard_rm_tree(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *e;
-
-    while (d && (e = g_dir_read_name(d))) {
-        char *p = g_build_filename(dir, e, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR)
-            && !g_file_test(p, G_FILE_TEST_IS_SYMLINK)) {
-            hc_wizard_rm_tree(p);
-        } else {
-            unlink(p);
-        }
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    rmdir(dir);
 }
 
 /* Runs a tool that reads files only, not the cluster: no transcript entry
@@ -195,7 +174,7 @@ int hc_wizard_status_simulated(xmlNode *cib, int rounds, hc_status **ret,
     g_free(log);
     g_free(in);
     g_free(out);
-    hc_wizard_rm_tree(dir);
+    hc_rm_tree(dir);
     g_free(dir);
     return rc;
 }

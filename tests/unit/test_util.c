@@ -177,6 +177,45 @@ static void test_time_rel(void **state)
                         "in 5 d");
 }
 
+/* A tree with files, a subdirectory and symbolic links (to a directory
+ * and a file outside it) goes; what the links point to stays. */
+static void test_rm_tree(void **state)
+{
+    char *top = g_dir_make_tmp("hacon-test-rm-XXXXXX", NULL);
+    char *tree = g_build_filename(top, "tree", NULL);
+    char *sub = g_build_filename(tree, "a", "b", NULL);
+    char *outside = g_build_filename(top, "outside", NULL);
+    char *kept = g_build_filename(outside, "kept", NULL);
+    char *p;
+
+    assert_non_null(top);
+    assert_int_equal(g_mkdir_with_parents(sub, 0700), 0);
+    assert_int_equal(g_mkdir_with_parents(outside, 0700), 0);
+    assert_int_equal(hc_write_file_atomic(kept, "k", 1, 0600, false), 0);
+    p = g_build_filename(sub, "file", NULL);
+    assert_int_equal(hc_write_file_atomic(p, "f", 1, 0600, false), 0);
+    g_free(p);
+    p = g_build_filename(tree, "link-dir", NULL);
+    assert_int_equal(symlink(outside, p), 0);
+    g_free(p);
+    p = g_build_filename(sub, "link-file", NULL);
+    assert_int_equal(symlink(kept, p), 0);
+    g_free(p);
+
+    hc_rm_tree(tree);
+    assert_false(g_file_test(tree, G_FILE_TEST_EXISTS));
+    assert_true(g_file_test(kept, G_FILE_TEST_IS_REGULAR));
+    /* A directory that is not there: nothing to do. */
+    hc_rm_tree(tree);
+    hc_rm_tree(top);
+    assert_false(g_file_test(top, G_FILE_TEST_EXISTS));
+    g_free(kept);
+    g_free(outside);
+    g_free(sub);
+    g_free(tree);
+    g_free(top);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_write_atomic_keeps),
         cmocka_unit_test(test_time_rel),
+        cmocka_unit_test(test_rm_tree),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

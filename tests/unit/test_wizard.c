@@ -611,6 +611,39 @@ static void answers_set_save_reload(void **state)
     g_free(path);
 }
 
+/* A step is found by its name and by its number in the table (as
+ * `hacon setup list` shows it), every one of them, ten and more too. */
+static void steps_found_by_name_and_number(void **state)
+{
+    size_t n;
+    const hc_step *const *steps = hc_steps(&n);
+
+    assert_true(n >= 8);
+    assert_null(steps[n]);
+    for (size_t i = 0; i < n; i++) {
+        char num[24];
+
+        snprintf(num, sizeof(num), "%zu", i + 1);
+        assert_ptr_equal(hc_step_find(steps[i]->name), steps[i]);
+        assert_ptr_equal(hc_step_find(num), steps[i]);
+        /* Every prerequisite is a step of the table. */
+        for (size_t k = 0; steps[i]->needs[k]; k++) {
+            assert_non_null(hc_step_find(steps[i]->needs[k]));
+        }
+    }
+    assert_null(hc_step_find("0"));
+    assert_null(hc_step_find("01"));
+    assert_null(hc_step_find("1x"));
+    assert_null(hc_step_find("-1"));
+    assert_null(hc_step_find("nosuchstep"));
+    {
+        char past[24];
+
+        snprintf(past, sizeof(past), "%zu", n + 1);
+        assert_null(hc_step_find(past));
+    }
+}
+
 /* Applies the real step name on the CIB file; it must succeed. */
 static void apply_step(hc_wizard *w, const char *name)
 {
@@ -703,6 +736,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(empty_plan_makes_no_checkpoint, setup,
                                         teardown),
+        cmocka_unit_test(steps_found_by_name_and_number),
         cmocka_unit_test_setup_teardown(answers_set_save_reload, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,
