@@ -96,7 +96,8 @@ void hc__fo_emit_at(hc_failover *fo, double t, hc_fo_event_kind kind,
     ev->wall = g_get_real_time() / 1e6
                - (fo->t0 > 0 ? (hc__fo_rel_ms(fo) - t) / 1000.0 : 0);
     ev->kind = kind;
-    ev->text = hc_escape(text, 0);
+    /* Commands as an admin types them: no \" (control bytes escaped). */
+    ev->text = hc_escape_text(text, 0, false);
     g_ptr_array_add(fo->events, ev);
     if (fo->fn) {
         fo->fn(ev, fo->fn_data);
@@ -127,7 +128,7 @@ void hc__fo_assert(hc_failover *fo, hc_fo_verdict v, const char *name,
     va_end(ap);
     a->name = g_strdup(name);
     a->verdict = v;
-    a->detail = hc_escape(detail, 0);
+    a->detail = hc_escape_text(detail, 0, false);
     g_ptr_array_add(fo->asserts, a);
     hc__fo_emit(fo, HC_FO_EV_ASSERT, "%s: %s: %s", hc__fo_verdict_name(v),
                 name, detail);

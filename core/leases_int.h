@@ -32,6 +32,11 @@ struct hc_lease_table {
     uint8_t *duid;
     size_t duid_len;
     GByteArray *extras;     /* scratch for one record's extras */
+    /* The arena reference of the extras last stored: a record whose
+     * extras are the same bytes shares them (a Kea row's subnet-id is
+     * that of thousands of others).  Checked against the arena's bytes
+     * before use, so a rolled-back or reset arena cannot mislead it. */
+    uint32_t last_extras;
     uint8_t format;         /* hc_lease_format */
     /* Kea: the field of each column of the header, KEA_F_*. */
     uint8_t kea_cols[HC_KEA_MAX_COLS];

@@ -126,6 +126,7 @@ void hc_lease_table_reset(hc_lease_table *t)
     t->arena = big_resize(NULL, 0, t->arena_cap);
     t->arena[0] = 0;
     t->arena_len = 1;       /* reference 0 means "absent" */
+    t->last_extras = 0;
     t->records = 0;
     t->line = 1;
     t->generation++;
@@ -400,7 +401,17 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
         break;
     }
     if (t->extras->len) {
-        l->extras = arena_put_bytes(t, t->extras->data, t->extras->len);
+        size_t n, ref = t->last_extras;
+        const uint8_t *prev = ref && ref + 2 + t->extras->len <= t->arena_len
+                              ? hc_lease_str(t, (uint32_t) ref, &n) : NULL;
+
+        if (prev && n == t->extras->len
+            && !memcmp(prev, t->extras->data, n)) {
+            l->extras = (uint32_t) ref;
+        } else {
+            l->extras = arena_put_bytes(t, t->extras->data, t->extras->len);
+            t->last_extras = l->extras;
+        }
     }
     t->records++;
     t->generation++;

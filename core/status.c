@@ -131,6 +131,7 @@ static void constraint_free(gpointer p)
     g_free(c->kind_str);
     g_free(c->sets);
     g_free(c->expires);
+    g_free(c->rule_node);
     g_free(c);
 }
 
@@ -148,7 +149,14 @@ void hc_status_free(hc_status *st)
     g_free(st->cluster.last_change_client);
     g_free(st->cluster.last_change_origin);
     g_free(st->cluster.no_quorum_policy);
+    g_free(st->cluster.watchdog_timeout);
     g_free(st->cluster.epoch);
+    g_free(st->fence_why);
+    hc_sbd_state_free(st->sbd);
+    g_free(st->sbd_node);
+    if (st->fence_history) {
+        g_ptr_array_unref(st->fence_history);
+    }
     g_ptr_array_unref(st->cluster.warnings);
     g_ptr_array_unref(st->nodes);
     g_ptr_array_unref(st->resources);
@@ -211,6 +219,16 @@ static char *dup_attr(const xmlNode *x, const char *name)
 /* The nvpairs of the first child block named block (instance_attributes,
  * meta_attributes), in CIB order.  Rules in the blocks are not evaluated
  * here: the detail pane shows what is configured. */
+/* A parameter that holds a secret (a fence device's password, passwd,
+ * snmp_priv_passwd ...): the model keeps "(hidden)" instead, so that
+ * neither `hacon status` nor the console ever shows it. */
+static bool secret_param(const char *name)
+{
+    return name && (g_str_has_suffix(name, "password")
+                    || g_str_has_suffix(name, "passwd")
+                    || !strcmp(name, "secret"));
+}
+
 static GPtrArray *nvpairs_of(const xmlNode *x, const char *block)
 {
     GPtrArray *a = g_ptr_array_new_with_free_func(nvpair_free);
@@ -229,7 +247,8 @@ static GPtrArray *nvpairs_of(const xmlNode *x, const char *block)
             }
             p = g_new0(hc_nvpair, 1);
             p->name = dup_attr(nv, "name");
-            p->value = dup_attr(nv, "value");
+            p->value = secret_param(p->name) ? g_strdup("(hidden)")
+                                             : dup_attr(nv, "value");
             g_ptr_array_add(a, p);
         }
     }
@@ -895,14 +914,21 @@ static void add_constraints(hc_status *st, xmlNode *cib)
             }
             if (!strcmp((const char *) k->name, "rule")) {
                 c->has_rule = true;
-                if (!c->expires) {
-                    for (xmlNode *e = k->children; e; e = e->next) {
-                        if (e->type == XML_ELEMENT_NODE
-                            && !strcmp((const char *) e->name,
-                                       "date_expression")
-                            && xml_attr(e, "end")) {
-                            c->expires = dup_attr(e, "end");
-                        }
+                for (xmlNode *e = k->children; e; e = e->next) {
+                    const char *en = (const char *) e->name;
+
+                    if (e->type != XML_ELEMENT_NODE) {
+                        continue;
+                    }
+                    if (!c->expires && !strcmp(en, "date_expression")
+                        && xml_attr(e, "end")) {
+                        c->expires = dup_attr(e, "end");
+                    } else if (!c->rule_node && !strcmp(en, "expression")
+                               && g_strcmp0(xml_attr(e, "attribute"),
+                                            "#uname") == 0
+                               && g_strcmp0(xml_attr(e, "operation"),
+                                            "eq") == 0) {
+                        c->rule_node = dup_attr(e, "value");
                     }
                 }
             } else if (!strcmp((const char *) k->name, "resource_set")) {
@@ -970,11 +996,7 @@ static void add_warnings(hc_status *st)
 {
     hc_cluster *cl = &st->cluster;
 
-    if (!cl->stonith_enabled) {
-        warn(st, "fencing is disabled (stonith-enabled=false): a split "
-                 "network can run the service and DRBD Primary on both "
-                 "nodes");
-    }
+    hc__status_fence_warnings(st);
     if (cl->no_quorum_policy && !strcmp(cl->no_quorum_policy, "ignore")) {
         warn(st, "no-quorum-policy=ignore: a node without quorum keeps "
                  "running resources");
@@ -1004,11 +1026,20 @@ static void add_warnings(hc_status *st)
         hc_constraint *c = g_ptr_array_index(st->constraints, i);
 
         if (c->leftover) {
-            warn(st, "%s is left from a move: it %s %s on %s until cleared "
+            const char *node = c->node ? c->node : c->rule_node;
+            char *where = node ? g_strdup_printf("on %s", node)
+                               : g_strdup("by a rule");
+            char *until = c->expires ? g_strdup_printf("until %s",
+                                                       c->expires)
+                                     : g_strdup("until cleared");
+
+            warn(st, "%s is left from a move: it %s %s %s %s "
                      "(crm resource clear %s)", c->id,
                  g_str_has_prefix(c->id, "cli-ban-") ? "bans" : "pins",
-                 c->rsc ? c->rsc : "?", c->node ? c->node : "?",
+                 c->rsc ? c->rsc : "?", where, until,
                  c->rsc ? c->rsc : "?");
+            g_free(where);
+            g_free(until);
         }
     }
     if (st->failed->len) {
@@ -1047,6 +1078,15 @@ static void cluster_props(hc_status *st, pe_working_set_t *ws, xmlNode *cib)
     cl->dc = ws->dc_node ? g_strdup(ws->dc_node->details->uname) : NULL;
     cl->quorate = pcmk_is_set(ws->flags, pe_flag_have_quorum);
     cl->stonith_enabled = pcmk_is_set(ws->flags, pe_flag_stonith_enabled);
+    v = ws->config_hash ? g_hash_table_lookup(ws->config_hash,
+                                              "have-watchdog") : NULL;
+    cl->have_watchdog = crm_is_true(v);
+    v = ws->config_hash ? g_hash_table_lookup(ws->config_hash,
+                                              "stonith-watchdog-timeout")
+                        : NULL;
+    if (v && *v && strcmp(v, "0") && strcmp(v, "0s")) {
+        cl->watchdog_timeout = g_strdup(v);
+    }
     cl->maintenance_mode = pcmk_is_set(ws->flags, pe_flag_maintenance_mode);
     cl->stop_all_resources = pcmk_is_set(ws->flags, pe_flag_stop_everything);
     cl->shutdown_lock = pcmk_is_set(ws->flags, pe_flag_shutdown_lock);
@@ -1108,6 +1148,7 @@ static int status_from_xml(xmlNode *cib, bool owned, time_t now,
     st->resources = g_ptr_array_new_with_free_func(resource_free);
     st->failed = g_ptr_array_new_with_free_func(failed_free);
     st->constraints = g_ptr_array_new_with_free_func(constraint_free);
+    st->fence_why = g_strdup("not asked");
 
     cluster_props(st, ws, cib);
     for (GList *l = ws->nodes; l; l = l->next) {

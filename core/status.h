@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
+#include "sbd.h"
+
 typedef enum hc_node_state {
     HC_NODE_ONLINE,
     HC_NODE_STANDBY,
@@ -130,6 +132,9 @@ typedef struct hc_constraint {
     char *sets;                   /* resource sets as "( a b ) ( c )" */
     bool leftover;                /* cli-prefer-* / cli-ban-*: left by a move */
     char *expires;                /* lifetime of a move, when set */
+    /* location with a rule: the node its #uname eq expression names (as
+     * crm_resource --move/--ban --lifetime writes it), or NULL */
+    char *rule_node;
 } hc_constraint;
 
 typedef struct hc_cluster {
@@ -143,6 +148,8 @@ typedef struct hc_cluster {
     char *last_change_user, *last_change_client, *last_change_origin;
     /* The properties the tutorial changes, as effective values. */
     bool stonith_enabled;
+    bool have_watchdog;     /* have-watchdog: the DC's sbd runs */
+    char *watchdog_timeout; /* stonith-watchdog-timeout, NULL when 0/unset */
     char *no_quorum_policy; /* stop, ignore, freeze, demote, suicide */
     bool maintenance_mode;
     bool stop_all_resources;
@@ -152,12 +159,43 @@ typedef struct hc_cluster {
     GPtrArray *warnings;    /* char*: must stay visible */
 } hc_cluster;
 
+/* One entry of the fencer's history (stonith_admin --history '*'). */
+typedef enum hc_fence_state {
+    HC_FENCE_PENDING,
+    HC_FENCE_DONE,
+    HC_FENCE_FAILED,
+} hc_fence_state;
+
+typedef struct hc_fence_event {
+    char *target;           /* the node fenced */
+    char *action;           /* reboot, off, on */
+    char *delegate;         /* the node whose device did it, NULL if none */
+    char *origin;           /* the node that asked */
+    char *client;           /* who asked: pacemaker-controld.PID, ... */
+    char *exit_reason;
+    hc_fence_state state;
+    time_t completed;       /* 0 while pending */
+    long completed_nsec;
+} hc_fence_event;
+
 typedef struct hc_status {
     hc_cluster cluster;
     GPtrArray *nodes;       /* hc_node*, in CIB order */
     GPtrArray *resources;   /* hc_resource*, top level, in CIB order */
     GPtrArray *failed;      /* hc_failed_action* */
     GPtrArray *constraints; /* hc_constraint*, in CIB order */
+    /* The fencer's history, which the CIB does not hold: set by
+     * hc_status_set_fence_history (fencing.c).  fence_known is false
+     * until then, and fence_why says why (no fencer for a CIB file, the
+     * fencer not reachable). */
+    bool fence_known;
+    char *fence_why;
+    GPtrArray *fence_history; /* hc_fence_event*: pending first, then the
+                               * newest first */
+    /* This node's sbd and watchdog (hc_status_set_sbd), NULL when not
+     * looked at (a CIB file), and this node's name. */
+    hc_sbd_state *sbd;
+    char *sbd_node;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -204,6 +242,55 @@ const hc_constraint *hc_status_next_leftover(const hc_status *st,
                                              const char *rsc, guint *iter);
 /* "banned from" for a negative score (cli-ban), else "pinned to". */
 const char *hc_leftover_verb(const hc_constraint *c);
+/* What a leftover move does, unescaped (g_free): "pinned to NODE",
+ * "banned from NODE", "pinned by rule" (a rule that names no node), then
+ * " (as ROLE)" for a role other than Started and " until DATE" for a
+ * lifetime; NULL when it names neither a node nor a rule. */
+char *hc_leftover_text(const hc_constraint *c);
+
+/* ---- fencing (fencing.c) ---------------------------------------------- */
+
+/* Asks the local fencer (libstonithd, as `stonith_admin --history '*'`)
+ * for its history of every node: *ret gets hc_fence_event*, pending first,
+ * then the newest first.  Returns 0 or a negative errno with one line in
+ * *ret_err (the fencer not running, not reachable). */
+int hc_fence_history_query(GPtrArray **ret, char **ret_err);
+
+/* Gives st the history (taken; NULL with why when it is not known) and
+ * recomputes the warnings, which name failed and pending fences. */
+void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
+                                 const char *why);
+
+/* Gives st this node's sbd state (taken) and name, and recomputes the
+ * warnings (sbd configured but not running, its watchdog not open). */
+void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
+
+/* The fence devices: the primitives of class stonith, at any depth, in
+ * CIB order (borrowed pointers into st), appended to out. */
+void hc_status_fence_devices(const hc_status *st, GPtrArray *out);
+
+/* What fencing can do now, for the header and the warnings. */
+typedef struct hc_fence_summary {
+    int devices, running, failed;   /* fence devices */
+    bool watchdog;      /* watchdog fencing (stonith-watchdog-timeout and
+                         * have-watchdog): works without a device */
+    bool works;         /* enabled and a device runs (or the watchdog) */
+    bool sbd_expected;  /* sbd should run here: its configuration names a
+                         * disk, a fence_sbd device exists, or watchdog
+                         * fencing is on (stonith-watchdog-timeout) */
+    int pending;        /* fence operations in flight */
+    int failed_targets; /* nodes whose last fence failed */
+    const hc_fence_event *last_failed; /* the newest of those */
+    const hc_fence_event *first_pending;
+} hc_fence_summary;
+void hc_status_fence_summary(const hc_status *st, hc_fence_summary *sum);
+
+const char *hc_fence_state_str(hc_fence_state s);
+
+/* One history entry in words, as stonith_admin --history prints it:
+ * "reboot of nodetwo successful: delegate=nodeone, client=..., origin=
+ * nodeone, completed='2026-12-06 11:50:01Z'" (escaped for a terminal). */
+char *hc_fence_event_describe(const hc_fence_event *e);
 
 /* Renders the model as text (what `hacon status` prints) or JSON. */
 void hc_status_format_text(const hc_status *st, GString *out);

@@ -131,6 +131,30 @@ const char *hc_leftover_verb(const hc_constraint *c)
     return c->score && c->score[0] == '-' ? "banned from" : "pinned to";
 }
 
+char *hc_leftover_text(const hc_constraint *c)
+{
+    const char *node = c->node ? c->node : c->rule_node;
+    bool ban = c->score && c->score[0] == '-';
+    GString *t;
+
+    if (!node && !c->has_rule) {
+        return NULL;
+    }
+    t = g_string_new(NULL);
+    if (node) {
+        g_string_append_printf(t, "%s %s", hc_leftover_verb(c), node);
+    } else {
+        g_string_append(t, ban ? "banned by rule" : "pinned by rule");
+    }
+    if (c->rsc_role && *c->rsc_role && strcmp(c->rsc_role, "Started") != 0) {
+        g_string_append_printf(t, " (as %s)", c->rsc_role);
+    }
+    if (c->expires) {
+        g_string_append_printf(t, " until %s", c->expires);
+    }
+    return g_string_free(t, FALSE);
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 /* "  MOVED: pinned to NODE (as ROLE)" for each leftover move, as the
@@ -142,17 +166,13 @@ static void text_moved(GString *out, const hc_status *st,
     guint it = 0;
 
     while ((c = hc_status_next_leftover(st, r->id, &it))) {
-        if (!c->node) {
-            continue;
+        char *what = hc_leftover_text(c);
+
+        if (what) {
+            g_string_append(out, "  MOVED: ");
+            esc(out, what);
         }
-        g_string_append_printf(out, "  MOVED: %s ", hc_leftover_verb(c));
-        esc(out, c->node);
-        if (c->rsc_role && *c->rsc_role
-            && strcmp(c->rsc_role, "Started") != 0) {
-            g_string_append(out, " (as ");
-            esc(out, c->rsc_role);
-            g_string_append(out, ")");
-        }
+        g_free(what);
     }
 }
 
@@ -296,6 +316,134 @@ static void text_failcounts(GString *out, const hc_resource *r, bool *hdr)
     }
 }
 
+/* This node's sbd and watchdog, and the slots on its disks. */
+static void text_sbd(GString *out, const hc_status *st)
+{
+    const hc_sbd_state *s = st->sbd;
+    hc_fence_summary sum;
+
+    if (!s) {
+        return;
+    }
+    g_string_append(out, "  sbd on ");
+    esc(out, st->sbd_node ? st->sbd_node : "this node");
+    g_string_append(out, ": ");
+    hc_status_fence_summary(st, &sum);
+    if (!s->running && !sum.sbd_expected) {
+        g_string_append(out, "not in use (no SBD_DEVICE in ");
+        esc(out, s->config_path);
+        g_string_append(out, s->configured ? "" : ", which does not exist");
+        g_string_append(out, ", no fence_sbd device, no watchdog fencing)\n");
+        return;
+    }
+    if (s->running) {
+        g_string_append_printf(out, "running (pid %d), watchdog ", s->pid);
+        esc(out, s->watchdog_dev);
+        g_string_append(out, s->watchdog_open ? " open" : " NOT open");
+    } else {
+        g_string_append(out, "NOT running, watchdog ");
+        esc(out, s->watchdog_dev);
+    }
+    if (s->watchdog_timeout) {
+        g_string_append(out, ", watchdog timeout ");
+        esc(out, s->watchdog_timeout);
+        g_string_append(out, " s");
+    }
+    g_string_append(out, s->disks->len ? "\n" : ", diskless\n");
+    if (s->config_error) {
+        g_string_append(out, "    ");
+        esc(out, s->config_error);
+        g_string_append_c(out, '\n');
+    }
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+
+        g_string_append(out, "    disk ");
+        esc(out, d->device);
+        g_string_append(out, ":");
+        if (d->error) {
+            g_string_append(out, " ");
+            esc(out, d->error);
+        }
+        for (guint j = 0; j < d->slots->len; j++) {
+            const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
+
+            g_string_append_printf(out, "%s slot %d ", j ? "," : "",
+                                   sl->slot);
+            esc(out, sl->node);
+            g_string_append_c(out, ' ');
+            esc(out, sl->message);
+            if (sl->from && strcmp(sl->message, "clear") != 0) {
+                g_string_append(out, " from ");
+                esc(out, sl->from);
+            }
+        }
+        if (!d->error && !d->slots->len) {
+            g_string_append(out, " no node has a slot yet");
+        }
+        g_string_append_c(out, '\n');
+    }
+}
+
+/* Fencing: whether it works, the devices and where they run, the
+ * fencer's history (or why it is not known). */
+static void text_fencing(GString *out, const hc_status *st)
+{
+    hc_fence_summary sum;
+    GPtrArray *dev = g_ptr_array_new();
+
+    hc_status_fence_summary(st, &sum);
+    hc_status_fence_devices(st, dev);
+    g_string_append(out, "\nFencing: ");
+    if (!st->cluster.stonith_enabled) {
+        g_string_append(out, "DISABLED (stonith-enabled=false)");
+    } else if (sum.works) {
+        g_string_append(out, "enabled");
+    } else {
+        g_string_append(out, sum.devices || sum.watchdog
+                             ? "enabled but NO DEVICE RUNS"
+                             : "enabled but NO DEVICE CONFIGURED");
+    }
+    g_string_append_printf(out, ", %d device%s, %d running", sum.devices,
+                           sum.devices == 1 ? "" : "s", sum.running);
+    if (st->cluster.watchdog_timeout) {
+        g_string_append(out, ", stonith-watchdog-timeout=");
+        esc(out, st->cluster.watchdog_timeout);
+        g_string_append(out, st->cluster.have_watchdog ? " (watchdog armed)"
+                                                       : " (NO watchdog)");
+    }
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        g_string_append(out, "  device ");
+        esc(out, r->id);
+        g_string_append(out, " (");
+        esc(out, r->agent);
+        g_string_append(out, "): ");
+        text_places(out, r);
+        text_flags(out, r);
+        g_string_append_c(out, '\n');
+    }
+    g_ptr_array_free(dev, TRUE);
+    text_sbd(out, st);
+    if (!st->fence_known) {
+        g_string_append(out, "  history: not available (");
+        esc(out, st->fence_why);
+        g_string_append(out, ")\n");
+        return;
+    }
+    g_string_append_printf(out, "  history:%s\n",
+                           st->fence_history->len ? "" : " none");
+    for (guint i = 0; i < st->fence_history->len; i++) {
+        char *d = hc_fence_event_describe(g_ptr_array_index(st->fence_history,
+                                                            i));
+
+        g_string_append_printf(out, "    %s\n", d); /* already escaped */
+        g_free(d);
+    }
+}
+
 void hc_status_format_text(const hc_status *st, GString *out)
 {
     const hc_cluster *cl = &st->cluster;
@@ -415,6 +563,8 @@ void hc_status_format_text(const hc_status *st, GString *out)
         }
     }
 
+    text_fencing(out, st);
+
     nfc = 0;
     for (guint i = 0; i < st->resources->len; i++) {
         text_failcounts(out, g_ptr_array_index(st->resources, i), &hdr);
@@ -523,14 +673,23 @@ static void json_moved(hc_jw *w, const hc_status *st, const hc_resource *r)
 
     hc_jw_arr(w, "moved");
     while ((c = hc_status_next_leftover(st, r->id, &it))) {
-        if (!c->node) {
+        const char *node = c->node ? c->node : c->rule_node;
+
+        if (!node && !c->has_rule) {
             continue;
         }
         hc_jw_obj(w, NULL);
         hc_jw_str(w, "constraint", c->id);
         hc_jw_str(w, "how", c->score && c->score[0] == '-' ? "banned"
                                                            : "pinned");
-        hc_jw_str(w, "node", c->node);
+        hc_jw_str(w, "node", node);
+        /* A rule (crm_resource --lifetime): said, with its end. */
+        if (c->has_rule) {
+            hc_jw_bool(w, "rule", true);
+            if (c->expires) {
+                hc_jw_str(w, "until", c->expires);
+            }
+        }
         hc_jw_str(w, "role", c->rsc_role && *c->rsc_role ? c->rsc_role
                                                          : NULL);
         hc_jw_end(w);
@@ -593,6 +752,120 @@ static void json_resource(hc_jw *w, const hc_status *st,
     hc_jw_arr(w, "children");
     for (guint i = 0; i < r->children->len; i++) {
         json_resource(w, st, g_ptr_array_index(r->children, i));
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+static void json_sbd(hc_jw *w, const hc_status *st)
+{
+    const hc_sbd_state *s = st->sbd;
+    hc_fence_summary sum;
+
+    if (!s) {
+        hc_jw_null(w, "sbd");
+        return;
+    }
+    hc_status_fence_summary(st, &sum);
+    hc_jw_obj(w, "sbd");
+    hc_jw_str(w, "node", st->sbd_node);
+    hc_jw_str(w, "config", s->config_path);
+    hc_jw_bool(w, "configured", s->configured);
+    hc_jw_bool(w, "expected", sum.sbd_expected);
+    hc_jw_str(w, "config_error", s->config_error);
+    hc_jw_bool(w, "running", s->running);
+    hc_jw_int(w, "pid", s->pid);
+    hc_jw_str(w, "watchdog_dev", s->watchdog_dev);
+    hc_jw_bool(w, "watchdog_open", s->watchdog_open);
+    hc_jw_str(w, "watchdog_timeout", s->watchdog_timeout);
+    hc_jw_arr(w, "disks");
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "device", d->device);
+        hc_jw_str(w, "error", d->error);
+        hc_jw_arr(w, "slots");
+        for (guint j = 0; j < d->slots->len; j++) {
+            const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
+
+            hc_jw_obj(w, NULL);
+            hc_jw_int(w, "slot", sl->slot);
+            hc_jw_str(w, "node", sl->node);
+            hc_jw_str(w, "message", sl->message);
+            hc_jw_str(w, "from", sl->from);
+            hc_jw_end(w);
+        }
+        hc_jw_end(w);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+/* "fencing":{...}: whether fencing works, the devices, this node's sbd,
+ * the history. */
+static void json_fencing(hc_jw *w, const hc_status *st)
+{
+    hc_fence_summary sum;
+    GPtrArray *dev = g_ptr_array_new();
+
+    hc_status_fence_summary(st, &sum);
+    hc_status_fence_devices(st, dev);
+    hc_jw_obj(w, "fencing");
+    hc_jw_bool(w, "enabled", st->cluster.stonith_enabled);
+    hc_jw_bool(w, "works", sum.works);
+    hc_jw_int(w, "devices_configured", sum.devices);
+    hc_jw_int(w, "devices_running", sum.running);
+    hc_jw_int(w, "devices_failed", sum.failed);
+    hc_jw_str(w, "watchdog_timeout", st->cluster.watchdog_timeout);
+    hc_jw_bool(w, "have_watchdog", st->cluster.have_watchdog);
+    hc_jw_arr(w, "devices");
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        hc_jw_newline(w);
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "id", r->id);
+        hc_jw_str(w, "agent", r->agent);
+        hc_jw_str(w, "role", r->role);
+        hc_jw_bool(w, "failed", r->failed);
+        hc_jw_bool(w, "managed", r->managed);
+        hc_jw_arr(w, "nodes");
+        for (guint j = 0; j < r->places->len; j++) {
+            const hc_rsc_place *pl = g_ptr_array_index(r->places, j);
+
+            hc_jw_obj(w, NULL);
+            hc_jw_str(w, "node", pl->node);
+            hc_jw_str(w, "role", pl->role);
+            hc_jw_end(w);
+        }
+        hc_jw_end(w);
+        hc_jw_end(w);
+    }
+    hc_jw_end(w);
+    g_ptr_array_free(dev, TRUE);
+    hc_jw_bool(w, "history_known", st->fence_known);
+    hc_jw_str(w, "history_unknown_why",
+              st->fence_known ? NULL : st->fence_why);
+    json_sbd(w, st);
+    hc_jw_int(w, "pending", sum.pending);
+    hc_jw_int(w, "failed_targets", sum.failed_targets);
+    hc_jw_arr(w, "history");
+    for (guint i = 0; st->fence_known && i < st->fence_history->len; i++) {
+        const hc_fence_event *e = g_ptr_array_index(st->fence_history, i);
+
+        hc_jw_newline(w);
+        hc_jw_obj(w, NULL);
+        hc_jw_str(w, "target", e->target);
+        hc_jw_str(w, "action", e->action);
+        hc_jw_str(w, "state", hc_fence_state_str(e->state));
+        hc_jw_str(w, "delegate", e->delegate);
+        hc_jw_str(w, "origin", e->origin);
+        hc_jw_str(w, "client", e->client);
+        hc_jw_str(w, "exit_reason", e->exit_reason);
+        hc_jw_int(w, "completed", (long long) e->completed);
+        hc_jw_end(w);
     }
     hc_jw_end(w);
     hc_jw_end(w);
@@ -718,6 +991,8 @@ void hc_status_format_json(const hc_status *st, GString *out)
         json_failed_action(&w, g_ptr_array_index(st->failed, i));
     }
     hc_jw_end(&w);
+    hc_jw_newline(&w);
+    json_fencing(&w, st);
     hc_jw_newline(&w);
     hc_jw_arr(&w, "constraints");
     for (guint i = 0; i < st->constraints->len; i++) {

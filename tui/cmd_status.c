@@ -41,6 +41,26 @@ static int status_run(const hc_args *a)
         hc_cib_free(cib);
         return 1;
     }
+    /* The fencer's history is not in the CIB: a live cluster's local
+     * fencer is asked; a CIB file has none, and that is said. */
+    if (file && *file) {
+        hc_status_set_fence_history(st, NULL,
+                                    "CIB_file: no fencer to ask");
+    } else {
+        GPtrArray *hist = NULL;
+        char *herr = NULL;
+
+        if (hc_fence_history_query(&hist, &herr) < 0) {
+            hc_status_set_fence_history(st, NULL, herr ? herr
+                                        : "the fencer did not answer");
+        } else {
+            hc_status_set_fence_history(st, hist, NULL);
+        }
+        g_free(herr);
+        /* This node's sbd, its watchdog and its disks' slots. */
+        hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
+                          g_get_host_name());
+    }
     out = g_string_new(NULL);
     if (json) {
         hc_status_format_json(st, out);

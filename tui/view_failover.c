@@ -212,11 +212,11 @@ static void add(hc_tone tone, const char *fmt, ...)
     g_free(raw);
 }
 
-/* Text the engine escaped already (hc_escape): only ASCII terminals need
- * it again, where UTF-8 must not pass. */
+/* Text the engine escaped already (hc_escape_text: quotes as typed): only
+ * ASCII terminals need it again, where UTF-8 must not pass. */
 static void add_escaped(hc_tone tone, const char *prefix, const char *text)
 {
-    char *e = fs.con->ascii ? hc_escape_ascii(text, 0) : g_strdup(text);
+    char *e = fs.con->ascii ? hc_escape_text(text, 0, true) : g_strdup(text);
     char *l = g_strconcat(prefix, e, NULL);
 
     push(tone, l);

@@ -25,6 +25,7 @@ static GPtrArray *warning_lines(const hc_console *con, int width)
     GString *line = g_string_new(NULL);
     const hc_status *st = con->status;
     int leftover = 0, unclean = 0;
+    hc_fence_summary fs;
 
     if (!st) {
         g_string_free(line, TRUE);
@@ -36,8 +37,32 @@ static GPtrArray *warning_lines(const hc_console *con, int width)
     for (guint i = 0; i < st->nodes->len; i++) {
         unclean += ((hc_node *) st->nodes->pdata[i])->unclean;
     }
+    hc_status_fence_summary(st, &fs);
     if (!st->cluster.stonith_enabled) {
         add_token(line, out, width, "! STONITH disabled");
+    } else if (!fs.devices && !fs.watchdog) {
+        add_token(line, out, width, "! STONITH: no fence device");
+    } else if (!fs.works) {
+        add_token(line, out, width, "! STONITH: no fence device runs");
+    } else if (fs.failed) {
+        add_token(line, out, width, "! fence device FAILED");
+    }
+    /* A fence in flight or failed is the first thing to see. */
+    if (fs.first_pending) {
+        char *n = hc_con_esc(con, fs.first_pending->target, 30);
+        char *t = g_strdup_printf("! FENCING %s (pending)", n);
+
+        add_token(line, out, width, t);
+        g_free(t);
+        g_free(n);
+    }
+    if (fs.last_failed) {
+        char *n = hc_con_esc(con, fs.last_failed->target, 30);
+        char *t = g_strdup_printf("! fence of %s FAILED", n);
+
+        add_token(line, out, width, t);
+        g_free(t);
+        g_free(n);
     }
     if (st->cluster.no_quorum_policy
         && !strcmp(st->cluster.no_quorum_policy, "ignore")) {

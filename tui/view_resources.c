@@ -76,22 +76,14 @@ static void leftover_marks(hc_console *con, const hc_resource *r,
     guint it = 0;
 
     while ((c = hc_status_next_leftover(con->status, r->id, &it))) {
-        char *node;
+        char *what = hc_leftover_text(c);
+        char *e = what ? hc_con_esc(con, what, 100) : NULL;
 
-        if (!c->node) {
-            continue;
+        if (e) {
+            g_string_append_printf(t, "  MOVED: %s", e);
         }
-        node = hc_con_esc(con, c->node, 40);
-        g_string_append_printf(t, "  MOVED: %s %s", hc_leftover_verb(c),
-                               node);
-        if (c->rsc_role && *c->rsc_role
-            && strcmp(c->rsc_role, "Started") != 0) {
-            char *role = hc_con_esc(con, c->rsc_role, 20);
-
-            g_string_append_printf(t, " (as %s)", role);
-            g_free(role);
-        }
-        g_free(node);
+        g_free(e);
+        g_free(what);
     }
 }
 
@@ -267,6 +259,101 @@ static void failed_text(hc_console *con, const hc_failed_action *f,
     g_free(why);
 }
 
+/* At most this many entries of the fencer's history on screen. */
+#define FENCE_HISTORY_LINES 6
+
+/* Fencing: whether it works, its devices and where they run, the
+ * fencer's last entries (newest first). */
+static void fencing_lines(hc_console *con, GPtrArray *lines)
+{
+    const hc_status *st = con->status;
+    hc_fence_summary sum;
+    GPtrArray *dev = g_ptr_array_new();
+    hc_tone tone;
+
+    hc_status_fence_summary(st, &sum);
+    hc_status_fence_devices(st, dev);
+    hc_line_add(lines, HC_TONE_TITLE, NULL, "Fencing");
+    tone = sum.works ? HC_TONE_GOOD : HC_TONE_BAD;
+    hc_line_add(lines, tone, "  ", "%s, %d device%s, %d running%s",
+                !st->cluster.stonith_enabled
+                ? "DISABLED (stonith-enabled=false)"
+                : sum.works ? "enabled"
+                : sum.devices || sum.watchdog ? "enabled but NO DEVICE RUNS"
+                : "enabled but NO DEVICE CONFIGURED",
+                sum.devices, sum.devices == 1 ? "" : "s", sum.running,
+                sum.watchdog ? ", watchdog fencing" : "");
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = dev->pdata[i];
+        char *id = hc_con_esc(con, r->id, 40);
+        GString *where = g_string_new(NULL);
+        hc_line *l;
+
+        for (guint j = 0; j < r->places->len; j++) {
+            const hc_rsc_place *pl = r->places->pdata[j];
+            char *n = hc_con_esc(con, pl->node, 40);
+
+            g_string_append_printf(where, "%s%s", j ? ", " : " on ", n);
+            g_free(n);
+        }
+        l = hc_line_add(lines, r->failed ? HC_TONE_BAD
+                        : r->places->len ? HC_TONE_NORMAL : HC_TONE_WARN,
+                        "  ", "device %s: %s%s%s", id,
+                        r->failed ? "FAILED" : r->places->len ? "Started"
+                                                              : "Stopped",
+                        where->str, r->managed ? "" : " (unmanaged)");
+        l->ref = g_strdup(r->id);
+        g_string_free(where, TRUE);
+        g_free(id);
+    }
+    g_ptr_array_free(dev, TRUE);
+    if (st->sbd) {
+        const hc_sbd_state *sb = st->sbd;
+        char *node = hc_con_esc(con, st->sbd_node, 30);
+        char *wd = hc_con_esc(con, sb->watchdog_dev, 40);
+
+        if (!sb->running && !sum.sbd_expected) {
+            hc_line_add(lines, HC_TONE_NORMAL, "  ", "sbd on %s: not in "
+                        "use", node);
+        } else {
+            hc_line_add(lines, sb->running && sb->watchdog_open
+                        ? HC_TONE_NORMAL : HC_TONE_BAD, "  ",
+                        "sbd on %s: %s, watchdog %s %s%s", node,
+                        sb->running ? "running" : "NOT running", wd,
+                        sb->watchdog_open ? "open" : "NOT open",
+                        sb->disks->len ? "" : ", diskless");
+        }
+        g_free(node);
+        g_free(wd);
+    }
+    if (!st->fence_known) {
+        char *why = hc_con_esc(con, st->fence_why, 60);
+
+        hc_line_add(lines, HC_TONE_NORMAL, "  ",
+                    "history: not available (%s)", why);
+        g_free(why);
+        return;
+    }
+    if (!st->fence_history->len) {
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "history: no fencing yet");
+    }
+    for (guint i = 0; i < st->fence_history->len
+         && i < FENCE_HISTORY_LINES; i++) {
+        const hc_fence_event *e = st->fence_history->pdata[i];
+        char *d = hc_fence_event_describe(e);
+
+        hc_line_add(lines, e->state == HC_FENCE_FAILED ? HC_TONE_BAD
+                    : e->state == HC_FENCE_PENDING ? HC_TONE_WARN
+                    : HC_TONE_NORMAL, "  ", "%s", d);
+        g_free(d);
+    }
+    if (st->fence_history->len > FENCE_HISTORY_LINES) {
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "... %u older (hacon "
+                    "status, stonith_admin --history '*')",
+                    st->fence_history->len - FENCE_HISTORY_LINES);
+    }
+}
+
 static void resources_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_status *st = con->status;
@@ -310,6 +397,7 @@ static void resources_build(hc_console *con, GPtrArray *lines, int width)
             g_string_free(t, TRUE);
         }
     }
+    fencing_lines(con, lines);
     g_string_free(prefix, TRUE);
 }
 
@@ -368,6 +456,20 @@ static uint64_t resources_digest(const hc_console *con)
         h = hc_digest_int(h, f->rc);
         h = hc_digest_int(h, f->last_rc_change);
         h = hc_digest_str(h, f->exit_reason);
+    }
+    /* The Fencing section: the history (the devices are resources). */
+    h = hc_digest_int(h, st->fence_known | st->cluster.stonith_enabled << 1);
+    h = hc_digest_str(h, st->fence_why);
+    if (st->sbd) {
+        h = hc_digest_int(h, 1 | st->sbd->configured << 1
+                          | st->sbd->running << 2
+                          | st->sbd->watchdog_open << 3);
+    }
+    for (guint i = 0; st->fence_known && i < st->fence_history->len; i++) {
+        const hc_fence_event *e = st->fence_history->pdata[i];
+
+        h = hc_digest_str(hc_digest_str(h, e->target), e->delegate);
+        h = hc_digest_int(hc_digest_int(h, e->state), e->completed);
     }
     return h;
 }

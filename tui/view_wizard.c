@@ -159,9 +159,44 @@ static void parse_list(void)
 static void child_start(const char *verb, const char *step);
 static void go_plan(const char *step);
 
+/* The state the list shows for step name, or NULL. */
+static const char *list_state(const char *name)
+{
+    for (guint i = 0; i < wz.steps->len; i++) {
+        wz_step *s = wz.steps->pdata[i];
+
+        if (!strcmp(s->name, name)) {
+            return s->state;
+        }
+    }
+    return NULL;
+}
+
+/* Whether s can be applied now: it is to do (or partly done) and every
+ * step it builds on is done (a blocked step's dependents cannot be). */
+static bool can_apply(const wz_step *s)
+{
+    const hc_step *st = hc_step_find(s->name);
+    const char *const *need;
+
+    if (strcmp(s->state, "to do") && strcmp(s->state, "partly done")) {
+        return false;
+    }
+    need = st ? hc_step_prereqs(st, hc_wizard_cib_is_file(NULL)) : NULL;
+    for (size_t i = 0; need && need[i]; i++) {
+        const char *state = list_state(need[i]);
+
+        if (state && strcmp(state, "done")) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* `hacon setup list` ended: the steps, and where the admin goes on: the
- * first step that can be applied (to do, partly done); when every step
- * left is blocked, the first of them, whose message says what to answer. */
+ * first step that can be applied (to do or partly done, the steps it
+ * builds on done); when none can, the first blocked step, whose message
+ * says what stands in the way. */
 static void list_finished(int rc)
 {
     parse_list();
@@ -170,9 +205,14 @@ static void list_finished(int rc)
     }
     wz.sel = -1;
     for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
+        if (can_apply(wz.steps->pdata[i])) {
+            wz.sel = (int) i;
+        }
+    }
+    for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
         wz_step *s = wz.steps->pdata[i];
 
-        if (!strcmp(s->state, "to do") || !strcmp(s->state, "partly done")) {
+        if (!strcmp(s->state, "blocked")) {
             wz.sel = (int) i;
         }
     }

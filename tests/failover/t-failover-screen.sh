@@ -185,6 +185,26 @@ sed 's/^/#   /' "$STALL"
 tap_check "the console's loop never stalled over 100 ms during standby x2" \
     sh -c "! grep -q '^stall' '$STALL'"
 
+# Kill from the screen: its command (a sh -c with double quotes) is shown
+# as an admin would type it, with shell quoting, never JSON's \".
+T send-keys -t fo Escape
+wait_for fo "Failover test: choose a scenario" > /dev/null
+T send-keys -t fo - 4 Enter
+tap_check "kill: one run, and its question" wait_for fo "Start? Enter/y: start"
+T send-keys -t fo y
+tap_check "kill ends with its result" wait_for fo "Result: kill " 240
+wait_for fo "$REP/failover-kill-" 30 > /dev/null
+screen fo > "$W/kill.screen"
+# The timeline's top (g), where the action's command is.
+T send-keys -t fo g
+wait_for fo "Baseline" 10 > /dev/null
+screen fo >> "$W/kill.screen"
+grep -E 'run: sh -c|Result:' "$W/kill.screen" | sed 's/^/#   /'
+tap_check "kill: the timeline shows its command with shell quoting" \
+    grep -qF "read -r p < \"\$1\" && [ \"\$(cat" "$W/kill.screen"
+tap_check "kill: no JSON-style \\\" on the failover screen" \
+    sh -c "! grep -qF '\\\"' '$W/kill.screen'"
+
 T send-keys -t fo q
 tap_check "q quits the console with 0" wait_for fo "EXITED 0" 30
 # The log was kept (it says so at the end): the checks above meant it.

@@ -14,6 +14,11 @@
 #   moved      tutorial, then `crm_resource --move -r dhcp -N nodetwo`: a
 #              cli-prefer-dhcp constraint is left, everything moved
 #   promotable a promotable clone alone, Promoted on nodeone
+#   fenced     tutorial with fencing: stonith-enabled=true, a fence_ipmilan
+#              device per node kept off the node it fences; st_nodetwo's
+#              monitor (on-fail=block) fails on nodeone (its BMC gone,
+#              say): FAILED and blocked, st_nodeone runs on nodetwo
+#   nodevice   tutorial with stonith-enabled=true and no fence device
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/cib
@@ -167,4 +172,27 @@ CIB_file="$tmp/p.xml" cibadmin --create -o resources --xml-text '
 </clone>'
 CIB_file="$tmp/p.xml" cibadmin --create -o constraints --xml-text '<rsc_location id="stateful_prefers_nodeone" rsc="stateful-clone" role="Promoted" node="nodeone" score="50"/>'
 sim "$tmp/p.xml" "$out/promotable.xml"
+cp "$out/tutorial.xml" "$tmp/f.xml"
+export CIB_file="$tmp/f.xml"
+crm_attribute --type crm_config --name stonith-enabled --update true
+for n in nodeone nodetwo; do
+    cibadmin --create -o resources --xml-text "
+<primitive id=\"st_$n\" class=\"stonith\" type=\"fence_ipmilan\">
+  <instance_attributes id=\"st_$n-params\">
+    <nvpair id=\"st_$n-params-ip\" name=\"ip\" value=\"10.10.99.20$([ $n = nodeone ] && echo 1 || echo 2)\"/>
+    <nvpair id=\"st_$n-params-pcmk_host_list\" name=\"pcmk_host_list\" value=\"$n\"/>
+  </instance_attributes>
+  <operations>
+    <op id=\"st_$n-monitor-60s\" name=\"monitor\" interval=\"60s\" on-fail=\"block\"/>
+  </operations>
+</primitive>"
+    cibadmin --create -o constraints --xml-text "<rsc_location id=\"l_st_$n\" rsc=\"st_$n\" node=\"$n\" score=\"-INFINITY\"/>"
+done
+unset CIB_file
+sim "$tmp/f.xml" "$tmp/f2.xml"
+sim "$tmp/f2.xml" "$out/fenced.xml" -i st_nodetwo_monitor_60000@nodeone=1
+
+cp "$out/tutorial.xml" "$tmp/n.xml"
+CIB_file="$tmp/n.xml" crm_attribute --type crm_config --name stonith-enabled --update true
+sim "$tmp/n.xml" "$out/nodevice.xml"
 echo "fixtures written to $out"

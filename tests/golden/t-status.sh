@@ -85,6 +85,36 @@ PY
     fi
 done
 
+# A move with a lifetime (crm_resource --move --lifetime, a real run on a
+# copy of the tutorial's CIB) leaves a cli-prefer with a rule and no
+# node=: the resource's line says where it is pinned and until when, in
+# the text and in JSON, and the warning names the node and the date.
+if command -v crm_resource > /dev/null; then
+    cp "$here/cib/tutorial.xml" "$work/lifetime.xml"
+    CIB_file="$work/lifetime.xml" crm_resource --move -r dhcp -N nodetwo \
+        --lifetime PT1H > "$work/move.out" 2>&1
+    until=$(sed -n 's/.*date_expression.* end="\([^"]*\)".*/\1/p' "$work/lifetime.xml")
+    tap_check "crm_resource --move --lifetime left a rule-based cli-prefer-dhcp (until ${until:-?})" \
+        sh -c "[ -n '$until' ] && grep -q '<rsc_location id=\"cli-prefer-dhcp\" rsc=\"dhcp\" role=\"Started\">' '$work/lifetime.xml'"
+    CIB_file="$work/lifetime.xml" "$HACON" status > "$work/lifetime.text" 2>&1
+    grep -E 'dhcp \(|cli-prefer' "$work/lifetime.text" | sed 's/^/#   /'
+    tap_check "status: the resource's line says the move (MOVED: pinned to nodetwo until $until)" \
+        grep -qF "dhcp (ocf:hacon:dhcpd): Started on nodeone  MOVED: pinned to nodetwo until $until" "$work/lifetime.text"
+    tap_check "status: the warning names the node and the date, not ?" \
+        grep -qF "! cli-prefer-dhcp is left from a move: it pins dhcp on nodetwo until $until (crm resource clear dhcp)" "$work/lifetime.text"
+    CIB_file="$work/lifetime.xml" "$HACON" status --format=json > "$work/lifetime.json" 2>&1
+    tap_check "status --format=json: the move is in the resource's \"moved\"" \
+        python3 -c "
+import json, sys
+d = json.load(open('$work/lifetime.json'))
+r = [x for x in d['resources'] if x['id'] == 'dhcp'][0]
+m = r['moved']
+print('#  ', m)
+sys.exit(0 if m == [{'constraint': 'cli-prefer-dhcp', 'how': 'pinned', 'node': 'nodetwo', 'role': 'Started', 'rule': True, 'until': '$until'}] else 1)"
+else
+    tap_skip "crm_resource not installed: no lifetime move"
+fi
+
 # Bad input: one clear line naming the file, and a non-zero exit.
 expect_error() { # description, expected substring, env..., -- args
     desc=$1 want=$2; shift 2

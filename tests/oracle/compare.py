@@ -2,7 +2,9 @@
 """Compares `hacon status --format=json` with `crm_mon --output-as=xml` on
 the same CIB: every node's state, every active resource instance's
 (id, role, node), and every bundle's replicas with the resources of each
-(id, role, node, stopped ones included).  crm_mon is the referee.  Prints
+(id, role, node, stopped ones included), and every active fence device
+(class stonith) in hacon's fencing section with its role, node and FAILED
+flag.  crm_mon is the referee.  Prints
 the differences and exits 1 when there are any.
 
 usage: compare.py CRM_MON_XML HACON_JSON
@@ -111,6 +113,27 @@ def compare(crm_path, json_path):
         if crm_rep[k] != hc_rep[k]:
             diffs.append("bundle %s replica %s: %s %s on %s: crm_mon %d, "
                          "hacon %d" % (k + (crm_rep[k], hc_rep[k])))
+
+    crm_dev, hc_dev = Counter(), Counter()
+    if resources is not None:
+        for r in resources.iter("resource"):
+            if (r.get("resource_agent") or "").startswith("stonith:"):
+                for n in r.findall("node"):
+                    crm_dev[(r.get("id"), r.get("role"), n.get("name"),
+                             r.get("failed") == "true")] += 1
+    fencing = hc.get("fencing")
+    if fencing is None:
+        diffs.append("hacon has no fencing section")
+    else:
+        for d in fencing["devices"]:
+            for p in d["nodes"]:
+                hc_dev[(d["id"], p["role"], p["node"], d["failed"])] += 1
+        if fencing["history_known"]:
+            diffs.append("hacon claims a fence history from a CIB file")
+    for k in sorted(set(crm_dev) | set(hc_dev), key=str):
+        if crm_dev[k] != hc_dev[k]:
+            diffs.append("fence device %s %s on %s failed=%s: crm_mon %d, "
+                         "hacon %d" % (k + (crm_dev[k], hc_dev[k])))
 
     return diffs
 

@@ -93,7 +93,7 @@ else
 fi
 
 # --- the other fixtures -------------------------------------------------
-for f in failed standby bare; do
+for f in failed standby bare fenced nodevice; do
     start "$f" 80x24 $U8 CIB_file=$f.xml
     if wait_for "$f" "CIB: file $f.xml"; then
         check "$f" "$f-resources"
@@ -110,6 +110,21 @@ else
     tap_fail "console shows moved.xml with its leftover constraint"
 fi
 T kill-session -t moved
+# A move with a lifetime (a real crm_resource --move --lifetime on a copy
+# of the tutorial): a rule-based cli-prefer with no node=; the Resources
+# view says what it does, not only its warning colour.
+if command -v crm_resource > /dev/null; then
+    cp "$work/tutorial.xml" "$work/lifetime.xml"
+    CIB_file="$work/lifetime.xml" crm_resource --move -r dhcp -N nodetwo \
+        --lifetime PT1H > /dev/null 2>&1
+    until=$(sed -n 's/.*date_expression.* end="\([^"]*\)".*/\1/p' "$work/lifetime.xml")
+    start lifetime 120x24 $U8 CIB_file=lifetime.xml
+    tap_check "a move with a lifetime: MOVED: pinned to nodetwo until ${until:-?} in the Resources view" \
+        wait_for lifetime "dhcp (ocf:hacon:dhcpd): Started on nodeone  MOVED: pinned to nodetwo until $until"
+    T kill-session -t lifetime
+else
+    tap_skip "crm_resource not installed: no lifetime move"
+fi
 
 # --- 100x40, then a resize to 80x24 and to 60x15 -----------------------
 start big 100x40 $U8 CIB_file=failed.xml

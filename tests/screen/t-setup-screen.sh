@@ -60,10 +60,12 @@ key c w
 wait_for c "8 resources" 30 > /dev/null
 wait_gone c "checking" 30 > /dev/null
 # preflight and cluster are blocked (no peer), stonith done, quorum, drbd
-# and dhcp blocked: resources is the first step that can be applied.
-tap_check "the list selects the first step that can be applied (resources)" \
+# and dhcp blocked; resources is to do but builds on quorum (blocked), and
+# migrate on resources: no step can be applied, and the list selects the
+# first blocked one, whose message says what stands in the way.
+tap_check "no step can be applied: the first blocked step (preflight) is selected, not resources" \
     bash -c "$(declare -f T selected); sock=$sock
-             selected c | grep -q '^8 resources *to do'"
+             selected c | grep -q '^1 preflight *blocked'"
 tap_check "a command in a step's message reads as typed (\"\$1\", no backslashes)" \
     bash -c "$(declare -f T screen); sock=$sock
              screen c | grep -qF 'sh -c '\''if [ -e \"\$1\" ]; then' &&
@@ -75,7 +77,7 @@ key c l
 tap_check "l: the list says it is checking again while the old states show" \
     bash -c "$(declare -f T screen _wait wait_for); sock=$sock
              wait_for c 're-checking every step' 5 &&
-             screen c | grep -q '^8 resources'"
+             screen c | grep -q '^1 preflight'"
 wait_gone c "re-checking" 30 > /dev/null
 key c e
 tap_check "e on a step that names no answer: the form on what the first blocked step names (quorum)" \
@@ -96,8 +98,8 @@ wait_for c "re-checking" 10 > /dev/null
 wait_gone c "re-checking" 30 > /dev/null
 
 # ---------------------------------------------------------------- blocked -> answer
-key c Up Up Up
-tap_check "Up x3: quorum, blocked, is selected" \
+key c Down Down Down Down
+tap_check "Down x4: quorum, blocked, is selected" \
     bash -c "$(declare -f T selected); sock=$sock
              selected c | grep -q '^5 quorum *blocked'"
 key c e
@@ -151,6 +153,9 @@ wait_gone c "re-checking" 30 > /dev/null
 tap_check "the steps use the saved answers: quorum is no longer blocked" \
     bash -c "$(declare -f T screen); sock=$sock
              screen c | grep -q '^5 quorum' && ! screen c | grep -q '^5 quorum *blocked'"
+tap_check "quorum is done: resources can be applied now, and the list selects it" \
+    bash -c "$(declare -f T selected); sock=$sock
+             selected c | grep -q '^8 resources *to do'"
 # Nine steps with their messages fill 80x24: the list's title is at its
 # top, above the first step.
 key c Up Up Up Up Up Up Up

@@ -111,6 +111,96 @@ static void test_malformed(void **state)
     hc_lease_table_free(t);
 }
 
+static char *extra(const hc_lease_table *t, const hc_lease *l,
+                   const char *name)
+{
+    size_t pos = 0, nl, vl;
+    const uint8_t *n, *v;
+
+    while (hc_lease_extra_next(t, l, &pos, &n, &nl, &v, &vl)) {
+        if (nl == strlen(name) && !memcmp(n, name, nl)) {
+            return g_strndup((const char *) v, vl);
+        }
+    }
+    return NULL;
+}
+
+/* Kea's hex forms (two digits a byte, one accepted, nothing else), and
+ * the subnet-id extra of each row, also where rows around it share the
+ * same bytes or were rejected. */
+static void test_hex_and_extras(void **state)
+{
+    hc_lease_table *t = parse(
+        HEADER
+        "10.0.0.1,52:54:00:ab:CD:ef,01:02,600,1900000000,7,0,0,a,0,\n"
+        "10.0.0.2,5:4:0,1:2:3,600,1900000000,7,0,0,b,0,\n"
+        "10.0.0.3,52:54:00:00:00:,,600,1900000000,7,0,0,c,0,\n"
+        "10.0.0.4,52::54,,600,1900000000,7,0,0,d,0,\n"
+        "10.0.0.5,52:5g:00,,600,1900000000,7,0,0,e,0,\n"
+        "10.0.0.6,00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:"
+        "13:14,,600,1900000000,7,0,0,f,0,\n"
+        "10.0.0.7,52:54:00:00:00:07,01:02,600,1900000000,7,0,0,gggg,9,\n"
+        "10.0.0.8,52:54:00:00:00:08,0102,600,1900000000,12345678,0,0,h,0,\n"
+        "10.0.0.9,52:54:00:00:00:09,,600,1900000000,7,0,0,i,0,{\"a\":1}\n"
+        "10.0.0.10,52:54:00:00:00:0a,,600,1900000000,7,0,0,j,0,\n");
+    static const struct { unsigned line; const char *msg; } want[] = {
+        { 4, "bad hwaddr" }, { 5, "bad hwaddr" }, { 6, "bad hwaddr" },
+        { 7, "bad hwaddr" }, { 8, "unknown state" }, { 9, "bad client_id" },
+    };
+    static const uint8_t mac1[] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+    static const uint8_t mac2[] = { 5, 4, 0 };
+    const GArray *e = hc_lease_table_errors(t);
+    const hc_lease *l;
+    const uint8_t *uid;
+    char *x;
+    size_t n;
+
+    assert_int_equal(hc_lease_table_n_errors(t), G_N_ELEMENTS(want));
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        const hc_lease_error *y = &g_array_index(e, hc_lease_error, i);
+
+        assert_int_equal(y->line, want[i].line);
+        assert_string_equal(y->msg, want[i].msg);
+    }
+    assert_int_equal(hc_lease_table_count(t), 4);
+    l = hc_lease_table_find(t, 0x0a000001);
+    assert_int_equal(l->hw_len, 6);
+    assert_memory_equal(l->mac, mac1, 6);
+    uid = hc_lease_str(t, l->uid, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(uid[0], 1);
+    assert_int_equal(uid[1], 2);
+    l = hc_lease_table_find(t, 0x0a000002);
+    assert_int_equal(l->hw_len, 3);
+    assert_memory_equal(l->mac, mac2, 3);
+    uid = hc_lease_str(t, l->uid, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(uid[2], 3);
+    for (uint32_t ip = 0x0a000001; ip <= 0x0a00000a; ip++) {
+        l = hc_lease_table_find(t, ip);
+        if (!l) {
+            continue;
+        }
+        x = extra(t, l, "subnet-id");
+        assert_non_null(x);
+        assert_string_equal(x, "7");
+        g_free(x);
+        x = extra(t, l, "user-context");
+        if (ip == 0x0a000009) {
+            assert_non_null(x);
+            assert_string_equal(x, "{\"a\":1}");
+        } else {
+            assert_null(x);
+        }
+        g_free(x);
+        x = hostname(t, l);
+        assert_int_equal(strlen(x), 1);
+        assert_int_equal(x[0], "abcdefghij"[ip - 0x0a000001]);
+        g_free(x);
+    }
+    hc_lease_table_free(t);
+}
+
 /* Rows that add and delete (valid_lifetime 0) addresses at random, many
  * on one index line: the table holds what a model holds, and every lease
  * is found by its address after the deletions moved the others. */
@@ -308,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_delete_model),
+        cmocka_unit_test(test_hex_and_extras),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_conf),
         cmocka_unit_test(test_conf_errors),

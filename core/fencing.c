@@ -1,0 +1,310 @@
+/* Fencing in the status model: the fence devices (stonith-class
+ * primitives, from the CIB like every resource), the fencer's history
+ * (which the CIB does not hold: asked of the local fencer through
+ * libstonithd, as `stonith_admin --history '*'` does), and what both mean
+ * for the admin: fencing works, is off, has no device that runs, or a fence
+ * failed or is in flight. */
+#include "status.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <crm/crm.h>
+#include <crm/stonith-ng.h>
+
+#include "status_int.h"
+#include "util.h"
+
+const char *hc_fence_state_str(hc_fence_state s)
+{
+    switch (s) {
+    case HC_FENCE_PENDING: return "pending";
+    case HC_FENCE_DONE: return "successful";
+    case HC_FENCE_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+static void event_free(gpointer p)
+{
+    hc_fence_event *e = p;
+
+    g_free(e->target);
+    g_free(e->action);
+    g_free(e->delegate);
+    g_free(e->origin);
+    g_free(e->client);
+    g_free(e->exit_reason);
+    g_free(e);
+}
+
+/* Pending first, then the newest first (as stonith_admin lists them). */
+static gint event_cmp(gconstpointer a, gconstpointer b)
+{
+    const hc_fence_event *x = *(hc_fence_event *const *) a;
+    const hc_fence_event *y = *(hc_fence_event *const *) b;
+
+    if ((x->state == HC_FENCE_PENDING) != (y->state == HC_FENCE_PENDING)) {
+        return x->state == HC_FENCE_PENDING ? -1 : 1;
+    }
+    if (x->completed != y->completed) {
+        return x->completed > y->completed ? -1 : 1;
+    }
+    if (x->completed_nsec != y->completed_nsec) {
+        return x->completed_nsec > y->completed_nsec ? -1 : 1;
+    }
+    return 0;
+}
+
+int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+{
+    stonith_t *api;
+    stonith_history_t *hist = NULL;
+    GPtrArray *out;
+    int rc;
+
+    *ret = NULL;
+    api = stonith_api_new();
+    if (!api) {
+        return -ENOMEM;
+    }
+    rc = api->cmds->connect(api, "hacon", NULL);
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("the fencer is not reachable (%s)",
+                                       pcmk_strerror(rc));
+        }
+        stonith_api_delete(api);
+        return rc < 0 ? rc : -ENOTCONN;
+    }
+    /* Every node (target NULL, what '*' means to stonith_admin). */
+    rc = api->cmds->history(api, st_opt_sync_call, NULL, &hist, 30);
+    api->cmds->disconnect(api);
+    stonith_api_delete(api);
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("the fencer's history: %s",
+                                       pcmk_strerror(rc));
+        }
+        stonith_history_free(hist);
+        return rc < 0 ? rc : -EIO;
+    }
+    out = g_ptr_array_new_with_free_func(event_free);
+    for (stonith_history_t *h = hist; h; h = h->next) {
+        hc_fence_event *e = g_new0(hc_fence_event, 1);
+
+        e->target = g_strdup(h->target);
+        e->action = g_strdup(h->action);
+        e->delegate = g_strdup(h->delegate);
+        e->origin = g_strdup(h->origin);
+        e->client = g_strdup(h->client);
+        e->exit_reason = g_strdup(h->exit_reason);
+        e->state = h->state == st_done ? HC_FENCE_DONE
+                 : h->state == st_failed ? HC_FENCE_FAILED
+                 : HC_FENCE_PENDING;
+        if (e->state != HC_FENCE_PENDING) {
+            e->completed = h->completed;
+            e->completed_nsec = h->completed_nsec;
+        }
+        g_ptr_array_add(out, e);
+    }
+    stonith_history_free(hist);
+    g_ptr_array_sort(out, event_cmp);
+    *ret = out;
+    return 0;
+}
+
+void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
+                                 const char *why)
+{
+    if (st->fence_history) {
+        g_ptr_array_unref(st->fence_history);
+    }
+    st->fence_history = history;
+    st->fence_known = history != NULL;
+    g_free(st->fence_why);
+    st->fence_why = history ? NULL : g_strdup(why ? why : "not asked");
+    hc__status_warnings(st);
+}
+
+void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node)
+{
+    hc_sbd_state_free(st->sbd);
+    st->sbd = sbd;
+    g_free(st->sbd_node);
+    st->sbd_node = g_strdup(node);
+    hc__status_warnings(st);
+}
+
+static void devices_in(GPtrArray *a, GPtrArray *out)
+{
+    for (guint i = 0; a && i < a->len; i++) {
+        hc_resource *r = g_ptr_array_index(a, i);
+
+        if (r->kind == HC_RSC_PRIMITIVE && r->agent
+            && g_str_has_prefix(r->agent, "stonith:")) {
+            g_ptr_array_add(out, r);
+        }
+        devices_in(r->children, out);
+    }
+}
+
+void hc_status_fence_devices(const hc_status *st, GPtrArray *out)
+{
+    devices_in(st->resources, out);
+}
+
+void hc_status_fence_summary(const hc_status *st, hc_fence_summary *sum)
+{
+    GPtrArray *dev = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+    memset(sum, 0, sizeof(*sum));
+    hc_status_fence_devices(st, dev);
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        sum->devices++;
+        sum->running += r->active && r->places->len > 0 && !r->failed;
+        sum->failed += r->failed;
+        if (g_str_has_suffix(r->agent, "sbd")) {
+            sum->sbd_expected = true;
+        }
+    }
+    if (st->cluster.watchdog_timeout
+        || (st->sbd && st->sbd->disks->len)) {
+        sum->sbd_expected = true;
+    }
+    g_ptr_array_free(dev, TRUE);
+    sum->watchdog = st->cluster.watchdog_timeout && st->cluster.have_watchdog;
+    sum->works = st->cluster.stonith_enabled
+                 && (sum->running > 0 || sum->watchdog);
+    /* The history is newest first: a target's first completed entry is
+     * its last word. */
+    for (guint i = 0; st->fence_history && i < st->fence_history->len; i++) {
+        const hc_fence_event *e = g_ptr_array_index(st->fence_history, i);
+
+        if (e->state == HC_FENCE_PENDING) {
+            if (!sum->pending++) {
+                sum->first_pending = e;
+            }
+            continue;
+        }
+        if (!e->target || g_hash_table_contains(seen, e->target)) {
+            continue;
+        }
+        g_hash_table_add(seen, e->target);
+        if (e->state == HC_FENCE_FAILED) {
+            if (!sum->failed_targets++) {
+                sum->last_failed = e;
+            }
+        }
+    }
+    g_hash_table_destroy(seen);
+}
+
+static void warn(hc_status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void warn(hc_status *st, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_ptr_array_add(st->cluster.warnings, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+static const char *or_q(const char *s)
+{
+    return s ? s : "?";
+}
+
+void hc__status_fence_warnings(hc_status *st)
+{
+    hc_fence_summary sum;
+    GPtrArray *dev;
+
+    hc_status_fence_summary(st, &sum);
+    if (!st->cluster.stonith_enabled) {
+        warn(st, "fencing is disabled (stonith-enabled=false): a split "
+                 "network can run the service and DRBD Primary on both "
+                 "nodes");
+    } else if (!sum.devices && !sum.watchdog) {
+        warn(st, "fencing is enabled but no fence device is configured: "
+                 "a node that must be fenced stays UNCLEAN and its "
+                 "resources do not move");
+    } else if (!sum.works) {
+        warn(st, "fencing is enabled but none of its %d fence device%s "
+                 "runs%s: no node can be fenced", sum.devices,
+             sum.devices == 1 ? "" : "s",
+             sum.failed ? " (failed)" : "");
+    }
+    dev = g_ptr_array_new();
+    hc_status_fence_devices(st, dev);
+    for (guint i = 0; i < dev->len; i++) {
+        const hc_resource *r = g_ptr_array_index(dev, i);
+
+        if (r->failed) {
+            warn(st, "fence device %s FAILED", r->id);
+        }
+    }
+    g_ptr_array_free(dev, TRUE);
+    if (st->sbd && st->sbd->config_error) {
+        warn(st, "sbd: %s", st->sbd->config_error);
+    } else if (st->sbd && sum.sbd_expected && !st->sbd->running) {
+        warn(st, "sbd is configured (%s) but does not run on %s: its "
+                 "disk and watchdog fence nothing here", st->sbd->config_path,
+             or_q(st->sbd_node));
+    } else if (st->sbd && st->sbd->running && !st->sbd->watchdog_open) {
+        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
+             or_q(st->sbd_node), or_q(st->sbd->watchdog_dev));
+    }
+    if (sum.first_pending) {
+        const hc_fence_event *e = sum.first_pending;
+
+        warn(st, "fencing of %s (%s) in progress, asked by %s", or_q(e->target),
+             or_q(e->action), or_q(e->origin));
+    }
+    if (sum.last_failed) {
+        const hc_fence_event *e = sum.last_failed;
+        char tbuf[32];
+
+        warn(st, "fencing of %s (%s) FAILED at %s%s%s", or_q(e->target),
+             or_q(e->action), hc_time_str(e->completed, tbuf, sizeof(tbuf)),
+             e->exit_reason && *e->exit_reason ? ": " : "",
+             e->exit_reason && *e->exit_reason ? e->exit_reason : "");
+    }
+}
+
+char *hc_fence_event_describe(const hc_fence_event *e)
+{
+    GString *s = g_string_new(NULL);
+    char tbuf[32];
+
+#define ESC(v) hc_escape_append(s, (v) ? (v) : "", (v) ? strlen(v) : 0, 0)
+    ESC(e->action);
+    g_string_append(s, " of ");
+    ESC(e->target);
+    g_string_append_printf(s, " %s: ", hc_fence_state_str(e->state));
+    if (e->delegate) {
+        g_string_append(s, "delegate=");
+        ESC(e->delegate);
+        g_string_append(s, ", ");
+    }
+    g_string_append(s, "client=");
+    ESC(e->client);
+    g_string_append(s, ", origin=");
+    ESC(e->origin);
+    if (e->state != HC_FENCE_PENDING) {
+        g_string_append_printf(s, ", %s='%s'",
+                               e->state == HC_FENCE_DONE ? "completed"
+                                                         : "last-failed",
+                               hc_time_str(e->completed, tbuf, sizeof(tbuf)));
+    }
+    if (e->exit_reason && *e->exit_reason) {
+        g_string_append(s, " (");
+        ESC(e->exit_reason);
+        g_string_append(s, ")");
+    }
+#undef ESC
+    return g_string_free(s, FALSE);
+}

@@ -1,0 +1,232 @@
+#!/bin/bash
+# Fencing as the admin sees it, on the namespace test cluster with a real
+# power switch per node (hc-cluster up --bmc, fence_ipmilan):
+#   * before any device: `hacon status` warns that fencing is off;
+#   * two fence_ipmilan devices and stonith-enabled=true: the warning is
+#     gone, text and JSON name both devices and the node each runs on, the
+#     history is empty, and the console (tmux, in nodeone) shows no STONITH
+#     token in its header and the Fencing section;
+#   * Pacemaker's fencer reboots nodetwo for real (its corosync and
+#     pacemaker killed): the history entry (reboot of nodetwo, successful,
+#     by nodeone) in text, JSON and the console, as stonith_admin
+#     --history '*' has it;
+#   * nodetwo's BMC gone, a fence asked by hand: the console's header says
+#     FENCING nodetwo (pending) while the fencer tries, then "fence of
+#     nodetwo FAILED", and `hacon status` warns of the failure (text and
+#     JSON);
+#   * sbd per node: without a disk or a use for it "not in use"; with a
+#     configuration (HACON_SBD_CONFIG: a namespace node shares the host's
+#     /etc/default) naming the shared disk with a real sbd header, slots
+#     allocated and a test message: sbd NOT running, the warning, each
+#     node's slot and message (text and JSON); a bad line named.  sbd
+#     itself is not started (its watchdog would reset this machine).
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+tap_need_root
+tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
+    crm_mon crm cibadmin stonith_admin busybox sshd python3 tmux \
+    ipmi_sim ipmitool fence_ipmilan
+tap_need_netns
+[ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
+
+HC_CLUSTER_PREFIX=hcv$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+unset HC_CLUSTER_STATE
+. "$HACON_TOP/tests/cluster/lib.sh"
+CL=$HACON_TOP/tests/cluster/hc-cluster
+W=$(mktemp -d /tmp/hc-t-fence-view.XXXXXX)
+sock=hacon-fview-$$
+down_done=0
+cleanup() {
+    tmux -L "$sock" kill-server 2> /dev/null
+    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
+    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+X() { "$CL" exec "$@"; }
+# until_ok SEC CMD...: CMD succeeds within SEC seconds.
+until_ok() {
+    local end=$(( $(date +%s) + $1 )); shift
+    until "$@"; do
+        [ "$(date +%s)" -lt "$end" ] || return 1
+        sleep 0.5
+    done
+}
+st_text() { X nodeone hacon status > "$W/st.txt" 2>&1; }
+st_json() { X nodeone hacon status --format=json > "$W/st.json" 2>&1; }
+# jq-less JSON checks: jcheck PYTHON-EXPR on the parsed $W/st.json as j.
+jcheck() {
+    python3 -c "import json,sys; j=json.load(open('$W/st.json')); sys.exit(0 if ($1) else 1)"
+}
+# tcheck DESC CMD...: tap_check that shows `hacon status` when it fails.
+tcheck() {
+    local d=$1; shift
+    if "$@"; then tap_ok "$d"; else
+        tap_fail "$d"; sed 's/^/#   /' "$W/st.txt" "$W/st.json" 2> /dev/null | tail -n 40
+    fi
+}
+
+T_ALL=$(now)
+if "$CL" up --bmc > "$W/up.log" 2>&1; then
+    tap_ok "up --bmc: both nodes online, a BMC per node ($(cat "$S/up.seconds")s)"
+else
+    tap_fail "up --bmc"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_done
+fi
+PW=$(cat "$S/bmc/password")
+
+# ---------------------------------------------------------------- no device
+X nodeone crm configure property stonith-enabled=false > /dev/null 2>&1
+st_text
+tcheck "fencing off: hacon status warns that a split network can run the service twice" \
+    sh -c "grep -q '! fencing is disabled (stonith-enabled=false)' '$W/st.txt' &&
+           grep -q '^Fencing: DISABLED (stonith-enabled=false), 0 devices' '$W/st.txt'"
+tcheck "fencing off: the fencer's history is read (live cluster): none yet" \
+    grep -q '^  history: none' "$W/st.txt"
+
+# ---------------------------------------------------------------- devices
+for n in nodeone nodetwo; do
+    X nodeone crm configure primitive "st_$n" stonith:fence_ipmilan \
+        params ip="${BMC_IP[$n]}" username="$BMC_USER" password="$PW" \
+        lanplus=1 cipher=3 pcmk_host_list="$n" pcmk_reboot_retries=1 \
+        pcmk_reboot_timeout=30s \
+        op monitor interval=60s > "$W/crm-$n.out" 2>&1 \
+        || { tap_fail "crm configure primitive st_$n"; cat "$W/crm-$n.out"; }
+    X nodeone crm configure location "l_st_$n" "st_$n" -inf: "$n" > /dev/null 2>&1
+done
+X nodeone crm configure property stonith-enabled=true > /dev/null 2>&1
+devices_started() {
+    st_json && jcheck "j['fencing']['devices_running'] == 2"
+}
+until_ok 90 devices_started
+tap_check "two fence_ipmilan devices configured, both running" [ $? = 0 ]
+st_text; st_json
+tcheck "fencing works: no fencing warning any more" \
+    sh -c "! grep -qi -e 'fencing is disabled' -e 'fence device' -e 'fencing of' '$W/st.txt' &&
+           grep -q '^Fencing: enabled, 2 devices, 2 running' '$W/st.txt'"
+tcheck "text: each device and the node it runs on (the other one)" \
+    sh -c "grep -q '^  device st_nodeone (stonith:fence_ipmilan): Started on nodetwo' '$W/st.txt' &&
+           grep -q '^  device st_nodetwo (stonith:fence_ipmilan): Started on nodeone' '$W/st.txt'"
+tcheck "JSON: fencing works, the devices with their nodes, the history known and empty" \
+    jcheck "j['fencing']['works'] and j['fencing']['history_known'] and j['fencing']['history'] == []
+            and sorted((d['id'], d['nodes'][0]['node']) for d in j['fencing']['devices'])
+                == [('st_nodeone', 'nodetwo'), ('st_nodetwo', 'nodeone')]
+            and not any('fenc' in w for w in j['cluster']['warnings'])"
+tcheck "the password of the devices is not printed by hacon status" \
+    sh -c "! grep -qF '$PW' '$W/st.txt' && ! grep -qF '$PW' '$W/st.json'"
+
+# The console in nodeone, as an admin logged in there runs it.
+. "$HACON_TOP/tests/screen/screen-lib.sh"
+T new-session -d -s keep -x 80 -y 24 "exec sleep 900"
+T new-session -d -s con -x 120 -y 50 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC hacon; echo EXITED \$?; exec sleep 900"
+tap_check "console: the Fencing section, fencing enabled with both devices running" \
+    wait_re con "enabled, 2 devices, 2 running" 60
+tap_check "console: device st_nodetwo Started on nodeone" \
+    wait_for con "device st_nodetwo: Started on nodeone" 20
+tap_check "console: history empty" wait_for con "history: no fencing yet" 20
+screen con > "$W/con-before.screen"
+tap_check "console: no STONITH token in the header once fencing works" \
+    sh -c "! head -n 6 '$W/con-before.screen' | grep -q STONITH"
+
+# ---------------------------------------------------------------- a real fence
+pid_before=$(init_pid nodetwo)
+t0=$(now)
+"$CL" node nodetwo kill-daemons > /dev/null
+fenced() {
+    X nodeone stonith_admin --history nodetwo 2> /dev/null \
+        | grep -q 'reboot of nodetwo successful'
+}
+until_ok 90 fenced
+t_fenced=$(elapsed "$t0")
+pid_after=$(init_pid nodetwo)
+tap_check "Pacemaker's fencer rebooted nodetwo through its BMC (PID 1 $pid_before -> $pid_after, ${t_fenced}s)" \
+    sh -c "[ -n '$pid_after' ] && [ '$pid_before' != '$pid_after' ]"
+X nodeone stonith_admin --history '*' > "$W/admin-history.txt" 2>&1
+st_text; st_json
+tcheck "text: the history entry, reboot of nodetwo successful by nodeone, as stonith_admin says" \
+    python3 - "$W/admin-history.txt" "$W/st.txt" <<'PY'
+import re, sys
+pat = re.compile(r"(\w+) of (\S+) (successful|failed|pending): delegate=(\S+?),")
+adm = [m.groups() for m in map(pat.search, open(sys.argv[1])) if m]
+hc = [m.groups() for m in map(pat.search, open(sys.argv[2])) if m]
+ok = adm and adm == hc and ("reboot", "nodetwo", "successful", "nodeone") in hc
+print("# stonith_admin", adm, "hacon", hc)
+sys.exit(0 if ok else 1)
+PY
+tcheck "JSON: the history entry (target, action, state, delegate, a completion time)" \
+    jcheck "any(e['target'] == 'nodetwo' and e['action'] == 'reboot' and e['state'] == 'successful'
+                and e['delegate'] == 'nodeone' and e['completed'] > 0 for e in j['fencing']['history'])
+            and j['fencing']['failed_targets'] == 0 and j['fencing']['pending'] == 0"
+tap_check "console: the history entry" \
+    wait_re con "reboot of nodetwo successful: delegate=nodeone" 30
+"$CL" wait-online 90 > /dev/null 2>&1
+tap_check "nodetwo online again ($(elapsed "$t0")s after its daemons died)" [ $? = 0 ]
+
+# ---------------------------------------------------------------- a failed fence
+# nodetwo's BMC stops answering; a fence of nodetwo asked by hand cannot
+# succeed: pending while the fencer tries, then failed.
+until_ok 90 devices_started
+kill "$(cat "$S/bmc/nodetwo/ipmi_sim.pid")"
+t0=$(now)
+X nodeone stonith_admin --reboot nodetwo --timeout 40 > "$W/manual.out" 2>&1 &
+manual=$!
+tap_check "console header: FENCING nodetwo (pending) while the fencer tries" \
+    wait_for con "FENCING nodetwo (pending)" 30
+st_json
+tcheck "JSON: the pending fence" \
+    jcheck "j['fencing']['pending'] >= 1 and j['fencing']['history'][0]['state'] == 'pending'"
+wait "$manual"
+rc=$?
+tap_check "the fence of nodetwo failed (stonith_admin exit $rc after $(elapsed "$t0")s)" [ "$rc" != 0 ]
+tap_check "console header: fence of nodetwo FAILED" \
+    wait_for con "fence of nodetwo FAILED" 30
+screen con > "$W/con-failed.screen"
+tap_check "console: the failed entry in the Fencing section" \
+    grep -q "reboot of nodetwo failed: delegate=" "$W/con-failed.screen"
+st_text; st_json
+tcheck "text: the warning names the failed fence of nodetwo" \
+    grep -q '! fencing of nodetwo (reboot) FAILED at ' "$W/st.txt"
+tcheck "JSON: one node whose last fence failed, in the warnings too" \
+    jcheck "j['fencing']['failed_targets'] == 1 and j['fencing']['history'][0]['state'] == 'failed'
+            and any('fencing of nodetwo (reboot) FAILED' in w for w in j['cluster']['warnings'])"
+T send-keys -t con q
+tap_check "console: q leaves it (exit 0)" wait_for con "EXITED 0" 10
+
+# ---------------------------------------------------------------- sbd
+X nodeone hacon status > "$W/st.txt" 2>&1
+tcheck "sbd: no disk in /etc/default/sbd, no fence_sbd, no watchdog fencing: not in use, no warning" \
+    sh -c "grep -q '^  sbd on nodeone: not in use (no SBD_DEVICE in /etc/default/sbd' '$W/st.txt' && ! grep -q '! sbd' '$W/st.txt'"
+X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" allocate nodeone >> "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" allocate nodetwo >> "$W/sbd.out" 2>&1 &&
+    X nodeone sbd -d "$DISK_DEV" message nodetwo test >> "$W/sbd.out" 2>&1
+tap_check "an sbd header on the shared disk, both nodes' slots, a test message to nodetwo" [ $? = 0 ]
+printf '# sbd\nSBD_DEVICE="%s"\nSBD_WATCHDOG_DEV=/dev/watchdog\nSBD_WATCHDOG_TIMEOUT=5\n' \
+    "$DISK_DEV" > "$S/sbd.conf"
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
+tcheck "sbd text: NOT running here, its watchdog, each node's slot and message, and the warning" \
+    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s' '$W/st.txt' &&
+           grep -q '^    disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone' '$W/st.txt' &&
+           grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodeone' '$W/st.txt'"
+tcheck "sbd JSON: configured, not running, the slots" \
+    jcheck "j['fencing']['sbd']['configured'] and not j['fencing']['sbd']['running']
+            and [(x['node'], x['message']) for x in j['fencing']['sbd']['disks'][0]['slots']]
+                == [('nodeone', 'clear'), ('nodetwo', 'test')]"
+printf 'SBD_DEVICE="/dev/drbd1\n' > "$S/sbd-bad.conf"
+X nodeone env HACON_SBD_CONFIG="$S/sbd-bad.conf" hacon status > "$W/st.txt" 2>&1
+tcheck "sbd: a quote not closed in the configuration is named with its line" \
+    grep -q "! sbd: $S/sbd-bad.conf line 1: a quote is not closed" "$W/st.txt"
+
+if "$CL" down > "$W/down.log" 2>&1; then
+    down_done=1
+    tap_ok "down: nothing left"
+else
+    tap_fail "down"; sed 's/^/#   /' "$W/down.log" | tail -n 20
+fi
+echo "# total $(elapsed "$T_ALL")s"
+tap_done
