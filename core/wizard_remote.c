@@ -37,7 +37,20 @@ int hc_wizard_remote_run(hc_wizard *w, const char *node, int timeout_ms,
         }
         return rc;
     }
-    if (r.timed_out || r.status != 0) {
+    if (o.node && !r.timed_out && r.status == 255 && ret_err) {
+        /* ssh's own failure (255): the node, ssh's last line, and what
+         * to do, not the command it was to run. */
+        char *e = g_strstrip(g_strdup(r.err ? r.err : ""));
+        char *nl = strrchr(e, '\n');
+
+        *ret_err = g_strdup_printf("%s cannot be reached by ssh as root "
+                                   "(%s): ssh-copy-id root@%s, then ssh %s "
+                                   "true once", o.node,
+                                   *e ? (nl ? nl + 1 : e)
+                                      : "ssh exited 255", o.node, o.node);
+        g_free(e);
+        rc = -EHOSTUNREACH;
+    } else if (r.timed_out || r.status != 0) {
         if (ret_err) {
             char *cmd = hc_exec_cmdline(argv, o.node);
             char *e = g_strstrip(g_strdup(*r.err || secret ? r.err : r.out));

@@ -48,6 +48,7 @@ static struct {
     hc_console *con;
     GPtrArray *steps;       /* wz_step* */
     int sel, top;           /* list: selected step, first shown */
+    bool sel_moved;         /* the admin moved it: a re-check keeps it */
     char *step;             /* the step of the plan or run */
     GPtrArray *text;        /* plan or run output, char* per line */
     int ptop;               /* first shown line of text */
@@ -203,6 +204,9 @@ static void list_finished(int rc)
     if (!wz.steps->len) {
         set_message("hacon setup list failed (exit %d)", rc);
     }
+    if (wz.sel_moved && wz.sel < (int) wz.steps->len) {
+        return;     /* where the admin put it, while it checked again */
+    }
     wz.sel = -1;
     for (guint i = 0; i < wz.steps->len && wz.sel < 0; i++) {
         if (can_apply(wz.steps->pdata[i])) {
@@ -254,6 +258,7 @@ static void run_finished(int rc, double secs)
 {
     bool apply = !strcmp(wz.verb, "apply");
 
+    wz.sel_moved = false;   /* the next check selects the next step */
     g_free(wz.result);
     if (rc == 0) {
         wz.result = g_strdup_printf("%s %s after %.1f s",
@@ -689,6 +694,7 @@ static void wizard_open(hc_console *con)
     }
     wz.con = con;
     wz.open = true;
+    wz.sel_moved = false;
     wz.facts_asked = false;
     g_clear_pointer(&wz.message, g_free);
     con->all_dirty = true;
@@ -1051,6 +1057,7 @@ static void answers_key(hc_console *con, int key)
     saved = hc_answers_form_saved();
     if (saved) {
         g_clear_pointer(&wz.facts, g_free);
+        wz.sel_moved = false;   /* new answers: the next step again */
     }
     if (child_busy()) {
         wz.mode = WZ_LIST;
@@ -1091,10 +1098,12 @@ static void list_key(int key)
     case KEY_UP:
     case 'k':
         wz.sel = MAX(wz.sel - 1, 0);
+        wz.sel_moved = true;
         break;
     case KEY_DOWN:
     case 'j':
         wz.sel = MIN(wz.sel + 1, MAX((int) wz.steps->len - 1, 0));
+        wz.sel_moved = true;
         break;
     case '\r':
     case '\n':
