@@ -765,6 +765,28 @@ static int parse_primitive(parser *p)
     return 0;
 }
 
+/* The word s (the next) as a reference in refs, then past it; s must
+ * be a valid id (what says which, in the message when it is not). */
+static int take_ref(parser *p, GPtrArray *refs, const char *s,
+                    const char *what)
+{
+    hc_crm_ref *r = g_new0(hc_crm_ref, 1);
+    int rc;
+
+    r->rsc = g_strdup(s);
+    r->word = p->i;
+    g_ptr_array_add(refs, r);
+    if (!hc_crm_valid_id(s)) {
+        char *esc = hc_escape(s, 40);
+
+        rc = fail_here(p, "%s is not a valid %s", esc, what);
+        g_free(esc);
+        return rc;
+    }
+    p->i++;
+    return 0;
+}
+
 /* ms/clone ID CHILD [meta ...], group ID RSC... [meta ...]. */
 static int parse_container(parser *p, bool group)
 {
@@ -780,17 +802,9 @@ static int parse_container(parser *p, bool group)
             return fail_here(p, "a clone holds one resource; expected meta "
                              "here");
         }
-        hc_crm_ref *r = g_new0(hc_crm_ref, 1);
-        r->rsc = g_strdup(s);
-        r->word = p->i;
-        g_ptr_array_add(c->refs, r);
-        if (!hc_crm_valid_id(s)) {
-            char *esc = hc_escape(s, 40);
-            rc = fail_here(p, "%s is not a valid resource id", esc);
-            g_free(esc);
+        if ((rc = take_ref(p, c->refs, s, "resource id"))) {
             return rc;
         }
-        p->i++;
     }
     if (c->refs->len == 0) {
         return s ? fail_here(p, "expected the resource to %s before this",
@@ -886,17 +900,9 @@ static int parse_location(parser *p)
     if (!(s = peek(p))) {
         return fail_missing(p, "resource");
     }
-    hc_crm_ref *r = g_new0(hc_crm_ref, 1);
-    r->rsc = g_strdup(s);
-    r->word = p->i;
-    g_ptr_array_add(c->refs, r);
-    if (!hc_crm_valid_id(s)) {
-        char *esc = hc_escape(s, 40);
-        rc = fail_here(p, "%s is not a valid resource id", esc);
-        g_free(esc);
+    if ((rc = take_ref(p, c->refs, s, "resource id"))) {
         return rc;
     }
-    p->i++;
     if ((s = peek(p)) && !strcmp(s, "rule")) {
         return fail_here(p, "location rules are not supported by hacon; "
                          "use crm configure");
@@ -917,17 +923,11 @@ static int parse_delete(parser *p)
     const char *s;
 
     while ((s = peek(p))) {
-        hc_crm_ref *r = g_new0(hc_crm_ref, 1);
-        r->rsc = g_strdup(s);
-        r->word = p->i;
-        g_ptr_array_add(c->ids, r);
-        if (!hc_crm_valid_id(s)) {
-            char *esc = hc_escape(s, 40);
-            int rc = fail_here(p, "%s is not a valid id", esc);
-            g_free(esc);
+        int rc = take_ref(p, c->ids, s, "id");
+
+        if (rc) {
             return rc;
         }
-        p->i++;
     }
     if (c->ids->len == 0) {
         return fail_missing(p, "id of what to delete");

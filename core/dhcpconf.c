@@ -13,7 +13,7 @@
 #include "dhcpconf_int.h"
 #include "util.h"
 
-#define MAX_TOKENS 16
+#define MAX_TOKENS 64
 #define MAX_DEPTH 64
 #define MAX_INCLUDE_DEPTH 8
 
@@ -27,6 +27,7 @@ hc_dhcp_conf *hc_dhcp_conf_new(void)
     c->hosts = g_array_new(FALSE, TRUE, sizeof(hc_dhcp_host));
     c->files = g_ptr_array_new_with_free_func(g_free);
     c->errors = g_array_new(FALSE, TRUE, sizeof(hc_dhcp_conf_error));
+    c->stmts = g_array_new(FALSE, TRUE, sizeof(hc_dhcp_stmt));
     return c;
 }
 
@@ -50,7 +51,11 @@ void hc_dhcp_conf_free(hc_dhcp_conf *c)
     g_array_free(c->subnets, TRUE);
     g_array_free(c->ranges, TRUE);
     g_array_free(c->hosts, TRUE);
+    for (guint i = 0; i < c->stmts->len; i++) {
+        g_strfreev(g_array_index(c->stmts, hc_dhcp_stmt, i).words);
+    }
     g_array_free(c->errors, TRUE);
+    g_array_free(c->stmts, TRUE);
     g_ptr_array_free(c->files, TRUE);
     g_free(c->lease_file_name);
     g_free(c);
@@ -306,13 +311,43 @@ static void add_range(parse_ctx *px, const ctok *tk, int nt, const char *file)
     g_array_append_val(px->c->ranges, r);
 }
 
+/* Records the statement as written (hc_dhcp_stmt); cut: it had more
+ * tokens than MAX_TOKENS. */
+static void record(parse_ctx *px, const ctok *tk, int nt, bool block,
+                   bool cut, const char *file)
+{
+    const scope *cur = &px->stack[px->depth];
+    hc_dhcp_stmt st = { .shared = cur->shared, .subnet = cur->subnet,
+                        .host = cur->host, .pool = cur->pool,
+                        .other = cur->kind == S_OTHER, .block = block,
+                        .cut = cut, .line = tk[0].line, .file = file };
+
+    /* A block in an unknown block is unknown too (scope kinds are reset
+     * by the known ones). */
+    for (int d = 1; d <= px->depth; d++) {
+        st.other = st.other || px->stack[d].kind == S_OTHER;
+        st.group = st.group || px->stack[d].kind == S_GROUP;
+    }
+    st.words = g_new0(char *, nt + 1);
+    for (int i = 0; i < nt; i++) {
+        st.words[i] = tk[i].type == C_STR
+                      ? g_strdup_printf("\"%.*s\"", (int) tk[i].n, tk[i].s)
+                      : g_strndup(tk[i].s, tk[i].n);
+    }
+    g_array_append_val(px->c->stmts, st);
+}
+
 /* A statement of nt tokens ending in ';' (block false) or '{' (true). */
 static void statement(parse_ctx *px, const ctok *tk, int nt, bool block,
-                      const char *file)
+                      bool cut, const char *file)
 {
     hc_dhcp_conf *c = px->c;
     scope *cur = &px->stack[px->depth];
     scope next = *cur;
+
+    if (nt > 0 && tk[0].type != C_LBRACE) {
+        record(px, tk, nt, block, cut, file);
+    }
 
     if (block) {
         next.kind = S_OTHER;
@@ -397,6 +432,7 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
     clex lx = { buf, buf + len, 1 };
     ctok tk[MAX_TOKENS];
     int nt = 0, base_depth = px->depth;
+    bool cut = false;
     ctok t;
 
     file = hc__dhcp_conf_file(px->c, file);
@@ -413,21 +449,24 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
             }
             return 0;
         case C_SEMI:
-            statement(px, tk, nt, false, file);
+            statement(px, tk, nt, false, cut, file);
             nt = 0;
+            cut = false;
             break;
         case C_LBRACE:
             if (nt == 0) {
                 tk[0] = t;
             }
-            statement(px, tk, nt, true, file);
+            statement(px, tk, nt, true, cut, file);
             nt = 0;
+            cut = false;
             break;
         case C_RBRACE:
             if (nt) {
                 /* "option x y }": dhcpd would complain; take it as ended. */
-                statement(px, tk, nt, false, file);
+                statement(px, tk, nt, false, cut, file);
                 nt = 0;
+                cut = false;
             }
             if (px->depth <= base_depth) {
                 hc__dhcp_conf_error(px->c, file, t.line, "unexpected '}'");
@@ -438,6 +477,8 @@ static int parse_buffer(parse_ctx *px, const char *buf, size_t len,
         default:
             if (nt < MAX_TOKENS) {
                 tk[nt++] = t;
+            } else {
+                cut = true;
             }
             break;
         }

@@ -46,6 +46,23 @@ typedef struct hc_dhcp_host {
     uint32_t line;
 } hc_dhcp_host;
 
+/* A statement or a block's opening line, as written, for a translation
+ * of the whole file (core/dhcp2kea.c): every one is recorded, in file
+ * order, with where it stands. */
+typedef struct hc_dhcp_stmt {
+    char **words;           /* NULL-terminated; a quoted string keeps its
+                             * quotes, a comma is a word of its own */
+    int shared, subnet, host;   /* innermost index, -1: none */
+    bool pool;              /* in a pool block */
+    bool group;             /* in a group block */
+    bool other;             /* in a block that is none of shared-network,
+                             * subnet, pool, group, host (class, if, ...) */
+    bool block;             /* it opens a block ('{', not ';') */
+    bool cut;               /* longer than the parser keeps: words lost */
+    uint32_t line;
+    const char *file;       /* one of hc_dhcp_conf.files */
+} hc_dhcp_stmt;
+
 typedef struct hc_dhcp_conf_error {
     char *file;
     uint32_t line;
@@ -59,6 +76,7 @@ typedef struct hc_dhcp_conf {
     GArray *hosts;          /* hc_dhcp_host */
     GPtrArray *files;       /* paths read, main file first (owned) */
     GArray *errors;         /* hc_dhcp_conf_error */
+    GArray *stmts;          /* hc_dhcp_stmt, in file order */
     char *lease_file_name;  /* lease-file-name statement, or NULL */
 } hc_dhcp_conf;
 

@@ -787,6 +787,7 @@ void hc_failover_free(hc_failover *fo)
     g_ptr_array_free(fo->base_fails, TRUE);
     g_ptr_array_free(fo->cleaned, TRUE);
     g_free(fo->pidfile);
+    g_free(fo->kea_config);
     g_ptr_array_free(fo->leftovers, TRUE);
     g_ptr_array_free(fo->leftover_rscs, TRUE);
     g_ptr_array_free(fo->events, TRUE);

@@ -39,12 +39,14 @@ job *hc__fo_action_job(hc_failover *fo)
         break;
     case HC_FO_KILL:
         /* SIGKILL, as a crash of dhcpd would be: no clean exit.  The pid
-         * is the resource's own (its pid file), and must be a dhcpd: not
-         * another dhcpd on the node, nor a pid reused since. */
+         * is the resource's own (its pid file), and must be a dhcpd (or
+         * Kea's kea-dhcp4): not another one on the node, nor a pid
+         * reused since. */
         hc__fo_job_add(j, remote, 20000, false, "sh", "-c",
-                "read -r p < \"$1\" && [ \"$(cat /proc/$p/comm)\" = dhcpd ] "
-                "&& kill -KILL \"$p\" && echo \"killed dhcpd $p of $1\"",
-                "sh", fo->pidfile, JOB_END);
+                "read -r p < \"$1\" && [ \"$(cat /proc/$p/comm)\" = \"$2\" ] "
+                "&& kill -KILL \"$p\" && echo \"killed $2 $p of $1\"",
+                "sh", fo->pidfile, fo->kea_config ? "kea-dhcp4" : "dhcpd",
+                JOB_END);
         break;
     case HC_FO_STOP_STACK:
         if (fo->o.stop_cmd) {

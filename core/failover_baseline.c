@@ -194,12 +194,18 @@ static int find_service(hc_failover *fo, char **ret_err)
     if (!svc) {
         *ret_err = fo->o.service
             ? g_strdup_printf("no resource %s in the CIB", fo->o.service)
-            : g_strdup("no dhcpd resource (ocf:hacon:dhcpd, "
-                       "ocf:heartbeat:dhcpd) in the CIB (give --service)");
+            : g_strdup("no DHCP server resource (ocf:hacon:dhcpd, "
+                       "ocf:heartbeat:dhcpd, ocf:hacon:kea-dhcp4) in the "
+                       "CIB (give --service)");
         return -ENOENT;
     }
     fo->service = g_strdup(svc->id);
     fo->pidfile = hc__fo_dhcpd_pidfile(svc);
+    if (hc__fo_is_kea_agent(svc->agent)) {
+        const char *cf = hc__fo_rsc_param(svc, "config");
+
+        fo->kea_config = g_strdup(cf && *cf ? cf : "/etc/kea/kea-dhcp4.conf");
+    }
     hc_fo_find_chain(fo->st, fo->service, fo->chain, &fo->anchor,
                      &fo->anchor_promoted);
     d = hc__fo_find_by_agent(fo->st->resources, hc__fo_is_drbd_agent);

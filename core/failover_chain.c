@@ -29,10 +29,17 @@ hc_resource *hc__fo_top_of(hc_resource *r)
     return r;
 }
 
+bool hc__fo_is_kea_agent(const char *a)
+{
+    return a && !strcmp(a, "ocf:hacon:kea-dhcp4");
+}
+
+/* The DHCP service: dhcpd's agents or Kea's. */
 bool hc__fo_is_dhcpd_agent(const char *a)
 {
     return a && (!strcmp(a, "ocf:hacon:dhcpd")
-                 || !strcmp(a, "ocf:heartbeat:dhcpd"));
+                 || !strcmp(a, "ocf:heartbeat:dhcpd")
+                 || hc__fo_is_kea_agent(a));
 }
 
 hc_resource *hc__fo_find_by_agent(GPtrArray *rscs, bool (*match)(const char *))
@@ -74,6 +81,24 @@ const char *hc__fo_rsc_param(const hc_resource *r, const char *name)
 char *hc__fo_dhcpd_pidfile(const hc_resource *r)
 {
     const char *pid, *ch, *root;
+
+    if (hc__fo_is_kea_agent(r->agent)) {
+        /* Kea's: RUNDIR/NAME.kea-dhcp4.pid, NAME the configuration's file
+         * name without its extension (ocf:hacon:kea-dhcp4). */
+        const char *cf = hc__fo_rsc_param(r, "config");
+        const char *rd = hc__fo_rsc_param(r, "rundir");
+        char *base = g_path_get_basename(cf && *cf ? cf
+                                         : "/etc/kea/kea-dhcp4.conf");
+        char *dot = strrchr(base, '.'), *ret;
+
+        if (dot && dot != base) {
+            *dot = 0;
+        }
+        ret = g_strdup_printf("%s/%s.kea-dhcp4.pid", rd && *rd ? rd
+                              : "/run/kea", base);
+        g_free(base);
+        return ret;
+    }
 
     if (r->agent && !strcmp(r->agent, "ocf:hacon:dhcpd")) {
         pid = hc__fo_rsc_param(r, "pidfile");

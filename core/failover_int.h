@@ -128,6 +128,7 @@ struct hc_failover {
     GPtrArray *cleaned;          /* char* "rsc@node=count": fail counts
                                   * the test caused, cleaned up after it */
     char *pidfile;               /* the dhcpd resource's pid file */
+    char *kea_config;            /* Kea's configuration, when Kea serves */
     GPtrArray *leftovers;        /* char* constraint ids */
     GPtrArray *leftover_rscs;    /* char* their resources */
 
@@ -178,6 +179,8 @@ void hc__fo_probe_tick(hc_failover *fo);
 /* failover_chain.c: the resources. */
 hc_resource *hc__fo_top_of(hc_resource *r);
 bool hc__fo_is_dhcpd_agent(const char *a);
+/* ocf:hacon:kea-dhcp4 (Kea serves). */
+bool hc__fo_is_kea_agent(const char *a);
 bool hc__fo_is_drbd_agent(const char *a);
 hc_resource *hc__fo_find_by_agent(GPtrArray *rscs,
                                   bool (*match)(const char *));

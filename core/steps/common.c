@@ -203,6 +203,22 @@ int hc_steps_wait_placed(hc_wizard *w, const char *want_node,
     return rc;
 }
 
+bool hc_steps_kea_pending(hc_wizard *w)
+{
+    xmlNode *cib = NULL, *r;
+    char *err = NULL;
+    bool pending = false;
+
+    if (!hc_steps_kea(w) || hc_wizard_cib(w, &cib, &err) < 0) {
+        g_free(err);
+        return false;
+    }
+    r = hc_cib_find_id(cib, HC_SERVICE_RSC);
+    pending = r && !g_strcmp0(crm_element_value(r, "type"), "dhcpd");
+    free_xml(cib);
+    return pending;
+}
+
 bool hc_steps_kea(const hc_wizard *w)
 {
     return !strcmp(hc_wizard_answer(w, "dhcp_server"), "kea");

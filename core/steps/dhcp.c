@@ -228,24 +228,6 @@ static char *conf_text(hc_wizard *w, const server *sv, const char *net,
     return text;
 }
 
-/* The lease file a kea-dhcp4.conf names (lease-database, memfile), or
- * NULL (g_free).  A first look, for the admin's own file: Kea's -t has
- * checked the syntax. */
-static char *kea_conf_leases(const char *text)
-{
-    GRegex *re = g_regex_new("\"lease-database\"\\s*:\\s*\\{[^}]*"
-                             "\"name\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
-    GMatchInfo *m = NULL;
-    char *name = NULL;
-
-    if (g_regex_match(re, text, 0, &m)) {
-        name = g_match_info_fetch(m, 1);
-    }
-    g_match_info_free(m);
-    g_regex_unref(re);
-    return name;
-}
-
 /* The dhcpd.conf here when an admin wrote it and it works: it does not
  * start with the line hacon writes first, dhcpd -t accepts it and its
  * lease file is on the shared filesystem.  Such a file is kept (and copied to the peer) unless the
@@ -268,13 +250,10 @@ static char *admin_conf(hc_wizard *w, const server *sv, hc_plan *p,
         g_free(old);
         return NULL;
     }
-    if (sv->kea) {
-        lf = kea_conf_leases(old);
-    } else {
-        c = hc_dhcp_conf_new();
-        hc_dhcp_conf_parse(c, old, len, path, false);
-        lf = g_strdup(c->lease_file_name);
-    }
+    /* dhcpd.conf or kea-dhcp4.conf: the reader tells them apart. */
+    c = hc_dhcp_conf_new();
+    hc_dhcp_conf_parse(c, old, len, path, false);
+    lf = g_strdup(c->lease_file_name);
     lp = hc_wizard_path(w, path);
     {
         const char *dhcpd[] = { "dhcpd", "-t", "-q", "-cf", lp, NULL };
@@ -590,9 +569,26 @@ static int plan_packaged_kea(hc_wizard *w, const server *sv, hc_plan *p,
                         "[ -n \"$(" KEA_NOT_OURS ")\" ] || exit 0; "
                         "sleep 0.1; done; echo \"kea-dhcp4 $pids did not "
                         "stop\" >&2; exit 1; fi", "sh", sv->conf, NULL);
+        /* A rollback starts it at boot again (it is not restarted: the
+         * cluster's Kea serves). */
+        if (strstr(out, "enabled")) {
+            hc_plan_cmd_undo(p, "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                             "systemd ]; then systemctl enable "
+                             "kea-dhcp4-server; else update-rc.d "
+                             "kea-dhcp4-server enable; fi", NULL);
+        }
     }
     g_free(out);
     return rc;
+}
+
+int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
+                               char **ret_err)
+{
+    server sv;
+
+    server_of(w, &sv);
+    return plan_packaged_kea(w, &sv, p, node, ret_err);
 }
 
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -606,6 +602,15 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     int rc;
 
     server_of(w, &sv);
+    if (net && hc_steps_kea_pending(w)) {
+        /* Kea's configuration is the translation of the running dhcpd's,
+         * which step kea writes with the leases. */
+        *ret_err = g_strdup("dhcp runs dhcpd and dhcp_server=kea: step kea "
+                            "migrates it to Kea with its configuration and "
+                            "leases (apply kea)");
+        g_free(net);
+        return -EBUSY;
+    }
     conf = net ? conf_text(w, &sv, net, ret_err) : NULL;
     rc = conf ? 0 : -EINVAL;
     if (rc == 0) {

@@ -230,6 +230,22 @@ static GPtrArray *wanted_list(hc_wizard *w)
     return a;
 }
 
+char *hc_steps_service_xml(hc_wizard *w)
+{
+    GPtrArray *a = wanted_list(w);
+    char *xml = NULL;
+
+    for (guint i = 0; i < a->len && !xml; i++) {
+        wanted *x = a->pdata[i];
+
+        if (!strcmp(x->id, HC_SERVICE_RSC)) {
+            xml = g_strdup(x->xml);
+        }
+    }
+    g_ptr_array_free(a, TRUE);
+    return xml;
+}
+
 /* Equal as configuration: the same elements and attributes, ignoring the
  * ids of nested elements (crm shell and other tools name those their own
  * way). */
@@ -335,6 +351,14 @@ static int resources_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 
     if (rc < 0) {
         return rc;
+    }
+    if (hc_steps_kea_pending(w)) {
+        /* Swapping the agent alone would start Kea without dhcpd's
+         * leases: every client would lose its address. */
+        *ret_err = g_strdup("dhcp runs dhcpd and dhcp_server=kea: step kea "
+                            "migrates it to Kea with its leases (apply kea, "
+                            "not resources)");
+        return -EBUSY;
     }
     a = wanted_list(w);
     ours = g_hash_table_new(g_str_hash, g_str_equal);

@@ -16,6 +16,7 @@ extern const hc_step hc_step_drbd;
 extern const hc_step hc_step_dhcp;
 extern const hc_step hc_step_resources;
 extern const hc_step hc_step_migrate;
+extern const hc_step hc_step_kea;
 
 /* dhcp_server=kea: ISC Kea serves instead of dhcpd. */
 bool hc_steps_kea(const hc_wizard *w);
@@ -24,6 +25,17 @@ bool hc_steps_kea(const hc_wizard *w);
 const char *hc_steps_dhcp_conf(const hc_wizard *w);
 const char *hc_steps_dhcp_leases(const hc_wizard *w);
 
+/* The service's primitive in the CIB runs dhcpd (ocf:*:dhcpd) while
+ * dhcp_server=kea is answered: the migration (step kea) is to do, which
+ * the dhcp and resources steps leave to it. */
+bool hc_steps_kea_pending(hc_wizard *w);
+/* The service's primitive as the resources step writes it (XML text,
+ * g_free). */
+char *hc_steps_service_xml(hc_wizard *w);
+/* Plans, on node (NULL: here), stopping the packaged kea-dhcp4-server's
+ * Kea and disabling it at boot, when it is enabled or runs. */
+int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
+                               char **ret_err);
 /* Step fence's readers, for its fuzz target. */
 typedef struct hc_fence_param {
     char *name;

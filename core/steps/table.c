@@ -17,5 +17,6 @@ const hc_step *const hc_step_table[] = {
     &hc_step_dhcp,
     &hc_step_resources,
     &hc_step_migrate,
+    &hc_step_kea,
     NULL,
 };

@@ -1,12 +1,25 @@
-/* libFuzzer target for the dhcpd.conf reader (includes not followed) and
- * the usage computation over its ranges. */
+/* libFuzzer target for the dhcpd.conf reader (includes not followed),
+ * the usage computation over its ranges, and its translation for Kea
+ * (dhcp2kea: only printable ASCII may reach the JSON and the CSV). */
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
 
+#include "dhcp2kea.h"
 #include "dhcpconf.h"
 #include "leases.h"
 #include "leases_view.h"
+
+static void printable_only(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char) *s;
+
+        if ((ch < 0x20 && ch != '\n') || ch > 0x7e) {
+            __builtin_trap();
+        }
+    }
+}
 
 static const char leases_text[] =
     "lease 10.0.0.5 { binding state active; }\n"
@@ -46,6 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ch < 0x20 && ch != '\n') {
             __builtin_trap();
         }
+    }
+    {
+        hc_dhcp2kea_opts o = { .source = "fuzz.conf", .interface = "eth2",
+                               .leases = "/data/kea/kea-leases4.csv" };
+        hc_dhcp2kea k;
+        char *err = NULL;
+
+        if (hc_dhcp2kea_translate(c, &o, &k, &err) == 0) {
+            unsigned n = 0;
+            char *csv = hc_dhcp2kea_leases(c, &k, t, 1, &n, NULL);
+
+            printable_only(k.text);
+            printable_only(csv);
+            g_free(csv);
+        }
+        g_free(err);
+        hc_dhcp2kea_clear(&k);
     }
     g_string_free(out, TRUE);
     g_array_free(rows, TRUE);

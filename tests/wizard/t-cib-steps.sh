@@ -148,7 +148,7 @@ verify_clean "after migrate"
 # Rerun: everything is done, nothing changes.
 cp "$CIB_file" "$d/before-rerun.xml"
 "$HACON" setup list --answers "$ans" > "$d/list"
-n=$(grep -c ' done ' "$d/list")
+n=$(grep -Ec '^ *[0-9]+ (fence|stonith|quorum|resources|migrate) +done ' "$d/list")
 tap_check "rerun: all 4 CIB steps done, and fence (fencing=none) ($n)" [ "$n" -eq 5 ]
 for s in stonith quorum resources migrate; do
     setup apply $s --answers "$ans" --yes

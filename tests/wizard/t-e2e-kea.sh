@@ -17,8 +17,8 @@
 #               the floating IP, in Kea's lease file
 #   migrate     the service moves, the client renews the same address from
 #               the other node's Kea
-#   failover    hacon failover-test move, standby and crash, each passing
-#               with every lease kept
+#   failover    hacon failover-test move, standby, kill and crash, each
+#               passing with every lease kept
 #   again       every step done, nothing changes
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -211,6 +211,54 @@ tap_check "renewed with the same address $LEASE by $B's Kea (a row more in the l
     "tail -n 1 '$S/client/events' | grep -q ' renew ip=$LEASE serverid=$VIP ' &&
      [ \"\$('$CL' exec $B grep -c '^$LEASE,$CLIENT_MAC,' $LEASES)\" -gt '${rows:-0}' ]"
 phase "migrate, renew"
+
+# ---------------------------------------------------------------- failover
+# The relay of tests/failover/t-failover.sh: crash and start a node from
+# the host for hacon in the other node.
+RD=$S/relay
+mkdir -p "$RD" && mkfifo "$RD/req"
+(
+    exec 3<> "$RD/req"
+    while read -r id node action <&3; do
+        case $node/$action in
+            nodeone/crash|nodetwo/crash|nodeone/start|nodetwo/start)
+                "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
+                echo $? > "$RD/done.$id.tmp" ;;
+            *) echo 2 > "$RD/done.$id.tmp" ;;
+        esac
+        mv "$RD/done.$id.tmp" "$RD/done.$id"
+    done
+) 9>&- &
+relay_pid=$!
+REPORTS=$S/reports
+scenario() {
+    local name=$1 a p t0 log rc; shift
+    a=$(rsc_node dhcp nodeone)
+    [ -n "$a" ] || a=$(rsc_node dhcp nodetwo)
+    p=$(other "$a")
+    log=$W/fo-$name.log
+    t0=$(now)
+    timeout 400 "$CL" exec "$p" hacon failover-test "$name" \
+        --report-dir "$REPORTS/$name" --timeout 150 "$@" > "$log" 2>&1
+    rc=$?
+    grep -E '^[-0-9]+ [0-9:.]+ +[-+][0-9.]+ (dhcp|assert) ' "$log" | sed 's/^/#   /'
+    if [ "$rc" = 0 ] && grep -q 'pass: leases-kept\|leases-kept.*pass' "$log"; then
+        tap_ok "failover-test $name on Kea ($a -> $p): pass, every lease kept, in $(elapsed "$t0")s"
+    else
+        tap_fail "failover-test $name on Kea ($a -> $p): exit $rc"
+        tail -n 40 "$log" | sed 's/^/#   /'
+    fi
+}
+scenario move
+scenario standby
+scenario kill
+tap_check "kill: Kea killed through its pid file, not another kea-dhcp4" \
+    grep -q 'done in .*kill -KILL.* sh /run/kea/kea-dhcp4.kea-dhcp4.pid kea-dhcp4' "$W/fo-kill.log"
+scenario crash --yes --crash-cmd "$REQ $RD {node} crash" \
+    --restore-cmd "$REQ $RD {node} start"
+kill "$relay_pid" 2> /dev/null; relay_pid=""
+wait_for 60 "both nodes online again" both_online
+phase "failover-test move, standby, kill, crash"
 
 # ---------------------------------------------------------------- again
 snapshot() {
