@@ -151,7 +151,8 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 # `hacon drbd` alone, linked statically (GLib and libc only) so that the
 # drbdvm test VMs run the project's own DRBD code in their busybox initramfs.
 DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c tui/commands.c \
-	core/args.c core/drbd.c core/drbd_follow.c core/drbd_json.c \
+	core/args.c core/drbd.c core/drbd_proc.c core/drbd_events2.c \
+	core/drbd_follow.c core/drbd_json.c core/json.c \
 	core/gen_drbd.c core/util.c core/exec.c
 $(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
 	@mkdir -p $(@D)
