@@ -20,8 +20,7 @@ static bool net_of(const char *ip, unsigned prefix, char net[16],
     return true;
 }
 
-/* "a,b" as dhcpd writes a list: "a, b"; NULL when an item is not IPv4. */
-static char *ipv4_list(const char *list)
+char *hc_gen_ipv4_list(const char *list)
 {
     char **v = g_strsplit(list, ",", -1);
     GString *s = g_string_new(NULL);
@@ -72,8 +71,8 @@ char *hc_gen_dhcpd_conf(const hc_dhcpd_conf *c, char **ret_err)
             return NULL;
         }
     }
-    if ((given(c->routers) && !(routers = ipv4_list(c->routers)))
-        || (given(c->dns_servers) && !(dns = ipv4_list(c->dns_servers)))) {
+    if ((given(c->routers) && !(routers = hc_gen_ipv4_list(c->routers)))
+        || (given(c->dns_servers) && !(dns = hc_gen_ipv4_list(c->dns_servers)))) {
         *ret_err = g_strdup_printf("not a list of IPv4 addresses: %s",
                                    routers || !given(c->routers)
                                    ? c->dns_servers : c->routers);

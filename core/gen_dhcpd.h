@@ -32,4 +32,9 @@ typedef struct hc_dhcpd_conf {
  * IPv4 or the domain name would need quoting. */
 char *hc_gen_dhcpd_conf(const hc_dhcpd_conf *c, char **ret_err);
 
+/* "a,b" as both servers' configurations write a list: "a, b"; NULL when
+ * an item is not IPv4 (which also keeps every quote and backslash out of
+ * Kea's JSON).  Free with g_free. */
+char *hc_gen_ipv4_list(const char *list);
+
 #endif

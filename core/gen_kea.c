@@ -25,29 +25,6 @@ static bool cidr_of(const char *ip, unsigned prefix, char cidr[20])
     return true;
 }
 
-/* "a,b" as Kea's option data takes a list: "a, b"; NULL when an item is
- * not IPv4 (which also keeps every quote and backslash out of the JSON). */
-static char *ipv4_list(const char *list)
-{
-    char **v = g_strsplit(list, ",", -1);
-    GString *s = g_string_new(NULL);
-    bool ok = true;
-
-    for (char **p = v; *p && ok; p++) {
-        struct in_addr a;
-        char *t = g_strstrip(*p);
-
-        ok = inet_pton(AF_INET, t, &a) == 1;
-        g_string_append_printf(s, "%s%s", s->len ? ", " : "", t);
-    }
-    g_strfreev(v);
-    if (!ok) {
-        g_string_free(s, TRUE);
-        return NULL;
-    }
-    return g_string_free(s, FALSE);
-}
-
 /* Names and paths go into JSON strings unescaped: only what needs no
  * escaping is taken. */
 static bool plain(const char *s, const char *extra)
@@ -120,8 +97,8 @@ char *hc_gen_kea_conf(const hc_kea_conf *k, char **ret_err)
                                                          : c->leases);
         return NULL;
     }
-    if ((given(c->routers) && !(routers = ipv4_list(c->routers)))
-        || (given(c->dns_servers) && !(dns = ipv4_list(c->dns_servers)))) {
+    if ((given(c->routers) && !(routers = hc_gen_ipv4_list(c->routers)))
+        || (given(c->dns_servers) && !(dns = hc_gen_ipv4_list(c->dns_servers)))) {
         *ret_err = g_strdup_printf("not a list of IPv4 addresses: %s",
                                    routers || !given(c->routers)
                                    ? c->dns_servers : c->routers);
