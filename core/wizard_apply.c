@@ -19,37 +19,95 @@
 #include "util.h"
 #include "wizard_int.h"
 
+/* The cluster properties Pacemaker's controller writes itself: at its
+ * start, and when sbd and its watchdog come or go (have-watchdog).  A
+ * step that restarts the cluster (step fence starting sbd) changes them
+ * between its plan and its CIB update. */
+static const char *const controller_props[] = {
+    "dc-version", "cluster-infrastructure", "cluster-name", "have-watchdog",
+    "last-lrm-refresh", NULL
+};
+
+static xmlNode *without_controller_props(xmlNode *cib)
+{
+    xmlNode *c = copy_xml(cib);
+
+    for (int i = 0; controller_props[i]; i++) {
+        hc_cib_set_property(c, controller_props[i], NULL);
+    }
+    return c;
+}
+
+/* want re-based on now: when the configuration changed since the plan
+ * (expect) in the controller's own properties alone, want with now's
+ * value of each of them that the plan left as it was; NULL when anything
+ * else changed. */
+static xmlNode *rebase(xmlNode *expect, xmlNode *want, xmlNode *now)
+{
+    xmlNode *a = without_controller_props(expect);
+    xmlNode *b = without_controller_props(now), *r = NULL;
+
+    if (hc_cib_same_config(a, b)) {
+        r = copy_xml(want);
+        for (int i = 0; controller_props[i]; i++) {
+            const char *n = controller_props[i];
+
+            if (!g_strcmp0(hc_cib_property(expect, n),
+                           hc_cib_property(want, n))) {
+                hc_cib_set_property(r, n, hc_cib_property(now, n));
+            }
+        }
+    }
+    free_xml(a);
+    free_xml(b);
+    return r;
+}
+
 /* Writes the configuration section of want into the CIB in one update,
  * provided that the CIB's configuration is still expect's (NULL: any).
  * Only the configuration is replaced (the status section belongs to the
  * cluster), refused when the CIB's epoch moved since it was read: then
- * it is read and tried again, a few times.  A CIB file is rewritten
- * through a temporary file and a rename, the old one kept as FILE~
- * (hc_crm_cib_commit(), as the console's command line commits). */
+ * it is read and tried again, a few times.  What the controller changed
+ * meanwhile in its own properties (a restart the step made) is kept: the
+ * update is re-based on the CIB as it is; any other change since the
+ * plan refuses it.  A CIB file is rewritten through a temporary file and
+ * a rename, the old one kept as FILE~ (hc_crm_cib_commit(), as the
+ * console's command line commits). */
 int hc_wizard_cib_write(hc_wizard *w, xmlNode *expect, xmlNode *want,
                         char **ret_err)
 {
     int rc = 0;
 
     for (int attempt = 0; attempt < 5; attempt++) {
-        xmlNode *now = NULL;
+        xmlNode *now = NULL, *based = NULL;
 
         rc = hc_crm_cib_query(&now, ret_err);
         if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
-            *ret_err = g_strdup("the CIB changed since the plan was made; "
-                                "plan again");
-            rc = -ESTALE;
-        } else if (rc == 0 && !hc_cib_same_config(now, want)) {
-            rc = hc_crm_cib_commit(now, want, ret_err);
+            based = rebase(expect, want, now);
+            if (!based) {
+                *ret_err = g_strdup("the CIB changed since the plan was "
+                                    "made; plan again");
+                rc = -ESTALE;
+            } else if (attempt == 0) {
+                hc_wizard_progress(w, "the cluster changed its own "
+                                   "properties since the plan (a restart): "
+                                   "the update is made on the CIB as it is "
+                                   "now");
+            }
+        }
+        if (rc == 0 && !hc_cib_same_config(now, based ? based : want)) {
+            rc = hc_crm_cib_commit(now, based ? based : want, ret_err);
             if (rc == -ESTALE && attempt < 4) {
                 /* Changed between the read and the commit. */
                 g_clear_pointer(ret_err, g_free);
                 free_xml(now);
+                free_xml(based);
                 g_usleep(200 * 1000);
                 continue;
             }
         }
         free_xml(now);
+        free_xml(based);
         break;
     }
     return rc;

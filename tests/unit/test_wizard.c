@@ -420,6 +420,33 @@ static void cib_changed_since_plan(void **state)
     hc_plan_free(p);
 }
 
+/* What the controller writes itself (have-watchdog, when a step's restart
+ * started sbd) between the plan and the apply does not refuse the update:
+ * it is made on the CIB as it is, the controller's value kept. */
+static void cib_rebased_on_controller_props(void **state)
+{
+    hc_plan *p = NULL;
+    char *err = NULL, *v;
+    const char *argv[] = { "crm_attribute", "--type", "crm_config", "--name",
+                           "have-watchdog", "--update", "true", NULL };
+
+    write_root_file("/etc/hacon-test/a.conf", "old a\n", 0644);
+    plan_of.a_text = "new a\n";
+    plan_of.property = "stonith-enabled";
+    assert_int_equal(hc_wizard_plan(fx->w, &test_step, &p, &err), 0);
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, NULL, &err, argv), 0);
+    assert_int_equal(hc_wizard_apply(fx->w, &test_step, p, NULL, &err), 0);
+    assert_root_file("/etc/hacon-test/a.conf", "new a\n");
+    v = cib_property("stonith-enabled");
+    assert_non_null(v);
+    g_free(v);
+    v = cib_property("have-watchdog");
+    assert_string_equal(v, "true");
+    g_free(v);
+    g_free(err);
+    hc_plan_free(p);
+}
+
 /* An explicit rollback restores the newest checkpoint, marks it used, and
  * the next rollback goes to the one before it. */
 static void rollback_goes_back_one_checkpoint_at_a_time(void **state)
@@ -727,6 +754,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(injected_apply_failure_rolls_back,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(cib_changed_since_plan, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(cib_rebased_on_controller_props, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             rollback_goes_back_one_checkpoint_at_a_time, setup, teardown),
