@@ -223,7 +223,8 @@ int hc_wizard_undo_record(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
 }
 
 /* Runs the checkpoint's undo commands, the last first; every one is tried.
- * Each gets a minute: a daemon's stop waits for its resources. */
+ * Each gets five minutes: a daemon's stop waits for its resources to move
+ * away, minutes on a slow node. */
 static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
 {
     char *path = g_build_filename(dir, "undo", NULL), *text = NULL, **lines;
@@ -253,7 +254,7 @@ static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
         }
         cmd = hc_exec_cmdline((const char *const *) argv, node);
         hc_wizard_progress(w, "undoing: %s", cmd);
-        rc = hc_wizard_run(w, node, 60000, NULL, &err,
+        rc = hc_wizard_run(w, node, 300000, NULL, &err,
                            (const char *const *) argv);
         if (rc < 0 && !first) {
             first = rc;

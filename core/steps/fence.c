@@ -642,6 +642,10 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
         hc_plan_cmd_add(p, on, 300000, "restart the cluster stack on the "
                         "node, sbd first (its resources move away meanwhile)",
                         "crm", "cluster", "restart", NULL);
+        /* A rollback restarts the stack without sbd (undone the last
+         * first: this before the disable above). */
+        hc_plan_cmd_undo(p, "sh", "-c", "systemctl disable sbd && crm cluster "
+                         "restart", NULL);
     } else {
         const char *cmd = !strcmp(mgr, "command")
                           ? hc_wizard_answer(w, "start_command") : "";
@@ -672,13 +676,13 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
             g_ptr_array_add(a[k], NULL);
             c->node = g_strdup(on);
             c->argv = (char **) g_ptr_array_free(a[k], FALSE);
-            if (k == 1) {
-                /* A rollback stops the sbd this step started. */
-                c->undo = g_strdupv(c->argv);
-                g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
-                c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
-                    g_strdup("stop");
-            }
+            /* A rollback runs the undos the last first: pacemaker stopped,
+             * then sbd (which does not exit while pacemaker runs), then
+             * pacemaker started again without it. */
+            c->undo = g_strdupv(c->argv);
+            g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
+            c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
+                g_strdup(k == 1 ? "stop" : k == 0 ? "start" : "stop");
             c->timeout_ms = k == 1 ? 60000 : 300000;
             c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
                                      node, k == 0 ? " (its resources move "
