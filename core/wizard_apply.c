@@ -148,6 +148,15 @@ int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
     return rc;
 }
 
+int hc_wizard_apply_cib(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    if (!p->cib_new) {
+        return 0;
+    }
+    hc_wizard_progress(w, "updating the CIB (one atomic update)");
+    return hc_wizard_cib_write(w, p->cib_old, p->cib_new, ret_err);
+}
+
 static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     int rc = hc_wizard_apply_files(w, p, ret_err);
@@ -155,9 +164,8 @@ static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
         rc = hc_wizard_apply_cmd(w, p->cmds->pdata[i], ret_err);
     }
-    if (rc == 0 && p->cib_new) {
-        hc_wizard_progress(w, "updating the CIB (one atomic update)");
-        rc = hc_wizard_cib_write(w, p->cib_old, p->cib_new, ret_err);
+    if (rc == 0) {
+        rc = hc_wizard_apply_cib(w, p, ret_err);
     }
     return rc;
 }
