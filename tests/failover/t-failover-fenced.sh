@@ -101,7 +101,7 @@ pfd=$(X nodeone crm_attribute -G -n priority-fencing-delay -q 2> /dev/null)
 est=$(sed -n 's/.*priority-fencing-delay=[0-9]*s: a fence takes about \([0-9]*\) s here.*/\1/p' "$W/fence.log")
 tap_check "step fence set priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority 1" \
     sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] &&
-           "$3" exec nodeone crm configure show | grep -q "rsc_defaults .*priority=1"' \
+           [ "$("$3" exec nodeone crm_attribute -t rsc_defaults -n priority -G -q 2> /dev/null)" = 1 ]' \
     sh "${pfd:-0s}" "$est" "$CL"
 X nodeone crm_resource --wait --timeout=60s > /dev/null 2>&1
 

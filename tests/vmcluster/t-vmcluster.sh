@@ -480,10 +480,10 @@ EOF'
     grep -E 'priority-fencing-delay=' "$LOG/step-fence-agent.log" | sed 's/^/#   /'
     pfd=$(run alpha 30 'crm_attribute -G -n priority-fencing-delay -q 2>/dev/null')
     est=$(sed -n 's/.*priority-fencing-delay=[0-9]*s: a fence takes about \([0-9]*\) s here.*/\1/p' "$LOG/step-fence-agent.log")
-    run alpha 30 'crm configure show 2>&1' > "$LOG/fence-crm-show.txt"
-    tap_check "step fence: priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority 1" \
-        sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] && grep -q "rsc_defaults .*priority=1" "$3"' \
-        sh "${pfd:-0s}" "$est" "$LOG/fence-crm-show.txt"
+    prio=$(run alpha 30 'crm_attribute -t rsc_defaults -n priority -G -q 2>/dev/null')
+    tap_check "step fence: priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority ${prio:-none}" \
+        sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] && [ "$3" = 1 ]' \
+        sh "${pfd:-0s}" "$est" "$prio"
     t1=$SECONDS
     run alpha 900 "hacon setup apply drbd --answers /root/answers-agent --yes" \
         > "$LOG/step-fence-drbd.log" 2>&1
