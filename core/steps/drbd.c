@@ -497,27 +497,8 @@ out:
 static char *running_fencing(hc_wizard *w, const char *node, const char *res)
 {
     char *out = out_on(w, node, "drbdsetup show \"$1\" 2>/dev/null", res);
-    char *r = NULL;
+    char *r = out ? hc_drbd_show_fencing(out, strlen(out)) : NULL;
 
-    if (out && g_str_has_prefix(out, "resource")) {
-        char **lines = g_strsplit(out, "\n", -1);
-
-        for (char **l = lines; *l && !r; l++) {
-            char *t = g_strstrip(*l);
-
-            if (g_str_has_prefix(t, "fencing")
-                && g_ascii_isspace(t[strlen("fencing")])) {
-                t += strlen("fencing");
-                t += strspn(t, " \t");
-                r = g_strndup(t, strcspn(t, "; \t"));
-            }
-        }
-        g_strfreev(lines);
-        /* The option is left out when it is at its default (none). */
-        if (!r) {
-            r = g_strdup("");
-        }
-    }
     g_free(out);
     return r;
 }
