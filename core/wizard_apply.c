@@ -73,6 +73,31 @@ static xmlNode *rebase(xmlNode *expect, xmlNode *want, xmlNode *now)
  * plan refuses it.  A CIB file is rewritten through a temporary file and
  * a rename, the old one kept as FILE~ (hc_crm_cib_commit(), as the
  * console's command line commits). */
+/* The CIB as it is now; on a live cluster that a step just restarted on
+ * this node (pacemaker's CIB manager not up yet), waited for up to the
+ * answer timeout. */
+static int query_waiting(hc_wizard *w, xmlNode **ret, char **ret_err)
+{
+    double end = hc_now_ms() + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    bool said = false;
+    int rc;
+
+    while ((rc = hc_crm_cib_query(ret, ret_err)) == -ENOTCONN
+           || rc == -ECONNREFUSED || rc == -EAGAIN || rc == -ENOENT) {
+        if (hc_wizard_cib_is_file(w) || hc_now_ms() > end) {
+            break;
+        }
+        if (!said) {
+            hc_wizard_progress(w, "waiting for the CIB (pacemaker starting "
+                               "on this node)");
+            said = true;
+        }
+        g_clear_pointer(ret_err, g_free);
+        g_usleep(1000 * 1000);
+    }
+    return rc;
+}
+
 int hc_wizard_cib_write(hc_wizard *w, xmlNode *expect, xmlNode *want,
                         char **ret_err)
 {
@@ -81,7 +106,7 @@ int hc_wizard_cib_write(hc_wizard *w, xmlNode *expect, xmlNode *want,
     for (int attempt = 0; attempt < 5; attempt++) {
         xmlNode *now = NULL, *based = NULL;
 
-        rc = hc_crm_cib_query(&now, ret_err);
+        rc = query_waiting(w, &now, ret_err);
         if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
             based = rebase(expect, want, now);
             if (!based) {
