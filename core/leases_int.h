@@ -6,6 +6,8 @@
 
 #include "leases.h"
 
+#include <string.h>
+
 #define MAX_ERRORS 100
 #define MAX_STR 65535u
 #define HC_KEA_MAX_COLS 32
@@ -76,6 +78,61 @@ static inline size_t hc__lease_index_lookup(const hc_lease_table *t,
     return s;
 }
 
+/* A dotted quad, exactly: four parts of one to three digits, each at
+ * most 255 (both servers write it so).  false when [s, s + n) is not one. */
+static inline bool hc__parse_ipv4(const char *s, size_t n, uint32_t *ret)
+{
+    uint32_t ip = 0;
+    unsigned part = 0, digits = 0, dots = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            part = part * 10 + (unsigned) (s[i] - '0');
+            if (++digits > 3 || part > 255) {
+                return false;
+            }
+        } else if (s[i] == '.' && digits && dots < 3) {
+            ip = ip << 8 | part;
+            part = digits = 0;
+            dots++;
+        } else {
+            return false;
+        }
+    }
+    if (dots != 3 || !digits) {
+        return false;
+    }
+    *ret = ip << 8 | part;
+    return true;
+}
+
+/* Decimal digits only, at most max.  The bound is checked before each
+ * step, so that no value wraps past 2^64 into a small one. */
+static inline bool hc__parse_uint(const char *s, size_t n, uint64_t max,
+                                  uint64_t *ret)
+{
+    uint64_t v = 0;
+
+    if (!n || n > 20) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned) (s[i] - '0');
+
+        if (d > 9 || v > (max - d) / 10) {
+            return false;
+        }
+        v = v * 10 + d;
+    }
+    *ret = v;
+    return true;
+}
+
+/* Stores n bytes (cut at MAX_STR) as an arena string: its reference, or
+ * 0 for none. */
+static inline uint32_t hc__lease_arena_put(hc_lease_table *t, const void *s,
+                                           size_t n);
+
 /* Makes room for n more bytes in the arena (it may move). */
 void hc__lease_arena_grow(hc_lease_table *t, size_t n);
 
@@ -84,6 +141,25 @@ static inline void hc__lease_arena_reserve(hc_lease_table *t, size_t n)
     if (t->arena_len + n > t->arena_cap) {
         hc__lease_arena_grow(t, n);
     }
+}
+
+static inline uint32_t hc__lease_arena_put(hc_lease_table *t, const void *s,
+                                           size_t n)
+{
+    size_t ref = t->arena_len;
+
+    if (!n) {
+        return 0;
+    }
+    if (n > MAX_STR) {
+        n = MAX_STR;
+    }
+    hc__lease_arena_reserve(t, n + 2);
+    t->arena[ref] = (char) (n & 0xff);
+    t->arena[ref + 1] = (char) (n >> 8);
+    memcpy(t->arena + ref + 2, s, n);
+    t->arena_len = ref + 2 + n;
+    return (uint32_t) ref;
 }
 
 /* Sizes the table for about n leases and bytes of strings. */

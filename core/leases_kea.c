@@ -110,52 +110,6 @@ bool hc__kea_header(hc_lease_table *t, const char *line, size_t len)
     return true;
 }
 
-static bool kea_ipv4(const char *s, size_t n, uint32_t *ret)
-{
-    uint32_t ip = 0;
-    unsigned part = 0, digits = 0, dots = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            part = part * 10 + (unsigned) (s[i] - '0');
-            if (++digits > 3 || part > 255) {
-                return false;
-            }
-        } else if (s[i] == '.' && digits && dots < 3) {
-            ip = ip << 8 | part;
-            part = digits = 0;
-            dots++;
-        } else {
-            return false;
-        }
-    }
-    if (dots != 3 || !digits) {
-        return false;
-    }
-    *ret = ip << 8 | part;
-    return true;
-}
-
-static bool kea_uint(const char *s, size_t n, uint64_t max, uint64_t *ret)
-{
-    uint64_t v = 0;
-
-    if (!n || n > 20) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (uint64_t) (s[i] - '0');
-        if (v > max) {
-            return false;
-        }
-    }
-    *ret = v;
-    return true;
-}
-
 /* The value of a hex digit, 16 for any other byte (a table: this runs
  * for every byte of two columns of every row). */
 static const uint8_t kea_hexval[256] = {
@@ -211,24 +165,6 @@ static bool kea_hex(const char *s, size_t n, uint8_t *out, size_t max,
     }
     *ret_len = o;
     return true;
-}
-
-static uint32_t kea_put(hc_lease_table *t, const void *s, size_t n)
-{
-    size_t ref = t->arena_len;
-
-    if (!n) {
-        return 0;
-    }
-    if (n > MAX_STR) {
-        n = MAX_STR;
-    }
-    hc__lease_arena_reserve(t, n + 2);
-    t->arena[ref] = (char) (n & 0xff);
-    t->arena[ref + 1] = (char) (n >> 8);
-    memcpy(t->arena + ref + 2, s, n);
-    t->arena_len = ref + 2 + n;
-    return (uint32_t) ref;
 }
 
 /* One name/value pair into the record's extras (see hc_lease_extra_next). */
@@ -335,21 +271,23 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
     uint8_t buf[64];
     size_t n;
 
-    if (!kea_ipv4(r->s[KEA_F_ADDRESS], r->n[KEA_F_ADDRESS], &l->ip)) {
+    if (!hc__parse_ipv4(r->s[KEA_F_ADDRESS], r->n[KEA_F_ADDRESS],
+                        &l->ip)) {
         return "bad address";
     }
     /* The address's slot is a cache miss in a large table: fetched while
      * the rest of the row is read. */
     __builtin_prefetch(&t->index[hc__lease_slot_of(l->ip, t->index_cap)]);
-    if (!kea_uint(r->s[KEA_F_VALID], r->n[KEA_F_VALID], UINT32_MAX,
+    if (!hc__parse_uint(r->s[KEA_F_VALID], r->n[KEA_F_VALID], UINT32_MAX,
                   &valid)) {
         return "bad valid_lifetime";
     }
-    if (!kea_uint(r->s[KEA_F_EXPIRE], r->n[KEA_F_EXPIRE], INT64_MAX,
+    if (!hc__parse_uint(r->s[KEA_F_EXPIRE], r->n[KEA_F_EXPIRE], INT64_MAX,
                   &expire)) {
         return "bad expire";
     }
-    if (!kea_uint(r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET], UINT32_MAX, &v)) {
+    if (!hc__parse_uint(r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET], UINT32_MAX,
+                        &v)) {
         return "bad subnet_id";
     }
     if (!kea_hex(r->s[KEA_F_HWADDR], r->n[KEA_F_HWADDR], buf, 20, &n)) {
@@ -372,7 +310,8 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
     if (r->have[KEA_F_STATE]) {
         uint64_t st;
 
-        if (!kea_uint(r->s[KEA_F_STATE], r->n[KEA_F_STATE], 255, &st)) {
+        if (!hc__parse_uint(r->s[KEA_F_STATE], r->n[KEA_F_STATE], 255,
+                            &st)) {
             return "bad state";
         }
         if (st > 2) {
@@ -385,9 +324,10 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
     if (*ret_deleted) {
         return NULL;
     }
-    l->uid = kea_put(t, buf, n);
+    l->uid = hc__lease_arena_put(t, buf, n);
     if (r->have[KEA_F_HOSTNAME]) {
-        l->hostname = kea_put(t, r->s[KEA_F_HOSTNAME], r->n[KEA_F_HOSTNAME]);
+        l->hostname = hc__lease_arena_put(t, r->s[KEA_F_HOSTNAME],
+                                          r->n[KEA_F_HOSTNAME]);
     }
     /* Kea: the client's last transmission is expire - valid_lifetime; an
      * infinite lifetime (all ones) never ends. */

@@ -361,22 +361,6 @@ void hc__lease_arena_grow(hc_lease_table *t, size_t n)
     t->arena_cap = cap;
 }
 
-static uint32_t arena_put_bytes(hc_lease_table *t, const uint8_t *s,
-                                size_t n)
-{
-    size_t ref = t->arena_len;
-
-    if (n > MAX_STR) {
-        n = MAX_STR;
-    }
-    hc__lease_arena_reserve(t, n + 2);
-    t->arena[ref] = (char) (n & 0xff);
-    t->arena[ref + 1] = (char) (n >> 8);
-    memcpy(t->arena + ref + 2, s, n);
-    t->arena_len = ref + 2 + n;
-    return (uint32_t) ref;
-}
-
 void hc__lease_commit(hc_lease_table *t, hc_lease *l)
 {
     size_t s;
@@ -409,7 +393,8 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
             && !memcmp(prev, t->extras->data, n)) {
             l->extras = (uint32_t) ref;
         } else {
-            l->extras = arena_put_bytes(t, t->extras->data, t->extras->len);
+            l->extras = hc__lease_arena_put(t, t->extras->data,
+                                            t->extras->len);
             t->last_extras = l->extras;
         }
     }

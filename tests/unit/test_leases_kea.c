@@ -111,6 +111,31 @@ static void test_malformed(void **state)
     hc_lease_table_free(t);
 }
 
+/* A number that does not fit is malformed, also where its last digit
+ * would carry it past 2^64 and round it to a small one. */
+static void test_number_range(void **state)
+{
+    hc_lease_table *t = parse(
+        HEADER
+        "10.0.0.1,,,600,18446744073709551616,1,0,0,a,0,\n"
+        "10.0.0.2,,,600,18446744073709551617,1,0,0,a,0,\n"
+        "10.0.0.3,,,600,9223372036854775808,1,0,0,a,0,\n"
+        "10.0.0.4,,,4294967296,1900000000,1,0,0,a,0,\n"
+        "10.0.0.5,,,600,9223372036854775807,4294967295,0,0,a,0,\n");
+    const GArray *e = hc_lease_table_errors(t);
+
+    assert_int_equal(hc_lease_table_n_errors(t), 4);
+    for (guint i = 0; i < 3; i++) {
+        assert_string_equal(g_array_index(e, hc_lease_error, i).msg,
+                            "bad expire");
+    }
+    assert_string_equal(g_array_index(e, hc_lease_error, 3).msg,
+                        "bad valid_lifetime");
+    assert_int_equal(hc_lease_table_count(t), 1);
+    assert_non_null(hc_lease_table_find(t, 0x0a000005));
+    hc_lease_table_free(t);
+}
+
 static char *extra(const hc_lease_table *t, const hc_lease *l,
                    const char *name)
 {
@@ -397,6 +422,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_number_range),
         cmocka_unit_test(test_delete_model),
         cmocka_unit_test(test_hex_and_extras),
         cmocka_unit_test(test_detect),
