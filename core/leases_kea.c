@@ -128,19 +128,28 @@ static const uint8_t kea_hexval[256] = {
 static bool kea_hex(const char *s, size_t n, uint8_t *out, size_t max,
                     size_t *ret_len)
 {
-    size_t o = 0, i = 0;
+    size_t o = 0, i = 0, k = (n + 1) / 3;
 
-    /* Kea's own form, two digits and a colon a byte, three bytes a step;
-     * anything else falls through to the byte-wise loop below. */
-    while (i + 3 <= n && o < max && s[i + 2] == ':') {
-        unsigned hi = kea_hexval[(uint8_t) s[i]];
-        unsigned lo = kea_hexval[(uint8_t) s[i + 1]];
+    /* Kea's own form, two digits a byte and a colon between: checked
+     * without a branch a byte, and if it is not that, read again by the
+     * byte-wise loop below. */
+    if (n % 3 == 2 && k <= max) {
+        unsigned bad = 0;
 
-        if ((hi | lo) > 15 || i + 3 == n) {
-            break;
+        for (size_t j = 0; j < k; j++) {
+            unsigned hi = kea_hexval[(uint8_t) s[3 * j]];
+            unsigned lo = kea_hexval[(uint8_t) s[3 * j + 1]];
+
+            bad |= hi | lo;
+            out[j] = (uint8_t) (hi << 4 | lo);
         }
-        out[o++] = (uint8_t) (hi << 4 | lo);
-        i += 3;
+        for (size_t j = 2; j + 1 < n; j += 3) {
+            bad |= (unsigned) (s[j] != ':') << 4;
+        }
+        if (bad <= 15) {
+            *ret_len = k;
+            return true;
+        }
     }
     while (i < n) {
         unsigned hi = kea_hexval[(uint8_t) s[i]], lo;
@@ -269,7 +278,7 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
 {
     uint64_t valid, expire, v;
     uint8_t buf[64];
-    size_t n;
+    size_t n, ucn;
 
     if (!hc__parse_ipv4(r->s[KEA_F_ADDRESS], r->n[KEA_F_ADDRESS],
                         &l->ip)) {
@@ -341,10 +350,23 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
                           ? (uint32_t) MIN(expire - valid,
                                            (uint64_t) HC_LEASE_NEVER - 1)
                           : 0;
-    kea_extra(t, "subnet-id", r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET]);
-    if (r->have[KEA_F_USER_CONTEXT] && r->n[KEA_F_USER_CONTEXT]) {
-        kea_extra(t, "user-context", r->s[KEA_F_USER_CONTEXT],
-                  r->n[KEA_F_USER_CONTEXT]);
+    ucn = r->have[KEA_F_USER_CONTEXT] ? r->n[KEA_F_USER_CONTEXT] : 0;
+    if (ucn) {
+        kea_extra(t, "subnet-id", r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET]);
+        kea_extra(t, "user-context", r->s[KEA_F_USER_CONTEXT], ucn);
+    } else {
+        /* The common row: its one extra built here, and most often the
+         * same bytes as the row before's (hc__lease_commit() then has no
+         * extras of the table's to store). */
+        uint8_t x[3 + 9 + 20];
+        size_t sn = r->n[KEA_F_SUBNET];
+
+        x[0] = 9;
+        memcpy(x + 1, "subnet-id", 9);
+        x[10] = (uint8_t) sn;
+        x[11] = 0;
+        memcpy(x + 12, r->s[KEA_F_SUBNET], sn);
+        l->extras = hc__lease_extras_ref(t, x, 12 + sn);
     }
     return NULL;
 }
@@ -359,6 +381,14 @@ static void kea_line(hc_lease_table *t, const char *p, const char *end,
     const char *why;
     kea_row r;
 
+    /* The same limit as for a row still without its newline (see
+     * hc__kea_parse_until()), so that a reading does not depend on how
+     * the bytes came in. */
+    if ((size_t) (end - p) > KEA_MAX_ROW) {
+        hc__lease_add_error(t, line, "row longer than %u bytes", KEA_MAX_ROW);
+        t->generation++;
+        return;
+    }
     if (end > p && end[-1] == '\r') {
         end--;
     }
