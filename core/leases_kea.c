@@ -14,6 +14,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "leases_int.h"
 
@@ -233,33 +236,64 @@ typedef struct kea_row {
     bool have[KEA_F_N];
 } kea_row;
 
+/* Takes the field [s, e) of column *col into r; false when the row has
+ * more columns than the header. */
+static inline bool kea_field(const hc_lease_table *t, kea_row *r,
+                             unsigned *col, const char *s, const char *e)
+{
+    uint8_t f;
+
+    if (*col >= t->kea_ncols) {
+        return false;
+    }
+    f = t->kea_cols[(*col)++];
+    if (f != KEA_F_OTHER) {
+        r->s[f] = s;
+        r->n[f] = (size_t) (e - s);
+        r->have[f] = true;
+    }
+    return true;
+}
+
 /* Splits a row into its fields by the header's columns.  NULL, or why
  * the row is not one. */
 static const char *kea_split(const hc_lease_table *t, const char *p,
                              const char *end, kea_row *r)
 {
+    const char *fs = p;
     unsigned col = 0;
 
     memset(r->have, 0, sizeof(r->have));
+#ifdef __SSE2__
+    /* The commas of sixteen bytes at a time as the bits of a mask: a row
+     * is a hundred bytes and eleven fields, which one search a field
+     * made the largest cost of the read. */
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *) (const void *) p);
+        unsigned m = (unsigned) _mm_movemask_epi8(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+
+        while (m) {
+            const char *c = p + __builtin_ctz(m);
+
+            m &= m - 1;
+            if (!kea_field(t, r, &col, fs, c)) {
+                return "more columns than the header";
+            }
+            fs = c + 1;
+        }
+    }
+#endif
     for (;;) {
         const char *c = kea_comma(p, end);
-        const char *fe = c ? c : end;
 
-        if (col >= t->kea_ncols) {
+        if (!kea_field(t, r, &col, fs, c ? c : end)) {
             return "more columns than the header";
         }
-        if (t->kea_cols[col] != KEA_F_OTHER) {
-            uint8_t f = t->kea_cols[col];
-
-            r->s[f] = p;
-            r->n[f] = (size_t) (fe - p);
-            r->have[f] = true;
-        }
-        col++;
         if (!c) {
             break;
         }
-        p = c + 1;
+        fs = p = c + 1;
     }
     /* Kea reads a row of an older schema, with the newer columns left
      * out; the columns every schema has must be there. */
