@@ -133,7 +133,45 @@ void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node)
     st->sbd = sbd;
     g_free(st->sbd_node);
     st->sbd_node = g_strdup(node);
+    if (sbd && !sbd->node && node) {
+        sbd->node = g_strdup(node);
+    }
     hc__status_warnings(st);
+}
+
+void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers)
+{
+    if (st->sbd_peers) {
+        g_ptr_array_unref(st->sbd_peers);
+    }
+    st->sbd_peers = peers;
+    if (peers) {
+        g_ptr_array_set_free_func(peers, (GDestroyNotify) hc_sbd_state_free);
+    }
+    hc__status_warnings(st);
+}
+
+static bool same_short_name(const char *a, const char *b)
+{
+    size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+
+    return na == nb && !strncmp(a, b, na);
+}
+
+char **hc_status_other_nodes(const hc_status *st, const char *here)
+{
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = g_ptr_array_index(st->nodes, i);
+
+        if (n->name && !g_strcmp0(n->type, "member")
+            && !(here && same_short_name(n->name, here))) {
+            g_ptr_array_add(out, g_strdup(n->name));
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **) g_ptr_array_free(out, FALSE);
 }
 
 static void devices_in(GPtrArray *a, GPtrArray *out)
@@ -174,6 +212,13 @@ void hc_status_fence_summary(const hc_status *st, hc_fence_summary *sum)
     if (st->cluster.watchdog_timeout
         || (st->sbd && st->sbd->disks->len)) {
         sum->sbd_expected = true;
+    }
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        const hc_sbd_state *p = g_ptr_array_index(st->sbd_peers, i);
+
+        if (!p->unknown && p->disks->len) {
+            sum->sbd_expected = true;
+        }
     }
     g_ptr_array_free(dev, TRUE);
     sum->watchdog = st->cluster.watchdog_timeout && st->cluster.have_watchdog;
@@ -218,6 +263,32 @@ static const char *or_q(const char *s)
     return s ? s : "?";
 }
 
+/* One node's sbd: its configuration broken, configured but not running,
+ * running without its watchdog.  A node that could not be asked warns of
+ * nothing (its line says why). */
+static void sbd_warnings(hc_status *st, const hc_sbd_state *s,
+                         const hc_fence_summary *sum)
+{
+    if (!s || s->unknown) {
+        return;
+    }
+    if (s->config_error) {
+        if (s == st->sbd) {
+            warn(st, "sbd: %s", s->config_error);
+        } else {
+            warn(st, "sbd on %s: %s", or_q(s->node), s->config_error);
+        }
+    } else if (sum->sbd_expected && !s->running) {
+        warn(st, "sbd is configured (%s) but does not run on %s: its "
+                 "disk and watchdog fence nothing here", s->config_path,
+             or_q(s == st->sbd ? st->sbd_node : s->node));
+    } else if (s->running && !s->watchdog_open) {
+        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
+             or_q(s == st->sbd ? st->sbd_node : s->node),
+             or_q(s->watchdog_dev));
+    }
+}
+
 void hc__status_fence_warnings(hc_status *st)
 {
     hc_fence_summary sum;
@@ -248,15 +319,9 @@ void hc__status_fence_warnings(hc_status *st)
         }
     }
     g_ptr_array_free(dev, TRUE);
-    if (st->sbd && st->sbd->config_error) {
-        warn(st, "sbd: %s", st->sbd->config_error);
-    } else if (st->sbd && sum.sbd_expected && !st->sbd->running) {
-        warn(st, "sbd is configured (%s) but does not run on %s: its "
-                 "disk and watchdog fence nothing here", st->sbd->config_path,
-             or_q(st->sbd_node));
-    } else if (st->sbd && st->sbd->running && !st->sbd->watchdog_open) {
-        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
-             or_q(st->sbd_node), or_q(st->sbd->watchdog_dev));
+    sbd_warnings(st, st->sbd, &sum);
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        sbd_warnings(st, g_ptr_array_index(st->sbd_peers, i), &sum);
     }
     if (sum.first_pending) {
         const hc_fence_event *e = sum.first_pending;

@@ -196,6 +196,9 @@ typedef struct hc_status {
      * looked at (a CIB file), and this node's name. */
     hc_sbd_state *sbd;
     char *sbd_node;
+    /* The other nodes' sbd (hc_status_set_sbd_peers): hc_sbd_state*, each
+     * named (->node), in the order of nodes; NULL when not looked at. */
+    GPtrArray *sbd_peers;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -265,6 +268,15 @@ void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
  * warnings (sbd configured but not running, its watchdog not open). */
 void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
 
+/* Gives st the other nodes' sbd states (hc_sbd_state*, named, taken with
+ * the array; NULL: not looked at) and recomputes the warnings. */
+void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers);
+
+/* The names of the cluster nodes (members) other than here (compared in
+ * short form: "nodeone" is "nodeone.example.com"), NULL-terminated
+ * (g_strfreev): the nodes whose sbd is asked over ssh. */
+char **hc_status_other_nodes(const hc_status *st, const char *here);
+
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */
 void hc_status_fence_devices(const hc_status *st, GPtrArray *out);
@@ -275,9 +287,10 @@ typedef struct hc_fence_summary {
     bool watchdog;      /* watchdog fencing (stonith-watchdog-timeout and
                          * have-watchdog): works without a device */
     bool works;         /* enabled and a device runs (or the watchdog) */
-    bool sbd_expected;  /* sbd should run here: its configuration names a
-                         * disk, a fence_sbd device exists, or watchdog
-                         * fencing is on (stonith-watchdog-timeout) */
+    bool sbd_expected;  /* sbd should run on the nodes: a node's
+                         * configuration names a disk, a fence_sbd device
+                         * exists, or watchdog fencing is on
+                         * (stonith-watchdog-timeout) */
     int pending;        /* fence operations in flight */
     int failed_targets; /* nodes whose last fence failed */
     const hc_fence_event *last_failed; /* the newest of those */

@@ -10,6 +10,20 @@
 #include "cib.h"
 #include "status.h"
 
+/* The other nodes' sbd, asked over ssh one after the other. */
+static GPtrArray *sbd_peers(const hc_status *st)
+{
+    char **nodes = hc_status_other_nodes(st, g_get_host_name());
+    GPtrArray *out = g_ptr_array_new();
+
+    for (char **n = nodes; *n; n++) {
+        g_ptr_array_add(out, hc_sbd_remote(*n, getenv("HACON_SBD_CONFIG"),
+                                           true));
+    }
+    g_strfreev(nodes);
+    return out;
+}
+
 static int status_run(const hc_args *a)
 {
     int json = hc_args_choice(a, "format", 0);
@@ -57,9 +71,11 @@ static int status_run(const hc_args *a)
             hc_status_set_fence_history(st, hist, NULL);
         }
         g_free(herr);
-        /* This node's sbd, its watchdog and its disks' slots. */
+        /* This node's sbd, its watchdog and its disks' slots, then the
+         * other nodes' over ssh (each with its deadlines). */
         hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
                           g_get_host_name());
+        hc_status_set_sbd_peers(st, sbd_peers(st));
     }
     out = g_string_new(NULL);
     if (json) {
