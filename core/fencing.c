@@ -56,31 +56,16 @@ static gint event_cmp(gconstpointer a, gconstpointer b)
     return 0;
 }
 
-int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+/* The fencer's history on a connected api, as hc_fence_event*. */
+static int history_from(stonith_t *api, int timeout_s, GPtrArray **ret,
+                        char **ret_err)
 {
-    stonith_t *api;
     stonith_history_t *hist = NULL;
     GPtrArray *out;
     int rc;
 
-    *ret = NULL;
-    api = stonith_api_new();
-    if (!api) {
-        return -ENOMEM;
-    }
-    rc = api->cmds->connect(api, "hacon", NULL);
-    if (rc != pcmk_ok) {
-        if (ret_err) {
-            *ret_err = g_strdup_printf("the fencer is not reachable (%s)",
-                                       pcmk_strerror(rc));
-        }
-        stonith_api_delete(api);
-        return rc < 0 ? rc : -ENOTCONN;
-    }
     /* Every node (target NULL, what '*' means to stonith_admin). */
-    rc = api->cmds->history(api, st_opt_sync_call, NULL, &hist, 30);
-    api->cmds->disconnect(api);
-    stonith_api_delete(api);
+    rc = api->cmds->history(api, st_opt_sync_call, NULL, &hist, timeout_s);
     if (rc != pcmk_ok) {
         if (ret_err) {
             *ret_err = g_strdup_printf("the fencer's history: %s",
@@ -112,6 +97,140 @@ int hc_fence_history_query(GPtrArray **ret, char **ret_err)
     g_ptr_array_sort(out, event_cmp);
     *ret = out;
     return 0;
+}
+
+static int connect_api(stonith_t **ret, int *fd, char **ret_err)
+{
+    stonith_t *api = stonith_api_new();
+    int rc;
+
+    *ret = NULL;
+    if (!api) {
+        return -ENOMEM;
+    }
+    rc = api->cmds->connect(api, "hacon", fd);
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("the fencer is not reachable (%s)",
+                                       pcmk_strerror(rc));
+        }
+        stonith_api_delete(api);
+        return rc < 0 ? rc : -ENOTCONN;
+    }
+    *ret = api;
+    return 0;
+}
+
+int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+{
+    stonith_t *api;
+    int fd = -1, rc;
+
+    *ret = NULL;
+    /* With an fd the connection is ours to read: none of it joins a main
+     * loop (this is a one-shot question). */
+    rc = connect_api(&api, &fd, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = history_from(api, 30, ret, ret_err);
+    api->cmds->disconnect(api);
+    stonith_api_delete(api);
+    return rc;
+}
+
+/* ---- the fencer followed by notifications ---------------------------- */
+
+struct hc_fencer {
+    stonith_t *api;
+    hc_fencer_fn fn;
+    void *data;
+    bool notifying;
+};
+
+/* libstonithd's callbacks carry no user data: the fencers of this process
+ * (one in the console), found by their api. */
+static GSList *fencers;
+
+static void on_stonith_event(stonith_t *api, stonith_event_t *e)
+{
+    for (GSList *l = fencers; l; l = l->next) {
+        hc_fencer *f = l->data;
+
+        if (f->api == api) {
+            f->fn(f->data, e && e->operation ? e->operation
+                                             : T_STONITH_NOTIFY_DISCONNECT);
+            return;
+        }
+    }
+}
+
+int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
+                      char **ret_err)
+{
+    hc_fencer *f;
+    stonith_t *api;
+    int rc;
+
+    *ret = NULL;
+    /* No fd: libstonithd attaches the connection to GLib's default main
+     * context, whose loop then delivers the notifications (crm_mon's
+     * way). */
+    rc = connect_api(&api, NULL, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    f = g_new0(hc_fencer, 1);
+    f->api = api;
+    f->fn = fn;
+    f->data = data;
+    fencers = g_slist_prepend(fencers, f);
+    /* A fence that ends (st_notify_fence), the history that changes (a
+     * fence asked, pending: st_notify_history), and the fencer gone. */
+    f->notifying =
+        api->cmds->register_notification(api, T_STONITH_NOTIFY_DISCONNECT,
+                                         on_stonith_event) == pcmk_ok
+        && api->cmds->register_notification(api, T_STONITH_NOTIFY_FENCE,
+                                            on_stonith_event) == pcmk_ok
+        && api->cmds->register_notification(api, T_STONITH_NOTIFY_HISTORY,
+                                            on_stonith_event) == pcmk_ok;
+    *ret = f;
+    return 0;
+}
+
+bool hc_fencer_notifying(const hc_fencer *f)
+{
+    return f && f->notifying;
+}
+
+bool hc_fencer_connected(const hc_fencer *f)
+{
+    return f && f->api->state != stonith_disconnected;
+}
+
+int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err)
+{
+    *ret = NULL;
+    if (!hc_fencer_connected(f)) {
+        if (ret_err) {
+            *ret_err = g_strdup("the fencer went away");
+        }
+        return -ENOTCONN;
+    }
+    return history_from(f->api, HC_FENCER_TIMEOUT_S, ret, ret_err);
+}
+
+void hc_fencer_free(hc_fencer *f)
+{
+    if (!f) {
+        return;
+    }
+    fencers = g_slist_remove(fencers, f);
+    if (f->api->state != stonith_disconnected) {
+        f->api->cmds->disconnect(f->api);
+    }
+    stonith_api_delete(f->api);
+    g_free(f);
 }
 
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,

@@ -259,6 +259,30 @@ char *hc_leftover_text(const hc_constraint *c);
  * *ret_err (the fencer not running, not reachable). */
 int hc_fence_history_query(GPtrArray **ret, char **ret_err);
 
+/* The local fencer followed as crm_mon follows it: a connection in GLib's
+ * default main context, registered for fence notifications.  fn is called
+ * from that loop with the notification's name (T_STONITH_NOTIFY_FENCE:
+ * "st_notify_fence" when a fence ended, "st_notify_history" when the
+ * history changed, a fence asked or ended; "st_notify_disconnect" when the
+ * fencer went away: then free the fencer, from outside fn). */
+typedef struct hc_fencer hc_fencer;
+#define HC_FENCER_GONE "st_notify_disconnect"   /* T_STONITH_NOTIFY_... */
+typedef void (*hc_fencer_fn)(void *data, const char *event);
+
+/* How long one history question may take (s): the fencer is local. */
+#define HC_FENCER_TIMEOUT_S 5
+
+/* Connects and registers: 0 (*ret set; hc_fencer_notifying() says whether
+ * the registration was taken) or a negative errno with one line in
+ * *ret_err (the fencer not running). */
+int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
+                      char **ret_err);
+bool hc_fencer_notifying(const hc_fencer *f);
+bool hc_fencer_connected(const hc_fencer *f);
+/* The history through the connection, as hc_fence_history_query. */
+int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err);
+void hc_fencer_free(hc_fencer *f);
+
 /* Gives st the history (taken; NULL with why when it is not known) and
  * recomputes the warnings, which name failed and pending fences. */
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
