@@ -637,3 +637,34 @@ const hc_sbd_slot *hc_sbd_node_slot(const hc_sbd_state *st,
     }
     return NULL;
 }
+
+static bool same_short_name(const char *a, const char *b)
+{
+    size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+
+    return na == nb && !strncmp(a, b, na);
+}
+
+char *hc_sbd_here(char *const *nodes)
+{
+    const char *host = g_get_host_name();
+    const char *argv[] = { "crm_node", "-n", NULL };
+    hc_exec_opts o = { .timeout_ms = SBD_DEADLINE_MS };
+    hc_exec_result r = { 0 };
+    char *name = NULL;
+
+    for (char *const *n = nodes; n && *n; n++) {
+        if (same_short_name(*n, host)) {
+            return g_strdup(*n);
+        }
+    }
+    if (hc_exec(argv, &o, &r) == 0 && !r.spawn_failed && !r.timed_out
+        && r.status == 0 && r.out) {
+        name = g_strstrip(g_strdup(r.out));
+        if (!*name || strchr(name, '\n')) {
+            g_clear_pointer(&name, g_free);
+        }
+    }
+    hc_exec_result_clear(&r);
+    return name ? name : g_strdup(host);
+}

@@ -86,6 +86,12 @@ hc_sbd_state *hc_sbd_remote(const char *node, const char *path,
                             bool read_slots);
 void hc_sbd_state_free(hc_sbd_state *st);
 
+/* This node's name among the cluster's nodes (NULL-terminated): the one
+ * whose short name is the host name's, else what `crm_node -n` says (a
+ * host named otherwise than its node), else the host name (g_free).  May
+ * run crm_node (5 s deadline): not from the console's loop. */
+char *hc_sbd_here(char *const *nodes);
+
 /* A deep copy (the console keeps what its reader found across models). */
 hc_sbd_state *hc_sbd_state_dup(const hc_sbd_state *st);
 

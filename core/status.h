@@ -297,8 +297,9 @@ void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
 void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers);
 
 /* The names of the cluster nodes (members) other than here (compared in
- * short form: "nodeone" is "nodeone.example.com"), NULL-terminated
- * (g_strfreev): the nodes whose sbd is asked over ssh. */
+ * short form: "nodeone" is "nodeone.example.com"; here NULL: all of
+ * them), NULL-terminated (g_strfreev): the nodes whose sbd is asked over
+ * ssh. */
 char **hc_status_other_nodes(const hc_status *st, const char *here);
 
 /* The fence devices: the primitives of class stonith, at any depth, in

@@ -10,18 +10,26 @@
 #include "cib.h"
 #include "status.h"
 
-/* The other nodes' sbd, asked over ssh one after the other. */
-static GPtrArray *sbd_peers(const hc_status *st)
+/* Each node's sbd: this node's here, the others' over ssh one after the
+ * other. */
+static void sbd_nodes(hc_status *st)
 {
-    char **nodes = hc_status_other_nodes(st, g_get_host_name());
+    char **all = hc_status_other_nodes(st, NULL);
+    char *here = hc_sbd_here(all);
+    char **nodes = hc_status_other_nodes(st, here);
     GPtrArray *out = g_ptr_array_new();
+    hc_sbd_state *local = hc_sbd_local(getenv("HACON_SBD_CONFIG"), true);
 
+    local->node = g_strdup(here);
+    hc_status_set_sbd(st, local, here);
     for (char **n = nodes; *n; n++) {
         g_ptr_array_add(out, hc_sbd_remote(*n, getenv("HACON_SBD_CONFIG"),
                                            true));
     }
+    hc_status_set_sbd_peers(st, out);
     g_strfreev(nodes);
-    return out;
+    g_strfreev(all);
+    g_free(here);
 }
 
 static int status_run(const hc_args *a)
@@ -73,9 +81,7 @@ static int status_run(const hc_args *a)
         g_free(herr);
         /* This node's sbd, its watchdog and its disks' slots, then the
          * other nodes' over ssh (each with its deadlines). */
-        hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
-                          g_get_host_name());
-        hc_status_set_sbd_peers(st, sbd_peers(st));
+        sbd_nodes(st);
     }
     out = g_string_new(NULL);
     if (json) {

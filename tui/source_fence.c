@@ -28,7 +28,7 @@
 typedef struct sbd_job {
     hc_fence_src *s;
     char *path;
-    char **nodes;
+    char **nodes;               /* every member: this one is found */
     hc_sbd_state *local;
     GPtrArray *peers;           /* hc_sbd_state* */
     bool orphan;                /* set and read by the loop's thread only */
@@ -48,7 +48,7 @@ struct hc_fence_src {
                                  * section (NULL: notifications) */
     /* sbd. */
     char *sbd_path;
-    char **nodes;               /* the other nodes, from the last model */
+    char **nodes;               /* the members, from the last model */
     hc_sbd_state *local;
     GPtrArray *peers;
     sbd_job *job;
@@ -163,9 +163,12 @@ static void fencer_try(hc_fence_src *s)
     char *err = NULL;
 
     if (hc_fencer_connect(on_fencer_event, s, &s->fencer, &err) < 0) {
-        char *why = g_strdup_printf("%s: asked again every %d s",
+        /* What is done first: the reason can be long for a narrow
+         * screen. */
+        char *why = g_strdup_printf("asked again every %d s: %s",
+                                    FENCER_RETRY_MS / 1000,
                                     err ? err : "the fencer is not "
-                                    "reachable", FENCER_RETRY_MS / 1000);
+                                    "reachable");
 
         set_history(s, NULL, why);
         set_feed(s, NULL);
@@ -239,12 +242,16 @@ static gpointer sbd_main(gpointer data)
 {
     sbd_job *j = data;
 
+    char *here = hc_sbd_here(j->nodes);
+
     j->local = hc_sbd_local(j->path, true);
-    j->local->node = g_strdup(g_get_host_name());
+    j->local->node = here;
     j->peers = g_ptr_array_new_with_free_func(
         (GDestroyNotify) hc_sbd_state_free);
     for (char **n = j->nodes; n && *n; n++) {
-        g_ptr_array_add(j->peers, hc_sbd_remote(*n, j->path, true));
+        if (strcmp(*n, here) != 0) {
+            g_ptr_array_add(j->peers, hc_sbd_remote(*n, j->path, true));
+        }
     }
     g_idle_add(on_sbd_done, j);
     return NULL;
@@ -338,7 +345,7 @@ void hc_fence_src_apply(hc_fence_src *s, hc_status *st)
         return;
     }
     if (s->local) {
-        hc_status_set_sbd(st, hc_sbd_state_dup(s->local), g_get_host_name());
+        hc_status_set_sbd(st, hc_sbd_state_dup(s->local), s->local->node);
     }
     if (s->peers) {
         peers = g_ptr_array_new();
@@ -349,7 +356,7 @@ void hc_fence_src_apply(hc_fence_src *s, hc_status *st)
     }
     /* The nodes asked next time: this model's. */
     g_strfreev(s->nodes);
-    s->nodes = hc_status_other_nodes(st, g_get_host_name());
+    s->nodes = hc_status_other_nodes(st, NULL);
     if (!s->job && !s->sbd_timer) {
         sbd_start(s);
     }
