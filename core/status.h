@@ -199,6 +199,9 @@ typedef struct hc_status {
     /* The other nodes' sbd (hc_status_set_sbd_peers): hc_sbd_state*, each
      * named (->node), in the order of nodes; NULL when not looked at. */
     GPtrArray *sbd_peers;
+    /* The quorum device as corosync counts it (hc_status_set_qdevice),
+     * NULL when none is registered or corosync was not asked. */
+    char *qdevice;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -301,6 +304,9 @@ void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers);
  * them), NULL-terminated (g_strfreev): the nodes whose sbd is asked over
  * ssh. */
 char **hc_status_other_nodes(const hc_status *st, const char *here);
+
+/* Gives st the quorum device's state in words (copied; NULL: none). */
+void hc_status_set_qdevice(hc_status *st, const char *text);
 
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */
