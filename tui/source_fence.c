@@ -8,7 +8,8 @@
  * reached (or does not take the registration) is it asked every
  * FENCER_RETRY_MS, and the section says so.
  *
- * sbd is read every SBD_PERIOD_S in a thread, as the Leases pane reads a
+ * sbd is read every SBD_PERIOD_S (SBD_IDLE_PERIOD_S while no node uses
+ * it) in a thread, as the Leases pane reads a
  * remote lease file: this node's (/proc, and `sbd -d DEV list` and `dump`,
  * 5 s each) and the other nodes' over ssh (core/sbd.c), whose answer the
  * loop takes from an idle callback; the console never waits for a disk or
@@ -24,6 +25,9 @@
 
 #define FENCER_RETRY_MS 2000
 #define SBD_PERIOD_S 5
+/* While no node uses sbd (none configured with a disk, none running it):
+ * an ssh to each node every 5 s would be the transcript's every line. */
+#define SBD_IDLE_PERIOD_S 30
 
 typedef struct sbd_job {
     hc_fence_src *s;
@@ -213,6 +217,25 @@ static gboolean on_sbd_timer(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+static bool state_uses_sbd(const hc_sbd_state *st)
+{
+    return st && !st->unknown
+           && (st->running || st->disks->len || st->config_error);
+}
+
+static bool sbd_in_use(const hc_fence_src *s)
+{
+    if (state_uses_sbd(s->local)) {
+        return true;
+    }
+    for (guint i = 0; s->peers && i < s->peers->len; i++) {
+        if (state_uses_sbd(s->peers->pdata[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* In the loop's thread, once the reads are done. */
 static gboolean on_sbd_done(gpointer data)
 {
@@ -233,7 +256,9 @@ static gboolean on_sbd_done(gpointer data)
     s->peers = j->peers;
     j->peers = NULL;
     sbd_job_free(j);
-    s->sbd_timer = g_timeout_add_seconds(SBD_PERIOD_S, on_sbd_timer, s);
+    s->sbd_timer = g_timeout_add_seconds(sbd_in_use(s) ? SBD_PERIOD_S
+                                         : SBD_IDLE_PERIOD_S, on_sbd_timer,
+                                         s);
     changed(s);
     return G_SOURCE_REMOVE;
 }

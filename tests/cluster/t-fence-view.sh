@@ -319,6 +319,26 @@ tap_check "console (slow disk): q leaves it" wait_for slow "EXITED 0" 10
 longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/sbd-stall.log" 2> /dev/null)
 tap_check "console: no loop turn waited for the disk (longest ${longest:-?} ms < 1000)" \
     sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
+# A process named sbd on nodetwo (a copy of sleep: the real sbd would arm
+# the watchdog) holding no watchdog: running, and the watchdog NOT open,
+# read over ssh from nodeone.
+mkdir -p "$S/fakesbd"
+cp "$(command -v sleep)" "$S/fakesbd/sbd"
+X nodetwo sh -c "setsid '$S/fakesbd/sbd' 300 < /dev/null > /dev/null 2>&1 &"
+fake_pid() { X nodetwo sh -c 'for d in /proc/[0-9]*; do read -r n < $d/comm 2>/dev/null && [ "$n" = sbd ] && echo ${d#/proc/}; done' | head -n 1; }
+fake_running() { [ -n "$(fake_pid)" ]; }
+until_ok 10 fake_running
+fpid=$(fake_pid)
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
+tcheck "sbd text: nodetwo's sbd running (pid $fpid there) without its watchdog, and the warning" \
+    sh -c "grep -q '^  sbd on nodetwo: running (pid $fpid), watchdog /dev/watchdog NOT open, watchdog timeout 5 s, msgwait 10 s, slot 1 on $DISK_DEV: clear$' '$W/st.txt' &&
+           grep -q '! sbd runs on nodetwo but does not hold its watchdog /dev/watchdog open' '$W/st.txt' &&
+           ! grep -q 'does not run on nodetwo' '$W/st.txt'"
+tcheck "sbd JSON: nodetwo running, its pid, no watchdog held" \
+    jcheck "[(n['node'], n['running'], n['pid'], n['watchdog_open']) for n in j['fencing']['sbd_nodes']]
+            == [('nodeone', False, 0, False), ('nodetwo', True, $fpid, False)]"
+[ -n "$fpid" ] && X nodetwo kill "$fpid"
 printf 'SBD_DEVICE="/dev/drbd1\n' > "$S/sbd-bad.conf"
 X nodeone env HACON_SBD_CONFIG="$S/sbd-bad.conf" hacon status > "$W/st.txt" 2>&1
 tcheck "sbd: a quote not closed in the configuration is named with its line" \
