@@ -565,6 +565,50 @@ void hc_drbd_take_sizes(hc_drbd *d, const hc_drbd *ref)
     }
 }
 
+int hc_drbd_name_minors(hc_drbd *d, GHashTable *names)
+{
+    int n = 0, rc = 0;
+
+    if (!d || !names) {
+        return -EINVAL;
+    }
+    for (guint i = 0; i < d->resources->len; i++) {
+        hc_drbd_resource *r = d->resources->pdata[i];
+        const hc_drbd_device *v = r->devices->len == 1
+                                  ? r->devices->pdata[0] : NULL;
+        char key[16], clean[HC_DRBD_NAME_MAX];
+        const char *name;
+
+        if (!r->name_unknown || !v || v->minor < 0) {
+            continue;
+        }
+        snprintf(key, sizeof(key), "%d", v->minor);
+        name = g_hash_table_lookup(names, key);
+        if (!name || !*name) {
+            continue;
+        }
+        hc__drbd_copy_word(clean, sizeof(clean), name, strlen(name));
+        /* Two minors of one resource (its volumes) meet in one object
+         * only when fed again. */
+        {
+            const hc_drbd_resource *o = hc_drbd_find(d, clean);
+
+            if (o && o != r) {
+                rc = -EEXIST;
+                continue;
+            }
+        }
+        g_strlcpy(r->name, clean, sizeof(r->name));
+        r->name_unknown = false;
+        n++;
+    }
+    if (n) {
+        g_ptr_array_sort(d->resources, resource_cmp);
+        d->dirty = true;
+    }
+    return rc < 0 ? rc : n;
+}
+
 const char *hc_drbd_display_name(const hc_drbd_resource *r, char *buf,
                                  size_t n)
 {

@@ -173,6 +173,14 @@ int hc_drbd_parse_config_minors(const char *buf, size_t len,
  * device with the same minor in ref (one read from events2). */
 void hc_drbd_take_sizes(hc_drbd *d, const hc_drbd *ref);
 
+/* Gives the resources known by their minor only (name_unknown, from
+ * /proc/drbd) the names of names ("N" -> "NAME"), keeping their state,
+ * samples and history.  Returns how many were renamed, -EEXIST (some
+ * renamed) when a name is already another resource's (two volumes of one
+ * resource: the caller clears the model and feeds /proc/drbd again with
+ * names), -EINVAL without a model or names. */
+int hc_drbd_name_minors(hc_drbd *d, GHashTable *names);
+
 /* Feeds one `drbdsetup events2 [--timestamps] [--statistics]` line (no
  * newline needed).  now < 0 means use the line's timestamp (replays).
  * Returns 0, 1 when the line ended the initial dump ("exists -"), or

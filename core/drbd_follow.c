@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "util.h"
@@ -31,6 +34,12 @@ struct hc_drbd_follow {
     double stream_started;  /* when the last events2 child started */
     double last_poll;
     bool have_proc;
+    /* /proc/drbd's minors named off the loop when events2 does not name
+     * them: the names found ("N" -> "NAME"), the minors asked about once
+     * ("N"), the sizes the lookup's events2 gave, the lookup running. */
+    GHashTable *names, *asked;
+    hc_drbd *ref;
+    hc_drbd_lookup *lookup;
 };
 
 static double now_s(void)
@@ -70,6 +79,7 @@ static void child_free(child *c)
 }
 
 static void schedule_restart(hc_drbd_follow *f, const char *why);
+static void poll_now(hc_drbd_follow *f);
 
 static gboolean child_out(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
@@ -105,6 +115,11 @@ static gboolean child_out(GIOChannel *ch, GIOCondition cond, gpointer data)
             f->stream = NULL;
             child_free(c);
             schedule_restart(f, "drbdsetup events2 ended");
+            /* Until it runs again, /proc/drbd alone (a drbdsetup without
+             * events2 ends at once, every time). */
+            if (f->have_proc) {
+                poll_now(f);
+            }
         } else if (c == f->poll) {
             f->poll = NULL;
             child_free(c);
@@ -177,6 +192,11 @@ static gboolean restart_cb(gpointer data)
         schedule_restart(f, err);
     }
     g_free(err);
+    /* /proc/drbd fills the model again at once (the named minors now,
+     * the others once the stream is gone or has dumped). */
+    if (f->have_proc) {
+        poll_now(f);
+    }
     return G_SOURCE_REMOVE;
 }
 
@@ -213,23 +233,90 @@ static bool any_sync(const hc_drbd *d)
     return false;
 }
 
+static bool any_unknown(const hc_drbd *d)
+{
+    for (guint i = 0; i < d->resources->len; i++) {
+        const hc_drbd_resource *r = d->resources->pdata[i];
+
+        if (r->name_unknown) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_names(GHashTable *names, hc_drbd *ref, void *data);
+
+/* Asks drbdsetup and drbdadm (off the loop) for the names of the minors
+ * of m known by number only, unless they were asked about already or a
+ * lookup runs (its end polls again: a minor that appeared meanwhile is
+ * asked about then). */
+static void want_names(hc_drbd_follow *f, const hc_drbd *m)
+{
+    GArray *minors;
+
+    if (f->lookup) {
+        return;
+    }
+    minors = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint i = 0; i < m->resources->len; i++) {
+        const hc_drbd_resource *r = m->resources->pdata[i];
+
+        for (guint j = 0; r->name_unknown && j < r->devices->len; j++) {
+            const hc_drbd_device *v = r->devices->pdata[j];
+            char *key = g_strdup_printf("%d", v->minor);
+
+            if (v->minor >= 0 && !g_hash_table_contains(f->asked, key)) {
+                g_array_append_val(minors, v->minor);
+                g_hash_table_add(f->asked, key);
+            } else {
+                g_free(key);
+            }
+        }
+    }
+    if (minors->len) {
+        f->lookup = hc_drbd_lookup_start(f->o.drbdsetup, f->o.drbdadm,
+                                         (const int *) minors->data,
+                                         minors->len,
+                                         f->o.lookup_timeout_ms,
+                                         on_names, f);
+    }
+    g_array_free(minors, TRUE);
+}
+
 static void poll_now(hc_drbd_follow *f)
 {
     const char *path = f->o.proc_path ? f->o.proc_path : "/proc/drbd";
+    bool gated = f->stream && !f->stream->dumped;
     char *buf = NULL;
     size_t len = 0;
 
     f->last_poll = now_s();
-    /* /proc/drbd knows minors, not names: wait for the names of the
-     * stream's dump (unless there is no stream). */
-    if (f->stream && !f->stream->dumped) {
-        return;
-    }
     if (f->have_proc && hc_read_file(path, &buf, &len) == 0) {
         bool was_dirty = f->d->dirty;
+
+        /* /proc/drbd knows minors, not names: while the stream's dump
+         * is under way, wait for its names unless the lookup gave them
+         * all (its names and the dump's are the same). */
+        if (gated) {
+            hc_drbd *scratch = hc_drbd_new();
+            bool unknown;
+
+            hc_drbd_feed_proc(scratch, buf, len, f->last_poll, f->names);
+            unknown = any_unknown(scratch);
+            hc_drbd_free(scratch);
+            if (unknown) {
+                g_free(buf);
+                return;
+            }
+        }
         f->d->dirty = false;
-        hc_drbd_feed_proc(f->d, buf, len, f->last_poll, NULL);
+        hc_drbd_feed_proc(f->d, buf, len, f->last_poll, f->names);
         g_free(buf);
+        if (f->ref) {
+            hc_drbd_take_sizes(f->d, f->ref);
+        }
+        want_names(f, f->d);
         if (f->d->dirty) {
             notify(f, NULL);
         }
@@ -240,6 +327,40 @@ static void poll_now(hc_drbd_follow *f)
     if (!f->poll && f->stream && f->stream->dumped) {
         f->poll = child_spawn(f, true, NULL);
     }
+}
+
+/* The lookup's answer: the minors it named get their names in the model
+ * (feeding /proc/drbd again where two of them are one resource). */
+static void on_names(GHashTable *names, hc_drbd *ref, void *data)
+{
+    hc_drbd_follow *f = data;
+    GHashTableIter it;
+    gpointer key, val;
+    bool was_dirty = f->d->dirty;
+
+    f->lookup = NULL;
+    g_hash_table_iter_init(&it, names);
+    while (g_hash_table_iter_next(&it, &key, &val)) {
+        g_hash_table_replace(f->names, g_strdup(key), g_strdup(val));
+    }
+    g_hash_table_destroy(names);
+    hc_drbd_free(f->ref);
+    f->ref = ref;
+    f->d->dirty = false;
+    if (hc_drbd_name_minors(f->d, f->names) == -EEXIST) {
+        hc_drbd_clear(f->d);
+        f->d->dirty = false;
+        poll_now(f);
+        f->d->dirty |= was_dirty;
+        return;
+    }
+    hc_drbd_take_sizes(f->d, f->ref);
+    if (f->d->dirty) {
+        notify(f, NULL);
+    }
+    f->d->dirty |= was_dirty;
+    /* A minor that appeared while the lookup ran. */
+    poll_now(f);
 }
 
 static gboolean tick_cb(gpointer data)
@@ -283,8 +404,13 @@ hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
     if (!f->o.poll_idle_ms) {
         f->o.poll_idle_ms = 15000;
     }
+    if (!f->o.lookup_timeout_ms) {
+        f->o.lookup_timeout_ms = 5000;
+    }
     f->fn = fn;
     f->data = data;
+    f->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    f->asked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     /* /proc/drbd carries statistics only on 8.x. */
     if (hc_read_file(f->o.proc_path ? f->o.proc_path : "/proc/drbd", &buf,
                      &len) == 0
@@ -296,6 +422,8 @@ hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
     f->stream = child_spawn(f, false, ret_err);
     f->stream_started = now_s();
     if (!f->stream && !f->have_proc) {
+        g_hash_table_destroy(f->names);
+        g_hash_table_destroy(f->asked);
         g_free(f);
         return NULL;
     }
@@ -324,6 +452,10 @@ void hc_drbd_follow_stop(hc_drbd_follow *f)
     }
     child_free(f->stream);
     child_free(f->poll);
+    hc_drbd_lookup_stop(f->lookup);
+    g_hash_table_destroy(f->names);
+    g_hash_table_destroy(f->asked);
+    hc_drbd_free(f->ref);
     g_free(f);
 }
 
@@ -466,6 +598,54 @@ static char *run_tool(const char *const *argv)
     return out;
 }
 
+/* `drbdsetup events2 --now all`'s output: the minors the kernel runs,
+ * named, into names (over what was there) and ref; how many. */
+static int take_events2(const char *out, GHashTable *names, hc_drbd *ref)
+{
+    int n = 0;
+
+    if (!out || hc_drbd_feed_events2(ref, out, strlen(out), 0) < 0) {
+        return 0;
+    }
+    for (guint i = 0; i < ref->resources->len; i++) {
+        const hc_drbd_resource *r = ref->resources->pdata[i];
+        for (guint j = 0; j < r->devices->len; j++) {
+            const hc_drbd_device *v = r->devices->pdata[j];
+            if (v->minor >= 0) {
+                g_hash_table_replace(names, g_strdup_printf("%d", v->minor),
+                                     g_strdup(r->name));
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* A configuration's minors (`drbdsetup show`, `drbdadm dump all`) into
+ * names, never over what the kernel said: these may name minors the
+ * kernel does not run (a capture from another time).  How many. */
+static int take_config(const char *out, GHashTable *names)
+{
+    GHashTable *more = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                             g_free, g_free);
+    GHashTableIter it;
+    gpointer key, val;
+    int n = 0;
+
+    if (out) {
+        hc_drbd_parse_config_minors(out, strlen(out), more);
+    }
+    g_hash_table_iter_init(&it, more);
+    while (g_hash_table_iter_next(&it, &key, &val)) {
+        if (!g_hash_table_contains(names, key)) {
+            g_hash_table_insert(names, g_strdup(key), g_strdup(val));
+            n++;
+        }
+    }
+    g_hash_table_destroy(more);
+    return n;
+}
+
 int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
                           GHashTable *names, hc_drbd *ref)
 {
@@ -476,45 +656,293 @@ int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
     const char *dump[] = { adm, "dump", "all", NULL };
     const char *const *cmds[] = { show, dump };
     char *out;
-    int n = 0;
+    int n;
 
     out = run_tool(ev);
-    if (out && hc_drbd_feed_events2(ref, out, strlen(out), 0) >= 0) {
-        for (guint i = 0; i < ref->resources->len; i++) {
-            const hc_drbd_resource *r = ref->resources->pdata[i];
-            for (guint j = 0; j < r->devices->len; j++) {
-                const hc_drbd_device *v = r->devices->pdata[j];
-                if (v->minor >= 0) {
-                    g_hash_table_replace(names,
-                                         g_strdup_printf("%d", v->minor),
-                                         g_strdup(r->name));
-                    n++;
-                }
-            }
-        }
-    }
+    n = take_events2(out, names, ref);
     g_free(out);
-    /* The configurations name minors the kernel does not run (a capture
-     * from another time), never over what the kernel says. */
     for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
-        GHashTable *more = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                                 g_free, g_free);
-        GHashTableIter it;
-        gpointer key, val;
-
         out = run_tool(cmds[k]);
-        if (out) {
-            hc_drbd_parse_config_minors(out, strlen(out), more);
-        }
+        n += take_config(out, names);
         g_free(out);
-        g_hash_table_iter_init(&it, more);
-        while (g_hash_table_iter_next(&it, &key, &val)) {
-            if (!g_hash_table_contains(names, key)) {
-                g_hash_table_insert(names, g_strdup(key), g_strdup(val));
-                n++;
-            }
-        }
-        g_hash_table_destroy(more);
     }
     return n;
+}
+
+/* ---- the same off the loop ------------------------------------------- */
+
+#define LOOKUP_TOOLS 3
+
+struct hc_drbd_lookup {
+    char *argv[LOOKUP_TOOLS][5];
+    int step;                   /* the tool running, LOOKUP_TOOLS: none */
+    GArray *want;               /* the minors to name (int) */
+    int timeout_ms;
+    GHashTable *names;
+    hc_drbd *ref;
+    GPid pid;
+    GIOChannel *ch;
+    GString *out;
+    guint io_id, child_id, timer_id, idle_id;
+    bool eof, exited, timed_out;
+    int wait_status;
+    gint64 started;
+    hc_drbd_lookup_fn fn;
+    void *data;
+};
+
+static void lookup_free(hc_drbd_lookup *l)
+{
+    guint *ids[] = { &l->io_id, &l->child_id, &l->timer_id, &l->idle_id };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        if (*ids[i]) {
+            g_source_remove(*ids[i]);
+        }
+    }
+    if (l->pid > 0) {
+        if (!l->exited) {
+            /* Its process group: a script's children too. */
+            kill(-l->pid, SIGKILL);
+            kill(l->pid, SIGKILL);
+            waitpid(l->pid, NULL, 0);
+        }
+        g_spawn_close_pid(l->pid);
+    }
+    if (l->ch) {
+        g_io_channel_unref(l->ch);
+    }
+    if (l->out) {
+        g_string_free(l->out, TRUE);
+    }
+    for (int i = 0; i < LOOKUP_TOOLS; i++) {
+        for (int j = 0; l->argv[i][j]; j++) {
+            g_free(l->argv[i][j]);
+        }
+    }
+    g_array_free(l->want, TRUE);
+    if (l->names) {
+        g_hash_table_destroy(l->names);
+    }
+    hc_drbd_free(l->ref);
+    g_free(l);
+}
+
+void hc_drbd_lookup_stop(hc_drbd_lookup *l)
+{
+    if (l) {
+        lookup_free(l);
+    }
+}
+
+static bool lookup_all_named(const hc_drbd_lookup *l)
+{
+    for (guint i = 0; i < l->want->len; i++) {
+        char key[16];
+
+        snprintf(key, sizeof(key), "%d", g_array_index(l->want, int, i));
+        if (!g_hash_table_contains(l->names, key)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void lookup_next(hc_drbd_lookup *l);
+
+/* The transcript shows each tool's run, as hc_exec() would. */
+static void lookup_transcript(const hc_drbd_lookup *l, int status)
+{
+    hc_transcript_entry *e = g_new0(hc_transcript_entry, 1);
+
+    e->cmdline = hc_exec_cmdline((const char *const *) l->argv[l->step],
+                                 NULL);
+    e->status = status;
+    e->timed_out = l->timed_out;
+    e->ms = (double) (g_get_monotonic_time() - l->started) / 1000.0;
+    e->out = hc_transcript_bound(l->out->str, l->out->len);
+    e->err = g_strdup(l->timed_out ? "(killed after its time limit)\n"
+                                   : "");
+    e->when = time(NULL);
+    hc_transcript_append(e);
+}
+
+/* The running tool's output is complete and its process gone. */
+static void lookup_step_done(hc_drbd_lookup *l)
+{
+    int st = l->wait_status;
+    int status = WIFEXITED(st) ? WEXITSTATUS(st)
+               : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
+
+    if (l->timer_id) {
+        g_source_remove(l->timer_id);
+        l->timer_id = 0;
+    }
+    lookup_transcript(l, status);
+    if (status == 0 && !l->timed_out) {
+        if (l->step == 0) {
+            take_events2(l->out->str, l->names, l->ref);
+        } else {
+            take_config(l->out->str, l->names);
+        }
+    }
+    g_spawn_close_pid(l->pid);
+    l->pid = 0;
+    g_io_channel_unref(l->ch);
+    l->ch = NULL;
+    g_string_truncate(l->out, 0);
+    l->step = lookup_all_named(l) ? LOOKUP_TOOLS : l->step + 1;
+    lookup_next(l);
+}
+
+static gboolean lookup_out(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    hc_drbd_lookup *l = data;
+    char buf[4096];
+    gsize n = 0;
+    GIOStatus st;
+
+    for (;;) {
+        st = g_io_channel_read_chars(ch, buf, sizeof(buf), &n, NULL);
+        if (st != G_IO_STATUS_NORMAL || !n) {
+            break;
+        }
+        /* A configuration is small; more is not a configuration. */
+        if (l->out->len < (1u << 20)) {
+            g_string_append_len(l->out, buf, (gssize) n);
+        }
+    }
+    if (st == G_IO_STATUS_AGAIN && !(cond & (G_IO_HUP | G_IO_ERR))) {
+        return G_SOURCE_CONTINUE;
+    }
+    l->io_id = 0;
+    l->eof = true;
+    if (l->exited) {
+        lookup_step_done(l);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void lookup_exited(GPid pid, gint status, gpointer data)
+{
+    hc_drbd_lookup *l = data;
+
+    (void) pid;
+    l->child_id = 0;
+    l->exited = true;
+    l->wait_status = status;
+    if (l->eof) {
+        lookup_step_done(l);
+    }
+}
+
+static gboolean lookup_deadline(gpointer data)
+{
+    hc_drbd_lookup *l = data;
+
+    l->timer_id = 0;
+    l->timed_out = true;
+    kill(-l->pid, SIGKILL);
+    kill(l->pid, SIGKILL);
+    /* A child of the tool that left its group may hold the pipe: the
+     * output ends here. */
+    if (l->io_id) {
+        g_source_remove(l->io_id);
+        l->io_id = 0;
+    }
+    l->eof = true;
+    if (l->exited) {
+        lookup_step_done(l);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void own_group(gpointer data)
+{
+    (void) data;
+    setpgid(0, 0);
+}
+
+/* Starts the tool of l->step, or the next one that can be started; at
+ * the end hands the names over and frees l. */
+static void lookup_next(hc_drbd_lookup *l)
+{
+    for (; l->step < LOOKUP_TOOLS; l->step++) {
+        gint out_fd;
+
+        l->eof = l->exited = l->timed_out = false;
+        l->started = g_get_monotonic_time();
+        if (!g_spawn_async_with_pipes(NULL, l->argv[l->step], NULL,
+                                      G_SPAWN_SEARCH_PATH
+                                      | G_SPAWN_DO_NOT_REAP_CHILD
+                                      | G_SPAWN_STDERR_TO_DEV_NULL,
+                                      own_group, NULL, &l->pid, NULL,
+                                      &out_fd, NULL, NULL)) {
+            l->pid = 0;
+            lookup_transcript(l, 127);
+            continue;
+        }
+        l->ch = g_io_channel_unix_new(out_fd);
+        g_io_channel_set_close_on_unref(l->ch, TRUE);
+        g_io_channel_set_encoding(l->ch, NULL, NULL);
+        g_io_channel_set_flags(l->ch, G_IO_FLAG_NONBLOCK, NULL);
+        l->io_id = g_io_add_watch(l->ch, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                  lookup_out, l);
+        l->child_id = g_child_watch_add(l->pid, lookup_exited, l);
+        l->timer_id = g_timeout_add((guint) l->timeout_ms, lookup_deadline,
+                                    l);
+        return;
+    }
+    {
+        GHashTable *names = l->names;
+        hc_drbd *ref = l->ref;
+
+        l->names = NULL;
+        l->ref = NULL;
+        l->fn(names, ref, l->data);
+        lookup_free(l);
+    }
+}
+
+static gboolean lookup_begin(gpointer data)
+{
+    hc_drbd_lookup *l = data;
+
+    l->idle_id = 0;
+    lookup_next(l);
+    return G_SOURCE_REMOVE;
+}
+
+hc_drbd_lookup *hc_drbd_lookup_start(const char *drbdsetup,
+                                     const char *drbdadm, const int *minors,
+                                     size_t n_minors, int timeout_ms,
+                                     hc_drbd_lookup_fn fn, void *data)
+{
+    hc_drbd_lookup *l = g_new0(hc_drbd_lookup, 1);
+    const char *setup = drbdsetup ? drbdsetup : "drbdsetup";
+    const char *adm = drbdadm ? drbdadm : "drbdadm";
+    const char *const tools[LOOKUP_TOOLS][5] = {
+        { setup, "events2", "--now", "all", NULL },
+        { setup, "show", NULL },
+        { adm, "dump", "all", NULL },
+    };
+
+    for (int i = 0; i < LOOKUP_TOOLS; i++) {
+        for (int j = 0; tools[i][j]; j++) {
+            l->argv[i][j] = g_strdup(tools[i][j]);
+        }
+    }
+    l->want = g_array_new(FALSE, FALSE, sizeof(int));
+    if (minors && n_minors) {
+        g_array_append_vals(l->want, minors, (guint) n_minors);
+    }
+    l->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+    l->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    l->ref = hc_drbd_new();
+    l->out = g_string_new(NULL);
+    l->fn = fn;
+    l->data = data;
+    /* From the loop, never from here: fn may then forget l safely. */
+    l->idle_id = g_idle_add(lookup_begin, l);
+    return l;
 }

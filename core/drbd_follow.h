@@ -11,10 +11,12 @@
 
 typedef struct hc_drbd_follow_opts {
     const char *drbdsetup;    /* NULL: "drbdsetup" from PATH */
+    const char *drbdadm;      /* NULL: "drbdadm" from PATH */
     const char *proc_path;    /* NULL: "/proc/drbd" */
     int dump_deadline_ms;     /* 0: 10 s for the initial dump */
     int poll_sync_ms;         /* 0: 1 s while a sync or verify runs */
     int poll_idle_ms;         /* 0: 15 s otherwise */
+    int lookup_timeout_ms;    /* 0: 5 s for each tool that names minors */
 } hc_drbd_follow_opts;
 
 typedef struct hc_drbd_follow hc_drbd_follow;
@@ -24,6 +26,9 @@ typedef struct hc_drbd_follow hc_drbd_follow;
 typedef void (*hc_drbd_follow_fn)(hc_drbd *d, const char *msg, void *data);
 
 /* Starts following into d (not owned) on the thread-default main context.
+ * Minors that /proc/drbd shows and events2 does not name (drbdsetup
+ * without events2: drbd8-utils) are named with hc_drbd_lookup_start(),
+ * once each, when they first appear.
  * Returns NULL with *ret_err (g_free) when nothing can be followed. */
 hc_drbd_follow *hc_drbd_follow_start(hc_drbd *d,
                                      const hc_drbd_follow_opts *opts,
@@ -42,6 +47,23 @@ void hc_drbd_follow_stop(hc_drbd_follow *f);
  * for hc_drbd_take_sizes()); returns the number of minors named. */
 int hc_drbd_lookup_minors(const char *drbdsetup, const char *drbdadm,
                           GHashTable *names, hc_drbd *ref);
+
+/* hc_drbd_lookup_minors() off the loop: its three tools run one after
+ * the other as children watched from the thread-default main context,
+ * each killed (with its process group) after timeout_ms (0: 5 s); the
+ * later ones only while one of minors (n_minors of them; none: go through
+ * all three) is unnamed.  Every run goes to the transcript.  At the end fn
+ * gets names ("N" -> "NAME") and ref (the events2 model, for the sizes),
+ * both its to free, from the loop; l is freed after fn returns. */
+typedef struct hc_drbd_lookup hc_drbd_lookup;
+typedef void (*hc_drbd_lookup_fn)(GHashTable *names, hc_drbd *ref,
+                                  void *data);
+hc_drbd_lookup *hc_drbd_lookup_start(const char *drbdsetup,
+                                     const char *drbdadm, const int *minors,
+                                     size_t n_minors, int timeout_ms,
+                                     hc_drbd_lookup_fn fn, void *data);
+/* Kills the tool running and frees l without calling fn; NULL is fine. */
+void hc_drbd_lookup_stop(hc_drbd_lookup *l);
 
 /* Follows resource res with hc_drbd_follow_start() on the default main
  * context (for a process that runs no loop of its own: `hacon setup

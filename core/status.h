@@ -196,6 +196,9 @@ typedef struct hc_status {
      * looked at (a CIB file), and this node's name. */
     hc_sbd_state *sbd;
     char *sbd_node;
+    /* The quorum device as corosync counts it (hc_status_set_qdevice),
+     * NULL when none is registered or corosync was not asked. */
+    char *qdevice;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -264,6 +267,9 @@ void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
 /* Gives st this node's sbd state (taken) and name, and recomputes the
  * warnings (sbd configured but not running, its watchdog not open). */
 void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
+
+/* Gives st the quorum device's state in words (copied; NULL: none). */
+void hc_status_set_qdevice(hc_status *st, const char *text);
 
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */

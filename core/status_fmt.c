@@ -468,6 +468,11 @@ void hc_status_format_text(const hc_status *st, GString *out)
     } else {
         g_string_append(out, "none\n");
     }
+    if (st->qdevice) {
+        g_string_append(out, "Quorum device: ");
+        esc(out, st->qdevice);
+        g_string_append_c(out, '\n');
+    }
     g_string_append(out, "Last change: ");
     esc(out, cl->last_written ? cl->last_written : "unknown");
     if (cl->last_change_user || cl->last_change_client) {
@@ -971,6 +976,10 @@ void hc_status_format_json(const hc_status *st, GString *out)
     hc_jw_obj(&w, NULL);
     json_cluster(&w, &st->cluster);
     hc_jw_newline(&w);
+    if (st->qdevice) {
+        hc_jw_str(&w, "quorum_device", st->qdevice);
+        hc_jw_newline(&w);
+    }
     hc_jw_arr(&w, "nodes");
     for (guint i = 0; i < st->nodes->len; i++) {
         hc_jw_newline(&w);

@@ -174,6 +174,15 @@ static int replay_events2(hc_drbd *d, const char *buf, size_t len,
 
 /* ---- live ---------------------------------------------------------------- */
 
+/* The kernel's /proc/drbd, or the file HACON_PROC_DRBD_PATH names (tests
+ * play a node's /proc/drbd with it). */
+static const char *proc_path(void)
+{
+    const char *p = getenv("HACON_PROC_DRBD_PATH");
+
+    return p && *p ? p : "/proc/drbd";
+}
+
 typedef struct follow_ctx {
     GMainLoop *loop;
     const drbd_opts *o;
@@ -265,6 +274,8 @@ static int run_follow(hc_drbd *d, const drbd_opts *o)
     char *err = NULL;
 
     fo.drbdsetup = o->drbdsetup;
+    fo.drbdadm = o->drbdadm;
+    fo.proc_path = proc_path();
     fo.dump_deadline_ms = (int)(o->dump_deadline_s * 1000);
     x.loop = g_main_loop_new(NULL, FALSE);
     x.o = o;
@@ -316,7 +327,7 @@ static int run_once(hc_drbd *d, drbd_opts *o)
         }
     }
     hc_exec_result_clear(&res);
-    if (hc_read_file("/proc/drbd", &buf, &len) == 0) {
+    if (hc_read_file(proc_path(), &buf, &len) == 0) {
         /* Without events2, /proc/drbd knows its minors by number only. */
         if (!any) {
             lookup_names(o);

@@ -8,7 +8,41 @@
 
 #include "commands.h"
 #include "cib.h"
+#include "corosync.h"
 #include "status.h"
+
+static void cs_changed(void *data)
+{
+    (void) data;
+}
+
+/* The quorum device as this node's corosync counts it, when one is
+ * registered (votequorum's flags, read once). */
+static void status_qdevice(hc_status *st)
+{
+    hc_corosync *cs = NULL;
+    char *err = NULL;
+
+    if (hc_corosync_connect(&cs, cs_changed, NULL, &err) == 0) {
+        const hc_cs_state *s = hc_corosync_state(cs);
+
+        if (s->qdevice) {
+            char *t = s->qdevice_cast_vote
+                ? g_strdup_printf("%s, connected, its vote counted (%u)",
+                                  s->qdevice_name, s->qdevice_votes)
+                : g_strdup_printf("%s, %s", s->qdevice_name,
+                                  s->qdevice_alive
+                                  ? "alive, NO vote (qnetd gave it none)"
+                                  : "NOT alive (does corosync-qdevice "
+                                    "run?)");
+
+            hc_status_set_qdevice(st, t);
+            g_free(t);
+        }
+        hc_corosync_free(cs);
+    }
+    g_free(err);
+}
 
 static int status_run(const hc_args *a)
 {
@@ -60,6 +94,7 @@ static int status_run(const hc_args *a)
         /* This node's sbd, its watchdog and its disks' slots. */
         hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
                           g_get_host_name());
+        status_qdevice(st);
     }
     out = g_string_new(NULL);
     if (json) {

@@ -72,15 +72,25 @@ static void on_follow(hc_drbd *d, const char *msg, void *data)
     changed(s);
 }
 
+/* The kernel's /proc/drbd, or the file HACON_PROC_DRBD_PATH names (tests
+ * play a node's /proc/drbd with it). */
+static const char *proc_path(void)
+{
+    const char *p = getenv("HACON_PROC_DRBD_PATH");
+
+    return p && *p ? p : "/proc/drbd";
+}
+
 static void start_live(hc_drbd_src *s)
 {
+    hc_drbd_follow_opts fo = { .proc_path = proc_path() };
     char *err = NULL;
 
     if (s->replay || s->tried) {
         return;
     }
     s->tried = true;
-    s->follow = hc_drbd_follow_start(s->d, NULL, on_follow, s, &err);
+    s->follow = hc_drbd_follow_start(s->d, &fo, on_follow, s, &err);
     g_free(s->err);
     s->err = s->follow ? NULL : err;
     if (!s->follow && !s->err) {
@@ -133,7 +143,7 @@ hc_drbd_src *hc_drbd_src_new(const char *proc, const char *events2,
         s->replay = true;
         replay(s, proc, true);
     }
-    if (!s->replay && access("/proc/drbd", R_OK) == 0) {
+    if (!s->replay && access(proc_path(), R_OK) == 0) {
         start_live(s);
     }
     return s;

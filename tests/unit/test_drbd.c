@@ -494,6 +494,64 @@ static void config_minors(void **state)
     hc_drbd_free(d);
 }
 
+/* Names that arrive after /proc/drbd was read (the follower's lookup off
+ * the loop) rename its minors in place: state, samples and history kept;
+ * two minors of one resource are refused (fed again instead). */
+static void name_minors_later(void **state)
+{
+    static const char two[] =
+        "version: 8.4.11 (api:1/proto:86-101)\n"
+        " 1: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n"
+        "    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n"
+        " 2: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n"
+        "    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n";
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, g_free);
+    hc_drbd *d = hc_drbd_new();
+    hc_drbd_resource *r;
+    hc_drbd_peer_device *p;
+    size_t n_samples;
+    char *t;
+
+    (void) state;
+    assert_int_equal(hc_drbd_feed_proc(d, proc_sync, strlen(proc_sync), 1,
+                                       NULL), 0);
+    assert_int_equal(hc_drbd_feed_proc(d, proc_sync, strlen(proc_sync), 2,
+                                       NULL), 0);
+    r = d->resources->pdata[0];
+    assert_true(r->name_unknown);
+    p = ((hc_drbd_connection *) r->connections->pdata[0])->peer_devices->pdata[0];
+    n_samples = p->n_samples;
+    assert_true(n_samples >= 1);
+    /* Nothing named: nothing changes. */
+    d->dirty = false;
+    assert_int_equal(hc_drbd_name_minors(d, names), 0);
+    assert_false(d->dirty);
+    g_hash_table_insert(names, g_strdup("1"), g_strdup("r0"));
+    g_hash_table_insert(names, g_strdup("2"), g_strdup("r0"));
+    assert_int_equal(hc_drbd_name_minors(d, names), 1);
+    assert_true(d->dirty);
+    r = hc_drbd_find(d, "r0");
+    assert_non_null(r);
+    assert_false(r->name_unknown);
+    p = ((hc_drbd_connection *) r->connections->pdata[0])->peer_devices->pdata[0];
+    assert_int_equal(p->n_samples, n_samples);
+    t = text_of(d);
+    assert_non_null(strstr(t, "resource r0: role Secondary"));
+    assert_null(strstr(t, "name unknown"));
+    g_free(t);
+    /* Minors 1 and 2 of one resource: the second is refused. */
+    hc_drbd_clear(d);
+    assert_int_equal(hc_drbd_feed_proc(d, two, strlen(two), 1, NULL), 0);
+    assert_int_equal(hc_drbd_name_minors(d, names), -EEXIST);
+    hc_drbd_clear(d);
+    assert_int_equal(hc_drbd_feed_proc(d, two, strlen(two), 1, names), 0);
+    assert_int_equal(d->resources->len, 1);
+    assert_int_equal(hc_drbd_name_minors(NULL, names), -EINVAL);
+    g_hash_table_destroy(names);
+    hc_drbd_free(d);
+}
+
 /* ---- events2 --------------------------------------------------------- */
 
 /* From tests/drbd/captures/sync-early.alpha.events2 and live.*.events2. */
@@ -768,6 +826,7 @@ int main(void)
         cmocka_unit_test(cstate_one_vocabulary),
         cmocka_unit_test(proc_name_unknown),
         cmocka_unit_test(config_minors),
+        cmocka_unit_test(name_minors_later),
         cmocka_unit_test(events2_dump_and_change),
         cmocka_unit_test(events2_drbd9),
         cmocka_unit_test(events2_malformed),
