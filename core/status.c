@@ -154,6 +154,9 @@ void hc_status_free(hc_status *st)
     g_free(st->fence_why);
     hc_sbd_state_free(st->sbd);
     g_free(st->sbd_node);
+    if (st->sbd_peers) {
+        g_ptr_array_unref(st->sbd_peers);
+    }
     g_free(st->qdevice);
     if (st->fence_history) {
         g_ptr_array_unref(st->fence_history);

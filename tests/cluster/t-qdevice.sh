@@ -188,6 +188,11 @@ setup list --answers "$ANS"
 ocheck "list: cluster done (the quorum device taken for two_node), fence done, quorum done" sh -c \
     "grep -Eq '^2 cluster +done' '$W/out' && grep -Eq '^3 fence +done .*quorum device of $QNETD_HOST votes' '$W/out' &&
      grep -Eq '^5 quorum +done .*quorum device' '$W/out'"
+setup plan cluster --answers "$ANS"
+ocheck "plan cluster: nothing to do, corosync.conf with the quorum device kept (its diff under one Notes: title)" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q 'an equivalent configuration is in place.*kept, not rewritten' '$W/out' &&
+     grep -q '^Nothing to do: the step is done' '$W/out' && [ \"\$(grep -c '^Notes:' '$W/out')\" = 1 ] &&
+     grep -Eq '^  -[[:space:]]+device \\{' '$W/out'"
 pid1=$(X nodeone pidof corosync-qdevice)
 setup apply cluster --answers "$ANS" --yes
 ocheck "apply cluster again: nothing to do (exit $(cat "$W/rc"))" sh -c \
