@@ -235,7 +235,7 @@ int hc_sbd_list_parse(const char *text, size_t len, GPtrArray *slots,
  * one (/dev/watchdog0 for /dev/watchdog, both the first watchdog). */
 static bool is_watchdog_path(const char *p)
 {
-    const char *n = p;
+    const char *n;
 
     if (!g_str_has_prefix(p, "/dev/watchdog")) {
         return false;
@@ -455,7 +455,8 @@ static const char probe_script[] =
     "  echo \"pid ${d#/proc/}\"\n"
     "  for f in \"$d\"/fd/*; do\n"
     "    t=$(readlink \"$f\" 2>/dev/null) || continue\n"
-    "    case $t in /dev/watchdog*) echo \"fd ${d#/proc/} $t\";; esac\n"
+    "    case $t in /dev/watchdog|/dev/watchdog[0-9]*)\n"
+    "      echo \"fd ${d#/proc/} $t\";; esac\n"
     "  done\n"
     "done\n";
 

@@ -33,6 +33,7 @@ typedef struct sbd_job {
     hc_fence_src *s;
     char *path;
     char **nodes;               /* every member: this one is found */
+    char *here;                 /* this node's name as found last time */
     hc_sbd_state *local;
     GPtrArray *peers;           /* hc_sbd_state* */
     bool orphan;                /* set and read by the loop's thread only */
@@ -198,6 +199,7 @@ static void fencer_try(hc_fence_src *s)
 static void sbd_job_free(sbd_job *j)
 {
     g_free(j->path);
+    g_free(j->here);
     g_strfreev(j->nodes);
     hc_sbd_state_free(j->local);
     if (j->peers) {
@@ -267,7 +269,11 @@ static gpointer sbd_main(gpointer data)
 {
     sbd_job *j = data;
 
-    char *here = hc_sbd_here(j->nodes);
+    /* The name found last time, while it is still a member: crm_node
+     * runs once, not on every read. */
+    char *here = j->here && j->nodes
+                 && g_strv_contains((const char *const *) j->nodes, j->here)
+                 ? g_strdup(j->here) : hc_sbd_here(j->nodes);
 
     j->local = hc_sbd_local(j->path, true);
     j->local->node = here;
@@ -291,6 +297,7 @@ static void sbd_start(hc_fence_src *s)
     j->s = s;
     j->path = g_strdup(s->sbd_path);
     j->nodes = g_strdupv(s->nodes);
+    j->here = s->local ? g_strdup(s->local->node) : NULL;
     t = g_thread_try_new("hc-sbd-read", sbd_main, j, &e);
     if (!t) {
         g_error_free(e);
