@@ -113,14 +113,22 @@ static uint64_t record_start_after(int fd, uint64_t at, bool kea)
     return q ? at + (uint64_t) (q - buf) : 0;
 }
 
-/* Whether the file is Kea's (its header is then taken into t). */
+/* Whether the file is Kea's, as the parser tells it (by its first
+ * bytes); t is then Kea's, with the header taken when it is one. */
 static bool read_kea_header(hc_lease_table *t, int fd)
 {
     char buf[4096];
     ssize_t n = pread(fd, buf, sizeof(buf), 0);
     const char *nl = n > 0 ? memchr(buf, '\n', (size_t) n) : NULL;
 
-    return nl && hc__kea_header(t, buf, (size_t) (nl - buf));
+    if (n <= 0 || hc__kea_detect(buf, (size_t) n, true) != 1) {
+        return false;
+    }
+    if (nl) {
+        hc__kea_header(t, buf, (size_t) (nl - buf));
+    }
+    t->format = HC_LEASE_FMT_KEA;
+    return true;
 }
 
 int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
