@@ -13,7 +13,8 @@
 #     corosync read it without a restart; corosync-quorumtool -s counts
 #     the Qdevice vote on both nodes, corosync-qdevice-tool -s says
 #     Connected, corosync-qnetd-tool -l lists the cluster;
-#   * the console's corosync view and header show the quorum device;
+#   * hacon status (text, JSON) and the console's corosync view and header
+#     show the quorum device (its vote; without it during the split);
 #   * steps cluster and quorum take the quorum device for done (not
 #     "differs"), and re-running fence and cluster changes nothing;
 #   * a split: the HA link cut and nodeone cut from qnetd: nodetwo, which
@@ -159,6 +160,13 @@ tap_check "no sbd runs, no /etc/default/sbd written, the CIB configuration uncha
 conf_sums > "$W/conf-applied"
 phase "apply"
 
+# ---------------------------------------------------------------- status
+X nodeone hacon status > "$W/status" 2>&1
+X nodeone hacon status --format=json > "$W/status.json" 2>&1
+tap_check "hacon status: the quorum device connected, its vote counted (text and JSON)" sh -c \
+    "grep -qx 'Quorum device: Qdevice, connected, its vote counted (1)' '$W/status' &&
+     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device\"] != \"Qdevice, connected, its vote counted (1)\")' '$W/status.json'"
+
 # ---------------------------------------------------------------- console
 X nodeone tmux -L "$csock" new-session -d -x 100 -y 30 \
     "env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 hacon; sleep 60"
@@ -180,6 +188,11 @@ setup list --answers "$ANS"
 ocheck "list: cluster done (the quorum device taken for two_node), fence done, quorum done" sh -c \
     "grep -Eq '^2 cluster +done' '$W/out' && grep -Eq '^3 fence +done .*quorum device of $QNETD_HOST votes' '$W/out' &&
      grep -Eq '^5 quorum +done .*quorum device' '$W/out'"
+setup plan cluster --answers "$ANS"
+ocheck "plan cluster: nothing to do, corosync.conf with the quorum device kept (its diff under one Notes: title)" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q 'an equivalent configuration is in place.*kept, not rewritten' '$W/out' &&
+     grep -q '^Nothing to do: the step is done' '$W/out' && [ \"\$(grep -c '^Notes:' '$W/out')\" = 1 ] &&
+     grep -Eq '^  -[[:space:]]+device \\{' '$W/out'"
 pid1=$(X nodeone pidof corosync-qdevice)
 setup apply cluster --answers "$ANS" --yes
 ocheck "apply cluster again: nothing to do (exit $(cat "$W/rc"))" sh -c \
@@ -214,6 +227,9 @@ tap_check "... nodeone loses quorum ($t_lost s after the cut), its Qdevice witho
     "grep -q '^Quorate: *No' '$W/split-one' && grep -q 'Activity blocked' '$W/split-one' &&
      [ \"\$(awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }' '$W/split-one')\" = 0 ]"
 sed 's/^/# nodeone: /' "$W/split-one" | grep -E 'Quorate|Total|Flags'
+X nodeone hacon status > "$W/status-split" 2>&1
+tap_check "... hacon status on nodeone: its quorum device without a vote" \
+    grep -qx 'Quorum device: Qdevice, alive, NO vote (qnetd gave it none)' "$W/status-split"
 ip -n "$(ns_of nodeone)" link set eth0 up
 ip -n "$(ns_of nodeone)" link set eth1 up
 t0=$(now)
