@@ -55,8 +55,14 @@ gone() { wait_gone d "$1" "${2:-30}"; }
 # flat: the screen on one line, the wrapping undone, for phrases.
 flat() { screen d | sed 's/^ *//' | tr '\n' ' ' | tr -s ' '; }
 on_screen() { flat | grep -qF -- "$1"; }
-# list_ready: the steps listed and checked.
-list_ready() { see "Enter Plan" 120 && see "9 migrate" 120 && gone "checking" 180; }
+# list_ready: the steps listed and checked: the list is on the screen
+# and no check runs (during one, the list and its footer say "checking
+# every step" or "re-checking every step", with the seconds).  Not "9
+# migrate": at 80x24 the last steps are below the fold while the blocked
+# steps' messages take two or three lines each, and not the footer's
+# "Enter Plan", which a message ("answers saved to ...") replaces: each
+# such wait ran out its whole deadline, 120 s.
+list_ready() { see "1 preflight" 120 && gone "checking" 180; }
 # step STEP [SECONDS]: on the list, with STEP selected: Enter (its plan),
 # a, y, and its result; Enter back to the list, checked again.
 step() {
