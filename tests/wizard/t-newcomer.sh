@@ -96,6 +96,22 @@ answers_in_form() {
         "$CL" exec nodeone grep -qx 'shared_disk=/dev/drbd1' /var/lib/hacon/answers
 }
 
+# lost_session: what became of the demo's ssh session to nodeone, when
+# the screen says it ended ("Connection to 10.10.99.1 closed by remote
+# host" was seen once here): whether the node still runs, its processes
+# and its sshd's log.
+lost_session() {
+    on_screen "closed by remote host" || on_screen "Keep the cluster running" \
+        || return 0
+    if "$CL" exec nodeone true 2> /dev/null; then
+        echo "# nodeone still runs; its processes:"
+        "$CL" exec nodeone ps -eo pid,ppid,etime,args 2>&1 | sed 's/^/#   /'
+    else
+        echo "# nodeone is gone (its PID 1 was $(cat "$S/nodeone/init.pid" 2> /dev/null))"
+    fi
+    tail -n 20 "$S/nodeone/root/var/log/sshd.log" 2>&1 | sed 's/^/#   sshd.log: /'
+}
+
 DETOUR=0
 # mark WHAT: the time since the start, for the breakdown.
 mark() { echo "# at $(elapsed "$T0") s: $*"; }
@@ -119,7 +135,13 @@ tap_check "the machines are fresh: no corosync.conf, corosync not running" bash 
 # ---------------------------------------------------------------- w
 mark "hacon open"
 key w
-list_ready > /dev/null
+if list_ready > "$W/list-wait"; then
+    tap_ok "w: the steps listed and checked"
+else
+    tap_fail "w: the steps listed and checked"
+    sed 's/^/#   /' "$W/list-wait"
+    lost_session
+fi
 mark "the steps listed and checked"
 screen d > "$W/list0"
 if grep -Eq '^1 preflight +blocked' "$W/list0"; then
