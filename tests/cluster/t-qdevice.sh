@@ -257,6 +257,7 @@ phase "rollback"
 if "$CL" down > "$W/down.log" 2>&1; then
     down_done=1
     tap_ok "down: nothing left (nodes, qnetd, namespaces)"
+    [ -n "${HC_KEEP:-}" ] || rm -rf --one-file-system "$S"
 else
     tap_fail "down"; sed 's/^/#   /' "$W/down.log" | tail -n 20
 fi
