@@ -81,6 +81,15 @@ selected_is() {
     T capture-pane -e -p -t d | grep -E $'\e\\[([0-9;]*;)?7[;m]' \
         | sed 's/\x1b\[[0-9;]*m//g' | grep -qE "^[0-9] $1 "
 }
+# selected STEP: within 5 s (a key sent to tmux is drawn by hacon a moment
+# later), the selection is STEP.
+selected() {
+    local end=$(( $(date +%s) + 5 ))
+    until selected_is "$1"; do
+        [ "$(date +%s)" -ge "$end" ] && return 1
+        sleep 0.1
+    done
+}
 
 # The answers form of the setup screen: e opens it and asks the nodes
 # what they have; on nodes without the DRBD module it fills storage=shared
@@ -153,12 +162,12 @@ if grep -Eq '^1 preflight +blocked' "$W/list0"; then
     tap_check "... and the key of the answers form" on_screen "$FORM_HINT"
     # Every other step builds on preflight: none can be applied, and the
     # list selects preflight, whose message says what to answer.
-    tap_check "the list selects preflight: blocked, and no step can be applied before it" selected_is preflight
+    tap_check "the list selects preflight: blocked, and no step can be applied before it" selected preflight
     # A wrong turn: Down to cluster, its plan, a: the step before it is
     # not done, so it needs an explicit F; n leaves it.
     T_DETOUR=$(now)
     xkey Down
-    tap_check "Down: cluster is selected" selected_is cluster
+    tap_check "Down: cluster is selected" selected cluster
     xkey Enter
     see "Step cluster:" 60 > /dev/null && gone "computing the plan" 120 > /dev/null
     tap_check "the cluster plan says that preflight is not done" \
@@ -193,7 +202,7 @@ tap_check "preflight done with those answers" bash -c \
 
 # ---------------------------------------------------------------- the steps
 for s in cluster stonith drbd dhcp resources; do
-    tap_check "the list selects $s, the next step to apply" selected_is "$s"
+    tap_check "the list selects $s, the next step to apply" selected "$s"
     t=$(now)
     if step "$s"; then
         tap_ok "$s applied from the screen ($(elapsed "$t") s, the list checked again)"
