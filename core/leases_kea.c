@@ -338,7 +338,11 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
     }
     l->hw_len = (uint8_t) (n > 6 ? 6 : n);
     l->hw_type = n ? 1 : 0;
-    memcpy(l->mac, buf, l->hw_len);
+    if (l->hw_len == 6) {
+        memcpy(l->mac, buf, 6);     /* (a variable length is a call) */
+    } else {
+        memcpy(l->mac, buf, l->hw_len);
+    }
     if (!kea_hex(r->s[KEA_F_CLIENT_ID], r->n[KEA_F_CLIENT_ID], buf,
                  sizeof(buf), &n)) {
         return "bad client_id";

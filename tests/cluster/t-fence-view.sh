@@ -287,10 +287,16 @@ T new-session -d -s sbd -x 120 -y 70 \
     "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
      LC_ALL=C.UTF-8 TZ=UTC HACON_SBD_CONFIG='$S/sbd.conf' hacon; \
      echo EXITED \$?; exec sleep 900"
+# two_lines NAME FIRST SECOND: the screen has FIRST with SECOND below it.
+two_lines() { screen "$1" | grep -A1 -F -- "$2" | tail -n +2 | grep -qF -- "$3"; }
 tap_check "console: sbd on nodeone, not running, timeout and msgwait, its slot" \
-    wait_for sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open, timeout 5 s, msgwait 10 s, slot 0 clear" 60
+    until_ok 60 two_lines sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 0 clear"
 tap_check "console: sbd on nodetwo (over ssh), its slot with the test message" \
-    wait_for sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open, timeout 5 s, msgwait 10 s, slot 1 test" 30
+    until_ok 30 two_lines sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 1 test"
+fits80() { ! screen sbd | grep 'sbd on node' | grep -q '.\{81\}'; }
+tap_check "console: each node's first sbd line fits 80 columns" fits80
 tap_check "console: the disk's slots" \
     wait_for sbd "disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone" 10
 X nodeone sbd -d "$DISK_DEV" message nodetwo clear > /dev/null 2>&1

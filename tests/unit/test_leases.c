@@ -418,6 +418,21 @@ static void test_load_split_kea(void **state)
                         "10.0.0.10,0,last,1900000000,600,,,1,0,0\n");
     write_file(path, in->str, in->len, "w");
     check_split_everywhere(path);
+    /* A first line that starts as Kea's header but is not one (more
+     * columns than a header has): still Kea's file, read with Kea's
+     * columns, in both halves; a line starting "lease " is a row. */
+    g_string_assign(in, "address");
+    for (int i = 0; i < 40; i++) {
+        g_string_append_printf(in, ",c%d", i);
+    }
+    g_string_append_c(in, '\n');
+    for (int i = 0; i < 30; i++) {
+        g_string_append_printf(in, "10.0.0.%d,,,600,1900000000,1,0,0,h%d,0,"
+                               "\n%s", i % 7 + 1, i,
+                               i % 5 ? "" : "lease 10.0.0.1 {\n");
+    }
+    write_file(path, in->str, in->len, "w");
+    check_split_everywhere(path);
     g_string_free(in, TRUE);
     g_rand_free(r);
     g_free(path);
