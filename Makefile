@@ -153,7 +153,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 DRBDVM_SRC := tests/drbdvm/hacon-drbd-main.c tui/cmd_drbd.c tui/commands.c \
 	core/args.c core/drbd.c core/drbd_proc.c core/drbd_events2.c \
 	core/drbd_follow.c core/drbd_json.c core/json.c \
-	core/gen_drbd.c core/util.c core/exec.c
+	core/gen_drbd.c core/util.c core/exec.c core/exec_ssh.c
 $(B)/drbdvm/hacon-drbd: $(DRBDVM_SRC) $(wildcard core/*.h tui/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -Icore -Itui -D_GNU_SOURCE \
@@ -167,7 +167,7 @@ bench: deps all
 
 # VM=1: the tutorial in three qemu VMs (tests/vmcluster), hacon over ssh.
 demo: deps all
-	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,) $(if $(FENCE),--fence,))
+	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,) $(if $(FENCE),--fence,) $(if $(QDEVICE),--qdevice,))
 
 demo-down:
 	$(if $(VM),VMC_DIR=$(CURDIR)/build/vmcluster/demo tests/vmcluster/vmc down,tests/cluster/hc-cluster down)

@@ -127,6 +127,13 @@ static void read_details(hc_corosync *c)
         c->st.quorate = info.flags & VOTEQUORUM_INFO_QUORATE;
         c->st.two_node = info.flags & VOTEQUORUM_INFO_TWONODE;
         c->st.wait_for_all = info.flags & VOTEQUORUM_INFO_WAIT_FOR_ALL;
+        c->st.qdevice = info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED;
+        c->st.qdevice_alive = info.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE;
+        c->st.qdevice_cast_vote = info.flags
+                                  & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE;
+        c->st.qdevice_votes = c->st.qdevice ? info.qdevice_votes : 0;
+        g_strlcpy(c->st.qdevice_name, c->st.qdevice ? info.qdevice_name : "",
+                  sizeof(c->st.qdevice_name));
         c->st.total_votes = info.total_votes;
         c->st.expected_votes = info.highest_expected;
         c->st.quorum = info.quorum;

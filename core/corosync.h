@@ -33,6 +33,12 @@ typedef struct hc_cs_state {
     bool quorate;
     unsigned total_votes, expected_votes, quorum;
     bool two_node, wait_for_all;
+    /* A quorum device (corosync-qdevice) registered with votequorum: alive
+     * (its daemon reports), casting its vote (qnetd gave it), its votes
+     * and model name (Net). */
+    bool qdevice, qdevice_alive, qdevice_cast_vote;
+    unsigned qdevice_votes;
+    char qdevice_name[32];
     uint64_t ring_seq;
     GPtrArray *nodes;       /* hc_cs_node*, configured and member nodes */
 } hc_cs_state;

@@ -187,6 +187,12 @@ char *hc_corosync_conf_differs(const char *have, size_t have_len,
         const char *a = get(h, same[i].key, same[i].def);
         const char *b = get(w, same[i].key, same[i].def);
 
+        /* A quorum device in two_node's place (corosync refuses both):
+         * the third vote that step fence's fencing=qdevice adds. */
+        if (!strcmp(same[i].key, "quorum.two_node") && !strcmp(b, "1")
+            && strcmp(a, "1") && *get(h, "quorum.device.model", "")) {
+            continue;
+        }
         if (strcmp(a, b)) {
             char *ea = hc_escape(a, 40), *eb = hc_escape(b, 40);
 

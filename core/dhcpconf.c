@@ -204,6 +204,8 @@ typedef struct parse_ctx {
     scope stack[MAX_DEPTH];
     int depth;
     int include_depth;
+    unsigned includes;      /* read so far, see HC_DHCP_MAX_INCLUDES */
+    bool too_deep;          /* "includes nested too deep" was said */
     bool follow_includes;
     hc_dhcp_conf_reader read;
     void *read_data;
@@ -231,10 +233,29 @@ static void do_include(parse_ctx *px, const ctok *name, const char *file,
     int rc;
 
     if (px->include_depth >= MAX_INCLUDE_DEPTH) {
-        hc__dhcp_conf_error(px->c, file, line, "includes nested too deep");
+        /* A loop reaches the limit on each of its paths: said once, so
+         * that the errors after it still have room. */
+        if (!px->too_deep) {
+            hc__dhcp_conf_error(px->c, file, line,
+                                "includes nested too deep");
+        }
+        px->too_deep = true;
         g_free(path);
         return;
     }
+    if (px->includes >= HC_DHCP_MAX_INCLUDES) {
+        /* Said once; the includes after it are not read either. */
+        if (px->includes++ == HC_DHCP_MAX_INCLUDES) {
+            char *msg = g_strdup_printf("more than %u includes",
+                                        HC_DHCP_MAX_INCLUDES);
+
+            hc__dhcp_conf_error(px->c, file, line, msg);
+            g_free(msg);
+        }
+        g_free(path);
+        return;
+    }
+    px->includes++;
     /* dhcpd opens a relative include from its working directory; when
      * that fails, the including file's directory is the better guess. */
     rc = px->read(path, &data, &n, px->read_data);

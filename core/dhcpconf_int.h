@@ -5,6 +5,12 @@
 
 #include "dhcpconf.h"
 
+/* The includes one load reads at the most, in either syntax.  A file
+ * that includes itself K times stops at the depth limit on every path,
+ * but there are K^depth paths: the bound keeps such a load (and any
+ * other with thousands of includes) short. */
+#define HC_DHCP_MAX_INCLUDES 256
+
 /* Records an error of file at line (at most 100 kept). */
 void hc__dhcp_conf_error(hc_dhcp_conf *c, const char *file, uint32_t line,
                          const char *msg);

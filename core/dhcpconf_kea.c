@@ -34,6 +34,7 @@ typedef struct jlex {
     hc_dhcp_conf *c;
     jsrc src[KEA_MAX_INCLUDE_DEPTH + 1];
     int depth;
+    unsigned includes;      /* read so far, see HC_DHCP_MAX_INCLUDES */
     hc_dhcp_conf_reader read;
     void *read_data;
     bool follow_includes;
@@ -247,6 +248,15 @@ static void include_file(jlex *lx, const char *name, size_t n)
     }
     if (lx->depth >= KEA_MAX_INCLUDE_DEPTH) {
         jerr(lx, s->file, s->line, "includes nested too deep");
+        g_free(path);
+        return;
+    }
+    if (lx->includes++ >= HC_DHCP_MAX_INCLUDES) {
+        char *msg = g_strdup_printf("more than %u includes",
+                                    HC_DHCP_MAX_INCLUDES);
+
+        jerr(lx, s->file, s->line, msg);
+        g_free(msg);
         g_free(path);
         return;
     }

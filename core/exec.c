@@ -1,4 +1,5 @@
 #include "exec.h"
+#include "exec_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,39 +136,6 @@ char *hc_exec_cmdline(const char *const *argv, const char *node)
         g_free(q);
     }
     return g_string_free(s, FALSE);
-}
-
-/* Over ssh the remote side gets one command line: quote every word. */
-static char **ssh_argv(const char *node, const char *const *argv)
-{
-    GPtrArray *a = g_ptr_array_new();
-    GString *cmd = g_string_new(NULL);
-
-    const char *cfg = getenv("HACON_SSH_CONFIG");
-
-    g_ptr_array_add(a, g_strdup("ssh"));
-    /* An ssh_config of hacon's own (the test peer's port and key). */
-    if (cfg && *cfg) {
-        g_ptr_array_add(a, g_strdup("-F"));
-        g_ptr_array_add(a, g_strdup(cfg));
-    }
-    g_ptr_array_add(a, g_strdup("-o"));
-    g_ptr_array_add(a, g_strdup("BatchMode=yes"));
-    g_ptr_array_add(a, g_strdup("-o"));
-    g_ptr_array_add(a, g_strdup("ConnectTimeout=5"));
-    /* "--" first: a node name that starts with "-" is a name, never an
-     * option (ssh reads options after the name unless "--" came before). */
-    g_ptr_array_add(a, g_strdup("--"));
-    g_ptr_array_add(a, g_strdup(node));
-    for (size_t i = 0; argv[i]; i++) {
-        char *q = g_shell_quote(argv[i]);
-
-        g_string_append_printf(cmd, "%s%s", i ? " " : "", q);
-        g_free(q);
-    }
-    g_ptr_array_add(a, g_string_free(cmd, FALSE));
-    g_ptr_array_add(a, NULL);
-    return (char **) g_ptr_array_free(a, FALSE);
 }
 
 static void read_into(int *fd, GString *buf)
@@ -419,12 +387,14 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     pid_t pid;
 
     memset(res, 0, sizeof(*res));
+    /* First (it may ask ssh -G what the admin's ssh_config shares). */
+    run_argv = o->node ? hc_exec_ssh_argv(o->node, argv)
+                       : g_strdupv((char **) argv);
     if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0
         || pipe2(in_pipe, O_CLOEXEC) < 0) {
         rc = -errno;
         goto fail;
     }
-    run_argv = o->node ? ssh_argv(o->node, argv) : g_strdupv((char **) argv);
     envp = child_env(o->env);
     pid = fork();
     if (pid < 0) {

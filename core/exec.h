@@ -24,7 +24,9 @@ typedef struct hc_exec_result {
 typedef struct hc_exec_opts {
     const char *node;     /* NULL: run here; else "ssh -- node argv" (the
                            * "--" so that a node name is never an option;
-                           * ssh -F $HACON_SSH_CONFIG when that is set) */
+                           * ssh -F $HACON_SSH_CONFIG when that is set;
+                           * one connection per node shared: see
+                           * hc_exec_ssh_dir()) */
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
@@ -46,6 +48,18 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             hc_exec_result *res);
 
 void hc_exec_result_clear(hc_exec_result *res);
+
+/* Commands on a node share one ssh connection per node and process
+ * (ControlMaster=auto, unless the admin's ssh_config shares connections
+ * itself or HACON_SSH_SHARE=no): its socket is in this directory, 0700
+ * ($XDG_RUNTIME_DIR/hacon, /run/hacon for root, else /tmp/hacon-UID);
+ * newly allocated. */
+char *hc_exec_ssh_dir(void);
+/* Ends this process's shared connections (ssh -O exit) and removes their
+ * sockets; also done at exit.  A later command on a node connects again.
+ * A process killed before this ends its masters
+ * 10 s after their last command (ControlPersist). */
+void hc_exec_ssh_close(void);
 
 /* Collects the const char* arguments of ap up to a NULL into a new
  * NULL-terminated argv (g_strfreev()): for functions that take a command

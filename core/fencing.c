@@ -56,31 +56,16 @@ static gint event_cmp(gconstpointer a, gconstpointer b)
     return 0;
 }
 
-int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+/* The fencer's history on a connected api, as hc_fence_event*. */
+static int history_from(stonith_t *api, int timeout_s, GPtrArray **ret,
+                        char **ret_err)
 {
-    stonith_t *api;
     stonith_history_t *hist = NULL;
     GPtrArray *out;
     int rc;
 
-    *ret = NULL;
-    api = stonith_api_new();
-    if (!api) {
-        return -ENOMEM;
-    }
-    rc = api->cmds->connect(api, "hacon", NULL);
-    if (rc != pcmk_ok) {
-        if (ret_err) {
-            *ret_err = g_strdup_printf("the fencer is not reachable (%s)",
-                                       pcmk_strerror(rc));
-        }
-        stonith_api_delete(api);
-        return rc < 0 ? rc : -ENOTCONN;
-    }
     /* Every node (target NULL, what '*' means to stonith_admin). */
-    rc = api->cmds->history(api, st_opt_sync_call, NULL, &hist, 30);
-    api->cmds->disconnect(api);
-    stonith_api_delete(api);
+    rc = api->cmds->history(api, st_opt_sync_call, NULL, &hist, timeout_s);
     if (rc != pcmk_ok) {
         if (ret_err) {
             *ret_err = g_strdup_printf("the fencer's history: %s",
@@ -114,6 +99,140 @@ int hc_fence_history_query(GPtrArray **ret, char **ret_err)
     return 0;
 }
 
+static int connect_api(stonith_t **ret, int *fd, char **ret_err)
+{
+    stonith_t *api = stonith_api_new();
+    int rc;
+
+    *ret = NULL;
+    if (!api) {
+        return -ENOMEM;
+    }
+    rc = api->cmds->connect(api, "hacon", fd);
+    if (rc != pcmk_ok) {
+        if (ret_err) {
+            *ret_err = g_strdup_printf("the fencer is not reachable (%s)",
+                                       pcmk_strerror(rc));
+        }
+        stonith_api_delete(api);
+        return rc < 0 ? rc : -ENOTCONN;
+    }
+    *ret = api;
+    return 0;
+}
+
+int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+{
+    stonith_t *api;
+    int fd = -1, rc;
+
+    *ret = NULL;
+    /* With an fd the connection is ours to read: none of it joins a main
+     * loop (this is a one-shot question). */
+    rc = connect_api(&api, &fd, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = history_from(api, 30, ret, ret_err);
+    api->cmds->disconnect(api);
+    stonith_api_delete(api);
+    return rc;
+}
+
+/* ---- the fencer followed by notifications ---------------------------- */
+
+struct hc_fencer {
+    stonith_t *api;
+    hc_fencer_fn fn;
+    void *data;
+    bool notifying;
+};
+
+/* libstonithd's callbacks carry no user data: the fencers of this process
+ * (one in the console), found by their api. */
+static GSList *fencers;
+
+static void on_stonith_event(stonith_t *api, stonith_event_t *e)
+{
+    for (GSList *l = fencers; l; l = l->next) {
+        hc_fencer *f = l->data;
+
+        if (f->api == api) {
+            f->fn(f->data, e && e->operation ? e->operation
+                                             : T_STONITH_NOTIFY_DISCONNECT);
+            return;
+        }
+    }
+}
+
+int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
+                      char **ret_err)
+{
+    hc_fencer *f;
+    stonith_t *api;
+    int rc;
+
+    *ret = NULL;
+    /* No fd: libstonithd attaches the connection to GLib's default main
+     * context, whose loop then delivers the notifications (crm_mon's
+     * way). */
+    rc = connect_api(&api, NULL, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    f = g_new0(hc_fencer, 1);
+    f->api = api;
+    f->fn = fn;
+    f->data = data;
+    fencers = g_slist_prepend(fencers, f);
+    /* A fence that ends (st_notify_fence), the history that changes (a
+     * fence asked, pending: st_notify_history), and the fencer gone. */
+    f->notifying =
+        api->cmds->register_notification(api, T_STONITH_NOTIFY_DISCONNECT,
+                                         on_stonith_event) == pcmk_ok
+        && api->cmds->register_notification(api, T_STONITH_NOTIFY_FENCE,
+                                            on_stonith_event) == pcmk_ok
+        && api->cmds->register_notification(api, T_STONITH_NOTIFY_HISTORY,
+                                            on_stonith_event) == pcmk_ok;
+    *ret = f;
+    return 0;
+}
+
+bool hc_fencer_notifying(const hc_fencer *f)
+{
+    return f && f->notifying;
+}
+
+bool hc_fencer_connected(const hc_fencer *f)
+{
+    return f && f->api->state != stonith_disconnected;
+}
+
+int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err)
+{
+    *ret = NULL;
+    if (!hc_fencer_connected(f)) {
+        if (ret_err) {
+            *ret_err = g_strdup("the fencer went away");
+        }
+        return -ENOTCONN;
+    }
+    return history_from(f->api, HC_FENCER_TIMEOUT_S, ret, ret_err);
+}
+
+void hc_fencer_free(hc_fencer *f)
+{
+    if (!f) {
+        return;
+    }
+    fencers = g_slist_remove(fencers, f);
+    if (f->api->state != stonith_disconnected) {
+        f->api->cmds->disconnect(f->api);
+    }
+    stonith_api_delete(f->api);
+    g_free(f);
+}
+
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
                                  const char *why)
 {
@@ -133,7 +252,45 @@ void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node)
     st->sbd = sbd;
     g_free(st->sbd_node);
     st->sbd_node = g_strdup(node);
+    if (sbd && !sbd->node && node) {
+        sbd->node = g_strdup(node);
+    }
     hc__status_warnings(st);
+}
+
+void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers)
+{
+    if (st->sbd_peers) {
+        g_ptr_array_unref(st->sbd_peers);
+    }
+    st->sbd_peers = peers;
+    if (peers) {
+        g_ptr_array_set_free_func(peers, (GDestroyNotify) hc_sbd_state_free);
+    }
+    hc__status_warnings(st);
+}
+
+static bool same_short_name(const char *a, const char *b)
+{
+    size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+
+    return na == nb && !strncmp(a, b, na);
+}
+
+char **hc_status_other_nodes(const hc_status *st, const char *here)
+{
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < st->nodes->len; i++) {
+        const hc_node *n = g_ptr_array_index(st->nodes, i);
+
+        if (n->name && !g_strcmp0(n->type, "member")
+            && !(here && same_short_name(n->name, here))) {
+            g_ptr_array_add(out, g_strdup(n->name));
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **) g_ptr_array_free(out, FALSE);
 }
 
 static void devices_in(GPtrArray *a, GPtrArray *out)
@@ -174,6 +331,13 @@ void hc_status_fence_summary(const hc_status *st, hc_fence_summary *sum)
     if (st->cluster.watchdog_timeout
         || (st->sbd && st->sbd->disks->len)) {
         sum->sbd_expected = true;
+    }
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        const hc_sbd_state *p = g_ptr_array_index(st->sbd_peers, i);
+
+        if (!p->unknown && p->disks->len) {
+            sum->sbd_expected = true;
+        }
     }
     g_ptr_array_free(dev, TRUE);
     sum->watchdog = st->cluster.watchdog_timeout && st->cluster.have_watchdog;
@@ -218,6 +382,32 @@ static const char *or_q(const char *s)
     return s ? s : "?";
 }
 
+/* One node's sbd: its configuration broken, configured but not running,
+ * running without its watchdog.  A node that could not be asked warns of
+ * nothing (its line says why). */
+static void sbd_warnings(hc_status *st, const hc_sbd_state *s,
+                         const hc_fence_summary *sum)
+{
+    if (!s || s->unknown) {
+        return;
+    }
+    if (s->config_error) {
+        if (s == st->sbd) {
+            warn(st, "sbd: %s", s->config_error);
+        } else {
+            warn(st, "sbd on %s: %s", or_q(s->node), s->config_error);
+        }
+    } else if (sum->sbd_expected && !s->running) {
+        warn(st, "sbd is configured (%s) but does not run on %s: its "
+                 "disk and watchdog fence nothing here", s->config_path,
+             or_q(s == st->sbd ? st->sbd_node : s->node));
+    } else if (s->running && !s->watchdog_open) {
+        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
+             or_q(s == st->sbd ? st->sbd_node : s->node),
+             or_q(s->watchdog_dev));
+    }
+}
+
 void hc__status_fence_warnings(hc_status *st)
 {
     hc_fence_summary sum;
@@ -248,15 +438,9 @@ void hc__status_fence_warnings(hc_status *st)
         }
     }
     g_ptr_array_free(dev, TRUE);
-    if (st->sbd && st->sbd->config_error) {
-        warn(st, "sbd: %s", st->sbd->config_error);
-    } else if (st->sbd && sum.sbd_expected && !st->sbd->running) {
-        warn(st, "sbd is configured (%s) but does not run on %s: its "
-                 "disk and watchdog fence nothing here", st->sbd->config_path,
-             or_q(st->sbd_node));
-    } else if (st->sbd && st->sbd->running && !st->sbd->watchdog_open) {
-        warn(st, "sbd runs on %s but does not hold its watchdog %s open",
-             or_q(st->sbd_node), or_q(st->sbd->watchdog_dev));
+    sbd_warnings(st, st->sbd, &sum);
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        sbd_warnings(st, g_ptr_array_index(st->sbd_peers, i), &sum);
     }
     if (sum.first_pending) {
         const hc_fence_event *e = sum.first_pending;

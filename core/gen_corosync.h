@@ -28,7 +28,9 @@ int hc_corosync_conf_parse(const char *text, size_t len, GHashTable **ret,
 /* Whether have (a corosync.conf on a node) makes the same cluster as want
  * (hacon's): the same cluster name, transport (knet when not said),
  * crypto, nodes (name, nodeid, ring0_addr, in any order) and votequorum
- * with two_node: 1; the rest (timeouts, logging, comments, order) may
+ * with two_node: 1, or instead a quorum device (quorum { device { model:
+ * ... } }, as step fence's fencing=qdevice writes it); the rest (timeouts,
+ * logging, comments, order) may
  * differ.  Returns NULL when it does, else what differs, in words (g_free);
  * a text that does not parse differs ("does not parse: ..."). */
 char *hc_corosync_conf_differs(const char *have, size_t have_len,

@@ -6,6 +6,8 @@
 
 #include "leases.h"
 
+#include <string.h>
+
 #define MAX_ERRORS 100
 #define MAX_STR 65535u
 #define HC_KEA_MAX_COLS 32
@@ -45,7 +47,14 @@ struct hc_lease_table {
     const char *err_suffix;
     /* Kea: the rest of a row longer than KEA_MAX_ROW is being skipped. */
     bool kea_skip;
+    /* The second half of a split read of Kea's file: every row is kept in
+     * leases[] in file order, unindexed, a deletion as a lease whose usage
+     * is HC__USAGE_DELETED, for hc__lease_table_append() to replay. */
+    bool log;
 };
+
+/* In a log (see hc_lease_table.log): the row deleted the address's lease. */
+#define HC__USAGE_DELETED 0xff
 
 /* Names of hc_lease_state, indexed by it. */
 extern const char *const hc__lease_state_names[HC_LEASE_N_STATES];
@@ -76,6 +85,60 @@ static inline size_t hc__lease_index_lookup(const hc_lease_table *t,
     return s;
 }
 
+/* A dotted quad, exactly: four parts of one to three digits, each at
+ * most 255 (both servers write it so).  false when [s, s + n) is not one. */
+static inline bool hc__parse_ipv4(const char *s, size_t n, uint32_t *ret)
+{
+    uint32_t ip = 0;
+    unsigned part = 0, digits = 0, dots = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            part = part * 10 + (unsigned) (s[i] - '0');
+            if (++digits > 3 || part > 255) {
+                return false;
+            }
+        } else if (s[i] == '.' && digits && dots < 3) {
+            ip = ip << 8 | part;
+            part = digits = 0;
+            dots++;
+        } else {
+            return false;
+        }
+    }
+    if (dots != 3 || !digits) {
+        return false;
+    }
+    *ret = ip << 8 | part;
+    return true;
+}
+
+/* Decimal digits only, at most max; no value wraps past 2^64 into a
+ * small one. */
+static inline bool hc__parse_uint(const char *s, size_t n, uint64_t max,
+                                  uint64_t *ret)
+{
+    uint64_t v = 0;
+
+    if (!n || n > 20) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned) (s[i] - '0');
+
+        /* Nineteen digits always fit in 64 bits; the twentieth may not. */
+        if (d > 9 || (i == 19 && v > (UINT64_MAX - d) / 10)) {
+            return false;
+        }
+        v = v * 10 + d;
+    }
+    if (v > max) {
+        return false;
+    }
+    *ret = v;
+    return true;
+}
+
 /* Makes room for n more bytes in the arena (it may move). */
 void hc__lease_arena_grow(hc_lease_table *t, size_t n);
 
@@ -84,6 +147,60 @@ static inline void hc__lease_arena_reserve(hc_lease_table *t, size_t n)
     if (t->arena_len + n > t->arena_cap) {
         hc__lease_arena_grow(t, n);
     }
+}
+
+/* Stores n bytes (cut at MAX_STR) as an arena string: its reference, or
+ * 0 for none. */
+static inline uint32_t hc__lease_arena_put(hc_lease_table *t, const void *s,
+                                           size_t n)
+{
+    size_t ref = t->arena_len;
+
+    if (!n) {
+        return 0;
+    }
+    if (n > MAX_STR) {
+        n = MAX_STR;
+    }
+    hc__lease_arena_reserve(t, n + 2);
+    t->arena[ref] = (char) (n & 0xff);
+    t->arena[ref + 1] = (char) (n >> 8);
+    memcpy(t->arena + ref + 2, s, n);
+    t->arena_len = ref + 2 + n;
+    return (uint32_t) ref;
+}
+
+/* The arena reference of a record's extras (n > 0 bytes): the last ones
+ * stored when they are the same bytes (a Kea row's subnet-id is that of
+ * thousands of others), else a new string. */
+static inline uint32_t hc__lease_extras_ref(hc_lease_table *t, const void *b,
+                                            size_t n)
+{
+    size_t ref = t->last_extras;
+
+    if (ref && ref + 2 + n <= t->arena_len
+        && ((size_t) (uint8_t) t->arena[ref]
+            | (size_t) (uint8_t) t->arena[ref + 1] << 8) == n) {
+        const char *a = t->arena + ref + 2;
+
+        /* A Kea row's subnet-id is 13 bytes or so: two overlapping words
+         * cost less than a call to memcmp. */
+        if (n >= 8 && n <= 16) {
+            uint64_t a0, a1, b0, b1;
+
+            memcpy(&a0, a, 8);
+            memcpy(&a1, a + n - 8, 8);
+            memcpy(&b0, b, 8);
+            memcpy(&b1, (const char *) b + n - 8, 8);
+            if (!((a0 ^ b0) | (a1 ^ b1))) {
+                return (uint32_t) ref;
+            }
+        } else if (!memcmp(a, b, n)) {
+            return (uint32_t) ref;
+        }
+    }
+    t->last_extras = hc__lease_arena_put(t, b, n);
+    return t->last_extras;
 }
 
 /* Sizes the table for about n leases and bytes of strings. */
@@ -100,12 +217,14 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l);
 
 void hc__lease_failover_free(hc_lease_failover *p);
 
-/* Removes the lease for ip, if any: the last lease takes its place. */
+/* Removes the lease for ip, if any: the last lease takes its place (in
+ * a log, records the deletion instead). */
 void hc__lease_remove(hc_lease_table *t, uint32_t ip);
 
 /* Appends u (the rest of a file, read from a record boundary with lines
  * counted from 1 there) to t, as if t had read on; takes u's errors,
- * failover states and server-duid. */
+ * failover states, server-duid and Kea columns.  A log (u->log) is
+ * replayed row by row, deletions included. */
 void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u);
 
 /* hc_leases_parse(), which also stops before a top-level statement that

@@ -1,7 +1,8 @@
 /* Reading a whole lease file, in two halves by two threads when it is
- * large: the second half is parsed into a table of its own from the first
- * record at or after the middle, and joined to the first in file order
- * (hc__lease_table_append()), which gives what a sequential read gives. */
+ * large: the second half is parsed into a table of its own (for Kea's
+ * file, a log of its rows) from the first record at or after the middle,
+ * and joined to the first in file order (hc__lease_table_append()), which
+ * gives what a sequential read gives. */
 #include "leases.h"
 
 #include <errno.h>
@@ -96,9 +97,9 @@ static gpointer load_half_run(gpointer data)
     return NULL;
 }
 
-/* The first "lease" at the start of a line at or after byte `at`, within
- * 64 KiB; 0 when there is none. */
-static uint64_t record_start_after(int fd, uint64_t at)
+/* The first record at or after byte `at` (dhcpd's: "lease" at the start
+ * of a line; Kea's: a line), within 64 KiB; 0 when there is none. */
+static uint64_t record_start_after(int fd, uint64_t at, bool kea)
 {
     char buf[64 << 10];
     ssize_t n = pread(fd, buf, sizeof(buf), (off_t) (at - 1));
@@ -107,18 +108,27 @@ static uint64_t record_start_after(int fd, uint64_t at)
     if (n < 8) {
         return 0;
     }
-    q = memmem(buf, (size_t) n, "\nlease ", 7);
+    q = kea ? memchr(buf, '\n', (size_t) n)
+            : memmem(buf, (size_t) n, "\nlease ", 7);
     return q ? at + (uint64_t) (q - buf) : 0;
 }
 
-/* Whether the file is Kea's (its header is then taken into t). */
+/* Whether the file is Kea's, as the parser tells it (by its first
+ * bytes); t is then Kea's, with the header taken when it is one. */
 static bool read_kea_header(hc_lease_table *t, int fd)
 {
     char buf[4096];
     ssize_t n = pread(fd, buf, sizeof(buf), 0);
     const char *nl = n > 0 ? memchr(buf, '\n', (size_t) n) : NULL;
 
-    return nl && hc__kea_header(t, buf, (size_t) (nl - buf));
+    if (n <= 0 || hc__kea_detect(buf, (size_t) n, true) != 1) {
+        return false;
+    }
+    if (nl) {
+        hc__kea_header(t, buf, (size_t) (nl - buf));
+    }
+    t->format = HC_LEASE_FMT_KEA;
+    return true;
 }
 
 int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
@@ -127,8 +137,9 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
     struct stat st;
     load_half h = { .fd = fd };
     GThread *th = NULL;
-    bool stopped = false, kea;
-    size_t rec;
+    bool stopped = false, relay, kea;
+    uint8_t cols[HC_KEA_MAX_COLS];
+    size_t rec, ncols = 0;
     int rc;
 
     if (fd < 0) {
@@ -143,19 +154,28 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     kea = read_kea_header(t, fd);
     /* Strings are kept in at most as many bytes as they take in the file,
-     * and references are 32 bits: a split is for files well below 4 GiB.
-     * Kea's file is read in one: a row that deletes a lease moves the
-     * last one into its place, which a join of halves would not repeat
-     * (and a Kea row is a third of a dhcpd record). */
-    if (!kea && at > 0 && (uint64_t) st.st_size < (1ull << 30)
+     * and references are 32 bits: a split is for files well below 4 GiB. */
+    if (at > 0 && (uint64_t) st.st_size < (1ull << 30)
         && at < (uint64_t) st.st_size) {
-        h.from = record_start_after(fd, at);
+        h.from = record_start_after(fd, at, kea);
     }
     /* dhcpd writes about 300 bytes a record, 40 of them strings; Kea
      * about 100, 20 of them strings. */
     rec = kea ? 100 : 300;
     if (h.from) {
         h.t = hc_lease_table_new();
+        /* A Kea row that deletes a lease moves the last one into its
+         * place, which a join of two tables would not repeat: the second
+         * half of Kea's file is kept as a log of its rows, replayed in
+         * order by the join.  It starts with the file's header, which is
+         * checked at the join against the columns the first half ended
+         * with. */
+        h.t->log = kea;
+        if (kea) {
+            read_kea_header(h.t, fd);
+            memcpy(cols, h.t->kea_cols, h.t->kea_ncols);
+            ncols = h.t->kea_ncols;
+        }
         hc__lease_table_reserve(h.t,
                                 ((uint64_t) st.st_size - h.from) / rec + 16,
                                 ((uint64_t) st.st_size - h.from) / 8 + 4096);
@@ -166,14 +186,22 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
                                 (size_t) st.st_size / 8 + 4096);
     }
     rc = load_range(t, fd, 0, th ? h.from : UINT64_MAX, &stopped, NULL);
+    /* A header line in the first half changed the columns (or a long row
+     * is being skipped): the second half was read by other ones, and the
+     * first reads on instead. */
+    relay = stopped && rc == 0 && kea
+            && (t->kea_skip || t->kea_ncols != ncols
+                || memcmp(t->kea_cols, cols, ncols));
     if (th) {
-        if (!stopped || rc < 0) {
+        if (!stopped || rc < 0 || relay) {
             /* The first half read the whole file (the split point was
              * inside a statement), or failed: the second is not needed. */
             g_atomic_int_set(&h.cancel, 1);
         }
         g_thread_join(th);
-        if (stopped && rc == 0) {
+        if (relay) {
+            rc = load_range(t, fd, h.from, UINT64_MAX, NULL, NULL);
+        } else if (stopped && rc == 0) {
             rc = h.rc;
             if (rc == 0) {
                 hc__lease_table_append(t, h.t);
@@ -192,13 +220,29 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
 #define SPLIT_MIN (8u << 20)
 #define SPLIT_MAX (128u << 20)
 
+/* Where a file of size bytes is split, in percent.  The first half of
+ * Kea's file also fills the lease index, the second only logs its rows:
+ * at 47 % both end together (measured on tests/bench/genkea's file). */
+static unsigned split_percent(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char head[8];
+    ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
+
+    if (fd >= 0) {
+        close(fd);
+    }
+    return n > 0 && hc__kea_detect(head, (size_t) n, true) == 1 ? 47 : 50;
+}
+
 int hc_leases_load(hc_lease_table *t, const char *path)
 {
     struct stat st;
 
     if (stat(path, &st) == 0 && st.st_size >= SPLIT_MIN
         && st.st_size <= SPLIT_MAX) {
-        return hc_leases_load_split(t, path, (uint64_t) st.st_size / 2);
+        return hc_leases_load_split(t, path, (uint64_t) st.st_size
+                                             * split_percent(path) / 100);
     }
     return hc_leases_load_split(t, path, 0);
 }

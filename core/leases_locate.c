@@ -209,12 +209,19 @@ void hc_leases_location_clear(hc_leases_location *loc)
 
 char *hc_leases_location_describe(const hc_leases_location *loc)
 {
-    GString *s = g_string_new("leases on ");
+    GString *s = g_string_new("leases ");
 
     if (loc->fs_directory) {
-        g_string_append_printf(s, "%s (%s, ", loc->fs_directory, loc->fs_rsc);
+        g_string_append_printf(s, "on %s (%s, ", loc->fs_directory,
+                               loc->fs_rsc);
+    } else if (loc->leases || !loc->config) {
+        g_string_append_printf(s, "on %s (%s, ",
+                               loc->leases ? loc->leases : "?",
+                               loc->dhcpd_rsc);
     } else {
-        g_string_append_printf(s, "%s (%s, ", loc->leases ? loc->leases : "?",
+        /* Kea (or ocf:hacon:dhcpd without its leases parameter): the
+         * server's config names the file. */
+        g_string_append_printf(s, "named in %s (%s, ", loc->config,
                                loc->dhcpd_rsc);
     }
     if (loc->node) {

@@ -31,7 +31,9 @@ typedef struct hc_leases_location {
 int hc_leases_locate(xmlNode *cib, hc_leases_location *loc);
 void hc_leases_location_clear(hc_leases_location *loc);
 
-/* "leases on /data (fs_data, running on nodeone)": newly allocated. */
+/* "leases on /data (fs_data, running on nodeone)", or where the config
+ * names the file, "leases named in /etc/kea/kea-dhcp4.conf (dhcp, running
+ * on nodeone)": newly allocated. */
 char *hc_leases_location_describe(const hc_leases_location *loc);
 
 #endif

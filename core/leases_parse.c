@@ -246,52 +246,6 @@ static int recover_record(lexer *lx)
     }
 }
 
-static bool parse_ipv4(const char *s, size_t n, uint32_t *ret)
-{
-    uint32_t ip = 0;
-    unsigned part = 0, digits = 0, dots = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            part = part * 10 + (unsigned) (s[i] - '0');
-            if (++digits > 3 || part > 255) {
-                return false;
-            }
-        } else if (s[i] == '.' && digits && dots < 3) {
-            ip = ip << 8 | part;
-            part = digits = 0;
-            dots++;
-        } else {
-            return false;
-        }
-    }
-    if (dots != 3 || !digits) {
-        return false;
-    }
-    *ret = ip << 8 | part;
-    return true;
-}
-
-static bool parse_uint(const char *s, size_t n, uint64_t max, uint64_t *ret)
-{
-    uint64_t v = 0;
-
-    if (!n || n > 20) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (uint64_t) (s[i] - '0');
-        if (v > max) {
-            return false;
-        }
-    }
-    *ret = v;
-    return true;
-}
-
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -470,7 +424,8 @@ static int parse_when(lexer *lx, uint32_t *ret, const char **why)
         if (next(lx, &b) == T_MORE) {
             return P_MORE;
         }
-        if (b.type != T_WORD || !parse_uint(b.s, b.n, HC_LEASE_NEVER - 1, &v)) {
+        if (b.type != T_WORD
+            || !hc__parse_uint(b.s, b.n, HC_LEASE_NEVER - 1, &v)) {
             *why = "bad epoch time";
             return P_ERR;
         }
@@ -1096,7 +1051,7 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
     if (next(lx, &a) == T_MORE || next(lx, &b) == T_MORE) {
         return P_MORE;
     }
-    if (a.type != T_WORD || !parse_ipv4(a.s, a.n, &l.ip)) {
+    if (a.type != T_WORD || !hc__parse_ipv4(a.s, a.n, &l.ip)) {
         *why = "bad address after 'lease'";
         /* Recovery starts inside the record's braces. */
         if (a.type == T_LBRACE) {
@@ -1201,7 +1156,7 @@ static int parse_failover(hc_lease_table *t, lexer *lx, const char **why)
                 hc__lease_failover_free(fo);
                 return P_MORE;
             }
-            if (b.type == T_WORD && parse_uint(b.s, b.n, UINT32_MAX, &v)) {
+            if (b.type == T_WORD && hc__parse_uint(b.s, b.n, UINT32_MAX, &v)) {
                 fo->mclt = (uint32_t) v;
             }
         } else if (a.type == T_END) {

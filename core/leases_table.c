@@ -229,12 +229,31 @@ static void index_resize(hc_lease_table *t, size_t cap)
     }
 }
 
+/* Makes room for one more lease. */
+static void lease_grow(hc_lease_table *t)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+
+        t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
+                               cap * sizeof(hc_lease));
+        t->cap = cap;
+    }
+}
+
 void hc__lease_remove(hc_lease_table *t, uint32_t ip)
 {
     size_t mask = t->index_cap - 1;
-    size_t s = hc__lease_index_lookup(t, ip), i, j;
+    size_t s, i, j;
     uint32_t idx;
 
+    if (t->log) {
+        lease_grow(t);
+        t->leases[t->n++] = (hc_lease) { .ip = ip,
+                                         .usage = HC__USAGE_DELETED };
+        return;
+    }
+    s = hc__lease_index_lookup(t, ip);
     if (!t->index[s].idx) {
         return;
     }
@@ -275,7 +294,8 @@ void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
                                n * sizeof(hc_lease));
         t->cap = n;
     }
-    while (cap < n * 2) {
+    /* A log is not indexed. */
+    while (!t->log && cap < n * 2) {
         cap *= 2;
     }
     if (cap != t->index_cap) {
@@ -361,26 +381,34 @@ void hc__lease_arena_grow(hc_lease_table *t, size_t n)
     t->arena_cap = cap;
 }
 
-static uint32_t arena_put_bytes(hc_lease_table *t, const uint8_t *s,
-                                size_t n)
+/* Puts l in the table: in place of the address's lease, or after the
+ * last one. */
+static void lease_store(hc_lease_table *t, const hc_lease *l)
 {
-    size_t ref = t->arena_len;
+    size_t s = hc__lease_index_lookup(t, l->ip);
 
-    if (n > MAX_STR) {
-        n = MAX_STR;
+    if (t->index[s].idx) {
+        hc_lease *old = &t->leases[t->index[s].idx - 1];
+        uint8_t usage = old->usage;
+
+        *old = *l;
+        /* dhcpd-pools ignores states it does not know: the address keeps
+         * the class it had. */
+        if (l->usage == HC_USAGE_NONE) {
+            old->usage = usage;
+        }
+        return;
     }
-    hc__lease_arena_reserve(t, n + 2);
-    t->arena[ref] = (char) (n & 0xff);
-    t->arena[ref + 1] = (char) (n >> 8);
-    memcpy(t->arena + ref + 2, s, n);
-    t->arena_len = ref + 2 + n;
-    return (uint32_t) ref;
+    lease_grow(t);
+    t->leases[t->n] = *l;
+    t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
+    if (t->n * 2 > t->index_cap) {
+        index_resize(t, t->index_cap * 2);
+    }
 }
 
 void hc__lease_commit(hc_lease_table *t, hc_lease *l)
 {
-    size_t s;
-
     switch (l->state) {
     case HC_LEASE_ACTIVE:
     case HC_LEASE_DECLINED:     /* Kea counts them as assigned */
@@ -401,83 +429,94 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
         break;
     }
     if (t->extras->len) {
-        size_t n, ref = t->last_extras;
-        const uint8_t *prev = ref && ref + 2 + t->extras->len <= t->arena_len
-                              ? hc_lease_str(t, (uint32_t) ref, &n) : NULL;
-
-        if (prev && n == t->extras->len
-            && !memcmp(prev, t->extras->data, n)) {
-            l->extras = (uint32_t) ref;
-        } else {
-            l->extras = arena_put_bytes(t, t->extras->data, t->extras->len);
-            t->last_extras = l->extras;
-        }
+        l->extras = hc__lease_extras_ref(t, t->extras->data, t->extras->len);
     }
     t->records++;
     t->generation++;
-    s = hc__lease_index_lookup(t, l->ip);
-    if (t->index[s].idx) {
-        hc_lease *old = &t->leases[t->index[s].idx - 1];
-
-        /* dhcpd-pools ignores states it does not know: the address keeps
-         * the class it had. */
-        if (l->usage == HC_USAGE_NONE) {
-            l->usage = old->usage;
-        }
-        *old = *l;
+    if (t->log) {
+        lease_grow(t);
+        t->leases[t->n++] = *l;
         return;
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-
-        t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
-                               cap * sizeof(hc_lease));
-        t->cap = cap;
-    }
-    t->leases[t->n] = *l;
-    t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
-    if (t->n * 2 > t->index_cap) {
-        index_resize(t, t->index_cap * 2);
-    }
+    lease_store(t, l);
 }
 
 /* Appends the reading of the rest of a file (u, parsed from a record
  * boundary on, lines counted from 1 there) to t, as if t had read on:
  * the last record for an address wins, an address keeps the place where
  * it first appeared, a state that does not count keeps the old usage. */
-void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+/* Moves u's strings to the end of t's, and returns by how much their
+ * references grow.  The pages of u's arena are moved into t's mapping
+ * after its last page (mremap(2): no copy, and no fresh pages to clear,
+ * which for megabytes of strings was a fifth of the join); a copy where
+ * that fails. */
+static size_t arena_take(hc_lease_table *t, hc_lease_table *u)
 {
-    uint32_t lines = t->line - 1;
-    size_t shift = t->arena_len - 1;
+    size_t at = (t->arena_len + 4095) & ~(size_t) 4095;
+    size_t usize = (u->arena_cap + 4095) & ~(size_t) 4095;
+    size_t shift;
 
+    if (at + usize > UINT32_MAX) {
+        /* References are 32 bits; the copy below keeps them dense. */
+        at = SIZE_MAX;
+    } else {
+        t->arena = big_resize(t->arena, t->arena_cap, at + usize);
+        t->arena_cap = at + usize;
+    }
+    if (at != SIZE_MAX
+        && mremap(u->arena, usize, usize, MREMAP_MAYMOVE | MREMAP_FIXED,
+                  t->arena + at) == t->arena + at) {
+        u->arena = NULL;
+        u->arena_cap = 0;
+        t->arena_len = at + u->arena_len;
+        return at;
+    }
+    shift = t->arena_len - 1;
     hc__lease_arena_reserve(t, u->arena_len);
     memcpy(t->arena + t->arena_len, u->arena + 1, u->arena_len - 1);
     t->arena_len += u->arena_len - 1;
+    return shift;
+}
+
+void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+{
+    uint32_t lines = t->line - 1;
+    size_t shift = arena_take(t, u);
+
     hc__lease_table_reserve(t, t->n + u->n, 0);
     for (size_t i = 0; i < u->n; i++) {
         hc_lease l = u->leases[i];
-        size_t s;
 
+        /* A slot and the lease it points to are two cache misses in a
+         * large table (a renewal of an address from anywhere in the
+         * file): the slot is fetched sixteen leases ahead, and eight
+         * ahead, when it is there, the lease. */
+        if (i + 16 < u->n) {
+            __builtin_prefetch(&t->index[hc__lease_slot_of(
+                u->leases[i + 16].ip, t->index_cap)]);
+        }
+        if (i + 8 < u->n) {
+            uint32_t ip = u->leases[i + 8].ip;
+            const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
+                                                            t->index_cap)];
+
+            if (sl->idx && sl->ip == ip) {
+                const char *old = (const char *) &t->leases[sl->idx - 1];
+
+                __builtin_prefetch(old, 1);
+                __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
+            }
+        }
+        if (l.usage == HC__USAGE_DELETED) {
+            hc__lease_remove(t, l.ip);
+            continue;
+        }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
         l.uid += l.uid ? (uint32_t) shift : 0;
         l.vclass += l.vclass ? (uint32_t) shift : 0;
         l.extras += l.extras ? (uint32_t) shift : 0;
-        s = hc__lease_index_lookup(t, l.ip);
-        if (t->index[s].idx) {
-            hc_lease *old = &t->leases[t->index[s].idx - 1];
-
-            if (l.usage == HC_USAGE_NONE) {
-                l.usage = old->usage;
-            }
-            *old = l;
-            continue;
-        }
-        t->leases[t->n] = l;
-        t->index[s] = (hc_slot) { l.ip, (uint32_t) ++t->n };
-        if (t->n * 2 > t->index_cap) {
-            index_resize(t, t->index_cap * 2);
-        }
+        lease_store(t, &l);
     }
     t->records += u->records;
     for (guint i = 0; i < u->errors->len; i++) {
@@ -516,6 +555,11 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
         t->duid = u->duid;
         t->duid_len = u->duid_len;
         u->duid = NULL;
+    }
+    if (u->format == HC_LEASE_FMT_KEA) {
+        memcpy(t->kea_cols, u->kea_cols, u->kea_ncols);
+        t->kea_ncols = u->kea_ncols;
+        t->kea_skip = u->kea_skip;
     }
     t->line = u->line + lines;
     t->generation++;

@@ -154,6 +154,10 @@ void hc_status_free(hc_status *st)
     g_free(st->fence_why);
     hc_sbd_state_free(st->sbd);
     g_free(st->sbd_node);
+    if (st->sbd_peers) {
+        g_ptr_array_unref(st->sbd_peers);
+    }
+    g_free(st->qdevice);
     if (st->fence_history) {
         g_ptr_array_unref(st->fence_history);
     }
@@ -1244,4 +1248,10 @@ void hc__status_warnings(hc_status *st)
 void hc__status_failed_free(gpointer f)
 {
     failed_free(f);
+}
+
+void hc_status_set_qdevice(hc_status *st, const char *text)
+{
+    g_free(st->qdevice);
+    st->qdevice = g_strdup(text);
 }

@@ -196,6 +196,12 @@ typedef struct hc_status {
      * looked at (a CIB file), and this node's name. */
     hc_sbd_state *sbd;
     char *sbd_node;
+    /* The other nodes' sbd (hc_status_set_sbd_peers): hc_sbd_state*, each
+     * named (->node), in the order of nodes; NULL when not looked at. */
+    GPtrArray *sbd_peers;
+    /* The quorum device as corosync counts it (hc_status_set_qdevice),
+     * NULL when none is registered or corosync was not asked. */
+    char *qdevice;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -256,6 +262,30 @@ char *hc_leftover_text(const hc_constraint *c);
  * *ret_err (the fencer not running, not reachable). */
 int hc_fence_history_query(GPtrArray **ret, char **ret_err);
 
+/* The local fencer followed as crm_mon follows it: a connection in GLib's
+ * default main context, registered for fence notifications.  fn is called
+ * from that loop with the notification's name (T_STONITH_NOTIFY_FENCE:
+ * "st_notify_fence" when a fence ended, "st_notify_history" when the
+ * history changed, a fence asked or ended; "st_notify_disconnect" when the
+ * fencer went away: then free the fencer, from outside fn). */
+typedef struct hc_fencer hc_fencer;
+#define HC_FENCER_GONE "st_notify_disconnect"   /* T_STONITH_NOTIFY_... */
+typedef void (*hc_fencer_fn)(void *data, const char *event);
+
+/* How long one history question may take (s): the fencer is local. */
+#define HC_FENCER_TIMEOUT_S 5
+
+/* Connects and registers: 0 (*ret set; hc_fencer_notifying() says whether
+ * the registration was taken) or a negative errno with one line in
+ * *ret_err (the fencer not running). */
+int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
+                      char **ret_err);
+bool hc_fencer_notifying(const hc_fencer *f);
+bool hc_fencer_connected(const hc_fencer *f);
+/* The history through the connection, as hc_fence_history_query. */
+int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err);
+void hc_fencer_free(hc_fencer *f);
+
 /* Gives st the history (taken; NULL with why when it is not known) and
  * recomputes the warnings, which name failed and pending fences. */
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
@@ -264,6 +294,19 @@ void hc_status_set_fence_history(hc_status *st, GPtrArray *history,
 /* Gives st this node's sbd state (taken) and name, and recomputes the
  * warnings (sbd configured but not running, its watchdog not open). */
 void hc_status_set_sbd(hc_status *st, hc_sbd_state *sbd, const char *node);
+
+/* Gives st the other nodes' sbd states (hc_sbd_state*, named, taken with
+ * the array; NULL: not looked at) and recomputes the warnings. */
+void hc_status_set_sbd_peers(hc_status *st, GPtrArray *peers);
+
+/* The names of the cluster nodes (members) other than here (compared in
+ * short form: "nodeone" is "nodeone.example.com"; here NULL: all of
+ * them), NULL-terminated (g_strfreev): the nodes whose sbd is asked over
+ * ssh. */
+char **hc_status_other_nodes(const hc_status *st, const char *here);
+
+/* Gives st the quorum device's state in words (copied; NULL: none). */
+void hc_status_set_qdevice(hc_status *st, const char *text);
 
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */
@@ -275,9 +318,10 @@ typedef struct hc_fence_summary {
     bool watchdog;      /* watchdog fencing (stonith-watchdog-timeout and
                          * have-watchdog): works without a device */
     bool works;         /* enabled and a device runs (or the watchdog) */
-    bool sbd_expected;  /* sbd should run here: its configuration names a
-                         * disk, a fence_sbd device exists, or watchdog
-                         * fencing is on (stonith-watchdog-timeout) */
+    bool sbd_expected;  /* sbd should run on the nodes: a node's
+                         * configuration names a disk, a fence_sbd device
+                         * exists, or watchdog fencing is on
+                         * (stonith-watchdog-timeout) */
     int pending;        /* fence operations in flight */
     int failed_targets; /* nodes whose last fence failed */
     const hc_fence_event *last_failed; /* the newest of those */

@@ -316,18 +316,86 @@ static void text_failcounts(GString *out, const hc_resource *r, bool *hdr)
     }
 }
 
-/* This node's sbd and watchdog, and the slots on its disks. */
-static void text_sbd(GString *out, const hc_status *st)
+/* The watchdog timeout a node's sbd uses: its disks' header's (which
+ * sbd takes over SBD_WATCHDOG_TIMEOUT), else the configuration's; and
+ * the first disk's msgwait.  NULL / -1 when not known. */
+static int sbd_msgwait(const hc_sbd_state *s)
 {
-    const hc_sbd_state *s = st->sbd;
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+
+        if (d->msgwait >= 0) {
+            return d->msgwait;
+        }
+    }
+    return -1;
+}
+
+static void text_sbd_timeouts(GString *out, const hc_sbd_state *s)
+{
+    int wd = -1, mw = sbd_msgwait(s);
+
+    for (guint i = 0; wd < 0 && i < s->disks->len; i++) {
+        wd = ((const hc_sbd_disk *) g_ptr_array_index(s->disks, i))
+             ->watchdog_timeout;
+    }
+    if (wd >= 0) {
+        g_string_append_printf(out, ", watchdog timeout %d s", wd);
+    } else if (s->watchdog_timeout) {
+        g_string_append(out, ", watchdog timeout ");
+        esc(out, s->watchdog_timeout);
+        g_string_append(out, " s");
+    }
+    if (mw >= 0) {
+        g_string_append_printf(out, ", msgwait %d s", mw);
+    }
+}
+
+/* The node's own slot on each disk ("slot 1 on /dev/sdb: clear"). */
+static void text_sbd_own_slots(GString *out, const hc_sbd_state *s)
+{
+    for (guint i = 0; i < s->disks->len; i++) {
+        const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+        const hc_sbd_slot *sl = hc_sbd_node_slot(s, d);
+
+        if (d->error) {
+            continue;
+        }
+        g_string_append(out, i ? "; " : ", ");
+        if (!sl) {
+            g_string_append(out, "NO slot on ");
+            esc(out, d->device);
+            continue;
+        }
+        g_string_append_printf(out, "slot %d on ", sl->slot);
+        esc(out, d->device);
+        g_string_append(out, ": ");
+        esc(out, sl->message);
+        if (sl->from && strcmp(sl->message, "clear") != 0) {
+            g_string_append(out, " from ");
+            esc(out, sl->from);
+        }
+    }
+}
+
+/* One node's sbd and watchdog (with_disks: and every slot of its disks,
+ * for this node; another node's disks are the same shared disks, and
+ * only their errors are said). */
+static void text_sbd_node(GString *out, const hc_status *st,
+                          const hc_sbd_state *s, const char *node,
+                          bool with_disks)
+{
     hc_fence_summary sum;
 
-    if (!s) {
+    g_string_append(out, "  sbd on ");
+    esc(out, node ? node : "this node");
+    g_string_append(out, ": ");
+    if (s->unknown) {
+        g_string_append(out, "unknown (");
+        esc(out, s->unknown);
+        g_string_append(out, ")\n");
         return;
     }
-    g_string_append(out, "  sbd on ");
-    esc(out, st->sbd_node ? st->sbd_node : "this node");
-    g_string_append(out, ": ");
     hc_status_fence_summary(st, &sum);
     if (!s->running && !sum.sbd_expected) {
         g_string_append(out, "not in use (no SBD_DEVICE in ");
@@ -338,17 +406,14 @@ static void text_sbd(GString *out, const hc_status *st)
     }
     if (s->running) {
         g_string_append_printf(out, "running (pid %d), watchdog ", s->pid);
-        esc(out, s->watchdog_dev);
+        esc(out, s->watchdog_held ? s->watchdog_held : s->watchdog_dev);
         g_string_append(out, s->watchdog_open ? " open" : " NOT open");
     } else {
         g_string_append(out, "NOT running, watchdog ");
         esc(out, s->watchdog_dev);
     }
-    if (s->watchdog_timeout) {
-        g_string_append(out, ", watchdog timeout ");
-        esc(out, s->watchdog_timeout);
-        g_string_append(out, " s");
-    }
+    text_sbd_timeouts(out, s);
+    text_sbd_own_slots(out, s);
     g_string_append(out, s->disks->len ? "\n" : ", diskless\n");
     if (s->config_error) {
         g_string_append(out, "    ");
@@ -358,6 +423,9 @@ static void text_sbd(GString *out, const hc_status *st)
     for (guint i = 0; i < s->disks->len; i++) {
         const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
 
+        if (!with_disks && !d->error) {
+            continue;
+        }
         g_string_append(out, "    disk ");
         esc(out, d->device);
         g_string_append(out, ":");
@@ -365,7 +433,7 @@ static void text_sbd(GString *out, const hc_status *st)
             g_string_append(out, " ");
             esc(out, d->error);
         }
-        for (guint j = 0; j < d->slots->len; j++) {
+        for (guint j = 0; with_disks && j < d->slots->len; j++) {
             const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
 
             g_string_append_printf(out, "%s slot %d ", j ? "," : "",
@@ -382,6 +450,20 @@ static void text_sbd(GString *out, const hc_status *st)
             g_string_append(out, " no node has a slot yet");
         }
         g_string_append_c(out, '\n');
+    }
+}
+
+/* Each node's sbd and watchdog: this node's (with the slots on its
+ * disks), then the others' as asked over ssh. */
+static void text_sbd(GString *out, const hc_status *st)
+{
+    if (st->sbd) {
+        text_sbd_node(out, st, st->sbd, st->sbd_node, true);
+    }
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        const hc_sbd_state *p = g_ptr_array_index(st->sbd_peers, i);
+
+        text_sbd_node(out, st, p, p->node, false);
     }
 }
 
@@ -467,6 +549,11 @@ void hc_status_format_text(const hc_status *st, GString *out)
                                          : ", partition WITHOUT quorum\n");
     } else {
         g_string_append(out, "none\n");
+    }
+    if (st->qdevice) {
+        g_string_append(out, "Quorum device: ");
+        esc(out, st->qdevice);
+        g_string_append_c(out, '\n');
     }
     g_string_append(out, "Last change: ");
     esc(out, cl->last_written ? cl->last_written : "unknown");
@@ -757,18 +844,17 @@ static void json_resource(hc_jw *w, const hc_status *st,
     hc_jw_end(w);
 }
 
-static void json_sbd(hc_jw *w, const hc_status *st)
+/* One node's sbd as an object (key NULL: an array's member). */
+static void json_sbd_state(hc_jw *w, const char *key, const hc_status *st,
+                           const hc_sbd_state *s, const char *node)
 {
-    const hc_sbd_state *s = st->sbd;
     hc_fence_summary sum;
 
-    if (!s) {
-        hc_jw_null(w, "sbd");
-        return;
-    }
     hc_status_fence_summary(st, &sum);
-    hc_jw_obj(w, "sbd");
-    hc_jw_str(w, "node", st->sbd_node);
+    hc_jw_obj(w, key);
+    hc_jw_str(w, "node", node);
+    hc_jw_bool(w, "known", !s->unknown);
+    hc_jw_str(w, "unknown_why", s->unknown);
     hc_jw_str(w, "config", s->config_path);
     hc_jw_bool(w, "configured", s->configured);
     hc_jw_bool(w, "expected", sum.sbd_expected);
@@ -777,14 +863,38 @@ static void json_sbd(hc_jw *w, const hc_status *st)
     hc_jw_int(w, "pid", s->pid);
     hc_jw_str(w, "watchdog_dev", s->watchdog_dev);
     hc_jw_bool(w, "watchdog_open", s->watchdog_open);
+    hc_jw_str(w, "watchdog_held", s->watchdog_held);
     hc_jw_str(w, "watchdog_timeout", s->watchdog_timeout);
+    if (sbd_msgwait(s) >= 0) {
+        hc_jw_int(w, "msgwait", sbd_msgwait(s));
+    } else {
+        hc_jw_null(w, "msgwait");
+    }
     hc_jw_arr(w, "disks");
     for (guint i = 0; i < s->disks->len; i++) {
         const hc_sbd_disk *d = g_ptr_array_index(s->disks, i);
+        const hc_sbd_slot *own = hc_sbd_node_slot(s, d);
 
         hc_jw_obj(w, NULL);
         hc_jw_str(w, "device", d->device);
         hc_jw_str(w, "error", d->error);
+        if (d->msgwait >= 0) {
+            hc_jw_int(w, "msgwait", d->msgwait);
+        } else {
+            hc_jw_null(w, "msgwait");
+        }
+        if (d->watchdog_timeout >= 0) {
+            hc_jw_int(w, "watchdog_timeout", d->watchdog_timeout);
+        } else {
+            hc_jw_null(w, "watchdog_timeout");
+        }
+        if (own) {
+            hc_jw_int(w, "node_slot", own->slot);
+            hc_jw_str(w, "node_message", own->message);
+        } else {
+            hc_jw_null(w, "node_slot");
+            hc_jw_null(w, "node_message");
+        }
         hc_jw_arr(w, "slots");
         for (guint j = 0; j < d->slots->len; j++) {
             const hc_sbd_slot *sl = g_ptr_array_index(d->slots, j);
@@ -800,6 +910,26 @@ static void json_sbd(hc_jw *w, const hc_status *st)
         hc_jw_end(w);
     }
     hc_jw_end(w);
+    hc_jw_end(w);
+}
+
+/* "sbd": this node's; "sbd_nodes": every node's, this one first (null
+ * when not looked at: a CIB file). */
+static void json_sbd(hc_jw *w, const hc_status *st)
+{
+    if (!st->sbd) {
+        hc_jw_null(w, "sbd");
+        hc_jw_null(w, "sbd_nodes");
+        return;
+    }
+    json_sbd_state(w, "sbd", st, st->sbd, st->sbd_node);
+    hc_jw_arr(w, "sbd_nodes");
+    json_sbd_state(w, NULL, st, st->sbd, st->sbd_node);
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        const hc_sbd_state *p = g_ptr_array_index(st->sbd_peers, i);
+
+        json_sbd_state(w, NULL, st, p, p->node);
+    }
     hc_jw_end(w);
 }
 
@@ -971,6 +1101,10 @@ void hc_status_format_json(const hc_status *st, GString *out)
     hc_jw_obj(&w, NULL);
     json_cluster(&w, &st->cluster);
     hc_jw_newline(&w);
+    if (st->qdevice) {
+        hc_jw_str(&w, "quorum_device", st->qdevice);
+        hc_jw_newline(&w);
+    }
     hc_jw_arr(&w, "nodes");
     for (guint i = 0; i < st->nodes->len; i++) {
         hc_jw_newline(&w);

@@ -323,7 +323,8 @@ static const answer_def answer_defs[] = {
       "seconds without sbd before the watchdog resets the node (msgwait "
       "is twice that)" },
     { "qnetd_host", "", check_opt_name, NULL,
-      "with fencing=qdevice: the third host that runs corosync-qnetd" },
+      "with fencing=qdevice: a third host (not a node) with corosync-qnetd "
+      "installed, which root on this node reaches by ssh (hacon sets it up)" },
     { "quorum", "two_node", check_choice, "two_node|ignore",
       "two_node: corosync keeps quorum safely; ignore: the tutorial's "
       "no-quorum-policy=ignore" },

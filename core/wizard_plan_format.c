@@ -317,11 +317,16 @@ static char *simulate_outcome(const char *sim)
     return g_string_free(o, FALSE);
 }
 
-/* The notes (a first one under "Notes:") and the warnings of a plan. */
+/* The notes, under one "Notes:" (append_text's prefix starts every line
+ * of a note: a note of several lines, a diff, is indented, not titled
+ * again at each line). */
 static void format_notes(const hc_plan *p, GString *out)
 {
+    if (p->notes->len) {
+        g_string_append(out, "\nNotes:\n");
+    }
     for (guint i = 0; i < p->notes->len; i++) {
-        append_text(out, i ? "  " : "\nNotes:\n  ", p->notes->pdata[i]);
+        append_text(out, "  ", p->notes->pdata[i]);
     }
 }
 

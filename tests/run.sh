@@ -116,7 +116,7 @@ run_one() {
     cat "$res/$name.line"
 }
 
-slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|file-steps|newcomer|kea-migrate)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
+slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|file-steps|newcomer|kea-migrate|drbd-hand)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
 # The long suites that take longest, started first.
 longest="tests/failover/t-failover.sh tests/wizard/t-newcomer.sh tests/wizard/t-console.sh
     tests/oracle/t-corpus.sh tests/wizard/t-e2e.sh tests/cluster/t-cluster.sh"

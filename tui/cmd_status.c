@@ -8,7 +8,63 @@
 
 #include "commands.h"
 #include "cib.h"
+#include "corosync.h"
 #include "status.h"
+
+/* Each node's sbd: this node's here, the others' over ssh one after the
+ * other. */
+static void sbd_nodes(hc_status *st)
+{
+    char **all = hc_status_other_nodes(st, NULL);
+    char *here = hc_sbd_here(all);
+    char **nodes = hc_status_other_nodes(st, here);
+    GPtrArray *out = g_ptr_array_new();
+    hc_sbd_state *local = hc_sbd_local(getenv("HACON_SBD_CONFIG"), true);
+
+    local->node = g_strdup(here);
+    hc_status_set_sbd(st, local, here);
+    for (char **n = nodes; *n; n++) {
+        g_ptr_array_add(out, hc_sbd_remote(*n, getenv("HACON_SBD_CONFIG"),
+                                           true));
+    }
+    hc_status_set_sbd_peers(st, out);
+    g_strfreev(nodes);
+    g_strfreev(all);
+    g_free(here);
+}
+
+static void cs_changed(void *data)
+{
+    (void) data;
+}
+
+/* The quorum device as this node's corosync counts it, when one is
+ * registered (votequorum's flags, read once). */
+static void status_qdevice(hc_status *st)
+{
+    hc_corosync *cs = NULL;
+    char *err = NULL;
+
+    if (hc_corosync_connect(&cs, cs_changed, NULL, &err) == 0) {
+        const hc_cs_state *s = hc_corosync_state(cs);
+
+        if (s->qdevice) {
+            char *t = s->qdevice_cast_vote
+                ? g_strdup_printf("%s, connected, its vote counted (%u)",
+                                  s->qdevice_name, s->qdevice_votes)
+                : g_strdup_printf("%s, %s", s->qdevice_name,
+                                  s->qdevice_alive
+                                  ? "alive, NO vote (qnetd gave it none)"
+                                  : "NOT alive (does corosync-qdevice "
+                                    "run?)");
+
+            hc_status_set_qdevice(st, t);
+            g_free(t);
+        }
+        hc_corosync_free(cs);
+    }
+    g_free(err);
+}
 
 static int status_run(const hc_args *a)
 {
@@ -57,9 +113,10 @@ static int status_run(const hc_args *a)
             hc_status_set_fence_history(st, hist, NULL);
         }
         g_free(herr);
-        /* This node's sbd, its watchdog and its disks' slots. */
-        hc_status_set_sbd(st, hc_sbd_local(getenv("HACON_SBD_CONFIG"), true),
-                          g_get_host_name());
+        /* This node's sbd, its watchdog and its disks' slots, then the
+         * other nodes' over ssh (each with its deadlines). */
+        sbd_nodes(st);
+        status_qdevice(st);
     }
     out = g_string_new(NULL);
     if (json) {

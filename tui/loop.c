@@ -51,19 +51,11 @@ typedef struct loop_state {
     char *watch_base, *watch_path;
     FILE *timing;               /* HACON_TIMING=path: one line per update */
     int exit_status;
-    guint fence_poll;           /* the fencer's history, asked again */
-    char *fence_fp;             /* what it said last, to redraw on change */
 } loop_state;
-
-/* The fencer's history is not in the CIB, and a fence in flight changes
- * nothing there until it ends: it is asked after every full model and
- * every FENCE_POLL_MS (one local IPC request). */
-#define FENCE_POLL_MS 2000
 
 static void schedule_draw(loop_state *s);
 static void cib_try_connect(loop_state *s);
 static void cs_try_connect(loop_state *s);
-static bool fence_history_refresh(loop_state *s);
 
 /* Loop stalls: the time between the return of one poll(2) of the loop and
  * the next call is what the loop spent on its sources, during which it
@@ -308,9 +300,8 @@ static gboolean on_refresh_idle(gpointer data)
     con->cib_xml = xml;
     hc_status_free(con->status);
     con->status = st;
-    g_free(s->fence_fp);
-    s->fence_fp = NULL;
-    fence_history_refresh(s);
+    /* The fencer's history and sbd, which the CIB does not hold. */
+    hc_fence_src_apply(con->fsrc, con->status);
     set_error(&con->cib_error, NULL);
     hc_console_model_changed(con);
     con->last_query_ms = t1 - t0;
@@ -324,75 +315,6 @@ static gboolean on_refresh_idle(gpointer data)
     }
     schedule_draw(s);
     return G_SOURCE_REMOVE;
-}
-
-/* Gives the model the fencer's history (or why there is none: a CIB
- * file has no fencer).  Returns true when it differs from the last. */
-static bool fence_history_refresh(loop_state *s)
-{
-    hc_console *con = &s->con;
-    GPtrArray *hist = NULL;
-    hc_sbd_state *sbd = NULL;
-    char *err = NULL;
-    GString *fp = g_string_new(NULL);
-    bool changed;
-
-    if (!con->status) {
-        g_string_free(fp, TRUE);
-        return false;
-    }
-    if (con->cib_is_file) {
-        g_string_append(fp, "file");
-    } else {
-        if (hc_fence_history_query(&hist, &err) < 0) {
-            g_string_append_printf(fp, "error %s\n", err ? err : "");
-        } else {
-            for (guint i = 0; i < hist->len; i++) {
-                char *d = hc_fence_event_describe(hist->pdata[i]);
-
-                g_string_append_printf(fp, "%s\n", d);
-                g_free(d);
-            }
-        }
-        /* This node's sbd and watchdog (the disks' slots are for
-         * `hacon status`: a disk read must not stall the console). */
-        sbd = hc_sbd_local(getenv("HACON_SBD_CONFIG"), false);
-        g_string_append_printf(fp, "sbd %d %d %d %d %s", sbd->configured,
-                               sbd->running, sbd->pid, sbd->watchdog_open,
-                               sbd->config_error ? sbd->config_error : "");
-    }
-    changed = g_strcmp0(fp->str, s->fence_fp) != 0;
-    if (changed) {
-        if (sbd) {
-            hc_status_set_sbd(con->status, sbd, g_get_host_name());
-            sbd = NULL;
-        }
-        hc_status_set_fence_history(con->status, hist,
-                                    con->cib_is_file
-                                    ? "a CIB file: no fencer to ask"
-                                    : err ? err : "the fencer did not answer");
-    } else if (hist) {
-        /* The same history, which the model has (an incremental update
-         * keeps it; a new model resets fence_fp). */
-        g_ptr_array_unref(hist);
-    }
-    hc_sbd_state_free(sbd);
-    g_free(s->fence_fp);
-    s->fence_fp = g_string_free(fp, FALSE);
-    g_free(err);
-    return changed;
-}
-
-static gboolean on_fence_poll(gpointer data)
-{
-    loop_state *s = data;
-
-    if (fence_history_refresh(s)) {
-        s->con.header_dirty = true;
-        hc_console_model_changed(&s->con);
-        schedule_draw(s);
-    }
-    return G_SOURCE_CONTINUE;
 }
 
 static void log_event(loop_state *s, const char *what)
@@ -726,6 +648,25 @@ static gboolean on_quit_signal(gpointer data)
 }
 
 /* A pane's source changed (a lease file grew, DRBD moved). */
+static void on_fence_log(void *data, const char *what)
+{
+    log_event(data, what);
+}
+
+/* The fencer or sbd told something new: into the model, then drawn. */
+static void on_fence_src(void *data)
+{
+    loop_state *s = data;
+
+    if (!s->con.fsrc || !s->con.status) {
+        return;         /* the first model will take it */
+    }
+    hc_fence_src_apply(s->con.fsrc, s->con.status);
+    s->con.header_dirty = true;
+    hc_console_model_changed(&s->con);
+    schedule_draw(s);
+}
+
 static void on_source(void *data)
 {
     loop_state *s = data;
@@ -773,15 +714,13 @@ static void add_sources(loop_state *s)
                                     getenv("HACON_DHCPD_CONF"), on_source, s);
     s->con.dsrc = hc_drbd_src_new(getenv("HACON_DRBD_PROC"),
                                   getenv("HACON_DRBD_EVENTS2"), on_source, s);
+    s->con.fsrc = hc_fence_src_new(!s->con.cib_is_file, on_fence_src,
+                                   on_fence_log, s);
 }
 
 /* After the loop: the terminal back, every connection and model freed. */
 static void teardown(loop_state *s)
 {
-    if (s->fence_poll) {
-        g_source_remove(s->fence_poll);
-    }
-    g_free(s->fence_fp);
     hc_screen_end();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(s);
@@ -794,6 +733,7 @@ static void teardown(loop_state *s)
     }
     hc_leases_src_free(s->con.lsrc);
     hc_drbd_src_free(s->con.dsrc);
+    hc_fence_src_free(s->con.fsrc);
     hc_status_free(s->con.status);
     free_xml(s->con.cib_xml);
     free_xml(s->cib_next);
@@ -842,9 +782,6 @@ int hc_console_run(bool read_only)
         cs_try_connect(&s);
     }
     hc_console_model_changed(&s.con);
-    if (!s.con.cib_is_file) {
-        s.fence_poll = g_timeout_add(FENCE_POLL_MS, on_fence_poll, &s);
-    }
     schedule_draw(&s);
     stall_start();
     g_main_loop_run(s.loop);

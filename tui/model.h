@@ -62,6 +62,7 @@ struct hc_console {
     /* The panes' followed data (tui/sources.h), NULL before the loop. */
     struct hc_leases_src *lsrc;
     struct hc_drbd_src *dsrc;
+    struct hc_fence_src *fsrc;
     uint64_t model_gen;     /* bumped whenever the model changes */
     /* Screen. */
     hc_view_state views[HC_N_VIEWS];

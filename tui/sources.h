@@ -53,4 +53,24 @@ void hc_drbd_src_build(hc_drbd_src *s, hc_console *con, GPtrArray *lines,
                        int width);
 uint64_t hc_drbd_src_generation(const hc_drbd_src *s);
 
+typedef struct hc_fence_src hc_fence_src;
+struct hc_status;
+
+/* Called with an event's name for the loop's timing log (HACON_TIMING). */
+typedef void (*hc_fence_log_fn)(void *data, const char *what);
+
+/* The fencer's history (followed by its notifications; with live false, a
+ * CIB file, none) and each node's sbd (read in a thread, the other nodes
+ * over ssh), for the Fencing section (tui/source_fence.c). */
+hc_fence_src *hc_fence_src_new(bool live, hc_src_changed_fn fn,
+                               hc_fence_log_fn log, void *data);
+void hc_fence_src_free(hc_fence_src *s);
+/* Gives st what is known (copies) and takes the nodes to ask from it;
+ * starts the first sbd read.  Call it on every new model and from fn. */
+void hc_fence_src_apply(hc_fence_src *s, struct hc_status *st);
+/* How the history is followed when not by notifications (said in the
+ * section), NULL when by notifications. */
+const char *hc_fence_src_feed(const hc_fence_src *s);
+uint64_t hc_fence_src_generation(const hc_fence_src *s);
+
 #endif

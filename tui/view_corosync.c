@@ -27,6 +27,21 @@ static void corosync_build(hc_console *con, GPtrArray *lines, int width)
                 (unsigned long long) cs->ring_seq);
     hc_line_add(lines, HC_TONE_NORMAL, NULL, "Flags: two_node=%d "
                 "wait_for_all=%d", cs->two_node, cs->wait_for_all);
+    if (cs->qdevice) {
+        char *name = hc_con_esc(con, cs->qdevice_name, 30);
+
+        if (cs->qdevice_cast_vote) {
+            hc_line_add(lines, HC_TONE_GOOD, NULL, "Quorum device (%s): "
+                        "connected, its vote counted (%u)", name,
+                        cs->qdevice_votes);
+        } else {
+            hc_line_add(lines, HC_TONE_BAD, NULL, "Quorum device (%s): %s",
+                        name, cs->qdevice_alive
+                        ? "alive, NO vote (qnetd gave it none)"
+                        : "NOT alive (does corosync-qdevice run?)");
+        }
+        g_free(name);
+    }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "Nodes");
     for (guint i = 0; i < cs->nodes->len; i++) {
         const hc_cs_node *n = cs->nodes->pdata[i];
@@ -68,7 +83,10 @@ static uint64_t corosync_digest(const hc_console *con)
     }
     cs = hc_corosync_state(con->cs);
     h = hc_digest_int(h, cs->quorate | cs->two_node << 1
-                      | cs->wait_for_all << 2);
+                      | cs->wait_for_all << 2 | cs->qdevice << 3
+                      | cs->qdevice_alive << 4 | cs->qdevice_cast_vote << 5);
+    h = hc_digest_int(h, cs->qdevice_votes);
+    h = hc_digest_str(h, cs->qdevice_name);
     h = hc_digest_int(h, cs->total_votes);
     h = hc_digest_int(h, cs->expected_votes);
     h = hc_digest_int(h, cs->quorum);

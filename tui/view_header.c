@@ -133,6 +133,10 @@ static void quorum_text(const hc_console *con, GString *q, hc_tone *tone)
         if (cs->wait_for_all) {
             g_string_append(q, " wait_for_all");
         }
+        if (cs->qdevice) {
+            g_string_append(q, cs->qdevice_cast_vote ? " qdevice"
+                            : " qdevice(NO vote)");
+        }
         *tone = cs->quorate ? HC_TONE_NORMAL : HC_TONE_BAD;
     } else if (st) {
         g_string_append_printf(q, "Quorum: %s (as the CIB says; %s)",

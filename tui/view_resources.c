@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sources.h"
 #include "util.h"
 
 static hc_tone node_tone(const hc_node *n)
@@ -259,6 +260,129 @@ static void failed_text(hc_console *con, const hc_failed_action *f,
     g_free(why);
 }
 
+/* One node's sbd: whether it runs and holds its watchdog open (which
+ * one), the timeouts, its slot on each disk; then this node's disks with
+ * every slot (the disk is shared: the other nodes' lines name their own
+ * slot only), or why a disk could not be read. */
+static void sbd_lines(hc_console *con, GPtrArray *lines,
+                      const hc_sbd_state *sb, const char *node_name,
+                      const hc_fence_summary *sum)
+{
+    char *node = hc_con_esc(con, node_name ? node_name : "this node", 30);
+    GString *t = g_string_new(NULL);
+    int wd = -1, mw = -1;
+
+    if (sb->unknown) {
+        char *why = hc_con_esc(con, sb->unknown, 80);
+
+        hc_line_add(lines, HC_TONE_WARN, "  ", "sbd on %s: unknown (%s)",
+                    node, why);
+        g_free(why);
+        g_free(node);
+        g_string_free(t, TRUE);
+        return;
+    }
+    if (!sb->running && !sum->sbd_expected) {
+        hc_line_add(lines, HC_TONE_NORMAL, "  ", "sbd on %s: not in use",
+                    node);
+        g_free(node);
+        g_string_free(t, TRUE);
+        return;
+    }
+    for (guint i = 0; i < sb->disks->len; i++) {
+        const hc_sbd_disk *d = sb->disks->pdata[i];
+
+        wd = wd < 0 ? d->watchdog_timeout : wd;
+        mw = mw < 0 ? d->msgwait : mw;
+    }
+    {
+        char *wdev = hc_con_esc(con, sb->watchdog_held ? sb->watchdog_held
+                                : sb->watchdog_dev, 40);
+
+        hc_line_add(lines, sb->running && sb->watchdog_open ? HC_TONE_NORMAL
+                    : HC_TONE_BAD, "  ", "sbd on %s: %s, watchdog %s %s%s",
+                    node, sb->running ? "running" : "NOT running", wdev,
+                    sb->watchdog_open ? "open" : "NOT open",
+                    sb->disks->len ? "" : ", diskless");
+        g_free(wdev);
+    }
+    /* The timeouts and the node's own slots on a line of their own: the
+     * first line fits 80 columns. */
+    if (wd >= 0) {
+        g_string_append_printf(t, ", timeout %d s", wd);
+    } else if (sb->watchdog_timeout) {
+        char *v = hc_con_esc(con, sb->watchdog_timeout, 10);
+
+        g_string_append_printf(t, ", timeout %s s", v);
+        g_free(v);
+    }
+    if (mw >= 0) {
+        g_string_append_printf(t, ", msgwait %d s", mw);
+    }
+    for (guint i = 0; i < sb->disks->len; i++) {
+        const hc_sbd_disk *d = sb->disks->pdata[i];
+        const hc_sbd_slot *sl = hc_sbd_node_slot(sb, d);
+
+        if (d->error) {
+            continue;
+        }
+        if (!sl) {
+            g_string_append(t, ", NO slot");
+            continue;
+        }
+        {
+            char *msg = hc_con_esc(con, sl->message, 20);
+
+            g_string_append_printf(t, ", slot %d %s", sl->slot, msg);
+            g_free(msg);
+        }
+    }
+    if (t->len) {
+        hc_line_add(lines, HC_TONE_NORMAL, "    ", "%s", t->str + 2);
+    }
+    g_string_free(t, TRUE);
+    g_free(node);
+    if (sb->config_error) {
+        char *e = hc_con_esc(con, sb->config_error, 80);
+
+        hc_line_add(lines, HC_TONE_BAD, "    ", "%s", e);
+        g_free(e);
+    }
+    for (guint i = 0; i < sb->disks->len; i++) {
+        const hc_sbd_disk *d = sb->disks->pdata[i];
+        char *dev = hc_con_esc(con, d->device, 40);
+        GString *sl = g_string_new(NULL);
+
+        if (d->error) {
+            char *e = hc_con_esc(con, d->error, 80);
+
+            hc_line_add(lines, HC_TONE_BAD, "    ", "disk %s: %s", dev, e);
+            g_free(e);
+        } else if (sb == con->status->sbd) {
+            for (guint j = 0; j < d->slots->len; j++) {
+                const hc_sbd_slot *x = d->slots->pdata[j];
+                char *n = hc_con_esc(con, x->node, 30);
+                char *m = hc_con_esc(con, x->message, 20);
+
+                g_string_append_printf(sl, "%s slot %d %s %s", j ? "," : "",
+                                       x->slot, n, m);
+                if (x->from && strcmp(x->message, "clear") != 0) {
+                    char *f = hc_con_esc(con, x->from, 30);
+
+                    g_string_append_printf(sl, " from %s", f);
+                    g_free(f);
+                }
+                g_free(n);
+                g_free(m);
+            }
+            hc_line_add(lines, HC_TONE_NORMAL, "    ", "disk %s:%s", dev,
+                        d->slots->len ? sl->str : " no node has a slot yet");
+        }
+        g_string_free(sl, TRUE);
+        g_free(dev);
+    }
+}
+
 /* At most this many entries of the fencer's history on screen. */
 #define FENCE_HISTORY_LINES 6
 
@@ -308,23 +432,18 @@ static void fencing_lines(hc_console *con, GPtrArray *lines)
     }
     g_ptr_array_free(dev, TRUE);
     if (st->sbd) {
-        const hc_sbd_state *sb = st->sbd;
-        char *node = hc_con_esc(con, st->sbd_node, 30);
-        char *wd = hc_con_esc(con, sb->watchdog_dev, 40);
+        sbd_lines(con, lines, st->sbd, st->sbd_node, &sum);
+    }
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        const hc_sbd_state *p = st->sbd_peers->pdata[i];
 
-        if (!sb->running && !sum.sbd_expected) {
-            hc_line_add(lines, HC_TONE_NORMAL, "  ", "sbd on %s: not in "
-                        "use", node);
-        } else {
-            hc_line_add(lines, sb->running && sb->watchdog_open
-                        ? HC_TONE_NORMAL : HC_TONE_BAD, "  ",
-                        "sbd on %s: %s, watchdog %s %s%s", node,
-                        sb->running ? "running" : "NOT running", wd,
-                        sb->watchdog_open ? "open" : "NOT open",
-                        sb->disks->len ? "" : ", diskless");
-        }
-        g_free(node);
-        g_free(wd);
+        sbd_lines(con, lines, p, p->node, &sum);
+    }
+    if (hc_fence_src_feed(con->fsrc)) {
+        char *feed = hc_con_esc(con, hc_fence_src_feed(con->fsrc), 80);
+
+        hc_line_add(lines, HC_TONE_WARN, "  ", "history: %s", feed);
+        g_free(feed);
     }
     if (!st->fence_known) {
         char *why = hc_con_esc(con, st->fence_why, 60);
@@ -423,6 +542,31 @@ static uint64_t digest_rsc(uint64_t h, const hc_resource *r)
     return hc_digest_int(h, r->children->len);
 }
 
+static uint64_t digest_sbd(uint64_t h, const hc_sbd_state *sb)
+{
+    if (!sb) {
+        return hc_digest_int(h, 0);
+    }
+    h = hc_digest_int(h, 1 | sb->configured << 1 | sb->running << 2
+                      | sb->watchdog_open << 3);
+    h = hc_digest_str(hc_digest_str(h, sb->unknown), sb->config_error);
+    h = hc_digest_str(hc_digest_str(h, sb->watchdog_held),
+                      sb->watchdog_timeout);
+    for (guint i = 0; i < sb->disks->len; i++) {
+        const hc_sbd_disk *d = sb->disks->pdata[i];
+
+        h = hc_digest_str(hc_digest_str(h, d->device), d->error);
+        h = hc_digest_int(hc_digest_int(h, d->msgwait), d->watchdog_timeout);
+        for (guint j = 0; j < d->slots->len; j++) {
+            const hc_sbd_slot *x = d->slots->pdata[j];
+
+            h = hc_digest_str(hc_digest_str(h, x->node), x->message);
+            h = hc_digest_str(hc_digest_int(h, x->slot), x->from);
+        }
+    }
+    return h;
+}
+
 static uint64_t resources_digest(const hc_console *con)
 {
     const hc_status *st = con->status;
@@ -460,11 +604,11 @@ static uint64_t resources_digest(const hc_console *con)
     /* The Fencing section: the history (the devices are resources). */
     h = hc_digest_int(h, st->fence_known | st->cluster.stonith_enabled << 1);
     h = hc_digest_str(h, st->fence_why);
-    if (st->sbd) {
-        h = hc_digest_int(h, 1 | st->sbd->configured << 1
-                          | st->sbd->running << 2
-                          | st->sbd->watchdog_open << 3);
+    h = digest_sbd(h, st->sbd);
+    for (guint i = 0; st->sbd_peers && i < st->sbd_peers->len; i++) {
+        h = digest_sbd(h, st->sbd_peers->pdata[i]);
     }
+    h = hc_digest_str(h, hc_fence_src_feed(con->fsrc));
     for (guint i = 0; st->fence_known && i < st->fence_history->len; i++) {
         const hc_fence_event *e = st->fence_history->pdata[i];
 

@@ -2,6 +2,9 @@
  * state, a step's plan as a scrollable preview, and Apply / Skip / Back /
  * Roll back with the step's progress while it runs.
  *
+ * On the drbd step's plan, t runs the DRBD hand test (`hacon setup test
+ * drbd`) the same way, after a confirmation that says what it does.
+ *
  * Every check, plan and apply is `hacon setup ...` run as a child process
  * (the same engine and transcript as the command line): the CIB and
  * scheduler libraries are not thread-safe, a step can take minutes (a
@@ -54,8 +57,9 @@ static struct {
     int ptop;               /* first shown line of text */
     int rows;               /* body height at the last draw */
     GPtrArray *shown;       /* hc_line* handed to the screen */
-    char confirm;           /* 'a', 'r' or 'f' (apply before the steps
-                             * it needs) while asking, else 0 */
+    char confirm;           /* 'a', 'r', 'f' (apply before the steps
+                             * it needs) or 't' (the DRBD hand test)
+                             * while asking, else 0 */
     bool force;             /* the apply asked for goes with --force */
     char *unmet;            /* the steps it needs that are not done */
     char *message;          /* footer message, or NULL */
@@ -69,7 +73,7 @@ static struct {
     char *result;           /* how the last run ended */
     hc_tone result_tone;
     /* The child. */
-    char *verb;             /* list, plan, apply, rollback */
+    char *verb;             /* list, plan, apply, rollback, test */
     pid_t pid;
     int fd;
     guint fd_src, tick_src;
@@ -253,12 +257,39 @@ static void detect_finished(int rc)
                       : (g_string_free(f, TRUE), NULL);
 }
 
+/* The DRBD hand test ended: how, by its exit status (1: refused by its
+ * prechecks, which change nothing, or a turn failed and was undone; the
+ * output above says which). */
+static void test_finished(int rc, double secs)
+{
+    g_free(wz.result);
+    if (rc == 0) {
+        wz.result = g_strdup_printf("DRBD test passed after %.1f s: each "
+                                    "node read what the other wrote", secs);
+        wz.result_tone = HC_TONE_GOOD;
+    } else if (rc == 1) {
+        wz.result = g_strdup_printf("DRBD test FAILED after %.1f s (see "
+                                    "above)", secs);
+        wz.result_tone = HC_TONE_BAD;
+    } else {
+        wz.result = g_strdup_printf("DRBD test not done (exit %d: %s)", rc,
+                                    rc == 2 ? "bad answers or usage"
+                                            : "killed");
+        wz.result_tone = HC_TONE_BAD;
+    }
+    wz.ptop = 1 << 20;
+}
+
 /* An apply or a rollback ended: how, by its exit status. */
 static void run_finished(int rc, double secs)
 {
     bool apply = !strcmp(wz.verb, "apply");
 
     wz.sel_moved = false;   /* the next check selects the next step */
+    if (!strcmp(wz.verb, "test")) {
+        test_finished(rc, secs);
+        return;
+    }
     g_free(wz.result);
     if (rc == 0) {
         wz.result = g_strdup_printf("%s %s after %.1f s",
@@ -492,7 +523,8 @@ static void setup_argv(const char **argv, char *self, const char *verb,
         argv[n++] = "--answers";
         argv[n++] = answers;
     }
-    if (!strcmp(verb, "apply") || !strcmp(verb, "rollback")) {
+    if (!strcmp(verb, "apply") || !strcmp(verb, "rollback")
+        || !strcmp(verb, "test")) {
         argv[n++] = "--yes";
     }
     if (!strcmp(verb, "apply") && wz.force) {
@@ -854,11 +886,30 @@ static void text_lines(int rows, int *top)
 {
     if (wz.mode == WZ_RUN && wz.result) {
         add(wz.result_tone, "%s", wz.result);
+    } else if (wz.mode == WZ_RUN && !strcmp(wz.verb, "test")) {
+        add(HC_TONE_TITLE, "Testing DRBD by hand: running for %.0f s (the "
+            "console stays live; if it goes away, the test still ends with "
+            "DRBD as it was)", (hc_now_ms() - wz.started_ms) / 1000.0);
     } else if (wz.mode == WZ_RUN) {
         add(HC_TONE_TITLE, "%s %s: running for %.0f s (the console stays "
             "live; the step has its deadlines)",
             !strcmp(wz.verb, "apply") ? "Applying" : "Rolling back", wz.step,
             (hc_now_ms() - wz.started_ms) / 1000.0);
+    }
+    if (wz.confirm == 't') {
+        /* What y starts, above the plan. */
+        add(HC_TONE_WARN, "Test DRBD by hand (hacon setup test drbd), as "
+            "the tutorial does before Pacemaker takes the resource over: "
+            "the node where it is Primary (else this one) promotes it, "
+            "mounts it on the mountpoint, writes a file, unmounts and "
+            "demotes it; the other node does the same, reads that file "
+            "back and writes its own; the first reads that one and "
+            "removes it. The roles of before are restored.");
+        add(HC_TONE_WARN, "Refused while Pacemaker manages the resource, "
+            "while it is not Connected and UpToDate on both nodes or its "
+            "device is mounted. Once begun it runs to its end, even if the "
+            "console goes away.");
+        add(HC_TONE_NORMAL, "%s", "");
     }
     for (guint i = 0; i < wz.text->len; i++) {
         const char *l = wz.text->pdata[i];
@@ -914,6 +965,9 @@ static const char *wizard_footer(const hc_console *con)
     if (wz.confirm == 'f') {
         snprintf(buf, sizeof(buf), "F: apply %s anyway  n/Esc: no  (NOT "
                  "DONE before it: %s)", wz.step, wz.unmet ? wz.unmet : "?");
+    } else if (wz.confirm == 't') {
+        snprintf(buf, sizeof(buf), "Run the DRBD test (switches DRBD over "
+                 "and back, see above)? y: yes  n/Esc: no");
     } else if (wz.confirm) {
         snprintf(buf, sizeof(buf), "%s step %s? y: yes  n/Esc: no",
                  wz.confirm == 'a' ? "Apply" : "Roll back", wz.step);
@@ -933,8 +987,13 @@ static const char *wizard_footer(const hc_console *con)
 
         line_of(where, sizeof(where));
         if (key) {
-            snprintf(buf, sizeof(buf), "%s  e Answer %s  %sa Apply  "
+            snprintf(buf, sizeof(buf), "%s  e Answer %s  %sa Apply  %s"
                      "s Skip  b/Esc Back", where, key,
+                     con->read_only ? "(read-only) " : "",
+                     wz.step && !strcmp(wz.step, "drbd") ? "t Test  " : "");
+        } else if (wz.step && !strcmp(wz.step, "drbd")) {
+            snprintf(buf, sizeof(buf), "%s  %sa Apply  t Test  s Skip  "
+                     "r Roll back  e Answers  b Back", where,
                      con->read_only ? "(read-only) " : "");
         } else {
             snprintf(buf, sizeof(buf), "%s  %sa Apply  s Skip  r Roll back  "
@@ -1010,7 +1069,7 @@ static void confirm_key(hc_console *con, int key)
         return;
     }
     wz.force = what == 'f';
-    go_run(what == 'r' ? "rollback" : "apply");
+    go_run(what == 'r' ? "rollback" : what == 't' ? "test" : "apply");
     wz.force = false;
 }
 
@@ -1132,10 +1191,13 @@ static void list_key(int key)
     }
 }
 
-/* a or r on a plan: asks first (F when steps it needs are not done). */
+/* a or r on a plan: asks first (F when steps it needs are not done);
+ * t on the drbd step's plan: the DRBD hand test, asked first too. */
 static void ask_apply(hc_console *con, int key)
 {
-    if (con->read_only) {
+    if (key == 't' && (!wz.step || strcmp(wz.step, "drbd"))) {
+        set_message("t tests DRBD: on the drbd step's plan");
+    } else if (con->read_only) {
         set_message("read-only (--read-only or no write access): "
                     "Apply and Roll back are off");
     } else if (child_busy()) {
@@ -1144,6 +1206,9 @@ static void ask_apply(hc_console *con, int key)
         g_free(wz.unmet);
         wz.unmet = key == 'a' ? unmet_prereqs() : NULL;
         wz.confirm = wz.unmet ? 'f' : (char) key;
+        if (key == 't') {
+            wz.ptop = 0;    /* what the test does, on top */
+        }
     }
 }
 
@@ -1152,6 +1217,7 @@ static void plan_key(hc_console *con, int key)
     switch (key) {
     case 'a':
     case 'r':
+    case 't':
         ask_apply(con, key);
         break;
     case 'e':
@@ -1194,7 +1260,10 @@ static void run_key(int key)
     case '\n':
     case KEY_ENTER:
     case KEY_BACKSPACE:
-        if (child_busy()) {
+        if (child_busy() && !strcmp(wz.verb, "test")) {
+            set_message("the DRBD test is running: it ends by itself, "
+                        "with DRBD as it was before");
+        } else if (child_busy()) {
             set_message("the step is running: it ends by itself (apply, "
                         "verify, or its rollback)");
         } else {

@@ -153,7 +153,8 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             hc_plan_note(p, "[%s] %s: an equivalent configuration is in "
                          "place (the same cluster name, nodes and addresses, "
                          "knet with the same crypto, votequorum with "
-                         "two_node: 1): kept, not rewritten. What differs "
+                         "two_node: 1 or a quorum device in its place): "
+                         "kept, not rewritten. What differs "
                          "from hacon's:\n%s", nodes[i], CONF, d);
             g_free(d);
             g_hash_table_replace(p->data, g_strdup("kept"), g_strdup(

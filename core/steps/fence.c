@@ -41,6 +41,11 @@
 #define SBD_CONF "/etc/default/sbd"
 #define SOFTDOG_CONF "/etc/modules-load.d/hacon-softdog.conf"
 #define COROSYNC_CONF "/etc/corosync/corosync.conf"
+#define QNETD_DB "/etc/corosync/qnetd/nssdb"
+#define QDEVICE_DB "/etc/corosync/qdevice/net/nssdb"
+/* SBD_WATCHDOG_TIMEOUT with a quorum device: above corosync-qdevice's
+ * default sync_timeout of 30 s. */
+#define QDEVICE_MIN_WD_TIMEOUT 35
 
 static const char *method(const hc_wizard *w)
 {
@@ -723,6 +728,18 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
     const char *delay = hc_wizard_answer(w, "fence_delay");
     int rc = 0;
 
+    if (diskless && wd < QDEVICE_MIN_WD_TIMEOUT) {
+        /* A node that loses the quorum device's vote learns it only after
+         * corosync-qdevice's sync_timeout (30 s): its watchdog must not
+         * take the other half for fenced before that. */
+        hc_plan_note(p, "SBD_WATCHDOG_TIMEOUT=%d, not sbd_watchdog_timeout=%d: "
+                     "with a quorum device the watchdog timeout must be "
+                     "longer than corosync-qdevice's sync_timeout (30 s), or "
+                     "the survivor takes the other half for fenced before "
+                     "that half knows it lost quorum (crmsh sets the same).",
+                     QDEVICE_MIN_WD_TIMEOUT, wd);
+        wd = QDEVICE_MIN_WD_TIMEOUT;
+    }
     if (!diskless && !*dev) {
         *ret_err = g_strdup("answer sbd_device: a small disk (8 MB is "
                             "enough) that both nodes see, by a stable name "
@@ -925,13 +942,131 @@ char *hc_fence_qdevice_conf(const char *conf, const char *qnetd)
     return g_string_free(out, FALSE);
 }
 
+/* Prints the container a node runs in (lxc, docker, ...), nothing on a
+ * machine of its own: what container managers tell their PID 1
+ * (/run/systemd/container, container= in its environment), else what
+ * systemd-detect-virt finds where it is installed. */
+#define CONTAINER_PROBE \
+    "c=; if [ -r /run/systemd/container ]; then " \
+    "c=$(cat /run/systemd/container); fi; " \
+    "if [ -z \"$c\" ]; then c=$(tr '\\0' '\\n' < /proc/1/environ 2>/dev/null " \
+    "| sed -n 's/^container=//p' | head -n 1); fi; " \
+    "if [ -z \"$c\" ]; then c=$(systemd-detect-virt --container " \
+    "2>/dev/null); fi; [ \"$c\" = none ] && c=; echo \"$c\""
+
+/* The container node runs in (g_free), or NULL on a machine of its own.  A
+ * container shares its host's kernel: a watchdog it opens resets the host
+ * and every other container on it. */
+static int node_container(hc_wizard *w, const char *node, char **ret,
+                          char **ret_err)
+{
+    const char *argv[] = { "sh", "-c", CONTAINER_PROBE, NULL };
+    const char *on = strcmp(node, hc_wizard_local(w)) ? node : NULL;
+    char *out = NULL;
+    int rc = hc_wizard_run(w, on, 15000, &out, ret_err, argv);
+
+    *ret = NULL;
+    if (rc == 0 && out && *g_strstrip(out)) {
+        *ret = hc_escape(out, 40);
+    }
+    g_free(out);
+    return rc;
+}
+
+/* Runs a shell probe on node (NULL: here) and returns its words (one per
+ * line) in a set; -errno with *ret_err when it cannot run. */
+static int probe_words(hc_wizard *w, const char *node, const char *script,
+                       const char *arg, GHashTable **ret, char **ret_err)
+{
+    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+    char *out = NULL;
+    int rc = hc_wizard_run(w, node, 30000, &out, ret_err, argv);
+
+    *ret = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (rc == 0 && out) {
+        char **l = g_strsplit(out, "\n", -1);
+
+        for (char **x = l; *x; x++) {
+            if (*g_strstrip(*x)) {
+                g_hash_table_add(*ret, g_strdup(*x));
+            }
+        }
+        g_strfreev(l);
+    }
+    g_free(out);
+    return rc;
+}
+
+/* Starts (undo: stops) a service on node, through systemd where it runs,
+ * else the init script. */
+static void plan_service(hc_plan *p, const char *node, const char *name,
+                         const char *why)
+{
+    char *start = g_strdup_printf("if [ \"$(cat /proc/1/comm)\" = systemd ]; "
+                                  "then systemctl enable --now %s; else "
+                                  "/etc/init.d/%s start; fi", name, name);
+    char *stop = g_strdup_printf("if [ \"$(cat /proc/1/comm)\" = systemd ]; "
+                                 "then systemctl disable --now %s; else "
+                                 "/etc/init.d/%s stop; fi", name, name);
+
+    hc_plan_cmd_add(p, node, 60000, why, "sh", "-c", start, NULL);
+    hc_plan_cmd_undo(p, "sh", "-c", stop, NULL);
+    g_free(start);
+    g_free(stop);
+}
+
+/* How many nodes corosync has as members here (0: it does not run). */
+static int corosync_members(hc_wizard *w)
+{
+    const char *argv[] = { "corosync-quorumtool", "-s", NULL };
+    char *out = NULL, *err = NULL, *n;
+    int members = 0;
+
+    /* It exits 2 without quorum, and still says it all. */
+    hc_wizard_run(w, NULL, 15000, &out, &err, argv);
+    if (out && (n = strstr(out, "\nNodes:"))) {
+        members = atoi(n + strlen("\nNodes:"));
+    }
+    g_free(out);
+    g_free(err);
+    return members;
+}
+
+/* The diskless sbd half in a container: what a node of its own would get,
+ * shown, and nothing of it done. */
+static void sbd_skipped(hc_wizard *w, hc_plan *p, const char *node,
+                        const char *container)
+{
+    int wd = MAX(atoi(hc_wizard_answer(w, "sbd_watchdog_timeout")),
+                 QDEVICE_MIN_WD_TIMEOUT);
+    char *conf = sbd_conf(NULL, "/dev/watchdog", wd);
+
+    hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): it "
+                 "shares its host's kernel, and a watchdog it opened would "
+                 "reset the host and everything on it. Without the watchdog "
+                 "half there is no fencing: stonith-enabled, "
+                 "stonith-watchdog-timeout and sbd are left as they are, and "
+                 "only the quorum device is set up (the half of a split "
+                 "without its vote loses quorum, but nothing resets it).",
+                 node, container);
+    hc_plan_note(p, "Diskless sbd, not done here: on machines of their own "
+                 "both nodes would get this /etc/default/sbd, sbd started "
+                 "before pacemaker and stonith-watchdog-timeout=%ds:\n%s",
+                 2 * wd, conf);
+    g_hash_table_replace(p->data, g_strdup("sbd-skipped"), g_strdup_printf(
+        "%s runs in a container (%s)", node, container));
+    g_free(conf);
+}
+
 static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *qnetd = hc_wizard_answer(w, "qnetd_host");
+    const char *name = hc_wizard_answer(w, "cluster_name");
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
-    char *conf = NULL;
-    size_t len = 0;
-    int rc;
+    bool live = !hc_wizard_cib_is_file(w), conf_changed = false;
+    GHashTable *qs = NULL, *ns[2] = { NULL, NULL };
+    char *container = NULL, *where = NULL;
+    int rc = 0;
 
     if (!*qnetd) {
         *ret_err = g_strdup("answer qnetd_host: a third host (not a node) "
@@ -939,58 +1074,213 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                             "reach; root on this node reaches it over ssh");
         return -ENOENT;
     }
+    if (!strcmp(qnetd, nodes[0]) || !strcmp(qnetd, nodes[1])) {
+        *ret_err = g_strdup_printf("answer qnetd_host: %s is a node; the "
+                                   "third vote must come from a third host",
+                                   qnetd);
+        return -EINVAL;
+    }
     hc_plan_note(p, "Chosen: fencing=qdevice, diskless sbd with a quorum "
                  "device. Why the third vote: without a disk, sbd fences a "
                  "node only by letting its watchdog reset it when the node "
-                 "loses quorum. With two nodes (two_node: 1) both halves of "
-                 "a split network keep quorum, so neither resets, and after "
+                 "loses quorum. Diskless sbd on two nodes alone is not safe: "
+                 "with two_node: 1 both halves of a split network keep "
+                 "quorum, so neither resets, and after "
                  "stonith-watchdog-timeout each takes the other for fenced: "
                  "both run the service. corosync-qnetd on %s gives its vote "
                  "to exactly one half; the other half loses quorum and its "
                  "watchdog resets it.", qnetd);
-    hc_plan_warn(p, "%s must run corosync-qnetd (Debian package "
-                 "corosync-qnetd) before this step; if it is down as well as "
-                 "one node, the other node loses quorum and stops the "
-                 "service.", qnetd);
-    rc = hc_wizard_read(w, NULL, COROSYNC_CONF, &conf, &len, ret_err);
-    if (rc == 0 && !conf) {
-        *ret_err = g_strdup("no " COROSYNC_CONF ": apply step cluster first");
-        rc = -ENOENT;
+    hc_plan_warn(p, "If %s is down as well as one node, the other node "
+                 "loses quorum and stops the service.", qnetd);
+    if (strcmp(hc_wizard_answer(w, "quorum"), "ignore") == 0) {
+        hc_plan_warn(p, "quorum=ignore: step quorum keeps the tutorial's "
+                     "no-quorum-policy=ignore, and the half that loses the "
+                     "quorum device's vote then keeps running the service; "
+                     "answer quorum=two_node (step quorum then sets "
+                     "no-quorum-policy=stop).");
+    } else if (!g_strcmp0(hc_cib_property(p->cib_old, "no-quorum-policy"),
+                          "ignore")) {
+        hc_plan_warn(p, "no-quorum-policy=ignore (the tutorial's) is in the "
+                     "CIB: until step quorum sets it back to stop, the half "
+                     "that loses the quorum device's vote keeps running the "
+                     "service.");
     }
-    if (rc == 0 && !strstr(conf, "model: net")) {
-        char *q = hc_fence_qdevice_conf(conf, qnetd);
+    /* What is in place: the third host, the nodes' certificates and
+     * daemons. */
+    if (live) {
+        rc = probe_words(w, qnetd, "command -v corosync-qnetd > /dev/null "
+                         "|| { echo missing; exit 0; }; "
+                         "[ -f " QNETD_DB "/cert9.db ] && echo db; "
+                         "[ -f " QNETD_DB "/cluster-\"$1\".crt ] && echo crt; "
+                         "pidof corosync-qnetd > /dev/null && echo running; "
+                         "true", name, &qs, ret_err);
+        if (rc == 0 && g_hash_table_contains(qs, "missing")) {
+            *ret_err = g_strdup_printf("%s has no corosync-qnetd: install it "
+                                       "there (Debian package "
+                                       "corosync-qnetd)", qnetd);
+            rc = -ENOENT;
+        }
+    } else {
+        qs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        if (live) {
+            rc = probe_words(w, i ? nodes[1] : NULL, "command -v "
+                             "corosync-qdevice > /dev/null || { echo "
+                             "missing; exit 0; }; "
+                             "[ -d " QDEVICE_DB " ] && echo db; "
+                             "[ -f " QDEVICE_DB "/qdevice-net-node.p12 ] && "
+                             "echo cert; pidof corosync-qdevice > /dev/null "
+                             "&& echo running; true", "", &ns[i], ret_err);
+        } else {
+            ns[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          NULL);
+        }
+        if (rc == 0 && g_hash_table_contains(ns[i], "missing")) {
+            *ret_err = g_strdup_printf("%s has no corosync-qdevice: install "
+                                       "it there (Debian package "
+                                       "corosync-qdevice)", nodes[i]);
+            rc = -ENOENT;
+        }
+    }
+    /* 1. qnetd's certificate authority, as the package makes it. */
+    if (rc == 0 && !g_hash_table_contains(qs, "db")) {
+        hc_plan_cmd_add(p, qnetd, 60000, "qnetd's certificate database and "
+                        "authority on the third host (as Debian's package "
+                        "makes it: readable by the coroqnetd group)", "sh",
+                        "-c", "corosync-qnetd-certutil -i -G && if id -g "
+                        "coroqnetd > /dev/null 2>&1; then chgrp coroqnetd "
+                        QNETD_DB " " QNETD_DB "/cert9.db " QNETD_DB
+                        "/key4.db; fi", NULL);
+        hc_plan_cmd_undo(p, "rm", "-rf", QNETD_DB, NULL);
+    }
+    /* 2. The cluster's certificate, signed by qnetd, on both nodes. */
+    if (rc == 0 && (!g_hash_table_contains(qs, "crt")
+                    || !g_hash_table_contains(ns[0], "cert")
+                    || !g_hash_table_contains(ns[1], "cert"))) {
+        const char *reach[] = { "sh", "-c", "for h; do ssh -o BatchMode=yes "
+                                "-o ConnectTimeout=10 root@\"$h\" true "
+                                "< /dev/null > /dev/null 2>&1 || { echo "
+                                "\"$h\"; exit 1; }; done", "sh", qnetd,
+                                nodes[0], nodes[1], NULL };
+        char *out = NULL, *e = NULL;
+        char *undo = g_strdup_printf("rm -rf " QDEVICE_DB "; ssh root@%s rm "
+                                     "-rf " QDEVICE_DB "; ssh root@%s rm -f "
+                                     QNETD_DB "/cluster-%s.crt", nodes[1],
+                                     qnetd, name);
 
+        if (live && hc_wizard_run(w, NULL, 60000, &out, &e, reach) < 0) {
+            char *h = hc_escape(out ? g_strstrip(out) : "?", 60);
+
+            *ret_err = g_strdup_printf("corosync-qdevice-net-certutil -Q "
+                                       "copies the certificates with ssh and "
+                                       "scp as root: root on %s cannot reach "
+                                       "%s without a password (ssh-copy-id "
+                                       "root@%s, then ssh root@%s true once)",
+                                       nodes[0], h, h, h);
+            g_free(h);
+            rc = -EHOSTUNREACH;
+        }
+        g_free(out);
+        g_free(e);
         for (int i = 0; rc == 0 && i < 2; i++) {
+            if (g_hash_table_contains(ns[i], "db")) {
+                /* -Q starts from nodes without a database. */
+                hc_plan_cmd_add(p, i ? nodes[1] : NULL, 15000, "the "
+                                "unfinished qdevice certificate database "
+                                "goes (corosync-qdevice-net-certutil -Q "
+                                "makes it anew)", "rm", "-rf", QDEVICE_DB,
+                                NULL);
+            }
+        }
+        if (rc == 0) {
+            hc_plan_cmd_add(p, NULL, 120000, "the nodes' certificates for "
+                            "qnetd, signed by its authority (the tool "
+                            "reaches the other hosts over ssh and scp)",
+                            "corosync-qdevice-net-certutil", "-Q", "-n", name,
+                            qnetd, nodes[0], nodes[1], NULL);
+            hc_plan_cmd_undo(p, "sh", "-c", undo, NULL);
+        }
+        g_free(undo);
+    }
+    /* 3. qnetd runs (before the nodes' clients connect). */
+    if (rc == 0 && !g_hash_table_contains(qs, "running")) {
+        char *why = g_strdup_printf("start corosync-qnetd on %s", qnetd);
+
+        plan_service(p, qnetd, "corosync-qnetd", why);
+        g_free(why);
+    }
+    /* 4. corosync.conf: the quorum device instead of two_node. */
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        char *conf = NULL;
+        size_t len = 0;
+
+        rc = hc_wizard_read(w, i ? nodes[1] : NULL, COROSYNC_CONF, &conf,
+                            &len, ret_err);
+        if (rc == 0 && !conf) {
+            *ret_err = g_strdup_printf("%s: no " COROSYNC_CONF ": apply step "
+                                       "cluster first", nodes[i]);
+            rc = -ENOENT;
+        }
+        if (rc == 0 && !strstr(conf, "model: net")) {
+            char *q = hc_fence_qdevice_conf(conf, qnetd);
+
             rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, COROSYNC_CONF,
                                   q, strlen(q), 0644, false, ret_err);
+            conf_changed = true;
+            g_free(q);
         }
-        g_free(q);
-        hc_plan_cmd_add(p, NULL, 120000, "the nodes' certificates for "
-                        "qnetd (this tool reaches the other hosts over ssh)",
-                        "corosync-qdevice-net-certutil", "-Q", "-n",
-                        hc_wizard_answer(w, "cluster_name"), qnetd, nodes[0],
-                        nodes[1], NULL);
-        hc_plan_cmd_add(p, NULL, 30000, "corosync reads the new quorum "
-                        "section on both nodes", "corosync-cfgtool", "-R",
-                        NULL);
-        for (int i = 0; i < 2; i++) {
-            hc_plan_cmd_add(p, i ? nodes[1] : NULL, 60000, "start "
-                            "corosync-qdevice (the third vote's client)",
-                            "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
-                            "systemd ]; then systemctl enable --now "
-                            "corosync-qdevice; else /etc/init.d/"
-                            "corosync-qdevice start; fi", NULL);
-            hc_plan_cmd_undo(p, "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
-                             "systemd ]; then systemctl disable --now "
-                             "corosync-qdevice; else /etc/init.d/"
-                             "corosync-qdevice stop; fi", NULL);
-        }
-        hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s", qnetd);
+        g_free(conf);
     }
-    g_free(conf);
-    if (rc == 0) {
+    if (rc == 0 && conf_changed) {
+        if (live && corosync_members(w) != 2) {
+            *ret_err = g_strdup_printf("both nodes must be corosync members "
+                                       "when the quorum device is added "
+                                       "(corosync-quorumtool -s on %s): with "
+                                       "one node, the device's expected vote "
+                                       "would take its quorum until "
+                                       "corosync-qdevice connects", nodes[0]);
+            rc = -EAGAIN;
+        } else {
+            hc_plan_cmd_add(p, NULL, 30000, "corosync reads the new quorum "
+                            "section on both nodes, without a restart: with "
+                            "both nodes members the cluster keeps quorum (2 "
+                            "of 3 expected votes) until the device votes",
+                            "corosync-cfgtool", "-R", NULL);
+            hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s",
+                        qnetd);
+        }
+    }
+    /* 5. The quorum device's client on both nodes. */
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        if (!g_hash_table_contains(ns[i], "running")) {
+            char *why = g_strdup_printf("start corosync-qdevice on %s (the "
+                                        "third vote's client)", nodes[i]);
+
+            plan_service(p, i ? nodes[1] : NULL, "corosync-qdevice", why);
+            g_free(why);
+        }
+    }
+    /* 6. The diskless sbd half: never in a container. */
+    for (int i = 0; rc == 0 && live && !container && i < 2; i++) {
+        rc = node_container(w, nodes[i], &container, ret_err);
+        where = container ? g_strdup(nodes[i]) : NULL;
+    }
+    if (rc == 0 && container) {
+        sbd_skipped(w, p, where, container);
+    } else if (rc == 0) {
         rc = sbd_plan(w, p, true, ret_err);
     }
+    if (qs) {
+        g_hash_table_unref(qs);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (ns[i]) {
+            g_hash_table_unref(ns[i]);
+        }
+    }
+    g_free(container);
+    g_free(where);
     return rc;
 }
 
@@ -1242,7 +1532,10 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = priority_plan(w, p, m, ret_err);
     }
     v = hc_cib_property(p->cib_old, "stonith-enabled");
-    if (rc == 0 && (!v || strcmp(v, "true"))) {
+    /* Without its watchdog half, fencing=qdevice fences nothing: STONITH
+     * on without a way to fence would stop every resource. */
+    if (rc == 0 && (!v || strcmp(v, "true"))
+        && !g_hash_table_contains(p->data, "sbd-skipped")) {
         hc_cib_set_property(p->cib_new, "stonith-enabled", "true");
         hc_plan_crm(p, "crm configure property stonith-enabled=true");
     }
@@ -1283,6 +1576,13 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         hc_plan_warn(p, "fence_test=yes: verify ends with one real fence of "
                      "the passive node: it is power-cycled (or reset by its "
                      "watchdog) and joins again.");
+    }
+    if (g_hash_table_contains(p->data, "sbd-skipped")) {
+        g_hash_table_replace(p->data, g_strdup("done"), g_strdup_printf(
+            "fencing=qdevice: the quorum device of %s votes; diskless sbd "
+            "SKIPPED (%s): no fencing", hc_wizard_answer(w, "qnetd_host"),
+            (char *) g_hash_table_lookup(p->data, "sbd-skipped")));
+        return 0;
     }
     g_hash_table_replace(p->data, g_strdup("done"), g_strdup_printf(
         "fencing=%s configured, stonith-enabled=true", m));
@@ -1415,6 +1715,82 @@ static int test_fence(hc_wizard *w, char **ret_err)
     return rc;
 }
 
+/* The quorum device's vote as corosync-quorumtool -s shows it: the votes
+ * of its "Qdevice" membership line (-1: none). */
+int hc_fence_qdevice_votes(const char *quorumtool)
+{
+    char **lines = g_strsplit(quorumtool ? quorumtool : "", "\n", -1);
+    int votes = -1;
+
+    for (char **l = lines; *l; l++) {
+        unsigned id, v;
+        char name[16];
+
+        if (sscanf(*l, " %u %u %15s", &id, &v, name) == 3 && id == 0
+            && !strcmp(name, "Qdevice") && v <= INT_MAX) {
+            votes = (int) v;
+        }
+    }
+    g_strfreev(lines);
+    return votes;
+}
+
+/* Until the deadline: corosync counts the quorum device's vote here, and
+ * corosync-qdevice is connected to qnetd on both nodes. */
+static int qdevice_verify(hc_wizard *w, double deadline, char **ret_err)
+{
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+
+    for (;;) {
+        const char *qt[] = { "corosync-quorumtool", "-s", NULL };
+        const char *qd[] = { "corosync-qdevice-tool", "-s", NULL };
+        char *out = NULL, *err = NULL;
+        GString *missing = g_string_new(NULL);
+        int votes;
+
+        hc_wizard_run(w, NULL, 15000, &out, &err, qt);
+        votes = hc_fence_qdevice_votes(out);
+        if (votes < 1) {
+            g_string_append_printf(missing, " corosync-quorumtool -s on %s "
+                                   "shows %s;", nodes[0], votes < 0
+                                   ? "no Qdevice" : "the Qdevice without its "
+                                   "vote");
+        }
+        g_clear_pointer(&out, g_free);
+        g_clear_pointer(&err, g_free);
+        for (int i = 0; i < 2; i++) {
+            char *st;
+
+            hc_wizard_run(w, i ? nodes[1] : NULL, 15000, &out, &err, qd);
+            st = out ? strstr(out, "\nState:") : NULL;
+            if (!st || strncmp(g_strchug(st + strlen("\nState:")),
+                               "Connected", 9)) {
+                g_string_append_printf(missing, " corosync-qdevice on %s is "
+                                       "not connected to qnetd "
+                                       "(corosync-qdevice-tool -s);",
+                                       nodes[i]);
+            }
+            g_clear_pointer(&out, g_free);
+            g_clear_pointer(&err, g_free);
+        }
+        if (!missing->len) {
+            g_string_free(missing, TRUE);
+            hc_wizard_progress(w, "quorum device: corosync counts its vote "
+                               "(%d), corosync-qdevice connected to %s on "
+                               "both nodes", votes,
+                               hc_wizard_answer(w, "qnetd_host"));
+            return 0;
+        }
+        if (hc_now_ms() > deadline) {
+            *ret_err = g_strdup_printf("timed out:%s", missing->str);
+            g_string_free(missing, TRUE);
+            return -ETIMEDOUT;
+        }
+        g_string_free(missing, TRUE);
+        g_usleep(1000 * 1000);
+    }
+}
+
 static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *m = method(w);
@@ -1422,10 +1798,14 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
                              hc_wizard_answer(w, "node2") };
     double deadline = hc_now_ms()
                       + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    bool no_sbd = g_hash_table_contains(p->data, "sbd-skipped");
     int rc = 0;
 
     if (!strcmp(m, "none")) {
         return 0;
+    }
+    if (!strcmp(m, "qdevice") && !hc_wizard_cib_is_file(w)) {
+        rc = qdevice_verify(w, deadline, ret_err);
     }
     /* The devices run (their start and monitor called the agent). */
     while (rc == 0) {
@@ -1438,7 +1818,7 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
             g_string_free(missing, TRUE);
             break;
         }
-        if (!st->cluster.stonith_enabled) {
+        if (!st->cluster.stonith_enabled && !no_sbd) {
             g_string_append(missing, " stonith-enabled is not true;");
         }
         if (!strcmp(m, "agent")) {
@@ -1488,6 +1868,13 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
         }
         g_free(out);
     }
+    if (rc == 0 && no_sbd) {
+        hc_wizard_progress(w, "diskless sbd skipped (%s): no watchdog, sbd "
+                           "or test fence to verify",
+                           (char *) g_hash_table_lookup(p->data,
+                                                        "sbd-skipped"));
+        return 0;
+    }
     if (rc == 0 && !strcmp(m, "qdevice")) {
         xmlNode *cib = NULL;
 
@@ -1519,6 +1906,42 @@ static int fence_verify(hc_wizard *w, hc_plan *p, char **ret_err)
     return rc;
 }
 
+/* After the checkpoint's files are back: corosync reads corosync.conf
+ * again when its quorum device and the file's disagree (the device added
+ * by this step goes, or one it removed comes back); corosync-cfgtool -R
+ * makes both nodes read their restored copies. */
+static int fence_rollback(hc_wizard *w, char **ret_err)
+{
+    const char *cs[] = { "corosync-cfgtool", "-s", NULL };
+    const char *cmap[] = { "corosync-cmapctl", "-g", "quorum.device.model",
+                           NULL };
+    const char *reload[] = { "corosync-cfgtool", "-R", NULL };
+    char *conf = NULL, *err = NULL;
+    size_t len = 0;
+    bool in_file, running;
+    int rc;
+
+    if (hc_wizard_cib_is_file(w)
+        || hc_wizard_run(w, NULL, 15000, NULL, NULL, cs) < 0) {
+        return 0;
+    }
+    rc = hc_wizard_read(w, NULL, COROSYNC_CONF, &conf, &len, ret_err);
+    if (rc < 0) {
+        return rc;
+    }
+    in_file = conf && strstr(conf, "model: net");
+    running = hc_wizard_run(w, NULL, 15000, NULL, &err, cmap) == 0;
+    g_free(conf);
+    g_free(err);
+    if (in_file == running) {
+        return 0;
+    }
+    hc_wizard_progress(w, "corosync reads the restored corosync.conf on "
+                       "both nodes (the quorum device %s)",
+                       running ? "goes" : "comes back");
+    return hc_wizard_run(w, NULL, 30000, NULL, ret_err, reload);
+}
+
 static int fence_check(hc_wizard *w, hc_step_state *ret, GString *why)
 {
     return hc_step_check_by_plan(w, &hc_step_fence, ret, why);
@@ -1536,5 +1959,6 @@ const hc_step hc_step_fence = {
     .plan = fence_plan,
     .apply = fence_apply,
     .verify = fence_verify,
+    .rollback = fence_rollback,
     .needs = { "cluster" },
 };

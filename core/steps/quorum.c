@@ -9,6 +9,7 @@
 #include <crm/crm.h>
 #include <crm/common/xml.h>
 
+#include "gen_corosync.h"
 #include "status.h"
 #include "steps/steps.h"
 
@@ -38,6 +39,24 @@ static bool conf_has_two_node(const char *text)
         q = strstr(open, "quorum");
     }
     return false;
+}
+
+/* True when corosync.conf's quorum section has a quorum device (step
+ * fence's fencing=qdevice puts it in two_node's place). */
+static bool conf_has_qdevice(const char *text)
+{
+    GHashTable *kv = NULL;
+    char *err = NULL;
+    bool yes = false;
+
+    if (text && hc_corosync_conf_parse(text, strlen(text), &kv, &err) == 0) {
+        const char *m = g_hash_table_lookup(kv, "quorum.device.model");
+
+        yes = m && *m;
+        g_hash_table_unref(kv);
+    }
+    g_free(err);
+    return yes;
 }
 
 static int quorum_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -70,12 +89,16 @@ static int quorum_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         char *conf = NULL, *err = NULL;
         size_t len;
 
+        bool qdevice;
+
         rc = hc_wizard_read(w, NULL, COROSYNC_CONF, &conf, &len, &err);
-        if (rc < 0 || !conf_has_two_node(conf)) {
+        qdevice = rc == 0 && conf_has_qdevice(conf);
+        if (rc < 0 || (!conf_has_two_node(conf) && !qdevice)) {
             char *path = hc_wizard_path(w, COROSYNC_CONF);
 
             *ret_err = g_strdup_printf("%s has no two_node: 1 in its "
-                                       "quorum section%s%s; apply step "
+                                       "quorum section (nor a quorum "
+                                       "device)%s%s; apply step "
                                        "cluster first, or answer "
                                        "quorum=ignore", path, err ? ": " : "",
                                        err ? err : "");
@@ -85,8 +108,17 @@ static int quorum_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             return -ENOENT;
         }
         g_free(conf);
-        g_hash_table_replace(p->data, g_strdup("done"),
-                             g_strdup("two_node: 1 in corosync.conf"));
+        g_hash_table_replace(p->data, g_strdup("done"), g_strdup(qdevice
+            ? "a quorum device in corosync.conf (step fence, "
+              "fencing=qdevice) in two_node's place"
+            : "two_node: 1 in corosync.conf"));
+        if (qdevice) {
+            g_hash_table_replace(p->data, g_strdup("qdevice"),
+                                 g_strdup("yes"));
+            hc_plan_note(p, "corosync.conf has a quorum device (step fence, "
+                         "fencing=qdevice) instead of two_node: 1: the "
+                         "third vote decides which node keeps quorum.");
+        }
         /* Only the tutorial's "ignore" is undone; another policy an admin
          * set (freeze, demote) is theirs. */
         if (v && !strcmp(v, "ignore")) {
@@ -127,7 +159,15 @@ static int quorum_verify(hc_wizard *w, hc_plan *p, char **ret_err)
             g_clear_pointer(ret_err, g_free);
             rc = 0;
         }
-        if (rc == 0 && (!out || !strstr(out, "2Node"))) {
+        if (rc == 0 && g_hash_table_contains(p->data, "qdevice")) {
+            if (!out || !strstr(out, "Qdevice")) {
+                *ret_err = g_strdup("corosync-quorumtool -s does not show "
+                                    "the quorum device (Qdevice): corosync "
+                                    "has not read corosync.conf "
+                                    "(corosync-cfgtool -R)");
+                rc = -EPROTO;
+            }
+        } else if (rc == 0 && (!out || !strstr(out, "2Node"))) {
             *ret_err = g_strdup("corosync-quorumtool -s does not show the "
                                 "2Node flag: restart corosync with the new "
                                 "corosync.conf");

@@ -53,6 +53,9 @@ char *hc_fence_secret_pick(const char *text, const char *num,
 /* corosync.conf with two_node (and wait_for_all) in its quorum section
  * replaced by a quorum device of corosync-qnetd on qnetd (g_free). */
 char *hc_fence_qdevice_conf(const char *conf, const char *qnetd);
+/* The votes of the quorum device's "Qdevice" line in the output of
+ * corosync-quorumtool -s, or -1 when it has none. */
+int hc_fence_qdevice_votes(const char *quorumtool);
 
 /* The resource that carries the service when it moves (the promoted DRBD
  * clone, or the filesystem on a shared disk), and the service itself. */

@@ -9,15 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-static unsigned long long rng = 88172645463325252ull;
-
-static unsigned rnd(unsigned n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned) (rng % n);
-}
+#include "gen_common.h"
 
 static void when(FILE *f, const char *key, long t)
 {
@@ -30,12 +22,6 @@ static void when(FILE *f, const char *key, long t)
             tm.tm_min, tm.tm_sec);
 }
 
-/* Address k of the pools: 10.S.x.y, 65000 per /16 from .0.10 on. */
-static unsigned addr(unsigned i)
-{
-    return (10u << 24) | ((1 + i / 65000) << 16) | (10 + i % 65000);
-}
-
 int main(int argc, char **argv)
 {
     static const char *states[] = { "active", "active", "active", "active",
@@ -46,24 +32,13 @@ int main(int argc, char **argv)
     FILE *c, *f;
     long now = 1795000000;
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: genleases N OUTDIR [DUP_PERCENT [SEED]]\n");
-        return 2;
-    }
-    n = (unsigned) strtoul(argv[1], NULL, 10);
-    dups = argc > 3 ? (unsigned) strtoul(argv[3], NULL, 10) : 20;
-    if (argc > 4) {
-        rng ^= strtoull(argv[4], NULL, 10) * 2654435761u;
+    int rc = gen_start(argc, argv, "dhcpd.conf", "dhcpd.leases",
+                       2654435761u, &n, &dups, path, sizeof(path), &c, &f);
+
+    if (rc) {
+        return rc;
     }
     nets = n / 65000 + 1;
-    snprintf(path, sizeof(path), "%s/dhcpd.conf", argv[2]);
-    c = fopen(path, "w");
-    snprintf(path, sizeof(path), "%s/dhcpd.leases", argv[2]);
-    f = fopen(path, "w");
-    if (!c || !f) {
-        perror(path);
-        return 1;
-    }
     fprintf(c, "authoritative;\ndefault-lease-time 43200;\n"
             "shared-network bench {\n"
             "  subnet 10.0.0.0 netmask 255.255.0.0 { }\n");

@@ -52,6 +52,12 @@ ADMIN_IP=10.10.99.254
 # in $S/bmc/password, mode 0600).
 declare -A BMC_IP=([nodeone]=10.10.99.201 [nodetwo]=10.10.99.202)
 BMC_USER=admin
+# The third host (hc-cluster up --qnetd): corosync-qnetd's host for a
+# quorum device, a namespace of its own (like a node: sshd, its own /etc,
+# /run, /var/log) on the management network only; the nodes know it as
+# QNETD_HOST.
+QNETD_HOST=qnetd
+QNETD_IP=10.10.99.3
 VIP=10.10.101.1
 POOL_START=10.10.101.100
 POOL_END=10.10.101.199

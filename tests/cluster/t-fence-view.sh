@@ -10,6 +10,10 @@
 #     pacemaker killed): the history entry (reboot of nodetwo, successful,
 #     by nodeone) in text, JSON and the console, as stonith_admin
 #     --history '*' has it;
+#   * the console follows the fencer by its notifications: a fence asked
+#     by hand (stonith_admin --reboot nodetwo) is on screen within a second
+#     of the fencer's answer, and the console's event log names the
+#     notification (the fencer is not polled);
 #   * nodetwo's BMC gone, a fence asked by hand: the console's header says
 #     FENCING nodetwo (pending) while the fencer tries, then "fence of
 #     nodetwo FAILED", and `hacon status` warns of the failure (text and
@@ -122,7 +126,8 @@ tcheck "the password of the devices is not printed by hacon status" \
 T new-session -d -s keep -x 80 -y 24 "exec sleep 900"
 T new-session -d -s con -x 120 -y 50 \
     "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
-     LC_ALL=C.UTF-8 TZ=UTC hacon; echo EXITED \$?; exec sleep 900"
+     LC_ALL=C.UTF-8 TZ=UTC HACON_TIMING='$S/con-timing.log' hacon; \
+     echo EXITED \$?; exec sleep 900"
 tap_check "console: the Fencing section, fencing enabled with both devices running" \
     wait_re con "enabled, 2 devices, 2 running" 60
 tap_check "console: device st_nodetwo Started on nodeone" \
@@ -166,6 +171,44 @@ tap_check "console: the history entry" \
 "$CL" wait-online 90 > /dev/null 2>&1
 tap_check "nodetwo online again ($(elapsed "$t0")s after its daemons died)" [ $? = 0 ]
 
+# ---------------------------------------------------------------- notification
+# A fence asked by hand: the console must show its entry within a second
+# of the fencer's answer (stonith_admin returns when the fence is done),
+# by the fencer's notification, not by a poll (up to 2 s late).
+until_ok 90 devices_started
+n_ok() { screen con | grep -c "reboot of nodetwo successful"; }
+n_before=$(n_ok)
+: > "$S/con-timing.log"
+X nodeone stonith_admin --reboot nodetwo --timeout 60 > "$W/manual-ok.out" 2>&1 &
+manual=$!
+t_done="" t_seen=""
+end=$(( $(date +%s) + 90 ))
+while [ "$(date +%s)" -lt "$end" ]; do
+    if [ -z "$t_done" ] && ! kill -0 "$manual" 2> /dev/null; then
+        t_done=$(now)
+    fi
+    if [ -z "$t_seen" ] && [ "$(n_ok)" -gt "$n_before" ]; then
+        t_seen=$(now)
+    fi
+    [ -n "$t_done" ] && [ -n "$t_seen" ] && break
+    sleep 0.05
+done
+wait "$manual"
+rc=$?
+tap_check "stonith_admin --reboot nodetwo: the fence was done (exit $rc)" [ "$rc" = 0 ]
+if [ -n "$t_done" ] && [ -n "$t_seen" ]; then
+    lag_ms=$(( (t_seen - t_done) / 1000000 ))
+    tap_check "console: the new history entry on screen ${lag_ms} ms after the fencer answered (< 1000)" \
+        [ "$lag_ms" -lt 1000 ]
+else
+    tap_fail "console: the new history entry never came (done '$t_done', seen '$t_seen')"
+    screen con | sed 's/^/#   /' | tail -n 20
+fi
+tcheck_log() { grep -q "event fencer-notify:st_notify_fence " "$S/con-timing.log"; }
+tap_check "console: the fencer's notification of the fence is what it acted on (event log)" tcheck_log
+"$CL" wait-online 90 > /dev/null 2>&1
+tap_check "nodetwo online again after the fence asked by hand" [ $? = 0 ]
+
 # ---------------------------------------------------------------- a failed fence
 # nodetwo's BMC stops answering; a fence of nodetwo asked by hand cannot
 # succeed: pending while the fencer tries, then failed.
@@ -207,16 +250,104 @@ X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
 tap_check "an sbd header on the shared disk, both nodes' slots, a test message to nodetwo" [ $? = 0 ]
 printf '# sbd\nSBD_DEVICE="%s"\nSBD_WATCHDOG_DEV=/dev/watchdog\nSBD_WATCHDOG_TIMEOUT=5\n' \
     "$DISK_DEV" > "$S/sbd.conf"
+X nodeone hacon status > /dev/null 2>&1
+t0=$(now)
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+echo "# hacon status with both nodes' sbd (nodetwo over ssh, the disk read on each): $(elapsed "$t0")s"
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
-tcheck "sbd text: NOT running here, its watchdog, each node's slot and message, and the warning" \
-    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s' '$W/st.txt' &&
+tcheck "sbd text: NOT running here, its watchdog, timeout and msgwait of the header, its own slot, and the warning" \
+    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 0 on $DISK_DEV: clear$' '$W/st.txt' &&
            grep -q '^    disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone' '$W/st.txt' &&
            grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodeone' '$W/st.txt'"
+tcheck "sbd text: nodetwo's, read over ssh: not running, its watchdog, msgwait, its slot with the test message, and the warning" \
+    sh -c "grep -q '^  sbd on nodetwo: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 1 on $DISK_DEV: test from nodeone$' '$W/st.txt' &&
+           grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodetwo' '$W/st.txt'"
 tcheck "sbd JSON: configured, not running, the slots" \
     jcheck "j['fencing']['sbd']['configured'] and not j['fencing']['sbd']['running']
             and [(x['node'], x['message']) for x in j['fencing']['sbd']['disks'][0]['slots']]
                 == [('nodeone', 'clear'), ('nodetwo', 'test')]"
+tcheck "sbd JSON: sbd_nodes, both nodes known, not running, watchdog not held, msgwait 10, each node's own slot" \
+    jcheck "[(n['node'], n['known'], n['running'], n['watchdog_open'], n['watchdog_held'], n['msgwait'],
+              n['disks'][0]['watchdog_timeout'], n['disks'][0]['node_slot'], n['disks'][0]['node_message'])
+             for n in j['fencing']['sbd_nodes']]
+            == [('nodeone', True, False, False, None, 10, 5, 0, 'clear'),
+                ('nodetwo', True, False, False, None, 10, 5, 1, 'test')]"
+# nodetwo not reachable by ssh (an ssh_config that names a closed port).
+printf 'Host *\n    Port 1\n    StrictHostKeyChecking no\n' > "$S/ssh-bad.conf"
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" HACON_SSH_CONFIG="$S/ssh-bad.conf" \
+    hacon status > "$W/st.txt" 2>&1
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" HACON_SSH_CONFIG="$S/ssh-bad.conf" \
+    hacon status --format=json > "$W/st.json" 2>&1
+tcheck "sbd text: nodetwo not reachable by ssh is unknown, with ssh's reason, and no warning about it" \
+    sh -c "grep -Eq '^  sbd on nodetwo: unknown \(ssh: .*port 1: Connection refused\)$' '$W/st.txt' &&
+           ! grep -q 'does not run on nodetwo' '$W/st.txt'"
+tcheck "sbd JSON: nodetwo unknown, why" \
+    jcheck "[n['known'] for n in j['fencing']['sbd_nodes']] == [True, False]
+            and 'Connection refused' in j['fencing']['sbd_nodes'][1]['unknown_why']"
+
+# The console: each node's sbd and the disk's slots, read off its loop.
+T new-session -d -s sbd -x 120 -y 70 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC HACON_SBD_CONFIG='$S/sbd.conf' hacon; \
+     echo EXITED \$?; exec sleep 900"
+# two_lines NAME FIRST SECOND: the screen has FIRST with SECOND below it.
+two_lines() { screen "$1" | grep -A1 -F -- "$2" | tail -n +2 | grep -qF -- "$3"; }
+tap_check "console: sbd on nodeone, not running, timeout and msgwait, its slot" \
+    until_ok 60 two_lines sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 0 clear"
+tap_check "console: sbd on nodetwo (over ssh), its slot with the test message" \
+    until_ok 30 two_lines sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 1 test"
+fits80() { ! screen sbd | grep 'sbd on node' | grep -q '.\{81\}'; }
+tap_check "console: each node's first sbd line fits 80 columns" fits80
+tap_check "console: the disk's slots" \
+    wait_for sbd "disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone" 10
+X nodeone sbd -d "$DISK_DEV" message nodetwo clear > /dev/null 2>&1
+tap_check "console: nodetwo's slot cleared on the disk shows (read again every 5 s)" \
+    wait_for sbd "msgwait 10 s, slot 1 clear" 20
+T send-keys -t sbd q
+tap_check "console: q leaves it" wait_for sbd "EXITED 0" 10
+# A disk whose `sbd list` hangs (an sbd that never answers, first in
+# PATH) and nodetwo not reachable: said, and the console never waits.
+mkdir -p "$S/slowbin"
+printf '#!/bin/sh\nexec sleep 60\n' > "$S/slowbin/sbd"
+chmod +x "$S/slowbin/sbd"
+rm -f "$S/sbd-stall.log"
+T new-session -d -s slow -x 120 -y 70 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC HACON_SBD_CONFIG='$S/sbd.conf' \
+     HACON_SSH_CONFIG='$S/ssh-bad.conf' HACON_STALL_LOG='$S/sbd-stall.log' \
+     PATH='$S/slowbin':\$PATH hacon; echo EXITED \$?; exec sleep 900"
+tap_check "console: a disk that does not answer is said (5 s limit)" \
+    wait_for slow "disk $DISK_DEV: sbd -d $DISK_DEV list: no answer in 5 s" 30
+tap_check "console: nodetwo not reachable: sbd unknown with ssh's reason" \
+    wait_re slow "sbd on nodetwo: unknown \(ssh: .*Connection refused\)" 30
+sleep 6     # a second read of the hanging disk
+T send-keys -t slow q
+tap_check "console (slow disk): q leaves it" wait_for slow "EXITED 0" 10
+longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/sbd-stall.log" 2> /dev/null)
+tap_check "console: no loop turn waited for the disk (longest ${longest:-?} ms < 1000)" \
+    sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
+# A process named sbd on nodetwo (a copy of sleep: the real sbd would arm
+# the watchdog) holding no watchdog: running, and the watchdog NOT open,
+# read over ssh from nodeone.
+mkdir -p "$S/fakesbd"
+cp "$(command -v sleep)" "$S/fakesbd/sbd"
+X nodetwo sh -c "setsid '$S/fakesbd/sbd' 300 < /dev/null > /dev/null 2>&1 &"
+fake_pid() { X nodetwo sh -c 'for d in /proc/[0-9]*; do read -r n < $d/comm 2>/dev/null && [ "$n" = sbd ] && echo ${d#/proc/}; done' | head -n 1; }
+fake_running() { [ -n "$(fake_pid)" ]; }
+until_ok 10 fake_running
+fpid=$(fake_pid)
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
+tcheck "sbd text: nodetwo's sbd running (pid $fpid there) without its watchdog, and the warning" \
+    sh -c "grep -q '^  sbd on nodetwo: running (pid $fpid), watchdog /dev/watchdog NOT open, watchdog timeout 5 s, msgwait 10 s, slot 1 on $DISK_DEV: clear$' '$W/st.txt' &&
+           grep -q '! sbd runs on nodetwo but does not hold its watchdog /dev/watchdog open' '$W/st.txt' &&
+           ! grep -q 'does not run on nodetwo' '$W/st.txt'"
+tcheck "sbd JSON: nodetwo running, its pid, no watchdog held" \
+    jcheck "[(n['node'], n['running'], n['pid'], n['watchdog_open']) for n in j['fencing']['sbd_nodes']]
+            == [('nodeone', False, 0, False), ('nodetwo', True, $fpid, False)]"
+[ -n "$fpid" ] && X nodetwo kill "$fpid"
 printf 'SBD_DEVICE="/dev/drbd1\n' > "$S/sbd-bad.conf"
 X nodeone env HACON_SBD_CONFIG="$S/sbd-bad.conf" hacon status > "$W/st.txt" 2>&1
 tcheck "sbd: a quote not closed in the configuration is named with its line" \

@@ -24,7 +24,8 @@
 #   * sbd and qdevice: their plans (sbd on the shared disk with a real sbd
 #     header: msgwait read from it, stonith-timeout derived; the generated
 #     /etc/default/sbd against a golden copy; qdevice's corosync.conf
-#     quorum device and why a third vote).  sbd itself is not started here:
+#     quorum device and why a third vote, its diskless sbd half skipped in
+#     a namespace node with the file a real node would get).  sbd itself is not started here:
 #     a namespace node shares this machine's kernel, whose watchdog would
 #     reset the whole machine; tests/vmcluster runs sbd in VMs.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -62,10 +63,10 @@ X() { "$CL" exec "$@"; }
 quiet() { grep -v -e DeprecationWarning -e 'from pipes import'; }
 
 # ---------------------------------------------------------------- up
-if "$CL" up --bmc > "$W/up.log" 2>&1; then
-    tap_ok "up --bmc: both nodes online, a BMC per node ($(cat "$S/up.seconds")s)"
+if "$CL" up --bmc --qnetd > "$W/up.log" 2>&1; then
+    tap_ok "up --bmc --qnetd: both nodes online, a BMC per node, a third host ($(cat "$S/up.seconds")s)"
 else
-    tap_fail "up --bmc"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_fail "up --bmc --qnetd"; sed 's/^/#   /' "$W/up.log" | tail -n 30
     tap_done
 fi
 PW=$(cat "$S/bmc/password")
@@ -342,24 +343,27 @@ awk '/^  \[here\] \/etc\/default\/sbd/ { f = 1; next }
 tap_diff "sbd plan: /etc/default/sbd as the golden copy" "$GOLDEN/sbd.default" "$W/sbd.default"
 tap_skip "sbd apply: not in namespaces (a namespace node shares this machine's kernel; sbd's watchdog would reset the machine); tests/vmcluster runs it"
 
+# The qdevice plan (t-qdevice applies it): the third host qnetd of
+# `up --qnetd`; in a namespace node the diskless sbd half is skipped, and
+# the plan shows what a node of its own would get.
 cat > "$S/qd.answers" <<EOF
 storage=shared
 shared_disk=$DISK_DEV
 fencing=qdevice
-qnetd_host=10.10.99.254
+qnetd_host=$QNETD_HOST
 EOF
 setup plan fence --answers "$S/qd.answers"
 ocheck "qdevice plan: corosync.conf gets the quorum device instead of two_node, on both nodes" sh -c \
-    "grep -Eq '^    \+[[:space:]]+model: net' '$W/out' && grep -Eq '^    \+[[:space:]]+host: 10.10.99.254' '$W/out' &&
+    "grep -Eq '^    \+[[:space:]]+model: net' '$W/out' && grep -Eq '^    \+[[:space:]]+host: $QNETD_HOST' '$W/out' &&
      grep -Eq '^    -[[:space:]]+two_node: 1' '$W/out' && [ \"\$(grep -c '/etc/corosync/corosync.conf (mode' '$W/out')\" = 2 ]"
-ocheck "qdevice plan: diskless sbd, stonith-watchdog-timeout, and why the third vote" sh -c \
-    "grep -q 'crm configure property stonith-watchdog-timeout=10s' '$W/out' &&
+ocheck "qdevice plan: diskless sbd skipped in a namespace node (stonith-watchdog-timeout=70s shown, not set), and why the third vote" sh -c \
+    "grep -q 'SKIPPED: diskless sbd' '$W/out' && grep -q 'stonith-watchdog-timeout=70s:' '$W/out' &&
+     ! grep -q 'crm configure property stonith-watchdog-timeout' '$W/out' &&
      grep -q 'both halves of a split network keep quorum' '$W/out' &&
-     grep -q 'corosync-qdevice-net-certutil -Q -n hacluster 10.10.99.254 nodeone nodetwo' '$W/out'"
-awk '/^  \[here\] \/etc\/default\/sbd/ { f = 1; next }
-     f && /^  \[/ { f = 0 }
-     f && /^    \+\+\+/ { next }
-     f && /^    [+ ]/ { print substr($0, 6) }' "$W/out" > "$W/qd.default"
+     grep -q '^  corosync-qdevice-net-certutil -Q -n hacluster $QNETD_HOST nodeone nodetwo' '$W/out'"
+awk '/^  Diskless sbd, not done here:/ { f = 1; next }
+     f && !/^  / { f = 0 }
+     f { print substr($0, 3) }' "$W/out" > "$W/qd.default"
 tap_diff "qdevice plan: /etc/default/sbd without a device, as the golden copy" "$GOLDEN/sbd-diskless.default" "$W/qd.default"
 phase "sbd and qdevice plans"
 

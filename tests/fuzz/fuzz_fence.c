@@ -1,6 +1,6 @@
 /* libFuzzer target for step fence's readers: a fence agent's meta-data
- * (its parameters), the secret file (a node's line), and corosync.conf
- * turned to a quorum device. */
+ * (its parameters), the secret file (a node's line), corosync.conf
+ * turned to a quorum device, and corosync-quorumtool's Qdevice line. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_free(s);
     s = hc_fence_qdevice_conf(text, "qnetd.example");
     g_free(s);
+    (void) hc_fence_qdevice_votes(text);
     g_free(text);
     return 0;
 }

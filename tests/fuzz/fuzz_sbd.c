@@ -1,6 +1,8 @@
 /* libFuzzer target for the sbd parsers: /etc/default/sbd (any text an
- * admin or a tool left there) and `sbd -d DEV list` output (what the
- * disk's slots hold, written by any node). */
+ * admin or a tool left there), `sbd -d DEV list` output (what the disk's
+ * slots hold, written by any node), `sbd -d DEV dump` (a header) and what
+ * the probe of another node printed (over ssh, from whatever that node
+ * runs). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(s);
     }
     g_ptr_array_unref(slots);
+    st = hc_sbd_state_new();
+    (void) hc_sbd_probe_parse((const char *) data, size, "fuzz", st, &line);
+    if (st->disks->len) {
+        (void) hc_sbd_dump_parse((const char *) data, size,
+                                 g_ptr_array_index(st->disks, 0));
+    }
+    hc_sbd_state_free(st);
     return 0;
 }

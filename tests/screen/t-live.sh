@@ -3,7 +3,10 @@
 # private namespaces (solo-cluster.sh).  The console must show the cluster,
 # follow changes without a key (CIB notifications), show a resource
 # failure, stay up through pacemaker and corosync restarts, say NOT
-# CONNECTED meanwhile, reconnect by itself, and quit cleanly.
+# CONNECTED meanwhile, reconnect by itself, and quit cleanly.  The fencer
+# is followed by its notifications: when it goes away (pacemaker killed)
+# the console is told, says that it asks again every 2 s, and follows it
+# again once it is back.
 # (Two-node events, a node going away and coming back, need the two-node
 # test cluster.)
 . "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
@@ -33,7 +36,8 @@ solo_x crm_attribute -n stonith-enabled -v false > /dev/null 2>&1
 solo_x crm_attribute -n dc-deadtime -v 2s > /dev/null 2>&1
 
 U8="TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-start live 80x24 $U8 nsenter -t "$SOLO_PID" -m -u -i -n -p
+start live 80x24 $U8 HACON_TIMING="$work/timing.log" \
+    nsenter -t "$SOLO_PID" -m -u -i -n -p
 tap_check "header shows the live cluster" wait_for live "CIB: live cluster"
 tap_check "the node is online and DC" wait_for live "solo1: online (DC)"
 T send-keys -t live 3
@@ -60,11 +64,21 @@ tap_check "a resource failure shows in the header" \
 solo_pcmk kill
 tap_check "pacemaker gone: NOT CONNECTED, last state kept" \
     wait_for live "NOT CONNECTED (retrying), last state shown" 30
+tap_check "pacemaker gone: the Fencing section says the fencer is not reachable, asked again every 2 s" \
+    wait_for live "history: not available (asked again every 2 s" 30
+tap_check "pacemaker gone: the console was told by the fencer's disconnect notification" \
+    grep -q "event fencer-notify:st_notify_disconnect " "$work/timing.log"
 solo_pcmk start
 tap_check "pacemaker back: the console reconnects by itself" \
     wait_gone live "NOT CONNECTED" 60
 tap_check "pacemaker back: DC shown again" \
     wait_for live "solo1: online (DC)" 120
+fencer_back() {
+    wait_gone live "asked again every 2 s" 60 &&
+        wait_for live "history: no fencing yet" 30
+}
+tap_check "pacemaker back: the fencer followed again (its history, no retry said)" \
+    fencer_back
 
 solo_pcmk kill
 solo_corosync stop

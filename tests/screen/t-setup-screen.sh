@@ -231,4 +231,49 @@ tap_check "a new console uses the answers saved in the state directory" \
     wait_for d "state/answers; e edits them" 10
 key d Escape
 quit_ok d "second console"
+# ---------------------------------------------------------------- the DRBD test
+# t on the drbd step's plan offers the DRBD hand test, says what it does
+# and asks; y runs `hacon setup test drbd` as a child, its output live.
+# Here Pacemaker manages r0 (tutorial.xml): it is refused before anything
+# runs on a node (the test switching DRBD for real needs DRBD: the VMs).
+mkdir -p "$work/state2"
+start t 80x24 ${ENV/state/state2} CIB_file=tutorial.xml
+wait_for t "dhcp (ocf:hacon:dhcpd)" > /dev/null
+key t w
+wait_for t "Enter Plan" 30 > /dev/null
+wait_gone t "checking" 30 > /dev/null
+key t Down Down Down Down Down
+tap_check "Down x5: the drbd step is selected" \
+    bash -c "$(declare -f T selected); sock=$sock
+             for i in \$(seq 50); do
+                 selected t | grep -q '^6 drbd ' && exit 0; sleep 0.1
+             done; exit 1"
+key t Enter
+wait_for t "Step drbd:" 30 > /dev/null
+wait_gone t "computing the plan" 60 > /dev/null
+tap_check "the drbd step's plan offers t Test" \
+    bash -c "$(declare -f T screen footer); sock=$sock
+             footer t | grep -qF 't Test'"
+key t t
+tap_check "t: what the test does, then the question" \
+    bash -c "$(declare -f T screen footer _wait wait_for); sock=$sock
+             wait_for t 'Test DRBD by hand (hacon setup test drbd)' 5 &&
+             screen t | tr -d '\n' | tr -s ' ' | grep -q 'The roles of before are restored' &&
+             footer t | grep -qF 'Run the DRBD test (switches DRBD over and back, see above)? y: yes  n/Esc: no'"
+key t n
+tap_check "n: nothing runs" wait_for t "not done" 5
+key t t
+wait_for t "Run the DRBD test" 5 > /dev/null
+key t y
+tap_check "y: the test runs, its output on the screen, refused: Pacemaker manages r0" \
+    bash -c "$(declare -f T screen _wait wait_for); sock=$sock
+             wait_for t 'DRBD test FAILED after' 60 &&
+             screen t | tr -d '\n' | tr -s ' ' | grep -q 'Pacemaker manages r0'"
+tap_check "refused before its first turn (no 'DRBD test 1/3' line)" \
+    bash -c "$(declare -f T screen); sock=$sock
+             ! screen t | grep -q 'DRBD test 1/3'"
+key t Enter
+tap_check "Enter: back to the steps" wait_for t "Enter Plan" 30
+key t Escape
+quit_ok t "setup screen after the DRBD test"
 tap_done

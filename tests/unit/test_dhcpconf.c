@@ -147,12 +147,93 @@ static void test_include(void **state)
     g_free(inc);
 }
 
+/* Every include of a load reads the same text (the reader counts them);
+ * past a budget of reads it fails, so that a reader without a bound of
+ * its own ends too. */
+typedef struct count_reader {
+    const char *main, *text;
+    unsigned reads;
+} count_reader;
+
+static int read_counted(const char *path, char **ret_buf, size_t *ret_len,
+                        void *data)
+{
+    count_reader *r = data;
+
+    const char *text = strcmp(path, "main.conf") ? r->text : r->main;
+
+    if (++r->reads > 20000) {
+        return -EIO;
+    }
+    *ret_buf = g_strdup(text);
+    *ret_len = strlen(text);
+    return 0;
+}
+
+/* Includes that include themselves several times each: every path stops
+ * at the depth limit, but there are K^8 of them (five a file took tens
+ * of seconds).  The reads of one load are bounded, in both syntaxes, the
+ * one over the bound is an error naming its file and line, and the depth
+ * limit is said once. */
+static void test_include_bound(void **state)
+{
+    GString *many = g_string_new(NULL), *kea;
+    struct {
+        const char *main, *text, *want;
+    } cases[] = {
+        { "include \"x\";\ninclude \"x\";\ninclude \"x\";\n"
+          "include \"x\";\ninclude \"x\";\n", NULL,
+          "more than 256 includes" },
+        /* Many includes of a file that includes none. */
+        { NULL, "# nothing\n", "more than 256 includes" },
+        { NULL, "2", "more than 256 includes" },
+    };
+
+    for (int i = 0; i < 400; i++) {
+        g_string_append(many, "include \"leaf.conf\";\n");
+    }
+    kea = g_string_new("{ \"Dhcp4\": { \"x\": [ 1");
+    for (int i = 0; i < 400; i++) {
+        g_string_append(kea, ",\n <?include \"leaf.json\"?>");
+    }
+    g_string_append(kea, " ] } }");
+    cases[0].text = cases[0].main;
+    cases[1].main = many->str;
+    cases[2].main = kea->str;
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        count_reader r = { .main = cases[i].main, .text = cases[i].text };
+        hc_dhcp_conf *c = NULL;
+        unsigned deep = 0, over = 0;
+
+        assert_int_equal(hc_dhcp_conf_load_via("main.conf", read_counted, &r,
+                                               &c), 0);
+        assert_true(r.reads <= 1 + 256);
+        for (guint k = 0; k < c->errors->len; k++) {
+            const hc_dhcp_conf_error *e =
+                &g_array_index(c->errors, hc_dhcp_conf_error, k);
+
+            deep += !strcmp(e->msg, "includes nested too deep");
+            if (!strcmp(e->msg, cases[i].want)) {
+                over++;
+                assert_non_null(e->file);
+                assert_true(e->line >= 1);
+            }
+        }
+        assert_int_equal(over, 1);
+        assert_true(deep <= 1);
+        hc_dhcp_conf_free(c);
+    }
+    g_string_free(many, TRUE);
+    g_string_free(kea, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_include),
+        cmocka_unit_test(test_include_bound),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

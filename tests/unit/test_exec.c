@@ -211,8 +211,13 @@ static void test_exec_fork_fails(void **state)
     const char *argv[] = { "echo", "never", NULL };
     hc_exec_opts o = { .node = "nodetwo", .input = "x" };
     hc_exec_result r;
-    int fds = open_fds();
+    int fds;
 
+    /* A first run on the node asks ssh -G what the ssh_config shares
+     * (its own fork): the failure below is the command's fork. */
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    hc_exec_result_clear(&r);
+    fds = open_fds();
     fail_fork = true;
     assert_int_equal(hc_exec(argv, &o, &r), -EAGAIN);
     assert_false(fail_fork);
@@ -277,7 +282,10 @@ static void test_exec_node_not_option(void **state)
     path = g_strdup_printf("%s:%s", dir, old_path);
     setenv("PATH", path, 1);
     unsetenv("HACON_SSH_CONFIG");
+    /* (The shared connection's options: test_exec_ssh_share.) */
+    setenv("HACON_SSH_SHARE", "no", 1);
     assert_int_equal(hc_exec(argv, &o, &r), 0);
+    unsetenv("HACON_SSH_SHARE");
     setenv("PATH", old_path, 1);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "-o\nBatchMode=yes\n-o\nConnectTimeout=5\n--\n"
@@ -288,6 +296,213 @@ static void test_exec_node_not_option(void **state)
     g_free(ssh);
     g_free(path);
     g_free(old_path);
+}
+
+/* ---- one ssh connection per node, shared ----
+ * The ssh here is a script first in PATH: `ssh -G` prints the file
+ * $HC_FAKE_G (what the admin's ssh_config says), any other call prints
+ * its arguments; every call is logged to $HC_FAKE_LOG. */
+typedef struct fake_ssh {
+    char dir[64];
+    char *log, *gconf, *old_path, *old_xdg;
+} fake_ssh;
+
+static void fake_ssh_start(fake_ssh *f)
+{
+    char *ssh, *path;
+
+    g_strlcpy(f->dir, "/tmp/hc-test-exec-share.XXXXXX", sizeof(f->dir));
+    assert_non_null(g_mkdtemp(f->dir));
+    ssh = g_build_filename(f->dir, "ssh", NULL);
+    assert_true(g_file_set_contents(ssh, "#!/bin/sh\n"
+        "echo \"$*\" >> \"$HC_FAKE_LOG\"\n"
+        "for a; do [ \"$a\" = -G ] && { cat \"$HC_FAKE_G\"; exit 0; }; done\n"
+        "printf '%s\\n' \"$@\"\n", -1, NULL));
+    assert_int_equal(chmod(ssh, 0755), 0);
+    f->log = g_build_filename(f->dir, "log", NULL);
+    f->gconf = g_build_filename(f->dir, "ssh-G", NULL);
+    assert_true(g_file_set_contents(f->gconf, "user root\ncontrolmaster false"
+                                    "\nserveraliveinterval 0\n", -1, NULL));
+    f->old_path = g_strdup(getenv("PATH"));
+    f->old_xdg = g_strdup(getenv("XDG_RUNTIME_DIR"));
+    path = g_strdup_printf("%s:%s", f->dir, f->old_path);
+    setenv("PATH", path, 1);
+    setenv("HC_FAKE_LOG", f->log, 1);
+    setenv("HC_FAKE_G", f->gconf, 1);
+    setenv("XDG_RUNTIME_DIR", f->dir, 1);
+    unsetenv("HACON_SSH_CONFIG");
+    unsetenv("HACON_SSH_SHARE");
+    g_free(path);
+    g_free(ssh);
+}
+
+static void fake_ssh_stop(fake_ssh *f)
+{
+    char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+
+    setenv("PATH", f->old_path, 1);
+    if (f->old_xdg) {
+        setenv("XDG_RUNTIME_DIR", f->old_xdg, 1);
+    } else {
+        unsetenv("XDG_RUNTIME_DIR");
+    }
+    unsetenv("HC_FAKE_LOG");
+    unsetenv("HC_FAKE_G");
+    unsetenv("HACON_SSH_SHARE");
+    assert_int_equal(system(cmd), 0);
+    g_free(cmd);
+    g_free(f->log);
+    g_free(f->gconf);
+    g_free(f->old_path);
+    g_free(f->old_xdg);
+}
+
+/* The arguments ssh got for `true` on node. */
+static char *ssh_args(const char *node)
+{
+    const char *argv[] = { "true", NULL };
+    hc_exec_opts o = { .node = node };
+    hc_exec_result r;
+    char *out;
+
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_int_equal(r.status, 0);
+    out = g_steal_pointer(&r.out);
+    hc_exec_result_clear(&r);
+    return out;
+}
+
+static int count_lines_with(const char *file, const char *word)
+{
+    char *text = NULL;
+    int n = 0;
+
+    if (!g_file_get_contents(file, &text, NULL, NULL)) {
+        return 0;
+    }
+    for (char *p = text; (p = strstr(p, word)); p += strlen(word)) {
+        n++;
+    }
+    g_free(text);
+    return n;
+}
+
+/* Without a sharing ssh_config: ControlMaster=auto on a socket in a 0700
+ * directory named after this process, the same for every command on the
+ * node, another for another node; ssh -G asked once per node. */
+static void test_exec_ssh_share(void **state)
+{
+    fake_ssh f;
+    char *a, *b, *c, *want, *dir;
+    struct stat st;
+
+    fake_ssh_start(&f);
+    a = ssh_args("share-one");
+    b = ssh_args("share-one");
+    c = ssh_args("share-two");
+    dir = g_strdup_printf("%s/hacon", f.dir);
+    want = g_strdup_printf("-o\nBatchMode=yes\n-o\nConnectTimeout=5\n"
+                           "-o\nControlMaster=auto\n-o\nControlPath=%s/ssh-%ld-",
+                           dir, (long) getpid());
+    assert_true(g_str_has_prefix(a, want));
+    assert_true(g_str_has_suffix(a, "\n-o\nControlPersist=10\n"
+                                 "-o\nServerAliveInterval=2\n"
+                                 "-o\nServerAliveCountMax=3\n--\nshare-one\n"
+                                 "'true'\n"));
+    assert_string_equal(a, b);
+    assert_true(g_str_has_prefix(c, want));
+    assert_string_not_equal(strstr(a, "ControlPath="),
+                            strstr(c, "ControlPath="));
+    assert_int_equal(stat(dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(count_lines_with(f.log, "-G -- share-one"), 1);
+    assert_int_equal(count_lines_with(f.log, "-G -- share-two"), 1);
+    g_free(a);
+    g_free(b);
+    g_free(c);
+    g_free(want);
+    g_free(dir);
+    fake_ssh_stop(&f);
+}
+
+/* The admin's ssh_config shares connections itself (ControlMaster, or a
+ * ControlPath): nothing of hacon's.  Its ServerAliveInterval is kept.
+ * HACON_SSH_SHARE=no: no sharing. */
+static void test_exec_ssh_share_admin(void **state)
+{
+    fake_ssh f;
+    char *a;
+
+    fake_ssh_start(&f);
+    assert_true(g_file_set_contents(f.gconf, "controlmaster auto\n"
+                                    "controlpath /run/x-%C\n", -1, NULL));
+    a = ssh_args("admin-master");
+    assert_string_equal(a, "-o\nBatchMode=yes\n-o\nConnectTimeout=5\n--\n"
+                        "admin-master\n'true'\n");
+    g_free(a);
+    assert_true(g_file_set_contents(f.gconf, "controlmaster false\n"
+                                    "controlpath /run/y\n", -1, NULL));
+    a = ssh_args("admin-path");
+    assert_null(strstr(a, "Control"));
+    g_free(a);
+    assert_true(g_file_set_contents(f.gconf, "controlmaster false\n"
+                                    "serveraliveinterval 15\n", -1, NULL));
+    a = ssh_args("admin-alive");
+    assert_non_null(strstr(a, "ControlMaster=auto"));
+    assert_null(strstr(a, "ServerAlive"));
+    g_free(a);
+    setenv("HACON_SSH_SHARE", "no", 1);
+    assert_true(g_file_set_contents(f.gconf, "controlmaster false\n", -1,
+                                    NULL));
+    a = ssh_args("share-off");
+    assert_null(strstr(a, "Control"));
+    g_free(a);
+    fake_ssh_stop(&f);
+}
+
+/* A socket directory that is not private (a link, or another's): no
+ * sharing rather than a socket where others reach it. */
+static void test_exec_ssh_share_dir_not_private(void **state)
+{
+    fake_ssh f;
+    char *dir, *elsewhere, *a;
+
+    fake_ssh_start(&f);
+    dir = g_strdup_printf("%s/hacon", f.dir);
+    elsewhere = g_strdup_printf("%s/elsewhere", f.dir);
+    assert_int_equal(mkdir(elsewhere, 0700), 0);
+    assert_int_equal(symlink(elsewhere, dir), 0);
+    a = ssh_args("link-dir");
+    assert_null(strstr(a, "Control"));
+    g_free(a);
+    g_free(dir);
+    g_free(elsewhere);
+    fake_ssh_stop(&f);
+}
+
+/* hc_exec_ssh_close() (also run at exit) tells each master of this
+ * process to exit and removes its socket. */
+static void test_exec_ssh_close(void **state)
+{
+    fake_ssh f;
+    char *a, *path, *end;
+
+    fake_ssh_start(&f);
+    a = ssh_args("close-one");
+    path = g_strdup(strstr(a, "ControlPath=") + 12);
+    end = strchr(path, '\n');
+    *end = 0;
+    /* The master's socket, as ssh would have left it. */
+    assert_true(g_file_set_contents(path, "", 0, NULL));
+    hc_exec_ssh_close();
+    assert_int_equal(access(path, F_OK), -1);
+    end = g_strdup_printf("-o ControlPath=%s -O exit -- close-one", path);
+    assert_int_equal(count_lines_with(f.log, end), 1);
+    g_free(end);
+    g_free(path);
+    g_free(a);
+    fake_ssh_stop(&f);
 }
 
 /* The caller gets all the output; the transcript its head and tail. */
@@ -668,6 +883,10 @@ int main(void)
         cmocka_unit_test(test_exec_env),
         cmocka_unit_test(test_exec_deadline_after_output),
         cmocka_unit_test(test_exec_node_not_option),
+        cmocka_unit_test(test_exec_ssh_share),
+        cmocka_unit_test(test_exec_ssh_share_admin),
+        cmocka_unit_test(test_exec_ssh_share_dir_not_private),
+        cmocka_unit_test(test_exec_ssh_close),
         cmocka_unit_test(test_transcript_bounded_output),
         cmocka_unit_test(test_transcript_ring),
         cmocka_unit_test(test_transcript_secret),

@@ -16,6 +16,7 @@
 #include "gen_drbd.h"
 #include "gen_dhcpd.h"
 #include "gen_kea.h"
+#include "steps/steps.h"
 
 static char *golden(const char *name)
 {
@@ -104,6 +105,63 @@ static void test_corosync_keyfile(void **state)
     assert_non_null(strstr(text, "\t\tring0_addr: 192.0.2.2\n"));
     assert_non_null(strstr(text, "\ttwo_node: 1\n"));
     g_free(text);
+}
+
+/* Step fence's fencing=qdevice puts a quorum device in two_node's place:
+ * step cluster must take that for the same cluster (it would otherwise
+ * want to rewrite a running corosync's configuration), but not a quorum
+ * section with neither. */
+static void test_corosync_qdevice_same(void **state)
+{
+    hc_corosync_conf c = {
+        .cluster_name = "hacluster",
+        .node_name = { "nodeone", "nodetwo" },
+        .ring0_addr = { "10.10.100.1", "10.10.100.2" },
+    };
+    char *text = hc_gen_corosync_conf(&c);
+    char *qd = hc_fence_qdevice_conf(text, "qnetd");
+    char *neither = g_strdup(text), *t, *d;
+
+    assert_null(strstr(qd, "two_node"));
+    assert_non_null(strstr(qd, "\t\tmodel: net\n"));
+    assert_non_null(strstr(qd, "\t\t\thost: qnetd\n"));
+    d = hc_corosync_conf_differs(qd, strlen(qd), text, strlen(text));
+    assert_null(d);
+    t = strstr(neither, "\ttwo_node: 1\n");
+    assert_non_null(t);
+    memcpy(t, "\ttwo_node: 0\n", strlen("\ttwo_node: 0\n"));
+    d = hc_corosync_conf_differs(neither, strlen(neither), text,
+                                 strlen(text));
+    assert_non_null(d);
+    assert_non_null(strstr(d, "quorum.two_node 0, not 1"));
+    g_free(d);
+    g_free(neither);
+    g_free(qd);
+    g_free(text);
+}
+
+/* The Qdevice line of corosync-quorumtool -s, as corosync 3.1 prints it. */
+static void test_qdevice_votes(void **state)
+{
+    static const char voting[] =
+        "Membership information\n----------------------\n"
+        "    Nodeid      Votes    Qdevice Name\n"
+        "         1          1    A,V,NMW nodeone (local)\n"
+        "         2          1    A,V,NMW nodetwo\n"
+        "         0          1            Qdevice\n";
+    static const char lost[] =
+        "    Nodeid      Votes    Qdevice Name\n"
+        "         1          1   A,NV,NMW nodeone (local)\n"
+        "         0          0            Qdevice (votes 1)\n";
+    static const char none[] =
+        "    Nodeid      Votes Name\n"
+        "         1          1 nodeone (local)\n"
+        "         2          1 nodetwo\n";
+
+    assert_int_equal(hc_fence_qdevice_votes(voting), 1);
+    assert_int_equal(hc_fence_qdevice_votes(lost), 0);
+    assert_int_equal(hc_fence_qdevice_votes(none), -1);
+    assert_int_equal(hc_fence_qdevice_votes(NULL), -1);
 }
 
 static void test_dhcpd_tutorial(void **state)
@@ -334,6 +392,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corosync_tutorial),
         cmocka_unit_test(test_corosync_keyfile),
+        cmocka_unit_test(test_corosync_qdevice_same),
+        cmocka_unit_test(test_qdevice_votes),
         cmocka_unit_test(test_dhcpd_tutorial),
         cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),

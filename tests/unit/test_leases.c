@@ -14,6 +14,8 @@
 #include "leases.h"
 #include "util.h"
 
+#define KEA_HEADER "address,hwaddr,client_id,valid_lifetime,expire," \
+                   "subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context\n"
 #define REC(ip, body) "lease " ip " {\n" body "}\n"
 #define STD "  starts 3 2026/11/25 10:00:00;\n  ends 3 2026/11/25 22:00:00;\n" \
             "  cltt 3 2026/11/25 10:00:00;\n"
@@ -318,9 +320,11 @@ static int teardown_dir(void **state)
 
 /* A file read in two halves by two threads, split at every byte of it,
  * gives what a sequential read gives.  (A split moves to the next line
- * that starts with "lease ": one try for each of those is all of them.) */
+ * that starts with "lease ", in Kea's file to the next line: one try for
+ * each of those is all of them.) */
 static void check_split_everywhere(const char *path)
 {
+    const char *mark = "\nlease ";
     hc_lease_table *ref = hc_lease_table_new(), *t = hc_lease_table_new();
     gchar *data;
     gsize len;
@@ -328,8 +332,12 @@ static void check_split_everywhere(const char *path)
 
     assert_true(g_file_get_contents(path, &data, &len, NULL));
     assert_int_equal(hc_leases_load_split(ref, path, 0), 0);
+    if (hc_lease_table_format(ref) == HC_LEASE_FMT_KEA) {
+        mark = "\n";
+    }
     for (uint64_t at = 1; at <= (uint64_t) len; at++) {
-        const char *s = memmem(data + at - 1, len - at + 1, "\nlease ", 7);
+        const char *s = memmem(data + at - 1, len - at + 1, mark,
+                               strlen(mark));
 
         if (!s || s == prev) {
             continue;
@@ -371,6 +379,65 @@ static void test_load_split(void **state)
     g_free(path);
 }
 
+/* Kea's file split in its second half, which the join replays row by
+ * row: deletions there that move the last lease into the hole, of leases
+ * of either half; a header that reorders the columns (the first half then
+ * reads on); errors and a row longer than Kea writes; CRLF. */
+static void test_load_split_kea(void **state)
+{
+    GString *in = g_string_new(KEA_HEADER);
+    GRand *r = g_rand_new_with_seed(7);
+    char *path = g_build_filename(dir, "split.csv", NULL);
+
+    for (int i = 0; i < 120; i++) {
+        unsigned host = (unsigned) g_rand_int_range(r, 1, 40);
+        bool del = g_rand_int_range(r, 0, 4) == 0;
+
+        g_string_append_printf(in, "10.0.0.%u,52:54:00:00:00:%02x,,%d,"
+                               "1900000000,%d,0,0,h%d,%d,%s\n", host,
+                               i & 255, del ? 0 : 600, i % 3 + 1, i, i % 3,
+                               i % 17 ? "" : "{ \"a\": 1 }");
+        if (i == 30) {
+            g_string_append(in, "10.0.0.300,,,600,1900000000,1,0,0,x,0,\n"
+                                "10.0.0.5,,,600,1900000000,1,0,0,y,0,\r\n");
+        }
+    }
+    write_file(path, in->str, in->len, "w");
+    check_split_everywhere(path);
+    g_string_append(in, "address,state,hostname,expire,valid_lifetime,"
+                        "hwaddr,client_id,subnet_id,fqdn_fwd,fqdn_rev\n");
+    for (int i = 0; i < 40; i++) {
+        g_string_append_printf(in, "10.0.0.%d,%d,n%d,1900000000,%d,,,1,0,0\n",
+                               i % 20 + 1, i % 3, i, i % 5 ? 600 : 0);
+    }
+    g_string_append(in, "10.0.0.9,0,");
+    for (int i = 0; i < 70000; i++) {
+        g_string_append_c(in, 'z');
+    }
+    g_string_append(in, ",1900000000,600,,,1,0,0\n"
+                        "10.0.0.10,0,last,1900000000,600,,,1,0,0\n");
+    write_file(path, in->str, in->len, "w");
+    check_split_everywhere(path);
+    /* A first line that starts as Kea's header but is not one (more
+     * columns than a header has): still Kea's file, read with Kea's
+     * columns, in both halves; a line starting "lease " is a row. */
+    g_string_assign(in, "address");
+    for (int i = 0; i < 40; i++) {
+        g_string_append_printf(in, ",c%d", i);
+    }
+    g_string_append_c(in, '\n');
+    for (int i = 0; i < 30; i++) {
+        g_string_append_printf(in, "10.0.0.%d,,,600,1900000000,1,0,0,h%d,0,"
+                               "\n%s", i % 7 + 1, i,
+                               i % 5 ? "" : "lease 10.0.0.1 {\n");
+    }
+    write_file(path, in->str, in->len, "w");
+    check_split_everywhere(path);
+    g_string_free(in, TRUE);
+    g_rand_free(r);
+    g_free(path);
+}
+
 /* The source tree: HACON_TOP (tests/run.sh sets it), else the tree this
  * binary was built in (build/tests/test_leases), or NULL. */
 static char *source_top(void)
@@ -402,11 +469,17 @@ static char *source_top(void)
     return t;
 }
 
-/* The split loader on the real and edge-case files of tests/leases. */
+/* The split loader on the real and edge-case files of tests/leases, both
+ * servers'. */
 static void test_load_split_fixtures(void **state)
 {
     static const char *const fixtures[] = {
         "real-1", "real-2", "edge-crlf", "edge-hostile", "edge-truncated",
+    };
+    /* Written by a real kea-dhcp4 (tests/leases/t-kea-fixtures.sh). */
+    static const char *const kea[] = {
+        "cleanup/kea-leases4.csv", "completed/kea-leases4.csv.2",
+        "declined/kea-leases4.csv", "released/kea-leases4.csv",
     };
     char *top = source_top(), *path;
 
@@ -418,6 +491,11 @@ static void test_load_split_fixtures(void **state)
     for (size_t i = 0; i < G_N_ELEMENTS(fixtures); i++) {
         path = g_build_filename(top, "tests/leases/fixtures", fixtures[i],
                                 "dhcpd.leases", NULL);
+        check_split_everywhere(path);
+        g_free(path);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(kea); i++) {
+        path = g_build_filename(top, "tests/leases/kea", kea[i], NULL);
         check_split_everywhere(path);
         g_free(path);
     }
@@ -563,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_split_everywhere),
         cmocka_unit_test(test_crlf_and_truncated),
         cmocka_unit_test(test_load_split),
+        cmocka_unit_test(test_load_split_kea),
         cmocka_unit_test(test_load_split_fixtures),
         cmocka_unit_test(test_follow_local),
         cmocka_unit_test(test_follow_exec),

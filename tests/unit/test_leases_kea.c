@@ -111,6 +111,66 @@ static void test_malformed(void **state)
     hc_lease_table_free(t);
 }
 
+/* A number that does not fit is malformed, also where its last digit
+ * would carry it past 2^64 and round it to a small one. */
+static void test_number_range(void **state)
+{
+    hc_lease_table *t = parse(
+        HEADER
+        "10.0.0.1,,,600,18446744073709551616,1,0,0,a,0,\n"
+        "10.0.0.2,,,600,18446744073709551617,1,0,0,a,0,\n"
+        "10.0.0.3,,,600,9223372036854775808,1,0,0,a,0,\n"
+        "10.0.0.4,,,4294967296,1900000000,1,0,0,a,0,\n"
+        "10.0.0.5,,,600,9223372036854775807,4294967295,0,0,a,0,\n");
+    const GArray *e = hc_lease_table_errors(t);
+
+    assert_int_equal(hc_lease_table_n_errors(t), 4);
+    for (guint i = 0; i < 3; i++) {
+        assert_string_equal(g_array_index(e, hc_lease_error, i).msg,
+                            "bad expire");
+    }
+    assert_string_equal(g_array_index(e, hc_lease_error, 3).msg,
+                        "bad valid_lifetime");
+    assert_int_equal(hc_lease_table_count(t), 1);
+    assert_non_null(hc_lease_table_find(t, 0x0a000005));
+    hc_lease_table_free(t);
+}
+
+/* A row longer than Kea writes is an error of its line, whether the
+ * reader has it whole or in pieces (as a follower gets it). */
+static void test_long_row(void **state)
+{
+    GString *in = g_string_new(HEADER "10.0.0.1,,,600,1900000000,1,0,0,a,0,\n"
+                                      "10.0.0.2,,,600,1900000000,1,0,0,b,0,");
+    hc_lease_table *whole, *t = hc_lease_table_new();
+    const hc_lease_error *e;
+    size_t used = 0;
+
+    for (int i = 0; i < 70000; i++) {
+        g_string_append_c(in, 'x');
+    }
+    g_string_append(in, "\n10.0.0.3,,,600,1900000000,1,0,0,c,0,\n");
+    whole = parse(in->str);
+    assert_int_equal(hc_lease_table_count(whole), 2);
+    assert_null(hc_lease_table_find(whole, 0x0a000002));
+    assert_int_equal(hc_lease_table_n_errors(whole), 1);
+    e = &g_array_index(hc_lease_table_errors(whole), hc_lease_error, 0);
+    assert_int_equal(e->line, 3);
+    assert_string_equal(e->msg, "row longer than 65536 bytes");
+    for (size_t at = 4096; used < in->len; at += 4096) {
+        size_t end = MIN(at, in->len);
+        ssize_t n = hc_leases_parse(t, in->str + used, end - used,
+                                    end == in->len);
+
+        assert_true(n >= 0);
+        used += (size_t) n;
+    }
+    assert_true(hc_lease_table_equal(t, whole));
+    hc_lease_table_free(t);
+    hc_lease_table_free(whole);
+    g_string_free(in, TRUE);
+}
+
 static char *extra(const hc_lease_table *t, const hc_lease *l,
                    const char *name)
 {
@@ -397,6 +457,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_number_range),
+        cmocka_unit_test(test_long_row),
         cmocka_unit_test(test_delete_model),
         cmocka_unit_test(test_hex_and_extras),
         cmocka_unit_test(test_detect),

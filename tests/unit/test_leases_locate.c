@@ -97,6 +97,7 @@ static void test_kea_agent(void **state)
 {
     xmlDoc *doc = load("kea-agent.xml");
     hc_leases_location loc;
+    char *d;
 
     assert_int_equal(hc_leases_locate(xmlDocGetRootElement(doc), &loc), 0);
     assert_string_equal(loc.dhcpd_rsc, "kea");
@@ -106,6 +107,12 @@ static void test_kea_agent(void **state)
     assert_string_equal(loc.config, "/etc/kea/kea-dhcp4.conf");
     assert_null(loc.fs_rsc);
     assert_string_equal(loc.node, "nodeone");
+    /* What the admin reads above the table: where the file's name comes
+     * from, not a question mark. */
+    d = hc_leases_location_describe(&loc);
+    assert_string_equal(d, "leases named in /etc/kea/kea-dhcp4.conf (kea, "
+                        "running on nodeone)");
+    g_free(d);
     hc_leases_location_clear(&loc);
     xmlFreeDoc(doc);
 }

@@ -22,6 +22,7 @@
 #include "cib.h"
 #include "util.h"
 #include "wizard.h"
+#include "wizard_int.h"
 
 typedef struct fixture {
     char *dir;          /* the test's temporary directory */
@@ -671,6 +672,31 @@ static void steps_found_by_name_and_number(void **state)
     }
 }
 
+/* A note of several lines (the cluster step's diff of a corosync.conf it
+ * keeps) is indented under the one "Notes:" title, not titled again at
+ * each of its lines. */
+static void plan_notes_under_one_title(void **state)
+{
+    hc_plan *p = hc_plan_new();
+    GString *out = g_string_new(NULL);
+    int titles = 0;
+
+    (void) state;
+    hc_plan_note(p, "kept, not rewritten:\n--- a\n+++ b\n-two_node: 1");
+    hc_plan_note(p, "second");
+    p->empty = true;
+    hc_plan_format(hc_step_find("cluster"), p, out);
+    for (const char *t = out->str; (t = strstr(t, "Notes:")); t++) {
+        titles++;
+    }
+    assert_int_equal(titles, 1);
+    assert_non_null(strstr(out->str, "\nNotes:\n  kept, not rewritten:\n"
+                                     "  --- a\n  +++ b\n  -two_node: 1\n"
+                                     "  second\n"));
+    g_string_free(out, TRUE);
+    hc_plan_free(p);
+}
+
 /* Applies the real step name on the CIB file; it must succeed. */
 static void apply_step(hc_wizard *w, const char *name)
 {
@@ -766,6 +792,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(empty_plan_makes_no_checkpoint, setup,
                                         teardown),
         cmocka_unit_test(steps_found_by_name_and_number),
+        cmocka_unit_test(plan_notes_under_one_title),
         cmocka_unit_test_setup_teardown(answers_set_save_reload, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,

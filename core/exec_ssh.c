@@ -1,0 +1,318 @@
+/* hc_exec's ssh: the command line that runs a command on a node, and one
+ * connection per node that all of this process's commands there share.
+ *
+ * Without sharing every command is a new TCP connection, key exchange and
+ * login: 0.3-0.7 s each on a loaded machine, ~30 of them for one check of
+ * the setup's steps.  With OpenSSH's multiplexing (as Ansible and crmsh
+ * use it) the first command's ssh becomes the master (ControlMaster=auto):
+ * once logged in it goes to the background (its own session, its output
+ * on /dev/null) and listens on a socket in a directory only this user
+ * reaches (0700); every later command is a session over that connection.
+ *
+ * A master must not outlive hacon: it is told to exit when this process
+ * does (atexit: ssh -O exit), and when this process is killed (SIGKILL),
+ * it ends by itself HC_SSH_PERSIST_S seconds after its last session
+ * (ControlPersist), removing its socket.  The sockets are named after the
+ * process, so that a process never uses or ends another's master.  A
+ * master whose node went away (a crash, a cut link) is ended by
+ * ServerAlive* within seconds, so that a command there fails about as
+ * fast as a new connection's ConnectTimeout would.
+ *
+ * The admin's own ssh_config is respected: when it shares connections
+ * itself (ControlMaster or ControlPath set for that node, as `ssh -G`
+ * reports it), nothing is added; HACON_SSH_SHARE=no turns sharing off. */
+#include "exec_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+/* Idle seconds after which a master ends by itself: only a hacon that
+ * was killed relies on it, so short. */
+#define HC_SSH_PERSIST_S 10
+/* ssh binds the socket under its name plus ".XXXXXXXXXXXXXXXX" first. */
+#define HC_SSH_SUFFIX 17
+
+typedef struct share {
+    char *node;
+    char *path;         /* our ControlPath; NULL: no sharing of ours */
+    bool alive;         /* add ServerAlive* (the admin's config has none) */
+} share;
+
+static GMutex share_lock;
+static GPtrArray *shares;       /* share*, one per node name */
+static pid_t share_pid;         /* the process the sockets are named after */
+static bool exit_hook;
+
+char *hc_exec_ssh_dir(void)
+{
+    const char *x = getenv("XDG_RUNTIME_DIR");
+
+    if (x && *x == '/') {
+        return g_build_filename(x, "hacon", NULL);
+    }
+    if (geteuid() == 0) {
+        return g_strdup("/run/hacon");
+    }
+    return g_strdup_printf("%s/hacon-%u", g_get_tmp_dir(),
+                           (unsigned) geteuid());
+}
+
+/* dir exists, is a directory (not a link) of this user that nobody else
+ * can enter; made so when missing. */
+static bool dir_private(const char *dir)
+{
+    struct stat st;
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        return false;
+    }
+    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)
+        || st.st_uid != geteuid()) {
+        return false;
+    }
+    return (st.st_mode & 077) == 0 || chmod(dir, 0700) == 0;
+}
+
+/* What the admin's ssh_config says for node: whether it shares
+ * connections itself, whether it sets ServerAliveInterval. */
+static void admin_config(const char *node, bool *shares_itself,
+                         bool *has_alive)
+{
+    const char *cfg = getenv("HACON_SSH_CONFIG");
+    const char *argv[] = { "ssh", "-G", "--", node, NULL, NULL, NULL };
+    hc_exec_opts o = { .timeout_ms = 10000 };
+    hc_exec_result r;
+
+    *shares_itself = false;
+    *has_alive = false;
+    if (cfg && *cfg) {
+        argv[1] = "-F";
+        argv[2] = cfg;
+        argv[3] = "-G";
+        argv[4] = "--";
+        argv[5] = node;
+    }
+    if (hc_exec(argv, &o, &r) < 0) {
+        return;
+    }
+    if (r.status == 0 && !r.timed_out) {
+        char **lines = g_strsplit(r.out, "\n", -1);
+
+        for (char **l = lines; *l; l++) {
+            if (g_str_has_prefix(*l, "controlmaster ")) {
+                *shares_itself |= strcmp(*l + 14, "false") != 0;
+            } else if (g_str_has_prefix(*l, "controlpath ")) {
+                *shares_itself |= strcmp(*l + 12, "none") != 0;
+            } else if (g_str_has_prefix(*l, "serveraliveinterval ")) {
+                *has_alive = strcmp(*l + 20, "0") != 0;
+            }
+        }
+        g_strfreev(lines);
+    }
+    hc_exec_result_clear(&r);
+}
+
+static void share_free(gpointer p)
+{
+    share *s = p;
+
+    g_free(s->node);
+    g_free(s->path);
+    g_free(s);
+}
+
+static void close_at_exit(void)
+{
+    hc_exec_ssh_close();
+}
+
+/* The share of node, made on first use (under share_lock). */
+static share *share_of(const char *node)
+{
+    const char *off = getenv("HACON_SSH_SHARE");
+    share *s;
+    bool own, alive;
+    char *dir;
+
+    if (getpid() != share_pid) {
+        /* A forked child: its own sockets, never its parent's. */
+        g_clear_pointer(&shares, g_ptr_array_unref);
+        share_pid = getpid();
+    }
+    if (!shares) {
+        shares = g_ptr_array_new_with_free_func(share_free);
+    }
+    for (guint i = 0; i < shares->len; i++) {
+        s = shares->pdata[i];
+        if (!strcmp(s->node, node)) {
+            return s;
+        }
+    }
+    s = g_new0(share, 1);
+    s->node = g_strdup(node);
+    g_ptr_array_add(shares, s);
+    if (off && (!strcmp(off, "no") || !strcmp(off, "0"))) {
+        return s;
+    }
+    admin_config(node, &own, &alive);
+    if (own) {
+        return s;
+    }
+    dir = hc_exec_ssh_dir();
+    /* A path ssh takes as it is: no %-tokens, no blanks, not too long
+     * for a socket. */
+    if (dir_private(dir) && !strpbrk(dir, "% \t\"'")) {
+        char *path = g_strdup_printf("%s/ssh-%ld-%u", dir, (long) share_pid,
+                                     shares->len);
+
+        if (strlen(path) + HC_SSH_SUFFIX
+            < sizeof(((struct sockaddr_un *) NULL)->sun_path)) {
+            s->path = path;
+            s->alive = !alive;
+        } else {
+            g_free(path);
+        }
+    }
+    g_free(dir);
+    if (s->path && !exit_hook) {
+        exit_hook = atexit(close_at_exit) == 0;
+    }
+    return s;
+}
+
+static void add_opt(GPtrArray *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void add_opt(GPtrArray *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_ptr_array_add(a, g_strdup("-o"));
+    g_ptr_array_add(a, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* Over ssh the remote side gets one command line: quote every word. */
+char **hc_exec_ssh_argv(const char *node, const char *const *argv)
+{
+    GPtrArray *a = g_ptr_array_new();
+    GString *cmd = g_string_new(NULL);
+    const char *cfg = getenv("HACON_SSH_CONFIG");
+    share *s;
+
+    g_ptr_array_add(a, g_strdup("ssh"));
+    /* An ssh_config of hacon's own (the test peer's port and key). */
+    if (cfg && *cfg) {
+        g_ptr_array_add(a, g_strdup("-F"));
+        g_ptr_array_add(a, g_strdup(cfg));
+    }
+    add_opt(a, "BatchMode=yes");
+    add_opt(a, "ConnectTimeout=5");
+    g_mutex_lock(&share_lock);
+    s = share_of(node);
+    if (s->path) {
+        add_opt(a, "ControlMaster=auto");
+        add_opt(a, "ControlPath=%s", s->path);
+        add_opt(a, "ControlPersist=%d", HC_SSH_PERSIST_S);
+        if (s->alive) {
+            add_opt(a, "ServerAliveInterval=2");
+            add_opt(a, "ServerAliveCountMax=3");
+        }
+    }
+    g_mutex_unlock(&share_lock);
+    /* "--" first: a node name that starts with "-" is a name, never an
+     * option (ssh reads options after the name unless "--" came before). */
+    g_ptr_array_add(a, g_strdup("--"));
+    g_ptr_array_add(a, g_strdup(node));
+    for (size_t i = 0; argv[i]; i++) {
+        char *q = g_shell_quote(argv[i]);
+
+        g_string_append_printf(cmd, "%s%s", i ? " " : "", q);
+        g_free(q);
+    }
+    g_ptr_array_add(a, g_string_free(cmd, FALSE));
+    g_ptr_array_add(a, NULL);
+    return (char **) g_ptr_array_free(a, FALSE);
+}
+
+/* ssh -O exit to the master on path: no transcript (this runs at exit,
+ * when the console that shows it is gone), 5 s at most. */
+static void master_exit(const char *node, const char *path)
+{
+    const char *cfg = getenv("HACON_SSH_CONFIG");
+    char *cp = g_strdup_printf("ControlPath=%s", path);
+    const char *argv[12];
+    int n = 0, status;
+    pid_t pid;
+
+    argv[n++] = "ssh";
+    if (cfg && *cfg) {
+        argv[n++] = "-F";
+        argv[n++] = cfg;
+    }
+    argv[n++] = "-o";
+    argv[n++] = cp;
+    argv[n++] = "-O";
+    argv[n++] = "exit";
+    argv[n++] = "--";
+    argv[n++] = node;
+    argv[n] = NULL;
+    pid = fork();
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+            dup2(nul, 2);
+        }
+        setpgid(0, 0);
+        execvp(argv[0], (char **) argv);
+        _exit(127);
+    }
+    if (pid > 0) {
+        gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+        pid_t r;
+
+        while ((r = waitpid(pid, &status, WNOHANG)) == 0
+               && g_get_monotonic_time() < end) {
+            g_usleep(10000);
+        }
+        if (r == 0) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+        }
+    }
+    g_free(cp);
+}
+
+void hc_exec_ssh_close(void)
+{
+    /* At exit another thread may hold the lock (a command of the failover
+     * test's worker): then the masters end after HC_SSH_PERSIST_S. */
+    if (!g_mutex_trylock(&share_lock)) {
+        return;
+    }
+    if (shares && getpid() == share_pid) {
+        for (guint i = 0; i < shares->len; i++) {
+            share *s = shares->pdata[i];
+
+            if (s->path && access(s->path, F_OK) == 0) {
+                master_exit(s->node, s->path);
+                /* The master removes it as it ends; never leave it. */
+                unlink(s->path);
+            }
+        }
+    }
+    g_mutex_unlock(&share_lock);
+}

@@ -1,0 +1,270 @@
+#!/bin/bash
+# A quorum device for real on the namespace test cluster: `hc-cluster up
+# --qnetd` adds a third host, qnetd (management network only), where
+# corosync-qnetd is installed but never set up.  hacon's step fence with
+# fencing=qdevice, run on nodeone as an admin would:
+#   * its plan says why diskless sbd on two nodes is unsafe without the
+#     third vote, and skips the diskless sbd half with its reason (a
+#     namespace node shares this machine's kernel: a watchdog opened there
+#     would reset the machine), so it never starts sbd or loads softdog;
+#   * apply makes qnetd's certificate database on the third host over ssh,
+#     the nodes' certificates, starts corosync-qnetd and corosync-qdevice,
+#     puts the quorum device in corosync.conf in two_node's place and has
+#     corosync read it without a restart; corosync-quorumtool -s counts
+#     the Qdevice vote on both nodes, corosync-qdevice-tool -s says
+#     Connected, corosync-qnetd-tool -l lists the cluster;
+#   * hacon status (text, JSON) and the console's corosync view and header
+#     show the quorum device (its vote; without it during the split);
+#   * steps cluster and quorum take the quorum device for done (not
+#     "differs"), and re-running fence and cluster changes nothing;
+#   * a split: the HA link cut and nodeone cut from qnetd: nodetwo, which
+#     still reaches qnetd, keeps quorum (although ffsplit's tie-breaker
+#     favours nodeone), nodeone loses it; both quorate again once healed;
+#   * rollback: corosync.conf as before on both nodes, corosync back to
+#     two_node (2Node flag), corosync-qdevice and corosync-qnetd stopped.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+tap_need_root
+tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
+    crm_mon crm cibadmin busybox sshd ssh python3 modprobe tmux \
+    corosync-qnetd corosync-qdevice corosync-qnetd-certutil \
+    corosync-qdevice-net-certutil
+tap_need_netns
+[ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
+
+HC_CLUSTER_PREFIX=hcq$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+unset HC_CLUSTER_STATE
+. "$HACON_TOP/tests/cluster/lib.sh"
+CL=$HACON_TOP/tests/cluster/hc-cluster
+W=$(mktemp -d /tmp/hc-t-qdevice.XXXXXX)
+csock=hcqcon$$
+down_done=0
+cleanup() {
+    X nodeone tmux -L "$csock" kill-server > /dev/null 2>&1
+    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
+    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+T_ALL=$(now)
+phase_t=$(now)
+phase() {
+    echo "# phase $1: $(elapsed "$phase_t")s"
+    phase_t=$(now)
+}
+X() { "$CL" exec "$@"; }
+setup() {   # setup ARGS...: hacon setup on nodeone; $W/out, $W/rc
+    X nodeone hacon setup "$@" > "$W/out" 2>&1
+    echo $? > "$W/rc"
+}
+# ocheck DESC CMD...: tap_check that shows hacon's output when it fails.
+ocheck() {
+    local d=$1; shift
+    if "$@"; then tap_ok "$d"; else tap_fail "$d"; tail -n 20 "$W/out" | sed 's/^/#   /'; fi
+}
+qtool() { X "$1" corosync-quorumtool -s 2> /dev/null; }
+quorate() { qtool "$1" | grep -q '^Quorate: *Yes'; }
+not_quorate() { qtool "$1" | grep -q '^Quorate: *No'; }
+# The Qdevice line of corosync-quorumtool -s: "0 VOTES Qdevice".
+qdevice_votes() { qtool "$1" | awk '$1 == 0 && $3 == "Qdevice" { print $2 }'; }
+conf_sums() {
+    for n in nodeone nodetwo; do X "$n" md5sum /etc/corosync/corosync.conf; done
+}
+
+# ---------------------------------------------------------------- up
+if "$CL" up --qnetd > "$W/up.log" 2>&1; then
+    tap_ok "up --qnetd: both nodes online, a third host qnetd ($(cat "$S/up.seconds")s)"
+else
+    tap_fail "up --qnetd"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_done
+fi
+tap_check "qnetd: nodeone reaches it over ssh as root; corosync-qnetd installed, not set up, not running" sh -c \
+    "'$CL' exec nodeone ssh -o BatchMode=yes root@$QNETD_HOST hostname | grep -qx $QNETD_HOST &&
+     ! '$CL' exec $QNETD_HOST test -e /etc/corosync/qnetd/nssdb/cert9.db &&
+     ! '$CL' exec $QNETD_HOST pidof corosync-qnetd > /dev/null"
+qtool nodeone > "$W/q-before"
+tap_check "before: corosync runs with two_node (2Node flag), no Qdevice" sh -c \
+    "grep -q '^Flags: *2Node' '$W/q-before' && ! grep -q Qdevice '$W/q-before'"
+conf_sums > "$W/conf-before"
+X nodeone cat /etc/corosync/corosync.conf > "$W/corosync.conf-before"
+X nodeone cibadmin -Q --scope configuration > "$W/cib-before" 2> /dev/null
+phase "up --qnetd"
+
+# ---------------------------------------------------------------- plan
+ANS=$S/qd.answers
+cat > "$ANS" <<EOF
+storage=shared
+shared_disk=$DISK_DEV
+fencing=qdevice
+qnetd_host=$QNETD_HOST
+EOF
+setup plan fence --answers "$ANS"
+ocheck "plan: the quorum device in two_node's place in corosync.conf, on both nodes" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] &&
+     grep -Eq '^    \+[[:space:]]+model: net' '$W/out' && grep -Eq '^    \+[[:space:]]+host: $QNETD_HOST' '$W/out' &&
+     grep -Eq '^    -[[:space:]]+two_node: 1' '$W/out' && [ \"\$(grep -c '/etc/corosync/corosync.conf (mode' '$W/out')\" = 2 ]"
+ocheck "plan: qnetd set up over ssh (its certificate database), the nodes' certificates, qnetd and both qdevices started, corosync reloaded" sh -c \
+    "grep -q '^  \[$QNETD_HOST\] sh -c .corosync-qnetd-certutil -i -G' '$W/out' &&
+     grep -q '^  corosync-qdevice-net-certutil -Q -n hacluster $QNETD_HOST nodeone nodetwo' '$W/out' &&
+     grep -q '^  \[$QNETD_HOST\] sh -c .*corosync-qnetd start' '$W/out' &&
+     grep -q '^  corosync-cfgtool -R' '$W/out' &&
+     grep -q '^  \[nodetwo\] sh -c .*corosync-qdevice start' '$W/out'"
+ocheck "plan: why diskless sbd on two nodes is unsafe without the third vote" sh -c \
+    "grep -q 'Diskless sbd on two nodes alone is not safe: with two_node: 1 both halves of a split network keep quorum' '$W/out'"
+ocheck "plan: the diskless sbd half SKIPPED in a namespace node, with the reason; what a real node would get shown (SBD_WATCHDOG_TIMEOUT=35)" sh -c \
+    "grep -q 'SKIPPED: diskless sbd. nodeone runs in a container (hc-cluster): it shares its host.s kernel' '$W/out' &&
+     grep -q '^  SBD_WATCHDOG_TIMEOUT=35' '$W/out'"
+# Never on this machine: sbd started, softdog loaded, a watchdog opened.
+# What the plan does: its crm shell equivalent, files, CIB and commands.
+{ sed -n '/^The same in crm shell:/,/^$/p' "$W/out"; sed -n '/^Files:/,$p' "$W/out"; } > "$W/does"
+if grep -Eq 'sbd|modprobe|softdog|watchdog' "$W/does"; then
+    tap_fail "plan: nothing of sbd or a watchdog (the apply would start one on this machine's kernel): not applied"
+    grep -E 'sbd|modprobe|softdog|watchdog' "$W/does" | sed 's/^/#   /'
+    tap_done
+fi
+tap_ok "plan: nothing of sbd or a watchdog"
+X nodeone crm_attribute --type crm_config --name no-quorum-policy --update ignore > /dev/null 2>&1
+setup plan fence --answers "$ANS"
+ocheck "plan, with the tutorial's no-quorum-policy=ignore in the CIB: a warning that the half without the vote would keep the service" \
+    grep -q "^WARNING: no-quorum-policy=ignore (the tutorial's) is in the CIB" "$W/out"
+X nodeone crm_attribute --type crm_config --name no-quorum-policy --delete > /dev/null 2>&1
+phase "plan"
+
+# ---------------------------------------------------------------- apply
+t0=$(now)
+setup apply fence --answers "$ANS" --yes
+t_apply=$(elapsed "$t0")
+ocheck "apply fence (qdevice): applied and verified ($t_apply s)" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q '^Step fence applied and verified' '$W/out' &&
+     grep -q 'quorum device: corosync counts its vote (1), corosync-qdevice connected to $QNETD_HOST on both nodes' '$W/out'"
+for n in nodeone nodetwo; do
+    qtool "$n" > "$W/q-$n"
+    tap_check "$n: corosync-quorumtool -s counts the Qdevice vote (1 of 3 expected), no 2Node flag" sh -c \
+        "[ \"\$(awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }' '$W/q-$n')\" = 1 ] &&
+         grep -q '^Expected votes: *3' '$W/q-$n' && grep -q '^Total votes: *3' '$W/q-$n' &&
+         grep -q '^Flags: *Quorate Qdevice' '$W/q-$n' && ! grep -q 2Node '$W/q-$n'"
+    X "$n" corosync-qdevice-tool -s > "$W/qd-$n" 2>&1
+    tap_check "$n: corosync-qdevice-tool -s: connected to $QNETD_HOST, ffsplit" sh -c \
+        "grep -Eq '^State:[[:space:]]+Connected' '$W/qd-$n' && grep -q 'QNetd host:.*$QNETD_HOST:5403' '$W/qd-$n' &&
+         grep -q 'Fifty-Fifty split' '$W/qd-$n'"
+done
+X "$QNETD_HOST" corosync-qnetd-tool -l > "$W/qnetd-l" 2>&1
+tap_check "qnetd: corosync-qnetd-tool -l lists cluster hacluster with both nodes" sh -c \
+    "grep -q 'Cluster \"hacluster\"' '$W/qnetd-l' && grep -q 'Node ID 1:' '$W/qnetd-l' && grep -q 'Node ID 2:' '$W/qnetd-l'"
+tap_check "qnetd's database readable by its daemon's group (coroqnetd), as the package makes it" sh -c \
+    "[ \"\$('$CL' exec $QNETD_HOST stat -c %G /etc/corosync/qnetd/nssdb/cert9.db)\" = coroqnetd ]"
+X nodeone cibadmin -Q --scope configuration > "$W/cib-after" 2> /dev/null
+tap_check "no sbd runs, no /etc/default/sbd written, the CIB configuration unchanged (no stonith-enabled without a way to fence)" sh -c \
+    "! '$CL' exec nodeone pidof sbd > /dev/null && ! '$CL' exec nodetwo pidof sbd > /dev/null &&
+     ! '$CL' exec nodeone grep -qs Diskless /etc/default/sbd &&
+     ! '$CL' exec nodetwo grep -qs Diskless /etc/default/sbd &&
+     cmp -s '$W/cib-before' '$W/cib-after'"
+conf_sums > "$W/conf-applied"
+phase "apply"
+
+# ---------------------------------------------------------------- status
+X nodeone hacon status > "$W/status" 2>&1
+X nodeone hacon status --format=json > "$W/status.json" 2>&1
+tap_check "hacon status: the quorum device connected, its vote counted (text and JSON)" sh -c \
+    "grep -qx 'Quorum device: Qdevice, connected, its vote counted (1)' '$W/status' &&
+     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device\"] != \"Qdevice, connected, its vote counted (1)\")' '$W/status.json'"
+
+# ---------------------------------------------------------------- console
+X nodeone tmux -L "$csock" new-session -d -x 100 -y 30 \
+    "env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 hacon; sleep 60"
+cscreen() { X nodeone tmux -L "$csock" capture-pane -p; }
+cwait() {   # cwait SECONDS REGEX
+    wait_for "$1" "console: $2" sh -c "$(declare -f X cscreen); CL='$CL' csock=$csock; cscreen | grep -Eq \"$2\""
+}
+cwait 30 "Quorum: yes, votes 3/3 .*qdevice"
+tap_check "console header: quorum 3/3 with the quorum device" [ $? = 0 ]
+X nodeone tmux -L "$csock" send-keys 3
+cwait 20 "Quorum device \\(Qdevice\\): connected, its vote counted \\(1\\)"
+tap_check "console corosync view: the quorum device connected, its vote" [ $? = 0 ]
+cscreen > "$W/console"
+X nodeone tmux -L "$csock" send-keys q
+phase "console"
+
+# ---------------------------------------------------------------- reruns
+setup list --answers "$ANS"
+ocheck "list: cluster done (the quorum device taken for two_node), fence done, quorum done" sh -c \
+    "grep -Eq '^2 cluster +done' '$W/out' && grep -Eq '^3 fence +done .*quorum device of $QNETD_HOST votes' '$W/out' &&
+     grep -Eq '^5 quorum +done .*quorum device' '$W/out'"
+setup plan cluster --answers "$ANS"
+ocheck "plan cluster: nothing to do, corosync.conf with the quorum device kept (its diff under one Notes: title)" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q 'an equivalent configuration is in place.*kept, not rewritten' '$W/out' &&
+     grep -q '^Nothing to do: the step is done' '$W/out' && [ \"\$(grep -c '^Notes:' '$W/out')\" = 1 ] &&
+     grep -Eq '^  -[[:space:]]+device \\{' '$W/out'"
+pid1=$(X nodeone pidof corosync-qdevice)
+setup apply cluster --answers "$ANS" --yes
+ocheck "apply cluster again: nothing to do (exit $(cat "$W/rc"))" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && ! grep -q 'Applying step' '$W/out'"
+setup apply fence --answers "$ANS" --yes
+ocheck "apply fence again: nothing to do (exit $(cat "$W/rc"))" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && ! grep -q 'Applying step' '$W/out'"
+conf_sums > "$W/conf-rerun"
+tap_check "... corosync.conf and corosync-qdevice untouched by the reruns, the Qdevice still votes" sh -c \
+    "cmp -s '$W/conf-applied' '$W/conf-rerun' && [ \"\$('$CL' exec nodeone pidof corosync-qdevice)\" = '$pid1' ] &&
+     [ \"\$('$CL' exec nodeone corosync-quorumtool -s | awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }')\" = 1 ]"
+phase "reruns"
+
+# ---------------------------------------------------------------- split
+# The HA link cut (as failover-test cut does) and nodeone cut from qnetd
+# (its management link): only nodetwo reaches the third vote.  ffsplit's
+# tie-breaker is the lowest node ID, nodeone: nodetwo keeps quorum only
+# because qnetd's vote is its own.
+t0=$(now)
+ip -n "$(ns_of nodeone)" link set eth1 down
+ip -n "$(ns_of nodeone)" link set eth0 down
+wait_for 60 "nodeone without quorum" not_quorate nodeone
+t_lost=$(elapsed "$t0")
+wait_for 30 "nodetwo with quorum and the Qdevice vote" sh -c \
+    "$(declare -f X qtool quorate qdevice_votes); CL='$CL'; quorate nodetwo && [ \"\$(qdevice_votes nodetwo)\" = 1 ]"
+qtool nodeone > "$W/split-one"
+qtool nodetwo > "$W/split-two"
+tap_check "split, qnetd reachable by nodetwo only: nodetwo keeps quorum with the Qdevice vote (2 of 3)" sh -c \
+    "grep -q '^Quorate: *Yes' '$W/split-two' && grep -q '^Total votes: *2' '$W/split-two' &&
+     [ \"\$(awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }' '$W/split-two')\" = 1 ]"
+tap_check "... nodeone loses quorum ($t_lost s after the cut), its Qdevice without a vote" sh -c \
+    "grep -q '^Quorate: *No' '$W/split-one' && grep -q 'Activity blocked' '$W/split-one' &&
+     [ \"\$(awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }' '$W/split-one')\" = 0 ]"
+sed 's/^/# nodeone: /' "$W/split-one" | grep -E 'Quorate|Total|Flags'
+X nodeone hacon status > "$W/status-split" 2>&1
+tap_check "... hacon status on nodeone: its quorum device without a vote" \
+    grep -qx 'Quorum device: Qdevice, alive, NO vote (qnetd gave it none)' "$W/status-split"
+ip -n "$(ns_of nodeone)" link set eth0 up
+ip -n "$(ns_of nodeone)" link set eth1 up
+t0=$(now)
+wait_for 60 "both nodes quorate with the Qdevice vote again" sh -c \
+    "$(declare -f X qtool quorate qdevice_votes); CL='$CL'; for n in nodeone nodetwo; do
+        quorate \$n && [ \"\$(qdevice_votes \$n)\" = 1 ] && qtool \$n | grep -q '^Total votes: *3' || exit 1; done"
+tap_check "healed: both nodes quorate, 3 votes, the Qdevice's among them ($(elapsed "$t0") s)" [ $? = 0 ]
+phase "split"
+
+# ---------------------------------------------------------------- rollback
+setup rollback fence --answers "$ANS" --yes
+ocheck "rollback fence: exit 0, corosync reads the restored corosync.conf" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q 'the quorum device goes' '$W/out'"
+conf_sums > "$W/conf-rolled"
+tap_check "... corosync.conf as before on both nodes" cmp -s "$W/conf-before" "$W/conf-rolled"
+wait_for 20 "2Node flag back" sh -c "$(declare -f X qtool); CL='$CL'; qtool nodeone | grep -q '^Flags: *2Node'"
+qtool nodeone > "$W/q-rolled"
+tap_check "... corosync back to two_node (2Node), no Qdevice; corosync-qdevice stopped on both nodes, corosync-qnetd on qnetd" sh -c \
+    "grep -q '^Flags: *2Node Quorate' '$W/q-rolled' && ! grep -q Qdevice '$W/q-rolled' &&
+     ! '$CL' exec nodeone pidof corosync-qdevice > /dev/null && ! '$CL' exec nodetwo pidof corosync-qdevice > /dev/null &&
+     ! '$CL' exec $QNETD_HOST pidof corosync-qnetd > /dev/null"
+phase "rollback"
+
+# ---------------------------------------------------------------- down
+if "$CL" down > "$W/down.log" 2>&1; then
+    down_done=1
+    tap_ok "down: nothing left (nodes, qnetd, namespaces)"
+    [ -n "${HC_KEEP:-}" ] || rm -rf --one-file-system "$S"
+else
+    tap_fail "down"; sed 's/^/#   /' "$W/down.log" | tail -n 20
+fi
+echo "# total $(elapsed "$T_ALL")s"
+tap_done

@@ -1,0 +1,126 @@
+#!/bin/bash
+# hacon's commands on the other node share one ssh connection per process,
+# on two fresh machines (hc-cluster up --bare), as an admin logged in to
+# nodeone over ssh runs hacon:
+#  - `hacon setup list` runs its ~30 commands on nodetwo over one login
+#    (nodetwo's sshd counts them), and leaves no ssh master and no socket;
+#  - the console (reading the lease file on nodetwo) keeps a master while
+#    it runs; q ends it at once; SIGKILL leaves it to its ControlPersist
+#    timeout, which ends it and its socket within seconds;
+#  - an admin's own ControlMaster in ~/.ssh/config is used, not hacon's;
+#  - a node that ssh cannot reach is still said to be so.
+: "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$HACON_TOP/tests/tap.sh"
+
+tap_need_root
+tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
+    crm_mon dhcpd busybox sshd ssh tmux python3 modprobe
+tap_need_netns
+[ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
+
+HC_CLUSTER_PREFIX=hcx$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
+export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
+unset HC_CLUSTER_STATE HC_CLUSTER_SSH_MUX
+. "$HACON_TOP/tests/cluster/lib.sh"
+CL=$HACON_TOP/tests/cluster/hc-cluster
+work=$(mktemp -d /tmp/hc-t-ssh-share.XXXXXX)
+sock=hacon-share-$$
+cleanup() {
+    tmux -L "$sock" kill-server 2> /dev/null
+    "$CL" down --fast > "$work/down.log" 2>&1 || sed 's/^/# down: /' "$work/down.log"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+. "$HACON_TOP/tests/screen/screen-lib.sh"
+
+t0=$(now)
+if ! "$CL" up --bare > "$work/up.log" 2>&1; then
+    tap_fail "two fresh machines up"
+    tail -n 30 "$work/up.log" | sed 's/^/# /'
+    tap_done
+fi
+tap_ok "two fresh machines up ($(elapsed "$t0")s)"
+X() { "$CL" exec "$@"; }
+# Logins on nodetwo from nodeone so far (its sshd logs each one).
+logins() { X nodetwo grep -c "Accepted publickey for root from 10.10.99.1 " /var/log/sshd.log; }
+# What is left of hacon's shared connections on nodeone: ssh masters
+# (ssh names itself "ssh: SOCKET [mux]") and sockets.
+masters() { X nodeone sh -c 'ps -eo args | grep "^ssh: .* \[mux\]$"'; }
+sockets() { X nodeone sh -c 'ls -A /run/hacon 2> /dev/null'; }
+none_left() { [ -z "$(masters)$(sockets)" ]; }
+has_master() { [ -n "$(masters)" ]; }
+# until SECONDS CMD...: CMD succeeds within SECONDS.
+until_ok() {
+    local end=$(( $(date +%s) + $1 )); shift
+    until "$@"; do [ "$(date +%s)" -ge "$end" ] && return 1; sleep 0.2; done
+}
+
+# ------------------------------------------------ setup list: one login
+before=$(logins)
+t=$(now)
+"$CL" ssh nodeone 'HACON_TRANSCRIPT_FD=3 hacon setup list 3> /tmp/rec > /tmp/list 2>&1'
+secs=$(elapsed "$t")
+n=$(X nodeone awk -F'\t' '$6 == "nodetwo"' /tmp/rec | wc -l)
+l=$(( $(logins) - before ))
+echo "# hacon setup list: $n commands on nodetwo, $l login(s) there, ${secs} s"
+tap_check "setup list ran its checks on nodetwo ($n commands)" [ "$n" -ge 10 ]
+tap_check "... over one ssh login ($l)" [ "$l" = 1 ]
+tap_check "... and the list is complete" X nodeone grep -q '^9 migrate ' /tmp/list
+tap_check "no ssh master, no socket left after it" none_left
+
+# ------------------------------------------------ the console
+X nodetwo sh -c 'mkdir -p /var/lib/dhcp && : > /var/lib/dhcp/dhcpd.leases'
+console() {
+    T new-session -d -s "$1" -x 80 -y 24 \
+        "'$CL' ssh nodeone hacon --leases-node nodetwo --leases /var/lib/dhcp/dhcpd.leases; echo; echo EXITED; exec sleep 600"
+    wait_for "$1" "hacon  Cluster" 30 > /dev/null &&
+        until_ok 30 has_master
+}
+if console q; then
+    tap_ok "the console reading nodetwo's lease file keeps one master: $(masters)"
+    before=$(logins)
+    sleep 3
+    tap_check "... over which it reads without a new login" [ "$(logins)" = "$before" ]
+    T send-keys -t q q
+    wait_for q EXITED 20 > /dev/null
+    tap_check "q: the master and its socket are gone at once" until_ok 3 none_left
+else
+    tap_fail "the console reading nodetwo's lease file keeps a master"
+    screen q | sed 's/^/#   /'
+    X nodeone sh -c 'kill -KILL $(pidof hacon)'
+    until_ok 30 none_left
+fi
+
+if console k; then
+    X nodeone sh -c 'kill -KILL $(pidof hacon)'
+    wait_for k EXITED 20 > /dev/null
+    tap_check "SIGKILL to the console: its master outlives it at first" has_master
+    t=$(now)
+    if until_ok 30 none_left; then
+        tap_ok "... and ends by itself, its socket removed, $(elapsed "$t") s later (ControlPersist)"
+    else
+        tap_fail "... and ends by itself (ControlPersist)"
+        echo "# left: $(masters) $(sockets)"
+    fi
+else
+    tap_fail "the console reading nodetwo's lease file keeps a master"
+    screen k | sed 's/^/#   /'
+fi
+
+# ------------------------------------------------ the admin's own sharing
+X nodeone sh -c 'printf "Host *\n ControlMaster auto\n ControlPath /run/hc/admin-%%C\n ControlPersist 2\n" > /root/.ssh/config'
+"$CL" ssh nodeone 'hacon setup list > /dev/null 2>&1'
+tap_check "an admin's own ControlMaster is used: the master on its ControlPath" \
+    X nodeone sh -c 'ps -eo args | grep -q "^ssh: /run/hc/admin-.* \[mux\]$"'
+tap_check "... and none of hacon's" test -z "$(sockets)"
+X nodeone rm -f /root/.ssh/config
+until_ok 15 none_left || echo "# the admin's master did not end"
+
+# ------------------------------------------------ a node ssh cannot reach
+X nodetwo sh -c 'kill $(cat /run/sshd.pid)'
+"$CL" ssh nodeone 'hacon setup list > /tmp/list 2>&1'
+tap_check "nodetwo without sshd: the list says it cannot be reached by ssh" \
+    X nodeone grep -q "nodetwo cannot be reached by ssh as root" /tmp/list
+tap_check "... and leaves no master, no socket" none_left
+tap_done
