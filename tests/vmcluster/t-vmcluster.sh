@@ -42,6 +42,8 @@ cleanup() {
     # the first: it must not cut the cleanup short (the VMs would stay).
     trap '' INT TERM
     [ -n "${watcher:-}" ] && kill "$watcher" 2> /dev/null
+    # The sampler too: a loop left behind keeps the VM lock (its fd) held.
+    [ -n "${smp:-}" ] && kill "$smp" 2> /dev/null
     tmux -L "hc-vmc-$$" kill-server 2> /dev/null
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
@@ -628,7 +630,7 @@ for s in ${VMC_FENCED:-cut hang}; do
     run "$on" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
         > "$LOG/failover-$s.log" 2>&1
     rc=$?
-    kill "$smp"; wait "$smp" 2> /dev/null
+    kill "$smp"; wait "$smp" 2> /dev/null; smp=""
     watch_end "$on" "$victim"
     grep -E ' (assert|drbd|dhcp|fence) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
     if [ $rc = 0 ]; then
