@@ -22,11 +22,32 @@
 /* The cluster properties Pacemaker's controller writes itself: at its
  * start, and when sbd and its watchdog come or go (have-watchdog).  A
  * step that restarts the cluster (step fence starting sbd) changes them
- * between its plan and its CIB update. */
+ * between its plan and its CIB update, as it makes DRBD's fence-peer
+ * handler place and remove its constraint (below). */
 static const char *const controller_props[] = {
     "dc-version", "cluster-infrastructure", "cluster-name", "have-watchdog",
     "last-lrm-refresh", NULL
 };
+
+/* DRBD's crm-fence-peer handler places a constraint of its own while a
+ * peer is away (a restart of the node) and removes it after the resync. */
+#define FENCE_PEER_PREFIX "drbd-fence-by-handler-"
+
+static void drop_fence_peer(xmlNode *cib)
+{
+    xmlNode *cons = pcmk_find_cib_element(cib, "constraints");
+    xmlNode *n = cons ? cons->children : NULL;
+
+    while (n) {
+        xmlNode *next = n->next;
+        const char *id = n->type == XML_ELEMENT_NODE ? crm_element_value(n, "id") : NULL;
+
+        if (id && g_str_has_prefix(id, FENCE_PEER_PREFIX)) {
+            free_xml(n);
+        }
+        n = next;
+    }
+}
 
 static xmlNode *without_controller_props(xmlNode *cib)
 {
@@ -35,6 +56,7 @@ static xmlNode *without_controller_props(xmlNode *cib)
     for (int i = 0; controller_props[i]; i++) {
         hc_cib_set_property(c, controller_props[i], NULL);
     }
+    drop_fence_peer(c);
     return c;
 }
 
@@ -48,6 +70,9 @@ static xmlNode *rebase(xmlNode *expect, xmlNode *want, xmlNode *now)
     xmlNode *b = without_controller_props(now), *r = NULL;
 
     if (hc_cib_same_config(a, b)) {
+        xmlNode *cons = pcmk_find_cib_element(now, "constraints");
+        xmlNode *rcons;
+
         r = copy_xml(want);
         for (int i = 0; controller_props[i]; i++) {
             const char *n = controller_props[i];
@@ -55,6 +80,17 @@ static xmlNode *rebase(xmlNode *expect, xmlNode *want, xmlNode *now)
             if (!g_strcmp0(hc_cib_property(expect, n),
                            hc_cib_property(want, n))) {
                 hc_cib_set_property(r, n, hc_cib_property(now, n));
+            }
+        }
+        /* The handler's constraints as they are now. */
+        drop_fence_peer(r);
+        rcons = pcmk_find_cib_element(r, "constraints");
+        for (xmlNode *n = cons ? cons->children : NULL; n && rcons;
+             n = n->next) {
+            const char *id = n->type == XML_ELEMENT_NODE ? crm_element_value(n, "id") : NULL;
+
+            if (id && g_str_has_prefix(id, FENCE_PEER_PREFIX)) {
+                add_node_copy(rcons, n);
             }
         }
     }
