@@ -244,16 +244,20 @@ static void warn(GPtrArray *w, const char *fmt, ...)
 /* What DRBD alone says is wrong, whatever Pacemaker thinks. */
 static void drbd_warnings(const hc_drbd_resource *r, GPtrArray *w)
 {
+    char dn[HC_DRBD_NAME_MAX + 32];
+    /* "minor 1 (name unknown)" for a minor /proc/drbd alone showed. */
+    const char *name = hc_drbd_display_name(r, dn, sizeof(dn));
+
     if (r->split_brain) {
         warn(w, "DRBD %s: split brain, the nodes hold diverging data "
              "(reconnect with --discard-my-data on the node to give up)",
-             r->name);
+             name);
     }
     if (!strcmp(r->role, "Primary")) {
         for (guint i = 0; i < r->devices->len; i++) {
             const hc_drbd_device *v = r->devices->pdata[i];
             if (v->disk[0] && strcmp(v->disk, "UpToDate")) {
-                warn(w, "DRBD %s is Primary with its disk %s", r->name,
+                warn(w, "DRBD %s is Primary with its disk %s", name,
                      v->disk);
             }
         }
@@ -261,13 +265,13 @@ static void drbd_warnings(const hc_drbd_resource *r, GPtrArray *w)
     for (guint i = 0; i < r->connections->len; i++) {
         const hc_drbd_connection *c = r->connections->pdata[i];
         if (!strcmp(c->cstate, "StandAlone")) {
-            warn(w, "DRBD %s: StandAlone, not replicating to %s", r->name,
+            warn(w, "DRBD %s: StandAlone, not replicating to %s", name,
                  c->name);
         }
         for (guint j = 0; j < c->peer_devices->len; j++) {
             const hc_drbd_peer_device *p = c->peer_devices->pdata[j];
             if (!strcmp(p->peer_disk, "Outdated")) {
-                warn(w, "DRBD %s: the data on %s is Outdated", r->name,
+                warn(w, "DRBD %s: the data on %s is Outdated", name,
                      c->name);
             }
         }
@@ -275,14 +279,14 @@ static void drbd_warnings(const hc_drbd_resource *r, GPtrArray *w)
     for (guint i = 0; i < r->devices->len; i++) {
         const hc_drbd_device *v = r->devices->pdata[i];
         if (!strcmp(v->disk, "Outdated")) {
-            warn(w, "DRBD %s: the data here is Outdated", r->name);
+            warn(w, "DRBD %s: the data here is Outdated", name);
         }
         if (v->quorum == 0) {
-            warn(w, "DRBD %s: no quorum", r->name);
+            warn(w, "DRBD %s: no quorum", name);
         }
     }
     if (strcmp(r->suspended, "no") && r->suspended[0]) {
-        warn(w, "DRBD %s: I/O suspended (%s)", r->name, r->suspended);
+        warn(w, "DRBD %s: I/O suspended (%s)", name, r->suspended);
     }
 }
 
@@ -317,6 +321,15 @@ int hc_drbd_cib_warnings(xmlNode *cib, const hc_drbd *d,
             }
         }
         drbd_warnings(r, warnings);
+        if (!l && r->name_unknown) {
+            char dn[HC_DRBD_NAME_MAX + 32];
+
+            /* /proc/drbd alone: "minor1" is no name Pacemaker could use. */
+            warn(warnings, "DRBD %s: which Pacemaker resource manages it "
+                 "is known once its name is",
+                 hc_drbd_display_name(r, dn, sizeof(dn)));
+            continue;
+        }
         if (!l) {
             warn(warnings, "DRBD %s is not managed by Pacemaker "
                  "(no ocf:linbit:drbd resource with drbd_resource=%s)",

@@ -1,7 +1,9 @@
 /* The DRBD pane's data: core/drbd_follow live (events2 child plus polled
  * statistics, all from the loop) once the CIB has an ocf:linbit:drbd
  * resource or /proc/drbd exists, or a captured /proc/drbd or events2 file
- * replayed once (tests, post-mortems).  After every DRBD change and every
+ * replayed once (tests, post-mortems).  A captured /proc/drbd's minors
+ * are named by the CIB, else by drbdsetup and drbdadm asked in the
+ * background (hc_drbd_lookup_start()), as `hacon drbd --proc` does.  After every DRBD change and every
  * CIB change the DRBD/Pacemaker disagreements are computed again for the
  * header. */
 #include "sources.h"
@@ -25,6 +27,12 @@ struct hc_drbd_src {
     bool tried;                 /* the live follower was started once */
     char *proc_text;            /* a captured /proc/drbd, fed again with
                                  * the CIB's names for its minors */
+    GHashTable *names;          /* its minors named by drbdsetup and
+                                 * drbdadm, as `hacon drbd --proc` names
+                                 * them (the CIB's names go over these) */
+    GHashTable *cib_names;      /* its minors named by the last CIB */
+    hc_drbd_lookup *lookup;     /* asking them, in the background */
+    bool asked;                 /* asked once */
     char *err;                  /* why nothing is followed, or NULL */
     char *msg;                  /* the follower's last message */
     xmlNode *cib;               /* a copy of the last CIB */
@@ -99,6 +107,71 @@ static void start_live(hc_drbd_src *s)
     changed(s);
 }
 
+static void feed_capture(hc_drbd_src *s);
+
+static void on_capture_names(GHashTable *names, hc_drbd *ref, void *data)
+{
+    hc_drbd_src *s = data;
+
+    s->lookup = NULL;
+    hc_drbd_free(ref);
+    if (s->names) {
+        g_hash_table_destroy(s->names);
+    }
+    s->names = names;
+    feed_capture(s);
+    changed(s);
+}
+
+/* A captured /proc/drbd into the model: its minors named by the CIB,
+ * else by what drbdsetup and drbdadm said; those neither names are asked
+ * about once, in the background. */
+static void feed_capture(hc_drbd_src *s)
+{
+    GHashTable *cib_names = s->cib_names;
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, g_free);
+    GHashTableIter it;
+    gpointer k, v;
+    GArray *minors;
+
+    if (s->names) {
+        g_hash_table_iter_init(&it, s->names);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            g_hash_table_replace(names, g_strdup(k), g_strdup(v));
+        }
+    }
+    if (cib_names) {
+        g_hash_table_iter_init(&it, cib_names);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            g_hash_table_replace(names, g_strdup(k), g_strdup(v));
+        }
+    }
+    hc_drbd_clear(s->d);
+    hc_drbd_feed_proc(s->d, s->proc_text, strlen(s->proc_text), 0.0, names);
+    g_hash_table_destroy(names);
+    if (s->asked || s->lookup) {
+        return;
+    }
+    minors = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint i = 0; i < s->d->resources->len; i++) {
+        const hc_drbd_resource *r = s->d->resources->pdata[i];
+
+        for (guint j = 0; r->name_unknown && j < r->devices->len; j++) {
+            const hc_drbd_device *dv = r->devices->pdata[j];
+
+            g_array_append_val(minors, dv->minor);
+        }
+    }
+    if (minors->len) {
+        s->asked = true;
+        s->lookup = hc_drbd_lookup_start(NULL, NULL,
+                                         (const int *) minors->data,
+                                         minors->len, 0, on_capture_names, s);
+    }
+    g_array_free(minors, TRUE);
+}
+
 static int replay(hc_drbd_src *s, const char *path, bool proc)
 {
     char *buf = NULL;
@@ -141,7 +214,9 @@ hc_drbd_src *hc_drbd_src_new(const char *proc, const char *events2,
     }
     if (proc && *proc) {
         s->replay = true;
-        replay(s, proc, true);
+        if (replay(s, proc, true) >= 0 && s->proc_text) {
+            feed_capture(s);
+        }
     }
     if (!s->replay && access(proc_path(), R_OK) == 0) {
         start_live(s);
@@ -155,6 +230,13 @@ void hc_drbd_src_free(hc_drbd_src *s)
         return;
     }
     hc_drbd_follow_stop(s->follow);
+    hc_drbd_lookup_stop(s->lookup);
+    if (s->names) {
+        g_hash_table_destroy(s->names);
+    }
+    if (s->cib_names) {
+        g_hash_table_destroy(s->cib_names);
+    }
     hc_drbd_free(s->d);
     g_free(s->err);
     g_free(s->msg);
@@ -234,10 +316,11 @@ void hc_drbd_src_cib(hc_drbd_src *s, xmlNode *cib, bool live_ok)
                                                       g_free);
 
             name_minors(cib, links, s->d, names);
-            hc_drbd_clear(s->d);
-            hc_drbd_feed_proc(s->d, s->proc_text, strlen(s->proc_text), 0.0,
-                              names);
-            g_hash_table_destroy(names);
+            if (s->cib_names) {
+                g_hash_table_destroy(s->cib_names);
+            }
+            s->cib_names = names;
+            feed_capture(s);
         }
     }
     g_ptr_array_free(links, TRUE);

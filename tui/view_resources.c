@@ -299,11 +299,15 @@ static void sbd_lines(hc_console *con, GPtrArray *lines,
         char *wdev = hc_con_esc(con, sb->watchdog_held ? sb->watchdog_held
                                 : sb->watchdog_dev, 40);
 
-        g_string_append_printf(t, "%s, watchdog %s %s",
-                               sb->running ? "running" : "NOT running", wdev,
-                               sb->watchdog_open ? "open" : "NOT open");
+        hc_line_add(lines, sb->running && sb->watchdog_open ? HC_TONE_NORMAL
+                    : HC_TONE_BAD, "  ", "sbd on %s: %s, watchdog %s %s%s",
+                    node, sb->running ? "running" : "NOT running", wdev,
+                    sb->watchdog_open ? "open" : "NOT open",
+                    sb->disks->len ? "" : ", diskless");
         g_free(wdev);
     }
+    /* The timeouts and the node's own slots on a line of their own: the
+     * first line fits 80 columns. */
     if (wd >= 0) {
         g_string_append_printf(t, ", timeout %d s", wd);
     } else if (sb->watchdog_timeout) {
@@ -333,11 +337,9 @@ static void sbd_lines(hc_console *con, GPtrArray *lines,
             g_free(msg);
         }
     }
-    if (!sb->disks->len) {
-        g_string_append(t, ", diskless");
+    if (t->len) {
+        hc_line_add(lines, HC_TONE_NORMAL, "    ", "%s", t->str + 2);
     }
-    hc_line_add(lines, sb->running && sb->watchdog_open ? HC_TONE_NORMAL
-                : HC_TONE_BAD, "  ", "sbd on %s: %s", node, t->str);
     g_string_free(t, TRUE);
     g_free(node);
     if (sb->config_error) {

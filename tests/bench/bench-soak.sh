@@ -6,7 +6,9 @@
 # (read with tail from where the console was), then the file rewritten
 # whole with 50 more, as dhcpd does every hour (a new file renamed over
 # the old one: read whole again, 61 MB).  SOAK_CYCLES cycles (default 24,
-# a day); the console's RSS (VmRSS of /proc) after each.
+# a day); the console's RSS (VmRSS of /proc) after each.  The console
+# reads the file every second (HACON_LEASES_POLL_S=1; 5 s over ssh
+# otherwise, which was most of the soak's time: two reads per cycle).
 #
 # Prints the RSS after the first full read, the largest after it, the
 # last, and the growth per cycle after the second (the heap at its
@@ -39,7 +41,7 @@ T new-session -d -s keep -x 80 -y 24 "exec sleep 3600"
 T new-session -d -s s -x 120 -y 40 "cd '$tmp' && exec env \
     PATH='$tmp/bin:$PATH' TERM=screen-256color LANG=C.UTF-8 \
     CIB_file=tutorial.xml HACON_LEASES='$L' HACON_LEASES_NODE=peer \
-    '$HACON'"
+    HACON_LEASES_POLL_S=1 '$HACON'"
 pid=$(T display -p -t s '#{pane_pid}')
 
 # wait_for TEXT [SECONDS]: until the screen shows it.

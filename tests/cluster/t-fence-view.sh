@@ -250,7 +250,10 @@ X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
 tap_check "an sbd header on the shared disk, both nodes' slots, a test message to nodetwo" [ $? = 0 ]
 printf '# sbd\nSBD_DEVICE="%s"\nSBD_WATCHDOG_DEV=/dev/watchdog\nSBD_WATCHDOG_TIMEOUT=5\n' \
     "$DISK_DEV" > "$S/sbd.conf"
+X nodeone hacon status > /dev/null 2>&1
+t0=$(now)
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+echo "# hacon status with both nodes' sbd (nodetwo over ssh, the disk read on each): $(elapsed "$t0")s"
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
 tcheck "sbd text: NOT running here, its watchdog, timeout and msgwait of the header, its own slot, and the warning" \
     sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 0 on $DISK_DEV: clear$' '$W/st.txt' &&
@@ -287,10 +290,16 @@ T new-session -d -s sbd -x 120 -y 70 \
     "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
      LC_ALL=C.UTF-8 TZ=UTC HACON_SBD_CONFIG='$S/sbd.conf' hacon; \
      echo EXITED \$?; exec sleep 900"
+# two_lines NAME FIRST SECOND: the screen has FIRST with SECOND below it.
+two_lines() { screen "$1" | grep -A1 -F -- "$2" | tail -n +2 | grep -qF -- "$3"; }
 tap_check "console: sbd on nodeone, not running, timeout and msgwait, its slot" \
-    wait_for sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open, timeout 5 s, msgwait 10 s, slot 0 clear" 60
+    until_ok 60 two_lines sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 0 clear"
 tap_check "console: sbd on nodetwo (over ssh), its slot with the test message" \
-    wait_for sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open, timeout 5 s, msgwait 10 s, slot 1 test" 30
+    until_ok 30 two_lines sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open" \
+    "    timeout 5 s, msgwait 10 s, slot 1 test"
+fits80() { ! screen sbd | grep 'sbd on node' | grep -q '.\{81\}'; }
+tap_check "console: each node's first sbd line fits 80 columns" fits80
 tap_check "console: the disk's slots" \
     wait_for sbd "disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone" 10
 X nodeone sbd -d "$DISK_DEV" message nodetwo clear > /dev/null 2>&1

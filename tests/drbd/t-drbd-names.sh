@@ -5,7 +5,8 @@
 # loop, each tool within a time limit: the state keeps updating while they
 # answer slowly, the name appears when they have, a minor that appears
 # later is looked up again, and a tool that hangs is killed and leaves
-# nothing behind.  The kernel's /proc/drbd is a file here
+# nothing behind.  A captured /proc/drbd in the console (--drbd-proc) is
+# named the same way when the CIB does not name it.  The kernel's /proc/drbd is a file here
 # (HACON_PROC_DRBD_PATH) holding the VMs' captures; drbdsetup and drbdadm
 # are tests/drbd/bin/slow-lookup.
 . "${HACON_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
@@ -152,4 +153,22 @@ tap_check "console: the name appears when drbdadm has answered" \
            && grep -q '^end .* drbdadm dump all' '$tmp/lookup.log'"
 quit_ok con "console with a slow lookup"
 tap_check "console: no lookup left behind" none_left
+
+# A captured /proc/drbd (--drbd-proc) whose minor the CIB does not name:
+# named as `hacon drbd --proc` names it, in the background too.
+: > "$tmp/lookup.log"
+start cap 80x24 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    CIB_file=bare.xml PATH="$tmp/bin:$PATH" HACON_TEST_DELAY=1 \
+    HACON_TEST_LOG="$tmp/lookup.log" HACON_DRBD_PROC="$cap/sync-mid.alpha.proc"
+wait_for cap "[1 Resources]" > /dev/null
+T send-keys -t cap 4
+wait_for cap "minor 1 (name unknown)" 10 > /dev/null
+n=$(running)
+tap_check "console, a capture: shown at once, named later ($n lookup running)" \
+    sh -c "[ $n -ge 1 ] && tmux -L '$sock' capture-pane -p -t cap | grep -q '42.2%'"
+wait_for cap "resource r0" 20 > /dev/null
+tap_check "console, a capture: the name appears when drbdadm has answered" \
+    sh -c "tmux -L '$sock' capture-pane -p -t cap | grep -q 'resource r0: role Primary' \
+           && ! tmux -L '$sock' capture-pane -p -t cap | grep -q 'name unknown'"
+quit_ok cap "console with a capture"
 tap_done

@@ -204,6 +204,23 @@ static void bad_input(void **state)
     assert_int_equal(hc_drbd_cib_warnings(xmlDocGetRootElement(doc), d,
                                           "alpha", w), 0);
     assert_true(has(w, "DRBD r9 is not managed by Pacemaker"));
+    /* A minor whose name is not known (yet): not called unmanaged under
+     * a name that is not its own. */
+    hc_drbd_clear(d);
+    g_ptr_array_set_size(w, 0);
+    {
+        static const char proc[] =
+            "version: 8.4.11 (api:1/proto:86-101)\n"
+            " 1: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n";
+
+        assert_int_equal(hc_drbd_feed_proc(d, proc, strlen(proc), 0, NULL),
+                         0);
+    }
+    assert_int_equal(hc_drbd_cib_warnings(xmlDocGetRootElement(doc), d,
+                                          "alpha", w), 0);
+    assert_false(has(w, "minor1"));
+    assert_true(has(w, "DRBD minor 1 (name unknown): which Pacemaker "
+                       "resource manages it is known once its name is"));
     xmlFreeDoc(doc);
     g_ptr_array_free(w, TRUE);
     hc_drbd_free(d);

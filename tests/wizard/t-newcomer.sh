@@ -81,6 +81,15 @@ selected_is() {
     T capture-pane -e -p -t d | grep -E $'\e\\[([0-9;]*;)?7[;m]' \
         | sed 's/\x1b\[[0-9;]*m//g' | grep -qE "^[0-9] $1 "
 }
+# selected STEP: within 5 s (a key sent to tmux is drawn by hacon a moment
+# later), the selection is STEP.
+selected() {
+    local end=$(( $(date +%s) + 5 ))
+    until selected_is "$1"; do
+        [ "$(date +%s)" -ge "$end" ] && return 1
+        sleep 0.1
+    done
+}
 
 # The answers form of the setup screen: e opens it and asks the nodes
 # what they have; on nodes without the DRBD module it fills storage=shared
@@ -94,6 +103,22 @@ answers_in_form() {
     see "answers saved to" 30 || return 1
     "$CL" exec nodeone grep -qx 'storage=shared' /var/lib/hacon/answers &&
         "$CL" exec nodeone grep -qx 'shared_disk=/dev/drbd1' /var/lib/hacon/answers
+}
+
+# lost_session: what became of the demo's ssh session to nodeone, when
+# the screen says it ended ("Connection to 10.10.99.1 closed by remote
+# host" was seen once here): whether the node still runs, its processes
+# and its sshd's log.
+lost_session() {
+    on_screen "closed by remote host" || on_screen "Keep the cluster running" \
+        || return 0
+    if "$CL" exec nodeone true 2> /dev/null; then
+        echo "# nodeone still runs; its processes:"
+        "$CL" exec nodeone ps -eo pid,ppid,etime,args 2>&1 | sed 's/^/#   /'
+    else
+        echo "# nodeone is gone (its PID 1 was $(cat "$S/nodeone/init.pid" 2> /dev/null))"
+    fi
+    tail -n 20 "$S/nodeone/root/var/log/sshd.log" 2>&1 | sed 's/^/#   sshd.log: /'
 }
 
 DETOUR=0
@@ -119,7 +144,13 @@ tap_check "the machines are fresh: no corosync.conf, corosync not running" bash 
 # ---------------------------------------------------------------- w
 mark "hacon open"
 key w
-list_ready > /dev/null
+if list_ready > "$W/list-wait"; then
+    tap_ok "w: the steps listed and checked"
+else
+    tap_fail "w: the steps listed and checked"
+    sed 's/^/#   /' "$W/list-wait"
+    lost_session
+fi
 mark "the steps listed and checked"
 screen d > "$W/list0"
 if grep -Eq '^1 preflight +blocked' "$W/list0"; then
@@ -131,12 +162,12 @@ if grep -Eq '^1 preflight +blocked' "$W/list0"; then
     tap_check "... and the key of the answers form" on_screen "$FORM_HINT"
     # Every other step builds on preflight: none can be applied, and the
     # list selects preflight, whose message says what to answer.
-    tap_check "the list selects preflight: blocked, and no step can be applied before it" selected_is preflight
+    tap_check "the list selects preflight: blocked, and no step can be applied before it" selected preflight
     # A wrong turn: Down to cluster, its plan, a: the step before it is
     # not done, so it needs an explicit F; n leaves it.
     T_DETOUR=$(now)
     xkey Down
-    tap_check "Down: cluster is selected" selected_is cluster
+    tap_check "Down: cluster is selected" selected cluster
     xkey Enter
     see "Step cluster:" 60 > /dev/null && gone "computing the plan" 120 > /dev/null
     tap_check "the cluster plan says that preflight is not done" \
@@ -171,7 +202,7 @@ tap_check "preflight done with those answers" bash -c \
 
 # ---------------------------------------------------------------- the steps
 for s in cluster stonith drbd dhcp resources; do
-    tap_check "the list selects $s, the next step to apply" selected_is "$s"
+    tap_check "the list selects $s, the next step to apply" selected "$s"
     t=$(now)
     if step "$s"; then
         tap_ok "$s applied from the screen ($(elapsed "$t") s, the list checked again)"
