@@ -418,6 +418,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     if (!o->same_group) {
         setpgid(pid, pid);
     }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, true);
+    }
     close_fd(&in_pipe[0]);
     close_fd(&out_pipe[1]);
     close_fd(&err_pipe[1]);
@@ -480,6 +483,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
      * deadline to exit, then it is killed. */
     if (wait_child(pid, o, res->timed_out ? 0 : deadline, &status)) {
         res->timed_out = true;
+    }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, false);
     }
     if (WIFEXITED(status)) {
         res->status = WEXITSTATUS(status);
