@@ -167,7 +167,7 @@ bench: deps all
 
 # VM=1: the tutorial in three qemu VMs (tests/vmcluster), hacon over ssh.
 demo: deps all
-	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,) $(if $(FENCE),--fence,))
+	$(if $(VM),tests/vmcluster/demo.sh $(if $(BARE),--bare,),tests/cluster/demo.sh $(if $(FINAL),--final,) $(if $(KEA),--kea,) $(if $(FENCE),--fence,) $(if $(QDEVICE),--qdevice,))
 
 demo-down:
 	$(if $(VM),VMC_DIR=$(CURDIR)/build/vmcluster/demo tests/vmcluster/vmc down,tests/cluster/hc-cluster down)

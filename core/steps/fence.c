@@ -1092,6 +1092,12 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                      "quorum device's vote then keeps running the service; "
                      "answer quorum=two_node (step quorum then sets "
                      "no-quorum-policy=stop).");
+    } else if (!g_strcmp0(hc_cib_property(p->cib_old, "no-quorum-policy"),
+                          "ignore")) {
+        hc_plan_warn(p, "no-quorum-policy=ignore (the tutorial's) is in the "
+                     "CIB: until step quorum sets it back to stop, the half "
+                     "that loses the quorum device's vote keeps running the "
+                     "service.");
     }
     /* What is in place: the third host, the nodes' certificates and
      * daemons. */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# demo.sh [--final] [--kea] [--fence] [--batch [--keep]]: `make demo`.  Brings the two-node test
+# demo.sh [--final] [--kea] [--fence|--qdevice] [--batch [--keep]]: `make demo`.  Brings the two-node test
 # cluster up, then opens hacon on nodeone the way an admin logged in over
 # ssh sees it.  Without --final the nodes are two fresh machines (hc-cluster
 # up --bare: no corosync.conf, no authkey, the packaged dhcpd.conf, a blank
@@ -13,6 +13,11 @@
 # OpenIPMI's ipmi_sim) and nodeone's answers file names them for the fence
 # step (fencing=agent, fence_ipmilan; the password in a 0600 file); with
 # --final the fence step is applied too, so the final cluster is fenced.
+# --qdevice (`make demo QDEVICE=1`): a third host "qnetd" (hc-cluster up
+# --qnetd) and nodeone's answers for step fence's fencing=qdevice with it;
+# with --final the step is applied: the quorum device votes (its diskless
+# sbd half is skipped in the namespaces, which share this machine's
+# kernel, so the cluster still has no fencing).
 # Without it the cluster has no fencing (stonith-enabled=false, as the
 # tutorial).  Afterwards it asks whether to keep the cluster; `make
 # demo-down` tears it down later.
@@ -22,7 +27,7 @@
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 CL=$here/hc-cluster
-final="" up=--bare batch=0 keep=0 kea="" fence=0
+final="" up=--bare batch=0 keep=0 kea="" fence=0 qdevice=0
 for a in "$@"; do
     case $a in
         --final) final=--final up=--final ;;
@@ -30,9 +35,11 @@ for a in "$@"; do
         --keep) keep=1 ;;
         --kea) kea=--kea ;;
         --fence) fence=1 ;;
-        *) echo "usage: demo.sh [--final] [--kea] [--fence] [--batch [--keep]]" >&2; exit 2 ;;
+        --qdevice) qdevice=1 ;;
+        *) echo "usage: demo.sh [--final] [--kea] [--fence|--qdevice] [--batch [--keep]]" >&2; exit 2 ;;
     esac
 done
+[ "$fence" = 1 ] && [ "$qdevice" = 1 ] && { echo "demo: FENCE=1 or QDEVICE=1, not both" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, mounts)" >&2; exit 1; }
 
 if [ -n "$final" ]; then
@@ -56,6 +63,7 @@ else
 fi
 bmc=""
 [ "$fence" = 1 ] && bmc=--bmc
+[ "$qdevice" = 1 ] && bmc=--qnetd
 "$CL" up $up $kea $bmc || exit 1
 if [ -n "$kea" ] && [ -z "$final" ]; then
     # What the admin would answer in the form (e), saved where the
@@ -98,6 +106,31 @@ ANS
   BMCs               ipmi_sim on the admin station: nodeone ${BMC_IP[nodeone]},
                      nodetwo ${BMC_IP[nodetwo]} (port 623, user $BMC_USER, password
                      in $S/bmc/password)"
+elif [ "$qdevice" = 1 ]; then
+    . "$here/lib.sh"
+    st=$S/nodeone/root/var/lib/hacon
+    ( umask 077
+      cat >> "$st/answers" <<ANS
+# make demo QDEVICE=1: the test cluster's shared disk and its third host.
+storage=shared
+shared_disk=$DISK_DEV
+fencing=qdevice
+qnetd_host=$QNETD_HOST
+ANS
+    )
+    if [ -n "$final" ]; then
+        echo "Adding the quorum device (hacon setup apply fence on nodeone)..."
+        "$CL" ssh nodeone hacon setup apply fence \
+            --answers /var/lib/hacon/answers --yes > "$S/demo-fence.log" 2>&1 \
+            || { tail -n 20 "$S/demo-fence.log" >&2; exit 1; }
+        fencing="none; a quorum device: corosync-qnetd on $QNETD_HOST votes
+                     (step fence applied with fencing=qdevice; its diskless
+                     sbd half skipped: the nodes share this machine's kernel)"
+    else
+        fencing="nodeone's answers: step fence (w) with fencing=qdevice
+                     sets corosync-qnetd up on $QNETD_HOST ($QNETD_IP)"
+    fi
+    bmcs=""
 else
     if [ -n "$final" ]; then
         fencing="none (stonith-enabled=false, as the tutorial); make demo

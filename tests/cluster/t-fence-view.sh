@@ -250,7 +250,10 @@ X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
 tap_check "an sbd header on the shared disk, both nodes' slots, a test message to nodetwo" [ $? = 0 ]
 printf '# sbd\nSBD_DEVICE="%s"\nSBD_WATCHDOG_DEV=/dev/watchdog\nSBD_WATCHDOG_TIMEOUT=5\n' \
     "$DISK_DEV" > "$S/sbd.conf"
+X nodeone hacon status > /dev/null 2>&1
+t0=$(now)
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
+echo "# hacon status with both nodes' sbd (nodetwo over ssh, the disk read on each): $(elapsed "$t0")s"
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
 tcheck "sbd text: NOT running here, its watchdog, timeout and msgwait of the header, its own slot, and the warning" \
     sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 0 on $DISK_DEV: clear$' '$W/st.txt' &&

@@ -126,6 +126,11 @@ if grep -Eq 'sbd|modprobe|softdog|watchdog' "$W/does"; then
     tap_done
 fi
 tap_ok "plan: nothing of sbd or a watchdog"
+X nodeone crm_attribute --type crm_config --name no-quorum-policy --update ignore > /dev/null 2>&1
+setup plan fence --answers "$ANS"
+ocheck "plan, with the tutorial's no-quorum-policy=ignore in the CIB: a warning that the half without the vote would keep the service" \
+    grep -q "^WARNING: no-quorum-policy=ignore (the tutorial's) is in the CIB" "$W/out"
+X nodeone crm_attribute --type crm_config --name no-quorum-policy --delete > /dev/null 2>&1
 phase "plan"
 
 # ---------------------------------------------------------------- apply
