@@ -268,9 +268,8 @@ static void test_finished(int rc, double secs)
                                     "node read what the other wrote", secs);
         wz.result_tone = HC_TONE_GOOD;
     } else if (rc == 1) {
-        wz.result = g_strdup_printf("DRBD test FAILED after %.1f s; DRBD "
-                                    "left as it was before (see above)",
-                                    secs);
+        wz.result = g_strdup_printf("DRBD test FAILED after %.1f s (see "
+                                    "above)", secs);
         wz.result_tone = HC_TONE_BAD;
     } else {
         wz.result = g_strdup_printf("DRBD test not done (exit %d: %s)", rc,
@@ -994,7 +993,7 @@ static const char *wizard_footer(const hc_console *con)
                      wz.step && !strcmp(wz.step, "drbd") ? "t Test  " : "");
         } else if (wz.step && !strcmp(wz.step, "drbd")) {
             snprintf(buf, sizeof(buf), "%s  %sa Apply  t Test  s Skip  "
-                     "r Roll back  e Answers  b Back", where,
+                     "r Roll back  e Answers  b/Esc Back", where,
                      con->read_only ? "(read-only) " : "");
         } else {
             snprintf(buf, sizeof(buf), "%s  %sa Apply  s Skip  r Roll back  "
