@@ -410,6 +410,15 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             setpgid(0, 0);
         }
         signal(SIGPIPE, SIG_DFL);
+        /* A caller that holds back signals (an apply that must end applied
+         * or rolled back) does not pass that on: a daemon the command
+         * starts must stop on SIGTERM. */
+        {
+            sigset_t none;
+
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+        }
         execvpe(run_argv[0], run_argv, envp);
         child_exec_failed(run_argv[0], errno);
     }
