@@ -470,6 +470,15 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             setpgid(0, 0);
         }
         signal(SIGPIPE, SIG_DFL);
+        /* A caller that holds back signals (an apply that must end applied
+         * or rolled back) does not pass that on: a daemon the command
+         * starts must stop on SIGTERM. */
+        {
+            sigset_t none;
+
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+        }
         execvpe(run_argv[0], run_argv, envp);
         child_exec_failed(run_argv[0], errno);
     }
@@ -481,6 +490,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     reader = reader_thread && !o->same_group;
     if (reader && !reader_add(pid)) {
         kill(-pid, SIGKILL);
+    }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, true);
     }
     close_fd(&in_pipe[0]);
     close_fd(&out_pipe[1]);
@@ -547,6 +559,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
      * deadline to exit, then it is killed. */
     if (wait_child(pid, o, res->timed_out ? 0 : deadline, &status)) {
         res->timed_out = true;
+    }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, false);
     }
     if (WIFEXITED(status)) {
         res->status = WEXITSTATUS(status);

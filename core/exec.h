@@ -66,7 +66,9 @@ void hc_exec_kill_readers(void);
  * newly allocated. */
 char *hc_exec_ssh_dir(void);
 /* Ends this process's shared connections (ssh -O exit) and removes their
- * sockets; also done at exit.  A later command on a node connects again.
+ * sockets, and kills its ssh commands still running in other threads (one
+ * still logging in would become a master after it); done at exit.  A
+ * later command on a node connects again.
  * A process killed before this ends its masters
  * 10 s after their last command (ControlPersist). */
 void hc_exec_ssh_close(void);
