@@ -197,6 +197,10 @@ typedef struct scope {
     int subnet;     /* innermost subnet index or -1 */
     int host;       /* host index or -1 */
     bool pool;
+    /* This block or one it is in is unknown (S_OTHER), a group: kept
+     * here so that a statement need not walk the stack (deep blocks and
+     * many includes made that statements times depth). */
+    bool in_other, in_group;
 } scope;
 
 typedef struct parse_ctx {
@@ -345,10 +349,8 @@ static void record(parse_ctx *px, const ctok *tk, int nt, bool block,
 
     /* A block in an unknown block is unknown too (scope kinds are reset
      * by the known ones). */
-    for (int d = 1; d <= px->depth; d++) {
-        st.other = st.other || px->stack[d].kind == S_OTHER;
-        st.group = st.group || px->stack[d].kind == S_GROUP;
-    }
+    st.other = st.other || cur->in_other;
+    st.group = cur->in_group;
     st.words = g_new0(char *, nt + 1);
     for (int i = 0; i < nt; i++) {
         st.words[i] = tk[i].type == C_STR
@@ -407,6 +409,8 @@ static void statement(parse_ctx *px, const ctok *tk, int nt, bool block,
             hc__dhcp_conf_error(c, file, tk[0].line, "blocks nested too deep");
             return;
         }
+        next.in_other = cur->in_other || next.kind == S_OTHER;
+        next.in_group = cur->in_group || next.kind == S_GROUP;
         px->stack[++px->depth] = next;
         return;
     }
@@ -523,7 +527,8 @@ static int parse_via(hc_dhcp_conf *c, const char *buf, size_t len,
         return hc__kea_conf_parse(c, buf, len, file ? file : "kea-dhcp4.conf",
                                   follow_includes, read, read_data);
     }
-    px.stack[0] = (scope) { S_TOP, -1, -1, -1, false };
+    px.stack[0] = (scope) { .kind = S_TOP, .shared = -1, .subnet = -1,
+                            .host = -1 };
     return parse_buffer(&px, buf, len, file ? file : "dhcpd.conf");
 }
 

@@ -693,11 +693,11 @@ struct hc_drbd_lookup {
 
 static void lookup_free(hc_drbd_lookup *l)
 {
-    guint *ids[] = { &l->io_id, &l->child_id, &l->timer_id, &l->idle_id };
+    guint *srcs[] = { &l->io_id, &l->child_id, &l->timer_id, &l->idle_id };
 
-    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
-        if (*ids[i]) {
-            g_source_remove(*ids[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS(srcs); i++) {
+        if (*srcs[i]) {
+            g_source_remove(*srcs[i]);
         }
     }
     if (l->pid > 0) {

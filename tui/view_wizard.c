@@ -993,7 +993,7 @@ static const char *wizard_footer(const hc_console *con)
                      wz.step && !strcmp(wz.step, "drbd") ? "t Test  " : "");
         } else if (wz.step && !strcmp(wz.step, "drbd")) {
             snprintf(buf, sizeof(buf), "%s  %sa Apply  t Test  s Skip  "
-                     "r Roll back  e Answers  b Back", where,
+                     "r Roll back  e Answers  b/Esc Back", where,
                      con->read_only ? "(read-only) " : "");
         } else {
             snprintf(buf, sizeof(buf), "%s  %sa Apply  s Skip  r Roll back  "
