@@ -453,7 +453,7 @@ EOF'
         sh -c '[ "$1" != 0 ] && grep -q "failure injected by HACON_WIZARD_FAIL; rolled back to" "$2" &&
                ! grep -q "ROLLBACK FAILED" "$2"' sh "$rc" "$f"
     grep -E '^\s+\.\.\. (running|undoing|the cluster|updating|failed)|FAILED' "$f" | tail -n 30 | sed 's/^/#   /'
-    tap_check "... its CIB update was made on the CIB as its restarts left it (sbd: have-watchdog)" \
+    tap_check "... its CIB update was made on the CIB as its restarts left it (the controller's properties, DRBD's fence-peer constraint)" \
         sh -c 'grep -q "the cluster changed its own properties since the plan" "$1" &&
                ! grep -q "the CIB changed since the plan was made" "$1"' sh "$f"
     { run alpha 30 "$sbd_state"; run beta 30 "$sbd_state"; } > "$LOG/fence-sbd-after.txt" 2>&1
