@@ -340,6 +340,65 @@ static void child_exec_failed(const char *prog, int e)
 /* Waits for the child until the deadline, then kills it (its group) and
  * reaps it; deadline 0: it was killed already, reap it.  Returns true
  * when it was killed here. */
+/* The children of reader threads in flight (their process groups). */
+#define READERS_MAX 64
+G_LOCK_DEFINE_STATIC(readers);
+static pid_t readers[READERS_MAX];
+static bool readers_killed;
+static __thread bool reader_thread;
+
+void hc_exec_set_reader(bool on)
+{
+    reader_thread = on;
+}
+
+/* Adds pid (a group leader); false when the readers were killed already:
+ * then the caller kills it itself. */
+static bool reader_add(pid_t pid)
+{
+    bool ok = true;
+
+    G_LOCK(readers);
+    if (readers_killed) {
+        ok = false;
+    } else {
+        for (int i = 0; i < READERS_MAX; i++) {
+            if (!readers[i]) {
+                readers[i] = pid;
+                break;
+            }
+        }
+    }
+    G_UNLOCK(readers);
+    return ok;
+}
+
+static void reader_remove(pid_t pid)
+{
+    G_LOCK(readers);
+    for (int i = 0; i < READERS_MAX; i++) {
+        if (readers[i] == pid) {
+            readers[i] = 0;
+        }
+    }
+    G_UNLOCK(readers);
+}
+
+void hc_exec_kill_readers(void)
+{
+    G_LOCK(readers);
+    readers_killed = true;
+    for (int i = 0; i < READERS_MAX; i++) {
+        if (readers[i] > 0) {
+            /* Not reaped yet (removed before its wait): the group is
+             * still the child's. */
+            kill(-readers[i], SIGKILL);
+            readers[i] = 0;
+        }
+    }
+    G_UNLOCK(readers);
+}
+
 static bool wait_child(pid_t pid, const hc_exec_opts *o, gint64 deadline,
                        int *status)
 {
@@ -384,6 +443,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     gint64 deadline = start + (gint64) timeout_ms * 1000;
     size_t in_off = 0, in_len = o->input ? strlen(o->input) : 0;
     int status = 0, rc;
+    bool reader;
     pid_t pid;
 
     memset(res, 0, sizeof(*res));
@@ -410,6 +470,15 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             setpgid(0, 0);
         }
         signal(SIGPIPE, SIG_DFL);
+        /* A caller that holds back signals (an apply that must end applied
+         * or rolled back) does not pass that on: a daemon the command
+         * starts must stop on SIGTERM. */
+        {
+            sigset_t none;
+
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+        }
         execvpe(run_argv[0], run_argv, envp);
         child_exec_failed(run_argv[0], errno);
     }
@@ -417,6 +486,13 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     envp = NULL;
     if (!o->same_group) {
         setpgid(pid, pid);
+    }
+    reader = reader_thread && !o->same_group;
+    if (reader && !reader_add(pid)) {
+        kill(-pid, SIGKILL);
+    }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, true);
     }
     close_fd(&in_pipe[0]);
     close_fd(&out_pipe[1]);
@@ -476,10 +552,16 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     close_fd(&out_pipe[0]);
     close_fd(&err_pipe[0]);
     close_fd(&in_pipe[1]);
+    if (reader) {
+        reader_remove(pid);
+    }
     /* Output closed (or the deadline passed): the child has until the
      * deadline to exit, then it is killed. */
     if (wait_child(pid, o, res->timed_out ? 0 : deadline, &status)) {
         res->timed_out = true;
+    }
+    if (o->node) {
+        hc_exec_ssh_running(o->same_group ? pid : -pid, false);
     }
     if (WIFEXITED(status)) {
         res->status = WEXITSTATUS(status);

@@ -49,6 +49,16 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
 
 void hc_exec_result_clear(hc_exec_result *res);
 
+/* Reads that nothing needs after the caller is gone (the console's
+ * background reads: sbd, a remote lease file).  hc_exec_set_reader(true)
+ * marks the calling thread: the children its hc_exec() calls start (each
+ * a process group of its own) are killed with their group by
+ * hc_exec_kill_readers(), which the console calls when it ends (quit,
+ * SIGHUP, SIGTERM).  Commands that change the cluster are never marked:
+ * they finish their cleanup. */
+void hc_exec_set_reader(bool on);
+void hc_exec_kill_readers(void);
+
 /* Commands on a node share one ssh connection per node and process
  * (ControlMaster=auto, unless the admin's ssh_config shares connections
  * itself or HACON_SSH_SHARE=no): its socket is in this directory, 0700
@@ -56,7 +66,9 @@ void hc_exec_result_clear(hc_exec_result *res);
  * newly allocated. */
 char *hc_exec_ssh_dir(void);
 /* Ends this process's shared connections (ssh -O exit) and removes their
- * sockets; also done at exit.  A later command on a node connects again.
+ * sockets, and kills its ssh commands still running in other threads (one
+ * still logging in would become a master after it); done at exit.  A
+ * later command on a node connects again.
  * A process killed before this ends its masters
  * 10 s after their last command (ControlPersist). */
 void hc_exec_ssh_close(void);

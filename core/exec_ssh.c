@@ -49,6 +49,8 @@ typedef struct share {
 } share;
 
 static GMutex share_lock;
+static GMutex running_lock;
+static GArray *running;         /* pid_t: kill() targets of ssh running */
 static GPtrArray *shares;       /* share*, one per node name */
 static pid_t share_pid;         /* the process the sockets are named after */
 static bool exit_hook;
@@ -145,8 +147,14 @@ static share *share_of(const char *node)
     char *dir;
 
     if (getpid() != share_pid) {
-        /* A forked child: its own sockets, never its parent's. */
+        /* A forked child: its own sockets and commands, never its
+         * parent's. */
         g_clear_pointer(&shares, g_ptr_array_unref);
+        g_mutex_lock(&running_lock);
+        if (running) {
+            g_array_set_size(running, 0);
+        }
+        g_mutex_unlock(&running_lock);
         share_pid = getpid();
     }
     if (!shares) {
@@ -296,6 +304,40 @@ static void master_exit(const char *node, const char *path)
     g_free(cp);
 }
 
+void hc_exec_ssh_running(pid_t target, bool on)
+{
+    g_mutex_lock(&running_lock);
+    if (!running) {
+        running = g_array_new(FALSE, FALSE, sizeof(pid_t));
+    }
+    if (on) {
+        g_array_append_val(running, target);
+    } else {
+        for (guint i = 0; i < running->len; i++) {
+            if (g_array_index(running, pid_t, i) == target) {
+                g_array_remove_index_fast(running, i);
+                break;
+            }
+        }
+    }
+    g_mutex_unlock(&running_lock);
+}
+
+/* The ssh commands of other threads still running when this process ends
+ * (a read of the lease file, say): an ssh still logging in would become
+ * a master of its own once logged in, after hacon; ssh -O exit ends the
+ * sessions over a master alike. */
+static void kill_running(void)
+{
+    if (!g_mutex_trylock(&running_lock)) {
+        return;
+    }
+    for (guint i = 0; running && i < running->len; i++) {
+        kill(g_array_index(running, pid_t, i), SIGKILL);
+    }
+    g_mutex_unlock(&running_lock);
+}
+
 void hc_exec_ssh_close(void)
 {
     /* At exit another thread may hold the lock (a command of the failover
@@ -304,6 +346,7 @@ void hc_exec_ssh_close(void)
         return;
     }
     if (shares && getpid() == share_pid) {
+        kill_running();
         for (guint i = 0; i < shares->len; i++) {
             share *s = shares->pdata[i];
 

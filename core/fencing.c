@@ -121,7 +121,7 @@ static int connect_api(stonith_t **ret, int *fd, char **ret_err)
     return 0;
 }
 
-int hc_fence_history_query(GPtrArray **ret, char **ret_err)
+int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err)
 {
     stonith_t *api;
     int fd = -1, rc;
@@ -133,7 +133,7 @@ int hc_fence_history_query(GPtrArray **ret, char **ret_err)
     if (rc < 0) {
         return rc;
     }
-    rc = history_from(api, 30, ret, ret_err);
+    rc = history_from(api, timeout_s, ret, ret_err);
     api->cmds->disconnect(api);
     stonith_api_delete(api);
     return rc;
@@ -206,18 +206,6 @@ bool hc_fencer_notifying(const hc_fencer *f)
 bool hc_fencer_connected(const hc_fencer *f)
 {
     return f && f->api->state != stonith_disconnected;
-}
-
-int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err)
-{
-    *ret = NULL;
-    if (!hc_fencer_connected(f)) {
-        if (ret_err) {
-            *ret_err = g_strdup("the fencer went away");
-        }
-        return -ENOTCONN;
-    }
-    return history_from(f->api, HC_FENCER_TIMEOUT_S, ret, ret_err);
 }
 
 void hc_fencer_free(hc_fencer *f)

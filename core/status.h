@@ -258,9 +258,11 @@ char *hc_leftover_text(const hc_constraint *c);
 
 /* Asks the local fencer (libstonithd, as `stonith_admin --history '*'`)
  * for its history of every node: *ret gets hc_fence_event*, pending first,
- * then the newest first.  Returns 0 or a negative errno with one line in
- * *ret_err (the fencer not running, not reachable). */
-int hc_fence_history_query(GPtrArray **ret, char **ret_err);
+ * then the newest first, on a connection of its own that joins no main
+ * loop (a thread may ask), within timeout_s for the answer.  Returns 0 or
+ * a negative errno with one line in *ret_err (the fencer not running, not
+ * reachable, no answer). */
+int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err);
 
 /* The local fencer followed as crm_mon follows it: a connection in GLib's
  * default main context, registered for fence notifications.  fn is called
@@ -282,8 +284,6 @@ int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
                       char **ret_err);
 bool hc_fencer_notifying(const hc_fencer *f);
 bool hc_fencer_connected(const hc_fencer *f);
-/* The history through the connection, as hc_fence_history_query. */
-int hc_fencer_history(hc_fencer *f, GPtrArray **ret, char **ret_err);
 void hc_fencer_free(hc_fencer *f);
 
 /* Gives st the history (taken; NULL with why when it is not known) and

@@ -187,18 +187,74 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         hc_plan_free(p);
         return 2;
     }
-    printf("Applying step %s:\n", s->name);
+    printf("Applying step %s (Ctrl-C: the step is rolled back once its "
+           "current command ends):\n", s->name);
     fflush(stdout);
-    rc = hc_wizard_apply(w, s, p, &cp, &err);
-    hc_plan_free(p);
-    if (rc < 0) {
-        char *e = hc_escape_text(err, 0, false);
+    {
+        /* Interrupted half way, the step would leave the cluster half
+         * changed: the signals wait until apply and verify (or their
+         * rollback) are through; an interrupted apply is then rolled back
+         * to its checkpoint, and the signal ends the command as it would
+         * have.  The commands run in process groups of their own: the
+         * terminal's Ctrl-C does not reach them. */
+        sigset_t hold, old, pending;
+        bool interrupted;
 
-        printf("FAILED: %s\n", e);
-        fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name, e);
-        g_free(e);
-        g_free(err);
-        return 1;
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigaddset(&hold, SIGQUIT);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = hc_wizard_apply(w, s, p, &cp, &err);
+        sigpending(&pending);
+        interrupted = false;
+        /* A signal the caller ignores (the console's child ignores SIGINT
+         * and SIGHUP) is pending while held, and interrupts nothing. */
+        for (int sig = 1; sig < NSIG; sig++) {
+            struct sigaction sa;
+
+            if (sigismember(&hold, sig) == 1
+                && sigismember(&pending, sig) == 1
+                && sigaction(sig, NULL, &sa) == 0
+                && sa.sa_handler != SIG_IGN) {
+                interrupted = true;
+            }
+        }
+        if (interrupted && rc == 0) {
+            char *rerr = NULL;
+
+            printf("Interrupted: rolling step %s back.\n", s->name);
+            fflush(stdout);
+            if (hc_wizard_rollback(w, s, &rerr) < 0) {
+                char *e = hc_escape_text(rerr, 0, false);
+
+                printf("ROLLBACK FAILED: %s (checkpoint %s)\n", e,
+                       cp ? cp : "-");
+                g_free(e);
+            } else {
+                printf("Step %s rolled back (interrupted).\n", s->name);
+            }
+            g_free(rerr);
+            fflush(stdout);
+        }
+        hc_plan_free(p);
+        if (rc < 0) {
+            char *e = hc_escape_text(err, 0, false);
+
+            printf("FAILED: %s\n", e);
+            fprintf(stderr, "hacon setup: step %s failed: %s\n", s->name,
+                    e);
+            g_free(e);
+            g_free(err);
+        }
+        fflush(stdout);
+        /* The held signal, if any, ends the command now. */
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (rc < 0 || interrupted) {
+            g_free(cp);
+            return 1;
+        }
     }
     printf("Step %s applied and verified (checkpoint %s; `hacon setup "
            "rollback %s` returns to it).\n", s->name, cp ? cp : "-", s->name);

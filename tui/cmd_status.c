@@ -106,7 +106,7 @@ static int status_run(const hc_args *a)
         GPtrArray *hist = NULL;
         char *herr = NULL;
 
-        if (hc_fence_history_query(&hist, &herr) < 0) {
+        if (hc_fence_history_query(30, &hist, &herr) < 0) {
             hc_status_set_fence_history(st, NULL, herr ? herr
                                         : "the fencer did not answer");
         } else {

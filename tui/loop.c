@@ -722,6 +722,9 @@ static void add_sources(loop_state *s)
 static void teardown(loop_state *s)
 {
     hc_screen_end();
+    /* The background reads' children (a hung `sbd list`, an ssh) would
+     * live on until their own deadlines. */
+    hc_exec_kill_readers();
     hc_transcript_set_listener(NULL, NULL);
     cs_drop(s);
     hc_cib_free(s->cib);

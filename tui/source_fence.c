@@ -4,8 +4,12 @@
  * The fencer is followed as crm_mon follows it: one connection in the
  * loop, registered for its notifications (a fence asked, ended, the
  * history changed, the fencer gone), after each of which the history is
- * asked again through that connection.  Only while the fencer cannot be
- * reached (or does not take the registration) is it asked every
+ * asked again.  The question goes in a thread on a connection of its own
+ * (up to HC_FENCER_TIMEOUT_S: a fencer that hangs must not hold the
+ * screen), one at a time: a notification that comes meanwhile asks once
+ * more when it is answered, so the latest answer wins.  A question not
+ * answered is asked again after FENCER_RETRY_MS.  Only while the fencer
+ * cannot be reached (or does not take the registration) is it asked every
  * FENCER_RETRY_MS, and the section says so.
  *
  * sbd is read every SBD_PERIOD_S (SBD_IDLE_PERIOD_S while no node uses
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
 #include "sbd.h"
 #include "status.h"
 
@@ -39,6 +44,13 @@ typedef struct sbd_job {
     bool orphan;                /* set and read by the loop's thread only */
 } sbd_job;
 
+typedef struct hist_job {
+    hc_fence_src *s;
+    GPtrArray *hist;            /* hc_fence_event*, NULL when not answered */
+    char *err;
+    bool orphan;                /* set and read by the loop's thread only */
+} hist_job;
+
 struct hc_fence_src {
     bool live;
     hc_src_changed_fn fn;
@@ -46,7 +58,9 @@ struct hc_fence_src {
     void *data;
     /* The fencer. */
     hc_fencer *fencer;
-    guint retry, refresh_idle, drop_idle;
+    guint retry, refresh_idle, drop_idle, hist_retry;
+    hist_job *hjob;             /* the question in flight, or NULL */
+    bool hagain;                /* asked again while it was in flight */
     GPtrArray *history;         /* hc_fence_event*, NULL when not known */
     char *why;                  /* why not known */
     char *feed;                 /* how the history is followed, for the
@@ -85,19 +99,92 @@ static void set_feed(hc_fence_src *s, char *feed)
     s->feed = feed;
 }
 
-/* Asks the history through the connection (a local question). */
+static void hist_job_free(hist_job *j)
+{
+    if (j->hist) {
+        g_ptr_array_unref(j->hist);
+    }
+    g_free(j->err);
+    g_free(j);
+}
+
+static void history_refresh(hc_fence_src *s);
+
+static gboolean on_hist_retry(gpointer data)
+{
+    hc_fence_src *s = data;
+
+    s->hist_retry = 0;
+    history_refresh(s);
+    return G_SOURCE_REMOVE;
+}
+
+/* In the loop's thread, once the fencer answered or the time was up. */
+static gboolean on_hist_done(gpointer data)
+{
+    hist_job *j = data;
+    hc_fence_src *s = j->s;
+    bool failed = !j->hist;
+
+    if (j->orphan) {
+        hist_job_free(j);
+        return G_SOURCE_REMOVE;
+    }
+    s->hjob = NULL;
+    set_history(s, j->hist, j->err);
+    j->hist = NULL;
+    hist_job_free(j);
+    changed(s);
+    if (s->hagain) {
+        s->hagain = false;
+        history_refresh(s);
+    } else if (failed && s->fencer && !s->hist_retry) {
+        /* No notification would ask again: the fencer may answer later. */
+        s->hist_retry = g_timeout_add(FENCER_RETRY_MS, on_hist_retry, s);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static gpointer hist_main(gpointer data)
+{
+    hist_job *j = data;
+
+    if (hc_fence_history_query(HC_FENCER_TIMEOUT_S, &j->hist, &j->err) < 0
+        && !j->err) {
+        j->err = g_strdup("the fencer did not answer");
+    }
+    g_idle_add(on_hist_done, j);
+    return NULL;
+}
+
+/* Asks the history in a thread; one question at a time. */
 static void history_refresh(hc_fence_src *s)
 {
-    GPtrArray *hist = NULL;
-    char *err = NULL;
+    hist_job *j;
+    GError *e = NULL;
+    GThread *t;
 
-    if (hc_fencer_history(s->fencer, &hist, &err) < 0) {
-        set_history(s, NULL, err);
-    } else {
-        set_history(s, hist, NULL);
+    if (s->hjob) {
+        s->hagain = true;
+        return;
     }
-    g_free(err);
-    changed(s);
+    if (s->hist_retry) {
+        g_source_remove(s->hist_retry);
+        s->hist_retry = 0;
+    }
+    j = g_new0(hist_job, 1);
+    j->s = s;
+    t = g_thread_try_new("hc-fence-history", hist_main, j, &e);
+    if (!t) {
+        set_history(s, NULL, e->message);
+        g_error_free(e);
+        hist_job_free(j);
+        s->hist_retry = g_timeout_add(FENCER_RETRY_MS, on_hist_retry, s);
+        changed(s);
+        return;
+    }
+    g_thread_unref(t);
+    s->hjob = j;
 }
 
 static gboolean on_refresh_idle(gpointer data)
@@ -269,6 +356,8 @@ static gpointer sbd_main(gpointer data)
 {
     sbd_job *j = data;
 
+    /* Its children (sbd list, the ssh to a node) end with the console. */
+    hc_exec_set_reader(true);
     /* The name found last time, while it is still a member: crm_node
      * runs once, not on every read. */
     char *here = j->here && j->nodes
@@ -338,6 +427,12 @@ void hc_fence_src_free(hc_fence_src *s)
     if (s->job) {
         /* Its thread ends within its deadlines; its answer is dropped. */
         s->job->orphan = true;
+    }
+    if (s->hjob) {
+        s->hjob->orphan = true;
+    }
+    if (s->hist_retry) {
+        g_source_remove(s->hist_retry);
     }
     if (s->retry) {
         g_source_remove(s->retry);

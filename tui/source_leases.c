@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "exec.h"
 #include "leases.h"
 #include "leases_locate.h"
 #include "leases_view.h"
@@ -179,6 +180,8 @@ static gpointer fetch_main(gpointer data)
 {
     fetch_job *j = data;
 
+    /* Its children (the ssh to the node) end with the console. */
+    hc_exec_set_reader(true);
     hc_lease_follower_fetch(j->f, j->out);
     g_idle_add(on_fetch_done, j);
     return NULL;

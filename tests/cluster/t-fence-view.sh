@@ -18,6 +18,11 @@
 #     FENCING nodetwo (pending) while the fencer tries, then "fence of
 #     nodetwo FAILED", and `hacon status` warns of the failure (text and
 #     JSON);
+#   * a fencer that stops answering (SIGSTOP) right after a notification:
+#     the console answers keys, no loop turn waits for the fencer, and the
+#     history is read again once the fencer answers;
+#   * a console that ends (q, its terminal gone) while its sbd read hangs
+#     leaves no child behind;
 #   * sbd per node: without a disk or a use for it "not in use"; with a
 #     configuration (HACON_SBD_CONFIG: a namespace node shares the host's
 #     /etc/default) naming the shared disk with a real sbd header, slots
@@ -42,7 +47,10 @@ CL=$HACON_TOP/tests/cluster/hc-cluster
 W=$(mktemp -d /tmp/hc-t-fence-view.XXXXXX)
 sock=hacon-fview-$$
 down_done=0
+stopped_fenced=""
 cleanup() {
+    # A fencer stopped by the hung-fencer check always goes on.
+    [ -z "$stopped_fenced" ] || "$CL" exec nodeone kill -CONT "$stopped_fenced"
     tmux -L "$sock" kill-server 2> /dev/null
     [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
     [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
@@ -239,6 +247,59 @@ tcheck "JSON: one node whose last fence failed, in the warnings too" \
 T send-keys -t con q
 tap_check "console: q leaves it (exit 0)" wait_for con "EXITED 0" 10
 
+# ---------------------------------------------------------------- a hung fencer
+# The fencer stops answering (SIGSTOP) just after it sent a notification:
+# the console asks the history again, and must not wait for the answer on
+# its loop (keys answered, no loop turn of a second), then shows the
+# history once the fencer answers again.  The console is held (SIGSTOP)
+# while the notification is sent, so that it reads it only once the fencer
+# is stopped; a loop held in poll(2) counts as no turn.
+rm -f "$S/hang-stall.log"
+: > "$S/hang-timing.log"
+T new-session -d -s hang -x 120 -y 50 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC HACON_TIMING='$S/hang-timing.log' \
+     HACON_STALL_LOG='$S/hang-stall.log' hacon; echo EXITED \$?; \
+     exec sleep 900"
+tap_check "console (hung fencer): the failed fence in its history" \
+    wait_for hang "reboot of nodetwo failed: delegate=" 60
+hpid=$(X nodeone pgrep -o -x hacon)
+fpid=$(X nodeone pgrep -o -x pacemaker-fence)   # comm: 15 characters
+stopped_fenced=$fpid
+X nodeone kill -STOP "$hpid"
+X nodeone stonith_admin --history '*' --cleanup > "$W/cleanup.out" 2>&1
+X nodeone kill -STOP "$fpid"
+X nodeone kill -CONT "$hpid"
+# nsenter stopped itself with its child (it passes a stop on): it goes on
+# too, or it would never see the console end.
+for p in $(pgrep -f "^nsenter .*HACON_STALL_LOG=$S/hang-stall.log"); do
+    kill -CONT "$p"
+done
+notified() { grep -q "event fencer-notify:" "$S/hang-timing.log"; }
+tap_check "console (hung fencer): the notification of the cleanup taken" \
+    until_ok 10 notified
+sleep 1
+t0=$(now)
+T send-keys -t hang '?'
+if wait_for hang "search in the view (Enter: find" 10; then
+    lag_ms=$(( ($(now) - t0) / 1000000 ))
+    tap_check "console (hung fencer): a key answered in ${lag_ms} ms (< 1500)" \
+        [ "$lag_ms" -lt 1500 ]
+else
+    tap_fail "console (hung fencer): a key answered"
+fi
+T send-keys -t hang Escape
+sleep 6     # longer than the history question's 5 s limit
+X nodeone kill -CONT "$fpid" && stopped_fenced=""
+tap_check "console (hung fencer): the history read again once the fencer answers" \
+    wait_for hang "history: no fencing yet" 30
+T send-keys -t hang q
+tap_check "console (hung fencer): q leaves it" wait_for hang "EXITED 0" 10
+longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/hang-stall.log" 2> /dev/null)
+tap_check "console (hung fencer): no loop turn waited for the fencer (longest ${longest:-?} ms < 1000)" \
+    sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
+grep '^stall' "$S/hang-stall.log" 2> /dev/null | sort -k2 -n | tail -n 3 | sed 's/^/#   /'
+
 # ---------------------------------------------------------------- sbd
 X nodeone hacon status > "$W/st.txt" 2>&1
 tcheck "sbd: no disk in /etc/default/sbd, no fence_sbd, no watchdog fencing: not in use, no warning" \
@@ -310,7 +371,7 @@ tap_check "console: q leaves it" wait_for sbd "EXITED 0" 10
 # A disk whose `sbd list` hangs (an sbd that never answers, first in
 # PATH) and nodetwo not reachable: said, and the console never waits.
 mkdir -p "$S/slowbin"
-printf '#!/bin/sh\nexec sleep 60\n' > "$S/slowbin/sbd"
+printf '#!/bin/sh\nexec sleep 67\n' > "$S/slowbin/sbd"
 chmod +x "$S/slowbin/sbd"
 rm -f "$S/sbd-stall.log"
 T new-session -d -s slow -x 120 -y 70 \
@@ -323,8 +384,25 @@ tap_check "console: a disk that does not answer is said (5 s limit)" \
 tap_check "console: nodetwo not reachable: sbd unknown with ssh's reason" \
     wait_re slow "sbd on nodetwo: unknown \(ssh: .*Connection refused\)" 30
 sleep 6     # a second read of the hanging disk
+# hung_sbd: the hanging `sbd list` (sleep 67) of a console's read runs.
+hung_sbd() { X nodeone pgrep -x -f 'sleep 67' > /dev/null; }
+no_hung_sbd() { ! hung_sbd; }
+until_ok 10 hung_sbd
 T send-keys -t slow q
 tap_check "console (slow disk): q leaves it" wait_for slow "EXITED 0" 10
+tap_check "console (slow disk): its hanging sbd read did not outlive it (q)" \
+    until_ok 2 no_hung_sbd
+# The same when the terminal goes (a dropped ssh session: SIGHUP).
+until_ok 60 no_hung_sbd
+T new-session -d -s slowhup -x 120 -y 70 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC HACON_SBD_CONFIG='$S/sbd.conf' \
+     HACON_SSH_CONFIG='$S/ssh-bad.conf' PATH='$S/slowbin':\$PATH hacon; \
+     exec sleep 900"
+until_ok 20 hung_sbd
+T kill-session -t slowhup
+tap_check "console (slow disk): its hanging sbd read did not outlive it (terminal gone)" \
+    until_ok 2 no_hung_sbd
 longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/sbd-stall.log" 2> /dev/null)
 tap_check "console: no loop turn waited for the disk (longest ${longest:-?} ms < 1000)" \
     sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"

@@ -7,6 +7,8 @@
 #     third vote, and skips the diskless sbd half with its reason (a
 #     namespace node shares this machine's kernel: a watchdog opened there
 #     would reset the machine), so it never starts sbd or loads softdog;
+#   * Ctrl-C in the admin's terminal during the apply: the step ends, then
+#     is rolled back, and nothing of it is left;
 #   * apply makes qnetd's certificate database on the third host over ssh,
 #     the nodes' certificates, starts corosync-qnetd and corosync-qdevice,
 #     puts the quorum device in corosync.conf in two_node's place and has
@@ -132,6 +134,32 @@ ocheck "plan, with the tutorial's no-quorum-policy=ignore in the CIB: a warning 
     grep -q "^WARNING: no-quorum-policy=ignore (the tutorial's) is in the CIB" "$W/out"
 X nodeone crm_attribute --type crm_config --name no-quorum-policy --delete > /dev/null 2>&1
 phase "plan"
+
+# ---------------------------------------------------------------- interrupted
+# Ctrl-C in the admin's terminal while the certificates are made: the
+# step goes on to its end, then is rolled back; nothing stays changed.
+isock=hcqint$$
+X nodeone tmux -L "$isock" new-session -d -x 200 -y 50 \
+    "hacon setup apply fence --answers $ANS --yes > /run/hc/int.out 2>&1; echo EXIT=\$? >> /run/hc/int.out; sleep 120"
+iout() { X nodeone cat /run/hc/int.out 2> /dev/null; }
+wait_for 60 "apply at the certificates" sh -c "$(declare -f X iout); CL='$CL'; iout | grep -q 'running corosync-qdevice-net-certutil'"
+X nodeone tmux -L "$isock" send-keys C-c
+wait_for 120 "the interrupted apply to end" sh -c "$(declare -f X iout); CL='$CL'; iout | grep -Eq '^EXIT=|^Step fence rolled back|^ROLLBACK FAILED|^FAILED'"
+wait_for 20 "hacon to exit" sh -c "! '$CL' exec nodeone pidof hacon"
+iout > "$W/int.out"
+X nodeone tmux -L "$isock" kill-server 2> /dev/null
+conf_sums > "$W/conf-int"
+qtool nodeone > "$W/q-int"
+if grep -q 'Step fence rolled back (interrupted)' "$W/int.out" && cmp -s "$W/conf-before" "$W/conf-int" &&
+   grep -q '^Flags: *2Node' "$W/q-int" && ! grep -q Qdevice "$W/q-int" &&
+   ! X nodeone pidof corosync-qdevice > /dev/null && ! X nodetwo pidof corosync-qdevice > /dev/null &&
+   ! X "$QNETD_HOST" pidof corosync-qnetd > /dev/null &&
+   ! X "$QNETD_HOST" test -e /etc/corosync/qnetd/nssdb && ! X nodetwo test -e /etc/corosync/qdevice/net/nssdb; then
+    tap_ok "Ctrl-C during the apply: the step ends, then is rolled back (corosync.conf as before, 2Node, no qdevice, qnetd stopped, no certificates)"
+else
+    tap_fail "Ctrl-C during the apply: rolled back, nothing left changed"; tail -n 25 "$W/int.out" | sed 's/^/#   /'
+fi
+phase "interrupted apply"
 
 # ---------------------------------------------------------------- apply
 t0=$(now)

@@ -4,6 +4,8 @@
 #    answering keys while ssh waits, then the leases arrive (and later an
 #    appended one), with the pool usage bars of this node's dhcpd.conf.  The "ssh" first in PATH is a wrapper that runs the
 #    command here, but only once the test removes a hold file;
+#  * the console ended while ssh is held (q, its terminal gone, SIGTERM):
+#    no ssh of its read is left;
 #  * the state filter key (t): active, free, expired, ..., all, in the
 #    pane's title, and only the leases in that state listed.
 # The real hacon in tmux; waits are deadlines on what the screen shows.
@@ -97,6 +99,48 @@ else
     T kill-session -t slow
 fi
 rm -f "$work/hold"
+
+# --- the console ends while ssh is held ----------------------------------
+# Nothing of the read may outlive the console: not after q, not after its
+# terminal is gone (tmux kill-session: SIGHUP, as a dropped ssh session),
+# not after SIGTERM.  The held "ssh" would wait 60 s.
+held() { pgrep -f "$work/bin/ssh" > /dev/null; }
+# gone_within SECONDS: no held ssh left by then.
+gone_within() {
+    _end=$(( $(date +%s) + $1 ))
+    while held; do
+        [ "$(date +%s)" -lt "$_end" ] || return 1
+        sleep 0.1
+    done
+}
+for how in q hup term; do
+    touch "$work/hold"
+    rm -f "$work/ssh-calls"
+    start "end$how" 80x24 $U8 "PATH=$work/bin:$PATH" CIB_file=tutorial.xml \
+        HACON_NOW=1795600800 "HACON_LEASES=$work/hostile.leases" \
+        "HACON_DHCPD_CONF=$work/hostile.conf" HACON_LEASES_NODE=peer
+    if wait_for "end$how" "[1 Resources]" && T send-keys -t "end$how" 5 \
+        && wait_file "$work/ssh-calls" 20 && held; then
+        case $how in
+        q) T send-keys -t "end$how" q ;;
+        hup) T kill-session -t "end$how" ;;
+        term) kill -TERM "$(pgrep -P "$(T display -p -t endterm \
+                  '#{pane_pid}')" -x hacon)" ;;
+        esac
+        if gone_within 3; then
+            tap_ok "console ended ($how) while ssh was held: no ssh left"
+        else
+            tap_fail "console ended ($how) while ssh was held: no ssh left"
+            ps -o pid,pgid,etimes,args -p "$(pgrep -d, -f "$work/bin/ssh")" \
+                | sed 's/^/#   /'
+        fi
+    else
+        tap_fail "console ended ($how): the read over ssh started"
+    fi
+    rm -f "$work/hold"
+    T kill-session -t "end$how" 2> /dev/null
+    gone_within 10
+done
 
 # --- / finds what the screen shows ----------------------------------------
 # The hostile hostnames are shown escaped (\x1b[2J, a\"b): a search typed

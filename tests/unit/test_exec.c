@@ -317,6 +317,7 @@ static void fake_ssh_start(fake_ssh *f)
     assert_true(g_file_set_contents(ssh, "#!/bin/sh\n"
         "echo \"$*\" >> \"$HC_FAKE_LOG\"\n"
         "for a; do [ \"$a\" = -G ] && { cat \"$HC_FAKE_G\"; exit 0; }; done\n"
+        "for a; do [ \"$a\" = slow-node ] && exec sleep 30; done\n"
         "printf '%s\\n' \"$@\"\n", -1, NULL));
     assert_int_equal(chmod(ssh, 0755), 0);
     f->log = g_build_filename(f->dir, "log", NULL);
@@ -502,6 +503,37 @@ static void test_exec_ssh_close(void **state)
     g_free(end);
     g_free(path);
     g_free(a);
+    fake_ssh_stop(&f);
+}
+
+static gpointer run_slow(gpointer data)
+{
+    const char *argv[] = { "true", NULL };
+    hc_exec_opts o = { .node = "slow-node", .timeout_ms = 60000 };
+    hc_exec_result *r = data;
+
+    hc_exec(argv, &o, r);
+    return NULL;
+}
+
+/* An ssh of another thread still running when the process ends (one
+ * logging in would become a master after it): killed. */
+static void test_exec_ssh_close_kills_running(void **state)
+{
+    fake_ssh f;
+    hc_exec_result r = { 0 };
+    GThread *t;
+    gint64 t0;
+
+    fake_ssh_start(&f);
+    t0 = g_get_monotonic_time();
+    t = g_thread_new("slow", run_slow, &r);
+    g_usleep(1000000);
+    hc_exec_ssh_close();
+    g_thread_join(t);
+    assert_int_equal(r.status, 128 + SIGKILL);
+    assert_true(g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC);
+    hc_exec_result_clear(&r);
     fake_ssh_stop(&f);
 }
 
@@ -887,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_exec_ssh_share_admin),
         cmocka_unit_test(test_exec_ssh_share_dir_not_private),
         cmocka_unit_test(test_exec_ssh_close),
+        cmocka_unit_test(test_exec_ssh_close_kills_running),
         cmocka_unit_test(test_transcript_bounded_output),
         cmocka_unit_test(test_transcript_ring),
         cmocka_unit_test(test_transcript_secret),
