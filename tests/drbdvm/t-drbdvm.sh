@@ -6,6 +6,7 @@
 #   1. the initial sync of r0 from 0 % to UpToDate/UpToDate,
 #   2. a disconnect, writes, its events2 child killed (it must restart it),
 #      a reconnect and the resync that follows,
+#   3. /proc/drbd alone (drbdsetup failing): minor 1 named r0 by drbdadm,
 # with the r0.res that hacon generates (hacon drbd --gen-res, 8.4 syntax),
 # and the ETA it printed during the sync is compared with the time the
 # sync really took.  Skips, saying why, without qemu or the kernel package
@@ -182,6 +183,16 @@ fetch alpha re
 tap_check "the follower saw StandAlone before the resync" \
     grep -q ' StandAlone Off ' "$dir/alpha.re.log"
 check_eta "$dir/alpha.re.log" SyncSource 3 0.5 "resync on alpha"
+
+# 3. /proc/drbd alone, as with a drbdsetup without events2 (drbd8-utils):
+# the follower shows minor 1 by number, names it with the real `drbdadm
+# dump all` in the background, and goes on.
+vm alpha 30 "hacon-drbd --follow --timeout 5 --drbdsetup /bin/false > /tmp/names.log 2> /dev/null; true" > /dev/null
+fetch alpha names
+tap_check "/proc/drbd alone: minor 1 shown first, then named r0 by the real drbdadm" \
+    sh -c "grep -n '^minor1/0 ' '$dir/alpha.names.log' | head -1 | cut -d: -f1 > '$dir/n1' &&
+           grep -n '^r0/0 Primary/Secondary UpToDate/UpToDate' '$dir/alpha.names.log' | head -1 | cut -d: -f1 > '$dir/n2' &&
+           [ -s '$dir/n1' ] && [ -s '$dir/n2' ] && [ \$(cat '$dir/n1') -lt \$(cat '$dir/n2') ]"
 
 drbdvm_poweroff
 echo "# whole test: $((SECONDS - t_begin)) s"

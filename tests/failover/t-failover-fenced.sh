@@ -24,60 +24,18 @@ tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
-HC_CLUSTER_PREFIX=hcg$$
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-REQ=$HACON_TOP/tests/failover/host-request
-W=$(mktemp -d /tmp/hc-t-failover-fenced.XXXXXX)
-relay_pid="" sampler_pid=""
-cleanup() {
+FO_PREFIX=hcg FO_NAME=failover-fenced
+sampler_pid=""
+fo_cleanup_extra() {
     [ -n "$sampler_pid" ] && kill "$sampler_pid" 2> /dev/null
-    [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    if "$CL" down > "$W/down.log" 2>&1; then
-        rm -rf "$S"
-    else
-        echo "# down:"; sed 's/^/#   /' "$W/down.log"
-    fi
-    rm -rf "$W"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$HACON_TOP/tests/failover/lib.sh"
 X() { "$CL" exec "$@"; }
 
-T_ALL=$(now)
-if "$CL" up --final --bmc > "$W/up.log" 2>&1; then
-    tap_ok "test cluster up with the final configuration and a BMC per node ($(elapsed "$T_ALL")s)"
-else
-    tap_fail "test cluster up --final --bmc"; sed 's/^/#   /' "$W/up.log" | tail -n 30
-    tap_done
-fi
-
-# The relay: the host side of host-request (as in t-failover.sh): the
-# HA link of a node cut and restored.
-RD=$S/relay
-mkdir -p "$RD" && mkfifo "$RD/req"
-(
-    exec 3<> "$RD/req"
-    while read -r id node action <&3; do
-        case $node/$action in
-            nodeone/cut|nodetwo/cut|nodeone/uncut|nodetwo/uncut)
-                st=down; [ "$action" = uncut ] && st=up
-                ip -n "$(ns_of "$node")" link set eth1 "$st" > "$RD/log.$id" 2>&1
-                echo $? > "$RD/done.$id.tmp" ;;
-            *) echo 2 > "$RD/done.$id.tmp" ;;
-        esac
-        mv "$RD/done.$id.tmp" "$RD/done.$id"
-    done
-) 9>&- &
-relay_pid=$!
-
-if out=$("$CL" dhcp obtain 2>&1); then
-    tap_ok "a client lease through the floating IP: $out"
-else
-    tap_fail "a client lease"; printf "%s\n" "$out" | sed 's/^/#   /'
-fi
+fo_up "the final configuration and a BMC per node" --final --bmc
+# The relay (host-request): the HA link of a node cut and restored.
+fo_relay cut uncut
+fo_lease
 
 # Fencing from the setup wizard, and the admin's priority line.
 PW=$(cat "$S/bmc/password")
@@ -105,7 +63,6 @@ tap_check "step fence set priority-fencing-delay=${pfd:-none} from the fence tim
     sh "${pfd:-0s}" "$est" "$CL"
 X nodeone crm_resource --wait --timeout=60s > /dev/null 2>&1
 
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
 # Both nodes from the host, every 0.3 s: "nodeone dhcpd|- nodetwo dhcpd|-".
 sampler() {
     local a b

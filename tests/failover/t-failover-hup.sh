@@ -24,59 +24,16 @@ tap_need_cmd tmux flock ip nsenter unshare losetup mkfs.ext4 corosync \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
-HC_CLUSTER_PREFIX=hch$$
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-REQ=$HACON_TOP/tests/failover/host-request
-W=$(mktemp -d /tmp/hc-t-fohup.XXXXXX)
+FO_PREFIX=hch FO_NAME=fohup
 sock=hacon-fohup-$$
-relay_pid=""
-cleanup() {
-    T kill-server 2> /dev/null
-    [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    if "$CL" down > "$W/down.log" 2>&1; then
-        rm -rf "$S"
-    else
-        echo "# down:"; sed 's/^/#   /' "$W/down.log"
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
+fo_cleanup_extra() { T kill-server 2> /dev/null; }
+. "$HACON_TOP/tests/failover/lib.sh"
 . "$HACON_TOP/tests/screen/screen-lib.sh"
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
 
-T_ALL=$(now)
-if "$CL" up --final > "$W/up.log" 2>&1; then
-    tap_ok "test cluster up with the final configuration ($(elapsed "$T_ALL")s)"
-else
-    tap_fail "test cluster up"; sed 's/^/#   /' "$W/up.log" | tail -n 30
-    tap_done
-fi
-
-# The host side of host-request (stop and start a node's stack), as in
-# t-failover.sh.
-RD=$S/relay
-mkdir -p "$RD" && mkfifo "$RD/req"
-(
-    exec 3<> "$RD/req"
-    while read -r id node action <&3; do
-        case $node/$action in
-            nodeone/stop|nodetwo/stop|nodeone/start|nodetwo/start)
-                "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
-                echo $? > "$RD/done.$id.tmp" ;;
-            *) echo 2 > "$RD/done.$id.tmp" ;;
-        esac
-        mv "$RD/done.$id.tmp" "$RD/done.$id"
-    done
-) 9>&- &
-relay_pid=$!
-
-out=$("$CL" dhcp obtain 2>&1)
-tap_check "a client lease through the floating IP: $out" test $? = 0
+fo_up "the final configuration" --final
+# The host side of host-request (stop and start a node's stack).
+fo_relay stop start
+fo_lease
 
 REP=$S/hup-reports
 EV=$REP/failover-run.events

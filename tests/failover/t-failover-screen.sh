@@ -22,42 +22,19 @@ tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "no $HACON (run make)"
 
 # A unique instance: several runs (and other suites) side by side.
-HC_CLUSTER_PREFIX=hcs$$
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-W=$(mktemp -d /tmp/hc-t-foscreen.XXXXXX)
+FO_PREFIX=hcs FO_NAME=foscreen
 sock=hacon-foscreen-$$
-cleanup() {
-    T kill-server 2> /dev/null
-    if "$CL" down > "$W/down.log" 2>&1; then
-        rm -rf "$S"
-    else
-        echo "# down:"; sed 's/^/#   /' "$W/down.log"
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
+fo_cleanup_extra() { T kill-server 2> /dev/null; }
+. "$HACON_TOP/tests/failover/lib.sh"
 . "$HACON_TOP/tests/screen/screen-lib.sh"
 # sent NAME: the probe count on the screen (empty when not shown).
 sent() {
     screen "$1" | sed -n 's/.*Probes every 200 ms: \([0-9]*\) sent.*/\1/p' \
         | head -n1
 }
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
 
-T_ALL=$(now)
-if "$CL" up --final > "$W/up.log" 2>&1; then
-    tap_ok "test cluster up with the final configuration ($(elapsed "$T_ALL")s)"
-else
-    tap_fail "test cluster up"; sed 's/^/#   /' "$W/up.log" | tail -n 30
-    tap_done
-fi
-out=$("$CL" dhcp obtain 2>&1)
-tap_check "a client lease through the floating IP: $out" test $? = 0
+fo_up "the final configuration" --final
+fo_lease
 
 a=$(rsc_node dhcp nodeone)
 p=$(other "$a")

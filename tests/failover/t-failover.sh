@@ -35,69 +35,16 @@ tap_need_netns
 "$HACON" help 2>&1 | grep -qw failover-test \
     || { tap_fail "hacon has a failover-test command"; tap_done; }
 
-# A unique instance: several runs (and other suites) side by side.
-HC_CLUSTER_PREFIX=hcf$$
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-REQ=$HACON_TOP/tests/failover/host-request
+FO_PREFIX=hcf FO_NAME=failover
+. "$HACON_TOP/tests/failover/lib.sh"
 REPEAT=${HC_FAILOVER_REPEAT:-10}
 SCENARIOS=${HC_FAILOVER_SCENARIOS:-move standby kill stop-stack crash hang}
-W=$(mktemp -d /tmp/hc-t-failover.XXXXXX)
-relay_pid=""
-cleanup() {
-    [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    if "$CL" down > "$W/down.log" 2>&1; then
-        # This instance's state (its reports included) goes with it.
-        rm -rf "$S"
-    else
-        echo "# down:"; sed 's/^/#   /' "$W/down.log"
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
-T_ALL=$(now)
-if "$CL" up --final > "$W/up.log" 2>&1; then
-    tap_ok "test cluster up with the final configuration ($(elapsed "$T_ALL")s)"
-else
-    tap_fail "test cluster up"; sed 's/^/#   /' "$W/up.log" | tail -n 30
-    tap_done
-fi
+fo_up "the final configuration" --final
+# The relay: the host side of host-request.
+fo_relay crash stop start cut uncut
+fo_lease
 
-# The relay: the host side of host-request.  Requests are read from a FIFO
-# (one line: ID NODE ACTION); the result goes to done.ID.
-RD=$S/relay
-mkdir -p "$RD" && mkfifo "$RD/req"
-(
-    exec 3<> "$RD/req"
-    while read -r id node action <&3; do
-        case $node/$action in
-            nodeone/crash|nodetwo/crash|nodeone/stop|nodetwo/stop|\
-            nodeone/start|nodetwo/start)
-                "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
-                echo $? > "$RD/done.$id.tmp" ;;
-            # The HA link (eth1, corosync's only ring) of one node.
-            nodeone/cut|nodetwo/cut|nodeone/uncut|nodetwo/uncut)
-                st=down; [ "$action" = uncut ] && st=up
-                ip -n "$(ns_of "$node")" link set eth1 "$st" > "$RD/log.$id" 2>&1
-                echo $? > "$RD/done.$id.tmp" ;;
-            *) echo 2 > "$RD/done.$id.tmp" ;;
-        esac
-        mv "$RD/done.$id.tmp" "$RD/done.$id"
-    done
-) 9>&- &
-relay_pid=$!
-
-if out=$("$CL" dhcp obtain 2>&1); then
-    tap_ok "a client lease through the floating IP: $out"
-else
-    tap_fail "a client lease"; printf "%s\n" "$out" | while read -r l; do echo "#   $l"; done
-fi
-
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
 REPORTS=$S/reports
 # run_scenario NAME [ARGS...]: hacon failover-test on the passive node;
 # passes when hacon exits 0 (every assertion pass or skip) and its reports

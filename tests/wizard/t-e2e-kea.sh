@@ -34,35 +34,11 @@ tap_need_init_scripts
     || tap_skip_all "no /etc/init.d/kea-dhcp4-server (kea-dhcp4-server's package)"
 
 # One instance per checkout, apart from t-e2e.sh's and the other suites'.
-HC_CLUSTER_PREFIX=hck$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-HC_CLUSTER_SSH_MUX=1
-export HC_CLUSTER_PREFIX HC_CLUSTER_SSH_MUX
 HC_DHCP_SERVER=kea
 export HC_DHCP_SERVER
-unset HC_CLUSTER_STATE HC_DHCP_AGENT
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-REQ=$HACON_TOP/tests/failover/host-request
-W=$(mktemp -d /tmp/hc-t-wizkea.XXXXXX)
-down_done=0 relay_pid=""
-cleanup() {
-    [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    [ "$down_done" = 1 ] || "$CL" down > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-T_ALL=$(now)
-phase_t=$(now)
-phases=""
-phase() {
-    phases="$phases$(printf '# phase %-28s %6ss' "$1" "$(elapsed "$phase_t")")
-"
-    phase_t=$(now)
-}
-X() { "$CL" exec "$@"; }
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
+unset HC_DHCP_AGENT
+E2E_PREFIX=hck E2E_NAME=wizkea
+. "$HACON_TOP/tests/wizard/lib-e2e.sh"
 KEA_CONF=/etc/kea/kea-dhcp4.conf
 
 # ---------------------------------------------------------------- bare
@@ -100,25 +76,6 @@ tap_check "bare: a kea-dhcp4 not started by Pacemaker runs on nodetwo (${STRAY:-
     test -n "$STRAY"
 HOST_RC=$(ls -l /etc/rc?.d 2> /dev/null | md5sum)
 phase "up --bare --kea"
-
-apply() {
-    local s=$1; shift
-    X nodeone env "$@" hacon setup apply "$s" --answers "$ANS" --yes \
-        > "$W/$s.out" 2>&1
-    echo $? > "$W/$s.rc"
-}
-applied() {   # applied STEP DESC
-    if [ "$(cat "$W/$1.rc")" = 0 ] && grep -q "^Step $1 applied and verified" "$W/$1.out"; then
-        tap_ok "$2"
-    else
-        tap_fail "$2 (exit $(cat "$W/$1.rc"))"; sed 's/^/#   /' "$W/$1.out" | tail -n 25
-    fi
-}
-same_on_both() {   # same_on_both FILE
-    local a b
-    a=$(X nodeone sh -c "md5sum < '$1'") && b=$(X nodetwo sh -c "md5sum < '$1'") \
-        && [ "$a" = "$b" ]
-}
 
 # ---------------------------------------------------------------- cluster .. drbd
 for s in cluster stonith quorum drbd; do
@@ -215,21 +172,8 @@ phase "migrate, renew"
 # ---------------------------------------------------------------- failover
 # The relay of tests/failover/t-failover.sh: crash and start a node from
 # the host for hacon in the other node.
-RD=$S/relay
-mkdir -p "$RD" && mkfifo "$RD/req"
-(
-    exec 3<> "$RD/req"
-    while read -r id node action <&3; do
-        case $node/$action in
-            nodeone/crash|nodetwo/crash|nodeone/start|nodetwo/start)
-                "$CL" node "$node" "$action" > "$RD/log.$id" 2>&1
-                echo $? > "$RD/done.$id.tmp" ;;
-            *) echo 2 > "$RD/done.$id.tmp" ;;
-        esac
-        mv "$RD/done.$id.tmp" "$RD/done.$id"
-    done
-) 9>&- &
-relay_pid=$!
+. "$HACON_TOP/tests/failover/relay.sh"
+fo_relay crash start
 REPORTS=$S/reports
 scenario() {
     local name=$1 a p t0 log rc; shift

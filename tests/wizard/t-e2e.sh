@@ -31,34 +31,8 @@ tap_need_netns
 tap_need_init_scripts
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
-# One instance per checkout, apart from the other suites' ones.
-HC_CLUSTER_PREFIX=hcw$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-export HC_CLUSTER_PREFIX
-# The setup runs hundreds of short commands over ssh: one connection each.
-HC_CLUSTER_SSH_MUX=1
-export HC_CLUSTER_PREFIX HC_CLUSTER_SSH_MUX
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-W=$(mktemp -d /tmp/hc-t-wizard.XXXXXX)
-down_done=0
-cleanup() {
-    [ "$down_done" = 1 ] || "$CL" down > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-T_ALL=$(now)
-phase_t=$(now)
-phases=""
-phase() {
-    phases="$phases$(printf '# phase %-28s %6ss' "$1" "$(elapsed "$phase_t")")
-"
-    phase_t=$(now)
-}
-X() { "$CL" exec "$@"; }
-other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
+E2E_PREFIX=hcw E2E_NAME=wizard
+. "$HACON_TOP/tests/wizard/lib-e2e.sh"
 
 # ---------------------------------------------------------------- bare
 if "$CL" up --bare > "$W/up.log" 2>&1; then
@@ -85,28 +59,6 @@ tap_check "bare: the shared disk is blank" sh -c \
     "[ -z \"\$('$CL' exec nodeone blkid -o value -s TYPE $DISK_DEV)\" ]"
 HOST_RC=$(ls -l /etc/rc?.d 2> /dev/null | md5sum)
 phase "up --bare"
-
-# apply STEP [ENV=VALUE...]: hacon setup apply on nodeone; output in
-# $W/STEP.out, exit status in $W/STEP.rc.
-apply() {
-    local s=$1; shift
-    X nodeone env "$@" hacon setup apply "$s" --answers "$ANS" --yes \
-        > "$W/$s.out" 2>&1
-    echo $? > "$W/$s.rc"
-}
-applied() {   # applied STEP DESC
-    if [ "$(cat "$W/$1.rc")" = 0 ] && grep -q "^Step $1 applied and verified" "$W/$1.out"; then
-        tap_ok "$2"
-    else
-        tap_fail "$2 (exit $(cat "$W/$1.rc"))"; sed 's/^/#   /' "$W/$1.out" | tail -n 25
-    fi
-}
-same_on_both() {   # same_on_both FILE
-    local a b
-    a=$(X nodeone sh -c "md5sum < '$1'") && b=$(X nodetwo sh -c "md5sum < '$1'") \
-        && [ "$a" = "$b" ]
-}
-running_on() { X "$1" pidof "$2" > /dev/null; }
 
 out=$(X nodeone hacon setup list --answers "$ANS" 2>&1)
 if echo "$out" | grep -Eq '^1 preflight +done' &&
