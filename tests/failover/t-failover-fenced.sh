@@ -37,7 +37,7 @@ fo_up "the final configuration and a BMC per node" --final --bmc
 fo_relay cut uncut
 fo_lease
 
-# Fencing from the setup wizard, and the admin's priority line.
+# Fencing from the setup wizard, with its priority-fencing-delay.
 PW=$(cat "$S/bmc/password")
 ( umask 077; printf '%s\n' "$PW" > "$S/fence.secret" )
 cat > "$S/fence.answers" <<EOF
