@@ -1,6 +1,9 @@
 #include "drbd_disk.h"
 
 #include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
 
 bool hc_drbd_disk_has_data(const hc_drbd_disk_probe *p)
 {
@@ -44,4 +47,28 @@ const char *hc_drbd_disk_action_str(hc_drbd_disk_action a)
     case HC_DRBD_DISK_OVERWRITE: return "overwrite";
     }
     return "?";
+}
+
+char *hc_drbd_show_fencing(const char *text, size_t len)
+{
+    char *t = g_strndup(text, len), **lines, *r = NULL;
+
+    if (!g_str_has_prefix(g_strchug(t), "resource")) {
+        g_free(t);
+        return NULL;
+    }
+    lines = g_strsplit(t, "\n", -1);
+    for (char **l = lines; *l && !r; l++) {
+        char *s = g_strstrip(*l);
+
+        if (g_str_has_prefix(s, "fencing")
+            && g_ascii_isspace(s[strlen("fencing")])) {
+            s += strlen("fencing");
+            s += strspn(s, " \t");
+            r = g_strndup(s, strcspn(s, "; \t"));
+        }
+    }
+    g_strfreev(lines);
+    g_free(t);
+    return r ? r : g_strdup("");
 }

@@ -12,6 +12,7 @@
 #define HC_DRBD_DISK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What was found on one node. */
@@ -52,5 +53,11 @@ void hc_drbd_disk_decide(const hc_drbd_disk_probe probe[2], bool pacemaker,
                          hc_drbd_disk_plan *ret);
 
 const char *hc_drbd_disk_action_str(hc_drbd_disk_action a);
+
+/* The fencing policy that `drbdsetup show RES` text (len bytes) shows the
+ * running resource with: "" when it is up with the option at its default
+ * (none, which drbdsetup show leaves out), NULL when the text shows no
+ * resource (it is down).  g_free() the result. */
+char *hc_drbd_show_fencing(const char *text, size_t len);
 
 #endif

@@ -270,6 +270,8 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
  * plan's files; runs one of its commands (with its progress line). */
 int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err);
 int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err);
+/* ... and the plan's CIB update (cib_new), when it has one. */
+int hc_wizard_apply_cib(hc_wizard *w, hc_plan *p, char **ret_err);
 
 /* diff -u of two texts labelled "PATH (old_label)" and "PATH (new_label)"
  * (old_text NULL: absent), newly allocated. */

@@ -108,6 +108,11 @@ static bool check_int(const char *v, const char *arg)
     return !*end && n >= lo && n <= hi;
 }
 
+static bool check_auto_int(const char *v, const char *arg)
+{
+    return !strcmp(v, "auto") || check_int(v, arg);
+}
+
 static bool check_choice(const char *v, const char *arg)
 {
     char **c = g_strsplit(arg, "|", -1);
@@ -299,6 +304,12 @@ static const answer_def answer_defs[] = {
     { "fence_delay", "15", check_int, "0-120",
       "seconds of random delay before a fence (pcmk_delay_max), so that "
       "two nodes never shoot each other at once (0: none)" },
+    { "priority_fencing_delay", "auto", check_auto_int, "0-600",
+      "seconds that a fence of the node running the service waits "
+      "(priority-fencing-delay), so that after a split the node without it "
+      "is fenced first; it must exceed the time a fence takes: auto derives "
+      "it from the time measured (the live status checks, or sbd's "
+      "msgwait); 0: none" },
     { "fence_test", "no", check_choice, "no|yes",
       "yes: step fence's verify ends with one real fence of the passive "
       "node (it is power-cycled and joins again)" },

@@ -19,37 +19,156 @@
 #include "util.h"
 #include "wizard_int.h"
 
+/* The cluster properties Pacemaker's controller writes itself: at its
+ * start, and when sbd and its watchdog come or go (have-watchdog).  A
+ * step that restarts the cluster (step fence starting sbd) changes them
+ * between its plan and its CIB update, as it makes DRBD's fence-peer
+ * handler place and remove its constraint (below). */
+static const char *const controller_props[] = {
+    "dc-version", "cluster-infrastructure", "cluster-name", "have-watchdog",
+    "last-lrm-refresh", NULL
+};
+
+/* DRBD's crm-fence-peer handler places a constraint of its own while a
+ * peer is away (a restart of the node) and removes it after the resync. */
+#define FENCE_PEER_PREFIX "drbd-fence-by-handler-"
+
+static void drop_fence_peer(xmlNode *cib)
+{
+    xmlNode *cons = pcmk_find_cib_element(cib, "constraints");
+    xmlNode *n = cons ? cons->children : NULL;
+
+    while (n) {
+        xmlNode *next = n->next;
+        const char *id = n->type == XML_ELEMENT_NODE ? crm_element_value(n, "id") : NULL;
+
+        if (id && g_str_has_prefix(id, FENCE_PEER_PREFIX)) {
+            free_xml(n);
+        }
+        n = next;
+    }
+}
+
+static xmlNode *without_controller_props(xmlNode *cib)
+{
+    xmlNode *c = copy_xml(cib);
+
+    for (int i = 0; controller_props[i]; i++) {
+        hc_cib_set_property(c, controller_props[i], NULL);
+    }
+    drop_fence_peer(c);
+    return c;
+}
+
+/* want re-based on now: when the configuration changed since the plan
+ * (expect) in the controller's own properties alone, want with now's
+ * value of each of them that the plan left as it was; NULL when anything
+ * else changed. */
+static xmlNode *rebase(xmlNode *expect, xmlNode *want, xmlNode *now)
+{
+    xmlNode *a = without_controller_props(expect);
+    xmlNode *b = without_controller_props(now), *r = NULL;
+
+    if (hc_cib_same_config(a, b)) {
+        xmlNode *cons = pcmk_find_cib_element(now, "constraints");
+        xmlNode *rcons;
+
+        r = copy_xml(want);
+        for (int i = 0; controller_props[i]; i++) {
+            const char *n = controller_props[i];
+
+            if (!g_strcmp0(hc_cib_property(expect, n),
+                           hc_cib_property(want, n))) {
+                hc_cib_set_property(r, n, hc_cib_property(now, n));
+            }
+        }
+        /* The handler's constraints as they are now. */
+        drop_fence_peer(r);
+        rcons = pcmk_find_cib_element(r, "constraints");
+        for (xmlNode *n = cons ? cons->children : NULL; n && rcons;
+             n = n->next) {
+            const char *id = n->type == XML_ELEMENT_NODE ? crm_element_value(n, "id") : NULL;
+
+            if (id && g_str_has_prefix(id, FENCE_PEER_PREFIX)) {
+                add_node_copy(rcons, n);
+            }
+        }
+    }
+    free_xml(a);
+    free_xml(b);
+    return r;
+}
+
 /* Writes the configuration section of want into the CIB in one update,
  * provided that the CIB's configuration is still expect's (NULL: any).
  * Only the configuration is replaced (the status section belongs to the
  * cluster), refused when the CIB's epoch moved since it was read: then
- * it is read and tried again, a few times.  A CIB file is rewritten
- * through a temporary file and a rename, the old one kept as FILE~
- * (hc_crm_cib_commit(), as the console's command line commits). */
+ * it is read and tried again, a few times.  What the controller changed
+ * meanwhile in its own properties (a restart the step made) is kept: the
+ * update is re-based on the CIB as it is; any other change since the
+ * plan refuses it.  A CIB file is rewritten through a temporary file and
+ * a rename, the old one kept as FILE~ (hc_crm_cib_commit(), as the
+ * console's command line commits). */
+/* The CIB as it is now; on a live cluster that a step just restarted on
+ * this node (pacemaker's CIB manager not up yet), waited for up to the
+ * answer timeout. */
+static int query_waiting(hc_wizard *w, xmlNode **ret, char **ret_err)
+{
+    double end = hc_now_ms() + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
+    bool said = false;
+    int rc;
+
+    while ((rc = hc_crm_cib_query(ret, ret_err)) == -ENOTCONN
+           || rc == -ECONNREFUSED || rc == -EAGAIN || rc == -ENOENT) {
+        if (hc_wizard_cib_is_file(w) || hc_now_ms() > end) {
+            break;
+        }
+        if (!said) {
+            hc_wizard_progress(w, "waiting for the CIB (pacemaker starting "
+                               "on this node)");
+            said = true;
+        }
+        g_clear_pointer(ret_err, g_free);
+        g_usleep(1000 * 1000);
+    }
+    return rc;
+}
+
 int hc_wizard_cib_write(hc_wizard *w, xmlNode *expect, xmlNode *want,
                         char **ret_err)
 {
     int rc = 0;
 
     for (int attempt = 0; attempt < 5; attempt++) {
-        xmlNode *now = NULL;
+        xmlNode *now = NULL, *based = NULL;
 
-        rc = hc_crm_cib_query(&now, ret_err);
+        rc = query_waiting(w, &now, ret_err);
         if (rc == 0 && expect && !hc_cib_same_config(now, expect)) {
-            *ret_err = g_strdup("the CIB changed since the plan was made; "
-                                "plan again");
-            rc = -ESTALE;
-        } else if (rc == 0 && !hc_cib_same_config(now, want)) {
-            rc = hc_crm_cib_commit(now, want, ret_err);
+            based = rebase(expect, want, now);
+            if (!based) {
+                *ret_err = g_strdup("the CIB changed since the plan was "
+                                    "made; plan again");
+                rc = -ESTALE;
+            } else if (attempt == 0) {
+                hc_wizard_progress(w, "the cluster changed its own "
+                                   "properties since the plan (a restart): "
+                                   "the update is made on the CIB as it is "
+                                   "now");
+            }
+        }
+        if (rc == 0 && !hc_cib_same_config(now, based ? based : want)) {
+            rc = hc_crm_cib_commit(now, based ? based : want, ret_err);
             if (rc == -ESTALE && attempt < 4) {
                 /* Changed between the read and the commit. */
                 g_clear_pointer(ret_err, g_free);
                 free_xml(now);
+                free_xml(based);
                 g_usleep(200 * 1000);
                 continue;
             }
         }
         free_xml(now);
+        free_xml(based);
         break;
     }
     return rc;
@@ -90,6 +209,15 @@ int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
     return rc;
 }
 
+int hc_wizard_apply_cib(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    if (!p->cib_new) {
+        return 0;
+    }
+    hc_wizard_progress(w, "updating the CIB (one atomic update)");
+    return hc_wizard_cib_write(w, p->cib_old, p->cib_new, ret_err);
+}
+
 static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     int rc = hc_wizard_apply_files(w, p, ret_err);
@@ -97,9 +225,8 @@ static int apply_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
         rc = hc_wizard_apply_cmd(w, p->cmds->pdata[i], ret_err);
     }
-    if (rc == 0 && p->cib_new) {
-        hc_wizard_progress(w, "updating the CIB (one atomic update)");
-        rc = hc_wizard_cib_write(w, p->cib_old, p->cib_new, ret_err);
+    if (rc == 0) {
+        rc = hc_wizard_apply_cib(w, p, ret_err);
     }
     return rc;
 }

@@ -223,7 +223,8 @@ int hc_wizard_undo_record(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
 }
 
 /* Runs the checkpoint's undo commands, the last first; every one is tried.
- * Each gets a minute: a daemon's stop waits for its resources. */
+ * Each gets five minutes: a daemon's stop waits for its resources to move
+ * away, minutes on a slow node. */
 static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
 {
     char *path = g_build_filename(dir, "undo", NULL), *text = NULL, **lines;
@@ -253,7 +254,7 @@ static int undo_run(hc_wizard *w, const char *dir, char **ret_err)
         }
         cmd = hc_exec_cmdline((const char *const *) argv, node);
         hc_wizard_progress(w, "undoing: %s", cmd);
-        rc = hc_wizard_run(w, node, 60000, NULL, &err,
+        rc = hc_wizard_run(w, node, 300000, NULL, &err,
                            (const char *const *) argv);
         if (rc < 0 && !first) {
             first = rc;
@@ -394,22 +395,36 @@ out:
  * commands undone, then the files. */
 int hc_wizard_checkpoint_restore(hc_wizard *w, const char *dir, char **ret_err)
 {
-    char *path, *manifest = NULL, **lines;
+    char *path, *manifest = NULL, **lines, *uerr = NULL;
     size_t len;
     int rc, first = restore_cib(w, dir, ret_err);
 
-    if (first == 0) {
-        first = undo_run(w, dir, ret_err);
-    }
+    /* Every part is tried even when one fails: as much as possible goes
+     * back (a CIB that cannot be reached must not leave a daemon the step
+     * started running); the CIB is tried again after the undo. */
+    rc = undo_run(w, dir, &uerr);
     if (first < 0) {
-        return first;
+        char *e2 = NULL;
+
+        if (restore_cib(w, dir, &e2) == 0) {
+            g_clear_pointer(ret_err, g_free);
+            first = 0;
+        }
+        g_free(e2);
     }
+    if (first == 0 && rc < 0) {
+        first = rc;
+        *ret_err = g_steal_pointer(&uerr);
+    }
+    g_free(uerr);
     path = g_build_filename(dir, "files", NULL);
     rc = hc_read_file(path, &manifest, &len);
     g_free(path);
     if (rc < 0) {
-        *ret_err = g_strdup_printf("checkpoint %s has no file list", dir);
-        return rc;
+        if (first == 0) {
+            *ret_err = g_strdup_printf("checkpoint %s has no file list", dir);
+        }
+        return first < 0 ? first : rc;
     }
     lines = g_strsplit(manifest, "\n", -1);
     /* Every file is restored even when one fails: as much as possible. */

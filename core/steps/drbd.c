@@ -492,6 +492,47 @@ out:
     return rc;
 }
 
+/* The fencing policy res runs with on node (drbdsetup show), NULL where
+ * res is not up there. */
+static char *running_fencing(hc_wizard *w, const char *node, const char *res)
+{
+    char *out = out_on(w, node, "drbdsetup show \"$1\" 2>/dev/null", res);
+    char *r = out ? hc_drbd_show_fencing(out, strlen(out)) : NULL;
+
+    g_free(out);
+    return r;
+}
+
+/* A running res reads r0.res only when told: where it is up and its file
+ * changes, or where it runs with another fencing policy than the file's
+ * (a file written before without the adjust), `drbdadm adjust` applies
+ * the file to the running resource; verify reads drbdsetup show. */
+static void plan_adjust(hc_wizard *w, hc_plan *p, const char *nodes[2],
+                        const char *res, const char *policy,
+                        const bool changed[2])
+{
+    for (int i = 0; i < 2; i++) {
+        const char *node = i ? nodes[1] : NULL;
+        char *now = running_fencing(w, node, res);
+
+        if (now && (changed[i] || strcmp(now, policy))) {
+            char *why = g_strdup_printf("%s runs with %s%s: apply the new "
+                                        "%s.res to the running resource "
+                                        "(fencing %s)", res,
+                                        *now ? "fencing " : "no fencing "
+                                        "policy", now, res, policy);
+
+            hc_plan_cmd_add(p, node, 60000, why, "drbdadm", "adjust", res,
+                            NULL);
+            hc_plan_crm(p, "drbdadm adjust %s   # on %s", res, nodes[i]);
+            g_hash_table_replace(p->data, g_strdup("adjust"),
+                                 g_strdup(policy));
+            g_free(why);
+        }
+        g_free(now);
+    }
+}
+
 static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
@@ -548,6 +589,7 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         };
         GString *res_text = g_string_new(NULL);
         const char *why = NULL;
+        bool changed[2] = { false, false };
 
         for (int i = 0; i < 2; i++) {
             if (drbd_version(w, i ? nodes[1] : NULL, &v[i]) < 0) {
@@ -585,8 +627,11 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                          ret_err);
         }
         for (int i = 0; rc == 0 && i < 2; i++) {
+            guint before = p->files->len;
+
             rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, path, text,
                                   strlen(text), 0644, false, ret_err);
+            changed[i] = p->files->len != before;
         }
         g_free(text);
         g_free(path);
@@ -603,6 +648,8 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         if (rc < 0) {
             return rc;
         }
+        plan_adjust(w, p, nodes, res, r.stonith ? "resource-and-stonith"
+                                                : "resource-only", changed);
         mount_point(w, p, nodes);
     }
     if (shared) {
@@ -705,7 +752,48 @@ static int drbd_verify(hc_wizard *w, hc_plan *p, char **ret_err)
             return -EPROTO;
         }
     }
+    /* Where r0 runs, it runs with the file's fencing policy. */
+    for (int i = 0; g_hash_table_lookup(p->data, "adjust") && i < 2; i++) {
+        const char *want = g_hash_table_lookup(p->data, "adjust");
+        char *now = running_fencing(w, nodes[i], res);
+
+        if (now && strcmp(now, want)) {
+            *ret_err = g_strdup_printf("%s on %s runs with fencing %s after "
+                                       "drbdadm adjust, not %s (drbdsetup "
+                                       "show %s)", res, nodes[i] ? nodes[i]
+                                       : "this node", *now ? now : "none",
+                                       want, res);
+            g_free(now);
+            return -EPROTO;
+        }
+        g_free(now);
+    }
     return 0;
+}
+
+/* After the checkpoint put the old r0.res back: where r0 runs, it takes
+ * the old file's options again. */
+static int drbd_rollback(hc_wizard *w, char **ret_err)
+{
+    const char *nodes[2] = { NULL, hc_wizard_peer(w) };
+    const char *res = hc_wizard_answer(w, "drbd_resource");
+    int rc = 0;
+
+    if (strcmp(hc_wizard_answer(w, "storage"), "drbd")) {
+        return 0;
+    }
+    for (int i = 0; i < 2; i++) {
+        char *now = running_fencing(w, nodes[i], res);
+        const char *argv[] = { "drbdadm", "adjust", res, NULL };
+
+        if (now && hc_wizard_run(w, nodes[i], 60000, NULL,
+                                 rc == 0 ? ret_err : NULL, argv) < 0
+            && rc == 0) {
+            rc = -EIO;
+        }
+        g_free(now);
+    }
+    return rc;
 }
 
 static int drbd_check(hc_wizard *w, hc_step_state *ret, GString *why)
@@ -725,6 +813,7 @@ const hc_step hc_step_drbd = {
     .plan = drbd_plan,
     .apply = drbd_apply,
     .verify = drbd_verify,
+    .rollback = drbd_rollback,
     .needs = { "cluster" },
     .detect = hc_steps_detect_storage,
 };

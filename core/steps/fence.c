@@ -647,6 +647,10 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
         hc_plan_cmd_add(p, on, 300000, "restart the cluster stack on the "
                         "node, sbd first (its resources move away meanwhile)",
                         "crm", "cluster", "restart", NULL);
+        /* A rollback restarts the stack without sbd (undone the last
+         * first: this before the disable above). */
+        hc_plan_cmd_undo(p, "sh", "-c", "systemctl disable sbd && crm cluster "
+                         "restart", NULL);
     } else {
         const char *cmd = !strcmp(mgr, "command")
                           ? hc_wizard_answer(w, "start_command") : "";
@@ -677,13 +681,13 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
             g_ptr_array_add(a[k], NULL);
             c->node = g_strdup(on);
             c->argv = (char **) g_ptr_array_free(a[k], FALSE);
-            if (k == 1) {
-                /* A rollback stops the sbd this step started. */
-                c->undo = g_strdupv(c->argv);
-                g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
-                c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
-                    g_strdup("stop");
-            }
+            /* A rollback runs the undos the last first: pacemaker stopped,
+             * then sbd (which does not exit while pacemaker runs), then
+             * pacemaker started again without it. */
+            c->undo = g_strdupv(c->argv);
+            g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
+            c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
+                g_strdup(k == 1 ? "stop" : k == 0 ? "start" : "stop");
             c->timeout_ms = k == 1 ? 60000 : 300000;
             c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
                                      node, k == 0 ? " (its resources move "
@@ -840,6 +844,8 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
     /* 20 % over msgwait: a fence by sbd is only done when the victim has
      * had msgwait to read its message and be reset. */
     timeout = msgwait + (msgwait + 4) / 5;
+    g_hash_table_replace(p->data, g_strdup("sbd_msgwait"),
+                         g_strdup_printf("%d", msgwait));
     if (!diskless) {
         GString *x = g_string_new(NULL);
         char *s = g_strdup("<primitive id=\"st_sbd\" class=\"stonith\" "
@@ -1278,6 +1284,198 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     return rc;
 }
 
+/* ------------------------------------------------------------ the priority
+ * delay: after a split, the fence of the node that runs the service waits
+ * priority-fencing-delay, so that the other node is fenced first.  It must
+ * exceed the time a fence takes (with its pcmk_delay_max): a delay shorter
+ * than the fence lets both fences run, and the node with the service can
+ * be the one that goes.  With sbd a fence takes msgwait; with an agent the
+ * apply measures it (a reboot is an off and an on, each followed by
+ * status polls: six times the slowest live status check). */
+
+#define PRIORITY_SET "hacon-fence-priority"
+#define PRIORITY_CALLS 6
+
+/* A delay that exceeds a fence of e seconds: e plus half of it (at least
+ * 5 s), rounded up to 5 s. */
+static int delay_over(int e)
+{
+    int d = e + MAX(e / 2, 5);
+
+    return (d + 4) / 5 * 5;
+}
+
+static int cib_secs(xmlNode *cib, const char *name)
+{
+    const char *v = hc_cib_property(cib, name);
+    long long ms = v ? crm_get_msec(v) : -1;
+
+    return ms > 0 ? (int) ((ms + 999) / 1000) : 0;
+}
+
+static void set_priority_delay(hc_plan *p, int d)
+{
+    char *v = g_strdup_printf("%ds", d);
+
+    hc_cib_set_property(p->cib_new, "priority-fencing-delay", v);
+    g_free(v);
+}
+
+static int priority_plan(hc_wizard *w, hc_plan *p, const char *m,
+                         char **ret_err)
+{
+    const char *ans = hc_wizard_answer(w, "priority_fencing_delay");
+    int have = cib_secs(p->cib_old, "priority-fencing-delay");
+    int fdelay = atoi(hc_wizard_answer(w, "fence_delay"));
+    bool is_auto = !strcmp(ans, "auto");
+    int d = is_auto ? 0 : atoi(ans);
+
+    if (!is_auto && d == 0) {
+        if (have) {
+            hc_cib_set_property(p->cib_new, "priority-fencing-delay", NULL);
+            hc_plan_crm(p, "crm configure property priority-fencing-delay=0");
+        }
+        if (hc_cib_remove_id(p->cib_new, PRIORITY_SET)) {
+            hc_plan_crm(p, "crm configure rsc_defaults priority=0");
+        }
+        hc_plan_note(p, "priority_fencing_delay=0: after a split each node "
+                     "fences the other (after pcmk_delay_max's random "
+                     "delay): the node that keeps the service is chance.");
+        return 0;
+    }
+    /* Each resource counts 1 (a promoted instance 1 more): the node that
+     * runs the service weighs more. */
+    if (!hc_cib_find_id(p->cib_new, PRIORITY_SET)) {
+        int rc = hc_cib_add_xml(p->cib_new, "rsc_defaults",
+                                "<meta_attributes id=\"" PRIORITY_SET "\">"
+                                "<nvpair id=\"" PRIORITY_SET "-priority\" "
+                                "name=\"priority\" value=\"1\"/>"
+                                "</meta_attributes>");
+
+        if (rc < 0) {
+            *ret_err = g_strdup("cannot add the resources' priority to the "
+                                "CIB");
+            return rc;
+        }
+        hc_plan_crm(p, "crm configure rsc_defaults priority=1");
+    }
+    if (!strcmp(m, "sbd")) {
+        const char *mw = g_hash_table_lookup(p->data, "sbd_msgwait");
+        int e = (mw ? atoi(mw) : 0) + fdelay;
+
+        if (is_auto) {
+            d = delay_over(e);
+        } else if (d <= e) {
+            *ret_err = g_strdup_printf("priority_fencing_delay=%d is not more "
+                                       "than a fence by sbd takes (msgwait "
+                                       "%s s + fence_delay %d s = %d s): "
+                                       "answer auto or more than %d", d,
+                                       mw ? mw : "?", fdelay, e, e);
+            return -EINVAL;
+        }
+        hc_plan_note(p, "priority-fencing-delay=%ds: after a split the node "
+                     "that runs the service is fenced only after %d s; a "
+                     "fence by sbd takes msgwait (%s s) plus up to "
+                     "fence_delay (%d s), %d s, so the other node is gone "
+                     "first.%s", d, d, mw ? mw : "?", fdelay, e,
+                     is_auto ? " (auto: that time plus half, rounded up to "
+                               "5 s)" : "");
+    } else if (is_auto && have) {
+        d = have;
+        g_hash_table_replace(p->data, g_strdup("priority_auto"),
+                             g_strdup("1"));
+        hc_plan_note(p, "priority-fencing-delay=%ds kept (auto: derived from "
+                     "the fence time measured when it was set; checked again "
+                     "whenever the live checks run).", d);
+    } else {
+        /* Until measured: more than the longest a fence may take before
+         * it counts as failed (stonith-timeout). */
+        int st = cib_secs(p->cib_old, "stonith-timeout");
+
+        if (is_auto) {
+            d = delay_over((st ? st : 60) + fdelay);
+            g_hash_table_replace(p->data, g_strdup("priority_auto"),
+                                 g_strdup("1"));
+        }
+        hc_plan_note(p, "priority-fencing-delay: after a split the node that "
+                     "runs the service is fenced only after this delay, so "
+                     "that the other node is gone first. It must exceed the "
+                     "time a fence takes: the apply measures the live status "
+                     "checks, takes a fence (an off and an on, each with its "
+                     "status polls) as %d times the slowest plus fence_delay, "
+                     "and %s.", PRIORITY_CALLS,
+                     is_auto ? "sets the delay to that plus half, rounded up "
+                               "to 5 s (the plan shows it from stonith-"
+                               "timeout until then)"
+                             : "refuses a delay that does not exceed it");
+    }
+    g_hash_table_replace(p->data, g_strdup("priority_delay"),
+                         g_strdup_printf("%d", d));
+    if (d != have) {
+        set_priority_delay(p, d);
+        hc_plan_crm(p, "crm configure property priority-fencing-delay=%ds", d);
+    }
+    return 0;
+}
+
+/* The live status checks' command (agent_plan()). */
+static bool is_live_check(const hc_plan_cmd *c)
+{
+    return c->argv[0] && c->argv[1] && c->argv[2] && c->argv[3]
+           && !strcmp(c->argv[3], "fence-status");
+}
+
+/* The engine's apply, with the live checks timed: the fence time they
+ * give sets (auto) or checks priority-fencing-delay before the CIB
+ * update. */
+static int fence_apply(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    double slowest = 0;
+    int rc = hc_wizard_apply_files(w, p, ret_err);
+
+    for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
+        const hc_plan_cmd *c = p->cmds->pdata[i];
+        double t0 = hc_now_ms();
+
+        rc = hc_wizard_apply_cmd(w, c, ret_err);
+        if (rc == 0 && is_live_check(c)) {
+            slowest = MAX(slowest, hc_now_ms() - t0);
+        }
+    }
+    if (rc == 0 && slowest > 0 && p->cib_new
+        && g_hash_table_lookup(p->data, "priority_delay")) {
+        int fdelay = atoi(hc_wizard_answer(w, "fence_delay"));
+        int e = (int) (PRIORITY_CALLS * slowest + 999) / 1000 + fdelay;
+        int d = atoi(g_hash_table_lookup(p->data, "priority_delay"));
+        bool is_auto = g_hash_table_lookup(p->data, "priority_auto") != NULL;
+
+        if (!is_auto && d <= e) {
+            *ret_err = g_strdup_printf("priority_fencing_delay=%d is not more "
+                                       "than a fence takes here: about %d s "
+                                       "(%d x the slowest live status check, "
+                                       "%.1f s, + fence_delay %d s); answer "
+                                       "auto or more than %d", d, e,
+                                       PRIORITY_CALLS, slowest / 1000, fdelay,
+                                       e);
+            return -EINVAL;
+        }
+        if (is_auto) {
+            d = delay_over(e);
+            set_priority_delay(p, d);
+        }
+        hc_wizard_progress(w, "priority-fencing-delay=%ds: a fence takes about "
+                           "%d s here (%d x the slowest live status check, "
+                           "%.1f s, + fence_delay %d s)%s", d, e,
+                           PRIORITY_CALLS, slowest / 1000, fdelay,
+                           is_auto ? "; auto: that plus half, rounded up to "
+                                     "5 s" : "");
+    }
+    if (rc == 0) {
+        rc = hc_wizard_apply_cib(w, p, ret_err);
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------ the step */
 
 static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -1329,6 +1527,9 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = sbd_plan(w, p, false, ret_err);
     } else {
         rc = qdevice_plan(w, p, ret_err);
+    }
+    if (rc == 0 && strcmp(m, "qdevice")) {
+        rc = priority_plan(w, p, m, ret_err);
     }
     v = hc_cib_property(p->cib_old, "stonith-enabled");
     /* Without its watchdog half, fencing=qdevice fences nothing: STONITH
@@ -1458,6 +1659,29 @@ static int test_fence(hc_wizard *w, char **ret_err)
     }
     hc_wizard_progress(w, "%s fenced after %.1f s; waiting for it to join",
                        victim, (hc_now_ms() - t0) / 1000);
+    {
+        /* The fence just measured must be shorter than the delay that
+         * lets it end first after a split. */
+        xmlNode *cib = NULL;
+        char *err = NULL;
+        int d = 0;
+
+        if (hc_wizard_cib(w, &cib, &err) == 0) {
+            d = cib_secs(cib, "priority-fencing-delay");
+        }
+        free_xml(cib);
+        g_free(err);
+        if (d > 0 && (hc_now_ms() - t0) / 1000 >= d) {
+            *ret_err = g_strdup_printf("the test fence of %s took %.1f s, not "
+                                       "less than priority-fencing-delay "
+                                       "(%d s): after a split both fences "
+                                       "could run; answer "
+                                       "priority_fencing_delay with more",
+                                       victim, (hc_now_ms() - t0) / 1000, d);
+            g_free(victim);
+            return -ETIMEDOUT;
+        }
+    }
     deadline = hc_now_ms() + 1000.0 * atoi(hc_wizard_answer(w, "timeout"));
     /* It first drops out, then comes back. */
     g_usleep(2 * 1000 * 1000);
@@ -1733,6 +1957,7 @@ const hc_step hc_step_fence = {
              "nodes; fencing=none leaves it to step stonith",
     .check = fence_check,
     .plan = fence_plan,
+    .apply = fence_apply,
     .verify = fence_verify,
     .rollback = fence_rollback,
     .needs = { "cluster" },

@@ -147,6 +147,10 @@ ocheck "plan: two fence_ipmilan devices, each kept off its own node, stonith on,
     "grep -q 'crm configure primitive st_nodeone stonith:fence_ipmilan params ip=${BMC_IP[nodeone]} .*pcmk_host_list=nodeone pcmk_delay_max=5s password_script=' '$W/out' &&
      grep -q 'crm configure location l_st_nodetwo st_nodetwo -inf: nodetwo' '$W/out' &&
      grep -q 'live check: nodetwo.s fence device answers (fence_ipmilan -o status from nodeone)' '$W/out'"
+ocheck "plan: priority-fencing-delay (measured at apply) and a priority on every resource" sh -c \
+    "grep -q 'crm configure rsc_defaults priority=1' '$W/out' &&
+     grep -q 'crm configure property priority-fencing-delay=[0-9]*s' '$W/out' &&
+     grep -q 'the apply measures the live status' '$W/out'"
 ocheck "plan: the secret files are named but not shown, the password nowhere" sh -c \
     "grep -q '(secret: [0-9]* bytes, not shown)' '$W/out' && ! grep -qF '$PW' '$W/out'"
 
@@ -199,7 +203,11 @@ if [ "$(cat "$W/rc")" = 0 ] && grep -q '^Step fence applied and verified' "$W/ou
 else
     tap_fail "apply fence (exit $(cat "$W/rc"))"; sed 's/^/#   /' "$W/out" | tail -n 25
 fi
-grep -E 'test fence|fenced after' "$W/out" | sed 's/^/# /'
+grep -E 'test fence|fenced after|priority-fencing-delay=' "$W/out" | sed 's/^/# /'
+pfd=$(X nodeone crm_attribute -G -n priority-fencing-delay -q 2> /dev/null)
+est=$(sed -n 's/.*priority-fencing-delay=[0-9]*s: a fence takes about \([0-9]*\) s here.*/\1/p' "$W/out")
+tap_check "priority-fencing-delay=${pfd:-none}: derived from the fence time measured (about ${est:-?} s), above it" \
+    sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ]' sh "${pfd:-0s}" "$est"
 pid_after=$(init_pid nodetwo)
 ocheck "the test fence power-cycled nodetwo, the passive node (PID 1 $pid_before -> $pid_after), which is online again" \
     sh -c "[ -n '$pid_after' ] && [ '$pid_before' != '$pid_after' ] && grep -q 'test fence: nodetwo power-cycled and Online again' '$W/out'"
@@ -317,6 +325,13 @@ ocheck "sbd plan: the header kept (msgwait 30 s read from it), stonith-timeout 3
     "grep -q 'has an sbd header already (msgwait 30 s): kept' '$W/out' &&
      grep -q 'crm configure primitive st_sbd stonith:fence_sbd params devices=$DISK_DEV pcmk_delay_max=10s' '$W/out' &&
      grep -q 'crm configure property stonith-timeout=36s' '$W/out' && ! grep -q ' create\$' '$W/out'"
+ocheck "sbd plan: priority-fencing-delay 60s, above a fence by sbd (msgwait 30 s + fence_delay 10 s)" \
+    grep -q 'crm configure property priority-fencing-delay=60s' "$W/out"
+{ cat "$S/sbd.answers"; echo priority_fencing_delay=40; } > "$S/sbd40.answers"
+setup plan fence --answers "$S/sbd40.answers"
+ocheck "sbd plan: priority_fencing_delay=40, not above that 40 s: refused, saying why (exit $(cat "$W/rc"))" sh -c \
+    "[ \$(cat '$W/rc') != 0 ] && grep -q 'priority_fencing_delay=40 is not more than a fence by sbd takes (msgwait 30 s + fence_delay 10 s = 40 s)' '$W/out'"
+setup plan fence --answers "$S/sbd.answers"
 ocheck "sbd plan: sbd starts before pacemaker on each node, the peer first" sh -c \
     "grep -A6 '^Commands:' '$W/out' | grep -q '\\[nodetwo\\] /etc/init.d/pacemaker stop' &&
      grep -q '^  /etc/init.d/sbd start' '$W/out'"

@@ -1,9 +1,10 @@
 #!/bin/bash
 # `hacon failover-test cut` and `hang` on the fenced namespace cluster:
 # `hc-cluster up --final --bmc` (a BMC per node whose power commands crash
-# and boot the node), step fence with fence_ipmilan (fence_delay=0), and
-# the admin's line priority-fencing-delay with a priority on dhcp, so
-# that a cut HA link fences the node without the service.
+# and boot the node), step fence with fence_ipmilan (fence_delay=0) and
+# its priority-fencing-delay (auto: derived from the fence time the step
+# measured) with a priority on every resource, so that a cut HA link
+# fences the node without the service.
 #   * cut, hacon on the active node: the passive node is fenced (power-
 #     cycled: a new PID 1) and joins again once the link is back; the
 #     service never leaves the active node;
@@ -54,9 +55,12 @@ X nodeone hacon setup apply fence --answers "$S/fence.answers" --yes > "$W/fence
 rc=$?
 tap_check "step fence (fence_ipmilan, fence_delay=0) applied ($(elapsed "$t0")s)" [ $rc = 0 ]
 [ $rc = 0 ] || tail -n 20 "$W/fence.log" | sed 's/^/#   /'
-X nodeone crm configure property priority-fencing-delay=10s > "$W/crm.log" 2>&1 &&
-    X nodeone crm resource meta dhcp set priority 10 >> "$W/crm.log" 2>&1
-tap_check "priority-fencing-delay=10s, dhcp priority 10" [ $? = 0 ]
+pfd=$(X nodeone crm_attribute -G -n priority-fencing-delay -q 2> /dev/null)
+est=$(sed -n 's/.*priority-fencing-delay=[0-9]*s: a fence takes about \([0-9]*\) s here.*/\1/p' "$W/fence.log")
+tap_check "step fence set priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority 1" \
+    sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] &&
+           [ "$("$3" exec nodeone crm_attribute -t rsc_defaults -n priority -G -q 2> /dev/null)" = 1 ]' \
+    sh "${pfd:-0s}" "$est" "$CL"
 X nodeone crm_resource --wait --timeout=60s > /dev/null 2>&1
 
 # Both nodes from the host, every 0.3 s: "nodeone dhcpd|- nodetwo dhcpd|-".

@@ -1,12 +1,14 @@
 /* libFuzzer target: `drbdadm dump` / `drbdsetup show` text read for the
  * names of minors, which then name the minors of a /proc/drbd snapshot
- * (the same input), and every formatter.  Corpus:
+ * (the same input), and every formatter; the fencing policy step drbd
+ * reads from `drbdsetup show`.  Corpus:
  * tests/fuzz/corpus/fuzz_drbd_config/ (real drbdadm dump output). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "drbd.h"
+#include "drbd_disk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hc_drbd *d = hc_drbd_new();
     GString *out = g_string_new(NULL);
 
+    g_free(hc_drbd_show_fencing((const char *)data, size));
     hc_drbd_parse_config_minors((const char *)data, size, names);
     hc_drbd_feed_proc(d, proc, strlen(proc), 1.0, names);
     hc_drbd_format_text(d, out, true);

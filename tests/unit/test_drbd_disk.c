@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <glib.h>
+
 #include "drbd_disk.h"
 
 enum { EMPTY, META, FS, META_FS };
@@ -168,6 +170,36 @@ static void has_data(void **state)
     assert_true(hc_drbd_disk_has_data(&p));
 }
 
+/* The running resource's fencing policy from drbdsetup show (8.4). */
+static void show_fencing(void **state)
+{
+    static const char up84[] =
+        "resource r0 {\n    options {\n    }\n    net {\n"
+        "        after-sb-0pri    discard-zero-changes;\n    }\n"
+        "    _this_host {\n        volume 0 {\n"
+        "            device\t\t\tminor 1;\n"
+        "            disk {\n"
+        "                fencing         \tresource-and-stonith;\n"
+        "            }\n        }\n    }\n}\n";
+    static const char nofence[] = "resource r0 {\n    options {\n    }\n}\n";
+    char *r;
+
+    (void) state;
+    r = hc_drbd_show_fencing(up84, strlen(up84));
+    assert_string_equal(r, "resource-and-stonith");
+    g_free(r);
+    r = hc_drbd_show_fencing(nofence, strlen(nofence));
+    assert_string_equal(r, "");
+    g_free(r);
+    assert_null(hc_drbd_show_fencing("", 0));
+    assert_null(hc_drbd_show_fencing("r0: No such resource\n", 21));
+    /* Not NUL-terminated: only len bytes are read. */
+    r = hc_drbd_show_fencing("resource r0 {\n fencing resource-only;X",
+                             strlen("resource r0 {\n fencing resource-only;"));
+    assert_string_equal(r, "resource-only");
+    g_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +207,7 @@ int main(void)
         cmocka_unit_test(table_up),
         cmocka_unit_test(table_overwrite),
         cmocka_unit_test(has_data),
+        cmocka_unit_test(show_fencing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -421,6 +421,74 @@ static void cib_changed_since_plan(void **state)
     hc_plan_free(p);
 }
 
+/* What the controller writes itself (have-watchdog, when a step's restart
+ * started sbd) between the plan and the apply does not refuse the update:
+ * it is made on the CIB as it is, the controller's value kept. */
+static void cib_rebased_on_controller_props(void **state)
+{
+    hc_plan *p = NULL;
+    char *err = NULL, *v;
+    const char *argv[] = { "crm_attribute", "--type", "crm_config", "--name",
+                           "have-watchdog", "--update", "true", NULL };
+
+    write_root_file("/etc/hacon-test/a.conf", "old a\n", 0644);
+    plan_of.a_text = "new a\n";
+    plan_of.property = "stonith-enabled";
+    assert_int_equal(hc_wizard_plan(fx->w, &test_step, &p, &err), 0);
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, NULL, &err, argv), 0);
+    assert_int_equal(hc_wizard_apply(fx->w, &test_step, p, NULL, &err), 0);
+    assert_root_file("/etc/hacon-test/a.conf", "new a\n");
+    v = cib_property("stonith-enabled");
+    assert_non_null(v);
+    g_free(v);
+    v = cib_property("have-watchdog");
+    assert_string_equal(v, "true");
+    g_free(v);
+    g_free(err);
+    hc_plan_free(p);
+}
+
+/* DRBD's crm-fence-peer handler places its constraint while a restarted
+ * peer is away: the update is made on the CIB as it is, the constraint
+ * kept; a constraint of anyone else still refuses it. */
+static void cib_rebased_on_fence_peer_constraint(void **state)
+{
+    hc_plan *p = NULL;
+    char *err = NULL, *out = NULL, *v;
+    const char *prim[] = { "cibadmin", "--create", "-o", "resources", "-X",
+                           "<primitive id=\"d\" class=\"ocf\" "
+                           "provider=\"heartbeat\" type=\"Dummy\"/>", NULL };
+    const char *fp[] = { "cibadmin", "--create", "-o", "constraints", "-X",
+                         "<rsc_location id=\"drbd-fence-by-handler-r0-d\" "
+                         "rsc=\"d\" node=\"n1\" score=\"-INFINITY\"/>",
+                         NULL };
+    const char *other[] = { "cibadmin", "--create", "-o", "constraints", "-X",
+                            "<rsc_location id=\"admin-ban\" rsc=\"d\" "
+                            "node=\"n2\" score=\"-INFINITY\"/>", NULL };
+    const char *query[] = { "cibadmin", "-Q", "-o", "constraints", NULL };
+
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, NULL, &err, prim), 0);
+    plan_of.property = "stonith-enabled";
+    assert_int_equal(hc_wizard_plan(fx->w, &test_step, &p, &err), 0);
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, NULL, &err, fp), 0);
+    assert_int_equal(hc_wizard_apply(fx->w, &test_step, p, NULL, &err), 0);
+    v = cib_property("stonith-enabled");
+    assert_non_null(v);
+    g_free(v);
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, &out, &err, query), 0);
+    assert_non_null(strstr(out, "drbd-fence-by-handler-r0-d"));
+    g_free(out);
+    hc_plan_free(p);
+    p = NULL;
+    plan_of.property = "maintenance-mode";
+    assert_int_equal(hc_wizard_plan(fx->w, &test_step, &p, &err), 0);
+    assert_int_equal(hc_wizard_run(fx->w, NULL, 30000, NULL, &err, other), 0);
+    assert_int_equal(hc_wizard_apply(fx->w, &test_step, p, NULL, &err),
+                     -ESTALE);
+    g_free(err);
+    hc_plan_free(p);
+}
+
 /* An explicit rollback restores the newest checkpoint, marks it used, and
  * the next rollback goes to the one before it. */
 static void rollback_goes_back_one_checkpoint_at_a_time(void **state)
@@ -754,6 +822,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(cib_changed_since_plan, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(cib_rebased_on_controller_props, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(cib_rebased_on_fence_peer_constraint,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             rollback_goes_back_one_checkpoint_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(numbered_checkpoints_newest_first,

@@ -5,18 +5,24 @@
 # pacemaker running, real DRBD r0 synced, ext4 on /dev/drbd1, dhcpd under
 # ocf:hacon:dhcpd with its constraints, the move and its clearing); the
 # client VM then gets a lease through the floating IP; the wizard again
-# finds every step done and changes nothing; then hacon failover-test
-# (move, standby, crash: the harness kills the active node's qemu and boots
-# it again) with every assertion, leases and DRBD included.  Between the
-# two, the cluster is stopped on both nodes and the wizard run again: the
-# DRBD step must find r0's data and plan nothing that writes it.
+# finds every step done and changes nothing; the cluster is stopped on
+# both nodes and the wizard run again: the DRBD step must find r0's data
+# and plan nothing that writes it.  Then fencing, as an admin makes the
+# cluster safe: step fence with sbd (a failure injected after its
+# restarts: the rollback must stop sbd on both nodes), then with
+# fence_ipmilan and its priority-fencing-delay, step drbd again; and on
+# the fenced cluster hacon failover-test move, standby, cut and hang
+# (the hung node reset by its fence, the resync after it on the
+# survivor's console) with every assertion, leases and DRBD included.
 #
 # Each phase's time is printed.  Deadlines only, no timing assertion: the
 # VMs run under software emulation, 20 times slower than hardware.
-# VMC_FAILOVER: the failover scenarios (default "move standby crash";
-# "none" skips them); VMC_FENCED: those on the fenced cluster (default
-# "cut hang"; they run with VMC_FENCING=1).  VMC_SKIP: phases to leave
-# out ("client wizard console fencing"), for working on one part.
+# VMC_FENCING=0: no fencing, the failover scenarios on the unfenced
+# cluster.  VMC_FAILOVER: the failover scenarios (default "move standby",
+# "move standby crash" with VMC_FENCING=0; "none" skips them);
+# VMC_FENCED: those on the fenced cluster (default "cut hang").
+# VMC_SKIP: phases to leave out ("client wizard console fencing"), for
+# working on one part.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -36,6 +42,8 @@ cleanup() {
     # the first: it must not cut the cleanup short (the VMs would stay).
     trap '' INT TERM
     [ -n "${watcher:-}" ] && kill "$watcher" 2> /dev/null
+    # The sampler too: a loop left behind keeps the VM lock (its fd) held.
+    [ -n "${smp:-}" ] && kill "$smp" 2> /dev/null
     tmux -L "hc-vmc-$$" kill-server 2> /dev/null
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
@@ -390,92 +398,25 @@ elif have_time 120 "console"; then
     phase "console" $t
 fi
 
-# A kept screen shows the resync: its state and a progress bar with ETA.
-resync_seen() {
-    grep -qE "Sync(Source|Target), peer disk" "$1" &&
-        grep -qE "[0-9]+\.[0-9]%.*ETA [0-9]" "$1"
-}
-# hacon failover-test on the passive node; the crash is the harness's:
-# vm-request asks the relay below, which runs vmc crash / vmc boot.
-passive() { [ "$1" = alpha ] && echo beta || echo alpha; }
-for n in alpha beta; do
-    # Its own process group, so that cleanup ends its tail too.
-    setsid "$VMC" relay "$n" > /dev/null 2>&1 < /dev/null &
-    relays="$relays $!"
-done
-for s in ${VMC_FAILOVER:-move standby crash}; do
-    [ "$s" = none ] && break
-    have_time 200 "failover-test $s" || continue
-    t=$SECONDS
-    act=$(run alpha 60 'crm_mon -1 2>/dev/null' | sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' | head -1)
-    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; continue; }
-    p=$(passive "$act")
-    extra=""
-    [ "$s" = crash ] && extra="--yes --crash-cmd '/run/vmc/vm-request {node} crash' --restore-cmd '/run/vmc/vm-request {node} boot'"
-    # During the crash, the console on the surviving node, on its DRBD
-    # pane: when the crashed node is back, the resync shows there with
-    # its progress and ETA.  Its screens are kept every half second.
-    watcher=""
-    if [ "$s" = crash ] && command -v tmux > /dev/null; then
-        TS=rs
-        T new-session -d -s rs -x 100 -y 40 \
-            "ssh -F $VMC_DIR/ssh_config -t $p TERM=screen-256color LANG=C.UTF-8 hacon"
-        if screen_has "Cluster: tutorial" 120; then
-            T send-keys -t rs 4
-            : > "$LOG/console-resync.txt"
-            ( while sleep 0.5; do
-                  T capture-pane -p -t rs > "$LOG/resync.cur" 2> /dev/null || continue
-                  grep -q "ETA" "$LOG/resync.cur" || continue
-                  { date +%T.%N; cat "$LOG/resync.cur"; } >> "$LOG/console-resync.txt"
-              done ) &
-            watcher=$!
-        else
-            tap_fail "console on $p: no header before the crash"
-        fi
-    fi
-    run "$p" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
-        > "$LOG/failover-$s.log" 2>&1
-    rc=$?
-    if [ -n "$watcher" ]; then
-        kill "$watcher"; wait "$watcher" 2> /dev/null
-        tap_check "console on $p: the resync after $act booted again, with progress and ETA" \
-            resync_seen "$LOG/console-resync.txt"
-        grep -E "Sync|ETA" "$LOG/console-resync.txt" | sort -u | head -n 8 | sed 's/^/#   | /'
-        tap_check "console on $p: then Established, peer disk UpToDate" \
-            screen_has "Established, peer disk UpToDate" 60
-        T capture-pane -p -t rs > "$LOG/console-after-crash.txt" 2> /dev/null
-        T send-keys -t rs q
-    fi
-    grep -E ' (assert|drbd|dhcp) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
-    if [ $rc = 0 ]; then
-        tap_ok "failover-test $s ($act -> $p, hacon on $p): pass ($((SECONDS - t)) s)"
-    else
-        tap_fail "failover-test $s ($act -> $p, hacon on $p): exit $rc"
-        tail -n 30 "$LOG/failover-$s.log" | sed 's/^/#   /'
-    fi
-    tap_check "failover-test $s: leases kept (assertion passed)" \
-        grep -q 'assert pass: leases-kept' "$LOG/failover-$s.log"
-    tap_check "failover-test $s: DRBD UpToDate/UpToDate at the end (assertion passed)" \
-        grep -q 'assert pass: drbd-uptodate' "$LOG/failover-$s.log"
-    run "$p" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
-    phase "failover-test $s" $t
-done
-
 # Fencing, as on real machines, from the setup wizard's step fence on the
 # running cluster: first sbd on the disk both nodes share (vdc) with each
-# node's watchdog (i6300esb), then fence_ipmilan, a device per node that
-# reaches the node's BMC (ipmi_sim) over the management network, which
-# replaces st_sbd (sbd keeps running: its watchdog resets a node that
-# hangs); step drbd again for r0's `fencing resource-and-stonith`.  The
-# admin's one line more: priority-fencing-delay with a priority on the
-# service, so that a cut HA link fences the node without the service
-# (fence_delay=0: no random delay).  Then failover-test cut and hang on
-# the fenced cluster, with the host sampling both nodes every second
-# through their admin network (not the HA link the test cuts): never two
-# DRBD Primaries, never two dhcpd.
+# node's watchdog (i6300esb), with a failure injected after the step's
+# restarts (HACON_WIZARD_FAIL, the test hook that fails a step once its
+# apply is done): its CIB update made on the CIB as the restarts left it,
+# then the rollback, which must stop sbd on both nodes and restore
+# /etc/default/sbd.  Then fence_ipmilan, a device per node that reaches
+# the node's BMC (ipmi_sim) over the management network, with the step's
+# priority-fencing-delay (derived from the fence time it measured) and a
+# priority on every resource, so that a cut HA link fences the node
+# without the service (fence_delay=0: no random delay); step drbd again
+# for r0's `fencing resource-and-stonith`, adjusted into the running r0.
+# Then failover-test move and standby, cut and hang on the fenced cluster,
+# with the host sampling both nodes every second through their admin
+# network (not the HA link the test cuts): never two DRBD Primaries,
+# never two dhcpd.
 fenced=""
-if [ "${VMC_FENCING:-0}" != 1 ]; then
-    tap_skip "fencing and failover-test cut, hang on the fenced cluster: VMC_FENCING=1 runs them"
+if [ "${VMC_FENCING:-1}" = 0 ]; then
+    tap_skip "fencing and failover-test cut, hang on the fenced cluster: VMC_FENCING=0"
 elif have_time 600 "fencing"; then
     t=$SECONDS
     pass=$(cat "$VMC_DIR/bmc.pass")
@@ -500,29 +441,59 @@ fence_node2_params=ip=10.10.103.12 username=admin lanplus=1 cipher=3
 fence_secret_file=/root/bmc.pass
 fence_delay=0
 EOF'
+    sbd_state='md5sum < /etc/default/sbd; pgrep -x sbd > /dev/null && echo sbd-runs || echo no-sbd'
+    { run alpha 30 "$sbd_state"; run beta 30 "$sbd_state"; } > "$LOG/fence-sbd-before.txt" 2>&1
+    run alpha 60 'cibadmin -Q --scope configuration' > "$LOG/fence-cib-before.xml" 2>&1
     t1=$SECONDS
-    run alpha 900 "hacon setup apply fence --answers /root/answers-sbd --yes" \
-        > "$LOG/step-fence-sbd.log" 2>&1
+    run alpha 900 "HACON_WIZARD_FAIL=fence:apply hacon setup apply fence --answers /root/answers-sbd --yes" \
+        > "$LOG/step-fence-sbd-fail.log" 2>&1
     rc=$?
-    tap_check "setup step fence, fencing=sbd: applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
-    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-sbd.log" | tail -n 15 | sed 's/^/#   /'
-    out=$(run alpha 60 'sbd -d /dev/vdc list; pgrep -x sbd > /dev/null && echo sbd-runs'; run beta 60 'pgrep -x sbd > /dev/null && echo sbd-runs')
-    echo "$out" > "$LOG/fence-sbd.txt"
-    tap_check "fencing=sbd: sbd runs on both nodes, both slots on the shared disk" \
-        bash -c '[ "$(grep -c sbd-runs <<< "$1")" = 2 ] && grep -q alpha <<< "$1" && grep -q beta <<< "$1"' sh "$out"
+    f=$LOG/step-fence-sbd-fail.log
+    tap_check "step fence, fencing=sbd, a failure injected after its restarts: failed, rolled back (exit $rc, $((SECONDS - t1)) s)" \
+        sh -c '[ "$1" != 0 ] && grep -q "failure injected by HACON_WIZARD_FAIL; rolled back to" "$2" &&
+               ! grep -q "ROLLBACK FAILED" "$2"' sh "$rc" "$f"
+    grep -E '^\s+\.\.\. (running|undoing|the cluster|updating|failed)|FAILED' "$f" | tail -n 30 | sed 's/^/#   /'
+    tap_check "... its CIB update was made on the CIB as its restarts left it (the controller's properties, DRBD's fence-peer constraint)" \
+        sh -c 'grep -q "the cluster changed its own properties since the plan" "$1" &&
+               ! grep -q "the CIB changed since the plan was made" "$1"' sh "$f"
+    { run alpha 30 "$sbd_state"; run beta 30 "$sbd_state"; } > "$LOG/fence-sbd-after.txt" 2>&1
+    tap_check "... the rollback stopped sbd on both nodes" \
+        test "$(grep -c no-sbd "$LOG/fence-sbd-after.txt")" = 2
+    tap_diff "... and restored /etc/default/sbd on both nodes" \
+        "$LOG/fence-sbd-before.txt" "$LOG/fence-sbd-after.txt"
+    run alpha 60 'cibadmin -Q --scope configuration' > "$LOG/fence-cib-after.xml" 2>&1
+    tap_check "... and the CIB: no st_sbd, stonith-enabled and priorities as before" \
+        sh -c '! grep -q st_sbd "$2" && [ "$(grep -c "stonith-enabled\|priority" "$1")" = "$(grep -c "stonith-enabled\|priority" "$2")" ]' \
+        sh "$LOG/fence-cib-before.xml" "$LOG/fence-cib-after.xml"
+    end=$((SECONDS + 240))
+    until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
+          grep -qE '\* dhcp\s.*Started' <<< "$out"; do
+        [ $SECONDS -lt $end ] || break
+        sleep 5
+    done
+    tap_check "... both nodes online again, dhcp Started" \
+        bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
     t1=$SECONDS
     run alpha 900 "hacon setup apply fence --answers /root/answers-agent --yes" \
         > "$LOG/step-fence-agent.log" 2>&1
     rc=$?
     tap_check "setup step fence, fencing=agent (fence_ipmilan): applied ($((SECONDS - t1)) s)" [ $rc = 0 ]
     [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-agent.log" | tail -n 15 | sed 's/^/#   /'
+    grep -E 'priority-fencing-delay=' "$LOG/step-fence-agent.log" | sed 's/^/#   /'
+    pfd=$(run alpha 30 'crm_attribute -G -n priority-fencing-delay -q 2>/dev/null')
+    est=$(sed -n 's/.*priority-fencing-delay=[0-9]*s: a fence takes about \([0-9]*\) s here.*/\1/p' "$LOG/step-fence-agent.log")
+    prio=$(run alpha 30 'crm_attribute -t rsc_defaults -n priority -G -q 2>/dev/null')
+    tap_check "step fence: priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority ${prio:-none}" \
+        sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] && [ "$3" = 1 ]' \
+        sh "${pfd:-0s}" "$est" "$prio"
     t1=$SECONDS
     run alpha 900 "hacon setup apply drbd --answers /root/answers-agent --yes" \
         > "$LOG/step-fence-drbd.log" 2>&1
-    tap_check "setup step drbd again: r0 with fencing resource-and-stonith on both nodes ($((SECONDS - t1)) s)" \
+    grep -E '^\s+\.\.\. running|FAILED' "$LOG/step-fence-drbd.log" | sed 's/^/#   /'
+    tap_check "setup step drbd again: drbdadm adjust r0 on both nodes ($((SECONDS - t1)) s)" \
+        test "$(grep -c 'running .*drbdadm adjust r0' "$LOG/step-fence-drbd.log")" = 2
+    tap_check "... r0 with fencing resource-and-stonith in r0.res and running (drbdsetup show) on both nodes" \
         both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res && drbdsetup show r0 | grep -q resource-and-stonith'
-    run alpha 120 'crm configure property priority-fencing-delay=30s && crm resource meta dhcp set priority 10' \
-        > "$LOG/fence-crm.log" 2>&1
     end=$((SECONDS + 300))
     while [ $SECONDS -lt $end ]; do
         out=$(run alpha 60 'crm_mon -1 2>&1')
@@ -536,6 +507,89 @@ EOF'
     [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && fenced=yes
     phase "fencing" $t
 fi
+
+# A kept screen shows the resync: its state and a progress bar with ETA.
+resync_seen() {
+    grep -qE "Sync(Source|Target), peer disk" "$1" &&
+        grep -qE "[0-9]+\.[0-9]%.*ETA [0-9]" "$1"
+}
+# During a crash or a hang, the console on the surviving node (SURV), on
+# its DRBD pane: when the node that went (GONE) is back, the resync
+# shows there with its progress and ETA.  Its screens are kept every
+# half second.  watch_start SURV; watch_end SURV GONE.
+watcher=""
+watch_start() {
+    watcher=""
+    command -v tmux > /dev/null || return 0
+    TS=rs
+    T new-session -d -s rs -x 100 -y 40 \
+        "ssh -F $VMC_DIR/ssh_config -t $1 TERM=screen-256color LANG=C.UTF-8 hacon"
+    if screen_has "Cluster: tutorial" 120; then
+        T send-keys -t rs 4
+        : > "$LOG/console-resync.txt"
+        ( while sleep 0.5; do
+              T capture-pane -p -t rs > "$LOG/resync.cur" 2> /dev/null || continue
+              grep -q "ETA" "$LOG/resync.cur" || continue
+              { date +%T.%N; cat "$LOG/resync.cur"; } >> "$LOG/console-resync.txt"
+          done ) &
+        watcher=$!
+    else
+        tap_fail "console on $1: no header before the $s"
+    fi
+}
+watch_end() {
+    [ -n "$watcher" ] || return 0
+    kill "$watcher"; wait "$watcher" 2> /dev/null
+    tap_check "console on $1: the resync after $2 was back, with progress and ETA" \
+        resync_seen "$LOG/console-resync.txt"
+    grep -E "Sync|ETA" "$LOG/console-resync.txt" | sort -u | head -n 8 | sed 's/^/#   | /'
+    tap_check "console on $1: then Established, peer disk UpToDate" \
+        screen_has "Established, peer disk UpToDate" 60
+    T capture-pane -p -t rs > "$LOG/console-after-$s.txt" 2> /dev/null
+    T send-keys -t rs q
+    watcher=""
+}
+# hacon failover-test on the passive node; the crash is the harness's:
+# vm-request asks the relay below, which runs vmc crash / vmc boot.
+passive() { [ "$1" = alpha ] && echo beta || echo alpha; }
+for n in alpha beta; do
+    # Its own process group, so that cleanup ends its tail too.
+    setsid "$VMC" relay "$n" > /dev/null 2>&1 < /dev/null &
+    relays="$relays $!"
+done
+# On the fenced cluster the crash proves nothing that hang does not (the
+# active node lost, fenced, the service moved, the node back, the resync
+# on the console), so it runs only without fencing.
+default_failover="move standby"
+[ -n "$fenced" ] || default_failover="move standby crash"
+for s in ${VMC_FAILOVER:-$default_failover}; do
+    [ "$s" = none ] && break
+    have_time 200 "failover-test $s" || continue
+    t=$SECONDS
+    act=$(run alpha 60 'crm_mon -1 2>/dev/null' | sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' | head -1)
+    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; continue; }
+    p=$(passive "$act")
+    extra=""
+    [ "$s" = crash ] && extra="--yes --crash-cmd '/run/vmc/vm-request {node} crash' --restore-cmd '/run/vmc/vm-request {node} boot'"
+    [ "$s" = crash ] && watch_start "$p"
+    run "$p" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
+        > "$LOG/failover-$s.log" 2>&1
+    rc=$?
+    watch_end "$p" "$act"
+    grep -E ' (assert|drbd|dhcp) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
+    if [ $rc = 0 ]; then
+        tap_ok "failover-test $s ($act -> $p, hacon on $p): pass ($((SECONDS - t)) s)"
+    else
+        tap_fail "failover-test $s ($act -> $p, hacon on $p): exit $rc"
+        tail -n 30 "$LOG/failover-$s.log" | sed 's/^/#   /'
+    fi
+    tap_check "failover-test $s: leases kept (assertion passed)" \
+        grep -q 'assert pass: leases-kept' "$LOG/failover-$s.log"
+    tap_check "failover-test $s: DRBD UpToDate/UpToDate at the end (assertion passed)" \
+        grep -q 'assert pass: drbd-uptodate' "$LOG/failover-$s.log"
+    run "$p" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
+    phase "failover-test $s" $t
+done
 
 # sample NODE: "ROLE dhcpd|-" (DRBD r0's role, whether dhcpd runs), or down.
 sample_node() {
@@ -569,13 +623,15 @@ for s in ${VMC_FENCED:-cut hang}; do
         extra="--yes"
     fi
     up0=$(sample_node "$victim" | awk '{ print $3 }')
+    [ "$s" = hang ] && watch_start "$on"
     : > "$LOG/samples-$s.txt"
     sampler "$LOG/samples-$s.txt" &
     smp=$!
     run "$on" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
         > "$LOG/failover-$s.log" 2>&1
     rc=$?
-    kill "$smp"; wait "$smp" 2> /dev/null
+    kill "$smp"; wait "$smp" 2> /dev/null; smp=""
+    watch_end "$on" "$victim"
     grep -E ' (assert|drbd|dhcp|fence) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
     if [ $rc = 0 ]; then
         tap_ok "failover-test $s ($act active, hacon on $on, $victim to be fenced): pass ($((SECONDS - t)) s)"
