@@ -1284,6 +1284,35 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     return rc;
 }
 
+/* sbd with a disk in a container: the plan says it cannot be applied here
+ * (apply refuses it, --force or not).  sbd arms a watchdog, and a
+ * container's watchdog is its host's: when sbd stops feeding it, the host
+ * and every container on it are reset. */
+static int sbd_container_warn(hc_wizard *w, hc_plan *p, char **ret_err)
+{
+    const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
+    int rc = 0;
+
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        char *c = NULL;
+
+        rc = node_container(w, nodes[i], &c, ret_err);
+        if (rc == 0 && c) {
+            hc_plan_warn(p, "CANNOT BE APPLIED HERE: %s runs in a container "
+                         "(%s), which shares its host's kernel: the watchdog "
+                         "sbd arms would reset the host and everything on "
+                         "it. sbd needs machines of their own (or VMs); "
+                         "here, answer fencing=agent.", nodes[i], c);
+            g_hash_table_replace(p->data, g_strdup("sbd-container"),
+                                 g_strdup_printf("%s runs in a container "
+                                                 "(%s)", nodes[i], c));
+            g_free(c);
+            break;
+        }
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------ the priority
  * delay: after a split, the fence of the node that runs the service waits
  * priority-fencing-delay, so that the other node is fenced first.  It must
@@ -1431,7 +1460,18 @@ static bool is_live_check(const hc_plan_cmd *c)
 static int fence_apply(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     double slowest = 0;
-    int rc = hc_wizard_apply_files(w, p, ret_err);
+    const char *box = g_hash_table_lookup(p->data, "sbd-container");
+    int rc;
+
+    if (box) {
+        /* Before any change: nothing to roll back. */
+        *ret_err = g_strdup_printf("fencing=sbd refused: %s, whose kernel "
+                                   "is its host's; sbd's watchdog would "
+                                   "reset the host. Answer fencing=agent "
+                                   "here", box);
+        return -EPERM;
+    }
+    rc = hc_wizard_apply_files(w, p, ret_err);
 
     for (guint i = 0; rc == 0 && i < p->cmds->len; i++) {
         const hc_plan_cmd *c = p->cmds->pdata[i];
@@ -1525,6 +1565,9 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = agent_plan(w, p, checks, ret_err);
     } else if (!strcmp(m, "sbd")) {
         rc = sbd_plan(w, p, false, ret_err);
+        if (rc == 0) {
+            rc = sbd_container_warn(w, p, ret_err);
+        }
     } else {
         rc = qdevice_plan(w, p, ret_err);
     }

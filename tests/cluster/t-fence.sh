@@ -341,7 +341,33 @@ awk '/^  \[here\] \/etc\/default\/sbd/ { f = 1; next }
      f && /^    \+\+\+/ { next }
      f && /^    [+ ]/ { print substr($0, 6) }' "$W/out" > "$W/sbd.default"
 tap_diff "sbd plan: /etc/default/sbd as the golden copy" "$GOLDEN/sbd.default" "$W/sbd.default"
-tap_skip "sbd apply: not in namespaces (a namespace node shares this machine's kernel; sbd's watchdog would reset the machine); tests/vmcluster runs it"
+# sbd in a namespace node: the plan says it cannot be applied here, and
+# apply refuses it before any change (--force or not): a namespace node
+# shares this machine's kernel, and sbd's watchdog would reset the
+# machine (tests/vmcluster runs sbd in VMs).  The apply is tried only when
+# the plan carries the refusal, so that a broken plan never reaches it.
+ocheck "sbd plan in a namespace node: CANNOT BE APPLIED HERE (a container, the host's kernel), answer fencing=agent" sh -c \
+    "grep -q 'CANNOT BE APPLIED HERE: nodeone runs in a container (hc-cluster)' '$W/out' &&
+     grep -q 'answer fencing=agent' '$W/out'"
+if grep -q 'CANNOT BE APPLIED HERE' "$W/out"; then
+    cib_conf > "$W/cib-before-sbd"
+    sbd_state() {
+        for n in nodeone nodetwo; do
+            echo "$n: $("$CL" exec $n sh -c 'md5sum < /etc/default/sbd 2> /dev/null; pidof sbd')"
+        done
+        grep -c '^softdog ' /proc/modules
+    }
+    sbd_state > "$W/sbd-before"
+    setup apply fence --answers "$S/sbd.answers" --yes --force
+    ocheck "sbd apply in a namespace node: refused before any change (exit $(cat "$W/rc"))" sh -c \
+        "[ \$(cat '$W/rc') != 0 ] && grep -q 'fencing=sbd refused: nodeone runs in a container' '$W/out'"
+    cib_conf > "$W/cib-after-sbd"
+    tap_check "... the CIB configuration as before" cmp -s "$W/cib-before-sbd" "$W/cib-after-sbd"
+    sbd_state > "$W/sbd-after"
+    tap_diff "... /etc/default/sbd, sbd and softdog as before on both nodes" "$W/sbd-before" "$W/sbd-after"
+else
+    tap_skip "sbd apply in a namespace node: the plan did not refuse it, so it is not tried"
+fi
 
 # The qdevice plan (t-qdevice applies it): the third host qnetd of
 # `up --qnetd`; in a namespace node the diskless sbd half is skipped, and
