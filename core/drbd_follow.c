@@ -54,6 +54,32 @@ static void notify(hc_drbd_follow *f, const char *msg)
     }
 }
 
+/* In a child before exec: no signal held.  A caller that holds back
+ * signals (an apply that must end applied or rolled back) must not pass
+ * that on, or drbdsetup would not end on the SIGTERM that stops it. */
+static void unblock_signals(gpointer data)
+{
+    sigset_t none;
+
+    (void) data;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Reaps pid after its SIGTERM: at most 2 s, then SIGKILL (a child that
+ * holds SIGTERM back must not hang its caller). */
+static void reap(pid_t pid)
+{
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(pid, NULL, WNOHANG) != 0) {
+            return;
+        }
+        g_usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
 static void child_free(child *c)
 {
     if (!c) {
@@ -69,7 +95,7 @@ static void child_free(child *c)
         kill(c->pid, SIGTERM);
         /* drbdsetup ends on SIGTERM at once; reap it so that no zombie
          * stays behind. */
-        waitpid(c->pid, NULL, 0);
+        reap(c->pid);
         g_spawn_close_pid(c->pid);
     }
     if (c->ch) {
@@ -158,7 +184,8 @@ static child *child_spawn(hc_drbd_follow *f, bool oneshot, char **ret_err)
                                   G_SPAWN_SEARCH_PATH
                                   | G_SPAWN_DO_NOT_REAP_CHILD
                                   | G_SPAWN_STDERR_TO_DEV_NULL,
-                                  NULL, NULL, &c->pid, NULL, &out_fd, NULL,
+                                  unblock_signals, NULL, &c->pid, NULL,
+                                  &out_fd, NULL,
                                   &err)) {
         if (ret_err) {
             *ret_err = g_strdup(err->message);
@@ -859,8 +886,8 @@ static gboolean lookup_deadline(gpointer data)
 
 static void own_group(gpointer data)
 {
-    (void) data;
     setpgid(0, 0);
+    unblock_signals(data);
 }
 
 /* Starts the tool of l->step, or the next one that can be started; at

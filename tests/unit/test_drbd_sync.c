@@ -9,6 +9,7 @@
  * events2 --now captures of an initial sync (tests/drbd/captures/, DRBD
  * 8.4.11 through drbd-utils 9.22, which prints 9's format). */
 #include <errno.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,6 +239,61 @@ static void captured_initial_sync_followed(void **state)
     fake_free(&f);
 }
 
+/* hacon setup apply holds SIGTERM, SIGINT, SIGHUP and SIGQUIT back while
+ * a step applies (it must end applied or rolled back).  The follower's
+ * drbdsetup must not inherit that: its stop (SIGTERM) would not end it,
+ * and the wait would hang on a stream that never ends (here the fake's
+ * `sleep 60`; in the VMs a real drbdsetup events2, forever). */
+static void synced_with_signals_held(void **state)
+{
+    const char *polls[1];
+    fake f;
+    hc_drbd_follow_opts o = { .proc_path = "/nonexistent/proc/drbd",
+                              .poll_sync_ms = 10, .poll_idle_ms = 10 };
+    sigset_t hold, old;
+    char *err = NULL;
+    gint64 t0;
+    int rc;
+
+    (void)state;
+    polls[0] = snap_done(2);
+    fake_new(&f, NULL, polls, 1);
+    /* Not a shell script: dash clears the signal mask it inherits, as
+     * drbdsetup does not.  The same fake in perl, which leaves it. */
+    {
+        char *script = g_strdup_printf(
+            "#!/usr/bin/perl\n"
+            "my $d = '%s';\n"
+            "sub slurp { local $/; open(my $h, '<', $_[0]) or return ''; "
+            "my $t = <$h>; close $h; return $t; }\n"
+            "$| = 1;\n"
+            "if (grep { $_ eq '--now' } @ARGV) { print slurp(\"$d/poll1\"); "
+            "exit 0; }\n"
+            "print slurp(\"$d/snap0\");\n"
+            "sleep 60;\n", f.dir);
+
+        put(f.dir, "drbdsetup", script);
+        g_free(script);
+        assert_int_equal(chmod(f.drbdsetup, 0755), 0);
+    }
+    o.drbdsetup = f.drbdsetup;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGHUP);
+    sigaddset(&hold, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &hold, &old);
+    t0 = g_get_monotonic_time();
+    rc = hc_drbd_wait_synced("r0", &o, 20000, 1, NULL, NULL, &err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    assert_int_equal(rc, 0);
+    assert_null(err);
+    /* The stream's stop is immediate (the fake sleeps 60 s): 20 s is
+     * room for a loaded machine, not a speed claim. */
+    assert_true(g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC);
+    fake_free(&f);
+}
+
 static void no_drbdsetup(void **state)
 {
     hc_drbd_follow_opts o = { .proc_path = "/nonexistent/proc/drbd",
@@ -257,6 +313,7 @@ int main(void)
         cmocka_unit_test(drbd9_initial_sync_followed),
         cmocka_unit_test(drbd9_stuck_sync_times_out),
         cmocka_unit_test(captured_initial_sync_followed),
+        cmocka_unit_test(synced_with_signals_held),
         cmocka_unit_test(no_drbdsetup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
