@@ -54,16 +54,12 @@ static void notify(hc_drbd_follow *f, const char *msg)
     }
 }
 
-/* In a child before exec: no signal held.  A caller that holds back
- * signals (an apply that must end applied or rolled back) must not pass
- * that on, or drbdsetup would not end on the SIGTERM that stops it. */
+/* In a child before exec: no signal held, or drbdsetup would not end on
+ * the SIGTERM that stops it (see hc_exec_child_signals). */
 static void unblock_signals(gpointer data)
 {
-    sigset_t none;
-
     (void) data;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    hc_exec_child_signals();
 }
 
 /* Reaps pid after its SIGTERM: at most 2 s, then SIGKILL (a child that
@@ -886,8 +882,9 @@ static gboolean lookup_deadline(gpointer data)
 
 static void own_group(gpointer data)
 {
+    (void) data;
     setpgid(0, 0);
-    unblock_signals(data);
+    hc_exec_child_signals();
 }
 
 /* Starts the tool of l->step, or the next one that can be started; at

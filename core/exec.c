@@ -347,6 +347,14 @@ static pid_t readers[READERS_MAX];
 static bool readers_killed;
 static __thread bool reader_thread;
 
+void hc_exec_child_signals(void)
+{
+    sigset_t none;
+
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void hc_exec_set_reader(bool on)
 {
     reader_thread = on;
@@ -470,15 +478,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
             setpgid(0, 0);
         }
         signal(SIGPIPE, SIG_DFL);
-        /* A caller that holds back signals (an apply that must end applied
-         * or rolled back) does not pass that on: a daemon the command
-         * starts must stop on SIGTERM. */
-        {
-            sigset_t none;
-
-            sigemptyset(&none);
-            sigprocmask(SIG_SETMASK, &none, NULL);
-        }
+        hc_exec_child_signals();
         execvpe(run_argv[0], run_argv, envp);
         child_exec_failed(run_argv[0], errno);
     }

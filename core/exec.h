@@ -59,6 +59,12 @@ void hc_exec_result_clear(hc_exec_result *res);
 void hc_exec_set_reader(bool on);
 void hc_exec_kill_readers(void);
 
+/* In a child between fork and exec (async-signal-safe): no signal held.
+ * A caller that holds signals back (hacon setup apply, until its step is
+ * applied or rolled back) must not pass that on: the command, or a daemon
+ * it starts, must end on the SIGTERM that stops it. */
+void hc_exec_child_signals(void);
+
 /* Commands on a node share one ssh connection per node and process
  * (ControlMaster=auto, unless the admin's ssh_config shares connections
  * itself or HACON_SSH_SHARE=no): its socket is in this directory, 0700

@@ -278,11 +278,8 @@ static void master_exit(const char *node, const char *path)
     pid = fork();
     if (pid == 0) {
         int nul = open("/dev/null", O_RDWR);
-        sigset_t none;
 
-        /* A caller that holds signals back does not pass that on. */
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        hc_exec_child_signals();
 
         if (nul >= 0) {
             dup2(nul, 0);

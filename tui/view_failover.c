@@ -19,6 +19,7 @@
  * Commands for crash, cut, stop and restore come from the environment
  * that `hacon --crash-cmd ...` sets and `hacon failover-test` reads too;
  * the child inherits it. */
+#include "exec.h"
 #include "mode.h"
 #include "view_failover.h"
 
@@ -814,10 +815,7 @@ static GPtrArray *test_argv(char *self, const char *const *args,
 G_GNUC_NORETURN static void exec_test(const char *self, GPtrArray *argv,
                                       int in_fd, int log_fd)
 {
-    sigset_t none;
-
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    hc_exec_child_signals();
     setsid();
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_DFL);
