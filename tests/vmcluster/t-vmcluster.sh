@@ -381,9 +381,15 @@ if see "Answers of the guided setup" 30 > "$LOG/form-wait.txt" &&
     i=0
     while [ "$i" -lt "${#AKEYS[@]}" ] && [ "${AKEYS[$i]}" != "$FPOS" ]; do i=$((i + 1)); done
     FPOS=$i
+    # Found on the nodes: which node this is and its peer (alpha holds
+    # node1_ha, beta answers ssh at node2_ha), and the deadlines of VMs
+    # under emulation; said on the screen.  Typed: the tutorial's cluster
+    # name and the DRBD backing disk the VMs have.
+    tap_check "answers form: node1=alpha and node2=beta detected on the nodes, said on screen" \
+        sh -c 'grep -qE "^node1 += alpha +detected" "$1" && grep -qE "^node2 += beta +detected" "$1" &&
+               grep -qE "answers? detected on the nodes" "$1"' sh "$LOG/form0.txt"
     ok=1
-    for kv in cluster_name=tutorial node1=alpha node2=beta drbd_disk=/dev/vda \
-              slow_factor=4 op_timeout=120 timeout=300; do
+    for kv in cluster_name=tutorial drbd_disk=/dev/vda; do
         answer "${kv%%=*}" "${kv#*=}" || { ok=0; break; }
     done
     wscreen > "$LOG/form1.txt"
@@ -395,6 +401,10 @@ else
 fi
 saved=$(run alpha 30 'cat /var/lib/hacon/answers 2>&1')
 echo "$saved" > "$LOG/answers-saved.txt"
+tap_check "the saved answers say why: this node holds node1_ha, beta answered at node2_ha, a VM under emulation" \
+    bash -c 'grep -q "^# detected: this node (uname -n) holds node1_ha=10.10.100.1" <<< "$1" &&
+             grep -q "^# detected: uname -n over ssh at node2_ha=10.10.100.2 (beta in /etc/hosts)" <<< "$1" &&
+             grep -q "^# detected: this node is a VM under software emulation (systemd-detect-virt: qemu" <<< "$1"' sh "$saved"
 tap_check "answers set in the form and saved: the nodes, DRBD on /dev/vda, the deadlines" \
     bash -c '[ "$1" = 1 ] && for kv in cluster_name=tutorial node1=alpha node2=beta drbd_disk=/dev/vda \
                  slow_factor=4 op_timeout=120 timeout=300; do grep -qx "$kv" <<< "$2" || exit 1; done' \
