@@ -672,6 +672,7 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->chain = g_ptr_array_new_with_free_func(g_free);
     fo->first_fail = fo->last_fail = fo->recovered = -1;
     fo->fence_seen_ms = fo->start_seen_ms = fo->two_at = -1;
+    fo->victim_back_ms = -1;
     fo->done_ms = -1;
     fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
     fo->base_lines = g_ptr_array_new_with_free_func(g_free);

@@ -104,6 +104,8 @@ struct hc_failover {
     char *victim;
     bool victim_was_in;
     double fence_seen_ms, start_seen_ms, two_at;  /* relative to t0, -1 */
+    double victim_back_ms;       /* seen again (pending or online) after
+                                  * its fence, relative to t0, -1 */
     double victim_wait_end;
     unsigned fence_samples, two_samples;
 

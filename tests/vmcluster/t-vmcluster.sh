@@ -48,6 +48,15 @@ cleanup() {
     [ -n "${smp:-}" ] && kill "$smp" 2> /dev/null
     tmux -L "hc-vmc-$$" kill-server 2> /dev/null
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
+    # The nodes' own logs, to read what happened in them: Pacemaker's,
+    # corosync's, syslog (DRBD's handlers log there) and the kernel's.
+    if [ -n "${vms_up:-}" ]; then
+        for p in alpha beta; do
+            timeout -k 5 30 "$VMC" run "$p" 'dmesg > /var/log/vmc-dmesg.txt; cd / &&
+                tar czf - var/log/pacemaker var/log/corosync var/log/messages* var/log/vmc-* 2> /dev/null' \
+                > "$LOG/logs-$p.tar.gz" 2> /dev/null < /dev/null
+        done
+    fi
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
         echo "# vmc down:"; sed 's/^/#   /' "$LOG/down.log"
     fi
@@ -83,6 +92,7 @@ t=$SECONDS
 VMC_OWNER=$$ "$VMC" up > "$LOG/up.log" 2>&1 &
 if wait $!; then
     tap_ok "three VMs up and answering ssh (alpha, beta, client)"
+    vms_up=yes
 else
     if grep -q "not ready\|no VMC-READY\|did not answer" "$LOG/up.log"; then
         sed 's/^/# /' "$LOG/up.log" | tail -n 10
@@ -606,6 +616,10 @@ sampler() {   # FILE: a line a second until killed
         sleep 1
     done
 }
+# A fenced node powers on after a server's POST (VMC_POST_SECS, 45 s; see
+# node-init), not at once: a VM's boot is not slowed by the emulation,
+# its peer's recovery is, 20 times.
+[ -d "$VMC_DIR" ] && echo "${VMC_POST_SECS:-45}" > "$VMC_DIR/post-secs"
 for s in ${VMC_FENCED:-cut hang}; do
     [ "$s" = none ] && break
     [ -n "$fenced" ] || { tap_skip "failover-test $s on the fenced cluster: fencing not set up"; continue; }
