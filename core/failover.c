@@ -456,6 +456,10 @@ void hc__fo_probe_tick(hc_failover *fo)
             char *text;
 
             fo->recovered = sent_at + rtt;
+            if (fo->first_recovered < 0) {
+                fo->first_recovered = fo->recovered;
+            }
+            fo->unanswered_ms += fo->recovered - fo->outage_start;
             text = g_strdup_printf("DHCP answers again from %s, %.0f ms "
                                    "after the first unanswered probe (%u "
                                    "unanswered so far)", fo->vip,
@@ -467,6 +471,9 @@ void hc__fo_probe_tick(hc_failover *fo)
         fo->lost++;
         if (fo->first_fail < 0) {
             fo->first_fail = sent_at;
+        }
+        if (fo->last_ok || fo->lost == 1) {
+            fo->outage_start = sent_at;
         }
         fo->last_fail = sent_at;
         if (fo->last_ok) {
@@ -671,6 +678,7 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->fn_data = data;
     fo->chain = g_ptr_array_new_with_free_func(g_free);
     fo->first_fail = fo->last_fail = fo->recovered = -1;
+    fo->first_recovered = -1;
     fo->fence_seen_ms = fo->start_seen_ms = fo->two_at = -1;
     fo->victim_back_ms = -1;
     fo->done_ms = -1;

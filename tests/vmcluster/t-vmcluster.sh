@@ -518,6 +518,12 @@ EOF'
                  [ "$2" = true ]' sh "$out" "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')"
     [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && fenced=yes
     phase "fencing" $t
+    # The client's lease renewed (for two hours): the one it got at the
+    # start has expired by now, and leases-kept compares active leases.
+    out=$(run client 120 'busybox udhcpc -i eth2 -n -q -t 10 -T 3 -x lease:7200 -s /run/vmc/udhcpc-script 2>&1')
+    echo "$out" > "$LOG/client-renew.txt"
+    tap_check "client: a lease again through 10.10.101.1 for the scenarios on the fenced cluster" \
+        grep -q "lease of .* obtained" <<< "$out"
 fi
 
 # A kept screen shows the resync: its state and a progress bar with ETA.
