@@ -449,6 +449,12 @@ void hc__fo_probe_tick(hc_failover *fo)
     double sent_at = hc__fo_rel_ms(fo), rtt = 0;
     bool ok = probe_once(fo, &rtt);
 
+    hc_failover_probe_result(fo, sent_at, ok, rtt);
+}
+
+void hc_failover_probe_result(hc_failover *fo, double sent_at, bool ok,
+                              double rtt)
+{
     fo->sent++;
     if (ok) {
         fo->answered++;
@@ -827,6 +833,17 @@ bool hc_failover_passed(const hc_failover *fo)
         }
     }
     return true;
+}
+
+double hc_failover_unanswered_ms(const hc_failover *fo)
+{
+    return fo->unanswered_ms;
+}
+
+double hc_failover_first_answer_ms(const hc_failover *fo)
+{
+    return !fo->lost ? 0 : fo->first_recovered < 0 ? -1
+           : fo->first_recovered - fo->first_fail;
 }
 
 double hc_failover_downtime_ms(const hc_failover *fo)
