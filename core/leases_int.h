@@ -51,6 +51,9 @@ struct hc_lease_table {
      * leases[] in file order, unindexed, a deletion as a lease whose usage
      * is HC__USAGE_DELETED, for hc__lease_table_append() to replay. */
     bool log;
+    /* Held while the lease array grows (it may move), when another thread
+     * reads it meanwhile: a log replayed while it is being written. */
+    GMutex *grow_lock;
 };
 
 /* In a log (see hc_lease_table.log): the row deleted the address's lease. */
@@ -215,6 +218,14 @@ void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
  * of the table become the lease's. */
 void hc__lease_commit(hc_lease_table *t, hc_lease *l);
 
+/* A record built in place: hc__lease_next() returns the zeroed slot after
+ * the last lease (valid until the table changes), which
+ * hc__lease_commit_next() then stores as hc__lease_commit() would.  A
+ * large read saves the copy of every new lease, and the stall of reading
+ * back, as one wide copy, the narrow stores that have just built it. */
+hc_lease *hc__lease_next(hc_lease_table *t);
+void hc__lease_commit_next(hc_lease_table *t);
+
 void hc__lease_failover_free(hc_lease_failover *p);
 
 /* Removes the lease for ip, if any: the last lease takes its place (in
@@ -226,6 +237,18 @@ void hc__lease_remove(hc_lease_table *t, uint32_t ip);
  * failover states, server-duid and Kea columns.  A log (u->log) is
  * replayed row by row, deletions included. */
 void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u);
+
+/* hc__lease_table_append() in three parts, for a join that replays a log
+ * while its rows are still being read (t's own reading done):
+ * hc__lease_join_begin() returns the shift by which the references of
+ * u's strings grow in t (u: the whole of the rest, or NULL when its
+ * strings are not all read yet); hc__lease_join_rows() takes u's rows
+ * [a, b) in order; hc__lease_join_end() takes u's strings, errors and the
+ * rest, once u is whole and all its rows are taken. */
+size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u);
+void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
+                         size_t b, size_t shift);
+void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift);
 
 /* hc_leases_parse(), which also stops before a top-level statement that
  * starts at byte *stop of buf (*stop is then set to SIZE_MAX - 1).  A

@@ -235,9 +235,15 @@ static void lease_grow(hc_lease_table *t)
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
 
+        if (t->grow_lock) {
+            g_mutex_lock(t->grow_lock);
+        }
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                cap * sizeof(hc_lease));
         t->cap = cap;
+        if (t->grow_lock) {
+            g_mutex_unlock(t->grow_lock);
+        }
     }
 }
 
@@ -382,7 +388,7 @@ void hc__lease_arena_grow(hc_lease_table *t, size_t n)
 }
 
 /* Puts l in the table: in place of the address's lease, or after the
- * last one. */
+ * last one.  l may be the slot after the last lease (hc__lease_next()). */
 static void lease_store(hc_lease_table *t, const hc_lease *l)
 {
     size_t s = hc__lease_index_lookup(t, l->ip);
@@ -400,14 +406,17 @@ static void lease_store(hc_lease_table *t, const hc_lease *l)
         return;
     }
     lease_grow(t);
-    t->leases[t->n] = *l;
+    if (l != &t->leases[t->n]) {
+        t->leases[t->n] = *l;
+    }
     t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
     if (t->n * 2 > t->index_cap) {
         index_resize(t, t->index_cap * 2);
     }
 }
 
-void hc__lease_commit(hc_lease_table *t, hc_lease *l)
+/* A record's usage by its state, its extras from the table's scratch. */
+static void lease_prepare(hc_lease_table *t, hc_lease *l)
 {
     switch (l->state) {
     case HC_LEASE_ACTIVE:
@@ -433,6 +442,11 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
     }
     t->records++;
     t->generation++;
+}
+
+void hc__lease_commit(hc_lease_table *t, hc_lease *l)
+{
+    lease_prepare(t, l);
     if (t->log) {
         lease_grow(t);
         t->leases[t->n++] = *l;
@@ -441,62 +455,85 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
     lease_store(t, l);
 }
 
-/* Appends the reading of the rest of a file (u, parsed from a record
- * boundary on, lines counted from 1 there) to t, as if t had read on:
- * the last record for an address wins, an address keeps the place where
- * it first appeared, a state that does not count keeps the old usage. */
-/* Moves u's strings to the end of t's, and returns by how much their
- * references grow.  The pages of u's arena are moved into t's mapping
- * after its last page (mremap(2): no copy, and no fresh pages to clear,
- * which for megabytes of strings was a fifth of the join); a copy where
- * that fails. */
-static size_t arena_take(hc_lease_table *t, hc_lease_table *u)
+hc_lease *hc__lease_next(hc_lease_table *t)
 {
-    size_t at = (t->arena_len + 4095) & ~(size_t) 4095;
-    size_t usize = (u->arena_cap + 4095) & ~(size_t) 4095;
-    size_t shift;
+    hc_lease *l;
 
-    if (at + usize > UINT32_MAX) {
-        /* References are 32 bits; the copy below keeps them dense. */
-        at = SIZE_MAX;
-    } else {
-        t->arena = big_resize(t->arena, t->arena_cap, at + usize);
-        t->arena_cap = at + usize;
-    }
-    if (at != SIZE_MAX
-        && mremap(u->arena, usize, usize, MREMAP_MAYMOVE | MREMAP_FIXED,
-                  t->arena + at) == t->arena + at) {
-        u->arena = NULL;
-        u->arena_cap = 0;
-        t->arena_len = at + u->arena_len;
-        return at;
-    }
-    shift = t->arena_len - 1;
-    hc__lease_arena_reserve(t, u->arena_len);
-    memcpy(t->arena + t->arena_len, u->arena + 1, u->arena_len - 1);
-    t->arena_len += u->arena_len - 1;
-    return shift;
+    lease_grow(t);
+    l = &t->leases[t->n];
+    memset(l, 0, sizeof(*l));
+    return l;
 }
 
-void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+void hc__lease_commit_next(hc_lease_table *t)
+{
+    hc_lease *l = &t->leases[t->n];
+
+    lease_prepare(t, l);
+    if (t->log) {
+        t->n++;
+        return;
+    }
+    lease_store(t, l);
+}
+
+/* Places u's strings in t's arena so that a reference r of u's is
+ * r + shift in t's (shift from hc__lease_join_begin()).  The pages of
+ * u's arena are moved into t's mapping (mremap(2): no copy, and no fresh
+ * pages to clear, which for megabytes of strings was a fifth of the
+ * join) when shift is a page past t's strings; else a copy. */
+static void arena_take(hc_lease_table *t, hc_lease_table *u, size_t shift)
+{
+    size_t usize = (u->arena_cap + 4095) & ~(size_t) 4095;
+
+    if (!(shift & 4095) && shift >= t->arena_len
+        && shift + usize <= UINT32_MAX) {
+        t->arena = big_resize(t->arena, t->arena_cap, shift + usize);
+        t->arena_cap = shift + usize;
+        if (mremap(u->arena, usize, usize, MREMAP_MAYMOVE | MREMAP_FIXED,
+                   t->arena + shift) == t->arena + shift) {
+            u->arena = NULL;
+            u->arena_cap = 0;
+            t->arena_len = shift + u->arena_len;
+            return;
+        }
+    }
+    if (shift + u->arena_len > t->arena_len) {
+        hc__lease_arena_reserve(t, shift + u->arena_len - t->arena_len);
+    }
+    memcpy(t->arena + shift + 1, u->arena + 1, u->arena_len - 1);
+    t->arena_len = shift + u->arena_len;
+}
+
+size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u)
+{
+    size_t at = (t->arena_len + 4095) & ~(size_t) 4095;
+
+    if (u && at + ((u->arena_cap + 4095) & ~(size_t) 4095) > UINT32_MAX) {
+        /* References are 32 bits: u's strings copied right after t's. */
+        return t->arena_len - 1;
+    }
+    return at;
+}
+
+void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
+                         size_t b, size_t shift)
 {
     uint32_t lines = t->line - 1;
-    size_t shift = arena_take(t, u);
 
-    hc__lease_table_reserve(t, t->n + u->n, 0);
-    for (size_t i = 0; i < u->n; i++) {
-        hc_lease l = u->leases[i];
+    for (size_t i = a; i < b; i++) {
+        hc_lease l = rows[i];
 
         /* A slot and the lease it points to are two cache misses in a
          * large table (a renewal of an address from anywhere in the
          * file): the slot is fetched sixteen leases ahead, and eight
          * ahead, when it is there, the lease. */
-        if (i + 16 < u->n) {
+        if (i + 16 < b) {
             __builtin_prefetch(&t->index[hc__lease_slot_of(
-                u->leases[i + 16].ip, t->index_cap)]);
+                rows[i + 16].ip, t->index_cap)]);
         }
-        if (i + 8 < u->n) {
-            uint32_t ip = u->leases[i + 8].ip;
+        if (i + 8 < b) {
+            uint32_t ip = rows[i + 8].ip;
             const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
                                                             t->index_cap)];
 
@@ -518,6 +555,22 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
         l.extras += l.extras ? (uint32_t) shift : 0;
         lease_store(t, &l);
     }
+}
+
+void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+{
+    size_t shift = hc__lease_join_begin(t, u);
+
+    hc__lease_table_reserve(t, t->n + u->n, 0);
+    hc__lease_join_rows(t, u->leases, 0, u->n, shift);
+    hc__lease_join_end(t, u, shift);
+}
+
+void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift)
+{
+    uint32_t lines = t->line - 1;
+
+    arena_take(t, u, shift);
     t->records += u->records;
     for (guint i = 0; i < u->errors->len; i++) {
         hc_lease_error *e = &g_array_index(u->errors, hc_lease_error, i);
