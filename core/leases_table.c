@@ -57,6 +57,14 @@ static void *big_resize(void *p, size_t old_size, size_t size)
     }
     if (p) {
         q = mremap(p, old_size, size, MREMAP_MAYMOVE);
+        if (q == MAP_FAILED) {
+            /* The array is more than one mapping (a join moved the pages
+             * of another into it), which mremap cannot resize: a copy. */
+            q = big_resize(NULL, 0, size);
+            memcpy(q, p, MIN(old_size, size));
+            munmap(p, old_size);
+            return q;
+        }
     } else if (size >= HUGE) {
         /* Aligned on a huge page, or only the aligned middle of the
          * mapping gets huge pages and the rest faults 4 KiB at a time. */
