@@ -16,8 +16,8 @@
 
 /* The second half of a split read, in its own thread.  Kea's rows, a
  * log, are replayed by the first thread as they come (see
- * join_while_reading()): `ready` says how many of t's rows are whole,
- * `lock` is held while t's rows move (as they grow) or are replayed. */
+ * join_while_reading()): `ready` says how many of t's log rows are
+ * whole, `lock` is held while they move (as they grow) or are replayed. */
 typedef struct load_half {
     hc_lease_table *t;
     int fd;
@@ -35,7 +35,7 @@ typedef struct load_half {
 static void load_half_publish(load_half *h, bool done)
 {
     g_mutex_lock(&h->wait_lock);
-    g_atomic_int_set(&h->ready, (gint) h->t->n);
+    g_atomic_int_set(&h->ready, (gint) h->t->log_n);
     if (done) {
         g_atomic_int_set(&h->done, 1);
     }
@@ -145,7 +145,7 @@ static int join_while_reading(hc_lease_table *t, load_half *h)
         g_mutex_unlock(&h->wait_lock);
         if (ready > done) {
             g_mutex_lock(&h->lock);
-            hc__lease_join_rows(t, h->t->leases, done, ready, shift);
+            hc__lease_join_log(t, h->t->log_rows, done, ready, shift);
             g_mutex_unlock(&h->lock);
             done = ready;
         } else if (fin) {

@@ -123,6 +123,9 @@ void hc__lease_failover_free(hc_lease_failover *p)
 
 void hc_lease_table_reset(hc_lease_table *t)
 {
+    big_free(t->log_rows, t->log_cap * sizeof(hc__log_row));
+    t->log_rows = NULL;
+    t->log_n = t->log_cap = 0;
     big_free(t->leases, t->cap * sizeof(hc_lease));
     big_free(t->index, t->index_cap * sizeof(hc_slot));
     big_free(t->arena, t->arena_cap);
@@ -243,16 +246,30 @@ static void lease_grow(hc_lease_table *t)
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
 
-        if (t->grow_lock) {
-            g_mutex_lock(t->grow_lock);
-        }
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                cap * sizeof(hc_lease));
         t->cap = cap;
+    }
+}
+
+/* The next row of a log, not counted yet. */
+static hc__log_row *log_next(hc_lease_table *t)
+{
+    if (t->log_n == t->log_cap) {
+        size_t cap = t->log_cap ? t->log_cap * 2 : 1024;
+
+        if (t->grow_lock) {
+            g_mutex_lock(t->grow_lock);
+        }
+        t->log_rows = big_resize(t->log_rows,
+                                 t->log_cap * sizeof(hc__log_row),
+                                 cap * sizeof(hc__log_row));
+        t->log_cap = cap;
         if (t->grow_lock) {
             g_mutex_unlock(t->grow_lock);
         }
     }
+    return &t->log_rows[t->log_n];
 }
 
 void hc__lease_remove(hc_lease_table *t, uint32_t ip)
@@ -262,9 +279,8 @@ void hc__lease_remove(hc_lease_table *t, uint32_t ip)
     uint32_t idx;
 
     if (t->log) {
-        lease_grow(t);
-        t->leases[t->n++] = (hc_lease) { .ip = ip,
-                                         .usage = HC__USAGE_DELETED };
+        *log_next(t) = (hc__log_row) { .ip = ip, .state = HC__LOG_DELETED };
+        t->log_n++;
         return;
     }
     s = hc__lease_index_lookup(t, ip);
@@ -303,7 +319,14 @@ void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
 {
     size_t cap = t->index_cap;
 
-    if (n > t->cap) {
+    if (t->log) {
+        if (n > t->log_cap) {
+            t->log_rows = big_resize(t->log_rows,
+                                     t->log_cap * sizeof(hc__log_row),
+                                     n * sizeof(hc__log_row));
+            t->log_cap = n;
+        }
+    } else if (n > t->cap) {
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                n * sizeof(hc_lease));
         t->cap = n;
@@ -423,8 +446,8 @@ static void lease_store(hc_lease_table *t, const hc_lease *l)
     }
 }
 
-/* A record's usage by its state, its extras from the table's scratch. */
-static void lease_prepare(hc_lease_table *t, hc_lease *l)
+/* A record's usage by its state. */
+static void lease_prepare_usage(hc_lease *l)
 {
     switch (l->state) {
     case HC_LEASE_ACTIVE:
@@ -445,6 +468,12 @@ static void lease_prepare(hc_lease_table *t, hc_lease *l)
         l->usage = HC_USAGE_NONE;
         break;
     }
+}
+
+/* A record's usage, its extras from the table's scratch. */
+static void lease_prepare(hc_lease_table *t, hc_lease *l)
+{
+    lease_prepare_usage(l);
     if (t->extras->len) {
         l->extras = hc__lease_extras_ref(t, t->extras->data, t->extras->len);
     }
@@ -452,12 +481,30 @@ static void lease_prepare(hc_lease_table *t, hc_lease *l)
     t->generation++;
 }
 
+/* A log's row of a lease read from Kea's row, written field by field
+ * (a copy of a row built aside would wait on its narrow stores). */
+static void log_lease(hc_lease_table *t, const hc_lease *l)
+{
+    hc__log_row *r = log_next(t);
+
+    r->ip = l->ip;
+    r->starts = l->starts;
+    r->ends = l->ends;
+    r->hostname = l->hostname;
+    r->uid = l->uid;
+    r->extras = l->extras;
+    r->line = l->line;
+    memcpy(r->mac, l->mac, sizeof(r->mac));
+    r->hw_len = l->hw_len;
+    r->state = l->state;
+    t->log_n++;
+}
+
 void hc__lease_commit(hc_lease_table *t, hc_lease *l)
 {
     lease_prepare(t, l);
     if (t->log) {
-        lease_grow(t);
-        t->leases[t->n++] = *l;
+        log_lease(t, l);
         return;
     }
     lease_store(t, l);
@@ -479,7 +526,7 @@ void hc__lease_commit_next(hc_lease_table *t)
 
     lease_prepare(t, l);
     if (t->log) {
-        t->n++;
+        log_lease(t, l);
         return;
     }
     lease_store(t, l);
@@ -552,10 +599,6 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
                 __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
             }
         }
-        if (l.usage == HC__USAGE_DELETED) {
-            hc__lease_remove(t, l.ip);
-            continue;
-        }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
         l.uid += l.uid ? (uint32_t) shift : 0;
@@ -565,12 +608,62 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
     }
 }
 
+void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
+                        size_t b, size_t shift)
+{
+    uint32_t lines = t->line - 1;
+
+    for (size_t i = a; i < b; i++) {
+        const hc__log_row *r = &rows[i];
+        hc_lease l;
+
+        /* As in hc__lease_join_rows(). */
+        if (i + 16 < b) {
+            __builtin_prefetch(&t->index[hc__lease_slot_of(
+                rows[i + 16].ip, t->index_cap)]);
+        }
+        if (i + 8 < b) {
+            uint32_t ip = rows[i + 8].ip;
+            const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
+                                                            t->index_cap)];
+
+            if (sl->idx && sl->ip == ip) {
+                const char *old = (const char *) &t->leases[sl->idx - 1];
+
+                __builtin_prefetch(old, 1);
+                __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
+            }
+        }
+        if (r->state == HC__LOG_DELETED) {
+            hc__lease_remove(t, r->ip);
+            continue;
+        }
+        l = (hc_lease) {
+            .ip = r->ip, .starts = r->starts, .ends = r->ends,
+            .cltt = r->starts,
+            .hostname = r->hostname ? r->hostname + (uint32_t) shift : 0,
+            .uid = r->uid ? r->uid + (uint32_t) shift : 0,
+            .extras = r->extras ? r->extras + (uint32_t) shift : 0,
+            .line = r->line + lines, .hw_type = r->hw_len ? 1 : 0,
+            .hw_len = r->hw_len, .state = r->state,
+        };
+        memcpy(l.mac, r->mac, sizeof(l.mac));
+        lease_prepare_usage(&l);
+        lease_store(t, &l);
+    }
+}
+
 void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
 {
     size_t shift = hc__lease_join_begin(t, u);
 
-    hc__lease_table_reserve(t, t->n + u->n, 0);
-    hc__lease_join_rows(t, u->leases, 0, u->n, shift);
+    if (u->log) {
+        hc__lease_table_reserve(t, t->n + u->log_n, 0);
+        hc__lease_join_log(t, u->log_rows, 0, u->log_n, shift);
+    } else {
+        hc__lease_table_reserve(t, t->n + u->n, 0);
+        hc__lease_join_rows(t, u->leases, 0, u->n, shift);
+    }
     hc__lease_join_end(t, u, shift);
 }
 
