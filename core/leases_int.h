@@ -102,30 +102,44 @@ static inline size_t hc__lease_index_lookup(const hc_lease_table *t,
 }
 
 /* A dotted quad, exactly: four parts of one to three digits, each at
- * most 255 (both servers write it so).  false when [s, s + n) is not one. */
+ * most 255 (both servers write it so).  false when [s, s + n) is not one.
+ * Part by part, not a character at a time: a row's address is the first
+ * thing read of it. */
 static inline bool hc__parse_ipv4(const char *s, size_t n, uint32_t *ret)
 {
+    const char *e = s + n;
     uint32_t ip = 0;
-    unsigned part = 0, digits = 0, dots = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            part = part * 10 + (unsigned) (s[i] - '0');
-            if (++digits > 3 || part > 255) {
-                return false;
-            }
-        } else if (s[i] == '.' && digits && dots < 3) {
-            ip = ip << 8 | part;
-            part = digits = 0;
-            dots++;
-        } else {
+    for (int k = 0; k < 4; k++) {
+        unsigned part, d;
+
+        if (s == e || (part = (unsigned) (*s - '0')) > 9) {
             return false;
         }
+        s++;
+        if (s < e && (d = (unsigned) (*s - '0')) <= 9) {
+            part = part * 10 + d;
+            s++;
+            if (s < e && (d = (unsigned) (*s - '0')) <= 9) {
+                part = part * 10 + d;
+                s++;
+                if (part > 255) {
+                    return false;
+                }
+            }
+        }
+        ip = ip << 8 | part;
+        if (k < 3) {
+            if (s == e || *s != '.') {
+                return false;
+            }
+            s++;
+        }
     }
-    if (dots != 3 || !digits) {
+    if (s != e) {
         return false;
     }
-    *ret = ip << 8 | part;
+    *ret = ip;
     return true;
 }
 
