@@ -55,6 +55,16 @@ static void *big_resize(void *p, size_t old_size, size_t size)
     if (p && size == old_size) {
         return p;
     }
+    if (p && old_size < HUGE && size >= HUGE) {
+        /* A small array becoming large starts again on a huge page (an
+         * mremap would keep its 4 KiB alignment, and the part before the
+         * first huge page boundary would fault a page at a time); what
+         * it held, less than 2 MiB, is copied. */
+        q = big_resize(NULL, 0, size);
+        memcpy(q, p, old_size);
+        munmap(p, old_size);
+        return q;
+    }
     if (p) {
         q = mremap(p, old_size, size, MREMAP_MAYMOVE);
         if (q == MAP_FAILED) {
