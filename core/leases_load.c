@@ -19,9 +19,11 @@
  * join_while_reading()): `ready` says how many of t's log rows are
  * whole, `lock` is held while they move (as they grow) or are replayed. */
 typedef struct load_half {
-    hc_lease_table *t;
+    hc_lease_table *t;      /* made by the thread */
     int fd;
-    uint64_t from;
+    bool kea;
+    uint64_t from, size;
+    size_t rec, strings;
     gint cancel;
     int rc;
     GMutex lock;
@@ -113,10 +115,46 @@ static int load_range(hc_lease_table *t, int fd, uint64_t from,
     return rc;
 }
 
+/* Whether the file is Kea's, as the parser tells it (by its first
+ * bytes); t is then Kea's, with the header taken when it is one. */
+static bool read_kea_header(hc_lease_table *t, int fd)
+{
+    char buf[4096];
+    ssize_t n = pread(fd, buf, sizeof(buf), 0);
+    const char *nl = n > 0 ? memchr(buf, '\n', (size_t) n) : NULL;
+
+    if (n <= 0 || hc__kea_detect(buf, (size_t) n, true) != 1) {
+        return false;
+    }
+    if (nl) {
+        hc__kea_header(t, buf, (size_t) (nl - buf));
+    }
+    t->format = HC_LEASE_FMT_KEA;
+    return true;
+}
+
 static gpointer load_half_run(gpointer data)
 {
     load_half *h = data;
+    hc_lease_table *u = hc_lease_table_new();
 
+    /* A Kea row that deletes a lease moves the last one into its place,
+     * which a join of two tables would not repeat: the second half of
+     * Kea's file is kept as a log of its rows, replayed in order by the
+     * join.  It starts with the file's header, which the first half
+     * checks against the columns it ended with.  The table is made here,
+     * so that the first pages it touches are cleared on this core. */
+    u->log = h->kea;
+    u->grow_lock = &h->lock;
+    if (h->kea) {
+        read_kea_header(u, h->fd);
+    }
+    hc__lease_table_reserve(u, (h->size - h->from) / (h->kea ? 64 : h->rec)
+                               + 16,
+                            (h->size - h->from) / h->strings + 4096);
+    g_mutex_lock(&h->wait_lock);
+    h->t = u;
+    g_mutex_unlock(&h->wait_lock);
     h->rc = load_range(h->t, h->fd, h->from, UINT64_MAX, NULL, h);
     load_half_publish(h, true);
     return NULL;
@@ -174,24 +212,6 @@ static uint64_t record_start_after(int fd, uint64_t at, bool kea)
     return q ? at + (uint64_t) (q - buf) : 0;
 }
 
-/* Whether the file is Kea's, as the parser tells it (by its first
- * bytes); t is then Kea's, with the header taken when it is one. */
-static bool read_kea_header(hc_lease_table *t, int fd)
-{
-    char buf[4096];
-    ssize_t n = pread(fd, buf, sizeof(buf), 0);
-    const char *nl = n > 0 ? memchr(buf, '\n', (size_t) n) : NULL;
-
-    if (n <= 0 || hc__kea_detect(buf, (size_t) n, true) != 1) {
-        return false;
-    }
-    if (nl) {
-        hc__kea_header(t, buf, (size_t) (nl - buf));
-    }
-    t->format = HC_LEASE_FMT_KEA;
-    return true;
-}
-
 int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -228,29 +248,17 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
      * nothing. */
     rec = kea ? 100 : 300;
     strings = kea ? 2 : 8;
+    /* The columns the second half starts with: the file's header. */
+    memcpy(cols, t->kea_cols, t->kea_ncols);
+    ncols = t->kea_ncols;
     if (h.from) {
-        h.t = hc_lease_table_new();
-        /* A Kea row that deletes a lease moves the last one into its
-         * place, which a join of two tables would not repeat: the second
-         * half of Kea's file is kept as a log of its rows, replayed in
-         * order by the join.  It starts with the file's header, which is
-         * checked at the join against the columns the first half ended
-         * with. */
-        h.t->log = kea;
-        h.t->grow_lock = &h.lock;
+        h.kea = kea;
+        h.size = (uint64_t) st.st_size;
+        h.rec = rec;
+        h.strings = strings;
         g_mutex_init(&h.lock);
         g_mutex_init(&h.wait_lock);
         g_cond_init(&h.more);
-        if (kea) {
-            read_kea_header(h.t, fd);
-            memcpy(cols, h.t->kea_cols, h.t->kea_ncols);
-            ncols = h.t->kea_ncols;
-        }
-        hc__lease_table_reserve(h.t,
-                                ((uint64_t) st.st_size - h.from)
-                                / (kea ? 64 : rec) + 16,
-                                ((uint64_t) st.st_size - h.from) / strings
-                                + 4096);
         th = g_thread_try_new("hc-leases", load_half_run, &h, NULL);
     }
     if (st.st_size > 0) {
@@ -286,7 +294,7 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
             }
         }
     }
-    if (h.t) {
+    if (h.from) {
         hc_lease_table_free(h.t);
         g_cond_clear(&h.more);
         g_mutex_clear(&h.wait_lock);

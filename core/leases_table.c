@@ -625,7 +625,9 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
 
     for (size_t i = a; i < b; i++) {
         const hc__log_row *r = &rows[i];
-        hc_lease l;
+        hc_lease *l;
+        size_t s;
+        bool fresh;
 
         /* As in hc__lease_join_rows(). */
         if (i + 16 < b) {
@@ -648,18 +650,37 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
             hc__lease_remove(t, r->ip);
             continue;
         }
-        l = (hc_lease) {
-            .ip = r->ip, .starts = r->starts, .ends = r->ends,
-            .cltt = r->starts,
-            .hostname = r->hostname ? r->hostname + (uint32_t) shift : 0,
-            .uid = r->uid ? r->uid + (uint32_t) shift : 0,
-            .extras = r->extras ? r->extras + (uint32_t) shift : 0,
-            .line = r->line + lines, .hw_type = r->hw_len ? 1 : 0,
-            .hw_len = r->hw_len, .state = r->state,
-        };
-        memcpy(l.mac, r->mac, sizeof(l.mac));
-        lease_prepare_usage(&l);
-        lease_store(t, &l);
+        /* lease_store(), with the lease written in its place field by
+         * field: a lease built aside and copied whole would wait on the
+         * narrow stores that built it.  A Kea state always counts, so
+         * the row replaces the whole of an old lease. */
+        s = hc__lease_index_lookup(t, r->ip);
+        fresh = !t->index[s].idx;
+        if (fresh) {
+            lease_grow(t);
+            l = &t->leases[t->n];
+            t->index[s] = (hc_slot) { r->ip, (uint32_t) ++t->n };
+        } else {
+            l = &t->leases[t->index[s].idx - 1];
+        }
+        l->ip = r->ip;
+        l->starts = l->cltt = r->starts;
+        l->ends = r->ends;
+        l->tstp = l->tsfp = l->atsfp = 0;
+        l->hostname = r->hostname ? r->hostname + (uint32_t) shift : 0;
+        l->uid = r->uid ? r->uid + (uint32_t) shift : 0;
+        l->vclass = 0;
+        l->extras = r->extras ? r->extras + (uint32_t) shift : 0;
+        l->line = r->line + lines;
+        memcpy(l->mac, r->mac, sizeof(l->mac));
+        l->hw_type = r->hw_len ? 1 : 0;
+        l->hw_len = r->hw_len;
+        l->state = r->state;
+        l->next_state = l->rewind_state = 0;
+        lease_prepare_usage(l);
+        if (fresh && t->n * 2 > t->index_cap) {
+            index_resize(t, t->index_cap * 2);
+        }
     }
 }
 
