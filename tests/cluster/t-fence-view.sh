@@ -44,32 +44,14 @@ tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
-HC_CLUSTER_PREFIX=hcv$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-W=$(mktemp -d /tmp/hc-t-fence-view.XXXXXX)
+SUITE_NAME=fence-view SUITE_PREFIX=v
+. "$HACON_TOP/tests/cluster/suite.sh"
 sock=hacon-fview-$$
-down_done=0
 stopped_fenced=""
-cleanup() {
+suite_cleanup_extra() {
     # A fencer stopped by the hung-fencer check always goes on.
     [ -z "$stopped_fenced" ] || "$CL" exec nodeone kill -CONT "$stopped_fenced"
     tmux -L "$sock" kill-server 2> /dev/null
-    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-X() { "$CL" exec "$@"; }
-# until_ok SEC CMD...: CMD succeeds within SEC seconds.
-until_ok() {
-    local end=$(( $(date +%s) + $1 )); shift
-    until "$@"; do
-        [ "$(date +%s)" -lt "$end" ] || return 1
-        sleep 0.5
-    done
 }
 st_text() { X nodeone hacon status > "$W/st.txt" 2>&1; }
 st_json() { X nodeone hacon status --format=json > "$W/st.json" 2>&1; }
@@ -85,7 +67,6 @@ tcheck() {
     fi
 }
 
-T_ALL=$(now)
 if "$CL" up --bmc > "$W/up.log" 2>&1; then
     tap_ok "up --bmc: both nodes online, a BMC per node ($(cat "$S/up.seconds")s)"
 else
