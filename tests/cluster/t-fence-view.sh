@@ -392,7 +392,6 @@ longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/cold-stall.log"
 tap_check "console (stopped fencer): no loop turn waited for the fencer (longest ${longest:-?} ms < 1000)" \
     sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
 grep '^stall' "$S/cold-stall.log" 2> /dev/null | sort -k2 -n | tail -n 3 | sed 's/^/#   /'
-until_ok 90 devices_started
 
 # ---------------------------------------------------------------- sbd
 X nodeone hacon status > "$W/st.txt" 2>&1
