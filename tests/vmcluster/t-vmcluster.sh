@@ -24,7 +24,7 @@
 # crash", "move standby" with VMC_FENCING=1; "none" skips them);
 # VMC_FENCED: those on the fenced cluster (default "cut hang").
 # VMC_SKIP: phases to leave out ("client wizard console fencing"), for
-# working on one part.
+# working on one part.  VMC_POST_SECS: a fenced node's POST (45 s).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
