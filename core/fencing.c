@@ -143,6 +143,113 @@ int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err)
     return rc;
 }
 
+/* ---- one question with a bounded wait -------------------------------- */
+
+/* libstonithd's connect has no limit of its own: a stopped fencer holds it
+ * until pacemakerd replaces that fencer (~30 s).  The question is asked in
+ * a thread; the caller waits for it until a deadline, and a thread whose
+ * answer comes too late ends by itself and drops it. */
+struct hc_fence_ask {
+    gint refs;                  /* the caller's and the thread's */
+    GMutex lock;
+    GCond cond;
+    bool done;
+    int rc;
+    int wait_s;
+    gint64 deadline;            /* monotonic, us */
+    GPtrArray *hist;
+    char *err;
+};
+
+static void ask_unref(hc_fence_ask *a)
+{
+    if (g_atomic_int_dec_and_test(&a->refs)) {
+        g_mutex_clear(&a->lock);
+        g_cond_clear(&a->cond);
+        if (a->hist) {
+            g_ptr_array_unref(a->hist);
+        }
+        g_free(a->err);
+        g_free(a);
+    }
+}
+
+static gpointer ask_main(gpointer data)
+{
+    hc_fence_ask *a = data;
+    GPtrArray *hist = NULL;
+    char *err = NULL;
+    int rc = hc_fence_history_query(a->wait_s, &hist, &err);
+
+    g_mutex_lock(&a->lock);
+    a->rc = rc;
+    a->hist = hist;
+    a->err = err;
+    a->done = true;
+    g_cond_signal(&a->cond);
+    g_mutex_unlock(&a->lock);
+    ask_unref(a);
+    return NULL;
+}
+
+hc_fence_ask *hc_fence_history_ask(int wait_s)
+{
+    hc_fence_ask *a = g_new0(hc_fence_ask, 1);
+    GError *e = NULL;
+    GThread *t;
+
+    /* libxml2's and Pacemaker's XML thread is the caller's (see
+     * hc_fencer_start). */
+    crm_xml_init();
+    g_mutex_init(&a->lock);
+    g_cond_init(&a->cond);
+    a->wait_s = wait_s > 0 ? wait_s : 1;
+    a->deadline = g_get_monotonic_time() + a->wait_s * G_TIME_SPAN_SECOND;
+    a->refs = 2;
+    t = g_thread_try_new("hc-fence-ask", ask_main, a, &e);
+    if (!t) {
+        a->rc = -EAGAIN;
+        a->err = g_strdup_printf("fencer: not asked (%s)", e->message);
+        a->done = true;
+        a->refs = 1;
+        g_error_free(e);
+        return a;
+    }
+    g_thread_unref(t);
+    return a;
+}
+
+int hc_fence_history_wait(hc_fence_ask *a, GPtrArray **ret, char **ret_err)
+{
+    int rc;
+
+    *ret = NULL;
+    g_mutex_lock(&a->lock);
+    while (!a->done) {
+        if (!g_cond_wait_until(&a->cond, &a->lock, a->deadline)) {
+            break;
+        }
+    }
+    if (a->done) {
+        rc = a->rc;
+        *ret = a->hist;
+        a->hist = NULL;
+        if (ret_err) {
+            *ret_err = a->err;
+            a->err = NULL;
+        }
+    } else {
+        rc = -ETIMEDOUT;
+        if (ret_err) {
+            *ret_err = g_strdup_printf("fencer: no answer in %d s",
+                                       a->wait_s);
+        }
+    }
+    g_mutex_unlock(&a->lock);
+    ask_unref(a);
+    return rc;
+}
+
 /* ---- the fencer followed by notifications ---------------------------- */
 
 /* The connection lives in a thread of its own, from the connect to its

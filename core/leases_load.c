@@ -313,7 +313,7 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
 
 /* Where a file of size bytes is split, in percent.  The first half of
  * Kea's file also fills the lease index and replays the second's log as
- * it comes, the second only logs its rows: at 43 % both end together
+ * it comes, the second only logs its rows: at 40 % both end together
  * (measured on tests/bench/genkea's file). */
 static unsigned split_percent(const char *path)
 {
@@ -324,7 +324,7 @@ static unsigned split_percent(const char *path)
     if (fd >= 0) {
         close(fd);
     }
-    return n > 0 && hc__kea_detect(head, (size_t) n, true) == 1 ? 43 : 50;
+    return n > 0 && hc__kea_detect(head, (size_t) n, true) == 1 ? 40 : 50;
 }
 
 int hc_leases_load(hc_lease_table *t, const char *path)

@@ -264,6 +264,16 @@ char *hc_leftover_text(const hc_constraint *c);
  * reachable, no answer). */
 int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err);
 
+/* The same question with a bounded wait: hc_fence_history_ask() asks it in
+ * a thread of its own (call it from the main thread, as hc_fencer_start),
+ * hc_fence_history_wait() waits for the answer until wait_s after the ask
+ * and frees the question.  No answer by then: -ETIMEDOUT and "fencer: no
+ * answer in N s" (libstonithd's connect has no limit; its thread ends by
+ * itself when the fencer answers or goes). */
+typedef struct hc_fence_ask hc_fence_ask;
+hc_fence_ask *hc_fence_history_ask(int wait_s);
+int hc_fence_history_wait(hc_fence_ask *a, GPtrArray **ret, char **ret_err);
+
 /* The local fencer followed as crm_mon follows it: a connection
  * registered for fence notifications, made and read in a thread of its
  * own (a hung fencer never holds the caller).  fn is called from GLib's

@@ -26,6 +26,9 @@
 #     fencer killed, restarted and stopped): keys answered, no loop turn
 #     waits, the section says that it waits; once the fencer goes on, the
 #     history shows and a fence's notification reaches the console;
+#   * `hacon status` (text and JSON) with the fencer stopped: printed
+#     within 9 s, the history said unknown ("fencer: no answer in 5 s",
+#     JSON history_known false and why), devices and nodes printed;
 #   * a console that ends (q, its terminal gone) while its sbd read hangs
 #     leaves no child behind;
 #   * sbd per node: without a disk or a use for it "not in use"; with a
@@ -392,6 +395,37 @@ longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/cold-stall.log"
 tap_check "console (stopped fencer): no loop turn waited for the fencer (longest ${longest:-?} ms < 1000)" \
     sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
 grep '^stall' "$S/cold-stall.log" 2> /dev/null | sort -k2 -n | tail -n 3 | sed 's/^/#   /'
+
+# ---------------------------------------------------------------- hacon status, the fencer stopped
+# `hacon status` (text and JSON at once) while the fencer is stopped: its
+# question has a limit of its own (libstonithd's connect has none), the
+# rest is printed on time and the history said unknown, with why.  The
+# stop is kept under 10 s (pacemakerd replaces a fencer stopped ~30 s).
+fpid=$(X nodeone pgrep -o -x pacemaker-fence)
+stopped_fenced=$fpid
+X nodeone kill -STOP "$fpid"
+t0=$(now)
+( st_text; echo "$(elapsed "$t0")" > "$W/st-text.s" ) &
+( st_json; echo "$(elapsed "$t0")" > "$W/st-json.s" ) &
+both_done() { [ -s "$W/st-text.s" ] && [ -s "$W/st-json.s" ]; }
+on_time=no
+until_ok 9 both_done && on_time=yes
+X nodeone kill -CONT "$fpid" && stopped_fenced=""
+wait
+t_text=$(cat "$W/st-text.s" 2> /dev/null)
+t_json=$(cat "$W/st-json.s" 2> /dev/null)
+tcheck "status, fencer stopped: text and JSON printed in ${t_text:-?}/${t_json:-?} s, both while it was stopped (< 9 s)" \
+    [ "$on_time" = yes ]
+tcheck "status, fencer stopped: text says the fencer gave no answer in 5 s, the rest printed" \
+    sh -c "grep -q '^  history: not available (fencer: no answer in 5 s)' '$W/st.txt' \
+           && grep -q 'fence_ipmilan' '$W/st.txt' && grep -q 'nodetwo' '$W/st.txt'"
+tcheck "status, fencer stopped: JSON history not known, with why, the rest there" \
+    jcheck "j['fencing']['history_known'] is False
+            and j['fencing']['history_unknown_why'] == 'fencer: no answer in 5 s'
+            and len(j['fencing']['devices']) == 2 and len(j['nodes']) == 2"
+st_text
+tcheck "status, the fencer going on again: its history known" \
+    sh -c "grep -q '^  history:' '$W/st.txt' && ! grep -q 'history: not available' '$W/st.txt'"
 
 # ---------------------------------------------------------------- sbd
 X nodeone hacon status > "$W/st.txt" 2>&1
