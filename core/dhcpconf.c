@@ -590,6 +590,83 @@ static void count_one(hc_pool_usage *u, uint8_t usage)
     }
 }
 
+/* The leases [from, to) of t counted into range[] (by rr, sorted, nr of
+ * them), those in no range into *outside and *active_outside. */
+typedef struct usage_part {
+    const hc_lease_table *t;
+    const range_ref *rr;
+    guint nr;
+    bool overlap;
+    size_t from, to;
+    hc_pool_usage *range;
+    uint64_t outside, active_outside;
+} usage_part;
+
+/* Adds what part b counted to part a's counts. */
+static void usage_count_add(usage_part *a, const usage_part *b)
+{
+    for (guint i = 0; i < a->nr; i++) {
+        a->range[i].used += b->range[i].used;
+        a->range[i].touched += b->range[i].touched;
+        a->range[i].backup += b->range[i].backup;
+    }
+    a->outside += b->outside;
+    a->active_outside += b->active_outside;
+}
+
+static gpointer usage_count(gpointer data)
+{
+    usage_part *p = data;
+    const range_ref *rr = p->rr;
+
+    /* Each lease finds its range by binary search; when ranges overlap
+     * (dhcpd-pools then counts a lease in each), all ranges that start at
+     * or before it are checked. */
+    for (size_t k = p->from; k < p->to; k++) {
+        const hc_lease *l = hc_lease_table_get(p->t, k);
+        size_t lo = 0, hi = p->nr;
+        bool found = false;
+
+        if (l->usage == HC_USAGE_NONE) {
+            continue;
+        }
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+
+            if (rr[mid].first <= l->ip) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        /* rr[0, lo) start at or before the address. */
+        if (!p->overlap) {
+            if (lo && l->ip <= rr[lo - 1].last) {
+                count_one(&p->range[rr[lo - 1].idx], l->usage);
+                found = true;
+            }
+        } else {
+            for (size_t j = 0; j < lo; j++) {
+                if (l->ip <= rr[j].last) {
+                    count_one(&p->range[rr[j].idx], l->usage);
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
+            p->outside++;
+            if (l->usage == HC_USAGE_USED) {
+                p->active_outside++;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Below this many leases a second thread costs more than it saves (the
+ * count streams the whole lease table through the cache). */
+#define USAGE_SPLIT_MIN 65536
+
 int hc_dhcp_usage_compute(const hc_dhcp_conf *c, const hc_lease_table *t,
                           hc_dhcp_usage *u)
 {
@@ -597,6 +674,8 @@ int hc_dhcp_usage_compute(const hc_dhcp_conf *c, const hc_lease_table *t,
     range_ref *rr = g_new(range_ref, nr ? nr : 1);
     bool overlap = false;
     size_t n = hc_lease_table_count(t);
+    usage_part first, second;
+    GThread *th = NULL;
 
     memset(u, 0, sizeof(*u));
     u->range = g_new0(hc_pool_usage, nr ? nr : 1);
@@ -614,47 +693,26 @@ int hc_dhcp_usage_compute(const hc_dhcp_conf *c, const hc_lease_table *t,
             overlap = true;
         }
     }
-    /* Each lease finds its range by binary search; when ranges overlap
-     * (dhcpd-pools then counts a lease in each), all ranges that start at
-     * or before it are checked. */
-    for (size_t k = 0; k < n; k++) {
-        const hc_lease *l = hc_lease_table_get(t, k);
-        size_t lo = 0, hi = nr;
-        bool found = false;
-
-        if (l->usage == HC_USAGE_NONE) {
-            continue;
-        }
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-
-            if (rr[mid].first <= l->ip) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        /* rr[0, lo) start at or before the address. */
-        if (!overlap) {
-            if (lo && l->ip <= rr[lo - 1].last) {
-                count_one(&u->range[rr[lo - 1].idx], l->usage);
-                found = true;
-            }
-        } else {
-            for (size_t j = 0; j < lo; j++) {
-                if (l->ip <= rr[j].last) {
-                    count_one(&u->range[rr[j].idx], l->usage);
-                    found = true;
-                }
-            }
-        }
-        if (!found) {
-            u->outside++;
-            if (l->usage == HC_USAGE_USED) {
-                u->active_outside++;
-            }
+    first = (usage_part) { t, rr, nr, overlap, 0, n, u->range, 0, 0 };
+    second = first;
+    if (n >= USAGE_SPLIT_MIN) {
+        second.from = first.to = n / 2;
+        second.range = g_new0(hc_pool_usage, nr ? nr : 1);
+        th = g_thread_try_new("hc-usage", usage_count, &second, NULL);
+        if (!th) {
+            first.to = n;
         }
     }
+    usage_count(&first);
+    if (th) {
+        g_thread_join(th);
+        usage_count_add(&first, &second);
+    }
+    if (second.range != first.range) {
+        g_free(second.range);
+    }
+    u->outside = first.outside;
+    u->active_outside = first.active_outside;
     for (guint i = 0; i < nr; i++) {
         const hc_dhcp_range *r = &g_array_index(c->ranges, hc_dhcp_range, i);
         hc_pool_usage *ru = &u->range[i];

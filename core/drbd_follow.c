@@ -12,12 +12,19 @@
 #include "exec.h"
 #include "util.h"
 
+/* A child whose stdout the loop reads: the events2 stream, a poll, a
+ * name lookup's tool (spawned_start, spawned_stop). */
+typedef struct spawned {
+    GPid pid;                   /* 0: none */
+    GIOChannel *ch;             /* its stdout, non-blocking */
+    guint io_id, child_id;      /* the watches, 0 once removed or done */
+    bool exited;                /* reaped by its child watch */
+} spawned;
+
 /* One child whose stdout is fed line by line into the model. */
 typedef struct child {
     hc_drbd_follow *f;
-    GPid pid;
-    GIOChannel *ch;
-    guint io_id, child_id;
+    spawned sp;
     bool oneshot;       /* a poll (--now): ends by itself */
     bool dumped;        /* saw "exists -" */
     double started;
@@ -76,27 +83,81 @@ static void reap(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
+/* In a child before exec: a process group of its own (a script's
+ * children are ended with it), no signal held. */
+static void own_group(gpointer data)
+{
+    (void) data;
+    setpgid(0, 0);
+    hc_exec_child_signals();
+}
+
+/* Starts argv (with group, in a process group of its own), its stdout
+ * read by out (G_IO_IN, G_IO_HUP, G_IO_ERR) and its end told to exited,
+ * both with data.  false with *err when it could not be started. */
+static bool spawned_start(spawned *sp, char **argv, bool group, GIOFunc out,
+                          GChildWatchFunc exited, void *data, GError **err)
+{
+    gint out_fd;
+
+    memset(sp, 0, sizeof(*sp));
+    if (!g_spawn_async_with_pipes(NULL, argv, NULL,
+                                  G_SPAWN_SEARCH_PATH
+                                  | G_SPAWN_DO_NOT_REAP_CHILD
+                                  | G_SPAWN_STDERR_TO_DEV_NULL,
+                                  group ? own_group : unblock_signals, NULL,
+                                  &sp->pid, NULL, &out_fd, NULL, err)) {
+        sp->pid = 0;
+        return false;
+    }
+    sp->ch = g_io_channel_unix_new(out_fd);
+    g_io_channel_set_close_on_unref(sp->ch, TRUE);
+    g_io_channel_set_encoding(sp->ch, NULL, NULL);
+    g_io_channel_set_flags(sp->ch, G_IO_FLAG_NONBLOCK, NULL);
+    sp->io_id = g_io_add_watch(sp->ch, G_IO_IN | G_IO_HUP | G_IO_ERR, out,
+                               data);
+    sp->child_id = g_child_watch_add(sp->pid, exited, data);
+    return true;
+}
+
+/* Its watches removed; a child still running gets sig (with group, its
+ * process group too) and is reaped (at most 2 s, then SIGKILL: no zombie
+ * stays behind, no child that holds sig back hangs the caller); its stdout
+ * closed. */
+static void spawned_stop(spawned *sp, bool group, int sig)
+{
+    if (sp->io_id) {
+        g_source_remove(sp->io_id);
+        sp->io_id = 0;
+    }
+    if (sp->child_id) {
+        g_source_remove(sp->child_id);
+        sp->child_id = 0;
+    }
+    if (sp->pid > 0) {
+        if (!sp->exited) {
+            if (group) {
+                kill(-sp->pid, sig);
+            }
+            kill(sp->pid, sig);
+            reap(sp->pid);
+        }
+        g_spawn_close_pid(sp->pid);
+        sp->pid = 0;
+    }
+    if (sp->ch) {
+        g_io_channel_unref(sp->ch);
+        sp->ch = NULL;
+    }
+}
+
 static void child_free(child *c)
 {
     if (!c) {
         return;
     }
-    if (c->io_id) {
-        g_source_remove(c->io_id);
-    }
-    if (c->child_id) {
-        g_source_remove(c->child_id);
-    }
-    if (c->pid > 0) {
-        kill(c->pid, SIGTERM);
-        /* drbdsetup ends on SIGTERM at once; reap it so that no zombie
-         * stays behind. */
-        reap(c->pid);
-        g_spawn_close_pid(c->pid);
-    }
-    if (c->ch) {
-        g_io_channel_unref(c->ch);
-    }
+    /* drbdsetup ends on SIGTERM at once. */
+    spawned_stop(&c->sp, false, SIGTERM);
     g_free(c);
 }
 
@@ -132,7 +193,7 @@ static gboolean child_out(GIOChannel *ch, GIOCondition cond, gpointer data)
     }
     if (st == G_IO_STATUS_EOF || st == G_IO_STATUS_ERROR
         || (cond & (G_IO_HUP | G_IO_ERR))) {
-        c->io_id = 0;
+        c->sp.io_id = 0;
         if (c == f->stream) {
             f->stream = NULL;
             child_free(c);
@@ -156,9 +217,10 @@ static void child_exited(GPid pid, gint status, gpointer data)
     child *c = data;
 
     /* The reader sees EOF and frees the child; here only the PID ends. */
-    g_spawn_close_pid(pid);
-    c->pid = 0;
-    c->child_id = 0;
+    (void) pid;
+    (void) status;
+    c->sp.exited = true;
+    c->sp.child_id = 0;
 }
 
 static child *child_spawn(hc_drbd_follow *f, bool oneshot, char **ret_err)
@@ -169,20 +231,12 @@ static child *child_spawn(hc_drbd_follow *f, bool oneshot, char **ret_err)
     const char *argv_now[] = { prog, "events2", "--now", "--timestamps",
                                "--statistics", "all", NULL };
     GError *err = NULL;
-    gint out_fd;
     child *c = g_new0(child, 1);
 
     c->f = f;
     c->oneshot = oneshot;
-    if (!g_spawn_async_with_pipes(NULL,
-                                  (char **)(oneshot ? argv_now : argv_stream),
-                                  NULL,
-                                  G_SPAWN_SEARCH_PATH
-                                  | G_SPAWN_DO_NOT_REAP_CHILD
-                                  | G_SPAWN_STDERR_TO_DEV_NULL,
-                                  unblock_signals, NULL, &c->pid, NULL,
-                                  &out_fd, NULL,
-                                  &err)) {
+    if (!spawned_start(&c->sp, (char **)(oneshot ? argv_now : argv_stream),
+                       false, child_out, child_exited, c, &err)) {
         if (ret_err) {
             *ret_err = g_strdup(err->message);
         }
@@ -191,13 +245,6 @@ static child *child_spawn(hc_drbd_follow *f, bool oneshot, char **ret_err)
         return NULL;
     }
     c->started = now_s();
-    c->ch = g_io_channel_unix_new(out_fd);
-    g_io_channel_set_close_on_unref(c->ch, TRUE);
-    g_io_channel_set_encoding(c->ch, NULL, NULL);
-    g_io_channel_set_flags(c->ch, G_IO_FLAG_NONBLOCK, NULL);
-    c->io_id = g_io_add_watch(c->ch, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                              child_out, c);
-    c->child_id = g_child_watch_add(c->pid, child_exited, c);
     return c;
 }
 
@@ -703,11 +750,10 @@ struct hc_drbd_lookup {
     int timeout_ms;
     GHashTable *names;
     hc_drbd *ref;
-    GPid pid;
-    GIOChannel *ch;
+    spawned sp;                 /* the running tool */
     GString *out;
-    guint io_id, child_id, timer_id, idle_id;
-    bool eof, exited, timed_out;
+    guint timer_id, idle_id;
+    bool eof, timed_out;
     int wait_status;
     gint64 started;
     hc_drbd_lookup_fn fn;
@@ -716,25 +762,15 @@ struct hc_drbd_lookup {
 
 static void lookup_free(hc_drbd_lookup *l)
 {
-    guint *srcs[] = { &l->io_id, &l->child_id, &l->timer_id, &l->idle_id };
+    guint *srcs[] = { &l->timer_id, &l->idle_id };
 
     for (size_t i = 0; i < G_N_ELEMENTS(srcs); i++) {
         if (*srcs[i]) {
             g_source_remove(*srcs[i]);
         }
     }
-    if (l->pid > 0) {
-        if (!l->exited) {
-            /* Its process group: a script's children too. */
-            kill(-l->pid, SIGKILL);
-            kill(l->pid, SIGKILL);
-            waitpid(l->pid, NULL, 0);
-        }
-        g_spawn_close_pid(l->pid);
-    }
-    if (l->ch) {
-        g_io_channel_unref(l->ch);
-    }
+    /* Its process group: a script's children too. */
+    spawned_stop(&l->sp, true, SIGKILL);
     if (l->out) {
         g_string_free(l->out, TRUE);
     }
@@ -809,10 +845,7 @@ static void lookup_step_done(hc_drbd_lookup *l)
             take_config(l->out->str, l->names);
         }
     }
-    g_spawn_close_pid(l->pid);
-    l->pid = 0;
-    g_io_channel_unref(l->ch);
-    l->ch = NULL;
+    spawned_stop(&l->sp, true, SIGKILL);    /* it is gone: nothing killed */
     g_string_truncate(l->out, 0);
     l->step = lookup_all_named(l) ? LOOKUP_TOOLS : l->step + 1;
     lookup_next(l);
@@ -838,9 +871,9 @@ static gboolean lookup_out(GIOChannel *ch, GIOCondition cond, gpointer data)
     if (st == G_IO_STATUS_AGAIN && !(cond & (G_IO_HUP | G_IO_ERR))) {
         return G_SOURCE_CONTINUE;
     }
-    l->io_id = 0;
+    l->sp.io_id = 0;
     l->eof = true;
-    if (l->exited) {
+    if (l->sp.exited) {
         lookup_step_done(l);
     }
     return G_SOURCE_REMOVE;
@@ -851,8 +884,8 @@ static void lookup_exited(GPid pid, gint status, gpointer data)
     hc_drbd_lookup *l = data;
 
     (void) pid;
-    l->child_id = 0;
-    l->exited = true;
+    l->sp.child_id = 0;
+    l->sp.exited = true;
     l->wait_status = status;
     if (l->eof) {
         lookup_step_done(l);
@@ -865,26 +898,19 @@ static gboolean lookup_deadline(gpointer data)
 
     l->timer_id = 0;
     l->timed_out = true;
-    kill(-l->pid, SIGKILL);
-    kill(l->pid, SIGKILL);
+    kill(-l->sp.pid, SIGKILL);
+    kill(l->sp.pid, SIGKILL);
     /* A child of the tool that left its group may hold the pipe: the
      * output ends here. */
-    if (l->io_id) {
-        g_source_remove(l->io_id);
-        l->io_id = 0;
+    if (l->sp.io_id) {
+        g_source_remove(l->sp.io_id);
+        l->sp.io_id = 0;
     }
     l->eof = true;
-    if (l->exited) {
+    if (l->sp.exited) {
         lookup_step_done(l);
     }
     return G_SOURCE_REMOVE;
-}
-
-static void own_group(gpointer data)
-{
-    (void) data;
-    setpgid(0, 0);
-    hc_exec_child_signals();
 }
 
 /* Starts the tool of l->step, or the next one that can be started; at
@@ -892,27 +918,13 @@ static void own_group(gpointer data)
 static void lookup_next(hc_drbd_lookup *l)
 {
     for (; l->step < LOOKUP_TOOLS; l->step++) {
-        gint out_fd;
-
-        l->eof = l->exited = l->timed_out = false;
+        l->eof = l->timed_out = false;
         l->started = g_get_monotonic_time();
-        if (!g_spawn_async_with_pipes(NULL, l->argv[l->step], NULL,
-                                      G_SPAWN_SEARCH_PATH
-                                      | G_SPAWN_DO_NOT_REAP_CHILD
-                                      | G_SPAWN_STDERR_TO_DEV_NULL,
-                                      own_group, NULL, &l->pid, NULL,
-                                      &out_fd, NULL, NULL)) {
-            l->pid = 0;
+        if (!spawned_start(&l->sp, l->argv[l->step], true, lookup_out,
+                           lookup_exited, l, NULL)) {
             lookup_transcript(l, 127);
             continue;
         }
-        l->ch = g_io_channel_unix_new(out_fd);
-        g_io_channel_set_close_on_unref(l->ch, TRUE);
-        g_io_channel_set_encoding(l->ch, NULL, NULL);
-        g_io_channel_set_flags(l->ch, G_IO_FLAG_NONBLOCK, NULL);
-        l->io_id = g_io_add_watch(l->ch, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                  lookup_out, l);
-        l->child_id = g_child_watch_add(l->pid, lookup_exited, l);
         l->timer_id = g_timeout_add((guint) l->timeout_ms, lookup_deadline,
                                     l);
         return;

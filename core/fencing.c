@@ -7,9 +7,13 @@
 #include "status.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <crm/crm.h>
+#include <crm/common/xml.h>
 #include <crm/stonith-ng.h>
 
 #include "status_int.h"
@@ -139,63 +143,279 @@ int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err)
     return rc;
 }
 
-/* ---- the fencer followed by notifications ---------------------------- */
+/* ---- one question with a bounded wait -------------------------------- */
 
-struct hc_fencer {
-    stonith_t *api;
-    hc_fencer_fn fn;
-    void *data;
-    bool notifying;
+/* libstonithd's connect has no limit of its own: a stopped fencer holds it
+ * until pacemakerd replaces that fencer (~30 s).  The question is asked in
+ * a thread; the caller waits for it until a deadline, and a thread whose
+ * answer comes too late ends by itself and drops it. */
+struct hc_fence_ask {
+    gint refs;                  /* the caller's and the thread's */
+    GMutex lock;
+    GCond cond;
+    bool done;
+    int rc;
+    int wait_s;
+    gint64 deadline;            /* monotonic, us */
+    GPtrArray *hist;
+    char *err;
 };
 
-/* libstonithd's callbacks carry no user data: the fencers of this process
- * (one in the console), found by their api. */
-static GSList *fencers;
+static void ask_unref(hc_fence_ask *a)
+{
+    if (g_atomic_int_dec_and_test(&a->refs)) {
+        g_mutex_clear(&a->lock);
+        g_cond_clear(&a->cond);
+        if (a->hist) {
+            g_ptr_array_unref(a->hist);
+        }
+        g_free(a->err);
+        g_free(a);
+    }
+}
+
+static gpointer ask_main(gpointer data)
+{
+    hc_fence_ask *a = data;
+    GPtrArray *hist = NULL;
+    char *err = NULL;
+    int rc = hc_fence_history_query(a->wait_s, &hist, &err);
+
+    g_mutex_lock(&a->lock);
+    a->rc = rc;
+    a->hist = hist;
+    a->err = err;
+    a->done = true;
+    g_cond_signal(&a->cond);
+    g_mutex_unlock(&a->lock);
+    ask_unref(a);
+    return NULL;
+}
+
+hc_fence_ask *hc_fence_history_ask(int wait_s)
+{
+    hc_fence_ask *a = g_new0(hc_fence_ask, 1);
+    GError *e = NULL;
+    GThread *t;
+
+    /* libxml2's and Pacemaker's XML thread is the caller's (see
+     * hc_fencer_start). */
+    crm_xml_init();
+    g_mutex_init(&a->lock);
+    g_cond_init(&a->cond);
+    a->wait_s = wait_s > 0 ? wait_s : 1;
+    a->deadline = g_get_monotonic_time() + a->wait_s * G_TIME_SPAN_SECOND;
+    a->refs = 2;
+    t = g_thread_try_new("hc-fence-ask", ask_main, a, &e);
+    if (!t) {
+        a->rc = -EAGAIN;
+        a->err = g_strdup_printf("fencer: not asked (%s)", e->message);
+        a->done = true;
+        a->refs = 1;
+        g_error_free(e);
+        return a;
+    }
+    g_thread_unref(t);
+    return a;
+}
+
+int hc_fence_history_wait(hc_fence_ask *a, GPtrArray **ret, char **ret_err)
+{
+    int rc;
+
+    *ret = NULL;
+    g_mutex_lock(&a->lock);
+    while (!a->done) {
+        if (!g_cond_wait_until(&a->cond, &a->lock, a->deadline)) {
+            break;
+        }
+    }
+    if (a->done) {
+        rc = a->rc;
+        *ret = a->hist;
+        a->hist = NULL;
+        if (ret_err) {
+            *ret_err = a->err;
+            a->err = NULL;
+        }
+    } else {
+        rc = -ETIMEDOUT;
+        if (ret_err) {
+            *ret_err = g_strdup_printf("fencer: no answer in %d s",
+                                       a->wait_s);
+        }
+    }
+    g_mutex_unlock(&a->lock);
+    ask_unref(a);
+    return rc;
+}
+
+/* ---- the fencer followed by notifications ---------------------------- */
+
+/* The connection lives in a thread of its own, from the connect to its
+ * end: libstonithd's connect and registration are blocking calls that
+ * wait as long as a hung fencer does, and the connection is then read
+ * there (stonith_dispatch()) rather than in GLib's default main context,
+ * so that no call on it is ever made from the loop's thread.  What it
+ * hears reaches the loop through idle callbacks. */
+struct hc_fencer {
+    gint refs;                  /* the thread's, the loop's, each message's */
+    gint cancelled;             /* the loop freed it: tell nothing more */
+    int stop[2];                /* a pipe: the loop's end wakes the thread */
+    hc_fencer_fn fn;
+    void *data;
+    bool notifying;             /* written before HC_FENCER_UP is sent */
+};
+
+typedef struct fencer_msg {
+    hc_fencer *f;
+    char *event;
+    char *detail;
+} fencer_msg;
+
+static void fencer_unref(hc_fencer *f)
+{
+    if (g_atomic_int_dec_and_test(&f->refs)) {
+        close(f->stop[0]);
+        close(f->stop[1]);
+        g_free(f);
+    }
+}
+
+/* In the loop's thread. */
+static gboolean fencer_deliver(gpointer data)
+{
+    fencer_msg *m = data;
+
+    if (!g_atomic_int_get(&m->f->cancelled)) {
+        m->f->fn(m->f->data, m->event, m->detail);
+    }
+    fencer_unref(m->f);
+    g_free(m->event);
+    g_free(m->detail);
+    g_free(m);
+    return G_SOURCE_REMOVE;
+}
+
+static void fencer_post(hc_fencer *f, const char *event, const char *detail)
+{
+    fencer_msg *m = g_new0(fencer_msg, 1);
+
+    g_atomic_int_inc(&f->refs);
+    m->f = f;
+    m->event = g_strdup(event);
+    m->detail = g_strdup(detail);
+    g_idle_add(fencer_deliver, m);
+}
+
+/* libstonithd's callbacks carry no user data: the fencer of this thread. */
+static __thread hc_fencer *thread_fencer;
 
 static void on_stonith_event(stonith_t *api, stonith_event_t *e)
 {
-    for (GSList *l = fencers; l; l = l->next) {
-        hc_fencer *f = l->data;
+    (void) api;
+    /* The end of the connection is told by the thread itself. */
+    if (thread_fencer && e && e->operation
+        && strcmp(e->operation, T_STONITH_NOTIFY_DISCONNECT) != 0) {
+        fencer_post(thread_fencer, e->operation, NULL);
+    }
+}
 
-        if (f->api == api) {
-            f->fn(f->data, e && e->operation ? e->operation
-                                             : T_STONITH_NOTIFY_DISCONNECT);
+/* Waits for the fencer's messages until it goes or the loop stops us.
+ * The end is said first when the descriptor says hang-up: libstonithd
+ * 2.1's stonith_dispatch() does not return once the connection closes
+ * under it. */
+static void fencer_follow(hc_fencer *f, stonith_t *api, int fd)
+{
+    for (;;) {
+        struct pollfd pf[2] = {
+            { .fd = fd, .events = POLLIN },
+            { .fd = f->stop[0], .events = POLLIN },
+        };
+
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            fencer_post(f, HC_FENCER_GONE, g_strerror(errno));
+            return;
+        }
+        if (pf[1].revents) {
+            return;
+        }
+        if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            fencer_post(f, HC_FENCER_GONE, "the fencer closed the connection");
+            return;
+        }
+        if ((pf[0].revents & POLLIN) && !stonith_dispatch(api)) {
+            fencer_post(f, HC_FENCER_GONE, "the fencer closed the connection");
             return;
         }
     }
 }
 
-int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
-                      char **ret_err)
+static gpointer fencer_main(gpointer data)
 {
-    hc_fencer *f;
-    stonith_t *api;
-    int rc;
+    hc_fencer *f = data;
+    stonith_t *api = NULL;
+    char *err = NULL;
+    int fd = -1;
 
-    *ret = NULL;
-    /* No fd: libstonithd attaches the connection to GLib's default main
-     * context, whose loop then delivers the notifications (crm_mon's
-     * way). */
-    rc = connect_api(&api, NULL, ret_err);
-    if (rc < 0) {
-        return rc;
+    thread_fencer = f;
+    /* With an fd the connection joins no main loop: it is read here. */
+    if (connect_api(&api, &fd, &err) < 0) {
+        fencer_post(f, HC_FENCER_GONE,
+                    err ? err : "the fencer is not reachable");
+        g_free(err);
+        fencer_unref(f);
+        return NULL;
     }
-    f = g_new0(hc_fencer, 1);
-    f->api = api;
+    if (!g_atomic_int_get(&f->cancelled)) {
+        /* A fence that ends (st_notify_fence), the history that changes
+         * (a fence asked, pending: st_notify_history). */
+        f->notifying =
+            api->cmds->register_notification(api, T_STONITH_NOTIFY_FENCE,
+                                             on_stonith_event) == pcmk_ok
+            && api->cmds->register_notification(api,
+                                                T_STONITH_NOTIFY_HISTORY,
+                                                on_stonith_event) == pcmk_ok;
+        fencer_post(f, HC_FENCER_UP, NULL);
+        fencer_follow(f, api, fd);
+    }
+    api->cmds->disconnect(api);
+    stonith_api_delete(api);
+    fencer_unref(f);
+    return NULL;
+}
+
+hc_fencer *hc_fencer_start(hc_fencer_fn fn, void *data, char **ret_err)
+{
+    hc_fencer *f = g_new0(hc_fencer, 1);
+    GError *e = NULL;
+    GThread *t;
+
+    /* libxml2 takes the first thread that uses it for its main one, and
+     * Pacemaker's XML set-up (crm_xml_init) is that thread's: both here,
+     * before this thread, or its XML and the caller's would disagree. */
+    crm_xml_init();
+    if (pipe2(f->stop, O_CLOEXEC) < 0) {
+        *ret_err = g_strdup_printf("a pipe: %s", g_strerror(errno));
+        g_free(f);
+        return NULL;
+    }
     f->fn = fn;
     f->data = data;
-    fencers = g_slist_prepend(fencers, f);
-    /* A fence that ends (st_notify_fence), the history that changes (a
-     * fence asked, pending: st_notify_history), and the fencer gone. */
-    f->notifying =
-        api->cmds->register_notification(api, T_STONITH_NOTIFY_DISCONNECT,
-                                         on_stonith_event) == pcmk_ok
-        && api->cmds->register_notification(api, T_STONITH_NOTIFY_FENCE,
-                                            on_stonith_event) == pcmk_ok
-        && api->cmds->register_notification(api, T_STONITH_NOTIFY_HISTORY,
-                                            on_stonith_event) == pcmk_ok;
-    *ret = f;
-    return 0;
+    f->refs = 2;
+    t = g_thread_try_new("hc-fencer", fencer_main, f, &e);
+    if (!t) {
+        *ret_err = g_strdup(e->message);
+        g_error_free(e);
+        f->refs = 1;
+        fencer_unref(f);
+        return NULL;
+    }
+    g_thread_unref(t);
+    return f;
 }
 
 bool hc_fencer_notifying(const hc_fencer *f)
@@ -203,22 +423,20 @@ bool hc_fencer_notifying(const hc_fencer *f)
     return f && f->notifying;
 }
 
-bool hc_fencer_connected(const hc_fencer *f)
-{
-    return f && f->api->state != stonith_disconnected;
-}
-
 void hc_fencer_free(hc_fencer *f)
 {
+    ssize_t n;
+
     if (!f) {
         return;
     }
-    fencers = g_slist_remove(fencers, f);
-    if (f->api->state != stonith_disconnected) {
-        f->api->cmds->disconnect(f->api);
-    }
-    stonith_api_delete(f->api);
-    g_free(f);
+    g_atomic_int_set(&f->cancelled, 1);
+    /* Wakes a thread that waits for messages; one that still connects
+     * ends when the fencer answers. */
+    do {
+        n = write(f->stop[1], "", 1);
+    } while (n < 0 && errno == EINTR);
+    fencer_unref(f);
 }
 
 void hc_status_set_fence_history(hc_status *st, GPtrArray *history,

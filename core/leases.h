@@ -154,14 +154,17 @@ int hc_lease_state_from_name(const char *s);
 ssize_t hc_leases_parse(hc_lease_table *t, const char *buf, size_t len,
                         bool eof);
 
-/* Reads a whole file into t (after resetting it).  0 or a negative errno.
- * A large file is read in two halves by two threads (see below). */
+/* Reads a whole file into t (after resetting it).  0 or a negative errno
+ * (t then holds part of the file).  A large file is read in two halves by
+ * two threads (see below). */
 int hc_leases_load(hc_lease_table *t, const char *path);
 /* The same, split at the first record that starts on a line at or after
  * byte at (0: no split): a second thread reads from there while this one
- * reads up to it, and the halves are joined in file order.  The result is
- * the one a sequential read gives, also when the split point turns out to
- * be inside a statement (the first half then reads on). */
+ * reads up to it, and the halves are joined in file order (the rows of
+ * Kea's second half are replayed by this thread as the other reads them).
+ * The result is the one a sequential read gives, also when the split
+ * point turns out to be inside a statement (the first half then reads
+ * on). */
 int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at);
 /* Whether two tables hold the same leases (strings compared by value),
  * errors, failover states and server-duid.  For tests. */

@@ -179,6 +179,89 @@ static bool kea_hex(const char *s, size_t n, uint8_t *out, size_t max,
     return true;
 }
 
+/* Kea's MAC form "08:00:2b:01:02:03" into mac; false when it is not
+ * exactly that (kea_hex() then reads it). */
+static inline bool kea_mac17(const char *s, uint8_t *mac)
+{
+    unsigned bad = 0;
+    uint8_t m[8];
+    uint64_t v = 0;
+
+    for (int j = 0; j < 6; j++) {
+        unsigned hi = kea_hexval[(uint8_t) s[3 * j]];
+        unsigned lo = kea_hexval[(uint8_t) s[3 * j + 1]];
+
+        bad |= hi | lo;
+        v |= (uint64_t) (hi << 4 | lo) << (8 * j);
+    }
+    bad |= (unsigned) ((s[2] != ':') | (s[5] != ':') | (s[8] != ':')
+                       | (s[11] != ':') | (s[14] != ':')) << 4;
+    /* One wide store, not six narrow ones that a copy of the lease would
+     * have to wait on. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(m, &v, 8);
+    memcpy(mac, m, 6);
+    return bad <= 15;
+}
+
+/* kea_hex() of at most max bytes, decoded straight into a new arena
+ * string (a copy out of a buffer just written byte by byte would wait on
+ * those stores): *ret_ref is 0 for no bytes.  The caller rolls the arena
+ * back when the row is not taken. */
+static bool kea_hex_arena(hc_lease_table *t, const char *s, size_t n,
+                          size_t max, uint32_t *ret_ref)
+{
+    size_t ref = t->arena_len, len;
+    uint8_t *out;
+
+    hc__lease_arena_reserve(t, max + 2);
+    out = (uint8_t *) t->arena + ref;
+    if (!kea_hex(s, n, out + 2, max, &len)) {
+        return false;
+    }
+    if (!len) {
+        *ret_ref = 0;
+        return true;
+    }
+    out[0] = (uint8_t) len;
+    out[1] = 0;
+    t->arena_len = ref + 2 + len;
+    *ret_ref = (uint32_t) ref;
+    return true;
+}
+
+/* The arena reference of the extras "subnet-id" = [s, s + n) when they
+ * are the ones last stored, else 0.  Compared in place, not built first
+ * in a buffer: the row's fields and the arena were written long ago, a
+ * buffer just now, and reading one back whole waits on its stores. */
+static inline uint32_t kea_subnet_extras_last(const hc_lease_table *t,
+                                              const char *s, size_t n)
+{
+    static const char head[12] = "\x09subnet-id";
+    size_t ref = t->last_extras, xn = 12 + n;
+    const uint8_t *a = (const uint8_t *) t->arena + ref;
+    uint64_t a8, h8;
+
+    if (!ref || n > 20 || ref + 2 + xn > t->arena_len
+        || (a[0] | (size_t) a[1] << 8) != xn || a[12] != n || a[13]) {
+        return 0;
+    }
+    /* (memcmp is a call, for a few bytes) */
+    memcpy(&a8, a + 2, 8);
+    memcpy(&h8, head, 8);
+    if (a8 != h8 || a[10] != (uint8_t) head[8] || a[11] != (uint8_t) head[9]) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (a[14 + i] != (uint8_t) s[i]) {
+            return 0;
+        }
+    }
+    return (uint32_t) ref;
+}
+
 /* One name/value pair into the record's extras (see hc_lease_extra_next). */
 static void kea_extra(hc_lease_table *t, const char *name, const char *v,
                       size_t vlen)
@@ -305,14 +388,16 @@ static const char *kea_split(const hc_lease_table *t, const char *p,
     return NULL;
 }
 
-/* The lease of a row; NULL or why it is malformed.  *ret_deleted: the
- * row records a deleted lease (valid_lifetime 0). */
+/* The lease of a row, into l (zeroed, its line set); NULL or why it is
+ * malformed.  *ret_deleted: the row records a deleted lease
+ * (valid_lifetime 0). */
 static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
                                  hc_lease *l, bool *ret_deleted)
 {
     uint64_t valid, expire, v;
-    uint8_t buf[64];
+    uint8_t buf[20];
     size_t n, ucn;
+    uint32_t uid;
 
     if (!hc__parse_ipv4(r->s[KEA_F_ADDRESS], r->n[KEA_F_ADDRESS],
                         &l->ip)) {
@@ -333,18 +418,20 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
                         &v)) {
         return "bad subnet_id";
     }
-    if (!kea_hex(r->s[KEA_F_HWADDR], r->n[KEA_F_HWADDR], buf, 20, &n)) {
-        return "bad hwaddr";
-    }
-    l->hw_len = (uint8_t) (n > 6 ? 6 : n);
-    l->hw_type = n ? 1 : 0;
-    if (l->hw_len == 6) {
-        memcpy(l->mac, buf, 6);     /* (a variable length is a call) */
+    if (r->n[KEA_F_HWADDR] == 17 && kea_mac17(r->s[KEA_F_HWADDR], l->mac)) {
+        l->hw_len = 6;
     } else {
+        memset(l->mac, 0, sizeof(l->mac));
+        if (!kea_hex(r->s[KEA_F_HWADDR], r->n[KEA_F_HWADDR], buf,
+                     sizeof(buf), &n)) {
+            return "bad hwaddr";
+        }
+        l->hw_len = (uint8_t) (n > 6 ? 6 : n);
         memcpy(l->mac, buf, l->hw_len);
     }
-    if (!kea_hex(r->s[KEA_F_CLIENT_ID], r->n[KEA_F_CLIENT_ID], buf,
-                 sizeof(buf), &n)) {
+    l->hw_type = l->hw_len ? 1 : 0;
+    if (!kea_hex_arena(t, r->s[KEA_F_CLIENT_ID], r->n[KEA_F_CLIENT_ID], 64,
+                       &uid)) {
         return "bad client_id";
     }
     for (int f = KEA_F_FQDN_FWD; f <= KEA_F_FQDN_REV; f++) {
@@ -371,7 +458,7 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
     if (*ret_deleted) {
         return NULL;
     }
-    l->uid = hc__lease_arena_put(t, buf, n);
+    l->uid = uid;
     if (r->have[KEA_F_HOSTNAME]) {
         l->hostname = hc__lease_arena_put(t, r->s[KEA_F_HOSTNAME],
                                           r->n[KEA_F_HOSTNAME]);
@@ -393,18 +480,23 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
         kea_extra(t, "subnet-id", r->s[KEA_F_SUBNET], r->n[KEA_F_SUBNET]);
         kea_extra(t, "user-context", r->s[KEA_F_USER_CONTEXT], ucn);
     } else {
-        /* The common row: its one extra built here, and most often the
-         * same bytes as the row before's (hc__lease_commit() then has no
-         * extras of the table's to store). */
-        uint8_t x[3 + 9 + 20];
+        /* The common row: its one extra, most often the same bytes as the
+         * row before's (hc__lease_commit_next() then has no extras of the
+         * table's to store). */
+        const char *sv = r->s[KEA_F_SUBNET];
         size_t sn = r->n[KEA_F_SUBNET];
 
-        x[0] = 9;
-        memcpy(x + 1, "subnet-id", 9);
-        x[10] = (uint8_t) sn;
-        x[11] = 0;
-        memcpy(x + 12, r->s[KEA_F_SUBNET], sn);
-        l->extras = hc__lease_extras_ref(t, x, 12 + sn);
+        l->extras = kea_subnet_extras_last(t, sv, sn);
+        if (!l->extras) {
+            uint8_t x[3 + 9 + 20];
+
+            x[0] = 9;
+            memcpy(x + 1, "subnet-id", 9);
+            x[10] = (uint8_t) sn;
+            x[11] = 0;
+            memcpy(x + 12, sv, sn);
+            l->extras = hc__lease_extras_ref(t, x, 12 + sn);
+        }
     }
     return NULL;
 }
@@ -414,7 +506,7 @@ static void kea_line(hc_lease_table *t, const char *p, const char *end,
                      uint32_t line)
 {
     size_t arena_mark = t->arena_len;
-    hc_lease l = { .line = line };
+    hc_lease row, *l;
     bool deleted = false;
     const char *why;
     kea_row r;
@@ -443,9 +535,20 @@ static void kea_line(hc_lease_table *t, const char *p, const char *end,
     }
     t->extras->len = 0;     /* (set_size would go through remove_range) */
     why = kea_split(t, p, end, &r);
-    if (!why) {
-        why = kea_row_lease(t, &r, &l, &deleted);
+    if (why) {
+        hc__lease_add_error(t, line, "%s", why);
+        t->generation++;
+        return;
     }
+    /* A log keeps rows of its own form: the lease is built aside. */
+    if (t->log) {
+        memset(&row, 0, sizeof(row));
+        l = &row;
+    } else {
+        l = hc__lease_next(t);
+    }
+    l->line = line;
+    why = kea_row_lease(t, &r, l, &deleted);
     if (why) {
         t->arena_len = arena_mark;
         hc__lease_add_error(t, line, "%s", why);
@@ -453,12 +556,19 @@ static void kea_line(hc_lease_table *t, const char *p, const char *end,
         return;
     }
     if (deleted) {
+        uint32_t ip = l->ip;
+
+        t->arena_len = arena_mark;
         t->records++;
         t->generation++;
-        hc__lease_remove(t, l.ip);
+        hc__lease_remove(t, ip);
         return;
     }
-    hc__lease_commit(t, &l);
+    if (t->log) {
+        hc__lease_commit(t, l);
+    } else {
+        hc__lease_commit_next(t);
+    }
 }
 
 ssize_t hc__kea_parse_until(hc_lease_table *t, const char *buf, size_t len,

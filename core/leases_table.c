@@ -55,8 +55,26 @@ static void *big_resize(void *p, size_t old_size, size_t size)
     if (p && size == old_size) {
         return p;
     }
+    if (p && old_size < HUGE && size >= HUGE) {
+        /* A small array becoming large starts again on a huge page (an
+         * mremap would keep its 4 KiB alignment, and the part before the
+         * first huge page boundary would fault a page at a time); what
+         * it held, less than 2 MiB, is copied. */
+        q = big_resize(NULL, 0, size);
+        memcpy(q, p, old_size);
+        munmap(p, old_size);
+        return q;
+    }
     if (p) {
         q = mremap(p, old_size, size, MREMAP_MAYMOVE);
+        if (q == MAP_FAILED) {
+            /* The array is more than one mapping (a join moved the pages
+             * of another into it), which mremap cannot resize: a copy. */
+            q = big_resize(NULL, 0, size);
+            memcpy(q, p, MIN(old_size, size));
+            munmap(p, old_size);
+            return q;
+        }
     } else if (size >= HUGE) {
         /* Aligned on a huge page, or only the aligned middle of the
          * mapping gets huge pages and the rest faults 4 KiB at a time. */
@@ -115,6 +133,9 @@ void hc__lease_failover_free(hc_lease_failover *p)
 
 void hc_lease_table_reset(hc_lease_table *t)
 {
+    big_free(t->log_rows, t->log_cap * sizeof(hc__log_row));
+    t->log_rows = NULL;
+    t->log_n = t->log_cap = 0;
     big_free(t->leases, t->cap * sizeof(hc_lease));
     big_free(t->index, t->index_cap * sizeof(hc_slot));
     big_free(t->arena, t->arena_cap);
@@ -241,6 +262,26 @@ static void lease_grow(hc_lease_table *t)
     }
 }
 
+/* The next row of a log, not counted yet. */
+static hc__log_row *log_next(hc_lease_table *t)
+{
+    if (t->log_n == t->log_cap) {
+        size_t cap = t->log_cap ? t->log_cap * 2 : 1024;
+
+        if (t->grow_lock) {
+            g_mutex_lock(t->grow_lock);
+        }
+        t->log_rows = big_resize(t->log_rows,
+                                 t->log_cap * sizeof(hc__log_row),
+                                 cap * sizeof(hc__log_row));
+        t->log_cap = cap;
+        if (t->grow_lock) {
+            g_mutex_unlock(t->grow_lock);
+        }
+    }
+    return &t->log_rows[t->log_n];
+}
+
 void hc__lease_remove(hc_lease_table *t, uint32_t ip)
 {
     size_t mask = t->index_cap - 1;
@@ -248,9 +289,8 @@ void hc__lease_remove(hc_lease_table *t, uint32_t ip)
     uint32_t idx;
 
     if (t->log) {
-        lease_grow(t);
-        t->leases[t->n++] = (hc_lease) { .ip = ip,
-                                         .usage = HC__USAGE_DELETED };
+        *log_next(t) = (hc__log_row) { .ip = ip, .state = HC__LOG_DELETED };
+        t->log_n++;
         return;
     }
     s = hc__lease_index_lookup(t, ip);
@@ -289,7 +329,14 @@ void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
 {
     size_t cap = t->index_cap;
 
-    if (n > t->cap) {
+    if (t->log) {
+        if (n > t->log_cap) {
+            t->log_rows = big_resize(t->log_rows,
+                                     t->log_cap * sizeof(hc__log_row),
+                                     n * sizeof(hc__log_row));
+            t->log_cap = n;
+        }
+    } else if (n > t->cap) {
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                n * sizeof(hc_lease));
         t->cap = n;
@@ -382,7 +429,7 @@ void hc__lease_arena_grow(hc_lease_table *t, size_t n)
 }
 
 /* Puts l in the table: in place of the address's lease, or after the
- * last one. */
+ * last one.  l may be the slot after the last lease (hc__lease_next()). */
 static void lease_store(hc_lease_table *t, const hc_lease *l)
 {
     size_t s = hc__lease_index_lookup(t, l->ip);
@@ -400,14 +447,17 @@ static void lease_store(hc_lease_table *t, const hc_lease *l)
         return;
     }
     lease_grow(t);
-    t->leases[t->n] = *l;
+    if (l != &t->leases[t->n]) {
+        t->leases[t->n] = *l;
+    }
     t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
     if (t->n * 2 > t->index_cap) {
         index_resize(t, t->index_cap * 2);
     }
 }
 
-void hc__lease_commit(hc_lease_table *t, hc_lease *l)
+/* A record's usage by its state. */
+static void lease_prepare_usage(hc_lease *l)
 {
     switch (l->state) {
     case HC_LEASE_ACTIVE:
@@ -428,75 +478,127 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l)
         l->usage = HC_USAGE_NONE;
         break;
     }
+}
+
+/* A record's usage, its extras from the table's scratch. */
+static void lease_prepare(hc_lease_table *t, hc_lease *l)
+{
+    lease_prepare_usage(l);
     if (t->extras->len) {
         l->extras = hc__lease_extras_ref(t, t->extras->data, t->extras->len);
     }
     t->records++;
     t->generation++;
+}
+
+/* A log's row of a lease read from Kea's row, written field by field
+ * (a copy of a row built aside would wait on its narrow stores). */
+static void log_lease(hc_lease_table *t, const hc_lease *l)
+{
+    hc__log_row *r = log_next(t);
+
+    r->ip = l->ip;
+    r->starts = l->starts;
+    r->ends = l->ends;
+    r->hostname = l->hostname;
+    r->uid = l->uid;
+    r->extras = l->extras;
+    r->line = l->line;
+    memcpy(r->mac, l->mac, sizeof(r->mac));
+    r->hw_len = l->hw_len;
+    r->state = l->state;
+    t->log_n++;
+}
+
+void hc__lease_commit(hc_lease_table *t, hc_lease *l)
+{
+    lease_prepare(t, l);
     if (t->log) {
-        lease_grow(t);
-        t->leases[t->n++] = *l;
+        log_lease(t, l);
         return;
     }
     lease_store(t, l);
 }
 
-/* Appends the reading of the rest of a file (u, parsed from a record
- * boundary on, lines counted from 1 there) to t, as if t had read on:
- * the last record for an address wins, an address keeps the place where
- * it first appeared, a state that does not count keeps the old usage. */
-/* Moves u's strings to the end of t's, and returns by how much their
- * references grow.  The pages of u's arena are moved into t's mapping
- * after its last page (mremap(2): no copy, and no fresh pages to clear,
- * which for megabytes of strings was a fifth of the join); a copy where
- * that fails. */
-static size_t arena_take(hc_lease_table *t, hc_lease_table *u)
+hc_lease *hc__lease_next(hc_lease_table *t)
 {
-    size_t at = (t->arena_len + 4095) & ~(size_t) 4095;
-    size_t usize = (u->arena_cap + 4095) & ~(size_t) 4095;
-    size_t shift;
+    hc_lease *l;
 
-    if (at + usize > UINT32_MAX) {
-        /* References are 32 bits; the copy below keeps them dense. */
-        at = SIZE_MAX;
-    } else {
-        t->arena = big_resize(t->arena, t->arena_cap, at + usize);
-        t->arena_cap = at + usize;
-    }
-    if (at != SIZE_MAX
-        && mremap(u->arena, usize, usize, MREMAP_MAYMOVE | MREMAP_FIXED,
-                  t->arena + at) == t->arena + at) {
-        u->arena = NULL;
-        u->arena_cap = 0;
-        t->arena_len = at + u->arena_len;
-        return at;
-    }
-    shift = t->arena_len - 1;
-    hc__lease_arena_reserve(t, u->arena_len);
-    memcpy(t->arena + t->arena_len, u->arena + 1, u->arena_len - 1);
-    t->arena_len += u->arena_len - 1;
-    return shift;
+    lease_grow(t);
+    l = &t->leases[t->n];
+    memset(l, 0, sizeof(*l));
+    return l;
 }
 
-void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+void hc__lease_commit_next(hc_lease_table *t)
+{
+    hc_lease *l = &t->leases[t->n];
+
+    lease_prepare(t, l);
+    if (t->log) {
+        log_lease(t, l);
+        return;
+    }
+    lease_store(t, l);
+}
+
+/* Places u's strings in t's arena so that a reference r of u's is
+ * r + shift in t's (shift from hc__lease_join_begin()).  The pages of
+ * u's arena are moved into t's mapping (mremap(2): no copy, and no fresh
+ * pages to clear, which for megabytes of strings was a fifth of the
+ * join) when shift is a page past t's strings; else a copy. */
+static void arena_take(hc_lease_table *t, hc_lease_table *u, size_t shift)
+{
+    size_t usize = (u->arena_cap + 4095) & ~(size_t) 4095;
+
+    if (!(shift & 4095) && shift >= t->arena_len
+        && shift + usize <= UINT32_MAX) {
+        t->arena = big_resize(t->arena, t->arena_cap, shift + usize);
+        t->arena_cap = shift + usize;
+        if (mremap(u->arena, usize, usize, MREMAP_MAYMOVE | MREMAP_FIXED,
+                   t->arena + shift) == t->arena + shift) {
+            u->arena = NULL;
+            u->arena_cap = 0;
+            t->arena_len = shift + u->arena_len;
+            return;
+        }
+    }
+    if (shift + u->arena_len > t->arena_len) {
+        hc__lease_arena_reserve(t, shift + u->arena_len - t->arena_len);
+    }
+    memcpy(t->arena + shift + 1, u->arena + 1, u->arena_len - 1);
+    t->arena_len = shift + u->arena_len;
+}
+
+size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u)
+{
+    size_t at = (t->arena_len + 4095) & ~(size_t) 4095;
+
+    if (u && at + ((u->arena_cap + 4095) & ~(size_t) 4095) > UINT32_MAX) {
+        /* References are 32 bits: u's strings copied right after t's. */
+        return t->arena_len - 1;
+    }
+    return at;
+}
+
+void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
+                         size_t b, size_t shift)
 {
     uint32_t lines = t->line - 1;
-    size_t shift = arena_take(t, u);
 
-    hc__lease_table_reserve(t, t->n + u->n, 0);
-    for (size_t i = 0; i < u->n; i++) {
-        hc_lease l = u->leases[i];
+    for (size_t i = a; i < b; i++) {
+        hc_lease l = rows[i];
 
         /* A slot and the lease it points to are two cache misses in a
          * large table (a renewal of an address from anywhere in the
          * file): the slot is fetched sixteen leases ahead, and eight
          * ahead, when it is there, the lease. */
-        if (i + 16 < u->n) {
+        if (i + 16 < b) {
             __builtin_prefetch(&t->index[hc__lease_slot_of(
-                u->leases[i + 16].ip, t->index_cap)]);
+                rows[i + 16].ip, t->index_cap)]);
         }
-        if (i + 8 < u->n) {
-            uint32_t ip = u->leases[i + 8].ip;
+        if (i + 8 < b) {
+            uint32_t ip = rows[i + 8].ip;
             const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
                                                             t->index_cap)];
 
@@ -507,10 +609,6 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
                 __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
             }
         }
-        if (l.usage == HC__USAGE_DELETED) {
-            hc__lease_remove(t, l.ip);
-            continue;
-        }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
         l.uid += l.uid ? (uint32_t) shift : 0;
@@ -518,6 +616,93 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
         l.extras += l.extras ? (uint32_t) shift : 0;
         lease_store(t, &l);
     }
+}
+
+void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
+                        size_t b, size_t shift)
+{
+    uint32_t lines = t->line - 1;
+
+    for (size_t i = a; i < b; i++) {
+        const hc__log_row *r = &rows[i];
+        hc_lease *l;
+        size_t s;
+        bool fresh;
+
+        /* As in hc__lease_join_rows(). */
+        if (i + 16 < b) {
+            __builtin_prefetch(&t->index[hc__lease_slot_of(
+                rows[i + 16].ip, t->index_cap)]);
+        }
+        if (i + 8 < b) {
+            uint32_t ip = rows[i + 8].ip;
+            const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
+                                                            t->index_cap)];
+
+            if (sl->idx && sl->ip == ip) {
+                const char *old = (const char *) &t->leases[sl->idx - 1];
+
+                __builtin_prefetch(old, 1);
+                __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
+            }
+        }
+        if (r->state == HC__LOG_DELETED) {
+            hc__lease_remove(t, r->ip);
+            continue;
+        }
+        /* lease_store(), with the lease written in its place field by
+         * field: a lease built aside and copied whole would wait on the
+         * narrow stores that built it.  A Kea state always counts, so
+         * the row replaces the whole of an old lease. */
+        s = hc__lease_index_lookup(t, r->ip);
+        fresh = !t->index[s].idx;
+        if (fresh) {
+            lease_grow(t);
+            l = &t->leases[t->n];
+            t->index[s] = (hc_slot) { r->ip, (uint32_t) ++t->n };
+        } else {
+            l = &t->leases[t->index[s].idx - 1];
+        }
+        l->ip = r->ip;
+        l->starts = l->cltt = r->starts;
+        l->ends = r->ends;
+        l->tstp = l->tsfp = l->atsfp = 0;
+        l->hostname = r->hostname ? r->hostname + (uint32_t) shift : 0;
+        l->uid = r->uid ? r->uid + (uint32_t) shift : 0;
+        l->vclass = 0;
+        l->extras = r->extras ? r->extras + (uint32_t) shift : 0;
+        l->line = r->line + lines;
+        memcpy(l->mac, r->mac, sizeof(l->mac));
+        l->hw_type = r->hw_len ? 1 : 0;
+        l->hw_len = r->hw_len;
+        l->state = r->state;
+        l->next_state = l->rewind_state = 0;
+        lease_prepare_usage(l);
+        if (fresh && t->n * 2 > t->index_cap) {
+            index_resize(t, t->index_cap * 2);
+        }
+    }
+}
+
+void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
+{
+    size_t shift = hc__lease_join_begin(t, u);
+
+    if (u->log) {
+        hc__lease_table_reserve(t, t->n + u->log_n, 0);
+        hc__lease_join_log(t, u->log_rows, 0, u->log_n, shift);
+    } else {
+        hc__lease_table_reserve(t, t->n + u->n, 0);
+        hc__lease_join_rows(t, u->leases, 0, u->n, shift);
+    }
+    hc__lease_join_end(t, u, shift);
+}
+
+void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift)
+{
+    uint32_t lines = t->line - 1;
+
+    arena_take(t, u, shift);
     t->records += u->records;
     for (guint i = 0; i < u->errors->len; i++) {
         hc_lease_error *e = &g_array_index(u->errors, hc_lease_error, i);

@@ -264,26 +264,42 @@ char *hc_leftover_text(const hc_constraint *c);
  * reachable, no answer). */
 int hc_fence_history_query(int timeout_s, GPtrArray **ret, char **ret_err);
 
-/* The local fencer followed as crm_mon follows it: a connection in GLib's
- * default main context, registered for fence notifications.  fn is called
- * from that loop with the notification's name (T_STONITH_NOTIFY_FENCE:
+/* The same question with a bounded wait: hc_fence_history_ask() asks it in
+ * a thread of its own (call it from the main thread, as hc_fencer_start),
+ * hc_fence_history_wait() waits for the answer until wait_s after the ask
+ * and frees the question.  No answer by then: -ETIMEDOUT and "fencer: no
+ * answer in N s" (libstonithd's connect has no limit; its thread ends by
+ * itself when the fencer answers or goes). */
+typedef struct hc_fence_ask hc_fence_ask;
+hc_fence_ask *hc_fence_history_ask(int wait_s);
+int hc_fence_history_wait(hc_fence_ask *a, GPtrArray **ret, char **ret_err);
+
+/* The local fencer followed as crm_mon follows it: a connection
+ * registered for fence notifications, made and read in a thread of its
+ * own (a hung fencer never holds the caller).  fn is called from GLib's
+ * default main context with the event's name and, for HC_FENCER_GONE, one
+ * line saying why: HC_FENCER_UP once connected and registered
+ * (hc_fencer_notifying() says whether the registration was taken);
  * "st_notify_fence" when a fence ended, "st_notify_history" when the
- * history changed, a fence asked or ended; "st_notify_disconnect" when the
- * fencer went away: then free the fencer, from outside fn). */
+ * history changed, a fence asked or ended; HC_FENCER_GONE when the
+ * connect failed or the fencer went away, after which nothing more comes:
+ * free it (from fn too) and start another. */
 typedef struct hc_fencer hc_fencer;
+#define HC_FENCER_UP "connected"
 #define HC_FENCER_GONE "st_notify_disconnect"   /* T_STONITH_NOTIFY_... */
-typedef void (*hc_fencer_fn)(void *data, const char *event);
+typedef void (*hc_fencer_fn)(void *data, const char *event,
+                             const char *detail);
 
 /* How long one history question may take (s): the fencer is local. */
 #define HC_FENCER_TIMEOUT_S 5
 
-/* Connects and registers: 0 (*ret set; hc_fencer_notifying() says whether
- * the registration was taken) or a negative errno with one line in
- * *ret_err (the fencer not running). */
-int hc_fencer_connect(hc_fencer_fn fn, void *data, hc_fencer **ret,
-                      char **ret_err);
+/* Starts connecting (call it from the main thread, which it makes
+ * libxml2's and Pacemaker's XML thread first): the fencer, or NULL with one
+ * line in *ret_err (no thread could be started). */
+hc_fencer *hc_fencer_start(hc_fencer_fn fn, void *data, char **ret_err);
 bool hc_fencer_notifying(const hc_fencer *f);
-bool hc_fencer_connected(const hc_fencer *f);
+/* Nothing is told after it; the thread ends by itself (once its connect
+ * returns, when the fencer hangs). */
 void hc_fencer_free(hc_fencer *f);
 
 /* Gives st the history (taken; NULL with why when it is not known) and

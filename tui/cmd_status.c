@@ -103,20 +103,24 @@ static int status_run(const hc_args *a)
         hc_status_set_fence_history(st, NULL,
                                     "CIB_file: no fencer to ask");
     } else {
+        /* Asked in a thread while the rest is read: a fencer that does
+         * not answer (stopped) costs HC_FENCER_TIMEOUT_S at most, and is
+         * said, the rest printed. */
+        hc_fence_ask *ask = hc_fence_history_ask(HC_FENCER_TIMEOUT_S);
         GPtrArray *hist = NULL;
         char *herr = NULL;
 
-        if (hc_fence_history_query(30, &hist, &herr) < 0) {
+        /* This node's sbd, its watchdog and its disks' slots, then the
+         * other nodes' over ssh (each with its deadlines). */
+        sbd_nodes(st);
+        status_qdevice(st);
+        if (hc_fence_history_wait(ask, &hist, &herr) < 0) {
             hc_status_set_fence_history(st, NULL, herr ? herr
                                         : "the fencer did not answer");
         } else {
             hc_status_set_fence_history(st, hist, NULL);
         }
         g_free(herr);
-        /* This node's sbd, its watchdog and its disks' slots, then the
-         * other nodes' over ssh (each with its deadlines). */
-        sbd_nodes(st);
-        status_qdevice(st);
     }
     out = g_string_new(NULL);
     if (json) {

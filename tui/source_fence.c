@@ -1,34 +1,40 @@
 /* The Fencing section's data, which the CIB does not hold: the fencer's
  * history and each node's sbd.
  *
- * The fencer is followed as crm_mon follows it: one connection in the
- * loop, registered for its notifications (a fence asked, ended, the
- * history changed, the fencer gone), after each of which the history is
- * asked again.  The question goes in a thread on a connection of its own
- * (up to HC_FENCER_TIMEOUT_S: a fencer that hangs must not hold the
- * screen), one at a time: a notification that comes meanwhile asks once
- * more when it is answered, so the latest answer wins.  A question not
- * answered is asked again after FENCER_RETRY_MS.  Only while the fencer
- * cannot be reached (or does not take the registration) is it asked every
+ * The fencer is followed as crm_mon follows it: one connection registered
+ * for its notifications (a fence asked, ended, the history changed, the
+ * fencer gone), after each of which the history is asked again.  The
+ * connection is made, registered and read in a thread of its own
+ * (core/fencing.c), at start and on every reconnect: a fencer that hangs
+ * never holds the screen, and after HC_FENCER_TIMEOUT_S the section says
+ * that it waits.  Its notifications come to the loop.  The question goes
+ * in a background job on a connection of its own, one at a time: a
+ * notification that comes meanwhile asks once more when it is answered,
+ * so the latest answer wins.  A question not answered within
+ * HC_FENCER_TIMEOUT_S is given up (the section says so; its thread ends
+ * when the fencer answers, its answer dropped), and a question given up
+ * or failed is asked again after FENCER_RETRY_MS.  While the fencer
+ * cannot be reached (or does not take the registration) it is asked every
  * FENCER_RETRY_MS, and the section says so.
  *
  * sbd is read every SBD_PERIOD_S (SBD_IDLE_PERIOD_S while no node uses
- * it) in a thread, as the Leases pane reads a
- * remote lease file: this node's (/proc, and `sbd -d DEV list` and `dump`,
- * 5 s each) and the other nodes' over ssh (core/sbd.c), whose answer the
- * loop takes from an idle callback; the console never waits for a disk or
- * a node. */
+ * it) in a background job, as the Leases pane reads a remote lease file:
+ * this node's (/proc, and `sbd -d DEV list` and `dump`, 5 s each) and the
+ * other nodes' over ssh (core/sbd.c); the console never waits for a disk
+ * or a node. */
 #include "sources.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
 #include "sbd.h"
 #include "status.h"
 
 #define FENCER_RETRY_MS 2000
+/* History questions given up on while the fencer hangs, whose threads
+ * still wait for it: no more is asked until one ends. */
+#define FENCER_LATE_MAX 3
 #define SBD_PERIOD_S 5
 /* While no node uses sbd (none configured with a disk, none running it):
  * an ssh to each node every 5 s would be the transcript's every line. */
@@ -49,6 +55,7 @@ typedef struct hist_job {
     GPtrArray *hist;            /* hc_fence_event*, NULL when not answered */
     char *err;
     bool orphan;                /* set and read by the loop's thread only */
+    bool late;                  /* given up: its answer is dropped */
 } hist_job;
 
 struct hc_fence_src {
@@ -58,8 +65,10 @@ struct hc_fence_src {
     void *data;
     /* The fencer. */
     hc_fencer *fencer;
-    guint retry, refresh_idle, drop_idle, hist_retry;
+    bool connecting;            /* fencer set, HC_FENCER_UP not yet come */
+    guint retry, refresh_idle, hist_retry, hist_limit, connect_limit;
     hist_job *hjob;             /* the question in flight, or NULL */
+    GSList *late;               /* hist_job* given up, still in flight */
     bool hagain;                /* asked again while it was in flight */
     GPtrArray *history;         /* hc_fence_event*, NULL when not known */
     char *why;                  /* why not known */
@@ -119,33 +128,79 @@ static gboolean on_hist_retry(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* In the loop's thread, once the fencer answered or the time was up. */
-static gboolean on_hist_done(gpointer data)
+/* A question answered with no history or given up: asked again after
+ * FENCER_RETRY_MS, or at once when a notification came meanwhile. */
+static void hist_failed(hc_fence_src *s)
 {
-    hist_job *j = data;
-    hc_fence_src *s = j->s;
-    bool failed = !j->hist;
-
-    if (j->orphan) {
-        hist_job_free(j);
-        return G_SOURCE_REMOVE;
-    }
-    s->hjob = NULL;
-    set_history(s, j->hist, j->err);
-    j->hist = NULL;
-    hist_job_free(j);
-    changed(s);
     if (s->hagain) {
         s->hagain = false;
         history_refresh(s);
-    } else if (failed && s->fencer && !s->hist_retry) {
+    } else if (s->fencer && !s->hist_retry) {
         /* No notification would ask again: the fencer may answer later. */
         s->hist_retry = g_timeout_add(FENCER_RETRY_MS, on_hist_retry, s);
     }
+}
+
+/* In the loop's thread, once the fencer answered or its call failed. */
+static void on_hist_done(void *data)
+{
+    hist_job *j = data;
+    hc_fence_src *s = j->s;
+
+    if (j->orphan) {
+        hist_job_free(j);
+        return;
+    }
+    if (j->late) {
+        /* Given up on: a later question says what the fencer says now. */
+        s->late = g_slist_remove(s->late, j);
+        hist_job_free(j);
+        return;
+    }
+    s->hjob = NULL;
+    if (s->hist_limit) {
+        g_source_remove(s->hist_limit);
+        s->hist_limit = 0;
+    }
+    set_history(s, j->hist, j->err);
+    if (j->hist) {
+        j->hist = NULL;
+        hist_job_free(j);
+        changed(s);
+        if (s->hagain) {
+            s->hagain = false;
+            history_refresh(s);
+        }
+        return;
+    }
+    hist_job_free(j);
+    changed(s);
+    hist_failed(s);
+}
+
+/* The question took HC_FENCER_TIMEOUT_S: said, and asked again later.  Its
+ * thread cannot be stopped (libstonithd waits as long as the fencer); it
+ * is left to end by itself. */
+static gboolean on_hist_limit(gpointer data)
+{
+    hc_fence_src *s = data;
+    char *why;
+
+    s->hist_limit = 0;
+    s->hjob->late = true;
+    s->late = g_slist_prepend(s->late, s->hjob);
+    s->hjob = NULL;
+    why = g_strdup_printf("the fencer did not answer in %d s, asked again "
+                          "every %d s", HC_FENCER_TIMEOUT_S,
+                          FENCER_RETRY_MS / 1000);
+    set_history(s, NULL, why);
+    g_free(why);
+    changed(s);
+    hist_failed(s);
     return G_SOURCE_REMOVE;
 }
 
-static gpointer hist_main(gpointer data)
+static void hist_main(void *data)
 {
     hist_job *j = data;
 
@@ -153,16 +208,13 @@ static gpointer hist_main(gpointer data)
         && !j->err) {
         j->err = g_strdup("the fencer did not answer");
     }
-    g_idle_add(on_hist_done, j);
-    return NULL;
 }
 
 /* Asks the history in a thread; one question at a time. */
 static void history_refresh(hc_fence_src *s)
 {
     hist_job *j;
-    GError *e = NULL;
-    GThread *t;
+    char *err = NULL;
 
     if (s->hjob) {
         s->hagain = true;
@@ -172,19 +224,25 @@ static void history_refresh(hc_fence_src *s)
         g_source_remove(s->hist_retry);
         s->hist_retry = 0;
     }
+    if (g_slist_length(s->late) >= FENCER_LATE_MAX) {
+        /* A fencer that hangs: no more threads waiting for it. */
+        s->hist_retry = g_timeout_add(FENCER_RETRY_MS, on_hist_retry, s);
+        return;
+    }
     j = g_new0(hist_job, 1);
     j->s = s;
-    t = g_thread_try_new("hc-fence-history", hist_main, j, &e);
-    if (!t) {
-        set_history(s, NULL, e->message);
-        g_error_free(e);
+    if (!hc_job_start("hc-fence-history", false, hist_main, on_hist_done, j,
+                      &err)) {
+        set_history(s, NULL, err);
+        g_free(err);
         hist_job_free(j);
         s->hist_retry = g_timeout_add(FENCER_RETRY_MS, on_hist_retry, s);
         changed(s);
         return;
     }
-    g_thread_unref(t);
     s->hjob = j;
+    s->hist_limit = g_timeout_add_seconds(HC_FENCER_TIMEOUT_S, on_hist_limit,
+                                          s);
 }
 
 static gboolean on_refresh_idle(gpointer data)
@@ -202,8 +260,7 @@ static gboolean on_retry(gpointer data)
 {
     hc_fence_src *s = data;
 
-    if (s->fencer && !hc_fencer_notifying(s->fencer)
-        && hc_fencer_connected(s->fencer)) {
+    if (s->fencer && !s->connecting && !hc_fencer_notifying(s->fencer)) {
         /* Connected without notifications: asked every time. */
         if (s->log) {
             s->log(s->data, "fencer-poll");
@@ -216,59 +273,28 @@ static gboolean on_retry(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* The fencer went away: dropped outside libstonithd's callback. */
-static gboolean on_drop_idle(gpointer data)
+/* The connect (and registration) took HC_FENCER_TIMEOUT_S: said; it goes
+ * on in its thread until the fencer answers. */
+static gboolean on_connect_limit(gpointer data)
 {
     hc_fence_src *s = data;
+    char *why;
 
-    s->drop_idle = 0;
-    hc_fencer_free(s->fencer);
-    s->fencer = NULL;
-    fencer_try(s);
+    s->connect_limit = 0;
+    why = g_strdup_printf("the fencer has not answered in %d s, "
+                          "still waiting", HC_FENCER_TIMEOUT_S);
+    set_history(s, NULL, why);
+    g_free(why);
+    changed(s);
     return G_SOURCE_REMOVE;
 }
 
-static void on_fencer_event(void *data, const char *event)
+static void fencer_up(hc_fence_src *s)
 {
-    hc_fence_src *s = data;
-
-    if (s->log) {
-        char *what = g_strdup_printf("fencer-notify:%s", event);
-
-        s->log(s->data, what);
-        g_free(what);
-    }
-    if (!strcmp(event, HC_FENCER_GONE)) {
-        if (!s->drop_idle) {
-            s->drop_idle = g_idle_add(on_drop_idle, s);
-        }
-        return;
-    }
-    /* Several notifications of one fence come together: one question. */
-    if (!s->refresh_idle) {
-        s->refresh_idle = g_idle_add(on_refresh_idle, s);
-    }
-}
-
-static void fencer_try(hc_fence_src *s)
-{
-    char *err = NULL;
-
-    if (hc_fencer_connect(on_fencer_event, s, &s->fencer, &err) < 0) {
-        /* What is done first: the reason can be long for a narrow
-         * screen. */
-        char *why = g_strdup_printf("asked again every %d s: %s",
-                                    FENCER_RETRY_MS / 1000,
-                                    err ? err : "the fencer is not "
-                                    "reachable");
-
-        set_history(s, NULL, why);
-        set_feed(s, NULL);
-        g_free(why);
-        g_free(err);
-        s->retry = g_timeout_add(FENCER_RETRY_MS, on_retry, s);
-        changed(s);
-        return;
+    s->connecting = false;
+    if (s->connect_limit) {
+        g_source_remove(s->connect_limit);
+        s->connect_limit = 0;
     }
     if (!hc_fencer_notifying(s->fencer)) {
         set_feed(s, g_strdup_printf("the fencer took no notification "
@@ -279,6 +305,92 @@ static void fencer_try(hc_fence_src *s)
         set_feed(s, NULL);
     }
     history_refresh(s);
+}
+
+/* The connect failed, or the fencer went away. */
+static void fencer_gone(hc_fence_src *s, const char *detail)
+{
+    bool was_up = !s->connecting;
+    char *why;
+
+    hc_fencer_free(s->fencer);
+    s->fencer = NULL;
+    s->connecting = false;
+    if (s->connect_limit) {
+        g_source_remove(s->connect_limit);
+        s->connect_limit = 0;
+    }
+    if (s->retry) {
+        g_source_remove(s->retry);
+        s->retry = 0;
+    }
+    if (was_up) {
+        /* Connected before: straight back (a restarted fencer). */
+        fencer_try(s);
+        return;
+    }
+    /* What is done first: the reason can be long for a narrow screen. */
+    why = g_strdup_printf("asked again every %d s: %s",
+                          FENCER_RETRY_MS / 1000,
+                          detail ? detail : "the fencer is not reachable");
+    set_history(s, NULL, why);
+    set_feed(s, NULL);
+    g_free(why);
+    s->retry = g_timeout_add(FENCER_RETRY_MS, on_retry, s);
+    changed(s);
+}
+
+/* In the loop's thread. */
+static void on_fencer_event(void *data, const char *event, const char *detail)
+{
+    hc_fence_src *s = data;
+
+    if (!strcmp(event, HC_FENCER_UP)) {
+        if (s->log) {
+            s->log(s->data, "fencer-connected");
+        }
+        fencer_up(s);
+        return;
+    }
+    if (s->connecting) {
+        /* Not connected: the connect failed. */
+        if (s->log) {
+            s->log(s->data, "fencer-connect-failed");
+        }
+        fencer_gone(s, detail);
+        return;
+    }
+    if (s->log) {
+        char *what = g_strdup_printf("fencer-notify:%s", event);
+
+        s->log(s->data, what);
+        g_free(what);
+    }
+    if (!strcmp(event, HC_FENCER_GONE)) {
+        fencer_gone(s, detail);
+        return;
+    }
+    /* Several notifications of one fence come together: one question. */
+    if (!s->refresh_idle) {
+        s->refresh_idle = g_idle_add(on_refresh_idle, s);
+    }
+}
+
+/* Starts connecting; on_fencer_event says how it went. */
+static void fencer_try(hc_fence_src *s)
+{
+    char *err = NULL;
+
+    s->fencer = hc_fencer_start(on_fencer_event, s, &err);
+    if (!s->fencer) {
+        s->connecting = true;   /* as a connect that failed */
+        fencer_gone(s, err);
+        g_free(err);
+        return;
+    }
+    s->connecting = true;
+    s->connect_limit = g_timeout_add_seconds(HC_FENCER_TIMEOUT_S,
+                                             on_connect_limit, s);
 }
 
 /* ---- sbd ---------------------------------------------------------------- */
@@ -326,14 +438,14 @@ static bool sbd_in_use(const hc_fence_src *s)
 }
 
 /* In the loop's thread, once the reads are done. */
-static gboolean on_sbd_done(gpointer data)
+static void on_sbd_done(void *data)
 {
     sbd_job *j = data;
     hc_fence_src *s = j->s;
 
     if (j->orphan) {
         sbd_job_free(j);
-        return G_SOURCE_REMOVE;
+        return;
     }
     s->job = NULL;
     hc_sbd_state_free(s->local);
@@ -349,15 +461,12 @@ static gboolean on_sbd_done(gpointer data)
                                          : SBD_IDLE_PERIOD_S, on_sbd_timer,
                                          s);
     changed(s);
-    return G_SOURCE_REMOVE;
 }
 
-static gpointer sbd_main(gpointer data)
+/* Its children (sbd list, the ssh to a node) end with the console. */
+static void sbd_main(void *data)
 {
     sbd_job *j = data;
-
-    /* Its children (sbd list, the ssh to a node) end with the console. */
-    hc_exec_set_reader(true);
     /* The name found last time, while it is still a member: crm_node
      * runs once, not on every read. */
     char *here = j->here && j->nodes
@@ -373,28 +482,21 @@ static gpointer sbd_main(gpointer data)
             g_ptr_array_add(j->peers, hc_sbd_remote(*n, j->path, true));
         }
     }
-    g_idle_add(on_sbd_done, j);
-    return NULL;
 }
 
 static void sbd_start(hc_fence_src *s)
 {
     sbd_job *j = g_new0(sbd_job, 1);
-    GError *e = NULL;
-    GThread *t;
 
     j->s = s;
     j->path = g_strdup(s->sbd_path);
     j->nodes = g_strdupv(s->nodes);
     j->here = s->local ? g_strdup(s->local->node) : NULL;
-    t = g_thread_try_new("hc-sbd-read", sbd_main, j, &e);
-    if (!t) {
-        g_error_free(e);
+    if (!hc_job_start("hc-sbd-read", true, sbd_main, on_sbd_done, j, NULL)) {
         sbd_job_free(j);
         s->sbd_timer = g_timeout_add_seconds(SBD_PERIOD_S, on_sbd_timer, s);
         return;
     }
-    g_thread_unref(t);
     s->job = j;
 }
 
@@ -415,6 +517,7 @@ hc_fence_src *hc_fence_src_new(bool live, hc_src_changed_fn fn,
         set_history(s, NULL, "a CIB file: no fencer to ask");
         return s;
     }
+    set_history(s, NULL, "connecting to the fencer");
     fencer_try(s);
     return s;
 }
@@ -431,6 +534,16 @@ void hc_fence_src_free(hc_fence_src *s)
     if (s->hjob) {
         s->hjob->orphan = true;
     }
+    for (GSList *l = s->late; l; l = l->next) {
+        ((hist_job *) l->data)->orphan = true;
+    }
+    g_slist_free(s->late);
+    if (s->hist_limit) {
+        g_source_remove(s->hist_limit);
+    }
+    if (s->connect_limit) {
+        g_source_remove(s->connect_limit);
+    }
     if (s->hist_retry) {
         g_source_remove(s->hist_retry);
     }
@@ -439,9 +552,6 @@ void hc_fence_src_free(hc_fence_src *s)
     }
     if (s->refresh_idle) {
         g_source_remove(s->refresh_idle);
-    }
-    if (s->drop_idle) {
-        g_source_remove(s->drop_idle);
     }
     if (s->sbd_timer) {
         g_source_remove(s->sbd_timer);

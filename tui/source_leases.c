@@ -150,7 +150,7 @@ static bool fetch_stop(hc_leases_src *s)
 }
 
 /* In the loop's thread, once the read is done. */
-static gboolean on_fetch_done(gpointer data)
+static void on_fetch_done(void *data)
 {
     fetch_job *j = data;
     hc_leases_src *s = j->s;
@@ -160,7 +160,7 @@ static gboolean on_fetch_done(gpointer data)
 
     if (j->orphan) {
         fetch_job_free(j, true);
-        return G_SOURCE_REMOVE;
+        return;
     }
     s->fetch = NULL;
     hc_lease_follower_stats(s->f, &loads, NULL, NULL);
@@ -173,37 +173,29 @@ static gboolean on_fetch_done(gpointer data)
         /* The pane said "reading": it says what came now. */
         changed(s);
     }
-    return G_SOURCE_REMOVE;
 }
 
-static gpointer fetch_main(gpointer data)
+/* Its children (the ssh to the node) end with the console. */
+static void fetch_main(void *data)
 {
     fetch_job *j = data;
 
-    /* Its children (the ssh to the node) end with the console. */
-    hc_exec_set_reader(true);
     hc_lease_follower_fetch(j->f, j->out);
-    g_idle_add(on_fetch_done, j);
-    return NULL;
 }
 
 static void fetch_start(hc_leases_src *s)
 {
     fetch_job *j = g_new0(fetch_job, 1);
-    GError *e = NULL;
-    GThread *t;
 
     j->s = s;
     j->f = s->f;
     j->out = g_string_new(NULL);
-    t = g_thread_try_new("hc-leases-fetch", fetch_main, j, &e);
-    if (!t) {
-        g_error_free(e);
+    if (!hc_job_start("hc-leases-fetch", true, fetch_main, on_fetch_done, j,
+                      NULL)) {
         fetch_job_free(j, false);
         poll_done(s, -EAGAIN, false);
         return;
     }
-    g_thread_unref(t);
     s->fetch = j;
 }
 

@@ -15,6 +15,15 @@
 /* Called by a source after its data changed. */
 typedef void (*hc_src_changed_fn)(void *data);
 
+/* A background job (tui/source_job.c): work(job) runs in a thread of its
+ * own (its children marked readers, killed when the console ends, with
+ * reader), then done(job) in the loop's thread.  false with *ret_err
+ * (when not NULL) when no thread could be started: neither runs. */
+typedef void (*hc_job_work_fn)(void *job);
+typedef void (*hc_job_done_fn)(void *job);
+bool hc_job_start(const char *name, bool reader, hc_job_work_fn work,
+                  hc_job_done_fn done, void *job, char **ret_err);
+
 typedef struct hc_leases_src hc_leases_src;
 
 /* leases/config: given by the user (env HACON_LEASES, HACON_DHCPD_CONF),

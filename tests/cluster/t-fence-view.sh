@@ -19,8 +19,16 @@
 #     nodetwo FAILED", and `hacon status` warns of the failure (text and
 #     JSON);
 #   * a fencer that stops answering (SIGSTOP) right after a notification:
-#     the console answers keys, no loop turn waits for the fencer, and the
-#     history is read again once the fencer answers;
+#     the console answers keys, no loop turn waits for the fencer, the
+#     section says that it did not answer in 5 s, and the history is read
+#     again (the question asked again) once the fencer answers;
+#   * a fencer stopped when the console starts, and when it reconnects (the
+#     fencer killed, restarted and stopped): keys answered, no loop turn
+#     waits, the section says that it waits; once the fencer goes on, the
+#     history shows and a fence's notification reaches the console;
+#   * `hacon status` (text and JSON) with the fencer stopped: printed
+#     within 9 s, the history said unknown ("fencer: no answer in 5 s",
+#     JSON history_known false and why), devices and nodes printed;
 #   * a console that ends (q, its terminal gone) while its sbd read hangs
 #     leaves no child behind;
 #   * sbd per node: without a disk or a use for it "not in use"; with a
@@ -39,32 +47,14 @@ tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
-HC_CLUSTER_PREFIX=hcv$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-W=$(mktemp -d /tmp/hc-t-fence-view.XXXXXX)
+SUITE_NAME=fence-view SUITE_PREFIX=v
+. "$HACON_TOP/tests/cluster/suite.sh"
 sock=hacon-fview-$$
-down_done=0
 stopped_fenced=""
-cleanup() {
+suite_cleanup_extra() {
     # A fencer stopped by the hung-fencer check always goes on.
     [ -z "$stopped_fenced" ] || "$CL" exec nodeone kill -CONT "$stopped_fenced"
     tmux -L "$sock" kill-server 2> /dev/null
-    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-X() { "$CL" exec "$@"; }
-# until_ok SEC CMD...: CMD succeeds within SEC seconds.
-until_ok() {
-    local end=$(( $(date +%s) + $1 )); shift
-    until "$@"; do
-        [ "$(date +%s)" -lt "$end" ] || return 1
-        sleep 0.5
-    done
 }
 st_text() { X nodeone hacon status > "$W/st.txt" 2>&1; }
 st_json() { X nodeone hacon status --format=json > "$W/st.json" 2>&1; }
@@ -80,7 +70,6 @@ tcheck() {
     fi
 }
 
-T_ALL=$(now)
 if "$CL" up --bmc > "$W/up.log" 2>&1; then
     tap_ok "up --bmc: both nodes online, a BMC per node ($(cat "$S/up.seconds")s)"
 else
@@ -289,9 +278,12 @@ else
     tap_fail "console (hung fencer): a key answered"
 fi
 T send-keys -t hang Escape
-sleep 6     # longer than the history question's 5 s limit
+tap_check "console (hung fencer): the question given up after 5 s, said" \
+    wait_for hang "history: not available (the fencer did not answer in 5 s, asked again every 2 s)" 15
 X nodeone kill -CONT "$fpid" && stopped_fenced=""
-tap_check "console (hung fencer): the history read again once the fencer answers" \
+# The question given up is dropped when its answer comes: the history
+# shows only when it is asked again.
+tap_check "console (hung fencer): the history asked again and shown once the fencer answers" \
     wait_for hang "history: no fencing yet" 30
 T send-keys -t hang q
 tap_check "console (hung fencer): q leaves it" wait_for hang "EXITED 0" 10
@@ -299,6 +291,141 @@ longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/hang-stall.log"
 tap_check "console (hung fencer): no loop turn waited for the fencer (longest ${longest:-?} ms < 1000)" \
     sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
 grep '^stall' "$S/hang-stall.log" 2> /dev/null | sort -k2 -n | tail -n 3 | sed 's/^/#   /'
+
+# ---------------------------------------------------------------- a stopped fencer at start and on reconnect
+# The fencer stopped (SIGSTOP) before the console starts, then a fencer
+# that is restarted and stopped again before the console reconnects: the
+# connect and the registration wait for it, never the console's loop
+# (keys answered, no loop turn of a second, the section says that it
+# waits); once the fencer goes on, its notifications reach the console.
+# stop_con/cont_con: the console (and the nsenter above it, which stops
+# with its child) held and resumed.
+cold_pid() { X nodeone pgrep -n -x hacon; }
+cont_con() {
+    X nodeone kill -CONT "$1"
+    for p in $(pgrep -f "^nsenter .*HACON_STALL_LOG=$S/cold-stall.log"); do
+        kill -CONT "$p"
+    done
+}
+# key_lag NAME: '?' answered (the help's search line) within 1.5 s (its
+# wait is short: pacemakerd kills a fencer stopped for ~30 s).
+key_lag() {
+    local t0 lag_ms
+    t0=$(now)
+    T send-keys -t "$1" '?'
+    if wait_for "$1" "search in the view (Enter: find" 5; then
+        lag_ms=$(( ($(now) - t0) / 1000000 ))
+        T send-keys -t "$1" Escape
+        echo "$lag_ms"
+        [ "$lag_ms" -lt 1500 ]
+    else
+        echo "none in 5 s"
+        return 1
+    fi
+}
+# fence_nobody: a fence of a node no device can fence fails at once and
+# sends the fencer's notifications.
+fence_nobody() {
+    X nodeone stonith_admin --reboot nosuchnode --timeout 5 > /dev/null 2>&1
+}
+notifies() { grep -c "event fencer-notify:st_notify_fence" "$S/cold-timing.log"; }
+rm -f "$S/cold-stall.log"
+: > "$S/cold-timing.log"
+fpid=$(X nodeone pgrep -o -x pacemaker-fence)
+stopped_fenced=$fpid
+X nodeone kill -STOP "$fpid"
+T new-session -d -s cold -x 120 -y 50 \
+    "'$CL' exec nodeone env TERM=screen-256color LANG=C.UTF-8 \
+     LC_ALL=C.UTF-8 TZ=UTC HACON_TIMING='$S/cold-timing.log' \
+     HACON_STALL_LOG='$S/cold-stall.log' hacon; echo EXITED \$?; \
+     exec sleep 900"
+tap_check "console started with the fencer stopped: its screen, saying that it connects" \
+    wait_for cold "history: not available (connecting to the fencer)" 10
+lag=$(key_lag cold)
+tap_check "console started with the fencer stopped: a key answered in $lag ms (< 1500)" [ $? = 0 ]
+tap_check "console started with the fencer stopped: after 5 s it says that it still waits" \
+    wait_for cold "history: not available (the fencer has not answered in 5 s, still waiting)" 8
+X nodeone kill -CONT "$fpid" && stopped_fenced=""
+tap_check "console started with the fencer stopped: the history once the fencer goes on" \
+    wait_for cold "history: no fencing yet" 30
+n0=$(notifies)
+fence_nobody
+tap_check "console started with the fencer stopped: registered, a fence's notification taken" \
+    until_ok 10 sh -c "[ \$(grep -c 'event fencer-notify:st_notify_fence' '$S/cold-timing.log') -gt $n0 ]"
+tap_check "console started with the fencer stopped: the failed fence shown" \
+    wait_for cold "reboot of nosuchnode failed" 20
+X nodeone stonith_admin --history '*' --cleanup > /dev/null 2>&1
+wait_for cold "history: no fencing yet" 20 > /dev/null
+# The console held while the fencer is killed, restarted by pacemakerd and
+# stopped: resumed, it finds the connection gone and connects again.
+hpid=$(cold_pid)
+fpid=$(X nodeone pgrep -o -x pacemaker-fence)
+X nodeone kill -STOP "$hpid"
+X nodeone kill -KILL "$fpid"
+new_fenced() {
+    nf=$(X nodeone pgrep -o -x pacemaker-fence)
+    [ -n "$nf" ] && [ "$nf" != "$fpid" ]
+}
+until_ok 20 new_fenced
+fpid=$nf
+stopped_fenced=$fpid
+X nodeone kill -STOP "$fpid"
+cont_con "$hpid"
+gone_seen() { grep -q "event fencer-notify:st_notify_disconnect" "$S/cold-timing.log"; }
+tap_check "console reconnecting to a stopped fencer: the old connection's end taken" \
+    until_ok 5 gone_seen
+# The new fencer may not listen yet: the console's retry 2 s later then
+# meets the stopped one.
+sleep 3
+lag=$(key_lag cold)
+tap_check "console reconnecting to a stopped fencer: a key answered in $lag ms (< 1500)" [ $? = 0 ]
+tap_check "console reconnecting to a stopped fencer: after 5 s it says that it still waits" \
+    wait_for cold "history: not available (the fencer has not answered in 5 s, still waiting)" 8
+X nodeone kill -CONT "$fpid" && stopped_fenced=""
+tap_check "console reconnecting to a stopped fencer: the history once the fencer goes on" \
+    wait_for cold "history: no fencing yet" 30
+n0=$(notifies)
+fence_nobody
+tap_check "console reconnected: registered again, a fence's notification taken" \
+    until_ok 10 sh -c "[ \$(grep -c 'event fencer-notify:st_notify_fence' '$S/cold-timing.log') -gt $n0 ]"
+X nodeone stonith_admin --history '*' --cleanup > /dev/null 2>&1
+T send-keys -t cold q
+tap_check "console (stopped fencer): q leaves it" wait_for cold "EXITED 0" 10
+longest=$(sed -n 's/^end: longest turn \([0-9]*\) ms.*/\1/p' "$S/cold-stall.log" 2> /dev/null)
+tap_check "console (stopped fencer): no loop turn waited for the fencer (longest ${longest:-?} ms < 1000)" \
+    sh -c "[ -n '$longest' ] && [ '$longest' -lt 1000 ]"
+grep '^stall' "$S/cold-stall.log" 2> /dev/null | sort -k2 -n | tail -n 3 | sed 's/^/#   /'
+
+# ---------------------------------------------------------------- hacon status, the fencer stopped
+# `hacon status` (text and JSON at once) while the fencer is stopped: its
+# question has a limit of its own (libstonithd's connect has none), the
+# rest is printed on time and the history said unknown, with why.  The
+# stop is kept under 10 s (pacemakerd replaces a fencer stopped ~30 s).
+fpid=$(X nodeone pgrep -o -x pacemaker-fence)
+stopped_fenced=$fpid
+X nodeone kill -STOP "$fpid"
+t0=$(now)
+( st_text; echo "$(elapsed "$t0")" > "$W/st-text.s" ) &
+( st_json; echo "$(elapsed "$t0")" > "$W/st-json.s" ) &
+both_done() { [ -s "$W/st-text.s" ] && [ -s "$W/st-json.s" ]; }
+on_time=no
+until_ok 9 both_done && on_time=yes
+X nodeone kill -CONT "$fpid" && stopped_fenced=""
+wait
+t_text=$(cat "$W/st-text.s" 2> /dev/null)
+t_json=$(cat "$W/st-json.s" 2> /dev/null)
+tcheck "status, fencer stopped: text and JSON printed in ${t_text:-?}/${t_json:-?} s, both while it was stopped (< 9 s)" \
+    [ "$on_time" = yes ]
+tcheck "status, fencer stopped: text says the fencer gave no answer in 5 s, the rest printed" \
+    sh -c "grep -q '^  history: not available (fencer: no answer in 5 s)' '$W/st.txt' \
+           && grep -q 'fence_ipmilan' '$W/st.txt' && grep -q 'nodetwo' '$W/st.txt'"
+tcheck "status, fencer stopped: JSON history not known, with why, the rest there" \
+    jcheck "j['fencing']['history_known'] is False
+            and j['fencing']['history_unknown_why'] == 'fencer: no answer in 5 s'
+            and len(j['fencing']['devices']) == 2 and len(j['nodes']) == 2"
+st_text
+tcheck "status, the fencer going on again: its history known" \
+    sh -c "grep -q '^  history:' '$W/st.txt' && ! grep -q 'history: not available' '$W/st.txt'"
 
 # ---------------------------------------------------------------- sbd
 X nodeone hacon status > "$W/st.txt" 2>&1

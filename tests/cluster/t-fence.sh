@@ -38,28 +38,9 @@ tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
-HC_CLUSTER_PREFIX=hcf$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-export HC_CLUSTER_PREFIX
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
+SUITE_NAME=fence SUITE_PREFIX=f
+. "$HACON_TOP/tests/cluster/suite.sh"
 GOLDEN=$HACON_TOP/tests/cluster/golden
-W=$(mktemp -d /tmp/hc-t-fence.XXXXXX)
-down_done=0
-cleanup() {
-    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-T_ALL=$(now)
-phase_t=$(now)
-phase() {
-    echo "# phase $1: $(elapsed "$phase_t")s"
-    phase_t=$(now)
-}
-X() { "$CL" exec "$@"; }
 quiet() { grep -v -e DeprecationWarning -e 'from pipes import'; }
 
 # ---------------------------------------------------------------- up

@@ -35,29 +35,12 @@ tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
-HC_CLUSTER_PREFIX=hcq$(printf '%s' "$HACON_TOP" | cksum | cut -c1-5)
-export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
-unset HC_CLUSTER_STATE
-. "$HACON_TOP/tests/cluster/lib.sh"
-CL=$HACON_TOP/tests/cluster/hc-cluster
-W=$(mktemp -d /tmp/hc-t-qdevice.XXXXXX)
+SUITE_NAME=qdevice SUITE_PREFIX=q
+. "$HACON_TOP/tests/cluster/suite.sh"
 csock=hcqcon$$
-down_done=0
-cleanup() {
+suite_cleanup_extra() {
     X nodeone tmux -L "$csock" kill-server > /dev/null 2>&1
-    [ "$down_done" = 1 ] || "$CL" down --fast > "$W/down-trap.log" 2>&1
-    [ -n "${HC_KEEP:-}" ] || rm -rf "$W"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-T_ALL=$(now)
-phase_t=$(now)
-phase() {
-    echo "# phase $1: $(elapsed "$phase_t")s"
-    phase_t=$(now)
-}
-X() { "$CL" exec "$@"; }
 setup() {   # setup ARGS...: hacon setup on nodeone; $W/out, $W/rc
     X nodeone hacon setup "$@" > "$W/out" 2>&1
     echo $? > "$W/rc"

@@ -114,6 +114,55 @@ static void test_usage(void **state)
     hc_dhcp_conf_free(c);
 }
 
+/* A large table is counted in two halves by two threads: the same
+ * counts, whichever half a lease is in. */
+static void test_usage_large(void **state)
+{
+    static const char head[] =
+        "lease 10.0.1.10 { binding state active; }\n"
+        "lease 10.0.1.11 { binding state free; }\n"
+        "lease 10.0.1.12 { binding state backup; }\n"
+        "lease 10.0.1.13 { binding state abandoned; }\n";
+    static const char tail[] =
+        "lease 10.0.1.13 { binding state active; }\n"
+        "lease 10.0.2.45 { binding state active; }\n"
+        "lease 10.9.0.3 { binding state active; }\n"
+        "lease 10.9.0.4 { binding state expired; }\n"
+        "lease 10.7.0.1 { binding state active; }\n";
+    GString *in = g_string_new(head);
+    hc_dhcp_conf *c = hc_dhcp_conf_new();
+    hc_lease_table *t = hc_lease_table_new();
+    hc_dhcp_usage u;
+
+    for (int i = 0; i < 140000; i++) {
+        g_string_append_printf(in, "lease 10.%d.%d.%d { binding state %s; }\n",
+                               20 + i / 65536, i / 256 % 256, i % 256,
+                               i % 3 ? "active" : "free");
+    }
+    g_string_append(in, tail);
+    hc_dhcp_conf_parse(c, conf, sizeof(conf) - 1, "t.conf", false);
+    hc_leases_parse(t, in->str, in->len, true);
+    assert_int_equal(hc_lease_table_count(t), 140000 + 8);
+    assert_int_equal(hc_dhcp_usage_compute(c, t, &u), 0);
+    assert_int_equal(u.range[0].used, 2);
+    assert_int_equal(u.range[0].touched, 1);
+    assert_int_equal(u.range[0].backup, 1);
+    assert_int_equal(u.range[1].used, 1);
+    assert_int_equal(u.range[3].used, 1);
+    assert_int_equal(u.range[4].used, 1);
+    assert_int_equal(u.range[3].touched, 1);
+    assert_int_equal(u.range[4].touched, 1);
+    assert_int_equal(u.shared[0].used, 3);
+    assert_int_equal(u.subnet[2].used, 2);
+    assert_int_equal(u.all.used, 5);
+    assert_int_equal(u.outside, 140000 + 1);
+    assert_int_equal(u.active_outside, 140000 - 46667 + 1);
+    hc_dhcp_usage_clear(&u);
+    hc_lease_table_free(t);
+    hc_dhcp_conf_free(c);
+    g_string_free(in, TRUE);
+}
+
 static void test_include(void **state)
 {
     char dir[] = "/tmp/hc-test-conf.XXXXXX";
@@ -232,6 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_usage_large),
         cmocka_unit_test(test_include),
         cmocka_unit_test(test_include_bound),
     };

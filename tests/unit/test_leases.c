@@ -383,6 +383,79 @@ static void test_load_split(void **state)
  * row: deletions there that move the last lease into the hole, of leases
  * of either half; a header that reorders the columns (the first half then
  * reads on); errors and a row longer than Kea writes; CRLF. */
+/* A table read in two halves takes more rows afterwards: its strings
+ * are then two mappings (the join moved the second half's pages in),
+ * which must still grow. */
+static void test_load_split_grows(void **state)
+{
+    GString *in = g_string_new(KEA_HEADER);
+    char *path = g_build_filename(dir, "grow.csv", NULL);
+    hc_lease_table *t = hc_lease_table_new();
+    size_t len;
+    const uint8_t *h;
+
+    for (int i = 0; i < 200; i++) {
+        g_string_append_printf(in, "10.0.%d.%d,,,600,1900000000,1,0,0,h%d,0,"
+                               "\n", i / 200, i % 200 + 1, i);
+    }
+    write_file(path, in->str, in->len, "w");
+    assert_int_equal(hc_leases_load_split(t, path, in->len / 2), 0);
+    assert_int_equal(hc_lease_table_count(t), 200);
+    g_string_truncate(in, 0);
+    for (int i = 0; i < 3000; i++) {
+        g_string_append_printf(in, "10.1.%d.%d,,,600,1900000000,1,0,0,%0200d,"
+                               "0,\n", i / 200, i % 200 + 1, i);
+    }
+    assert_int_equal(hc_leases_parse(t, in->str, in->len, true),
+                     (ssize_t) in->len);
+    assert_int_equal(hc_lease_table_count(t), 3200);
+    h = hc_lease_str(t, hc_lease_table_find(t, 0x0a000064)->hostname, &len);
+    assert_true(len == 3 && !memcmp(h, "h99", 3));
+    h = hc_lease_str(t, hc_lease_table_find(t, 0x0a010e0a)->hostname, &len);
+    assert_int_equal(len, 200);
+    assert_true(!memcmp(h + 196, "2809", 4));
+    hc_lease_table_free(t);
+    g_string_free(in, TRUE);
+    g_free(path);
+}
+
+/* A large file of short rows, split: the second half's log outgrows
+ * the room it was given while the first half replays it (the log moves
+ * under the replay's lock), deletions of either half's leases included;
+ * the same table as a sequential read. */
+static void test_load_split_kea_large(void **state)
+{
+    GString *in = g_string_new(KEA_HEADER);
+    GRand *r = g_rand_new_with_seed(11);
+    char *path = g_build_filename(dir, "large.csv", NULL);
+    hc_lease_table *ref = hc_lease_table_new(), *t = hc_lease_table_new();
+
+    for (int i = 0; i < 120000; i++) {
+        unsigned a = (unsigned) g_rand_int_range(r, 0, 60000);
+
+        g_string_append_printf(in, "10.%u.%u.%u,,,%d,1900000000,1,0,0,,%d,\n",
+                               a >> 16, a >> 8 & 255, a & 255,
+                               g_rand_int_range(r, 0, 10) ? 600 : 0, i % 3);
+    }
+    write_file(path, in->str, in->len, "w");
+    assert_int_equal(hc_leases_load_split(ref, path, 0), 0);
+    assert_true(hc_lease_table_count(ref) > 40000);
+    for (int pct = 10; pct < 100; pct += 20) {
+        assert_int_equal(hc_leases_load_split(t, path, in->len * pct / 100),
+                         0);
+        if (!hc_lease_table_equal(ref, t)) {
+            fail_msg("split at %d %% differs", pct);
+        }
+    }
+    assert_int_equal(hc_leases_load(t, path), 0);
+    assert_true(hc_lease_table_equal(ref, t));
+    hc_lease_table_free(t);
+    hc_lease_table_free(ref);
+    g_rand_free(r);
+    g_string_free(in, TRUE);
+    g_free(path);
+}
+
 static void test_load_split_kea(void **state)
 {
     GString *in = g_string_new(KEA_HEADER);
@@ -642,6 +715,8 @@ int main(void)
         cmocka_unit_test(test_crlf_and_truncated),
         cmocka_unit_test(test_load_split),
         cmocka_unit_test(test_load_split_kea),
+        cmocka_unit_test(test_load_split_grows),
+        cmocka_unit_test(test_load_split_kea_large),
         cmocka_unit_test(test_load_split_fixtures),
         cmocka_unit_test(test_follow_local),
         cmocka_unit_test(test_follow_exec),
