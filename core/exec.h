@@ -29,6 +29,8 @@ typedef struct hc_exec_opts {
                            * hc_exec_ssh_dir()) */
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
+    const char *input_file; /* the child's stdin is this local file
+                             * (opened here; input is then ignored) */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
     bool same_group;      /* stay in the caller's process group (a caller
                            * that is itself a group to be killed as one);
