@@ -96,6 +96,42 @@ tap_check "no ssh master, no socket left after it" none_left
 X nodetwo umount /usr/local/bin /usr/lib/ocf/resource.d/hacon
 tap_check "nodeone's own hacon untouched" X nodeone test -x /usr/local/bin/hacon
 
+# SIGTERM while preflight applies (its copies slowed: chmod on nodetwo
+# waits 2 s): the signal is held until the step is rolled back, then it
+# ends hacon and its master at once.
+X nodetwo sh -c 'mount -t tmpfs -o size=64m hc-nobin /usr/local/bin &&
+    mount -t tmpfs -o size=1m hc-noocf /usr/lib/ocf/resource.d/hacon &&
+    cp /bin/chmod /run/hc/chmod.real &&
+    printf "#!/bin/sh\nsleep 2\nexec /run/hc/chmod.real \"\$@\"\n" > /run/hc/chmod.slow &&
+    /run/hc/chmod.real 755 /run/hc/chmod.slow && mount --bind /run/hc/chmod.slow /bin/chmod'
+"$CL" ssh nodeone 'hacon setup apply preflight --yes --answers /tmp/answers > /tmp/pre-term 2>&1; echo "exit $?" >> /tmp/pre-term' &
+apply_pid=$!
+copying() { X nodetwo pgrep -f 'hacon-new' > /dev/null; }
+no_hacon_there() { ! X nodetwo test -e /usr/local/bin/hacon; }
+if until_ok 60 copying; then
+    X nodeone sh -c 'kill -TERM $(pidof hacon)'
+    wait "$apply_pid"
+    t=$(now)
+    until_ok 3 none_left
+    gone=$?
+    out=$(X nodeone cat /tmp/pre-term)
+    if echo "$out" | grep -q "Step preflight rolled back (interrupted)"; then
+        tap_ok "SIGTERM during preflight's apply: held, the step rolled back"
+    else
+        tap_fail "SIGTERM during preflight's apply: held, the step rolled back"
+        echo "$out" | tail -n 20 | sed 's/^/#   /'
+    fi
+    tap_check "... nodetwo without hacon again" no_hacon_there
+    last=$(echo "$out" | tail -n 1)
+    tap_check "... then the signal ended it ($last)" [ "$last" = "exit 143" ]
+    tap_check "... and its master and socket gone at once ($(elapsed "$t") s)" [ "$gone" = 0 ]
+else
+    tap_fail "SIGTERM during preflight's apply: the copy seen"
+    wait "$apply_pid"
+fi
+until_ok 30 none_left || echo "# left: $(masters) $(sockets)"
+X nodetwo sh -c 'umount /bin/chmod; umount /usr/local/bin /usr/lib/ocf/resource.d/hacon'
+
 # ------------------------------------------------ the console
 X nodetwo sh -c 'mkdir -p /var/lib/dhcp && : > /var/lib/dhcp/dhcpd.leases'
 console() {
