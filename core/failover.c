@@ -449,6 +449,12 @@ void hc__fo_probe_tick(hc_failover *fo)
     double sent_at = hc__fo_rel_ms(fo), rtt = 0;
     bool ok = probe_once(fo, &rtt);
 
+    hc_failover_probe_result(fo, sent_at, ok, rtt);
+}
+
+void hc_failover_probe_result(hc_failover *fo, double sent_at, bool ok,
+                              double rtt)
+{
     fo->sent++;
     if (ok) {
         fo->answered++;
@@ -456,6 +462,10 @@ void hc__fo_probe_tick(hc_failover *fo)
             char *text;
 
             fo->recovered = sent_at + rtt;
+            if (fo->first_recovered < 0) {
+                fo->first_recovered = fo->recovered;
+            }
+            fo->unanswered_ms += fo->recovered - fo->outage_start;
             text = g_strdup_printf("DHCP answers again from %s, %.0f ms "
                                    "after the first unanswered probe (%u "
                                    "unanswered so far)", fo->vip,
@@ -467,6 +477,9 @@ void hc__fo_probe_tick(hc_failover *fo)
         fo->lost++;
         if (fo->first_fail < 0) {
             fo->first_fail = sent_at;
+        }
+        if (fo->last_ok || fo->lost == 1) {
+            fo->outage_start = sent_at;
         }
         fo->last_fail = sent_at;
         if (fo->last_ok) {
@@ -671,7 +684,9 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->fn_data = data;
     fo->chain = g_ptr_array_new_with_free_func(g_free);
     fo->first_fail = fo->last_fail = fo->recovered = -1;
+    fo->first_recovered = -1;
     fo->fence_seen_ms = fo->start_seen_ms = fo->two_at = -1;
+    fo->victim_back_ms = -1;
     fo->done_ms = -1;
     fo->base_leases = g_array_new(FALSE, TRUE, sizeof(base_lease));
     fo->base_lines = g_ptr_array_new_with_free_func(g_free);
@@ -818,6 +833,17 @@ bool hc_failover_passed(const hc_failover *fo)
         }
     }
     return true;
+}
+
+double hc_failover_unanswered_ms(const hc_failover *fo)
+{
+    return fo->unanswered_ms;
+}
+
+double hc_failover_first_answer_ms(const hc_failover *fo)
+{
+    return !fo->lost ? 0 : fo->first_recovered < 0 ? -1
+           : fo->first_recovered - fo->first_fail;
 }
 
 double hc_failover_downtime_ms(const hc_failover *fo)

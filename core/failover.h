@@ -139,6 +139,17 @@ bool hc_failover_passed(const hc_failover *fo);
  * got none; 0 when every probe was answered; -1 when DHCP never answered
  * again. */
 double hc_failover_downtime_ms(const hc_failover *fo);
+/* The time DHCP did not answer: every outage, from its first unanswered
+ * probe to the answer after it, added up (what dhcp-bound holds against
+ * its bound); 0 when every probe was answered. */
+double hc_failover_unanswered_ms(const hc_failover *fo);
+/* From the first unanswered probe to the first answer after it; 0 when
+ * every probe was answered, -1 when none was answered after it. */
+double hc_failover_first_answer_ms(const hc_failover *fo);
+/* One probe's result: sent at SENT_AT ms after the action, answered (OK)
+ * after RTT ms.  hacon's own probe calls it; exported for tests. */
+void hc_failover_probe_result(hc_failover *fo, double sent_at, bool ok,
+                              double rtt);
 const char *hc_failover_from_node(const hc_failover *fo);
 const char *hc_failover_to_node(const hc_failover *fo);
 const GPtrArray *hc_failover_events(const hc_failover *fo);

@@ -104,6 +104,8 @@ struct hc_failover {
     char *victim;
     bool victim_was_in;
     double fence_seen_ms, start_seen_ms, two_at;  /* relative to t0, -1 */
+    double victim_back_ms;       /* seen again (pending or online) after
+                                  * its fence, relative to t0, -1 */
     double victim_wait_end;
     unsigned fence_samples, two_samples;
 
@@ -113,6 +115,9 @@ struct hc_failover {
     double wall0;
     double deadline;
     unsigned sent, answered, lost;
+    double first_recovered;      /* the first answer after first_fail, -1 */
+    double outage_start;         /* this outage's first miss */
+    double unanswered_ms;        /* every outage, first miss to answer */
     bool last_ok;
     double first_fail, last_fail, recovered;  /* relative to t0, -1 */
     bool wrong_server_seen;

@@ -250,6 +250,46 @@ static void test_refuses_cib_file(void **state)
     g_string_free(js, TRUE);
 }
 
+/* The probes' account: an outage of 9 s (probes every 200 ms from +1 s,
+ * answered again at +10.05 s), then one probe missed at +200 s answered
+ * 300 ms later.  DHCP did not answer for 9.35 s: dhcp-bound holds that
+ * against its bound, not the 199.3 s from the first miss to the answer
+ * after the last (the downtime), which a single late miss would make
+ * exceed any bound. */
+static void test_probe_outages(void **state)
+{
+    hc_fo_opts o = { .scenario = HC_FO_HANG };
+    hc_failover *fo;
+    int events = 0;
+
+    (void) state;
+    setenv("CIB_file", "tests/golden/cib/tutorial.xml", 1);
+    fo = hc_failover_new(&o, count_event, &events);
+    unsetenv("CIB_file");
+    for (double t = 0; t < 1000; t += 200) {
+        hc_failover_probe_result(fo, t, true, 50);
+    }
+    assert_true(hc_failover_downtime_ms(fo) == 0);
+    assert_true(hc_failover_unanswered_ms(fo) == 0);
+    for (double t = 1000; t < 10000; t += 200) {
+        hc_failover_probe_result(fo, t, false, 0);
+    }
+    /* Not answering yet: no downtime to state. */
+    assert_true(hc_failover_downtime_ms(fo) < 0);
+    assert_true(hc_failover_first_answer_ms(fo) < 0);
+    hc_failover_probe_result(fo, 10000, true, 50);
+    for (double t = 10200; t < 200000; t += 200) {
+        hc_failover_probe_result(fo, t, true, 50);
+    }
+    assert_true(fabs(hc_failover_downtime_ms(fo) - 9050) < 1e-6);
+    hc_failover_probe_result(fo, 200000, false, 0);
+    hc_failover_probe_result(fo, 200200, true, 100);
+    assert_true(fabs(hc_failover_first_answer_ms(fo) - 9050) < 1e-6);
+    assert_true(fabs(hc_failover_unanswered_ms(fo) - 9350) < 1e-6);
+    assert_true(fabs(hc_failover_downtime_ms(fo) - 199300) < 1e-6);
+    hc_failover_free(fo);
+}
+
 /* The event stream as `hacon failover-test --events` writes it, read by
  * the console as it grows: the same whatever the pieces it comes in. */
 static const char stream[] =
@@ -347,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_leases_lost),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_refuses_cib_file),
+        cmocka_unit_test(test_probe_outages),
         cmocka_unit_test(test_follow),
     };
 
