@@ -95,7 +95,8 @@ static int peer_probe(hc_wizard *w, const char *peer, hc_hacon_install *ret,
     return rc;
 }
 
-/* The command that copies the local file src to dest on node over ssh
+/* The command that copies the local file src to dest on node, src as its
+ * standard input, over the connection every command there shares
  * (written beside it, then renamed: never half a program there). */
 static void plan_copy(hc_plan *p, const char *node, const char *src,
                       const char *dest, const char *mode, const char *why)
@@ -103,17 +104,10 @@ static void plan_copy(hc_plan *p, const char *node, const char *src,
     char *remote_script = g_strdup_printf(
         "set -e; mkdir -p \"${1%%/*}\"; cat > \"$1.hacon-new\"; "
         "chmod %s \"$1.hacon-new\"; mv -f \"$1.hacon-new\" \"$1\"", mode);
-    char *q_script = g_shell_quote(remote_script);
-    char *q_dest = g_shell_quote(dest);
-    char *remote = g_strdup_printf("sh -c %s sh %s", q_script, q_dest);
 
-    hc_plan_cmd_add(p, NULL, 120000, why, "sh", "-c",
-                    "exec ssh ${HACON_SSH_CONFIG:+-F \"$HACON_SSH_CONFIG\"} "
-                    "-o BatchMode=yes -o ConnectTimeout=5 \"$1\" -- \"$2\" "
-                    "< \"$3\"", "sh", node, remote, src, NULL);
-    g_free(remote);
-    g_free(q_dest);
-    g_free(q_script);
+    hc_plan_cmd_add(p, node, 120000, why, "sh", "-c", remote_script, "sh",
+                    dest, NULL);
+    hc_plan_cmd_input(p, src);
     g_free(remote_script);
 }
 
@@ -439,6 +433,118 @@ static int preflight_check(hc_wizard *w, hc_step_state *ret, GString *why)
     return hc_step_check_by_plan(w, &hc_step_preflight, ret, why);
 }
 
+/* A command's output on node (NULL: here), stripped; NULL when it fails
+ * or prints nothing. */
+static char *detect_out(hc_wizard *w, const char *node, const char *script,
+                        const char *arg)
+{
+    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
+    char *out = NULL;
+
+    if (hc_wizard_run(w, node, 15000, &out, NULL, argv) < 0 || !out
+        || !*g_strstrip(out)) {
+        g_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void detected(hc_wizard *w, const char *key, const char *value,
+                     const char *why)
+{
+    char *err = NULL;
+
+    hc_wizard_set_detected(w, key, value, why, &err);
+    g_free(err);
+}
+
+/* The node names, when the defaults are not this machine's and the admin
+ * named neither node: this node holds node1_ha or node2_ha (its uname -n
+ * is that node); the peer is the node that answers ssh at the other HA
+ * address, by the name that address has in this node's hosts database,
+ * with its own uname -n. */
+static void detect_nodes(hc_wizard *w)
+{
+    const char *me = hc_wizard_local(w), *addr;
+    char *has, *name = NULL, *peer = NULL, *why;
+    int k;
+
+    if (hc_wizard_answer_origin(w, "node1", NULL) == HC_ANSWER_FILE
+        || hc_wizard_answer_origin(w, "node2", NULL) == HC_ANSWER_FILE
+        || !strcmp(me, hc_wizard_answer(w, "node1"))
+        || !strcmp(me, hc_wizard_answer(w, "node2"))) {
+        return;
+    }
+    for (k = 1; k <= 2; k++) {
+        char *key = g_strdup_printf("node%d_ha", k);
+
+        has = detect_out(w, NULL, "ip -o -4 addr show | grep -F \" $1/\"",
+                         hc_wizard_answer(w, key));
+        g_free(key);
+        if (has) {
+            g_free(has);
+            break;
+        }
+    }
+    if (k > 2) {
+        return;
+    }
+    addr = hc_wizard_answer(w, k == 1 ? "node2_ha" : "node1_ha");
+    why = g_strdup_printf("this node (uname -n) holds node%d_ha=%s", k,
+                          hc_wizard_answer(w, k == 1 ? "node1_ha"
+                                                     : "node2_ha"));
+    detected(w, k == 1 ? "node1" : "node2", me, why);
+    g_free(why);
+    name = detect_out(w, NULL, "getent hosts \"$1\" | awk '{ print $2; "
+                      "exit }'", addr);
+    peer = detect_out(w, name ? name : addr, "uname -n", "");
+    if (peer && !strchr(peer, '\n') && strcmp(peer, me)) {
+        why = g_strdup_printf("uname -n over ssh at node%d_ha=%s%s%s", 3 - k,
+                              addr, name ? " (" : "", name ? name : "");
+        if (name) {
+            char *t = g_strconcat(why, " in /etc/hosts)", NULL);
+
+            g_free(why);
+            why = t;
+        }
+        detected(w, k == 1 ? "node2" : "node1", peer, why);
+        g_free(why);
+    }
+    g_free(name);
+    g_free(peer);
+}
+
+/* Deadlines for a VM under software emulation (systemd-detect-virt says
+ * qemu: QEMU without KVM, some 20 times slower than hardware), when the
+ * admin left them at their defaults. */
+static void detect_slow(hc_wizard *w)
+{
+    static const char *const keys[] = { "slow_factor", "op_timeout", "timeout" };
+    static const char *const vals[] = { "4", "120", "300" };
+    char *virt;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+        if (hc_wizard_answer_origin(w, keys[i], NULL) == HC_ANSWER_FILE) {
+            return;
+        }
+    }
+    virt = detect_out(w, NULL, "systemd-detect-virt --vm", "");
+    if (virt && !strcmp(virt, "qemu")) {
+        for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+            detected(w, keys[i], vals[i], "this node is a VM under software "
+                     "emulation (systemd-detect-virt: qemu, no KVM)");
+        }
+    }
+    g_free(virt);
+}
+
+static int preflight_detect(hc_wizard *w)
+{
+    detect_nodes(w);
+    detect_slow(w);
+    return 0;
+}
+
 const hc_step hc_step_preflight = {
     .name = "preflight",
     .title = "Both nodes ready",
@@ -453,4 +559,5 @@ const hc_step hc_step_preflight = {
     .check = preflight_check,
     .plan = preflight_plan,
     .verify = preflight_verify,
+    .detect = preflight_detect,
 };

@@ -2,9 +2,12 @@
 # make demo VM=1: the tutorial's machines as VMs (tests/vmcluster/vmc), the
 # setup wizard run on alpha step by step (as t-vmcluster.sh does), a DHCP
 # lease for the client VM, then hacon open on alpha over ssh.  With --bare
-# (make demo VM=1 BARE=1) the nodes stay bare, for the console's own
-# wizard.  The VMs stay up after hacon quits; `make demo-down VM=1` (vmc
-# down) powers them off and removes their files.
+# (make demo VM=1 BARE=1) the nodes stay bare, with no answers file, for
+# the console's own guided setup (w, its answers form e).  VMs that run
+# already (VMC_DIR) are used as they are: tests/vmcluster/t-vmcluster.sh
+# boots its VMs and runs this same script on them in tmux.  The VMs stay
+# up after hacon quits; `make demo-down VM=1` (vmc down) powers them off
+# and removes their files.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 V=$top/tests/vmcluster/vmc
 export VMC_DIR=${VMC_DIR:-$top/build/vmcluster/demo}
@@ -16,8 +19,8 @@ else
     echo "demo: booting alpha, beta and the client (emulated, 1-3 minutes)"
     "$V" up || exit 1
 fi
-"$V" run alpha 'cat > /root/answers' < "$top/tests/vmcluster/answers" || exit 1
 if [ "${1:-}" != --bare ]; then
+    "$V" run alpha 'cat > /root/answers' < "$top/tests/vmcluster/answers" || exit 1
     log=$VMC_DIR/demo-steps.log
     : > "$log"
     for s in preflight cluster stonith quorum drbd dhcp resources migrate; do

@@ -1,7 +1,10 @@
 #!/bin/bash
 # The whole tutorial for real, in three qemu VMs (tests/vmcluster/vmc):
-# from two bare nodes, hacon's setup wizard run headless on alpha over ssh,
-# step by step, each step's effect checked in the VMs (corosync and
+# from two bare nodes, `make demo VM=1 BARE=1`'s own start-up
+# (demo.sh --bare) on them in tmux at 80x24, then hacon's guided setup
+# from its console on alpha with keys only (the answers form, no answers
+# file, no shell; keys and minutes printed), each step's effect checked
+# in the VMs (corosync and
 # pacemaker running, real DRBD r0 synced, ext4 on /dev/drbd1, dhcpd under
 # ocf:hacon:dhcpd with its constraints, the move and its clearing); the
 # client VM then gets a lease through the floating IP; the wizard again
@@ -47,6 +50,7 @@ cleanup() {
     # The sampler too: a loop left behind keeps the VM lock (its fd) held.
     [ -n "${smp:-}" ] && kill "$smp" 2> /dev/null
     tmux -L "hc-vmc-$$" kill-server 2> /dev/null
+    tmux -L "hc-vmw-$$" kill-server 2> /dev/null
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     # The nodes' own logs, to read what happened in them: Pacemaker's,
     # corosync's, syslog (DRBD's handlers log there) and the kernel's.
@@ -120,7 +124,6 @@ bare=$(run alpha 60 'ls /etc/corosync/corosync.conf /var/lib/pacemaker/cib/cib.x
 tap_check "alpha and beta are bare: no configuration, corosync and pacemaker stopped" \
     [ -z "$bare" ]
 
-run alpha 30 'cat > /root/answers' < "$HACON_TOP/tests/vmcluster/answers"
 
 # apply STEP: the wizard's step on alpha; output in the log.
 apply() {
@@ -138,62 +141,193 @@ apply() {
 }
 both() { local s=$1; shift; run alpha "$s" "$@" && run beta "$s" "$@"; }
 
-t_setup=$SECONDS
-t=$SECONDS
-apply preflight
-grep -q "done" "$LOG/step-preflight.log"
-tap_check "preflight: both nodes ready (ssh, names, packages, interfaces, disk)" [ $? = 0 ]
-tap_check "preflight: the plan installs alpha's package on beta (dpkg -i)" \
-    grep -q "beta: no hacon on its PATH.*hacon $version is installed there from this node" "$LOG/step-preflight.log"
-out=$(run beta 60 "$pkg_state; ls /var/tmp/hacon_* 2>/dev/null")
-tap_check "preflight: beta has hacon $version from the same package now (dpkg -V clean, copy removed)" \
-    bash -c 'grep -qx "ii $1" <<< "$0" && grep -qx "hacon $1" <<< "$0" &&
-           grep -qx verified <<< "$0" && ! grep -q /var/tmp/ <<< "$0"' "$out" "$version"
-tap_check "preflight: beta's hacon is the package built here" \
-    [ "$(run beta 30 'sha256sum < /usr/bin/hacon')" = "$(cat "$LOG/deb-hacon.sum" 2> /dev/null)" ]
-phase "preflight" $t
+# The guided setup as the admin of `make demo VM=1 BARE=1` does it: the
+# demo's own script (tests/vmcluster/demo.sh --bare) runs in a tmux pane
+# of 80x24 on the VMs booted above (it finds them running and boots
+# nothing), and opens hacon's console on alpha over ssh.  From there on
+# only keys: w opens the guided setup, e its answers form, where the
+# answers these VMs need are typed (the nodes' names, the DRBD backing
+# disk the VMs have, /dev/vda, and the deadlines of machines under
+# emulation); no answers file is prepared, no file edited, no shell.
+# Every step is planned, applied and followed on the screen, and after
+# each one its effect is checked in the VMs.  The keys and the minutes
+# are counted and printed.
+WSOCK=hc-vmw-$$
+W() { tmux -L "$WSOCK" "$@"; }
+wscreen() { W capture-pane -p -t demo 2> /dev/null; }
+KEYS=0
+key() { W send-keys -t demo "$@"; KEYS=$((KEYS + $#)); }
+type_text() { W send-keys -t demo -l "$1"; KEYS=$((KEYS + ${#1})); }
+# see REGEX SECS [LOG]: until a line of the screen matches REGEX (grep
+# -E); with LOG, every screen read is added to it (a step's progress).
+see() {
+    local end=$((SECONDS + $2))
+    while :; do
+        wscreen > "$LOG/wscreen.txt"
+        [ -n "${3:-}" ] && cat "$LOG/wscreen.txt" >> "$3"
+        grep -qE -- "$1" "$LOG/wscreen.txt" && return 0
+        [ $SECONDS -ge $end ] && break
+        sleep 1
+    done
+    echo "# timed out waiting for '$1'; the screen:"
+    sed 's/^/#   | /' "$LOG/wscreen.txt"
+    return 1
+}
+# gone REGEX SECS: until no line of the screen matches REGEX.
+gone() {
+    local end=$((SECONDS + $2))
+    while :; do
+        wscreen > "$LOG/wscreen.txt"
+        grep -qE -- "$1" "$LOG/wscreen.txt" || return 0
+        [ $SECONDS -ge $end ] && break
+        sleep 1
+    done
+    echo "# timed out waiting for '$1' to go; the screen:"
+    sed 's/^/#   | /' "$LOG/wscreen.txt"
+    return 1
+}
+# flat: the screen on one line, the wrapping undone, for phrases.
+flat() { sed 's/^ *//' "$@" | tr '\n' ' ' | tr -s ' '; }
+# The setup list on the screen, checked (no "checking" in it).
+list_ready() { see "^1 preflight" 300 && gone "checking" 900; }
+# sel_line: the selected (reverse-video) line, without its attributes.
+sel_line() {
+    W capture-pane -e -p -t demo | grep -E $'\e\\[([0-9;]*;)?7[;m]' \
+        | sed 's/\x1b\[[0-9;]*m//g'
+}
+# selected REGEX: within 5 s, the selected line matches REGEX.
+selected() {
+    local end=$((SECONDS + 5))
+    until sel_line | grep -qE -- "$1"; do
+        [ $SECONDS -ge $end ] && return 1
+        sleep 0.2
+    done
+}
+# The answers form: FPOS is the selected answer's index in the order of
+# `hacon setup answers`; answer KEY VALUE goes there (g: the first answer,
+# Space: 5 answers down, Down/Up: one), Enter, Ctrl-U, the value, Enter.
+mapfile -t AKEYS < <("$HACON" setup answers 2> /dev/null | sed -nE 's/^([a-z][a-z0-9_]*)=.*/\1/p')
+FPOS=0
+answer() {
+    local k=$1 v=$2 i=0
+    while [ "$i" -lt "${#AKEYS[@]}" ] && [ "${AKEYS[$i]}" != "$k" ]; do i=$((i + 1)); done
+    [ "$i" -lt "$FPOS" ] && [ "$i" -lt $((FPOS - i)) ] && { key g; FPOS=0; }
+    while [ $((i - FPOS)) -ge 5 ]; do key Space; FPOS=$((FPOS + 5)); done
+    while [ "$FPOS" -lt "$i" ]; do key Down; FPOS=$((FPOS + 1)); done
+    while [ "$FPOS" -gt "$i" ]; do key Up; FPOS=$((FPOS - 1)); done
+    selected "^$k +=" || { echo "# the form's selection is not $k: $(sel_line)"; return 1; }
+    key Enter C-u
+    type_text "$v"
+    key Enter
+    see "$k set: s saves the answers" 15 > /dev/null
+}
+# wstep STEP: Enter (its plan), a, y; its progress followed on the
+# screen until its result (every screen kept in step-STEP.log); Enter
+# back to the list, checked again (after the last step, migrate, the
+# client asks for its lease at once: the admin has nothing left to apply).
+wstep() {
+    local s=$1 f left
+    f=$LOG/step-$s.log
+    : > "$f"
+    key Enter
+    see "Step $s:" 120 && gone "computing the plan" 900 || return 1
+    wscreen > "$LOG/plan-$s.txt"
+    key a
+    see "Apply step $s\? y: yes" 30 || return 1
+    key y
+    left=$((SUITE_END - SECONDS))
+    see "Applied and verified $s after|Step $s FAILED|Step $s: not done" \
+        $((left > 60 ? left - 60 : 1)) "$f" || return 1
+    # Each screen once, in order, for the checks and the log.
+    awk '!seen[$0]++' "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+    grep -q "Applied and verified $s after" "$LOG/wscreen.txt" || return 1
+    key Enter
+    [ "$s" = migrate ] || list_ready
+}
+# on_list STEP STATE: the list shows STEP in STATE.
+on_list() { grep -qE "^[0-9]+ $1 +$2" "$LOG/wscreen.txt"; }
 
-t=$SECONDS
-apply cluster
-both 30 'test -s /etc/corosync/corosync.conf && test -s /etc/corosync/authkey'
-tap_check "cluster: corosync.conf and authkey on both nodes" [ $? = 0 ]
-a=$(run alpha 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
-b=$(run beta 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
-tap_check "cluster: ... the same on beta (copied over ssh)" [ -n "$a" ] && [ "$a" = "$b" ]
-out=$(run alpha 60 'crm_mon -1 2>&1; pidof corosync pacemakerd')
-tap_check "cluster: corosync and pacemaker running (no systemd), both nodes Online" \
-    grep -q "Online: \[ alpha beta \]" <<< "$out"
-phase "cluster" $t
-
-t=$SECONDS
-apply stonith
-tap_check "stonith: stonith-enabled=false in the CIB" \
-    test "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')" = false
-apply quorum
-out=$(run alpha 30 'corosync-quorumtool -s 2>&1; crm_attribute -G -n no-quorum-policy -q 2>&1')
-tap_check "quorum: two_node (corosync votequorum 2Node, quorate)" \
-    grep -q "2Node" <<< "$out"
-phase "stonith+quorum" $t
-
-t=$SECONDS
-apply drbd
-tap_check "drbd: the initial sync followed with progress and ETA" \
-    grep -qE 'initial sync: r0/0 .*(done=|UpToDate/UpToDate)' "$LOG/step-drbd.log"
-grep 'initial sync:' "$LOG/step-drbd.log" | head -n 8 | sed 's/^/#   /'
-both 30 'grep -q "^resource r0" /etc/drbd.d/r0.res && drbdadm dump r0 >/dev/null'
-tap_check "drbd: r0.res on both nodes, accepted by drbdadm (8.4)" [ $? = 0 ]
-out=$(run alpha 30 'cat /proc/drbd; blkid -o value -s TYPE /dev/drbd1; test -d /data && echo has-data')
-tap_check "drbd: r0 Connected, Primary/Secondary, UpToDate/UpToDate" \
-    grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
-tap_check "drbd: ext4 on /dev/drbd1, /data on alpha" \
-    grep -qx ext4 <<< "$out"
-tap_check "drbd: /data on beta" run beta 30 'test -d /data'
-phase "drbd" $t
+# The effect of each step, checked in the VMs.
+effect_preflight() {
+    tap_check "preflight: the plan installs alpha's package on beta (dpkg -i)" \
+        grep -q "beta: no hacon on its PATH.*hacon $version is installed there from this node" \
+        <<< "$(flat "$LOG/plan-preflight.txt" "$LOG/step-preflight.log")"
+    out=$(run beta 60 "$pkg_state; ls /var/tmp/hacon_* 2>/dev/null")
+    tap_check "preflight: beta has hacon $version from the same package now (dpkg -V clean, copy removed)" \
+        bash -c 'grep -qx "ii $1" <<< "$0" && grep -qx "hacon $1" <<< "$0" &&
+               grep -qx verified <<< "$0" && ! grep -q /var/tmp/ <<< "$0"' "$out" "$version"
+    tap_check "preflight: beta's hacon is the package built here" \
+        [ "$(run beta 30 'sha256sum < /usr/bin/hacon')" = "$(cat "$LOG/deb-hacon.sum" 2> /dev/null)" ]
+}
+effect_cluster() {
+    both 30 'test -s /etc/corosync/corosync.conf && test -s /etc/corosync/authkey'
+    tap_check "cluster: corosync.conf and authkey on both nodes" [ $? = 0 ]
+    a=$(run alpha 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
+    b=$(run beta 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
+    tap_check "cluster: ... the same on beta (copied over ssh)" [ -n "$a" ] && [ "$a" = "$b" ]
+    out=$(run alpha 60 'crm_mon -1 2>&1; pidof corosync pacemakerd')
+    tap_check "cluster: corosync and pacemaker running (no systemd), both nodes Online" \
+        grep -q "Online: \[ alpha beta \]" <<< "$out"
+}
+effect_stonith() {
+    tap_check "stonith: stonith-enabled=false in the CIB" \
+        test "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')" = false
+}
+effect_quorum() {
+    out=$(run alpha 30 'corosync-quorumtool -s 2>&1; crm_attribute -G -n no-quorum-policy -q 2>&1')
+    tap_check "quorum: two_node (corosync votequorum 2Node, quorate)" \
+        grep -q "2Node" <<< "$out"
+}
+effect_drbd() {
+    tap_check "drbd: the initial sync followed on the screen" \
+        grep -qE 'initial sync: r0/0' "$LOG/step-drbd.log"
+    grep 'initial sync:' "$LOG/step-drbd.log" | head -n 8 | sed 's/^/#   /'
+    both 30 'grep -q "^resource r0" /etc/drbd.d/r0.res && drbdadm dump r0 >/dev/null'
+    tap_check "drbd: r0.res on both nodes, accepted by drbdadm (8.4)" [ $? = 0 ]
+    both 30 'grep -q "disk */dev/vda;" /etc/drbd.d/r0.res'
+    tap_check "drbd: r0 on the disk chosen in the form (/dev/vda)" [ $? = 0 ]
+    out=$(run alpha 30 'cat /proc/drbd; blkid -o value -s TYPE /dev/drbd1; test -d /data && echo has-data')
+    tap_check "drbd: r0 Connected, Primary/Secondary, UpToDate/UpToDate" \
+        grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
+    tap_check "drbd: ext4 on /dev/drbd1, /data on alpha" \
+        grep -qx ext4 <<< "$out"
+    tap_check "drbd: /data on beta" run beta 30 'test -d /data'
+    drbd_by_hand
+}
+effect_dhcp() {
+    both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
+    tap_check "dhcp: dhcpd.conf on both nodes, leases on /data, dhcpd -t clean" [ $? = 0 ]
+    out=$(run alpha 60 'mount /dev/drbd1 /mnt && ls -l /mnt/dhcp; umount /mnt')
+    tap_check "dhcp: the lease file on the DRBD filesystem" grep -q dhcpd.leases <<< "$out"
+}
+effect_resources() {
+    out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope configuration')
+    echo "$out" > "$LOG/after-resources.txt"
+    tap_check "resources: dhcp under ocf:hacon:dhcpd" \
+        grep -q 'class="ocf" id="dhcp" provider="hacon" type="dhcpd"\|id="dhcp" class="ocf" provider="hacon" type="dhcpd"' <<< "$out"
+    tap_check "resources: colocation and order with the promoted DRBD" \
+        test "$(grep -c '<rsc_colocation\|<rsc_order' <<< "$out")" -ge 2
+    active=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
+    tap_check "resources: dhcp Started (on ${active:-no node})" [ -n "$active" ]
+}
+effect_migrate() {
+    out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope constraints')
+    moved=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
+    tap_check "migrate: dhcp moved ($active -> ${moved:-nowhere})" \
+        [ -n "$moved" ] && [ "$moved" != "$active" ]
+    tap_check "migrate: the move constraint cleared" \
+        test "$(grep -c 'cli-prefer\|cli-ban' <<< "$out")" = 0
+    active=$moved
+}
 
 # The tutorial's test by hand, before Pacemaker takes r0 over: hacon
 # switches r0 to beta and back, mounted on each, a file written on one
-# node read on the other.  beta's kernel says it was Primary.
-t=$SECONDS
+# node read on the other.  beta's kernel says it was Primary.  Then r0
+# down on beta: the step brings it up there and runs nothing else.
+# (The harness's own runs, headless, between two steps of the console,
+# with the answers the form saved.)
+drbd_by_hand() {
+local t=$SECONDS
 run alpha 300 "hacon setup test drbd --answers /root/answers --yes" \
     > "$LOG/drbd-test.log" 2>&1
 rc=$?
@@ -213,10 +347,8 @@ tap_check "drbd test: nothing left mounted, the test file gone" \
     sh -c '[ "$(grep -cx mounts=0 "$1")" = 2 ] && grep -q lost+found "$1" && ! grep -q hacon-drbd-test "$1"' sh "$f"
 phase "drbd test" $t
 
-# r0 down on beta before Pacemaker manages it (beta just rebooted): the
-# step brings it up there and runs nothing else.  Only a disk named with
-# --overwrite gets create-md --force, and that plan (not applied) says
-# what it would destroy.
+# Only a disk named with --overwrite gets create-md --force, and that
+# plan (not applied) says what it would destroy.
 t=$SECONDS
 run beta 60 'drbdadm down r0'
 run alpha 300 "hacon setup plan drbd --answers /root/answers --overwrite beta:/dev/vda" \
@@ -234,38 +366,95 @@ out=$(run alpha 120 'drbdadm wait-connect r0; sleep 2; cat /proc/drbd')
 tap_check "r0 down on beta: Connected again, UpToDate/UpToDate" \
     grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
 phase "r0 down on beta" $t
+}
 
-t=$SECONDS
-apply dhcp
-both 30 'grep -q "lease-file-name \"/data/dhcp/dhcpd.leases\"" /etc/dhcp/dhcpd.conf && dhcpd -t -cf /etc/dhcp/dhcpd.conf -q'
-tap_check "dhcp: dhcpd.conf on both nodes, leases on /data, dhcpd -t clean" [ $? = 0 ]
-out=$(run alpha 60 'mount /dev/drbd1 /mnt && ls -l /mnt/dhcp; umount /mnt')
-tap_check "dhcp: the lease file on the DRBD filesystem" grep -q dhcpd.leases <<< "$out"
-phase "dhcp" $t
+t_setup=$SECONDS
+T_DEMO=$SECONDS
+W new-session -d -s demo -x 80 -y 24 \
+    "VMC_DIR='$VMC_DIR' '$HACON_TOP/tests/vmcluster/demo.sh' --bare; echo DEMO-EXITED \$?; exec sleep 900"
+if see "w Setup" 300 > "$LOG/demo-open.txt"; then
+    tap_ok "make demo VM=1 BARE=1's start-up on the running VMs: hacon open on alpha ($((SECONDS - T_DEMO)) s)"
+else
+    tap_fail "make demo VM=1 BARE=1's start-up: hacon did not open on alpha"
+    sed 's/^/#   /' "$LOG/demo-open.txt"
+fi
+wscreen > "$LOG/demo-first.txt"
+tap_check "the bare demo prepares no answers (no /root/answers, none in /var/lib/hacon)" \
+    [ -z "$(run alpha 30 'ls /root/answers /var/lib/hacon/answers 2>/dev/null')" ]
+key w
+list_ready > "$LOG/list-wait.txt"
+tap_check "w: the steps listed and checked" [ $? = 0 ] || sed 's/^/#   /' "$LOG/list-wait.txt"
+wscreen > "$LOG/list0.txt"
+echo "# at $((SECONDS - T_DEMO)) s: the steps listed and checked"
 
-t=$SECONDS
-apply resources
-out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope configuration')
-echo "$out" > "$LOG/after-resources.txt"
-tap_check "resources: dhcp under ocf:hacon:dhcpd" \
-    grep -q 'class="ocf" id="dhcp" provider="hacon" type="dhcpd"\|id="dhcp" class="ocf" provider="hacon" type="dhcpd"' <<< "$out"
-tap_check "resources: colocation and order with the promoted DRBD" \
-    test "$(grep -c '<rsc_colocation\|<rsc_order' <<< "$out")" -ge 2
-active=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
-tap_check "resources: dhcp Started (on ${active:-no node})" [ -n "$active" ]
-phase "resources" $t
+# The answers in the form.
+key e
+if see "Answers of the guided setup" 30 > "$LOG/form-wait.txt" &&
+   gone "asking both nodes what they have" 600 >> "$LOG/form-wait.txt"; then
+    wscreen > "$LOG/form0.txt"
+    FPOS=$(sel_line | sed -nE 's/^([a-z][a-z0-9_]*) +=.*/\1/p')
+    i=0
+    while [ "$i" -lt "${#AKEYS[@]}" ] && [ "${AKEYS[$i]}" != "$FPOS" ]; do i=$((i + 1)); done
+    FPOS=$i
+    # From the blocked preflight the form opens on the answer that
+    # unblocks it: drbd_disk (/dev/sdb1 is not a disk there).  Found on
+    # the nodes: which node this is and its peer (alpha holds node1_ha,
+    # beta answers ssh at node2_ha), and the deadlines of VMs under
+    # emulation; said on the screen.  Typed: the DRBD backing disk the
+    # VMs have, and the tutorial's cluster name.
+    tap_check "answers form: opened on drbd_disk, the answer the blocked preflight names" \
+        selected "^drbd_disk +="
+    ok=1
+    for kv in drbd_disk=/dev/vda cluster_name=tutorial; do
+        answer "${kv%%=*}" "${kv#*=}" || { ok=0; break; }
+    done
+    wscreen > "$LOG/form1.txt"
+    tap_check "answers form: node1=alpha and node2=beta detected on the nodes, said on screen" \
+        sh -c 'grep -qE "^node1 += alpha +detected" "$1" && grep -qE "^node2 += beta +detected" "$1" &&
+               grep -qE "answers? detected on the nodes" "$2"' sh "$LOG/form1.txt" "$LOG/form0.txt"
+    key s
+    see "answers saved to" 30 > /dev/null || ok=0
+else
+    ok=0
+    sed 's/^/#   /' "$LOG/form-wait.txt"
+fi
+saved=$(run alpha 30 'cat /var/lib/hacon/answers 2>&1')
+echo "$saved" > "$LOG/answers-saved.txt"
+tap_check "the saved answers say why: this node holds node1_ha, beta answered at node2_ha, a VM under emulation" \
+    bash -c 'grep -q "^# detected: this node (uname -n) holds node1_ha=10.10.100.1" <<< "$1" &&
+             grep -q "^# detected: uname -n over ssh at node2_ha=10.10.100.2 (beta in /etc/hosts)" <<< "$1" &&
+             grep -q "^# detected: this node is a VM under software emulation (systemd-detect-virt: qemu" <<< "$1"' sh "$saved"
+tap_check "answers set in the form and saved: the nodes, DRBD on /dev/vda, the deadlines" \
+    bash -c '[ "$1" = 1 ] && for kv in cluster_name=tutorial node1=alpha node2=beta drbd_disk=/dev/vda \
+                 slow_factor=4 op_timeout=120 timeout=300; do grep -qx "$kv" <<< "$2" || exit 1; done' \
+    sh "$ok" "$saved"
+echo "# at $((SECONDS - T_DEMO)) s: answers saved, $KEYS keys so far"
+# The harness's own headless runs below use the answers the form saved.
+run alpha 30 'cp /var/lib/hacon/answers /root/answers'
+list_ready > /dev/null
 
-t=$SECONDS
-apply migrate
-out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope constraints')
-moved=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
-tap_check "migrate: dhcp moved ($active -> ${moved:-nowhere})" \
-    [ -n "$moved" ] && [ "$moved" != "$active" ]
-tap_check "migrate: the move constraint cleared" \
-    test "$(grep -c 'cli-prefer\|cli-ban' <<< "$out")" = 0
-phase "migrate" $t
+for s in preflight cluster stonith quorum drbd dhcp resources migrate; do
+    t=$SECONDS
+    wscreen > "$LOG/wscreen.txt"
+    if selected "^[0-9]+ $s "; then
+        if wstep "$s"; then
+            tap_ok "setup step $s applied from the console ($((SECONDS - t)) s$([ "$s" = migrate ] || echo ', the list checked again'))"
+        else
+            tap_fail "setup step $s applied from the console"
+            grep -E '\.\.\.|FAILED|failed' "$LOG/step-$s.log" | tail -n 25 | sed 's/^/#   /'
+            break
+        fi
+    elif on_list "$s" "done"; then
+        echo "# $s: done already (the list), nothing to apply"
+    else
+        tap_fail "the list selects $s, the next step to apply (selected: $(sel_line))"
+        break
+    fi
+    "effect_$s"
+    phase "$s" $t
+done
+T_SETUP=$((SECONDS - T_DEMO))
 phase "whole wizard" $t_setup
-active=$moved
 
 # The client: a lease through the floating IP.
 t=$SECONDS
@@ -278,6 +467,18 @@ tap_check "client: the lease is in /data/dhcp/dhcpd.leases on $active" \
     run "$active" 30 "grep -q 'lease $lease ' /data/dhcp/dhcpd.leases"
 phase "client lease" $t
 fi
+T_LEASE=$((SECONDS - T_DEMO))
+mins() { awk -v s="$1" 'BEGIN { printf "%.1f", s / 60 }'; }
+echo "# console on the VMs: $KEYS keys from the demo's start-up to the service moved, $(mins "$T_SETUP") minutes; the client's lease at $(mins "$T_LEASE") minutes (before the demo's start-up: the VMs' boot and the package checks, $(mins $((T_DEMO - T_ALL))) minutes)"
+# The console left as the admin leaves it: Esc out of the setup screen,
+# q; the demo's script ends there (the VMs stay up).
+for _ in 1 2 3; do
+    wscreen | grep -q 'Esc Back' || break
+    W send-keys -t demo Escape; sleep 2
+done
+W send-keys -t demo q
+tap_check "q leaves hacon; the demo's script ends (exit 0)" see "DEMO-EXITED 0" 60
+W kill-server 2> /dev/null
 
 # The wizard again: every step done, nothing changes.
 t=$SECONDS
