@@ -449,7 +449,9 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         err_pipe[2] = { -1, -1 };
     gint64 start = g_get_monotonic_time();
     gint64 deadline = start + (gint64) timeout_ms * 1000;
-    size_t in_off = 0, in_len = o->input ? strlen(o->input) : 0;
+    size_t in_off = 0, in_len = o->input && !o->input_file
+                                ? strlen(o->input) : 0;
+    int in_file = -1;
     int status = 0, rc;
     bool reader;
     pid_t pid;
@@ -463,6 +465,11 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         rc = -errno;
         goto fail;
     }
+    if (o->input_file
+        && (in_file = open(o->input_file, O_RDONLY | O_CLOEXEC)) < 0) {
+        rc = -errno;
+        goto fail;
+    }
     envp = child_env(o->env);
     pid = fork();
     if (pid < 0) {
@@ -470,7 +477,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         goto fail;
     }
     if (pid == 0) {
-        dup2(in_pipe[0], 0);
+        dup2(in_file >= 0 ? in_file : in_pipe[0], 0);
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
         /* A process group of its own, so that a deadline kills all of it. */
@@ -495,6 +502,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
         hc_exec_ssh_running(o->same_group ? pid : -pid, true);
     }
     close_fd(&in_pipe[0]);
+    close_fd(&in_file);
     close_fd(&out_pipe[1]);
     close_fd(&err_pipe[1]);
     if (in_len == 0) {
@@ -581,6 +589,7 @@ int hc_exec(const char *const *argv, const hc_exec_opts *opts,
     return 0;
 
 fail:
+    close_fd(&in_file);
     for (int i = 0; i < 2; i++) {
         close_fd(&in_pipe[i]);
         close_fd(&out_pipe[i]);

@@ -29,6 +29,8 @@ typedef struct hc_exec_opts {
                            * hc_exec_ssh_dir()) */
     int timeout_ms;       /* 0: 30 s */
     const char *input;    /* written to the child's stdin, or NULL */
+    const char *input_file; /* the child's stdin is this local file
+                             * (opened here; input is then ignored) */
     const char *const *env; /* extra NAME=VALUE entries, NULL-terminated */
     bool same_group;      /* stay in the caller's process group (a caller
                            * that is itself a group to be killed as one);
@@ -73,10 +75,11 @@ void hc_exec_child_signals(void);
 char *hc_exec_ssh_dir(void);
 /* Ends this process's shared connections (ssh -O exit) and removes their
  * sockets, and kills its ssh commands still running in other threads (one
- * still logging in would become a master after it); done at exit.  A
- * later command on a node connects again.
- * A process killed before this ends its masters
- * 10 s after their last command (ControlPersist). */
+ * still logging in would become a master after it); done at exit, and
+ * by a handler when SIGTERM, SIGHUP or SIGINT (left to its default action
+ * when the first connection was made) ends the process.  A later command
+ * on a node connects again.  A process killed by SIGKILL leaves its
+ * masters to end 10 s after their last command (ControlPersist). */
 void hc_exec_ssh_close(void);
 
 /* Collects the const char* arguments of ap up to a NULL into a new

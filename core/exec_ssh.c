@@ -10,9 +10,11 @@
  * reaches (0700); every later command is a session over that connection.
  *
  * A master must not outlive hacon: it is told to exit when this process
- * does (atexit: ssh -O exit), and when this process is killed (SIGKILL),
- * it ends by itself HC_SSH_PERSIST_S seconds after its last session
- * (ControlPersist), removing its socket.  The sockets are named after the
+ * does (atexit: ssh -O exit), and when a signal ends it (SIGTERM, SIGHUP,
+ * SIGINT left to their default action: a handler ends the masters, then
+ * the signal ends the process as it would have).  When this process is
+ * killed (SIGKILL), a master ends by itself HC_SSH_PERSIST_S seconds after
+ * its last session (ControlPersist), removing its socket.  The sockets are named after the
  * process, so that a process never uses or ends another's master.  A
  * master whose node went away (a crash, a cut link) is ended by
  * ServerAlive* within seconds, so that a command there fails about as
@@ -32,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -46,14 +49,31 @@ typedef struct share {
     char *node;
     char *path;         /* our ControlPath; NULL: no sharing of ours */
     bool alive;         /* add ServerAlive* (the admin's config has none) */
+    char **exit_argv;   /* ssh -O exit to its master (ssh by its path) */
 } share;
 
 static GMutex share_lock;
-static GMutex running_lock;
-static GArray *running;         /* pid_t: kill() targets of ssh running */
 static GPtrArray *shares;       /* share*, one per node name */
 static pid_t share_pid;         /* the process the sockets are named after */
 static bool exit_hook;
+
+/* kill() targets of the ssh commands running (0: a free slot), claimed
+ * and released atomically: the signal handler reads them.  More at once
+ * than there are slots are not killed at the end (ControlPersist then
+ * ends what they leave). */
+#define HC_SSH_RUNNING_MAX 64
+static gint running[HC_SSH_RUNNING_MAX];
+
+/* The masters as the signal handler ends them: published once made
+ * (sig_count after the entry), never freed, read without a lock. */
+#define HC_SSH_SIG_MAX 16
+static struct {
+    char **argv;
+    char *path;
+} sig_masters[HC_SSH_SIG_MAX];
+static gint sig_count;
+static volatile pid_t sig_pid;  /* share_pid, for the handler */
+static pid_t sig_hook_pid;      /* the process that set the handler */
 
 char *hc_exec_ssh_dir(void)
 {
@@ -130,12 +150,169 @@ static void share_free(gpointer p)
 
     g_free(s->node);
     g_free(s->path);
+    g_strfreev(s->exit_argv);
     g_free(s);
 }
 
 static void close_at_exit(void)
 {
     hc_exec_ssh_close();
+}
+
+/* ssh -O exit to the master on path, ssh named by its path (execve, in
+ * the signal handler too). */
+static char **exit_argv(const char *node, const char *path)
+{
+    const char *cfg = getenv("HACON_SSH_CONFIG");
+    GPtrArray *a = g_ptr_array_new();
+    char *ssh = g_find_program_in_path("ssh");
+
+    g_ptr_array_add(a, ssh ? ssh : g_strdup("/usr/bin/ssh"));
+    if (cfg && *cfg) {
+        g_ptr_array_add(a, g_strdup("-F"));
+        g_ptr_array_add(a, g_strdup(cfg));
+    }
+    g_ptr_array_add(a, g_strdup("-o"));
+    g_ptr_array_add(a, g_strdup_printf("ControlPath=%s", path));
+    g_ptr_array_add(a, g_strdup("-O"));
+    g_ptr_array_add(a, g_strdup("exit"));
+    g_ptr_array_add(a, g_strdup("--"));
+    g_ptr_array_add(a, g_strdup(node));
+    g_ptr_array_add(a, NULL);
+    return (char **) g_ptr_array_free(a, FALSE);
+}
+
+/* Starts argv with its output on /dev/null, no signal held, a process
+ * group of its own; async-signal-safe (_Fork, no allocation). */
+static pid_t spawn_quiet(char **argv)
+{
+    pid_t pid = _Fork();
+
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+
+        hc_exec_child_signals();
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+            dup2(nul, 2);
+        }
+        setpgid(0, 0);
+        execve(argv[0], argv, environ);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Waits for pid at most until end (monotonic, ns), then kills its group;
+ * async-signal-safe. */
+static void reap_by(pid_t pid, long long end)
+{
+    struct timespec now, nap = { 0, 10 * 1000 * 1000 };
+    int status;
+
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+
+        if (r == pid || (r < 0 && errno != EINTR)) {
+            return;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec * 1000000000LL + now.tv_nsec >= end) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return;
+        }
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* The ssh commands of other threads still running when this process ends
+ * (a read of the lease file, say): an ssh still logging in would become
+ * a master of its own once logged in, after hacon; ssh -O exit ends the
+ * sessions over a master alike.  Async-signal-safe. */
+static void kill_running(void)
+{
+    for (guint i = 0; i < HC_SSH_RUNNING_MAX; i++) {
+        int t = g_atomic_int_get(&running[i]);
+
+        if (t) {
+            kill(t, SIGKILL);
+        }
+    }
+}
+
+/* SIGTERM, SIGHUP or SIGINT, left to its default action, ends this
+ * process: its ssh commands killed and its masters ended first (at most
+ * 5 s, all at once), then the signal's default action.  A forked child
+ * that did not share yet ends as it would have. */
+static void on_end_signal(int sig)
+{
+    static volatile sig_atomic_t ending;
+    int saved = errno;
+
+    if (!ending && getpid() == sig_pid) {
+        pid_t pids[HC_SSH_SIG_MAX];
+        int n = g_atomic_int_get(&sig_count);
+        struct timespec now;
+        long long end;
+
+        ending = 1;
+        kill_running();
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        end = now.tv_sec * 1000000000LL + now.tv_nsec + 5000000000LL;
+        for (int i = 0; i < n; i++) {
+            pids[i] = spawn_quiet(sig_masters[i].argv);
+        }
+        for (int i = 0; i < n; i++) {
+            if (pids[i] > 0) {
+                reap_by(pids[i], end);
+            }
+            /* The master removes it as it ends; never leave it. */
+            unlink(sig_masters[i].path);
+        }
+    }
+    /* The default action, once this handler returns (the signal is held
+     * while it runs). */
+    signal(sig, SIG_DFL);
+    raise(sig);
+    errno = saved;
+}
+
+/* s's master for the handler, and the handler set where the signal is
+ * left to its default action (a caller's own handler, or an ignored
+ * signal, stays as it is). */
+static void sig_publish(share *s)
+{
+    static const int sigs[] = { SIGTERM, SIGHUP, SIGINT };
+    int n = g_atomic_int_get(&sig_count);
+
+    if (n < HC_SSH_SIG_MAX) {
+        sig_masters[n].argv = g_strdupv(s->exit_argv);
+        sig_masters[n].path = g_strdup(s->path);
+        g_atomic_int_set(&sig_count, n + 1);
+    }
+    if (sig_hook_pid == getpid()) {
+        return;
+    }
+    sig_hook_pid = getpid();
+    sig_pid = sig_hook_pid;
+    for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        struct sigaction old, sa;
+
+        if (sigaction(sigs[i], NULL, &old) < 0
+            || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) {
+            continue;
+        }
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_end_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaddset(&sa.sa_mask, SIGTERM);
+        sigaddset(&sa.sa_mask, SIGHUP);
+        sigaddset(&sa.sa_mask, SIGINT);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 /* The share of node, made on first use (under share_lock). */
@@ -150,12 +327,12 @@ static share *share_of(const char *node)
         /* A forked child: its own sockets and commands, never its
          * parent's. */
         g_clear_pointer(&shares, g_ptr_array_unref);
-        g_mutex_lock(&running_lock);
-        if (running) {
-            g_array_set_size(running, 0);
+        for (guint i = 0; i < HC_SSH_RUNNING_MAX; i++) {
+            g_atomic_int_set(&running[i], 0);
         }
-        g_mutex_unlock(&running_lock);
+        g_atomic_int_set(&sig_count, 0);
         share_pid = getpid();
+        sig_pid = share_pid;
     }
     if (!shares) {
         shares = g_ptr_array_new_with_free_func(share_free);
@@ -192,8 +369,12 @@ static share *share_of(const char *node)
         }
     }
     g_free(dir);
-    if (s->path && !exit_hook) {
-        exit_hook = atexit(close_at_exit) == 0;
+    if (s->path) {
+        s->exit_argv = exit_argv(node, s->path);
+        if (!exit_hook) {
+            exit_hook = atexit(close_at_exit) == 0;
+        }
+        sig_publish(s);
     }
     return s;
 }
@@ -253,91 +434,29 @@ char **hc_exec_ssh_argv(const char *node, const char *const *argv)
     return (char **) g_ptr_array_free(a, FALSE);
 }
 
-/* ssh -O exit to the master on path: no transcript (this runs at exit,
- * when the console that shows it is gone), 5 s at most. */
-static void master_exit(const char *node, const char *path)
+/* ssh -O exit to s's master: no transcript (this runs at exit, when the
+ * console that shows it is gone), 5 s at most. */
+static void master_exit(const share *s)
 {
-    const char *cfg = getenv("HACON_SSH_CONFIG");
-    char *cp = g_strdup_printf("ControlPath=%s", path);
-    const char *argv[12];
-    int n = 0, status;
-    pid_t pid;
+    pid_t pid = spawn_quiet(s->exit_argv);
 
-    argv[n++] = "ssh";
-    if (cfg && *cfg) {
-        argv[n++] = "-F";
-        argv[n++] = cfg;
-    }
-    argv[n++] = "-o";
-    argv[n++] = cp;
-    argv[n++] = "-O";
-    argv[n++] = "exit";
-    argv[n++] = "--";
-    argv[n++] = node;
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        int nul = open("/dev/null", O_RDWR);
-
-        hc_exec_child_signals();
-
-        if (nul >= 0) {
-            dup2(nul, 0);
-            dup2(nul, 1);
-            dup2(nul, 2);
-        }
-        setpgid(0, 0);
-        execvp(argv[0], (char **) argv);
-        _exit(127);
-    }
     if (pid > 0) {
-        gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-        pid_t r;
+        struct timespec now;
 
-        while ((r = waitpid(pid, &status, WNOHANG)) == 0
-               && g_get_monotonic_time() < end) {
-            g_usleep(10000);
-        }
-        if (r == 0) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        reap_by(pid, now.tv_sec * 1000000000LL + now.tv_nsec
+                     + 5000000000LL);
     }
-    g_free(cp);
 }
 
 void hc_exec_ssh_running(pid_t target, bool on)
 {
-    g_mutex_lock(&running_lock);
-    if (!running) {
-        running = g_array_new(FALSE, FALSE, sizeof(pid_t));
-    }
-    if (on) {
-        g_array_append_val(running, target);
-    } else {
-        for (guint i = 0; i < running->len; i++) {
-            if (g_array_index(running, pid_t, i) == target) {
-                g_array_remove_index_fast(running, i);
-                break;
-            }
+    for (guint i = 0; i < HC_SSH_RUNNING_MAX; i++) {
+        if (on ? g_atomic_int_compare_and_exchange(&running[i], 0, target)
+               : g_atomic_int_compare_and_exchange(&running[i], target, 0)) {
+            return;
         }
     }
-    g_mutex_unlock(&running_lock);
-}
-
-/* The ssh commands of other threads still running when this process ends
- * (a read of the lease file, say): an ssh still logging in would become
- * a master of its own once logged in, after hacon; ssh -O exit ends the
- * sessions over a master alike. */
-static void kill_running(void)
-{
-    if (!g_mutex_trylock(&running_lock)) {
-        return;
-    }
-    for (guint i = 0; running && i < running->len; i++) {
-        kill(g_array_index(running, pid_t, i), SIGKILL);
-    }
-    g_mutex_unlock(&running_lock);
 }
 
 void hc_exec_ssh_close(void)
@@ -353,7 +472,7 @@ void hc_exec_ssh_close(void)
             share *s = shares->pdata[i];
 
             if (s->path && access(s->path, F_OK) == 0) {
-                master_exit(s->node, s->path);
+                master_exit(s);
                 /* The master removes it as it ends; never leave it. */
                 unlink(s->path);
             }

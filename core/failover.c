@@ -462,10 +462,12 @@ void hc_failover_probe_result(hc_failover *fo, double sent_at, bool ok,
             char *text;
 
             fo->recovered = sent_at + rtt;
-            if (fo->first_recovered < 0) {
-                fo->first_recovered = fo->recovered;
-            }
             fo->unanswered_ms += fo->recovered - fo->outage_start;
+            fo->outages++;
+            if (fo->recovered - fo->outage_start > fo->longest_ms) {
+                fo->longest_ms = fo->recovered - fo->outage_start;
+                fo->longest_end = fo->recovered;
+            }
             text = g_strdup_printf("DHCP answers again from %s, %.0f ms "
                                    "after the first unanswered probe (%u "
                                    "unanswered so far)", fo->vip,
@@ -684,7 +686,6 @@ hc_failover *hc_failover_new(const hc_fo_opts *opts, hc_fo_observer fn,
     fo->fn_data = data;
     fo->chain = g_ptr_array_new_with_free_func(g_free);
     fo->first_fail = fo->last_fail = fo->recovered = -1;
-    fo->first_recovered = -1;
     fo->fence_seen_ms = fo->start_seen_ms = fo->two_at = -1;
     fo->victim_back_ms = -1;
     fo->done_ms = -1;
@@ -840,10 +841,13 @@ double hc_failover_unanswered_ms(const hc_failover *fo)
     return fo->unanswered_ms;
 }
 
-double hc_failover_first_answer_ms(const hc_failover *fo)
+double hc_failover_longest_outage_ms(const hc_failover *fo,
+                                     unsigned *ret_outages)
 {
-    return !fo->lost ? 0 : fo->first_recovered < 0 ? -1
-           : fo->first_recovered - fo->first_fail;
+    if (ret_outages) {
+        *ret_outages = fo->outages;
+    }
+    return fo->longest_ms;
 }
 
 double hc_failover_downtime_ms(const hc_failover *fo)

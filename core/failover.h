@@ -143,9 +143,10 @@ double hc_failover_downtime_ms(const hc_failover *fo);
  * probe to the answer after it, added up (what dhcp-bound holds against
  * its bound); 0 when every probe was answered. */
 double hc_failover_unanswered_ms(const hc_failover *fo);
-/* From the first unanswered probe to the first answer after it; 0 when
- * every probe was answered, -1 when none was answered after it. */
-double hc_failover_first_answer_ms(const hc_failover *fo);
+/* The longest of those outages (0 when none ended), and how many ended
+ * (ret_outages, may be NULL). */
+double hc_failover_longest_outage_ms(const hc_failover *fo,
+                                     unsigned *ret_outages);
 /* One probe's result: sent at SENT_AT ms after the action, answered (OK)
  * after RTT ms.  hacon's own probe calls it; exported for tests. */
 void hc_failover_probe_result(hc_failover *fo, double sent_at, bool ok,

@@ -268,23 +268,21 @@ void hc__fo_fence_assertions(hc_failover *fo)
         bool answers = !fo->lost || (fo->recovered >= 0
                                      && fo->recovered >= fo->last_fail);
         double unanswered = fo->unanswered_ms / 1000.0;
-        double first = fo->lost && fo->first_recovered >= 0
-                       ? (fo->first_recovered - fo->first_fail) / 1000.0 : 0;
         double down = hc_failover_downtime_ms(fo) / 1000.0;
         double bound = (fence_s >= 0 ? fence_s : 0) + start;
-        char *later = answers && down > first
-                      ? g_strdup_printf(" (it first answered again %.1f s "
-                                        "after its first unanswered probe; "
-                                        "probes missed later too, downtime "
-                                        "to the answer after the last miss "
-                                        "%.1f s)", first, down)
+        char *later = answers && fo->outages > 1
+                      ? g_strdup_printf(" in %u outages (the longest %.1f s; "
+                                        "from the first unanswered probe to "
+                                        "the answer after the last, the "
+                                        "downtime, %.1f s)", fo->outages,
+                                        fo->longest_ms / 1000.0, down)
                       : NULL;
         /* The bound holds while the fenced node stays away: one that is
          * back before the service is joined and probed by Pacemaker
          * first (each resource's start waits for its probe there), which
          * no start timeout covers.  Said, not added. */
-        char *back = fo->victim_back_ms >= 0 && fo->first_recovered >= 0
-                     && fo->victim_back_ms < fo->first_recovered
+        char *back = fo->victim_back_ms >= 0 && fo->outages
+                     && fo->victim_back_ms < fo->longest_end
                      ? g_strdup_printf("; %s was back at %+.0f s, before "
                                        "DHCP answered again (%+.0f s): "
                                        "Pacemaker joined and probed it "
@@ -292,7 +290,7 @@ void hc__fo_fence_assertions(hc_failover *fo)
                                        "chain, which the bound does not "
                                        "include", fo->victim,
                                        fo->victim_back_ms / 1000.0,
-                                       fo->first_recovered / 1000.0)
+                                       fo->longest_end / 1000.0)
                      : NULL;
 
         if (!answers) {

@@ -115,9 +115,10 @@ struct hc_failover {
     double wall0;
     double deadline;
     unsigned sent, answered, lost;
-    double first_recovered;      /* the first answer after first_fail, -1 */
     double outage_start;         /* this outage's first miss */
     double unanswered_ms;        /* every outage, first miss to answer */
+    double longest_ms, longest_end;  /* the longest outage, its answer */
+    unsigned outages;
     bool last_ok;
     double first_fail, last_fail, recovered;  /* relative to t0, -1 */
     bool wrong_server_seen;

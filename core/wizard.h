@@ -50,6 +50,9 @@ typedef struct hc_plan_cmd {
     /* What undoes it (a stop for a start), run by a rollback when the
      * command ran; NULL: nothing to undo. */
     char **undo;
+    /* A file of this node given as its standard input (a copy to a node
+     * over the connection its commands share); NULL: none. */
+    char *input;
 } hc_plan_cmd;
 
 /* A file of a plan: its content on node (NULL: here) before and after. */
@@ -259,6 +262,8 @@ void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
                      const char *why, ...) G_GNUC_NULL_TERMINATED;
 /* The command that undoes the last one added (same node). */
 void hc_plan_cmd_undo(hc_plan *p, ...) G_GNUC_NULL_TERMINATED;
+/* The last command added reads this node's file path as its stdin. */
+void hc_plan_cmd_input(hc_plan *p, const char *path);
 /* Adds a file unless it already has that content; reads the old content
  * (locally or over ssh).  Returns 0 or a negative errno. */
 int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,

@@ -191,7 +191,7 @@ int hc_wizard_apply_files(hc_wizard *w, hc_plan *p, char **ret_err)
 
 int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
 {
-    char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+    char *cmd = hc_plan_cmd_line(c);
     int rc;
 
     /* The undo first: without it nothing may start. */
@@ -204,8 +204,8 @@ int hc_wizard_apply_cmd(hc_wizard *w, const hc_plan_cmd *c, char **ret_err)
     }
     hc_wizard_progress(w, "running %s", cmd);
     g_free(cmd);
-    rc = hc_wizard_run(w, c->node, c->timeout_ms, NULL, ret_err,
-                       (const char *const *) c->argv);
+    rc = hc_wizard_remote_run(w, c->node, c->timeout_ms, false, c->input,
+                              NULL, ret_err, (const char *const *) c->argv);
     return rc;
 }
 

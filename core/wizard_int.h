@@ -35,8 +35,11 @@ int hc_wizard_answers_load(hc_wizard *w, const char *path, char **ret_err);
  * message; and a file written (text) or removed (text NULL) on node, the
  * old one kept as path~. */
 int hc_wizard_remote_run(hc_wizard *w, const char *node, int timeout_ms,
-                         bool secret, char **ret_out, char **ret_err,
-                         const char *const *argv);
+                         bool secret, const char *input_file, char **ret_out,
+                         char **ret_err, const char *const *argv);
+/* wizard_plan.c: a plan command as the admin would type it, its input
+ * file after "<" (newly allocated). */
+char *hc_plan_cmd_line(const hc_plan_cmd *c);
 int hc_wizard_remote_read(hc_wizard *w, const char *node, const char *path,
                           bool secret, char **ret, size_t *ret_len,
                           char **ret_err);

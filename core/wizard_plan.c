@@ -25,6 +25,7 @@ static void plan_cmd_free(gpointer p)
     g_strfreev(c->argv);
     g_strfreev(c->undo);
     g_free(c->why);
+    g_free(c->input);
     g_free(c);
 }
 
@@ -95,6 +96,31 @@ void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
     c->timeout_ms = timeout_ms;
     c->why = g_strdup(why);
     g_ptr_array_add(p->cmds, c);
+}
+
+char *hc_plan_cmd_line(const hc_plan_cmd *c)
+{
+    char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+    char *q, *line;
+
+    if (!c->input) {
+        return cmd;
+    }
+    q = g_shell_quote(c->input);
+    line = g_strdup_printf("%s < %s", cmd, q);
+    g_free(q);
+    g_free(cmd);
+    return line;
+}
+
+void hc_plan_cmd_input(hc_plan *p, const char *path)
+{
+    hc_plan_cmd *c;
+
+    g_return_if_fail(p->cmds->len > 0);
+    c = p->cmds->pdata[p->cmds->len - 1];
+    g_free(c->input);
+    c->input = g_strdup(path);
 }
 
 void hc_plan_cmd_undo(hc_plan *p, ...)

@@ -422,7 +422,7 @@ static void format_cmds(const hc_plan *p, GString *out)
     }
     for (guint i = 0; i < p->cmds->len; i++) {
         hc_plan_cmd *c = p->cmds->pdata[i];
-        char *cmd = hc_exec_cmdline((const char *const *) c->argv, c->node);
+        char *cmd = hc_plan_cmd_line(c);
 
         g_string_append_printf(out, "  %s\n      # %s (deadline %d s)\n", cmd,
                                c->why, (c->timeout_ms ? c->timeout_ms : 30000)

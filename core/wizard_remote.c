@@ -17,13 +17,13 @@
 /* hc_wizard_run(); secret: stdout is a secret, kept out of the transcript
  * and of the error message. */
 int hc_wizard_remote_run(hc_wizard *w, const char *node, int timeout_ms,
-                         bool secret, char **ret_out, char **ret_err,
-                         const char *const *argv)
+                         bool secret, const char *input_file, char **ret_out,
+                         char **ret_err, const char *const *argv)
 {
     /* Every deadline stretched on a slow machine (answer slow_factor). */
     hc_exec_opts o = { .node = node, .timeout_ms = timeout_ms
                        * atoi(hc_wizard_answer(w, "slow_factor")),
-                       .secret_output = secret };
+                       .secret_output = secret, .input_file = input_file };
     hc_exec_result r;
     int rc;
 
@@ -81,8 +81,8 @@ int hc_wizard_remote_run(hc_wizard *w, const char *node, int timeout_ms,
 int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
                   char **ret_out, char **ret_err, const char *const *argv)
 {
-    return hc_wizard_remote_run(w, node, timeout_ms, false, ret_out, ret_err,
-                                argv);
+    return hc_wizard_remote_run(w, node, timeout_ms, false, NULL, ret_out,
+                                ret_err, argv);
 }
 
 static int mkdir_p(const char *dir)
@@ -115,8 +115,8 @@ int hc_wizard_remote_read(hc_wizard *w, const char *node, const char *path,
             "if [ -e \"$1\" ]; then echo present; base64 -w0 < \"$1\"; "
             "else echo absent; fi", "sh", path, NULL };
         char *out = NULL;
-        int rc = hc_wizard_remote_run(w, node, 15000, secret, &out, ret_err,
-                                      argv);
+        int rc = hc_wizard_remote_run(w, node, 15000, secret, NULL, &out,
+                                      ret_err, argv);
 
         if (rc < 0) {
             return rc;

@@ -95,7 +95,8 @@ static int peer_probe(hc_wizard *w, const char *peer, hc_hacon_install *ret,
     return rc;
 }
 
-/* The command that copies the local file src to dest on node over ssh
+/* The command that copies the local file src to dest on node, src as its
+ * standard input, over the connection every command there shares
  * (written beside it, then renamed: never half a program there). */
 static void plan_copy(hc_plan *p, const char *node, const char *src,
                       const char *dest, const char *mode, const char *why)
@@ -103,17 +104,10 @@ static void plan_copy(hc_plan *p, const char *node, const char *src,
     char *remote_script = g_strdup_printf(
         "set -e; mkdir -p \"${1%%/*}\"; cat > \"$1.hacon-new\"; "
         "chmod %s \"$1.hacon-new\"; mv -f \"$1.hacon-new\" \"$1\"", mode);
-    char *q_script = g_shell_quote(remote_script);
-    char *q_dest = g_shell_quote(dest);
-    char *remote = g_strdup_printf("sh -c %s sh %s", q_script, q_dest);
 
-    hc_plan_cmd_add(p, NULL, 120000, why, "sh", "-c",
-                    "exec ssh ${HACON_SSH_CONFIG:+-F \"$HACON_SSH_CONFIG\"} "
-                    "-o BatchMode=yes -o ConnectTimeout=5 \"$1\" -- \"$2\" "
-                    "< \"$3\"", "sh", node, remote, src, NULL);
-    g_free(remote);
-    g_free(q_dest);
-    g_free(q_script);
+    hc_plan_cmd_add(p, node, 120000, why, "sh", "-c", remote_script, "sh",
+                    dest, NULL);
+    hc_plan_cmd_input(p, src);
     g_free(remote_script);
 }
 

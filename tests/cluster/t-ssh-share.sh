@@ -7,6 +7,8 @@
 #  - the console (reading the lease file on nodetwo) keeps a master while
 #    it runs; q ends it at once; SIGKILL leaves it to its ControlPersist
 #    timeout, which ends it and its socket within seconds;
+#  - a command that a signal ends (SIGTERM, SIGHUP, SIGINT) ends its master
+#    at once;
 #  - a master whose node's link was cut ends within seconds (ServerAlive);
 #  - an admin's own ControlMaster in ~/.ssh/config is used, not hacon's;
 #  - a node that ssh cannot reach is still said to be so.
@@ -70,6 +72,66 @@ tap_check "... over one ssh login ($l)" [ "$l" = 1 ]
 tap_check "... and the list is complete" X nodeone grep -q '^9 migrate ' /tmp/list
 tap_check "no ssh master, no socket left after it" none_left
 
+# ------------------------------------------------ preflight's copies
+# nodetwo without hacon (an empty /usr/local/bin and agent directory of its
+# own): preflight copies the program and both agents there over the one
+# login every other command there uses, not one ssh per file.
+X nodetwo sh -c 'mount -t tmpfs -o size=64m hc-nobin /usr/local/bin &&
+    mount -t tmpfs -o size=1m hc-noocf /usr/lib/ocf/resource.d/hacon'
+"$CL" ssh nodeone 'hacon setup answers --detect > /tmp/answers 2>&1; cp /tmp/answers /root/answers.pre'
+before=$(logins)
+"$CL" ssh nodeone 'HACON_TRANSCRIPT_FD=3 hacon setup apply preflight --yes --answers /tmp/answers 3> /tmp/rec-pre > /tmp/pre 2>&1'
+rc=$?
+l=$(( $(logins) - before ))
+copies=$(X nodeone grep -c 'hacon-new' /tmp/rec-pre)
+echo "# preflight apply: exit $rc, $copies copies, $l login(s) on nodetwo"
+if X nodetwo test -x /usr/local/bin/hacon && [ "$rc" = 0 ]; then
+    tap_ok "preflight applied: this hacon and its agents copied to nodetwo ($copies copies)"
+else
+    tap_fail "preflight applied: this hacon and its agents copied to nodetwo (exit $rc)"
+    X nodeone cat /tmp/pre | tail -n 30 | sed 's/^/#   /'
+fi
+tap_check "... over one ssh login ($l)" [ "$l" = 1 ]
+tap_check "no ssh master, no socket left after it" none_left
+X nodetwo umount /usr/local/bin /usr/lib/ocf/resource.d/hacon
+tap_check "nodeone's own hacon untouched" X nodeone test -x /usr/local/bin/hacon
+
+# SIGTERM while preflight applies (its copies slowed: chmod on nodetwo
+# waits 2 s): the signal is held until the step is rolled back, then it
+# ends hacon and its master at once.
+X nodetwo sh -c 'mount -t tmpfs -o size=64m hc-nobin /usr/local/bin &&
+    mount -t tmpfs -o size=1m hc-noocf /usr/lib/ocf/resource.d/hacon &&
+    cp /bin/chmod /run/hc/chmod.real &&
+    printf "#!/bin/sh\nsleep 2\nexec /run/hc/chmod.real \"\$@\"\n" > /run/hc/chmod.slow &&
+    /run/hc/chmod.real 755 /run/hc/chmod.slow && mount --bind /run/hc/chmod.slow /bin/chmod'
+"$CL" ssh nodeone 'hacon setup apply preflight --yes --answers /tmp/answers > /tmp/pre-term 2>&1; echo "exit $?" >> /tmp/pre-term' &
+apply_pid=$!
+copying() { X nodetwo pgrep -f 'hacon-new' > /dev/null; }
+no_hacon_there() { ! X nodetwo test -e /usr/local/bin/hacon; }
+if until_ok 60 copying; then
+    X nodeone sh -c 'kill -TERM $(pidof hacon)'
+    wait "$apply_pid"
+    t=$(now)
+    until_ok 3 none_left
+    gone=$?
+    out=$(X nodeone cat /tmp/pre-term)
+    if echo "$out" | grep -q "Step preflight rolled back (interrupted)"; then
+        tap_ok "SIGTERM during preflight's apply: held, the step rolled back"
+    else
+        tap_fail "SIGTERM during preflight's apply: held, the step rolled back"
+        echo "$out" | tail -n 20 | sed 's/^/#   /'
+    fi
+    tap_check "... nodetwo without hacon again" no_hacon_there
+    last=$(echo "$out" | tail -n 1)
+    tap_check "... then the signal ended it ($last)" [ "$last" = "exit 143" ]
+    tap_check "... and its master and socket gone at once ($(elapsed "$t") s)" [ "$gone" = 0 ]
+else
+    tap_fail "SIGTERM during preflight's apply: the copy seen"
+    wait "$apply_pid"
+fi
+until_ok 30 none_left || echo "# left: $(masters) $(sockets)"
+X nodetwo sh -c 'umount /bin/chmod; umount /usr/local/bin /usr/lib/ocf/resource.d/hacon'
+
 # ------------------------------------------------ the console
 X nodetwo sh -c 'mkdir -p /var/lib/dhcp && : > /var/lib/dhcp/dhcpd.leases'
 console() {
@@ -108,6 +170,30 @@ else
     tap_fail "the console reading nodetwo's lease file keeps a master"
     screen k | sed 's/^/#   /'
 fi
+
+# ------------------------------------------------ a command ended by a signal
+# `hacon leases --follow` reads nodetwo's lease file over its master until
+# it is stopped: SIGTERM, SIGHUP and SIGINT (left to their default action)
+# end it and its master at once, not ControlPersist's 10 s later.
+for sig in TERM HUP INT; do
+    T new-session -d -s "sig$sig" -x 80 -y 24 \
+        "'$CL' ssh nodeone hacon leases --node nodetwo --leases /var/lib/dhcp/dhcpd.leases --no-config --follow --interval 200; echo; echo EXITED; exec sleep 600"
+    if ! until_ok 30 has_master; then
+        tap_fail "SIG$sig: hacon leases --follow keeps a master"
+        screen "sig$sig" | sed 's/^/#   /'
+        continue
+    fi
+    X nodeone sh -c "kill -$sig \$(pidof hacon)"
+    t=$(now)
+    if until_ok 3 none_left; then
+        tap_ok "SIG$sig to hacon leases --follow: its master and socket gone $(elapsed "$t") s later (< 3)"
+    else
+        tap_fail "SIG$sig to hacon leases --follow: its master and socket gone at once"
+        echo "# left: $(masters) $(sockets)"
+    fi
+    tap_check "... and the signal ended it" wait_for "sig$sig" EXITED 10
+    until_ok 30 none_left || echo "# left after SIG$sig: $(masters) $(sockets)"
+done
 
 # ------------------------------------------------ the other node goes away
 # Its management link cut: no packet comes back, no connection is closed;

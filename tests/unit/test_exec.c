@@ -91,6 +91,28 @@ static void test_exec_input(void **state)
     hc_exec_result_clear(&r);
 }
 
+/* A file as the child's stdin: every byte (NUL ones too), input ignored;
+ * a file that cannot be opened is an error before anything runs. */
+static void test_exec_input_file(void **state)
+{
+    const char *argv[] = { "od", "-An", "-c", NULL };
+    char path[] = "/tmp/hacon-test-input-XXXXXX";
+    int fd = mkstemp(path);
+    hc_exec_opts o = { .input_file = path, .input = "ignored" };
+    hc_exec_result r;
+
+    (void) state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "a\0b\n", 4), 4);
+    close(fd);
+    assert_int_equal(hc_exec(argv, &o, &r), 0);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "a  \\0   b  \\n"));
+    hc_exec_result_clear(&r);
+    unlink(path);
+    assert_int_equal(hc_exec(argv, &o, &r), -ENOENT);
+}
+
 static void test_exec_deadline(void **state)
 {
     /* The child and its own children are killed at the deadline. */
@@ -905,6 +927,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exec_output),
         cmocka_unit_test(test_exec_input),
+        cmocka_unit_test(test_exec_input_file),
         cmocka_unit_test(test_exec_deadline),
         cmocka_unit_test(test_exec_missing),
         cmocka_unit_test(test_transcript_record),

@@ -261,6 +261,7 @@ static void test_probe_outages(void **state)
     hc_fo_opts o = { .scenario = HC_FO_HANG };
     hc_failover *fo;
     int events = 0;
+    unsigned outages = 0;
 
     (void) state;
     setenv("CIB_file", "tests/golden/cib/tutorial.xml", 1);
@@ -276,7 +277,7 @@ static void test_probe_outages(void **state)
     }
     /* Not answering yet: no downtime to state. */
     assert_true(hc_failover_downtime_ms(fo) < 0);
-    assert_true(hc_failover_first_answer_ms(fo) < 0);
+    assert_true(hc_failover_longest_outage_ms(fo, NULL) == 0);
     hc_failover_probe_result(fo, 10000, true, 50);
     for (double t = 10200; t < 200000; t += 200) {
         hc_failover_probe_result(fo, t, true, 50);
@@ -284,7 +285,9 @@ static void test_probe_outages(void **state)
     assert_true(fabs(hc_failover_downtime_ms(fo) - 9050) < 1e-6);
     hc_failover_probe_result(fo, 200000, false, 0);
     hc_failover_probe_result(fo, 200200, true, 100);
-    assert_true(fabs(hc_failover_first_answer_ms(fo) - 9050) < 1e-6);
+    assert_true(fabs(hc_failover_longest_outage_ms(fo, &outages) - 9050)
+                < 1e-6);
+    assert_int_equal(outages, 2);
     assert_true(fabs(hc_failover_unanswered_ms(fo) - 9350) < 1e-6);
     assert_true(fabs(hc_failover_downtime_ms(fo) - 199300) < 1e-6);
     hc_failover_free(fo);

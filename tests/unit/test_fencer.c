@@ -2,7 +2,8 @@
  * its own, where no fencer runs (this test's network namespace has no
  * stonith-ng socket): the failed connect is told once, on the loop's
  * thread, with its reason; a fencer freed before it answers tells
- * nothing. */
+ * nothing; `hacon status`'s bounded question returns the connect's
+ * failure at once, not at its limit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,11 +98,31 @@ static void test_freed_first(void **state)
     g_main_loop_unref(s.loop);
 }
 
+static void test_history_ask_no_fencer(void **state)
+{
+    gint64 t0 = g_get_monotonic_time();
+    hc_fence_ask *a = hc_fence_history_ask(5);
+    GPtrArray *hist = NULL;
+    char *err = NULL;
+    int rc;
+
+    (void) state;
+    assert_non_null(a);
+    rc = hc_fence_history_wait(a, &hist, &err);
+    assert_true(rc < 0);
+    assert_null(hist);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "the fencer is not reachable"));
+    assert_true(g_get_monotonic_time() - t0 < 2 * G_USEC_PER_SEC);
+    g_free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_fencer),
         cmocka_unit_test(test_freed_first),
+        cmocka_unit_test(test_history_ask_no_fencer),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
