@@ -264,7 +264,8 @@ effect_cluster() {
     tap_check "cluster: corosync.conf and authkey on both nodes" [ $? = 0 ]
     a=$(run alpha 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
     b=$(run beta 30 'md5sum < /etc/corosync/corosync.conf; md5sum < /etc/corosync/authkey')
-    tap_check "cluster: ... the same on beta (copied over ssh)" [ -n "$a" ] && [ "$a" = "$b" ]
+    tap_check "cluster: ... the same on beta (copied over ssh)" \
+        sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' - "$a" "$b"
     out=$(run alpha 60 'crm_mon -1 2>&1; pidof corosync pacemakerd')
     tap_check "cluster: corosync and pacemaker running (no systemd), both nodes Online" \
         grep -q "Online: \[ alpha beta \]" <<< "$out"
@@ -314,7 +315,7 @@ effect_migrate() {
     out=$(run alpha 60 'crm_mon -1 2>&1; cibadmin -Q --scope constraints')
     moved=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
     tap_check "migrate: dhcp moved ($active -> ${moved:-nowhere})" \
-        [ -n "$moved" ] && [ "$moved" != "$active" ]
+        sh -c '[ -n "$1" ] && [ "$1" != "$2" ]' - "$moved" "$active"
     tap_check "migrate: the move constraint cleared" \
         test "$(grep -c 'cli-prefer\|cli-ban' <<< "$out")" = 0
     active=$moved
