@@ -57,7 +57,7 @@ changes=$HACON_TOP/build/deb/hacon_${version}_${arch}.changes
 make -s -C "$HACON_TOP" deb DEB_BUILD_OPTIONS=nocheck > "$work/build.log" 2>&1
 rc=$?
 tap_check "make deb builds hacon_${version}_${arch}.deb" \
-    [ $rc -eq 0 ] && [ -f "$deb" ] && [ -f "$changes" ]
+    sh -c '[ "$1" -eq 0 ] && [ -f "$2" ] && [ -f "$3" ]' - "$rc" "$deb" "$changes"
 [ -f "$deb" ] || { tail -n 30 "$work/build.log" | sed 's/^/# /'; tap_done; }
 if grep -q 'debhelper-compat (= 13)' "$HACON_TOP/debian/control" &&
     grep -qE '^ +dh_(strip|shlibdeps|builddeb)' "$HACON_TOP/build/deb/build.log"; then

@@ -869,7 +869,7 @@ for s in ${VMC_FENCED:-cut hang}; do
         sh -c '[ "$2" -gt 5 ] && ! grep -qE "alpha [A-Za-z]+ dhcpd .* beta [A-Za-z]+ dhcpd" "$1"' sh "$f" "$n"
     up1=$(sample_node "$victim" | awk '{ print $3 }')
     tap_check "$s: $victim was reset (uptime ${up0:-?} s before, ${up1:-?} s after) and is back" \
-        [ -n "$up1" ] && [ -n "$up0" ] && [ "$up1" -lt $((up0 + SECONDS - t)) ]
+        sh -c '[ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$3" ]' - "$up1" "$up0" "$((${up0:-0} + SECONDS - t))"
     out=$(run "$on" 60 "stonith_admin --history $victim 2>&1")
     echo "$out" > "$LOG/fence-history-$s.txt"
     tap_check "$s: the fencer's history on $on: $victim fenced (reboot, successful)" \
