@@ -117,17 +117,9 @@ run_one() {
 }
 
 slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard/t-(e2e|console|file-steps|newcomer|kea-migrate|drbd-hand)|^tests/screen/t-(live|leases-soak)|^tests/oracle/t-corpus|^tests/fuzz/t-replay|^tests/crmsh/t-oracle|^build/tests/test_status_update$'
-# The long suites that take longest, started first, in the order of their
-# times in a full run (the longest first keeps the jobs' ends together:
-# one started last that takes 200 s ends the whole run 200 s later).
-# Measured on a 2-core machine: 217, 148, 146, 131, 74, 72, 67, 60, 57,
-# 57, 55, 53, 52, 50 s.
-longest="tests/wizard/t-drbd-hand.sh tests/cluster/t-console.sh
-    tests/failover/t-failover.sh tests/cluster/t-fence-view.sh
-    tests/wizard/t-file-steps.sh tests/failover/t-failover-fenced.sh
-    tests/failover/t-failover-screen.sh tests/wizard/t-e2e-kea.sh
-    tests/drbdvm/t-drbdvm.sh tests/deb/t-deb.sh tests/cluster/t-cluster.sh
-    tests/cluster/t-fence.sh tests/wizard/t-console.sh tests/cluster/t-qdevice.sh"
+# The long suites that take longest, started first.
+longest="tests/failover/t-failover.sh tests/wizard/t-newcomer.sh tests/wizard/t-console.sh
+    tests/oracle/t-corpus.sh tests/wizard/t-e2e.sh tests/cluster/t-cluster.sh"
 
 # The VM cluster suite, the fast tests (unit tests, then suites by
 # directory), the long suites (the longest first).
