@@ -28,6 +28,8 @@
 
 #include <crm/crm.h>
 #include <crm/common/xml.h>
+#include <libxml/globals.h>
+#include <libxml/tree.h>
 
 #include "exec.h"
 #include "wizard_int.h"
@@ -235,10 +237,66 @@ void hc_wizard_memo_cib_keep(hc_wizard *w, int rc, xmlNode *cib,
 
 /* ------------------------------------------------------------ the pass */
 
+/* libxml2 keeps its settings per thread, and a new thread starts with
+ * libxml2's defaults: Pacemaker's (every node's private data, which its
+ * ACL checks abort without) are copied from the thread that starts the
+ * pass into each of its threads. */
+typedef struct xml_settings {
+    xmlRegisterNodeFunc reg;
+    xmlDeregisterNodeFunc dereg;
+    xmlBufferAllocationScheme scheme;
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+    xmlStructuredErrorFunc structured;
+    void *structured_ctx;
+    int keep_blanks, indent, no_empty, line_numbers, substitute, ext_dtd,
+        pedantic, validity;
+} xml_settings;
+
+static void xml_settings_get(xml_settings *x)
+{
+    crm_xml_init();
+    x->reg = xmlRegisterNodeDefaultValue;
+    x->dereg = xmlDeregisterNodeDefaultValue;
+    x->scheme = xmlGetBufferAllocationScheme();
+    x->generic = xmlGenericError;
+    x->generic_ctx = xmlGenericErrorContext;
+    x->structured = xmlStructuredError;
+    x->structured_ctx = xmlStructuredErrorContext;
+    x->keep_blanks = xmlKeepBlanksDefaultValue;
+    x->indent = xmlIndentTreeOutput;
+    x->no_empty = xmlSaveNoEmptyTags;
+    x->line_numbers = xmlLineNumbersDefaultValue;
+    x->substitute = xmlSubstituteEntitiesDefaultValue;
+    x->ext_dtd = xmlLoadExtDtdDefaultValue;
+    x->pedantic = xmlPedanticParserDefaultValue;
+    x->validity = xmlDoValidityCheckingDefaultValue;
+}
+
+static void xml_settings_set(const xml_settings *x)
+{
+    xmlRegisterNodeDefaultValue = x->reg;
+    xmlDeregisterNodeDefaultValue = x->dereg;
+    xmlSetBufferAllocationScheme(x->scheme);
+    xmlGenericError = x->generic;
+    xmlGenericErrorContext = x->generic_ctx;
+    xmlStructuredError = x->structured;
+    xmlStructuredErrorContext = x->structured_ctx;
+    xmlKeepBlanksDefaultValue = x->keep_blanks;
+    xmlIndentTreeOutput = x->indent;
+    xmlSaveNoEmptyTags = x->no_empty;
+    xmlLineNumbersDefaultValue = x->line_numbers;
+    xmlSubstituteEntitiesDefaultValue = x->substitute;
+    xmlLoadExtDtdDefaultValue = x->ext_dtd;
+    xmlPedanticParserDefaultValue = x->pedantic;
+    xmlDoValidityCheckingDefaultValue = x->validity;
+}
+
 typedef struct job {
     hc_wizard *w;
     const hc_step *s;
     hc_wizard_pass_result *res;
+    const xml_settings *xml;
 } job;
 
 static void check_locked(job *j)
@@ -252,6 +310,7 @@ static gpointer check_thread(gpointer data)
 {
     job *j = data;
 
+    xml_settings_set(j->xml);
     g_mutex_lock(&pass_lock);
     check_locked(j);
     g_cond_broadcast(&pass_cond);
@@ -265,6 +324,7 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
     job *jobs = g_new0(job, n);
     GThread **threads = g_new0(GThread *, n);
     hc_wizard_memo *outer = w->memo;
+    xml_settings xml;
 
     /* A pass inside a pass (a check that checks others) shares its
      * memo; the outermost one makes it and drops it. */
@@ -272,7 +332,8 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
         w->memo = memo_new();
     }
     for (size_t i = 0; i < n; i++) {
-        jobs[i] = (job) { .w = w, .s = steps[i], .res = &res[i] };
+        jobs[i] = (job) { .w = w, .s = steps[i], .res = &res[i],
+                          .xml = &xml };
         res[i] = (hc_wizard_pass_result) { .state = HC_STEP_BLOCKED };
     }
     if (in_pass) {
@@ -282,6 +343,7 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
                                         &res[i].why);
         }
     } else {
+        xml_settings_get(&xml);
         for (size_t i = 0; i < n; i++) {
             threads[i] = n > 1 ? g_thread_try_new("hc-check", check_thread,
                                                   &jobs[i], NULL) : NULL;
