@@ -581,6 +581,26 @@ size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u)
     return at;
 }
 
+/* The join's prefetches: the index slot of ip, and the lease that slot
+ * holds when it holds ip (written soon: fetched for writing, both of
+ * its cache lines). */
+static inline void join_prefetch_slot(const hc_lease_table *t, uint32_t ip)
+{
+    __builtin_prefetch(&t->index[hc__lease_slot_of(ip, t->index_cap)]);
+}
+
+static inline void join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
+{
+    const hc_slot *sl = &t->index[hc__lease_slot_of(ip, t->index_cap)];
+
+    if (sl->idx && sl->ip == ip) {
+        const char *old = (const char *) &t->leases[sl->idx - 1];
+
+        __builtin_prefetch(old, 1);
+        __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
+    }
+}
+
 void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
                          size_t b, size_t shift)
 {
@@ -594,20 +614,10 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
          * file): the slot is fetched sixteen leases ahead, and eight
          * ahead, when it is there, the lease. */
         if (i + 16 < b) {
-            __builtin_prefetch(&t->index[hc__lease_slot_of(
-                rows[i + 16].ip, t->index_cap)]);
+            join_prefetch_slot(t, rows[i + 16].ip);
         }
         if (i + 8 < b) {
-            uint32_t ip = rows[i + 8].ip;
-            const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
-                                                            t->index_cap)];
-
-            if (sl->idx && sl->ip == ip) {
-                const char *old = (const char *) &t->leases[sl->idx - 1];
-
-                __builtin_prefetch(old, 1);
-                __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
-            }
+            join_prefetch_lease(t, rows[i + 8].ip);
         }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
@@ -631,20 +641,10 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
 
         /* As in hc__lease_join_rows(). */
         if (i + 16 < b) {
-            __builtin_prefetch(&t->index[hc__lease_slot_of(
-                rows[i + 16].ip, t->index_cap)]);
+            join_prefetch_slot(t, rows[i + 16].ip);
         }
         if (i + 8 < b) {
-            uint32_t ip = rows[i + 8].ip;
-            const hc_slot *sl = &t->index[hc__lease_slot_of(ip,
-                                                            t->index_cap)];
-
-            if (sl->idx && sl->ip == ip) {
-                const char *old = (const char *) &t->leases[sl->idx - 1];
-
-                __builtin_prefetch(old, 1);
-                __builtin_prefetch(old + sizeof(hc_lease) - 1, 1);
-            }
+            join_prefetch_lease(t, rows[i + 8].ip);
         }
         if (r->state == HC__LOG_DELETED) {
             hc__lease_remove(t, r->ip);
