@@ -167,7 +167,7 @@ see() {
         [ -n "${3:-}" ] && cat "$LOG/wscreen.txt" >> "$3"
         grep -qE -- "$1" "$LOG/wscreen.txt" && return 0
         [ $SECONDS -ge $end ] && break
-        sleep 1
+        sleep 0.25
     done
     echo "# timed out waiting for '$1'; the screen:"
     sed 's/^/#   | /' "$LOG/wscreen.txt"
@@ -180,7 +180,7 @@ gone() {
         wscreen > "$LOG/wscreen.txt"
         grep -qE -- "$1" "$LOG/wscreen.txt" || return 0
         [ $SECONDS -ge $end ] && break
-        sleep 1
+        sleep 0.25
     done
     echo "# timed out waiting for '$1' to go; the screen:"
     sed 's/^/#   | /' "$LOG/wscreen.txt"
@@ -363,7 +363,7 @@ tap_check "r0 down on beta: the step brings it up there (drbdadm up), nothing el
     sh -c 'grep -q "running \[beta\] drbdadm up r0" "$1" && grep -q "^Step drbd applied" "$1" &&
            [ "$(grep -c "^  \.\.\. running" "$1")" = 1 ]' sh "$LOG/down-apply.log"
 grep -E '^  \.\.\. running|FAILED' "$LOG/down-apply.log" | sed 's/^/#   /'
-out=$(run alpha 120 'drbdadm wait-connect r0; sleep 2; cat /proc/drbd')
+out=$(run alpha 120 'drbdadm wait-connect r0; for i in $(seq 20); do grep -q "ds:UpToDate/UpToDate" /proc/drbd && break; sleep 0.5; done; cat /proc/drbd')
 tap_check "r0 down on beta: Connected again, UpToDate/UpToDate" \
     grep -q "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate" <<< "$out"
 phase "r0 down on beta" $t
@@ -473,7 +473,8 @@ echo "# console on the VMs: $KEYS keys from the demo's start-up to the service m
 # q; the demo's script ends there (the VMs stay up).
 for _ in 1 2 3; do
     wscreen | grep -q 'Esc Back' || break
-    W send-keys -t demo Escape; sleep 2
+    W send-keys -t demo Escape
+    for _ in 1 2 3 4 5 6 7 8; do sleep 0.25; wscreen | grep -q 'Esc Back' || break; done
 done
 W send-keys -t demo q
 tap_check "q leaves hacon; the demo's script ends (exit 0)" see "DEMO-EXITED 0" 60
@@ -552,7 +553,7 @@ if have_time 360 "cluster stopped"; then
     apply cluster
     end=$((SECONDS + 300)) active=""
     while [ $SECONDS -lt $end ] && [ -z "$active" ]; do
-        sleep 5
+        sleep 2
         out=$(run alpha 60 'crm_mon -1 2>&1')
         active=$(sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' <<< "$out" | head -1)
     done
@@ -574,7 +575,7 @@ screen_has() {   # PATTERN SECS: the screen shows PATTERN (grep -E)
     while [ $SECONDS -lt $end ]; do
         T capture-pane -p -t "$TS" > "$LOG/screen.txt" 2> /dev/null
         grep -qE -- "$1" "$LOG/screen.txt" && return 0
-        sleep 1
+        sleep 0.25
     done
     sed 's/^/#   | /' "$LOG/screen.txt"
     return 1
