@@ -119,6 +119,12 @@ int hc_wizard_remote_read(hc_wizard *w, const char *node, const char *path,
                                       ret_err, argv);
 
         if (rc < 0) {
+            /* What a failed read printed (never a secret's bytes: ssh or
+             * the shell failed before base64 ran to its end). */
+            if (out && secret) {
+                explicit_bzero(out, strlen(out));
+            }
+            g_free(out);
             return rc;
         }
         if (g_str_has_prefix(out, "present\n")) {

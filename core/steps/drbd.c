@@ -604,12 +604,14 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                                            "both nodes see (shared_disk=%s "
                                            "is%s a block device on both)",
                                            nodes[i], sd, both ? "" : " not");
+                g_string_free(res_text, TRUE);
                 g_free(path);
                 return -ENOENT;
             }
         }
         if (v[0] != v[1]) {
             *ret_err = g_strdup("the nodes run different DRBD versions");
+            g_string_free(res_text, TRUE);
             g_free(path);
             return -EINVAL;
         }
