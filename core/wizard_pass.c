@@ -295,33 +295,39 @@ static void xml_settings_set(const xml_settings *x)
 typedef struct job {
     hc_wizard *w;
     const hc_step *s;
-    hc_wizard_pass_result *res;
+    hc_wizard_pass_result *res;     /* a check's verdict, or */
+    hc_plan **plan;                 /* a plan (hc_wizard_plan()) */
+    char **plan_err;
     const xml_settings *xml;
 } job;
 
-static void check_locked(job *j)
+static void job_locked(job *j)
 {
     in_pass = true;
-    j->res->rc = hc_wizard_check(j->w, j->s, &j->res->state, &j->res->why);
+    if (j->plan) {
+        j->res->rc = hc_wizard_plan(j->w, j->s, j->plan, j->plan_err);
+    } else {
+        j->res->rc = hc_wizard_check(j->w, j->s, &j->res->state,
+                                     &j->res->why);
+    }
     in_pass = false;
 }
 
-static gpointer check_thread(gpointer data)
+static gpointer job_thread(gpointer data)
 {
     job *j = data;
 
     xml_settings_set(j->xml);
     g_mutex_lock(&pass_lock);
-    check_locked(j);
+    job_locked(j);
     g_cond_broadcast(&pass_cond);
     g_mutex_unlock(&pass_lock);
     return NULL;
 }
 
-void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
-                         hc_wizard_pass_result *res)
+/* Runs the n jobs at once, one thread each, with one memo. */
+static void run_jobs(hc_wizard *w, job *jobs, size_t n)
 {
-    job *jobs = g_new0(job, n);
     GThread **threads = g_new0(GThread *, n);
     hc_wizard_memo *outer = w->memo;
     xml_settings xml;
@@ -331,26 +337,22 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
     if (!outer) {
         w->memo = memo_new();
     }
-    for (size_t i = 0; i < n; i++) {
-        jobs[i] = (job) { .w = w, .s = steps[i], .res = &res[i],
-                          .xml = &xml };
-        res[i] = (hc_wizard_pass_result) { .state = HC_STEP_BLOCKED };
-    }
     if (in_pass) {
-        /* Already a thread of a pass: its own steps one after another. */
+        /* Already a thread of a pass: its own jobs one after another. */
         for (size_t i = 0; i < n; i++) {
-            res[i].rc = hc_wizard_check(w, steps[i], &res[i].state,
-                                        &res[i].why);
+            job_locked(&jobs[i]);
+            in_pass = true;
         }
     } else {
         xml_settings_get(&xml);
         for (size_t i = 0; i < n; i++) {
-            threads[i] = n > 1 ? g_thread_try_new("hc-check", check_thread,
+            jobs[i].xml = &xml;
+            threads[i] = n > 1 ? g_thread_try_new("hc-check", job_thread,
                                                   &jobs[i], NULL) : NULL;
             if (!threads[i]) {
-                /* No thread: this one checks it, taking its turn. */
+                /* No thread: this one does it, taking its turn. */
                 g_mutex_lock(&pass_lock);
-                check_locked(&jobs[i]);
+                job_locked(&jobs[i]);
                 g_cond_broadcast(&pass_cond);
                 g_mutex_unlock(&pass_lock);
             }
@@ -366,5 +368,63 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
         w->memo = NULL;
     }
     g_free(threads);
+}
+
+void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
+                         hc_wizard_pass_result *res)
+{
+    job *jobs = g_new0(job, n);
+
+    for (size_t i = 0; i < n; i++) {
+        res[i] = (hc_wizard_pass_result) { .state = HC_STEP_BLOCKED };
+        jobs[i] = (job) { .w = w, .s = steps[i], .res = &res[i] };
+    }
+    run_jobs(w, jobs, n);
     g_free(jobs);
+}
+
+int hc_wizard_plan_checked(hc_wizard *w, const hc_step *s, hc_plan **ret,
+                           char **ret_err, GString *unmet, int *ret_unmet)
+{
+    const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
+    size_t np = 0, nn = g_strv_length((char **) need);
+    job *jobs = g_new0(job, nn + 1);
+    hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, nn + 1);
+    const hc_step **p = g_new0(const hc_step *, nn + 1);
+    int n = 0, rc = 0, plan_rc;
+
+    for (size_t i = 0; need[i]; i++) {
+        if ((p[np] = hc_step_find(need[i]))) {
+            hc_wizard_progress(w, "checking step %s (needed first)",
+                               p[np]->name);
+            res[np] = (hc_wizard_pass_result) { .state = HC_STEP_BLOCKED };
+            jobs[np] = (job) { .w = w, .s = p[np], .res = &res[np] };
+            np++;
+        }
+    }
+    if (ret) {
+        /* The plan itself, while its prerequisites are checked. */
+        jobs[np] = (job) { .w = w, .s = s, .res = &res[np], .plan = ret,
+                           .plan_err = ret_err };
+    }
+    run_jobs(w, jobs, np + (ret ? 1 : 0));
+    plan_rc = ret ? res[np].rc : 0;
+    for (size_t i = 0; i < np; i++) {
+        const char *why = res[i].why;
+
+        if (rc == 0 && res[i].rc < 0) {
+            rc = res[i].rc;
+        } else if (rc == 0 && res[i].state != HC_STEP_DONE) {
+            g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
+                                   p[i]->name, hc_step_state_str(res[i].state),
+                                   why && *why ? ": " : "", why ? why : "");
+            n++;
+        }
+        g_free(res[i].why);
+    }
+    *ret_unmet = rc < 0 ? rc : n;
+    g_free(p);
+    g_free(res);
+    g_free(jobs);
+    return plan_rc;
 }

@@ -94,8 +94,13 @@ sleep 3   # the facts asked of the nodes (no sign outside the form)
 # at once, so where one lands among the others varies).
 key c Escape 6
 key c / && T send-keys -t c -l "then echo present" && key c Enter
-tap_check "the Transcript view holds the setup's commands" \
-    wait_re c "\\$ \\[node(one|two)\\] sh -c 'if \\[ -e \"\\\$1\" \\]; then echo present" 10
+# (n searches again: the children's commands may still be coming in.)
+read_re="\\$ \\[node(one|two)\\] sh -c 'if \\[ -e \"\\\$1\" \\]; then echo present"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    screen c | grep -qE -- "$read_re" && break
+    key c n; sleep 1
+done
+tap_check "the Transcript view holds the setup's commands" wait_re c "$read_re" 2
 key c w
 wait_for c "re-checking" 10 > /dev/null
 wait_gone c "re-checking" 30 > /dev/null
