@@ -11,11 +11,6 @@
 #include "leases_int.h"
 #include "util.h"
 
-/* A large file's read is mostly the kernel clearing fresh pages for the
- * table: a lease that grows costs every read of it. */
-_Static_assert(sizeof(hc_lease) == 40, "hc_lease is 40 bytes");
-_Static_assert(sizeof(hc__log_row) == 36, "a log row is 36 bytes");
-
 const char *const hc__lease_state_names[HC_LEASE_N_STATES] = {
     [HC_LEASE_NONE] = "none",
     [HC_LEASE_FREE] = "free",
