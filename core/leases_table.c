@@ -1,5 +1,5 @@
-/* The lease table: 40 bytes a lease (and 24 more for dhcpd's), strings
- * in one arena, an open-addressing index by address; the last record for an address wins.
+/* The lease table: 40 bytes a lease (and 24 more for dhcpd's), strings in one arena, an
+ * open-addressing index by address; the last record for an address wins.
  * The big arrays are anonymous mappings (see big_resize()).  The parsers
  * fill it through leases_int.h; views read it through leases.h. */
 #include "leases.h"
