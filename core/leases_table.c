@@ -583,13 +583,17 @@ size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u)
 
 /* The join's prefetches: the index slot of ip, and the lease that slot
  * holds when it holds ip (written soon: fetched for writing, both of
- * its cache lines). */
-static inline void join_prefetch_slot(const hc_lease_table *t, uint32_t ip)
+ * its cache lines).  Always inlined: GCC takes a function that only
+ * prefetches for one without effect, and drops every call to it when it
+ * is not inlined (which a plain "inline" leaves to it). */
+static inline __attribute__((always_inline)) void
+join_prefetch_slot(const hc_lease_table *t, uint32_t ip)
 {
     __builtin_prefetch(&t->index[hc__lease_slot_of(ip, t->index_cap)]);
 }
 
-static inline void join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
+static inline __attribute__((always_inline)) void
+join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
 {
     const hc_slot *sl = &t->index[hc__lease_slot_of(ip, t->index_cap)];
 
