@@ -973,7 +973,7 @@ EOF'
     tap_check "qdevice: stonith-enabled=true, stonith-watchdog-timeout=70s, have-watchdog=true; no fence device left" \
         bash -c 'grep -qx stonith-enabled=true <<< "$1" && grep -qx stonith-watchdog-timeout=70s <<< "$1" &&
                  grep -qx have-watchdog=true <<< "$1" && ! grep -q "stonith:" <<< "$1"' sh "$out"
-    both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res' || drbd_again /root/answers-qdevice
+    [ $rc = 0 ] && ! both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res' && drbd_again /root/answers-qdevice
     end=$((SECONDS + 300))
     until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
           grep -qE '\* dhcp\s.*Started' <<< "$out"; do
