@@ -628,7 +628,7 @@ static int plan_watchdog(hc_wizard *w, hc_plan *p, const char *node,
 #define SBD_DISKLESS_STOP \
     "p=$(cat /run/sbd.pid 2> /dev/null); [ -n \"$p\" ] && kill -TERM \"$p\"; " \
     "i=0; while pidof sbd > /dev/null; do i=$((i + 1)); " \
-    "[ $i -gt 60 ] && exit 1; sleep 1; done; exit 0"
+    "[ $i -gt 45 ] && exit 1; sleep 1; done; exit 0"
 
 /* How a node starts sbd so that it runs before pacemaker: systemd starts it
  * with corosync once enabled (it refuses a manual start), so the cluster
