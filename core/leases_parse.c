@@ -559,8 +559,8 @@ static uint32_t arena_put_token(hc_lease_table *t, const tok *v)
 /* "set NAME = VALUE;" and "option NAME VALUE;": into the record's extras
  * (or vclass for the vendor class).  The value is one token, or the raw
  * text up to the ';' when it has several. */
-static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease *l, bool is_set,
-                       const char **why)
+static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease_more *m,
+                       bool is_set, const char **why)
 {
     tok name, v, x;
     const char *vstart;
@@ -611,7 +611,7 @@ static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease *l, bool is_set,
         v.n = (size_t) (x.s + x.n - vstart);
     }
     if (is_set && name.n == 23 && !memcmp(name.s, "vendor-class-identifier", 23)) {
-        l->vclass = arena_put_token(t, &v);
+        m->vclass = arena_put_token(t, &v);
         return P_OK;
     }
     /* Decode into a scratch buffer, then append name/value. */
@@ -679,7 +679,8 @@ static uint32_t arena_put_quoted(hc_lease_table *t, const char *s, size_t n,
  * bytes of a lease file.  Returns true when the line at lx->p was one of
  * them (lx->p is then past its ';'); false leaves lx untouched for the
  * general path, which also handles every irregular form. */
-static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
+static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
+                           hc_lease_more *m)
 {
     const char *p = lx->p, *q, *end = lx->end;
     size_t n = (size_t) (end - p);
@@ -694,7 +695,7 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
         if (STARTS_WITH(p, n, "starts ")) {
             when = &l->starts, q = p + 6;
         } else if (STARTS_WITH(p, n, "set vendor-class-identifier = \"")) {
-            str = &l->vclass, q = p + 31;
+            str = &m->vclass, q = p + 31;
         } else {
             return false;
         }
@@ -707,9 +708,9 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
         break;
     case 't':
         if (STARTS_WITH(p, n, "tstp ")) {
-            when = &l->tstp, q = p + 4;
+            when = &m->tstp, q = p + 4;
         } else if (STARTS_WITH(p, n, "tsfp ")) {
-            when = &l->tsfp, q = p + 4;
+            when = &m->tsfp, q = p + 4;
         } else {
             return false;
         }
@@ -718,11 +719,11 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
         if (!STARTS_WITH(p, n, "atsfp ")) {
             return false;
         }
-        when = &l->atsfp, q = p + 5;
+        when = &m->atsfp, q = p + 5;
         break;
     case 'c':
         if (STARTS_WITH(p, n, "cltt ")) {
-            when = &l->cltt, q = p + 4;
+            when = &m->cltt, q = p + 4;
         } else if (STARTS_WITH(p, n, "client-hostname \"")) {
             str = &l->hostname, q = p + 17;
         } else {
@@ -739,13 +740,13 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
         if (!STARTS_WITH(p, n, "next binding state ")) {
             return false;
         }
-        state = &l->next_state, q = p + 19;
+        state = &m->next_state, q = p + 19;
         break;
     case 'r':
         if (!STARTS_WITH(p, n, "rewind binding state ")) {
             return false;
         }
-        state = &l->rewind_state, q = p + 21;
+        state = &m->rewind_state, q = p + 21;
         break;
     case 'u':
         if (!STARTS_WITH(p, n, "uid \"")) {
@@ -845,12 +846,12 @@ static int parse_string_statement(hc_lease_table *t, lexer *lx,
 }
 
 /* "[next|rewind] binding state S;" after its first word k. */
-static int parse_binding_state(lexer *lx, hc_lease *l, const tok *k,
-                               const char **why)
+static int parse_binding_state(lexer *lx, hc_lease *l, hc_lease_more *m,
+                               const tok *k, const char **why)
 {
     uint8_t *dst = k->s[0] == 'b' ? &l->state
-                 : k->s[0] == 'n' ? &l->next_state
-                 : &l->rewind_state;
+                 : k->s[0] == 'n' ? &m->next_state
+                 : &m->rewind_state;
     tok a, b;
     int st;
 
@@ -923,7 +924,8 @@ static int parse_hardware(lexer *lx, hc_lease *l, const char **why)
  * for what fast_statement() did not take).  -1: not a statement we read
  * (the caller skips it). */
 static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
-                                 const tok *k, const char **why)
+                                 hc_lease_more *m, const tok *k,
+                                 const char **why)
 {
     switch (k->s[0]) {
     case 's':
@@ -931,7 +933,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
             return parse_when(lx, &l->starts, why);
         }
         if (TOK_IS(k, "set")) {
-            return parse_extra(t, lx, l, true, why);
+            return parse_extra(t, lx, m, true, why);
         }
         break;
     case 'e':
@@ -941,20 +943,20 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         break;
     case 't':
         if (TOK_IS(k, "tstp")) {
-            return parse_when(lx, &l->tstp, why);
+            return parse_when(lx, &m->tstp, why);
         }
         if (TOK_IS(k, "tsfp")) {
-            return parse_when(lx, &l->tsfp, why);
+            return parse_when(lx, &m->tsfp, why);
         }
         break;
     case 'a':
         if (TOK_IS(k, "atsfp")) {
-            return parse_when(lx, &l->atsfp, why);
+            return parse_when(lx, &m->atsfp, why);
         }
         break;
     case 'c':
         if (TOK_IS(k, "cltt")) {
-            return parse_when(lx, &l->cltt, why);
+            return parse_when(lx, &m->cltt, why);
         }
         if (TOK_IS(k, "client-hostname")) {
             return parse_string_statement(t, lx, &l->hostname,
@@ -966,7 +968,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
     case 'r':
         if (TOK_IS(k, "binding") || TOK_IS(k, "next")
             || TOK_IS(k, "rewind")) {
-            return parse_binding_state(lx, l, k, why);
+            return parse_binding_state(lx, l, m, k, why);
         }
         break;
     case 'h':
@@ -981,7 +983,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         break;
     case 'o':
         if (TOK_IS(k, "option")) {
-            return parse_extra(t, lx, l, false, why);
+            return parse_extra(t, lx, m, false, why);
         }
         break;
     default:
@@ -992,7 +994,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
 
 /* The body of "lease A.B.C.D {" up to its '}'. */
 static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
-                            const char **why)
+                            hc_lease_more *m, const char **why)
 {
     tok k;
     int r;
@@ -1006,7 +1008,7 @@ static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
             p++;
         }
         lx->p = p;
-        if (p < lx->end && *p != '}' && fast_statement(t, lx, l)) {
+        if (p < lx->end && *p != '}' && fast_statement(t, lx, l, m)) {
             continue;
         }
         switch (next(lx, &k)) {
@@ -1025,7 +1027,7 @@ static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
             *why = "unexpected token in lease";
             return P_ERR;
         }
-        r = parse_lease_statement(t, lx, l, &k, why);
+        r = parse_lease_statement(t, lx, l, m, &k, why);
         if (r < 0) {
             /* Unknown statement or block ("on commit { ... }",
              * "abandoned;", "bootp;", a future keyword): skipped. */
@@ -1044,6 +1046,7 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
                        const char **why)
 {
     hc_lease l = { .line = line };
+    hc_lease_more m = { 0 };
     tok a, b;
     int r;
 
@@ -1068,9 +1071,9 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
     /* The index slot is a likely cache miss: ask for it now, it arrives
      * while the record's body is read. */
     __builtin_prefetch(&t->index[hc__lease_slot_of(l.ip, t->index_cap)], 1);
-    r = parse_lease_body(t, lx, &l, why);
+    r = parse_lease_body(t, lx, &l, &m, why);
     if (r == P_OK) {
-        hc__lease_commit(t, &l);
+        hc__lease_commit(t, &l, &m);
     }
     return r;
 }

@@ -318,15 +318,18 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *argv[] = { "true", NULL };
 
     if (hc_wizard_run(w, nodes[1], 15000, NULL, NULL, argv) < 0) {
-        /* The way out is ssh's, not an answer (unless the name is wrong,
-         * which the message lets the admin see). */
+        /* Two ways out: ssh's (the right name, no key yet), or an answer
+         * (the default name on machines called otherwise), named so that
+         * the answers form opens on it. */
+        const char *key = strcmp(nodes[1], hc_wizard_answer(w, "node1"))
+                          ? "node2" : "node1";
+
         g_string_append_printf(bad, "%s: %s=%s cannot be reached by ssh as "
                                "root (BatchMode): ssh-copy-id root@%s, then "
-                               "ssh %s true once",
-                               hc_wizard_local(w),
-                               strcmp(nodes[1], hc_wizard_answer(w, "node1"))
-                               ? "node2" : "node1", nodes[1], nodes[1],
-                               nodes[1]);
+                               "ssh %s true once; if the peer is not called "
+                               "%s, answer %s= its name",
+                               hc_wizard_local(w), key, nodes[1], nodes[1],
+                               nodes[1], nodes[1], key);
     } else {
         for (int i = 0; i < 2; i++) {
             const char *n = i ? nodes[1] : NULL;

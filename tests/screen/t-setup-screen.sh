@@ -79,10 +79,12 @@ tap_check "l: the list says it is checking again while the old states show" \
              screen c | grep -q '^1 preflight'"
 wait_gone c "re-checking" 30 > /dev/null
 key c e
-tap_check "e on a step that names no answer: the form on what the first blocked step names (quorum)" \
+# (The peer is the node of the two this machine is not: node1 where it is
+# neither.)
+tap_check "e on preflight, blocked as the peer cannot be reached: the form on the peer's name" \
     bash -c "$(declare -f T selected screen _wait wait_for); sock=$sock
              wait_for c 'Answers of the guided setup' 10 &&
-             selected c | grep -q '^quorum *= two_node *default'"
+             selected c | grep -qE '^node[12] *= node(one|two) *default'"
 key c Escape
 wait_for c "answers not changed" 10 > /dev/null
 sleep 3   # the facts asked of the nodes (no sign outside the form)
@@ -210,9 +212,9 @@ key c e
 wait_for c "Answers of the guided setup" 10 > /dev/null
 tap_check "the form again: read from the saved file" \
     wait_for c "read from: $work/state/answers" 5
-tap_check "quorum answered: e goes to the answer drbd's message names (storage)" \
+tap_check "quorum answered: e goes to the answer the first blocked step names (preflight: the peer's name)" \
     bash -c "$(declare -f T selected); sock=$sock
-             selected c | grep -q '^storage *= drbd *default'"
+             selected c | grep -qE '^node[12] *= node(one|two) *default'"
 key c g Enter C-u x Enter Escape
 tap_check "Esc with an edit not saved asks first" \
     wait_for c "edited and not saved: s saves, Esc again drops the edits" 5
