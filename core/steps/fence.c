@@ -621,12 +621,14 @@ static int plan_watchdog(hc_wizard *w, hc_plan *p, const char *node,
 /* Diskless sbd without systemd, started and stopped as systemd's
  * sbd.service does (its environment from /etc/default/sbd, then `sbd
  * $SBD_OPTS watch`; SIGTERM): Debian's init script refuses a configuration
- * without SBD_DEVICE ("No sbd devices defined") for start and stop alike. */
+ * without SBD_DEVICE ("No sbd devices defined") for start and stop alike.
+ * sbd writes its pid file padded with spaces. */
 #define SBD_DISKLESS_START \
     "set -a; . " SBD_CONF "; set +a; pidof sbd > /dev/null || " \
     "exec /usr/sbin/sbd $SBD_OPTS -p /run/sbd.pid watch"
 #define SBD_DISKLESS_STOP \
-    "p=$(cat /run/sbd.pid 2> /dev/null); [ -n \"$p\" ] && kill -TERM \"$p\"; " \
+    "p=$(tr -dc 0-9 < /run/sbd.pid 2> /dev/null); " \
+    "[ -n \"$p\" ] && kill -TERM \"$p\"; " \
     "i=0; while pidof sbd > /dev/null; do i=$((i + 1)); " \
     "[ $i -gt 45 ] && exit 1; sleep 1; done; exit 0"
 

@@ -957,14 +957,14 @@ EOF'
         echo "$out" > "$LOG/qdevice-$n.txt"
         tap_check "qdevice: $n: corosync counts the Qdevice's vote (3 expected, quorate), corosync-qdevice Connected" \
             bash -c 'grep -qE "^ +0 +1 +Qdevice" <<< "$1" && grep -qE "^Expected votes: +3" <<< "$1" &&
-                     grep -qE "^Quorate: +Yes" <<< "$1" && grep -qE "^State: +Connected" <<< "$1"' sh "$out"
+                     grep -qE "^Quorate: +Yes" <<< "$1" && grep -qE "^State:[[:space:]]+Connected" <<< "$1"' sh "$out"
     done
     out=$(run client 60 'corosync-qnetd-tool -l 2>&1')
     echo "$out" > "$LOG/qnetd-clients.txt"
     tap_check "qdevice: corosync-qnetd on client lists both nodes of cluster tutorial" \
         bash -c 'grep -q "Cluster \"tutorial\"" <<< "$1" && [ "$(grep -c "Node ID [12]:" <<< "$1")" = 2 ]' sh "$out"
     sed 's/^/#   /' "$LOG/qnetd-clients.txt"
-    out=$(both 30 'ls -l /proc/$(cat /run/sbd.pid)/fd | grep -c watchdog; grep -c "^SBD_DEVICE" /etc/default/sbd; sed -n "s/^SBD_WATCHDOG_TIMEOUT=//p" /etc/default/sbd')
+    out=$(both 30 'ls -l /proc/$(tr -dc 0-9 < /run/sbd.pid)/fd | grep -c watchdog; grep -c "^SBD_DEVICE" /etc/default/sbd; sed -n "s/^SBD_WATCHDOG_TIMEOUT=//p" /etc/default/sbd')
     echo "$out" > "$LOG/qdevice-sbd.txt"
     tap_check "qdevice: sbd runs diskless on both nodes with its watchdog (i6300esb) open, SBD_WATCHDOG_TIMEOUT=35" \
         test "$(tr '\n' ' ' < "$LOG/qdevice-sbd.txt")" = "1 0 35 1 0 35 "
