@@ -44,6 +44,32 @@ void hc__fo_hang_cleanup(hc_failover *fo, job *j)
                    "echo \"resumed (SIGCONT): $p\"", JOB_END);
 }
 
+/* The victim, seen unclean, is in again (pending or online) without a
+ * sample showing it offline: either it was fenced and its offline state
+ * (from the fence's end until it joined again, a second or less for a
+ * node that boots fast) fell between two samples, which come seconds
+ * apart on a loaded machine; or it joined again unfenced.  The fencer's
+ * history tells which (asked at most once a second): the fence is seen
+ * when it completed. */
+static void fence_from_history(hc_failover *fo)
+{
+    double s = -1;
+    char *by = NULL, *err = NULL;
+
+    if (hc_now_ms() < fo->history_next_ms) {
+        return;
+    }
+    fo->history_next_ms = hc_now_ms() + 1000;
+    if (hc__fo_fence_history(fo->victim, fo->wall0, &s, &by, &err) == 0) {
+        fo->fence_seen_ms = s * 1000.0;
+        hc__fo_emit(fo, HC_FO_EV_MEMBER, "%s fenced: %s, completed %+.1f s "
+                    "(the fencer's history: its offline state fell between "
+                    "two samples)", fo->victim, by, s);
+    }
+    g_free(by);
+    g_free(err);
+}
+
 /* Per CIB sample during the run: where the service and DRBD Primary are
  * in this partition's view, and when the victim is seen fenced. */
 void hc__fo_fence_observe(hc_failover *fo)
@@ -88,8 +114,13 @@ void hc__fo_fence_observe(hc_failover *fo)
     }
     if (fo->fence_seen_ms >= 0) {
         /* Fenced: its return is victim_back_ms, not a new entry. */
-    } else if (v && (v->unclean || v->online)) {
+    } else if (v && v->unclean) {
+        fo->victim_was_in = fo->victim_was_unclean = true;
+    } else if (v && v->online) {
         fo->victim_was_in = true;
+        if (fo->victim_was_unclean && fo->stonith) {
+            fence_from_history(fo);
+        }
     } else if (v && fo->victim_was_in && fo->fence_seen_ms < 0) {
         fo->fence_seen_ms = hc__fo_rel_ms(fo);
         hc__fo_emit(fo, HC_FO_EV_MEMBER, "%s fenced (offline, no longer "

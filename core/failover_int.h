@@ -103,6 +103,8 @@ struct hc_failover {
      * samples showed (failover_fence.c) */
     char *victim;
     bool victim_was_in;
+    bool victim_was_unclean;     /* seen unclean: a fence is due */
+    double history_next_ms;      /* the fencer's history asked again from */
     double fence_seen_ms, start_seen_ms, two_at;  /* relative to t0, -1 */
     double victim_back_ms;       /* seen again (pending or online) after
                                   * its fence, relative to t0, -1 */

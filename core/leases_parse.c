@@ -740,13 +740,13 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         if (!STARTS_WITH(p, n, "next binding state ")) {
             return false;
         }
-        state = &m->next_state, q = p + 19;
+        state = &l->next_state, q = p + 19;
         break;
     case 'r':
         if (!STARTS_WITH(p, n, "rewind binding state ")) {
             return false;
         }
-        state = &m->rewind_state, q = p + 21;
+        state = &l->rewind_state, q = p + 21;
         break;
     case 'u':
         if (!STARTS_WITH(p, n, "uid \"")) {
@@ -846,12 +846,12 @@ static int parse_string_statement(hc_lease_table *t, lexer *lx,
 }
 
 /* "[next|rewind] binding state S;" after its first word k. */
-static int parse_binding_state(lexer *lx, hc_lease *l, hc_lease_more *m,
-                               const tok *k, const char **why)
+static int parse_binding_state(lexer *lx, hc_lease *l, const tok *k,
+                               const char **why)
 {
     uint8_t *dst = k->s[0] == 'b' ? &l->state
-                 : k->s[0] == 'n' ? &m->next_state
-                 : &m->rewind_state;
+                 : k->s[0] == 'n' ? &l->next_state
+                 : &l->rewind_state;
     tok a, b;
     int st;
 
@@ -968,7 +968,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
     case 'r':
         if (TOK_IS(k, "binding") || TOK_IS(k, "next")
             || TOK_IS(k, "rewind")) {
-            return parse_binding_state(lx, l, m, k, why);
+            return parse_binding_state(lx, l, k, why);
         }
         break;
     case 'h':

@@ -1,4 +1,4 @@
-/* The lease table: 40 bytes a lease (and 24 more for dhcpd's), strings
+/* The lease table: 40 bytes a lease (and 20 more for dhcpd's), strings
  * in one arena, an open-addressing index by address; the last record for an address wins.
  * The big arrays are anonymous mappings (see big_resize()).  The parsers
  * fill it through leases_int.h; views read it through leases.h. */
@@ -569,7 +569,7 @@ void hc__lease_commit(hc_lease_table *t, hc_lease *l, const hc_lease_more *m)
         log_lease(t, l);
         return;
     }
-    if (m) {
+    if (m && !t->more) {
         lease_grow(t);
         more_need(t);
     }
@@ -739,6 +739,7 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
         l->hw_type = r->hw_len ? 1 : 0;
         l->hw_len = r->hw_len;
         l->state = r->state;
+        l->next_state = l->rewind_state = 0;
         lease_prepare_usage(l);
         if (t->more) {
             t->more[l - t->leases] = kea_more(l);
@@ -845,15 +846,14 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
             || !str_equal(a, x.extras, b, y.extras)) {
             return false;
         }
-        /* Field by field: the structures have padding. */
+        /* Field by field: no padding is compared. */
         if (x.ip != y.ip || x.starts != y.starts || x.ends != y.ends
             || x.line != y.line || memcmp(x.mac, y.mac, sizeof(x.mac))
             || x.hw_type != y.hw_type || x.hw_len != y.hw_len
-            || x.state != y.state || x.usage != y.usage
+            || x.state != y.state || x.next_state != y.next_state
+            || x.rewind_state != y.rewind_state || x.usage != y.usage
             || xm.tstp != ym.tstp || xm.tsfp != ym.tsfp
-            || xm.atsfp != ym.atsfp || xm.cltt != ym.cltt
-            || xm.next_state != ym.next_state
-            || xm.rewind_state != ym.rewind_state) {
+            || xm.atsfp != ym.atsfp || xm.cltt != ym.cltt) {
             return false;
         }
     }

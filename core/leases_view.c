@@ -555,8 +555,8 @@ static void json_lease(hc_jw *w, const hc_lease_table *t,
     hc_jw_str(w, "mac", l->hw_len ? hc_lease_mac_str(l, mac, sizeof(mac))
                                   : NULL);
     hc_jw_str(w, "state", hc_lease_state_name(l->state));
-    if (m.next_state) {
-        hc_jw_str(w, "next_state", hc_lease_state_name(m.next_state));
+    if (l->next_state) {
+        hc_jw_str(w, "next_state", hc_lease_state_name(l->next_state));
     }
     json_bytes(w, "hostname", t, l->hostname);
     if (l->uid) {

@@ -224,6 +224,10 @@ int hc_wizard_cib(hc_wizard *w, xmlNode **ret, char **ret_err)
     hc_cib *c = NULL;
     int rc;
 
+    /* Inside a pass of checks, the CIB the pass read first. */
+    if (hc_wizard_memo_cib(w, ret, ret_err, &rc)) {
+        return rc;
+    }
     /* A connection per operation: with CIB_file the library keeps its own
      * copy until signoff, and other tools (crm_resource) change the file
      * in between. */
@@ -232,6 +236,8 @@ int hc_wizard_cib(hc_wizard *w, xmlNode **ret, char **ret_err)
         rc = hc_cib_query(c, ret, ret_err);
     }
     hc_cib_free(c);
+    hc_wizard_memo_cib_keep(w, rc, rc == 0 ? *ret : NULL,
+                            rc < 0 && ret_err ? *ret_err : NULL);
     return rc;
 }
 
@@ -262,32 +268,36 @@ const char *const *hc_step_prereqs(const hc_step *s, bool file)
 int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
 {
     const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
-    int n = 0;
+    size_t np = 0, nn = g_strv_length((char **) need);
+    const hc_step **p = g_new0(const hc_step *, nn + 1);
+    hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, nn + 1);
+    int n = 0, rc = 0;
 
     for (size_t i = 0; need[i]; i++) {
-        const hc_step *p = hc_step_find(need[i]);
-        hc_step_state st;
-        char *why = NULL;
-        int rc;
+        if ((p[np] = hc_step_find(need[i]))) {
+            hc_wizard_progress(w, "checking step %s (needed first)",
+                               p[np]->name);
+            np++;
+        }
+    }
+    /* All at once, as the setup list checks them. */
+    hc_wizard_check_all(w, p, np, res);
+    for (size_t i = 0; i < np; i++) {
+        const char *why = res[i].why;
 
-        if (!p) {
-            continue;
-        }
-        hc_wizard_progress(w, "checking step %s (needed first)", p->name);
-        rc = hc_wizard_check(w, p, &st, &why);
-        if (rc < 0) {
-            g_free(why);
-            return rc;
-        }
-        if (st != HC_STEP_DONE) {
+        if (rc == 0 && res[i].rc < 0) {
+            rc = res[i].rc;
+        } else if (rc == 0 && res[i].state != HC_STEP_DONE) {
             g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
-                                   p->name, hc_step_state_str(st),
+                                   p[i]->name, hc_step_state_str(res[i].state),
                                    why && *why ? ": " : "", why ? why : "");
             n++;
         }
-        g_free(why);
+        g_free(res[i].why);
     }
-    return n;
+    g_free(res);
+    g_free(p);
+    return rc < 0 ? rc : n;
 }
 
 void hc_wizard_answers_hint(GString *msg)

@@ -204,6 +204,22 @@ void hc_wizard_progress(hc_wizard *w, const char *fmt, ...)
 int hc_wizard_check(hc_wizard *w, const hc_step *s, hc_step_state *ret,
                     char **ret_why);
 
+/* One step's verdict in a pass of checks. */
+typedef struct hc_wizard_pass_result {
+    int rc;                 /* hc_wizard_check()'s */
+    hc_step_state state;
+    char *why;              /* g_free */
+} hc_wizard_pass_result;
+/* Checks the n steps as hc_wizard_check() does, res[i] step i's verdict,
+ * all of them at once: each in a thread of its own (their commands on
+ * the nodes overlap; at most 4 at once on a node), and a command or a CIB
+ * read that a step of this pass made already is not made again (the
+ * pass's memo, dropped when it ends: nothing is kept for the next pass).
+ * The verdicts are those of checking the steps one after another on a
+ * cluster that does not change meanwhile. */
+void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
+                         hc_wizard_pass_result *res);
+
 /* Where the answers are changed, added once to a blocked message that
  * tells the admin to answer something. */
 #define HC_WIZARD_FORM_HINT "e: answers form"

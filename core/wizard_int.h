@@ -6,8 +6,11 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "exec.h"
 #include "status.h"
 #include "wizard.h"
+
+typedef struct hc_wizard_memo hc_wizard_memo;
 
 struct hc_wizard {
     GHashTable *answers;
@@ -24,6 +27,9 @@ struct hc_wizard {
     time_t apply_started;   /* of the step being applied, else 0 */
     /* "NODE:DEVICE" the admin named for overwriting (never an answer). */
     GPtrArray *overwrite;
+    /* What the pass of checks under way asked already (wizard_pass.c);
+     * NULL outside a pass. */
+    hc_wizard_memo *memo;
 };
 
 /* wizard_answers.c: reads an answers file into w; a bad line is an error
@@ -79,5 +85,23 @@ int hc_wizard_undo_record(hc_wizard *w, const hc_plan_cmd *c, char **ret_err);
  * when the CIB's is still expect's (NULL: any). */
 int hc_wizard_cib_write(hc_wizard *w, xmlNode *expect, xmlNode *want,
                         char **ret_err);
+
+/* wizard_pass.c: hc_exec() for the engine.  Inside a pass of checks
+ * (hc_wizard_check_all()) the other checks go on while the command runs,
+ * and a command the pass ran already (same node and argv; not a secret,
+ * no input) is answered from that run (*r a copy of its result, no new
+ * transcript entry); outside a pass, hc_exec() itself. */
+int hc_wizard_exec(hc_wizard *w, const char *const *argv,
+                   const hc_exec_opts *o, hc_exec_result *r);
+/* hc_exec(), the other checks of a pass going on while it runs, nothing
+ * remembered (a tool on a scratch file). */
+int hc_wizard_exec_unlocked(const char *const *argv, const hc_exec_opts *o,
+                            hc_exec_result *r);
+/* The CIB a pass read already: true with *rc, and a copy in *ret (or the
+ * error in *ret_err); false outside a pass or before its first read,
+ * which hc_wizard_memo_cib_keep() then keeps (cib not taken). */
+bool hc_wizard_memo_cib(hc_wizard *w, xmlNode **ret, char **ret_err, int *rc);
+void hc_wizard_memo_cib_keep(hc_wizard *w, int rc, xmlNode *cib,
+                             const char *err);
 
 #endif

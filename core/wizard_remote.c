@@ -30,7 +30,7 @@ int hc_wizard_remote_run(hc_wizard *w, const char *node, int timeout_ms,
     if (node && !strcmp(node, hc_wizard_local(w))) {
         o.node = NULL;
     }
-    rc = hc_exec(argv, &o, &r);
+    rc = hc_wizard_exec(w, argv, &o, &r);
     if (rc < 0) {
         if (ret_err) {
             *ret_err = g_strdup_printf("%s: %s", argv[0], strerror(-rc));

@@ -36,7 +36,7 @@ int hc_wizard_run_tool(const char *const *argv, int timeout_ms, char **out,
     static const char *const env[] = { "CIB_file=", NULL };
     hc_exec_opts o = { .timeout_ms = timeout_ms, .env = env };
     hc_exec_result r;
-    int rc = hc_exec(argv, &o, &r);
+    int rc = hc_wizard_exec_unlocked(argv, &o, &r);
 
     if (rc < 0) {
         *out = g_strdup_printf("%s: %s\n", argv[0], strerror(-rc));

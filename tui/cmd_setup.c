@@ -32,20 +32,20 @@ static int do_list(hc_wizard *w)
 {
     size_t n;
     const hc_step *const *steps = hc_steps(&n);
-    int blocked = 0;
+    hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, n + 1);
 
+    /* One pass: every step at once, each fact asked once. */
+    hc_wizard_check_all(w, steps, n, res);
     for (size_t i = 0; i < n; i++) {
-        hc_step_state st;
-        char *why = NULL, *e;
+        char *e = hc_escape_text(res[i].why ? res[i].why : "", 0, false);
 
-        hc_wizard_check(w, steps[i], &st, &why);
-        e = hc_escape_text(why, 0, false);
         printf("%zu %-10s %-12s %s%s%s\n", i + 1, steps[i]->name,
-               hc_step_state_str(st), steps[i]->title, *e ? ": " : "", e);
-        blocked += st == HC_STEP_BLOCKED;
+               hc_step_state_str(res[i].state), steps[i]->title,
+               *e ? ": " : "", e);
         g_free(e);
-        g_free(why);
+        g_free(res[i].why);
     }
+    g_free(res);
     return 0;
 }
 

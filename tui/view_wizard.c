@@ -981,6 +981,13 @@ static const char *wizard_footer(const hc_console *con)
     } else if (wz.mode == WZ_LIST) {
         snprintf(buf, sizeof(buf), "Enter Plan  e Answers  Up/Down Step  "
                  "l Check again  Esc Back");
+    } else if (wz.mode == WZ_PLAN && child_busy()) {
+        /* No a Apply before the plan is complete (a would only get "the
+         * plan is still being made"); its progress line may be below the
+         * fold once the plan's text fills the screen. */
+        snprintf(buf, sizeof(buf), "computing the plan... %.0f s  "
+                 "Up/Down/PgUp/PgDn Scroll",
+                 (hc_now_ms() - wz.started_ms) / 1000.0);
     } else if (wz.mode == WZ_PLAN) {
         const char *key = answer_to_unblock();
         char where[48];

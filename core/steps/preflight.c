@@ -9,42 +9,87 @@
 #include "steps/steps.h"
 #include "version.h"
 
-/* Runs script (with arg as $1) on node; when it fails, the message goes
- * to bad: the node, what is wrong (the answer with its value) and what to
- * do, as the admin reads it in the step list. */
-static void need(hc_wizard *w, const char *node, const char *script,
-                 const char *arg, GString *bad, const char *fmt, ...)
-    G_GNUC_PRINTF(6, 7);
-static void need(hc_wizard *w, const char *node, const char *script,
-                 const char *arg, GString *bad, const char *fmt, ...)
-{
-    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
-    const char *name = node ? node : hc_wizard_local(w);
-    va_list ap;
-    char *msg, *mine, *at;
+/* The checks of one node, run in one command there: on a slow node (a
+ * VM under emulation, a far one) each command costs most of a second,
+ * and the step has a dozen checks per node. */
+typedef struct needs {
+    GPtrArray *argv;    /* "sh", "-c", the loop, "sh", then script, arg... */
+    GPtrArray *msgs;    /* what the admin reads when check i fails */
+} needs;
 
-    if (hc_wizard_run(w, node, 15000, NULL, NULL, argv) == 0) {
-        return;
-    }
+static void needs_init(needs *nd)
+{
+    static const char loop[] =
+        "while [ $# -gt 1 ]; do sh -c \"$1\" sh \"$2\" </dev/null "
+        ">/dev/null 2>&1; echo $?; shift 2; done";
+
+    nd->argv = g_ptr_array_new_with_free_func(g_free);
+    nd->msgs = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(nd->argv, g_strdup("sh"));
+    g_ptr_array_add(nd->argv, g_strdup("-c"));
+    g_ptr_array_add(nd->argv, g_strdup(loop));
+    g_ptr_array_add(nd->argv, g_strdup("sh"));
+}
+
+/* script (with arg as $1) must succeed on the node; when it fails, the
+ * message: what is wrong (the answer with its value) and what to do, as
+ * the admin reads it in the step list. */
+static void need(needs *nd, const char *script, const char *arg,
+                 const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void need(needs *nd, const char *script, const char *arg,
+                 const char *fmt, ...)
+{
+    va_list ap;
+
+    g_ptr_array_add(nd->argv, g_strdup(script));
+    g_ptr_array_add(nd->argv, g_strdup(arg));
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    g_ptr_array_add(nd->msgs, g_strdup_vprintf(fmt, ap));
     va_end(ap);
-    /* The same failure on the first node already listed: the peer's name
-     * joins it ("nodeone, nodetwo: ..."), the message is not said twice. */
-    mine = g_strdup_printf("%s: %s", hc_wizard_local(w), msg);
-    at = node ? strstr(bad->str, mine) : NULL;
-    if (at && (at == bad->str || at[-1] == ' ')
-        && (at[strlen(mine)] == ';' || at[strlen(mine)] == 0)) {
-        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w)),
-                        ", ");
-        g_string_insert(bad, (at - bad->str) + (gssize) strlen(hc_wizard_local(w))
-                        + 2, name);
-    } else {
-        g_string_append_printf(bad, "%s%s: %s", bad->len ? "; " : "", name,
-                               msg);
+}
+
+/* Runs the checks of nd on node (NULL: here), in one command, and says
+ * each one that failed in bad, prefixed with the node. */
+static void needs_run(hc_wizard *w, const char *node, needs *nd,
+                      GString *bad)
+{
+    const char *name = node ? node : hc_wizard_local(w);
+    char *out = NULL, **st;
+
+    g_ptr_array_add(nd->argv, NULL);
+    /* A check that cannot run (ssh failed) failed. */
+    hc_wizard_run(w, node, 15000 * (int) nd->msgs->len, &out, NULL,
+                  (const char *const *) nd->argv->pdata);
+    st = g_strsplit(out ? out : "", "\n", -1);
+    for (guint i = 0; i < nd->msgs->len; i++) {
+        const char *msg = nd->msgs->pdata[i];
+        char *mine, *at;
+
+        if (i < g_strv_length(st) && !strcmp(st[i], "0")) {
+            continue;
+        }
+        /* The same failure on the first node already listed: the
+         * peer's name joins it ("nodeone, nodetwo: ..."), the message
+         * is not said twice. */
+        mine = g_strdup_printf("%s: %s", hc_wizard_local(w), msg);
+        at = node ? strstr(bad->str, mine) : NULL;
+        if (at && (at == bad->str || at[-1] == ' ')
+            && (at[strlen(mine)] == ';' || at[strlen(mine)] == 0)) {
+            gssize pos = (at - bad->str)
+                         + (gssize) strlen(hc_wizard_local(w));
+
+            g_string_insert(bad, pos, ", ");
+            g_string_insert(bad, pos + 2, name);
+        } else {
+            g_string_append_printf(bad, "%s%s: %s", bad->len ? "; " : "",
+                                   name, msg);
+        }
+        g_free(mine);
     }
-    g_free(mine);
-    g_free(msg);
+    g_strfreev(st);
+    g_free(out);
+    g_ptr_array_free(nd->argv, TRUE);
+    g_ptr_array_free(nd->msgs, TRUE);
 }
 
 
@@ -333,58 +378,61 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     } else {
         for (int i = 0; i < 2; i++) {
             const char *n = i ? nodes[1] : NULL;
+            needs nd;
 
+            needs_init(&nd);
             for (int k = 1; k <= 2; k++) {
                 const char *key = k == 1 ? "node1" : "node2";
                 const char *v = hc_wizard_answer(w, key);
 
-                need(w, n, "getent hosts \"$1\" >/dev/null", v, bad,
+                need(&nd, "getent hosts \"$1\" >/dev/null", v,
                      "%s=%s does not resolve there (getent hosts): add it to "
                      "/etc/hosts there, or answer %s= the node's name "
                      "(uname -n)", key, v, key);
             }
             for (size_t k = 0; k < G_N_ELEMENTS(pkgs); k++) {
-                need(w, n, "dpkg-query -W -f='${Status}' \"$1\" "
-                     "2>/dev/null | grep -q 'ok installed'", pkgs[k], bad,
+                need(&nd, "dpkg-query -W -f='${Status}' \"$1\" "
+                     "2>/dev/null | grep -q 'ok installed'", pkgs[k],
                      "package %s is not installed there: apt-get install %s",
                      pkgs[k], pkgs[k]);
             }
             /* hacon's own agents are checked, and installed on the
              * peer, with hacon itself below. */
             if (strcmp(agent[1], "hacon")) {
-                need(w, n, "test -x \"$1\"", dhcp_agent, bad,
+                need(&nd, "test -x \"$1\"", dhcp_agent,
                      "dhcp_agent=%s is not installed there (no %s): install "
                      "it on both nodes, or answer dhcp_agent=%s",
                      agent_ans, dhcp_agent, hc_steps_kea(w)
                      ? "ocf:hacon:kea-dhcp4" : "ocf:hacon:dhcpd");
             }
-            need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
-                 hc_wizard_answer(w, "ha_if"), bad,
+            need(&nd, "ip link show \"$1\" >/dev/null 2>&1",
+                 hc_wizard_answer(w, "ha_if"),
                  "ha_if=%s is no network interface there (ip link): answer "
                  "ha_if= the interface on the HA network",
                  hc_wizard_answer(w, "ha_if"));
-            need(w, n, "ip link show \"$1\" >/dev/null 2>&1",
-                 hc_wizard_answer(w, "service_if"), bad,
+            need(&nd, "ip link show \"$1\" >/dev/null 2>&1",
+                 hc_wizard_answer(w, "service_if"),
                  "service_if=%s is no network interface there (ip link): "
                  "answer service_if= the interface towards the DHCP clients",
                  hc_wizard_answer(w, "service_if"));
             if (drbd) {
-                need(w, n, "test -b \"$1\"", disk, bad,
+                need(&nd, "test -b \"$1\"", disk,
                      "drbd_disk=%s (storage=drbd) is not a block device "
                      "there: answer drbd_disk= the disk DRBD replicates, or, "
                      "without DRBD, storage=shared and shared_disk= a disk "
                      "both nodes see", disk);
                 /* DRBD's backing disk must not be in use (mounted). */
-                need(w, n, "! grep -q \"^$(readlink -f \"$1\") \" "
-                     "/proc/mounts", disk, bad,
+                need(&nd, "! grep -q \"^$(readlink -f \"$1\") \" "
+                     "/proc/mounts", disk,
                      "drbd_disk=%s is mounted there: DRBD needs it unused: "
                      "unmount it, or answer drbd_disk= another disk", disk);
             } else {
-                need(w, n, "test -b \"$1\"", disk, bad,
+                need(&nd, "test -b \"$1\"", disk,
                      "%s=%s (storage=shared) is not a block device there: "
                      "answer shared_disk= a disk both nodes see", disk_key,
                      disk);
             }
+            needs_run(w, n, &nd, bad);
         }
         plan_same_hacon(w, p, nodes[1], bad);
     }

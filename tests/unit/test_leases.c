@@ -115,8 +115,8 @@ static void test_fields(void **state)
     t = parse_all(sample, (size_t) (strstr(sample, "lease 10.0.0.2") - sample));
     a = hc_lease_table_find(t, 0x0a000001);
     am = hc_lease_table_more(t, a);
-    assert_int_equal(am.next_state, HC_LEASE_FREE);
-    assert_int_equal(am.rewind_state, HC_LEASE_FREE);
+    assert_int_equal(a->next_state, HC_LEASE_FREE);
+    assert_int_equal(a->rewind_state, HC_LEASE_FREE);
     assert_int_equal(am.tstp, 1795600800 + 43200);
     assert_memory_equal(hc_lease_str(t, a->uid, &n), "\x01\x02\x00", 3);
     s = str_of(t, am.vclass);

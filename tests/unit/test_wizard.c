@@ -20,6 +20,7 @@
 #include <crm/common/xml.h>
 
 #include "cib.h"
+#include "exec.h"
 #include "util.h"
 #include "wizard.h"
 #include "wizard_int.h"
@@ -807,6 +808,124 @@ static void migrate_commands_have_their_undo(void **state)
     g_free(answers);
 }
 
+/* Commands of the transcript from seq on, as "node\tcommand line" (a
+ * GPtrArray of g_free'd strings). */
+static GPtrArray *commands_since(guint64 seq)
+{
+    GPtrArray *t, *out = g_ptr_array_new_with_free_func(g_free);
+
+    hc_transcript_lock();
+    t = hc_transcript();
+    for (guint i = 0; i < t->len; i++) {
+        const hc_transcript_entry *e = t->pdata[i];
+
+        if (e->seq >= seq) {
+            g_ptr_array_add(out, g_strdup_printf("%s\t%s",
+                                                 e->node ? e->node : "",
+                                                 e->cmdline));
+        }
+    }
+    hc_transcript_unlock();
+    return out;
+}
+
+/* The same command (node and command line) more than once in cmds. */
+static int repeated(const GPtrArray *cmds)
+{
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    int n = 0;
+
+    for (guint i = 0; i < cmds->len; i++) {
+        /* Scratch files have a name of their own each time. */
+        if (strstr(cmds->pdata[i], "hacon-wizard-")) {
+            continue;
+        }
+        n += !g_hash_table_add(seen, cmds->pdata[i]);
+    }
+    g_hash_table_destroy(seen);
+    return n;
+}
+
+/* Every step checked in one pass (all at once, each fact asked once)
+ * gets the verdict it gets checked alone, on every CIB fixture: on bare
+ * nodes, the tutorial's cluster, a moved, failed, fenced, standby one;
+ * and the pass runs no command twice, nor more than the checks one by
+ * one (the live cluster's pass: tests/wizard/t-e2e.sh). */
+static void pass_gives_the_verdicts_of_one_by_one(void **state)
+{
+    static const char *const cibs[] = { "bare", "tutorial", "moved",
+        "failed", "fenced", "nodevice", "promotable", "standby" };
+    const char *top = getenv("HACON_TOP");
+    char *ssh_config = g_build_filename(fx->dir, "ssh_config", NULL);
+    size_t n;
+    const hc_step *const *steps = hc_steps(&n);
+    static const char refused[] = "Host *\n  Hostname 127.0.0.1\n"
+                                  "  Port 1\n";
+
+    (void) state;
+    /* The peer cannot be reached (refused at once): the checks that ask
+     * it say so, alike in both ways. */
+    assert_int_equal(hc_write_file_atomic(ssh_config, refused,
+                                          strlen(refused), 0644, false), 0);
+    setenv("HACON_SSH_CONFIG", ssh_config, 1);
+    for (size_t c = 0; c < G_N_ELEMENTS(cibs); c++) {
+        char *src = g_strdup_printf("%s/tests/golden/cib/%s.xml",
+                                    top ? top : ".", cibs[c]);
+        char *text = NULL;
+        size_t len;
+        hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, n);
+        hc_step_state *sts = g_new0(hc_step_state, n);
+        char **whys = g_new0(char *, n);
+        int *rcs = g_new0(int, n);
+        GPtrArray *alone, *pass;
+        guint64 seq;
+
+        assert_int_equal(hc_read_file(src, &text, &len), 0);
+        assert_int_equal(hc_write_file_atomic(fx->cib, text, len, 0644,
+                                              false), 0);
+        /* One by one first: the process's first ssh reads the ssh
+         * configuration once (ssh -G), not in the pass. */
+        seq = hc_transcript_next_seq();
+        for (size_t i = 0; i < n; i++) {
+            rcs[i] = hc_wizard_check(fx->w, steps[i], &sts[i], &whys[i]);
+        }
+        alone = commands_since(seq);
+        seq = hc_transcript_next_seq();
+        hc_wizard_check_all(fx->w, steps, n, res);
+        pass = commands_since(seq);
+        for (size_t i = 0; i < n; i++) {
+            print_message("# %s %s: %s%s%s\n", cibs[c], steps[i]->name,
+                          hc_step_state_str(sts[i]), *whys[i] ? ": " : "",
+                          whys[i]);
+            assert_int_equal(res[i].rc, rcs[i]);
+            assert_int_equal(res[i].state, sts[i]);
+            assert_string_equal(res[i].why, whys[i]);
+            g_free(whys[i]);
+            g_free(res[i].why);
+        }
+        if (getenv("HC_TEST_VERBOSE")) {
+            for (guint i = 0; i < pass->len; i++) {
+                print_message("# pass: %.100s\n", (char *) pass->pdata[i]);
+            }
+            for (guint i = 0; i < alone->len; i++) {
+                print_message("# alone: %.100s\n", (char *) alone->pdata[i]);
+            }
+        }
+        assert_int_equal(repeated(pass), 0);
+        assert_true(pass->len <= alone->len);
+        g_ptr_array_free(alone, TRUE);
+        g_ptr_array_free(pass, TRUE);
+        g_free(res);
+        g_free(sts);
+        g_free(whys);
+        g_free(rcs);
+        g_free(text);
+        g_free(src);
+    }
+    unsetenv("HACON_SSH_CONFIG");
+    g_free(ssh_config);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -839,6 +958,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(answers_set_save_reload, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(pass_gives_the_verdicts_of_one_by_one,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
