@@ -26,6 +26,9 @@
 # scenarios run on the unfenced cluster.  VMC_FAILOVER: the failover scenarios (default "move standby
 # crash", "move standby" with VMC_FENCING=1; "none" skips them);
 # VMC_FENCED: those on the fenced cluster (default "cut hang").
+# VMC_FENCING_SUB: the fencing sub-phases (default "sbd agent qdevice";
+# qdevice: diskless sbd with corosync-qnetd on the client VM, then
+# VMC_QDEVICE_FENCED on it, default "cut").
 # VMC_SKIP: phases to leave out ("client wizard console fencing"), for
 # working on one part.  VMC_POST_SECS: a fenced node's POST (45 s).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
