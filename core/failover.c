@@ -608,7 +608,6 @@ int hc_failover_step(hc_failover *fo)
             hc__fo_probe_tick(fo);
             hc__fo_observe_cib(fo);
             hc__fo_fence_observe(fo);
-        hc__fo_fence_observe(fo);
             hc__fo_observe_drbd(fo);
             return 1;
         }

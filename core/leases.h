@@ -56,15 +56,14 @@ typedef enum hc_lease_usage {
  * HC_LEASE_NEVER: "never". */
 #define HC_LEASE_NEVER UINT32_MAX
 
-/* One lease: 40 bytes (a large file's read is mostly the kernel clearing
- * fresh pages for it).  Strings are references into the table's arena
- * (0: absent); read them with hc_lease_str().  What only dhcpd writes is
- * apart, in hc_lease_more (hc_lease_table_more()). */
+/* One lease: 60 bytes.  Strings are references into the table's arena
+ * (0: absent); read them with hc_lease_str(). */
 typedef struct hc_lease {
     uint32_t ip;            /* host byte order */
-    uint32_t starts, ends;
+    uint32_t starts, ends, tstp, tsfp, atsfp, cltt;
     uint32_t hostname;      /* client-hostname */
     uint32_t uid;           /* client identifier bytes */
+    uint32_t vclass;        /* set vendor-class-identifier */
     uint32_t extras;        /* other set/option statements, see below */
     uint32_t line;          /* line of the "lease" keyword */
     uint8_t mac[6];
@@ -75,15 +74,6 @@ typedef struct hc_lease {
     uint8_t rewind_state;
     uint8_t usage;          /* hc_lease_usage */
 } hc_lease;
-
-/* The rest of a dhcpd lease: its failover times, last transaction time
- * and vendor class (20 bytes: with the lease, 60 as before the split).  A
- * Kea lease has none of them but cltt, which is its starts (expire -
- * valid_lifetime). */
-typedef struct hc_lease_more {
-    uint32_t tstp, tsfp, atsfp, cltt;
-    uint32_t vclass;        /* set vendor-class-identifier */
-} hc_lease_more;
 
 typedef struct hc_lease_error {
     uint32_t line;
@@ -115,9 +105,6 @@ size_t hc_lease_table_count(const hc_lease_table *t);
 const hc_lease *hc_lease_table_get(const hc_lease_table *t, size_t i);
 /* The lease for ip (host order), or NULL. */
 const hc_lease *hc_lease_table_find(const hc_lease_table *t, uint32_t ip);
-/* The rest of l, a lease of t (see hc_lease_more). */
-hc_lease_more hc_lease_table_more(const hc_lease_table *t, const hc_lease *l);
-
 typedef enum hc_lease_format {
     HC_LEASE_FMT_UNKNOWN = 0,   /* nothing read yet */
     HC_LEASE_FMT_DHCPD,

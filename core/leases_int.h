@@ -21,10 +21,6 @@ typedef struct hc_slot {
 struct hc_lease_table {
     hc_lease *leases;
     size_t n, cap;
-    /* The rest of each lease, in step with leases[] (same index and
-     * capacity), once a dhcpd record is stored: NULL for Kea's leases,
-     * whose rest is their starts as cltt. */
-    hc_lease_more *more;
     hc_slot *index;         /* open addressing by address */
     size_t index_cap;       /* power of two */
     char *arena;
@@ -62,10 +58,10 @@ struct hc_lease_table {
     GMutex *grow_lock;
 };
 
-/* A row of a log: what a lease read from Kea's row holds (hw_type is 1
- * with a MAC, usage follows from the state).  36 bytes where a lease
- * takes 40: fewer fresh pages for the kernel to clear, fewer bytes for
- * the join to fetch from the other core. */
+/* A row of a log: what a lease read from Kea's row holds (the rest of it
+ * is zero, cltt is starts, hw_type is 1 with a MAC).  36 bytes where a
+ * lease takes 60: fewer fresh pages for the kernel to clear, fewer bytes
+ * for the join to fetch from the other core. */
 typedef struct hc__log_row {
     uint32_t ip, starts, ends, hostname, uid, extras, line;
     uint8_t mac[6];
@@ -298,9 +294,8 @@ void hc__lease_add_error(hc_lease_table *t, uint32_t line, const char *fmt,
 
 /* Stores one parsed record: the last record for an address wins, a state
  * that does not count keeps the address's old usage.  The scratch extras
- * of the table become the lease's.  m: the rest of a dhcpd record, NULL
- * for Kea's (see hc_lease_more). */
-void hc__lease_commit(hc_lease_table *t, hc_lease *l, const hc_lease_more *m);
+ * of the table become the lease's. */
+void hc__lease_commit(hc_lease_table *t, hc_lease *l);
 
 /* A record built in place: hc__lease_next() returns the zeroed slot after
  * the last lease (valid until the table changes), which
@@ -327,13 +322,11 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u);
  * hc__lease_join_begin() returns the shift by which the references of
  * u's strings grow in t (u: the whole of the rest, or NULL when its
  * strings are not all read yet); hc__lease_join_rows() takes u's rows
- * [a, b) in order (more: their rests, or NULL); hc__lease_join_end()
- * takes u's strings, errors and the rest, once u is whole and all its
- * rows are taken. */
+ * [a, b) in order; hc__lease_join_end() takes u's strings, errors and the
+ * rest, once u is whole and all its rows are taken. */
 size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u);
-void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows,
-                         const hc_lease_more *more, size_t a, size_t b,
-                         size_t shift);
+void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
+                         size_t b, size_t shift);
 /* The same for the rows of a log (u->log_rows). */
 void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
                         size_t b, size_t shift);

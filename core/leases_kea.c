@@ -471,7 +471,7 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
         l->ends = expire >= HC_LEASE_NEVER ? HC_LEASE_NEVER - 1
                                            : (uint32_t) expire;
     }
-    l->starts = expire >= valid
+    l->cltt = l->starts = expire >= valid
                           ? (uint32_t) MIN(expire - valid,
                                            (uint64_t) HC_LEASE_NEVER - 1)
                           : 0;
@@ -565,7 +565,7 @@ static void kea_line(hc_lease_table *t, const char *p, const char *end,
         return;
     }
     if (t->log) {
-        hc__lease_commit(t, l, NULL);
+        hc__lease_commit(t, l);
     } else {
         hc__lease_commit_next(t);
     }

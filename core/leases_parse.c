@@ -559,8 +559,8 @@ static uint32_t arena_put_token(hc_lease_table *t, const tok *v)
 /* "set NAME = VALUE;" and "option NAME VALUE;": into the record's extras
  * (or vclass for the vendor class).  The value is one token, or the raw
  * text up to the ';' when it has several. */
-static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease_more *m,
-                       bool is_set, const char **why)
+static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease *l, bool is_set,
+                       const char **why)
 {
     tok name, v, x;
     const char *vstart;
@@ -611,7 +611,7 @@ static int parse_extra(hc_lease_table *t, lexer *lx, hc_lease_more *m,
         v.n = (size_t) (x.s + x.n - vstart);
     }
     if (is_set && name.n == 23 && !memcmp(name.s, "vendor-class-identifier", 23)) {
-        m->vclass = arena_put_token(t, &v);
+        l->vclass = arena_put_token(t, &v);
         return P_OK;
     }
     /* Decode into a scratch buffer, then append name/value. */
@@ -679,8 +679,7 @@ static uint32_t arena_put_quoted(hc_lease_table *t, const char *s, size_t n,
  * bytes of a lease file.  Returns true when the line at lx->p was one of
  * them (lx->p is then past its ';'); false leaves lx untouched for the
  * general path, which also handles every irregular form. */
-static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
-                           hc_lease_more *m)
+static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l)
 {
     const char *p = lx->p, *q, *end = lx->end;
     size_t n = (size_t) (end - p);
@@ -695,7 +694,7 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         if (STARTS_WITH(p, n, "starts ")) {
             when = &l->starts, q = p + 6;
         } else if (STARTS_WITH(p, n, "set vendor-class-identifier = \"")) {
-            str = &m->vclass, q = p + 31;
+            str = &l->vclass, q = p + 31;
         } else {
             return false;
         }
@@ -708,9 +707,9 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         break;
     case 't':
         if (STARTS_WITH(p, n, "tstp ")) {
-            when = &m->tstp, q = p + 4;
+            when = &l->tstp, q = p + 4;
         } else if (STARTS_WITH(p, n, "tsfp ")) {
-            when = &m->tsfp, q = p + 4;
+            when = &l->tsfp, q = p + 4;
         } else {
             return false;
         }
@@ -719,11 +718,11 @@ static bool fast_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         if (!STARTS_WITH(p, n, "atsfp ")) {
             return false;
         }
-        when = &m->atsfp, q = p + 5;
+        when = &l->atsfp, q = p + 5;
         break;
     case 'c':
         if (STARTS_WITH(p, n, "cltt ")) {
-            when = &m->cltt, q = p + 4;
+            when = &l->cltt, q = p + 4;
         } else if (STARTS_WITH(p, n, "client-hostname \"")) {
             str = &l->hostname, q = p + 17;
         } else {
@@ -924,8 +923,7 @@ static int parse_hardware(lexer *lx, hc_lease *l, const char **why)
  * for what fast_statement() did not take).  -1: not a statement we read
  * (the caller skips it). */
 static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
-                                 hc_lease_more *m, const tok *k,
-                                 const char **why)
+                                 const tok *k, const char **why)
 {
     switch (k->s[0]) {
     case 's':
@@ -933,7 +931,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
             return parse_when(lx, &l->starts, why);
         }
         if (TOK_IS(k, "set")) {
-            return parse_extra(t, lx, m, true, why);
+            return parse_extra(t, lx, l, true, why);
         }
         break;
     case 'e':
@@ -943,20 +941,20 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         break;
     case 't':
         if (TOK_IS(k, "tstp")) {
-            return parse_when(lx, &m->tstp, why);
+            return parse_when(lx, &l->tstp, why);
         }
         if (TOK_IS(k, "tsfp")) {
-            return parse_when(lx, &m->tsfp, why);
+            return parse_when(lx, &l->tsfp, why);
         }
         break;
     case 'a':
         if (TOK_IS(k, "atsfp")) {
-            return parse_when(lx, &m->atsfp, why);
+            return parse_when(lx, &l->atsfp, why);
         }
         break;
     case 'c':
         if (TOK_IS(k, "cltt")) {
-            return parse_when(lx, &m->cltt, why);
+            return parse_when(lx, &l->cltt, why);
         }
         if (TOK_IS(k, "client-hostname")) {
             return parse_string_statement(t, lx, &l->hostname,
@@ -983,7 +981,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
         break;
     case 'o':
         if (TOK_IS(k, "option")) {
-            return parse_extra(t, lx, m, false, why);
+            return parse_extra(t, lx, l, false, why);
         }
         break;
     default:
@@ -994,7 +992,7 @@ static int parse_lease_statement(hc_lease_table *t, lexer *lx, hc_lease *l,
 
 /* The body of "lease A.B.C.D {" up to its '}'. */
 static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
-                            hc_lease_more *m, const char **why)
+                            const char **why)
 {
     tok k;
     int r;
@@ -1008,7 +1006,7 @@ static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
             p++;
         }
         lx->p = p;
-        if (p < lx->end && *p != '}' && fast_statement(t, lx, l, m)) {
+        if (p < lx->end && *p != '}' && fast_statement(t, lx, l)) {
             continue;
         }
         switch (next(lx, &k)) {
@@ -1027,7 +1025,7 @@ static int parse_lease_body(hc_lease_table *t, lexer *lx, hc_lease *l,
             *why = "unexpected token in lease";
             return P_ERR;
         }
-        r = parse_lease_statement(t, lx, l, m, &k, why);
+        r = parse_lease_statement(t, lx, l, &k, why);
         if (r < 0) {
             /* Unknown statement or block ("on commit { ... }",
              * "abandoned;", "bootp;", a future keyword): skipped. */
@@ -1046,7 +1044,6 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
                        const char **why)
 {
     hc_lease l = { .line = line };
-    hc_lease_more m = { 0 };
     tok a, b;
     int r;
 
@@ -1071,9 +1068,9 @@ static int parse_lease(hc_lease_table *t, lexer *lx, uint32_t line,
     /* The index slot is a likely cache miss: ask for it now, it arrives
      * while the record's body is read. */
     __builtin_prefetch(&t->index[hc__lease_slot_of(l.ip, t->index_cap)], 1);
-    r = parse_lease_body(t, lx, &l, &m, why);
+    r = parse_lease_body(t, lx, &l, why);
     if (r == P_OK) {
-        hc__lease_commit(t, &l, &m);
+        hc__lease_commit(t, &l);
     }
     return r;
 }

@@ -1,5 +1,5 @@
-/* The lease table: 40 bytes a lease (and 20 more for dhcpd's), strings
- * in one arena, an open-addressing index by address; the last record for an address wins.
+/* The lease table: 60 bytes a lease, strings in one arena, an
+ * open-addressing index by address; the last record for an address wins.
  * The big arrays are anonymous mappings (see big_resize()).  The parsers
  * fill it through leases_int.h; views read it through leases.h. */
 #include "leases.h"
@@ -10,11 +10,6 @@
 
 #include "leases_int.h"
 #include "util.h"
-
-/* A large file's read is mostly the kernel clearing fresh pages for the
- * table: a lease that grows costs every read of it. */
-_Static_assert(sizeof(hc_lease) == 40, "hc_lease is 40 bytes");
-_Static_assert(sizeof(hc__log_row) == 36, "a log row is 36 bytes");
 
 const char *const hc__lease_state_names[HC_LEASE_N_STATES] = {
     [HC_LEASE_NONE] = "none",
@@ -142,8 +137,6 @@ void hc_lease_table_reset(hc_lease_table *t)
     t->log_rows = NULL;
     t->log_n = t->log_cap = 0;
     big_free(t->leases, t->cap * sizeof(hc_lease));
-    big_free(t->more, t->cap * sizeof(hc_lease_more));
-    t->more = NULL;
     big_free(t->index, t->index_cap * sizeof(hc_slot));
     big_free(t->arena, t->arena_cap);
     t->leases = NULL;
@@ -245,31 +238,6 @@ const hc_lease *hc_lease_table_find(const hc_lease_table *t, uint32_t ip)
     return t->index[s].idx ? &t->leases[t->index[s].idx - 1] : NULL;
 }
 
-/* The rest of a Kea lease: its starts is its cltt. */
-static inline hc_lease_more kea_more(const hc_lease *l)
-{
-    return (hc_lease_more) { .cltt = l->starts };
-}
-
-hc_lease_more hc_lease_table_more(const hc_lease_table *t, const hc_lease *l)
-{
-    size_t i = (size_t) (l - t->leases);
-
-    return t->more && i < t->n ? t->more[i] : kea_more(l);
-}
-
-/* The array of rests, made when the first dhcpd record is stored (the
- * leases already there are Kea's). */
-static void more_need(hc_lease_table *t)
-{
-    if (!t->more && t->cap) {
-        t->more = big_resize(NULL, 0, t->cap * sizeof(hc_lease_more));
-        for (size_t i = 0; i < t->n; i++) {
-            t->more[i] = kea_more(&t->leases[i]);
-        }
-    }
-}
-
 static void index_resize(hc_lease_table *t, size_t cap)
 {
     big_free(t->index, t->index_cap * sizeof(hc_slot));
@@ -290,10 +258,6 @@ static void lease_grow(hc_lease_table *t)
 
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                cap * sizeof(hc_lease));
-        if (t->more) {
-            t->more = big_resize(t->more, t->cap * sizeof(hc_lease_more),
-                                 cap * sizeof(hc_lease_more));
-        }
         t->cap = cap;
     }
 }
@@ -339,9 +303,6 @@ void hc__lease_remove(hc_lease_table *t, uint32_t ip)
         size_t ls = hc__lease_index_lookup(t, t->leases[t->n - 1].ip);
 
         t->leases[idx] = t->leases[t->n - 1];
-        if (t->more) {
-            t->more[idx] = t->more[t->n - 1];
-        }
         t->index[ls].idx = idx + 1;
     }
     t->n--;
@@ -378,10 +339,6 @@ void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
     } else if (n > t->cap) {
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                n * sizeof(hc_lease));
-        if (t->more) {
-            t->more = big_resize(t->more, t->cap * sizeof(hc_lease_more),
-                                 n * sizeof(hc_lease_more));
-        }
         t->cap = n;
     }
     /* A log is not indexed. */
@@ -471,23 +428,17 @@ void hc__lease_arena_grow(hc_lease_table *t, size_t n)
     t->arena_cap = cap;
 }
 
-/* Puts l (and m, its rest: NULL for a Kea lease) in the table: in place
- * of the address's lease, or after the last one.  l may be the slot after
- * the last lease (hc__lease_next()). */
-static void lease_store(hc_lease_table *t, const hc_lease *l,
-                        const hc_lease_more *m)
+/* Puts l in the table: in place of the address's lease, or after the
+ * last one.  l may be the slot after the last lease (hc__lease_next()). */
+static void lease_store(hc_lease_table *t, const hc_lease *l)
 {
     size_t s = hc__lease_index_lookup(t, l->ip);
 
     if (t->index[s].idx) {
-        size_t i = t->index[s].idx - 1;
-        hc_lease *old = &t->leases[i];
+        hc_lease *old = &t->leases[t->index[s].idx - 1];
         uint8_t usage = old->usage;
 
         *old = *l;
-        if (t->more) {
-            t->more[i] = m ? *m : kea_more(l);
-        }
         /* dhcpd-pools ignores states it does not know: the address keeps
          * the class it had. */
         if (l->usage == HC_USAGE_NONE) {
@@ -498,9 +449,6 @@ static void lease_store(hc_lease_table *t, const hc_lease *l,
     lease_grow(t);
     if (l != &t->leases[t->n]) {
         t->leases[t->n] = *l;
-    }
-    if (t->more) {
-        t->more[t->n] = m ? *m : kea_more(l);
     }
     t->index[s] = (hc_slot) { l->ip, (uint32_t) ++t->n };
     if (t->n * 2 > t->index_cap) {
@@ -562,18 +510,14 @@ static void log_lease(hc_lease_table *t, const hc_lease *l)
     t->log_n++;
 }
 
-void hc__lease_commit(hc_lease_table *t, hc_lease *l, const hc_lease_more *m)
+void hc__lease_commit(hc_lease_table *t, hc_lease *l)
 {
     lease_prepare(t, l);
     if (t->log) {
         log_lease(t, l);
         return;
     }
-    if (m && !t->more) {
-        lease_grow(t);
-        more_need(t);
-    }
-    lease_store(t, l, m);
+    lease_store(t, l);
 }
 
 hc_lease *hc__lease_next(hc_lease_table *t)
@@ -595,7 +539,7 @@ void hc__lease_commit_next(hc_lease_table *t)
         log_lease(t, l);
         return;
     }
-    lease_store(t, l, NULL);
+    lease_store(t, l);
 }
 
 /* Places u's strings in t's arena so that a reference r of u's is
@@ -639,13 +583,17 @@ size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u)
 
 /* The join's prefetches: the index slot of ip, and the lease that slot
  * holds when it holds ip (written soon: fetched for writing, both of
- * its cache lines). */
-static inline void join_prefetch_slot(const hc_lease_table *t, uint32_t ip)
+ * its cache lines).  Always inlined: GCC takes a function that only
+ * prefetches for one without effect, and drops every call to it when it
+ * is not inlined (which a plain "inline" leaves to it). */
+static inline __attribute__((always_inline)) void
+join_prefetch_slot(const hc_lease_table *t, uint32_t ip)
 {
     __builtin_prefetch(&t->index[hc__lease_slot_of(ip, t->index_cap)]);
 }
 
-static inline void join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
+static inline __attribute__((always_inline)) void
+join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
 {
     const hc_slot *sl = &t->index[hc__lease_slot_of(ip, t->index_cap)];
 
@@ -657,19 +605,13 @@ static inline void join_prefetch_lease(const hc_lease_table *t, uint32_t ip)
     }
 }
 
-void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows,
-                         const hc_lease_more *more, size_t a, size_t b,
-                         size_t shift)
+void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
+                         size_t b, size_t shift)
 {
     uint32_t lines = t->line - 1;
 
-    if (more && a < b) {
-        lease_grow(t);
-        more_need(t);
-    }
     for (size_t i = a; i < b; i++) {
         hc_lease l = rows[i];
-        hc_lease_more m;
 
         /* A slot and the lease it points to are two cache misses in a
          * large table (a renewal of an address from anywhere in the
@@ -684,12 +626,9 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows,
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
         l.uid += l.uid ? (uint32_t) shift : 0;
+        l.vclass += l.vclass ? (uint32_t) shift : 0;
         l.extras += l.extras ? (uint32_t) shift : 0;
-        if (more) {
-            m = more[i];
-            m.vclass += m.vclass ? (uint32_t) shift : 0;
-        }
-        lease_store(t, &l, more ? &m : NULL);
+        lease_store(t, &l);
     }
 }
 
@@ -729,10 +668,12 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
             l = &t->leases[t->index[s].idx - 1];
         }
         l->ip = r->ip;
-        l->starts = r->starts;
+        l->starts = l->cltt = r->starts;
         l->ends = r->ends;
+        l->tstp = l->tsfp = l->atsfp = 0;
         l->hostname = r->hostname ? r->hostname + (uint32_t) shift : 0;
         l->uid = r->uid ? r->uid + (uint32_t) shift : 0;
+        l->vclass = 0;
         l->extras = r->extras ? r->extras + (uint32_t) shift : 0;
         l->line = r->line + lines;
         memcpy(l->mac, r->mac, sizeof(l->mac));
@@ -741,9 +682,6 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
         l->state = r->state;
         l->next_state = l->rewind_state = 0;
         lease_prepare_usage(l);
-        if (t->more) {
-            t->more[l - t->leases] = kea_more(l);
-        }
         if (fresh && t->n * 2 > t->index_cap) {
             index_resize(t, t->index_cap * 2);
         }
@@ -759,7 +697,7 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
         hc__lease_join_log(t, u->log_rows, 0, u->log_n, shift);
     } else {
         hc__lease_table_reserve(t, t->n + u->n, 0);
-        hc__lease_join_rows(t, u->leases, u->more, 0, u->n, shift);
+        hc__lease_join_rows(t, u->leases, 0, u->n, shift);
     }
     hc__lease_join_end(t, u, shift);
 }
@@ -837,23 +775,16 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
     }
     for (size_t i = 0; i < a->n; i++) {
         hc_lease x = a->leases[i], y = b->leases[i];
-        hc_lease_more xm = hc_lease_table_more(a, &a->leases[i]);
-        hc_lease_more ym = hc_lease_table_more(b, &b->leases[i]);
 
         if (!str_equal(a, x.hostname, b, y.hostname)
             || !str_equal(a, x.uid, b, y.uid)
-            || !str_equal(a, xm.vclass, b, ym.vclass)
+            || !str_equal(a, x.vclass, b, y.vclass)
             || !str_equal(a, x.extras, b, y.extras)) {
             return false;
         }
-        /* Field by field: no padding is compared. */
-        if (x.ip != y.ip || x.starts != y.starts || x.ends != y.ends
-            || x.line != y.line || memcmp(x.mac, y.mac, sizeof(x.mac))
-            || x.hw_type != y.hw_type || x.hw_len != y.hw_len
-            || x.state != y.state || x.next_state != y.next_state
-            || x.rewind_state != y.rewind_state || x.usage != y.usage
-            || xm.tstp != ym.tstp || xm.tsfp != ym.tsfp
-            || xm.atsfp != ym.atsfp || xm.cltt != ym.cltt) {
+        x.hostname = x.uid = x.vclass = x.extras = 0;
+        y.hostname = y.uid = y.vclass = y.extras = 0;
+        if (memcmp(&x, &y, sizeof(x))) {
             return false;
         }
     }

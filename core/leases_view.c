@@ -548,7 +548,6 @@ static void json_lease(hc_jw *w, const hc_lease_table *t,
     size_t pos = 0, nl, vl;
     const uint8_t *nm, *val;
     bool first = true;
-    hc_lease_more m = hc_lease_table_more(t, l);
 
     hc_jw_obj(w, NULL);
     hc_jw_str(w, "ip", hc_ipv4_str(l->ip, ip, sizeof(ip)));
@@ -562,15 +561,15 @@ static void json_lease(hc_jw *w, const hc_lease_table *t,
     if (l->uid) {
         json_bytes(w, "uid", t, l->uid);
     }
-    if (m.vclass) {
-        json_bytes(w, "vendor_class", t, m.vclass);
+    if (l->vclass) {
+        json_bytes(w, "vendor_class", t, l->vclass);
     }
     json_time(w, "starts", l->starts);
     json_time(w, "ends", l->ends);
-    json_time(w, "tstp", m.tstp);
-    json_time(w, "tsfp", m.tsfp);
-    json_time(w, "atsfp", m.atsfp);
-    json_time(w, "cltt", m.cltt);
+    json_time(w, "tstp", l->tstp);
+    json_time(w, "tsfp", l->tsfp);
+    json_time(w, "atsfp", l->atsfp);
+    json_time(w, "cltt", l->cltt);
     while (hc_lease_extra_next(t, l, &pos, &nm, &nl, &val, &vl)) {
         GString *k = g_string_new(NULL), *v = g_string_new(NULL);
 

@@ -618,11 +618,27 @@ static int plan_watchdog(hc_wizard *w, hc_plan *p, const char *node,
     return rc;
 }
 
+/* Diskless sbd without systemd, started and stopped as systemd's
+ * sbd.service does (its environment from /etc/default/sbd, then `sbd
+ * $SBD_OPTS watch`; SIGTERM): Debian's init script refuses a configuration
+ * without SBD_DEVICE ("No sbd devices defined") for start and stop alike.
+ * sbd writes its pid file padded with spaces. */
+#define SBD_DISKLESS_START \
+    "set -a; . " SBD_CONF "; set +a; pidof sbd > /dev/null || " \
+    "exec /usr/sbin/sbd $SBD_OPTS -p /run/sbd.pid watch"
+#define SBD_DISKLESS_STOP \
+    "p=$(tr -dc 0-9 < /run/sbd.pid 2> /dev/null); " \
+    "[ -n \"$p\" ] && kill -TERM \"$p\"; " \
+    "i=0; while pidof sbd > /dev/null; do i=$((i + 1)); " \
+    "[ $i -gt 45 ] && exit 1; sleep 1; done; exit 0"
+
 /* How a node starts sbd so that it runs before pacemaker: systemd starts it
  * with corosync once enabled (it refuses a manual start), so the cluster
  * restarts on that node; an init script or the admin's start_command: stop
- * pacemaker, start sbd, start pacemaker. */
-static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
+ * pacemaker, start sbd, start pacemaker (diskless without a start_command:
+ * sbd itself, as systemd's unit runs it). */
+static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node,
+                          bool diskless)
 {
     const char *on = strcmp(node, hc_wizard_local(w)) ? node : NULL;
     const char *mgr = hc_wizard_answer(w, "service_manager");
@@ -688,6 +704,13 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node)
             g_free(c->undo[g_strv_length(c->undo) - (words ? 2 : 1)]);
             c->undo[g_strv_length(c->undo) - (words ? 2 : 1)] =
                 g_strdup(k == 1 ? "stop" : k == 0 ? "start" : "stop");
+            if (k == 1 && diskless && !words) {
+                g_strfreev(c->argv);
+                g_strfreev(c->undo);
+                c->argv = g_strsplit("sh\n-c\n" SBD_DISKLESS_START, "\n",
+                                     -1);
+                c->undo = g_strsplit("sh\n-c\n" SBD_DISKLESS_STOP, "\n", -1);
+            }
             c->timeout_ms = k == 1 ? 60000 : 300000;
             c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
                                      node, k == 0 ? " (its resources move "
@@ -835,7 +858,7 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
      * own turn. */
     for (int i = 1; rc == 0 && i >= 0; i--) {
         if (start[i]) {
-            rc = plan_sbd_start(w, p, nodes[i]);
+            rc = plan_sbd_start(w, p, nodes[i], diskless);
         }
     }
     if (rc < 0) {

@@ -26,6 +26,9 @@
 # scenarios run on the unfenced cluster.  VMC_FAILOVER: the failover scenarios (default "move standby
 # crash", "move standby" with VMC_FENCING=1; "none" skips them);
 # VMC_FENCED: those on the fenced cluster (default "cut hang").
+# VMC_FENCING_SUB: the fencing sub-phases (default "sbd agent qdevice";
+# qdevice: diskless sbd with corosync-qnetd on the client VM, then
+# VMC_QDEVICE_FENCED on it, default "cut").
 # VMC_SKIP: phases to leave out ("client wizard console fencing"), for
 # working on one part.  VMC_POST_SECS: a fenced node's POST (45 s).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -628,6 +631,34 @@ fi
 # network (not the HA link the test cuts): never two DRBD Primaries,
 # never two dhcpd.
 fenced=""
+# fsub PART: the fencing sub-phase PART runs (VMC_FENCING_SUB, default
+# "sbd agent qdevice").
+fsub() {
+    case " ${VMC_FENCING_SUB:-sbd agent qdevice} " in *" $1 "*) return 0 ;; esac
+    tap_skip "fencing sub-phase $1: not in VMC_FENCING_SUB"
+    return 1
+}
+# drbd_again ANSWERS: step drbd again, for r0's fencing resource-and-stonith
+# (once fencing is on), adjusted into the running r0.
+drbd_again() {
+    local t1=$SECONDS
+    run alpha 900 "hacon setup apply drbd --answers $1 --yes" \
+        > "$LOG/step-fence-drbd.log" 2>&1
+    grep -E '^\s+\.\.\. running|FAILED' "$LOG/step-fence-drbd.log" | sed 's/^/#   /'
+    tap_check "setup step drbd again: drbdadm adjust r0 on both nodes ($((SECONDS - t1)) s)" \
+        test "$(grep -c 'running .*drbdadm adjust r0' "$LOG/step-fence-drbd.log")" = 2
+    tap_check "... r0 with fencing resource-and-stonith in r0.res and running (drbdsetup show) on both nodes" \
+        both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res && drbdsetup show r0 | grep -q resource-and-stonith'
+    phase "fencing: drbd again" $t1
+}
+# renew_lease: the client's lease renewed (for two hours): the one it got
+# at the start has expired by now, and leases-kept compares active leases.
+renew_lease() {
+    out=$(run client 120 'busybox udhcpc -i eth2 -n -q -t 10 -T 3 -x lease:7200 -s /run/vmc/udhcpc-script 2>&1')
+    echo "$out" > "$LOG/client-renew.txt"
+    tap_check "client: a lease again through 10.10.101.1 for the scenarios on the fenced cluster" \
+        grep -q "lease of .* obtained" <<< "$out"
+}
 if [ "${VMC_FENCING:-0}" != 1 ]; then
     tap_skip "fencing and failover-test cut, hang on the fenced cluster: off by default (~900 s more: does not fit make check's time); VMC_FENCING=1 runs them"
 elif have_time 600 "fencing"; then
@@ -654,6 +685,9 @@ fence_node2_params=ip=10.10.103.12 username=admin lanplus=1 cipher=3
 fence_secret_file=/root/bmc.pass
 fence_delay=0
 EOF'
+    phase "fencing: hardware" $t
+  if fsub sbd; then
+    ts=$SECONDS
     sbd_state='md5sum < /etc/default/sbd; pgrep -x sbd > /dev/null && echo sbd-runs || echo no-sbd'
     { run alpha 30 "$sbd_state"; run beta 30 "$sbd_state"; } > "$LOG/fence-sbd-before.txt" 2>&1
     run alpha 60 'cibadmin -Q --scope configuration' > "$LOG/fence-cib-before.xml" 2>&1
@@ -686,6 +720,10 @@ EOF'
     done
     tap_check "... both nodes online again, dhcp Started" \
         bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
+    phase "fencing: sbd, its injected failure and rollback" $ts
+  fi
+  if fsub agent; then
+    ts=$SECONDS
     t1=$SECONDS
     run alpha 900 "hacon setup apply fence --answers /root/answers-agent --yes" \
         > "$LOG/step-fence-agent.log" 2>&1
@@ -699,14 +737,8 @@ EOF'
     tap_check "step fence: priority-fencing-delay=${pfd:-none} from the fence time it measured (about ${est:-?} s), above it; every resource priority ${prio:-none}" \
         sh -c '[ -n "$2" ] && [ "${1%s}" -gt "$2" ] && [ "$3" = 1 ]' \
         sh "${pfd:-0s}" "$est" "$prio"
-    t1=$SECONDS
-    run alpha 900 "hacon setup apply drbd --answers /root/answers-agent --yes" \
-        > "$LOG/step-fence-drbd.log" 2>&1
-    grep -E '^\s+\.\.\. running|FAILED' "$LOG/step-fence-drbd.log" | sed 's/^/#   /'
-    tap_check "setup step drbd again: drbdadm adjust r0 on both nodes ($((SECONDS - t1)) s)" \
-        test "$(grep -c 'running .*drbdadm adjust r0' "$LOG/step-fence-drbd.log")" = 2
-    tap_check "... r0 with fencing resource-and-stonith in r0.res and running (drbdsetup show) on both nodes" \
-        both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res && drbdsetup show r0 | grep -q resource-and-stonith'
+    phase "fencing: fence_ipmilan" $ts
+    drbd_again /root/answers-agent
     end=$((SECONDS + 300))
     while [ $SECONDS -lt $end ]; do
         out=$(run alpha 60 'crm_mon -1 2>&1')
@@ -718,13 +750,9 @@ EOF'
         bash -c '[ "$(grep -cE "stonith:fence_ipmilan.*Started" <<< "$1")" = 2 ] &&
                  [ "$2" = true ]' sh "$out" "$(run alpha 30 'crm_attribute -G -n stonith-enabled -q 2>/dev/null')"
     [ "$(grep -cE 'stonith:fence_ipmilan.*Started' <<< "$out")" = 2 ] && fenced=yes
+  fi
     phase "fencing" $t
-    # The client's lease renewed (for two hours): the one it got at the
-    # start has expired by now, and leases-kept compares active leases.
-    out=$(run client 120 'busybox udhcpc -i eth2 -n -q -t 10 -T 3 -x lease:7200 -s /run/vmc/udhcpc-script 2>&1')
-    echo "$out" > "$LOG/client-renew.txt"
-    tap_check "client: a lease again through 10.10.101.1 for the scenarios on the fenced cluster" \
-        grep -q "lease of .* obtained" <<< "$out"
+    [ -n "$fenced" ] && renew_lease
 fi
 
 # A kept screen shows the resync: its state and a progress bar with ETA.
@@ -827,17 +855,17 @@ sampler() {   # FILE: a line a second until killed
 # node-init), not at once: a VM's boot is not slowed by the emulation,
 # its peer's recovery is, 20 times.
 [ -d "$VMC_DIR" ] && echo "${VMC_POST_SECS:-45}" > "$VMC_DIR/post-secs"
-for s in ${VMC_FENCED:-cut hang}; do
-    [ "$s" = none ] && break
-    [ -n "$fenced" ] || { tap_skip "failover-test $s on the fenced cluster: fencing not set up"; continue; }
-    have_time 300 "failover-test $s" || continue
+# fenced_scenario S [ON]: failover-test S on the fenced cluster, hacon on
+# ON (default: for a cut the node with the service, which keeps it through
+# priority-fencing-delay; for a hang the other one, the hung node being
+# fenced), the host sampling both nodes every second.
+fenced_scenario() {
+    local s=$1 x=${3:-} t act p on victim extra up0 up1 f n out rc
+    have_time 300 "failover-test $s" || return 0
     t=$SECONDS
     act=$(run alpha 60 'crm_mon -1 2>/dev/null' | sed -n 's/.*\* dhcp\s.*Started \([a-z]*\).*/\1/p' | head -1)
-    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; continue; }
+    [ -n "$act" ] || { tap_fail "failover $s: dhcp runs nowhere"; return 0; }
     p=$(passive "$act")
-    # cut: the node with the service keeps it (priority-fencing-delay),
-    # so hacon runs there; hang: the hung node is fenced, hacon runs on
-    # the other one.
     if [ "$s" = cut ]; then
         on=$act victim=$p
         extra="--yes --cut-cmd '/run/vmc/vm-request {node} cut' --restore-cmd '/run/vmc/vm-request {node} uncut'"
@@ -845,42 +873,131 @@ for s in ${VMC_FENCED:-cut hang}; do
         on=$p victim=$act
         extra="--yes"
     fi
+    if [ -n "${2:-}" ]; then
+        on=$2 victim=$(passive "$2")
+    fi
     up0=$(sample_node "$victim" | awk '{ print $3 }')
     [ "$s" = hang ] && watch_start "$on"
-    : > "$LOG/samples-$s.txt"
-    sampler "$LOG/samples-$s.txt" &
+    : > "$LOG/samples-$s$x.txt"
+    sampler "$LOG/samples-$s$x.txt" &
     smp=$!
-    run "$on" 1200 "hacon failover-test $s --report-dir /root/reports/$s --timeout 400 $extra" \
-        > "$LOG/failover-$s.log" 2>&1
+    run "$on" 1200 "hacon failover-test $s --report-dir /root/reports/$s$x --timeout 400 $extra" \
+        > "$LOG/failover-$s$x.log" 2>&1
     rc=$?
     kill "$smp"; wait "$smp" 2> /dev/null; smp=""
     watch_end "$on" "$victim"
-    grep -E ' (assert|drbd|dhcp|fence) ' "$LOG/failover-$s.log" | sed 's/^/#   /' | tail -n 30
+    grep -E ' (assert|drbd|dhcp|fence) ' "$LOG/failover-$s$x.log" | sed 's/^/#   /' | tail -n 30
     if [ $rc = 0 ]; then
-        tap_ok "failover-test $s ($act active, hacon on $on, $victim to be fenced): pass ($((SECONDS - t)) s)"
+        tap_ok "failover-test $s$x ($act active, hacon on $on, $victim to be fenced): pass ($((SECONDS - t)) s)"
     else
-        tap_fail "failover-test $s ($act active, hacon on $on, $victim to be fenced): exit $rc"
-        tail -n 30 "$LOG/failover-$s.log" | sed 's/^/#   /'
+        tap_fail "failover-test $s$x ($act active, hacon on $on, $victim to be fenced): exit $rc"
+        tail -n 30 "$LOG/failover-$s$x.log" | sed 's/^/#   /'
     fi
-    f=$LOG/samples-$s.txt
+    f=$LOG/samples-$s$x.txt
     n=$(wc -l < "$f")
-    tap_check "$s: at every one of $n samples at most one node DRBD Primary" \
+    tap_check "$s$x: at every one of $n samples at most one node DRBD Primary" \
         sh -c '[ "$2" -gt 5 ] && ! grep -q "alpha Primary .* beta Primary" "$1"' sh "$f" "$n"
-    tap_check "$s: at every one of $n samples at most one node runs dhcpd" \
+    tap_check "$s$x: at every one of $n samples at most one node runs dhcpd" \
         sh -c '[ "$2" -gt 5 ] && ! grep -qE "alpha [A-Za-z]+ dhcpd .* beta [A-Za-z]+ dhcpd" "$1"' sh "$f" "$n"
     up1=$(sample_node "$victim" | awk '{ print $3 }')
-    tap_check "$s: $victim was reset (uptime ${up0:-?} s before, ${up1:-?} s after) and is back" \
+    tap_check "$s$x: $victim was reset (uptime ${up0:-?} s before, ${up1:-?} s after) and is back" \
         sh -c '[ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$3" ]' - "$up1" "$up0" "$((${up0:-0} + SECONDS - t))"
     out=$(run "$on" 60 "stonith_admin --history $victim 2>&1")
-    echo "$out" > "$LOG/fence-history-$s.txt"
-    tap_check "$s: the fencer's history on $on: $victim fenced (reboot, successful)" \
+    echo "$out" > "$LOG/fence-history-$s$x.txt"
+    tap_check "$s$x: the fencer's history on $on: $victim fenced (reboot, successful)" \
         grep -qE "reboot of $victim successful" <<< "$out"
-    tap_check "failover-test $s: leases kept (assertion passed)" \
-        grep -q 'assert pass: leases-kept' "$LOG/failover-$s.log"
-    sed -n 's/.*assert pass: \(fence[a-z-]*\|dhcp-bound\)/\1/p' "$LOG/failover-$s.log" | sed 's/^/#   /'
-    run "$on" 60 "cat /root/reports/$s/*.txt" > "$LOG/report-$s.txt" 2>&1
-    phase "failover-test $s" $t
+    tap_check "failover-test $s$x: leases kept (assertion passed)" \
+        grep -q 'assert pass: leases-kept' "$LOG/failover-$s$x.log"
+    sed -n 's/.*assert pass: \(fence[a-z-]*\|dhcp-bound\)/\1/p' "$LOG/failover-$s$x.log" | sed 's/^/#   /'
+    run "$on" 60 "cat /root/reports/$s$x/*.txt" > "$LOG/report-$s$x.txt" 2>&1
+    phase "failover-test $s$x" $t
+}
+for s in ${VMC_FENCED:-cut hang}; do
+    [ "$s" = none ] && break
+    [ -n "$fenced" ] || { tap_skip "failover-test $s on the fenced cluster: fencing not set up"; continue; }
+    fenced_scenario "$s"
 done
+
+# Diskless sbd with a quorum device, as on real machines: the client VM is
+# the third host (corosync-qnetd installed, not set up; the management
+# network, where both nodes reach it whatever happens to their HA link).
+# Step fence with fencing=qdevice replaces the fence devices: qnetd's
+# certificates and daemon on the client, corosync-qdevice on both nodes,
+# two_node replaced by the device, sbd with each node's watchdog alone,
+# stonith-watchdog-timeout.  Then a cut of the HA link (beta's), hacon on
+# alpha: qnetd's ffsplit gives its vote to the half with the lowest node
+# id (alpha); beta, without quorum, must be reset by its own watchdog,
+# alpha take it for fenced after stonith-watchdog-timeout and keep or
+# take the service (VMC_QDEVICE_FENCED, default "cut"; "none": no
+# scenario).
+if [ "${VMC_FENCING:-0}" = 1 ] && fsub qdevice && have_time 600 "fencing qdevice"; then
+    t=$SECONDS
+    run alpha 30 'cat /root/answers - > /root/answers-qdevice <<EOF
+fencing=qdevice
+qnetd_host=client
+fence_delay=0
+EOF'
+    out=$(run client 30 'command -v corosync-qnetd; ls /etc/corosync/qnetd/nssdb 2>&1; pidof corosync-qnetd; ip -4 -o addr show dev eth3')
+    echo "$out" > "$LOG/qnetd-before.txt"
+    tap_check "qdevice: the client VM (third host) has corosync-qnetd, not set up, not running, on the management network" \
+        bash -c 'grep -q /corosync-qnetd <<< "$1" && grep -q "No such file" <<< "$1" &&
+                 grep -q "inet 10.10.103.3/" <<< "$1" && ! grep -qxE "[0-9]+" <<< "$1"' sh "$out"
+    run alpha 300 "hacon setup plan fence --answers /root/answers-qdevice" \
+        > "$LOG/plan-fence-qdevice.log" 2>&1
+    grep -E 'WARNING|SKIPPED|CANNOT' "$LOG/plan-fence-qdevice.log" | sed 's/^/#   /'
+    tap_check "qdevice: the plan sets up diskless sbd (no SKIPPED: a VM is no container) with the watchdog timeout above qdevice's sync_timeout" \
+        sh -c '! grep -q "SKIPPED" "$1" && grep -q "SBD_WATCHDOG_TIMEOUT=35" "$1" &&
+               grep -q "stonith-watchdog-timeout=70s" "$1"' sh "$LOG/plan-fence-qdevice.log"
+    t1=$SECONDS
+    run alpha 900 "hacon setup apply fence --answers /root/answers-qdevice --yes" \
+        > "$LOG/step-fence-qdevice.log" 2>&1
+    rc=$?
+    tap_check "setup step fence, fencing=qdevice (corosync-qnetd on client): applied and verified ($((SECONDS - t1)) s)" [ $rc = 0 ]
+    [ $rc = 0 ] || grep -E '^\s+\.\.\.|FAILED|failed|rror' "$LOG/step-fence-qdevice.log" | tail -n 30 | sed 's/^/#   /'
+    grep -E '^\s+\.\.\. running' "$LOG/step-fence-qdevice.log" | sed 's/^/#   /'
+    echo "# qdevice: apply and verify $((SECONDS - t1)) s"
+    for n in alpha beta; do
+        out=$(run "$n" 60 'corosync-quorumtool -s 2>&1; corosync-qdevice-tool -s 2>&1')
+        echo "$out" > "$LOG/qdevice-$n.txt"
+        tap_check "qdevice: $n: corosync counts the Qdevice's vote (3 expected, quorate), corosync-qdevice Connected" \
+            bash -c 'grep -qE "^ +0 +1 +Qdevice" <<< "$1" && grep -qE "^Expected votes: +3" <<< "$1" &&
+                     grep -qE "^Quorate: +Yes" <<< "$1" && grep -qE "^State:[[:space:]]+Connected" <<< "$1"' sh "$out"
+    done
+    out=$(run client 60 'corosync-qnetd-tool -l 2>&1')
+    echo "$out" > "$LOG/qnetd-clients.txt"
+    tap_check "qdevice: corosync-qnetd on client lists both nodes of cluster tutorial" \
+        bash -c 'grep -q "Cluster \"tutorial\"" <<< "$1" && [ "$(grep -c "Node ID [12]:" <<< "$1")" = 2 ]' sh "$out"
+    sed 's/^/#   /' "$LOG/qnetd-clients.txt"
+    out=$(both 30 'ls -l /proc/$(tr -dc 0-9 < /run/sbd.pid)/fd | grep -c watchdog; grep -c "^SBD_DEVICE" /etc/default/sbd; sed -n "s/^SBD_WATCHDOG_TIMEOUT=//p" /etc/default/sbd')
+    echo "$out" > "$LOG/qdevice-sbd.txt"
+    tap_check "qdevice: sbd runs diskless on both nodes with its watchdog (i6300esb) open, SBD_WATCHDOG_TIMEOUT=35" \
+        test "$(tr '\n' ' ' < "$LOG/qdevice-sbd.txt")" = "1 0 35 1 0 35 "
+    out=$(run alpha 60 'for p in stonith-enabled stonith-watchdog-timeout have-watchdog; do echo "$p=$(crm_attribute -G -n $p -q 2>/dev/null)"; done; crm_mon -1 2>&1')
+    echo "$out" > "$LOG/qdevice-cib.txt"
+    tap_check "qdevice: stonith-enabled=true, stonith-watchdog-timeout=70s, have-watchdog=true; no fence device left" \
+        bash -c 'grep -qx stonith-enabled=true <<< "$1" && grep -qx stonith-watchdog-timeout=70s <<< "$1" &&
+                 grep -qx have-watchdog=true <<< "$1" && ! grep -q "stonith:" <<< "$1"' sh "$out"
+    [ $rc = 0 ] && ! both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res' && drbd_again /root/answers-qdevice
+    end=$((SECONDS + 300))
+    until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
+          grep -qE '\* dhcp\s.*Started' <<< "$out"; do
+        [ $SECONDS -lt $end ] || break
+        sleep 5
+    done
+    tap_check "qdevice: both nodes online, dhcp Started" \
+        bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
+    phase "fencing: qdevice" $t
+    [ $rc = 0 ] && [ -z "$fenced" ] && renew_lease
+    [ -d "$VMC_DIR" ] && echo "${VMC_POST_SECS:-45}" > "$VMC_DIR/post-secs"
+    for s in ${VMC_QDEVICE_FENCED:-cut}; do
+        [ "$s" = none ] && break
+        [ $rc = 0 ] || { tap_skip "failover-test $s with the quorum device: step fence failed"; continue; }
+        fenced_scenario "$s" alpha -qdevice
+        out=$(run alpha 60 'corosync-quorumtool -s 2>&1')
+        tap_check "$s-qdevice: afterwards both nodes members again, the Qdevice voting" \
+            bash -c 'grep -qE "^ +0 +1 +Qdevice" <<< "$1" && grep -qE "^Total votes: +3" <<< "$1"' sh "$out"
+    done
+fi
 cat "$VMC_DIR/relay.log" 2> /dev/null | sed 's/^/# relay: /'
 
 # Where the nodes' CPU went (seconds, since each node's last boot): each
