@@ -97,10 +97,8 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
 {
     hc_plan *p = NULL;
     char *err = NULL, *cp = NULL;
-    GString *out, *unmet = g_string_new(NULL);
-    int n_unmet = 0;
-    /* The plan and, at the same time, the steps it needs first. */
-    int rc = hc_wizard_plan_checked(w, s, &p, &err, unmet, &n_unmet);
+    GString *out, *unmet = NULL;
+    int rc = hc_wizard_plan(w, s, &p, &err), n_unmet = 0;
 
     if (rc < 0) {
         /* Escaped line by line: a reason may have several. */
@@ -119,7 +117,8 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         g_strfreev(l);
         g_free(err);
         /* Often because a step before it is not done: said. */
-        if (n_unmet > 0) {
+        unmet = g_string_new(NULL);
+        if (hc_wizard_prereqs(w, s, unmet) > 0) {
             e = hc_escape_text(unmet->str, 0, false);
             fprintf(stderr, "hacon setup: step %s needs first: %s\n",
                     s->name, e);
@@ -128,11 +127,11 @@ static int do_plan_apply(hc_wizard *w, const hc_step *s, bool apply, bool yes,
         g_string_free(unmet, TRUE);
         return 3;
     }
-    if (p->empty) {
-        n_unmet = 0;    /* nothing to apply: nothing needed first */
-    } else {
+    if (!p->empty) {
         /* What this step builds on must be done first: said at the top of
          * the plan, and apply refuses without --force. */
+        unmet = g_string_new(NULL);
+        n_unmet = hc_wizard_prereqs(w, s, unmet);
         if (n_unmet < 0) {
             g_string_assign(unmet, "the steps before it (they cannot be "
                             "checked)");
