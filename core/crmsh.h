@@ -212,6 +212,12 @@ int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
 int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
                             char **ret_summary, char **ret_msg);
 
+/* The same on path, a file the caller made (and removes): cib is written
+ * there.  The console's preview child makes the file itself, so that its
+ * SIGTERM handler knows the name to remove at any moment. */
+int hc_crm_simulate_in(xmlNode *cib, const char *path, int timeout_ms,
+                       bool same_group, char **ret_summary, char **ret_msg);
+
 /* One line from text to cluster, for `hacon crm` and the console's command
  * line alike: plan (parse, read the CIB, apply in memory, diff, preview),
  * show, then apply. */

@@ -411,13 +411,24 @@ int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
         return -errno;
     }
     close(fd);
-    if (write_xml_file(cib, tmp, FALSE) <= 0) {
-        set_msg(ret_msg, "cannot write %s", tmp);
-        unlink(tmp);
-        g_free(tmp);
+    rc = hc_crm_simulate_in(cib, tmp, timeout_ms, same_group, ret_summary,
+                            ret_msg);
+    unlink(tmp);
+    g_free(tmp);
+    return rc;
+}
+
+int hc_crm_simulate_in(xmlNode *cib, const char *path, int timeout_ms,
+                       bool same_group, char **ret_summary, char **ret_msg)
+{
+    int rc;
+
+    *ret_summary = NULL;
+    if (write_xml_file(cib, path, FALSE) <= 0) {
+        set_msg(ret_msg, "cannot write %s", path);
         return -EIO;
     }
-    const char *argv[] = { "crm_simulate", "-S", "-x", tmp, NULL };
+    const char *argv[] = { "crm_simulate", "-S", "-x", path, NULL };
     hc_exec_opts o = { .timeout_ms = timeout_ms > 0 ? timeout_ms : 30000,
                        .same_group = same_group };
     hc_exec_result r = { 0 };
@@ -457,8 +468,6 @@ int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
         rc = 0;
     }
     hc_exec_result_clear(&r);
-    unlink(tmp);
-    g_free(tmp);
     return rc;
 }
 

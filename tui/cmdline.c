@@ -311,12 +311,21 @@ static gboolean on_sim_data(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static volatile sig_atomic_t sim_cancelled;
+/* The preview child's temporary CIB, "" until it exists. */
+static char sim_tmp[4096];
 
+/* A cancel (SIGTERM to the preview's group) removes the temporary CIB and
+ * ends at once, whatever the child was doing.  The handler is inherited by
+ * crm_simulate's process until its exec resets it: a SIGTERM in that
+ * window ends it here too, instead of being noted and lost (crm_simulate
+ * then ran on, and the file stayed, for its whole run). */
 static void sim_on_term(int sig)
 {
     (void) sig;
-    sim_cancelled = 1;
+    if (sim_tmp[0]) {
+        unlink(sim_tmp);
+    }
+    _exit(0);
 }
 
 static void sim_start(hc_console *con, const hc_crm_plan *plan)
@@ -335,28 +344,45 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
     }
     if (pid == 0) {
         char *sum = NULL, *msg = NULL;
-        int rc = -ECANCELED;
+        int rc = -ECANCELED, fd;
         GString *o;
         struct sigaction sa;
+        sigset_t term, old;
+        const char *tmpdir = g_get_tmp_dir();
 
         /* A process group of its own with crm_simulate in it, which the
-         * console ends as one on a cancel or at its exit.  SIGTERM only
-         * sets a flag here (crm_simulate gets the default action: caught
-         * signals are reset by exec), so that this process still removes
-         * the temporary CIB.  The terminal's signals never reach the
-         * group. */
+         * console ends as one on a cancel or at its exit: SIGTERM removes
+         * the temporary CIB and ends this process (sim_on_term), and
+         * crm_simulate.  The file is made with SIGTERM held, so that the
+         * handler knows its name from the moment it exists.  The
+         * terminal's signals never reach the group. */
         setpgid(0, 0);
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        sigprocmask(SIG_BLOCK, &term, &old);
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = sim_on_term;
         sigaction(SIGTERM, &sa, NULL);
         hc_child_detach_tty();
         close(fds[0]);
-        if (!sim_cancelled) {
-            rc = hc_crm_simulate_grouped(plan->next, 30000, true, &sum,
-                                         &msg);
+        snprintf(sim_tmp, sizeof(sim_tmp), "%s/hacon-sim-XXXXXX.xml",
+                 tmpdir);
+        fd = mkostemps(sim_tmp, 4, O_CLOEXEC);
+        if (fd < 0) {
+            msg = g_strdup_printf("cannot create %s: %s", sim_tmp,
+                                  g_strerror(errno));
+            sim_tmp[0] = '\0';
+        } else {
+            close(fd);
         }
-        if (sim_cancelled) {
-            _exit(0);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (fd >= 0) {
+            rc = hc_crm_simulate_in(plan->next, sim_tmp, 30000, true, &sum,
+                                    &msg);
+            sigprocmask(SIG_BLOCK, &term, NULL);
+            unlink(sim_tmp);
+            sim_tmp[0] = '\0';
+            sigprocmask(SIG_SETMASK, &old, NULL);
         }
         o = g_string_new(rc < 0 ? "1\n" : "0\n");
         g_string_append(o, rc < 0 ? (msg ? msg : "crm_simulate failed")
