@@ -267,10 +267,36 @@ const char *const *hc_step_prereqs(const hc_step *s, bool file)
 
 int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet)
 {
-    int n;
+    const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
+    size_t np = 0, nn = g_strv_length((char **) need);
+    const hc_step **p = g_new0(const hc_step *, nn + 1);
+    hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, nn + 1);
+    int n = 0, rc = 0;
 
-    hc_wizard_plan_checked(w, s, NULL, NULL, unmet, &n);
-    return n;
+    for (size_t i = 0; need[i]; i++) {
+        if ((p[np] = hc_step_find(need[i]))) {
+            hc_wizard_progress(w, "checking step %s (needed first)",
+                               p[np]->name);
+            np++;
+        }
+    }
+    hc_wizard_check_all(w, p, np, res);
+    for (size_t i = 0; i < np; i++) {
+        const char *why = res[i].why;
+
+        if (rc == 0 && res[i].rc < 0) {
+            rc = res[i].rc;
+        } else if (rc == 0 && res[i].state != HC_STEP_DONE) {
+            g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
+                                   p[i]->name, hc_step_state_str(res[i].state),
+                                   why && *why ? ": " : "", why ? why : "");
+            n++;
+        }
+        g_free(res[i].why);
+    }
+    g_free(p);
+    g_free(res);
+    return rc < 0 ? rc : n;
 }
 
 void hc_wizard_answers_hint(GString *msg)

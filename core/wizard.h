@@ -229,17 +229,10 @@ void hc_wizard_answers_hint(GString *msg);
  * CIB file (cib_file: hc_wizard_cib_is_file()) only the CIB steps count:
  * the nodes' files and daemons are not there to check. */
 const char *const *hc_step_prereqs(const hc_step *s, bool cib_file);
-/* Checks s's prerequisites; every one not done goes to *unmet as
- * "NAME (STATE: why)", separated by "; ".  Returns how many are not done,
- * or a negative errno. */
+/* Checks s's prerequisites, all at once (hc_wizard_check_all()); every
+ * one not done goes to *unmet as "NAME (STATE: why)", separated by "; ".
+ * Returns how many are not done, or a negative errno. */
 int hc_wizard_prereqs(hc_wizard *w, const hc_step *s, GString *unmet);
-/* hc_wizard_plan() (its rc returned, its plan in *ret, its error in
- * *ret_err) and hc_wizard_prereqs() (its count, or a negative errno, in
- * *ret_unmet; unmet as there) in one pass: the plan is computed while the
- * steps before it are checked (hc_wizard_check_all()).  ret NULL: the
- * prerequisites only. */
-int hc_wizard_plan_checked(hc_wizard *w, const hc_step *s, hc_plan **ret,
-                           char **ret_err, GString *unmet, int *ret_unmet);
 
 /* Computes the plan, with the CIB diff, crm_verify and crm_simulate
  * preview filled in.  Free with hc_plan_free(). */

@@ -295,21 +295,14 @@ static void xml_settings_set(const xml_settings *x)
 typedef struct job {
     hc_wizard *w;
     const hc_step *s;
-    hc_wizard_pass_result *res;     /* a check's verdict, or */
-    hc_plan **plan;                 /* a plan (hc_wizard_plan()) */
-    char **plan_err;
+    hc_wizard_pass_result *res;     /* the check's verdict */
     const xml_settings *xml;
 } job;
 
 static void job_locked(job *j)
 {
     in_pass = true;
-    if (j->plan) {
-        j->res->rc = hc_wizard_plan(j->w, j->s, j->plan, j->plan_err);
-    } else {
-        j->res->rc = hc_wizard_check(j->w, j->s, &j->res->state,
-                                     &j->res->why);
-    }
+    j->res->rc = hc_wizard_check(j->w, j->s, &j->res->state, &j->res->why);
     in_pass = false;
 }
 
@@ -381,50 +374,4 @@ void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
     }
     run_jobs(w, jobs, n);
     g_free(jobs);
-}
-
-int hc_wizard_plan_checked(hc_wizard *w, const hc_step *s, hc_plan **ret,
-                           char **ret_err, GString *unmet, int *ret_unmet)
-{
-    const char *const *need = hc_step_prereqs(s, hc_wizard_cib_is_file(w));
-    size_t np = 0, nn = g_strv_length((char **) need);
-    job *jobs = g_new0(job, nn + 1);
-    hc_wizard_pass_result *res = g_new0(hc_wizard_pass_result, nn + 1);
-    const hc_step **p = g_new0(const hc_step *, nn + 1);
-    int n = 0, rc = 0, plan_rc;
-
-    for (size_t i = 0; need[i]; i++) {
-        if ((p[np] = hc_step_find(need[i]))) {
-            hc_wizard_progress(w, "checking step %s (needed first)",
-                               p[np]->name);
-            res[np] = (hc_wizard_pass_result) { .state = HC_STEP_BLOCKED };
-            jobs[np] = (job) { .w = w, .s = p[np], .res = &res[np] };
-            np++;
-        }
-    }
-    if (ret) {
-        /* The plan itself, while its prerequisites are checked. */
-        jobs[np] = (job) { .w = w, .s = s, .res = &res[np], .plan = ret,
-                           .plan_err = ret_err };
-    }
-    run_jobs(w, jobs, np + (ret ? 1 : 0));
-    plan_rc = ret ? res[np].rc : 0;
-    for (size_t i = 0; i < np; i++) {
-        const char *why = res[i].why;
-
-        if (rc == 0 && res[i].rc < 0) {
-            rc = res[i].rc;
-        } else if (rc == 0 && res[i].state != HC_STEP_DONE) {
-            g_string_append_printf(unmet, "%s%s (%s%s%s)", n ? "; " : "",
-                                   p[i]->name, hc_step_state_str(res[i].state),
-                                   why && *why ? ": " : "", why ? why : "");
-            n++;
-        }
-        g_free(res[i].why);
-    }
-    *ret_unmet = rc < 0 ? rc : n;
-    g_free(p);
-    g_free(res);
-    g_free(jobs);
-    return plan_rc;
 }
