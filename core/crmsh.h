@@ -212,9 +212,15 @@ int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
 int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
                             char **ret_summary, char **ret_msg);
 
-/* The same on path, a file the caller made (and removes): cib is written
- * there.  The console's preview child makes the file itself, so that its
- * SIGTERM handler knows the name to remove at any moment. */
+/* Makes the preview's temporary CIB file, empty and 0600, in
+ * $TMPDIR: its name in path (size bytes).  0, or a negative errno with
+ * *ret_msg set. */
+int hc_crm_simulate_tmp(char *path, size_t size, char **ret_msg);
+
+/* hc_crm_simulate_grouped() on path, a file the caller made
+ * (hc_crm_simulate_tmp()) and removes: cib is written there.  The
+ * console's preview child makes the file itself, so that its SIGTERM
+ * handler knows the name to remove at any moment. */
 int hc_crm_simulate_in(xmlNode *cib, const char *path, int timeout_ms,
                        bool same_group, char **ret_summary, char **ret_msg);
 

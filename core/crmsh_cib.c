@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -396,25 +398,40 @@ int hc_crm_simulate(xmlNode *cib, int timeout_ms, char **ret_summary,
                                    ret_msg);
 }
 
+int hc_crm_simulate_tmp(char *path, size_t size, char **ret_msg)
+{
+    int fd, e;
+
+    if ((size_t) snprintf(path, size, "%s/hacon-sim-XXXXXX.xml",
+                          g_get_tmp_dir()) >= size) {
+        set_msg(ret_msg, "cannot create a file in %s: name too long",
+                g_get_tmp_dir());
+        return -ENAMETOOLONG;
+    }
+    fd = mkostemps(path, 4, O_CLOEXEC);
+    if (fd < 0) {
+        e = errno;
+        set_msg(ret_msg, "cannot create %s: %s", path, g_strerror(e));
+        return -e;
+    }
+    close(fd);
+    return 0;
+}
+
 int hc_crm_simulate_grouped(xmlNode *cib, int timeout_ms, bool same_group,
                             char **ret_summary, char **ret_msg)
 {
-    char *tmp = g_build_filename(g_get_tmp_dir(), "hacon-sim-XXXXXX.xml",
-                                 NULL);
-    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+    char tmp[PATH_MAX];
     int rc;
 
     *ret_summary = NULL;
-    if (fd < 0) {
-        set_msg(ret_msg, "cannot create %s: %s", tmp, g_strerror(errno));
-        g_free(tmp);
-        return -errno;
+    rc = hc_crm_simulate_tmp(tmp, sizeof(tmp), ret_msg);
+    if (rc < 0) {
+        return rc;
     }
-    close(fd);
     rc = hc_crm_simulate_in(cib, tmp, timeout_ms, same_group, ret_summary,
                             ret_msg);
     unlink(tmp);
-    g_free(tmp);
     return rc;
 }
 

@@ -344,11 +344,11 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
     }
     if (pid == 0) {
         char *sum = NULL, *msg = NULL;
-        int rc = -ECANCELED, fd;
+        int rc = -ECANCELED;
+        bool made;
         GString *o;
         struct sigaction sa;
         sigset_t term, old;
-        const char *tmpdir = g_get_tmp_dir();
 
         /* A process group of its own with crm_simulate in it, which the
          * console ends as one on a cancel or at its exit: SIGTERM removes
@@ -365,18 +365,12 @@ static void sim_start(hc_console *con, const hc_crm_plan *plan)
         sigaction(SIGTERM, &sa, NULL);
         hc_child_detach_tty();
         close(fds[0]);
-        snprintf(sim_tmp, sizeof(sim_tmp), "%s/hacon-sim-XXXXXX.xml",
-                 tmpdir);
-        fd = mkostemps(sim_tmp, 4, O_CLOEXEC);
-        if (fd < 0) {
-            msg = g_strdup_printf("cannot create %s: %s", sim_tmp,
-                                  g_strerror(errno));
+        made = hc_crm_simulate_tmp(sim_tmp, sizeof(sim_tmp), &msg) == 0;
+        if (!made) {
             sim_tmp[0] = '\0';
-        } else {
-            close(fd);
         }
         sigprocmask(SIG_SETMASK, &old, NULL);
-        if (fd >= 0) {
+        if (made) {
             rc = hc_crm_simulate_in(plan->next, sim_tmp, 30000, true, &sum,
                                     &msg);
             sigprocmask(SIG_BLOCK, &term, NULL);
