@@ -659,6 +659,18 @@ renew_lease() {
     tap_check "client: a lease again through 10.10.101.1 for the scenarios on the fenced cluster" \
         grep -q "lease of .* obtained" <<< "$out"
 }
+# online_started SECS NAME: check NAME, that both nodes are online and
+# dhcp Started (crm_mon on alpha, in $out), waiting up to SECS for it.
+online_started() {
+    local end=$((SECONDS + $1))
+    until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
+          grep -qE '\* dhcp\s.*Started' <<< "$out"; do
+        [ $SECONDS -lt $end ] || break
+        sleep 5
+    done
+    tap_check "$2" \
+        bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
+}
 if [ "${VMC_FENCING:-0}" != 1 ]; then
     tap_skip "fencing and failover-test cut, hang on the fenced cluster: off by default (~900 s more: does not fit make check's time); VMC_FENCING=1 runs them"
 elif have_time 600 "fencing"; then
@@ -712,14 +724,7 @@ EOF'
     tap_check "... and the CIB: no st_sbd, stonith-enabled and priorities as before" \
         sh -c '! grep -q st_sbd "$2" && [ "$(grep -c "stonith-enabled\|priority" "$1")" = "$(grep -c "stonith-enabled\|priority" "$2")" ]' \
         sh "$LOG/fence-cib-before.xml" "$LOG/fence-cib-after.xml"
-    end=$((SECONDS + 240))
-    until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
-          grep -qE '\* dhcp\s.*Started' <<< "$out"; do
-        [ $SECONDS -lt $end ] || break
-        sleep 5
-    done
-    tap_check "... both nodes online again, dhcp Started" \
-        bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
+    online_started 240 "... both nodes online again, dhcp Started"
     phase "fencing: sbd, its injected failure and rollback" $ts
   fi
   if fsub agent; then
@@ -978,14 +983,7 @@ EOF'
         bash -c 'grep -qx stonith-enabled=true <<< "$1" && grep -qx stonith-watchdog-timeout=70s <<< "$1" &&
                  grep -qx have-watchdog=true <<< "$1" && ! grep -q "stonith:" <<< "$1"' sh "$out"
     [ $rc = 0 ] && ! both 30 'grep -q "fencing resource-and-stonith" /etc/drbd.d/r0.res' && drbd_again /root/answers-qdevice
-    end=$((SECONDS + 300))
-    until out=$(run alpha 60 'crm_mon -1 2>&1') && grep -q "Online: \[ alpha beta \]" <<< "$out" &&
-          grep -qE '\* dhcp\s.*Started' <<< "$out"; do
-        [ $SECONDS -lt $end ] || break
-        sleep 5
-    done
-    tap_check "qdevice: both nodes online, dhcp Started" \
-        bash -c 'grep -q "Online: \[ alpha beta \]" <<< "$1" && grep -qE "\* dhcp\s.*Started" <<< "$1"' sh "$out"
+    online_started 300 "qdevice: both nodes online, dhcp Started"
     phase "fencing: qdevice" $t
     [ $rc = 0 ] && [ -z "$fenced" ] && renew_lease
     [ -d "$VMC_DIR" ] && echo "${VMC_POST_SECS:-45}" > "$VMC_DIR/post-secs"
