@@ -58,12 +58,15 @@ cleanup() {
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     # The nodes' own logs, to read what happened in them: Pacemaker's,
     # corosync's, syslog (DRBD's handlers log there) and the kernel's.
+    # Both nodes at once (each VM its own CPU), compressed on the host.
     if [ -n "${vms_up:-}" ]; then
         for p in alpha beta; do
-            timeout -k 5 30 "$VMC" run "$p" 'dmesg > /var/log/vmc-dmesg.txt; cd / &&
-                tar czf - var/log/pacemaker var/log/corosync var/log/messages* var/log/vmc-* var/log/sshd.log 2> /dev/null' \
-                > "$LOG/logs-$p.tar.gz" 2> /dev/null < /dev/null
+            { timeout -k 5 30 "$VMC" run "$p" 'dmesg > /var/log/vmc-dmesg.txt; cd / &&
+                tar cf - var/log/pacemaker var/log/corosync var/log/messages* var/log/vmc-* var/log/sshd.log 2> /dev/null' \
+                < /dev/null 2> /dev/null | gzip -1 > "$LOG/logs-$p.tar.gz"; } &
+            tars="${tars:-} $!"
         done
+        for p in $tars; do wait "$p"; done
     fi
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
         echo "# vmc down:"; sed 's/^/#   /' "$LOG/down.log"
