@@ -187,7 +187,7 @@ deps:
 	        --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-install: all
+install: $(B)/hacon man-gen
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(OCFROOT)/resource.d/hacon
 	install -m 755 $(B)/hacon $(DESTDIR)$(BINDIR)/hacon
