@@ -123,18 +123,21 @@ slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard
 # in the last full run of make check).  Beside the VM suite they run one
 # at a time, the longest first, so that the shortest are left for the
 # end, where they share the jobs with the fast tests' chain; the rest
-# (under 20 s) follow in the order of the directories.  The fast tests'
+# (under 20 s) follow in the order of the directories.  t-deb (a build)
+# and t-leases-soak (a 61 MB file read 24 times), bound by the CPU as the
+# VMs are, come after the namespace clusters, which mostly wait, so that
+# they start about when the VM suite ends.  The fast tests'
 # chain starts only after the VM suite: a suite of it that takes 20 s or
 # more is a long one here (its chain would end the run alone).
 longest="tests/failover/t-failover.sh (133) tests/cluster/t-fence-view.sh (129)
-    tests/failover/t-failover-fenced.sh (71) tests/deb/t-deb.sh (61)
-    tests/wizard/t-console.sh (61) tests/cluster/t-console.sh (60)
-    tests/wizard/t-e2e-kea.sh (59) tests/cluster/t-cluster.sh (58)
-    tests/failover/t-failover-screen.sh (58) tests/cluster/t-fence.sh (56)
-    tests/failover/t-failover-hup.sh (55) tests/cluster/t-qdevice.sh (54)
-    tests/drbdvm/t-drbdvm.sh (54) tests/wizard/t-newcomer.sh (52)
-    tests/screen/t-leases-soak.sh (50) tests/wizard/t-e2e.sh (50)
-    tests/cluster/t-ssh-share.sh (46) tests/wizard/t-file-steps.sh (44)
+    tests/failover/t-failover-fenced.sh (71) tests/wizard/t-console.sh (61)
+    tests/cluster/t-console.sh (60) tests/wizard/t-e2e-kea.sh (59)
+    tests/cluster/t-cluster.sh (58) tests/failover/t-failover-screen.sh (58)
+    tests/cluster/t-fence.sh (56) tests/failover/t-failover-hup.sh (55)
+    tests/cluster/t-qdevice.sh (54) tests/drbdvm/t-drbdvm.sh (54)
+    tests/wizard/t-newcomer.sh (52) tests/wizard/t-e2e.sh (50)
+    tests/cluster/t-ssh-share.sh (46) tests/deb/t-deb.sh (61)
+    tests/screen/t-leases-soak.sh (50) tests/wizard/t-file-steps.sh (44)
     tests/wizard/t-drbd-hand.sh (37) tests/screen/t-live.sh (33)
     tests/screen/t-setup-screen.sh (31) tests/leases/t-kea.sh (30)
     tests/fuzz/t-replay.sh (28) tests/wizard/t-kea-migrate.sh (27)
