@@ -367,7 +367,7 @@ int hc_leases_load_split(hc_lease_table *t, const char *path, uint64_t at)
 
 /* Where a file of size bytes is split, in percent.  The first half of
  * Kea's file also fills the lease index and replays the second's log as
- * it comes, the second only logs its rows: at 42 % both end together
+ * it comes, the second only logs its rows: at 38 % both end together
  * (measured on tests/bench/genkea's file, the log lent by the first
  * table). */
 static unsigned split_percent(const char *path)
@@ -379,7 +379,7 @@ static unsigned split_percent(const char *path)
     if (fd >= 0) {
         close(fd);
     }
-    return n > 0 && hc__kea_detect(head, (size_t) n, true) == 1 ? 42 : 50;
+    return n > 0 && hc__kea_detect(head, (size_t) n, true) == 1 ? 38 : 50;
 }
 
 int hc_leases_load(hc_lease_table *t, const char *path)

@@ -405,13 +405,25 @@ const uint8_t *hc_lease_str(const hc_lease_table *t, uint32_t ref,
 {
     const uint8_t *p;
 
-    if (!ref || ref + 2 > t->arena_len) {
+    if (!ref || (size_t) ref + 2 > t->arena_len) {
         *ret_len = 0;
         return NULL;
     }
     p = (const uint8_t *) t->arena + ref;
     *ret_len = (size_t) p[0] | (size_t) p[1] << 8;
     return p + 2;
+}
+
+const uint8_t *hc_lease_uid(const hc_lease_table *t, const hc_lease *l,
+                            uint8_t buf[7], size_t *ret_len)
+{
+    if (l->uid == HC_LEASE_UID_MAC) {
+        buf[0] = 1;
+        memcpy(buf + 1, l->mac, 6);
+        *ret_len = 7;
+        return buf;
+    }
+    return hc_lease_str(t, l->uid, ret_len);
 }
 
 void hc_lease_str_escaped(GString *out, const hc_lease_table *t, uint32_t ref,
@@ -655,7 +667,7 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
         }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
-        l.uid += l.uid ? (uint32_t) shift : 0;
+        l.uid += l.uid && l.uid != HC_LEASE_UID_MAC ? (uint32_t) shift : 0;
         l.vclass += l.vclass ? (uint32_t) shift : 0;
         l.extras += l.extras ? (uint32_t) shift : 0;
         lease_store(t, &l);
@@ -712,7 +724,8 @@ size_t hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows,
         l->ends = r->ends;
         l->tstp = l->tsfp = l->atsfp = 0;
         l->hostname = r->hostname ? r->hostname + (uint32_t) shift : 0;
-        l->uid = r->uid ? r->uid + (uint32_t) shift : 0;
+        l->uid = r->uid && r->uid != HC_LEASE_UID_MAC
+                 ? r->uid + (uint32_t) shift : r->uid;
         l->vclass = 0;
         l->extras = r->extras ? r->extras + (uint32_t) shift : 0;
         l->line = r->line + lines;
@@ -862,6 +875,23 @@ void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift)
     t->generation++;
 }
 
+static bool bytes_equal(const uint8_t *sa, size_t na, const uint8_t *sb,
+                        size_t nb)
+{
+    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+}
+
+static bool uid_equal(const hc_lease_table *a, const hc_lease *x,
+                      const hc_lease_table *b, const hc_lease *y)
+{
+    uint8_t bx[7], by[7];
+    size_t nx, ny;
+    const uint8_t *sx = hc_lease_uid(a, x, bx, &nx);
+    const uint8_t *sy = hc_lease_uid(b, y, by, &ny);
+
+    return bytes_equal(sx, nx, sy, ny);
+}
+
 static bool str_equal(const hc_lease_table *a, uint32_t ra,
                       const hc_lease_table *b, uint32_t rb)
 {
@@ -869,7 +899,7 @@ static bool str_equal(const hc_lease_table *a, uint32_t ra,
     const uint8_t *sa = hc_lease_str(a, ra, &na);
     const uint8_t *sb = hc_lease_str(b, rb, &nb);
 
-    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+    return bytes_equal(sa, na, sb, nb);
 }
 
 bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
@@ -885,7 +915,7 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
         hc_lease x = a->leases[i], y = b->leases[i];
 
         if (!str_equal(a, x.hostname, b, y.hostname)
-            || !str_equal(a, x.uid, b, y.uid)
+            || !uid_equal(a, &x, b, &y)
             || !str_equal(a, x.vclass, b, y.vclass)
             || !str_equal(a, x.extras, b, y.extras)) {
             return false;
