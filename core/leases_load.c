@@ -249,8 +249,10 @@ static void lend_log(hc_lease_table *t, load_half *h, int fd)
     if (lines < 2) {
         return;
     }
-    /* Bytes a row (the header is one), and 2 % more rows than that. */
-    row = (size_t) n / lines;
+    /* Bytes a row (the header is one), and 2 % more rows than that.  No
+     * row of Kea's is shorter than 32 bytes (its expire alone is ten
+     * digits): blank lines do not make the mapping sixty times the file. */
+    row = MAX((size_t) n / lines, (size_t) 32);
     first = (size_t) h->from / row;
     rest = (size_t) (h->size - h->from) / row;
     h->log_cap = MAX(rest + rest / 50, (size_t) (h->size - h->from) / 64) + 16;
