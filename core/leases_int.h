@@ -356,7 +356,7 @@ void hc__lease_join_log_all(hc_lease_table *t, const hc__log_row *rows,
  * `first` leases (its first half's, estimated) and, after them, room for
  * the rows of the log: log_cap rows, of which about log_est are expected
  * (the log starts where the replay of that many rows catches up with it
- * and no earlier).  Returns the log's rows; t's leases stay below them
+ * and no earlier).  Returns the log's rows (NULL: t is not empty); t's leases stay below them
  * (they move out by a copy if there are more) until
  * hc__lease_table_claim(), from which the replay (hc__lease_join_log())
  * may write over the rows it has taken.  hc__lease_table_release(), once

@@ -772,7 +772,9 @@ hc__log_row *hc__lease_table_lend(hc_lease_table *t, size_t first,
                         + log_est * (sizeof(hc_lease) - sizeof(hc__log_row)));
     size_t size = at + page_up(log_cap * sizeof(hc__log_row));
 
-    g_assert(!t->n && !t->lend_base);
+    if (t->n || t->lend_base) {
+        return NULL;        /* only an empty table lends */
+    }
     big_free(t->leases, t->cap * sizeof(hc_lease));
     t->leases = big_resize(NULL, 0, size);
     t->cap = size / sizeof(hc_lease);
