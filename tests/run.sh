@@ -168,23 +168,54 @@ if [ -n "$unmatched" ] || [ -z "$vm_list$fast_list$slow_list" ]; then
     exit 1
 fi
 
-for t in $vm_list; do
-    run_one "$t"
-done
 if [ "$jobs" -le 1 ]; then
-    for t in $fast_list $slow_list; do
+    for t in $vm_list $fast_list $slow_list; do
         run_one "$t"
     done
 else
-    ( for t in $fast_list; do run_one "$t"; done ) &
-    fast_pid=$!
-    for t in $slow_list; do
-        # The fast tests' chain is not one of the jobs.
-        while [ "$(jobs -pr | grep -cvx "$fast_pid")" -ge "$jobs" ]; do
-            wait -n
+    # The VM suite leaves about a core idle (its two node VMs mostly take
+    # turns): HACON_TEST_BESIDE_VM long suites (default 1; 0: none) run
+    # beside it, never another VM suite.  Once it has ended, the fast
+    # tests' chain starts and the long suites run HACON_TEST_JOBS at a time.
+    beside=${HACON_TEST_BESIDE_VM:-1}
+    vm_pid="" fast_pid=""
+    if [ -n "$vm_list" ]; then
+        ( for t in $vm_list; do run_one "$t"; done ) &
+        vm_pid=$!
+    fi
+    vm_running() {
+        [ -n "$vm_pid" ] && jobs -pr | grep -qx "$vm_pid"
+    }
+    start_fast() {
+        ( for t in $fast_list; do run_one "$t"; done ) &
+        fast_pid=$!
+    }
+    # Jobs running, the VM suite's and the fast tests' chains not counted.
+    busy() { jobs -pr | grep -cvxE "${vm_pid:-x}|${fast_pid:-x}"; }
+    pending=" $slow_list "
+    while [ -n "${pending// /}" ]; do
+        room=$beside
+        if ! vm_running; then
+            room=$jobs
+            [ -n "$fast_pid" ] || start_fast
+        fi
+        next=""
+        for t in $pending; do
+            case $t in tests/drbdvm/*) vm_running && continue ;; esac
+            next=$t
+            break
         done
-        run_one "$t" &
+        if [ -z "$next" ] || [ "$(busy)" -ge "$room" ]; then
+            wait -n
+            continue
+        fi
+        pending=${pending/ $next / }
+        run_one "$next" &
     done
+    if [ -z "$fast_pid" ]; then
+        [ -z "$vm_pid" ] || wait "$vm_pid"
+        start_fast
+    fi
     wait
 fi
 

@@ -362,11 +362,15 @@ hpid=$(cold_pid)
 fpid=$(X nodeone pgrep -o -x pacemaker-fence)
 X nodeone kill -STOP "$hpid"
 X nodeone kill -KILL "$fpid"
+# The new fencer is stopped only once it answers: stopped before it
+# listens, it would never listen, and the console's every connect would be
+# refused at once instead of waiting on a fencer that does not answer.
 new_fenced() {
     nf=$(X nodeone pgrep -o -x pacemaker-fence)
-    [ -n "$nf" ] && [ "$nf" != "$fpid" ]
+    [ -n "$nf" ] && [ "$nf" != "$fpid" ] &&
+        X nodeone timeout 5 stonith_admin --history '*' > /dev/null 2>&1
 }
-until_ok 20 new_fenced
+until_ok 30 new_fenced
 fpid=$nf
 stopped_fenced=$fpid
 X nodeone kill -STOP "$fpid"
@@ -374,8 +378,8 @@ cont_con "$hpid"
 gone_seen() { grep -q "event fencer-notify:st_notify_disconnect" "$S/cold-timing.log"; }
 tap_check "console reconnecting to a stopped fencer: the old connection's end taken" \
     until_ok 5 gone_seen
-# The new fencer may not listen yet: the console's retry 2 s later then
-# meets the stopped one.
+# The console's connect may have come before the new fencer listened: its
+# retry 2 s later then meets the stopped one.
 sleep 3
 lag=$(key_lag cold)
 tap_check "console reconnecting to a stopped fencer: a key answered in $lag ms (< 1500)" [ $? = 0 ]

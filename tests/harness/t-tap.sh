@@ -77,4 +77,43 @@ for pat in unit unit_test_fake unit/test_fake build/tests/test_fake; do
 done
 run x/t-one x/t-typo
 tap_check "run.sh: a pattern that selects no test fails the run" test $? -ne 0
+
+# run.sh's order: one long suite at a time beside the VM suite (never the
+# drbd VM suite), the fast tests after it.
+mkdir -p "$work/tests/vmcluster" "$work/tests/cluster" "$work/tests/drbdvm"
+# timed PATH SECONDS: a suite that notes its start and end in $work/order.
+timed() {
+    printf '#!/bin/sh
+. "$HACON_TOP/tests/tap.sh"
+echo "start %s $(date +%%s%%N)" >> "%s/order"
+sleep %s
+echo "end %s $(date +%%s%%N)" >> "%s/order"
+tap_ok ran
+tap_done
+' \
+        "$1" "$work" "$2" "$1" "$work" > "$work/tests/$1.sh"
+    chmod +x "$work/tests/$1.sh"
+}
+timed vmcluster/t-sched-vm 4
+timed cluster/t-sched-long1 1.5
+timed cluster/t-sched-long2 1.5
+timed drbdvm/t-sched-dv 0.2
+timed x/t-sched-fast 0.2
+at() { sed -n "s|^$1 $2 ||p" "$work/order"; }
+: > "$work/order"
+run t-sched-
+tap_check "run.sh: the VM suite and the others ran" test $? -eq 0
+vm_end=$(at end vmcluster/t-sched-vm)
+tap_check "run.sh: a long suite runs beside the VM suite" \
+    test "$(at start cluster/t-sched-long1)" -lt "$vm_end"
+tap_check "run.sh: one long suite at a time beside it" \
+    test "$(at start cluster/t-sched-long2)" -ge "$(at end cluster/t-sched-long1)"
+tap_check "run.sh: the drbd VM suite waits for the VM suite's end" \
+    test "$(at start drbdvm/t-sched-dv)" -ge "$vm_end"
+tap_check "run.sh: the fast tests start once the VM suite has ended" \
+    test "$(at start x/t-sched-fast)" -ge "$vm_end"
+: > "$work/order"
+HACON_TEST_BESIDE_VM=0 run t-sched-
+tap_check "run.sh: HACON_TEST_BESIDE_VM=0: nothing beside the VM suite" \
+    test "$(at start cluster/t-sched-long1)" -ge "$(at end vmcluster/t-sched-vm)"
 tap_done
