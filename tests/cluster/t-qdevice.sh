@@ -79,10 +79,14 @@ X nodeone cat /etc/corosync/corosync.conf > "$W/corosync.conf-before"
 # priority-fencing-delay and a priority on every resource.  An admin who
 # switches to fencing=qdevice gets them removed (qnetd decides which half
 # keeps the service, and only that half fences).
+# (Its devices gone, as this cluster has none: fencing off, as step stonith
+# leaves it, so that crm_verify accepts the changed CIB.)
+X nodeone crm_attribute --type crm_config --name stonith-enabled --update false > /dev/null 2>&1
 X nodeone cibadmin -Q --scope configuration > "$W/cib-bare" 2> /dev/null
 X nodeone crm_attribute --type crm_config --name priority-fencing-delay --update 25s > /dev/null 2>&1
-X nodeone cibadmin --create --scope rsc_defaults --xml-text \
-    '<meta_attributes id="hacon-fence-priority"><nvpair id="hacon-fence-priority-priority" name="priority" value="1"/></meta_attributes>' > /dev/null 2>&1
+prio='<meta_attributes id="hacon-fence-priority"><nvpair id="hacon-fence-priority-priority" name="priority" value="1"/></meta_attributes>'
+X nodeone cibadmin --create --scope rsc_defaults --xml-text "$prio" > /dev/null 2>&1 ||
+    X nodeone cibadmin --create --scope configuration --xml-text "<rsc_defaults>$prio</rsc_defaults>" > /dev/null 2>&1
 X nodeone cibadmin -Q --scope configuration > "$W/cib-before" 2> /dev/null
 tap_check "before: priority-fencing-delay=25s and hacon's resources' priority in the CIB, as fencing=agent leaves them" sh -c \
     "grep -q 'name=\"priority-fencing-delay\" value=\"25s\"' '$W/cib-before' && grep -q 'id=\"hacon-fence-priority\"' '$W/cib-before'"
