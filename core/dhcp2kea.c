@@ -614,6 +614,7 @@ char *hc_dhcp2kea_leases(const hc_dhcp_conf *c, const hc_dhcp2kea *k,
         char *ip;
         const uint8_t *b;
         size_t len;
+        uint8_t uidbuf[7];
         uint32_t ends, valid;
 
         if (l->state != HC_LEASE_ACTIVE
@@ -639,7 +640,7 @@ char *hc_dhcp2kea_leases(const hc_dhcp_conf *c, const hc_dhcp2kea *k,
         g_string_append_printf(s, "%s,", ip);
         hex_colon(s, l->mac, l->hw_len);
         g_string_append_c(s, ',');
-        b = hc_lease_str(t, l->uid, &len);
+        b = hc_lease_uid(t, l, uidbuf, &len);
         hex_colon(s, b, b ? len : 0);
         g_string_append_printf(s, ",%u,%u,%u,0,0,", valid, ends,
                                k->subnet_id[sn]);

@@ -62,7 +62,8 @@ typedef struct hc_lease {
     uint32_t ip;            /* host byte order */
     uint32_t starts, ends, tstp, tsfp, atsfp, cltt;
     uint32_t hostname;      /* client-hostname */
-    uint32_t uid;           /* client identifier bytes */
+    uint32_t uid;           /* client identifier bytes, or HC_LEASE_UID_MAC:
+                             * read it with hc_lease_uid() */
     uint32_t vclass;        /* set vendor-class-identifier */
     uint32_t extras;        /* other set/option statements, see below */
     uint32_t line;          /* line of the "lease" keyword */
@@ -127,6 +128,17 @@ const GPtrArray *hc_lease_table_failover(const hc_lease_table *t);
 /* server-duid bytes (len 0 when absent). */
 const uint8_t *hc_lease_table_server_duid(const hc_lease_table *t,
                                           size_t *ret_len);
+
+/* A lease's uid that is not in the arena: the client identifier is type
+ * 1 followed by the lease's 6-byte MAC, the form nearly every client
+ * sends (a Kea row says so when its client_id is "01:" and its hwaddr). */
+#define HC_LEASE_UID_MAC UINT32_MAX
+
+/* The client identifier's bytes of l; NULL with *ret_len 0 when it has
+ * none.  buf holds them when they are not in the arena
+ * (HC_LEASE_UID_MAC). */
+const uint8_t *hc_lease_uid(const hc_lease_table *t, const hc_lease *l,
+                            uint8_t buf[7], size_t *ret_len);
 
 /* Bytes of an arena string; NULL with *ret_len 0 when ref is 0. */
 const uint8_t *hc_lease_str(const hc_lease_table *t, uint32_t ref,

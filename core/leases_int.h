@@ -56,6 +56,17 @@ struct hc_lease_table {
     /* Held while the log grows (it may move), when another thread reads
      * it meanwhile: a log replayed while it is being written. */
     GMutex *grow_lock;
+    /* The log's rows are in another table's lease mapping (lent by
+     * hc__lease_table_lend()): never freed or moved here; a log that
+     * outgrows them is copied into a mapping of its own. */
+    bool log_borrowed;
+    /* A table that lent the tail of its lease mapping to another
+     * table's log: the whole mapping (freed with the leases while they
+     * are in it, apart once they moved out), and while `lent`, the
+     * number of leases that fit before the log. */
+    void *lend_base;
+    size_t lend_size, limit;
+    bool lent;
 };
 
 /* A row of a log: what a lease read from Kea's row holds (the rest of it
@@ -328,8 +339,35 @@ size_t hc__lease_join_begin(const hc_lease_table *t, const hc_lease_table *u);
 void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
                          size_t b, size_t shift);
 /* The same for the rows of a log (u->log_rows). */
-void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
-                        size_t b, size_t shift);
+/* The same for the rows of a log (u->log_rows).  Returns the index of
+ * the first row not taken, b when all are: a log in t's own lease mapping
+ * (lent) stops where the next new lease would be written over a row not
+ * taken yet; hc__lease_join_log_all() takes those too, once the log is
+ * whole (they are copied aside first). */
+size_t hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows,
+                          size_t a, size_t b, size_t shift);
+void hc__lease_join_log_all(hc_lease_table *t, const hc__log_row *rows,
+                            size_t a, size_t b, size_t shift);
+
+/* A split read of Kea's file: the second half's log written where the
+ * first half's replay of it will write leases, so that the pages the
+ * log's writer has had cleared are the ones the replay writes (not
+ * fresh pages a second time).  t (empty) gets a lease mapping of
+ * `first` leases (its first half's, estimated) and, after them, room for
+ * the rows of the log: log_cap rows, of which about log_est are expected
+ * (the log starts where the replay of that many rows catches up with it
+ * and no earlier).  Returns the log's rows (NULL: t is not empty); t's leases stay below them
+ * (they move out by a copy if there are more) until
+ * hc__lease_table_claim(), from which the replay (hc__lease_join_log())
+ * may write over the rows it has taken.  hc__lease_table_release(), once
+ * the log's writer is done, frees the mapping the leases moved out of. */
+hc__log_row *hc__lease_table_lend(hc_lease_table *t, size_t first,
+                                  size_t log_est, size_t log_cap);
+void hc__lease_table_claim(hc_lease_table *t);
+void hc__lease_table_release(hc_lease_table *t);
+/* u's log is rows (log_cap rows lent by hc__lease_table_lend()). */
+void hc__lease_log_borrow(hc_lease_table *u, hc__log_row *rows,
+                          size_t log_cap);
 void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift);
 
 /* hc_leases_parse(), which also stops before a top-level statement that

@@ -206,6 +206,23 @@ static inline bool kea_mac17(const char *s, uint8_t *mac)
     return bad <= 15;
 }
 
+/* Whether the 20 bytes of cid are "01:" followed by the 17 of hw (a MAC
+ * in Kea's form, already read): two words and a byte compared, not a
+ * call to memcmp. */
+static inline bool kea_uid_is_mac(const char *cid, const char *hw)
+{
+    uint64_t c0, c1, h0, h1;
+
+    if (cid[0] != '0' || cid[1] != '1' || cid[2] != ':' || cid[19] != hw[16]) {
+        return false;
+    }
+    memcpy(&c0, cid + 3, 8);
+    memcpy(&c1, cid + 11, 8);
+    memcpy(&h0, hw, 8);
+    memcpy(&h1, hw + 8, 8);
+    return !((c0 ^ h0) | (c1 ^ h1));
+}
+
 /* kea_hex() of at most max bytes, decoded straight into a new arena
  * string (a copy out of a buffer just written byte by byte would wait on
  * those stores): *ret_ref is 0 for no bytes.  The caller rolls the arena
@@ -430,8 +447,15 @@ static const char *kea_row_lease(hc_lease_table *t, const kea_row *r,
         memcpy(l->mac, buf, l->hw_len);
     }
     l->hw_type = l->hw_len ? 1 : 0;
-    if (!kea_hex_arena(t, r->s[KEA_F_CLIENT_ID], r->n[KEA_F_CLIENT_ID], 64,
-                       &uid)) {
+    /* The common client id, type 1 and the hardware address ("01:" then
+     * the hwaddr's own text): neither decoded nor stored, hc_lease_uid()
+     * makes it from the MAC. */
+    if (l->hw_len == 6 && r->n[KEA_F_HWADDR] == 17
+        && r->n[KEA_F_CLIENT_ID] == 20
+        && kea_uid_is_mac(r->s[KEA_F_CLIENT_ID], r->s[KEA_F_HWADDR])) {
+        uid = HC_LEASE_UID_MAC;
+    } else if (!kea_hex_arena(t, r->s[KEA_F_CLIENT_ID],
+                              r->n[KEA_F_CLIENT_ID], 64, &uid)) {
         return "bad client_id";
     }
     for (int f = KEA_F_FQDN_FWD; f <= KEA_F_FQDN_REV; f++) {

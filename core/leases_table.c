@@ -133,9 +133,17 @@ void hc__lease_failover_free(hc_lease_failover *p)
 
 void hc_lease_table_reset(hc_lease_table *t)
 {
-    big_free(t->log_rows, t->log_cap * sizeof(hc__log_row));
+    if (!t->log_borrowed) {
+        big_free(t->log_rows, t->log_cap * sizeof(hc__log_row));
+    }
     t->log_rows = NULL;
     t->log_n = t->log_cap = 0;
+    t->log_borrowed = false;
+    if (t->lend_base && t->lend_base != (void *) t->leases) {
+        big_free(t->lend_base, t->lend_size);
+    }
+    t->lend_base = NULL;
+    t->lent = false;
     big_free(t->leases, t->cap * sizeof(hc_lease));
     big_free(t->index, t->index_cap * sizeof(hc_slot));
     big_free(t->arena, t->arena_cap);
@@ -253,6 +261,18 @@ static void index_resize(hc_lease_table *t, size_t cap)
 /* Makes room for one more lease. */
 static void lease_grow(hc_lease_table *t)
 {
+    if (t->lent && t->n == t->limit) {
+        /* The rest of the mapping holds another thread's log, which an
+         * mremap would take along: the leases move out by a copy. */
+        size_t cap = t->limit * 2 + 1024;
+        hc_lease *q = big_resize(NULL, 0, cap * sizeof(hc_lease));
+
+        memcpy(q, t->leases, t->n * sizeof(hc_lease));
+        t->leases = q;
+        t->cap = cap;
+        t->lent = false;
+        return;
+    }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
 
@@ -271,9 +291,19 @@ static hc__log_row *log_next(hc_lease_table *t)
         if (t->grow_lock) {
             g_mutex_lock(t->grow_lock);
         }
-        t->log_rows = big_resize(t->log_rows,
-                                 t->log_cap * sizeof(hc__log_row),
-                                 cap * sizeof(hc__log_row));
+        if (t->log_borrowed) {
+            /* Rows in another table's mapping: copied into one of its
+             * own (the other table's leases may take their place). */
+            hc__log_row *q = big_resize(NULL, 0, cap * sizeof(hc__log_row));
+
+            memcpy(q, t->log_rows, t->log_n * sizeof(hc__log_row));
+            t->log_rows = q;
+            t->log_borrowed = false;
+        } else {
+            t->log_rows = big_resize(t->log_rows,
+                                     t->log_cap * sizeof(hc__log_row),
+                                     cap * sizeof(hc__log_row));
+        }
         t->log_cap = cap;
         if (t->grow_lock) {
             g_mutex_unlock(t->grow_lock);
@@ -330,13 +360,13 @@ void hc__lease_table_reserve(hc_lease_table *t, size_t n, size_t bytes)
     size_t cap = t->index_cap;
 
     if (t->log) {
-        if (n > t->log_cap) {
+        if (n > t->log_cap && !t->log_borrowed) {
             t->log_rows = big_resize(t->log_rows,
                                      t->log_cap * sizeof(hc__log_row),
                                      n * sizeof(hc__log_row));
             t->log_cap = n;
         }
-    } else if (n > t->cap) {
+    } else if (n > t->cap && !t->lend_base) {
         t->leases = big_resize(t->leases, t->cap * sizeof(hc_lease),
                                n * sizeof(hc_lease));
         t->cap = n;
@@ -375,13 +405,25 @@ const uint8_t *hc_lease_str(const hc_lease_table *t, uint32_t ref,
 {
     const uint8_t *p;
 
-    if (!ref || ref + 2 > t->arena_len) {
+    if (!ref || (size_t) ref + 2 > t->arena_len) {
         *ret_len = 0;
         return NULL;
     }
     p = (const uint8_t *) t->arena + ref;
     *ret_len = (size_t) p[0] | (size_t) p[1] << 8;
     return p + 2;
+}
+
+const uint8_t *hc_lease_uid(const hc_lease_table *t, const hc_lease *l,
+                            uint8_t buf[7], size_t *ret_len)
+{
+    if (l->uid == HC_LEASE_UID_MAC) {
+        buf[0] = 1;
+        memcpy(buf + 1, l->mac, 6);
+        *ret_len = 7;
+        return buf;
+    }
+    return hc_lease_str(t, l->uid, ret_len);
 }
 
 void hc_lease_str_escaped(GString *out, const hc_lease_table *t, uint32_t ref,
@@ -625,20 +667,26 @@ void hc__lease_join_rows(hc_lease_table *t, const hc_lease *rows, size_t a,
         }
         l.line += lines;
         l.hostname += l.hostname ? (uint32_t) shift : 0;
-        l.uid += l.uid ? (uint32_t) shift : 0;
+        l.uid += l.uid && l.uid != HC_LEASE_UID_MAC ? (uint32_t) shift : 0;
         l.vclass += l.vclass ? (uint32_t) shift : 0;
         l.extras += l.extras ? (uint32_t) shift : 0;
         lease_store(t, &l);
     }
 }
 
-void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
-                        size_t b, size_t shift)
+size_t hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows,
+                          size_t a, size_t b, size_t shift)
 {
     uint32_t lines = t->line - 1;
+    /* The log in the lease mapping (lent): new leases are written over
+     * the rows already taken, never over one still to come. */
+    bool inplace = (const char *) rows >= (const char *) t->leases
+                   && (const char *) rows < (const char *) (t->leases
+                                                            + t->cap);
 
     for (size_t i = a; i < b; i++) {
-        const hc__log_row *r = &rows[i];
+        /* A copy: the lease may be written over the row itself. */
+        const hc__log_row row = rows[i], *r = &row;
         hc_lease *l;
         size_t s;
         bool fresh;
@@ -661,6 +709,10 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
         s = hc__lease_index_lookup(t, r->ip);
         fresh = !t->index[s].idx;
         if (fresh) {
+            if (inplace && (const char *) &t->leases[t->n + 1]
+                           > (const char *) &rows[i + 1]) {
+                return i;
+            }
             lease_grow(t);
             l = &t->leases[t->n];
             t->index[s] = (hc_slot) { r->ip, (uint32_t) ++t->n };
@@ -672,7 +724,8 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
         l->ends = r->ends;
         l->tstp = l->tsfp = l->atsfp = 0;
         l->hostname = r->hostname ? r->hostname + (uint32_t) shift : 0;
-        l->uid = r->uid ? r->uid + (uint32_t) shift : 0;
+        l->uid = r->uid && r->uid != HC_LEASE_UID_MAC
+                 ? r->uid + (uint32_t) shift : r->uid;
         l->vclass = 0;
         l->extras = r->extras ? r->extras + (uint32_t) shift : 0;
         l->line = r->line + lines;
@@ -686,6 +739,76 @@ void hc__lease_join_log(hc_lease_table *t, const hc__log_row *rows, size_t a,
             index_resize(t, t->index_cap * 2);
         }
     }
+    return b;
+}
+
+void hc__lease_join_log_all(hc_lease_table *t, const hc__log_row *rows,
+                            size_t a, size_t b, size_t shift)
+{
+    size_t k = hc__lease_join_log(t, rows, a, b, shift);
+
+    if (k < b) {
+        /* The leases reached the rows still to take: those are copied
+         * aside (the log is whole), then taken. */
+        hc__log_row *rest = g_memdup2(rows + k, (b - k) * sizeof(*rows));
+
+        hc__lease_join_log(t, rest, 0, b - k, shift);
+        g_free(rest);
+    }
+}
+
+static size_t page_up(size_t n)
+{
+    return (n + 4095) & ~(size_t) 4095;
+}
+
+hc__log_row *hc__lease_table_lend(hc_lease_table *t, size_t first,
+                                  size_t log_est, size_t log_cap)
+{
+    /* The replay writes the lease of its row j at most at first + j, 60
+     * bytes a lease, while row j + 1 of the log (36 bytes a row) must
+     * stay whole: the log starts 60 first + 24 log_est bytes in. */
+    size_t at = page_up(first * sizeof(hc_lease)
+                        + log_est * (sizeof(hc_lease) - sizeof(hc__log_row)));
+    size_t size = at + page_up(log_cap * sizeof(hc__log_row));
+
+    if (t->n || t->lend_base) {
+        return NULL;        /* only an empty table lends */
+    }
+    big_free(t->leases, t->cap * sizeof(hc_lease));
+    t->leases = big_resize(NULL, 0, size);
+    t->cap = size / sizeof(hc_lease);
+    t->limit = at / sizeof(hc_lease);
+    t->lend_base = t->leases;
+    t->lend_size = size;
+    t->lent = true;
+    return (hc__log_row *) (void *) ((char *) t->leases + at);
+}
+
+void hc__lease_table_claim(hc_lease_table *t)
+{
+    t->lent = false;
+}
+
+void hc__lease_table_release(hc_lease_table *t)
+{
+    t->lent = false;
+    if (t->lend_base && t->lend_base != (void *) t->leases) {
+        big_free(t->lend_base, t->lend_size);
+    }
+    t->lend_base = NULL;
+}
+
+void hc__lease_log_borrow(hc_lease_table *u, hc__log_row *rows,
+                          size_t log_cap)
+{
+    if (!u->log_borrowed) {
+        big_free(u->log_rows, u->log_cap * sizeof(hc__log_row));
+    }
+    u->log_rows = rows;
+    u->log_cap = log_cap;
+    u->log_n = 0;
+    u->log_borrowed = true;
 }
 
 void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
@@ -694,7 +817,7 @@ void hc__lease_table_append(hc_lease_table *t, hc_lease_table *u)
 
     if (u->log) {
         hc__lease_table_reserve(t, t->n + u->log_n, 0);
-        hc__lease_join_log(t, u->log_rows, 0, u->log_n, shift);
+        hc__lease_join_log_all(t, u->log_rows, 0, u->log_n, shift);
     } else {
         hc__lease_table_reserve(t, t->n + u->n, 0);
         hc__lease_join_rows(t, u->leases, 0, u->n, shift);
@@ -754,6 +877,23 @@ void hc__lease_join_end(hc_lease_table *t, hc_lease_table *u, size_t shift)
     t->generation++;
 }
 
+static bool bytes_equal(const uint8_t *sa, size_t na, const uint8_t *sb,
+                        size_t nb)
+{
+    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+}
+
+static bool uid_equal(const hc_lease_table *a, const hc_lease *x,
+                      const hc_lease_table *b, const hc_lease *y)
+{
+    uint8_t bx[7], by[7];
+    size_t nx, ny;
+    const uint8_t *sx = hc_lease_uid(a, x, bx, &nx);
+    const uint8_t *sy = hc_lease_uid(b, y, by, &ny);
+
+    return bytes_equal(sx, nx, sy, ny);
+}
+
 static bool str_equal(const hc_lease_table *a, uint32_t ra,
                       const hc_lease_table *b, uint32_t rb)
 {
@@ -761,7 +901,7 @@ static bool str_equal(const hc_lease_table *a, uint32_t ra,
     const uint8_t *sa = hc_lease_str(a, ra, &na);
     const uint8_t *sb = hc_lease_str(b, rb, &nb);
 
-    return !sa == !sb && na == nb && (!na || !memcmp(sa, sb, na));
+    return bytes_equal(sa, na, sb, nb);
 }
 
 bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
@@ -777,7 +917,7 @@ bool hc_lease_table_equal(const hc_lease_table *a, const hc_lease_table *b)
         hc_lease x = a->leases[i], y = b->leases[i];
 
         if (!str_equal(a, x.hostname, b, y.hostname)
-            || !str_equal(a, x.uid, b, y.uid)
+            || !uid_equal(a, &x, b, &y)
             || !str_equal(a, x.vclass, b, y.vclass)
             || !str_equal(a, x.extras, b, y.extras)) {
             return false;

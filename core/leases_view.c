@@ -559,7 +559,16 @@ static void json_lease(hc_jw *w, const hc_lease_table *t,
     }
     json_bytes(w, "hostname", t, l->hostname);
     if (l->uid) {
-        json_bytes(w, "uid", t, l->uid);
+        uint8_t buf[7];
+        size_t n;
+        const uint8_t *b = hc_lease_uid(t, l, buf, &n);
+        GString *tmp = g_string_new(NULL);
+
+        if (b) {
+            hc_escape_append(tmp, (const char *) b, n, HC_LEASE_DISPLAY_MAX);
+        }
+        hc_jw_str(w, "uid", tmp->str);
+        g_string_free(tmp, TRUE);
     }
     if (l->vclass) {
         json_bytes(w, "vendor_class", t, l->vclass);

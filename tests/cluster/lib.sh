@@ -30,6 +30,10 @@ S=$HC_CLUSTER_STATE
 # Pacemaker waits dc-deadtime for a DC before electing one (20 s default);
 # the test cluster starts with it shortened.
 : "${HC_CLUSTER_DC_DEADTIME:=3s}"
+# The final configuration's monitor interval of dhcp: the tutorial's 30 s.
+# A suite that kills dhcpd and waits for Pacemaker to notice sets it
+# shorter (the wait for the next monitor is not what it tests).
+: "${HC_CLUSTER_DHCP_MONITOR:=30s}"
 
 # The DHCP server of the instance: isc (dhcpd, the tutorial's) or kea
 # (ISC Kea); `hc-cluster up --kea` records kea for the later commands.

@@ -28,7 +28,8 @@ work=$(mktemp -d /tmp/hc-t-console.XXXXXX)
 sock=hacon-console-$$
 cleanup() {
     tmux -L "$sock" kill-server 2> /dev/null
-    if "$CL" down > "$work/down.log" 2>&1; then
+    # No graceful stop (nothing here tests it); nothing may be left.
+    if "$CL" down --fast > "$work/down.log" 2>&1; then
         rm -rf "$S"
     else
         echo "# down:"; sed 's/^/#   /' "$work/down.log"

@@ -435,7 +435,10 @@ tcheck "status, the fencer going on again: its history known" \
 X nodeone hacon status > "$W/st.txt" 2>&1
 tcheck "sbd: no disk in /etc/default/sbd, no fence_sbd, no watchdog fencing: not in use, no warning" \
     sh -c "grep -q '^  sbd on nodeone: not in use (no SBD_DEVICE in /etc/default/sbd' '$W/st.txt' && ! grep -q '! sbd' '$W/st.txt'"
-X nodeone sbd -d "$DISK_DEV" -1 5 -4 10 create > "$W/sbd.out" 2>&1 &&
+# msgwait 3 s, allocate 1 s (sbd's 10 and 2): `sbd message` waits the
+# msgwait out and `sbd allocate` the allocate timeout, time that is not
+# what this tests (hacon reads the header, whatever it holds).
+X nodeone sbd -d "$DISK_DEV" -1 5 -4 3 -2 1 create > "$W/sbd.out" 2>&1 &&
     X nodeone sbd -d "$DISK_DEV" allocate nodeone >> "$W/sbd.out" 2>&1 &&
     X nodeone sbd -d "$DISK_DEV" allocate nodetwo >> "$W/sbd.out" 2>&1 &&
     X nodeone sbd -d "$DISK_DEV" message nodetwo test >> "$W/sbd.out" 2>&1
@@ -448,22 +451,22 @@ X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
 echo "# hacon status with both nodes' sbd (nodetwo over ssh, the disk read on each): $(elapsed "$t0")s"
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
 tcheck "sbd text: NOT running here, its watchdog, timeout and msgwait of the header, its own slot, and the warning" \
-    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 0 on $DISK_DEV: clear$' '$W/st.txt' &&
+    sh -c "grep -q '^  sbd on nodeone: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 3 s, slot 0 on $DISK_DEV: clear$' '$W/st.txt' &&
            grep -q '^    disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone' '$W/st.txt' &&
            grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodeone' '$W/st.txt'"
 tcheck "sbd text: nodetwo's, read over ssh: not running, its watchdog, msgwait, its slot with the test message, and the warning" \
-    sh -c "grep -q '^  sbd on nodetwo: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 10 s, slot 1 on $DISK_DEV: test from nodeone$' '$W/st.txt' &&
+    sh -c "grep -q '^  sbd on nodetwo: NOT running, watchdog /dev/watchdog, watchdog timeout 5 s, msgwait 3 s, slot 1 on $DISK_DEV: test from nodeone$' '$W/st.txt' &&
            grep -q '! sbd is configured ($S/sbd.conf) but does not run on nodetwo' '$W/st.txt'"
 tcheck "sbd JSON: configured, not running, the slots" \
     jcheck "j['fencing']['sbd']['configured'] and not j['fencing']['sbd']['running']
             and [(x['node'], x['message']) for x in j['fencing']['sbd']['disks'][0]['slots']]
                 == [('nodeone', 'clear'), ('nodetwo', 'test')]"
-tcheck "sbd JSON: sbd_nodes, both nodes known, not running, watchdog not held, msgwait 10, each node's own slot" \
+tcheck "sbd JSON: sbd_nodes, both nodes known, not running, watchdog not held, msgwait 3, each node's own slot" \
     jcheck "[(n['node'], n['known'], n['running'], n['watchdog_open'], n['watchdog_held'], n['msgwait'],
               n['disks'][0]['watchdog_timeout'], n['disks'][0]['node_slot'], n['disks'][0]['node_message'])
              for n in j['fencing']['sbd_nodes']]
-            == [('nodeone', True, False, False, None, 10, 5, 0, 'clear'),
-                ('nodetwo', True, False, False, None, 10, 5, 1, 'test')]"
+            == [('nodeone', True, False, False, None, 3, 5, 0, 'clear'),
+                ('nodetwo', True, False, False, None, 3, 5, 1, 'test')]"
 # nodetwo not reachable by ssh (an ssh_config that names a closed port).
 printf 'Host *\n    Port 1\n    StrictHostKeyChecking no\n' > "$S/ssh-bad.conf"
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" HACON_SSH_CONFIG="$S/ssh-bad.conf" \
@@ -486,17 +489,17 @@ T new-session -d -s sbd -x 120 -y 70 \
 two_lines() { screen "$1" | grep -A1 -F -- "$2" | tail -n +2 | grep -qF -- "$3"; }
 tap_check "console: sbd on nodeone, not running, timeout and msgwait, its slot" \
     until_ok 60 two_lines sbd "sbd on nodeone: NOT running, watchdog /dev/watchdog NOT open" \
-    "    timeout 5 s, msgwait 10 s, slot 0 clear"
+    "    timeout 5 s, msgwait 3 s, slot 0 clear"
 tap_check "console: sbd on nodetwo (over ssh), its slot with the test message" \
     until_ok 30 two_lines sbd "sbd on nodetwo: NOT running, watchdog /dev/watchdog NOT open" \
-    "    timeout 5 s, msgwait 10 s, slot 1 test"
+    "    timeout 5 s, msgwait 3 s, slot 1 test"
 fits80() { ! screen sbd | grep 'sbd on node' | grep -q '.\{81\}'; }
 tap_check "console: each node's first sbd line fits 80 columns" fits80
 tap_check "console: the disk's slots" \
     wait_for sbd "disk $DISK_DEV: slot 0 nodeone clear, slot 1 nodetwo test from nodeone" 10
 X nodeone sbd -d "$DISK_DEV" message nodetwo clear > /dev/null 2>&1
 tap_check "console: nodetwo's slot cleared on the disk shows (read again every 5 s)" \
-    wait_for sbd "msgwait 10 s, slot 1 clear" 20
+    wait_for sbd "msgwait 3 s, slot 1 clear" 20
 T send-keys -t sbd q
 tap_check "console: q leaves it" wait_for sbd "EXITED 0" 10
 # A disk whose `sbd list` hangs (an sbd that never answers, first in
@@ -550,7 +553,7 @@ fpid=$(fake_pid)
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status > "$W/st.txt" 2>&1
 X nodeone env HACON_SBD_CONFIG="$S/sbd.conf" hacon status --format=json > "$W/st.json" 2>&1
 tcheck "sbd text: nodetwo's sbd running (pid $fpid there) without its watchdog, and the warning" \
-    sh -c "grep -q '^  sbd on nodetwo: running (pid $fpid), watchdog /dev/watchdog NOT open, watchdog timeout 5 s, msgwait 10 s, slot 1 on $DISK_DEV: clear$' '$W/st.txt' &&
+    sh -c "grep -q '^  sbd on nodetwo: running (pid $fpid), watchdog /dev/watchdog NOT open, watchdog timeout 5 s, msgwait 3 s, slot 1 on $DISK_DEV: clear$' '$W/st.txt' &&
            grep -q '! sbd runs on nodetwo but does not hold its watchdog /dev/watchdog open' '$W/st.txt' &&
            ! grep -q 'does not run on nodetwo' '$W/st.txt'"
 tcheck "sbd JSON: nodetwo running, its pid, no watchdog held" \

@@ -6,7 +6,9 @@
 # It sets CL, REQ, W and the cluster's variables (tests/cluster/lib.sh:
 # S, NODES, BMC_IP, ...), and a cleanup on exit: fo_cleanup_extra (when
 # the suite defines it: its own tmux server, samplers), the relay, then
-# `hc-cluster down` and this instance's state (its reports included).
+# `hc-cluster down --fast` (no graceful stop: nothing here tests it; the
+# check that nothing is left stays) and this instance's state (its
+# reports included).
 HC_CLUSTER_PREFIX=$FO_PREFIX$$
 export HC_CLUSTER_PREFIX HC_HACON_BIN=$HACON
 unset HC_CLUSTER_STATE
@@ -20,7 +22,7 @@ fo_cleanup() {
         fo_cleanup_extra
     fi
     [ -n "$relay_pid" ] && kill "$relay_pid" 2> /dev/null
-    if "$CL" down > "$W/down.log" 2>&1; then
+    if "$CL" down --fast > "$W/down.log" 2>&1; then
         rm -rf "$S"
     else
         echo "# down:"; sed 's/^/#   /' "$W/down.log"

@@ -23,6 +23,10 @@ tap_need_netns
 
 # A unique instance: several runs (and other suites) side by side.
 FO_PREFIX=hcs FO_NAME=foscreen
+# dhcp's monitor every 5 s (the tutorial's 30 s): the kill scenario waits
+# for Pacemaker to notice the killed dhcpd, up to a whole interval, a wait
+# that is Pacemaker's timer and not what the scenario tests.
+export HC_CLUSTER_DHCP_MONITOR=5s
 sock=hacon-foscreen-$$
 fo_cleanup_extra() { T kill-server 2> /dev/null; }
 . "$HACON_TOP/tests/failover/lib.sh"

@@ -43,14 +43,33 @@ static void test_fields(void **state)
         "10.0.0.1,0,pc&#x2cone,1900000600,600,08:00:2b:01:02:03,"
         "01:08:00:2b:01:02:03,7,0,0,{ \"a\": 1 },0\n"
         "10.0.0.2,1,,1900003600,3600,,,7,0,0,,0\n"
-        "10.0.0.3,2,x,1900000000,600,08:00:2b:01:02:04,,7,1,1,,0\n");
+        "10.0.0.3,2,x,1900000000,600,08:00:2b:01:02:04,,7,1,1,,0\n"
+        /* client ids other than "01:" and the hwaddr's text */
+        "10.0.0.4,0,,1900000600,600,08:00:2b:01:02:05,"
+        "01:08:00:2b:01:02:06,7,0,0,,0\n"
+        "10.0.0.5,0,,1900000600,600,08:00:2b:01:02:07,"
+        "01:08:00:2B:01:02:07,7,0,0,,0\n"
+        "10.0.0.6,0,,1900000600,600,08:00:2b:01:02:08,"
+        "ff:08:00:2b:01:02:08,7,0,0,,0\n"
+        "10.0.0.7,0,,1900000600,600,8:0:2b:1:2:9,"
+        "01:08:00:2b:01:02:09,7,0,0,,0\n");
     const hc_lease *l;
     char *h;
     size_t n;
     const uint8_t *uid;
+    uint8_t buf[7];
+    static const struct {
+        uint32_t ip;
+        const char *uid;
+    } other[] = {
+        { 0x0a000004, "\x01\x08\x00\x2b\x01\x02\x06" },
+        { 0x0a000005, "\x01\x08\x00\x2b\x01\x02\x07" },
+        { 0x0a000006, "\xff\x08\x00\x2b\x01\x02\x08" },
+        { 0x0a000007, "\x01\x08\x00\x2b\x01\x02\x09" },
+    };
 
     assert_int_equal(hc_lease_table_format(t), HC_LEASE_FMT_KEA);
-    assert_int_equal(hc_lease_table_count(t), 3);
+    assert_int_equal(hc_lease_table_count(t), 7);
     assert_int_equal(hc_lease_table_n_errors(t), 0);
     l = hc_lease_table_find(t, 0x0a000001);
     assert_non_null(l);
@@ -61,9 +80,20 @@ static void test_fields(void **state)
     assert_int_equal(l->cltt, 1900000000);
     assert_int_equal(l->hw_len, 6);
     assert_memory_equal(l->mac, "\x08\x00\x2b\x01\x02\x03", 6);
-    uid = hc_lease_str(t, l->uid, &n);
+    /* Type 1 and the MAC: made from the MAC, not stored. */
+    uid = hc_lease_uid(t, l, buf, &n);
     assert_int_equal(n, 7);
     assert_memory_equal(uid, "\x01\x08\x00\x2b\x01\x02\x03", 7);
+    assert_int_equal(l->uid, HC_LEASE_UID_MAC);
+    assert_null(hc_lease_str(t, l->uid, &n));
+    assert_int_equal(n, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(other); i++) {
+        l = hc_lease_table_find(t, other[i].ip);
+        uid = hc_lease_uid(t, l, buf, &n);
+        assert_int_equal(n, 7);
+        assert_memory_equal(uid, other[i].uid, 7);
+    }
+    l = hc_lease_table_find(t, 0x0a000001);
     h = hostname(t, l);
     assert_string_equal(h, "pc&#x2cone");   /* as Kea wrote it */
     g_free(h);
@@ -71,6 +101,8 @@ static void test_fields(void **state)
     assert_int_equal(l->state, HC_LEASE_DECLINED);
     assert_int_equal(l->usage, HC_USAGE_USED);   /* Kea: assigned */
     assert_int_equal(l->hw_len, 0);
+    assert_null(hc_lease_uid(t, l, buf, &n));
+    assert_int_equal(n, 0);
     l = hc_lease_table_find(t, 0x0a000003);
     assert_int_equal(l->state, HC_LEASE_RECLAIMED);
     assert_int_equal(l->usage, HC_USAGE_TOUCHED);

@@ -806,8 +806,9 @@ fi
 
 # ------------------------------------------------------------ a start that hangs
 # The daemons' start starts a daemon (its own session, as daemons do) and
-# then hangs until its deadline (60 s): the command fails by timing out,
-# and the rollback still runs its undo, which stops the daemon.
+# then hangs until its deadline (60 s; 5 s here, HACON_START_TIMEOUT_S,
+# the wait is not what is tested): the command fails by timing out, and
+# the rollback still runs its undo, which stops the daemon.
 cat > "$work/svc-hang" <<EOF
 #!/bin/sh
 echo "\$@" >> "$work/svc-hang.log"
@@ -823,11 +824,14 @@ chmod 755 "$work/svc-hang"
 : > "$work/svc-hang.log"
 { cat "$ans"; echo service_manager=command; echo "start_command=$work/svc-hang"; } \
     > "$work/ans.hang"
-setup apply cluster --answers "$work/ans.hang" --yes --force
+t0=$(date +%s)
+HACON_START_TIMEOUT_S=5 setup apply cluster --answers "$work/ans.hang" --yes --force
 rc=$?
+t_hang=$(( $(date +%s) - t0 ))
 cp "$work/out" "$work/out.hang"
-tap_check "hanging start: the step fails when the start times out (exit 1)" \
-    sh -c "[ $rc -eq 1 ] && grep -q 'svc-hang start corosync: timed out' '$work/out.hang'"
+tap_check "hanging start: the step fails when the start times out (exit 1, after ${t_hang} s, its deadline 5 s)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'svc-hang start corosync: timed out' '$work/out.hang' &&
+           [ $t_hang -ge 5 ] && [ $t_hang -lt 60 ]"
 tap_check "hanging start: the rollback ran the undo of the command that timed out" \
     grep -q '^stop corosync$' "$work/svc-hang.log"
 dpid=$(cat "$work/daemon.pid" 2> /dev/null)
