@@ -38,6 +38,10 @@ _wait() {
         _n=$((_n + 1))
         case $_n in 20) _nap=0.2 ;; 40) _nap=0.5 ;; esac
     done
+    # Also on stderr, which reaches the suite's log when the caller threw
+    # the screen away (> /dev/null): a wait that times out unseen costs
+    # its whole deadline in every run.
+    echo "# $0: timed out after $4 s waiting for '$3' ${5:+(gone) }on $2" >&2
     if [ "${5:-}" = gone ]; then
         echo "# timed out waiting for '$3' to leave $2; the screen was:"
     else
