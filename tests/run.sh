@@ -123,10 +123,11 @@ slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard
 # saved, as measured running it alone at load 2-7).  Beside the VM suite
 # they run one at a time, the longest first, so that the shortest are
 # left for the end, where they share the jobs with the fast tests' chain;
-# the rest (under 20 s) follow in the order of the directories.  t-deb (a
+# the rest (under 10 s) follow in the order of the directories.  t-deb (a
 # build) and t-leases-soak (a 61 MB file read 24 times), bound by the CPU
-# as the VMs are, come after the namespace clusters, which mostly wait,
-# so that they start about when the VM suite ends.  The fast tests' chain
+# as the VMs are, come after the suites of namespace clusters, which
+# mostly wait (about 950 s of them, the VM suite's time), so that they
+# start about when the VM suite ends.  The fast tests' chain
 # starts only after the VM suite: a suite of it that takes 20 s or more
 # is a long one here (the chain would end the run alone).
 longest="tests/failover/t-failover.sh (120) tests/cluster/t-fence-view.sh (115)
@@ -137,12 +138,12 @@ longest="tests/failover/t-failover.sh (120) tests/cluster/t-fence-view.sh (115)
     tests/failover/t-failover-hup.sh (50) tests/wizard/t-e2e.sh (50)
     tests/wizard/t-console.sh (47) tests/cluster/t-ssh-share.sh (41)
     tests/wizard/t-drbd-hand.sh (37) tests/wizard/t-newcomer.sh (34)
-    tests/screen/t-live.sh (33) tests/deb/t-deb.sh (61)
-    tests/screen/t-leases-soak.sh (50) tests/leases/t-kea.sh (30)
+    tests/leases/t-kea.sh (30) tests/wizard/t-kea-migrate.sh (27)
+    tests/deb/t-deb.sh (61) tests/screen/t-leases-soak.sh (50)
     tests/screen/t-setup-screen.sh (30) tests/fuzz/t-replay.sh (28)
-    tests/wizard/t-kea-migrate.sh (27) tests/wizard/t-file-steps.sh (25)
-    tests/drbd/t-drbd-names.sh (25) tests/oracle/t-corpus.sh (22)
-    tests/cluster/t-demo-kea.sh (21)"
+    tests/wizard/t-file-steps.sh (25) tests/drbd/t-drbd-names.sh (25)
+    tests/oracle/t-corpus.sh (22) tests/cluster/t-demo-kea.sh (21)
+    build/tests/test_status_update (15) tests/screen/t-live.sh (15)"
 longest=$(echo "$longest" | tr -s ' \n' '\n\n' | grep -v '^(')
 
 # The VM cluster suite, the fast tests (unit tests, then suites by

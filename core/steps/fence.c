@@ -1470,6 +1470,40 @@ static int priority_plan(hc_wizard *w, hc_plan *p, const char *m,
     return 0;
 }
 
+/* fencing=qdevice: no priority delay, and what fencing=agent or sbd left
+ * of it goes (the property, hacon's rsc_defaults priority).  The delay
+ * breaks the race of two halves that each fence the other: Pacemaker
+ * applies it only in a partition without a majority of the nodes, and its
+ * fencer starts the wait for a watchdog self-fence (stonith-watchdog-
+ * timeout) without it.  With a quorum device the half without its vote
+ * loses quorum and fences nothing (its watchdog resets it): which half
+ * keeps the service is qnetd's choice, whatever the resources' priority. */
+static void priority_drop(hc_plan *p)
+{
+    bool prop = hc_cib_property(p->cib_old, "priority-fencing-delay") != NULL;
+    bool set = hc_cib_remove_id(p->cib_new, PRIORITY_SET);
+
+    if (prop) {
+        hc_cib_set_property(p->cib_new, "priority-fencing-delay", NULL);
+        hc_plan_crm(p, "crm configure property priority-fencing-delay=0");
+    }
+    if (set) {
+        hc_plan_crm(p, "crm configure rsc_defaults priority=0");
+    }
+    if (prop || set) {
+        hc_plan_note(p, "%s%s%s removed: with a quorum device only the half "
+                     "that keeps its vote fences, the other loses quorum "
+                     "and is reset by its watchdog, so no two fences race "
+                     "for a delay to break; which half keeps the service "
+                     "is the quorum device's choice (ffsplit), not the "
+                     "resources' priority.",
+                     prop ? "priority-fencing-delay" : "",
+                     prop && set ? " and " : "",
+                     set ? "the resources' priority (rsc_defaults "
+                           PRIORITY_SET ")" : "");
+    }
+}
+
 /* The live status checks' command (agent_plan()). */
 static bool is_live_check(const hc_plan_cmd *c)
 {
@@ -1596,6 +1630,8 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     }
     if (rc == 0 && strcmp(m, "qdevice")) {
         rc = priority_plan(w, p, m, ret_err);
+    } else if (rc == 0) {
+        priority_drop(p);
     }
     v = hc_cib_property(p->cib_old, "stonith-enabled");
     /* Without its watchdog half, fencing=qdevice fences nothing: STONITH

@@ -75,7 +75,24 @@ tap_check "before: corosync runs with two_node (2Node flag), no Qdevice" sh -c \
     "grep -q '^Flags: *2Node' '$W/q-before' && ! grep -q Qdevice '$W/q-before'"
 conf_sums > "$W/conf-before"
 X nodeone cat /etc/corosync/corosync.conf > "$W/corosync.conf-before"
+# What step fence with fencing=agent (or sbd) leaves for a split: its
+# priority-fencing-delay and a priority on every resource.  An admin who
+# switches to fencing=qdevice gets them removed (qnetd decides which half
+# keeps the service, and only that half fences).
+# (Its devices gone, as this cluster has none: fencing off, as step stonith
+# leaves it, so that crm_verify accepts the changed CIB.)
+X nodeone crm_attribute --type crm_config --name stonith-enabled --update false > /dev/null 2>&1
+X nodeone cibadmin -Q --scope configuration > "$W/cib-bare" 2> /dev/null
+X nodeone crm_attribute --type crm_config --name priority-fencing-delay --update 25s > /dev/null 2>&1
+prio='<meta_attributes id="hacon-fence-priority"><nvpair id="hacon-fence-priority-priority" name="priority" value="1"/></meta_attributes>'
+X nodeone cibadmin --create --scope rsc_defaults --xml-text "$prio" > /dev/null 2>&1 ||
+    X nodeone cibadmin --create --scope configuration --xml-text "<rsc_defaults>$prio</rsc_defaults>" > /dev/null 2>&1
 X nodeone cibadmin -Q --scope configuration > "$W/cib-before" 2> /dev/null
+tap_check "before: priority-fencing-delay=25s and hacon's resources' priority in the CIB, as fencing=agent leaves them" sh -c \
+    "grep -q 'name=\"priority-fencing-delay\" value=\"25s\"' '$W/cib-before' && grep -q 'id=\"hacon-fence-priority\"' '$W/cib-before'"
+# prio_gone FILE: the CIB configuration in FILE is cib-bare's (an empty
+# rsc_defaults apart).
+prio_gone() { diff <(grep -v '<rsc_defaults/>' "$W/cib-bare") <(grep -v '<rsc_defaults/>' "$1") > /dev/null; }
 phase "up --qnetd"
 
 # ---------------------------------------------------------------- plan
@@ -97,6 +114,10 @@ ocheck "plan: qnetd set up over ssh (its certificate database), the nodes' certi
      grep -q '^  \[$QNETD_HOST\] sh -c .*corosync-qnetd start' '$W/out' &&
      grep -q '^  corosync-cfgtool -R' '$W/out' &&
      grep -q '^  \[nodetwo\] sh -c .*corosync-qdevice start' '$W/out'"
+ocheck "plan: the agent's priority-fencing-delay and the resources' priority removed, and why" sh -c \
+    "grep -q '^  crm configure property priority-fencing-delay=0' '$W/out' &&
+     grep -q '^  crm configure rsc_defaults priority=0' '$W/out' &&
+     grep -q 'priority-fencing-delay and the resources. priority (rsc_defaults hacon-fence-priority) removed: with a quorum device only the half that keeps its vote fences' '$W/out'"
 ocheck "plan: why diskless sbd on two nodes is unsafe without the third vote" sh -c \
     "grep -q 'Diskless sbd on two nodes alone is not safe: with two_node: 1 both halves of a split network keep quorum' '$W/out'"
 ocheck "plan: the diskless sbd half SKIPPED in a namespace node, with the reason; what a real node would get shown (SBD_WATCHDOG_TIMEOUT=35)" sh -c \
@@ -171,8 +192,8 @@ X nodeone cibadmin -Q --scope configuration > "$W/cib-after" 2> /dev/null
 tap_check "no sbd runs, no /etc/default/sbd written, the CIB configuration unchanged (no stonith-enabled without a way to fence)" sh -c \
     "! '$CL' exec nodeone pidof sbd > /dev/null && ! '$CL' exec nodetwo pidof sbd > /dev/null &&
      ! '$CL' exec nodeone grep -qs Diskless /etc/default/sbd &&
-     ! '$CL' exec nodetwo grep -qs Diskless /etc/default/sbd &&
-     cmp -s '$W/cib-before' '$W/cib-after'"
+     ! '$CL' exec nodetwo grep -qs Diskless /etc/default/sbd"
+tap_check "... but for priority-fencing-delay and the resources' priority: removed" prio_gone "$W/cib-after"
 conf_sums > "$W/conf-applied"
 phase "apply"
 
@@ -267,6 +288,9 @@ tap_check "... corosync back to two_node (2Node), no Qdevice; corosync-qdevice s
     "grep -q '^Flags: *2Node Quorate' '$W/q-rolled' && ! grep -q Qdevice '$W/q-rolled' &&
      ! '$CL' exec nodeone pidof corosync-qdevice > /dev/null && ! '$CL' exec nodetwo pidof corosync-qdevice > /dev/null &&
      ! '$CL' exec $QNETD_HOST pidof corosync-qnetd > /dev/null"
+X nodeone cibadmin -Q --scope configuration > "$W/cib-rolled" 2> /dev/null
+tap_check "... the CIB as before: priority-fencing-delay=25s and the resources' priority back" \
+    cmp -s "$W/cib-before" "$W/cib-rolled"
 phase "rollback"
 
 # ---------------------------------------------------------------- down

@@ -37,6 +37,12 @@ mount --bind $st/corosync /etc/corosync
 mount --bind $st/pcmk /var/lib/pacemaker
 mount --bind $st/corosync-lib /var/lib/corosync
 mount --bind $st/log /var/log
+# The first CIB with dc-deadtime shortened (Pacemaker's 20 s): the only
+# node's first election need not wait for a peer that never comes.
+cibadmin --empty > /var/lib/pacemaker/cib/cib.xml &&
+    CIB_file=/var/lib/pacemaker/cib/cib.xml crm_attribute --type crm_config \
+        --name dc-deadtime --update 2s
+chmod 600 /var/lib/pacemaker/cib/cib.xml
 chown -R hacluster:haclient /var/lib/pacemaker /var/log/pacemaker
 ip link set lo up
 cat > /etc/corosync/corosync.conf <<EOC

@@ -29,7 +29,8 @@
 # VMC_FENCING_SUB: the fencing sub-phases (default "sbd agent qdevice";
 # qdevice: diskless sbd with corosync-qnetd on the client VM, then
 # VMC_QDEVICE_FENCED on it, default "cut").
-# VMC_SKIP: phases to leave out ("client wizard console fencing"), for
+# VMC_SKIP: phases to leave out ("client wizard console fencing",
+# "qdevice-rollback": the qdevice sub-phase's injected failure), for
 # working on one part.  VMC_POST_SECS: a fenced node's POST (45 s).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
@@ -970,6 +971,39 @@ EOF'
     tap_check "qdevice: the plan sets up diskless sbd (no SKIPPED: a VM is no container) with the watchdog timeout above qdevice's sync_timeout" \
         sh -c '! grep -q "SKIPPED" "$1" && grep -q "SBD_WATCHDOG_TIMEOUT=35" "$1" &&
                grep -q "stonith-watchdog-timeout=70s" "$1"' sh "$LOG/plan-fence-qdevice.log"
+    # First with a failure injected once its apply is done (qnetd set up,
+    # corosync on the device, diskless sbd started before pacemaker on
+    # both nodes): the rollback must stop sbd (SIGTERM: Debian's init
+    # script refuses a diskless configuration) and corosync-qdevice, give
+    # corosync back two_node, and leave qnetd, the files and the CIB as
+    # they were.
+    qd_state='md5sum < /etc/corosync/corosync.conf; md5sum < /etc/default/sbd; pgrep -x sbd > /dev/null && echo sbd-runs || echo no-sbd; pidof corosync-qdevice > /dev/null && echo qdevice-runs || echo no-qdevice; ls -d /etc/corosync/qdevice/net/nssdb 2>&1; corosync-quorumtool -s | grep -E "^(Flags|Expected votes):"'
+    qd_cib='for p in stonith-enabled stonith-watchdog-timeout; do echo "$p=$(crm_attribute -G -n $p -q 2>/dev/null)"; done'
+    qn_state='pidof corosync-qnetd > /dev/null && echo qnetd-runs || echo no-qnetd; ls -d /etc/corosync/qnetd/nssdb 2>&1'
+  # (VMC_SKIP=qdevice-rollback: without it, when working on the rest.)
+  if have_time 900 "qdevice-rollback: step fence, fencing=qdevice, its injected failure"; then
+    { run alpha 30 "$qd_state"; run beta 30 "$qd_state"; run alpha 30 "$qd_cib"; run client 30 "$qn_state"; } \
+        > "$LOG/qdevice-before.txt" 2>&1
+    t1=$SECONDS
+    run alpha 900 "HACON_WIZARD_FAIL=fence:apply hacon setup apply fence --answers /root/answers-qdevice --yes" \
+        > "$LOG/step-fence-qdevice-fail.log" 2>&1
+    rc=$?
+    f=$LOG/step-fence-qdevice-fail.log
+    tap_check "step fence, fencing=qdevice, a failure injected after its apply: failed, rolled back (exit $rc, $((SECONDS - t1)) s)" \
+        sh -c '[ "$1" != 0 ] && grep -q "failure injected by HACON_WIZARD_FAIL; rolled back to" "$2" &&
+               ! grep -q "ROLLBACK FAILED" "$2"' sh "$rc" "$f"
+    grep -E '^\s+\.\.\. (running|undoing|the cluster|updating|failed)|FAILED' "$f" | tail -n 40 | sed 's/^/#   /'
+    tap_check "... diskless sbd was started on both nodes before the failure" \
+        test "$(grep -c 'running .*sbd .*-p /run/sbd.pid watch' "$f")" = 2
+    { run alpha 30 "$qd_state"; run beta 30 "$qd_state"; run alpha 30 "$qd_cib"; run client 30 "$qn_state"; } \
+        > "$LOG/qdevice-after.txt" 2>&1
+    tap_check "... the rollback stopped diskless sbd (SIGTERM) and corosync-qdevice on both nodes" \
+        sh -c '[ "$(grep -c no-sbd "$1")" = 2 ] && [ "$(grep -c no-qdevice "$1")" = 2 ]' sh "$LOG/qdevice-after.txt"
+    tap_diff "... and restored corosync.conf (two_node), /etc/default/sbd, the certificates, qnetd on client and the CIB's stonith properties" \
+        "$LOG/qdevice-before.txt" "$LOG/qdevice-after.txt"
+    online_started 300 "... both nodes online again, dhcp Started"
+    phase "fencing: qdevice, its injected failure and rollback" $t1
+  fi
     t1=$SECONDS
     run alpha 900 "hacon setup apply fence --answers /root/answers-qdevice --yes" \
         > "$LOG/step-fence-qdevice.log" 2>&1
