@@ -252,8 +252,11 @@ static int probe_disk(hc_wizard *w, const char *node, const char *name,
         g_free(minor_s);
         return 0;
     }
+    /* The size on a last line of its own, in the same command (each
+     * command on a node costs its round trip). */
     rc = run_on(w, node, "wipefs --noheadings --output TYPE,OFFSET \"$1\" "
-                "&& blockdev --getsize64 \"$1\" >&2", disk, NULL, &out, &err);
+                "&& s=$(blockdev --getsize64 \"$1\") && echo \"size $s\"",
+                disk, NULL, &out, &err);
     if (rc < 0) {
         *ret_err = g_strdup_printf("cannot read what %s holds on %s (wipefs, "
                                    "blockdev): %s; nothing is planned on it",
@@ -264,14 +267,16 @@ static int probe_disk(hc_wizard *w, const char *node, const char *name,
         return -EIO;
     }
     g_free(err);
+    {
+        char *last = g_strrstr(g_strchomp(out), "size ");
+
+        if (last && (last == out || last[-1] == '\n')) {
+            f->p.size = g_ascii_strtoull(last + 5, NULL, 10);
+            *last = '\0';
+        }
+    }
     f->sigs = g_strstrip(out);
     f->p.signatures = f->sigs;
-    out = NULL;
-    if (run_on(w, node, "blockdev --getsize64 \"$1\"", disk, NULL, &out,
-               NULL) == 0) {
-        f->p.size = g_ascii_strtoull(out, NULL, 10);
-    }
-    g_free(out);
     out = NULL;
     /* drbdmeta refuses a minor in use; r0 is down here, so it is not. */
     if (run_on(w, node, "drbdmeta \"$1\" v08 \"$2\" internal get-gi "
