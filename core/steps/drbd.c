@@ -244,53 +244,61 @@ static int probe_disk(hc_wizard *w, const char *node, const char *name,
                       const char *res, const char *disk, int minor,
                       disk_found *f, char **ret_err)
 {
+    /* One command on the node (each costs its round trip): "up" when r0
+     * runs there; else wipefs's signatures, the size on a line of its
+     * own, then after a line "gi" what drbdmeta says (8.4's format or
+     * 9's; it refuses a minor in use, and r0 is down here). */
+    static const char script[] =
+        "if drbdadm cstate \"$1\" >/dev/null 2>&1; then echo up; exit 0; fi; "
+        "wipefs --noheadings --output TYPE,OFFSET \"$2\" "
+        "&& s=$(blockdev --getsize64 \"$2\") || exit 1; "
+        "echo \"size $s\"; echo gi; "
+        "drbdmeta \"$3\" v08 \"$2\" internal get-gi 2>/dev/null "
+        "|| drbdmeta \"$3\" v09 \"$2\" internal get-gi --node-id 0 "
+        "2>/dev/null || drbdmeta \"$3\" v09 \"$2\" internal get-gi "
+        "--node-id 1 2>/dev/null; exit 0";
     char *minor_s = g_strdup_printf("%d", minor), *out = NULL, *err = NULL;
-    int rc;
+    const char *argv[] = { "sh", "-c", script, "sh", res, disk, minor_s,
+                           NULL };
+    char *size, *gi;
+    int rc = hc_wizard_run(w, node, 15000, &out, &err, argv);
 
-    f->p.up = ok_on(w, node, "drbdadm cstate \"$1\" >/dev/null 2>&1", res);
-    if (f->p.up) {
-        g_free(minor_s);
-        return 0;
-    }
-    /* The size on a last line of its own, in the same command (each
-     * command on a node costs its round trip). */
-    rc = run_on(w, node, "wipefs --noheadings --output TYPE,OFFSET \"$1\" "
-                "&& s=$(blockdev --getsize64 \"$1\") && echo \"size $s\"",
-                disk, NULL, &out, &err);
+    g_free(minor_s);
     if (rc < 0) {
         *ret_err = g_strdup_printf("cannot read what %s holds on %s (wipefs, "
                                    "blockdev): %s; nothing is planned on it",
                                    disk, name, err ? err : "failed");
         g_free(err);
         g_free(out);
-        g_free(minor_s);
         return -EIO;
     }
     g_free(err);
-    {
-        char *last = g_strrstr(g_strchomp(out), "size ");
+    if (!strcmp(g_strstrip(out), "up")) {
+        f->p.up = true;
+        g_free(out);
+        return 0;
+    }
+    /* out: the signatures, "size N", "gi", what drbdmeta said. */
+    gi = strstr(out, "\ngi");
+    if (gi && (gi[3] == '\n' || gi[3] == '\0')) {
+        char *text = g_strstrip(g_strdup(gi + 3));
 
-        if (last && (last == out || last[-1] == '\n')) {
-            f->p.size = g_ascii_strtoull(last + 5, NULL, 10);
-            *last = '\0';
+        *gi = '\0';
+        if (*text) {
+            f->p.meta_data = true;
+            f->gi = text;
+            f->p.gi = f->gi;
+        } else {
+            g_free(text);
         }
+    }
+    size = g_strrstr(out, "size ");
+    if (size && (size == out || size[-1] == '\n')) {
+        f->p.size = g_ascii_strtoull(size + 5, NULL, 10);
+        *size = '\0';
     }
     f->sigs = g_strstrip(out);
     f->p.signatures = f->sigs;
-    out = NULL;
-    /* drbdmeta refuses a minor in use; r0 is down here, so it is not. */
-    if (run_on(w, node, "drbdmeta \"$1\" v08 \"$2\" internal get-gi "
-               "2>/dev/null || drbdmeta \"$1\" v09 \"$2\" internal get-gi "
-               "--node-id 0 2>/dev/null || drbdmeta \"$1\" v09 \"$2\" "
-               "internal get-gi --node-id 1 2>/dev/null", minor_s, disk,
-               &out, NULL) == 0 && *g_strstrip(out)) {
-        f->p.meta_data = true;
-        f->gi = out;
-        f->p.gi = f->gi;
-    } else {
-        g_free(out);
-    }
-    g_free(minor_s);
     return 0;
 }
 
