@@ -48,18 +48,31 @@ static void need(needs *nd, const char *script, const char *arg,
     va_end(ap);
 }
 
-/* Runs the checks of nd on node (NULL: here), in one command, and says
- * each one that failed in bad, prefixed with the node. */
-static void needs_run(hc_wizard *w, const char *node, needs *nd,
-                      GString *bad)
+/* Runs the checks of nd on node (NULL: here), in one command; its
+ * output in *ret_out.  Returns what hc_wizard_run() returns
+ * (below 0: it did not run, ssh cannot reach the node). */
+static int needs_exec(hc_wizard *w, const char *node, needs *nd,
+                      char **ret_out)
 {
-    const char *name = node ? node : hc_wizard_local(w);
-    char *out = NULL, **st;
+    char *err = NULL;
+    int rc;
 
     g_ptr_array_add(nd->argv, NULL);
-    /* A check that cannot run (ssh failed) failed. */
-    hc_wizard_run(w, node, 15000 * (int) nd->msgs->len, &out, NULL,
-                  (const char *const *) nd->argv->pdata);
+    *ret_out = NULL;
+    rc = hc_wizard_run(w, node, 15000 * (int) nd->msgs->len, ret_out, &err,
+                       (const char *const *) nd->argv->pdata);
+    g_free(err);
+    return rc;
+}
+
+/* Says each check of nd that failed (out: what needs_exec() printed; a
+ * check that could not run failed) in bad, prefixed with the node. */
+static void needs_report(hc_wizard *w, const char *node, needs *nd,
+                         char *out, GString *bad)
+{
+    const char *name = node ? node : hc_wizard_local(w);
+    char **st;
+
     st = g_strsplit(out ? out : "", "\n", -1);
     for (guint i = 0; i < nd->msgs->len; i++) {
         const char *msg = nd->msgs->pdata[i];
@@ -87,7 +100,10 @@ static void needs_run(hc_wizard *w, const char *node, needs *nd,
         g_free(mine);
     }
     g_strfreev(st);
-    g_free(out);
+}
+
+static void needs_clear(needs *nd)
+{
     g_ptr_array_free(nd->argv, TRUE);
     g_ptr_array_free(nd->msgs, TRUE);
 }
@@ -345,6 +361,66 @@ out:
     g_string_free(why, TRUE);
 }
 
+/* The checks of a node (the same on both), into nd. */
+static void needs_fill(hc_wizard *w, needs *nd, bool drbd, const char *disk,
+                       const char *disk_key, char **agent,
+                       const char *agent_ans, const char *dhcp_agent,
+                       const char *const *pkgs, size_t npkgs)
+{
+    needs_init(nd);
+    for (int k = 1; k <= 2; k++) {
+        const char *key = k == 1 ? "node1" : "node2";
+        const char *v = hc_wizard_answer(w, key);
+
+        need(nd, "getent hosts \"$1\" >/dev/null", v,
+             "%s=%s does not resolve there (getent hosts): add it to "
+             "/etc/hosts there, or answer %s= the node's name "
+             "(uname -n)", key, v, key);
+    }
+    for (size_t k = 0; k < npkgs; k++) {
+        need(nd, "dpkg-query -W -f='${Status}' \"$1\" "
+             "2>/dev/null | grep -q 'ok installed'", pkgs[k],
+             "package %s is not installed there: apt-get install %s",
+             pkgs[k], pkgs[k]);
+    }
+    /* hacon's own agents are checked, and installed on the
+     * peer, with hacon itself below. */
+    if (strcmp(agent[1], "hacon")) {
+        need(nd, "test -x \"$1\"", dhcp_agent,
+             "dhcp_agent=%s is not installed there (no %s): install "
+             "it on both nodes, or answer dhcp_agent=%s",
+             agent_ans, dhcp_agent, hc_steps_kea(w)
+             ? "ocf:hacon:kea-dhcp4" : "ocf:hacon:dhcpd");
+    }
+    need(nd, "ip link show \"$1\" >/dev/null 2>&1",
+         hc_wizard_answer(w, "ha_if"),
+         "ha_if=%s is no network interface there (ip link): answer "
+         "ha_if= the interface on the HA network",
+         hc_wizard_answer(w, "ha_if"));
+    need(nd, "ip link show \"$1\" >/dev/null 2>&1",
+         hc_wizard_answer(w, "service_if"),
+         "service_if=%s is no network interface there (ip link): "
+         "answer service_if= the interface towards the DHCP clients",
+         hc_wizard_answer(w, "service_if"));
+    if (drbd) {
+        need(nd, "test -b \"$1\"", disk,
+             "drbd_disk=%s (storage=drbd) is not a block device "
+             "there: answer drbd_disk= the disk DRBD replicates, or, "
+             "without DRBD, storage=shared and shared_disk= a disk "
+             "both nodes see", disk);
+        /* DRBD's backing disk must not be in use (mounted). */
+        need(nd, "! grep -q \"^$(readlink -f \"$1\") \" "
+             "/proc/mounts", disk,
+             "drbd_disk=%s is mounted there: DRBD needs it unused: "
+             "unmount it, or answer drbd_disk= another disk", disk);
+    } else {
+        need(nd, "test -b \"$1\"", disk,
+             "%s=%s (storage=shared) is not a block device there: "
+             "answer shared_disk= a disk both nodes see", disk_key,
+             disk);
+    }
+}
+
 static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *const pkgs[] = { "corosync", "pacemaker",
@@ -360,9 +436,16 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     char **agent = g_strsplit(agent_ans, ":", 3);
     char *dhcp_agent = g_strdup_printf("/usr/lib/ocf/resource.d/%s/%s",
                                        agent[1], agent[2]);
-    const char *argv[] = { "true", NULL };
+    needs nd[2];
+    char *out[2] = { NULL, NULL };
 
-    if (hc_wizard_run(w, nodes[1], 15000, NULL, NULL, argv) < 0) {
+    /* Each node's checks in one command there, the peer's first: that
+     * it runs at all says whether ssh reaches the peer. */
+    for (int i = 1; i >= 0; i--) {
+        needs_fill(w, &nd[i], drbd, disk, disk_key, agent, agent_ans,
+                   dhcp_agent, pkgs, G_N_ELEMENTS(pkgs));
+    }
+    if (needs_exec(w, nodes[1], &nd[1], &out[1]) < 0) {
         /* Two ways out: ssh's (the right name, no key yet), or an answer
          * (the default name on machines called otherwise), named so that
          * the answers form opens on it. */
@@ -376,65 +459,14 @@ static int preflight_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                                hc_wizard_local(w), key, nodes[1], nodes[1],
                                nodes[1], nodes[1], key);
     } else {
-        for (int i = 0; i < 2; i++) {
-            const char *n = i ? nodes[1] : NULL;
-            needs nd;
-
-            needs_init(&nd);
-            for (int k = 1; k <= 2; k++) {
-                const char *key = k == 1 ? "node1" : "node2";
-                const char *v = hc_wizard_answer(w, key);
-
-                need(&nd, "getent hosts \"$1\" >/dev/null", v,
-                     "%s=%s does not resolve there (getent hosts): add it to "
-                     "/etc/hosts there, or answer %s= the node's name "
-                     "(uname -n)", key, v, key);
-            }
-            for (size_t k = 0; k < G_N_ELEMENTS(pkgs); k++) {
-                need(&nd, "dpkg-query -W -f='${Status}' \"$1\" "
-                     "2>/dev/null | grep -q 'ok installed'", pkgs[k],
-                     "package %s is not installed there: apt-get install %s",
-                     pkgs[k], pkgs[k]);
-            }
-            /* hacon's own agents are checked, and installed on the
-             * peer, with hacon itself below. */
-            if (strcmp(agent[1], "hacon")) {
-                need(&nd, "test -x \"$1\"", dhcp_agent,
-                     "dhcp_agent=%s is not installed there (no %s): install "
-                     "it on both nodes, or answer dhcp_agent=%s",
-                     agent_ans, dhcp_agent, hc_steps_kea(w)
-                     ? "ocf:hacon:kea-dhcp4" : "ocf:hacon:dhcpd");
-            }
-            need(&nd, "ip link show \"$1\" >/dev/null 2>&1",
-                 hc_wizard_answer(w, "ha_if"),
-                 "ha_if=%s is no network interface there (ip link): answer "
-                 "ha_if= the interface on the HA network",
-                 hc_wizard_answer(w, "ha_if"));
-            need(&nd, "ip link show \"$1\" >/dev/null 2>&1",
-                 hc_wizard_answer(w, "service_if"),
-                 "service_if=%s is no network interface there (ip link): "
-                 "answer service_if= the interface towards the DHCP clients",
-                 hc_wizard_answer(w, "service_if"));
-            if (drbd) {
-                need(&nd, "test -b \"$1\"", disk,
-                     "drbd_disk=%s (storage=drbd) is not a block device "
-                     "there: answer drbd_disk= the disk DRBD replicates, or, "
-                     "without DRBD, storage=shared and shared_disk= a disk "
-                     "both nodes see", disk);
-                /* DRBD's backing disk must not be in use (mounted). */
-                need(&nd, "! grep -q \"^$(readlink -f \"$1\") \" "
-                     "/proc/mounts", disk,
-                     "drbd_disk=%s is mounted there: DRBD needs it unused: "
-                     "unmount it, or answer drbd_disk= another disk", disk);
-            } else {
-                need(&nd, "test -b \"$1\"", disk,
-                     "%s=%s (storage=shared) is not a block device there: "
-                     "answer shared_disk= a disk both nodes see", disk_key,
-                     disk);
-            }
-            needs_run(w, n, &nd, bad);
-        }
+        needs_exec(w, NULL, &nd[0], &out[0]);
+        needs_report(w, NULL, &nd[0], out[0], bad);
+        needs_report(w, nodes[1], &nd[1], out[1], bad);
         plan_same_hacon(w, p, nodes[1], bad);
+    }
+    for (int i = 0; i < 2; i++) {
+        needs_clear(&nd[i]);
+        g_free(out[i]);
     }
     g_hash_table_replace(p->data, g_strdup("done"),
                          g_strdup("both nodes ready"));
