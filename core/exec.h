@@ -81,6 +81,13 @@ char *hc_exec_ssh_dir(void);
  * on a node connects again.  A process killed by SIGKILL leaves its
  * masters to end 10 s after their last command (ControlPersist). */
 void hc_exec_ssh_close(void);
+/* The console lends its connections to the `hacon setup` child it starts
+ * (child: its PID, the child's environment holding HACON_SSH_OWNER=the
+ * console's PID), and takes them back when the child has ended (0): each
+ * master the children made is then held by an idle session of the
+ * console's, until the next child or the console's end, which ends them
+ * (unless a child still runs: it ends them when it ends). */
+void hc_exec_ssh_lend(pid_t child);
 
 /* Collects the const char* arguments of ap up to a NULL into a new
  * NULL-terminated argv (g_strfreev()): for functions that take a command

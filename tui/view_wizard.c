@@ -487,6 +487,8 @@ static void on_child_exit(GPid pid, gint status, gpointer data)
 {
     (void) data;
     g_spawn_close_pid(pid);
+    /* The connections it made held for the next child. */
+    hc_exec_ssh_lend(0);
     wz.status = status;
     wz.exited = true;
     maybe_finished();
@@ -585,9 +587,16 @@ static void child_start(const char *verb, const char *step)
     if (pipe2(tfds, O_CLOEXEC) < 0) {
         tfds[0] = tfds[1] = -1;
     }
-    /* The records come on descriptor 3 of the child. */
+    /* The records come on descriptor 3 of the child; its commands on a
+     * node go over the console's connection there (HACON_SSH_OWNER). */
     envp = g_environ_setenv(g_get_environ(), "HACON_TRANSCRIPT_FD",
                             tfds[1] >= 0 ? "3" : "", TRUE);
+    {
+        char owner[24];
+
+        snprintf(owner, sizeof(owner), "%ld", (long) getpid());
+        envp = g_environ_setenv(envp, "HACON_SSH_OWNER", owner, TRUE);
+    }
     pid = fork();
     if (pid < 0) {
         set_message("cannot fork: %s", strerror(errno));
@@ -607,6 +616,7 @@ static void child_start(const char *verb, const char *step)
     close(fds[1]);
     g_strfreev(envp);
     g_free(self);
+    hc_exec_ssh_lend(pid);
     follow_child(verb, pid, fds[0], tfds);
 }
 

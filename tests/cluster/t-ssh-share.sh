@@ -171,6 +171,109 @@ else
     screen k | sed 's/^/#   /'
 fi
 
+# ------------------------------------------------ the console's setup children
+# The guided setup runs each check, plan and apply as a `hacon setup`
+# child of the console: they all go over one login on nodetwo, also when
+# more than ControlPersist's 10 s pass between two children (the console
+# holds the master meanwhile); q ends it at once; after SIGKILL it ends
+# by itself; an apply that outlives the console goes on over it and ends
+# it when it is done.
+# console_pid: the console (hacon whose parent is no hacon) on nodeone.
+# leave NAME: Esc out of the setup screen, then q (one key at a time:
+# Esc and q at once are Alt-q).
+leave() {
+    T send-keys -t "$1" Escape
+    wait_gone "$1" "Esc Back" 10 > /dev/null
+    T send-keys -t "$1" q
+}
+console_pid() { X nodeone sh -c 'for p in $(pidof hacon); do
+    [ "$(cat /proc/$(cut -d" " -f4 /proc/$p/stat)/comm)" = hacon ] || echo $p; done'; }
+wizard() {
+    T new-session -d -s "$1" -x 100 -y 30 \
+        "'$CL' ssh nodeone HACON_ANSWERS=/tmp/answers hacon; echo; echo EXITED; exec sleep 600"
+    wait_for "$1" "w Setup" 30 > /dev/null && T send-keys -t "$1" w &&
+        wait_re "$1" "^ *1 preflight" 60 > /dev/null &&
+        wait_gone "$1" "checking" 60 > /dev/null
+}
+before=$(logins)
+if wizard ws; then
+    l1=$(( $(logins) - before ))
+    sleep 11
+    T send-keys -t ws Enter
+    if wait_re ws "Step [a-z]+:" 30 > /dev/null &&
+       wait_gone ws "computing the plan" 60 > /dev/null; then
+        T send-keys -t ws Escape
+        wait_re ws "^ *1 preflight" 30 > /dev/null && wait_gone ws "checking" 60 > /dev/null
+        l=$(( $(logins) - before ))
+        tap_check "the console's setup list, plan 11 s later and list again: one login on nodetwo ($l; $l1 after the first)" \
+            [ "$l" = 1 ]
+    else
+        tap_fail "the console's setup plan"
+        screen ws | sed 's/^/#   /'
+    fi
+    tap_check "... its master kept while the console runs" has_master
+    leave ws
+    wait_for ws EXITED 20 > /dev/null
+    tap_check "q: the master and its socket are gone at once" until_ok 3 none_left
+else
+    tap_fail "the console's setup list"
+    screen ws | sed 's/^/#   /'
+fi
+until_ok 30 none_left || echo "# left after the setup list: $(masters) $(sockets)"
+
+if wizard wk; then
+    X nodeone sh -c "kill -KILL $(console_pid)"
+    wait_for wk EXITED 20 > /dev/null
+    t=$(now)
+    if until_ok 30 none_left; then
+        tap_ok "SIGKILL to the console after a setup list: its master ends by itself $(elapsed "$t") s later"
+    else
+        tap_fail "SIGKILL to the console after a setup list: its master ends by itself"
+        echo "# left: $(masters) $(sockets)"
+    fi
+else
+    tap_fail "the console's setup list (SIGKILL)"
+    screen wk | sed 's/^/#   /'
+fi
+
+# preflight applied from the console (its copies slowed as above), the
+# console killed while it runs: the apply goes on over the console's
+# connection to its end, then ends it.
+X nodetwo sh -c 'mount -t tmpfs -o size=64m hc-nobin /usr/local/bin &&
+    mount -t tmpfs -o size=1m hc-noocf /usr/lib/ocf/resource.d/hacon &&
+    mount --bind /run/hc/chmod.slow /bin/chmod'
+if wizard wa; then
+    before=$(logins)
+    T send-keys -t wa Enter
+    if wait_re wa "Step preflight:" 30 > /dev/null &&
+       wait_gone wa "computing the plan" 60 > /dev/null; then
+        T send-keys -t wa a
+        wait_for wa "y: yes" 20 > /dev/null
+        T send-keys -t wa y
+    fi
+    if until_ok 60 copying; then
+        X nodeone sh -c "kill -KILL $(console_pid)"
+        wait_for wa EXITED 20 > /dev/null
+        tap_check "an apply from the console, the console killed: its master kept while the apply runs" has_master
+        t=$(now)
+        until_ok 120 sh -c '! "$0" exec nodeone pgrep -f "hacon setup apply preflight" > /dev/null' "$CL"
+        tap_check "... the apply went on to its end: hacon on nodetwo ($(elapsed "$t") s)" \
+            X nodetwo test -x /usr/local/bin/hacon
+        t=$(now)
+        tap_check "... then its master and socket are gone at once" until_ok 3 none_left
+        l=$(( $(logins) - before ))
+        tap_check "... its plan and apply over the list's login (no new one: $l)" [ "$l" = 0 ]
+    else
+        tap_fail "preflight applied from the console: its copy seen"
+        screen wa | sed 's/^/#   /'
+    fi
+else
+    tap_fail "the console's setup list (apply)"
+    screen wa | sed 's/^/#   /'
+fi
+until_ok 30 none_left || echo "# left after the apply: $(masters) $(sockets)"
+X nodetwo sh -c 'umount /bin/chmod; umount /usr/local/bin /usr/lib/ocf/resource.d/hacon'
+
 # ------------------------------------------------ a command ended by a signal
 # `hacon leases --follow` reads nodetwo's lease file over its master until
 # it is stopped: SIGTERM, SIGHUP and SIGINT (left to their default action)

@@ -44,6 +44,7 @@ export VMC_DIR
 VMC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hc-vmc.XXXXXX")
 LOG=$HACON_TOP/tests/log/vmcluster
 mkdir -p "$LOG"
+: > "$LOG/phases.tsv"
 relays=""
 cleanup() {
     local p
@@ -58,12 +59,15 @@ cleanup() {
     for p in $relays; do kill -- "-$p" 2> /dev/null; wait "$p" 2> /dev/null; done
     # The nodes' own logs, to read what happened in them: Pacemaker's,
     # corosync's, syslog (DRBD's handlers log there) and the kernel's.
+    # Both nodes at once (each VM its own CPU), compressed on the host.
     if [ -n "${vms_up:-}" ]; then
         for p in alpha beta; do
-            timeout -k 5 30 "$VMC" run "$p" 'dmesg > /var/log/vmc-dmesg.txt; cd / &&
-                tar czf - var/log/pacemaker var/log/corosync var/log/messages* var/log/vmc-* 2> /dev/null' \
-                > "$LOG/logs-$p.tar.gz" 2> /dev/null < /dev/null
+            { timeout -k 5 30 "$VMC" run "$p" 'dmesg > /var/log/vmc-dmesg.txt; cd / &&
+                tar cf - var/log/pacemaker var/log/corosync var/log/messages* var/log/vmc-* var/log/sshd.log 2> /dev/null' \
+                < /dev/null 2> /dev/null | gzip -1 > "$LOG/logs-$p.tar.gz"; } &
+            tars="${tars:-} $!"
         done
+        for p in $tars; do wait "$p"; done
     fi
     if ! VMC_KEEP_LOGS=$LOG "$VMC" down > "$LOG/down.log" 2>&1; then
         echo "# vmc down:"; sed 's/^/#   /' "$LOG/down.log"
@@ -74,7 +78,11 @@ trap 'exit 1' INT TERM
 
 T_ALL=$SECONDS
 PHASES=""
-phase() { PHASES="$PHASES$1: $((SECONDS - $2)) s; "; echo "# phase $1: $((SECONDS - $2)) s"; }
+phase() {
+    PHASES="$PHASES$1: $((SECONDS - $2)) s; "; echo "# phase $1: $((SECONDS - $2)) s"
+    # Each phase's span (epoch seconds), for tests/vmcluster/acct-report.
+    printf '%s\t%s\t%s\n' "$1" "$(( $(date +%s) - SECONDS + $2 ))" "$(date +%s)" >> "$LOG/phases.tsv"
+}
 # run NODE SECS CMD: in NODE over ssh, with a deadline.  In the
 # background, waited for: a TERM (tests/run.sh's limit) then ends the
 # suite at once, through the trap that powers the VMs off.
@@ -109,6 +117,15 @@ else
     bail "vmc up" "$LOG/up.log"
 fi
 phase "VMs up" $t
+# VMC_ACCT=1: the nodes' process accounting (acct(2), every process that
+# ends: its command, CPU and wall time) in /var/log/vmc-pacct, kept with
+# the nodes' logs; tests/vmcluster/acct-report sums it per phase.
+if [ "${VMC_ACCT:-0}" = 1 ]; then
+    for n in alpha beta; do
+        run "$n" 30 ': > /var/log/vmc-pacct && python3 -c "import ctypes, sys; sys.exit(ctypes.CDLL(None).acct(b\"/var/log/vmc-pacct\"))"' \
+            || echo "# $n: no process accounting"
+    done
+fi
 
 # Bare nodes; hacon's package built here installed on alpha (dpkg -i), as
 # the admin installs it on the first node; beta has no hacon yet.
