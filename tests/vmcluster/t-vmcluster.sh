@@ -984,7 +984,7 @@ EOF'
     qd_cib='for p in stonith-enabled stonith-watchdog-timeout; do echo "$p=$(crm_attribute -G -n $p -q 2>/dev/null)"; done'
     qn_state='pidof corosync-qnetd > /dev/null && echo qnetd-runs || echo no-qnetd; ls -d /etc/corosync/qnetd/nssdb 2>&1'
   # (VMC_SKIP=qdevice-rollback: without it, when working on the rest.)
-  if have_time 900 "qdevice-rollback: step fence, fencing=qdevice, its injected failure"; then
+  if have_time 900 "qdevice-rollback (step fence, fencing=qdevice, its injected failure)"; then
     { run alpha 30 "$qd_state"; run beta 30 "$qd_state"; run alpha 30 "$qd_cib"; run client 30 "$qn_state"; } \
         > "$LOG/qdevice-before.txt" 2>&1
     t1=$SECONDS
