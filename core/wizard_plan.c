@@ -234,8 +234,9 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
         hc_wizard_run_tool(verify, 30000, &p->cib_verify, &status);
         if (status != 0) {
             /* Without -V crm_verify only says that the CIB is not valid;
-             * with it, why. */
-            const char *verbose[] = { "crm_verify", "-V", "-x", new, NULL };
+             * -V adds its errors, -VV its warnings too (it exits 78 on a
+             * warning alone). */
+            const char *verbose[] = { "crm_verify", "-VV", "-x", new, NULL };
             char *why = NULL;
 
             hc_wizard_run_tool(verbose, 30000, &why, &status);

@@ -323,4 +323,13 @@ settle
 setup apply migrate --answers "$ans" --yes
 tap_check "shared: migrate moves fs_data and all with it" \
     grep -q 'dhcp nodetwo, fs_data nodetwo, testnet nodetwo' "$d/out"
+# ------------------------------------------------------------ a warning only
+# crm_verify exits 78 on a warning alone (here the deprecated
+# stonith-action=poweroff the CIB already holds): the plan is refused, and
+# the message names the warning, not only crm_verify's summary line.
+fresh warned
+cibadmin -M -o crm_config -X '<cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-action" name="stonith-action" value="poweroff"/></cluster_property_set>' > /dev/null 2>&1
+setup plan stonith --answers "$ans"
+tap_check "a warning only: the plan is refused, the warning named" \
+    grep -q "stonith-action of 'poweroff' is deprecated" "$d/out"
 tap_done
