@@ -331,7 +331,7 @@ ocheck "fencing=agent applied: st_nodeone runs on nodetwo, st_nodetwo on nodeone
 # (Pacemaker stops them), and exits 78 as on an error.
 X nodeone sh -c 'cibadmin -Q > /run/hc/cib-agent.xml'
 X nodeone env CIB_file=/run/hc/cib-agent.xml hacon setup plan fence --answers "$ANS" > "$W/out" 2>&1
-echo $? > "$W/rc"
+echo $? > "$W/rc"; cp "$W/out" "$W/plan-vm"
 ocheck "from fencing=agent, on nodes of their own: planned (exit $(cat "$W/rc")), the devices and their constraints removed, diskless sbd in their place" sh -c \
     "[ \$(cat '$W/rc') = 0 ] && grep -q '^  crm configure delete l_st_nodeone st_nodeone' '$W/out' &&
      grep -q '^  crm configure delete l_st_nodetwo st_nodetwo' '$W/out' &&
