@@ -497,19 +497,26 @@ static void json_bytes(hc_jw *w, const char *key, const hc_lease_table *t,
     g_string_free(tmp, TRUE);
 }
 
+/* N bytes at B escaped for a terminal (at most MAX shown, 0: all), as a
+ * JSON string. */
+static void json_escaped_n(hc_jw *w, const char *key, const void *b,
+                           size_t n, size_t max)
+{
+    GString *tmp = g_string_new(NULL);
+
+    hc_escape_append(tmp, b, n, max);
+    hc_jw_str(w, key, tmp->str);
+    g_string_free(tmp, TRUE);
+}
+
 /* A string escaped for a terminal, or null. */
 static void json_escaped(hc_jw *w, const char *key, const char *s)
 {
-    GString *tmp;
-
-    if (!s) {
+    if (s) {
+        json_escaped_n(w, key, s, strlen(s), 0);
+    } else {
         hc_jw_null(w, key);
-        return;
     }
-    tmp = g_string_new(NULL);
-    hc_escape_append(tmp, s, strlen(s), 0);
-    hc_jw_str(w, key, tmp->str);
-    g_string_free(tmp, TRUE);
 }
 
 /* A lease time: seconds since the epoch, "never", or left out when the
@@ -560,15 +567,11 @@ static void json_lease(hc_jw *w, const hc_lease_table *t,
     json_bytes(w, "hostname", t, l->hostname);
     if (l->uid) {
         uint8_t buf[7];
-        size_t n;
+        size_t n = 0;
         const uint8_t *b = hc_lease_uid(t, l, buf, &n);
-        GString *tmp = g_string_new(NULL);
 
-        if (b) {
-            hc_escape_append(tmp, (const char *) b, n, HC_LEASE_DISPLAY_MAX);
-        }
-        hc_jw_str(w, "uid", tmp->str);
-        g_string_free(tmp, TRUE);
+        json_escaped_n(w, "uid", b ? (const void *) b : "", b ? n : 0,
+                       HC_LEASE_DISPLAY_MAX);
     }
     if (l->vclass) {
         json_bytes(w, "vendor_class", t, l->vclass);
