@@ -1086,7 +1086,10 @@ static char *other_devices(hc_wizard *w, hc_plan *p, const char *m, int *n)
 }
 
 /* The devices of another method hacon set up earlier go (with their
- * location constraints): the method chosen replaces them. */
+ * location constraints): the method chosen replaces them.  crm shell
+ * refuses to delete a running resource without --force (which stops it
+ * first); the one CIB update here removes them at once, and Pacemaker
+ * stops what ran of them. */
 static void drop_other_devices(hc_wizard *w, hc_plan *p, const char *m)
 {
     for (int i = 0; i < 2; i++) {
@@ -1096,14 +1099,14 @@ static void drop_other_devices(hc_wizard *w, hc_plan *p, const char *m)
         if (strcmp(m, "agent") && hc_cib_find_id(p->cib_new, id)) {
             hc_cib_remove_id(p->cib_new, lid);
             hc_cib_remove_id(p->cib_new, id);
-            hc_plan_crm(p, "crm configure delete %s %s", lid, id);
+            hc_plan_crm(p, "crm configure delete --force %s %s", lid, id);
         }
         g_free(id);
         g_free(lid);
     }
     if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
         hc_cib_remove_id(p->cib_new, "st_sbd");
-        hc_plan_crm(p, "crm configure delete st_sbd");
+        hc_plan_crm(p, "crm configure delete --force st_sbd");
     }
 }
 

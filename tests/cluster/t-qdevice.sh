@@ -333,8 +333,8 @@ X nodeone sh -c 'cibadmin -Q > /run/hc/cib-agent.xml'
 X nodeone env CIB_file=/run/hc/cib-agent.xml hacon setup plan fence --answers "$ANS" > "$W/out" 2>&1
 echo $? > "$W/rc"; cp "$W/out" "$W/plan-vm"
 ocheck "from fencing=agent, on nodes of their own: planned (exit $(cat "$W/rc")), the devices and their constraints removed, diskless sbd in their place" sh -c \
-    "[ \$(cat '$W/rc') = 0 ] && grep -q '^  crm configure delete l_st_nodeone st_nodeone' '$W/out' &&
-     grep -q '^  crm configure delete l_st_nodetwo st_nodetwo' '$W/out' &&
+    "[ \$(cat '$W/rc') = 0 ] && grep -q '^  crm configure delete --force l_st_nodeone st_nodeone' '$W/out' &&
+     grep -q '^  crm configure delete --force l_st_nodetwo st_nodetwo' '$W/out' &&
      grep -q 'crm configure property stonith-watchdog-timeout=70s' '$W/out' && ! grep -q SKIPPED '$W/out'"
 ocheck "... crm_verify's warnings shown, each with its cause: the devices that run now are active orphans, which Pacemaker stops" sh -c \
     "grep -q '^WARNING: crm_verify warns: Detected active orphan st_nodeone running on nodetwo' '$W/out' &&
