@@ -590,6 +590,98 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
     g_free(threads);
 }
 
+/* ------------------------------------------------------------ at once */
+
+typedef struct fn_job {
+    hc_wizard *w;
+    void (*fn)(hc_wizard *, void *);
+    void *data;
+    const xml_settings *xml;
+} fn_job;
+
+static void fn_job_locked(fn_job *j)
+{
+    bool was = in_pass;
+
+    in_pass = true;
+    j->fn(j->w, j->data);
+    in_pass = was;
+}
+
+static gpointer fn_job_thread(gpointer data)
+{
+    fn_job *j = data;
+
+    xml_settings_set(j->xml);
+    g_mutex_lock(&pass_lock);
+    fn_job_locked(j);
+    pass_idle();
+    g_cond_broadcast(&pass_cond);
+    g_mutex_unlock(&pass_lock);
+    return NULL;
+}
+
+void hc_wizard_at_once(hc_wizard *w, void (*fn)(hc_wizard *, void *),
+                       void *const *data, size_t n)
+{
+    bool nested = in_pass;
+    bool own_memo = !nested && !w->memo;
+    fn_job *jobs = g_new0(fn_job, n);
+    GThread **threads = g_new0(GThread *, n);
+    xml_settings xml;
+
+    xml_settings_get(&xml);
+    if (own_memo) {
+        w->memo = memo_new();
+    }
+    /* A thread of a pass holds pass_lock already. */
+    if (!nested) {
+        g_mutex_lock(&pass_lock);
+        pass_memo = w->memo;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jobs[i] = (fn_job) { .w = w, .fn = fn, .data = data[i], .xml = &xml };
+        threads[i] = n > 1 ? g_thread_try_new("hc-at-once", fn_job_thread,
+                                              &jobs[i], NULL) : NULL;
+        if (threads[i]) {
+            pass_active++;
+        }
+    }
+    /* This thread waits for them: it runs no code of its own meanwhile. */
+    if (nested) {
+        pass_idle();
+    }
+    g_mutex_unlock(&pass_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (!threads[i]) {
+            g_mutex_lock(&pass_lock);
+            pass_active++;
+            fn_job_locked(&jobs[i]);
+            pass_idle();
+            g_cond_broadcast(&pass_cond);
+            g_mutex_unlock(&pass_lock);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (threads[i]) {
+            g_thread_join(threads[i]);
+        }
+    }
+    g_mutex_lock(&pass_lock);
+    if (nested) {
+        pass_active++;
+    } else {
+        pass_memo = own_memo ? NULL : pass_memo;
+        g_mutex_unlock(&pass_lock);
+    }
+    if (own_memo) {
+        memo_free(w->memo);
+        w->memo = NULL;
+    }
+    g_free(threads);
+    g_free(jobs);
+}
+
 void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,
                          hc_wizard_pass_result *res)
 {
