@@ -20,7 +20,13 @@
  * in its memo, made when the pass starts and dropped when it ends: never
  * kept across passes, never across an apply (no apply runs inside a
  * pass: checks change nothing).  A command whose output is a secret, or
- * that reads a local file as its input, is never remembered. */
+ * that reads a local file as its input, is never remembered.
+ *
+ * Commands wait in their node's queue until no thread of the pass has
+ * code of its own to run (each waits for a command): then each queue
+ * goes as one batch (wizard_batch.c): to a peer one ssh session for all
+ * of them instead of one each, here one shell instead of a fork of hacon
+ * each (under emulation a fork of hacon costs most of a second). */
 #include "wizard.h"
 
 #include <errno.h>
@@ -45,8 +51,28 @@ typedef struct memo_run {
     hc_exec_result r;
 } memo_run;
 
+/* A command in a node's queue (on the stack of the thread that waits
+ * for it), and a batch: the queue of one node taken in a round. */
+typedef struct pass_batch pass_batch;
+
+typedef struct batch_item {
+    const char *const *argv;
+    int timeout_ms;
+    hc_exec_result *r;
+    pass_batch *batch;      /* NULL: still queued */
+    bool done;
+} batch_item;
+
+struct pass_batch {
+    char *node;             /* "" here */
+    GPtrArray *items;       /* batch_item*; items[0]'s thread runs it */
+};
+
 struct hc_wizard_memo {
     GHashTable *runs;       /* key() -> memo_run* */
+    GHashTable *queue;      /* node ("" here) -> GPtrArray of batch_item*
+                             * waiting for the next round */
+    int batches;            /* of the round under way, not yet ended */
     GHashTable *busy;       /* node ("" here) -> GINT commands running */
     GHashTable *reached;    /* peer -> GINT 1 first command runs, 2 ran */
     bool cib_read;
@@ -57,6 +83,11 @@ struct hc_wizard_memo {
 
 static GMutex pass_lock;
 static GCond pass_cond;
+/* The pass under way (NULL: none) and how many of its threads run code
+ * of their own or wait for pass_lock to do so (not for a command); both
+ * under pass_lock. */
+static hc_wizard_memo *pass_memo;
+static int pass_active;
 /* This thread holds pass_lock: it runs a check of a pass. */
 static __thread bool in_pass;
 
@@ -76,6 +107,8 @@ static hc_wizard_memo *memo_new(void)
                                     memo_run_free);
     m->busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     m->reached = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    m->queue = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_ptr_array_unref);
     return m;
 }
 
@@ -87,6 +120,7 @@ static void memo_free(hc_wizard_memo *m)
     g_hash_table_destroy(m->runs);
     g_hash_table_destroy(m->busy);
     g_hash_table_destroy(m->reached);
+    g_hash_table_destroy(m->queue);
     if (m->cib) {
         free_xml(m->cib);
     }
@@ -116,6 +150,41 @@ static void result_copy(hc_exec_result *to, const hc_exec_result *from)
     to->err = g_strdup(from->err ? from->err : "");
 }
 
+/* A round can start: nothing of the last one runs, and something waits
+ * for the next. */
+static bool round_ready(hc_wizard_memo *m)
+{
+    GHashTableIter it;
+    gpointer q;
+
+    if (!m || m->batches) {
+        return false;
+    }
+    g_hash_table_iter_init(&it, m->queue);
+    while (g_hash_table_iter_next(&it, NULL, &q)) {
+        if (((GPtrArray *) q)->len) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* This thread stops running code of its own (it waits, or a command of
+ * its runs): the last one to stop wakes the queues' owners. */
+static void pass_idle(void)
+{
+    if (--pass_active == 0 && round_ready(pass_memo)) {
+        g_cond_broadcast(&pass_cond);
+    }
+}
+
+static void pass_wait(void)
+{
+    pass_idle();
+    g_cond_wait(&pass_cond, &pass_lock);
+    pass_active++;
+}
+
 int hc_wizard_exec_unlocked(const char *const *argv, const hc_exec_opts *o,
                             hc_exec_result *r)
 {
@@ -124,10 +193,146 @@ int hc_wizard_exec_unlocked(const char *const *argv, const hc_exec_opts *o,
     if (!in_pass) {
         return hc_exec(argv, o, r);
     }
+    /* A command here ends soon, and its thread then asks more: the
+     * queues wait for it, so that they go as few batches as they can. */
+    if (o->node) {
+        pass_idle();
+    }
     g_mutex_unlock(&pass_lock);
     rc = hc_exec(argv, o, r);
     g_mutex_lock(&pass_lock);
+    if (o->node) {
+        pass_active++;
+    }
     return rc;
+}
+
+/* node's command count changed by d. */
+static void busy_add(hc_wizard_memo *m, const char *node, int d)
+{
+    g_hash_table_replace(m->busy, g_strdup(node), GINT_TO_POINTER(
+        GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node)) + d));
+}
+
+/* A round: every queue taken as one batch each, to be run by the
+ * thread of its first command. */
+static void round_start(hc_wizard_memo *m)
+{
+    GHashTableIter it;
+    gpointer node, q;
+
+    g_hash_table_iter_init(&it, m->queue);
+    while (g_hash_table_iter_next(&it, &node, &q)) {
+        GPtrArray *items = q;
+        pass_batch *b;
+
+        if (!items->len) {
+            continue;
+        }
+        b = g_new0(pass_batch, 1);
+        b->node = g_strdup(node);
+        b->items = g_ptr_array_new();
+        for (guint i = 0; i < items->len; i++) {
+            ((batch_item *) items->pdata[i])->batch = b;
+            g_ptr_array_add(b->items, items->pdata[i]);
+        }
+        g_ptr_array_set_size(items, 0);
+        m->batches++;
+    }
+    g_cond_broadcast(&pass_cond);
+}
+
+/* Runs batch b (its first command's thread), pass_lock let go meanwhile;
+ * on a peer not reached yet it is the login the others then share. */
+static void batch_run(hc_wizard_memo *m, pass_batch *b)
+{
+    const char *node = *b->node ? b->node : NULL;
+    guint n = b->items->len;
+    bool first = false;
+
+    while (node && GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node))
+                   == 1) {
+        pass_wait();    /* another command's login: then over it */
+    }
+    if (node && !g_hash_table_lookup(m->reached, node)) {
+        g_hash_table_replace(m->reached, g_strdup(node), GINT_TO_POINTER(1));
+        first = true;
+    }
+    busy_add(m, b->node, 1);
+    pass_idle();
+    g_mutex_unlock(&pass_lock);
+    if (n == 1) {
+        batch_item *it = b->items->pdata[0];
+        hc_exec_opts one = { .node = node, .timeout_ms = it->timeout_ms };
+
+        if (hc_exec(it->argv, &one, it->r) < 0) {
+            /* As in a batch: the command did not run. */
+            memset(it->r, 0, sizeof(*it->r));
+            it->r->spawn_failed = true;
+            it->r->status = 127;
+            it->r->out = g_strdup("");
+            it->r->err = g_strdup(node ? "cannot run ssh" : "cannot fork");
+        }
+    } else {
+        const char *const **argvs = g_new0(const char *const *, n);
+        int *t = g_new0(int, n);
+        hc_exec_result *res = g_new0(hc_exec_result, n);
+
+        for (guint i = 0; i < n; i++) {
+            argvs[i] = ((batch_item *) b->items->pdata[i])->argv;
+            t[i] = ((batch_item *) b->items->pdata[i])->timeout_ms;
+        }
+        hc_batch_run(node, argvs, t, n, res);
+        for (guint i = 0; i < n; i++) {
+            *((batch_item *) b->items->pdata[i])->r = res[i];
+        }
+        g_free(res);
+        g_free(t);
+        g_free(argvs);
+    }
+    g_mutex_lock(&pass_lock);
+    pass_active++;
+    busy_add(m, b->node, -1);
+    if (first) {
+        g_hash_table_replace(m->reached, g_strdup(node), GINT_TO_POINTER(2));
+    }
+    for (guint i = 0; i < n; i++) {
+        ((batch_item *) b->items->pdata[i])->done = true;
+    }
+    m->batches--;
+    g_ptr_array_free(b->items, TRUE);
+    g_free(b->node);
+    g_free(b);
+    g_cond_broadcast(&pass_cond);
+}
+
+/* A command for node (NULL: here), in its queue until every thread of
+ * the pass waits and nothing of the last round runs: then a round takes
+ * every queue, one batch per node, all of them at once.  So the checks
+ * go in step, each round one command per node holding what each check
+ * asks next. */
+static int exec_queued(hc_wizard_memo *m, const char *const *argv,
+                       const hc_exec_opts *o, hc_exec_result *r)
+{
+    batch_item me = { .argv = argv, .timeout_ms = o->timeout_ms, .r = r };
+    const char *node = o->node ? o->node : "";
+    GPtrArray *q = g_hash_table_lookup(m->queue, node);
+
+    if (!q) {
+        q = g_ptr_array_new();
+        g_hash_table_replace(m->queue, g_strdup(node), q);
+    }
+    g_ptr_array_add(q, &me);
+    while (!me.done) {
+        if (me.batch && me.batch->items->pdata[0] == &me) {
+            batch_run(m, me.batch);
+        } else if (!me.batch && pass_active == 1 && !m->batches) {
+            round_start(m);
+        } else {
+            pass_wait();
+        }
+    }
+    return 0;
 }
 
 /* A command on node (NULL: here) once its turn came: at most
@@ -141,6 +346,10 @@ static int exec_in_turn(hc_wizard_memo *m, const char *const *argv,
     bool first = false;
     int rc;
 
+    if (!o->input && !o->input_file && !o->env && !o->same_group
+        && !o->secret_output) {
+        return exec_queued(m, argv, o, r);
+    }
     for (;;) {
         int reached = GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node));
         int busy = GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node));
@@ -153,7 +362,7 @@ static int exec_in_turn(hc_wizard_memo *m, const char *const *argv,
         if ((!o->node || reached == 2) && busy < HC_PASS_PER_NODE) {
             break;
         }
-        g_cond_wait(&pass_cond, &pass_lock);
+        pass_wait();
     }
     g_hash_table_replace(m->busy, g_strdup(node), GINT_TO_POINTER(
         GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node)) + 1));
@@ -183,7 +392,7 @@ int hc_wizard_exec(hc_wizard *w, const char *const *argv,
     }
     k = key(o->node, argv);
     while ((run = g_hash_table_lookup(m->runs, k)) && !run->done) {
-        g_cond_wait(&pass_cond, &pass_lock);
+        pass_wait();
     }
     if (run) {
         g_free(k);
@@ -313,6 +522,7 @@ static gpointer job_thread(gpointer data)
     xml_settings_set(j->xml);
     g_mutex_lock(&pass_lock);
     job_locked(j);
+    pass_idle();
     g_cond_broadcast(&pass_cond);
     g_mutex_unlock(&pass_lock);
     return NULL;
@@ -329,6 +539,9 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
      * memo; the outermost one makes it and drops it. */
     if (!outer) {
         w->memo = memo_new();
+        g_mutex_lock(&pass_lock);
+        pass_memo = w->memo;
+        g_mutex_unlock(&pass_lock);
     }
     if (in_pass) {
         /* Already a thread of a pass: its own jobs one after another. */
@@ -338,14 +551,25 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
         }
     } else {
         xml_settings_get(&xml);
+        /* Every thread counts as running from its start: a queue waits
+         * for the threads that have not yet asked anything. */
+        g_mutex_lock(&pass_lock);
         for (size_t i = 0; i < n; i++) {
             jobs[i].xml = &xml;
             threads[i] = n > 1 ? g_thread_try_new("hc-check", job_thread,
                                                   &jobs[i], NULL) : NULL;
+            if (threads[i]) {
+                pass_active++;
+            }
+        }
+        g_mutex_unlock(&pass_lock);
+        for (size_t i = 0; i < n; i++) {
             if (!threads[i]) {
                 /* No thread: this one does it, taking its turn. */
                 g_mutex_lock(&pass_lock);
+                pass_active++;
                 job_locked(&jobs[i]);
+                pass_idle();
                 g_cond_broadcast(&pass_cond);
                 g_mutex_unlock(&pass_lock);
             }
@@ -357,10 +581,105 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
         }
     }
     if (!outer) {
+        g_mutex_lock(&pass_lock);
+        pass_memo = NULL;
+        g_mutex_unlock(&pass_lock);
         memo_free(w->memo);
         w->memo = NULL;
     }
     g_free(threads);
+}
+
+/* ------------------------------------------------------------ at once */
+
+typedef struct fn_job {
+    hc_wizard *w;
+    void (*fn)(hc_wizard *, void *);
+    void *data;
+    const xml_settings *xml;
+} fn_job;
+
+static void fn_job_locked(fn_job *j)
+{
+    bool was = in_pass;
+
+    in_pass = true;
+    j->fn(j->w, j->data);
+    in_pass = was;
+}
+
+static gpointer fn_job_thread(gpointer data)
+{
+    fn_job *j = data;
+
+    xml_settings_set(j->xml);
+    g_mutex_lock(&pass_lock);
+    fn_job_locked(j);
+    pass_idle();
+    g_cond_broadcast(&pass_cond);
+    g_mutex_unlock(&pass_lock);
+    return NULL;
+}
+
+void hc_wizard_at_once(hc_wizard *w, void (*fn)(hc_wizard *, void *),
+                       void *const *data, size_t n)
+{
+    bool nested = in_pass;
+    bool own_memo = !nested && !w->memo;
+    fn_job *jobs = g_new0(fn_job, n);
+    GThread **threads = g_new0(GThread *, n);
+    xml_settings xml;
+
+    xml_settings_get(&xml);
+    if (own_memo) {
+        w->memo = memo_new();
+    }
+    /* A thread of a pass holds pass_lock already. */
+    if (!nested) {
+        g_mutex_lock(&pass_lock);
+        pass_memo = w->memo;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jobs[i] = (fn_job) { .w = w, .fn = fn, .data = data[i], .xml = &xml };
+        threads[i] = n > 1 ? g_thread_try_new("hc-at-once", fn_job_thread,
+                                              &jobs[i], NULL) : NULL;
+        if (threads[i]) {
+            pass_active++;
+        }
+    }
+    /* This thread waits for them: it runs no code of its own meanwhile. */
+    if (nested) {
+        pass_idle();
+    }
+    g_mutex_unlock(&pass_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (!threads[i]) {
+            g_mutex_lock(&pass_lock);
+            pass_active++;
+            fn_job_locked(&jobs[i]);
+            pass_idle();
+            g_cond_broadcast(&pass_cond);
+            g_mutex_unlock(&pass_lock);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (threads[i]) {
+            g_thread_join(threads[i]);
+        }
+    }
+    g_mutex_lock(&pass_lock);
+    if (nested) {
+        pass_active++;
+    } else {
+        pass_memo = own_memo ? NULL : pass_memo;
+        g_mutex_unlock(&pass_lock);
+    }
+    if (own_memo) {
+        memo_free(w->memo);
+        w->memo = NULL;
+    }
+    g_free(threads);
+    g_free(jobs);
 }
 
 void hc_wizard_check_all(hc_wizard *w, const hc_step *const *steps, size_t n,

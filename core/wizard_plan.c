@@ -167,9 +167,46 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
     return 0;
 }
 
-/* What crm_verify -V found, one message a line without its function
- * name, and what causes it and which step fixes it when hacon knows. */
-static char *verify_error(const char *out)
+/* crm_verify -VV's messages, one a line, without their function names
+ * ("(unpack_resources) \terror: ...") nor its hint to use -V. */
+static char **verify_lines(const char *out)
+{
+    char **l = g_strsplit(out ? out : "", "\n", -1);
+    GPtrArray *keep = g_ptr_array_new();
+
+    for (char **p = l; *p; p++) {
+        char *t = g_strstrip(*p);
+
+        if (*t == '(' && strchr(t, ')')) {
+            t = g_strstrip(strchr(t, ')') + 1);
+        }
+        if (*t && !g_str_has_prefix(t, "-V may provide")) {
+            g_ptr_array_add(keep, g_strdup(t));
+        }
+    }
+    g_strfreev(l);
+    g_ptr_array_add(keep, NULL);
+    return (char **) g_ptr_array_free(keep, FALSE);
+}
+
+/* Whether crm_verify found warnings and no error: it exits 78 on a
+ * warning alone as on an error, and says which in its last line. */
+static bool verify_warnings_only(char **lines)
+{
+    bool warned = false;
+
+    for (char **p = lines; *p; p++) {
+        if (g_str_has_prefix(*p, "error:") || strstr(*p, "Errors found")) {
+            return false;
+        }
+        warned = warned || strstr(*p, "Warnings found during check");
+    }
+    return warned;
+}
+
+/* What crm_verify -V found, one message a line, and what causes it and
+ * which step fixes it when hacon knows. */
+static char *verify_error(char **lines)
 {
     static const struct {
         const char *seen;
@@ -182,22 +219,12 @@ static char *verify_error(const char *out)
           "device." },
     };
     GString *m = g_string_new("crm_verify rejects the new CIB:");
-    char **l = g_strsplit(out ? out : "", "\n", -1);
     const char *cause = NULL;
 
-    for (char **p = l; *p; p++) {
-        char *t = g_strstrip(*p);
-
-        /* "(unpack_resources) \terror: ..." */
-        if (*t == '(' && strchr(t, ')')) {
-            t = g_strstrip(strchr(t, ')') + 1);
-        }
-        if (!*t || g_str_has_prefix(t, "-V may provide")) {
-            continue;
-        }
-        g_string_append_printf(m, "\n  %s", t);
+    for (char **p = lines; *p; p++) {
+        g_string_append_printf(m, "\n  %s", *p);
         for (size_t i = 0; !cause && i < G_N_ELEMENTS(causes); i++) {
-            if (strstr(t, causes[i].seen)) {
+            if (strstr(*p, causes[i].seen)) {
                 cause = causes[i].cause;
             }
         }
@@ -205,8 +232,43 @@ static char *verify_error(const char *out)
     if (cause) {
         g_string_append_printf(m, "\n%s", cause);
     }
-    g_strfreev(l);
     return g_string_free(m, FALSE);
+}
+
+/* crm_verify's warnings alone: each a warning of the plan, with its cause
+ * when hacon knows it, and crm_verify's word on the planned CIB.  They do
+ * not refuse the plan (crm shell's commit asks, then commits). */
+static void verify_warned(hc_plan *p, char **lines)
+{
+    GString *all = g_string_new(NULL);
+
+    for (char **l = lines; *l; l++) {
+        const char *t = *l;
+        char rsc[256], node[256];
+
+        g_string_append_printf(all, "%s\n", t);
+        if (!g_str_has_prefix(t, "warning:")) {
+            continue;
+        }
+        t += strlen("warning:");
+        while (*t == ' ') {
+            t++;
+        }
+        if (sscanf(t, "Detected active orphan %255s running on %255s", rsc,
+                   node) == 2) {
+            hc_plan_warn(p, "crm_verify warns: %s. This plan removes %s from "
+                         "the configuration, and it runs on %s now: "
+                         "Pacemaker stops it once the new CIB is in place.",
+                         t, rsc, node);
+        } else {
+            hc_plan_warn(p, "crm_verify warns: %s", t);
+        }
+    }
+    hc_plan_note(p, "crm_verify found warnings in the planned CIB, and no "
+                 "error: they are shown above and do not stop the apply (an "
+                 "error would refuse the plan).");
+    g_free(p->cib_verify);
+    p->cib_verify = g_string_free(all, FALSE);
 }
 
 /* Fills the CIB parts of the plan: diff, crm_verify, crm_simulate. */
@@ -234,15 +296,23 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
         hc_wizard_run_tool(verify, 30000, &p->cib_verify, &status);
         if (status != 0) {
             /* Without -V crm_verify only says that the CIB is not valid;
-             * -V adds its errors, -VV its warnings too (it exits 78 on a
-             * warning alone). */
+             * -V adds its errors, -VV its warnings too.  It exits 78 on a
+             * warning alone as on an error: warnings alone are shown in
+             * the plan, errors refuse it. */
             const char *verbose[] = { "crm_verify", "-VV", "-x", new, NULL };
             char *why = NULL;
+            char **lines;
 
             hc_wizard_run_tool(verbose, 30000, &why, &status);
-            *ret_err = verify_error(why);
+            lines = verify_lines(why);
+            if (verify_warnings_only(lines)) {
+                verify_warned(p, lines);
+            } else {
+                *ret_err = verify_error(lines);
+                rc = -EINVAL;
+            }
+            g_strfreev(lines);
             g_free(why);
-            rc = -EINVAL;
         }
         /* The scheduler's preview, bounded: a pathological CIB must not
          * hang the wizard. */

@@ -1055,23 +1055,100 @@ static int corosync_members(hc_wizard *w)
     return members;
 }
 
+/* The fence devices of hacon's other methods than m that the planned CIB
+ * holds (st_NODE of fencing=agent, st_sbd of fencing=sbd), in words:
+ * "st_nodeone and st_nodetwo"; NULL when there is none.  *n: how many. */
+static char *other_devices(hc_wizard *w, hc_plan *p, const char *m, int *n)
+{
+    GString *s = g_string_new(NULL);
+    char *ids[3] = { NULL, NULL, NULL };
+    int k = 0;
+
+    for (int i = 0; strcmp(m, "agent") && i < 2; i++) {
+        char *id = device_id(hc_wizard_answer(w, i ? "node2" : "node1"));
+
+        if (hc_cib_find_id(p->cib_new, id)) {
+            ids[k++] = id;
+        } else {
+            g_free(id);
+        }
+    }
+    if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
+        ids[k++] = g_strdup("st_sbd");
+    }
+    for (int i = 0; i < k; i++) {
+        g_string_append_printf(s, "%s%s", i == 0 ? "" : i == k - 1
+                               ? " and " : ", ", ids[i]);
+        g_free(ids[i]);
+    }
+    *n = k;
+    return g_string_free(s, k == 0);
+}
+
+/* The devices of another method hacon set up earlier go (with their
+ * location constraints): the method chosen replaces them.  crm shell
+ * refuses to delete a running resource without --force (which stops it
+ * first); the one CIB update here removes them at once, and Pacemaker
+ * stops what ran of them. */
+static void drop_other_devices(hc_wizard *w, hc_plan *p, const char *m)
+{
+    for (int i = 0; i < 2; i++) {
+        const char *n = hc_wizard_answer(w, i ? "node2" : "node1");
+        char *id = device_id(n), *lid = g_strdup_printf("l_%s", id);
+
+        if (strcmp(m, "agent") && hc_cib_find_id(p->cib_new, id)) {
+            hc_cib_remove_id(p->cib_new, lid);
+            hc_cib_remove_id(p->cib_new, id);
+            hc_plan_crm(p, "crm configure delete --force %s %s", lid, id);
+        }
+        g_free(id);
+        g_free(lid);
+    }
+    if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
+        hc_cib_remove_id(p->cib_new, "st_sbd");
+        hc_plan_crm(p, "crm configure delete --force st_sbd");
+    }
+}
+
 /* The diskless sbd half in a container: what a node of its own would get,
- * shown, and nothing of it done. */
+ * shown, and nothing of it done.  The fence devices another method set up
+ * stay: without the watchdog half they are the cluster's only fencing
+ * (removed, stonith-enabled=true would leave Pacemaker nothing to fence
+ * with, and it would start no resource). */
 static void sbd_skipped(hc_wizard *w, hc_plan *p, const char *node,
                         const char *container)
 {
     int wd = MAX(atoi(hc_wizard_answer(w, "sbd_watchdog_timeout")),
                  QDEVICE_MIN_WD_TIMEOUT);
     char *conf = sbd_conf(NULL, "/dev/watchdog", wd);
+    int n = 0;
+    char *kept = other_devices(w, p, "qdevice", &n);
 
-    hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): it "
-                 "shares its host's kernel, and a watchdog it opened would "
-                 "reset the host and everything on it. Without the watchdog "
-                 "half there is no fencing: stonith-enabled, "
-                 "stonith-watchdog-timeout and sbd are left as they are, and "
-                 "only the quorum device is set up (the half of a split "
-                 "without its vote loses quorum, but nothing resets it).",
-                 node, container);
+    if (kept) {
+        hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): "
+                     "it shares its host's kernel, and a watchdog it opened "
+                     "would reset the host and everything on it. The fence "
+                     "device%s %s %s kept: %s this cluster's fencing "
+                     "(removed, stonith-enabled=true would leave Pacemaker "
+                     "nothing to fence with, and it would start no "
+                     "resource). stonith-enabled, stonith-watchdog-timeout "
+                     "and sbd are left as they are, and the quorum device is "
+                     "set up beside %s (the half of a split without its vote "
+                     "loses quorum, the other fences it).", node, container,
+                     n > 1 ? "s" : "", kept, n > 1 ? "are" : "is",
+                     n > 1 ? "they stay" : "it stays",
+                     n > 1 ? "them" : "it");
+        g_hash_table_replace(p->data, g_strdup("kept-devices"), kept);
+    } else {
+        hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): "
+                     "it shares its host's kernel, and a watchdog it opened "
+                     "would reset the host and everything on it. Without the "
+                     "watchdog half there is no fencing: stonith-enabled, "
+                     "stonith-watchdog-timeout and sbd are left as they are, "
+                     "and only the quorum device is set up (the half of a "
+                     "split without its vote loses quorum, but nothing "
+                     "resets it).", node, container);
+    }
     hc_plan_note(p, "Diskless sbd, not done here: on machines of their own "
                  "both nodes would get this /etc/default/sbd, sbd started "
                  "before pacemaker and stonith-watchdog-timeout=%ds:\n%s",
@@ -1492,15 +1569,16 @@ static void priority_drop(hc_plan *p)
     }
     if (prop || set) {
         hc_plan_note(p, "%s%s%s removed: with a quorum device only the half "
-                     "that keeps its vote fences, the other loses quorum "
-                     "and is reset by its watchdog, so no two fences race "
-                     "for a delay to break; which half keeps the service "
-                     "is the quorum device's choice (ffsplit), not the "
-                     "resources' priority.",
+                     "that keeps its vote fences, the other loses quorum%s, "
+                     "so no two fences race for a delay to break; which "
+                     "half keeps the service is the quorum device's choice "
+                     "(ffsplit), not the resources' priority.",
                      prop ? "priority-fencing-delay" : "",
                      prop && set ? " and " : "",
                      set ? "the resources' priority (rsc_defaults "
-                           PRIORITY_SET ")" : "");
+                           PRIORITY_SET ")" : "",
+                     g_hash_table_contains(p->data, "sbd-skipped") ? ""
+                     : " and is reset by its watchdog");
     }
 }
 
@@ -1601,22 +1679,10 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                  "the service over only once the other node is known to be "
                  "off, so that DRBD, /data and dhcpd never run twice.");
     checks = g_ptr_array_new();
-    /* The devices of another method hacon set up earlier go. */
-    for (int i = 0; i < 2; i++) {
-        const char *n = hc_wizard_answer(w, i ? "node2" : "node1");
-        char *id = device_id(n), *lid = g_strdup_printf("l_%s", id);
-
-        if (strcmp(m, "agent") && hc_cib_find_id(p->cib_new, id)) {
-            hc_cib_remove_id(p->cib_new, lid);
-            hc_cib_remove_id(p->cib_new, id);
-            hc_plan_crm(p, "crm configure delete %s %s", lid, id);
-        }
-        g_free(id);
-        g_free(lid);
-    }
-    if (strcmp(m, "sbd") && hc_cib_find_id(p->cib_new, "st_sbd")) {
-        hc_cib_remove_id(p->cib_new, "st_sbd");
-        hc_plan_crm(p, "crm configure delete st_sbd");
+    /* fencing=qdevice replaces them only where its diskless sbd half is
+     * not skipped (below). */
+    if (strcmp(m, "qdevice")) {
+        drop_other_devices(w, p, m);
     }
     if (!strcmp(m, "agent")) {
         rc = agent_plan(w, p, checks, ret_err);
@@ -1627,6 +1693,9 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         }
     } else {
         rc = qdevice_plan(w, p, ret_err);
+        if (rc == 0 && !g_hash_table_contains(p->data, "sbd-skipped")) {
+            drop_other_devices(w, p, m);
+        }
     }
     if (rc == 0 && strcmp(m, "qdevice")) {
         rc = priority_plan(w, p, m, ret_err);
@@ -1680,10 +1749,13 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                      "watchdog) and joins again.");
     }
     if (g_hash_table_contains(p->data, "sbd-skipped")) {
+        const char *kept = g_hash_table_lookup(p->data, "kept-devices");
+
         g_hash_table_replace(p->data, g_strdup("done"), g_strdup_printf(
             "fencing=qdevice: the quorum device of %s votes; diskless sbd "
-            "SKIPPED (%s): no fencing", hc_wizard_answer(w, "qnetd_host"),
-            (char *) g_hash_table_lookup(p->data, "sbd-skipped")));
+            "SKIPPED (%s): %s%s", hc_wizard_answer(w, "qnetd_host"),
+            (char *) g_hash_table_lookup(p->data, "sbd-skipped"),
+            kept ? "fencing stays with " : "no fencing", kept ? kept : ""));
         return 0;
     }
     g_hash_table_replace(p->data, g_strdup("done"), g_strdup_printf(

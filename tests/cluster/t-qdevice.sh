@@ -23,7 +23,14 @@
 #     still reaches qnetd, keeps quorum (although ffsplit's tie-breaker
 #     favours nodeone), nodeone loses it; both quorate again once healed;
 #   * rollback: corosync.conf as before on both nodes, corosync back to
-#     two_node (2Node flag), corosync-qdevice and corosync-qnetd stopped.
+#     two_node (2Node flag), corosync-qdevice and corosync-qnetd stopped;
+#   * from fencing=agent (step fence applied for real: fence_ipmilan to
+#     the BMCs of `up --bmc`): on nodes of their own (the live CIB in a
+#     file, as a VM's plan sees it) the plan removes the two running
+#     devices, and crm_verify's warning that they are active orphans is
+#     shown, not a refusal; in a namespace node, where the diskless sbd
+#     half is skipped, the plan keeps both devices and stonith-enabled=true
+#     (the cluster's only fencing), and crm_verify finds the CIB clean.
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -31,7 +38,7 @@ tap_need_root
 tap_need_cmd ip nsenter unshare losetup mkfs.ext4 corosync pacemakerd \
     crm_mon crm cibadmin busybox sshd ssh python3 modprobe tmux \
     corosync-qnetd corosync-qdevice corosync-qnetd-certutil \
-    corosync-qdevice-net-certutil
+    corosync-qdevice-net-certutil ipmi_sim ipmitool fence_ipmilan
 tap_need_netns
 [ -x "$HACON" ] || tap_skip_all "build/hacon not built (make)"
 
@@ -60,10 +67,10 @@ conf_sums() {
 }
 
 # ---------------------------------------------------------------- up
-if "$CL" up --qnetd > "$W/up.log" 2>&1; then
-    tap_ok "up --qnetd: both nodes online, a third host qnetd ($(cat "$S/up.seconds")s)"
+if "$CL" up --qnetd --bmc > "$W/up.log" 2>&1; then
+    tap_ok "up --qnetd --bmc: both nodes online, a third host qnetd, a BMC per node ($(cat "$S/up.seconds")s)"
 else
-    tap_fail "up --qnetd"; sed 's/^/#   /' "$W/up.log" | tail -n 30
+    tap_fail "up --qnetd --bmc"; sed 's/^/#   /' "$W/up.log" | tail -n 30
     tap_done
 fi
 tap_check "qnetd: nodeone reaches it over ssh as root; corosync-qnetd installed, not set up, not running" sh -c \
@@ -93,7 +100,7 @@ tap_check "before: priority-fencing-delay=25s and hacon's resources' priority in
 # prio_gone FILE: the CIB configuration in FILE is cib-bare's (an empty
 # rsc_defaults apart).
 prio_gone() { diff <(grep -v '<rsc_defaults/>' "$W/cib-bare") <(grep -v '<rsc_defaults/>' "$1") > /dev/null; }
-phase "up --qnetd"
+phase "up --qnetd --bmc"
 
 # ---------------------------------------------------------------- plan
 ANS=$S/qd.answers
@@ -292,6 +299,59 @@ X nodeone cibadmin -Q --scope configuration > "$W/cib-rolled" 2> /dev/null
 tap_check "... the CIB as before: priority-fencing-delay=25s and the resources' priority back" \
     cmp -s "$W/cib-before" "$W/cib-rolled"
 phase "rollback"
+
+# ---------------------------------------------------------------- from fencing=agent
+# Step fence with fencing=agent, for real: a fence_ipmilan device per node
+# (to the BMCs), their location constraints, stonith-enabled=true; the
+# priority delay and hacon's resources' priority kept.
+PW=$(cat "$S/bmc/password")
+( umask 077; printf 'node1=%s\nnode2=%s\n' "$PW" "$PW" > "$S/fence.secret" )
+cat > "$S/agent.answers" <<EOF
+storage=shared
+shared_disk=$DISK_DEV
+fencing=agent
+fence_agent=fence_ipmilan
+fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
+fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
+fence_secret_file=$S/fence.secret
+fence_delay=5
+EOF
+setup apply fence --answers "$S/agent.answers" --yes
+wait_for 60 "both devices started" sh -c \
+    "'$CL' exec nodeone crm_mon -1 | grep -q 'st_nodeone.*Started nodetwo' &&
+     '$CL' exec nodeone crm_mon -1 | grep -q 'st_nodetwo.*Started nodeone'"
+ocheck "fencing=agent applied: st_nodeone runs on nodetwo, st_nodetwo on nodeone, stonith-enabled=true" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q '^Step fence applied and verified' '$W/out' &&
+     [ \"\$('$CL' exec nodeone crm_attribute -t crm_config -n stonith-enabled -G -q)\" = true ]"
+# On nodes of their own (VMs), fencing=qdevice's plan replaces both devices
+# by diskless sbd.  The live CIB, devices running, in a file: the plan does
+# not probe for a container there, so it plans the sbd half as on a VM
+# (only planned: its apply would start sbd on this machine's kernel).
+# Removing running devices: crm_verify warns they are active orphans
+# (Pacemaker stops them), and exits 78 as on an error.
+X nodeone sh -c 'cibadmin -Q > /run/hc/cib-agent.xml'
+X nodeone env CIB_file=/run/hc/cib-agent.xml hacon setup plan fence --answers "$ANS" > "$W/out" 2>&1
+echo $? > "$W/rc"; cp "$W/out" "$W/plan-vm"
+ocheck "from fencing=agent, on nodes of their own: planned (exit $(cat "$W/rc")), the devices and their constraints removed, diskless sbd in their place" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q '^  crm configure delete --force l_st_nodeone st_nodeone' '$W/out' &&
+     grep -q '^  crm configure delete --force l_st_nodetwo st_nodetwo' '$W/out' &&
+     grep -q 'crm configure property stonith-watchdog-timeout=70s' '$W/out' && ! grep -q SKIPPED '$W/out'"
+ocheck "... crm_verify's warnings shown, each with its cause: the devices that run now are active orphans, which Pacemaker stops" sh -c \
+    "grep -q '^WARNING: crm_verify warns: Detected active orphan st_nodeone running on nodetwo' '$W/out' &&
+     grep -q '^WARNING: crm_verify warns: Detected active orphan st_nodetwo running on nodeone.*Pacemaker stops it' '$W/out'"
+# In a namespace node the diskless sbd half is skipped: the devices stay
+# this cluster's fencing (removed, stonith-enabled=true would fence with
+# nothing, and Pacemaker would start no resource).
+X nodeone cibadmin -Q --scope configuration > "$W/cib-agent" 2> /dev/null
+setup plan fence --answers "$ANS"
+ocheck "from fencing=agent, in a namespace node: planned (exit $(cat "$W/rc")), both devices and stonith-enabled=true kept, said why; crm_verify clean" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q 'SKIPPED: diskless sbd. nodeone runs in a container' '$W/out' &&
+     grep -q 'st_nodeone and st_nodetwo are kept: they stay this cluster.s fencing' '$W/out' &&
+     ! grep -q 'crm configure delete' '$W/out' && ! grep -q 'crm configure property stonith-enabled' '$W/out' &&
+     grep -q '^crm_verify of the planned CIB: clean' '$W/out'"
+X nodeone cibadmin -Q --scope configuration > "$W/cib-agent2" 2> /dev/null
+tap_check "... the plans changed nothing" cmp -s "$W/cib-agent" "$W/cib-agent2"
+phase "from fencing=agent"
 
 # ---------------------------------------------------------------- down
 if "$CL" down > "$W/down.log" 2>&1; then

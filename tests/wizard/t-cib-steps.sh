@@ -325,11 +325,25 @@ tap_check "shared: migrate moves fs_data and all with it" \
     grep -q 'dhcp nodetwo, fs_data nodetwo, testnet nodetwo' "$d/out"
 # ------------------------------------------------------------ a warning only
 # crm_verify exits 78 on a warning alone (here the deprecated
-# stonith-action=poweroff the CIB already holds): the plan is refused, and
-# the message names the warning, not only crm_verify's summary line.
+# stonith-action=poweroff the CIB already holds) as on an error.  A
+# warning alone does not refuse the plan: it is shown, on a WARNING line
+# of its own, and the step applies; an error refuses it, and the refusal
+# names the warnings beside the errors.
 fresh warned
 cibadmin -M -o crm_config -X '<cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-action" name="stonith-action" value="poweroff"/></cluster_property_set>' > /dev/null 2>&1
+setup plan quorum --answers "$ans"
+tap_check "a warning and an error (quorum before stonith): refused (exit 3)" [ $? -eq 3 ]
+tap_check "... the refusal names the error and the warning" sh -c \
+    "grep -q '^  error: Resource start-up disabled since no STONITH resources' '$d/out' &&
+     grep -q \"^  warning: Support for stonith-action of 'poweroff' is deprecated\" '$d/out'"
 setup plan stonith --answers "$ans"
-tap_check "a warning only: the plan is refused, the warning named" \
-    grep -q "stonith-action of 'poweroff' is deprecated" "$d/out"
+tap_check "a warning only: the plan is shown, not refused (exit 0)" [ $? -eq 0 ]
+tap_check "... its warning on a WARNING line of its own" \
+    grep -q "^WARNING: crm_verify warns: Support for stonith-action of 'poweroff' is deprecated" "$d/out"
+tap_check "... and in crm_verify's word on the planned CIB" \
+    sh -c "sed -n '/^crm_verify of the planned CIB:/,/^\$/p' '$d/out' | grep -q \"warning: Support for stonith-action of 'poweroff'\""
+setup apply stonith --answers "$ans" --yes
+rc=$?
+tap_check "a warning only: apply applies the step (exit $rc)" sh -c \
+    "[ $rc -eq 0 ] && [ \"\$(crm_attribute -t crm_config -n stonith-enabled -G -q 2> /dev/null)\" = false ]"
 tap_done
