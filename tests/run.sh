@@ -38,10 +38,11 @@ export HACON_TOP="$top" HACON="$top/build/hacon" LC_ALL=C TZ=UTC
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 export CMOCKA_MESSAGE_OUTPUT=TAP
 # Per-test wall-clock limit, generous: a hung test must not hang CI.
-# The VM cluster suite's own (HACON_TEST_TIMEOUT_VM, default 1,500 s, or
-# HACON_TEST_TIMEOUT when that is given): it takes ~1,100 s alone with
-# its fencing phase and ~15 % more beside a long suite, and skips a phase
-# that cannot end in the time left (saying so) rather than be killed.
+# The VM cluster suite has its own (HACON_TEST_TIMEOUT_VM, default 1,500 s,
+# or HACON_TEST_TIMEOUT when that is given), in which it fits its phases:
+# one that cannot end in the time left is skipped, saying so, rather than
+# the suite killed (with VMC_FENCING=1 it takes ~1,300 s alone, ~15 %
+# more beside a long suite).
 vm_limit=${HACON_TEST_TIMEOUT_VM:-${HACON_TEST_TIMEOUT:-1500}}
 limit=${HACON_TEST_TIMEOUT:-1200}
 jobs=${HACON_TEST_JOBS:-3}
@@ -132,10 +133,9 @@ slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard
 # left for the end, where they share the jobs with the fast tests' chain;
 # the rest (under 10 s) follow in the order of the directories.  t-deb (a
 # build) and t-leases-soak (a 61 MB file read 24 times), bound by the CPU
-# as the VMs are, come last, after the suites of namespace clusters,
-# which mostly wait, and the other long ones (about 1,130 s of them; the
-# VM suite, fencing phase included, takes ~1,250 s beside them), so that
-# they start about when the VM suite ends.  The fast tests' chain
+# as the VMs are, come after the suites of namespace clusters, which
+# mostly wait (about 950 s of them, the VM suite's time), so that they
+# start about when the VM suite ends.  The fast tests' chain
 # starts only after the VM suite: a suite of it that takes 20 s or more
 # is a long one here (the chain would end the run alone).
 longest="tests/failover/t-failover.sh (120) tests/cluster/t-fence-view.sh (115)
@@ -147,11 +147,11 @@ longest="tests/failover/t-failover.sh (120) tests/cluster/t-fence-view.sh (115)
     tests/wizard/t-console.sh (47) tests/cluster/t-ssh-share.sh (41)
     tests/wizard/t-drbd-hand.sh (37) tests/wizard/t-newcomer.sh (34)
     tests/leases/t-kea.sh (30) tests/wizard/t-kea-migrate.sh (27)
+    tests/deb/t-deb.sh (61) tests/screen/t-leases-soak.sh (50)
     tests/screen/t-setup-screen.sh (30) tests/fuzz/t-replay.sh (28)
     tests/wizard/t-file-steps.sh (25) tests/drbd/t-drbd-names.sh (25)
     tests/oracle/t-corpus.sh (22) tests/cluster/t-demo-kea.sh (21)
-    build/tests/test_status_update (15) tests/screen/t-live.sh (15)
-    tests/deb/t-deb.sh (61) tests/screen/t-leases-soak.sh (50)"
+    build/tests/test_status_update (15) tests/screen/t-live.sh (15)"
 longest=$(echo "$longest" | tr -s ' \n' '\n\n' | grep -v '^(')
 
 # The VM cluster suite, the fast tests (unit tests, then suites by
