@@ -41,8 +41,8 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 # The VM cluster suite has its own (HACON_TEST_TIMEOUT_VM, default 1,500 s,
 # or HACON_TEST_TIMEOUT when that is given), in which it fits its phases:
 # one that cannot end in the time left is skipped, saying so, rather than
-# the suite killed (with VMC_FENCING=1 it takes ~1,300 s alone, ~15 %
-# more beside a long suite).
+# the suite killed (with its fencing phase ~1,060 s alone, ~1,300 s with
+# its sbd sub-phase; ~15 % more beside a long suite).
 vm_limit=${HACON_TEST_TIMEOUT_VM:-${HACON_TEST_TIMEOUT:-1500}}
 limit=${HACON_TEST_TIMEOUT:-1200}
 jobs=${HACON_TEST_JOBS:-3}
