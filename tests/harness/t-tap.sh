@@ -116,4 +116,21 @@ tap_check "run.sh: the fast tests start once the VM suite has ended" \
 HACON_TEST_BESIDE_VM=0 run t-sched-
 tap_check "run.sh: HACON_TEST_BESIDE_VM=0: nothing beside the VM suite" \
     test "$(at start cluster/t-sched-long1)" -ge "$(at end vmcluster/t-sched-vm)"
+
+# The VM suite's limit is its own (it fits its phases in it), the others
+# keep theirs; each suite is told its limit in HACON_TEST_TIMEOUT.
+for s in vmcluster/t-lim-vm cluster/t-lim-ns; do
+    printf '#!/bin/sh\n. "$HACON_TOP/tests/tap.sh"\necho "%s $HACON_TEST_TIMEOUT" >> "%s/limits"\ntap_ok ran\ntap_done\n' \
+        "$s" "$work" > "$work/tests/$s.sh"
+    chmod +x "$work/tests/$s.sh"
+done
+limits() { : > "$work/limits"; env -u HACON_TEST_TIMEOUT -u HACON_TEST_TIMEOUT_VM "$@" \
+    sh -c 'cd "$1" && env -u HACON_TOP tests/run.sh t-lim-' sh "$work" > "$work/run.out" 2>&1
+    sort "$work/limits" | tr '\n' ' '; }
+tap_check "run.sh: the VM suite's limit is 1,500 s, the others' 1,200 s" \
+    test "$(limits)" = "cluster/t-lim-ns 1200 vmcluster/t-lim-vm 1500 "
+tap_check "run.sh: HACON_TEST_TIMEOUT=900 is every suite's limit" \
+    test "$(limits HACON_TEST_TIMEOUT=900)" = "cluster/t-lim-ns 900 vmcluster/t-lim-vm 900 "
+tap_check "run.sh: HACON_TEST_TIMEOUT_VM=1400 is the VM suite's alone" \
+    test "$(limits HACON_TEST_TIMEOUT_VM=1400)" = "cluster/t-lim-ns 1200 vmcluster/t-lim-vm 1400 "
 tap_done
