@@ -115,10 +115,22 @@ have_time() {   # SECS PHASE
 bail() { tap_fail "$1"; [ -n "$2" ] && sed 's/^/#   /' "$2" | tail -n 40; tap_done; }
 
 t=$SECONDS
+# A file the suite holds open, as flock(1) holds the VM lock: none of the
+# processes vmc leaves running may hold it too.
+exec {held}> "$LOG/held-by-suite"
 VMC_OWNER=$$ "$VMC" up > "$LOG/up.log" 2>&1 &
 if wait $!; then
     tap_ok "three VMs up and answering ssh (alpha, beta, client)"
     vms_up=yes
+    out=$(for f in "$VMC_DIR"/*.pid $(pgrep -f "$VMC_DIR/ssh_config" | sed 's/$/.ssh/'); do
+              p=$(cat "$f" 2> /dev/null || echo "${f%.ssh}")
+              for l in /proc/$p/fd/*; do
+                  [ "$(readlink "$l")" = "$LOG/held-by-suite" ] && echo "${f##*/} (pid $p)" && break
+              done
+          done)
+    tap_check "vmc's VMs, switches, BMCs and ssh connections hold none of the suite's open files (a lock)" \
+        [ -z "$out" ]
+    [ -n "$out" ] && echo "$out" | sed 's/^/#   held by: /'
 else
     if grep -q "not ready\|no VMC-READY\|did not answer" "$LOG/up.log"; then
         sed 's/^/# /' "$LOG/up.log" | tail -n 10
@@ -126,6 +138,7 @@ else
     fi
     bail "vmc up" "$LOG/up.log"
 fi
+exec {held}>&-
 phase "VMs up" $t
 # VMC_ACCT=1: the nodes' process accounting (acct(2), every process that
 # ends: its command, CPU and wall time) in /var/log/vmc-pacct, kept with
