@@ -23,14 +23,10 @@
  * that reads a local file as its input, is never remembered.
  *
  * Commands wait in their node's queue until no thread of the pass has
- * code of its own to run (each waits for a command) and nothing of the
- * last round still runs: then a round takes every queue, each as one
- * batch (wizard_batch.c), all nodes at once: to a peer one ssh session
- * for all of them instead of one each, here one shell instead of a fork
- * of hacon each (under emulation a fork of hacon costs most of a
- * second).  hc_wizard_at_once() adds threads to the pass under way (or
- * makes a pass of its own), so that a step that asks both nodes the
- * same asks them in the same round. */
+ * code of its own to run (each waits for a command): then each queue
+ * goes as one batch (wizard_batch.c): to a peer one ssh session for all
+ * of them instead of one each, here one shell instead of a fork of hacon
+ * each (under emulation a fork of hacon costs most of a second). */
 #include "wizard.h"
 
 #include <errno.h>
