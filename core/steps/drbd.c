@@ -50,59 +50,34 @@ static char *out_on(hc_wizard *w, const char *node, const char *script,
     return g_strstrip(out);
 }
 
-/* ok_on() on both nodes at once: ok[0] here, ok[1] on the peer. */
-static void ok_both(hc_wizard *w, const char *script, const char *arg,
-                    bool ok[2])
-{
-    const char *argv[] = { "sh", "-c", script, "sh", arg, NULL };
-    char *out[2];
-    int rcs[2];
-
-    hc_wizard_run_both(w, 15000, argv, rcs, out, NULL);
-    for (int i = 0; i < 2; i++) {
-        ok[i] = rcs[i] == 0;
-        g_free(out[i]);
-    }
-}
-
-/* DRBD 8.4 or 9 here (v[0]) and on the peer (v[1]), from the loaded or
- * loadable module, both asked at once; rc[i] -ENOENT where there is
- * none. */
-static void drbd_versions(hc_wizard *w, hc_drbd_version v[2], int rc[2])
+/* DRBD 8.4 or 9, from the loaded or loadable module. */
+static int drbd_version(hc_wizard *w, const char *node, hc_drbd_version *ret)
 {
     const char *ans = hc_wizard_answer(w, "drbd_version");
-    const char *argv[] = { "sh", "-c", "sed -n 's/^version: "
-                           "\\([0-9.]*\\).*/\\1/p' /proc/drbd 2>/dev/null | "
-                           "grep . || modinfo -F version drbd 2>/dev/null",
-                           "sh", "", NULL };
-    char *out[2];
-    int rcs[2];
+    char *v;
 
     if (strcmp(ans, "auto")) {
-        for (int i = 0; i < 2; i++) {
-            v[i] = !strcmp(ans, "9") ? HC_DRBD_9 : HC_DRBD_84;
-            rc[i] = 0;
-        }
-        return;
+        *ret = !strcmp(ans, "9") ? HC_DRBD_9 : HC_DRBD_84;
+        return 0;
     }
-    hc_wizard_run_both(w, 15000, argv, rcs, out, NULL);
-    for (int i = 0; i < 2; i++) {
-        const char *s = rcs[i] == 0 && out[i] ? g_strstrip(out[i]) : NULL;
-
-        rc[i] = s && *s ? 0 : -ENOENT;
-        v[i] = s && g_str_has_prefix(s, "8.") ? HC_DRBD_84 : HC_DRBD_9;
-        g_free(out[i]);
+    v = out_on(w, node, "sed -n 's/^version: \\([0-9.]*\\).*/\\1/p' "
+               "/proc/drbd 2>/dev/null | grep . || modinfo -F version drbd "
+               "2>/dev/null", "");
+    if (!v || !*v) {
+        g_free(v);
+        return -ENOENT;
     }
+    *ret = g_str_has_prefix(v, "8.") ? HC_DRBD_84 : HC_DRBD_9;
+    g_free(v);
+    return 0;
 }
 
 static void mount_point(hc_wizard *w, hc_plan *p, const char *nodes[2])
 {
     const char *mnt = hc_wizard_answer(w, "mountpoint");
-    bool ok[2];
 
-    ok_both(w, "test -d \"$1\"", mnt, ok);
     for (int i = 0; i < 2; i++) {
-        if (!ok[i]) {
+        if (!ok_on(w, i ? nodes[1] : NULL, "test -d \"$1\"", mnt)) {
             hc_plan_cmd_add(p, i ? nodes[1] : NULL, 15000,
                             "the mount point, on both nodes", "mkdir", "-p",
                             mnt, NULL);
@@ -579,11 +554,9 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 
     if (shared) {
         const char *disk = hc_wizard_answer(w, "shared_disk");
-        bool ok[2];
 
-        ok_both(w, "test -b \"$1\"", disk, ok);
         for (int i = 0; i < 2; i++) {
-            if (!ok[i]) {
+            if (!ok_on(w, i ? nodes[1] : NULL, "test -b \"$1\"", disk)) {
                 *ret_err = g_strdup_printf("%s: shared_disk=%s (storage="
                                            "shared) is not a block device "
                                            "there: answer shared_disk= a "
@@ -630,16 +603,12 @@ static int drbd_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         GString *res_text = g_string_new(NULL);
         const char *why = NULL;
         bool changed[2] = { false, false };
-        int vrc[2];
 
-        drbd_versions(w, v, vrc);
         for (int i = 0; i < 2; i++) {
-            if (vrc[i] < 0) {
+            if (drbd_version(w, i ? nodes[1] : NULL, &v[i]) < 0) {
                 const char *sd = hc_wizard_answer(w, "shared_disk");
-                bool ok[2], both;
-
-                ok_both(w, "test -b \"$1\"", sd, ok);
-                both = ok[0] && ok[1];
+                bool both = ok_on(w, NULL, "test -b \"$1\"", sd)
+                            && ok_on(w, nodes[1], "test -b \"$1\"", sd);
 
                 *ret_err = g_strdup_printf("%s has no DRBD kernel module "
                                            "(storage=drbd): install DRBD on "
@@ -1051,8 +1020,8 @@ int hc_steps_detect_storage(hc_wizard *w)
     const char *cand[2];
     char *cands[2];
     GString *why;
-    hc_drbd_version v[2];
-    int vrc[2], missing = -1;
+    hc_drbd_version v;
+    int missing = -1;
 
     if (hc_wizard_answer_origin(w, "storage", NULL) == HC_ANSWER_FILE) {
         return 0;
@@ -1060,9 +1029,8 @@ int hc_steps_detect_storage(hc_wizard *w)
     if (!ok_on(w, nodes[1], "true", "")) {
         return -EHOSTUNREACH;
     }
-    drbd_versions(w, v, vrc);
     for (int i = 0; i < 2 && missing < 0; i++) {
-        if (vrc[i] < 0) {
+        if (drbd_version(w, i ? nodes[1] : NULL, &v) < 0) {
             missing = i;
         }
     }
