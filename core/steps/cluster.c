@@ -48,10 +48,27 @@ static int start_timeout_ms(void)
 /* How a node starts its daemons: systemd where it is PID 1, else the init
  * scripts, else the admin's start_command (the test cluster's).  undo gets
  * the matching stop, which a rollback of the step runs. */
-static int start_argv(hc_wizard *w, const char *node, const char *mgr,
-                      const char *daemon, GPtrArray *argv, GPtrArray *undo,
-                      char **ret_err)
+static int start_argv(hc_wizard *w, const char *node, const char *daemon,
+                      GPtrArray *argv, GPtrArray *undo, char **ret_err)
 {
+    const char *mgr = hc_wizard_answer(w, "service_manager");
+    char *out = NULL;
+
+    if (!strcmp(mgr, "auto")) {
+        const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+                                "systemd ]; then echo systemd; elif [ -x "
+                                "/etc/init.d/corosync ]; then echo init; "
+                                "else echo none; fi", NULL };
+        int rc = hc_wizard_run(w, node, 15000, &out, ret_err, probe);
+
+        if (rc < 0) {
+            g_free(out);
+            return rc;
+        }
+        g_strstrip(out);
+        mgr = !strcmp(out, "systemd") ? "systemd"
+              : !strcmp(out, "init") ? "init" : "none";
+    }
     if (!strcmp(mgr, "systemd")) {
         g_ptr_array_add(argv, g_strdup("systemctl"));
         g_ptr_array_add(argv, g_strdup("enable"));
@@ -85,46 +102,11 @@ static int start_argv(hc_wizard *w, const char *node, const char *mgr,
                                    "/etc/init.d/corosync: answer "
                                    "service_manager=command and start_command",
                                    node);
+        g_free(out);
         return -ENOENT;
     }
+    g_free(out);
     return 0;
-}
-
-/* The service manager of here (ret[0]) and the peer (ret[1]): the answer,
- * or (auto) what both nodes say, asked at once: "systemd", "init" or
- * "none" (g_free).  A node that cannot be asked fails it only where
- * need[i]. */
-static int managers(hc_wizard *w, const bool need[2], char *ret[2],
-                    char **ret_err)
-{
-    const char *mgr = hc_wizard_answer(w, "service_manager");
-    const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
-                            "systemd ]; then echo systemd; elif [ -x "
-                            "/etc/init.d/corosync ]; then echo init; "
-                            "else echo none; fi", NULL };
-    char *out[2], *err[2];
-    int rcs[2], rc = 0;
-
-    if (strcmp(mgr, "auto")) {
-        ret[0] = g_strdup(mgr);
-        ret[1] = g_strdup(mgr);
-        return 0;
-    }
-    hc_wizard_run_both(w, 15000, probe, rcs, out, err);
-    for (int i = 0; i < 2; i++) {
-        ret[i] = NULL;
-        if (rcs[i] < 0 && need[i] && rc == 0) {
-            rc = rcs[i];
-            *ret_err = g_steal_pointer(&err[i]);
-        } else if (rcs[i] == 0) {
-            g_strstrip(out[i]);
-            ret[i] = g_strdup(!strcmp(out[i], "systemd") ? "systemd"
-                              : !strcmp(out[i], "init") ? "init" : "none");
-        }
-        g_free(out[i]);
-        g_free(err[i]);
-    }
-    return rc;
 }
 
 /* Asked through the daemons' own IPC (not the process table, which also
@@ -141,45 +123,13 @@ static bool running(hc_wizard *w, const char *node, const char *daemon)
                          strcmp(daemon, "corosync") ? pcmk : cs) == 0;
 }
 
-typedef struct up_ask {
-    const char *node;
-    const char *daemon;
-    bool up;
-} up_ask;
-
-static void up_run(hc_wizard *w, void *data)
-{
-    up_ask *a = data;
-
-    a->up = running(w, a->node, a->daemon);
-}
-
-/* running() of corosync ([i][0]) and pacemaker ([i][1]) here (i 0) and on
- * the peer (i 1), all asked at once. */
-static void running_all(hc_wizard *w, bool up[2][2])
-{
-    up_ask a[4];
-    void *data[4];
-
-    for (int k = 0; k < 4; k++) {
-        a[k] = (up_ask) { .node = k / 2 ? hc_wizard_peer(w) : NULL,
-                          .daemon = k % 2 ? "pacemakerd" : "corosync" };
-        data[k] = &a[k];
-    }
-    hc_wizard_at_once(w, up_run, data, 4);
-    for (int k = 0; k < 4; k++) {
-        up[k / 2][k % 2] = a[k].up;
-    }
-}
-
 static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
 {
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
     char *conf = conf_text(w), *key = NULL;
     size_t key_len = 0;
     int rc = hc_wizard_read(w, NULL, AUTHKEY, &key, &key_len, ret_err);
-    bool any_running = false, up[2][2] = { { false } }, need[2];
-    char *mgr[2] = { NULL, NULL };
+    bool any_running = false;
 
     if (rc == 0 && (!key || key_len < 128)) {
         /* corosync-keygen's size; the key never leaves hacon but to the
@@ -194,10 +144,6 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         hc_plan_crm(p, "corosync-keygen   # hacon makes the same 256-byte "
                     "authkey itself (getrandom), then copies it to %s",
                     nodes[1]);
-    }
-    /* Which daemons run where: all four asked at once. */
-    if (rc == 0) {
-        running_all(w, up);
     }
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *n = i ? nodes[1] : NULL;
@@ -235,7 +181,7 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             rc = hc_plan_file_add(w, p, n, AUTHKEY, key, key_len, 0400, true,
                                   ret_err);
         }
-        if (rc == 0 && p->files->len != before && up[i][0]) {
+        if (rc == 0 && p->files->len != before && running(w, n, "corosync")) {
             *ret_err = g_strdup_printf("%s: corosync runs there with another "
                                        "configuration (%s%s): stop the "
                                        "cluster there (crm cluster stop) "
@@ -250,29 +196,22 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         g_free(differs);
         g_free(have);
     }
-    /* How the nodes that start a daemon start it: asked at once. */
-    for (int i = 0; i < 2; i++) {
-        need[i] = !up[i][0] || !up[i][1];
-    }
-    if (rc == 0 && (need[0] || need[1])) {
-        rc = managers(w, need, mgr, ret_err);
-    }
     for (int i = 0; rc == 0 && i < 2; i++) {
+        const char *n = i ? nodes[1] : NULL;
         static const char *const daemons[] = { "corosync", "pacemakerd" };
 
         for (int d = 0; rc == 0 && d < 2; d++) {
             GPtrArray *argv, *undo;
             hc_plan_cmd *c;
 
-            if (up[i][d]) {
+            if (running(w, n, daemons[d])) {
                 any_running = true;
                 continue;
             }
             argv = g_ptr_array_new();
             undo = g_ptr_array_new();
-            rc = start_argv(w, nodes[i], mgr[i] ? mgr[i] : "none",
-                            d ? "pacemaker" : "corosync", argv, undo,
-                            ret_err);
+            rc = start_argv(w, nodes[i], d ? "pacemaker" : "corosync", argv,
+                            undo, ret_err);
             g_ptr_array_add(argv, NULL);
             g_ptr_array_add(undo, NULL);
             c = g_new0(hc_plan_cmd, 1);
@@ -316,8 +255,6 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                  "corosync, then pacemaker, on both nodes (ERRATA 1).",
                  nodes[1]);
     hc_plan_crm(p, "crm cluster start   # on %s and on %s", nodes[0], nodes[1]);
-    g_free(mgr[0]);
-    g_free(mgr[1]);
     g_free(conf);
     g_free(key);
     return rc;
@@ -336,20 +273,11 @@ static int cluster_verify(hc_wizard *w, hc_plan *p, char **ret_err)
     g_free(root);
     /* corosync's own parser, on each node (it also checks that the node
      * finds itself in the nodelist). */
-    if (real_root) {
+    for (int i = 0; rc == 0 && real_root && i < 2; i++) {
         const char *argv[] = { "corosync", "-c", CONF, "-t", NULL };
-        char *out[2], *err[2];
-        int rcs[2];
 
-        hc_wizard_run_both(w, 15000, argv, rcs, out, err);
-        for (int i = 0; i < 2; i++) {
-            if (rc == 0 && rcs[i] < 0) {
-                rc = rcs[i];
-                *ret_err = g_steal_pointer(&err[i]);
-            }
-            g_free(out[i]);
-            g_free(err[i]);
-        }
+        rc = hc_wizard_run(w, i ? hc_wizard_peer(w) : NULL, 15000, NULL,
+                           ret_err, argv);
     }
     while (rc == 0) {
         hc_status *st = NULL;
