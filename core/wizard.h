@@ -310,19 +310,6 @@ int hc_wizard_read(hc_wizard *w, const char *node, const char *path,
  * in *ret_err.  *ret_out (may be NULL) gets stdout, also on failure. */
 int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
                   char **ret_out, char **ret_err, const char *const *argv);
-/* hc_wizard_run() of argv here ([0]) and on the peer ([1]) at the same
- * time (inside a pass of checks, in the same round): each one's status
- * in rc[i], stdout in out[i] (g_free), the error in err[i] (g_free; err
- * may be NULL). */
-void hc_wizard_run_both(hc_wizard *w, int timeout_ms,
-                        const char *const *argv, int rc[2], char *out[2],
-                        char *err[2]);
-/* Runs fn(w, data[i]) for each i < n at the same time, each in a thread
- * (inside a pass of checks, as part of it: their commands go in the same
- * rounds); fn's code runs under the pass's lock like a check, one at a
- * time: only the commands overlap.  Returns when all have ended. */
-void hc_wizard_at_once(hc_wizard *w, void (*fn)(hc_wizard *, void *),
-                       void *const *data, size_t n);
 
 /* A check made from the plan: DONE when the plan is empty, BLOCKED with
  * the plan's error, else TODO (or PARTIAL when the step's plan says so

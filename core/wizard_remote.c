@@ -85,44 +85,6 @@ int hc_wizard_run(hc_wizard *w, const char *node, int timeout_ms,
                                 ret_err, argv);
 }
 
-typedef struct both_one {
-    const char *node;
-    int timeout_ms;
-    const char *const *argv;
-    int rc;
-    char *out, *err;
-} both_one;
-
-static void both_run(hc_wizard *w, void *data)
-{
-    both_one *b = data;
-
-    b->rc = hc_wizard_run(w, b->node, b->timeout_ms, &b->out, &b->err,
-                          b->argv);
-}
-
-void hc_wizard_run_both(hc_wizard *w, int timeout_ms,
-                        const char *const *argv, int rc[2], char *out[2],
-                        char *err[2])
-{
-    both_one b[2] = {
-        { .node = NULL, .timeout_ms = timeout_ms, .argv = argv },
-        { .node = hc_wizard_peer(w), .timeout_ms = timeout_ms, .argv = argv },
-    };
-    void *data[2] = { &b[0], &b[1] };
-
-    hc_wizard_at_once(w, both_run, data, 2);
-    for (int i = 0; i < 2; i++) {
-        rc[i] = b[i].rc;
-        out[i] = b[i].out;
-        if (err) {
-            err[i] = b[i].err;
-        } else {
-            g_free(b[i].err);
-        }
-    }
-}
-
 static int mkdir_p(const char *dir)
 {
     return g_mkdir_with_parents(dir, 0755) < 0 ? -errno : 0;

@@ -135,17 +135,15 @@ static void warn_unserved(hc_wizard *w, hc_plan *p, const char *static_net)
     uint32_t sn = 0, sm = 0, vn = 0, vm = 0;
     bool have_s = parse_cidr(static_net, &sn, &sm);
     bool read_any = false;
-    int rcs[2];
-    char *outs[2];
 
     parse_cidr(vipnet, &vn, &vm);
-    hc_wizard_run_both(w, 10000, argv, rcs, outs, NULL);
     for (int i = 0; i < 2; i++) {
-        char *out = outs[i], **f;
+        const char *node = i ? hc_wizard_peer(w) : NULL;
+        char *out = NULL, **f;
         GString *outside = g_string_new(NULL);
         bool inside = false;
 
-        if (rcs[i] < 0) {
+        if (hc_wizard_run(w, node, 10000, &out, NULL, argv) < 0) {
             g_free(out);
             g_string_free(outside, TRUE);
             continue;
@@ -296,30 +294,21 @@ static char *admin_conf(hc_wizard *w, const server *sv, hc_plan *p,
     return old;
 }
 
-/* "uid:gid" of the server's user (dhcpd, _kea) here (ret[0]) and on the
- * peer (ret[1]), "" where there is none (Debian runs dhcpd as root): both
- * asked at once; the first node that cannot be asked fails it. */
-static int server_ids(hc_wizard *w, const server *sv, char *ret[2],
-                      char **ret_err)
+/* "uid:gid" of the server's user (dhcpd, _kea) on node, "" when there is
+ * none (Debian runs dhcpd as root). */
+static int server_ids(hc_wizard *w, const server *sv, const char *node,
+                      char **ret, char **ret_err)
 {
     const char *argv[] = { "sh", "-c", "id -u \"$1\" 2>/dev/null && "
                            "id -g \"$1\" || true", "sh", sv->user, NULL };
-    char *out[2], *err[2];
-    int rcs[2], rc = 0;
+    char *out = NULL;
+    int rc = hc_wizard_run(w, node, 15000, &out, ret_err, argv);
 
-    hc_wizard_run_both(w, 15000, argv, rcs, out, err);
-    for (int i = 0; i < 2; i++) {
-        if (rcs[i] == 0) {
-            g_strdelimit(g_strstrip(out[i]), "\n", ':');
-            ret[i] = out[i];
-        } else {
-            g_free(out[i]);
-            if (rc == 0) {
-                rc = rcs[i];
-                *ret_err = g_steal_pointer(&err[i]);
-            }
-        }
-        g_free(err[i]);
+    if (rc == 0) {
+        g_strdelimit(g_strstrip(out), "\n", ':');
+        *ret = out;
+    } else {
+        g_free(out);
     }
     return rc;
 }
@@ -500,22 +489,25 @@ static char *cluster_dhcpd_node(hc_wizard *w)
  * stopped and kept from starting at boot, whatever the init system.
  * Plans that for node (NULL: here); cluster_here: the cluster runs the
  * service on that node now. */
-/* The packaged dhcpd's pid file is also the agent's default: a dhcpd
- * that uses the cluster's lease file ($1) is Pacemaker's, and stays. */
-#define DHCPD_PROBE \
-    "if [ \"$(cat /proc/1/comm)\" = systemd ]; then systemctl is-enabled " \
-    "-q isc-dhcp-server 2>/dev/null && echo enabled; systemctl is-active " \
-    "-q isc-dhcp-server && echo active; else ls /etc/rc[2345].d/S* " \
-    "2>/dev/null | grep -q isc-dhcp-server && echo enabled; " \
-    "p=$(cat /run/dhcpd.pid 2>/dev/null) && kill -0 \"$p\" " \
-    "2>/dev/null && ! tr '\\0' '\\n' < /proc/$p/cmdline | " \
-    "grep -qxF -- \"$1\" && echo active; fi; true"
-
-/* What the probe of the packaged dhcpd on node printed (out) planned. */
-static void plan_packaged_dhcpd(hc_plan *p, const char *node,
-                                bool cluster_here, char *out)
+static int plan_packaged_dhcpd(hc_wizard *w, const server *sv, hc_plan *p,
+                               const char *node, bool cluster_here,
+                               char **ret_err)
 {
-    if (out && cluster_here) {
+    /* The packaged dhcpd's pid file is also the agent's default: a dhcpd
+     * that uses the cluster's lease file is Pacemaker's, and stays. */
+    const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+        "systemd ]; then systemctl is-enabled -q isc-dhcp-server "
+        "2>/dev/null && echo enabled; systemctl is-active -q "
+        "isc-dhcp-server && echo active; else ls /etc/rc[2345].d/S* "
+        "2>/dev/null | grep -q isc-dhcp-server && echo enabled; "
+        "p=$(cat /run/dhcpd.pid 2>/dev/null) && kill -0 \"$p\" "
+        "2>/dev/null && ! tr '\\0' '\\n' < /proc/$p/cmdline | "
+        "grep -qxF -- \"$1\" && echo active; fi; true", "sh", sv->leases,
+        NULL };
+    char *out = NULL;
+    int rc = hc_wizard_run(w, node, 15000, &out, ret_err, probe);
+
+    if (rc == 0 && out && cluster_here) {
         /* The running dhcpd here is the cluster's: only the boot links of
          * the packaged service count. */
         if (strstr(out, "enabled")) {
@@ -526,7 +518,7 @@ static void plan_packaged_dhcpd(hc_plan *p, const char *node,
                             "disable isc-dhcp-server; else update-rc.d "
                             "isc-dhcp-server disable; fi", NULL);
         }
-    } else if (out && *g_strstrip(out)) {
+    } else if (rc == 0 && out && *g_strstrip(out)) {
         hc_plan_cmd_add(p, node, 60000, "stop the packaged isc-dhcp-server "
                         "and disable it at boot: only Pacemaker starts dhcpd "
                         "(ERRATA 11)", "sh", "-c", "if [ \"$(cat "
@@ -535,6 +527,8 @@ static void plan_packaged_dhcpd(hc_plan *p, const char *node,
                         "/etc/init.d/isc-dhcp-server stop || true; "
                         "update-rc.d isc-dhcp-server disable; fi", NULL);
     }
+    g_free(out);
+    return rc;
 }
 
 /* The packaged service's Kea: a kea-dhcp4 on the configuration ($1)
@@ -550,29 +544,20 @@ static void plan_packaged_dhcpd(hc_plan *p, const char *node,
     "tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | " \
     "grep -q '^OCF_RESOURCE_INSTANCE=' || echo \"$p\"; done"
 
-#define KEA_PROBE \
-    "if [ \"$(cat /proc/1/comm)\" = systemd ]; then systemctl is-enabled " \
-    "-q kea-dhcp4-server 2>/dev/null && echo enabled; systemctl is-active " \
-    "-q kea-dhcp4-server && echo active; else ls /etc/rc[2345].d/S* " \
-    "2>/dev/null | grep -q kea-dhcp4-server && echo enabled; " \
-    "[ -n \"$(" KEA_NOT_OURS ")\" ] && echo active; fi; true"
-
-/* The probe of the packaged service (argv[6], borrowed strings). */
-static void packaged_probe(const server *sv, const char **argv)
+static int plan_packaged_kea(hc_wizard *w, const server *sv, hc_plan *p,
+                             const char *node, char **ret_err)
 {
-    argv[0] = "sh";
-    argv[1] = "-c";
-    argv[2] = sv->kea ? KEA_PROBE : DHCPD_PROBE;
-    argv[3] = "sh";
-    argv[4] = sv->kea ? sv->conf : sv->leases;
-    argv[5] = NULL;
-}
+    const char *probe[] = { "sh", "-c", "if [ \"$(cat /proc/1/comm)\" = "
+        "systemd ]; then systemctl is-enabled -q kea-dhcp4-server "
+        "2>/dev/null && echo enabled; systemctl is-active -q "
+        "kea-dhcp4-server && echo active; else ls /etc/rc[2345].d/S* "
+        "2>/dev/null | grep -q kea-dhcp4-server && echo enabled; "
+        "[ -n \"$(" KEA_NOT_OURS ")\" ] && echo active; fi; true", "sh",
+        sv->conf, NULL };
+    char *out = NULL;
+    int rc = hc_wizard_run(w, node, 15000, &out, ret_err, probe);
 
-/* What the probe of the packaged Kea on node printed (out) planned. */
-static void plan_packaged_kea_out(const server *sv, hc_plan *p,
-                                  const char *node, char *out)
-{
-    if (out && *g_strstrip(out)) {
+    if (rc == 0 && out && *g_strstrip(out)) {
         hc_plan_cmd_add(p, node, 60000, "stop the packaged kea-dhcp4-server "
                         "and disable it at boot: only Pacemaker starts Kea "
                         "(ERRATA 11); a Kea the cluster runs stays", "sh",
@@ -593,24 +578,17 @@ static void plan_packaged_kea_out(const server *sv, hc_plan *p,
                              "kea-dhcp4-server enable; fi", NULL);
         }
     }
+    g_free(out);
+    return rc;
 }
 
 int hc_steps_plan_packaged_kea(hc_wizard *w, hc_plan *p, const char *node,
                                char **ret_err)
 {
     server sv;
-    const char *probe[6];
-    char *out = NULL;
-    int rc;
 
     server_of(w, &sv);
-    packaged_probe(&sv, probe);
-    rc = hc_wizard_run(w, node, 15000, &out, ret_err, probe);
-    if (rc == 0) {
-        plan_packaged_kea_out(&sv, p, node, out);
-    }
-    g_free(out);
-    return rc;
+    return plan_packaged_kea(w, &sv, p, node, ret_err);
 }
 
 static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
@@ -649,8 +627,8 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, sv.conf, text,
                               strlen(text), 0644, false, ret_err);
     }
-    if (rc == 0) {
-        rc = server_ids(w, &sv, ids, ret_err);
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        rc = server_ids(w, &sv, i ? nodes[1] : NULL, &ids[i], ret_err);
     }
     if (rc == 0 && strcmp(ids[0], ids[1])) {
         *ret_err = g_strdup_printf("the %s user differs: %s on %s, %s on "
@@ -663,30 +641,13 @@ static int dhcp_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         rc = -EINVAL;
     }
     cluster_node = rc == 0 && !sv.kea ? cluster_dhcpd_node(w) : NULL;
-    if (rc == 0) {
-        /* The packaged service on both nodes, asked at once. */
-        const char *probe[6];
-        char *out[2], *err[2];
-        int rcs[2];
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        const char *node = i ? nodes[1] : NULL;
 
-        packaged_probe(&sv, probe);
-        hc_wizard_run_both(w, 15000, probe, rcs, out, err);
-        for (int i = 0; i < 2; i++) {
-            const char *node = i ? nodes[1] : NULL;
-
-            if (rc == 0 && rcs[i] < 0) {
-                rc = rcs[i];
-                *ret_err = g_steal_pointer(&err[i]);
-            } else if (rc == 0 && sv.kea) {
-                plan_packaged_kea_out(&sv, p, node, out[i]);
-            } else if (rc == 0) {
-                plan_packaged_dhcpd(p, node, cluster_node
-                                    && !strcmp(cluster_node, nodes[i]),
-                                    out[i]);
-            }
-            g_free(out[i]);
-            g_free(err[i]);
-        }
+        rc = sv.kea ? plan_packaged_kea(w, &sv, p, node, ret_err)
+             : plan_packaged_dhcpd(w, &sv, p, node, cluster_node
+                                   && !strcmp(cluster_node, nodes[i]),
+                                   ret_err);
     }
     if (rc == 0) {
         char *dir = g_path_get_dirname(sv.leases);

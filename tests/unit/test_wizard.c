@@ -998,46 +998,6 @@ static void batch_splits_each_commands_output(void **state)
     g_free(mark);
 }
 
-typedef struct at_once_run {
-    const char *word;
-    int rc;
-    char *out;
-} at_once_run;
-
-static void at_once_echo(hc_wizard *w, void *data)
-{
-    at_once_run *a = data;
-    const char *argv[] = { "echo", a->word, NULL };
-
-    a->rc = hc_wizard_run(w, NULL, 5000, &a->out, NULL, argv);
-}
-
-/* Commands asked at once (hc_wizard_at_once()) on one node go there in
- * one round: here, one batch; each gets its own output. */
-static void at_once_goes_in_one_batch(void **state)
-{
-    at_once_run a[3] = { { .word = "one" }, { .word = "two" },
-                         { .word = "three" } };
-    void *data[3] = { &a[0], &a[1], &a[2] };
-    guint64 seq = hc_transcript_next_seq();
-    GPtrArray *cmds;
-
-    (void) state;
-    hc_wizard_at_once(fx->w, at_once_echo, data, 3);
-    cmds = commands_since(seq);
-    assert_int_equal(cmds->len, 1);
-    assert_non_null(strstr(cmds->pdata[0], "hacon-batch-"));
-    for (int i = 0; i < 3; i++) {
-        char *want = g_strdup_printf("%s\n", a[i].word);
-
-        assert_int_equal(a[i].rc, 0);
-        assert_string_equal(a[i].out, want);
-        g_free(want);
-        g_free(a[i].out);
-    }
-    g_ptr_array_free(cmds, TRUE);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1074,8 +1034,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(pass_gives_the_verdicts_of_one_by_one,
                                         setup, teardown),
         cmocka_unit_test(batch_splits_each_commands_output),
-        cmocka_unit_test_setup_teardown(at_once_goes_in_one_batch, setup,
-                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
