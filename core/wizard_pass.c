@@ -22,11 +22,10 @@
  * pass: checks change nothing).  A command whose output is a secret, or
  * that reads a local file as its input, is never remembered.
  *
- * Commands wait in their node's queue until no thread of the pass has
- * code of its own to run (each waits for a command): then each queue
- * goes as one batch (wizard_batch.c): to a peer one ssh session for all
- * of them instead of one each, here one shell instead of a fork of hacon
- * each (under emulation a fork of hacon costs most of a second). */
+ * Commands for a peer wait in that peer's queue until no thread of the
+ * pass has code of its own to run (each waits for a command): then the
+ * queue goes to the peer as one batch (wizard_batch.c), one ssh session
+ * for all of them instead of one each. */
 #include "wizard.h"
 
 #include <errno.h>
@@ -51,28 +50,18 @@ typedef struct memo_run {
     hc_exec_result r;
 } memo_run;
 
-/* A command in a node's queue (on the stack of the thread that waits
- * for it), and a batch: the queue of one node taken in a round. */
-typedef struct pass_batch pass_batch;
-
+/* A command in a peer's queue (on the stack of the thread that waits
+ * for it). */
 typedef struct batch_item {
     const char *const *argv;
     int timeout_ms;
     hc_exec_result *r;
-    pass_batch *batch;      /* NULL: still queued */
     bool done;
 } batch_item;
 
-struct pass_batch {
-    char *node;             /* "" here */
-    GPtrArray *items;       /* batch_item*; items[0]'s thread runs it */
-};
-
 struct hc_wizard_memo {
     GHashTable *runs;       /* key() -> memo_run* */
-    GHashTable *queue;      /* node ("" here) -> GPtrArray of batch_item*
-                             * waiting for the next round */
-    int batches;            /* of the round under way, not yet ended */
+    GHashTable *queue;      /* peer -> GPtrArray of batch_item* waiting */
     GHashTable *busy;       /* node ("" here) -> GINT commands running */
     GHashTable *reached;    /* peer -> GINT 1 first command runs, 2 ran */
     bool cib_read;
@@ -150,19 +139,27 @@ static void result_copy(hc_exec_result *to, const hc_exec_result *from)
     to->err = g_strdup(from->err ? from->err : "");
 }
 
-/* A round can start: nothing of the last one runs, and something waits
- * for the next. */
-static bool round_ready(hc_wizard_memo *m)
+/* A node's queue can go now: its first command (the login) is not
+ * running, and fewer than HC_PASS_PER_NODE of its commands are. */
+static bool node_free(hc_wizard_memo *m, const char *node)
+{
+    return GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node)) != 1
+           && GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node))
+              < HC_PASS_PER_NODE;
+}
+
+/* Some queue can go: a thread that waits for it must look. */
+static bool queue_ready(hc_wizard_memo *m)
 {
     GHashTableIter it;
-    gpointer q;
+    gpointer node, q;
 
-    if (!m || m->batches) {
+    if (!m) {
         return false;
     }
     g_hash_table_iter_init(&it, m->queue);
-    while (g_hash_table_iter_next(&it, NULL, &q)) {
-        if (((GPtrArray *) q)->len) {
+    while (g_hash_table_iter_next(&it, &node, &q)) {
+        if (((GPtrArray *) q)->len && node_free(m, node)) {
             return true;
         }
     }
@@ -173,7 +170,7 @@ static bool round_ready(hc_wizard_memo *m)
  * its runs): the last one to stop wakes the queues' owners. */
 static void pass_idle(void)
 {
-    if (--pass_active == 0 && round_ready(pass_memo)) {
+    if (--pass_active == 0 && queue_ready(pass_memo)) {
         g_cond_broadcast(&pass_cond);
     }
 }
@@ -214,77 +211,63 @@ static void busy_add(hc_wizard_memo *m, const char *node, int d)
         GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node)) + d));
 }
 
-/* A round: every queue taken as one batch each, to be run by the
- * thread of its first command. */
-static void round_start(hc_wizard_memo *m)
+/* A command for a peer, in its queue until every thread of the pass
+ * waits: then the thread that finds its command still queued takes the
+ * whole queue and runs it, as one batch when it holds more than one. */
+static int exec_queued(hc_wizard_memo *m, const char *const *argv,
+                       const hc_exec_opts *o, hc_exec_result *r)
 {
-    GHashTableIter it;
-    gpointer node, q;
+    batch_item me = { .argv = argv, .timeout_ms = o->timeout_ms, .r = r };
+    GPtrArray *q = g_hash_table_lookup(m->queue, o->node), *take;
+    bool first;
 
-    g_hash_table_iter_init(&it, m->queue);
-    while (g_hash_table_iter_next(&it, &node, &q)) {
-        GPtrArray *items = q;
-        pass_batch *b;
-
-        if (!items->len) {
-            continue;
-        }
-        b = g_new0(pass_batch, 1);
-        b->node = g_strdup(node);
-        b->items = g_ptr_array_new();
-        for (guint i = 0; i < items->len; i++) {
-            ((batch_item *) items->pdata[i])->batch = b;
-            g_ptr_array_add(b->items, items->pdata[i]);
-        }
-        g_ptr_array_set_size(items, 0);
-        m->batches++;
+    if (!q) {
+        q = g_ptr_array_new();
+        g_hash_table_replace(m->queue, g_strdup(o->node), q);
     }
-    g_cond_broadcast(&pass_cond);
-}
-
-/* Runs batch b (its first command's thread), pass_lock let go meanwhile;
- * on a peer not reached yet it is the login the others then share. */
-static void batch_run(hc_wizard_memo *m, pass_batch *b)
-{
-    const char *node = *b->node ? b->node : NULL;
-    guint n = b->items->len;
-    bool first = false;
-
-    while (node && GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node))
-                   == 1) {
-        pass_wait();    /* another command's login: then over it */
+    g_ptr_array_add(q, &me);
+    while (!me.done && !(pass_active == 1 && node_free(m, o->node)
+                         && g_ptr_array_find(q, &me, NULL))) {
+        pass_wait();
     }
-    if (node && !g_hash_table_lookup(m->reached, node)) {
-        g_hash_table_replace(m->reached, g_strdup(node), GINT_TO_POINTER(1));
-        first = true;
+    if (me.done) {
+        return 0;
     }
-    busy_add(m, b->node, 1);
+    take = g_ptr_array_new();
+    for (guint i = 0; i < q->len; i++) {
+        g_ptr_array_add(take, q->pdata[i]);
+    }
+    g_ptr_array_set_size(q, 0);
+    first = !g_hash_table_lookup(m->reached, o->node);
+    if (first) {
+        g_hash_table_replace(m->reached, g_strdup(o->node), GINT_TO_POINTER(1));
+    }
+    busy_add(m, o->node, 1);
     pass_idle();
     g_mutex_unlock(&pass_lock);
-    if (n == 1) {
-        batch_item *it = b->items->pdata[0];
-        hc_exec_opts one = { .node = node, .timeout_ms = it->timeout_ms };
+    if (take->len == 1) {
+        hc_exec_opts one = { .node = o->node, .timeout_ms = o->timeout_ms };
 
-        if (hc_exec(it->argv, &one, it->r) < 0) {
+        if (hc_exec(argv, &one, r) < 0) {
             /* As in a batch: the command did not run. */
-            memset(it->r, 0, sizeof(*it->r));
-            it->r->spawn_failed = true;
-            it->r->status = 127;
-            it->r->out = g_strdup("");
-            it->r->err = g_strdup(node ? "cannot run ssh" : "cannot fork");
+            memset(r, 0, sizeof(*r));
+            r->spawn_failed = true;
+            r->status = 127;
+            r->out = g_strdup("");
+            r->err = g_strdup("cannot run ssh");
         }
     } else {
-        const char *const **argvs = g_new0(const char *const *, n);
-        int *t = g_new0(int, n);
-        hc_exec_result *res = g_new0(hc_exec_result, n);
+        const char *const **argvs = g_new0(const char *const *, take->len);
+        int *t = g_new0(int, take->len);
+        hc_exec_result *res = g_new0(hc_exec_result, take->len);
 
-        for (guint i = 0; i < n; i++) {
-            argvs[i] = ((batch_item *) b->items->pdata[i])->argv;
-            t[i] = ((batch_item *) b->items->pdata[i])->timeout_ms;
+        for (guint i = 0; i < take->len; i++) {
+            argvs[i] = ((batch_item *) take->pdata[i])->argv;
+            t[i] = ((batch_item *) take->pdata[i])->timeout_ms;
         }
-        hc_batch_run(node, argvs, t, n, res);
-        for (guint i = 0; i < n; i++) {
-            *((batch_item *) b->items->pdata[i])->r = res[i];
+        hc_batch_run(o->node, argvs, t, take->len, res);
+        for (guint i = 0; i < take->len; i++) {
+            *((batch_item *) take->pdata[i])->r = res[i];
         }
         g_free(res);
         g_free(t);
@@ -292,46 +275,15 @@ static void batch_run(hc_wizard_memo *m, pass_batch *b)
     }
     g_mutex_lock(&pass_lock);
     pass_active++;
-    busy_add(m, b->node, -1);
+    for (guint i = 0; i < take->len; i++) {
+        ((batch_item *) take->pdata[i])->done = true;
+    }
+    busy_add(m, o->node, -1);
     if (first) {
-        g_hash_table_replace(m->reached, g_strdup(node), GINT_TO_POINTER(2));
+        g_hash_table_replace(m->reached, g_strdup(o->node), GINT_TO_POINTER(2));
     }
-    for (guint i = 0; i < n; i++) {
-        ((batch_item *) b->items->pdata[i])->done = true;
-    }
-    m->batches--;
-    g_ptr_array_free(b->items, TRUE);
-    g_free(b->node);
-    g_free(b);
+    g_ptr_array_free(take, TRUE);
     g_cond_broadcast(&pass_cond);
-}
-
-/* A command for node (NULL: here), in its queue until every thread of
- * the pass waits and nothing of the last round runs: then a round takes
- * every queue, one batch per node, all of them at once.  So the checks
- * go in step, each round one command per node holding what each check
- * asks next. */
-static int exec_queued(hc_wizard_memo *m, const char *const *argv,
-                       const hc_exec_opts *o, hc_exec_result *r)
-{
-    batch_item me = { .argv = argv, .timeout_ms = o->timeout_ms, .r = r };
-    const char *node = o->node ? o->node : "";
-    GPtrArray *q = g_hash_table_lookup(m->queue, node);
-
-    if (!q) {
-        q = g_ptr_array_new();
-        g_hash_table_replace(m->queue, g_strdup(node), q);
-    }
-    g_ptr_array_add(q, &me);
-    while (!me.done) {
-        if (me.batch && me.batch->items->pdata[0] == &me) {
-            batch_run(m, me.batch);
-        } else if (!me.batch && pass_active == 1 && !m->batches) {
-            round_start(m);
-        } else {
-            pass_wait();
-        }
-    }
     return 0;
 }
 
@@ -346,7 +298,7 @@ static int exec_in_turn(hc_wizard_memo *m, const char *const *argv,
     bool first = false;
     int rc;
 
-    if (!o->input && !o->input_file && !o->env && !o->same_group
+    if (o->node && !o->input && !o->input_file && !o->env && !o->same_group
         && !o->secret_output) {
         return exec_queued(m, argv, o, r);
     }
