@@ -104,24 +104,4 @@ bool hc_wizard_memo_cib(hc_wizard *w, xmlNode **ret, char **ret_err, int *rc);
 void hc_wizard_memo_cib_keep(hc_wizard *w, int rc, xmlNode *cib,
                              const char *err);
 
-/* wizard_batch.c: several commands on one node in one command (one ssh
- * session: on a slow node each command's own costs most of a second).
- * A fresh random mark (g_free); the `sh -c` script that runs argvs[0..n)
- * one after another, each followed by its mark lines; the split of what
- * it printed: res[0..k) filled for the k commands that ended (returned),
- * res[k] with what the one cut off printed (when k < n), and *ret_err
- * (g_free) saying what was wrong with the output (cut off, a bad mark
- * line, bytes after the end), else NULL; hc_batch_run(): runs them on
- * node and fills res[0..n) (hc_exec_result_clear() each) as if each had
- * run alone; the deadline is the sum of theirs; one cut off gets the
- * batch's status and the reason in its stderr, those after it run alone. */
-char *hc_batch_mark(void);
-char *hc_batch_script(const char *mark, const char *const *const *argvs,
-                      size_t n);
-size_t hc_batch_parse(const char *mark, const char *out, size_t out_len,
-                      const char *err, size_t err_len, size_t n,
-                      hc_exec_result *res, char **ret_err);
-void hc_batch_run(const char *node, const char *const *const *argvs,
-                  const int *timeouts_ms, size_t n, hc_exec_result *res);
-
 #endif

@@ -20,12 +20,7 @@
  * in its memo, made when the pass starts and dropped when it ends: never
  * kept across passes, never across an apply (no apply runs inside a
  * pass: checks change nothing).  A command whose output is a secret, or
- * that reads a local file as its input, is never remembered.
- *
- * Commands for a peer wait in that peer's queue until no thread of the
- * pass has code of its own to run (each waits for a command): then the
- * queue goes to the peer as one batch (wizard_batch.c), one ssh session
- * for all of them instead of one each. */
+ * that reads a local file as its input, is never remembered. */
 #include "wizard.h"
 
 #include <errno.h>
@@ -50,18 +45,8 @@ typedef struct memo_run {
     hc_exec_result r;
 } memo_run;
 
-/* A command in a peer's queue (on the stack of the thread that waits
- * for it). */
-typedef struct batch_item {
-    const char *const *argv;
-    int timeout_ms;
-    hc_exec_result *r;
-    bool done;
-} batch_item;
-
 struct hc_wizard_memo {
     GHashTable *runs;       /* key() -> memo_run* */
-    GHashTable *queue;      /* peer -> GPtrArray of batch_item* waiting */
     GHashTable *busy;       /* node ("" here) -> GINT commands running */
     GHashTable *reached;    /* peer -> GINT 1 first command runs, 2 ran */
     bool cib_read;
@@ -72,11 +57,6 @@ struct hc_wizard_memo {
 
 static GMutex pass_lock;
 static GCond pass_cond;
-/* The pass under way (NULL: none) and how many of its threads run code
- * of their own or wait for pass_lock to do so (not for a command); both
- * under pass_lock. */
-static hc_wizard_memo *pass_memo;
-static int pass_active;
 /* This thread holds pass_lock: it runs a check of a pass. */
 static __thread bool in_pass;
 
@@ -96,8 +76,6 @@ static hc_wizard_memo *memo_new(void)
                                     memo_run_free);
     m->busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     m->reached = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    m->queue = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify) g_ptr_array_unref);
     return m;
 }
 
@@ -109,7 +87,6 @@ static void memo_free(hc_wizard_memo *m)
     g_hash_table_destroy(m->runs);
     g_hash_table_destroy(m->busy);
     g_hash_table_destroy(m->reached);
-    g_hash_table_destroy(m->queue);
     if (m->cib) {
         free_xml(m->cib);
     }
@@ -139,49 +116,6 @@ static void result_copy(hc_exec_result *to, const hc_exec_result *from)
     to->err = g_strdup(from->err ? from->err : "");
 }
 
-/* A node's queue can go now: its first command (the login) is not
- * running, and fewer than HC_PASS_PER_NODE of its commands are. */
-static bool node_free(hc_wizard_memo *m, const char *node)
-{
-    return GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node)) != 1
-           && GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node))
-              < HC_PASS_PER_NODE;
-}
-
-/* Some queue can go: a thread that waits for it must look. */
-static bool queue_ready(hc_wizard_memo *m)
-{
-    GHashTableIter it;
-    gpointer node, q;
-
-    if (!m) {
-        return false;
-    }
-    g_hash_table_iter_init(&it, m->queue);
-    while (g_hash_table_iter_next(&it, &node, &q)) {
-        if (((GPtrArray *) q)->len && node_free(m, node)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* This thread stops running code of its own (it waits, or a command of
- * its runs): the last one to stop wakes the queues' owners. */
-static void pass_idle(void)
-{
-    if (--pass_active == 0 && queue_ready(pass_memo)) {
-        g_cond_broadcast(&pass_cond);
-    }
-}
-
-static void pass_wait(void)
-{
-    pass_idle();
-    g_cond_wait(&pass_cond, &pass_lock);
-    pass_active++;
-}
-
 int hc_wizard_exec_unlocked(const char *const *argv, const hc_exec_opts *o,
                             hc_exec_result *r)
 {
@@ -190,101 +124,10 @@ int hc_wizard_exec_unlocked(const char *const *argv, const hc_exec_opts *o,
     if (!in_pass) {
         return hc_exec(argv, o, r);
     }
-    /* A command here ends soon, and its thread then asks more: the
-     * queues wait for it, so that they go as few batches as they can. */
-    if (o->node) {
-        pass_idle();
-    }
     g_mutex_unlock(&pass_lock);
     rc = hc_exec(argv, o, r);
     g_mutex_lock(&pass_lock);
-    if (o->node) {
-        pass_active++;
-    }
     return rc;
-}
-
-/* node's command count changed by d. */
-static void busy_add(hc_wizard_memo *m, const char *node, int d)
-{
-    g_hash_table_replace(m->busy, g_strdup(node), GINT_TO_POINTER(
-        GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node)) + d));
-}
-
-/* A command for a peer, in its queue until every thread of the pass
- * waits: then the thread that finds its command still queued takes the
- * whole queue and runs it, as one batch when it holds more than one. */
-static int exec_queued(hc_wizard_memo *m, const char *const *argv,
-                       const hc_exec_opts *o, hc_exec_result *r)
-{
-    batch_item me = { .argv = argv, .timeout_ms = o->timeout_ms, .r = r };
-    GPtrArray *q = g_hash_table_lookup(m->queue, o->node), *take;
-    bool first;
-
-    if (!q) {
-        q = g_ptr_array_new();
-        g_hash_table_replace(m->queue, g_strdup(o->node), q);
-    }
-    g_ptr_array_add(q, &me);
-    while (!me.done && !(pass_active == 1 && node_free(m, o->node)
-                         && g_ptr_array_find(q, &me, NULL))) {
-        pass_wait();
-    }
-    if (me.done) {
-        return 0;
-    }
-    take = g_ptr_array_new();
-    for (guint i = 0; i < q->len; i++) {
-        g_ptr_array_add(take, q->pdata[i]);
-    }
-    g_ptr_array_set_size(q, 0);
-    first = !g_hash_table_lookup(m->reached, o->node);
-    if (first) {
-        g_hash_table_replace(m->reached, g_strdup(o->node), GINT_TO_POINTER(1));
-    }
-    busy_add(m, o->node, 1);
-    pass_idle();
-    g_mutex_unlock(&pass_lock);
-    if (take->len == 1) {
-        hc_exec_opts one = { .node = o->node, .timeout_ms = o->timeout_ms };
-
-        if (hc_exec(argv, &one, r) < 0) {
-            /* As in a batch: the command did not run. */
-            memset(r, 0, sizeof(*r));
-            r->spawn_failed = true;
-            r->status = 127;
-            r->out = g_strdup("");
-            r->err = g_strdup("cannot run ssh");
-        }
-    } else {
-        const char *const **argvs = g_new0(const char *const *, take->len);
-        int *t = g_new0(int, take->len);
-        hc_exec_result *res = g_new0(hc_exec_result, take->len);
-
-        for (guint i = 0; i < take->len; i++) {
-            argvs[i] = ((batch_item *) take->pdata[i])->argv;
-            t[i] = ((batch_item *) take->pdata[i])->timeout_ms;
-        }
-        hc_batch_run(o->node, argvs, t, take->len, res);
-        for (guint i = 0; i < take->len; i++) {
-            *((batch_item *) take->pdata[i])->r = res[i];
-        }
-        g_free(res);
-        g_free(t);
-        g_free(argvs);
-    }
-    g_mutex_lock(&pass_lock);
-    pass_active++;
-    for (guint i = 0; i < take->len; i++) {
-        ((batch_item *) take->pdata[i])->done = true;
-    }
-    busy_add(m, o->node, -1);
-    if (first) {
-        g_hash_table_replace(m->reached, g_strdup(o->node), GINT_TO_POINTER(2));
-    }
-    g_ptr_array_free(take, TRUE);
-    g_cond_broadcast(&pass_cond);
-    return 0;
 }
 
 /* A command on node (NULL: here) once its turn came: at most
@@ -298,10 +141,6 @@ static int exec_in_turn(hc_wizard_memo *m, const char *const *argv,
     bool first = false;
     int rc;
 
-    if (o->node && !o->input && !o->input_file && !o->env && !o->same_group
-        && !o->secret_output) {
-        return exec_queued(m, argv, o, r);
-    }
     for (;;) {
         int reached = GPOINTER_TO_INT(g_hash_table_lookup(m->reached, node));
         int busy = GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node));
@@ -314,7 +153,7 @@ static int exec_in_turn(hc_wizard_memo *m, const char *const *argv,
         if ((!o->node || reached == 2) && busy < HC_PASS_PER_NODE) {
             break;
         }
-        pass_wait();
+        g_cond_wait(&pass_cond, &pass_lock);
     }
     g_hash_table_replace(m->busy, g_strdup(node), GINT_TO_POINTER(
         GPOINTER_TO_INT(g_hash_table_lookup(m->busy, node)) + 1));
@@ -344,7 +183,7 @@ int hc_wizard_exec(hc_wizard *w, const char *const *argv,
     }
     k = key(o->node, argv);
     while ((run = g_hash_table_lookup(m->runs, k)) && !run->done) {
-        pass_wait();
+        g_cond_wait(&pass_cond, &pass_lock);
     }
     if (run) {
         g_free(k);
@@ -474,7 +313,6 @@ static gpointer job_thread(gpointer data)
     xml_settings_set(j->xml);
     g_mutex_lock(&pass_lock);
     job_locked(j);
-    pass_idle();
     g_cond_broadcast(&pass_cond);
     g_mutex_unlock(&pass_lock);
     return NULL;
@@ -491,9 +329,6 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
      * memo; the outermost one makes it and drops it. */
     if (!outer) {
         w->memo = memo_new();
-        g_mutex_lock(&pass_lock);
-        pass_memo = w->memo;
-        g_mutex_unlock(&pass_lock);
     }
     if (in_pass) {
         /* Already a thread of a pass: its own jobs one after another. */
@@ -503,25 +338,14 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
         }
     } else {
         xml_settings_get(&xml);
-        /* Every thread counts as running from its start: a queue waits
-         * for the threads that have not yet asked anything. */
-        g_mutex_lock(&pass_lock);
         for (size_t i = 0; i < n; i++) {
             jobs[i].xml = &xml;
             threads[i] = n > 1 ? g_thread_try_new("hc-check", job_thread,
                                                   &jobs[i], NULL) : NULL;
-            if (threads[i]) {
-                pass_active++;
-            }
-        }
-        g_mutex_unlock(&pass_lock);
-        for (size_t i = 0; i < n; i++) {
             if (!threads[i]) {
                 /* No thread: this one does it, taking its turn. */
                 g_mutex_lock(&pass_lock);
-                pass_active++;
                 job_locked(&jobs[i]);
-                pass_idle();
                 g_cond_broadcast(&pass_cond);
                 g_mutex_unlock(&pass_lock);
             }
@@ -533,9 +357,6 @@ static void run_jobs(hc_wizard *w, job *jobs, size_t n)
         }
     }
     if (!outer) {
-        g_mutex_lock(&pass_lock);
-        pass_memo = NULL;
-        g_mutex_unlock(&pass_lock);
         memo_free(w->memo);
         w->memo = NULL;
     }

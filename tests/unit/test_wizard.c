@@ -926,78 +926,6 @@ static void pass_gives_the_verdicts_of_one_by_one(void **state)
     g_free(ssh_config);
 }
 
-/* Several commands in one (wizard_batch.c), run here with sh: each gets
- * what it printed on stdout and stderr (no newline added or taken), its
- * status; a line that looks like a mark but has another one is output;
- * cut-off, forged and trailing output is named. */
-static void batch_splits_each_commands_output(void **state)
-{
-    static const char *const a0[] = { "printf", "one\\ntwo", NULL };
-    static const char *const a1[] = { "sh", "-c", "echo err >&2; exit 3",
-                                      NULL };
-    static const char *const a2[] = { "true", NULL };
-    static const char *const a3[] = { "printf", "\\nhacon-batch-x 3 0\\n",
-                                      NULL };
-    static const char *const a4[] = { "sh", "-c", "echo last; kill -9 $$",
-                                      NULL };
-    const char *const *argvs[] = { a0, a1, a2, a3, a4 };
-    int t[] = { 5000, 5000, 5000, 5000, 5000 };
-    hc_exec_result res[5];
-    char *err = NULL, *mark;
-    size_t k;
-
-    (void) state;
-    hc_batch_run(NULL, argvs, t, 5, res);
-    assert_string_equal(res[0].out, "one\ntwo");
-    assert_int_equal(res[0].out_len, 7);
-    assert_int_equal(res[0].status, 0);
-    assert_string_equal(res[0].err, "");
-    assert_string_equal(res[1].out, "");
-    assert_string_equal(res[1].err, "err\n");
-    assert_int_equal(res[1].status, 3);
-    assert_string_equal(res[2].out, "");
-    assert_int_equal(res[2].status, 0);
-    assert_string_equal(res[3].out, "\nhacon-batch-x 3 0\n");
-    assert_string_equal(res[4].out, "last\n");
-    assert_int_equal(res[4].status, 137);
-    for (k = 0; k < 5; k++) {
-        assert_false(res[k].timed_out);
-        hc_exec_result_clear(&res[k]);
-    }
-
-    /* The parser alone: two commands, the second cut off. */
-    mark = g_strdup("M");
-    k = hc_batch_parse(mark, "a\nM 0 0\nb", 8 + 1, "\nM 0\n", 5, 2, res,
-                       &err);
-    assert_int_equal(k, 1);
-    assert_string_equal(res[0].out, "a");
-    assert_string_equal(res[1].out, "b");
-    assert_string_equal(err, "the output ends in command 2 of 2");
-    hc_exec_result_clear(&res[0]);
-    hc_exec_result_clear(&res[1]);
-    g_free(err);
-    /* A mark line with the wrong number, or no status. */
-    k = hc_batch_parse(mark, "\nM 1 0\n", 7, "", 0, 1, res, &err);
-    assert_int_equal(k, 0);
-    assert_non_null(strstr(err, "a bad end line after command 1 on stdout"));
-    hc_exec_result_clear(&res[0]);
-    g_free(err);
-    k = hc_batch_parse(mark, "\nM 0\n", 5, "\nM 0\n", 5, 1, res, &err);
-    assert_int_equal(k, 0);
-    assert_non_null(err);
-    hc_exec_result_clear(&res[0]);
-    g_free(err);
-    /* Every command ended, then more bytes: named, the results stand. */
-    k = hc_batch_parse(mark, "x\nM 0 1\njunk", 12, "\nM 0\n", 5, 1, res,
-                       &err);
-    assert_int_equal(k, 1);
-    assert_int_equal(res[0].status, 1);
-    assert_string_equal(err, "4 bytes after the last command's end on stdout");
-    hc_exec_result_clear(&res[0]);
-    g_free(err);
-    g_free(mark);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1033,7 +961,6 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(pass_gives_the_verdicts_of_one_by_one,
                                         setup, teardown),
-        cmocka_unit_test(batch_splits_each_commands_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

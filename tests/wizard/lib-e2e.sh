@@ -37,17 +37,12 @@ X() { "$CL" exec "$@"; }
 other() { [ "$1" = nodeone ] && echo nodetwo || echo nodeone; }
 
 # apply STEP [ENV=VALUE...]: hacon setup apply on nodeone with the answers
-# in $ANS; output in $W/STEP.out, exit status in $W/STEP.rc, the commands
-# it ran (transcript records) in $W/STEP.rec.
+# in $ANS; output in $W/STEP.out, exit status in $W/STEP.rc.
 apply() {
     local s=$1; shift
-    X nodeone env HACON_TRANSCRIPT_FD=3 "$@" hacon setup apply "$s" \
-        --answers "$ANS" --yes > "$W/$s.out" 2>&1 3> "$W/$s.rec"
+    X nodeone env "$@" hacon setup apply "$s" --answers "$ANS" --yes \
+        > "$W/$s.out" 2>&1
     echo $? > "$W/$s.rc"
-}
-# commands STEP NODE: how many commands apply STEP ran on NODE ("" here).
-commands() {
-    awk -F'\t' -v n="$2" '$6 == n' "$W/$1.rec" | wc -l
 }
 applied() {   # applied STEP DESC
     if [ "$(cat "$W/$1.rc")" = 0 ] && grep -q "^Step $1 applied and verified" "$W/$1.out"; then
