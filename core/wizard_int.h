@@ -12,6 +12,14 @@
 
 typedef struct hc_wizard_memo hc_wizard_memo;
 
+/* crm_verify -VV's output (wizard_plan.c): its messages, one a line,
+ * without their function names (NULL-terminated, g_strfreev); whether
+ * they hold warnings and no error; a line's warning for a plan, with its
+ * cause when hacon knows it (NULL: not a warning; g_free). */
+char **hc__verify_lines(const char *out);
+bool hc__verify_warnings_only(char **lines);
+char *hc__verify_warning(const char *line);
+
 struct hc_wizard {
     GHashTable *answers;
     /* key -> where its answer came from (GINT hc_answer_origin); a key

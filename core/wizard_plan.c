@@ -169,7 +169,7 @@ int hc_plan_file_add(hc_wizard *w, hc_plan *p, const char *node,
 
 /* crm_verify -VV's messages, one a line, without their function names
  * ("(unpack_resources) \terror: ...") nor its hint to use -V. */
-static char **verify_lines(const char *out)
+char **hc__verify_lines(const char *out)
 {
     char **l = g_strsplit(out ? out : "", "\n", -1);
     GPtrArray *keep = g_ptr_array_new();
@@ -191,7 +191,7 @@ static char **verify_lines(const char *out)
 
 /* Whether crm_verify found warnings and no error: it exits 78 on a
  * warning alone as on an error, and says which in its last line. */
-static bool verify_warnings_only(char **lines)
+bool hc__verify_warnings_only(char **lines)
 {
     bool warned = false;
 
@@ -235,6 +235,28 @@ static char *verify_error(char **lines)
     return g_string_free(m, FALSE);
 }
 
+char *hc__verify_warning(const char *line)
+{
+    const char *t = line;
+    char rsc[256], node[256];
+
+    if (!g_str_has_prefix(t, "warning:")) {
+        return NULL;
+    }
+    t += strlen("warning:");
+    while (*t == ' ') {
+        t++;
+    }
+    if (sscanf(t, "Detected active orphan %255s running on %255s", rsc,
+               node) == 2) {
+        return g_strdup_printf("crm_verify warns: %s. This plan removes %s "
+                               "from the configuration, and it runs on %s "
+                               "now: Pacemaker stops it once the new CIB is "
+                               "in place.", t, rsc, node);
+    }
+    return g_strdup_printf("crm_verify warns: %s", t);
+}
+
 /* crm_verify's warnings alone: each a warning of the plan, with its cause
  * when hacon knows it, and crm_verify's word on the planned CIB.  They do
  * not refuse the plan (crm shell's commit asks, then commits). */
@@ -243,25 +265,12 @@ static void verify_warned(hc_plan *p, char **lines)
     GString *all = g_string_new(NULL);
 
     for (char **l = lines; *l; l++) {
-        const char *t = *l;
-        char rsc[256], node[256];
+        char *w = hc__verify_warning(*l);
 
-        g_string_append_printf(all, "%s\n", t);
-        if (!g_str_has_prefix(t, "warning:")) {
-            continue;
-        }
-        t += strlen("warning:");
-        while (*t == ' ') {
-            t++;
-        }
-        if (sscanf(t, "Detected active orphan %255s running on %255s", rsc,
-                   node) == 2) {
-            hc_plan_warn(p, "crm_verify warns: %s. This plan removes %s from "
-                         "the configuration, and it runs on %s now: "
-                         "Pacemaker stops it once the new CIB is in place.",
-                         t, rsc, node);
-        } else {
-            hc_plan_warn(p, "crm_verify warns: %s", t);
+        g_string_append_printf(all, "%s\n", *l);
+        if (w) {
+            hc_plan_warn(p, "%s", w);
+            g_free(w);
         }
     }
     hc_plan_note(p, "crm_verify found warnings in the planned CIB, and no "
@@ -304,8 +313,8 @@ static int plan_cib_preview(hc_plan *p, char **ret_err)
             char **lines;
 
             hc_wizard_run_tool(verbose, 30000, &why, &status);
-            lines = verify_lines(why);
-            if (verify_warnings_only(lines)) {
+            lines = hc__verify_lines(why);
+            if (hc__verify_warnings_only(lines)) {
                 verify_warned(p, lines);
             } else {
                 *ret_err = verify_error(lines);
