@@ -65,7 +65,13 @@ tap_check "pid file removed" test ! -e "$OCF_RESKEY_pidfile"
 
 # 5. dhcpd killed under the agent.
 expect "start again" start 0
-kill -KILL "$(pid_now)"
+p=$(pid_now)
+kill -KILL "$p"
+# kill returns once the signal is sent; dhcpd ends when it next runs, on
+# a busy machine some time later (the monitor below then still saw it,
+# rightly, running).  Up to 10 s.
+n=0
+while ! gone "$p" > /dev/null && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
 # The pid file outlives a SIGKILL: monitor must not trust it.
 tap_check "pid file still there after SIGKILL" test -e "$OCF_RESKEY_pidfile"
 expect "monitor after SIGKILL" monitor 7
