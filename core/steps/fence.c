@@ -638,7 +638,7 @@ static int plan_watchdog(hc_wizard *w, hc_plan *p, const char *node,
  * pacemaker, start sbd, start pacemaker (diskless without a start_command:
  * sbd itself, as systemd's unit runs it). */
 static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node,
-                          bool diskless)
+                          bool diskless, bool kept)
 {
     const char *on = strcmp(node, hc_wizard_local(w)) ? node : NULL;
     const char *mgr = hc_wizard_answer(w, "service_manager");
@@ -660,8 +660,11 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node,
         hc_plan_cmd_add(p, on, 30000, "sbd starts with corosync from now on",
                         "systemctl", "enable", "sbd", NULL);
         hc_plan_cmd_undo(p, "systemctl", "disable", "sbd", NULL);
-        hc_plan_cmd_add(p, on, 300000, "restart the cluster stack on the "
-                        "node, sbd first (its resources move away meanwhile)",
+        hc_plan_cmd_add(p, on, 300000, kept
+                        ? "restart the cluster stack on the node, sbd first "
+                          "(its resources keep running: maintenance-mode)"
+                        : "restart the cluster stack on the node, sbd first "
+                          "(its resources move away meanwhile)",
                         "crm", "cluster", "restart", NULL);
         /* A rollback restarts the stack without sbd (undone the last
          * first: this before the disable above). */
@@ -713,9 +716,12 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node,
             }
             c->timeout_ms = k == 1 ? 60000 : 300000;
             c->why = g_strdup_printf("%s %s on %s%s", what[k][1], what[k][0],
-                                     node, k == 0 ? " (its resources move "
-                                     "away), so that sbd starts before it"
-                                     : "");
+                                     node, k != 0 ? "" : kept
+                                     ? " (its resources keep running: "
+                                       "maintenance-mode), so that sbd "
+                                       "starts before it"
+                                     : " (its resources move away), so that "
+                                       "sbd starts before it");
             g_ptr_array_add(p->cmds, c);
         }
         g_strfreev(words);
@@ -723,6 +729,87 @@ static int plan_sbd_start(hc_wizard *w, hc_plan *p, const char *node,
     g_free(out);
     g_free(err);
     return 0;
+}
+
+/* Pacemaker restarts on each node in turn while the cluster is in
+ * maintenance mode, as Pacemaker's detach-and-reattach upgrade does: it
+ * neither stops nor moves a resource, so the service keeps running where
+ * it runs (without it, each restart moves it away and back: a stop and a
+ * start of DRBD, /data and dhcpd, twice).  maintenance-mode goes back to
+ * what it was only once every node is online in Pacemaker again and the
+ * cluster has settled (crm_resource --wait: the probes of the restarted
+ * nodes done), so that no resource is taken for stopped on a node that has
+ * not reported it yet.  Arguments: seconds to wait, the old value ("-":
+ * none), the nodes. */
+#define MAINT_END \
+    "end=$(( $(date +%s) + $1 )); old=$2; shift 2; for n in \"$@\"; do " \
+    "until crm_mon -1 --output-as=xml 2> /dev/null | grep -Eq " \
+    "\"<node name=\\\"$n\\\" [^>]*online=\\\"true\\\"[^>]*" \
+    "pending=\\\"false\\\"\"; do if [ \"$(date +%s)\" -ge $end ]; then " \
+    "echo \"$n is not back online in Pacemaker: maintenance-mode stays " \
+    "on\" >&2; exit 1; fi; sleep 1; done; done; " \
+    "left=$(( end - $(date +%s) )); [ $left -gt 10 ] || left=10; " \
+    "crm_resource --wait --timeout=${left}s || { echo \"the cluster has not " \
+    "settled: maintenance-mode stays on\" >&2; exit 1; }; " \
+    "if [ \"$old\" = - ]; then crm_attribute --type crm_config --name " \
+    "maintenance-mode --delete; else crm_attribute --type crm_config " \
+    "--name maintenance-mode --update \"$old\"; fi"
+
+/* Whether the plan's restarts run under maintenance-mode it sets (false:
+ * the cluster is in maintenance mode already, and stays so). */
+static bool maint_needed(const hc_plan *p)
+{
+    const char *v = hc_cib_property(p->cib_old, "maintenance-mode");
+
+    return !v || !crm_is_true(v);
+}
+
+static void maint_begin(hc_wizard *w, hc_plan *p, const char **nodes)
+{
+    const char *v = hc_cib_property(p->cib_old, "maintenance-mode");
+    char *secs = g_strdup_printf("%d", 3 * atoi(hc_wizard_answer(w,
+                                                                "timeout")));
+
+    hc_plan_cmd_add(p, NULL, 30000, "maintenance-mode=true while pacemaker "
+                    "restarts: the resources keep running where they are",
+                    "crm_attribute", "--type", "crm_config", "--name",
+                    "maintenance-mode", "--update", "true", NULL);
+    /* A rollback ends as the apply does: once both nodes are back. */
+    hc_plan_cmd_undo(p, "sh", "-c", MAINT_END, "sh", secs, v ? v : "-",
+                     nodes[0], nodes[1], NULL);
+    hc_plan_crm(p, "crm configure property maintenance-mode=true");
+    hc_plan_note(p, "maintenance-mode=true while pacemaker restarts on each "
+                 "node (as Pacemaker's detach-and-reattach upgrade does): "
+                 "the resources keep running where they are, nothing moves "
+                 "and the service is not interrupted. Pacemaker probes them "
+                 "on each node as it comes back, and manages them again "
+                 "once %s and %s are both online and the cluster has "
+                 "settled (maintenance-mode %s). Meanwhile a failure is not "
+                 "recovered.", nodes[0], nodes[1],
+                 v ? "as it was" : "removed again");
+    g_free(secs);
+}
+
+static void maint_end(hc_wizard *w, hc_plan *p, const char **nodes)
+{
+    const char *v = hc_cib_property(p->cib_old, "maintenance-mode");
+    int s = 3 * atoi(hc_wizard_answer(w, "timeout"));
+    char *secs = g_strdup_printf("%d", s);
+
+    hc_plan_cmd_add(p, NULL, 1000 * (s + 30), "once both nodes are online "
+                    "again and the cluster has settled: maintenance-mode as "
+                    "it was, Pacemaker manages the resources again", "sh",
+                    "-c", MAINT_END, "sh", secs, v ? v : "-", nodes[0],
+                    nodes[1], NULL);
+    hc_plan_cmd_undo(p, "crm_attribute", "--type", "crm_config", "--name",
+                     "maintenance-mode", "--update", "true", NULL);
+    if (v) {
+        hc_plan_crm(p, "crm configure property maintenance-mode=%s", v);
+    } else {
+        hc_plan_crm(p, "crm_attribute --type crm_config --name "
+                    "maintenance-mode --delete");
+    }
+    g_free(secs);
 }
 
 /* msgwait of the sbd header on dev, or 0 when dev has none. */
@@ -854,12 +941,21 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
                                     pid) < 0;
         g_free(wdev);
     }
+    bool maint = rc == 0 && (start[0] || start[1]) && maint_needed(p);
+
+    if (maint) {
+        maint_begin(w, p, nodes);
+    }
     /* The peer first: the node hacon runs on keeps the service until its
-     * own turn. */
+     * own turn (when the restarts move it). */
     for (int i = 1; rc == 0 && i >= 0; i--) {
         if (start[i]) {
-            rc = plan_sbd_start(w, p, nodes[i], diskless);
+            rc = plan_sbd_start(w, p, nodes[i], diskless,
+                                maint || !maint_needed(p));
         }
+    }
+    if (rc == 0 && maint) {
+        maint_end(w, p, nodes);
     }
     if (rc < 0) {
         return rc;

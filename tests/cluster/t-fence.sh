@@ -314,8 +314,23 @@ ocheck "sbd plan: priority_fencing_delay=40, not above that 40 s: refused, sayin
     "[ \$(cat '$W/rc') != 0 ] && grep -q 'priority_fencing_delay=40 is not more than a fence by sbd takes (msgwait 30 s + fence_delay 10 s = 40 s)' '$W/out'"
 setup plan fence --answers "$S/sbd.answers"
 ocheck "sbd plan: sbd starts before pacemaker on each node, the peer first" sh -c \
-    "grep -A6 '^Commands:' '$W/out' | grep -q '\\[nodetwo\\] /etc/init.d/pacemaker stop' &&
+    "grep -A10 '^Commands:' '$W/out' | grep -q '\\[nodetwo\\] /etc/init.d/pacemaker stop' &&
      grep -q '^  /etc/init.d/sbd start' '$W/out'"
+# The restarts run under maintenance-mode, so that the service does not
+# move (twice) while sbd is set up: set before the first pacemaker stop,
+# removed again after the last start, once both nodes are online and the
+# cluster has settled; the rollback ends the same way.
+awk '/^Commands:/ { f = 1; next } f && /^[A-Z]/ { f = 0 } f' "$W/out" > "$W/sbd-cmds"
+grep -v '^      #' "$W/sbd-cmds" > "$W/sbd-argv"
+ocheck "sbd plan: the restarts under maintenance-mode (on before the first pacemaker stop, removed after the last start once both nodes are back and settled), the service not moved" sh -c \
+    "grep -n 'maintenance-mode\\|pacemaker st' '$W/sbd-argv' > '$W/sbd-order' &&
+     head -n 1 '$W/sbd-order' | grep -q 'crm_attribute --type crm_config --name maintenance-mode --update true' &&
+     tail -n 1 '$W/sbd-order' | grep -q 'crm_resource --wait' &&
+     [ \$(grep -c 'pacemaker st' '$W/sbd-order') = 4 ] &&
+     grep -q 'its resources keep running: maintenance-mode' '$W/sbd-cmds' &&
+     ! grep -q 'its resources move away' '$W/sbd-cmds' &&
+     grep -q 'crm configure property maintenance-mode=true' '$W/out' &&
+     grep -q 'Meanwhile a failure is not recovered' '$W/out'"
 # The planned /etc/default/sbd, from the plan's diff of nodeone's copy.
 awk '/^  \[here\] \/etc\/default\/sbd/ { f = 1; next }
      f && /^  \[/ { f = 0 }

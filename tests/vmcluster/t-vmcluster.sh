@@ -695,7 +695,7 @@ fenced=""
 # fsub PART: the fencing sub-phase PART runs (VMC_FENCING_SUB, default
 # "agent").
 fsub() {
-    case " ${VMC_FENCING_SUB:-agent} " in *" $1 "*) return 0 ;; esac
+    case " ${VMC_FENCING_SUB:-sbd agent} " in *" $1 "*) return 0 ;; esac
     tap_skip "fencing sub-phase $1: not in VMC_FENCING_SUB"
     return 1
 }
@@ -767,6 +767,11 @@ EOF'
     sbd_state='md5sum < /etc/default/sbd; pgrep -x sbd > /dev/null && echo sbd-runs || echo no-sbd'
     both 30 "$sbd_state" > "$LOG/fence-sbd-before.txt" 2>&1
     run alpha 60 'cibadmin -Q --scope configuration' > "$LOG/fence-cib-before.xml" 2>&1
+    # The service where it runs, by its processes: the restarts (and those
+    # of the rollback) run under maintenance-mode, so that nothing moves:
+    # the same dhcpd and the same DRBD Primary after them.
+    svc_state='echo "$(hostname) dhcpd=$(pidof dhcpd) role=$(drbdadm role r0 2>&1)"'
+    both 30 "$svc_state" > "$LOG/fence-sbd-svc-before.txt" 2>&1
     t1=$SECONDS
     run alpha 900 "HACON_WIZARD_FAIL=fence:apply hacon setup apply fence --answers /root/answers-sbd --yes" \
         > "$LOG/step-fence-sbd-fail.log" 2>&1
@@ -789,6 +794,17 @@ EOF'
         sh -c '! grep -q st_sbd "$2" && [ "$(grep -c "stonith-enabled\|priority" "$1")" = "$(grep -c "stonith-enabled\|priority" "$2")" ]' \
         sh "$LOG/fence-cib-before.xml" "$LOG/fence-cib-after.xml"
     online_started 240 "... both nodes online again, dhcp Started"
+    both 30 "$svc_state" > "$LOG/fence-sbd-svc-after.txt" 2>&1
+    sed 's/^/#   /' "$LOG/fence-sbd-svc-before.txt"
+    tap_check "... the service never moved nor restarted through the four pacemaker restarts (maintenance-mode): the same dhcpd process, the same DRBD Primary" \
+        sh -c 'grep -q "dhcpd=[0-9]" "$1" && grep -q "role=Primary" "$1" && cmp -s "$1" "$2"' \
+        sh "$LOG/fence-sbd-svc-before.txt" "$LOG/fence-sbd-svc-after.txt"
+    [ $? = 0 ] || sed 's/^/#   after: /' "$LOG/fence-sbd-svc-after.txt"
+    mm=$(run alpha 30 'crm_attribute --type crm_config --name maintenance-mode --query --quiet 2>&1')
+    tap_check "... maintenance-mode set for the restarts, removed again by the apply and by the rollback (now: ${mm:-?})" \
+        sh -c 'grep -q "running crm_attribute --type crm_config --name maintenance-mode --update true" "$1" &&
+               [ "$(grep -c "maintenance-mode --delete" "$1")" -ge 2 ] &&
+               case "$2" in true*) exit 1 ;; esac' sh "$f" "$mm"
     phase "fencing: sbd, its injected failure and rollback" $ts
   fi
   if fsub agent; then
