@@ -80,17 +80,12 @@ if [ "$fence" = 1 ]; then
     ( umask 077
       printf 'node1=%s\nnode2=%s\n' "$(cat "$S/bmc/password")" \
           "$(cat "$S/bmc/password")" > "$st/fence.secret"
-      cat >> "$st/answers" <<ANS
-# make demo FENCE=1: the test cluster's shared disk and its BMCs.
-storage=shared
-shared_disk=$DISK_DEV
-fencing=agent
-fence_agent=fence_ipmilan
-fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
-fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
-fence_secret_file=/var/lib/hacon/fence.secret
-ANS
-    )
+      { printf '%s\n' \
+            "# make demo FENCE=1: the test cluster's shared disk and its BMCs." \
+            storage=shared "shared_disk=$DISK_DEV"
+        "$CL" fence-answers --secret /var/lib/hacon/fence.secret
+      } >> "$st/answers"
+    ) || exit 1
     if [ -n "$final" ]; then
         echo "Fencing the final cluster (hacon setup apply fence on nodeone)..."
         "$CL" ssh nodeone hacon setup apply fence \
