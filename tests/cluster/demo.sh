@@ -105,14 +105,12 @@ elif [ "$qdevice" = 1 ]; then
     . "$here/lib.sh"
     st=$S/nodeone/root/var/lib/hacon
     ( umask 077
-      cat >> "$st/answers" <<ANS
-# make demo QDEVICE=1: the test cluster's shared disk and its third host.
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-ANS
-    )
+      { printf '%s\n' \
+            "# make demo QDEVICE=1: the test cluster's shared disk and its third host." \
+            storage=shared "shared_disk=$DISK_DEV"
+        "$CL" fence-answers --qdevice
+      } >> "$st/answers"
+    ) || exit 1
     if [ -n "$final" ]; then
         echo "Adding the quorum device (hacon setup apply fence on nodeone)..."
         "$CL" ssh nodeone hacon setup apply fence \

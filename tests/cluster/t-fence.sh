@@ -345,12 +345,8 @@ fi
 # The qdevice plan (t-qdevice applies it): the third host qnetd of
 # `up --qnetd`; in a namespace node the diskless sbd half is skipped, and
 # the plan shows what a node of its own would get.
-cat > "$S/qd.answers" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --qdevice; } > "$S/qd.answers"
 setup plan fence --answers "$S/qd.answers"
 ocheck "qdevice plan: corosync.conf gets the quorum device instead of two_node, on both nodes" sh -c \
     "grep -Eq '^    \+[[:space:]]+model: net' '$W/out' && grep -Eq '^    \+[[:space:]]+host: $QNETD_HOST' '$W/out' &&

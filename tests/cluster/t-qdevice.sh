@@ -104,12 +104,8 @@ phase "up --qnetd --bmc"
 
 # ---------------------------------------------------------------- plan
 ANS=$S/qd.answers
-cat > "$ANS" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --qdevice; } > "$ANS"
 setup plan fence --answers "$ANS"
 ocheck "plan: the quorum device in two_node's place in corosync.conf, on both nodes" sh -c \
     "[ \$(cat '$W/rc') = 0 ] &&
