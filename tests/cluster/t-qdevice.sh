@@ -412,6 +412,8 @@ fenced_one=0; [ "$(init_pid nodeone)" != "$pid0" ] && fenced_one=1
 fenced_two=0; [ "$(init_pid nodetwo)" != "$pid2" ] && fenced_two=1
 qtool nodetwo > "$W/split2-two"
 X nodetwo corosync-qdevice-tool -sv > "$W/split2-qd-two" 2>&1
+X nodetwo hacon status > "$W/status-split2" 2>&1
+X nodetwo hacon status --format=json > "$W/status-split2.json" 2>&1
 # With nodeone fenced its boot brings the link up; otherwise (nodetwo
 # fenced) the cut ends here.
 [ "$fenced_one" = 1 ] || ip -n "$(ns_of nodeone)" link set eth1 up
@@ -444,6 +446,12 @@ wait_for 60 "both nodes quorate with the Qdevice vote again" sh -c \
 healed=$?
 tap_check "healed: nodeone back ($t_back s after the cut), both quorate with 3 votes; dhcp still on nodetwo" sh -c \
     "[ $healed = 0 ] && [ \"\$('$CL' exec nodetwo pidof dhcpd)\" = '$dhcpd2' ]"
+tap_check "hacon status: the heuristics' result, Pass on nodetwo during the split (text and JSON)" sh -c \
+    "grep -qx 'Quorum device heuristics: Pass (at the last membership change)' '$W/status-split2' &&
+     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device_heuristics\"] != \"Pass\")' '$W/status-split2.json'"
+X nodeone hacon status > "$W/status-healed" 2>&1
+tap_check "... Fail on nodeone, which does not run the service" \
+    grep -qx 'Quorum device heuristics: Fail (at the last membership change)' "$W/status-healed"
 X nodeone crm_resource --clear --resource dhcp > /dev/null 2>&1
 phase "split, the service on nodetwo"
 

@@ -309,6 +309,35 @@ static void test_qdevice_votes(void **state)
     assert_int_equal(hc_fence_qdevice_votes(NULL), -1);
 }
 
+/* The heuristics' line of corosync-qdevice-tool -s and -sv, as
+ * corosync-qdevice 3.0 prints them; none without heuristics. */
+static void test_qdevice_heuristics_result(void **state)
+{
+    static const char s[] =
+        "Qdevice information\n-------------------\nModel:\t\t\tNet\n"
+        "Heuristics:\t\tEnabled only on sync\n"
+        "State:\t\t\tConnected\nHeuristics result:\tFail\n";
+    static const char sv[] =
+        "Heuristics result:\tPass (regular: Undefined, membership: Pass, "
+        "connect: Pass)\n";
+    static const char none[] =
+        "Model:\t\t\tNet\nHeuristics:\t\tDisabled\nState:\t\t\tConnected\n";
+    static const char esc[] = "Heuristics result:\t\x1b[2JPass\n";
+    char *r;
+
+    r = hc_fence_qdevice_heuristics_result(s);
+    assert_string_equal(r, "Fail");
+    g_free(r);
+    r = hc_fence_qdevice_heuristics_result(sv);
+    assert_string_equal(r, "Pass");
+    g_free(r);
+    assert_null(hc_fence_qdevice_heuristics_result(none));
+    assert_null(hc_fence_qdevice_heuristics_result(NULL));
+    r = hc_fence_qdevice_heuristics_result(esc);
+    assert_null(strchr(r, '\x1b'));
+    g_free(r);
+}
+
 static void test_dhcpd_tutorial(void **state)
 {
     hc_dhcpd_conf c = tutorial_dhcp("/data/dhcp/dhcpd.leases");
@@ -541,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_corosync_qdevice_heuristics),
         cmocka_unit_test(test_qdevice_heuristics_script),
         cmocka_unit_test(test_qdevice_votes),
+        cmocka_unit_test(test_qdevice_heuristics_result),
         cmocka_unit_test(test_dhcpd_tutorial),
         cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),
