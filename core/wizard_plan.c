@@ -235,17 +235,31 @@ static char *verify_error(char **lines)
     return g_string_free(m, FALSE);
 }
 
-char *hc__verify_warning(const char *line)
-{
-    const char *t = line;
-    char rsc[256], node[256];
+/* Pacemaker 2.1's unpack_config() says this of every CIB whose startup
+ * fencing is off: stonith-enabled=false turns it off (startup-fencing is
+ * read only with fencing on), as startup-fencing=false does. */
+#define VERIFY_BLIND_FAITH "Blind faith: not fencing unseen nodes"
 
-    if (!g_str_has_prefix(t, "warning:")) {
+/* A crm_verify line's warning text, after "warning:"; NULL: not one. */
+static const char *verify_warning_text(const char *line)
+{
+    if (!g_str_has_prefix(line, "warning:")) {
         return NULL;
     }
-    t += strlen("warning:");
-    while (*t == ' ') {
-        t++;
+    line += strlen("warning:");
+    while (*line == ' ') {
+        line++;
+    }
+    return line;
+}
+
+char *hc__verify_warning(const char *line)
+{
+    const char *t = verify_warning_text(line);
+    char rsc[256], node[256];
+
+    if (!t) {
+        return NULL;
     }
     if (sscanf(t, "Detected active orphan %255s running on %255s", rsc,
                node) == 2) {
@@ -254,20 +268,48 @@ char *hc__verify_warning(const char *line)
                                "now: Pacemaker stops it once the new CIB is "
                                "in place.", t, rsc, node);
     }
+    if (!strcmp(t, VERIFY_BLIND_FAITH)) {
+        return g_strdup_printf("crm_verify warns: %s. Fencing is off "
+                               "(stonith-enabled=false) or skipped at start "
+                               "(startup-fencing=false): when the cluster "
+                               "starts, Pacemaker trusts that a node it has "
+                               "not seen yet runs nothing, instead of "
+                               "fencing it first.", t);
+    }
     return g_strdup_printf("crm_verify warns: %s", t);
+}
+
+/* Whether the plan itself sets stonith-enabled=false (step stonith): its
+ * own warnings say then what a cluster without fencing risks. */
+static bool plan_turns_fencing_off(hc_plan *p)
+{
+    const char *was = p->cib_old ? hc_cib_property(p->cib_old,
+                                                   "stonith-enabled") : NULL;
+    const char *will = hc_cib_property(p->cib_new, "stonith-enabled");
+
+    return will && !crm_is_true(will) && (!was || crm_is_true(was));
 }
 
 /* crm_verify's warnings alone: each a warning of the plan, with its cause
  * when hacon knows it, and crm_verify's word on the planned CIB.  They do
- * not refuse the plan (crm shell's commit asks, then commits). */
+ * not refuse the plan (crm shell's commit asks, then commits).  Blind
+ * faith in a plan that turns fencing off restates that plan's warnings:
+ * it is named in the note, not listed again. */
 static void verify_warned(hc_plan *p, char **lines)
 {
     GString *all = g_string_new(NULL);
+    bool fencing_off = plan_turns_fencing_off(p), folded = false;
 
     for (char **l = lines; *l; l++) {
-        char *w = hc__verify_warning(*l);
+        const char *t = verify_warning_text(*l);
+        char *w;
 
         g_string_append_printf(all, "%s\n", *l);
+        if (fencing_off && t && !strcmp(t, VERIFY_BLIND_FAITH)) {
+            folded = true;
+            continue;
+        }
+        w = hc__verify_warning(*l);
         if (w) {
             hc_plan_warn(p, "%s", w);
             g_free(w);
@@ -275,7 +317,9 @@ static void verify_warned(hc_plan *p, char **lines)
     }
     hc_plan_note(p, "crm_verify found warnings in the planned CIB, and no "
                  "error: they are shown above and do not stop the apply (an "
-                 "error would refuse the plan).");
+                 "error would refuse the plan).%s", folded ? " Its \""
+                 VERIFY_BLIND_FAITH "\" is the stonith-enabled=false this "
+                 "plan sets, whose warnings are above." : "");
     g_free(p->cib_verify);
     p->cib_verify = g_string_free(all, FALSE);
 }

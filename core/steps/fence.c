@@ -1197,38 +1197,38 @@ static void sbd_skipped(hc_wizard *w, hc_plan *p, const char *node,
     char *conf = sbd_conf(NULL, "/dev/watchdog", wd);
     int n = 0;
     char *kept = other_devices(w, p, "qdevice", &n);
+    char *why = g_strdup_printf("%s runs in a container (%s)", node,
+                                container);
+    char *rest;
 
+    /* What differs with devices to keep: whether the cluster still fences. */
     if (kept) {
-        hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): "
-                     "it shares its host's kernel, and a watchdog it opened "
-                     "would reset the host and everything on it. The fence "
-                     "device%s %s %s kept: %s this cluster's fencing "
-                     "(removed, stonith-enabled=true would leave Pacemaker "
-                     "nothing to fence with, and it would start no "
-                     "resource). stonith-enabled, stonith-watchdog-timeout "
-                     "and sbd are left as they are, and the quorum device is "
-                     "set up beside %s (the half of a split without its vote "
-                     "loses quorum, the other fences it).", node, container,
-                     n > 1 ? "s" : "", kept, n > 1 ? "are" : "is",
-                     n > 1 ? "they stay" : "it stays",
-                     n > 1 ? "them" : "it");
+        rest = g_strdup_printf("The fence device%s %s %s kept: %s this "
+            "cluster's fencing (removed, stonith-enabled=true would leave "
+            "Pacemaker nothing to fence with, and it would start no "
+            "resource). stonith-enabled, stonith-watchdog-timeout and sbd "
+            "are left as they are, and the quorum device is set up beside "
+            "%s (the half of a split without its vote loses quorum, the "
+            "other fences it).", n > 1 ? "s" : "", kept,
+            n > 1 ? "are" : "is", n > 1 ? "they stay" : "it stays",
+            n > 1 ? "them" : "it");
         g_hash_table_replace(p->data, g_strdup("kept-devices"), kept);
     } else {
-        hc_plan_warn(p, "SKIPPED: diskless sbd. %s runs in a container (%s): "
-                     "it shares its host's kernel, and a watchdog it opened "
-                     "would reset the host and everything on it. Without the "
-                     "watchdog half there is no fencing: stonith-enabled, "
-                     "stonith-watchdog-timeout and sbd are left as they are, "
-                     "and only the quorum device is set up (the half of a "
-                     "split without its vote loses quorum, but nothing "
-                     "resets it).", node, container);
+        rest = g_strdup("Without the watchdog half there is no fencing: "
+            "stonith-enabled, stonith-watchdog-timeout and sbd are left as "
+            "they are, and only the quorum device is set up (the half of a "
+            "split without its vote loses quorum, but nothing resets it).");
     }
+    hc_plan_warn(p, "SKIPPED: diskless sbd. %s: it shares its host's kernel, "
+                 "and a watchdog it opened would reset the host and "
+                 "everything on it. %s", why, rest);
     hc_plan_note(p, "Diskless sbd, not done here: on machines of their own "
                  "both nodes would get this /etc/default/sbd, sbd started "
                  "before pacemaker and stonith-watchdog-timeout=%ds:\n%s",
                  2 * wd, conf);
-    g_hash_table_replace(p->data, g_strdup("sbd-skipped"), g_strdup_printf(
-        "%s runs in a container (%s)", node, container));
+    /* The plan's data keeps the reason for the apply's summary. */
+    g_hash_table_replace(p->data, g_strdup("sbd-skipped"), why);
+    g_free(rest);
     g_free(conf);
 }
 

@@ -80,17 +80,12 @@ if [ "$fence" = 1 ]; then
     ( umask 077
       printf 'node1=%s\nnode2=%s\n' "$(cat "$S/bmc/password")" \
           "$(cat "$S/bmc/password")" > "$st/fence.secret"
-      cat >> "$st/answers" <<ANS
-# make demo FENCE=1: the test cluster's shared disk and its BMCs.
-storage=shared
-shared_disk=$DISK_DEV
-fencing=agent
-fence_agent=fence_ipmilan
-fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
-fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
-fence_secret_file=/var/lib/hacon/fence.secret
-ANS
-    )
+      { printf '%s\n' \
+            "# make demo FENCE=1: the test cluster's shared disk and its BMCs." \
+            storage=shared "shared_disk=$DISK_DEV"
+        "$CL" fence-answers --secret /var/lib/hacon/fence.secret
+      } >> "$st/answers"
+    ) || exit 1
     if [ -n "$final" ]; then
         echo "Fencing the final cluster (hacon setup apply fence on nodeone)..."
         "$CL" ssh nodeone hacon setup apply fence \
@@ -110,14 +105,12 @@ elif [ "$qdevice" = 1 ]; then
     . "$here/lib.sh"
     st=$S/nodeone/root/var/lib/hacon
     ( umask 077
-      cat >> "$st/answers" <<ANS
-# make demo QDEVICE=1: the test cluster's shared disk and its third host.
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-ANS
-    )
+      { printf '%s\n' \
+            "# make demo QDEVICE=1: the test cluster's shared disk and its third host." \
+            storage=shared "shared_disk=$DISK_DEV"
+        "$CL" fence-answers --qdevice
+      } >> "$st/answers"
+    ) || exit 1
     if [ -n "$final" ]; then
         echo "Adding the quorum device (hacon setup apply fence on nodeone)..."
         "$CL" ssh nodeone hacon setup apply fence \

@@ -83,16 +83,8 @@ phase "fence_ipmilan by hand"
 ANS=$S/fence.answers
 SECRET=$S/fence.secret
 ( umask 077; printf 'node1=%s\nnode2=%s\n' "$PW" "$PW" > "$SECRET" )
-cat > "$ANS" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=agent
-fence_agent=fence_ipmilan
-fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
-fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
-fence_secret_file=$SECRET
-fence_delay=5
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --secret "$SECRET" --delay 5; } > "$ANS"
 setup() {   # setup ARGS...: hacon setup on nodeone; $W/out, $W/rc
     X nodeone hacon setup "$@" > "$W/out" 2>&1
     echo $? > "$W/rc"
@@ -353,12 +345,8 @@ fi
 # The qdevice plan (t-qdevice applies it): the third host qnetd of
 # `up --qnetd`; in a namespace node the diskless sbd half is skipped, and
 # the plan shows what a node of its own would get.
-cat > "$S/qd.answers" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --qdevice; } > "$S/qd.answers"
 setup plan fence --answers "$S/qd.answers"
 ocheck "qdevice plan: corosync.conf gets the quorum device instead of two_node, on both nodes" sh -c \
     "grep -Eq '^    \+[[:space:]]+model: net' '$W/out' && grep -Eq '^    \+[[:space:]]+host: $QNETD_HOST' '$W/out' &&

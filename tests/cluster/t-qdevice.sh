@@ -106,12 +106,8 @@ phase "up --qnetd --bmc"
 
 # ---------------------------------------------------------------- plan
 ANS=$S/qd.answers
-cat > "$ANS" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=qdevice
-qnetd_host=$QNETD_HOST
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --qdevice; } > "$ANS"
 setup plan fence --answers "$ANS"
 ocheck "plan: the quorum device in two_node's place in corosync.conf, on both nodes" sh -c \
     "[ \$(cat '$W/rc') = 0 ] &&
@@ -308,16 +304,8 @@ phase "rollback"
 # priority delay and hacon's resources' priority kept.
 PW=$(cat "$S/bmc/password")
 ( umask 077; printf 'node1=%s\nnode2=%s\n' "$PW" "$PW" > "$S/fence.secret" )
-cat > "$S/agent.answers" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=agent
-fence_agent=fence_ipmilan
-fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
-fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
-fence_secret_file=$S/fence.secret
-fence_delay=5
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --secret "$S/fence.secret" --delay 5; } > "$S/agent.answers"
 setup apply fence --answers "$S/agent.answers" --yes
 wait_for 60 "both devices started" sh -c \
     "'$CL' exec nodeone crm_mon -1 | grep -q 'st_nodeone.*Started nodetwo' &&

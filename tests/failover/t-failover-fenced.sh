@@ -41,16 +41,8 @@ fo_lease
 # Fencing from the setup wizard, with its priority-fencing-delay.
 PW=$(cat "$S/bmc/password")
 ( umask 077; printf '%s\n' "$PW" > "$S/fence.secret" )
-cat > "$S/fence.answers" <<EOF
-storage=shared
-shared_disk=$DISK_DEV
-fencing=agent
-fence_agent=fence_ipmilan
-fence_node1_params=ip=${BMC_IP[nodeone]} username=$BMC_USER lanplus=1 cipher=3
-fence_node2_params=ip=${BMC_IP[nodetwo]} username=$BMC_USER lanplus=1 cipher=3
-fence_secret_file=$S/fence.secret
-fence_delay=0
-EOF
+{ printf '%s\n' storage=shared "shared_disk=$DISK_DEV"
+  "$CL" fence-answers --secret "$S/fence.secret" --delay 0; } > "$S/fence.answers"
 t0=$(now)
 X nodeone hacon setup apply fence --answers "$S/fence.answers" --yes > "$W/fence.log" 2>&1
 rc=$?

@@ -1,7 +1,8 @@
 /* libFuzzer target for what hacon reads of crm_verify -VV's output when
  * it refuses a planned CIB (core/wizard_plan.c): its messages split from
  * their function names, whether they hold warnings alone, and each
- * warning's text for the plan (the active-orphan form read with sscanf).
+ * warning's text for the plan (the active-orphan form read with sscanf,
+ * Blind faith's by its whole text).
  * The output is a tool's, but it quotes the CIB's ids, which anyone who
  * can write the CIB chose. */
 #include <stddef.h>

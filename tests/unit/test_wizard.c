@@ -740,6 +740,39 @@ static void plan_notes_under_one_title(void **state)
 }
 
 /* Applies the real step name on the CIB file; it must succeed. */
+/* crm_verify -VV's warnings as a plan lists them: Pacemaker 2.1.5's own
+ * lines (function name, tab), each with its cause when hacon knows one. */
+static void verify_warnings_with_their_cause(void **state)
+{
+    (void) state;
+    char **l = hc__verify_lines(
+        "(unpack_config) \twarning: Blind faith: not fencing unseen nodes\n"
+        "(unpack_config) \twarning: Support for stonith-action of "
+        "'poweroff' is deprecated\n"
+        "crm_verify: Warnings found during check: config may not be valid\n");
+    char *w;
+
+    assert_true(hc__verify_warnings_only(l));
+    w = hc__verify_warning(l[0]);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "crm_verify warns: Blind faith: not fencing "
+                           "unseen nodes. Fencing is off "
+                           "(stonith-enabled=false"));
+    assert_non_null(strstr(w, "startup-fencing=false"));
+    g_free(w);
+    w = hc__verify_warning(l[1]);
+    assert_string_equal(w, "crm_verify warns: Support for stonith-action of "
+                        "'poweroff' is deprecated");
+    g_free(w);
+    assert_null(hc__verify_warning(l[2]));
+    /* Only that message: a longer one is not given its cause. */
+    w = hc__verify_warning("warning: Blind faith: not fencing unseen nodes, "
+                           "or so");
+    assert_null(strstr(w, "Fencing is off"));
+    g_free(w);
+    g_strfreev(l);
+}
+
 static void apply_step(hc_wizard *w, const char *name)
 {
     const hc_step *s = hc_step_find(name);
@@ -955,6 +988,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(steps_found_by_name_and_number),
         cmocka_unit_test(plan_notes_under_one_title),
+        cmocka_unit_test(verify_warnings_with_their_cause),
         cmocka_unit_test_setup_teardown(answers_set_save_reload, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_commands_have_their_undo,

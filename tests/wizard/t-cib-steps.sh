@@ -342,8 +342,22 @@ tap_check "... its warning on a WARNING line of its own" \
     grep -q "^WARNING: crm_verify warns: Support for stonith-action of 'poweroff' is deprecated" "$d/out"
 tap_check "... and in crm_verify's word on the planned CIB" \
     sh -c "sed -n '/^crm_verify of the planned CIB:/,/^\$/p' '$d/out' | grep -q \"warning: Support for stonith-action of 'poweroff'\""
+# Pacemaker 2.1 (unpack_config) warns "Blind faith: not fencing unseen
+# nodes" of every CIB whose startup fencing is off, as it is whenever
+# stonith-enabled=false; crm_verify -VV shows it beside another warning.
+# Here the plan turns fencing off itself and warns what that means: the
+# line is not listed again, the note says where it went.
+tap_check "... crm_verify's Blind faith (this plan's stonith-enabled=false) not listed as a warning of its own" \
+    sh -c "grep -q 'warning: Blind faith: not fencing unseen nodes' '$d/out' &&
+     ! grep -q '^WARNING: crm_verify warns: Blind faith' '$d/out' &&
+     grep -q 'Blind faith: not fencing unseen nodes.* is the stonith-enabled=false this plan sets' '$d/out'"
 setup apply stonith --answers "$ans" --yes
 rc=$?
 tap_check "a warning only: apply applies the step (exit $rc)" sh -c \
     "[ $rc -eq 0 ] && [ \"\$(crm_attribute -t crm_config -n stonith-enabled -G -q 2> /dev/null)\" = false ]"
+# On a CIB whose fencing is off already, a plan that leaves it so lists
+# Blind faith with its cause.
+setup plan quorum --answers "$ans"
+tap_check "fencing off already, another warning: Blind faith listed with its cause" \
+    grep -q '^WARNING: crm_verify warns: Blind faith: not fencing unseen nodes. Fencing is off' "$d/out"
 tap_done
