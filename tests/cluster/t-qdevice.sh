@@ -31,6 +31,11 @@
 #     shown, not a refusal; in a namespace node, where the diskless sbd
 #     half is skipped, the plan keeps both devices and stonith-enabled=true
 #     (the cluster's only fencing), and crm_verify finds the CIB clean.
+#   * the quorum device's heuristics: fencing=qdevice applied over
+#     fencing=agent, the service on nodetwo (the higher node ID), the HA
+#     link cut with both nodes reaching qnetd: nodetwo keeps quorum, the
+#     Qdevice vote and the same dhcpd, nodeone is fenced by its BMC and
+#     joins again; hacon status says the heuristics' result (Pass, Fail).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
