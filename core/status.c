@@ -158,6 +158,7 @@ void hc_status_free(hc_status *st)
         g_ptr_array_unref(st->sbd_peers);
     }
     g_free(st->qdevice);
+    g_free(st->qdevice_heuristics);
     if (st->fence_history) {
         g_ptr_array_unref(st->fence_history);
     }
@@ -1254,4 +1255,10 @@ void hc_status_set_qdevice(hc_status *st, const char *text)
 {
     g_free(st->qdevice);
     st->qdevice = g_strdup(text);
+}
+
+void hc_status_set_qdevice_heuristics(hc_status *st, const char *result)
+{
+    g_free(st->qdevice_heuristics);
+    st->qdevice_heuristics = g_strdup(result);
 }

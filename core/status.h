@@ -202,6 +202,9 @@ typedef struct hc_status {
     /* The quorum device as corosync counts it (hc_status_set_qdevice),
      * NULL when none is registered or corosync was not asked. */
     char *qdevice;
+    /* Its heuristics' last result as corosync-qdevice-tool -s says it
+     * (Pass, Fail, Undefined), NULL when it has none or was not asked. */
+    char *qdevice_heuristics;
 } hc_status;
 
 /* Computes the status from a whole CIB (configuration + status) with
@@ -323,6 +326,8 @@ char **hc_status_other_nodes(const hc_status *st, const char *here);
 
 /* Gives st the quorum device's state in words (copied; NULL: none). */
 void hc_status_set_qdevice(hc_status *st, const char *text);
+/* ... and its heuristics' last result (copied; NULL: none). */
+void hc_status_set_qdevice_heuristics(hc_status *st, const char *result);
 
 /* The fence devices: the primitives of class stonith, at any depth, in
  * CIB order (borrowed pointers into st), appended to out. */

@@ -555,6 +555,11 @@ void hc_status_format_text(const hc_status *st, GString *out)
         esc(out, st->qdevice);
         g_string_append_c(out, '\n');
     }
+    if (st->qdevice_heuristics) {
+        g_string_append(out, "Quorum device heuristics: ");
+        esc(out, st->qdevice_heuristics);
+        g_string_append(out, " (at the last membership change)\n");
+    }
     g_string_append(out, "Last change: ");
     esc(out, cl->last_written ? cl->last_written : "unknown");
     if (cl->last_change_user || cl->last_change_client) {
@@ -1103,6 +1108,10 @@ void hc_status_format_json(const hc_status *st, GString *out)
     hc_jw_newline(&w);
     if (st->qdevice) {
         hc_jw_str(&w, "quorum_device", st->qdevice);
+        hc_jw_newline(&w);
+    }
+    if (st->qdevice_heuristics) {
+        hc_jw_str(&w, "quorum_device_heuristics", st->qdevice_heuristics);
         hc_jw_newline(&w);
     }
     hc_jw_arr(&w, "nodes");

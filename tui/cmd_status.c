@@ -9,7 +9,9 @@
 #include "commands.h"
 #include "cib.h"
 #include "corosync.h"
+#include "exec.h"
 #include "status.h"
+#include "steps/steps.h"
 
 /* Each node's sbd: this node's here, the others' over ssh one after the
  * other. */
@@ -38,6 +40,26 @@ static void cs_changed(void *data)
     (void) data;
 }
 
+/* The quorum device's heuristics, when it has them: their last result as
+ * corosync-qdevice-tool -s says it (fencing=qdevice's pass only on the
+ * node that runs the service). */
+static void status_qdevice_heuristics(hc_status *st)
+{
+    const char *argv[] = { "corosync-qdevice-tool", "-s", NULL };
+    hc_exec_opts o = { .timeout_ms = 3000 };
+    hc_exec_result r = { 0 };
+
+    if (hc_exec(argv, &o, &r) == 0 && r.out) {
+        char *h = hc_fence_qdevice_heuristics_result(r.out);
+
+        if (h) {
+            hc_status_set_qdevice_heuristics(st, h);
+        }
+        g_free(h);
+    }
+    hc_exec_result_clear(&r);
+}
+
 /* The quorum device as this node's corosync counts it, when one is
  * registered (votequorum's flags, read once). */
 static void status_qdevice(hc_status *st)
@@ -60,6 +82,7 @@ static void status_qdevice(hc_status *st)
 
             hc_status_set_qdevice(st, t);
             g_free(t);
+            status_qdevice_heuristics(st);
         }
         hc_corosync_free(cs);
     }

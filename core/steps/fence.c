@@ -1024,32 +1024,80 @@ static int sbd_plan(hc_wizard *w, hc_plan *p, bool diskless, char **ret_err)
     return rc;
 }
 
-/* corosync.conf with its quorum section's two_node replaced by the
- * quorum device (corosync refuses both at once). */
+/* corosync-qdevice's heuristics command (exec_hacon_service): a script
+ * of hacon's on every node (hc_fence_qdevice_heuristics()).  Its path
+ * alone, so that corosync-qdevice's own word splitting has nothing to
+ * do, and the same on both nodes, as corosync.conf is. */
+#define QDEVICE_HEURISTICS HC_QDEVICE_HEURISTICS
+
+/* The heuristics section, at the indentation of a section in quorum's
+ * device section.  mode: sync runs the command when corosync-qdevice
+ * starts or connects to qnetd and at every membership change (a split
+ * is one): the moment qnetd's ffsplit decides; no need to run it every
+ * 30 s as mode: on would. */
+#define HEURISTICS_SECTION \
+    "\t\theuristics {\n\t\t\tmode: sync\n" \
+    "\t\t\texec_hacon_service: " QDEVICE_HEURISTICS "\n\t\t}\n"
+
+/* The first word of a corosync.conf line stripped of its blanks, up to a
+ * blank, '{' or ':' (g_free). */
+static char *conf_word(const char *t)
+{
+    size_t n = strcspn(t, " \t{:");
+
+    return g_strndup(t, n);
+}
+
 char *hc_fence_qdevice_conf(const char *conf, const char *qnetd)
 {
     GString *out = g_string_new(NULL);
     char **lines = g_strsplit(conf, "\n", -1);
-    bool in_quorum = false, added = false;
+    /* Where a line is: depth 1 in a top-level section, 2 in a section of
+     * that one, ...; quorum and device say which ones these are. */
+    int depth = 0, quorum = 0, device = 0;
+    bool has_device = false, has_heuristics = false;
 
     for (char **l = lines; *l; l++) {
         char *t = g_strstrip(g_strdup(*l));
+        size_t len = strlen(t);
 
-        if (g_str_has_prefix(t, "quorum") && strchr(t, '{')) {
-            in_quorum = true;
-        }
-        if (in_quorum && (g_str_has_prefix(t, "two_node")
-                          || g_str_has_prefix(t, "wait_for_all"))) {
+        if (len && t[len - 1] == '{') {
+            char *w = conf_word(t);
+
+            depth++;
+            if (depth == 1 && !strcmp(w, "quorum") && !quorum) {
+                quorum = 1;
+            } else if (quorum && depth == 2 && !strcmp(w, "device")) {
+                device = 1;
+                has_device = true;
+            } else if (device && depth == 3 && !strcmp(w, "heuristics")) {
+                has_heuristics = true;
+            }
+            g_free(w);
+        } else if (t[0] == '}' && depth > 0) {
+            if (device && depth == 2) {
+                if (!has_heuristics) {
+                    g_string_append(out, HEURISTICS_SECTION);
+                }
+                device = 0;
+            } else if (quorum == 1 && depth == 1) {
+                if (!has_device) {
+                    g_string_append_printf(out, "\tdevice {\n\t\tmodel: net\n"
+                                           "\t\tvotes: 1\n\t\tnet {\n"
+                                           "\t\t\thost: %s\n\t\t\talgorithm: "
+                                           "ffsplit\n\t\t}\n"
+                                           HEURISTICS_SECTION "\t}\n", qnetd);
+                }
+                /* Only the first quorum section, as before. */
+                quorum = 2;
+            }
+            depth--;
+        } else if (quorum == 1 && depth == 1
+                   && (g_str_has_prefix(t, "two_node")
+                       || g_str_has_prefix(t, "wait_for_all"))) {
+            /* corosync refuses two_node beside a quorum device. */
             g_free(t);
             continue;
-        }
-        if (in_quorum && !strcmp(t, "}") && !added) {
-            g_string_append_printf(out, "\tdevice {\n\t\tmodel: net\n"
-                                   "\t\tvotes: 1\n\t\tnet {\n\t\t\thost: %s\n"
-                                   "\t\t\talgorithm: ffsplit\n\t\t}\n\t}\n",
-                                   qnetd);
-            added = true;
-            in_quorum = false;
         }
         g_string_append(out, *l);
         if (l[1]) {
@@ -1059,6 +1107,32 @@ char *hc_fence_qdevice_conf(const char *conf, const char *qnetd)
     }
     g_strfreev(lines);
     return g_string_free(out, FALSE);
+}
+
+char *hc_fence_qdevice_heuristics(void)
+{
+    return g_strdup(
+        "#!/bin/sh\n"
+        "# Written by hacon setup (step fence, fencing=qdevice): the\n"
+        "# heuristics of corosync-qdevice (exec_hacon_service in the quorum\n"
+        "# device section of corosync.conf).  It passes (exit 0) only on the\n"
+        "# node where the service runs now, as this node's own CIB says:\n"
+        "# resource " HC_SERVICE_RSC ", or its filesystem fs_data while "
+        HC_SERVICE_RSC " is stopped.\n"
+        "# corosync-qdevice runs it at every membership change; in a split\n"
+        "# network corosync-qnetd (ffsplit) gives its vote to the half where\n"
+        "# it passed, so the node that runs the service keeps it, and the\n"
+        "# other loses quorum.  Where it passes on neither node or on both,\n"
+        "# qnetd's tie-breaker decides: the node with the lowest ID.\n"
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+        "here=$(timeout 5 crm_node -n 2> /dev/null) || here=$(uname -n)\n"
+        "for r in " HC_SERVICE_RSC " fs_data; do\n"
+        "    for n in $(crm_resource --locate --quiet --resource \"$r\" "
+        "2> /dev/null); do\n"
+        "        [ \"$n\" = \"$here\" ] && exit 0\n"
+        "    done\n"
+        "done\n"
+        "exit 1\n");
 }
 
 /* Prints the container a node runs in (lxc, docker, ...), nothing on a
@@ -1260,6 +1334,7 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
     const char *name = hc_wizard_answer(w, "cluster_name");
     const char *nodes[2] = { hc_wizard_local(w), hc_wizard_peer(w) };
     bool live = !hc_wizard_cib_is_file(w), conf_changed = false;
+    bool device_new = false;
     GHashTable *qs = NULL, *ns[2] = { NULL, NULL };
     char *container = NULL, *where = NULL;
     int rc = 0;
@@ -1286,6 +1361,21 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                  "both run the service. corosync-qnetd on %s gives its vote "
                  "to exactly one half; the other half loses quorum and its "
                  "watchdog resets it.", qnetd);
+    hc_plan_note(p, "Which half keeps the service: in a split each half "
+                 "is one node, and qnetd's algorithm (ffsplit) alone would "
+                 "give its vote to the node with the lowest node ID (%s), "
+                 "even where the service runs on the other one, which then "
+                 "loses quorum, is reset, and the service moves: a takeover "
+                 "for every split. So the quorum device gets heuristics: at "
+                 "every membership change corosync-qdevice runs "
+                 QDEVICE_HEURISTICS " (mode: sync), which passes only on "
+                 "the node where " HC_SERVICE_RSC " (or, while it is "
+                 "stopped, fs_data) runs now, as that node's own CIB says "
+                 "(crm_resource --locate), and qnetd gives its vote to the "
+                 "half where it passed. Where it passes on neither node "
+                 "(the service stopped or moving) or on both, the lowest "
+                 "node ID decides, as without heuristics.",
+                 hc_wizard_answer(w, "node1"));
     hc_plan_warn(p, "If %s is down as well as one node, the other node "
                  "loses quorum and stops the service.", qnetd);
     if (strcmp(hc_wizard_answer(w, "quorum"), "ignore") == 0) {
@@ -1406,9 +1496,20 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
         plan_service(p, qnetd, "corosync-qnetd", why);
         g_free(why);
     }
-    /* 4. corosync.conf: the quorum device instead of two_node. */
+    /* 4. corosync.conf: the quorum device instead of two_node, with its
+     * heuristics; their script first, on both nodes. */
+    if (rc == 0) {
+        char *h = hc_fence_qdevice_heuristics();
+
+        for (int i = 0; rc == 0 && i < 2; i++) {
+            rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL,
+                                  QDEVICE_HEURISTICS, h, strlen(h), 0755,
+                                  false, ret_err);
+        }
+        g_free(h);
+    }
     for (int i = 0; rc == 0 && i < 2; i++) {
-        char *conf = NULL;
+        char *conf = NULL, *q;
         size_t len = 0;
 
         rc = hc_wizard_read(w, i ? nodes[1] : NULL, COROSYNC_CONF, &conf,
@@ -1418,18 +1519,22 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                                        "cluster first", nodes[i]);
             rc = -ENOENT;
         }
-        if (rc == 0 && !strstr(conf, "model: net")) {
-            char *q = hc_fence_qdevice_conf(conf, qnetd);
-
+        if (rc < 0) {
+            g_free(conf);
+            break;
+        }
+        q = hc_fence_qdevice_conf(conf, qnetd);
+        if (strcmp(q, conf)) {
             rc = hc_plan_file_add(w, p, i ? nodes[1] : NULL, COROSYNC_CONF,
                                   q, strlen(q), 0644, false, ret_err);
             conf_changed = true;
-            g_free(q);
+            device_new = device_new || !strstr(conf, "model: net");
         }
+        g_free(q);
         g_free(conf);
     }
     if (rc == 0 && conf_changed) {
-        if (live && corosync_members(w) != 2) {
+        if (live && device_new && corosync_members(w) != 2) {
             *ret_err = g_strdup_printf("both nodes must be corosync members "
                                        "when the quorum device is added "
                                        "(corosync-quorumtool -s on %s): with "
@@ -1438,13 +1543,18 @@ static int qdevice_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                                        "corosync-qdevice connects", nodes[0]);
             rc = -EAGAIN;
         } else {
-            hc_plan_cmd_add(p, NULL, 30000, "corosync reads the new quorum "
-                            "section on both nodes, without a restart: with "
-                            "both nodes members the cluster keeps quorum (2 "
-                            "of 3 expected votes) until the device votes",
+            hc_plan_cmd_add(p, NULL, 30000, device_new
+                            ? "corosync reads the new quorum section on both "
+                              "nodes, without a restart: with both nodes "
+                              "members the cluster keeps quorum (2 of 3 "
+                              "expected votes) until the device votes"
+                            : "corosync reads the quorum device's "
+                              "heuristics on both nodes, without a restart; "
+                              "corosync-qdevice takes them from there",
                             "corosync-cfgtool", "-R", NULL);
-            hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s",
-                        qnetd);
+            hc_plan_crm(p, "crm cluster init qdevice --qnetd-hostname=%s "
+                        "--qdevice-heuristics=" QDEVICE_HEURISTICS
+                        " --qdevice-heuristics-mode=sync", qnetd);
         }
     }
     /* 5. The quorum device's client on both nodes. */
@@ -2003,6 +2113,29 @@ int hc_fence_qdevice_votes(const char *quorumtool)
     }
     g_strfreev(lines);
     return votes;
+}
+
+char *hc_fence_qdevice_heuristics_result(const char *tool)
+{
+    static const char key[] = "Heuristics result:";
+    char **lines = g_strsplit(tool ? tool : "", "\n", -1);
+    char *result = NULL;
+
+    for (char **l = lines; *l && !result; l++) {
+        if (!strncmp(*l, key, strlen(key))) {
+            const char *v = *l + strlen(key);
+            char *word;
+
+            v += strspn(v, " \t");
+            word = g_strndup(v, strcspn(v, " \t\r"));
+            if (*word) {
+                result = hc_escape(word, 20);
+            }
+            g_free(word);
+        }
+    }
+    g_strfreev(lines);
+    return result;
 }
 
 /* Until the deadline: corosync counts the quorum device's vote here, and

@@ -51,8 +51,19 @@ int hc_fence_meta_params(const char *xml, size_t len, GPtrArray **ret);
 char *hc_fence_secret_pick(const char *text, const char *num,
                            const char *name);
 /* corosync.conf with two_node (and wait_for_all) in its quorum section
- * replaced by a quorum device of corosync-qnetd on qnetd (g_free). */
+ * replaced by a quorum device of corosync-qnetd on qnetd, with hacon's
+ * heuristics; a quorum device already there keeps its own settings and
+ * gets the heuristics when it has none (g_free). */
 char *hc_fence_qdevice_conf(const char *conf, const char *qnetd);
+/* The heuristics script of that quorum device (g_free): exit 0 only on
+ * the node where the service (HC_SERVICE_RSC, else fs_data) runs. */
+char *hc_fence_qdevice_heuristics(void);
+/* The heuristics' last result in the output of corosync-qdevice-tool -s
+ * ("Heuristics result:\tPass", -sv adds its parts): its first word,
+ * escaped, or NULL when the output has none (g_free). */
+char *hc_fence_qdevice_heuristics_result(const char *tool);
+/* Where step fence puts it on both nodes. */
+#define HC_QDEVICE_HEURISTICS "/etc/corosync/qdevice/hacon-service-here"
 /* The votes of the quorum device's "Qdevice" line in the output of
  * corosync-quorumtool -s, or -1 when it has none. */
 int hc_fence_qdevice_votes(const char *quorumtool);

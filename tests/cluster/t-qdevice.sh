@@ -31,6 +31,11 @@
 #     shown, not a refusal; in a namespace node, where the diskless sbd
 #     half is skipped, the plan keeps both devices and stonith-enabled=true
 #     (the cluster's only fencing), and crm_verify finds the CIB clean.
+#   * the quorum device's heuristics: fencing=qdevice applied over
+#     fencing=agent, the service on nodetwo (the higher node ID), the HA
+#     link cut with both nodes reaching qnetd: nodetwo keeps quorum, the
+#     Qdevice vote and the same dhcpd, nodeone is fenced by its BMC and
+#     joins again; hacon status says the heuristics' result (Pass, Fail).
 : "${HACON_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$HACON_TOP/tests/tap.sh"
 
@@ -45,8 +50,10 @@ tap_need_netns
 SUITE_NAME=qdevice SUITE_PREFIX=q
 . "$HACON_TOP/tests/cluster/suite.sh"
 csock=hcqcon$$
+sampler_pid=""
 suite_cleanup_extra() {
     X nodeone tmux -L "$csock" kill-server > /dev/null 2>&1
+    [ -n "$sampler_pid" ] && kill "$sampler_pid" 2> /dev/null
 }
 setup() {   # setup ARGS...: hacon setup on nodeone; $W/out, $W/rc
     X nodeone hacon setup "$@" > "$W/out" 2>&1
@@ -340,6 +347,106 @@ ocheck "from fencing=agent, in a namespace node: planned (exit $(cat "$W/rc")), 
 X nodeone cibadmin -Q --scope configuration > "$W/cib-agent2" 2> /dev/null
 tap_check "... the plans changed nothing" cmp -s "$W/cib-agent" "$W/cib-agent2"
 phase "from fencing=agent"
+
+# ---------------------------------------------------------------- split, the service on nodetwo
+# The service (fs_data, testnet, dhcp: hc-cluster's final configuration)
+# on nodetwo, the node with the higher ID, fencing=qdevice applied over
+# fencing=agent (in a namespace node both devices stay: nodetwo fences
+# nodeone through nodeone's BMC).  The HA link cut, both nodes still
+# reaching qnetd: a 1:1 split that ffsplit's tie-breaker alone gives to
+# nodeone (nodetwo would lose quorum and be fenced, and dhcp would move).
+# The heuristics pass on nodetwo only: nodetwo keeps the Qdevice vote,
+# quorum and the same dhcpd; nodeone is fenced, boots and joins again.
+"$CL" final > "$W/final.log" 2>&1
+# final's stonith-enabled=false and no-quorum-policy=ignore: fencing on,
+# the half without quorum stops its resources.
+X nodeone crm_attribute --type crm_config --name stonith-enabled --update true > /dev/null 2>&1
+X nodeone crm_attribute --type crm_config --name no-quorum-policy --update stop > /dev/null 2>&1
+setup apply fence --answers "$ANS" --yes
+ocheck "fencing=qdevice over fencing=agent applied: the heuristics script on both nodes, in the quorum device (mode: sync)" sh -c \
+    "[ \$(cat '$W/rc') = 0 ] && grep -q '^Step fence applied and verified' '$W/out' &&
+     for n in nodeone nodetwo; do
+         '$CL' exec \$n test -x /etc/corosync/qdevice/hacon-service-here || exit 1
+         '$CL' exec \$n corosync-cmapctl -g quorum.device.heuristics.mode | grep -q '= sync\$' || exit 1
+         '$CL' exec \$n corosync-cmapctl -g quorum.device.heuristics.exec_hacon_service | grep -q '= /etc/corosync/qdevice/hacon-service-here\$' || exit 1
+     done"
+[ "$(rsc_node dhcp nodetwo)" = nodetwo ] || X nodeone crm_resource --move --resource dhcp --node nodetwo > /dev/null 2>&1
+X nodeone crm_resource --wait --timeout=60s > /dev/null 2>&1
+dhcpd2=$(X nodetwo pidof dhcpd)
+tap_check "dhcp, fs_data and testnet on nodetwo (dhcpd $dhcpd2), both devices started" sh -c \
+    "[ -n '$dhcpd2' ] && '$CL' exec nodeone crm_mon -1 > '$W/mon-two' 2>&1 &&
+     grep -Eq 'dhcp.*Started nodetwo' '$W/mon-two' && grep -Eq 'fs_data.*Started nodetwo' '$W/mon-two' &&
+     grep -Eq 'st_nodeone.*Started nodetwo' '$W/mon-two' && grep -Eq 'st_nodetwo.*Started nodeone' '$W/mon-two'"
+# From the host every 0.3 s: TIME nodeone QUORATE DHCPD nodetwo QUORATE DHCPD.
+sample() {
+    local n q d
+    while :; do
+        printf '%s' "$(date +%T.%N)"
+        for n in nodeone nodetwo; do
+            q=$(X "$n" corosync-quorumtool -s 2> /dev/null | awk '/^Quorate:/ { print $2 }')
+            d=$(X "$n" pidof dhcpd 2> /dev/null)
+            printf ' %s %s %s' "$n" "${q:--}" "${d:--}"
+        done
+        echo
+        sleep 0.3
+    done
+}
+pid0=$(init_pid nodeone)
+pid2=$(init_pid nodetwo)
+sample > "$W/samples" 2> /dev/null &
+sampler_pid=$!
+t0=$(now)
+ip -n "$(ns_of nodeone)" link set eth1 down
+# A node fenced: its PID 1 gone or another one.
+fenced_any() { [ "$(init_pid nodeone)" != "$pid0" ] || [ "$(init_pid nodetwo)" != "$pid2" ]; }
+wait_for 90 "a node fenced" fenced_any
+t_fenced=$(elapsed "$t0")
+fenced_one=0; [ "$(init_pid nodeone)" != "$pid0" ] && fenced_one=1
+fenced_two=0; [ "$(init_pid nodetwo)" != "$pid2" ] && fenced_two=1
+qtool nodetwo > "$W/split2-two"
+X nodetwo corosync-qdevice-tool -sv > "$W/split2-qd-two" 2>&1
+X nodetwo hacon status > "$W/status-split2" 2>&1
+X nodetwo hacon status --format=json > "$W/status-split2.json" 2>&1
+# With nodeone fenced its boot brings the link up; otherwise (nodetwo
+# fenced) the cut ends here.
+[ "$fenced_one" = 1 ] || ip -n "$(ns_of nodeone)" link set eth1 up
+wait_for 90 "both nodes online" sh -c \
+    "'$CL' exec nodetwo crm_mon -1 2> /dev/null | grep -q 'Online: \\[ nodeone nodetwo \\]'"
+t_back=$(elapsed "$t0")
+kill "$sampler_pid"; wait "$sampler_pid" 2> /dev/null; sampler_pid=""
+ip -n "$(ns_of nodeone)" link set eth1 up
+sed -n '1p;$p' "$W/samples" | sed 's/^/# sample: /'
+grep -m1 'nodeone No' "$W/samples" | sed 's/^/# nodeone without quorum: /'
+tap_check "split, service on nodetwo: nodetwo keeps quorum with the Qdevice vote, its heuristics passed (corosync-qdevice-tool -sv)" sh -c \
+    "[ '$fenced_one' = 1 ] && grep -q '^Quorate: *Yes' '$W/split2-two' &&
+     [ \"\$(awk '\$1 == 0 && \$3 == \"Qdevice\" { print \$2 }' '$W/split2-two')\" = 1 ] &&
+     grep -Eq '^Heuristics result:[[:space:]]+Pass' '$W/split2-qd-two' && ! grep -q 'nodetwo No' '$W/samples'"
+tap_check "... nodetwo's dhcpd never stopped (the same process, $dhcpd2, at every one of $(wc -l < "$W/samples") samples), never one on nodeone: no takeover" sh -c \
+    "[ \"\$('$CL' exec nodetwo pidof dhcpd)\" = '$dhcpd2' ] && ! grep -Eq 'nodetwo [A-Za-z-]+ -( |\$)' '$W/samples' &&
+     ! grep -Eq 'nodeone [A-Za-z-]+ [0-9]' '$W/samples' && [ \"\$(grep -c . '$W/samples')\" -gt 5 ]"
+X nodetwo stonith_admin --history nodeone > "$W/history-split2" 2>&1
+tap_check "... nodeone was fenced ($t_fenced s after the cut: power-cycled by its BMC, a new PID 1; the fencer on nodetwo says reboot successful), nodetwo was not" sh -c \
+    "[ '$fenced_one' = 1 ] && [ '$fenced_two' = 0 ] &&
+     grep -q 'set power 0' '$S/bmc/nodeone/power.log' && grep -q 'reboot of nodeone successful' '$W/history-split2'"
+# hc-cluster's boot starts corosync and pacemaker, not corosync-qdevice (an
+# enabled service would start on a machine of its own).
+for n in nodeone nodetwo; do
+    X "$n" pidof corosync-qdevice > /dev/null || X "$n" /etc/init.d/corosync-qdevice start > /dev/null 2>&1
+done
+wait_for 60 "both nodes quorate with the Qdevice vote again" sh -c \
+    "$(declare -f X qtool quorate qdevice_votes); CL='$CL'; for n in nodeone nodetwo; do
+        quorate \$n && [ \"\$(qdevice_votes \$n)\" = 1 ] && qtool \$n | grep -q '^Total votes: *3' || exit 1; done"
+healed=$?
+tap_check "healed: nodeone back ($t_back s after the cut), both quorate with 3 votes; dhcp still on nodetwo" sh -c \
+    "[ $healed = 0 ] && [ \"\$('$CL' exec nodetwo pidof dhcpd)\" = '$dhcpd2' ]"
+tap_check "hacon status: the heuristics' result, Pass on nodetwo during the split (text and JSON)" sh -c \
+    "grep -qx 'Quorum device heuristics: Pass (at the last membership change)' '$W/status-split2' &&
+     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device_heuristics\"] != \"Pass\")' '$W/status-split2.json'"
+X nodeone hacon status > "$W/status-healed" 2>&1
+tap_check "... Fail on nodeone, which does not run the service" \
+    grep -qx 'Quorum device heuristics: Fail (at the last membership change)' "$W/status-healed"
+X nodeone crm_resource --clear --resource dhcp > /dev/null 2>&1
+phase "split, the service on nodetwo"
 
 # ---------------------------------------------------------------- down
 if "$CL" down > "$W/down.log" 2>&1; then

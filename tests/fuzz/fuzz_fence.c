@@ -1,6 +1,7 @@
 /* libFuzzer target for step fence's readers: a fence agent's meta-data
  * (its parameters), the secret file (a node's line), corosync.conf
- * turned to a quorum device, and corosync-quorumtool's Qdevice line. */
+ * turned to a quorum device, corosync-quorumtool's Qdevice line and
+ * corosync-qdevice-tool's heuristics result. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s = hc_fence_qdevice_conf(text, "qnetd.example");
     g_free(s);
     (void) hc_fence_qdevice_votes(text);
+    s = hc_fence_qdevice_heuristics_result(text);
+    g_free(s);
     g_free(text);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include <glib.h>
@@ -22,6 +23,21 @@ static char *golden(const char *name)
 {
     const char *top = getenv("HACON_TOP");
     char *path = g_strdup_printf("%s/tests/wizard/golden/%s",
+                                 top ? top : ".", name);
+    char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        fail_msg("cannot read %s", path);
+    }
+    g_free(path);
+    return text;
+}
+
+/* A CIB of tests/golden/cib/ (g_free). */
+static char *golden_cib(const char *name)
+{
+    const char *top = getenv("HACON_TOP");
+    char *path = g_strdup_printf("%s/tests/golden/cib/%s",
                                  top ? top : ".", name);
     char *text = NULL;
 
@@ -140,6 +156,135 @@ static void test_corosync_qdevice_same(void **state)
     g_free(text);
 }
 
+/* fencing=qdevice's quorum device has heuristics (the script that passes
+ * where the service runs), in corosync's own syntax: corosync -t parses
+ * it (node one's address this machine's, so that it finds itself; a key
+ * of its own).  A device already there gets them; a second pass changes
+ * nothing. */
+static void test_corosync_qdevice_heuristics(void **state)
+{
+    static const char *const corosync_t[] = { "-t", "-c", NULL };
+    char key[] = "/tmp/hacon-test-key-XXXXXX";
+    int fd = mkstemp(key);
+    hc_corosync_conf c = {
+        .cluster_name = "hacluster",
+        .node_name = { "nodeone", "nodetwo" },
+        .ring0_addr = { "127.0.0.1", "192.0.2.2" },
+        .keyfile = key,
+    };
+    char *text, *qd, *again, *old, *h, *d, *end;
+    unsigned char bytes[256] = { 0 };
+
+    assert_true(fd >= 0);
+    assert_true(write(fd, bytes, sizeof(bytes)) == (ssize_t) sizeof(bytes));
+    close(fd);
+    text = hc_gen_corosync_conf(&c);
+    qd = hc_fence_qdevice_conf(text, "qnetd");
+    h = strstr(qd, "\tdevice {\n");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "\t\theuristics {\n\t\t\tmode: sync\n"
+                           "\t\t\texec_hacon_service: "
+                           HC_QDEVICE_HEURISTICS "\n\t\t}\n\t}\n}\n"));
+    assert_int_equal(file_check("/usr/sbin/corosync", corosync_t, qd), 0);
+    again = hc_fence_qdevice_conf(qd, "qnetd");
+    assert_string_equal(again, qd);
+    g_free(again);
+    /* A quorum device as an earlier hacon (or an admin) wrote it, without
+     * heuristics: they go in its section, the rest as it was. */
+    old = g_strdup(qd);
+    d = strstr(old, "\t\theuristics {");
+    end = strstr(d, "\t}\n}\n");
+    memmove(d, end, strlen(end) + 1);
+    assert_null(strstr(old, "heuristics"));
+    again = hc_fence_qdevice_conf(old, "elsewhere");
+    assert_string_equal(again, qd);
+    g_free(again);
+    /* An admin's own heuristics stay as they are. */
+    end = strstr(strstr(old, "\tdevice {\n"), "\t}\n}\n");
+    d = g_strdup_printf("%.*s\t\theuristics {\n\t\t\tmode: on\n\t\t\t"
+                        "exec_ping: /bin/ping -c 1 gw\n\t\t}\n%s",
+                        (int) (end - old), old, end);
+    again = hc_fence_qdevice_conf(d, "qnetd");
+    assert_string_equal(again, d);
+    assert_int_equal(file_check("/usr/sbin/corosync", corosync_t, d), 0);
+    g_free(again);
+    g_free(d);
+    g_free(old);
+    g_free(qd);
+    g_free(text);
+    unlink(key);
+}
+
+/* CIB_FILE's copy with "nodetwo" as this machine's name: the CIB the
+ * heuristics script reads on nodetwo (it takes the node's name from
+ * uname where crm_node cannot ask Pacemaker).  Its path (g_free, unlink). */
+static char *cib_as_nodetwo(const char *cib_file)
+{
+    char *text = golden_cib(cib_file), *path, **parts, *joined;
+    char tmpl[] = "/tmp/hacon-test-cib-XXXXXX";
+    int fd = mkstemp(tmpl);
+
+    assert_true(fd >= 0);
+    parts = g_strsplit(text, "nodetwo", -1);
+    joined = g_strjoinv(g_get_host_name(), parts);
+    assert_true(write(fd, joined, strlen(joined))
+                == (ssize_t) strlen(joined));
+    close(fd);
+    path = g_strdup(tmpl);
+    g_strfreev(parts);
+    g_free(joined);
+    g_free(text);
+    return path;
+}
+
+/* The heuristics script, for real against a CIB: it passes where dhcp
+ * runs (moved.xml: nodetwo, here), fails where it does not
+ * (tutorial.xml: nodeone) and where the CIB has no such resource. */
+static void test_qdevice_heuristics_script(void **state)
+{
+    static const struct {
+        const char *cib;
+        int status;
+    } cases[] = {
+        { "moved.xml", 0 },
+        { "tutorial.xml", 1 },
+        { "promotable.xml", 1 },
+    };
+    char *h = hc_fence_qdevice_heuristics();
+    char path[] = "/tmp/hacon-test-heur-XXXXXX";
+    int fd = mkstemp(path);
+
+    if (access("/usr/sbin/crm_resource", X_OK) != 0) {
+        skip();
+    }
+    assert_true(fd >= 0);
+    assert_true(write(fd, h, strlen(h)) == (ssize_t) strlen(h));
+    close(fd);
+    assert_true(g_str_has_prefix(h, "#!/bin/sh\n"));
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *cib = cib_as_nodetwo(cases[i].cib);
+        char *env = g_strdup_printf("CIB_file=%s", cib);
+        const char *argv[] = { "env", env, "/bin/sh", path, NULL };
+        int status = -1;
+
+        assert_true(g_spawn_sync(NULL, (char **) argv, NULL,
+                                 G_SPAWN_SEARCH_PATH
+                                 | G_SPAWN_STDOUT_TO_DEV_NULL
+                                 | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 NULL, NULL, &status, NULL));
+        assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) != cases[i].status) {
+            fail_msg("%s: exit %d, expected %d", cases[i].cib,
+                     WEXITSTATUS(status), cases[i].status);
+        }
+        unlink(cib);
+        g_free(env);
+        g_free(cib);
+    }
+    unlink(path);
+    g_free(h);
+}
+
 /* The Qdevice line of corosync-quorumtool -s, as corosync 3.1 prints it. */
 static void test_qdevice_votes(void **state)
 {
@@ -162,6 +307,35 @@ static void test_qdevice_votes(void **state)
     assert_int_equal(hc_fence_qdevice_votes(lost), 0);
     assert_int_equal(hc_fence_qdevice_votes(none), -1);
     assert_int_equal(hc_fence_qdevice_votes(NULL), -1);
+}
+
+/* The heuristics' line of corosync-qdevice-tool -s and -sv, as
+ * corosync-qdevice 3.0 prints them; none without heuristics. */
+static void test_qdevice_heuristics_result(void **state)
+{
+    static const char s[] =
+        "Qdevice information\n-------------------\nModel:\t\t\tNet\n"
+        "Heuristics:\t\tEnabled only on sync\n"
+        "State:\t\t\tConnected\nHeuristics result:\tFail\n";
+    static const char sv[] =
+        "Heuristics result:\tPass (regular: Undefined, membership: Pass, "
+        "connect: Pass)\n";
+    static const char none[] =
+        "Model:\t\t\tNet\nHeuristics:\t\tDisabled\nState:\t\t\tConnected\n";
+    static const char esc[] = "Heuristics result:\t\x1b[2JPass\n";
+    char *r;
+
+    r = hc_fence_qdevice_heuristics_result(s);
+    assert_string_equal(r, "Fail");
+    g_free(r);
+    r = hc_fence_qdevice_heuristics_result(sv);
+    assert_string_equal(r, "Pass");
+    g_free(r);
+    assert_null(hc_fence_qdevice_heuristics_result(none));
+    assert_null(hc_fence_qdevice_heuristics_result(NULL));
+    r = hc_fence_qdevice_heuristics_result(esc);
+    assert_null(strchr(r, '\x1b'));
+    g_free(r);
 }
 
 static void test_dhcpd_tutorial(void **state)
@@ -393,7 +567,10 @@ int main(void)
         cmocka_unit_test(test_corosync_tutorial),
         cmocka_unit_test(test_corosync_keyfile),
         cmocka_unit_test(test_corosync_qdevice_same),
+        cmocka_unit_test(test_corosync_qdevice_heuristics),
+        cmocka_unit_test(test_qdevice_heuristics_script),
         cmocka_unit_test(test_qdevice_votes),
+        cmocka_unit_test(test_qdevice_heuristics_result),
         cmocka_unit_test(test_dhcpd_tutorial),
         cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),
