@@ -41,8 +41,8 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 # The VM cluster suite has its own (HACON_TEST_TIMEOUT_VM, default 1,500 s,
 # or HACON_TEST_TIMEOUT when that is given), in which it fits its phases:
 # one that cannot end in the time left is skipped, saying so, rather than
-# the suite killed (with its fencing phase ~1,060 s alone, ~1,300 s with
-# its sbd sub-phase; ~15 % more beside a long suite).
+# the suite killed (with its fencing phase, sbd included, ~1,180 s alone;
+# ~15 % more beside a long suite).
 vm_limit=${HACON_TEST_TIMEOUT_VM:-${HACON_TEST_TIMEOUT:-1500}}
 limit=${HACON_TEST_TIMEOUT:-1200}
 jobs=${HACON_TEST_JOBS:-3}
@@ -138,10 +138,11 @@ slow='^tests/(cluster|failover|vmcluster|drbdvm)/|^tests/deb/t-deb|^tests/wizard
 # start about when the VM suite ends.  The fast tests' chain
 # starts only after the VM suite: a suite of it that takes 20 s or more
 # is a long one here (the chain would end the run alone).
-longest="tests/failover/t-failover.sh (120) tests/cluster/t-fence-view.sh (115)
+longest="tests/failover/t-failover.sh (120) tests/cluster/t-qdevice.sh (119)
+    tests/cluster/t-fence-view.sh (115)
     tests/failover/t-failover-fenced.sh (71) tests/wizard/t-e2e-kea.sh (59)
     tests/cluster/t-cluster.sh (58) tests/cluster/t-console.sh (57)
-    tests/cluster/t-fence.sh (56) tests/cluster/t-qdevice.sh (54)
+    tests/cluster/t-fence.sh (56)
     tests/drbdvm/t-drbdvm.sh (54) tests/failover/t-failover-screen.sh (50)
     tests/failover/t-failover-hup.sh (50) tests/wizard/t-e2e.sh (50)
     tests/wizard/t-console.sh (47) tests/cluster/t-ssh-share.sh (41)

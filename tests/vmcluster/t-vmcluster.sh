@@ -12,9 +12,9 @@
 # both nodes and the wizard run again: the DRBD step must find r0's data
 # and plan nothing that writes it.  Then fencing, as an admin makes the
 # cluster safe: step fence with fence_ipmilan (each node's BMC) and its
-# priority-fencing-delay (VMC_FENCING_SUB="sbd agent": first sbd, with a
-# failure injected after its restarts: the rollback must stop sbd on
-# both nodes), step drbd again; and on
+# priority-fencing-delay (first sbd, with a failure injected after its
+# restarts: the rollback must stop sbd on both nodes, and the service
+# must not move through the restarts), step drbd again; and on
 # the fenced cluster hacon failover-test cut and hang (the hung node
 # reset by its fence, the resync after it on the survivor's console)
 # with every assertion, leases and DRBD included.
@@ -23,19 +23,18 @@
 # VMs run under software emulation, 20 times slower than hardware.
 # The fencing phase (fence_ipmilan; cut and hang on the fenced cluster)
 # runs by default; VMC_FENCING=0 leaves it out, and the failover
-# scenarios then run on the unfenced cluster.  Its sbd sub-phase (~210 s:
-# four pacemaker restarts under emulation) is not in the default
-# (VMC_FENCING_SUB): with it the suite takes ~1,265 s alone, and make
-# check (the VM suite beside a namespace suite, ~15 % slower, then
-# ~110 s of fast tests) ~1,560 s of its 1,500.  VMC_FAILOVER:
+# scenarios then run on the unfenced cluster.  Its sbd sub-phase (four
+# pacemaker restarts under maintenance-mode, ~130 s; they moved the
+# service twice and took ~210 s before) is in the default.  VMC_FAILOVER:
 # the scenarios on the cluster before the fenced ones (default "move
 # standby crash" without fencing, none with it: the wizard's migrate step
 # moves the service with real DRBD, t-failover runs move and standby in
 # namespaces, cut and hang move it here on the fenced cluster; "move
 # standby" runs them on the fenced cluster too); VMC_FENCED: those on the
 # fenced cluster (default "cut hang").  VMC_FENCING_SUB: the fencing
-# sub-phases (default "agent"; "sbd agent" adds sbd on the shared disk
-# with its injected failure and rollback, "sbd agent qdevice" diskless sbd
+# sub-phases (default "sbd agent": sbd on the shared disk with its
+# injected failure and rollback, then fence_ipmilan; "agent" leaves sbd
+# out; "sbd agent qdevice" adds diskless sbd
 # with corosync-qnetd on the client VM, ~600 s, then VMC_QDEVICE_FENCED
 # on it, default "cut").
 # VMC_SKIP: phases to leave out ("client wizard console fencing",
@@ -675,7 +674,7 @@ elif have_time 120 "console"; then
 fi
 
 # Fencing, as on real machines, from the setup wizard's step fence on the
-# running cluster: first (VMC_FENCING_SUB="sbd agent") sbd on the disk
+# running cluster: first (unless VMC_FENCING_SUB leaves it out) sbd on the disk
 # both nodes share (vdc) with each node's watchdog (i6300esb), with a
 # failure injected after the step's
 # restarts (HACON_WIZARD_FAIL, the test hook that fails a step once its
@@ -693,7 +692,7 @@ fi
 # never two dhcpd.
 fenced=""
 # fsub PART: the fencing sub-phase PART runs (VMC_FENCING_SUB, default
-# "agent").
+# "sbd agent").
 fsub() {
     case " ${VMC_FENCING_SUB:-sbd agent} " in *" $1 "*) return 0 ;; esac
     tap_skip "fencing sub-phase $1: not in VMC_FENCING_SUB"
