@@ -19,11 +19,11 @@
 #include "gen_kea.h"
 #include "steps/steps.h"
 
-static char *golden(const char *name)
+/* The text of DIR/NAME under the source tree (g_free). */
+static char *top_file(const char *dir, const char *name)
 {
     const char *top = getenv("HACON_TOP");
-    char *path = g_strdup_printf("%s/tests/wizard/golden/%s",
-                                 top ? top : ".", name);
+    char *path = g_strdup_printf("%s/%s/%s", top ? top : ".", dir, name);
     char *text = NULL;
 
     if (!g_file_get_contents(path, &text, NULL, NULL)) {
@@ -33,19 +33,15 @@ static char *golden(const char *name)
     return text;
 }
 
+static char *golden(const char *name)
+{
+    return top_file("tests/wizard/golden", name);
+}
+
 /* A CIB of tests/golden/cib/ (g_free). */
 static char *golden_cib(const char *name)
 {
-    const char *top = getenv("HACON_TOP");
-    char *path = g_strdup_printf("%s/tests/golden/cib/%s",
-                                 top ? top : ".", name);
-    char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL)) {
-        fail_msg("cannot read %s", path);
-    }
-    g_free(path);
-    return text;
+    return top_file("tests/golden/cib", name);
 }
 
 /* The tutorial's DHCP service on eth2, its lease file leases. */

@@ -675,12 +675,14 @@ fi
 
 # Fencing, as on real machines, from the setup wizard's step fence on the
 # running cluster: first (unless VMC_FENCING_SUB leaves it out) sbd on the disk
-# both nodes share (vdc) with each node's watchdog (i6300esb), with a
-# failure injected after the step's
-# restarts (HACON_WIZARD_FAIL, the test hook that fails a step once its
-# apply is done): its CIB update made on the CIB as the restarts left it,
-# then the rollback, which must stop sbd on both nodes and restore
-# /etc/default/sbd.  Then fence_ipmilan, a device per node that reaches
+# both nodes share (vdc) with each node's watchdog (i6300esb): applied
+# (its four pacemaker restarts under maintenance-mode, the service kept
+# where it runs; its CIB update made on the CIB as the restarts left it)
+# and verified (st_sbd Started, each node's fencer with a device for the
+# other, sbd running with the watchdog open on both nodes), then a failure
+# injected after its verify (HACON_WIZARD_FAIL, the test hook that fails a
+# step once that part is done) and the rollback, which must stop sbd on
+# both nodes and restore /etc/default/sbd, the CIB and maintenance-mode.  Then fence_ipmilan, a device per node that reaches
 # the node's BMC (ipmi_sim) over the management network, with the step's
 # priority-fencing-delay (derived from the fence time it measured) and a
 # priority on every resource, so that a cut HA link fences the node
@@ -772,12 +774,15 @@ EOF'
     svc_state='echo "$(hostname) dhcpd=$(pidof dhcpd) role=$(drbdadm role r0 2>&1)"'
     both 30 "$svc_state" > "$LOG/fence-sbd-svc-before.txt" 2>&1
     t1=$SECONDS
-    run alpha 900 "HACON_WIZARD_FAIL=fence:apply hacon setup apply fence --answers /root/answers-sbd --yes" \
+    run alpha 900 "HACON_WIZARD_FAIL=fence:verify hacon setup apply fence --answers /root/answers-sbd --yes" \
         > "$LOG/step-fence-sbd-fail.log" 2>&1
     rc=$?
     f=$LOG/step-fence-sbd-fail.log
-    tap_check "step fence, fencing=sbd, a failure injected after its restarts: failed, rolled back (exit $rc, $((SECONDS - t1)) s)" \
-        sh -c '[ "$1" != 0 ] && grep -q "failure injected by HACON_WIZARD_FAIL; rolled back to" "$2" &&
+    # The hook fails the step only once its verify has passed: a verify
+    # that fails for real ends the step with its own reason instead.
+    tap_check "step fence, fencing=sbd: applied and verified (st_sbd Started, the fencers' devices, sbd with its watchdog open on both nodes), then a failure injected: rolled back (exit $rc, $((SECONDS - t1)) s)" \
+        sh -c '[ "$1" != 0 ] && grep -q "verifying" "$2" &&
+               grep -q "failure injected by HACON_WIZARD_FAIL; rolled back to" "$2" &&
                ! grep -q "ROLLBACK FAILED" "$2"' sh "$rc" "$f"
     grep -E '^\s+\.\.\. (running|undoing|the cluster|updating|failed)|FAILED' "$f" | tail -n 30 | sed 's/^/#   /'
     tap_check "... its CIB update was made on the CIB as its restarts left it (the controller's properties, DRBD's fence-peer constraint)" \
