@@ -11,6 +11,8 @@
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
+#include "util.h"
+
 struct hc_corosync {
     votequorum_handle_t vq;
     corosync_cfg_handle_t cfg;
@@ -473,4 +475,27 @@ void hc_corosync_free(hc_corosync *c)
     }
     g_ptr_array_free(c->st.nodes, TRUE);
     g_free(c);
+}
+
+char *hc_qdevice_heuristics_result(const char *tool)
+{
+    static const char key[] = "Heuristics result:";
+    char **lines = g_strsplit(tool ? tool : "", "\n", -1);
+    char *result = NULL;
+
+    for (char **l = lines; *l && !result; l++) {
+        if (!strncmp(*l, key, strlen(key))) {
+            const char *v = *l + strlen(key);
+            char *word;
+
+            v += strspn(v, " \t");
+            word = g_strndup(v, strcspn(v, " \t\r"));
+            if (*word) {
+                result = hc_escape(word, 20);
+            }
+            g_free(word);
+        }
+    }
+    g_strfreev(lines);
+    return result;
 }

@@ -64,4 +64,9 @@ const hc_cs_state *hc_corosync_state(const hc_corosync *c);
 
 void hc_corosync_free(hc_corosync *c);
 
+/* The heuristics' last result in the output of corosync-qdevice-tool -s
+ * ("Heuristics result:\tPass", -sv adds its parts): its first word,
+ * escaped, or NULL when the output has none (g_free). */
+char *hc_qdevice_heuristics_result(const char *tool);
+
 #endif

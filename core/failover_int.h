@@ -232,8 +232,10 @@ job *hc__fo_job_new(void);
  * that may be an int in a variadic call. */
 #define JOB_END ((const char *) NULL)
 /* Adds a command (argv given as strings up to JOB_END), run on node
- * (NULL: here) within timeout_ms. */
-void hc__fo_job_add(job *j, const char *node, int timeout_ms, bool may_fail,
+ * (NULL: here) within timeout_ms; may_fail non-zero: its failure is not
+ * the job's.  An int, not a bool: the last parameter before the "..." must
+ * keep its type under the default argument promotions (va_start). */
+void hc__fo_job_add(job *j, const char *node, int timeout_ms, int may_fail,
                     ...) G_GNUC_NULL_TERMINATED;
 void hc__fo_job_start(job *j);
 /* True when the running job (if any) is finished; drains its messages

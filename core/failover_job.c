@@ -40,7 +40,7 @@ job *hc__fo_job_new(void)
     return j;
 }
 
-void hc__fo_job_add(job *j, const char *node, int timeout_ms, bool may_fail,
+void hc__fo_job_add(job *j, const char *node, int timeout_ms, int may_fail,
                     ...)
 {
     job_cmd *c = g_new0(job_cmd, 1);
@@ -51,7 +51,7 @@ void hc__fo_job_add(job *j, const char *node, int timeout_ms, bool may_fail,
     va_end(ap);
     c->node = g_strdup(node);
     c->timeout_ms = timeout_ms;
-    c->may_fail = may_fail;
+    c->may_fail = may_fail != 0;
     g_ptr_array_add(j->cmds, c);
 }
 

@@ -11,7 +11,6 @@
 #include "corosync.h"
 #include "exec.h"
 #include "status.h"
-#include "steps/steps.h"
 
 /* Each node's sbd: this node's here, the others' over ssh one after the
  * other. */
@@ -50,7 +49,7 @@ static void status_qdevice_heuristics(hc_status *st)
     hc_exec_result r = { 0 };
 
     if (hc_exec(argv, &o, &r) == 0 && r.out) {
-        char *h = hc_fence_qdevice_heuristics_result(r.out);
+        char *h = hc_qdevice_heuristics_result(r.out);
 
         if (h) {
             hc_status_set_qdevice_heuristics(st, h);

@@ -2115,29 +2115,6 @@ int hc_fence_qdevice_votes(const char *quorumtool)
     return votes;
 }
 
-char *hc_fence_qdevice_heuristics_result(const char *tool)
-{
-    static const char key[] = "Heuristics result:";
-    char **lines = g_strsplit(tool ? tool : "", "\n", -1);
-    char *result = NULL;
-
-    for (char **l = lines; *l && !result; l++) {
-        if (!strncmp(*l, key, strlen(key))) {
-            const char *v = *l + strlen(key);
-            char *word;
-
-            v += strspn(v, " \t");
-            word = g_strndup(v, strcspn(v, " \t\r"));
-            if (*word) {
-                result = hc_escape(word, 20);
-            }
-            g_free(word);
-        }
-    }
-    g_strfreev(lines);
-    return result;
-}
-
 /* Until the deadline: corosync counts the quorum device's vote here, and
  * corosync-qdevice is connected to qnetd on both nodes. */
 static int qdevice_verify(hc_wizard *w, double deadline, char **ret_err)

@@ -58,10 +58,6 @@ char *hc_fence_qdevice_conf(const char *conf, const char *qnetd);
 /* The heuristics script of that quorum device (g_free): exit 0 only on
  * the node where the service (HC_SERVICE_RSC, else fs_data) runs. */
 char *hc_fence_qdevice_heuristics(void);
-/* The heuristics' last result in the output of corosync-qdevice-tool -s
- * ("Heuristics result:\tPass", -sv adds its parts): its first word,
- * escaped, or NULL when the output has none (g_free). */
-char *hc_fence_qdevice_heuristics_result(const char *tool);
 /* Where step fence puts it on both nodes. */
 #define HC_QDEVICE_HEURISTICS "/etc/corosync/qdevice/hacon-service-here"
 /* The votes of the quorum device's "Qdevice" line in the output of

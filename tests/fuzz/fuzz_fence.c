@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "corosync.h"
 #include "steps/steps.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s = hc_fence_qdevice_conf(text, "qnetd.example");
     g_free(s);
     (void) hc_fence_qdevice_votes(text);
-    s = hc_fence_qdevice_heuristics_result(text);
+    s = hc_qdevice_heuristics_result(text);
     g_free(s);
     g_free(text);
     return 0;

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "corosync.h"
 #include "gen_corosync.h"
 #include "gen_drbd.h"
 #include "gen_dhcpd.h"
@@ -321,15 +322,15 @@ static void test_qdevice_heuristics_result(void **state)
     static const char esc[] = "Heuristics result:\t\x1b[2JPass\n";
     char *r;
 
-    r = hc_fence_qdevice_heuristics_result(s);
+    r = hc_qdevice_heuristics_result(s);
     assert_string_equal(r, "Fail");
     g_free(r);
-    r = hc_fence_qdevice_heuristics_result(sv);
+    r = hc_qdevice_heuristics_result(sv);
     assert_string_equal(r, "Pass");
     g_free(r);
-    assert_null(hc_fence_qdevice_heuristics_result(none));
-    assert_null(hc_fence_qdevice_heuristics_result(NULL));
-    r = hc_fence_qdevice_heuristics_result(esc);
+    assert_null(hc_qdevice_heuristics_result(none));
+    assert_null(hc_qdevice_heuristics_result(NULL));
+    r = hc_qdevice_heuristics_result(esc);
     assert_null(strchr(r, '\x1b'));
     g_free(r);
 }

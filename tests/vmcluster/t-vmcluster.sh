@@ -1020,12 +1020,13 @@ done
 # Step fence with fencing=qdevice replaces the fence devices: qnetd's
 # certificates and daemon on the client, corosync-qdevice on both nodes,
 # two_node replaced by the device, sbd with each node's watchdog alone,
-# stonith-watchdog-timeout.  Then a cut of the HA link (beta's), hacon on
-# alpha: qnetd's ffsplit gives its vote to the half with the lowest node
-# id (alpha); beta, without quorum, must be reset by its own watchdog,
-# alpha take it for fenced after stonith-watchdog-timeout and keep or
-# take the service (VMC_QDEVICE_FENCED, default "cut"; "none": no
-# scenario).
+# stonith-watchdog-timeout, and the device's heuristics (the node that
+# runs the service passes).  Then a cut of the HA link, hacon on the node
+# with the service: qnetd's ffsplit gives its vote to the half whose
+# heuristics pass (that node), not to the lowest node id; the other,
+# without quorum, must be reset by its own watchdog, the survivor take it
+# for fenced after stonith-watchdog-timeout and keep the service
+# (VMC_QDEVICE_FENCED, default "cut"; "none": no scenario).
 if [ "${VMC_FENCING:-1}" = 1 ] && fsub qdevice && have_time 600 "fencing qdevice"; then
     t=$SECONDS
     run alpha 30 'cat /root/answers - > /root/answers-qdevice <<EOF
@@ -1114,7 +1115,7 @@ EOF'
     for s in ${VMC_QDEVICE_FENCED:-cut}; do
         [ "$s" = none ] && break
         [ $rc = 0 ] || { tap_skip "failover-test $s with the quorum device: step fence failed"; continue; }
-        fenced_scenario "$s" alpha -qdevice
+        fenced_scenario "$s" "" -qdevice
         out=$(run alpha 60 'corosync-quorumtool -s 2>&1')
         tap_check "$s-qdevice: afterwards both nodes members again, the Qdevice voting" \
             bash -c 'grep -qE "^ +0 +1 +Qdevice" <<< "$1" && grep -qE "^Total votes: +3" <<< "$1"' sh "$out"
