@@ -428,11 +428,8 @@ X nodetwo stonith_admin --history nodeone > "$W/history-split2" 2>&1
 tap_check "... nodeone was fenced ($t_fenced s after the cut: power-cycled by its BMC, a new PID 1; the fencer on nodetwo says reboot successful), nodetwo was not" sh -c \
     "[ '$fenced_one' = 1 ] && [ '$fenced_two' = 0 ] &&
      grep -q 'set power 0' '$S/bmc/nodeone/power.log' && grep -q 'reboot of nodeone successful' '$W/history-split2'"
-# hc-cluster's boot starts corosync and pacemaker, not corosync-qdevice (an
-# enabled service would start on a machine of its own).
-for n in nodeone nodetwo; do
-    X "$n" pidof corosync-qdevice > /dev/null || X "$n" /etc/init.d/corosync-qdevice start > /dev/null 2>&1
-done
+# The fenced node's boot (its BMC's power-on) starts corosync-qdevice
+# after corosync, as an enabled service would on a machine of its own.
 wait_for 60 "both nodes quorate with the Qdevice vote again" sh -c \
     "$(declare -f X qtool quorate qdevice_votes); CL='$CL'; for n in nodeone nodetwo; do
         quorate \$n && [ \"\$(qdevice_votes \$n)\" = 1 ] && qtool \$n | grep -q '^Total votes: *3' || exit 1; done"
