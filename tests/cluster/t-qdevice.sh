@@ -53,6 +53,7 @@ csock=hcqcon$$
 sampler_pid=""
 suite_cleanup_extra() {
     X nodeone tmux -L "$csock" kill-server > /dev/null 2>&1
+    X nodetwo tmux -L "$csock" kill-server > /dev/null 2>&1
     [ -n "$sampler_pid" ] && kill "$sampler_pid" 2> /dev/null
 }
 setup() {   # setup ARGS...: hacon setup on nodeone; $W/out, $W/rc
@@ -226,6 +227,11 @@ tap_check "console header: quorum 3/3 with the quorum device" [ $? = 0 ]
 X nodeone tmux -L "$csock" send-keys 3
 cwait 20 "Quorum device \\(Qdevice\\): connected, its vote counted \\(1\\)"
 tap_check "console corosync view: the quorum device connected, its vote" [ $? = 0 ]
+# Its heuristics' result beside it, as corosync-qdevice-tool -s says it
+# on nodeone (read by the console in the background).
+qd1=$(X nodeone corosync-qdevice-tool -s 2> /dev/null | awk '/^Heuristics result:/ { print $3 }')
+cwait 10 "Qdevice heuristics: ${qd1:-none} \\(at the last membership change\\)"
+tap_check "console corosync view: the quorum device's heuristics result (${qd1:-none}, as corosync-qdevice-tool -s says)" [ $? = 0 ]
 cscreen > "$W/console"
 X nodeone tmux -L "$csock" send-keys q
 phase "console"
@@ -395,6 +401,11 @@ pid0=$(init_pid nodeone)
 pid2=$(init_pid nodetwo)
 sample > "$W/samples" 2> /dev/null &
 sampler_pid=$!
+# The console on nodetwo, in its corosync view, through the split: the
+# heuristics' result it shows follows the membership change.
+X nodetwo tmux -L "$csock" new-session -d -x 100 -y 30 \
+    "env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 hacon; sleep 60"
+X nodetwo tmux -L "$csock" send-keys 3
 t0=$(now)
 ip -n "$(ns_of nodeone)" link set eth1 down
 # A node fenced: its PID 1 gone or another one.
@@ -405,6 +416,12 @@ fenced_one=0; [ "$(init_pid nodeone)" != "$pid0" ] && fenced_one=1
 fenced_two=0; [ "$(init_pid nodetwo)" != "$pid2" ] && fenced_two=1
 qtool nodetwo > "$W/split2-two"
 X nodetwo corosync-qdevice-tool -sv > "$W/split2-qd-two" 2>&1
+c2screen() { X nodetwo tmux -L "$csock" capture-pane -p; }
+wait_for 10 "console on nodetwo: heuristics Pass" sh -c \
+    "$(declare -f X c2screen); CL='$CL' csock=$csock; c2screen | grep -Eq 'Qdevice heuristics: Pass \\(at the last membership change\\)'"
+c2_pass=$?
+c2screen > "$W/console-split2"
+X nodetwo tmux -L "$csock" kill-server > /dev/null 2>&1
 X nodetwo hacon status > "$W/status-split2" 2>&1
 X nodetwo hacon status --format=json > "$W/status-split2.json" 2>&1
 # With nodeone fenced its boot brings the link up; otherwise (nodetwo
@@ -439,6 +456,7 @@ tap_check "healed: nodeone back ($t_back s after the cut), both quorate with 3 v
 tap_check "hacon status: the heuristics' result, Pass on nodetwo during the split (text and JSON)" sh -c \
     "grep -qx 'Quorum device heuristics: Pass (at the last membership change)' '$W/status-split2' &&
      python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device_heuristics\"] != \"Pass\")' '$W/status-split2.json'"
+tap_check "console on nodetwo, its corosync view: the quorum device's heuristics Pass after the split" [ "$c2_pass" = 0 ]
 X nodeone hacon status > "$W/status-healed" 2>&1
 tap_check "... Fail on nodeone, which does not run the service" \
     grep -qx 'Quorum device heuristics: Fail (at the last membership change)' "$W/status-healed"
