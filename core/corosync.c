@@ -11,6 +11,7 @@
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
+#include "exec.h"
 #include "util.h"
 
 struct hc_corosync {
@@ -497,5 +498,19 @@ char *hc_qdevice_heuristics_result(const char *tool)
         }
     }
     g_strfreev(lines);
+    return result;
+}
+
+char *hc_qdevice_heuristics_read(int timeout_ms)
+{
+    const char *argv[] = { "corosync-qdevice-tool", "-s", NULL };
+    hc_exec_opts o = { .timeout_ms = timeout_ms };
+    hc_exec_result r = { 0 };
+    char *result = NULL;
+
+    if (hc_exec(argv, &o, &r) == 0 && r.out) {
+        result = hc_qdevice_heuristics_result(r.out);
+    }
+    hc_exec_result_clear(&r);
     return result;
 }

@@ -69,4 +69,10 @@ void hc_corosync_free(hc_corosync *c);
  * escaped, or NULL when the output has none (g_free). */
 char *hc_qdevice_heuristics_result(const char *tool);
 
+/* Asks this node's corosync-qdevice for that result (corosync-qdevice-tool
+ * -s, killed after timeout_ms: the tool waits on the daemon's socket, which
+ * can hang).  NULL when the tool failed, timed out or says none: no quorum
+ * device, or one without heuristics (g_free). */
+char *hc_qdevice_heuristics_read(int timeout_ms);
+
 #endif

@@ -44,19 +44,12 @@ static void cs_changed(void *data)
  * node that runs the service). */
 static void status_qdevice_heuristics(hc_status *st)
 {
-    const char *argv[] = { "corosync-qdevice-tool", "-s", NULL };
-    hc_exec_opts o = { .timeout_ms = 3000 };
-    hc_exec_result r = { 0 };
+    char *h = hc_qdevice_heuristics_read(3000);
 
-    if (hc_exec(argv, &o, &r) == 0 && r.out) {
-        char *h = hc_qdevice_heuristics_result(r.out);
-
-        if (h) {
-            hc_status_set_qdevice_heuristics(st, h);
-        }
-        g_free(h);
+    if (h) {
+        hc_status_set_qdevice_heuristics(st, h);
     }
-    hc_exec_result_clear(&r);
+    g_free(h);
 }
 
 /* The quorum device as this node's corosync counts it, when one is

@@ -517,10 +517,19 @@ static void cib_try_connect(loop_state *s)
 
 /* ---- corosync ----------------------------------------------------------- */
 
+/* The quorum device's heuristics are read again when corosync's
+ * membership or quorum changed. */
+static void cs_follow_qdevice(loop_state *s)
+{
+    hc_qdev_src_corosync(s->con.qsrc, s->con.cs
+                         ? hc_corosync_state(s->con.cs) : NULL);
+}
+
 static void cs_changed(void *data)
 {
     loop_state *s = data;
 
+    cs_follow_qdevice(s);
     hc_console_model_changed(&s->con);
     schedule_draw(s);
 }
@@ -567,6 +576,7 @@ static gboolean on_cs_fd(gint fd, GIOCondition cond, gpointer data)
         s->con.cs = NULL;
         set_error(&s->con.cs_error, g_strdup("lost the connection to "
                                              "corosync"));
+        cs_follow_qdevice(s);
         hc_console_model_changed(&s->con);
         schedule_draw(s);
         s->cs_retry_ms = RETRY_MIN_MS;
@@ -598,6 +608,7 @@ static void cs_try_connect(loop_state *s)
             g_array_append_val(s->cs_sources, id);
         }
     }
+    cs_follow_qdevice(s);
     hc_console_model_changed(con);
     schedule_draw(s);
 }
@@ -716,6 +727,7 @@ static void add_sources(loop_state *s)
                                   getenv("HACON_DRBD_EVENTS2"), on_source, s);
     s->con.fsrc = hc_fence_src_new(!s->con.cib_is_file, on_fence_src,
                                    on_fence_log, s);
+    s->con.qsrc = hc_qdev_src_new(on_source, s);
 }
 
 /* After the loop: the terminal back, every connection and model freed. */
@@ -737,6 +749,7 @@ static void teardown(loop_state *s)
     hc_leases_src_free(s->con.lsrc);
     hc_drbd_src_free(s->con.dsrc);
     hc_fence_src_free(s->con.fsrc);
+    hc_qdev_src_free(s->con.qsrc);
     hc_status_free(s->con.status);
     free_xml(s->con.cib_xml);
     free_xml(s->cib_next);

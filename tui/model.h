@@ -63,6 +63,7 @@ struct hc_console {
     struct hc_leases_src *lsrc;
     struct hc_drbd_src *dsrc;
     struct hc_fence_src *fsrc;
+    struct hc_qdev_src *qsrc;
     uint64_t model_gen;     /* bumped whenever the model changes */
     /* Screen. */
     hc_view_state views[HC_N_VIEWS];

@@ -82,4 +82,21 @@ void hc_fence_src_apply(hc_fence_src *s, struct hc_status *st);
 const char *hc_fence_src_feed(const hc_fence_src *s);
 uint64_t hc_fence_src_generation(const hc_fence_src *s);
 
+typedef struct hc_qdev_src hc_qdev_src;
+struct hc_cs_state;
+
+/* The quorum device's heuristics result (corosync-qdevice-tool -s, read
+ * in a thread with a deadline), for the Corosync view
+ * (tui/source_qdevice.c).  fn(data) after the result changed. */
+hc_qdev_src *hc_qdev_src_new(hc_src_changed_fn fn, void *data);
+void hc_qdev_src_free(hc_qdev_src *s);
+/* Corosync's state changed (cs NULL: not connected): a read follows a
+ * change of its membership or quorum; with no quorum device none is made
+ * and the result is forgotten. */
+void hc_qdev_src_corosync(hc_qdev_src *s, const struct hc_cs_state *cs);
+/* The last result ("Pass", "Fail", "Undefined", escaped), NULL when there
+ * is none: no quorum device, no heuristics, or not read yet. */
+const char *hc_qdev_src_heuristics(const hc_qdev_src *s);
+uint64_t hc_qdev_src_generation(const hc_qdev_src *s);
+
 #endif

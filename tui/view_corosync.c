@@ -2,6 +2,29 @@
  * votequorum and cfg report them (core/corosync.c). */
 #include "views.h"
 
+#include <string.h>
+
+#include "sources.h"
+
+/* The quorum device's heuristics, when it has them: their result at the
+ * last membership change (fencing=qdevice's pass only on the node that
+ * runs the service, whose half keeps qnetd's vote in a split). */
+static void corosync_heuristics(hc_console *con, GPtrArray *lines)
+{
+    const char *h = hc_qdev_src_heuristics(con->qsrc);
+    char *t;
+
+    if (!h) {
+        return;
+    }
+    t = hc_con_esc(con, h, 20);
+    /* Fail on the node without the service: not a fault. */
+    hc_line_add(lines, !strcmp(h, "Pass") ? HC_TONE_GOOD : HC_TONE_NORMAL,
+                "  ",
+                "Qdevice heuristics: %s (at the last membership change)", t);
+    g_free(t);
+}
+
 static void corosync_build(hc_console *con, GPtrArray *lines, int width)
 {
     const hc_cs_state *cs;
@@ -41,6 +64,7 @@ static void corosync_build(hc_console *con, GPtrArray *lines, int width)
                         : "NOT alive (does corosync-qdevice run?)");
         }
         g_free(name);
+        corosync_heuristics(con, lines);
     }
     hc_line_add(lines, HC_TONE_TITLE, NULL, "Nodes");
     for (guint i = 0; i < cs->nodes->len; i++) {
@@ -87,6 +111,7 @@ static uint64_t corosync_digest(const hc_console *con)
                       | cs->qdevice_alive << 4 | cs->qdevice_cast_vote << 5);
     h = hc_digest_int(h, cs->qdevice_votes);
     h = hc_digest_str(h, cs->qdevice_name);
+    h = hc_digest_str(h, hc_qdev_src_heuristics(con->qsrc));
     h = hc_digest_int(h, cs->total_votes);
     h = hc_digest_int(h, cs->expected_votes);
     h = hc_digest_int(h, cs->quorum);

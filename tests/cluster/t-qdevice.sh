@@ -417,9 +417,11 @@ fenced_two=0; [ "$(init_pid nodetwo)" != "$pid2" ] && fenced_two=1
 qtool nodetwo > "$W/split2-two"
 X nodetwo corosync-qdevice-tool -sv > "$W/split2-qd-two" 2>&1
 c2screen() { X nodetwo tmux -L "$csock" capture-pane -p; }
+t1=$(now)
 wait_for 10 "console on nodetwo: heuristics Pass" sh -c \
     "$(declare -f X c2screen); CL='$CL' csock=$csock; c2screen | grep -Eq 'Qdevice heuristics: Pass \\(at the last membership change\\)'"
 c2_pass=$?
+t_c2=$(elapsed "$t1")
 c2screen > "$W/console-split2"
 X nodetwo tmux -L "$csock" kill-server > /dev/null 2>&1
 X nodetwo hacon status > "$W/status-split2" 2>&1
@@ -456,7 +458,7 @@ tap_check "healed: nodeone back ($t_back s after the cut), both quorate with 3 v
 tap_check "hacon status: the heuristics' result, Pass on nodetwo during the split (text and JSON)" sh -c \
     "grep -qx 'Quorum device heuristics: Pass (at the last membership change)' '$W/status-split2' &&
      python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"quorum_device_heuristics\"] != \"Pass\")' '$W/status-split2.json'"
-tap_check "console on nodetwo, its corosync view: the quorum device's heuristics Pass after the split" [ "$c2_pass" = 0 ]
+tap_check "console on nodetwo, its corosync view: the quorum device's heuristics Pass after the split (waited $t_c2 s)" [ "$c2_pass" = 0 ]
 X nodeone hacon status > "$W/status-healed" 2>&1
 tap_check "... Fail on nodeone, which does not run the service" \
     grep -qx 'Quorum device heuristics: Fail (at the last membership change)' "$W/status-healed"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -335,6 +336,60 @@ static void test_qdevice_heuristics_result(void **state)
     g_free(r);
 }
 
+/* The result read from corosync-qdevice-tool -s, here a script first in
+ * PATH: its line read; none when it says none, when it is not there, or
+ * when it hangs (killed at the deadline, not waited for). */
+static char *heuristics_read_with(const char *dir, const char *script,
+                                  int timeout_ms, double *ret_ms)
+{
+    char *tool = g_build_filename(dir, "corosync-qdevice-tool", NULL);
+    char *old_path = g_strdup(getenv("PATH"));
+    char *path = g_strdup_printf("%s:%s", dir, old_path);
+    gint64 t0;
+    char *r;
+
+    unlink(tool);
+    if (script) {
+        assert_true(g_file_set_contents(tool, script, -1, NULL));
+        assert_int_equal(chmod(tool, 0755), 0);
+    }
+    setenv("PATH", script ? path : dir, 1);
+    t0 = g_get_monotonic_time();
+    r = hc_qdevice_heuristics_read(timeout_ms);
+    *ret_ms = (g_get_monotonic_time() - t0) / 1000.0;
+    setenv("PATH", old_path, 1);
+    unlink(tool);
+    g_free(tool);
+    g_free(path);
+    g_free(old_path);
+    return r;
+}
+
+static void test_qdevice_heuristics_read(void **state)
+{
+    char dir[] = "/tmp/hc-test-qdtool.XXXXXX";
+    double ms;
+    char *r;
+
+    (void) state;
+    assert_non_null(g_mkdtemp(dir));
+    r = heuristics_read_with(dir, "#!/bin/sh\n[ \"$1\" = -s ] || exit 2\n"
+                             "printf 'Model:\\t\\t\\tNet\\n"
+                             "Heuristics result:\\tPass\\n'\n", 3000, &ms);
+    assert_non_null(r);
+    assert_string_equal(r, "Pass");
+    g_free(r);
+    r = heuristics_read_with(dir, "#!/bin/sh\nprintf 'Heuristics:\\t\\t"
+                             "Disabled\\n'\n", 3000, &ms);
+    assert_null(r);
+    r = heuristics_read_with(dir, NULL, 3000, &ms);
+    assert_null(r);
+    r = heuristics_read_with(dir, "#!/bin/sh\nexec sleep 30\n", 300, &ms);
+    assert_null(r);
+    assert_true(ms < 3000);
+    rmdir(dir);
+}
+
 static void test_dhcpd_tutorial(void **state)
 {
     hc_dhcpd_conf c = tutorial_dhcp("/data/dhcp/dhcpd.leases");
@@ -568,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_qdevice_heuristics_script),
         cmocka_unit_test(test_qdevice_votes),
         cmocka_unit_test(test_qdevice_heuristics_result),
+        cmocka_unit_test(test_qdevice_heuristics_read),
         cmocka_unit_test(test_dhcpd_tutorial),
         cmocka_unit_test(test_dhcpd_admin_options),
         cmocka_unit_test(test_dhcpd_same_subnet),
