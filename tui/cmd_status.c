@@ -9,7 +9,6 @@
 #include "commands.h"
 #include "cib.h"
 #include "corosync.h"
-#include "exec.h"
 #include "status.h"
 
 /* Each node's sbd: this node's here, the others' over ssh one after the
