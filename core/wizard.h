@@ -278,6 +278,8 @@ void hc_plan_cmd_add(hc_plan *p, const char *node, int timeout_ms,
                      const char *why, ...) G_GNUC_NULL_TERMINATED;
 /* The command that undoes the last one added (same node). */
 void hc_plan_cmd_undo(hc_plan *p, ...) G_GNUC_NULL_TERMINATED;
+/* Frees a command that was not added to a plan (NULL: nothing). */
+void hc_plan_cmd_free(hc_plan_cmd *c);
 /* The last command added reads this node's file path as its stdin. */
 void hc_plan_cmd_input(hc_plan *p, const char *path);
 /* Adds a file unless it already has that content; reads the old content

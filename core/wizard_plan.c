@@ -17,16 +17,22 @@
 #include "wizard_int.h"
 #include "steps/steps.h"
 
-static void plan_cmd_free(gpointer p)
+void hc_plan_cmd_free(hc_plan_cmd *c)
 {
-    hc_plan_cmd *c = p;
-
+    if (!c) {
+        return;
+    }
     g_free(c->node);
     g_strfreev(c->argv);
     g_strfreev(c->undo);
     g_free(c->why);
     g_free(c->input);
     g_free(c);
+}
+
+static void plan_cmd_free(gpointer p)
+{
+    hc_plan_cmd_free(p);
 }
 
 static void plan_file_free(gpointer p)

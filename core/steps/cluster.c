@@ -224,11 +224,7 @@ static int cluster_plan(hc_wizard *w, hc_plan *p, char **ret_err)
             if (rc == 0) {
                 g_ptr_array_add(p->cmds, c);
             } else {
-                g_strfreev(c->argv);
-                g_strfreev(c->undo);
-                g_free(c->node);
-                g_free(c->why);
-                g_free(c);
+                hc_plan_cmd_free(c);
             }
         }
     }

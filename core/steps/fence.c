@@ -1924,11 +1924,7 @@ static int fence_plan(hc_wizard *w, hc_plan *p, char **ret_err)
                         || !hc_cib_same_config(p->cib_old, p->cib_new))) {
             g_ptr_array_add(p->cmds, c);
         } else {
-            g_strfreev(c->argv);
-            g_strfreev(c->undo);
-            g_free(c->node);
-            g_free(c->why);
-            g_free(c);
+            hc_plan_cmd_free(c);
         }
     }
     g_ptr_array_free(checks, TRUE);

@@ -144,6 +144,9 @@ fenced() {
 }
 until_ok 90 fenced
 t_fenced=$(elapsed "$t0")
+# The node boots after its BMC's POST (bmc-power): a new PID 1 then.
+booted() { local p; p=$(init_pid nodetwo) && [ "$p" != "$pid_before" ]; }
+until_ok 30 booted
 pid_after=$(init_pid nodetwo)
 tap_check "Pacemaker's fencer rebooted nodetwo through its BMC (PID 1 $pid_before -> $pid_after, ${t_fenced}s)" \
     sh -c "[ -n '$pid_after' ] && [ '$pid_before' != '$pid_after' ]"
