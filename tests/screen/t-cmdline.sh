@@ -223,8 +223,14 @@ if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
         || tap_fail "slow preview: n cancels at once"
     # The cancelled crm_simulate is ended with its group, and its
     # temporary CIB removed.
+    # The file goes once the console has reaped the child, a moment after
+    # the process: both are waited for (5 s; a busy machine was seen to
+    # check the file between the two).
     sim_pid=$(tail -n 1 "$work/slow/pids")
-    gone "$sim_pid" && [ -z "$(ls -A "$work/slow/tmp")" ] \
+    cancel_clean() { ! kill -0 "$1" 2> /dev/null && [ -z "$(ls -A "$work/slow/tmp")" ]; }
+    _end=$(( $(date +%s) + 5 ))
+    until cancel_clean "$sim_pid" || [ "$(date +%s)" -gt "$_end" ]; do sleep 0.05; done
+    cancel_clean "$sim_pid" \
         && tap_ok "slow preview: a cancel ends crm_simulate and removes its CIB" \
         || tap_fail "slow preview: a cancel ends crm_simulate ($sim_pid) and removes its CIB ($(ls "$work/slow/tmp"))"
     T send-keys -t slow Escape
@@ -245,8 +251,14 @@ if wait_for slow "dhcp (ocf:hacon:dhcpd)"; then
         || [ "$(date +%s)" -gt "$_end" ]; do sleep 0.05; done
     T send-keys -t slow2 C-c
     wait_for slow2 "EXITED" 10
+    # The file goes once the console has reaped the child, a moment after
+    # the process: both are waited for (5 s; a busy machine was seen to
+    # check the file between the two).
     sim_pid=$(tail -n 1 "$work/slow/pids")
-    gone "$sim_pid" && [ -z "$(ls -A "$work/slow/tmp")" ] \
+    cancel_clean() { ! kill -0 "$1" 2> /dev/null && [ -z "$(ls -A "$work/slow/tmp")" ]; }
+    _end=$(( $(date +%s) + 5 ))
+    until cancel_clean "$sim_pid" || [ "$(date +%s)" -gt "$_end" ]; do sleep 0.05; done
+    cancel_clean "$sim_pid" \
         && tap_ok "slow preview: quitting ends crm_simulate and removes its CIB" \
         || tap_fail "slow preview: quitting ends crm_simulate ($sim_pid) and removes its CIB ($(ls "$work/slow/tmp"))"
     T kill-session -t slow2
